@@ -1,0 +1,1 @@
+"""gpu-advisor: the advisor (agent, offline engine, CLI, Slack). Heavy parts import lazily."""

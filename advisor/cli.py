@@ -1,0 +1,162 @@
+"""`gpu-advisor` command line. Thin: parses arguments, calls tools/, prints text or --json.
+
+Bad input exits 2 with one line that says how to fix it; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage + message)
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _sizing_args(p: argparse.ArgumentParser, need_gpu: bool) -> None:
+    p.add_argument("--model", "-m", required=True, help="catalog name, a size like 13B, or a config.json path")
+    if need_gpu:
+        p.add_argument("--gpu", "-g", required=True, help="GPU name, e.g. rtx-4090, h100-sxm, a100-80gb")
+    else:
+        p.add_argument("--gpu", "-g", help="GPU (for vLLM pre-allocation and Apple limits)")
+    p.add_argument("--count", "-n", type=int, default=1, dest="gpu_count", help="number of GPUs (default 1)")
+    p.add_argument("--workload", "-w", default=None, help="inference (default) or training/finetune")
+    p.add_argument("--method", choices=["full", "lora", "qlora", "pretrain"],
+                   help="training method (implies --workload training)")
+    p.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision",
+                   help="bf16, fp16, fp8, int8, nf4, awq, gptq, q4_k_m, q8_0, ... (default bf16)")
+    p.add_argument("--context", "--seq-len", "-c", type=int, help="tokens per sequence")
+    p.add_argument("--batch", "-b", type=int, default=1, help="concurrent sequences / micro-batch (default 1)")
+    p.add_argument("--kv-dtype", default="bf16", help="KV cache dtype: bf16, fp8, q8_0, q4_0")
+    p.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang",
+                                           "deepspeed", "fsdp", "torchtune"])
+    p.add_argument("--gpu-memory-utilization", type=float, default=0.9, help="vLLM pre-allocation (0.9)")
+    p.add_argument("--tp", type=int, dest="tensor_parallel", help="tensor parallel degree")
+    p.add_argument("--pp", type=int, default=1, dest="pipeline_parallel", help="pipeline stages")
+    p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "paged-adamw-8bit", "paged-adamw", "sgd",
+                                           "adafactor"], default="adamw")
+    p.add_argument("--pure-bf16", action="store_true", help="no fp32 master weights")
+    ck = p.add_mutually_exclusive_group()
+    ck.add_argument("--gradient-checkpointing", dest="gradient_checkpointing", action="store_true", default=None)
+    ck.add_argument("--no-gradient-checkpointing", dest="gradient_checkpointing", action="store_false")
+    p.add_argument("--eager-attention", dest="flash_attention", action="store_false",
+                   help="no FlashAttention/SDPA")
+    p.add_argument("--lora-rank", type=int, default=16)
+    p.add_argument("--lora-targets", choices=["all-linear", "attention", "qv"], default="all-linear")
+    p.add_argument("--sharding", choices=["none", "zero1", "zero2", "zero3", "fsdp"], default="none")
+    p.add_argument("--offload", choices=["none", "optimizer", "optimizer+params"], default="none")
+    p.add_argument("--optimizer-in-backward", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gpu-advisor", description="Which GPUs, how many, how fast, what cost: LLM sizing.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
+    _sizing_args(sub.add_parser("fit", help="does a model fit on N GPUs? what would make it fit"), need_gpu=True)
+    _sizing_args(sub.add_parser("memory", help="memory needed for inference or training"), need_gpu=False)
+    g = sub.add_parser("gpus", help="list the GPU catalog, or show one GPU")
+    g.add_argument("name", nargs="?", help="a GPU to show in full")
+    g.add_argument("--json", action="store_true")
+    m = sub.add_parser("models", help="list the model catalog, or show one model")
+    m.add_argument("name", nargs="?", help="a model (name, size or config.json path) to show in full")
+    m.add_argument("--json", action="store_true")
+    return parser
+
+
+_SIZING_FIELDS = ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "kv_dtype",
+                  "framework", "gpu_memory_utilization", "tensor_parallel", "pipeline_parallel", "optimizer",
+                  "pure_bf16", "gradient_checkpointing", "flash_attention", "lora_rank", "lora_targets",
+                  "sharding", "offload", "optimizer_in_backward")
+
+
+def _request_fields(args: argparse.Namespace) -> dict:
+    fields = {k: getattr(args, k) for k in _SIZING_FIELDS if getattr(args, k, None) is not None}
+    if args.method and not args.workload:
+        fields["workload"] = "training"
+    if args.method == "qlora" and args.precision == "bf16":
+        fields["precision"] = "nf4"
+    return fields
+
+
+def _emit(result, text: str, as_json: bool) -> None:
+    from tools.base import to_json
+
+    print(to_json(result) if as_json else text)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from advisor import render
+    from tools.base import to_dict, to_json
+
+    if args.command == "fit":
+        from tools.fit import FitRequest, check_fit
+
+        r = check_fit(FitRequest(**_request_fields(args)))
+        _emit(r, render.fit_text(r), args.json)
+    elif args.command == "memory":
+        from tools.memory import MemoryRequest, estimate_memory
+
+        r = estimate_memory(MemoryRequest(**_request_fields(args)))
+        _emit(r, render.memory_text(r), args.json)
+    elif args.command == "gpus":
+        from tools.gpus import all_gpus, get_gpu
+
+        if args.name:
+            g = get_gpu(args.name)
+            print(to_json(g))
+        else:
+            gpus = all_gpus()
+            if args.json:
+                print(json.dumps([to_dict(g) for g in gpus], indent=2, ensure_ascii=False))
+            else:
+                print(render.gpus_text(gpus))
+    elif args.command == "models":
+        from tools.models import all_specs, get_model
+        from tools.params import count_params
+
+        if args.name:
+            s = get_model(args.name)
+            c = count_params(s)
+            print(json.dumps({"spec": to_dict(s), "params": to_dict(c)}, indent=2, ensure_ascii=False) if args.json
+                  else render.model_text(s, c))
+        else:
+            rows = [(s, count_params(s)) for s in all_specs()]
+            if args.json:
+                print(json.dumps([to_dict(s) | {"params_b": round(c.total_b, 3), "active_params_b": round(c.active_b, 3)}
+                                  for s, c in rows], indent=2, ensure_ascii=False))
+            else:
+                print(render.models_text(rows))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except _UsageError as exc:
+        print(f"gpu-advisor: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
+        from tools.errors import AdvisorInputError
+
+        if isinstance(exc, AdvisorInputError):
+            print(f"gpu-advisor: error: {exc}", file=sys.stderr)
+            return 2
+        if os.environ.get("GPU_ADVISOR_DEBUG"):
+            raise
+        print(f"gpu-advisor: internal error: {type(exc).__name__}: {exc} "
+              "(set GPU_ADVISOR_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

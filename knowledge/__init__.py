@@ -1,0 +1,1 @@
+"""Hardware guidance docs and their retrieval index (built in a later issue)."""

@@ -1,0 +1,280 @@
+"""A model's architecture, normalised from a Hugging Face config.json.
+
+The same parser reads the catalog (which stores each model's config.json keys verbatim) and a
+user's local config.json, so both paths give identical shapes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from .base import record, spec
+from .errors import AdvisorInputError
+
+
+@record
+class ModelSpec:
+    """Everything the calculators need to know about a model's shape."""
+
+    id: str
+    name: str
+    hf_id: str | None = None
+    origin: Literal["catalog", "size", "config"] = "catalog"
+    approximate: bool = spec(False, "True when the shape is guessed from a size")
+    model_type: str = ""
+    hidden_size: int
+    num_layers: int
+    num_heads: int
+    num_kv_heads: int
+    head_dim: int
+    intermediate_size: int = spec(description="dense MLP width")
+    vocab_size: int
+    tie_embeddings: bool = False
+    max_context: int
+    mlp: Literal["gated", "plain"] = "gated"
+    norm: Literal["rms", "layer"] = "rms"
+    norms_per_layer: int = 2
+    qk_norm: bool = False
+    qkv_bias: bool = False
+    attn_out_bias: bool = False
+    mlp_bias: bool = False
+    fused_qkv: bool = False
+    learned_positions: int = 0
+    embed_norm: bool = False
+    parallel_attn: bool = False
+    attention_sinks: bool = False
+    sliding_window: int | None = None
+    sliding_layers: int = 0
+    # Mixture of experts
+    num_experts: int = 0
+    experts_per_token: int = 0
+    moe_intermediate_size: int = 0
+    num_shared_experts: int = 0
+    shared_expert_intermediate_size: int = 0
+    shared_expert_gate: bool = False
+    moe_layers: int = 0
+    router_bias: bool = False
+    # Multi-head latent attention (DeepSeek)
+    q_lora_rank: int | None = None
+    kv_lora_rank: int = 0
+    qk_nope_head_dim: int = 0
+    qk_rope_head_dim: int = 0
+    v_head_dim: int = 0
+    # Parameters outside the text stack (vision encoder, multi-token-prediction head)
+    extra_params: int = 0
+    extra_params_note: str = ""
+    official_params_b: float | None = None
+    official_active_params_b: float | None = None
+    params_source: str = ""
+    params_note: str = ""
+    config_source: str = ""
+    family: str = ""
+
+    @property
+    def is_moe(self) -> bool:
+        return self.num_experts > 0 and self.moe_layers > 0
+
+    @property
+    def is_mla(self) -> bool:
+        return self.kv_lora_rank > 0
+
+    @property
+    def dense_layers(self) -> int:
+        return self.num_layers - self.moe_layers
+
+
+# Defaults of transformers' config classes, for keys a sparse config.json leaves out
+# (Gemma3TextConfig, FalconConfig); applied before parsing, exactly as transformers would.
+_TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "gemma3_text": {"vocab_size": 262208, "head_dim": 256, "num_attention_heads": 8, "num_key_value_heads": 4,
+                    "max_position_embeddings": 131072, "sliding_window": 4096, "sliding_window_pattern": 6,
+                    "tie_word_embeddings": True},
+    "falcon": {"max_position_embeddings": 2048, "tie_word_embeddings": True},
+}
+_TYPE_ALIASES = {"RefinedWebModel": "falcon", "RefinedWeb": "falcon"}
+
+
+def _first(cfg: dict, *keys: str, default: Any = None) -> Any:
+    for k in keys:
+        if cfg.get(k) is not None:
+            return cfg[k]
+    return default
+
+
+def _sliding(cfg: dict, model_type: str, n_layers: int) -> tuple[int | None, int]:
+    """How many layers use a sliding window, and its size."""
+    layer_types = cfg.get("layer_types")
+    window = cfg.get("sliding_window") or cfg.get("attention_chunk_size")
+    if isinstance(layer_types, list) and layer_types:
+        n = sum(1 for t in layer_types if "sliding" in str(t) or "chunk" in str(t))
+        return (window, n) if window and n else (None, 0)
+    if not window:
+        return None, 0
+    if cfg.get("use_sliding_window") is False:
+        return None, 0
+    pattern = cfg.get("sliding_window_pattern")
+    if model_type.startswith("gemma3") and pattern:
+        # every `pattern`-th layer is global; the rest are local
+        return window, n_layers - n_layers // int(pattern)
+    if model_type.startswith("gemma2") or model_type.startswith("gemma3"):
+        return window, (n_layers + 1) // 2
+    if model_type.startswith("llama4") and cfg.get("attention_chunk_size"):
+        step = int(cfg.get("interleave_nope_layer_step") or 4)  # 3 of 4 layers are chunked
+        return window, n_layers - n_layers // step
+    if model_type in {"mistral", "mixtral", "starcoder2", "phi3"} or cfg.get("use_sliding_window"):
+        max_window_layers = cfg.get("max_window_layers")
+        if model_type.startswith("qwen") and max_window_layers is not None:
+            return window, max(0, n_layers - int(max_window_layers))
+        return window, n_layers
+    return None, 0
+
+
+def _moe(cfg: dict, model_type: str, n_layers: int) -> dict:
+    n_exp = int(_first(cfg, "num_local_experts", "n_routed_experts", "num_experts", default=0) or 0)
+    if n_exp <= 1:
+        return {}
+    top_k = int(_first(cfg, "num_experts_per_tok", "experts_per_token", "moe_topk", default=2))
+    inter = int(_first(cfg, "moe_intermediate_size", default=0) or cfg.get("intermediate_size"))
+    out: dict = {"num_experts": n_exp, "experts_per_token": top_k, "moe_intermediate_size": inter}
+    first_dense = int(cfg.get("first_k_dense_replace") or 0)
+    step = int(_first(cfg, "interleave_moe_layer_step", "decoder_sparse_step", "moe_layer_freq", default=1))
+    step = max(step, 1)
+    mlp_only = set(cfg.get("mlp_only_layers") or [])
+    if cfg.get("moe_layers"):
+        moe_layers = len(cfg["moe_layers"])
+    elif model_type.startswith("llama4"):
+        moe_layers = sum(1 for i in range(n_layers) if (i + 1) % step == 0)
+    else:
+        moe_layers = sum(
+            1 for i in range(first_dense, n_layers) if (i + 1) % step == 0 and i not in mlp_only
+        )
+    out["moe_layers"] = moe_layers
+    shared = int(_first(cfg, "n_shared_experts", "num_shared_experts", default=0) or 0)
+    if cfg.get("shared_expert_intermediate_size"):
+        out["num_shared_experts"] = 1
+        out["shared_expert_intermediate_size"] = int(cfg["shared_expert_intermediate_size"])
+        out["shared_expert_gate"] = model_type.startswith("qwen2_moe")
+    elif shared:
+        out["num_shared_experts"] = shared
+        out["shared_expert_intermediate_size"] = inter * shared
+    elif model_type.startswith("llama4"):
+        out["num_shared_experts"] = 1
+        out["shared_expert_intermediate_size"] = inter
+    if model_type == "gpt_oss":
+        out["router_bias"] = True
+    return out
+
+
+def spec_from_config(
+    config: dict,
+    *,
+    id: str,
+    name: str | None = None,
+    origin: Literal["catalog", "size", "config"] = "config",
+    **extra: Any,
+) -> ModelSpec:
+    """Normalise a Hugging Face config.json (dict) into a ModelSpec."""
+    top = config
+    cfg = dict(config.get("text_config") or config)
+    if "text_config" in config:
+        for k in ("tie_word_embeddings",):
+            if k not in cfg and k in top:
+                cfg[k] = top[k]
+    model_type = str(cfg.get("model_type") or top.get("model_type") or "")
+    model_type = _TYPE_ALIASES.get(model_type, model_type)
+    if model_type == "gemma3" and "text_config" in config:
+        model_type = "gemma3_text"
+    cfg = {**_TYPE_DEFAULTS.get(model_type, {}), **cfg}
+    try:
+        hidden = int(_first(cfg, "hidden_size", "n_embd", "n_embed", "d_model"))
+        layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers"))
+        heads = int(_first(cfg, "num_attention_heads", "n_head", "num_heads"))
+        vocab = int(_first(cfg, "vocab_size", "padded_vocab_size"))
+    except (TypeError, ValueError) as exc:
+        raise AdvisorInputError(
+            "This config.json lacks hidden_size / num_hidden_layers / num_attention_heads / "
+            "vocab_size; is it a decoder-only language model's config?"
+        ) from exc
+    head_dim = int(cfg.get("head_dim") or hidden // heads)
+    kv_heads = _kv_heads(cfg, model_type, heads)
+    inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size")
+    gated = model_type not in {"bloom", "falcon", "gpt_bigcode", "gpt2", "gpt_neox", "opt", "phi"}
+    if inter is None:
+        inter = 4 * hidden
+    # LayerNorm with a bias (2h params); Cohere's LayerNorm has no bias, so it counts like RMSNorm
+    layer_norm = model_type in {"bloom", "falcon", "gpt_bigcode", "gpt2", "gpt_neox", "opt", "phi"}
+    norms = 2
+    if model_type.startswith("gemma2") or model_type.startswith("gemma3"):
+        norms = 4
+    if model_type == "falcon" and not cfg.get("new_decoder_architecture") and cfg.get("parallel_attn", True):
+        norms = 1  # one shared input_layernorm for the parallel attention + MLP block
+    if model_type == "cohere":
+        norms = 1  # parallel block with a single input_layernorm
+    window, n_sliding = _sliding(cfg, model_type, layers)
+    tie_default = model_type in {"gemma", "gemma2", "gemma3", "gemma3_text", "bloom", "gpt_bigcode", "gpt2", "cohere"}
+    spec = dict(
+        id=id,
+        name=name or id,
+        origin=origin,
+        model_type=model_type,
+        hidden_size=hidden,
+        num_layers=layers,
+        num_heads=heads,
+        num_kv_heads=kv_heads,
+        head_dim=head_dim,
+        intermediate_size=int(inter),
+        vocab_size=vocab,
+        tie_embeddings=bool(cfg.get("tie_word_embeddings", tie_default)),
+        max_context=int(_first(cfg, "max_position_embeddings", "n_positions", "seq_length", default=2048)),
+        mlp="gated" if gated else "plain",
+        norm="layer" if layer_norm else "rms",
+        norms_per_layer=norms,
+        qk_norm=model_type.startswith(("qwen3", "gemma3", "olmo2")),
+        qkv_bias=_qkv_bias(cfg, model_type),
+        attn_out_bias=bool(cfg.get("attention_bias")) or model_type in {"bloom", "gpt_bigcode", "gpt2"}
+        or (model_type == "falcon" and bool(cfg.get("bias"))),
+        mlp_bias=bool(cfg.get("mlp_bias")) or model_type in {"bloom", "gpt_bigcode", "gpt2", "gpt_oss"}
+        or (model_type == "falcon" and bool(cfg.get("bias"))),
+        fused_qkv=model_type in {"bloom", "falcon", "gpt_bigcode", "phi3"},
+        learned_positions=int(cfg.get("n_positions") or 0) if model_type in {"gpt_bigcode", "gpt2"} else 0,
+        embed_norm=model_type == "bloom",
+        parallel_attn=model_type == "falcon" and bool(cfg.get("parallel_attn", True)),
+        attention_sinks=model_type == "gpt_oss",
+        sliding_window=window,
+        sliding_layers=n_sliding,
+    )
+    spec.update(_moe(cfg, model_type, layers))
+    if cfg.get("kv_lora_rank"):
+        spec.update(
+            q_lora_rank=cfg.get("q_lora_rank"),
+            kv_lora_rank=int(cfg["kv_lora_rank"]),
+            qk_nope_head_dim=int(cfg["qk_nope_head_dim"]),
+            qk_rope_head_dim=int(cfg["qk_rope_head_dim"]),
+            v_head_dim=int(cfg["v_head_dim"]),
+        )
+    spec.update(extra)
+    for key in ("hidden_size", "num_layers", "num_heads", "num_kv_heads", "head_dim", "intermediate_size",
+                "vocab_size", "max_context"):
+        if not isinstance(spec[key], int) or spec[key] <= 0:
+            raise AdvisorInputError(f"config.json gives {key}={spec[key]!r}; it must be a positive integer.")
+    return ModelSpec(**spec)
+
+
+def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:
+    if model_type == "falcon":
+        if cfg.get("new_decoder_architecture"):
+            return int(cfg.get("num_kv_heads") or heads)
+        return 1 if cfg.get("multi_query", True) else heads
+    if model_type == "gpt_bigcode":
+        return 1 if cfg.get("multi_query", True) else heads
+    return int(_first(cfg, "num_key_value_heads", "num_kv_heads", default=heads))
+
+
+def _qkv_bias(cfg: dict, model_type: str) -> bool:
+    if model_type in {"qwen2", "qwen2_moe", "qwen2_vl"}:
+        return True
+    if model_type in {"bloom", "gpt_bigcode", "gpt2"}:
+        return True
+    if model_type == "falcon":
+        return bool(cfg.get("bias"))
+    return bool(cfg.get("attention_bias"))

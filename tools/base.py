@@ -1,0 +1,104 @@
+"""Records for tool inputs and results: stdlib dataclasses with described, checked fields.
+
+Why not pydantic here: on this project's 2-core machines `import pydantic` plus one model costs
+~0.25-0.3 s, the whole start-up budget of `gpu-advisor fit` (bench/startup.py). tools/ therefore
+depends on nothing but the standard library. Each field carries its description and bounds in its
+metadata, `check()` validates them with fix-it messages, `to_dict`/`to_json` serialise, and
+pydantic (in advisor/) can wrap any of these classes with `TypeAdapter` for schemas and
+LLM tool arguments.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from functools import cache
+from typing import Any, Literal
+
+from .errors import AdvisorInputError
+
+record = dataclasses.dataclass(kw_only=True)
+
+
+def spec(default: Any = dataclasses.MISSING, description: str = "", *, gt: float | None = None,
+         ge: float | None = None, le: float | None = None, factory: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field with a description and optional numeric bounds."""
+    meta = {"description": description}
+    for k, v in (("gt", gt), ("ge", ge), ("le", le)):
+        if v is not None:
+            meta[k] = v
+    if factory is not dataclasses.MISSING:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _allowed(tp: Any) -> tuple[tuple | None, tuple[type, ...], bool]:
+    """(literal choices, accepted python types, None allowed) for a field type."""
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return typing.get_args(tp), (), False
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        choices, kinds, optional = None, (), type(None) in args
+        for a in args:
+            if a is type(None):
+                continue
+            c, k, _ = _allowed(a)
+            choices = c if c else choices
+            kinds += k
+        return choices, kinds, optional
+    if tp is float:
+        return None, (int, float), False
+    if isinstance(tp, type):
+        return None, (tp,), False
+    return None, (), False
+
+
+def check(obj: Any) -> None:
+    """Validate an input record's fields: types, Literal choices and numeric bounds."""
+    hints = _hints(type(obj))
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        flag = "--" + f.name.replace("_", "-")
+        choices, kinds, optional = _allowed(hints[f.name])
+        if value is None:
+            if optional:
+                continue
+            raise AdvisorInputError(f"{flag} is required.")
+        if choices is not None and value not in choices:
+            raise AdvisorInputError(f"{flag} must be one of {', '.join(map(str, choices))} (got {value!r}).")
+        if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
+            want = "/".join(k.__name__ for k in kinds)
+            raise AdvisorInputError(f"{flag} must be a {want} (got {value!r}).")
+        meta = f.metadata
+        if "gt" in meta and not value > meta["gt"]:
+            raise AdvisorInputError(f"{flag} must be greater than {meta['gt']:g} (got {value}).")
+        if "ge" in meta and not value >= meta["ge"]:
+            raise AdvisorInputError(f"{flag} must be at least {meta['ge']:g} (got {value}).")
+        if "le" in meta and not value <= meta["le"]:
+            raise AdvisorInputError(f"{flag} must be at most {meta['le']:g} (got {value}).")
+
+
+def to_dict(obj: Any) -> Any:
+    return dataclasses.asdict(obj)
+
+
+def to_json(obj: Any, indent: int | None = 2) -> str:
+    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+
+
+def replace(obj: Any, **changes: Any) -> Any:
+    """A copy with some fields changed, re-validated when the record validates itself."""
+    return dataclasses.replace(obj, **changes)
+
+
+def describe(cls: type) -> dict[str, str]:
+    """Field descriptions, for schemas and help texts."""
+    return {f.name: f.metadata.get("description", "") for f in dataclasses.fields(cls)}

@@ -1,0 +1,120 @@
+"""The GPU catalog (tools/data/gpus.json): specs with sources, and name lookup."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from .base import record, spec
+from .catalog_io import load_json, norm_key
+from .errors import UnknownNameError, closest_names
+
+
+@record
+class Source:
+    url: str
+    title: str = ""
+    fields: list[str] = spec(factory=list)
+    verified: bool = True
+
+
+@record
+class Interconnect:
+    type: str = spec(description="NVLink 4, Infinity Fabric, ICI, PCIe ...")
+    bandwidth_gb_per_s: float | None = spec(None, "per GPU, bidirectional, decimal GB/s")
+    pcie: str | None = None
+
+
+@record
+class GPU:
+    """One accelerator. Memory in GiB as nvidia-smi reports total (vendor figure elsewhere)."""
+
+    id: str
+    name: str
+    vendor: Literal["nvidia", "amd", "apple", "google", "intel"]
+    kind: str
+    architecture: str
+    release_year: int | None = None
+    aliases: list[str] = spec(factory=list)
+    memory_gib: float = spec(description="capacity as nvidia-smi reports total (vendor figure elsewhere)")
+    memory_mib_nvidia_smi: int | None = None
+    memory_vendor_label: str = ""
+    memory_bandwidth_gb_per_s: float = spec(description="decimal GB/s")
+    bf16_tflops_dense: float | None = None
+    fp16_tflops_dense: float | None = None
+    fp8_tflops_dense: float | None = None
+    int8_tops_dense: float | None = None
+    fp4_tflops_dense: float | None = None
+    fp32_tflops: float | None = None
+    interconnect: Interconnect | None = None
+    tdp_w: float | None = None
+    form_factor: str = ""
+    gpu_usable_fraction: float = spec(1.0, "share of memory the accelerator may use (Apple: ~0.75 by default)")
+    sources: list[Source] = spec(factory=list)
+    notes: str = ""
+
+    @property
+    def usable_gib(self) -> float:
+        return self.memory_gib * self.gpu_usable_fraction
+
+    @property
+    def supports_fp8(self) -> bool:
+        return bool(self.fp8_tflops_dense)
+
+    @property
+    def supports_bf16(self) -> bool:
+        return bool(self.bf16_tflops_dense)
+
+    @property
+    def has_fast_interconnect(self) -> bool:
+        ic = self.interconnect
+        return bool(ic and not ic.type.lower().startswith("pcie") and ic.type.lower() != "none")
+
+
+@lru_cache(maxsize=1)
+def all_gpus() -> tuple[GPU, ...]:
+    return tuple(_make_gpu(g) for g in load_json("gpus.json")["gpus"])
+
+
+def _make_gpu(raw: dict) -> GPU:
+    """Catalog entries are checked by the test suite (tests/test_catalogs.py)."""
+    fields = dict(raw)
+    fields["sources"] = [Source(**s) for s in raw.get("sources", [])]
+    if raw.get("interconnect"):
+        fields["interconnect"] = Interconnect(**raw["interconnect"])
+    return GPU(**fields)
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for g in all_gpus():
+        for key in (g.id, g.name, *g.aliases):
+            index.setdefault(norm_key(key), g.id)
+    return index
+
+
+def get_gpu(name: str) -> GPU:
+    """Find a GPU by id, name or alias ('4090', 'rtx4090', 'RTX 4090 24GB', 'h100 sxm')."""
+    if not name or not name.strip():
+        raise UnknownNameError("GPU", name or "", [], "Give a GPU name, e.g. 'rtx-4090' or 'h100-sxm'.")
+    index = _index()
+    key = norm_key(name)
+    for candidate in (key, key.removeprefix("rtx"), "rtx" + key):
+        if candidate in index:
+            return _by_id()[index[candidate]]
+    raise UnknownNameError(
+        "GPU",
+        name,
+        [_by_id()[index[k]].id for k in closest_names(key, list(index))][:5] or _dedupe_ids(key),
+        "Run `gpu-advisor gpus` to list them all.",
+    )
+
+
+def _dedupe_ids(key: str) -> list[str]:
+    return closest_names(key, [g.id for g in all_gpus()])
+
+
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, GPU]:
+    return {g.id: g for g in all_gpus()}

@@ -1,0 +1,120 @@
+"""estimate_memory: request and result models, and the dispatcher.
+
+The maths lives in memory_inference.py and memory_training.py; this module owns the contract
+(`total_gib`, `per_gpu_gib`, `breakdown_gib`, stated assumptions).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .base import check, record, spec
+from .errors import AdvisorInputError
+
+Workload = Literal["inference", "training"]
+Method = Literal["full", "lora", "qlora", "pretrain"]
+Framework = Literal["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "deepspeed", "fsdp", "torchtune"]
+Optimizer = Literal["adamw", "adamw-8bit", "paged-adamw-8bit", "paged-adamw", "sgd", "adafactor"]
+Sharding = Literal["none", "zero1", "zero2", "zero3", "fsdp"]
+Offload = Literal["none", "optimizer", "optimizer+params"]
+
+_WORKLOAD_WORDS = {"infer": "inference", "inference": "inference", "serve": "inference", "serving": "inference",
+                   "training": "training", "train": "training", "finetune": "training", "fine-tune": "training",
+                   "fine-tuning": "training", "finetuning": "training", "pretrain": "training",
+                   "pretraining": "training"}
+
+
+@record
+class MemoryRequest:
+    """What to size. Defaults are stated in the result's assumptions."""
+
+    model: str = spec(description="catalog name or alias, a size like '13B', or a path to a config.json")
+    workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
+    method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
+    precision: str = spec("bf16", description="weights: bf16, fp16, fp32, fp8, int8, nf4, awq, gptq, q4_k_m, ...")
+    context: int | None = spec(None, gt=0, description="tokens per sequence (prompt + output); default 4096 "
+                                "for inference, 2048 for training, capped at the model's limit")
+    batch: int = spec(1, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
+    kv_dtype: str = spec("bf16", description="KV-cache dtype: bf16, fp16, fp8, q8_0, q4_0")
+    framework: Framework | None = spec(None, description="runtime; default transformers (llama.cpp for GGUF)")
+    gpu_memory_utilization: float = spec(0.9, gt=0.05, le=1.0, description="vLLM's pre-allocated share")
+    gpu_count: int = spec(1, gt=0, le=4096, description="number of GPUs")
+    tensor_parallel: int | None = spec(None, gt=0, description="TP degree; default: all GPUs for inference, 1 for training")
+    pipeline_parallel: int = spec(1, gt=0, description="pipeline stages")
+    optimizer: Optimizer = spec("adamw", description="training optimizer")
+    pure_bf16: bool = spec(False, description="train without fp32 master weights (bf16 states)")
+    gradient_checkpointing: bool | None = spec(None, description="default: on for QLoRA, off otherwise")
+    flash_attention: bool = spec(True, description="FlashAttention/SDPA (no S^2 attention matrix)")
+    lora_rank: int = spec(16, gt=0, le=4096)
+    lora_targets: Literal["all-linear", "attention", "qv"] = "all-linear"
+    sharding: Sharding = spec("none", description="ZeRO stage or FSDP across data-parallel GPUs")
+    offload: Offload = spec("none", description="CPU offload of optimizer state (and parameters)")
+    optimizer_in_backward: bool = spec(False, description="step each parameter in backward (torchtune)")
+    gpu: str | None = spec(None, description="GPU name, used for vLLM pre-allocation and Apple limits")
+
+    def __post_init__(self) -> None:
+        if isinstance(self.workload, str):
+            word = _WORKLOAD_WORDS.get(self.workload.strip().lower())
+            if word is None:
+                raise AdvisorInputError("--workload must be 'inference' or 'training' (fine-tuning, pretraining).")
+            self.workload = word
+        if self.method and self.workload == "inference":
+            self.workload = "training"
+        for name in ("precision", "kv_dtype"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, value.strip().lower())
+        check(self)
+
+
+@record
+class MemoryEstimate:
+    model: str
+    model_id: str
+    approximate_shape: bool
+    params_b: float
+    active_params_b: float
+    workload: Workload
+    method: str | None
+    precision: str
+    framework: str
+    context: int
+    batch: int
+    gpu_count: int
+    tensor_parallel: int
+    pipeline_parallel: int
+    data_parallel: int
+    total_gib: float = spec(description="sum over all GPUs")
+    per_gpu_gib: float = spec(description="peak on the busiest GPU, as nvidia-smi would show it")
+    allocated_per_gpu_gib: float = spec(description="peak tensors only, as torch.cuda.max_memory_allocated shows")
+    breakdown_gib: dict[str, float] = spec(description="per GPU")
+    weights_gib: float = spec(description="all weights, whole model, in the chosen format")
+    kv_cache_per_token_mib: float | None = None
+    host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
+    assumptions: list[str]
+    notes: list[str] = spec(factory=list)
+
+
+def estimate_memory(req: MemoryRequest) -> MemoryEstimate:
+    """Peak memory per GPU for inference or training of a model."""
+    from .models import get_model
+
+    spec = get_model(req.model)
+    if req.context is not None and req.context > spec.max_context:
+        raise AdvisorInputError(
+            f"A context of {req.context:,} tokens is beyond {spec.name}'s limit of {spec.max_context:,}; "
+            f"use --context {spec.max_context} or less."
+        )
+    tp = req.tensor_parallel or (req.gpu_count if req.workload == "inference" else 1)
+    if tp * req.pipeline_parallel > req.gpu_count or req.gpu_count % (tp * req.pipeline_parallel):
+        raise AdvisorInputError(
+            f"{req.gpu_count} GPUs cannot be split into tensor parallel {tp} x pipeline {req.pipeline_parallel}; "
+            "the GPU count must be a multiple of TP x PP."
+        )
+    if req.workload == "inference":
+        from .memory_inference import inference_memory
+
+        return inference_memory(req, spec, tp)
+    from .memory_training import training_memory
+
+    return training_memory(req, spec, tp)

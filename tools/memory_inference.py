@@ -1,0 +1,144 @@
+"""Inference memory: weights + KV cache + activations + runtime overhead, per GPU."""
+
+from __future__ import annotations
+
+import math
+
+from .arch import ModelSpec
+from .errors import AdvisorInputError
+from .formats import kv_bytes_per_element, weight_bytes, weight_format
+from .memory import MemoryEstimate, MemoryRequest
+from .params import count_params
+from .units import GIB
+
+# CUDA context + cuBLAS/cuDNN workspaces that nvidia-smi shows but torch's allocator does not.
+# PyTorch on Ampere/Hopper with lazy module loading: ~0.3-0.6 GiB; we use 0.5 GiB.
+CUDA_CONTEXT_GIB = {"transformers": 0.5, "vllm": 0.5, "sglang": 0.5, "tensorrt-llm": 0.5,
+                    "llama.cpp": 0.3, "deepspeed": 0.5, "fsdp": 0.5, "torchtune": 0.5}
+# vLLM also keeps CUDA graphs and NCCL buffers outside the KV pool (~0.5-1 GiB measured in its logs).
+VLLM_NON_TORCH_GIB = 0.7
+ALLOCATOR_SLACK = 0.05  # PyTorch caching allocator keeps freed blocks: ~5% of dynamic memory
+LLAMACPP_UBATCH = 512
+VLLM_PREFILL_CHUNK = 8192
+
+
+def kv_bytes_per_token(m: ModelSpec, context: int, kv_dtype: str, tp: int = 1) -> float:
+    """KV-cache bytes one sequence needs per token of context, averaged over the context, per GPU.
+
+    GQA/MQA: 2 (K and V) x kv_heads x head_dim per layer. MLA caches the compressed latent
+    (kv_lora_rank + rope dims) once per layer, replicated on every TP rank (as vLLM/SGLang do).
+    Sliding-window layers hold at most `window` tokens."""
+    elt = kv_bytes_per_element(kv_dtype)
+    if m.is_mla:
+        per_layer = (m.kv_lora_rank + m.qk_rope_head_dim) * elt
+    else:
+        heads = math.ceil(m.num_kv_heads / tp)  # KV heads replicate when TP > kv_heads
+        per_layer = 2 * heads * m.head_dim * elt
+    full_layers = m.num_layers - m.sliding_layers
+    window_share = min(1.0, (m.sliding_window or context) / context) if m.sliding_layers else 0.0
+    return per_layer * (full_layers + m.sliding_layers * window_share)
+
+
+def _activation_bytes(m: ModelSpec, tokens: int, framework: str, batch: int, context: int, flash: bool) -> float:
+    """Peak working memory of one forward pass over `tokens` prompt tokens (one layer live at a time)."""
+    h, inter = m.hidden_size, (m.moe_intermediate_size * m.experts_per_token if m.is_moe else m.intermediate_size)
+    inter = max(inter, m.intermediate_size if not m.is_moe else inter)
+    if framework == "llama.cpp":
+        ub = min(tokens, LLAMACPP_UBATCH)
+        # ggml compute buffer: fp32 intermediates for one micro-batch + logits; attention scores
+        # ub x ctx x heads when flash attention is off.
+        attn = 0 if flash else ub * context * m.num_heads * 4
+        return ub * (m.vocab_size + 4 * h + 3 * inter) * 4 + attn
+    per_token = 2 * (4 * h + 3 * inter) + 2 * (m.num_heads + 2 * m.num_kv_heads) * m.head_dim
+    logits = batch * m.vocab_size * 4  # only the last position's logits, upcast to fp32
+    # eager attention materialises scores and probabilities (bf16) for one layer at a time
+    attn = 0 if flash else batch * m.num_heads * context * context * 2 * 2
+    return tokens * per_token + logits + attn
+
+
+def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate:
+    fmt = weight_format(req.precision)
+    framework = req.framework or ("llama.cpp" if fmt.family == "gguf" else "transformers")
+    if framework == "llama.cpp" and fmt.family not in ("gguf", "float"):
+        raise AdvisorInputError(
+            f"llama.cpp runs GGUF files; use a GGUF type such as q4_k_m or q8_0 instead of '{req.precision}'."
+        )
+    if fmt.family == "gguf" and framework != "llama.cpp":
+        raise AdvisorInputError(f"GGUF formats run on llama.cpp (or Ollama); drop --framework {framework}.")
+    pp = req.pipeline_parallel
+    if framework == "llama.cpp":
+        pp, tp = req.gpu_count, 1  # llama.cpp splits layers across GPUs (--split-mode layer)
+    elif tp > 1 and m.num_heads % tp:
+        raise AdvisorInputError(
+            f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} attention heads; "
+            f"use a GPU count that divides {m.num_heads} (e.g. {_divisors(m.num_heads, req.gpu_count)})."
+        )
+    context = req.context or min(4096, m.max_context)
+    counts = count_params(m)
+    weights = weight_bytes(m, fmt)
+    shards = tp * pp
+    w_gpu = weights / shards
+    kv_tok = kv_bytes_per_token(m, context, req.kv_dtype, tp)
+    kv_gpu = kv_tok * context * req.batch / pp
+    prefill = context * req.batch if framework in ("transformers", "tensorrt-llm") else min(
+        context * req.batch, VLLM_PREFILL_CHUNK)
+    act_gpu = _activation_bytes(m, prefill, framework, req.batch, context, flash=req.flash_attention) / tp
+    allocated = w_gpu + kv_gpu + act_gpu
+    context_gib = CUDA_CONTEXT_GIB.get(framework, 0.5)
+    gpu = _gpu(req.gpu)
+    if gpu is not None and gpu.vendor in ("apple", "google"):
+        context_gib = 0.0 if gpu.vendor == "google" else 0.2
+    slack = ALLOCATOR_SLACK * (kv_gpu + act_gpu) if framework not in ("llama.cpp", "vllm", "sglang") else 0.0
+    overhead = context_gib * GIB + slack + (VLLM_NON_TORCH_GIB * GIB if framework in ("vllm", "sglang") else 0)
+    per_gpu = allocated + overhead
+    breakdown = {"weights": w_gpu, "kv_cache": kv_gpu, "activations": act_gpu, "overhead": overhead}
+    assumptions = [
+        f"weights in {fmt.label}" + (f" ({', '.join(fmt.keeps_16bit)} kept 16-bit)" if fmt.keeps_16bit and fmt.family != "float" else ""),
+        f"context {context:,} tokens x batch {req.batch} (default context 4,096)" if req.context is None
+        else f"context {context:,} tokens x batch {req.batch}",
+        f"KV cache in {req.kv_dtype}" + (" (MLA latent cache)" if m.is_mla else f", {m.num_kv_heads} KV heads x {m.head_dim} dims"),
+        f"framework {framework}; CUDA context {context_gib:g} GiB per GPU",
+    ]
+    notes = []
+    if m.sliding_layers:
+        assumptions.append(f"{m.sliding_layers} of {m.num_layers} layers use a {m.sliding_window}-token sliding window")
+    if shards > 1:
+        assumptions.append(f"split over {req.gpu_count} GPUs: tensor parallel {tp}, pipeline {pp}")
+    if framework in ("vllm", "sglang"):
+        assumptions.append(f"{framework} pre-allocates gpu_memory_utilization={req.gpu_memory_utilization:g} of each GPU "
+                           "and fills what is left after weights with KV cache")
+        if gpu is not None:
+            pool = gpu.memory_gib * req.gpu_memory_utilization * GIB - w_gpu - act_gpu - VLLM_NON_TORCH_GIB * GIB
+            notes.append(f"On {gpu.name}, vLLM would reserve {gpu.memory_gib * req.gpu_memory_utilization:.1f} GiB per GPU; "
+                         f"KV pool ~{max(pool, 0) / GIB:.1f} GiB = ~{int(max(pool, 0) / max(kv_tok / pp, 1)):,} tokens.")
+    if m.is_moe:
+        notes.append(f"MoE: all {counts.total / 1e9:.1f}B parameters are held in memory; "
+                     f"{counts.active / 1e9:.1f}B are active per token.")
+    if not req.flash_attention:
+        assumptions.append("eager attention: the S x S score matrix is materialised")
+    if m.approximate:
+        notes.append(f"'{req.model}' is a bare size: the shape is a typical dense Llama-style guess.")
+    return MemoryEstimate(
+        model=m.name, model_id=m.id, approximate_shape=m.approximate, params_b=round(counts.total / 1e9, 3),
+        active_params_b=round(counts.active / 1e9, 3), workload="inference", method=None,
+        precision=fmt.key, framework=framework, context=context, batch=req.batch, gpu_count=req.gpu_count,
+        tensor_parallel=tp, pipeline_parallel=pp, data_parallel=max(1, req.gpu_count // shards),
+        total_gib=round(per_gpu * shards / GIB, 2), per_gpu_gib=round(per_gpu / GIB, 2),
+        allocated_per_gpu_gib=round(allocated / GIB, 2),
+        breakdown_gib={k: round(v / GIB, 3) for k, v in breakdown.items()},
+        weights_gib=round(weights / GIB, 3), kv_cache_per_token_mib=round(kv_tok / 2**20, 4),
+        assumptions=assumptions, notes=notes,
+    )
+
+
+def _gpu(name: str | None):
+    if not name:
+        return None
+    from .gpus import get_gpu
+
+    return get_gpu(name)
+
+
+def _divisors(n: int, near: int) -> str:
+    divs = [d for d in (1, 2, 4, 8, 16, 32, 64) if n % d == 0]
+    return ", ".join(str(d) for d in divs)
