@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-_ORDER = ["weights", "kv_cache", "activations", "logits", "gradients", "optimizer", "optimizer_paged", "overhead"]
-_LABEL = {"kv_cache": "KV cache", "optimizer_paged": "optimizer (paged, not counted)",
+_ORDER = ["weights", "adapters", "kv_cache", "activations", "logits", "gradients", "optimizer", "optimizer_paged", "overhead"]
+_LABEL = {"kv_cache": "KV cache", "adapters": "LoRA adapters (fp32)", "optimizer_paged": "optimizer (paged, not counted)",
           "overhead": "CUDA context + allocator"}
 
 

@@ -171,6 +171,8 @@ def _gguf_group_bits(ftype: str, g: TensorGroup, m: ModelSpec) -> float:
     base = GGUF_BASE[ftype]
     if g.role in ("norm", "bias"):
         return g.total * 32.0  # norms and biases are kept in F32
+    if base in ("F16", "BF16"):
+        return g.total * 16.0
     if g.role == "lm_head" or (g.role == "embed" and m.tie_embeddings):
         t = "Q8_0" if (m.model_type == "falcon" or g.cols % 256) else ("Q8_0" if base == "Q8_0" else "Q6_K")
         return g.total * GGML_BPW[t]

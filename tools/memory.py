@@ -13,7 +13,8 @@ from .errors import AdvisorInputError
 
 Workload = Literal["inference", "training"]
 Method = Literal["full", "lora", "qlora", "pretrain"]
-Framework = Literal["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "deepspeed", "fsdp", "torchtune"]
+Framework = Literal["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq", "deepspeed", "fsdp",
+                    "torchtune"]
 Optimizer = Literal["adamw", "adamw-8bit", "paged-adamw-8bit", "paged-adamw", "sgd", "adafactor"]
 Sharding = Literal["none", "zero1", "zero2", "zero3", "fsdp"]
 Offload = Literal["none", "optimizer", "optimizer+params"]
@@ -88,7 +89,7 @@ class MemoryEstimate:
     per_gpu_gib: float = spec(description="peak on the busiest GPU, as nvidia-smi would show it")
     allocated_per_gpu_gib: float = spec(description="peak tensors only, as torch.cuda.max_memory_allocated shows")
     breakdown_gib: dict[str, float] = spec(description="per GPU")
-    weights_gib: float = spec(description="all weights, whole model, in the chosen format")
+    weights_gib: float = spec(description="all model weights (without LoRA adapters), whole model, in the chosen format")
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
     assumptions: list[str]

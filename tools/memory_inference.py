@@ -19,6 +19,7 @@ CUDA_CONTEXT_GIB = {"transformers": 0.5, "vllm": 0.5, "sglang": 0.5, "tensorrt-l
 VLLM_NON_TORCH_GIB = 0.7
 ALLOCATOR_SLACK = 0.05  # PyTorch caching allocator keeps freed blocks: ~5% of dynamic memory
 LLAMACPP_UBATCH = 512
+EAGER_SCORE_BYTES = 10
 VLLM_PREFILL_CHUNK = 8192
 
 
@@ -51,8 +52,10 @@ def _activation_bytes(m: ModelSpec, tokens: int, framework: str, batch: int, con
         return ub * (m.vocab_size + 4 * h + 3 * inter) * 4 + attn
     per_token = 2 * (4 * h + 3 * inter) + 2 * (m.num_heads + 2 * m.num_kv_heads) * m.head_dim
     logits = batch * m.vocab_size * 4  # only the last position's logits, upcast to fp32
-    # eager attention materialises scores and probabilities (bf16) for one layer at a time
-    attn = 0 if flash else batch * m.num_heads * context * context * 2 * 2
+    # Eager attention materialises one layer's scores: 16-bit scores (2 B), their fp32 upcast (4 B)
+    # and the fp32 softmax (4 B) per entry, as in transformers' eager path and AutoAWQ's fused
+    # attention (`F.softmax(scores.float())`); FlashAttention/SDPA never builds the S x S matrix.
+    attn = 0 if flash else batch * m.num_heads * context * context * EAGER_SCORE_BYTES
     return tokens * per_token + logits + attn
 
 
@@ -80,10 +83,16 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     w_gpu = weights / shards
     kv_tok = kv_bytes_per_token(m, context, req.kv_dtype, tp)
     kv_gpu = kv_tok * context * req.batch / pp
-    prefill = context * req.batch if framework in ("transformers", "tensorrt-llm") else min(
+    prefill = context * req.batch if framework in ("transformers", "tensorrt-llm", "autoawq") else min(
         context * req.batch, VLLM_PREFILL_CHUNK)
-    act_gpu = _activation_bytes(m, prefill, framework, req.batch, context, flash=req.flash_attention) / tp
+    flash = req.flash_attention and framework != "autoawq"  # AutoAWQ's fused attention is eager
+    act_gpu = _activation_bytes(m, prefill, framework, req.batch, context, flash=flash) / tp
     allocated = w_gpu + kv_gpu + act_gpu
+    if framework == "autoawq":
+        # fuse_layers concatenates q/k/v into one QKV layer at load, holding both copies for a moment
+        by_role = weight_bytes(m, fmt, by_role=True)
+        load_peak = w_gpu + sum(by_role.get(r, 0.0) for r in ("attn_q", "attn_k", "attn_v")) / shards
+        allocated = max(allocated, load_peak)
     context_gib = CUDA_CONTEXT_GIB.get(framework, 0.5)
     gpu = _gpu(req.gpu)
     if gpu is not None and gpu.vendor in ("apple", "google"):

@@ -25,6 +25,10 @@ LORA_TARGETS = {
     "qv": frozenset({"attn_q", "attn_v", "attn_qkv", "mla_q_b", "mla_kv_b"}),
 }
 # optimizer state bytes per trainable parameter
+# Bytes per (token x vocab entry) live for the loss: transformers keeps bf16 logits, an fp32 upcast
+# and the fp32 log-softmax/gradient (2 + 4 + 4); torchtune's chunked cross-entropy upcasts one of
+# 8 chunks at a time (2 + 2 x 4/8).
+LOGITS_BYTES = {"torchtune": 3.0}
 OPTIMIZER_BYTES = {"adamw": 8.0, "paged-adamw": 8.0, "adamw-8bit": 2.0, "paged-adamw-8bit": 2.0, "sgd": 4.0}
 
 
@@ -85,6 +89,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     assumptions = [f"sequence length {seq:,} x micro-batch {req.batch}" + (" (default 2,048)" if req.context is None else "")]
     opt_b = _adafactor_bytes(m) / max(P, 1) if req.optimizer == "adafactor" else OPTIMIZER_BYTES[req.optimizer]
     paged = req.optimizer.startswith("paged")
+    adapters = 0.0
     if method in ("full", "pretrain"):
         trainable = P
         weights = 2.0 * P if req.precision != "fp32" else 4.0 * P
@@ -96,10 +101,12 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     else:
         trainable = lora_params(m, req.lora_rank, req.lora_targets)
         weights = weight_bytes(m, base_fmt) + 4.0 * trainable  # adapters kept in fp32 (PEFT default)
+        adapters = 4.0 * trainable
         master, grads16, opt = 0.0, 4.0 * trainable, opt_b * trainable
         assumptions.append(f"{method.upper()}: frozen base in {base_fmt.label}, rank {req.lora_rank} adapters on "
                            f"{req.lora_targets} layers ({trainable / 1e6:.1f}M trainable params, fp32), {req.optimizer}")
 
+    bytes_per_param = weights / max(P, 1)  # of the stored (possibly quantized) weights
     # DeepSpeed keeps an fp32 gradient partition for the optimizer step under ZeRO (4 bytes/param).
     fp32_grads = 4.0 * trainable if zero and method in ("full", "pretrain") and not req.pure_bf16 else 0.0
     w_gpu = weights / shards / (n if zero == 3 else 1)
@@ -107,7 +114,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     if zero == 3 and fp32_grads:
         g_gpu = fp32_grads / n / shards  # bf16 grads are reduce-scattered straight into the fp32 partition
     if req.optimizer_in_backward:
-        g_gpu = min(g_gpu, _largest_matrix_bytes(m) * 2)
+        g_gpu = min(g_gpu, _largest_matrix_bytes(m))  # each grad is freed right after its own step
     o_gpu = (master + opt) / shards / n
     host = 0.0
     if offload_opt:
@@ -115,10 +122,13 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         o_gpu = 0.0
         g_gpu = grads16 / shards / (n if zero >= 2 else 1)
     if offload_params:
+        # parameters and gradients live on the CPU; the GPU holds the gathered layer in use plus
+        # the prefetched next one, and one layer's unsharded gradients before they are moved out
         host += w_gpu * shards * n
-        w_gpu = 2 * _largest_matrix_bytes(m) * 4  # gathered layers in flight
+        w_gpu = 2 * _layer_params(m) * bytes_per_param / tp
+        g_gpu = _layer_params(m) * 2.0 / tp
     elif zero == 3 and n > 1:
-        w_gpu += 2 * _largest_layer_bytes(m)  # all-gathered layer + prefetch
+        w_gpu += 2 * _layer_params(m) * bytes_per_param / tp  # all-gathered layer + prefetch
     paged_gib = 0.0
     if paged:
         paged_gib = o_gpu
@@ -131,12 +141,15 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     else:
         acts = tokens * per_tok_layer * layers_here
     acts /= tp
-    logits = tokens * m.vocab_size * 10 / tp  # bf16 logits + fp32 upcast + fp32 grad for the loss
+    logits = tokens * m.vocab_size * LOGITS_BYTES.get(req.framework or "", 10.0) / tp
     allocated = w_gpu + g_gpu + o_gpu + acts + logits
     context_gib = CUDA_CONTEXT_GIB["transformers"]
     overhead = context_gib * GIB + ALLOCATOR_SLACK * (acts + logits + g_gpu)
-    breakdown = {"weights": w_gpu, "gradients": g_gpu, "optimizer": o_gpu, "activations": acts,
+    adapters_gpu = adapters * w_gpu / max(weights, 1)
+    breakdown = {"weights": w_gpu - adapters_gpu, "gradients": g_gpu, "optimizer": o_gpu, "activations": acts,
                  "logits": logits, "overhead": overhead}
+    if adapters_gpu:
+        breakdown["adapters"] = adapters_gpu
     if paged_gib:
         breakdown["optimizer_paged"] = paged_gib
     assumptions.append(("gradient checkpointing on" if ckpt else "no gradient checkpointing")
@@ -165,7 +178,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         data_parallel=dp, total_gib=round(per_gpu * req.gpu_count / GIB, 2), per_gpu_gib=round(per_gpu / GIB, 2),
         allocated_per_gpu_gib=round(allocated / GIB, 2),
         breakdown_gib={k: round(v / GIB, 3) for k, v in breakdown.items()},
-        weights_gib=round(weights / GIB, 3), host_ram_gib=round(host / GIB, 2),
+        weights_gib=round((weights - adapters) / GIB, 3), host_ram_gib=round(host / GIB, 2),
         assumptions=assumptions, notes=notes,
     )
 
@@ -174,6 +187,6 @@ def _largest_matrix_bytes(m: ModelSpec) -> float:
     return 2.0 * max((g.rows * g.cols for g in tensor_groups(m) if g.rows), default=0)
 
 
-def _largest_layer_bytes(m: ModelSpec) -> float:
-    per_layer = sum(g.per_layer for g in tensor_groups(m) if g.layers)
-    return 2.0 * per_layer
+def _layer_params(m: ModelSpec) -> float:
+    """Parameters of one transformer block (the unit FSDP/ZeRO-3 gathers)."""
+    return sum(g.total for g in tensor_groups(m) if g.layers) / m.num_layers

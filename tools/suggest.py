@@ -9,7 +9,7 @@ from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 
 # lower = less disruptive (speed or quality cost, money); fitting suggestions come first
 _RANK = {"gradient-checkpointing": 1, "kv-fp8": 2, "smaller-batch": 3, "shorter-context": 3,
-         "8bit-optimizer": 3, "quantize": 4, "qlora": 4, "lora": 5, "zero3": 5, "offload": 6,
+         "8bit-optimizer": 3, "quantize": 4, "lora": 4, "qlora": 4.5, "zero3": 5, "offload": 6,
          "more-gpus": 7, "bigger-gpu": 8}
 
 
@@ -44,26 +44,29 @@ def _inference_options(req: MemoryRequest, mem: MemoryEstimate, gpu: GPU) -> lis
 
 
 def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str, str, dict]]:
+    """Training options; each also turns on gradient checkpointing when it is off, since that is the
+    cheapest saving and the bigger changes rarely fit without it."""
     method = mem.method or "full"
+    ckpt_off = "no gradient checkpointing" in " ".join(mem.assumptions)
+    ck, plus = ({"gradient_checkpointing": True}, " + gradient checkpointing") if ckpt_off else ({}, "")
     opts = []
-    if not req.gradient_checkpointing and "no gradient checkpointing" in " ".join(mem.assumptions):
-        opts.append(("gradient-checkpointing", "turn on gradient checkpointing (~30% slower, far fewer activations)",
-                     {"gradient_checkpointing": True}))
+    if ckpt_off:
+        opts.append(("gradient-checkpointing", "turn on gradient checkpointing (~30% slower, far fewer activations)", ck))
     if method in ("full", "pretrain") and req.optimizer == "adamw":
-        opts.append(("8bit-optimizer", "use an 8-bit AdamW (bitsandbytes): 2 instead of 8 bytes of state per param",
-                     {"optimizer": "adamw-8bit"}))
+        opts.append(("8bit-optimizer", "use an 8-bit AdamW (bitsandbytes): 2 instead of 8 bytes of state per param"
+                     + plus, {"optimizer": "adamw-8bit", **ck}))
     if method in ("full", "pretrain"):
-        opts.append(("lora", "fine-tune with LoRA instead of all weights", {"method": "lora"}))
+        opts.append(("lora", "fine-tune with LoRA instead of all weights" + plus, {"method": "lora", **ck}))
     if method in ("full", "pretrain", "lora"):
         opts.append(("qlora", "use QLoRA: 4-bit NF4 base weights + LoRA adapters",
                      {"method": "qlora", "precision": "nf4", "gradient_checkpointing": True}))
     if req.gpu_count > 1 and req.sharding != "zero3":
-        opts.append(("zero3", f"shard weights, gradients and optimizer over the {req.gpu_count} GPUs (ZeRO-3/FSDP)",
-                     {"sharding": "zero3"}))
+        opts.append(("zero3", f"shard weights, gradients and optimizer over the {req.gpu_count} GPUs (ZeRO-3/FSDP)"
+                     + plus, {"sharding": "zero3", **ck}))
     if req.offload == "none" and method in ("full", "pretrain"):
         shard = {"sharding": "zero3"} if req.gpu_count > 1 else {}
-        opts.append(("offload", "offload optimizer state to CPU RAM (DeepSpeed ZeRO-Offload; slower steps)",
-                     {"offload": "optimizer", **shard}))
+        opts.append(("offload", "offload optimizer state to CPU RAM (DeepSpeed ZeRO-Offload; slower steps)" + plus,
+                     {"offload": "optimizer", **shard, **ck}))
     return opts
 
 
@@ -121,8 +124,11 @@ def _scale_out(req: MemoryRequest, mem: MemoryEstimate, gpu: GPU, avail: float) 
         changes: dict = {"gpu_count": n}
         if req.workload == "inference":
             changes["tensor_parallel"] = n if mem.framework != "llama.cpp" else None
-        elif req.sharding == "none":
-            changes["sharding"] = "zero3"
+        else:
+            if req.sharding == "none":
+                changes["sharding"] = "zero3"
+            if "no gradient checkpointing" in " ".join(mem.assumptions):
+                changes["gradient_checkpointing"] = True
         r = _try(req, changes)
         if r is not None and r <= avail:
             how = "tensor parallel" if req.workload == "inference" else "ZeRO-3/FSDP"
