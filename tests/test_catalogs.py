@@ -185,3 +185,12 @@ def test_bad_config_json_is_a_clear_error(tmp_path):
         config_spec(str(p))
     with pytest.raises(AdvisorInputError, match="No config.json"):
         config_spec(str(tmp_path / "missing.json"))
+
+
+def test_lookup_tools():
+    from tools.lookup import lookup_gpu, lookup_model
+
+    assert lookup_gpu("4090").memory_gib == pytest.approx(23.99, abs=0.01)
+    info = lookup_model("llama-3-70b")
+    assert info.params_b == pytest.approx(70.55, abs=0.01)
+    assert info.kv_cache_bytes_per_token_bf16 == 327_680

@@ -196,8 +196,22 @@ def _compat(t: str, row: int) -> str:
     return t
 
 
+_BYTES: dict[tuple[str, str], dict[str, float]] = {}
+
+
 def weight_bytes(m: ModelSpec, fmt: WeightFormat, by_role: bool = False) -> float | dict[str, float]:
     """Bytes of all weights of `m` stored in `fmt` (16-bit for the parts a format leaves alone)."""
+    key = (m.id, fmt.key)
+    if m.origin != "catalog" or key not in _BYTES:
+        out = _bytes_by_role(m, fmt)
+        if m.origin != "catalog":
+            return out if by_role else sum(out.values())
+        _BYTES[key] = out
+    out = _BYTES[key]
+    return dict(out) if by_role else sum(out.values())
+
+
+def _bytes_by_role(m: ModelSpec, fmt: WeightFormat) -> dict[str, float]:
     out: dict[str, float] = {}
     for g in tensor_groups(m):
         if fmt.family == "gguf":
@@ -211,7 +225,7 @@ def weight_bytes(m: ModelSpec, fmt: WeightFormat, by_role: bool = False) -> floa
         else:
             bits = g.total * 16.0
         out[g.role] = out.get(g.role, 0.0) + bits / 8
-    return out if by_role else sum(out.values())
+    return out
 
 
 # KV cache element sizes (bytes per element), incl. block scales for llama.cpp's quantized cache

@@ -119,8 +119,19 @@ def _mlp(m: ModelSpec, inter: int, n: int, prefix: str = "mlp", copies: int = 1)
     return groups
 
 
-def tensor_groups(m: ModelSpec) -> list[TensorGroup]:
-    """All weights of the model, grouped by role."""
+_GROUPS: dict[str, tuple[TensorGroup, ...]] = {}
+
+
+def tensor_groups(m: ModelSpec) -> tuple[TensorGroup, ...]:
+    """All weights of the model, grouped by role (cached for catalog models, whose shapes are fixed)."""
+    if m.origin == "catalog":
+        if m.id not in _GROUPS:
+            _GROUPS[m.id] = _build_groups(m)
+        return _GROUPS[m.id]
+    return _build_groups(m)
+
+
+def _build_groups(m: ModelSpec) -> tuple[TensorGroup, ...]:
     h, L = m.hidden_size, m.num_layers
     norm_w = 2 if m.norm == "layer" else 1
     groups = [TensorGroup("embed", m.vocab_size * h, 0, m.vocab_size, h)]
@@ -145,7 +156,7 @@ def tensor_groups(m: ModelSpec) -> list[TensorGroup]:
         groups.append(TensorGroup("lm_head", m.vocab_size * h, 0, m.vocab_size, h))
     if m.extra_params:
         groups.append(TensorGroup("extra", m.extra_params, 0))
-    return groups
+    return tuple(groups)
 
 
 def count_params(m: ModelSpec) -> ParamCounts:
