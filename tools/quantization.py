@@ -1,0 +1,149 @@
+"""compare_quantization: size, fit, hardware support and typical quality impact of each weight format.
+
+4-bit is 4x smaller than 16-bit, not 8x: 70B parameters at 4 bits are ~35 GB of weights, plus the
+group scales and the 16-bit embeddings -- a widely copied table's "17.5 GB" divides by 8.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .base import check, record, spec
+from .catalog_io import load_json
+from .errors import AdvisorInputError
+from .formats import FORMATS, WeightFormat, weight_bytes, weight_format
+from .gpus import GPU, get_gpu
+from .memory import MemoryRequest, estimate_memory
+from .models import get_model
+from .params import count_params
+from .units import GB, GIB
+
+DEFAULT_FORMATS = ["bf16", "fp8", "int8", "gptq-4bit-g128", "gptq-3bit-g128", "awq-4bit", "nf4", "q8_0", "q6_k",
+                   "q5_k_m", "q4_k_m", "q4_0", "iq4_xs", "q3_k_m", "q2_k", "mxfp4", "nvfp4"]
+
+
+@record
+class QuantizationRequest:
+    model: str = spec(description="catalog name, a size like '70B', or a config.json path")
+    gpu: str | None = spec(None, "GPU to check the fit on")
+    gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
+    context: int = spec(4096, "tokens per sequence for the KV cache", gt=0)
+    batch: int = spec(1, "concurrent sequences", gt=0)
+    formats: list[str] | None = spec(None, "formats to compare (default: all common ones)")
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@record
+class QuantOption:
+    format: str
+    label: str
+    bits_per_weight: float = spec(description="average over all weights, scales included")
+    weights_gib: float
+    weights_gb: float = spec(description="decimal GB, as file listings show")
+    total_gib: float | None = spec(None, "per GPU at the requested context, if it can run")
+    fits: bool | None = None
+    runs_on_gpu: str = spec(description="native, emulated/weight-only, or not supported, with the reason")
+    framework: str
+    quality: str = spec(description="typical impact vs 16-bit, with the figure it rests on")
+    quality_impact: str = spec(description="none, negligible, small, moderate, large, or unknown")
+    sources: list[str] = spec(factory=list)
+
+
+@record
+class QuantizationResult:
+    model: str
+    params_b: float
+    gpu: str | None
+    gpu_count: int
+    options: list[QuantOption]
+    smallest_that_fits: str | None = spec(None, "the least lossy format that fits, if a GPU was given")
+    notes: list[str] = spec(factory=list)
+
+
+@lru_cache(maxsize=1)
+def _quality() -> dict:
+    try:
+        return load_json("quant_quality.json")
+    except FileNotFoundError:
+        return {"formats": {}}
+
+
+def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
+    """(support summary, framework that runs it) for a format on a GPU."""
+    if fmt.family == "gguf":
+        return "native (llama.cpp: CUDA, ROCm, Metal, Vulkan, CPU)", "llama.cpp"
+    if gpu is None:
+        return "depends on the GPU", _framework(fmt)
+    if gpu.vendor == "apple":
+        ok = fmt.family in ("float",)
+        return ("native (MLX/llama.cpp)" if ok else "not supported on Apple GPUs (use GGUF or MLX formats)"), (
+            "llama.cpp" if not ok else "transformers")
+    if gpu.vendor == "google":
+        ok = fmt.family in ("float", "int8", "fp8")
+        return ("native (JAX/XLA)" if ok else "not supported on TPUs"), "jax"
+    if fmt.family == "fp8":
+        if gpu.supports_fp8:
+            return f"native FP8 tensor cores ({gpu.architecture})", "vllm"
+        return "weight-only FP8 (no FP8 tensor cores before Ada/Hopper): memory saving, little speed-up", "vllm"
+    if fmt.family in ("nvfp4", "mxfp4"):
+        if gpu.fp4_tflops_dense:
+            return f"native FP4 tensor cores ({gpu.architecture})", "tensorrt-llm" if fmt.family == "nvfp4" else "vllm"
+        if fmt.family == "mxfp4" and gpu.vendor == "nvidia":
+            return "weight-only MXFP4 kernels (dequantized to 16-bit): runs, no FP4 speed-up", "vllm"
+        return "needs Blackwell-class FP4 (or ROCm MI355X)", "tensorrt-llm"
+    if fmt.family == "int8" and gpu.vendor != "nvidia":
+        return "bitsandbytes LLM.int8 targets NVIDIA CUDA", "transformers"
+    return "supported (weight-only kernels: Marlin/ExLlama/bitsandbytes)", _framework(fmt)
+
+
+def _framework(fmt: WeightFormat) -> str:
+    return {"bnb4": "transformers", "int8": "transformers", "gguf": "llama.cpp"}.get(fmt.family, "vllm")
+
+
+def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
+    m = get_model(req.model)
+    gpu = get_gpu(req.gpu) if req.gpu else None
+    names = req.formats or DEFAULT_FORMATS
+    params = count_params(m).total
+    options: list[QuantOption] = []
+    quality = _quality().get("formats", {})
+    for name in names:
+        fmt = weight_format(name)
+        size = weight_bytes(m, fmt)
+        support, framework = hardware_support(fmt, gpu)
+        total = fits = None
+        runnable = not support.startswith(("not supported", "needs", "bitsandbytes LLM.int8 targets"))
+        if gpu is not None and runnable:
+            mem_fw = "llama.cpp" if fmt.family == "gguf" else "transformers"
+            try:
+                est = estimate_memory(MemoryRequest(model=req.model, precision=fmt.key, context=min(req.context, m.max_context),
+                                                    batch=req.batch, gpu_count=req.gpu_count, framework=mem_fw, gpu=gpu.id))
+                total = est.per_gpu_gib
+                fits = total <= gpu.usable_gib
+            except AdvisorInputError:
+                total, fits = None, None
+        q = quality.get(fmt.key) or quality.get(_quality_key(fmt)) or {}
+        options.append(QuantOption(
+            format=fmt.key, label=fmt.label, bits_per_weight=round(size * 8 / params, 3),
+            weights_gib=round(size / GIB, 2), weights_gb=round(size / GB, 2), total_gib=total,
+            fits=fits if runnable else False if gpu else None, runs_on_gpu=support, framework=framework,
+            quality=q.get("summary", "no published figure on file"), quality_impact=q.get("impact", "unknown"),
+            sources=[f.get("source", "") for f in q.get("figures", [])],
+        ))
+    best = next((o.format for o in options if o.fits), None) if gpu else None
+    notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
+             "head usually stay 16-bit."]
+    if gpu and gpu.vendor == "apple":
+        notes.append("On Apple Silicon use GGUF (llama.cpp/Ollama) or MLX quantizations.")
+    return QuantizationResult(model=m.name, params_b=round(params / 1e9, 3), gpu=gpu.name if gpu else None,
+                              gpu_count=req.gpu_count, options=options, smallest_that_fits=best, notes=notes)
+
+
+def _quality_key(fmt: WeightFormat) -> str:
+    return {"gptq": "gptq-4bit-g128", "awq": "awq-4bit", "bnb4": "nf4"}.get(fmt.family, fmt.key)
+
+
+def known_formats() -> list[str]:
+    return sorted(FORMATS)
