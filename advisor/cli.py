@@ -61,6 +61,71 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
     _sizing_args(sub.add_parser("fit", help="does a model fit on N GPUs? what would make it fit"), need_gpu=True)
     _sizing_args(sub.add_parser("memory", help="memory needed for inference or training"), need_gpu=False)
+    t = sub.add_parser("throughput", help="decode and prefill speed on given GPUs")
+    t.add_argument("--model", "-m", required=True)
+    t.add_argument("--gpu", "-g", required=True)
+    t.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
+    t.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision")
+    t.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq"])
+    t.add_argument("--batch", "-b", type=int, default=1)
+    t.add_argument("--prompt-tokens", type=int, default=512)
+    t.add_argument("--output-tokens", type=int, default=256)
+    t.add_argument("--kv-dtype", default="bf16")
+    t.add_argument("--tp", type=int, dest="tensor_parallel")
+    t.add_argument("--cpu-offload", type=float, default=0.0, dest="cpu_offload_fraction",
+                   help="share of weights in CPU RAM (0-1)")
+    t.add_argument("--cpu-bandwidth", type=float, default=80.0, dest="cpu_bandwidth_gb_per_s")
+    t.add_argument("--bandwidth-efficiency", type=float)
+    t.add_argument("--compute-efficiency", type=float)
+    t.add_argument("--json", action="store_true")
+    tr = sub.add_parser("train", help="training FLOPs, time, GPU-hours, MFU and cost")
+    tr.add_argument("--model", "-m", required=True)
+    tr.add_argument("--tokens", type=float, required=True, help="training tokens, e.g. 2e12")
+    tr.add_argument("--gpu", "-g", default="a100-80gb-sxm")
+    tr.add_argument("--count", "-n", type=int, default=8, dest="gpu_count")
+    tr.add_argument("--method", choices=["pretrain", "full", "lora", "qlora"], default="pretrain")
+    tr.add_argument("--seq-len", type=int, default=4096, dest="sequence_length")
+    tr.add_argument("--gradient-checkpointing", action="store_true")
+    tr.add_argument("--mfu", type=float)
+    tr.add_argument("--precision", choices=["bf16", "fp8"], default="bf16")
+    tr.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
+    tr.add_argument("--json", action="store_true")
+    c = sub.add_parser("cost", help="rent, run cost, serving $/1M tokens, buy vs rent")
+    c.add_argument("--gpu", "-g", required=True)
+    c.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
+    c.add_argument("--hours", type=float)
+    c.add_argument("--gpu-hours", type=float)
+    c.add_argument("--tokens-per-s", type=float)
+    c.add_argument("--utilization", type=float, default=0.5)
+    c.add_argument("--usd-per-gpu-hour", type=float)
+    c.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
+    c.add_argument("--purchase-usd", type=float, dest="purchase_usd_per_gpu")
+    c.add_argument("--hours-per-month", type=float, default=365.0)
+    c.add_argument("--usd-per-kwh", type=float)
+    c.add_argument("--json", action="store_true")
+    q = sub.add_parser("quantize", help="compare formats: size, fit, hardware support, quality")
+    q.add_argument("--model", "-m", required=True)
+    q.add_argument("--gpu", "-g")
+    q.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
+    q.add_argument("--context", "-c", type=int, default=4096)
+    q.add_argument("--batch", "-b", type=int, default=1)
+    q.add_argument("--formats", help="comma-separated, e.g. bf16,fp8,awq,q4_k_m")
+    q.add_argument("--json", action="store_true")
+    pl = sub.add_parser("plan", help="which GPUs, how many, at what precision: ranked by cost and speed")
+    pl.add_argument("--model", "-m")
+    pl.add_argument("--workload", "-w", choices=["inference", "finetune", "pretrain"], default="inference")
+    pl.add_argument("--method", choices=["full", "lora", "qlora"], default="lora")
+    pl.add_argument("--context", "-c", type=int, default=8192)
+    pl.add_argument("--concurrency", type=int, default=1)
+    pl.add_argument("--target-tokens-per-s", type=float)
+    pl.add_argument("--tokens", type=float)
+    pl.add_argument("--deadline-days", type=float)
+    pl.add_argument("--gpus", help="comma-separated GPUs to consider")
+    pl.add_argument("--max-gpus", type=int, default=8)
+    pl.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
+    pl.add_argument("--limit", type=int, default=12)
+    pl.add_argument("--table", action="store_true", help="print the by-model-size hardware guide")
+    pl.add_argument("--json", action="store_true")
     g = sub.add_parser("gpus", help="list the GPU catalog, or show one GPU")
     g.add_argument("name", nargs="?", help="a GPU to show in full")
     g.add_argument("--json", action="store_true")
@@ -85,6 +150,14 @@ def _request_fields(args: argparse.Namespace) -> dict:
     return fields
 
 
+def _fields(args: argparse.Namespace, cls) -> dict:
+    """The parsed arguments that are fields of `cls`, skipping the ones left unset."""
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in vars(args).items() if k in names and v is not None}
+
+
 def _emit(result, text: str, as_json: bool) -> None:
     from tools.base import to_json
 
@@ -105,6 +178,50 @@ def _run(args: argparse.Namespace) -> int:
 
         r = estimate_memory(MemoryRequest(**_request_fields(args)))
         _emit(r, render.memory_text(r), args.json)
+    elif args.command == "throughput":
+        from tools.throughput import ThroughputRequest, estimate_throughput
+
+        r = estimate_throughput(ThroughputRequest(**_fields(args, ThroughputRequest)))
+        _emit(r, render.throughput_text(r), args.json)
+    elif args.command == "train":
+        from tools.cost import CostRequest, estimate_cost
+        from tools.training import TrainingRequest, estimate_training
+
+        r = estimate_training(TrainingRequest(**_fields(args, TrainingRequest)))
+        cost = estimate_cost(CostRequest(gpu=args.gpu, gpu_count=r.gpu_count, gpu_hours=r.gpu_hours, price=args.price))
+        if args.json:
+            print(json.dumps({"training": to_dict(r), "cost": to_dict(cost)}, indent=2))
+        else:
+            print(render.training_text(r, cost))
+    elif args.command == "cost":
+        from tools.cost import CostRequest, estimate_cost
+
+        r = estimate_cost(CostRequest(**_fields(args, CostRequest)))
+        _emit(r, render.cost_text(r), args.json)
+    elif args.command == "quantize":
+        from tools.quantization import QuantizationRequest, compare_quantization
+
+        fields = _fields(args, QuantizationRequest)
+        if args.formats:
+            fields["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
+        r = compare_quantization(QuantizationRequest(**fields))
+        _emit(r, render.quantization_text(r), args.json)
+    elif args.command == "plan":
+        if args.table:
+            from tools.guide import hardware_guide
+
+            rows = hardware_guide()
+            print(json.dumps([to_dict(x) for x in rows], indent=2) if args.json else render.guide_text(rows))
+            return 0
+        if not args.model:
+            raise _UsageError("plan needs --model (or --table for the by-size guide)")
+        from tools.plan import PlanRequest, recommend_hardware
+
+        fields = _fields(args, PlanRequest)
+        if args.gpus:
+            fields["gpus"] = [g.strip() for g in args.gpus.split(",") if g.strip()]
+        r = recommend_hardware(PlanRequest(**fields))
+        _emit(r, render.plan_text(r), args.json)
     elif args.command == "gpus":
         from tools.gpus import all_gpus, get_gpu
 

@@ -103,3 +103,109 @@ def model_text(s, c) -> str:
     if s.config_source:
         lines.append(f"  config: {s.config_source}")
     return "\n".join(lines)
+
+
+def _lines(title: str, rows: list[str], assumptions: list[str], notes: list[str]) -> str:
+    out = [title, *rows, "", "Assumptions:"] + [f"  - {a}" for a in assumptions]
+    if notes:
+        out += ["Notes:"] + [f"  - {n}" for n in notes]
+    return "\n".join(out)
+
+
+def throughput_text(r) -> str:
+    rows = [f"Decode: {r.decode_tokens_per_s:,.1f} tokens/s per stream ({r.ms_per_token:.1f} ms/token), "
+            f"{r.decode_tokens_per_s_total:,.0f} tokens/s for all {r.batch} stream(s); limited by {r.bound}.",
+            f"Prefill: {r.prefill_tokens_per_s:,.0f} tokens/s; time to first token {r.time_to_first_token_s:.2f} s; "
+            f"one request end to end {r.request_seconds:.1f} s.",
+            f"Weights read per decode step: {r.weights_read_gb_per_token:.2f} GB."]
+    return _lines(f"{r.model} - {r.precision} on {r.gpu_count}x {r.gpu} ({r.framework})", rows, r.assumptions, r.notes)
+
+
+def training_text(r, cost=None) -> str:
+    rows = [f"{r.flops:.3g} FLOPs ({r.flops_per_token / 1e9:.1f} GFLOPs/token x {r.tokens:.3g} tokens)",
+            f"Time: {r.hours:,.1f} h ({r.days:,.1f} days) on {r.gpu_count} GPUs = {r.gpu_hours:,.0f} GPU-hours",
+            f"Speed: {r.tokens_per_s_per_gpu:,.0f} tokens/s per GPU, {r.tflops_per_gpu:.0f} TFLOPS per GPU "
+            f"(MFU {r.mfu:.1%})"]
+    if cost is not None and cost.usd is not None:
+        rows.append(f"Cost: ${cost.usd:,.0f} at ${cost.usd_per_gpu_hour:.2f}/GPU-hour ({cost.price_basis})")
+    return _lines(f"{r.model} - {r.method} on {r.gpu_count}x {r.gpu}", rows, r.assumptions, r.notes)
+
+
+def cost_text(r) -> str:
+    rows = []
+    if r.usd_per_hour is not None:
+        rows.append(f"Rent: ${r.usd_per_gpu_hour:.2f} per GPU-hour, ${r.usd_per_hour:,.2f}/hour for {r.gpu_count} "
+                    f"({r.price_basis})")
+    if r.usd is not None:
+        rows.append(f"Cost of the run: ${r.usd:,.2f}")
+    if r.usd_per_million_tokens is not None:
+        rows.append(f"Serving: ${r.usd_per_million_tokens:,.3f} per 1M generated tokens")
+    if r.purchase_usd:
+        rows.append(f"Buying: ${r.purchase_usd:,.0f}; power ~${r.power_usd_per_month or 0:,.0f}/month; "
+                    + (f"break-even after {r.break_even_months} months of renting" if r.break_even_months
+                       else "renting stays cheaper at this usage"))
+    if r.offers:
+        rows += ["", "Offers on file:"] + [f"  {o.provider:<14}{o.type:<12}${o.usd_per_gpu_hour:>6.2f}/GPU-h  {o.date:<11}"
+                                           f"{o.source}" for o in r.offers]
+    return _lines(f"Cost - {r.gpu_count}x {r.gpu}", rows, r.assumptions, r.notes)
+
+
+def quantization_text(r) -> str:
+    head = f"{'format':<16}{'bits/w':>7}{'weights GiB':>12}{'per GPU GiB':>12}  {'fits':<5} quality"
+    rows = [head]
+    for o in r.options:
+        fits = "-" if o.fits is None else ("yes" if o.fits else "no")
+        total = f"{o.total_gib:.1f}" if o.total_gib is not None else "-"
+        rows.append(f"{o.format:<16}{o.bits_per_weight:>7.2f}{o.weights_gib:>12.1f}{total:>12}  {fits:<5} "
+                    f"{o.quality_impact}: {o.quality[:70]}")
+    if r.gpu:
+        rows += ["", "Runs on this GPU:"] + [f"  {o.format:<16}{o.runs_on_gpu}" for o in r.options]
+        rows.append(f"Least lossy format that fits: {r.smallest_that_fits or 'none'}")
+    title = f"{r.model} ({r.params_b:.1f}B params)" + (f" on {r.gpu_count}x {r.gpu}" if r.gpu else "")
+    return _lines(title, rows, [], r.notes)
+
+
+def plan_text(r) -> str:
+    inference = r.workload == "inference"
+    head = (f"{'config':<34}{'precision':<10}{'layout':<16}{'GiB/GPU':>14}{'speed':>13}{'$/hour':>9}  note" if inference
+            else f"{'config':<34}{'layout':<18}{'GiB/GPU':>14}{'hours':>9}{'$ total':>11}  note")
+    rows = ["Cheapest first:", head]
+
+    def row(o):
+        cfg = f"{o.gpu_count}x {o.gpu}"[:33]
+        mem = f"{o.memory_per_gpu_gib:.1f}/{o.available_per_gpu_gib:.0f}"
+        usd = f"{o.usd_per_hour:.2f}" if o.usd_per_hour else "?"
+        note = "TIGHT" if o.tight else ""
+        if inference:
+            return (f"{cfg:<34}{o.precision:<10}{o.layout:<16}{mem:>14}{o.decode_tokens_per_s:>9.0f} t/s"
+                    f"{usd:>9}  {note}")
+        total = f"{o.usd_total:,.0f}" if o.usd_total else "?"
+        return f"{cfg:<34}{o.layout:<18}{mem:>14}{o.hours:>9,.1f}{total:>11}  {note}"
+
+    rows += [row(o) for o in r.by_cost]
+    rows += ["", "Fastest first:", head] + [row(o) for o in r.by_speed[:6]]
+    if inference:
+        rows += ["", "By GPU (smallest count per precision; speed per stream, $/hour):"]
+        by_gpu: dict[str, list] = {}
+        for o in r.options:
+            by_gpu.setdefault(o.gpu, []).append(o)
+        for gpu, opts in by_gpu.items():
+            parts = [f"{o.precision} {o.gpu_count}x {o.memory_per_gpu_gib:.0f}/{o.available_per_gpu_gib:.0f} GiB"
+                     f"{' TIGHT' if o.tight else ''} {o.decode_tokens_per_s:.0f} t/s"
+                     + (f" ${o.usd_per_hour:.2f}" if o.usd_per_hour else "") for o in opts]
+            rows.append(f"  {gpu[:30]:<31}" + " | ".join(parts))
+    if r.cheapest_single_node:
+        o = r.cheapest_single_node
+        rows += ["", f"Cheapest single-node option with headroom: {o.gpu_count}x {o.gpu} ({o.precision}, {o.layout}): "
+                 f"{o.reason}"]
+    rows.append(f"({r.considered} configurations considered)")
+    return _lines(f"{r.model} - plan for {r.workload}", rows, r.assumptions, r.notes)
+
+
+def guide_text(rows) -> str:
+    out = [f"{'scale':<11}{'example':<10}{'train (full fine-tune)':<42}{'serve (bf16)':<28}{'serve (4-bit)':<28}"
+           "limiting factor"]
+    for g in rows:
+        out.append(f"{g.scale:<11}{g.example:<10}{g.training[:41]:<42}{g.inference_bf16[:27]:<28}"
+                   f"{g.inference_4bit[:27]:<28}{g.limiting_factor}")
+    return "\n".join(out)

@@ -106,7 +106,7 @@ def _capability_notes(gpu: GPU, mem: MemoryEstimate) -> list[str]:
     if gpu.gpu_usable_fraction < 1:
         notes.append(f"{gpu.name}: by default the GPU may use about {gpu.gpu_usable_fraction:.0%} of unified memory "
                      "(raise it with `sudo sysctl iogpu.wired_limit_mb=...`).")
-    if mem.gpu_count > 1 and mem.tensor_parallel > 1 and not gpu.has_fast_interconnect:
+    if mem.gpu_count > 1 and mem.tensor_parallel > 1 and not gpu.nvlink_for(mem.tensor_parallel):
         notes.append(f"{gpu.name} has no NVLink: tensor parallelism goes over PCIe and costs speed.")
     return notes
 

@@ -65,6 +65,15 @@ class GPU:
     def supports_bf16(self) -> bool:
         return bool(self.bf16_tflops_dense)
 
+    def nvlink_for(self, count: int) -> bool:
+        """NVLink between all `count` GPUs? Bridges link only 2 (or 4) cards; beyond that it is PCIe."""
+        if not self.has_fast_interconnect:
+            return False
+        kind = self.interconnect.type.lower()
+        if "bridge" in kind:
+            return count <= (4 if "4-way" in kind else 2)
+        return True
+
     @property
     def has_fast_interconnect(self) -> bool:
         ic = self.interconnect

@@ -141,8 +141,10 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     t_layers = m.num_layers * LAYER_OVERHEAD_S[framework]
     t_comm = 0.0
     if tp > 1:
-        link = "nvlink" if gpu.has_fast_interconnect else "pcie"
-        link_bw = (gpu.interconnect.bandwidth_gb_per_s or 32) * 1e9 / 2  # one direction
+        nvlink = gpu.nvlink_for(tp)
+        link = "nvlink" if nvlink else "pcie"
+        ic_bw = gpu.interconnect.bandwidth_gb_per_s if nvlink else 64.0  # PCIe Gen4 x16, both directions
+        link_bw = (ic_bw or 32.0) * 1e9 / 2  # one direction
         msg = B * m.hidden_size * 2
         t_comm = 2 * m.num_layers * (ALLREDUCE_LATENCY_S[link] + 2 * (tp - 1) / tp * msg / link_bw)
     t_step = max(t_mem, t_comp) + t_layers + t_comm
@@ -162,8 +164,8 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     notes = []
     if req.gpu_count > 1:
         assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)" if layer_split
-                           else f"tensor parallel {tp} over {'NVLink' if gpu.has_fast_interconnect else 'PCIe'}")
-        if not layer_split and not gpu.has_fast_interconnect:
+                           else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}")
+        if not layer_split and not gpu.nvlink_for(tp):
             notes.append("Without NVLink, tensor-parallel all-reduces go over PCIe and cost "
                          f"{t_comm * 1e3:.1f} ms per step here.")
     if off:

@@ -1,0 +1,94 @@
+"""estimate_cost: rental cost of GPU time, a training run, serving per 1M tokens, and buy-vs-rent."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .base import check, record, spec
+from .errors import AdvisorInputError
+from .gpus import get_gpu
+from .prices import Price, electricity_usd_per_kwh, gpu_prices
+
+HOURS_PER_MONTH = 730
+# A purchased GPU also needs its share of a server, power delivery and cooling: datacenter power
+# usage effectiveness ~1.4 (Uptime Institute survey average ~1.5) on top of the board's TDP.
+PUE = 1.4
+
+
+@record
+class CostRequest:
+    gpu: str = spec(description="GPU type")
+    gpu_count: int = spec(1, "GPUs", gt=0, le=1_000_000)
+    hours: float | None = spec(None, "wall-clock hours of use (cost of a run)", gt=0)
+    gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0)
+    tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", gt=0)
+    utilization: float = spec(0.5, "serving: share of the time the GPUs are busy", gt=0, le=1)
+    usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0)
+    price: Literal["on_demand", "cheapest"] = spec("on_demand", "which rental price on file to use")
+    purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0)
+    hours_per_month: float = spec(HOURS_PER_MONTH * 0.5, "buy-vs-rent: hours of use per month", gt=0, le=744)
+    usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0)
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@record
+class CostResult:
+    gpu: str
+    gpu_count: int
+    usd_per_gpu_hour: float | None
+    usd_per_hour: float | None = spec(None, "whole configuration")
+    price_basis: str = ""
+    usd: float | None = spec(None, "cost of the given hours / GPU-hours")
+    usd_per_million_tokens: float | None = None
+    purchase_usd: float | None = spec(None, "all GPUs")
+    power_usd_per_month: float | None = None
+    break_even_months: float | None = spec(None, "months of renting that cost as much as buying and powering")
+    offers: list[Price] = spec(factory=list)
+    assumptions: list[str] = spec(factory=list)
+    notes: list[str] = spec(factory=list)
+
+
+def estimate_cost(req: CostRequest) -> CostResult:
+    gpu = get_gpu(req.gpu)
+    prices = gpu_prices(gpu.id)
+    if req.usd_per_gpu_hour:
+        rate, basis = req.usd_per_gpu_hour, "given"
+    elif req.price == "cheapest" and prices.cheapest_usd_per_hour:
+        rate, basis = prices.cheapest_usd_per_hour, "cheapest offer on file (spot/marketplace included)"
+    else:
+        rate = prices.on_demand_usd_per_hour or prices.cheapest_usd_per_hour
+        basis = ("median on-demand offer on file" if prices.on_demand_usd_per_hour else
+                 "cheapest offer on file (no on-demand price)") if rate else "no price on file"
+    n = req.gpu_count
+    assumptions, notes = [], []
+    usd = per_m = None
+    if rate:
+        assumptions.append(f"${rate:.2f} per GPU-hour ({basis})")
+        gh = req.gpu_hours or (req.hours * n if req.hours else None)
+        if gh:
+            usd = round(gh * rate, 2)
+        if req.tokens_per_s:
+            per_m = round(rate * n / (req.tokens_per_s * req.utilization * 3600) * 1e6, 4)
+            assumptions.append(f"serving at {req.utilization:.0%} utilisation")
+    else:
+        notes.append(f"No rental price on file for {gpu.name}; pass --usd-per-gpu-hour.")
+    purchase = (req.purchase_usd_per_gpu or prices.purchase_usd)
+    kwh = req.usd_per_kwh or electricity_usd_per_kwh()
+    power = None
+    if gpu.tdp_w:
+        power = round(gpu.tdp_w / 1000 * PUE * kwh * req.hours_per_month * n, 2)
+    breakeven = None
+    if purchase and rate:
+        saving = rate * n * req.hours_per_month - (power or 0)
+        breakeven = round(purchase * n / saving, 1) if saving > 0 else None
+        assumptions.append(f"buying: ${purchase:,.0f} per GPU, {req.hours_per_month:.0f} h/month of use, "
+                           f"{gpu.tdp_w or 0:.0f} W x PUE {PUE} at ${kwh:.3f}/kWh")
+        notes.append("Buying also needs a host, networking, space and staff; break-even ignores them and resale value.")
+    if req.hours is None and req.gpu_hours is None and req.tokens_per_s is None and not purchase:
+        raise AdvisorInputError("Give --hours or --gpu-hours (a run), --tokens-per-s (serving), or a purchase price.")
+    return CostResult(gpu=gpu.name, gpu_count=n, usd_per_gpu_hour=rate, usd_per_hour=round(rate * n, 2) if rate else None,
+                      price_basis=basis, usd=usd, usd_per_million_tokens=per_m,
+                      purchase_usd=round(purchase * n, 0) if purchase else None, power_usd_per_month=power,
+                      break_even_months=breakeven, offers=prices.offers, assumptions=assumptions, notes=notes)
