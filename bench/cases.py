@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from tools.formats import weight_bytes, weight_format
+from tools.throughput import ThroughputRequest, estimate_throughput, offline_throughput
+from tools.training import TrainingRequest, estimate_training
 from tools.memory import MemoryRequest, estimate_memory
 from tools.models import get_model
 from tools.units import GB, GIB
@@ -34,10 +36,15 @@ class Case:
     tolerance: float  # relative
     how: str  # how the published setting maps onto our inputs
     gap: str = ""  # why the estimate may differ, when it does
+    value: float | None = None  # a second figure published in the same row (e.g. its tokens/s column)
 
     @property
     def row(self) -> dict:
         return rows()[self.row_id]
+
+    @property
+    def measured(self) -> float:
+        return self.value if self.value is not None else self.row["value"]
 
 
 def _weights(model: str, fmt: str, unit: float) -> Callable[[], float]:
@@ -52,6 +59,37 @@ def _allocated(**kw) -> Callable[[], float]:
 def _reserved(**kw) -> Callable[[], float]:
     return lambda: estimate_memory(MemoryRequest(**kw)).per_gpu_gib
 
+
+def _decode(**kw) -> Callable[[], float]:
+    """Single-stream (or batch) decode tokens/s, all streams together."""
+    return lambda: estimate_throughput(ThroughputRequest(**kw)).decode_tokens_per_s_total
+
+
+def _offline(**kw) -> Callable[[], float]:
+    return lambda: offline_throughput(ThroughputRequest(framework="tensorrt-llm", **kw)).decode_tokens_per_s_total
+
+
+def _ms_per_token(batch: int, out: int, **kw) -> Callable[[], float]:
+    """DeepSpeed-Inference's metric: wall time / (batch x new tokens), prefill included."""
+    def run() -> float:
+        r = estimate_throughput(ThroughputRequest(batch=batch, output_tokens=out, **kw))
+        return 1000 * r.request_seconds / (batch * out)
+    return run
+
+
+def _gpu_hours(**kw) -> Callable[[], float]:
+    return lambda: estimate_training(TrainingRequest(**kw)).gpu_hours
+
+
+def _train_tokens_per_s(**kw) -> Callable[[], float]:
+    return lambda: estimate_training(TrainingRequest(**kw)).tokens_per_s_per_gpu
+
+
+TG = dict(prompt_tokens=1, output_tokens=512)  # llama-bench tg512: 512 tokens from an empty context
+DEC23 = ("llama.cpp snapshot of Dec 2023: its CUDA kernels of the time reached far less of a datacenter GPU's "
+         "bandwidth than the May 2024 build does on consumer cards; we model the current kernels.")
+AWQ_DECODE_GAP = ("AutoAWQ's eager fused attention expands GQA KV heads with repeat_interleave each step, so long "
+                  "contexts cost more than the bytes we count.")
 
 Q2K_GAP = ("TheBloke's Q2_K files (Sep 2023) predate llama.cpp's Jan-2024 Q2_K recipe: attn_v and ffn_down were "
            "Q4_K then, Q3_K/Q4_K now. We model today's recipe, which makes Q2_K files ~10% smaller.")
@@ -133,6 +171,105 @@ CASES: list[Case] = [
          "torchtune 405B_qlora: FSDP over 8 GPUs, NF4 base, rank 16"),
 ]
 
+CASES += [
+    # --- single-stream decode (llama.cpp llama-bench tg512; AutoAWQ batch 1) ---
+    Case("tput-llamacpp-l3-8b-q4km-3090", "single-stream decode",
+         _decode(model="llama-3-8b", gpu="rtx-3090", precision="q4_k_m", **TG), 0.25, "llama.cpp, Q4_K_M, tg512"),
+    Case("tput-llamacpp-l3-8b-q4km-4090", "single-stream decode",
+         _decode(model="llama-3-8b", gpu="rtx-4090", precision="q4_k_m", **TG), 0.25, "llama.cpp, Q4_K_M, tg512"),
+    Case("tput-llamacpp-l3-8b-f16-4090", "single-stream decode",
+         _decode(model="llama-3-8b", gpu="rtx-4090", precision="f16", **TG), 0.25, "llama.cpp, F16, tg512"),
+    Case("tput-llamacpp-l3-70b-q4km-2x4090", "single-stream decode",
+         _decode(model="llama-3-70b", gpu="rtx-4090", gpu_count=2, precision="q4_k_m", **TG), 0.25,
+         "llama.cpp layer split over 2 GPUs (they take turns)"),
+    Case("tput-llamacpp-l3-70b-q4km-2x3090", "single-stream decode",
+         _decode(model="llama-3-70b", gpu="rtx-3090", gpu_count=2, precision="q4_k_m", **TG), 0.25,
+         "llama.cpp layer split over 2 GPUs"),
+    Case("tput-llamacpp-l3-70b-f16-8x4090", "single-stream decode",
+         _decode(model="llama-3-70b", gpu="rtx-4090", gpu_count=8, precision="f16", **TG), 0.25,
+         "llama.cpp layer split over 8 GPUs"),
+    Case("tput-llamacpp-l3-8b-q4km-m2ultra", "single-stream decode",
+         _decode(model="llama-3-8b", gpu="m2-ultra", precision="q4_k_m", **TG), 0.35, "llama.cpp Metal",
+         "Small models on the two-die Ultra reach a lower share of its 800 GB/s than we assume (70%)."),
+    Case("tput-llamacpp-l3-70b-q4km-m2ultra", "single-stream decode",
+         _decode(model="llama-3-70b", gpu="m2-ultra", precision="q4_k_m", **TG), 0.25, "llama.cpp Metal"),
+    Case("tput-llamacpp-l3-70b-q4km-m3max", "single-stream decode",
+         _decode(model="llama-3-70b", gpu="m3-max", precision="q4_k_m", **TG), 0.25, "llama.cpp Metal"),
+    Case("tput-llamacpp-l2-7b-q4_0-a100-80gb", "single-stream decode",
+         _decode(model="llama-2-7b", gpu="a100-80gb-sxm", precision="q4_0", **TG), 1.0, "llama.cpp (Dec 2023)", DEC23),
+    Case("tput-llamacpp-l2-70b-q4_0-a100-80gb", "single-stream decode",
+         _decode(model="llama-2-70b", gpu="a100-80gb-sxm", precision="q4_0", **TG), 0.6, "llama.cpp (Dec 2023)", DEC23),
+    Case("tput-llamacpp-l2-7b-f16-h100pcie", "single-stream decode",
+         _decode(model="llama-2-7b", gpu="h100-pcie", precision="f16", **TG), 0.35, "llama.cpp (Dec 2023)", DEC23),
+    Case("tput-llamacpp-l2-7b-q4_0-m2ultra", "single-stream decode",
+         _decode(model="llama-2-7b", gpu="m2-ultra", precision="q4_0", **TG), 0.35, "llama.cpp Metal (Dec 2023)", DEC23),
+    Case("inf-tput-autoawq-vicuna7b-gemv-bs1-64", "single-stream decode",
+         _decode(model="vicuna-7b-v1.5", gpu="rtx-4090", precision="awq-4bit", framework="autoawq", prompt_tokens=64,
+                 output_tokens=64), 0.25, "AutoAWQ fused layers, 64+64"),
+    Case("inf-tput-autoawq-mistral7b-gemm-bs1-2048", "single-stream decode",
+         _decode(model="mistral-7b-v0.1", gpu="rtx-4090", precision="awq-4bit", framework="autoawq",
+                 prompt_tokens=2048, output_tokens=2048), 0.7, "AutoAWQ fused layers, 2048+2048", AWQ_DECODE_GAP),
+    Case("inf-tput-autoawq-llama2-13b-gemm-bs1-64", "single-stream decode",
+         _decode(model="llama-2-13b", gpu="rtx-4090", precision="awq-4bit", framework="autoawq", prompt_tokens=64,
+                 output_tokens=64), 0.25, "AutoAWQ fused layers, 64+64"),
+    Case("inf-tput-autoawq-codellama34b-gemm-bs1-2048", "single-stream decode",
+         _decode(model="codellama-34b", gpu="rtx-4090", precision="awq-4bit", framework="autoawq",
+                 prompt_tokens=2048, output_tokens=2048), 0.35, "AutoAWQ fused layers, 2048+2048", AWQ_DECODE_GAP),
+    # --- batched / aggregate throughput (reported, looser) ---
+    Case("inf-tput-autoawq-mistral7b-gemm-bs8-2048", "batched throughput",
+         _decode(model="mistral-7b-v0.1", gpu="rtx-4090", precision="awq-4bit", framework="autoawq", batch=8,
+                 prompt_tokens=2048, output_tokens=2048), 0.35, "AutoAWQ, batch 8"),
+    Case("inf-tput-autoawq-llama2-13b-gemm-bs3-2048", "batched throughput",
+         _decode(model="llama-2-13b", gpu="rtx-4090", precision="awq-4bit", framework="autoawq", batch=3,
+                 prompt_tokens=2048, output_tokens=2048), 0.35, "AutoAWQ, batch 3"),
+    Case("tput-trtllm-l31-8b-fp8-1xh100-128-128", "batched throughput",
+         _offline(model="llama-3.1-8b", gpu="h100-sxm", precision="fp8", prompt_tokens=128, output_tokens=128), 0.5,
+         "TensorRT-LLM offline, batch saturated by KV memory (cap 1024)"),
+    Case("tput-trtllm-l31-8b-fp8-1xh100-1000-1000", "batched throughput",
+         _offline(model="llama-3.1-8b", gpu="h100-sxm", precision="fp8", prompt_tokens=1000, output_tokens=1000), 0.5,
+         "TensorRT-LLM offline"),
+    Case("tput-trtllm-l31-8b-fp8-1xh200-1000-1000", "batched throughput",
+         _offline(model="llama-3.1-8b", gpu="h200-sxm", precision="fp8", prompt_tokens=1000, output_tokens=1000), 0.5,
+         "TensorRT-LLM offline"),
+    Case("tput-trtllm-l33-70b-fp8-2xh100-1000-1000", "batched throughput",
+         _offline(model="llama-3.3-70b", gpu="h100-sxm", gpu_count=2, precision="fp8", prompt_tokens=1000,
+                  output_tokens=1000), 0.5, "TensorRT-LLM offline, TP=2"),
+    Case("tput-trtllm-l33-70b-fp8-1xh200-1000-1000", "batched throughput",
+         _offline(model="llama-3.3-70b", gpu="h200-sxm", precision="fp8", prompt_tokens=1000, output_tokens=1000), 0.5,
+         "TensorRT-LLM offline"),
+    Case("tput-trtllm-l33-70b-fp4-1xb200-1000-1000", "batched throughput",
+         _offline(model="llama-3.3-70b", gpu="b200", precision="nvfp4", prompt_tokens=1000, output_tokens=1000), 0.5,
+         "TensorRT-LLM offline, NVFP4"),
+    Case("tput-trtllm-l31-405b-fp8-8xh100-1000-1000", "batched throughput",
+         _offline(model="llama-3.1-405b", gpu="h100-sxm", gpu_count=8, precision="fp8", prompt_tokens=1000,
+                  output_tokens=1000), 0.5, "TensorRT-LLM offline, TP=8"),
+    Case("tput-bloom176b-accelerate-bf16-8xa100-bs1", "batched throughput",
+         _ms_per_token(1, 100, model="bloom-176b", gpu="a100-80gb-sxm", gpu_count=8, tensor_parallel=1,
+                       precision="bf16", framework="transformers", prompt_tokens=16), 0.5,
+         "Accelerate device_map: layers split over 8 GPUs, ms per token"),
+    Case("tput-bloom176b-dsinference-fp16-8xa100-bs1", "batched throughput",
+         _ms_per_token(1, 100, model="bloom-176b", gpu="a100-80gb-sxm", gpu_count=8, precision="fp16",
+                       framework="vllm", prompt_tokens=16), 0.5,
+         "DeepSpeed-Inference TP=8 (modelled like vLLM), ms per token",
+         "DeepSpeed-Inference's 2022 kernels and NCCL all-reduces were slower than today's runtimes."),
+    Case("tput-bloom176b-dsinference-fp16-8xa100-bs128", "batched throughput",
+         _ms_per_token(128, 100, model="bloom-176b", gpu="a100-80gb-sxm", gpu_count=8, precision="fp16",
+                       framework="vllm", prompt_tokens=16), 0.6, "DeepSpeed-Inference TP=8, batch 128",
+         "DeepSpeed-Inference's 2022 kernels and NCCL all-reduces were slower than today's runtimes."),
+    # --- training ---
+    Case("train-llama2-7b-gpuhours", "training", _gpu_hours(model="llama-2-7b", tokens=2e12, gpu="a100-80gb-sxm",
+                                                          gpu_count=2048), 0.25, "pretraining, 2T tokens, seq 4096"),
+    Case("train-llama2-13b-gpuhours", "training", _gpu_hours(model="llama-2-13b", tokens=2e12, gpu="a100-80gb-sxm",
+                                                           gpu_count=2048), 0.25, "pretraining, 2T tokens, seq 4096"),
+    Case("ft-torchtune-l31-8b-full-4090", "training",
+         _train_tokens_per_s(model="llama-3.1-8b", tokens=1e8, gpu="rtx-4090", gpu_count=1, method="full",
+                             sequence_length=2048, gradient_checkpointing=True), 0.25,
+         "tokens/s per GPU of the torchtune single-device full fine-tune (same row's Tokens/sec column: 1650)",
+         value=1650.0),
+    Case("train-llama2-70b-gpuhours", "training", _gpu_hours(model="llama-2-70b", tokens=2e12, gpu="a100-80gb-sxm",
+                                                           gpu_count=2048), 0.25, "pretraining, 2T tokens, seq 4096"),
+]
+
 # Rows we do not score, and why (reported in docs/validation.md).
 NOT_SCORED: dict[str, str] = {
     "inf-hf-octocoder-bf16-longprompt-noflash": "prompt length not published (10x a system prompt of unstated size)",
@@ -147,4 +284,12 @@ NOT_SCORED: dict[str, str] = {
     "ft-torchtune-l31-8b-full-a6000": "same run as the 4090 row; the larger figure is allocator caching on a 48 GB card "
                                       "(reserved, not needed)",
     "ft-torchtune-l31-8b-lora-a6000": "same run as the 4090 row; allocator caching on a 48 GB card",
+    "train-megatron-gpt22b-a100-mfu": "the source of our default MFU (tools/training.py), so not a test of it",
+    "train-megatron-gpt175b-a100-mfu": "source of the default MFU",
+    "train-megatron-gpt530b-a100-mfu": "source of the default MFU",
+    "train-megatron-gpt1t-a100-mfu": "source of the default MFU",
+    "train-megatron-gpt3-175b-1024xa100-tflops": "consistent with the MFU table (44% at 1024 GPUs); not independent",
+    "train-megatron-gpt3-175b-h100-strongscale-4608": "the source of the H100 factor in the default MFU",
+    "tput-bloom176b-dsinference-int8-4xa100-bs1": "DeepSpeed's 2022 int8 kernels dequantized on the fly and ran slower "
+                                                  "than fp16; we model modern weight-only int8 kernels",
 }

@@ -71,3 +71,35 @@ def test_tools_import_nothing_heavy():
             "print(heavy)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.stdout.strip() == "[]", p.stdout + p.stderr
+
+
+def test_part2_commands(capsys):
+    assert main(["train", "--model", "llama-2-7b", "--tokens", "2e12", "--gpu", "a100-80gb-sxm"]) == 0
+    out = capsys.readouterr().out
+    assert "GPU-hours" in out and "MFU" in out and "Cost" in out
+    assert main(["throughput", "--model", "llama-3-8b", "--quant", "q4_k_m", "--gpu", "rtx-4090",
+                 "--framework", "llama.cpp", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["decode_tokens_per_s"] > 100 and "prefill_tokens_per_s" in data
+    assert main(["cost", "--gpu", "h100", "--count", "8", "--hours", "24"]) == 0
+    assert "Cost of the run" in capsys.readouterr().out
+    assert main(["quantize", "--model", "llama-3-70b", "--gpu", "rtx-4090", "--count", "2"]) == 0
+    assert "q4_k_m" in capsys.readouterr().out
+    assert main(["plan", "--model", "llama-3.1-70b", "--workload", "inference", "--context", "8192"]) == 0
+    out = capsys.readouterr().out
+    assert "H100 SXM" in out and "TIGHT" in out and "$/hour" in out
+    assert main(["plan", "--table"]) == 0
+    assert "70B-1T" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["train", "--model", "7B", "--tokens", "-1"], "--tokens must be greater than 0"),
+    (["throughput", "--model", "llama-3-8b", "--gpu", "4090", "--cpu-offload", "2"], "--cpu-offload-fraction"),
+    (["plan"], "--model"),
+    (["cost", "--gpu", "t4"], "--hours"),
+    (["quantize", "--model", "llama-3-8b", "--formats", "q9"], "Unknown precision"),
+])
+def test_part2_bad_input(args, fragment):
+    p = run(*args)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert fragment in p.stderr.strip().splitlines()[0], p.stderr

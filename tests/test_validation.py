@@ -9,18 +9,23 @@ import pytest
 from bench.cases import CASES, NOT_SCORED, rows
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.row_id)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.group}:{c.row_id}")
 def test_case_within_tolerance(case):
-    est, measured = case.estimate(), case.row["value"]
+    est, measured = case.estimate(), case.measured
     assert est == pytest.approx(measured, rel=case.tolerance), f"{case.how}; {case.gap}"
 
 
-def test_every_row_of_the_memory_categories_is_scored_or_explained():
-    memory_rows = {rid for rid, r in rows().items() if r["category"][0] in "123"}
-    assert memory_rows == {c.row_id for c in CASES} | set(NOT_SCORED)
+def test_every_row_except_specs_is_scored_or_explained():
+    scored = {rid for rid, r in rows().items() if not r["category"].startswith("6")}
+    assert scored == {c.row_id for c in CASES} | set(NOT_SCORED)
 
 
-@pytest.mark.parametrize("groups", [("weights",), ("inference memory", "fine-tune memory")])
-def test_median_error_targets(groups):
-    errors = [abs(c.estimate() / c.row["value"] - 1) for c in CASES if c.group in groups]
-    assert statistics.median(errors) <= 0.10
+@pytest.mark.parametrize("groups,target", [
+    (("weights",), 0.10),  # issue: sizing engine part 1
+    (("inference memory", "fine-tune memory"), 0.10),
+    (("single-stream decode",), 0.25),  # issue: sizing engine part 2
+    (("training",), 0.25),
+])
+def test_median_error_targets(groups, target):
+    errors = [abs(c.estimate() / c.measured - 1) for c in CASES if c.group in groups]
+    assert statistics.median(errors) <= target

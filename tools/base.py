@@ -61,13 +61,18 @@ def _allowed(tp: Any) -> tuple[tuple | None, tuple[type, ...], bool]:
     return None, (), False
 
 
+@cache
+def _rules(cls: type) -> tuple:
+    """Per field: (name, flag, choices, kinds, optional, metadata), worked out once per class."""
+    hints = _hints(cls)
+    return tuple((f.name, "--" + f.name.replace("_", "-"), *_allowed(hints[f.name]), f.metadata)
+                 for f in dataclasses.fields(cls))
+
+
 def check(obj: Any) -> None:
     """Validate an input record's fields: types, Literal choices and numeric bounds."""
-    hints = _hints(type(obj))
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        flag = "--" + f.name.replace("_", "-")
-        choices, kinds, optional = _allowed(hints[f.name])
+    for name, flag, choices, kinds, optional, meta in _rules(type(obj)):
+        value = getattr(obj, name)
         if value is None:
             if optional:
                 continue
@@ -77,7 +82,6 @@ def check(obj: Any) -> None:
         if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
             want = "/".join(k.__name__ for k in kinds)
             raise AdvisorInputError(f"{flag} must be a {want} (got {value!r}).")
-        meta = f.metadata
         if "gt" in meta and not value > meta["gt"]:
             raise AdvisorInputError(f"{flag} must be greater than {meta['gt']:g} (got {value}).")
         if "ge" in meta and not value >= meta["ge"]:

@@ -159,7 +159,18 @@ def _build_groups(m: ModelSpec) -> tuple[TensorGroup, ...]:
     return tuple(groups)
 
 
+_COUNTS: dict[str, ParamCounts] = {}
+
+
 def count_params(m: ModelSpec) -> ParamCounts:
+    if m.origin == "catalog":
+        if m.id not in _COUNTS:
+            _COUNTS[m.id] = _count(m)
+        return _COUNTS[m.id]
+    return _count(m)
+
+
+def _count(m: ModelSpec) -> ParamCounts:
     sums: dict[str, int] = {}
     active = 0
     for g in tensor_groups(m):

@@ -187,3 +187,39 @@ def max_batch_by_memory(m: ModelSpec, per_gpu_free_bytes: float, context: int, k
     """How many sequences of `context` tokens the KV cache space holds (vLLM/TRT-LLM style pools)."""
     per_seq = kv_bytes_per_token(m, context, kv_dtype, tp) * context
     return max(0, math.floor(per_gpu_free_bytes / per_seq))
+
+
+MAX_CONCURRENT_SEQUENCES = 1024  # scheduler cap (vLLM max_num_seqs / TRT-LLM max_batch_size are 256-2048)
+RUNTIME_MEMORY_SHARE = 0.9  # vLLM gpu_memory_utilization / TRT-LLM free_gpu_memory_fraction
+
+
+def saturating_batch(req: ThroughputRequest) -> int:
+    """The largest number of concurrent sequences whose KV cache fits next to the weights: what an
+    offline max-throughput run (requests fed at an infinite rate) settles at."""
+    from .memory import MemoryRequest, estimate_memory
+
+    m = get_model(req.model)
+    gpu = get_gpu(req.gpu)
+    fw = req.framework or ("llama.cpp" if weight_format(req.precision).family == "gguf" else "vllm")
+    tp = 1 if fw == "llama.cpp" else (req.tensor_parallel or req.gpu_count)
+    ctx = req.prompt_tokens + req.output_tokens
+    one = estimate_memory(MemoryRequest(model=req.model, precision=req.precision, context=min(ctx, m.max_context),
+                                        batch=1, gpu_count=req.gpu_count, framework="vllm" if fw != "llama.cpp" else fw,
+                                        kv_dtype=req.kv_dtype))
+    free = gpu.memory_gib * RUNTIME_MEMORY_SHARE - (one.per_gpu_gib - one.breakdown_gib["kv_cache"])
+    per_seq = kv_bytes_per_token(m, ctx, req.kv_dtype, tp) * ctx / 2**30
+    return max(1, min(MAX_CONCURRENT_SEQUENCES, int(free / per_seq)))
+
+
+def offline_throughput(req: ThroughputRequest) -> ThroughputResult:
+    """Aggregate output tokens/s with the batch saturated (MLPerf/trtllm-bench offline style)."""
+    from .base import replace
+
+    b = saturating_batch(req)
+    r = estimate_throughput(replace(req, batch=b))
+    total = b * req.output_tokens / r.request_seconds
+    r.assumptions.append(f"offline max throughput: {b} concurrent sequences (KV cache fills "
+                         f"{RUNTIME_MEMORY_SHARE:.0%} of memory after weights; cap {MAX_CONCURRENT_SEQUENCES}), "
+                         "prefill and decode of each wave counted")
+    r.decode_tokens_per_s_total = round(total, 1)
+    return r
