@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from tools.formats import weight_bytes, weight_format
-from tools.throughput import ThroughputRequest, estimate_throughput, offline_throughput
-from tools.training import TrainingRequest, estimate_training
 from tools.memory import MemoryRequest, estimate_memory
 from tools.models import get_model
+from tools.throughput import ThroughputRequest, estimate_throughput, offline_throughput
+from tools.training import TrainingRequest, estimate_training
 from tools.units import GB, GIB
 
 DATA = Path(__file__).resolve().parent / "measured.json"

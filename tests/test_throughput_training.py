@@ -5,8 +5,14 @@ import pytest
 from tools.errors import AdvisorInputError
 from tools.formats import weight_format
 from tools.models import get_model
-from tools.throughput import (BANDWIDTH_EFFICIENCY, LAYER_OVERHEAD_S, ThroughputRequest, _decode_weight_bytes,
-                              estimate_throughput, offline_throughput)
+from tools.throughput import (
+    BANDWIDTH_EFFICIENCY,
+    LAYER_OVERHEAD_S,
+    ThroughputRequest,
+    _decode_weight_bytes,
+    estimate_throughput,
+    offline_throughput,
+)
 from tools.training import TrainingRequest, estimate_training
 
 
