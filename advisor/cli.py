@@ -164,92 +164,111 @@ def _emit(result, text: str, as_json: bool) -> None:
     print(to_json(result) if as_json else text)
 
 
+def _csv(text: str | None) -> list[str] | None:
+    return [x.strip() for x in text.split(",") if x.strip()] if text else None
+
+
+def _cmd_fit(args, render, to_dict):
+    from tools.fit import FitRequest, check_fit
+
+    r = check_fit(FitRequest(**_request_fields(args)))
+    _emit(r, render.fit_text(r), args.json)
+
+
+def _cmd_memory(args, render, to_dict):
+    from tools.memory import MemoryRequest, estimate_memory
+
+    r = estimate_memory(MemoryRequest(**_request_fields(args)))
+    _emit(r, render.memory_text(r), args.json)
+
+
+def _cmd_throughput(args, render, to_dict):
+    from tools.throughput import ThroughputRequest, estimate_throughput
+
+    r = estimate_throughput(ThroughputRequest(**_fields(args, ThroughputRequest)))
+    _emit(r, render.throughput_text(r), args.json)
+
+
+def _cmd_train(args, render, to_dict):
+    from tools.cost import CostRequest, estimate_cost
+    from tools.training import TrainingRequest, estimate_training
+
+    r = estimate_training(TrainingRequest(**_fields(args, TrainingRequest)))
+    cost = estimate_cost(CostRequest(gpu=args.gpu, gpu_count=r.gpu_count, gpu_hours=r.gpu_hours, price=args.price))
+    if args.json:
+        print(json.dumps({"training": to_dict(r), "cost": to_dict(cost)}, indent=2))
+    else:
+        print(render.training_text(r, cost))
+
+
+def _cmd_cost(args, render, to_dict):
+    from tools.cost import CostRequest, estimate_cost
+
+    r = estimate_cost(CostRequest(**_fields(args, CostRequest)))
+    _emit(r, render.cost_text(r), args.json)
+
+
+def _cmd_quantize(args, render, to_dict):
+    from tools.quantization import QuantizationRequest, compare_quantization
+
+    r = compare_quantization(QuantizationRequest(**_fields(args, QuantizationRequest) | {"formats": _csv(args.formats)}))
+    _emit(r, render.quantization_text(r), args.json)
+
+
+def _cmd_plan(args, render, to_dict):
+    if args.table:
+        from tools.guide import hardware_guide
+
+        rows = hardware_guide()
+        print(json.dumps([to_dict(x) for x in rows], indent=2) if args.json else render.guide_text(rows))
+        return
+    if not args.model:
+        raise _UsageError("plan needs --model (or --table for the by-size guide)")
+    from tools.plan import PlanRequest, recommend_hardware
+
+    r = recommend_hardware(PlanRequest(**_fields(args, PlanRequest) | {"gpus": _csv(args.gpus)}))
+    _emit(r, render.plan_text(r), args.json)
+
+
+def _cmd_gpus(args, render, to_dict):
+    from tools.gpus import all_gpus, get_gpu
+
+    if args.name:
+        print(json.dumps(to_dict(get_gpu(args.name)), indent=2, ensure_ascii=False))
+    elif args.json:
+        print(json.dumps([to_dict(g) for g in all_gpus()], indent=2, ensure_ascii=False))
+    else:
+        print(render.gpus_text(all_gpus()))
+
+
+def _cmd_models(args, render, to_dict):
+    from tools.models import all_specs, get_model
+    from tools.params import count_params
+
+    if args.name:
+        s = get_model(args.name)
+        c = count_params(s)
+        print(json.dumps({"spec": to_dict(s), "params": to_dict(c)}, indent=2, ensure_ascii=False) if args.json
+              else render.model_text(s, c))
+        return
+    rows = [(s, count_params(s)) for s in all_specs()]
+    if args.json:
+        print(json.dumps([to_dict(s) | {"params_b": round(c.total_b, 3), "active_params_b": round(c.active_b, 3)}
+                          for s, c in rows], indent=2, ensure_ascii=False))
+    else:
+        print(render.models_text(rows))
+
+
+_COMMANDS = {"fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+             "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
+             "models": _cmd_models}
+
+
 def _run(args: argparse.Namespace) -> int:
     from advisor import render
-    from tools.base import to_dict, to_json
+    from tools.base import to_dict
 
-    if args.command == "fit":
-        from tools.fit import FitRequest, check_fit
-
-        r = check_fit(FitRequest(**_request_fields(args)))
-        _emit(r, render.fit_text(r), args.json)
-    elif args.command == "memory":
-        from tools.memory import MemoryRequest, estimate_memory
-
-        r = estimate_memory(MemoryRequest(**_request_fields(args)))
-        _emit(r, render.memory_text(r), args.json)
-    elif args.command == "throughput":
-        from tools.throughput import ThroughputRequest, estimate_throughput
-
-        r = estimate_throughput(ThroughputRequest(**_fields(args, ThroughputRequest)))
-        _emit(r, render.throughput_text(r), args.json)
-    elif args.command == "train":
-        from tools.cost import CostRequest, estimate_cost
-        from tools.training import TrainingRequest, estimate_training
-
-        r = estimate_training(TrainingRequest(**_fields(args, TrainingRequest)))
-        cost = estimate_cost(CostRequest(gpu=args.gpu, gpu_count=r.gpu_count, gpu_hours=r.gpu_hours, price=args.price))
-        if args.json:
-            print(json.dumps({"training": to_dict(r), "cost": to_dict(cost)}, indent=2))
-        else:
-            print(render.training_text(r, cost))
-    elif args.command == "cost":
-        from tools.cost import CostRequest, estimate_cost
-
-        r = estimate_cost(CostRequest(**_fields(args, CostRequest)))
-        _emit(r, render.cost_text(r), args.json)
-    elif args.command == "quantize":
-        from tools.quantization import QuantizationRequest, compare_quantization
-
-        fields = _fields(args, QuantizationRequest)
-        if args.formats:
-            fields["formats"] = [f.strip() for f in args.formats.split(",") if f.strip()]
-        r = compare_quantization(QuantizationRequest(**fields))
-        _emit(r, render.quantization_text(r), args.json)
-    elif args.command == "plan":
-        if args.table:
-            from tools.guide import hardware_guide
-
-            rows = hardware_guide()
-            print(json.dumps([to_dict(x) for x in rows], indent=2) if args.json else render.guide_text(rows))
-            return 0
-        if not args.model:
-            raise _UsageError("plan needs --model (or --table for the by-size guide)")
-        from tools.plan import PlanRequest, recommend_hardware
-
-        fields = _fields(args, PlanRequest)
-        if args.gpus:
-            fields["gpus"] = [g.strip() for g in args.gpus.split(",") if g.strip()]
-        r = recommend_hardware(PlanRequest(**fields))
-        _emit(r, render.plan_text(r), args.json)
-    elif args.command == "gpus":
-        from tools.gpus import all_gpus, get_gpu
-
-        if args.name:
-            g = get_gpu(args.name)
-            print(to_json(g))
-        else:
-            gpus = all_gpus()
-            if args.json:
-                print(json.dumps([to_dict(g) for g in gpus], indent=2, ensure_ascii=False))
-            else:
-                print(render.gpus_text(gpus))
-    elif args.command == "models":
-        from tools.models import all_specs, get_model
-        from tools.params import count_params
-
-        if args.name:
-            s = get_model(args.name)
-            c = count_params(s)
-            print(json.dumps({"spec": to_dict(s), "params": to_dict(c)}, indent=2, ensure_ascii=False) if args.json
-                  else render.model_text(s, c))
-        else:
-            rows = [(s, count_params(s)) for s in all_specs()]
-            if args.json:
-                print(json.dumps([to_dict(s) | {"params_b": round(c.total_b, 3), "active_params_b": round(c.active_b, 3)}
-                                  for s, c in rows], indent=2, ensure_ascii=False))
-            else:
-                print(render.models_text(rows))
+    _COMMANDS[args.command](args, render, to_dict)
     return 0
 
 
