@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--limit", type=int, default=12)
     pl.add_argument("--table", action="store_true", help="print the by-model-size hardware guide")
     pl.add_argument("--json", action="store_true")
+    sr = sub.add_parser("search", help="search our hardware guidance (knowledge/docs)")
+    sr.add_argument("query")
+    sr.add_argument("-k", type=int, default=4)
+    sr.add_argument("--json", action="store_true")
+    ix = sub.add_parser("index", help="(re)build the guidance index and say what was done")
+    ix.add_argument("--force", action="store_true", help="rebuild even if the docs did not change")
+    ix.add_argument("--json", action="store_true")
     g = sub.add_parser("gpus", help="list the GPU catalog, or show one GPU")
     g.add_argument("name", nargs="?", help="a GPU to show in full")
     g.add_argument("--json", action="store_true")
@@ -259,7 +266,29 @@ def _cmd_models(args, render, to_dict):
         print(render.models_text(rows))
 
 
-_COMMANDS = {"fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+def _cmd_search(args, render, to_dict):
+    from knowledge import search_guidance
+
+    if not args.query.strip():
+        raise _UsageError("give a question to search for, e.g. gpu-advisor search \"what does ZeRO-3 shard\"")
+    hits = search_guidance(args.query, k=max(1, args.k))
+    if args.json:
+        print(json.dumps([vars(h) | {"citation": h.citation} for h in hits], indent=2, ensure_ascii=False))
+    else:
+        print(render.passages_text(hits))
+
+
+def _cmd_index(args, render, to_dict):
+    from knowledge import build_index
+
+    print("Indexing knowledge/docs ...", file=sys.stderr)
+    st = build_index(force=args.force)
+    print(json.dumps(vars(st), indent=2) if args.json else
+          f"{st.action}: {st.chunks} passages from {st.docs} docs in {st.seconds:.1f} s "
+          f"({st.embedding_model}; {st.location}; content hash {st.content_hash})")
+
+
+_COMMANDS = {"search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
              "models": _cmd_models}
 

@@ -209,3 +209,12 @@ def guide_text(rows) -> str:
         out.append(f"{g.scale:<11}{g.example:<10}{g.training[:41]:<42}{g.inference_bf16[:27]:<28}"
                    f"{g.inference_4bit[:27]:<28}{g.limiting_factor}")
     return "\n".join(out)
+
+
+def passages_text(hits) -> str:
+    if not hits:
+        return "No guidance found."
+    out = []
+    for h in hits:
+        out += [f"[{h.score:.2f}] {h.citation}", "  " + h.text.replace("\n", "\n  ")[:700], ""]
+    return "\n".join(out).rstrip()

@@ -1,1 +1,33 @@
-"""Hardware guidance docs and their retrieval index (built in a later issue)."""
+"""Hardware guidance written by us (knowledge/docs), indexed in Chroma, retrieved with citations.
+
+`search_guidance(query, k=4) -> list[Passage]` (doc_id, title, heading, text, score, path; `citation`
+gives "knowledge/docs/x.md § Heading"). The index is built on first use and rebuilt when the docs change.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from .index import GuidanceIndex, IndexStatus, Passage
+
+__all__ = ["GuidanceIndex", "IndexStatus", "Passage", "build_index", "default_index", "search_guidance"]
+
+_DEFAULT: GuidanceIndex | None = None
+_LOCK = threading.Lock()
+
+
+def default_index() -> GuidanceIndex:
+    global _DEFAULT
+    with _LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = GuidanceIndex()
+        return _DEFAULT
+
+
+def build_index(force: bool = False) -> IndexStatus:
+    return default_index().ensure(force=force)
+
+
+def search_guidance(query: str, k: int = 4) -> list[Passage]:
+    """The k passages of our guidance closest to the query, best first."""
+    return default_index().search(query, k=k)
