@@ -120,7 +120,10 @@ class GuidanceIndex:
             return self._status(reason, self._collection.count(), start, digest)
 
     def _reset_store(self):
+        from chromadb.api.shared_system_client import SharedSystemClient
+
         self._client = None
+        SharedSystemClient.clear_system_cache()  # Chroma caches one system per path in-process
         if not os.environ.get("CHROMA_HOST"):
             shutil.rmtree(data_dir() / "chroma", ignore_errors=True)
         return self._connect()

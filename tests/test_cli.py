@@ -103,3 +103,20 @@ def test_part2_bad_input(args, fragment):
     p = run(*args)
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert fragment in p.stderr.strip().splitlines()[0], p.stderr
+
+
+def test_index_and_search_commands(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHROMA_")} | {"ADVISOR_DATA_DIR": str(tmp_path)}
+    cmd = [sys.executable, "-m", "advisor.cli"]
+    p = subprocess.run([*cmd, "index"], capture_output=True, text=True, timeout=300, env=env)
+    assert p.returncode == 0 and p.stdout.startswith("built:") and "passages from" in p.stdout, p.stderr
+    p = subprocess.run([*cmd, "index"], capture_output=True, text=True, timeout=300, env=env)
+    assert p.stdout.startswith("up to date:")
+    p = subprocess.run([*cmd, "search", "QLoRA 为什么比 LoRA 省显存", "--json"], capture_output=True, text=True,
+                       timeout=300, env=env)
+    hits = json.loads(p.stdout)
+    assert hits and hits[0]["citation"].startswith("knowledge/docs/") and "score" in hits[0]
+    p = subprocess.run([*cmd, "search", "  "], capture_output=True, text=True, timeout=60, env=env)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
