@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--limit", type=int, default=12)
     pl.add_argument("--table", action="store_true", help="print the by-model-size hardware guide")
     pl.add_argument("--json", action="store_true")
+    a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
+    a.add_argument("question")
+    a.add_argument("--engine", choices=["offline", "llm"], help="force an engine (default: LLM if configured)")
+    a.add_argument("--json", action="store_true", help="print the Answer (text, engine, calls, sources, warnings)")
     sr = sub.add_parser("search", help="search our hardware guidance (knowledge/docs)")
     sr.add_argument("query")
     sr.add_argument("-k", type=int, default=4)
@@ -266,6 +270,27 @@ def _cmd_models(args, render, to_dict):
         print(render.models_text(rows))
 
 
+def _cmd_ask(args, render, to_dict):
+    from advisor.core import Advisor
+
+    if not args.question.strip():
+        raise _UsageError('give a question, e.g. gpu-advisor ask "Can I fine-tune 13B with LoRA on one 4090?"')
+    try:
+        advisor = Advisor(engine=args.engine)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from exc
+    answer = advisor.ask(args.question)
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+        return
+    print(answer.text)
+    if answer.sources:
+        print("\nSources: " + "; ".join(s.citation for s in answer.sources))
+    for w in answer.warnings:
+        print(f"\nWarning: {w}")
+    print(f"\n[{answer.engine} engine; {len(answer.calls)} tool call(s); --json shows them]", file=sys.stderr)
+
+
 def _cmd_search(args, render, to_dict):
     from knowledge import search_guidance
 
@@ -288,7 +313,7 @@ def _cmd_index(args, render, to_dict):
           f"({st.embedding_model}; {st.location}; content hash {st.content_hash})")
 
 
-_COMMANDS = {"search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+_COMMANDS = {"ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
              "models": _cmd_models}
 
@@ -308,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     except _UsageError as exc:
         print(f"gpu-advisor: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`
+        return 0
     except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback
         from tools.errors import AdvisorInputError
 

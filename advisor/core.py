@@ -1,0 +1,59 @@
+"""Advisor: the one object every front end uses. `Advisor().ask(question, history) -> Answer`."""
+
+from __future__ import annotations
+
+from .answer import Answer
+from .offline.engine import OfflineEngine
+
+MAX_QUESTION_CHARS = 4000
+
+
+class Advisor:
+    """Answers with an LLM agent when one is configured (or passed in), else with the offline engine.
+
+    llm: a LangChain chat model, or None to use the environment (OPENAI_API_KEY / OPENAI_BASE_URL).
+    engine: "offline" or "llm" to force one."""
+
+    def __init__(self, llm=None, engine: str | None = None, settings=None) -> None:
+        from .config import Settings
+
+        self.settings = settings or Settings()
+        self.offline = OfflineEngine()
+        self.llm_engine = None
+        if engine not in (None, "offline", "llm"):
+            raise ValueError("engine must be 'offline' or 'llm'")
+        if engine != "offline":
+            if llm is None and self.settings.llm_configured:
+                llm = self.settings.make_llm()
+            if llm is None and engine == "llm":
+                raise ValueError("No LLM configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for a local "
+                                 "OpenAI-compatible server) and ADVISOR_MODEL.")
+            if llm is not None:
+                from .llm import LLMEngine
+
+                self.llm_engine = LLMEngine(llm, fallback=self.offline)
+
+    @property
+    def engine_name(self) -> str:
+        return "llm" if self.llm_engine else "offline"
+
+    def describe(self) -> str:
+        if self.llm_engine:
+            model = getattr(self.llm_engine.llm, "model_name", None) or type(self.llm_engine.llm).__name__
+            base = getattr(self.llm_engine.llm, "openai_api_base", None) or ""
+            return f"LLM {model}" + (f" at {base}" if base else "")
+        return self.settings.describe_llm() if not self.settings.llm_configured else "offline engine (forced)"
+
+    def ask(self, question: str, history: list | None = None) -> Answer:
+        q = (question or "").strip()
+        if not q:
+            return Answer(text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
+                          engine=self.engine_name)
+        warnings = []
+        if len(q) > MAX_QUESTION_CHARS:
+            q = q[:MAX_QUESTION_CHARS]
+            warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
+        engine = self.llm_engine or self.offline
+        answer = engine.ask(q, history)
+        answer.warnings = warnings + answer.warnings
+        return answer

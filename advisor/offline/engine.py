@@ -1,0 +1,93 @@
+"""OfflineEngine: parse -> tools (the same registry the LLM uses) -> templated answer, in the
+question's language, keeping facts across turns ("what about two of them?")."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from tools.errors import AdvisorInputError
+
+from ..answer import Answer, Source, ToolCallRecord
+from ..registry import result_dict, run_tool
+from . import render
+from .intent import detect
+from .parse import Slots, is_chinese, parse
+
+log = logging.getLogger(__name__)
+
+
+class Turn:
+    """One answer being built: records each tool call and the guidance cited."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.calls: list[ToolCallRecord] = []
+        self.sources: list[Source] = []
+        self.warnings: list[str] = []
+
+    def call(self, tool: str, **args: Any) -> Any:
+        args = {k: v for k, v in args.items() if v is not None}
+        result = run_tool(tool, args)
+        self.calls.append(ToolCallRecord(tool=tool, args=args, result=result_dict(result)))
+        return result
+
+    def cite(self, query: str, k: int = 1) -> list:
+        """The best guidance passages for a topic; skipped quietly if the index cannot be used."""
+        try:
+            hits = self.call("search_guidance", query=query, k=k)
+        except Exception as exc:  # noqa: BLE001 - guidance is a bonus, the numbers are the answer
+            log.warning("guidance search failed: %s", exc)
+            return []
+        for h in hits:
+            if all(s.citation != h["citation"] for s in self.sources):
+                self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
+                                           path=h["path"], citation=h["citation"], score=h["score"]))
+        return hits
+
+
+def conversation_state(history: list | None) -> tuple[Slots, str | None]:
+    """Facts and the last intent from earlier user turns (history: dicts with role/content, or strings)."""
+    state, intent = Slots(), None
+    for turn in history or []:
+        role, content = _role_content(turn)
+        if role != "user" or not content:
+            continue
+        now = parse(content)
+        merged = now.merged_over(state)
+        intent = detect(content, now, merged, intent)
+        state = merged
+    return state, intent
+
+
+def _role_content(turn) -> tuple[str, str]:
+    if isinstance(turn, str):
+        return "user", turn
+    if isinstance(turn, dict):
+        return str(turn.get("role", "user")), str(turn.get("content") or "")
+    role = getattr(turn, "type", None) or getattr(turn, "role", "user")
+    return ("user" if role in ("human", "user") else str(role)), str(getattr(turn, "content", "") or "")
+
+
+class OfflineEngine:
+    name = "offline"
+
+    def ask(self, question: str, history: list | None = None) -> Answer:
+        lang = "zh" if is_chinese(question) else "en"
+        turn = Turn(lang)
+        state, previous = conversation_state(history)
+        now = parse(question)
+        slots = now.merged_over(state)
+        intent = detect(question, now, slots, previous)
+        handler = getattr(render, f"answer_{intent}", render.answer_unknown)
+        try:
+            text = handler(turn, slots, question)
+        except AdvisorInputError as exc:
+            text = render.input_problem(turn, slots, str(exc))
+        return Answer(text=_tidy(text), engine="offline", calls=turn.calls, sources=turn.sources,
+                      warnings=turn.warnings, language=lang)
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

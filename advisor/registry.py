@@ -1,0 +1,130 @@
+"""The tools every engine calls, by their contract names (design.md), with one error policy.
+
+No LangChain here: the offline engine and the CLI use this registry directly, and advisor/toolkit.py
+wraps the same entries as LangChain tools for the LLM engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tools.base import check, record, spec, to_dict
+
+
+@record
+class LookupGpuRequest:
+    name: str = spec(description="GPU name as people type it: '4090', 'h100 sxm', 'MI300X', 'M2 Ultra'")
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@record
+class LookupModelRequest:
+    name: str = spec(description="model name ('llama-3.1-70b', 'Qwen2.5-32B'), a size like '13B', or a config.json path")
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@record
+class SearchGuidanceRequest:
+    query: str = spec(description="what to look up in our hardware guidance, in the user's words")
+    k: int = spec(4, "passages to return", gt=0, le=10)
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    request: type
+    run: Callable[[Any], Any]
+    description: str
+
+
+def _search(req: SearchGuidanceRequest) -> list[dict]:
+    from knowledge import search_guidance
+
+    return [dataclasses.asdict(p) | {"citation": p.citation} for p in search_guidance(req.query, k=req.k)]
+
+
+def _registry() -> dict[str, ToolSpec]:
+    from tools.cost import CostRequest, estimate_cost
+    from tools.fit import FitRequest, check_fit
+    from tools.lookup import lookup_gpu, lookup_model
+    from tools.memory import MemoryRequest, estimate_memory
+    from tools.plan import PlanRequest, recommend_hardware
+    from tools.quantization import QuantizationRequest, compare_quantization
+    from tools.throughput import ThroughputRequest, estimate_throughput
+    from tools.training import TrainingRequest, estimate_training
+
+    specs = [
+        ToolSpec("check_fit", FitRequest, check_fit,
+                 "Does a model fit on N GPUs of a kind, for inference or training (full, LoRA, QLoRA)? Returns the "
+                 "verdict, memory required vs available per GPU, the largest batch/context that fit, and ranked "
+                 "changes that would make it fit."),
+        ToolSpec("estimate_memory", MemoryRequest, estimate_memory,
+                 "Memory needed per GPU and in total, broken down into weights, KV cache, activations, gradients, "
+                 "optimizer and overhead, for inference or training at a precision, context and batch."),
+        ToolSpec("recommend_hardware", PlanRequest, recommend_hardware,
+                 "Which GPUs and how many: feasible GPU x count x precision configurations ranked by cost and by "
+                 "speed, with memory per GPU, tokens/s and $/hour (inference) or hours and $ (training)."),
+        ToolSpec("estimate_throughput", ThroughputRequest, estimate_throughput,
+                 "How fast: decode tokens/s per stream and for the batch, prefill tokens/s and time to first token "
+                 "on given GPUs at a precision and framework."),
+        ToolSpec("estimate_training", TrainingRequest, estimate_training,
+                 "How long training takes: FLOPs, wall-clock hours, GPU-hours, tokens/s per GPU and the MFU assumed, "
+                 "for pretraining, full fine-tuning, LoRA or QLoRA on a token budget."),
+        ToolSpec("estimate_cost", CostRequest, estimate_cost,
+                 "What it costs: rent per GPU-hour (offers on file), the cost of given hours or GPU-hours, serving "
+                 "$ per 1M tokens at a utilisation, and buy-vs-rent break-even."),
+        ToolSpec("compare_quantization", QuantizationRequest, compare_quantization,
+                 "Compare weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, "
+                 "whether it fits and runs natively on a GPU, and typical quality impact with a source."),
+        ToolSpec("lookup_gpu", LookupGpuRequest, lambda r: lookup_gpu(r.name),
+                 "A GPU's specs: memory, bandwidth, dense TFLOPS by precision, interconnect, TDP, with sources."),
+        ToolSpec("lookup_model", LookupModelRequest, lambda r: lookup_model(r.name),
+                 "A model's architecture and parameter counts (total and active), KV cache bytes per token."),
+        ToolSpec("search_guidance", SearchGuidanceRequest, _search,
+                 "Search our hardware guidance docs for explanations (why QLoRA fits, what ZeRO-3 shards, when TP "
+                 "needs NVLink, what PagedAttention does); returns passages with citations."),
+    ]
+    return {s.name: s for s in specs}
+
+
+_CACHE: dict[str, ToolSpec] = {}
+
+
+def registry() -> dict[str, ToolSpec]:
+    if not _CACHE:
+        _CACHE.update(_registry())
+    return _CACHE
+
+
+def run_tool(name: str, args: dict) -> Any:
+    """Run a tool on plain arguments; input errors raise AdvisorInputError with the fix in the message."""
+    from tools.errors import AdvisorInputError
+
+    spec_ = registry().get(name)
+    if spec_ is None:
+        raise AdvisorInputError(f"Unknown tool '{name}'. Tools: {', '.join(registry())}.")
+    known = {f.name for f in dataclasses.fields(spec_.request)}
+    unknown = set(args) - known
+    if unknown:
+        raise AdvisorInputError(f"{name} does not take {', '.join(sorted(unknown))}; it takes {', '.join(sorted(known))}.")
+    try:
+        request = spec_.request(**args)
+    except TypeError as exc:
+        raise AdvisorInputError(f"{name}: {exc}") from exc
+    return spec_.run(request)
+
+
+def result_dict(result: Any) -> Any:
+    if isinstance(result, list):
+        return [r if isinstance(r, dict) else to_dict(r) for r in result]
+    return to_dict(result)
