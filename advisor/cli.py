@@ -276,7 +276,7 @@ def _cmd_ask(args, render, to_dict):
     if not args.question.strip():
         raise _UsageError('give a question, e.g. gpu-advisor ask "Can I fine-tune 13B with LoRA on one 4090?"')
     try:
-        advisor = Advisor(engine=args.engine)
+        advisor = Advisor(engine=args.engine, quick_start=True)
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
     answer = advisor.ask(args.question)

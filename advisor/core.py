@@ -12,13 +12,15 @@ class Advisor:
     """Answers with an LLM agent when one is configured (or passed in), else with the offline engine.
 
     llm: a LangChain chat model, or None to use the environment (OPENAI_API_KEY / OPENAI_BASE_URL).
-    engine: "offline" or "llm" to force one."""
+    engine: "offline" or "llm" to force one.
+    quick_start: for one-shot processes (the CLI): the offline engine cites guidance by keyword rather
+    than loading the vector index (~2 s)."""
 
-    def __init__(self, llm=None, engine: str | None = None, settings=None) -> None:
+    def __init__(self, llm=None, engine: str | None = None, settings=None, quick_start: bool = False) -> None:
         from .config import Settings
 
         self.settings = settings or Settings()
-        self.offline = OfflineEngine()
+        self.offline = OfflineEngine(quick=quick_start)
         self.llm_engine = None
         if engine not in (None, "offline", "llm"):
             raise ValueError("engine must be 'offline' or 'llm'")

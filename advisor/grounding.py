@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-_NUM = re.compile(r"(?<![A-Za-z_])[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z_])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+# unsigned: a hyphen is far more often a range or a date ("2026-09-25") than a minus sign
+_NUM = re.compile(r"(?<![A-Za-z_])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z_])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _CITATION = re.compile(r"knowledge/docs/\S+\s*§[^)\n]*|https?://\S+")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
 TRIVIAL = {0.0, 1.0, 2.0}  # "1 GPU", "2x": counts this small carry no claim worth checking
@@ -34,7 +35,7 @@ def _walk(value: Any) -> Iterable[float]:
     if isinstance(value, bool):
         return
     if isinstance(value, (int, float)):
-        yield float(value)
+        yield abs(float(value))
     elif isinstance(value, str):
         for _, v in numbers(value):
             yield v

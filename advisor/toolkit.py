@@ -60,7 +60,15 @@ def _make_tool(spec: ToolSpec) -> StructuredTool:
         return json.dumps(compact(result, DROP.get(spec.name, set())), ensure_ascii=False, default=str)
 
     return StructuredTool.from_function(func=run, name=spec.name, description=spec.description,
-                                        args_schema=args_schema(spec), handle_tool_error=True)
+                                        args_schema=args_schema(spec), handle_tool_error=True,
+                                        handle_validation_error=_validation_message)
+
+
+def _validation_message(exc: Exception) -> str:
+    """Arguments outside the schema (batch 0, a wrong type) go back to the model to correct."""
+    errors = getattr(exc, "errors", lambda: [])()
+    parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors] or [str(exc)]
+    return "Error: invalid arguments - " + "; ".join(parts)
 
 
 def build_toolkit() -> list[StructuredTool]:

@@ -10,7 +10,8 @@ import threading
 
 from .index import GuidanceIndex, IndexStatus, Passage
 
-__all__ = ["GuidanceIndex", "IndexStatus", "Passage", "build_index", "default_index", "search_guidance"]
+__all__ = ["GuidanceIndex", "IndexStatus", "Passage", "build_index", "default_index", "index_loaded",
+           "search_guidance"]
 
 _DEFAULT: GuidanceIndex | None = None
 _LOCK = threading.Lock()
@@ -26,6 +27,11 @@ def default_index() -> GuidanceIndex:
 
 def build_index(force: bool = False) -> IndexStatus:
     return default_index().ensure(force=force)
+
+
+def index_loaded() -> bool:
+    """Is the vector index already open in this process (so a search costs milliseconds)?"""
+    return _DEFAULT is not None and _DEFAULT._collection is not None
 
 
 def search_guidance(query: str, k: int = 4) -> list[Passage]:

@@ -8,7 +8,6 @@ from advisor.grounding import unsupported_numbers
 from advisor.llm import LLMEngine
 from advisor.offline.engine import OfflineEngine
 from advisor.toolkit import build_toolkit
-
 from tests.fakes import FailingChatModel, ScriptedChatModel, answer, call
 
 

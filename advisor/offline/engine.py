@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 class Turn:
     """One answer being built: records each tool call and the guidance cited."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, quick: bool = False) -> None:
         self.lang = lang
+        self.quick = quick
         self.calls: list[ToolCallRecord] = []
         self.sources: list[Source] = []
         self.warnings: list[str] = []
@@ -33,10 +34,26 @@ class Turn:
         self.calls.append(ToolCallRecord(tool=tool, args=args, result=result_dict(result)))
         return result
 
-    def cite(self, query: str, k: int = 1) -> list:
-        """The best guidance passages for a topic; skipped quietly if the index cannot be used."""
+    def cite(self, query: str, k: int = 1, semantic: bool = False) -> list:
+        """The best guidance passages for a topic: search_guidance (Chroma + keywords) when asked for
+        (concept questions) or when the index is already loaded; otherwise -- and in quick mode, used by
+        one-shot CLI runs -- the keyword half alone, which avoids a ~2 s index load. Skipped quietly if
+        neither works."""
         try:
-            hits = self.call("search_guidance", query=query, k=k)
+            from knowledge import index_loaded
+            from knowledge.zh import expand_query
+
+            if (semantic and not self.quick) or index_loaded():
+                hits = self.call("search_guidance", query=query, k=k)
+            else:
+                import dataclasses
+
+                from knowledge.keyword import keyword_search
+
+                hits = [dataclasses.asdict(p) | {"citation": p.citation}
+                        for p in keyword_search(expand_query(query), k)]
+                self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k,
+                                                                               "mode": "keyword"}, result=hits))
         except Exception as exc:  # noqa: BLE001 - guidance is a bonus, the numbers are the answer
             log.warning("guidance search failed: %s", exc)
             return []
@@ -71,11 +88,16 @@ def _role_content(turn) -> tuple[str, str]:
 
 
 class OfflineEngine:
+    """quick=True (one-shot CLI runs) cites guidance by keyword instead of loading the vector index."""
+
     name = "offline"
+
+    def __init__(self, quick: bool = False) -> None:
+        self.quick = quick
 
     def ask(self, question: str, history: list | None = None) -> Answer:
         lang = "zh" if is_chinese(question) else "en"
-        turn = Turn(lang)
+        turn = Turn(lang, quick=self.quick)
         state, previous = conversation_state(history)
         now = parse(question)
         slots = now.merged_over(state)

@@ -6,6 +6,11 @@ import re
 
 from .parse import Slots
 
+DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
+                    r"vllm|llama\.cpp|ollama|tensorrt|token|batch|context|flash|attention|optimizer|adam|gradient|"
+                    r"checkpoint|offload|pcie|infiniband|tflops|bandwidth|fp8|fp16|bf16|int8|gguf|awq|gptq|nf4|moe|"
+                    r"expert|cuda|rocm|tpu|apple|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽", re.I)
+
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|"
                        r"那|如果|换成|再|用|改成|那么|要是)", re.I)
 
@@ -21,7 +26,9 @@ RULES = [
     ("training", r"\bhow long\b|\bhow much (?:does|would|will) it cost\b|\bcost to (?:train|fine)|\bgpu[- ]hours\b|"
                  r"\bpre-?train|多久|多长时间|花多少钱|成本|费用|预训练"),
     ("cost", r"\bcost\b|\bprice\b|\$|\bper hour\b|\brent\b|\bbuy\b|\bbreak[- ]even\b|多少钱|价格|租|买"),
-    ("quantization", r"\bquantiz|\bwhich format\b|\bgguf\b|\bq4_k_m\b.*\bvs\b|\bcompare .*(?:bit|quant)|量化|格式"),
+    ("quantization", r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best|vs)\b|\bcompare\b.*\bquantiz|"
+                     r"\bwhich (?:quant\w*|format)|\b(?:gguf|awq|gptq|fp8)\b.*\bvs\b|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|"
+                     r"(?:多大|对比|比较).*量化|量化后"),
     ("memory", r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required)|"
                r"\bvram\b|\bmemory\b|显存|内存|多少g\b"),
     ("fit", r"\bcan i\b|\bwill\b.*\b(?:run|fit|work)\b|\bfit\b|\bdoes .* fit|\benough\b|\bpossible\b|能不能|能否|能跑|"
@@ -38,6 +45,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: str | None) -> st
         return "gpu_specs"
     if previous and FOLLOW_UP.search(q) and not now.model and not _explicit_intent(q):
         return previous
+    cost_words = re.search(r"\bcost|\bprice|\$|per hour|\brent|多少钱|价格|租|费用", q)
+    if gpus_only and cost_words:
+        return "cost"
     if gpus_only and (spec_words or re.search(r"memory|显存|how much|多少", q)):
         return "gpu_specs"
     for name, pattern in RULES:
@@ -55,7 +65,7 @@ def detect(question: str, now: Slots, merged: Slots, previous: str | None) -> st
         return "memory"
     if previous and not now.model and (now.count or now.gpu or now.precision or now.method or now.context):
         return previous
-    return "concept" if len(q.split()) > 2 or re.search(r"[\u3400-\u9fff]{4,}", q) else "unknown"
+    return "concept" if DOMAIN.search(q) else "unknown"
 
 
 def _explicit_intent(q: str) -> bool:

@@ -123,7 +123,7 @@ def _family_match(text: str, params_b: float) -> str | None:
             close = [e for e in entries if abs(e[0] / params_b - 1) < 0.15]
             if close:
                 # the closest size, and among near-equal sizes the newest release
-                return min(close, key=lambda e: (round(abs(e[0] / params_b - 1), 2), _neg(e[1])))[2]
+                return min(close, key=lambda e: (round(abs(e[0] / params_b - 1), 1), _neg(e[1])))[2]
     return None
 
 
@@ -143,7 +143,8 @@ def find_gpus(text: str) -> list[tuple[str, int | None]]:
         joined = "".join(gram)
         m = re.fullmatch(r"(\d+)[x×*](.+)", joined, flags=re.I)
         count, key = (int(m.group(1)), norm_key(m.group(2))) if m else (None, norm_key(joined))
-        key = key[:-1] if key.endswith("s") and key[:-1] in index else key  # "4090s", "A100s"
+        if key not in index and key.endswith("s") and key[:-1] in index:
+            key = key[:-1]  # "4090s", "A100s"
         if key not in index or (key.isdigit() and len(key) < 3):
             continue
         if count is None:
@@ -216,7 +217,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "qlora"
     elif re.search(r"\blora\b|\bpeft\b|\badapters?\b", low):
         method = "lora"
-    elif re.search(r"full[- ]?(?:parameter )?fine[- ]?tun|full fine|全量|全参", low):
+    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|全量|全参", low):
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练", low):
         return method or "full", "pretrain"

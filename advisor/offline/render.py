@@ -26,12 +26,19 @@ def _model_name(turn) -> str:
     return "the model"
 
 
+def _strip_refs(text: str) -> str:
+    """Drop the docs' [source-id] markers; the answer cites the doc section instead."""
+    import re
+
+    return re.sub(r"\s*\[[A-Za-z0-9][\w.-]*\]", "", text)
+
+
 def _cite_line(turn, topic: str) -> str:
     hits = turn.cite(topic)
     if not hits:
         return ""
     h = hits[0]
-    first = h["text"].split(". ")[0].strip().rstrip(".")
+    first = _strip_refs(h["text"]).split(". ")[0].strip().rstrip(".")
     label = "依据" if _zh(turn) else "Why"
     return f"\n\n{label}: {first}. ({h['citation']})"
 
@@ -92,15 +99,23 @@ def answer_fit(turn, s: Slots, question: str) -> str:
     elif r.max_context or r.max_batch:
         lines.append(_limits(r, zh))
     lines.append(("假设：" if zh else "Assumptions: ") + "; ".join(r.memory.assumptions))
-    topic = "QLoRA 4-bit base LoRA adapters memory" if training else "KV cache memory grows with context and batch"
+    if training:
+        topic = ("QLoRA: NF4, double quantization and paged optimizers" if not r.fits else
+                 "What each method saves: memory versus compute")
+    else:
+        topic = ("GPTQ and AWQ: 4-bit weights with group scales" if not r.fits else
+                 "KV cache: why it grows with context and batch")
     return "\n\n".join(x for x in lines if x) + _cite_line(turn, topic)
 
 
 def _gpu_for_vram(vram: float | None) -> str:
     from tools.gpus import all_gpus
+    from tools.prices import gpu_prices
 
     gpus = [g for g in all_gpus() if g.vendor == "nvidia" and g.memory_gib >= (vram or 24) * 0.97]
-    return min(gpus, key=lambda g: (g.memory_gib, g.kind != "consumer")).id
+    # the smallest card of that size; among equals, one people actually rent (priced), consumer first
+    return min(gpus, key=lambda g: (round(g.memory_gib), gpu_prices(g.id).on_demand_usd_per_hour is None,
+                                    g.kind != "consumer", -(g.release_year or 0))).id
 
 
 def _what(m, zh: bool) -> str:
@@ -181,7 +196,9 @@ def answer_memory(turn, s: Slots, question: str) -> str:
         q = turn.call("estimate_memory", model=s.model, precision=FOUR_BIT_SERVER, context=s.context, batch=s.batch,
                       gpu_count=s.count or 1)
         lines.append(f"4 位（AWQ）约 {_gib(q.per_gpu_gib)}。" if zh else f"At 4-bit (AWQ): about {_gib(q.per_gpu_gib)}.")
-    return "\n\n".join(lines) + _cite_line(turn, "anatomy of GPU memory weights KV cache activations")
+    topic = ("Gradients and optimizer states: the 16-byte rule" if training else
+             "KV cache: why it grows with context and batch")
+    return "\n\n".join(lines) + _cite_line(turn, topic)
 
 
 # ---- how many GPUs ---------------------------------------------------------------------------------
@@ -219,7 +236,8 @@ def answer_how_many(turn, s: Slots, question: str) -> str:
             "(inference with vLLM at 8,192 tokens of context; KV room = how many more such sequences fit)"
             if not training else "")
     return head + "\n" + "\n".join(lines) + ("\n" + note if note else "") + _cite_line(
-        turn, "tensor parallelism serving split across GPUs NVLink" if not training else "ZeRO-3 FSDP sharding")
+        turn, "Tensor parallelism for serving: NVLink vs PCIe" if not training else
+        "DeepSpeed ZeRO stages, ZeRO-Offload and ZeRO-Infinity")
 
 
 def _fit_quiet(model, gpu, n, args):
@@ -272,7 +290,7 @@ def answer_which_gpu(turn, s: Slots, question: str) -> str:
     if p.cheapest_single_node:
         lines.append(("单机最便宜且有余量：" if zh else "Cheapest single node with headroom: ")
                      + _option(p.cheapest_single_node, workload, zh))
-    return "\n".join(lines) + _cite_line(turn, "choosing GPUs by model size")
+    return "\n".join(lines) + _cite_line(turn, "Choosing among GPUs that all fit")
 
 
 def _option(o, workload: str, zh: bool) -> str:
@@ -308,7 +326,7 @@ def answer_speed(turn, s: Slots, question: str) -> str:
         more = (f"Batch {r.batch}: {r.decode_tokens_per_s_total:,.0f} tokens/s in all; prefill "
                 f"{r.prefill_tokens_per_s:,.0f} tokens/s, first token after {r.time_to_first_token_s:.2f} s.")
     lines = [head, more, ("假设：" if zh else "Assumptions: ") + "; ".join(r.assumptions)]
-    return "\n\n".join(lines) + _cite_line(turn, "prefill vs decode memory bandwidth bound")
+    return "\n\n".join(lines) + _cite_line(turn, "Prefill vs decode: time to first token and tokens per second")
 
 
 # ---- training time and cost --------------------------------------------------------------------------
@@ -339,8 +357,9 @@ def answer_training(turn, s: Slots, question: str) -> str:
                 f"{method} {t.model} on {t.gpu_count}x {t.gpu}, {t.tokens:.3g} tokens.")
         more = f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU."
     lines = [head, more] + list(t.notes) + [("假设：" if zh else "Assumptions: ") + "; ".join(t.assumptions)]
-    return "\n\n".join(lines) + _cite_line(turn, "LoRA still does two thirds of the compute" if method in
-                                           ("lora", "qlora") else "distributed training 3D parallelism")
+    return "\n\n".join(lines) + _cite_line(turn, "LoRA compute: still about two-thirds of full fine-tuning"
+                                           if method in ("lora", "qlora") else
+                                           "3D parallelism and interconnects: NVLink, PCIe, InfiniBand")
 
 
 def answer_cost(turn, s: Slots, question: str) -> str:
@@ -362,7 +381,7 @@ def answer_cost(turn, s: Slots, question: str) -> str:
                         and not zh else "."))
     offers = sorted(c.offers, key=lambda o: o.usd_per_gpu_hour)[:4]
     lines += [f"- {o.provider} ({o.type}, {o.date}): ${o.usd_per_gpu_hour:.2f}" for o in offers]
-    return "\n".join(lines) + _cite_line(turn, "buying vs renting GPUs on-demand spot")
+    return "\n".join(lines) + _cite_line(turn, "Compare GPUs by cost per token or per run, not per GPU-hour")
 
 
 # ---- quantization ------------------------------------------------------------------------------------
@@ -383,7 +402,7 @@ def answer_quantization(turn, s: Slots, question: str) -> str:
     if q.gpu:
         lines.append((f"能放下且损失最小：{q.smallest_that_fits}" if zh else f"Least lossy format that fits: "
                       f"{q.smallest_that_fits}") if q.smallest_that_fits else ("都放不下。" if zh else "None fits."))
-    return "\n".join(lines) + _cite_line(turn, "quantization 4-bit quality bits per weight")
+    return "\n".join(lines) + _cite_line(turn, "Quality impact by bit width")
 
 
 # ---- GPU specs, largest model ---------------------------------------------------------------------------
@@ -428,18 +447,19 @@ def answer_largest(turn, s: Slots, question: str) -> str:
     ctx = s.context or 4096
     head = (f"**{n} 张 {gpu} 能跑的最大模型**（上下文 {ctx:,} tokens）：" if zh else
             f"**Largest catalog model that runs on {n}x {gpu}** (at {ctx:,} tokens of context):")
-    return head + "\n" + "\n".join(lines or ["-"]) + _cite_line(turn, "choosing GPUs by model size")
+    return head + "\n" + "\n".join(lines or ["-"]) + _cite_line(turn, "What limits each scale: capacity, bandwidth, "
+                                                                        "compute")
 
 
 # ---- concepts and the rest ---------------------------------------------------------------------------------
 
 def answer_concept(turn, s: Slots, question: str) -> str:
-    hits = turn.cite(question, k=2)
+    hits = turn.cite(question, k=2, semantic=True)
     zh = _zh(turn)
     if not hits:
         return ("我没有找到相关指南。" if zh else "I found no guidance on that. ") + answer_unknown(turn, s, question)
     top = hits[0]
-    body = top["text"].strip()
+    body = _strip_refs(top["text"]).strip()
     if len(body) > 900:
         body = body[:900].rsplit(". ", 1)[0] + "."
     head = f"**{top['heading']}**（{top['citation']}）" if zh else f"**{top['heading']}** ({top['citation']})"
