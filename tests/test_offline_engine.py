@@ -207,7 +207,10 @@ def test_there_are_at_least_80_questions_with_chinese_and_follow_ups():
     assert sum(bool(c[0]) for c in CASES) >= 10
 
 
-def test_quick_mode_cites_without_loading_the_vector_index():
+def test_quick_mode_cites_without_loading_the_vector_index(monkeypatch):
+    import knowledge
+
+    monkeypatch.setattr(knowledge, "index_loaded", lambda: False)  # as in a fresh one-shot process
     quick = OfflineEngine(quick=True)
     a = quick.ask("What is ZeRO-3?")
     guidance = [c for c in a.calls if c.tool == "search_guidance"]
