@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--limit", type=int, default=12)
     pl.add_argument("--table", action="store_true", help="print the by-model-size hardware guide")
     pl.add_argument("--json", action="store_true")
+    sv = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
+    sv.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=None, help="port (default 7860)")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
     a.add_argument("--engine", choices=["offline", "llm"], help="force an engine (default: LLM if configured)")
@@ -291,6 +294,13 @@ def _cmd_ask(args, render, to_dict):
     print(f"\n[{answer.engine} engine; {len(answer.calls)} tool call(s); --json shows them]", file=sys.stderr)
 
 
+def _cmd_serve(args, render, to_dict):
+    import app
+
+    argv = (["--host", args.host] if args.host else []) + (["--port", str(args.port)] if args.port else [])
+    app.main(argv)
+
+
 def _cmd_search(args, render, to_dict):
     from knowledge import search_guidance
 
@@ -313,7 +323,7 @@ def _cmd_index(args, render, to_dict):
           f"({st.embedding_model}; {st.location}; content hash {st.content_hash})")
 
 
-_COMMANDS = {"ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+_COMMANDS = {"serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
              "models": _cmd_models}
 

@@ -46,7 +46,9 @@ class Advisor:
             return f"LLM {model}" + (f" at {base}" if base else "")
         return self.settings.describe_llm() if not self.settings.llm_configured else "offline engine (forced)"
 
-    def ask(self, question: str, history: list | None = None) -> Answer:
+    def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
+        """defaults: what the user picked in a UI (gpu, gpu_count, precision, context) -- used only where
+        the question and the conversation say nothing else."""
         q = (question or "").strip()
         if not q:
             return Answer(text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
@@ -55,7 +57,12 @@ class Advisor:
         if len(q) > MAX_QUESTION_CHARS:
             q = q[:MAX_QUESTION_CHARS]
             warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
-        engine = self.llm_engine or self.offline
-        answer = engine.ask(q, history)
+        defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)}
+        if self.llm_engine:
+            note = ", ".join(f"{k}={v}" for k, v in defaults.items())
+            answer = self.llm_engine.ask(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note else q,
+                                         history)
+        else:
+            answer = self.offline.ask(q, history, defaults=defaults)
         answer.warnings = warnings + answer.warnings
         return answer

@@ -95,12 +95,12 @@ class OfflineEngine:
     def __init__(self, quick: bool = False) -> None:
         self.quick = quick
 
-    def ask(self, question: str, history: list | None = None) -> Answer:
+    def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, quick=self.quick)
         state, previous = conversation_state(history)
         now = parse(question)
-        slots = now.merged_over(state)
+        slots = _with_defaults(now.merged_over(state), defaults or {})
         intent = detect(question, now, slots, previous)
         handler = getattr(render, f"answer_{intent}", render.answer_unknown)
         try:
@@ -109,6 +109,20 @@ class OfflineEngine:
             text = render.input_problem(turn, slots, str(exc))
         return Answer(text=_tidy(text), engine="offline", calls=turn.calls, sources=turn.sources,
                       warnings=turn.warnings, language=lang)
+
+
+def _with_defaults(state: Slots, defaults: dict) -> Slots:
+    """UI defaults fill only what the conversation has not set."""
+    from tools.gpus import get_gpu
+
+    if defaults.get("gpu") and not state.gpu:
+        state.gpu = get_gpu(str(defaults["gpu"])).id
+        state.gpus = [state.gpu]
+        state.count = state.count or int(defaults.get("gpu_count") or 1)
+    for key, slot in (("precision", "precision"), ("context", "context")):
+        if defaults.get(key) and getattr(state, slot) is None:
+            setattr(state, slot, defaults[key])
+    return state
 
 
 def _tidy(text: str) -> str:

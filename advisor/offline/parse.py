@@ -39,7 +39,7 @@ class Slots:
     def merged_over(self, old: Slots) -> Slots:
         """This turn's facts, falling back to the conversation's for whatever this turn does not say.
         A turn naming a different model starts a new topic; one that says 'serve/run' drops the training method."""
-        if self.model and self.model != old.model:
+        if self.model and old.model and self.model != old.model:
             old = Slots()
         out = replace(old)
         for f in fields(self):

@@ -84,7 +84,7 @@ def answer_fit(turn, s: Slots, question: str) -> str:
     what = _what(r["memory"] if isinstance(r, dict) else r.memory, zh)
     head = _verdict_line(r, what, n, zh)
     lines = [head, _breakdown_line(r, zh)]
-    if training and not r.fits and r.memory.method == "lora":
+    if training and not r.fits and r.memory.method == "lora" and n == 1:
         base = r.memory.weights_gib
         if base > r.available_gib:
             lines.append(f"仅 16 位基座权重就有 {_gib(base)}，超过单卡 {_gib(r.available_gib)}。" if zh else
