@@ -21,6 +21,7 @@ log = logging.getLogger("gpu-advisor.app")
 EXAMPLES = [
     "Can I fine-tune 13B with LoRA on one 4090?",
     "How many A100 80GB do I need to serve Llama 3 70B?",
+    "How much memory does Llama 3.1 8B need at 32k context with 8 users?",
     "Which GPU should I use to serve Llama 3.1 70B at 8k context?",
     "How fast is Llama 3 8B Q4_K_M on an RTX 4090?",
     "How long and how much to pretrain a 7B model on 1T tokens with 256 H100s?",
