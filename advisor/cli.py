@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
     sv.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
+    sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
     a.add_argument("--engine", choices=["offline", "llm"], help="force an engine (default: LLM if configured)")
@@ -301,6 +303,14 @@ def _cmd_serve(args, render, to_dict):
     app.main(argv)
 
 
+def _cmd_slack(args, render, to_dict):
+    from advisor.slack import main as slack_main
+
+    code = slack_main(["--port", str(args.port)])
+    if code:
+        raise SystemExit(code)
+
+
 def _cmd_search(args, render, to_dict):
     from knowledge import search_guidance
 
@@ -323,7 +333,7 @@ def _cmd_index(args, render, to_dict):
           f"({st.embedding_model}; {st.location}; content hash {st.content_hash})")
 
 
-_COMMANDS = {"serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+_COMMANDS = {"slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
              "models": _cmd_models}
 

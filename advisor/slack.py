@@ -1,0 +1,172 @@
+"""The Slack bot: the advisor in a team's Slack, with Bolt. Run: gpu-advisor slack (or python -m advisor.slack).
+
+Socket Mode when SLACK_APP_TOKEN is set, else an HTTP app (SLACK_SIGNING_SECRET, a port); SLACK_BOT_TOKEN
+always. Answers app mentions and direct messages in a thread, with the thread as conversation history.
+Bolt acknowledges each event at once and the answer is posted from a worker thread (Slack's 3 s limit);
+retried deliveries (X-Slack-Retry-Num) of an event already handled are not answered twice; the bot
+ignores its own and other bots' messages; failures get a short reply and a logged detail."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+import uuid
+from collections import OrderedDict
+
+from .slack_format import blocks_for, fallback_text
+
+log = logging.getLogger("gpu-advisor.slack")
+_MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+WHERE = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-...): your app's page at api.slack.com/apps -> OAuth & "
+                       "Permissions, after installing the app to the workspace",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-..., scope connections:write) for Socket Mode: Basic Information "
+                       "-> App-Level Tokens",
+    "SLACK_SIGNING_SECRET": "the Signing Secret for HTTP mode: Basic Information -> App Credentials",
+}
+
+
+class SlackSettingsError(RuntimeError):
+    pass
+
+
+class SeenEvents:
+    """Event ids already taken on (bounded), so a retried delivery is not answered twice."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        with self._lock:
+            if event_id in self._ids:
+                return False
+            self._ids[event_id] = None
+            while len(self._ids) > self._size:
+                self._ids.popitem(last=False)
+            return True
+
+
+def check_settings(settings) -> str:
+    """'socket' or 'http', or a SlackSettingsError naming exactly what to set and where to find it."""
+    if not settings.slack_bot_token:
+        raise SlackSettingsError(f"Set SLACK_BOT_TOKEN to {WHERE['SLACK_BOT_TOKEN']}.")
+    if settings.slack_app_token:
+        return "socket"
+    if settings.slack_signing_secret:
+        return "http"
+    raise SlackSettingsError(f"Set SLACK_APP_TOKEN to {WHERE['SLACK_APP_TOKEN']}, or for an HTTP app set "
+                             f"SLACK_SIGNING_SECRET to {WHERE['SLACK_SIGNING_SECRET']}.")
+
+
+def _thread_history(client, channel: str, thread_ts: str, current_ts: str, bot_user: str | None) -> list[dict]:
+    """Earlier messages of the thread as conversation history (user / assistant)."""
+    try:
+        resp = client.conversations_replies(channel=channel, ts=thread_ts, limit=50)
+    except Exception as exc:  # noqa: BLE001 - answer without history rather than not at all
+        log.warning("could not read thread %s: %s", thread_ts, exc)
+        return []
+    history = []
+    for m in resp.get("messages", []):
+        if m.get("ts") == current_ts:
+            continue
+        text = _MENTION.sub("", m.get("text") or "").strip()
+        if not text:
+            continue
+        is_bot = bool(m.get("bot_id")) or (bot_user and m.get("user") == bot_user)
+        history.append({"role": "assistant" if is_bot else "user", "content": text})
+    return history
+
+
+def build_app(advisor=None, settings=None, client=None, token_verification: bool = True):
+    """The Bolt app (not started). `client` lets tests point the Web API at a local fake."""
+    from slack_bolt import App
+
+    from .config import Settings
+    from .core import Advisor
+
+    settings = settings or Settings()
+    advisor = advisor or Advisor()
+    seen = SeenEvents()
+    kwargs = {"token": settings.slack_bot_token, "signing_secret": settings.slack_signing_secret or "unused",
+              "token_verification_enabled": token_verification}
+    if client is not None:
+        kwargs["client"] = client
+    app = App(**kwargs)
+
+    def handle(event: dict, client, context, body: dict) -> None:
+        if event.get("bot_id") or event.get("subtype") in ("bot_message", "message_changed", "message_deleted"):
+            return  # own and other bots' messages
+        if not seen.first_time(body.get("event_id")):
+            log.info("ignoring repeated delivery of %s", body.get("event_id"))
+            return
+        channel, ts = event["channel"], event["ts"]
+        thread_ts = event.get("thread_ts") or ts
+        question = _MENTION.sub("", event.get("text") or "").strip()
+        history = _thread_history(client, channel, thread_ts, ts, context.get("bot_user_id")) \
+            if event.get("thread_ts") else []
+        try:
+            answer = advisor.ask(question, history)
+            for i, blocks in enumerate(blocks_for(answer)):
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts, blocks=blocks,
+                                        text=fallback_text(answer) if i == 0 else "(continued)")
+        except Exception:  # noqa: BLE001 - a friendly reply in the channel, the detail in the log
+            ref = uuid.uuid4().hex[:8]
+            log.exception("could not answer (ref %s)", ref)
+            try:
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                        text=f"Sorry, I couldn't answer that one (ref {ref}). Try rephrasing, or "
+                                             "ask about one model and one GPU.")
+            except Exception:  # noqa: BLE001
+                log.exception("could not post the error reply (ref %s)", ref)
+
+    @app.event("app_mention")
+    def on_mention(event, client, context, body):
+        handle(event, client, context, body)
+
+    @app.event("message")
+    def on_message(event, client, context, body):
+        if event.get("channel_type") == "im":  # direct messages; channel messages arrive as app_mention
+            handle(event, client, context, body)
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .config import Settings
+
+    ap = argparse.ArgumentParser(prog="gpu-advisor slack", description="Run the Slack bot")
+    ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = Settings()
+    try:
+        mode = check_settings(settings)
+    except SlackSettingsError as exc:
+        print(f"gpu-advisor slack: {exc}", file=sys.stderr)
+        return 2
+    from knowledge import build_index
+
+    build_index()
+    app = build_app(settings=settings)
+    if mode == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        print("Slack bot running in Socket Mode", flush=True)
+        SocketModeHandler(app, settings.slack_app_token).start()
+    else:
+        print(f"Slack bot listening on :{args.port}/slack/events", flush=True)
+        app.start(port=args.port, path="/slack/events")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
