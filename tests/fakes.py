@@ -69,3 +69,12 @@ class FailingChatModel(BaseChatModel):
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs):
         raise ConnectionError(self.error)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

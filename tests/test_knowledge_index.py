@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from knowledge.docs_loader import DOCS_DIR
 from knowledge.index import GuidanceIndex, make_client
+from tests.fakes import free_port
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "knowledge" / "eval"
 
@@ -95,15 +95,10 @@ def test_a_corrupt_store_is_rebuilt(tmp_path, monkeypatch):
     assert GuidanceIndex().search("gradient checkpointing", k=1)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.mark.skipif(shutil.which("chroma") is None, reason="the chroma CLI comes with chromadb")
 def test_chroma_server_path(tmp_path, monkeypatch):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([shutil.which("chroma"), "run", "--host", "127.0.0.1", "--port", str(port), "--path",
                              str(tmp_path / "server")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

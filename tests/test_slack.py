@@ -20,6 +20,7 @@ from advisor.config import Settings
 from advisor.core import Advisor
 from advisor.slack import SlackSettingsError, build_app, check_settings
 from advisor.slack_format import SECTION_LIMIT, blocks_for, split_text, to_mrkdwn
+from tests.fakes import free_port
 
 SECRET = "test-signing-secret"
 
@@ -70,11 +71,6 @@ class FakeSlack:
         return self.posts
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 class BotServer:
     def __init__(self, advisor):
@@ -82,7 +78,7 @@ class BotServer:
         settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
         client = WebClient(token="xoxb-test", base_url=self.slack.base_url)
         self.app = build_app(advisor=advisor, settings=settings, client=client)
-        self.port = _free_port()
+        self.port = free_port()
         threading.Thread(target=self.app.start, kwargs={"port": self.port, "path": "/slack/events"},
                          daemon=True).start()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
