@@ -132,6 +132,8 @@ def _scale_out(req: MemoryRequest, mem: MemoryEstimate, gpu: GPU, avail: float) 
         r = _try(req, changes)
         if r is not None and r <= avail:
             how = "tensor parallel" if req.workload == "inference" else "ZeRO-3/FSDP"
+            if changes.get("gradient_checkpointing"):
+                how += " + gradient checkpointing"
             out.append(Suggestion(action="more-gpus", description=f"use {n}x {gpu.name} ({how})", changes=changes,
                                   required_gib=r, fits=True))
             break
