@@ -41,7 +41,8 @@ def _sizing_args(p: argparse.ArgumentParser, need_gpu: bool) -> None:
     p.add_argument("--tp", type=int, dest="tensor_parallel", help="tensor parallel degree")
     p.add_argument("--pp", type=int, default=1, dest="pipeline_parallel", help="pipeline stages")
     p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "paged-adamw-8bit", "paged-adamw", "sgd",
-                                           "adafactor"], default="adamw")
+                                           "adafactor"], default=None,
+                   help="default: paged-adamw for QLoRA, adamw otherwise")
     p.add_argument("--pure-bf16", action="store_true", help="no fp32 master weights")
     ck = p.add_mutually_exclusive_group()
     ck.add_argument("--gradient-checkpointing", dest="gradient_checkpointing", action="store_true", default=None)
@@ -162,7 +163,7 @@ def _request_fields(args: argparse.Namespace) -> dict:
     if args.method and not args.workload:
         fields["workload"] = "training"
     if args.method == "qlora" and args.precision == "bf16":
-        fields["precision"] = "nf4"
+        fields["precision"] = "nf4-dq"
     return fields
 
 

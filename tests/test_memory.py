@@ -126,9 +126,14 @@ def test_checkpointing_shrinks_activations():
     assert on < off / 5
 
 
-def test_qlora_defaults_to_nf4_and_checkpointing():
+def test_qlora_defaults_follow_the_paper():
+    # QLoRA (Dettmers et al. 2023): NF4 + double quantization, paged optimizer, gradient checkpointing
     m = mem(model="llama-2-13b", workload="training", method="qlora")
-    assert m.precision == "nf4" and any("checkpointing on" in a for a in m.assumptions)
+    assert m.precision == "nf4-dq" and any("checkpointing on" in a for a in m.assumptions)
+    assert m.breakdown_gib["optimizer"] == 0 and m.breakdown_gib["optimizer_paged"] > 0
+    assert any("paged-adamw (default for qlora)" in a for a in m.assumptions)
+    plain = mem(model="llama-2-13b", workload="training", method="qlora", precision="nf4", optimizer="adamw")
+    assert plain.per_gpu_gib > m.per_gpu_gib  # explicit choices are honoured
 
 
 def test_cpu_offload_moves_state_to_host():

@@ -42,7 +42,8 @@ class MemoryRequest:
     gpu_count: int = spec(1, gt=0, le=4096, description="number of GPUs")
     tensor_parallel: int | None = spec(None, gt=0, description="TP degree; default: all GPUs for inference, 1 for training")
     pipeline_parallel: int = spec(1, gt=0, description="pipeline stages")
-    optimizer: Optimizer = spec("adamw", description="training optimizer")
+    optimizer: Optimizer | None = spec(None, description="training optimizer; default paged-adamw for QLoRA "
+                                       "(as in the QLoRA paper), adamw otherwise")
     pure_bf16: bool = spec(False, description="train without fp32 master weights (bf16 states)")
     gradient_checkpointing: bool | None = spec(None, description="default: on for QLoRA, off otherwise")
     flash_attention: bool = spec(True, description="FlashAttention/SDPA (no S^2 attention matrix)")

@@ -78,7 +78,8 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         raise AdvisorInputError("Parameter offload needs ZeRO-3 or FSDP: add --sharding zero3.")
 
     if method == "qlora":
-        base_fmt = weight_format("nf4" if req.precision in ("bf16", "fp16", "nf4") else req.precision)
+        # QLoRA as published: NF4 with double quantization (Dettmers et al. 2023, section 3)
+        base_fmt = weight_format("nf4-dq" if req.precision in ("bf16", "fp16") else req.precision)
     else:
         base_fmt = weight_format("bf16" if req.precision in ("fp32", "bf16", "fp16") else req.precision)
         if method in ("full", "pretrain") and base_fmt.family != "float":
@@ -87,24 +88,26 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
                 "use --method qlora for a quantized base, or --precision bf16."
             )
     assumptions = [f"sequence length {seq:,} x micro-batch {req.batch}" + (" (default 2,048)" if req.context is None else "")]
-    opt_b = _adafactor_bytes(m) / max(P, 1) if req.optimizer == "adafactor" else OPTIMIZER_BYTES[req.optimizer]
-    paged = req.optimizer.startswith("paged")
+    optimizer = req.optimizer or ("paged-adamw" if method == "qlora" else "adamw")
+    opt_b = _adafactor_bytes(m) / max(P, 1) if optimizer == "adafactor" else OPTIMIZER_BYTES[optimizer]
+    paged = optimizer.startswith("paged")
     adapters = 0.0
     if method in ("full", "pretrain"):
         trainable = P
         weights = 2.0 * P if req.precision != "fp32" else 4.0 * P
         master = 0.0 if req.pure_bf16 or req.precision == "fp32" else 4.0 * P
         grads16 = 2.0 * P if req.precision != "fp32" else 4.0 * P
-        opt = opt_b * P / (2 if req.pure_bf16 and req.optimizer in ("adamw", "paged-adamw") else 1)
+        opt = opt_b * P / (2 if req.pure_bf16 and optimizer in ("adamw", "paged-adamw") else 1)
         assumptions.append("full fine-tune: " + ("pure bf16 weights and states" if req.pure_bf16 else
-                           "mixed precision (bf16 weights and grads, fp32 master copy)") + f", {req.optimizer}")
+                           "mixed precision (bf16 weights and grads, fp32 master copy)") + f", {optimizer}")
     else:
         trainable = lora_params(m, req.lora_rank, req.lora_targets)
         weights = weight_bytes(m, base_fmt) + 4.0 * trainable  # adapters kept in fp32 (PEFT default)
         adapters = 4.0 * trainable
         master, grads16, opt = 0.0, 4.0 * trainable, opt_b * trainable
         assumptions.append(f"{method.upper()}: frozen base in {base_fmt.label}, rank {req.lora_rank} adapters on "
-                           f"{req.lora_targets} layers ({trainable / 1e6:.1f}M trainable params, fp32), {req.optimizer}")
+                           f"{req.lora_targets} layers ({trainable / 1e6:.1f}M trainable params, fp32), {optimizer}"
+                           + (" (default for qlora)" if req.optimizer is None and method == "qlora" else ""))
 
     bytes_per_param = weights / max(P, 1)  # of the stored (possibly quantized) weights
     # DeepSpeed keeps an fp32 gradient partition for the optimizer step under ZeRO (4 bytes/param).

@@ -191,7 +191,7 @@ def _training(req: PlanRequest) -> tuple[list[PlanOption], int]:
                     mems[key] = estimate_memory(MemoryRequest(
                         model=req.model, workload="training", method=method, context=seq, batch=1, gpu_count=n,
                         sharding="zero3" if n > 1 else "none", gradient_checkpointing=True,
-                        precision="nf4" if method == "qlora" else "bf16"))
+                        precision="nf4-dq" if method == "qlora" else "bf16"))
                 except AdvisorInputError:
                     mems[key] = None
             mem = mems[key]

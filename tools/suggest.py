@@ -52,14 +52,14 @@ def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str
     opts = []
     if ckpt_off:
         opts.append(("gradient-checkpointing", "turn on gradient checkpointing (~30% slower, far fewer activations)", ck))
-    if method in ("full", "pretrain") and req.optimizer == "adamw":
+    if method in ("full", "pretrain") and req.optimizer in (None, "adamw"):
         opts.append(("8bit-optimizer", "use an 8-bit AdamW (bitsandbytes): 2 instead of 8 bytes of state per param"
                      + plus, {"optimizer": "adamw-8bit", **ck}))
     if method in ("full", "pretrain"):
         opts.append(("lora", "fine-tune with LoRA instead of all weights" + plus, {"method": "lora", **ck}))
     if method in ("full", "pretrain", "lora"):
         opts.append(("qlora", "use QLoRA: 4-bit NF4 base weights + LoRA adapters",
-                     {"method": "qlora", "precision": "nf4", "gradient_checkpointing": True}))
+                     {"method": "qlora", "precision": "nf4-dq", "gradient_checkpointing": True}))
     if req.gpu_count > 1 and req.sharding != "zero3":
         opts.append(("zero3", f"shard weights, gradients and optimizer over the {req.gpu_count} GPUs (ZeRO-3/FSDP)"
                      + plus, {"sharding": "zero3", **ck}))

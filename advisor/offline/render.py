@@ -59,7 +59,7 @@ def _training_args(s: Slots) -> dict:
     method = s.method or ("full" if s.workload == "pretrain" else "lora")
     args = dict(workload="training", method=method, context=s.context, batch=s.batch)
     if method == "qlora" and (s.precision in (None, "bf16")):
-        args["precision"] = "nf4"
+        args["precision"] = "nf4-dq"
     elif s.precision:
         args["precision"] = s.precision
     if (s.count or 1) > 1:
