@@ -194,3 +194,9 @@ def test_lookup_tools():
     info = lookup_model("llama-3-70b")
     assert info.params_b == pytest.approx(70.55, abs=0.01)
     assert info.kv_cache_bytes_per_token_bf16 == 327_680
+
+
+def test_unknown_gpu_suggestions_name_each_gpu_once():
+    with pytest.raises(UnknownNameError) as err:
+        get_gpu("h1000")
+    assert len(err.value.suggestions) == len(set(err.value.suggestions)) and "h100-sxm" in err.value.suggestions

@@ -112,16 +112,9 @@ def get_gpu(name: str) -> GPU:
     for candidate in (key, key.removeprefix("rtx"), "rtx" + key):
         if candidate in index:
             return _by_id()[index[candidate]]
-    raise UnknownNameError(
-        "GPU",
-        name,
-        [_by_id()[index[k]].id for k in closest_names(key, list(index))][:5] or _dedupe_ids(key),
-        "Run `gpu-advisor gpus` to list them all.",
-    )
-
-
-def _dedupe_ids(key: str) -> list[str]:
-    return closest_names(key, [g.id for g in all_gpus()])
+    # several aliases of one GPU can be close: name each GPU once
+    suggestions = list(dict.fromkeys(index[k] for k in closest_names(key, list(index), n=12)))[:5]
+    raise UnknownNameError("GPU", name, suggestions, "Run `gpu-advisor gpus` to list them all.")
 
 
 @lru_cache(maxsize=1)
