@@ -105,7 +105,7 @@ def test_a_person_asks_reads_the_numbers_opens_the_work_and_follows_up(server, b
     _ask(page, "what about two of them?")
     last = page.locator("#chat .message-row").last  # the follow-up's answer, not the first answer's options
     page.wait_for_function("() => { const rows = document.querySelectorAll('#chat .message-row');"
-                           " return rows.length >= 4 && rows[rows.length - 1].innerText.includes('on 2x'); }",
+                           " return rows.length >= 4 && rows[rows.length - 1].innerText.includes('on 2x NVIDIA GeForce RTX 4090'); }",
                            timeout=60_000)
     assert "on 2x NVIDIA GeForce RTX 4090" in last.inner_text()
     page.close()
