@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import record, replace, spec
 from .errors import AdvisorInputError
-from .gpus import GPU, all_gpus, get_gpu
+from .gpus import GPU, get_gpu
 from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 
 TIGHT_HEADROOM = 0.05  # under 5% free is "tight": fragmentation or a longer prompt can tip it over
@@ -110,6 +110,3 @@ def _capability_notes(gpu: GPU, mem: MemoryEstimate) -> list[str]:
         notes.append(f"{gpu.name} has no NVLink: tensor parallelism goes over PCIe and costs speed.")
     return notes
 
-
-def gpus_by_memory() -> list[GPU]:
-    return sorted(all_gpus(), key=lambda g: g.usable_gib)

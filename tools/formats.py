@@ -183,8 +183,7 @@ def _gguf_group_bits(ftype: str, g: TensorGroup, m: ModelSpec) -> float:
     bits = 0.0
     n = g.layers
     for k in range(n):
-        i = k if g.role not in ("mlp_down",) or not m.is_moe else k
-        t = _gguf_layer_type(ftype, g.role, i, m.num_layers if g.layers == m.num_layers else n, m)
+        t = _gguf_layer_type(ftype, g.role, k, m.num_layers if g.layers == m.num_layers else n, m)
         bits += per * GGML_BPW[_compat(t, g.cols)]
     return bits
 

@@ -43,7 +43,6 @@ def kv_bytes_per_token(m: ModelSpec, context: int, kv_dtype: str, tp: int = 1) -
 def _activation_bytes(m: ModelSpec, tokens: int, framework: str, batch: int, context: int, flash: bool) -> float:
     """Peak working memory of one forward pass over `tokens` prompt tokens (one layer live at a time)."""
     h, inter = m.hidden_size, (m.moe_intermediate_size * m.experts_per_token if m.is_moe else m.intermediate_size)
-    inter = max(inter, m.intermediate_size if not m.is_moe else inter)
     if framework == "llama.cpp":
         ub = min(tokens, LLAMACPP_UBATCH)
         # ggml compute buffer: fp32 intermediates for one micro-batch + logits; attention scores
@@ -74,7 +73,7 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     elif tp > 1 and m.num_heads % tp:
         raise AdvisorInputError(
             f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} attention heads; "
-            f"use a GPU count that divides {m.num_heads} (e.g. {_divisors(m.num_heads, req.gpu_count)})."
+            f"use a GPU count that divides {m.num_heads} (e.g. {_divisors(m.num_heads)})."
         )
     context = req.context or min(4096, m.max_context)
     counts = count_params(m)
@@ -148,6 +147,6 @@ def _gpu(name: str | None):
     return get_gpu(name)
 
 
-def _divisors(n: int, near: int) -> str:
+def _divisors(n: int) -> str:
     divs = [d for d in (1, 2, 4, 8, 16, 32, 64) if n % d == 0]
     return ", ".join(str(d) for d in divs)

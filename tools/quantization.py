@@ -11,7 +11,7 @@ from functools import lru_cache
 from .base import check, record, spec
 from .catalog_io import load_json
 from .errors import AdvisorInputError
-from .formats import FORMATS, WeightFormat, weight_bytes, weight_format
+from .formats import WeightFormat, weight_bytes, weight_format
 from .gpus import GPU, get_gpu
 from .memory import MemoryRequest, estimate_memory
 from .models import get_model
@@ -144,6 +144,3 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
 def _quality_key(fmt: WeightFormat) -> str:
     return {"gptq": "gptq-4bit-g128", "awq": "awq-4bit", "bnb4": "nf4"}.get(fmt.family, fmt.key)
 
-
-def known_formats() -> list[str]:
-    return sorted(FORMATS)

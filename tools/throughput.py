@@ -9,7 +9,6 @@ At batch 1 memory wins; as the batch grows compute takes over. Prefill is comput
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from .arch import ModelSpec
@@ -182,11 +181,6 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         weights_read_gb_per_token=round(w_bytes / 1e9, 3), assumptions=assumptions, notes=notes,
     )
 
-
-def max_batch_by_memory(m: ModelSpec, per_gpu_free_bytes: float, context: int, kv_dtype: str, tp: int) -> int:
-    """How many sequences of `context` tokens the KV cache space holds (vLLM/TRT-LLM style pools)."""
-    per_seq = kv_bytes_per_token(m, context, kv_dtype, tp) * context
-    return max(0, math.floor(per_gpu_free_bytes / per_seq))
 
 
 MAX_CONCURRENT_SEQUENCES = 1024  # scheduler cap (vLLM max_num_seqs / TRT-LLM max_batch_size are 256-2048)

@@ -8,6 +8,3 @@ GB = 10**9
 def gib(n_bytes: float) -> float:
     return n_bytes / GIB
 
-
-def round_gib(n_bytes: float, digits: int = 2) -> float:
-    return round(n_bytes / GIB, digits)
