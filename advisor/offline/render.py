@@ -250,9 +250,13 @@ def _how_many_line(r, prec: str, zh: bool) -> str:
     if r is None:
         return f"- {prec}：64 张以内放不下" if zh else f"- {prec}: does not fit on up to 64"
     m = r.memory
-    kv_seq = m.breakdown_gib.get("kv_cache", 0) / max(m.batch, 1)
-    room = int(r.headroom_gib / kv_seq) if kv_seq > 0.01 else None
-    extra = (f"，KV 余量约 {room} 个序列" if zh else f", KV room for ~{room} more sequences") if room is not None else ""
+    held = getattr(r, "max_concurrent_sequences", None)
+    if held is not None:  # vLLM/SGLang: the engine's KV pool, from the tool
+        extra = f"，KV 池可容纳 {held} 个序列" if zh else f", KV pool holds {held} sequences"
+    else:
+        kv_seq = m.breakdown_gib.get("kv_cache", 0) / max(m.batch, 1)
+        room = int(r.headroom_gib / kv_seq) if kv_seq > 0.01 else None
+        extra = (f"，KV 余量约 {room} 个序列" if zh else f", KV room for ~{room} more sequences") if room is not None else ""
     if zh:
         return f"- {m.precision}：{r.gpu_count} 张，每卡 {_gib(r.required_gib)} / {_gib(r.available_gib)}{extra}"
     return f"- {m.precision}: {r.gpu_count} GPU(s), {_gib(r.required_gib)} of {_gib(r.available_gib)} each{extra}"
