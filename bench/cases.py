@@ -134,7 +134,7 @@ CASES: list[Case] = [
          _allocated(model="codellama-34b", precision="awq-4bit", framework="autoawq", context=2048, batch=1),
          0.15, "AWQ 4-bit g128; fused cache of 2048 tokens", AWQ_GAP),
     Case("inf-hf-octocoder-bf16-peak", "inference memory",
-         _allocated(model="starcoder", precision="bf16", context=256, batch=1), 0.05,
+         _allocated(model="starcoder", precision="bf16", context=256, batch=1, framework="transformers"), 0.05,
          "OctoCoder = StarCoder shape, bf16, short prompt + 60 new tokens"),
     Case("inf-hf-octocoder-int8-peak", "inference memory",
          _allocated(model="starcoder", precision="int8", context=256, batch=1), 0.10,

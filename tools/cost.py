@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import PRICE_BASIS
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 from .prices import Price, electricity_usd_per_kwh, gpu_prices
@@ -27,7 +28,7 @@ class CostRequest:
     utilization: float | None = spec(None, "serving: share of the time the GPUs are busy (default hours_per_day / 24, "
                                      "else 0.5)", gt=0, le=1)
     usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0)
-    price: Literal["on_demand", "cheapest"] = spec("on_demand", "which rental price on file to use")
+    price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "which rental price on file to use")
     purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0)
     hours_per_month: float | None = spec(None, "buy-vs-rent: hours of use per month (default hours_per_day x 30.4, "
                                          "else 365)", gt=0, le=744)

@@ -10,6 +10,7 @@ import math
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import CONCURRENCY, FINETUNE_TOKENS, INFERENCE_CONTEXT, PRICE_BASIS, TIGHT_HEADROOM
 from .errors import AdvisorInputError
 from .fit import available_gib
 from .formats import weight_format
@@ -21,8 +22,8 @@ from .throughput import ThroughputRequest, estimate_throughput
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
-TIGHT = 0.10  # under 10% free: it loads, but there is little room for KV cache growth or fragmentation
-FINETUNE_DEFAULT_TOKENS = 5e7  # e.g. 25k examples x 2k tokens: a typical instruction fine-tune
+TIGHT = TIGHT_HEADROOM  # one margin for check_fit and plans (tools/defaults.py)
+FINETUNE_DEFAULT_TOKENS = FINETUNE_TOKENS
 
 
 GPUS_PER_NODE = 8  # HGX/DGX servers; past one node, GPUs come in whole nodes joined by InfiniBand
@@ -37,9 +38,9 @@ class PlanRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
-    context: int = spec(8192, "inference: tokens per user's sequence (prompt + answer); training: sequence length",
+    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: sequence length",
                         gt=0)
-    concurrency: int = spec(1, "inference: users served at the same time, one stream each", gt=0, le=4096)
+    concurrency: int = spec(CONCURRENCY, "inference: users served at the same time, one stream each", gt=0, le=4096)
     target_tokens_per_s: float = spec(DEFAULT_TARGET_TOKENS_PER_S, "inference: minimum decode speed per user at "
                                       "that load (default 10 tokens/s, faster than reading speed)", gt=0)
     ttft_s: float | None = spec(None, "inference: longest acceptable time to first token, seconds", gt=0)
@@ -48,7 +49,7 @@ class PlanRequest:
     gpus: list[str] | None = spec(None, "only consider these GPUs")
     max_gpus: int | None = spec(None, "most GPUs in one configuration (default 64 for serving and fine-tuning, "
                                 "65,536 for pretraining)", gt=0, le=100_000)
-    price: Literal["on_demand", "cheapest"] = spec("on_demand", "rental price to rank by")
+    price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "rental price to rank by")
     limit: int = spec(12, "options to return", gt=0, le=500)
 
     def __post_init__(self) -> None:
