@@ -174,3 +174,14 @@ def test_continuous_batching_charges_the_arriving_prompts():
     steady = estimate_throughput(ThroughputRequest(continuous_batching=True, **kw))
     assert steady.decode_tokens_per_s < static.decode_tokens_per_s
     assert steady.time_to_first_token_s < static.time_to_first_token_s  # one prompt, not all 64 at once
+
+
+def test_published_vllm_kv_pools_within_ten_percent_median():
+    import statistics
+
+    from bench.cases import CASES
+
+    errors = [abs(c.estimate() / c.measured - 1) for c in CASES if c.group == "vLLM KV pool"]
+    assert len(errors) >= 5 and statistics.median(errors) <= 0.10
+    serving = [abs(c.estimate() / c.measured - 1) for c in CASES if c.group == "serving at a concurrency"]
+    assert serving and statistics.median(serving) <= 0.25

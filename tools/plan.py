@@ -242,8 +242,12 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
                        f"{req.target_tokens_per_s:g} tok/s per user")
     why.append(f"KV pool {mem.kv_pool_gib:.1f} GiB per GPU holds {holds} sequence(s) of {context:,} tokens"
                if mem.kv_pool_gib is not None else f"{need:.1f} of {avail:.1f} GiB per GPU")
-    if headroom < TIGHT:
-        why.append(f"tight: {need:.1f} of {avail:.1f} GiB per GPU in use at full load")
+    if engine == "llama.cpp":
+        tight = headroom < TIGHT
+    else:  # the engine reserves its whole budget anyway: tight means little KV room beyond these users
+        tight = (mem.max_concurrent_sequences or 0) < users * (1 + TIGHT)
+    if tight:
+        why.append(f"tight: {need:.1f} of {avail:.1f} GiB per GPU in use at full load, little KV room to spare")
     why.append(f"{t.decode_tokens_per_s:.0f} tok/s per user with {users} user(s) per replica")
     if multi:
         why.append(f"{gpu.name} has {node} GPU(s) per node: TP={tp} spans nodes over the network")
@@ -254,7 +258,7 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
     return PlanOption(gpu=gpu.name, gpu_id=gpu.id, gpu_count=n, precision=weight_format(prec).key, layout=layout,
                       framework=engine, engine=engine, replicas=replicas, tensor_parallel=tp,
                       memory_per_gpu_gib=round(need, 2), available_per_gpu_gib=round(avail, 2),
-                      headroom_pct=round(100 * headroom, 1), tight=headroom < TIGHT,
+                      headroom_pct=round(100 * headroom, 1), tight=tight,
                       decode_tokens_per_s=t.decode_tokens_per_s, decode_tokens_per_s_total=round(aggregate, 1),
                       aggregate_tokens_per_s=round(aggregate, 1), max_concurrent_sequences=holds,
                       kv_pool_gib=mem.kv_pool_gib, ttft_s=round(t.time_to_first_token_s, 3), multi_node=multi,

@@ -162,13 +162,18 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         # steady state: B users each send a prompt every output_tokens steps, so each step also computes
         # B x prompt / output prompt tokens (chunked prefill mixed into the decode batch)
         t_comp += B * req.prompt_tokens / req.output_tokens * prefill_token_flops / (peak * 1e12 * eta_c * tp)
-    t_step = max(t_mem, t_comp) + t_layers + t_comm
+    if req.continuous_batching and not layer_split:
+        # a mixed step (prefill chunks + decodes) sits near the roofline ridge: its GEMMs neither stream the
+        # weights at full bandwidth nor compute at full rate, so the two times add rather than overlap
+        t_step = t_mem + t_comp + t_layers + t_comm
+    else:
+        t_step = max(t_mem, t_comp) + t_layers + t_comm
     bound = "memory bandwidth" if t_mem >= t_comp else "compute"
     if req.continuous_batching and not layer_split:
         # a new prompt is prefilled in chunks of max_num_batched_tokens, each chunk riding along one decode step
         chunk = min(req.prompt_tokens, SERVE_CHUNK_TOKENS)
         chunk_s = chunk * prefill_token_flops / (peak * 1e12 * eta_c * tp)
-        t_prefill = math.ceil(req.prompt_tokens / chunk) * (max(t_mem, t_comp + chunk_s) + t_layers + t_comm)
+        t_prefill = math.ceil(req.prompt_tokens / chunk) * (t_mem + t_comp + chunk_s + t_layers + t_comm)
         p_tokens = req.prompt_tokens
     else:
         # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
