@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision")
     t.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq"])
     t.add_argument("--batch", "-b", type=int, default=1)
+    t.add_argument("--concurrency", "--users", type=int,
+                   help="concurrent users, one stream each (same as --batch): per-user and total tokens/s")
+    t.add_argument("--continuous-batching", action="store_true", default=None,
+                   help="steady serving load: each decode step also prefills arriving prompts (vLLM/SGLang/TRT-LLM)")
     t.add_argument("--prompt-tokens", type=int, default=512)
     t.add_argument("--output-tokens", type=int, default=256)
     t.add_argument("--kv-dtype", default="bf16")

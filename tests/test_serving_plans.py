@@ -185,3 +185,21 @@ def test_published_vllm_kv_pools_within_ten_percent_median():
     assert len(errors) >= 5 and statistics.median(errors) <= 0.10
     serving = [abs(c.estimate() / c.measured - 1) for c in CASES if c.group == "serving at a concurrency"]
     assert serving and statistics.median(serving) <= 0.25
+
+
+def test_throughput_cli_takes_users_and_a_steady_load(capsys):
+    r = _cli_json(["throughput", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--users", "32",
+                   "--continuous-batching", "--prompt-tokens", "2000", "--output-tokens", "500"], capsys)
+    assert r["concurrency"] == 32 and r["batch"] == 32
+    assert r["aggregate_tokens_per_s"] == pytest.approx(32 * r["decode_tokens_per_s"], rel=0.01)
+    assert any("continuous batching" in a for a in r["assumptions"])
+
+
+def test_plan_and_cost_options_all_have_help():
+    from advisor.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    for command in ("plan", "cost"):
+        for action in sub.choices[command]._actions:
+            if action.dest != "help":
+                assert action.help, f"{command} {action.option_strings} has no help text"
