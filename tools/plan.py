@@ -242,10 +242,7 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
                        f"{req.target_tokens_per_s:g} tok/s per user")
     why.append(f"KV pool {mem.kv_pool_gib:.1f} GiB per GPU holds {holds} sequence(s) of {context:,} tokens"
                if mem.kv_pool_gib is not None else f"{need:.1f} of {avail:.1f} GiB per GPU")
-    if engine == "llama.cpp":
-        tight = headroom < TIGHT
-    else:  # the engine reserves its whole budget anyway: tight means little KV room beyond these users
-        tight = (mem.max_concurrent_sequences or 0) < users * (1 + TIGHT)
+    tight = headroom < TIGHT  # the one margin check_fit uses too (tools/defaults.py)
     if tight:
         why.append(f"tight: {need:.1f} of {avail:.1f} GiB per GPU in use at full load, little KV room to spare")
     why.append(f"{t.decode_tokens_per_s:.0f} tok/s per user with {users} user(s) per replica")
