@@ -41,7 +41,7 @@ class PlanRequest:
     context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: sequence length",
                         gt=0)
     concurrency: int = spec(CONCURRENCY, "inference: users served at the same time, one stream each", gt=0, le=4096)
-    target_tokens_per_s: float = spec(DEFAULT_TARGET_TOKENS_PER_S, "inference: minimum decode speed per user at "
+    target_tokens_per_s: float | None = spec(DEFAULT_TARGET_TOKENS_PER_S, "inference: minimum decode speed per user at "
                                       "that load (default 10 tokens/s, faster than reading speed)", gt=0)
     ttft_s: float | None = spec(None, "inference: longest acceptable time to first token, seconds", gt=0)
     tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)", gt=0)
@@ -54,6 +54,8 @@ class PlanRequest:
 
     def __post_init__(self) -> None:
         check(self)
+        if self.target_tokens_per_s is None:  # None (e.g. from a caller that leaves it unset) = the stated default
+            self.target_tokens_per_s = DEFAULT_TARGET_TOKENS_PER_S
 
     @property
     def gpu_cap(self) -> int:
@@ -167,7 +169,11 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
 
     # most users per replica that the KV pool holds and that still meet the per-user targets (speed falls with load)
     lo, hi = 0, min(per_replica, C)
-    best = None
+    best = speed(hi)
+    if ok(best):  # the common case: the most users the pool holds already meet the targets
+        lo = hi
+    else:
+        best, hi = None, hi - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
         t = speed(mid)
@@ -198,6 +204,8 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
             for tp in TP_DEGREES:
                 if tp > req.gpu_cap or (gpu.vendor == "apple" and tp > 1):
                     continue
+                if best is not None and tp > best[0][0]:
+                    break  # a wider TP cannot use fewer GPUs than the best so far
                 if engine != "llama.cpp" and m.num_heads % tp:
                     continue
                 considered += 1
