@@ -5,7 +5,18 @@ engine when several users are served."""
 from __future__ import annotations
 
 from .parse import Slots
-from .text import Reply, breakdown, gib, memory_assumptions, on_gpus, pick, short_fix, suggestion_text, what
+from .text import (
+    Reply,
+    breakdown,
+    gib,
+    memory_assumptions,
+    method_name,
+    on_gpus,
+    pick,
+    short_fix,
+    suggestion_text,
+    what,
+)
 
 FOUR_BIT_CONSUMER = "q4_k_m"
 FOUR_BIT_SERVER = "awq-4bit"
@@ -61,8 +72,9 @@ def gpu_kind(gpu: str | None) -> str | None:
     return get_gpu(gpu).kind
 
 
-def four_bit(gpu: str | None) -> str:
-    return FOUR_BIT_SERVER if gpu_kind(gpu) == "datacenter" else FOUR_BIT_CONSUMER
+def four_bit(gpu: str | None, batching: bool = False) -> str:
+    """The 4-bit format people run: AWQ on datacenter GPUs or behind a batching engine, GGUF on a desktop card."""
+    return FOUR_BIT_SERVER if batching or gpu_kind(gpu) == "datacenter" else FOUR_BIT_CONSUMER
 
 
 # ---- fits? ---------------------------------------------------------------------------------------------
@@ -77,6 +89,8 @@ def fit(turn, s: Slots) -> Reply:
 
 def _fit_training(turn, s: Slots, gpu: str, n: int) -> Reply:
     zh = turn.zh
+    if s.workload == "training" and not s.method:
+        return _fit_any_method(turn, s, gpu, n)
     args = training_args(s, n)
     r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **args)
     m = r.memory
@@ -111,6 +125,32 @@ def _fit_training(turn, s: Slots, gpu: str, n: int) -> Reply:
         lead = _no_training_lead(turn, r, label, where, n)
         body.append(_suggestions(r, zh))
     return Reply(lead, body, memory_assumptions(m, args, zh), cite=_training_topic(r))
+
+
+def _fit_any_method(turn, s: Slots, gpu: str, n: int) -> Reply:
+    """'Can I fine-tune X on Y?' with no method named: a full fine-tune if it fits, else the lightest method that does,
+    said with the full fine-tune's figure."""
+    zh = turn.zh
+    from dataclasses import replace
+
+    full = _fit_training(turn, replace(s, method="full"), gpu, n)
+    full_call = next(c for c in turn.calls if c.tool == "check_fit" and c.args.get("method") == "full")
+    if full_call.result["fits"]:
+        return full
+    for method in ("lora", "qlora"):
+        reply = _fit_training(turn, replace(s, method=method), gpu, n)
+        call = next(c for c in reversed(turn.calls) if c.tool == "check_fit" and c.args.get("method") == method
+                    and c.args.get("gradient_checkpointing") is not False)
+        if call.result["fits"]:
+            need = gib(call.result["required_gib"])
+            have = gib(call.result["available_gib"])
+            full_need = gib(full_call.result["required_gib"])
+            reply.lead = pick(zh, f"**Yes, with {method_name(method, False)}** ({need} of {have} per GPU, gradient "
+                                  f"checkpointing on); a full fine-tune needs {full_need} per GPU and does not fit.",
+                              f"**可以，用 {method_name(method, True)}**（每卡 {need}，可用 {have}，开启梯度检查点）；"
+                              f"全量微调每卡需要 {full_need}，放不下。")
+            return reply
+    return full
 
 
 def _no_training_lead(turn, r, label: str, where: str, n: int) -> str:
@@ -166,7 +206,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         return Reply(lead, body, memory_assumptions(m, args, zh))
     alt = None
     if not s.precision:
-        for fmt in (["fp8"] if _fp8(gpu) else ["int8"]) + [four_bit(gpu)]:
+        for fmt in (["fp8"] if _fp8(gpu) else ["int8"]) + [four_bit(gpu, batching=bool(args.get("framework")))]:
             if fmt == m.precision:
                 continue
             q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
@@ -182,7 +222,6 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         body = [breakdown(alt.memory, zh)]
         if users > 1:
             body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users))
-        body.append(_suggestions(r, zh, skip=("quantize",)))
         return Reply(lead, body, memory_assumptions(alt.memory, {**args, "precision": alt.memory.precision}, zh),
                      cite="quantization 4-bit AWQ GPTQ quality" if "4" in alt.memory.precision or "q4" in
                      alt.memory.precision else "FP8 INT8 weights quality")

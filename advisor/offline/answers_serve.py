@@ -164,11 +164,32 @@ def which_gpu(turn, s: Slots) -> Reply:
     return Reply(lead, body, _plan_assumptions(p, s, zh))
 
 
+def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
+    """No format named: the model's own if it fits on these GPUs, else the least lossy one that does."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    llama_cpp = s.framework == "llama.cpp"
+    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, "fp8", "int8", "awq-4bit"]
+    for fmt in ladder:
+        args = dict(model=s.model, gpu=gpu, gpu_count=s.count or 1, batch=users, context=s.context,
+                    framework=s.framework or ("vllm" if users > 1 else None), precision=fmt)
+        try:
+            if check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits:
+                if fmt is not None:
+                    turn.call("check_fit", **args)  # on the record: why this format
+                return fmt
+        except AdvisorInputError:
+            continue
+    return None
+
+
 def speed(turn, s: Slots) -> Reply:
     zh = turn.zh
     gpu = s.gpu or "h100-sxm"
     users = s.users or s.batch or 1
-    r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=s.precision,
+    precision = s.precision or _format_that_fits(turn, s, gpu, users)
+    r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
                   framework=s.framework or ("vllm" if users > 1 else None), batch=users,
                   prompt_tokens=min(s.context, 32768) if s.context else None, kv_dtype=s.kv_dtype)
     assumed = "" if s.gpu else pick(zh, " (no GPU given: assumed one H100 SXM)", "（未指定 GPU，按 1 张 H100 SXM 估算）")

@@ -63,6 +63,10 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         ok = t.days <= s.days
         body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.days:g}-day deadline ({t.days:,.1f} days).",
                             f"{'能' if ok else '不能'}在 {s.days:g} 天内完成（约 {t.days:,.1f} 天）。"))
+    if s.budget_usd and c is not None and c.usd:
+        within = c.usd <= s.budget_usd
+        body.insert(0, pick(zh, f"{'Within' if within else 'Over'} the ${s.budget_usd:,.0f} budget.",
+                            f"{'在' if within else '超出'} ${s.budget_usd:,.0f} 预算{'内' if within else ''}。"))
     if defaults:
         body.append(pick(zh, "Assumed: ", "默认：") + "; ".join(defaults) + ".")
     if not zh:

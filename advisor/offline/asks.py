@@ -80,6 +80,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     asks = _ordered(found)
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
+    if "buy_rent" in asks and "which_gpu" in asks:
+        asks.remove("buy_rent")  # "what GPU should I buy" asks which GPU, not whether to buy
     if "time" in asks and "speed" in asks and merged.workload in ("training", "pretrain"):
         asks.remove("speed")
     if "quantization" in asks:

@@ -138,7 +138,7 @@ def suggestion_text(s, zh: bool, gpu_names: dict | None = None) -> str:
     if not zh:
         return s.description
     c = s.changes
-    gpu = (gpu_names or {}).get(c.get("gpu"), c.get("gpu"))
+    gpu = _gpu_name(c.get("gpu")) if c.get("gpu") else None
     texts = {
         "qlora": "改用 QLoRA（4 位 NF4 基座权重 + LoRA 适配器）",
         "quantize": f"把权重量化到 {c.get('precision')}",
@@ -157,6 +157,15 @@ def suggestion_text(s, zh: bool, gpu_names: dict | None = None) -> str:
     if s.action not in ("gradient-checkpointing", "qlora") and c.get("gradient_checkpointing"):
         text += " + 梯度检查点"
     return text
+
+
+def _gpu_name(gpu_id: str) -> str:
+    from tools.gpus import get_gpu
+
+    try:
+        return get_gpu(gpu_id).name
+    except Exception:  # noqa: BLE001 - a name we cannot resolve is shown as given
+        return gpu_id
 
 
 def short_fix(s) -> str:
