@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
+
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
 from .text import Reply, gib, model_label, on_gpus, pick, tps, usd
 
-PLAN_CONTEXT = 4096
 CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
 
 

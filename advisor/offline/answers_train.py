@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from tools.defaults import FINETUNE_TOKENS  # noqa: E402 - a typical fine-tune, stated in the answer when assumed
+
 from .answers_fit import method_of
 from .parse import Slots
 from .text import Reply, hours_text, method_name, model_label, on_gpus, pick, tokens_text, usd
 
-FINETUNE_TOKENS = 5e7  # a typical fine-tune (stated in the answer when assumed)
 USEFUL_LIFE_MONTHS = 36  # a GPU's usual depreciation period; buying must pay off well within it
 
 

@@ -38,7 +38,7 @@ PATTERNS = {
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
-    "fit": r"\bcan i\b|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
+    "fit": r"\bcan i\b(?! expect)|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
            r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
@@ -123,7 +123,7 @@ def _ordered(found: list[str]) -> list[str]:
 
 def _strong(ask: str, q: str) -> bool:
     """Asks whose keywords are also everyday words count only when said plainly."""
-    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
+    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we)\b(?! expect)|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
               "cost": r"\bcost\b|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}

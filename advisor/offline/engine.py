@@ -154,7 +154,7 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
                 ask = "gpu_specs"
             else:
                 return [misc.unknown(turn, s)]
-        if ask == "speed" and "fit" in done and not fit_.training(s) and (s.users or s.batch or 1) > 1:
+        if ask == "speed" and "fit" in done and any(c.tool == "estimate_throughput" for c in turn.calls):
             continue  # a fit verdict for several users already gives the speed at that load
         key, fn = _handler(ask, s, asks[i + 1:])
         if key in done:
