@@ -43,8 +43,12 @@ def training_args(s: Slots, count: int | None = None, checkpointing: bool | None
         args["precision"] = "nf4-dq"
     elif s.precision:
         args["precision"] = s.precision
-    if n > 1:
+    if s.sharding:
+        args["sharding"] = "fsdp" if s.sharding == "fsdp" else s.sharding
+    elif n > 1:
         args["sharding"] = "zero3"
+    if s.offload and method in ("full", "pretrain"):
+        args["offload"] = s.offload
     return args
 
 
@@ -190,8 +194,9 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     body = [breakdown(m, zh)]
     users = args.get("batch") or 1
     ctx = f"{m.context:,}"
-    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each" if users > 1 else "",
-                f"（{users} 个并发用户，每个 {ctx} tokens）" if users > 1 else "")
+    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each" if users > 1 else
+                (f" at {ctx} tokens of context" if s.context else ""),
+                f"（{users} 个并发用户，每个 {ctx} tokens）" if users > 1 else (f"（上下文 {ctx} tokens）" if s.context else ""))
     if r.fits:
         tight = pick(zh, " (tight)", "（余量很小）") if "tight" in r.verdict else ""
         lead = pick(zh, f"**Yes{tight}.** {label}{load} on {where} needs {gib(r.required_gib)} of "
@@ -313,6 +318,35 @@ def how_many_training(turn, s: Slots) -> Reply:
     return Reply(lead, body, memory_assumptions(m, training_args(s, found.gpu_count), zh))
 
 
+# ---- limits: the largest batch or context that fits ----------------------------------------------------
+
+def limits(turn, s: Slots, question: str) -> Reply:
+    import re
+
+    zh = turn.zh
+    gpu = s.gpu or gpu_for_vram(s.vram_gib)
+    n = s.count or 1
+    args = training_args(s, n) if training(s) else inference_args(s)
+    r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "batch": None if not training(s)
+                                                                        else args.get("batch")})
+    m = r.memory
+    where = on_gpus(n, r.gpu, zh)
+    want_context = bool(re.search(r"(?:max(?:imum)?|largest|longest|biggest)\s+(?:context|sequence)|how (?:long|much) "
+                                  r"(?:a )?context|最长|最大上下文|上下文最多", question.lower()))
+    if not r.fits:
+        return _fit_inference(turn, s, gpu, n) if not training(s) else _fit_training(turn, s, gpu, n)
+    if want_context:
+        lead = pick(zh, f"**Up to about {r.max_context:,} tokens of context** for one sequence of {what(m, zh)} on {where}.",
+                    f"**单序列最长约 {r.max_context:,} tokens 上下文**：{what(m, zh)}，{where}。")
+    else:
+        unit = pick(zh, "micro-batch" if training(s) else "concurrent sequences", "micro-batch" if training(s) else "个并发序列")
+        lead = pick(zh, f"**Up to about {r.max_batch} {unit}** of {m.context:,} tokens for {what(m, zh)} on {where}.",
+                    f"**最多约 {r.max_batch} {unit}**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
+    body = [breakdown(m, zh), pick(zh, f"One sequence needs {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
+                                   f"单序列每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")]
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
 # ---- the largest model that runs ----------------------------------------------------------------------------
 
 def largest(turn, s: Slots) -> Reply:
@@ -325,30 +359,33 @@ def largest(turn, s: Slots) -> Reply:
     n = s.count or 1
     specs = sorted(all_specs(), key=lambda m: -count_params(m).total)
     lines, best = [], None
-    for prec in ([s.precision] if s.precision else ["bf16", four_bit(gpu)]):
+    variants = [method_of(s)] if training(s) else ([s.precision] if s.precision else ["bf16", four_bit(gpu)])
+    for prec in variants:
         for m in specs:
+            args = training_args(s, n) if training(s) else dict(precision=prec, context=s.context)
+            args = {k: v for k, v in args.items() if v is not None}
             try:
-                ok = check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)).fits
+                ok = check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, **args)).fits
             except Exception:  # noqa: BLE001 - e.g. a TP degree the model cannot split by
                 ok = False
             if ok:
-                r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)
+                r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, **args)
                 lines.append(f"- {prec}: {r.memory.model} ({r.memory.params_b:.1f}B), {gib(r.required_gib)} / "
                              f"{gib(r.available_gib)}")
                 best = best or r
                 if prec != "bf16":
                     best = r
                 break
-    ctx = s.context or 4096
     from tools.gpus import get_gpu
 
     name = get_gpu(gpu).name
+    ctx = s.context or 4096
     if best is None:
         return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
                           f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
-    lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {best.memory.model} at "
-                    f"{best.memory.precision}** on {n}x {name} (at {ctx:,} tokens of context).",
-                f"**最大约 {best.memory.params_b:.0f}B 参数：{best.memory.model}（{best.memory.precision}）**，"
-                f"{n} 张 {name}，上下文 {ctx:,} tokens。")
+    job = what(best.memory, zh)
+    ctx = best.memory.context
+    lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {job}** on {n}x {name} (at {ctx:,} tokens).",
+                f"**最大约 {best.memory.params_b:.0f}B 参数：{job}**，{n} 张 {name}，序列 {ctx:,} tokens。")
     head = pick(zh, "Largest catalog model by precision:", "各精度下能跑的最大模型：")
     return Reply(lead, [head + "\n" + "\n".join(lines)])

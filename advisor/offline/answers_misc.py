@@ -114,14 +114,35 @@ def gpu_specs(turn, s: Slots) -> Reply:
         g = turn.call("lookup_gpu", name=gid)
         fp8 = f", FP8 {g.fp8_tflops_dense:g}" if g.fp8_tflops_dense else pick(zh, ", no FP8", "，不支持 FP8")
         ic = g.interconnect.type if g.interconnect else "-"
+        price = ""
+        if len(s.gpus) >= 2:
+            c = turn.call("estimate_cost", gpu=gid, hours=1.0) if _priced(gid) else None
+            price = pick(zh, f", {_usd(c.usd_per_gpu_hour)}/GPU-hour to rent", f"，租金 {_usd(c.usd_per_gpu_hour)}/GPU-小时") \
+                if c and c.usd_per_gpu_hour else ""
         lines.append(f"- **{g.name}**: {g.memory_gib:.1f} GiB, {g.memory_bandwidth_gb_per_s:,.0f} GB/s, "
-                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W")
+                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W{price}")
     if not lines:
         return unknown(turn, s)
     if len(lines) == 1:
         return Reply(lines[0][2:], [])
     lead = pick(zh, "**GPU specs side by side (dense TFLOPS):**", "**GPU 规格对比（稠密 TFLOPS）：**")
+    if len(s.gpus) >= 2:
+        lead += pick(zh, " For value, compare cost per token on your model (ask e.g. 'A100 vs H100 for Llama 3.1 8B: "
+                         "which is faster?').", "性价比要看在你的模型上每个 token 的成本（可以问“Llama 3.1 8B 在 A100 和 H100 上哪个快”）。")
     return Reply(lead + "\n" + "\n".join(lines), [])
+
+
+def _priced(gpu_id: str) -> bool:
+    from tools.prices import gpu_prices
+
+    p = gpu_prices(gpu_id)
+    return bool(p.on_demand_usd_per_hour or p.cheapest_usd_per_hour)
+
+
+def _usd(x: float) -> str:
+    from .text import usd
+
+    return usd(x)
 
 
 def unknown(turn, s: Slots, prefix: str = "") -> Reply:

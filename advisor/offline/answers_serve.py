@@ -6,7 +6,7 @@ from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one
 
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, gib, model_label, on_gpus, pick, tps, usd
+from .text import Reply, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
 CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
 
@@ -38,9 +38,8 @@ def option_line(o, zh: bool, workload: str = "inference") -> str:
                      f"{cfg}：每用户 {tps(o.decode_tokens_per_s)} tok/s，合计 {tps(_aggregate(o))}")
                 + room + f", {price}" + per_m_text + flags)
     total = usd(o.usd_total) if o.usd_total else "?"
-    hours = o.hours or 0
-    return pick(zh, f"{cfg}: {hours:,.0f} h ({hours / 24:,.1f} days), {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
-                f"{cfg}：{hours:,.0f} 小时（{hours / 24:,.1f} 天），{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
+    return pick(zh, f"{cfg}: {hours_text(o.hours or 0, False)}, {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
+                f"{cfg}：{hours_text(o.hours or 0, True)}，{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
 
 
 def _flags(o, zh: bool) -> str:
@@ -74,6 +73,33 @@ def _target_text(s: Slots, zh: bool) -> str:
     target = s.target_tps or CHAT_TARGET_TPS
     stated = "" if s.target_tps else pick(zh, " (default chat target)", "（默认聊天目标）")
     return pick(zh, f" at >= {target:g} tokens/s each{stated}", f"，每用户 ≥ {target:g} tokens/s{stated}")
+
+
+def serving_cost(turn, s: Slots) -> Reply:
+    """What serving costs: the configuration that carries the load, its rent per hour, per month at the hours a day
+    it runs (24 unless said), and per 1M output tokens."""
+    zh = turn.zh
+    from tools.gpus import get_gpu
+
+    g = get_gpu(s.gpu)
+    p = _plan(turn, s, [g.id])
+    if not p.by_cost:
+        return how_many(turn, s)
+    best = min(p.by_cost, key=lambda o: (o.usd_per_hour or 1e18, o.gpu_count))
+    hpd = s.hours_per_day or 24.0
+    hours = round(hpd * 365 / 12, 1)
+    c = turn.call("estimate_cost", gpu=g.id, gpu_count=best.gpu_count, hours=hours)
+    if not c.usd:
+        return how_many(turn, s)
+    per_m = _o(best, "usd_per_million_tokens")
+    per_m_text = pick(zh, f", {usd(per_m)} per 1M output tokens at full load", f"，满载时每百万输出 token {usd(per_m)}") \
+        if per_m else ""
+    lead = pick(zh, f"**About {usd(c.usd)} a month** ({hpd:g} hours a day): {best.gpu_count}x {g.name} "
+                    f"({_layout(best, zh)}) at {usd(c.usd_per_hour)}/hour for {model_label(p.model, zh)}{per_m_text}.",
+                f"**每月约 {usd(c.usd)}**（每天 {hpd:g} 小时）：{best.gpu_count} 张 {g.name}（{_layout(best, zh)}），"
+                f"{usd(c.usd_per_hour)}/小时，{model_label(p.model, zh)}{per_m_text}。")
+    body = [option_line(best, zh)]
+    return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
 
 
 def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
@@ -147,11 +173,11 @@ def which_gpu(turn, s: Slots) -> Reply:
                     f"**最便宜：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}）运行 {model_label(p.model, zh)}{load}，"
                     f"{usd(best.usd_per_hour)}/小时，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
     else:
-        days = (best.hours or 0) / 24
         within = pick(zh, f" within {s.days:g} days" if s.days else "", f"（{s.days:g} 天内）" if s.days else "")
-        lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {days:,.1f} days and {usd(best.usd_total)} "
+        lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {hours_text(best.hours or 0, False)} and "
+                        f"{usd(best.usd_total)} "
                         f"for {model_label(p.model, zh)} ({workload}).",
-                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {days:,.1f} 天、{usd(best.usd_total)}，{model_label(p.model, zh)}"
+                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
                     f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
             + "\n".join(f"- {option_line(o, zh, workload)}" for o in p.by_cost[:4])]
@@ -171,7 +197,10 @@ def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
     from tools.fit import FitRequest, check_fit
 
     llama_cpp = s.framework == "llama.cpp"
-    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, "fp8", "int8", "awq-4bit"]
+    from tools.gpus import get_gpu
+
+    fp8 = ["fp8"] if get_gpu(gpu).supports_fp8 else []
+    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, *fp8, "awq-4bit"]
     for fmt in ladder:
         args = dict(model=s.model, gpu=gpu, gpu_count=s.count or 1, batch=users, context=s.context,
                     framework=s.framework or ("vllm" if users > 1 else None), precision=fmt)
@@ -231,6 +260,8 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         rows = [(s.model, g) for g in s.gpus[:4]]
     lines, results = [], []
     kind = then or ("speed" if not training(s) else "fit")
+    if kind == "speed" and not s.precision and not training(s):
+        s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
     for model, gpu in rows:
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu)})
@@ -281,6 +312,29 @@ def _compare_lead(turn, kind: str, names: list[str]) -> str:
     j = min(range(len(speeds)), key=lambda k: speeds[k])
     return pick(zh, f"**{names[i]} is faster: {tps(speeds[i])} vs {tps(speeds[j])} tokens/s** for {names[j]}:",
                 f"**{names[i]} 更快：{tps(speeds[i])} tokens/s，{names[j]} 为 {tps(speeds[j])} tokens/s**：")
+
+
+def _common_format(s: Slots, rows: list) -> str | None:
+    """The least lossy format that fits in every compared setup, so a comparison compares like with like."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    gpus = [get_gpu(g or s.gpu or "h100-sxm") for _, g in rows]
+    ladder = [None] + (["fp8"] if all(g.supports_fp8 for g in gpus) else []) + ["awq-4bit"]
+    users = s.users or s.batch or 1
+    for fmt in ladder:
+        ok = True
+        for (model, gpu), g in zip(rows, gpus, strict=True):
+            args = dict(model=model, gpu=g.id, gpu_count=_count_for(s, gpu) or 1, precision=fmt, context=s.context,
+                        batch=users if users > 1 else None)
+            try:
+                ok = ok and check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits
+            except AdvisorInputError:
+                ok = False
+        if ok:
+            return fmt
+    return None
 
 
 def _count_for(s: Slots, gpu: str | None) -> int | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tools.defaults import FINETUNE_TOKENS  # noqa: E402 - a typical fine-tune, stated in the answer when assumed
+from tools.defaults import (  # noqa: E402 - one home for defaults, stated in the answer when assumed
+    FINETUNE_SEQUENCE_LENGTH,
+    FINETUNE_TOKENS,
+    PRETRAIN_SEQUENCE_LENGTH,
+)
 
 from .answers_fit import method_of
 from .parse import Slots
@@ -29,15 +33,21 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         from .answers_serve import which_gpu
 
         return which_gpu(turn, s)
-    tokens = s.tokens or FINETUNE_TOKENS
     gpu = s.gpu or ("h100-sxm" if method == "pretrain" else "a100-80gb-sxm")
     count = s.count or (64 if method == "pretrain" else 1)
-    seq = s.context or (4096 if method == "pretrain" else 2048)
+    seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
+    from_examples = bool(s.examples and not s.tokens)
+    tokens = s.tokens or (s.examples * seq * (s.epochs or 1) if from_examples else FINETUNE_TOKENS * (s.epochs or 1))
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
     defaults = []
-    if not s.tokens:
+    if from_examples:
+        defaults.append(pick(zh, f"{s.examples:,} examples x {seq:,} tokens" + (f" x {s.epochs:g} epochs" if s.epochs else "")
+                             + " (packed sequences; shorter examples train faster)",
+                             f"{s.examples:,} 条样本 × {seq:,} tokens" + (f" × {s.epochs:g} 轮" if s.epochs else "")
+                             + "（按打包后的序列计；样本更短则更快）"))
+    elif not s.tokens:
         defaults.append(pick(zh, f"{tokens_text(tokens, False)} assumed (a typical fine-tune)",
                              f"按 {tokens_text(tokens, True)} 估算（典型微调）"))
     if not s.gpu:
