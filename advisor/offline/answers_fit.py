@@ -11,6 +11,7 @@ from .text import (
     gib,
     memory_assumptions,
     method_name,
+    model_label,
     on_gpus,
     pick,
     short_fix,
@@ -63,9 +64,9 @@ def gpu_for_vram(vram: float | None) -> str:
     from tools.prices import gpu_prices
 
     gpus = [g for g in all_gpus() if g.vendor == "nvidia" and g.memory_gib >= (vram or 24) * 0.97]
-    # the smallest card of that size; among equals, one people actually rent (priced), consumer first
-    return min(gpus, key=lambda g: (round(g.memory_gib), gpu_prices(g.id).on_demand_usd_per_hour is None,
-                                    g.kind != "consumer", -(g.release_year or 0))).id
+    # the smallest card of that size; among equals a desktop card (what "a 16GB card" means), then a priced one
+    return min(gpus, key=lambda g: (round(g.memory_gib), g.kind != "consumer",
+                                    gpu_prices(g.id).on_demand_usd_per_hour is None, -(g.release_year or 0))).id
 
 
 def gpu_kind(gpu: str | None) -> str | None:
@@ -344,6 +345,21 @@ def limits(turn, s: Slots, question: str) -> Reply:
                     f"**最多约 {r.max_batch} {unit}**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
     body = [breakdown(m, zh), pick(zh, f"One sequence needs {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
                                    f"单序列每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")]
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
+def kv_cache(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    args = inference_args(s)
+    m = turn.call("estimate_memory", model=s.model, gpu_count=s.count or 1, gpu=s.gpu, **args)
+    kv = m.breakdown_gib.get("kv_cache", 0) * max(m.tensor_parallel, 1)
+    per_token = m.kv_cache_per_token_mib
+    seqs = pick(zh, f" x {m.batch} sequences" if m.batch > 1 else "", f" × {m.batch} 个序列" if m.batch > 1 else "")
+    lead = pick(zh, f"**About {gib(kv)} of KV cache** for {model_label(m.model, zh)} at {m.context:,} tokens{seqs} "
+                    f"({per_token:,.3f} MiB per token, KV in {args.get('kv_dtype') or 'bf16'}).",
+                f"**KV 缓存约 {gib(kv)}**：{model_label(m.model, zh)}，{m.context:,} tokens{seqs}（每 token "
+                f"{per_token:,.3f} MiB，KV 精度 {args.get('kv_dtype') or 'bf16'}）。")
+    body = [breakdown(m, zh)]
     return Reply(lead, body, memory_assumptions(m, args, zh))
 
 

@@ -92,6 +92,8 @@ def _range(t, zh: bool) -> str:
     if not lo_hi:
         return ""
     lo, hi = lo_hi
+    if hi < 10:
+        return pick(zh, f" (typical-best {lo:,.1f}-{hi:,.1f} h)", f"（区间 {lo:,.1f}-{hi:,.1f} 小时）")
     return pick(zh, f" (typical-best {lo:,.0f}-{hi:,.0f} h)", f"（区间 {lo:,.0f}-{hi:,.0f} 小时）")
 
 

@@ -16,7 +16,9 @@ FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|
                        r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
 
 PATTERNS = {
-    "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price)\b)|"
+    "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
+          r"kv ?缓存.{0,10}(?:多大|多少)",
+    "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price|size)\b)|"
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
@@ -25,7 +27,8 @@ PATTERNS = {
               r"sequence length|sequence|prompt)|"
               r"\bhow (?:many|much) (?:concurrent |parallel |simultaneous )?(?:users|requests|sequences|streams|context)\b.{0,30}"
               r"\b(?:can|could|will|fit|handle|support|serve)|最大(?:batch|并发|上下文)|最多.{0,6}(?:并发|用户|上下文)|能支持多少",
-    "largest": r"\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
+    "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
+               r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
                 r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
@@ -47,7 +50,7 @@ PATTERNS = {
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
-                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)", re.I)
+                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
 
@@ -78,6 +81,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["explain"]
     if "misconception" in found and (now.claimed_gb or now.model):
         return ["misconception"]
+    if "explain" in found and merged.model and "kv" in found:
+        return ["kv"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
@@ -92,6 +97,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         asks = ["quantization"]
     if "largest" in asks:
         return ["largest"]
+    if "kv" in asks and merged.model:
+        return ["kv"]
     if "limits" in asks:
         asks = ["limits"] + [a for a in asks if a in ("speed", "cost")]
     if "cost" in asks and not (merged.model or merged.gpu):
@@ -119,7 +126,7 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     return asks
 
 
-ORDER = ["limits", "fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
+ORDER = ["kv", "limits", "fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
 
 
 def _ordered(found: list[str]) -> list[str]:

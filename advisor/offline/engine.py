@@ -16,7 +16,7 @@ from . import answers_fit as fit_
 from . import answers_misc as misc
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import detect
+from .asks import DOMAIN, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, first_sentence, pick
 
@@ -152,8 +152,12 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
+            elif DOMAIN.search(question):
+                ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:
                 return [misc.unknown(turn, s)]
+        if ask in ("cost", "time") and "plan" in done and not s.gpu:
+            continue  # the plan already gives the time and cost of each option
         if ask == "speed" and ({"fit", "how_many", "plan"} & done) and not fit_.training(s) and any(
                 c.tool in ("estimate_throughput", "recommend_hardware") for c in turn.calls):
             continue  # a serving verdict or plan already gives the speed at that load
@@ -166,6 +170,8 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
             continue
         done.add(key)
         replies.append(fn(turn, s, question))
+        if ask == "compare":
+            break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]
 
 
@@ -216,6 +222,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         "misconception": ("misconception", misc.misconception),
         "largest": ("largest", lambda t, s, q: fit_.largest(t, s)),
         "limits": ("limits", fit_.limits),
+        "kv": ("kv", lambda t, s, q: fit_.kv_cache(t, s)),
         "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
         "quantization": ("quantization", misc.quantization),
         "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
@@ -230,7 +237,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
             return ("memory", lambda t, s, q: fit_.memory(t, s))
         return ("fit", lambda t, s, q: fit_.fit(t, s))
     if ask == "how_many":
-        if s.workload == "pretrain" and s.tokens and s.days or not s.gpu:
+        if training and s.tokens and s.days or not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
         return ("how_many", lambda t, s, q: serve.how_many(t, s))
     if ask == "which_gpu":
@@ -239,7 +246,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         if training and s.tokens:
             return ("train", lambda t, s, q: train.training_time(t, s))
         return ("speed", lambda t, s, q: serve.speed(t, s))
-    deadline_plan = s.workload == "pretrain" and s.tokens and s.days and not s.count
+    deadline_plan = training and s.tokens and s.days and not s.count
     if ask in ("time", "cost") and deadline_plan:
         return ("plan", lambda t, s, q: serve.which_gpu(t, s))
     if ask == "time":
@@ -250,7 +257,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         if s.model and not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
         if s.model:
-            return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s))
+            return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
         return ("price", lambda t, s, q: train.rent_price(t, s))
     return ("unknown", lambda t, s, q: misc.unknown(t, s))
 

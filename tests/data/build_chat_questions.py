@@ -238,11 +238,13 @@ def templated() -> list[dict]:
         out.append(case(f"t-serve-zh-{mid}", [], f"{users}个并发用户、{ctx}k上下文部署{mname}需要几张{gshort}？", ["how_many"],
                         {"recommend_hardware": {"model": mid, "concurrency": users, "context": ctx * 1024,
                                                 "gpus": [gid]}}, None, [str(users)]))
+        loads = verdict_inference(mid, gid, 1) != "no"  # a model that does not load has no speed to give
+        speed_args = {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}} if loads else \
+            {"check_fit": {"model": mid, "gpu": gid}}
         out.append(case(f"t-speed-en-{mid}", [], f"How fast is {mname} on an {gname} with {users} parallel requests?",
-                        ["speed"], {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}}, None,
-                        [str(users)]))
-        out.append(case(f"t-speed-zh-{mid}", [], f"{mname}在{gshort}上{users}并发，速度多少？", ["speed"],
-                        {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}}, None, [str(users)]))
+                        ["speed"], speed_args, None, [str(users)] if loads else ["Does not fit"]))
+        out.append(case(f"t-speed-zh-{mid}", [], f"{mname}在{gshort}上{users}并发，速度多少？", ["speed"], speed_args, None,
+                        [str(users)] if loads else ["放不下"]))
         limit = _max_context(mid)
         used = min(ctx * 1024, limit)  # beyond the model's limit: the answer says so and sizes the limit
         over = [f"{limit:,}"] if used < ctx * 1024 else []
@@ -286,10 +288,11 @@ def templated() -> list[dict]:
                         ["$"]))
     for k, (mid, mname) in enumerate(MODELS[:8]):
         g1, g2 = GPUS[2 + k % 3], GPUS[3 + k % 3]
+        both = all(verdict_inference(mid, g[0], 1) != "no" for g in (g1, g2))
         out.append(case(f"t-cmp-en-{mid}", [], f"{g1[2]} vs {g2[2]} for {mname}: which is faster?", ["compare"],
-                        {"estimate_throughput": {"model": mid}}, None, ["faster"]))
+                        {"estimate_throughput": {"model": mid}}, None, ["faster" if both else "runs it"]))
         out.append(case(f"t-cmp-zh-{mid}", [], f"{mname}在{g1[1]}和{g2[1]}上哪个快？", ["compare"],
-                        {"estimate_throughput": {"model": mid}}, None, ["快"]))
+                        {"estimate_throughput": {"model": mid}}, None, ["快" if both else "放得下"]))
         gid, gshort, gname = GPUS[k % 4]
         out.append(case(f"t-fu-en-{mid}", [f"Can I run {mname} on a {gname}?"], "what about two of them?", ["fit"],
                         {"check_fit": {"model": mid, "gpu": gid, "gpu_count": 2}}, verdict_inference(mid, gid, 2), []))
