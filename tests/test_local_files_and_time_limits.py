@@ -40,7 +40,7 @@ def test_device_files_fifos_and_folders_are_refused_at_once(tmp_path):
     os.mkfifo(fifo)  # nobody ever writes: a plain open() would block forever
     _refused_quickly(fifo, "not a regular file")
     _refused_quickly(tmp_path, "not a regular file")
-    _refused_quickly(tmp_path / "missing.json", "No file")
+    _refused_quickly(tmp_path / "missing.json", "No config.json")
 
 
 def test_big_and_non_json_files_are_refused(tmp_path):
@@ -60,7 +60,7 @@ def test_a_slow_call_is_stopped_waiting_for_at_its_limit():
     start = time.perf_counter()
     with pytest.raises(ToolTimeoutError, match="within 0.3 s"):
         run_with_time_limit("check_fit", time.sleep, 5, limit_s=0.3)
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 3
 
 
 def test_results_errors_and_context_pass_through():
@@ -83,4 +83,4 @@ def test_every_registered_tool_runs_under_a_limit(monkeypatch):
     start = time.perf_counter()
     with pytest.raises(ToolTimeoutError):
         reg.run_tool("lookup_gpu", {"name": "h100"})
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 3
