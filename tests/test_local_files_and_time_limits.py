@@ -40,7 +40,7 @@ def test_device_files_fifos_and_folders_are_refused_at_once(tmp_path):
     os.mkfifo(fifo)  # nobody ever writes: a plain open() would block forever
     _refused_quickly(fifo, "not a regular file")
     _refused_quickly(tmp_path, "not a regular file")
-    _refused_quickly(tmp_path / "missing.json", "No config.json")
+    _refused_quickly(tmp_path / "missing.json", "No file")
 
 
 def test_big_and_non_json_files_are_refused(tmp_path):

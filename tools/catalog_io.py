@@ -45,7 +45,7 @@ def read_local_json(path: str | Path, max_bytes: int = LOCAL_JSON_MAX_BYTES) -> 
     try:
         fd = os.open(os.fspath(Path(path).expanduser()), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise AdvisorInputError(f"No config.json at '{shown}'. Give the path to a Hugging Face config.json.") from None
+        raise AdvisorInputError(f"No file at '{shown}'. Give the path to a Hugging Face config.json.") from None
     except OSError as exc:
         raise AdvisorInputError(f"Cannot open '{shown}' ({exc.strerror}).") from None
     try:
