@@ -69,6 +69,11 @@ PLAN_MULTI_GPU_SHARDING = "zero3"
 # Model FLOPs utilisation defaults live with their sources in tools/training.py (MEGATRON_A100_MFU,
 # SINGLE_GPU_MFU, ...): they are a curve over model size and GPU count, not one number.
 
+# --- Constants nothing checks -------------------------------------------------------------------
+# A model constant that no validation row moves and no source supports (bench/sensitivity.py lists
+# them) is named in the answers that use it, with this phrase.
+ASSUMED = "assumed: no measurement or source on file"
+
 # --- Prices -------------------------------------------------------------------------------------
 # Rent is the median on-demand price on file (tools/data/prices.json, dated and sourced); "cheapest"
 # includes spot/marketplace offers.

@@ -15,7 +15,7 @@ import math
 from typing import Literal
 
 from .base import check, record, spec
-from .defaults import PRETRAIN_SEQUENCE_LENGTH
+from .defaults import ASSUMED, PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
 from .gpus import GPU, get_gpu
 from .models import get_model
@@ -29,12 +29,14 @@ TrainMethod = Literal["pretrain", "full", "lora", "qlora"]
 MEGATRON_A100_MFU = [(22e9, 0.415), (175e9, 0.514), (530e9, 0.560), (1000e9, 0.563)]
 # Megatron-Core GPT-3 175B on H100 reaches 47% MFU at 96 GPUs (NVIDIA/Megatron-LM README), i.e. ~0.91x
 # the A100 figure at that scale: H100-class parts run closer to their (much higher) peak's memory wall.
+# Blackwell's 0.85 and OTHER_GPU_FACTOR are assumptions (no row, no source): answers say so.
 GENERATION_FACTOR = {"Ampere": 1.0, "Hopper": 0.91, "Blackwell": 0.85}
 OTHER_GPU_FACTOR = 0.8  # multi-GPU runs without NVLink/InfiniBand: gradient traffic over PCIe
 # One GPU has no communication at all: large bf16 GEMMs reach ~70% of peak and take ~80% of a
 # step, so ~55% MFU is reachable (torch.compile'd recipes; an eager Trainer loop gets less).
+# Rests on one row: torchtune's Llama 3.1 8B full fine-tune on a 4090 (bench/cases.py, group "training").
 SINGLE_GPU_MFU = 0.55
-QLORA_FACTOR = 0.7  # dequantizing NF4 weights in every forward and backward costs ~30%
+QLORA_FACTOR = 0.7  # dequantizing NF4 weights in every forward and backward costs ~30% (assumed: no row, no source)
 
 
 @record
@@ -81,11 +83,12 @@ def default_mfu(params: float, gpu: GPU, method: str, gpu_count: int) -> tuple[f
         fast = gpu.kind == "datacenter" and gpu.has_fast_interconnect
         factor = GENERATION_FACTOR.get(gpu.architecture, 1.0) if fast else OTHER_GPU_FACTOR
         if factor != 1.0:
-            why.append(f"x{factor:g} for {gpu.architecture}" + ("" if fast else " without NVLink"))
+            why.append(f"x{factor:g} for {gpu.architecture}" + ("" if fast else " without NVLink")
+                       + ("" if fast and gpu.architecture == "Hopper" else f" ({ASSUMED})"))
         mfu *= factor
     if method == "qlora":
         mfu *= QLORA_FACTOR
-        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization")
+        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization ({ASSUMED})")
     return mfu, ", ".join(why)
 
 
