@@ -88,9 +88,13 @@ def _perturbed(label: str):
     return ctx()
 
 
+# Constants fitted by a script over many rows, with their own held-out check (leave one source out).
+FITTED_BY_SCRIPT = {"training_speed.CALIB": "bench/train_fit.py"}
+
+
 def test_each_row_that_set_a_constant_depends_on_it():
     """`sets` is a claim about the model: the row's estimate must move when that constant moves."""
-    for label in sorted({s for c in CASES for s in c.sets}):
+    for label in sorted({s for c in CASES for s in c.sets} - set(FITTED_BY_SCRIPT)):
         cases = [c for c in CASES if label in c.sets]
         before = [c.estimate() for c in cases]
         with _perturbed(label):
