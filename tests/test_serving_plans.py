@@ -188,7 +188,7 @@ def test_published_vllm_kv_pools_within_ten_percent_median():
 
 
 def test_throughput_cli_takes_users_and_a_steady_load(capsys):
-    r = _cli_json(["throughput", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--users", "32",
+    r = _cli_json(["throughput", "--model", "llama-3.1-8b", "--gpu", "h100-sxm", "--concurrency", "32",
                    "--continuous-batching", "--prompt-tokens", "2000", "--output-tokens", "500"], capsys)
     assert r["concurrency"] == 32 and r["batch"] == 32
     assert r["aggregate_tokens_per_s"] == pytest.approx(32 * r["decode_tokens_per_s"], rel=0.01)
