@@ -64,8 +64,8 @@ FINETUNE_TOKENS = 5e7
 # own). tests/test_consistency.py asks check_fit the plan's question and requires the same figure.
 
 # --- MFU ------------------------------------------------------------------------------------------
-# Model FLOPs utilisation is not one number: tools/training_speed.py models it from the model's shape,
-# the GPU, the layout and the sequence length, with constants fitted on published rows (bench/train_fit.py).
+# Training MFU is not one default: tools/training_speed.py models it per model, GPU, layout and sequence
+# length, with constants (CALIB) fitted by bench/train_fit.py on published runs; the answer states it.
 
 # --- Constants nothing checks -------------------------------------------------------------------
 # A model constant that no validation row moves and no source supports (bench/sensitivity.py lists
