@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from .base import record, spec
+from .base import short_number as _short
 from .errors import AdvisorInputError
 
 
@@ -195,6 +196,10 @@ def spec_from_config(
             "This config.json lacks hidden_size / num_hidden_layers / num_attention_heads / "
             "vocab_size; is it a decoder-only language model's config?"
         ) from exc
+    for key, value in (("num_hidden_layers", layers), ("num_attention_heads", heads)):
+        if not 0 < value <= 4096:  # checked before the per-layer loops below run
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a positive integer, "
+                                    "at most 4,096.")
     head_dim = int(cfg.get("head_dim") or hidden // heads)
     kv_heads = _kv_heads(cfg, model_type, heads)
     inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size")
@@ -257,7 +262,27 @@ def spec_from_config(
                 "vocab_size", "max_context"):
         if not isinstance(spec[key], int) or spec[key] <= 0:
             raise AdvisorInputError(f"config.json gives {key}={spec[key]!r}; it must be a positive integer.")
+    _check_dims(spec)
     return ModelSpec(**spec)
+
+
+# Upper bounds on a config's dimensions, each ~10x beyond the largest published model (Nov 2026:
+# hidden 16384-18432, 126-160 layers, vocab 262k, 384 experts, 10M context): a config beyond them is
+# a typo or an attack, and sizing it would print absurd figures (or loop for minutes over layers).
+MAX_DIMS = {"hidden_size": 262_144, "num_layers": 4096, "num_heads": 4096, "num_kv_heads": 4096,
+            "head_dim": 4096, "intermediate_size": 2**21, "vocab_size": 2**24, "max_context": 2**30,
+            "num_experts": 16_384, "moe_intermediate_size": 2**21, "kv_lora_rank": 65_536}
+
+
+def _check_dims(spec: dict) -> None:
+    for key, most in MAX_DIMS.items():
+        value = spec.get(key) or 0
+        if not isinstance(value, int) or value < 0 or value > most:
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; a real model has at most "
+                                    f"{most:,} (check the file).")
+    if spec["num_kv_heads"] > spec["num_heads"]:
+        raise AdvisorInputError(f"config.json gives {spec['num_kv_heads']} KV heads for {spec['num_heads']} "
+                                "attention heads; KV heads cannot outnumber attention heads.")
 
 
 def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:

@@ -27,8 +27,8 @@ class QuantizationRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     gpu: str | None = spec(None, "GPU to check the fit on")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
-    context: int = spec(4096, "tokens per sequence for the KV cache", gt=0)
-    batch: int = spec(1, "concurrent sequences", gt=0)
+    context: int = spec(4096, "tokens per sequence for the KV cache", gt=0, le=2**24)
+    batch: int = spec(1, "concurrent sequences", gt=0, le=65536)
     formats: list[str] | None = spec(None, "formats to compare (default: all common ones)")
 
     def __post_init__(self) -> None:

@@ -39,13 +39,14 @@ QLORA_FACTOR = 0.7  # dequantizing NF4 weights in every forward and backward cos
 @record
 class TrainingRequest:
     model: str = spec(description="catalog name, a size like '7B', or a config.json path")
-    tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", gt=0)
+    tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", ge=1,
+                         le=1e15)
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
     method: TrainMethod = spec("pretrain", "pretrain, full (fine-tune), lora or qlora")
-    sequence_length: int = spec(4096, "tokens per sequence", gt=0)
+    sequence_length: int = spec(4096, "tokens per sequence", gt=0, le=2**24)
     gradient_checkpointing: bool = spec(False, "full activation recomputation (one more forward)")
-    mfu: float | None = spec(None, "override model FLOPs utilisation (0-1)", gt=0, le=1)
+    mfu: float | None = spec(None, "override model FLOPs utilisation (0-1)", ge=0.01, le=1)
     precision: Literal["bf16", "fp8"] = spec("bf16", "training compute precision (fp8 needs Hopper or newer)")
 
     def __post_init__(self) -> None:
