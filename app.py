@@ -11,10 +11,17 @@ import logging
 import os
 import sys
 
-import gradio as gr
+# No phoning home: Gradio's usage analytics and the Hugging Face Hub's telemetry are off unless a
+# person turns them on (set before gradio is imported, which reads them at import time).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from advisor.answer import Answer
-from advisor.core import MAX_QUESTION_CHARS, Advisor
+import gradio as gr  # noqa: E402
+
+from advisor.answer import Answer  # noqa: E402
+from advisor.config import redact_text  # noqa: E402
+from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.web import MAX_SHOWN_MESSAGES, answer_with_time_limit, guard_middleware, sessions  # noqa: E402
 
 log = logging.getLogger("gpu-advisor.app")
 
@@ -42,7 +49,7 @@ def work_markdown(answer: Answer) -> str:
     """The "show work" panel: every tool call with its inputs and result, the sources, any warning."""
     parts = [f"**Engine:** {answer.engine}"]
     if answer.warnings:
-        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(w)}" for w in answer.warnings))
+        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(redact_text(w))}" for w in answer.warnings))
     for i, c in enumerate(answer.calls, 1):
         result = json.dumps(c.result, ensure_ascii=False, indent=1, default=str)
         if len(result) > 6000:
@@ -64,8 +71,9 @@ def _text(content) -> str:
     return ""
 
 
-def _chunks(text: str, n: int = 12):
-    """The answer in growing pieces, so it streams onto the page."""
+def _chunks(text: str, n: int = 8):
+    """The answer in growing pieces, so it streams onto the page (no delays: each piece goes out as
+    soon as the previous one is sent)."""
     step = max(1, len(text) // n)
     for end in range(step, len(text) + step, step):
         yield text[: min(end, len(text))]
@@ -73,50 +81,100 @@ def _chunks(text: str, n: int = 12):
 
 def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
     out: dict = {}
-    if gpu and gpu != "(none)":
-        out["gpu"], out["gpu_count"] = gpu, int(count or 1)
-    if precision and precision != "(auto)":
+    if isinstance(gpu, str) and gpu and gpu != "(none)":
+        out["gpu"], out["gpu_count"] = gpu, _int(count, 1, 1, 64)
+    if isinstance(precision, str) and precision and precision != "(auto)":
         out["precision"] = precision
+    context = _int(context, 0, 0, 1_048_576)
     if context:
-        out["context"] = int(context)
+        out["context"] = context
     return out
 
 
-def make_respond(advisor: Advisor):
-    def respond(message, chat_history, gpu, count, precision, context):
-        from advisor.charts import chart_for
+def _int(value, default: int, low: int, high: int) -> int:
+    """A UI number as an int within the widget's range (a client can send anything)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return int(min(max(number, low), high)) if number == number else default
 
-        chat_history = list(chat_history or [])
-        question = (message or "").strip()
+
+def _client_history(chat_history) -> list[dict]:
+    """The conversation the page sent, as role/content dicts (malformed entries skipped)."""
+    if not isinstance(chat_history, list):
+        return []
+    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+
+
+SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasing, or ask about one model "
+         "and one GPU.")
+
+
+def make_respond(advisor: Advisor):
+    """The chat handler. A message sent while an answer is still streaming in the same session is
+    queued: the running handler answers it next (in order), so no follow-up is lost."""
+
+    def respond(message, chat_history, gpu, count, precision, context, request: gr.Request = None):
+        question = message.strip() if isinstance(message, str) else ""
         if not question:
-            yield chat_history, "", gr.update(), gr.update()
+            yield gr.update(), "", gr.update(), gr.update()
             return
-        if len(question) > MAX_QUESTION_CHARS:
-            question = question[:MAX_QUESTION_CHARS]
-        history = [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
-                   if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
-        chat_history.append({"role": "user", "content": question})
+        question = question[: MAX_QUESTION_CHARS + 1]  # the advisor cuts at the limit and says so
+        session = sessions.get(getattr(request, "session_hash", None))
+        with session.lock:
+            if session.history is None:  # first message of this session (or it expired): the page's view
+                session.history = _client_history(chat_history)[-MAX_SHOWN_MESSAGES:]
+            session.pending.append(question)
+            queued = session.busy
+            session.busy = True
+        if queued:  # an answer is streaming in this session: that handler answers this question next
+            yield gr.update(), "", gr.update(), gr.update()
+            return
         try:
-            answer = advisor.ask(question, history, defaults=_defaults(gpu, count, precision, context))
-        except Exception:  # noqa: BLE001 - the page never shows a traceback
-            log.exception("advisor failed")
-            chat_history.append({"role": "assistant", "content": "Sorry, something went wrong on our side while "
-                                 "answering. Try rephrasing, or ask about one model and one GPU."})
-            yield chat_history, "", gr.update(), gr.update()
-            return
-        text = answer.text + ("".join(f"\n\n> ⚠️ {w}" for w in answer.warnings) if answer.warnings else "")
-        chat_history.append({"role": "assistant", "content": ""})
+            yield from _drain(advisor, session, _defaults(gpu, count, precision, context))
+        except BaseException:  # the page went away mid-answer: the next message drains what is left
+            with session.lock:
+                session.busy = False
+            raise
+
+    return respond
+
+
+def _drain(advisor: Advisor, session, defaults: dict):
+    """Answer the session's queued questions one after another, streaming each."""
+    from advisor.charts import chart_for
+
+    first = True
+    while True:
+        with session.lock:
+            if not session.pending:
+                session.busy = False  # under the lock: a question queued from now on starts its own drain
+                return
+            question = session.pending.popleft()
+            history = list(session.history)
+            session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
+        box = "" if first else gr.update()  # clear the box once; later pieces leave what the user types
+        first = False
+        yield session.view(), box, gr.update(), gr.update()
+        answer = answer_with_time_limit(advisor, question, history, defaults)
+        if answer is None:
+            with session.lock:
+                session.append({"role": "assistant", "content": SORRY})
+            yield session.view(), gr.update(), gr.update(), gr.update()
+            continue
+        text = answer.text + ("".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings) if answer.warnings else "")
         for partial in _chunks(text):
-            chat_history[-1] = {"role": "assistant", "content": partial}
-            yield chat_history, "", gr.update(), gr.update()
+            yield session.view({"role": "assistant", "content": partial}), gr.update(), gr.update(), gr.update()
+        with session.lock:
+            session.append({"role": "assistant", "content": text})
         try:
             figure = chart_for(answer)
         except Exception:  # noqa: BLE001 - a chart is a bonus
             log.exception("chart failed")
             figure = None
-        yield chat_history, "", work_markdown(answer), (figure if figure is not None else None)
-
-    return respond
+        yield session.view(), gr.update(), work_markdown(answer), (figure if figure is not None else None)
 
 
 def create_app(advisor: Advisor | None = None) -> gr.Blocks:
@@ -126,7 +184,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
     switch = ("" if advisor.engine_name == "llm" else
               " To answer with an LLM, set `OPENAI_API_KEY` (or `OPENAI_BASE_URL` for a local OpenAI-compatible "
               "server such as vLLM or Ollama) and `ADVISOR_MODEL`, then restart.")
-    with gr.Blocks(title="gpu-advisor") as demo:
+    with gr.Blocks(title="gpu-advisor", analytics_enabled=False) as demo:
         gr.Markdown("# gpu-advisor\nWhich GPUs, how many, how fast, what cost - every number is computed by our "
                     "calculators, never guessed.")
         gr.Markdown(f"**Answering with:** {engine_line}.{switch}", elem_id="engine-banner")
@@ -152,18 +210,23 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         respond = make_respond(advisor)
         inputs = [msg, chatbot, gpu, count, precision, context]
         outputs = [chatbot, msg, work, chart]
-        msg.submit(respond, inputs, outputs, api_name=False)
-        send.click(respond, inputs, outputs, api_name=False)
+        # "multiple": a message sent while an answer streams is accepted (and queued by respond);
+        # no concurrency limit of its own: the engine is CPU-light and answers run on worker threads.
+        for event in (msg.submit, send.click):
+            event(respond, inputs, outputs, api_name=False, trigger_mode="multiple", concurrency_limit=None)
         api_q = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)
         api_btn = gr.Button(visible=False)
-        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask")
+        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask", concurrency_limit=None)
     return demo
 
 
 def ask_api(advisor: Advisor, question: str) -> str:
     """The programmatic endpoint (/ask): the Answer as JSON."""
-    return advisor.ask(question or "").model_dump_json()
+    answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {})
+    if answer is None:
+        return json.dumps({"error": SORRY})
+    return answer.model_dump_json()
 
 
 def _prepare_index_in_background() -> None:
@@ -191,13 +254,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactFilter())
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
     demo = create_app(advisor)
-    demo.queue(default_concurrency_limit=8)
-    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False)
+    demo.queue(default_concurrency_limit=None, max_size=1000)
+    # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
+    # Gradio's own per-session state kept for at most as many sessions as ours
+    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False,
+                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
+                state_session_capacity=sessions.max_sessions, max_threads=64)
     return 0
+
+
+class RedactFilter(logging.Filter):
+    """Log lines never carry credentials: URLs in them lose user:password@ and token query values."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact_text(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
 
 
 if __name__ == "__main__":

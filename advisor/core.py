@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+import re
+
 from .answer import Answer
+from .config import redact_url
 from .offline.engine import OfflineEngine
 
+# Every text input is bounded before any engine parses it (the chat client sends the history, so a
+# client can send anything): the question, each earlier turn, the number of turns, and runs of digits
+# (no quantity here needs more than 20 digits; a 10,000-digit "number" cost seconds of parsing).
 MAX_QUESTION_CHARS = 4000
+MAX_TURN_CHARS = 4000
+MAX_HISTORY_TURNS = 24
+MAX_DIGIT_RUN = 20
+_DIGIT_RUN = re.compile(rf"\d[\d,_]{{{MAX_DIGIT_RUN},}}")
+
+
+def bound_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with every run of digits (and digit separators) over
+    MAX_DIGIT_RUN characters cut to its first MAX_DIGIT_RUN digits: still an absurdly large number
+    (which the tools refuse with a short message), never one that costs seconds to read."""
+    text = text[: limit * 64]  # a cheap first cut (the digit runs below can shrink what remains)
+    text = _DIGIT_RUN.sub(lambda m: re.sub(r"[,_]", "", m.group(0))[:MAX_DIGIT_RUN], text)
+    return text[:limit]
+
+
+def bound_history(history) -> list[dict]:
+    """The last MAX_HISTORY_TURNS turns as {"role": "user"|"assistant", "content": str}, each bounded.
+    Accepts strings (user turns), role/content dicts (Gradio, Slack) and LangChain messages; anything
+    else (a malformed payload) is skipped rather than failing the answer."""
+    if not isinstance(history, list | tuple):
+        return []
+    out = []
+    for turn in list(history)[-MAX_HISTORY_TURNS:]:
+        if isinstance(turn, str):
+            role, content = "user", turn
+        elif isinstance(turn, dict):
+            role, content = turn.get("role", "user"), turn.get("content")
+        else:
+            role, content = getattr(turn, "type", None), getattr(turn, "content", None)
+        if not isinstance(content, str) or not content.strip():
+            continue
+        out.append({"role": "user" if role in ("user", "human") else "assistant",
+                    "content": bound_text(content, MAX_TURN_CHARS)})
+    return out
 
 
 class Advisor:
@@ -42,22 +82,24 @@ class Advisor:
     def describe(self) -> str:
         if self.llm_engine:
             model = getattr(self.llm_engine.llm, "model_name", None) or type(self.llm_engine.llm).__name__
-            base = getattr(self.llm_engine.llm, "openai_api_base", None) or ""
+            base = redact_url(getattr(self.llm_engine.llm, "openai_api_base", None) or "")
             return f"LLM {model}" + (f" at {base}" if base else "")
         return self.settings.describe_llm() if not self.settings.llm_configured else "offline engine (forced)"
 
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         """defaults: what the user picked in a UI (gpu, gpu_count, precision, context) -- used only where
         the question and the conversation say nothing else."""
-        q = (question or "").strip()
+        q = (question if isinstance(question, str) else "").strip()
         if not q:
             return Answer(text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
                           engine=self.engine_name)
         warnings = []
         if len(q) > MAX_QUESTION_CHARS:
-            q = q[:MAX_QUESTION_CHARS]
             warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
-        defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)}
+        q = bound_text(q, MAX_QUESTION_CHARS)
+        history = bound_history(history)
+        defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
+            if isinstance(defaults, dict) else {}
         if self.llm_engine:
             note = ", ".join(f"{k}={v}" for k, v in defaults.items())
             answer = self.llm_engine.ask(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note else q,
