@@ -71,7 +71,7 @@ def _text(content) -> str:
     return ""
 
 
-def _chunks(text: str, n: int = 8):
+def _chunks(text: str, n: int = 3):
     """The answer in growing pieces, so it streams onto the page (no delays: each piece goes out as
     soon as the previous one is sent)."""
     step = max(1, len(text) // n)
@@ -112,69 +112,108 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
          "and one GPU.")
 
 
-def make_respond(advisor: Advisor):
-    """The chat handler. A message sent while an answer is still streaming in the same session is
-    queued: the running handler answers it next (in order), so no follow-up is lost."""
-
-    def respond(message, chat_history, gpu, count, precision, context, request: gr.Request = None):
-        question = message.strip() if isinstance(message, str) else ""
-        if not question:
-            yield gr.update(), "", gr.update(), gr.update()
-            return
-        question = question[: MAX_QUESTION_CHARS + 1]  # the advisor cuts at the limit and says so
-        session = sessions.get(getattr(request, "session_hash", None))
+def take(message, chat_history, session) -> str:
+    """Queue a message in its session; returns "" to clear the box. Runs at once (no queue), also
+    while an answer streams: the streaming handler answers queued messages in order."""
+    question = message.strip() if isinstance(message, str) else ""
+    if question:
         with session.lock:
             if session.history is None:  # first message of this session (or it expired): the page's view
                 session.history = _client_history(chat_history)[-MAX_SHOWN_MESSAGES:]
-            session.pending.append(question)
-            queued = session.busy
-            session.busy = True
-        if queued:  # an answer is streaming in this session: that handler answers this question next
-            yield gr.update(), "", gr.update(), gr.update()
+            session.pending.append(question[: MAX_QUESTION_CHARS + 1])  # the advisor cuts and says so
+    return ""
+
+
+def stream(advisor: Advisor, session, defaults: dict):
+    """Yields the chat as it grows while the session's queued questions are answered; yields nothing
+    when another handler is already answering this session (it will take the new question)."""
+    with session.lock:
+        if session.busy or not session.pending:
             return
-        try:
-            yield from _drain(advisor, session, _defaults(gpu, count, precision, context))
-        except BaseException:  # the page went away mid-answer: the next message drains what is left
-            with session.lock:
-                session.busy = False
-            raise
+        session.busy = True
+    try:
+        yield from _drain(advisor, session, defaults)
+    except BaseException:  # the page went away mid-answer: the next message drains what is left
+        with session.lock:
+            session.busy = False
+        raise
+
+
+def finish(session):
+    """After an answer: the "show work" panel (and its chart while the panel is open)."""
+    with session.lock:
+        answer, work_open = session.last_answer, session.work_open
+    if answer is None:
+        return gr.update(), gr.update()
+    # the chart costs ~10x the answer (matplotlib): drawn only while "show work" is open
+    return work_markdown(answer), (_chart(answer) if work_open else None)
+
+
+def make_respond(advisor: Advisor):
+    """All three steps for one caller (tests, scripts): yields (chat, box, work, chart)."""
+
+    def respond(message, chat_history, gpu, count, precision, context):
+        from advisor.web import Session
+
+        session = Session(work_open=True)
+        box = take(message, chat_history, session)
+        for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+            yield chat, box, gr.update(), gr.update()
+        yield session.view(), box, *finish(session)
 
     return respond
 
 
+def _session(request) -> object:
+    return sessions.get(getattr(request, "session_hash", None))
+
+
 def _drain(advisor: Advisor, session, defaults: dict):
     """Answer the session's queued questions one after another, streaming each."""
-    from advisor.charts import chart_for
-
-    first = True
     while True:
         with session.lock:
             if not session.pending:
-                session.busy = False  # under the lock: a question queued from now on starts its own drain
+                session.busy = False  # under the lock: a question queued from now on starts its own stream
                 return
             question = session.pending.popleft()
             history = list(session.history)
             session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
-        box = "" if first else gr.update()  # clear the box once; later pieces leave what the user types
-        first = False
-        yield session.view(), box, gr.update(), gr.update()
+        yield session.view()
         answer = answer_with_time_limit(advisor, question, history, defaults)
         if answer is None:
             with session.lock:
                 session.append({"role": "assistant", "content": SORRY})
-            yield session.view(), gr.update(), gr.update(), gr.update()
             continue
         text = answer.text + ("".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings) if answer.warnings else "")
         for partial in _chunks(text):
-            yield session.view({"role": "assistant", "content": partial}), gr.update(), gr.update(), gr.update()
+            yield session.view({"role": "assistant", "content": partial})
         with session.lock:
             session.append({"role": "assistant", "content": text})
-        try:
-            figure = chart_for(answer)
-        except Exception:  # noqa: BLE001 - a chart is a bonus
-            log.exception("chart failed")
-            figure = None
-        yield session.view(), gr.update(), work_markdown(answer), (figure if figure is not None else None)
+            session.last_answer = answer
+
+
+def _chart(answer: Answer | None):
+    from advisor.charts import chart_for
+
+    if answer is None:
+        return None
+    try:
+        return chart_for(answer)
+    except Exception:  # noqa: BLE001 - a chart is a bonus
+        log.exception("chart failed")
+        return None
+
+
+def make_show_work(open_: bool):
+    """The "show work" panel opened (draw the last answer's chart) or closed (stop drawing charts)."""
+
+    def show_work(request: gr.Request = None):
+        session = _session(request)
+        with session.lock:
+            session.work_open, answer = open_, session.last_answer
+        return _chart(answer) if open_ else gr.update()
+
+    return show_work
 
 
 def create_app(advisor: Advisor | None = None) -> gr.Blocks:
@@ -196,7 +235,8 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                      show_label=False, elem_id="question", max_lines=6)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 gr.Examples(EXAMPLES, inputs=msg, label="Try")
-                with gr.Accordion("Show work: tool calls, sources and chart", open=False, elem_id="show-work"):
+                with gr.Accordion("Show work: tool calls, sources and chart", open=False,
+                                  elem_id="show-work") as show_work:
                     chart = gr.Plot(label="Chart", elem_id="chart")
                     work = gr.Markdown(elem_id="work")
             with gr.Column(scale=1):
@@ -207,13 +247,32 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                         value="(auto)", label="Precision")
                 context = gr.Number(value=0, minimum=0, maximum=1_048_576, precision=0,
                                     label="Context in tokens (0 = the default)")
-        respond = make_respond(advisor)
-        inputs = [msg, chatbot, gpu, count, precision, context]
-        outputs = [chatbot, msg, work, chart]
-        # "multiple": a message sent while an answer streams is accepted (and queued by respond);
-        # no concurrency limit of its own: the engine is CPU-light and answers run on worker threads.
-        for event in (msg.submit, send.click):
-            event(respond, inputs, outputs, api_name=False, trigger_mode="multiple", concurrency_limit=None)
+        state = [gpu, count, precision, context]
+
+        def take_event(message, chat_history, request: gr.Request = None):
+            return take(message, chat_history, _session(request))
+
+        def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
+            session = _session(request)
+            shown = False
+            for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+                shown = True
+                yield chat
+            if not shown:  # another handler is answering this session: leave the chat to it
+                yield gr.update()
+
+        def finish_event(request: gr.Request = None):
+            return finish(_session(request))
+
+        # A message is taken at once (queue=False), also while an answer streams ("multiple"); the
+        # streaming step and the "show work" step run on the queue without a concurrency limit of
+        # their own: the engine is CPU-light and answers run on worker threads.
+        for trigger in (msg.submit, send.click):
+            trigger(take_event, [msg, chatbot], [msg], api_name=False, trigger_mode="multiple", queue=False) \
+                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \
+                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None)
+        show_work.expand(make_show_work(True), None, chart, api_name=False, concurrency_limit=None)
+        show_work.collapse(make_show_work(False), None, chart, api_name=False, concurrency_limit=None)
         api_q = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)
         api_btn = gr.Button(visible=False)

@@ -71,6 +71,8 @@ class Session:
     history: list | None = None  # None until the first message (then seeded from the page's view)
     pending: deque = field(default_factory=deque)
     busy: bool = False
+    last_answer: Answer | None = None  # for the chart, drawn when "show work" opens
+    work_open: bool = False
 
     def append(self, message: dict) -> None:
         """Add a message (call with the lock held); the oldest go beyond MAX_SHOWN_MESSAGES."""
