@@ -336,6 +336,8 @@ class RedactFilter(logging.Filter):
         clean = redact_text(message)
         if clean != message:
             record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:  # a traceback's exception text can carry the URL
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
         return True
 
 
