@@ -16,6 +16,9 @@ MAX_TURN_CHARS = 4000
 MAX_HISTORY_TURNS = 24
 MAX_DIGIT_RUN = 20
 _DIGIT_RUN = re.compile(rf"\d[\d,_]{{{MAX_DIGIT_RUN},}}")
+# a number in a question: scientific notation (1e308, 2.5E+20) or a run of digits with separators
+_NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[eE][+]?\d+|\d[\d,_]*)(?![\w])")
+LARGEST_NUMBER = 1e15  # tools.base.MAX_ANY_NUMBER: nothing this advisor sizes is larger
 
 
 def bound_text(text: str, limit: int) -> str:
@@ -25,6 +28,25 @@ def bound_text(text: str, limit: int) -> str:
     text = text[: limit * 64]  # a cheap first cut (the digit runs below can shrink what remains)
     text = _DIGIT_RUN.sub(lambda m: re.sub(r"[,_]", "", m.group(0))[:MAX_DIGIT_RUN], text)
     return text[:limit]
+
+
+def absurd_number(text: str) -> str | None:
+    """The first number in `text` beyond LARGEST_NUMBER ("1e308 H100s", a 40-digit user count), shown
+    short, or None. Such a number is refused before parsing rather than misread (1e308 as 308)."""
+    from tools.base import short_number
+
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0)
+        digits = raw.replace(",", "").replace("_", "")
+        if "e" in raw.lower():
+            value = float(digits)
+        elif len(digits) > 16:
+            value = float("inf") if len(digits) > 308 else float(digits)
+        else:
+            continue
+        if value > LARGEST_NUMBER:
+            return short_number(value) if value != float("inf") else "a number over 1e308"
+    return None
 
 
 def bound_history(history) -> list[dict]:
@@ -96,7 +118,12 @@ class Advisor:
         warnings = []
         if len(q) > MAX_QUESTION_CHARS:
             warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
+        absurd = absurd_number(q[:MAX_QUESTION_CHARS])
         q = bound_text(q, MAX_QUESTION_CHARS)
+        if absurd:
+            return Answer(text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user "
+                          f"counts, tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and "
+                          "ask again.", engine=self.engine_name, warnings=warnings)
         history = bound_history(history)
         defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
             if isinstance(defaults, dict) else {}

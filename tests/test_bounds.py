@@ -126,3 +126,25 @@ def test_fields_without_their_own_bound_get_the_global_ones():
         Probe(n=1e-300)
     with pytest.raises(AdvisorInputError, match="finite"):
         Probe(n=float("-inf"))
+
+
+@pytest.mark.parametrize("question, shown", [
+    ("Can I run Llama 3 8B on 1e308 H100s?", "1e+308"),
+    ("Serve Llama 3 70B to 100000000000000000000000000000000000000 users on H100s", "1e+38"),
+    ("pretrain 7B on 1,000,000,000,000,000,000 tokens", "1e+18"),
+])
+def test_questions_with_absurd_numbers_are_refused_not_misread(question, shown):
+    from advisor.core import Advisor
+
+    answer = Advisor(engine="offline", quick_start=True).ask(question)
+    assert answer.calls == [] and f"That number ({shown})" in answer.text  # never "308 GPUs"
+
+
+def test_text_inputs_are_bounded_before_any_engine_sees_them():
+    from advisor.core import MAX_HISTORY_TURNS, MAX_TURN_CHARS, bound_history, bound_text
+
+    text = bound_text("run " + "1" * 10_000 + " users on 1,000,000 tokens", 4000)
+    assert text == "run " + "1" * 20 + " users on 1,000,000 tokens"  # the run cut, the rest kept
+    history = bound_history(["x" * 50_000] * 100 + [None, 5, {"role": "user", "content": ["not text"]}])
+    assert len(history) <= MAX_HISTORY_TURNS and all(len(t["content"]) <= MAX_TURN_CHARS for t in history)
+    assert bound_history("not a list") == [] and bound_history({"role": "user"}) == []

@@ -186,6 +186,7 @@ def spec_from_config(
     if model_type == "gemma3" and "text_config" in config:
         model_type = "gemma3_text"
     cfg = {**_TYPE_DEFAULTS.get(model_type, {}), **cfg}
+    cfg = _whole_numbers(cfg)
     try:
         hidden = int(_first(cfg, "hidden_size", "n_embd", "n_embed", "d_model"))
         layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers"))
@@ -283,6 +284,43 @@ def _check_dims(spec: dict) -> None:
     if spec["num_kv_heads"] > spec["num_heads"]:
         raise AdvisorInputError(f"config.json gives {spec['num_kv_heads']} KV heads for {spec['num_heads']} "
                                 "attention heads; KV heads cannot outnumber attention heads.")
+
+
+# The config.json keys read as whole numbers above; a user's (or a Hub repo's) file can hold anything.
+_WHOLE_NUMBER_KEYS = (
+    "hidden_size", "n_embd", "n_embed", "d_model", "num_hidden_layers", "n_layer", "num_layers",
+    "num_attention_heads", "n_head", "num_heads", "vocab_size", "padded_vocab_size", "head_dim",
+    "num_key_value_heads", "num_kv_heads", "intermediate_size_mlp", "intermediate_size", "n_inner",
+    "ffn_hidden_size", "max_position_embeddings", "n_positions", "seq_length", "sliding_window",
+    "attention_chunk_size", "sliding_window_pattern", "interleave_nope_layer_step", "max_window_layers",
+    "num_local_experts", "n_routed_experts", "num_experts", "num_experts_per_tok", "experts_per_token", "moe_topk",
+    "moe_intermediate_size", "first_k_dense_replace", "interleave_moe_layer_step", "decoder_sparse_step",
+    "moe_layer_freq", "n_shared_experts", "num_shared_experts", "shared_expert_intermediate_size", "q_lora_rank",
+    "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim")
+
+
+def _whole_numbers(cfg: dict) -> dict:
+    """`cfg` with its dimension keys checked: absent/null, or a non-negative whole number (2048.0 is
+    read as 2048); anything else is refused with the key named, rather than failing somewhere later."""
+    out = dict(cfg)
+    for key in _WHOLE_NUMBER_KEYS:
+        value = out.get(key)
+        if value is None:
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = out[key] = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a whole number "
+                                    "(0 or more).")
+    if out.get("kv_lora_rank"):
+        for key in ("qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"):
+            if out.get(key) is None:
+                raise AdvisorInputError(f"config.json sets kv_lora_rank (multi-head latent attention) but not {key}.")
+    for key in ("mlp_only_layers", "moe_layers"):
+        value = out.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(i, int) for i in value)):
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a list of layer numbers.")
+    return out
 
 
 def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:
