@@ -250,7 +250,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         state = [gpu, count, precision, context]
 
         def take_event(message, chat_history, request: gr.Request = None):
-            return take(message, chat_history, _session(request))
+            take(message, chat_history, _session(request))
 
         def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
             session = _session(request)
@@ -264,11 +264,15 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         def finish_event(request: gr.Request = None):
             return finish(_session(request))
 
-        # A message is taken at once (queue=False), also while an answer streams ("multiple"); the
-        # streaming step and the "show work" step run on the queue without a concurrency limit of
-        # their own: the engine is CPU-light and answers run on worker threads.
+        # Sending moves the message out of the box in the browser itself (no round trip, so a next
+        # message typed at once is never wiped), then the server takes it at once (queue=False), also
+        # while an answer streams ("multiple"); the streaming and "show work" steps run on the queue
+        # without a concurrency limit of their own: the engine is CPU-light, answers run on worker threads.
+        sent = gr.Textbox(visible=False, elem_id="sent")
         for trigger in (msg.submit, send.click):
-            trigger(take_event, [msg, chatbot], [msg], api_name=False, trigger_mode="multiple", queue=False) \
+            trigger(None, [msg], [msg, sent], js="(m) => ['', m]", api_name=False, trigger_mode="multiple",
+                    queue=False) \
+                .then(take_event, [sent, chatbot], None, api_name=False, queue=False) \
                 .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \
                 .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None)
         show_work.expand(make_show_work(True), None, chart, api_name=False, concurrency_limit=None)

@@ -28,21 +28,26 @@ log = logging.getLogger("gpu-advisor.app")
 OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
 LLM_TIME_LIMIT_S = 90.0  # the LLM engine bounds its own calls (timeout, retries, fallback) below this
 MAX_SHOWN_MESSAGES = 60  # per session: the last 30 exchanges are kept and shown
-MAX_SESSIONS = 1000
-SESSION_TTL_S = 3600.0
+
+
+def _env_number(name: str, default: float, low: float, high: float) -> float:
+    try:
+        return min(max(float(os.environ.get(name) or default), low), high)
+    except ValueError:
+        log.warning("%s is not a number; using %g", name, default)
+        return default
+
+
+MAX_SESSIONS = int(_env_number("ADVISOR_MAX_SESSIONS", 1000, 10, 100_000))
+SESSION_TTL_S = _env_number("ADVISOR_SESSION_TTL_S", 3600.0, 60.0, 7 * 86400.0)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a question plus 60 bounded messages is well under 1 MiB
 
 _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
 
 
 def time_limit_s(advisor) -> float:
-    configured = os.environ.get("ADVISOR_ANSWER_TIME_LIMIT_S")
-    if configured:
-        try:
-            return min(max(float(configured), 1.0), 600.0)
-        except ValueError:
-            log.warning("ADVISOR_ANSWER_TIME_LIMIT_S=%r is not a number; using the default", configured[:40])
-    return LLM_TIME_LIMIT_S if advisor.engine_name == "llm" else OFFLINE_TIME_LIMIT_S
+    default = LLM_TIME_LIMIT_S if advisor.engine_name == "llm" else OFFLINE_TIME_LIMIT_S
+    return _env_number("ADVISOR_ANSWER_TIME_LIMIT_S", default, 1.0, 600.0)
 
 
 def answer_with_time_limit(advisor, question: str, history: list, defaults: dict) -> Answer | None:

@@ -54,16 +54,17 @@ class ChatFns:
 
 
 async def chat_fn_index(client: httpx.AsyncClient, base: str) -> ChatFns:
-    """The chat box's submit event and the two steps chained after it, from the app's config."""
+    """The steps chained after the chat box's submit event, from the app's config."""
     config = (await client.get(f"{base}/config")).json()
     box = {c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "question"}
     deps = config["dependencies"]
     after = {d.get("trigger_after"): d["id"] for d in deps if d.get("trigger_after") is not None}
     for dep in deps:
         for target, event in dep.get("targets", []):
-            if target in box and event == "submit":
-                stream = after[dep["id"]]
-                return ChatFns(dep["id"], target, stream, after[stream])
+            if target in box and event == "submit":  # moves the message out of the box, in the browser
+                take = after[dep["id"]]
+                stream = after[take]
+                return ChatFns(take, target, stream, after[stream])
     raise RuntimeError("the chat app's submit event was not found in /config")
 
 
