@@ -34,6 +34,10 @@ def index_loaded() -> bool:
     return _DEFAULT is not None and _DEFAULT._collection is not None
 
 
-def search_guidance(query: str, k: int = 4) -> list[Passage]:
-    """The k passages of our guidance closest to the query, best first."""
-    return default_index().search(query, k=k)
+def search_guidance(query: str, k: int = 4, lang: str | None = None,
+                    min_score: float | None = None) -> list[Passage]:
+    """The k passages of our guidance closest to the query, best first, in `lang` ("en"/"zh"; default:
+    the query's language), falling back to the other language when none qualify. `score` is the
+    cosine similarity of query and passage (0..1); pass min_score=CITE_MIN_SCORE to keep only passages
+    relevant enough to cite."""
+    return default_index().search(query, k=k, lang=lang, min_score=min_score)
