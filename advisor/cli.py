@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--gradient-checkpointing", action="store_true")
     tr.add_argument("--mfu", type=float)
     tr.add_argument("--precision", choices=["bf16", "fp8"], default="bf16")
+    tr.add_argument("--framework", choices=["megatron", "fsdp", "torchtitan", "deepspeed", "transformers"])
+    tr.add_argument("--tensor-parallel", type=int)
+    tr.add_argument("--network", choices=["infiniband", "ethernet"], default="infiniband")
+    tr.add_argument("--goodput", type=float, help="share of wall time doing useful steps (default modelled)")
     tr.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
     tr.add_argument("--json", action="store_true")
     c = sub.add_parser("cost", help="rent, run cost, serving $/1M tokens, buy vs rent")
@@ -190,6 +194,7 @@ def _cmd_fit(args, render, to_dict):
 
     r = check_fit(FitRequest(**_request_fields(args)))
     _emit(r, render.fit_text(r), args.json)
+    return 0 if r.fits else 1  # like `test`: scripts can branch on the verdict (2 stays bad input)
 
 
 def _cmd_memory(args, render, to_dict):
@@ -343,8 +348,7 @@ def _run(args: argparse.Namespace) -> int:
     from advisor import render
     from tools.base import to_dict
 
-    _COMMANDS[args.command](args, render, to_dict)
-    return 0
+    return _COMMANDS[args.command](args, render, to_dict) or 0
 
 
 def main(argv: list[str] | None = None) -> int:
