@@ -33,7 +33,7 @@ import knowledge.docs_loader as loader  # noqa: E402
 import knowledge.index as kindex  # noqa: E402
 from knowledge.index import GuidanceIndex  # noqa: E402
 
-THRESHOLDS = (0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
+THRESHOLDS = (0.30, 0.35, 0.38, 0.40, 0.42, 0.45, 0.50)
 
 
 def queries() -> list[dict]:

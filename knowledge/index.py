@@ -20,8 +20,9 @@ from .sentences import first_sentences
 from .zh import expand_query, has_cjk
 
 log = logging.getLogger(__name__)
-FUSION_DEPTH = 10  # candidates taken from each retriever before fusing
-RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+# Ranking: cosine similarity plus this weight times the keyword score relative to the best keyword match.
+# On knowledge/eval it puts the expected doc first for 92% of questions (reciprocal rank fusion: 85%).
+KEYWORD_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -188,11 +189,12 @@ class GuidanceIndex:
         Passages in the other language are returned only when that language has none (or none scoring
         at least min_score).
 
-        Ranking is hybrid: the vector neighbours and a keyword match over the same chunks, merged by
-        reciprocal rank fusion (dense finds paraphrases, keywords pin exact terms like 'ZeRO-3').
-        `score` is absolute, comparable across queries: the cosine similarity of the query's embedding
-        (a Chinese query's English rendering) to the passage's, 0..1. min_score drops passages below it;
-        CITE_MIN_SCORE is the measured threshold for "relevant enough to cite"."""
+        Ranking is hybrid: every passage's cosine similarity to the query plus KEYWORD_WEIGHT times its
+        keyword match relative to the best one (dense finds paraphrases, keywords pin exact terms like
+        'ZeRO-3'). `score` is the cosine alone, 0..1, comparable across queries and languages (a Chinese
+        query is embedded through its English terms, a Chinese passage through the English section it
+        translates); min_score drops passages below it. knowledge.CITE_MIN_SCORE is the measured
+        threshold for "relevant enough to cite"."""
         if not query or not query.strip():
             return []
         if lang is not None and lang not in LANGS:
@@ -215,14 +217,10 @@ class GuidanceIndex:
         from .keyword import keyword_matches
 
         dense = self._vector_search(vec, lang)
-        lexical = [c.chunk_id for _, _, c in keyword_matches(text, lang, self._docs_dir)[:max(k, FUSION_DEPTH)]]
-        fused: dict[str, float] = {}
-        for ranking in ([p.chunk_id for p in dense[:max(k, FUSION_DEPTH)]], lexical):
-            for rank, cid in enumerate(ranking):
-                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-        by_id = {p.chunk_id: p for p in dense}
-        order = [cid for cid in sorted(fused, key=lambda cid: -fused[cid]) if cid in by_id]
-        out = [by_id[cid] for cid in order]
+        lexical = keyword_matches(text, lang, self._docs_dir)
+        best = lexical[0][0] if lexical else 1.0
+        bonus = {c.chunk_id: hits / best for hits, _, c in lexical}
+        out = sorted(dense, key=lambda p: -(p.score + KEYWORD_WEIGHT * bonus.get(p.chunk_id, 0.0)))
         if min_score is not None:
             out = [p for p in out if p.score >= min_score]
         return out[:k]

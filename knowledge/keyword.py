@@ -20,13 +20,7 @@ _STOP = {"the", "and", "for", "with", "what", "how", "does", "are", "is", "to", 
 
 
 def _words(text: str) -> set[str]:
-    """Lower-case words without stop words; a compound also counts as its parts ("zero-3": zero)."""
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        out.add(w)
-        if "-" in w:
-            out.update(_WORD.findall(w.replace("-", " ")))
-    return out - _STOP
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
 @lru_cache(maxsize=4)
