@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=None, help="port (default 7860)")
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
+    sl.add_argument("--host", default="127.0.0.1", help="HTTP mode interface (default 127.0.0.1)")
     sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
@@ -312,7 +313,7 @@ def _cmd_serve(args, render, to_dict):
 def _cmd_slack(args, render, to_dict):
     from advisor.slack import main as slack_main
 
-    code = slack_main(["--port", str(args.port)])
+    code = slack_main(["--host", args.host, "--port", str(args.port)])
     if code:
         raise SystemExit(code)
 

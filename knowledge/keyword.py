@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .docs_loader import DOCS_DIR, all_chunks, content_hash
-from .index import Passage
+from .index import Passage, first_per_citation
 from .zh import expand_query, has_cjk
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
@@ -48,10 +48,12 @@ def keyword_matches(query: str, lang: str, folder: Path = DOCS_DIR) -> list[tupl
 
 
 def keyword_search(query: str, k: int = 1, folder: Path = DOCS_DIR, lang: str | None = None) -> list[Passage]:
-    """The k chunks sharing the most words with the query; `score` is relative to the best (1.0).
-    lang: "en" or "zh"; by default the query's language (Chinese if it has Chinese characters)."""
+    """The k chunks sharing the most words with the query (one per cited section); `score` is relative
+    to the best (1.0). lang: "en" or "zh"; by default the query's language (Chinese if it has Chinese
+    characters)."""
     lang = lang or ("zh" if has_cjk(query) else "en")
     scored = keyword_matches(query, lang, folder)
     top = max((s for s, _, _ in scored), default=1)
-    return [Passage(doc_id=c.doc_id, title=c.title, heading=c.heading, text=c.text, score=round(s / top, 3),
-                    path=c.path, chunk_id=c.chunk_id, lang=c.lang) for s, _, c in scored[:k]]
+    return first_per_citation((Passage(doc_id=c.doc_id, title=c.title, heading=c.heading, text=c.text,
+                                       score=round(s / top, 3), path=c.path, chunk_id=c.chunk_id, lang=c.lang)
+                               for s, _, c in scored), k)
