@@ -19,6 +19,7 @@ can use a lower bar: at 0.35 every on-topic question keeps one.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from .index import GuidanceIndex, IndexStatus, Passage
 
@@ -29,6 +30,11 @@ CITE_MIN_SCORE = 0.42  # see the module docstring; python bench/retrieval.py pri
 
 _DEFAULT: GuidanceIndex | None = None
 _LOCK = threading.Lock()
+# The offline engine cites the same few topics in most answers; embedding the query and querying
+# Chroma was ~40% of the chat app's CPU per answer under load (bench/load.py), so repeated queries
+# come from here. Cleared whenever the index is (re)built.
+_CACHE: OrderedDict[tuple[str, int, str | None, float | None], tuple[Passage, ...]] = OrderedDict()
+_CACHE_SIZE = 256
 
 
 def default_index() -> GuidanceIndex:
@@ -40,7 +46,10 @@ def default_index() -> GuidanceIndex:
 
 
 def build_index(force: bool = False) -> IndexStatus:
-    return default_index().ensure(force=force)
+    status = default_index().ensure(force=force)
+    with _LOCK:
+        _CACHE.clear()
+    return status
 
 
 def index_loaded() -> bool:
@@ -54,4 +63,16 @@ def search_guidance(query: str, k: int = 4, lang: str | None = None,
     the query's language), falling back to the other language when none qualify. `score` is the
     cosine similarity of query and passage (0..1); pass min_score=CITE_MIN_SCORE to keep only passages
     relevant enough to cite."""
-    return default_index().search(query, k=k, lang=lang, min_score=min_score)
+    key = (query, k, lang, min_score)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return list(hit)
+    result = default_index().search(query, k=k, lang=lang, min_score=min_score)
+    if index_loaded():  # keyword-only answers before the index is open are not kept
+        with _LOCK:
+            _CACHE[key] = tuple(result)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return result
