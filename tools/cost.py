@@ -20,19 +20,20 @@ PUE = 1.4
 class CostRequest:
     gpu: str = spec(description="GPU type")
     gpu_count: int = spec(1, "GPUs", gt=0, le=1_000_000)
-    hours: float | None = spec(None, "wall-clock hours of use (cost of a run)", gt=0)
-    gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0)
-    tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", gt=0)
+    hours: float | None = spec(None, "wall-clock hours of use (cost of a run)", gt=0, le=1e6)
+    gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0, le=1e10)
+    tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", ge=0.001,
+                                      le=1e9)
     hours_per_day: float | None = spec(None, "hours of use per day (0-24): sets the buy-vs-rent hours and the serving "
                                        "utilization (hours_per_day / 24)", gt=0, le=24)
     utilization: float | None = spec(None, "serving: share of the time the GPUs are busy (default hours_per_day / 24, "
-                                     "else 0.5)", gt=0, le=1)
-    usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0)
+                                     "else 0.5)", ge=0.01, le=1)
+    usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0, le=1000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "which rental price on file to use")
-    purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0)
+    purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0, le=1e7)
     hours_per_month: float | None = spec(None, "buy-vs-rent: hours of use per month (default hours_per_day x 30.4, "
                                          "else 365)", gt=0, le=744)
-    usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0)
+    usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0, le=10)
     pue: float = spec(PUE, "datacenter power usage effectiveness: facility power / IT power", ge=1, le=3)
     power_w: float | None = spec(None, "power per GPU in watts (default: the GPU's TDP)", gt=0, le=5000)
 

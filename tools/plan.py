@@ -38,14 +38,17 @@ class PlanRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
-    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: sequence length",
-                        gt=0)
+    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: "
+                        "sequence length", gt=0, le=2**24)
     concurrency: int = spec(CONCURRENCY, "inference: users served at the same time, one stream each", gt=0, le=4096)
     target_tokens_per_s: float | None = spec(DEFAULT_TARGET_TOKENS_PER_S, "inference: minimum decode speed per user at "
-                                      "that load (default 10 tokens/s, faster than reading speed)", gt=0)
-    ttft_s: float | None = spec(None, "inference: longest acceptable time to first token, seconds", gt=0)
-    tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)", gt=0)
-    deadline_days: float | None = spec(None, "training must finish within this many days", gt=0)
+                                             "that load (default 10 tokens/s, faster than reading speed)", gt=0,
+                                             le=1e6)
+    ttft_s: float | None = spec(None, "inference: longest acceptable time to first token, seconds", gt=0, le=3600)
+    tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)",
+                                ge=1, le=1e15)
+    deadline_days: float | None = spec(None, "training must finish within this many days", ge=0.01,
+                                       le=36500)
     gpus: list[str] | None = spec(None, "only consider these GPUs")
     max_gpus: int | None = spec(None, "most GPUs in one configuration (default 64 for serving and fine-tuning, "
                                 "65,536 for pretraining)", gt=0, le=100_000)

@@ -3,6 +3,8 @@ cannot be computed: out-of-range figures, local file paths, questions with nothi
 
 from __future__ import annotations
 
+import re
+
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
 from .text import Reply, first_sentence, gib, memory_assumptions, model_label, pick, what
@@ -12,7 +14,7 @@ GIB_PER_GB = 2**30 / 1e9
 
 def concept(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
-    hits = turn.cite(question, k=2, semantic=True, relevant_only=False)
+    hits = _reranked(turn.cite(question, k=6, semantic=True, relevant_only=False), question)
     if not hits:
         return unknown(turn, s, pick(zh, "I found no guidance on that. ", "我没有找到相关指南。"))
     top = hits[0]
@@ -24,6 +26,30 @@ def concept(turn, s: Slots, question: str) -> Reply:
         source += pick(zh, f"; see also {hits[1]['citation']}", f"；另见 {hits[1]['citation']}")
     body.append(source)
     return Reply(f"**{lead}**" if len(lead) < 220 else lead, body)
+
+
+_TERM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[\u4e00-\u9fff]{2,}")
+_STOP = {"what", "whats", "the", "and", "is", "are", "does", "do", "why", "how", "between", "difference", "of", "a", "an",
+         "for", "use", "than", "less", "more", "with", "can", "it", "in", "on", "to", "what's", "explain"}
+
+
+def _reranked(hits: list, question: str) -> list:
+    """The passage that answers a concept question: the search score, plus the question's own terms found in the
+    passage's heading and opening sentence (ZeRO-2 vs ZeRO-3 -> the section that names both); a myth-busting
+    section only leads when the question states a claim."""
+    from knowledge.zh import expand_query
+
+    terms = {t for t in _TERM.findall(expand_query(question).lower()) if t not in _STOP and len(t) > 2}
+    if not hits or not terms:
+        return hits
+
+    def key(h):
+        opening = (h["heading"] + " " + h["text"][:300]).lower()
+        overlap = sum(1 for t in terms if t in opening) / len(terms)
+        myth = 0.15 if h.get("doc_id") == "misconceptions" else 0.0
+        return (h.get("score") or 0) + 0.3 * overlap - myth
+
+    return sorted(hits, key=key, reverse=True)
 
 
 def _sentences(text: str, n: int) -> list[str]:
@@ -126,6 +152,18 @@ def gpu_specs(turn, s: Slots) -> Reply:
     if len(lines) == 1:
         return Reply(lines[0][2:], [])
     lead = pick(zh, "**GPU specs side by side (dense TFLOPS):**", "**GPU 规格对比（稠密 TFLOPS）：**")
+    specs = [c.result for c in turn.calls if c.tool == "lookup_gpu" and isinstance(c.result, dict)]
+    if len(specs) == 2:
+        a, b = specs
+        fa = a.get("bf16_tflops_dense") or a.get("fp16_tflops_dense") or 0
+        fb = b.get("bf16_tflops_dense") or b.get("fp16_tflops_dense") or 0
+        lead = pick(zh, f"**{a['name']} vs {b['name']}: {fa:g} vs {fb:g} dense BF16 TFLOPS, "
+                        f"{a['memory_bandwidth_gb_per_s']:,.0f} vs {b['memory_bandwidth_gb_per_s']:,.0f} GB/s, "
+                        f"{a['memory_gib']:.0f} vs {b['memory_gib']:.0f} GiB.** Training and prefill follow compute; "
+                        "generating tokens follows memory bandwidth.",
+                    f"**{a['name']} 对 {b['name']}：稠密 BF16 {fa:g} 对 {fb:g} TFLOPS，带宽 {a['memory_bandwidth_gb_per_s']:,.0f} 对 "
+                    f"{b['memory_bandwidth_gb_per_s']:,.0f} GB/s，显存 {a['memory_gib']:.0f} 对 {b['memory_gib']:.0f} GiB。**"
+                    "训练和 prefill 看算力，生成 token 看显存带宽。")
     if len(s.gpus) >= 2:
         lead += pick(zh, " For value, compare cost per token on your model (ask e.g. 'A100 vs H100 for Llama 3.1 8B: "
                          "which is faster?').", "性价比要看在你的模型上每个 token 的成本（可以问“Llama 3.1 8B 在 A100 和 H100 上哪个快”）。")
