@@ -54,6 +54,8 @@ def _sizing_args(p: argparse.ArgumentParser, need_gpu: bool) -> None:
     p.add_argument("--sharding", choices=["none", "zero1", "zero2", "zero3", "fsdp"], default="none")
     p.add_argument("--offload", choices=["none", "optimizer", "optimizer+params"], default="none")
     p.add_argument("--optimizer-in-backward", action="store_true")
+    p.add_argument("--loss-kernel", choices=["plain", "chunked", "fused"],
+                   help="cross-entropy: plain (HF, full fp32 logits), chunked (torchtune), fused (Liger/Unsloth)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -159,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 _SIZING_FIELDS = ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "kv_dtype",
                   "framework", "gpu_memory_utilization", "tensor_parallel", "pipeline_parallel", "optimizer",
                   "pure_bf16", "gradient_checkpointing", "flash_attention", "lora_rank", "lora_targets",
-                  "sharding", "offload", "optimizer_in_backward")
+                  "sharding", "offload", "optimizer_in_backward", "loss_kernel")
 
 
 def _request_fields(args: argparse.Namespace) -> dict:

@@ -261,6 +261,24 @@ CASES += [
          value=1650.0),
 ]
 
+# Long-context QLoRA fine-tuning with Hugging Face + FlashAttention-2 (Unsloth's max-context tables): the peak
+# we estimate at the largest context that fit should be the GPU's memory. Nothing here is fitted to these rows.
+LONGCTX_TOLERANCE = 0.10
+
+
+def _longctx(size: str, gb: int, ctx: int) -> Case:
+    model = "llama-3.1-8b" if size == "8b" else "llama-3.3-70b"
+    return Case(f"ft-longctx-hf-qlora-{size}-{gb}gb", "long-context fine-tune memory",
+                _reserved(model=model, workload="training", method="qlora", precision="nf4-dq", context=ctx, batch=1,
+                          lora_rank=32, gradient_checkpointing=True, optimizer="adamw-8bit"), LONGCTX_TOLERANCE,
+                f"HF + PEFT QLoRA rank 32 all-linear, batch 1, {ctx:,} tokens, checkpointing, 8-bit AdamW; "
+                f"reserved peak vs {gb} GiB",
+                "the largest context that fit: the real peak is at most the GPU's memory, so a few % under is expected")
+
+
+CASES += [_longctx("8b", gb, ctx) for gb, ctx in ((12, 932), (16, 2551), (24, 5789), (40, 12264), (48, 15502),
+                                                  (80, 28454))] + [_longctx("70b", 80, 6916)]
+
 # Training rows from published benchmarks and whole runs (bench/train_cases.py), each tagged with its source
 # so bench/train_fit.py can score every source with constants fitted without it.
 TRAIN_TOLERANCE = 0.5  # per row; the targets are on the held-out medians (docs/validation.md)
