@@ -27,6 +27,8 @@ LORA_TARGETS = {
     "qv": frozenset({"attn_q", "attn_v", "attn_qkv", "mla_q_b", "mla_kv_b"}),
 }
 # optimizer state bytes per trainable parameter
+# Definitions, not fits: Adam keeps two fp32 moments (8 B); 8-bit Adam two 1-byte states (Dettmers et al.
+# 2021, bitsandbytes); SGD with momentum one fp32 buffer.
 OPTIMIZER_BYTES = {"adamw": 8.0, "paged-adamw": 8.0, "adamw-8bit": 2.0, "paged-adamw-8bit": 2.0, "sgd": 4.0}
 
 

@@ -1,0 +1,457 @@
+"""Serving: how many GPUs for N users, which GPU, how fast at a load, and side-by-side comparisons."""
+
+from __future__ import annotations
+
+import re
+
+from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
+
+from .answers_fit import fit, how_many_training, inference_args, training, training_args
+from .parse import Slots
+from .text import Reply, gib, hours_text, model_label, on_gpus, pick, tps, usd
+
+CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
+
+
+def _o(o, name: str, default=None):
+    return getattr(o, name, default)
+
+
+def _aggregate(o) -> float | None:
+    return _o(o, "aggregate_tokens_per_s") or _o(o, "decode_tokens_per_s_total")
+
+
+def _layout(o, zh: bool) -> str:
+    engine = _o(o, "engine") or _o(o, "framework") or ""
+    layout = _o(o, "layout") or ""
+    return ", ".join(x for x in (o.precision, layout, engine) if x)
+
+
+def option_line(o, zh: bool, workload: str = "inference") -> str:
+    cfg = f"{o.gpu_count}x {o.gpu} ({_layout(o, zh)})"
+    price = f"{usd(o.usd_per_hour)}/h" if o.usd_per_hour else pick(zh, "no price on file", "无价格数据")
+    if workload == "inference":
+        seqs = _o(o, "max_concurrent_sequences")
+        room = pick(zh, f", KV pool holds {seqs} sequences" if seqs else "", f"，KV 池可容纳 {seqs} 个序列" if seqs else "")
+        per_m = _o(o, "usd_per_million_tokens")
+        per_m_text = pick(zh, f", {usd(per_m)} per 1M output tokens", f"，每百万输出 token {usd(per_m)}") if per_m else ""
+        flags = _flags(o, zh)
+        return (pick(zh, f"{cfg}: {tps(o.decode_tokens_per_s)} tok/s per user, {tps(_aggregate(o))} in all",
+                     f"{cfg}：每用户 {tps(o.decode_tokens_per_s)} tok/s，合计 {tps(_aggregate(o))}")
+                + room + f", {price}" + per_m_text + flags)
+    total = (usd(o.usd_total) if o.usd_total >= 1 else pick(zh, "under $1", "不到 $1")) if o.usd_total is not None else "?"
+    return pick(zh, f"{cfg}: {hours_text(o.hours or 0, False)}, {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
+                f"{cfg}：{hours_text(o.hours or 0, True)}，{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
+
+
+def _flags(o, zh: bool) -> str:
+    out = []
+    if _o(o, "multi_node"):
+        out.append(pick(zh, "multi-node", "跨节点"))
+    if _o(o, "consumer"):
+        out.append(pick(zh, "consumer cards: no ECC, datacenter licence limits", "消费级显卡：无 ECC，数据中心使用受许可限制"))
+    if o.tight:
+        out.append(pick(zh, "tight", "余量小"))
+    return f" [{'; '.join(out)}]" if out else ""
+
+
+def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
+    users = s.users or s.batch or 1
+    args = dict(model=s.model, workload=workload, context=s.context or PLAN_CONTEXT, concurrency=users, limit=8,
+                gpus=gpus, max_gpus=max(8, s.count or 8))
+    if workload == "inference":
+        args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
+        args["ttft_s"] = s.ttft_s
+    else:
+        args.update(method=s.method or "lora", tokens=s.tokens, deadline_days=s.days,
+                    max_gpus=4096 if workload == "pretrain" or s.days else max(8, s.count or 8))
+    return turn.call("recommend_hardware", **args)
+
+
+def _target_text(s: Slots, zh: bool) -> str:
+    users = s.users or s.batch or 1
+    if users <= 1 and not s.target_tps:
+        return ""
+    target = s.target_tps or CHAT_TARGET_TPS
+    stated = "" if s.target_tps else pick(zh, " (default chat target)", "（默认聊天目标）")
+    return pick(zh, f" at >= {target:g} tokens/s each{stated}", f"，每用户 ≥ {target:g} tokens/s{stated}")
+
+
+PER_TOKEN = re.compile(r"per (?:million|1m|m|1,000,000)\b|per (?:output )?token|/\s*1m|每百万|每个? ?token|每 ?token", re.I)
+BUSY_SERVER_USERS = 32  # "cost per token" means a busy server: 32 concurrent requests unless the person says how many
+
+
+def serving_cost(turn, s: Slots, question: str = "") -> Reply:
+    """What serving costs: the configuration that carries the load, its rent per hour, per month at the hours a day
+    it runs (24 unless said), and per 1M output tokens (led with when that is what was asked)."""
+    zh = turn.zh
+    from tools.gpus import get_gpu
+
+    g = get_gpu(s.gpu)
+    if PER_TOKEN.search(question):
+        return _cost_per_token(turn, s, g)
+    p = _plan(turn, s, [g.id])
+    if not p.by_cost:
+        return how_many(turn, s)
+    best = min(p.by_cost, key=lambda o: (o.usd_per_hour or 1e18, o.gpu_count))
+    hpd = s.hours_per_day or 24.0
+    hours = round(hpd * 365 / 12, 1)
+    c = turn.call("estimate_cost", gpu=g.id, gpu_count=best.gpu_count, hours=hours)
+    if not c.usd:
+        return how_many(turn, s)
+    per_m = _o(best, "usd_per_million_tokens")
+    per_m_text = pick(zh, f", {usd(per_m)} per 1M output tokens at full load", f"，满载时每百万输出 token {usd(per_m)}") \
+        if per_m else ""
+    lead = pick(zh, f"**About {usd(c.usd)} a month** ({hpd:g} hours a day): {best.gpu_count}x {g.name} "
+                    f"({_layout(best, zh)}) at {usd(c.usd_per_hour)}/hour for {model_label(p.model, zh)}{per_m_text}.",
+                f"**每月约 {usd(c.usd)}**（每天 {hpd:g} 小时）：{best.gpu_count} 张 {g.name}（{_layout(best, zh)}），"
+                f"{usd(c.usd_per_hour)}/小时，{model_label(p.model, zh)}{per_m_text}。")
+    body = [option_line(best, zh)]
+    return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
+
+
+def _cost_per_token(turn, s: Slots, g) -> Reply:
+    zh = turn.zh
+    users = s.users or s.batch or BUSY_SERVER_USERS
+    p = _plan(turn, Slots(**{**s.__dict__, "users": users}), [g.id])
+    priced = [o for o in p.by_cost if _o(o, "usd_per_million_tokens")]
+    if not priced:
+        return how_many(turn, s)
+    best = min(priced, key=lambda o: o.usd_per_million_tokens)
+    stated = "" if (s.users or s.batch) else pick(zh, " (a busy server; say how many users for yours)",
+                                                    "（按繁忙服务器估算；可告诉我你的并发数）")
+    lead = pick(zh, f"**About {usd(best.usd_per_million_tokens)} per 1M output tokens** for {model_label(p.model, zh)} on "
+                    f"{best.gpu_count}x {g.name} ({_layout(best, zh)}) at {users} concurrent requests{stated}, "
+                    f"{usd(best.usd_per_hour)}/hour.",
+                f"**每百万输出 token 约 {usd(best.usd_per_million_tokens)}**：{model_label(p.model, zh)}，{best.gpu_count} 张 "
+                f"{g.name}（{_layout(best, zh)}），{users} 个并发请求{stated}，{usd(best.usd_per_hour)}/小时。")
+    body = [pick(zh, "Cost per token falls as more requests share the GPU: with one user at a time it is many times "
+                     "higher.", "并发越多，每个 token 越便宜；一次只服务一个用户时要贵很多倍。"), option_line(best, zh)]
+    return Reply(lead, body, _plan_assumptions(p, Slots(**{**s.__dict__, "users": users}), zh))
+
+
+def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
+    if not zh:
+        return list(p.assumptions)
+    if p.workload == "inference":
+        users = s.users or s.batch or 1
+        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎",
+                "价格按已收录的按需报价中位数"]
+    return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", "价格按已收录的按需报价中位数"]
+
+
+def how_many(turn, s: Slots) -> Reply:
+    if training(s):
+        if s.workload == "pretrain" and s.tokens and s.days:
+            return which_gpu(turn, s)
+        return how_many_training(turn, s)
+    zh = turn.zh
+    from tools.gpus import get_gpu
+
+    g = get_gpu(s.gpu)
+    users = s.users or s.batch or 1
+    p = _plan(turn, s, [g.id])
+    if not p.by_cost:  # more than one node: say how many would do it
+        p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), [g.id])
+    ctx = s.context or PLAN_CONTEXT
+    load = pick(zh, f"{users} concurrent users at {ctx:,} tokens each", f"{users} 个并发用户、每个 {ctx:,} tokens") \
+        if users > 1 else pick(zh, f"one stream at {ctx:,} tokens", f"单路、{ctx:,} tokens 上下文")
+    if not p.by_cost:
+        turn.call("lookup_gpu", name=g.id)  # the GPU's name and memory, on the record
+        lead = pick(zh, f"**More than {max(64, s.count or 64)}x {g.name}** would be needed for {model_label(p.model, zh)} with "
+                        f"{load}{_target_text(s, zh)}.",
+                    f"**超过 {max(64, s.count or 64)} 张 {g.name}** 才能满足 {model_label(p.model, zh)}（{load}{_target_text(s, zh)}）。")
+        return Reply(lead, list(p.notes), _plan_assumptions(p, s, zh))
+    best = min(p.by_cost, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
+    lead = pick(zh, f"**{best.gpu_count}x {g.name}** ({_layout(best, zh)}) for {model_label(p.model, zh)} with {load}"
+                    f"{_target_text(s, zh)}: about {tps(best.decode_tokens_per_s)} tokens/s per user.",
+                f"**{best.gpu_count} 张 {g.name}**（{_layout(best, zh)}）可服务 {model_label(p.model, zh)}（{load}{_target_text(s, zh)}），"
+                f"每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    by_prec = {}
+    for o in sorted(p.options, key=lambda o: (o.gpu_count, o.tight)):
+        by_prec.setdefault(o.precision, o)
+    bf16 = by_prec.get("bf16")
+    if bf16 is not None and best.precision != "bf16" and not s.precision:
+        lead += pick(zh, f" In bf16: {bf16.gpu_count}x.", f"bf16 需要 {bf16.gpu_count} 张。")
+    body = [pick(zh, "By precision (fewest GPUs first):", "按精度（卡数最少的配置）：") + "\n"
+            + "\n".join(f"- {option_line(o, zh)}" for o in by_prec.values())]
+    return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def which_gpu(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    workload = "pretrain" if s.workload == "pretrain" else ("finetune" if training(s) else "inference")
+    if workload == "pretrain" and not s.tokens:
+        return Reply(pick(zh, "**Pretraining needs a token budget to size**, e.g. 'pretrain a 7B model on 1T tokens in "
+                              "30 days' (for whether it fits in memory, ask 'does it fit on 8x H100?').",
+                          "**预训练需要 token 数才能规划**，例如“用 1 万亿 token 在 30 天内预训练 7B 模型”（只问显存够不够可以问"
+                          "“8 张 H100 放得下吗”）。"))
+    p = _plan(turn, s, s.gpus or None, workload)
+    ctx = s.context or PLAN_CONTEXT
+    if not p.by_cost:
+        lead = pick(zh, "**Nothing in the catalog meets these constraints.** ", "**目录里没有满足这些条件的配置。**")
+        notes = list(p.notes) if not zh else ["可以放宽条件：允许更多 GPU、更低精度、更短上下文，或改用 QLoRA。"]
+        return Reply(lead + " ".join(notes), [], _plan_assumptions(p, s, zh))
+    best = p.by_cost[0]
+    if workload == "inference":
+        users = s.users or s.batch or 1
+        load = pick(zh, f" for {users} users at {ctx:,} tokens{_target_text(s, zh)}" if users > 1 else "",
+                    f"（{users} 个用户，{ctx:,} tokens{_target_text(s, zh)}）" if users > 1 else "")
+        lead = pick(zh, f"**Cheapest: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}) for {model_label(p.model, zh)}{load}, "
+                        f"{usd(best.usd_per_hour)}/hour, about {tps(best.decode_tokens_per_s)} tokens/s per user.",
+                    f"**最便宜：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}）运行 {model_label(p.model, zh)}{load}，"
+                    f"{usd(best.usd_per_hour)}/小时，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    else:
+        within = pick(zh, f" within {s.days:g} days" if s.days else "", f"（{s.days:g} 天内）" if s.days else "")
+        lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {hours_text(best.hours or 0, False)} and "
+                        f"{usd(best.usd_total) if (best.usd_total or 0) >= 1 else 'under $1'} "
+                        f"for {model_label(p.model, zh)} ({workload}).",
+                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
+                    f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
+    body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
+            + "\n".join(f"- {option_line(o, zh, workload)}" for o in p.by_cost[:4])]
+    fastest = p.by_speed[0] if p.by_speed else None
+    if fastest is not None and fastest is not best:
+        body.append(pick(zh, "Fastest: ", "最快：") + option_line(fastest, zh, workload))
+    needed = _o(p, "gpus_needed")
+    if needed and workload == "pretrain":
+        body.append(pick(zh, "GPUs needed by type: ", "各型号所需卡数：") + ", ".join(f"{k}: {v}" for k, v in list(needed.items())[:6]))
+    if not zh:
+        body += list(p.notes)
+    return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
+    """No format named: the model's own if it loads on these GPUs, else the least lossy one that does. (Whether all
+    the users' sequences fit in the KV cache at once is said separately: vLLM queues what does not fit.)"""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    llama_cpp = s.framework == "llama.cpp" or _desktop_one_user(s, gpu, users)
+    fp8 = ["fp8"] if get_gpu(gpu).supports_fp8 else []
+    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, *fp8, "awq-4bit"]
+    for fmt in ladder:
+        args = dict(model=s.model, gpu=gpu, gpu_count=s.count or 1, context=s.context,
+                    framework=s.framework or ("vllm" if users > 1 else None), precision=fmt)
+        try:
+            if check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits:
+                if fmt is not None:
+                    turn.call("check_fit", **args)  # on the record: why this format
+                return fmt
+        except AdvisorInputError:
+            continue
+    return None
+
+
+def _kv_room(turn, s: Slots, gpu: str, precision: str, users: int) -> str:
+    """Do all the users' sequences fit in the KV cache at once? If not, how many do (the rest wait in vLLM's queue)."""
+    from tools.errors import AdvisorInputError
+
+    zh = turn.zh
+    try:
+        f = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
+                      context=s.context, batch=users, framework=s.framework or "vllm")
+    except AdvisorInputError:
+        return ""
+    ctx = f.memory.context
+    if f.fits:
+        return pick(zh, f"All {users} sequences of {ctx:,} tokens fit in the KV cache at once.",
+                    f"{users} 个 {ctx:,} tokens 的序列可以同时放进 KV 缓存。")
+    room = f.max_batch or 0
+    return pick(zh, f"Only about {room} of the {users} sequences of {ctx:,} tokens fit in the KV cache at once; the rest "
+                    "wait their turn (shorter contexts, a smaller KV dtype or more GPUs let more run together).",
+                f"{ctx:,} tokens 的序列只能同时放下约 {room} 个（共 {users} 个），其余排队等待（缩短上下文、KV 用 fp8 或加卡可以同时跑更多）。")
+
+
+def _gpu_name(gpu: str) -> str:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).name
+
+
+def _nothing_fits(turn, s: Slots, gpu: str, users: int) -> bool:
+    """True when even the smallest 4-bit format does not fit (then a speed figure would mislead). On the record."""
+    from tools.errors import AdvisorInputError
+
+    fmt = "q4_k_m" if _desktop_one_user(s, gpu, users) else "awq-4bit"
+    try:
+        r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=fmt, context=s.context)
+    except AdvisorInputError:
+        return False
+    return not r.fits
+
+
+def _desktop_one_user(s: Slots, gpu: str, users: int) -> bool:
+    from tools.gpus import get_gpu
+
+    return users <= 1 and get_gpu(gpu).kind in ("consumer", "workstation") and s.framework in (None, "llama.cpp")
+
+
+def speed(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    gpu = s.gpu or "h100-sxm"
+    users = s.users or s.batch or 1
+    precision = s.precision or _format_that_fits(turn, s, gpu, users)
+    if precision is None and not s.precision and _nothing_fits(turn, s, gpu, users):
+        where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
+        return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",
+                          f"**放不下**：{where} 上任何格式都放不下，没有速度可言。"))
+    r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
+                  framework=s.framework or ("vllm" if users > 1 else None), batch=users,
+                  prompt_tokens=min(s.context, 32768) if s.context else None, kv_dtype=s.kv_dtype)
+    assumed = "" if s.gpu else pick(zh, " (no GPU given: assumed one H100 SXM)", "（未指定 GPU，按 1 张 H100 SXM 估算）")
+    where = on_gpus(r.gpu_count, r.gpu, zh)
+    bound = pick(zh, "memory bandwidth" if r.bound.startswith("memory") else "compute",
+                 "显存带宽" if r.bound.startswith("memory") else "算力")
+    if users > 1:
+        lead = pick(zh, f"**About {tps(r.decode_tokens_per_s_total)} tokens/s in all, {tps(r.decode_tokens_per_s)} per "
+                        f"request** with {users} parallel requests{assumed}: {model_label(r.model, zh)} {r.precision} on {where} "
+                        f"({r.framework}).",
+                    f"**{users} 路并发时合计约 {tps(r.decode_tokens_per_s_total)} tokens/s，每路约 "
+                    f"{tps(r.decode_tokens_per_s)} tokens/s**{assumed}：{model_label(r.model, zh)} {r.precision}，{where}（{r.framework}）。")
+    else:
+        lead = pick(zh, f"**About {tps(r.decode_tokens_per_s)} tokens/s** for one stream{assumed}: {model_label(r.model, zh)} "
+                        f"{r.precision} on {where} ({r.framework}).",
+                    f"**单路约 {tps(r.decode_tokens_per_s)} tokens/s**{assumed}：{model_label(r.model, zh)} {r.precision}，{where}"
+                    f"（{r.framework}）。")
+    body = [pick(zh, f"Limited by {bound}. Prefill {tps(r.prefill_tokens_per_s)} tokens/s; first token after "
+                     f"{r.time_to_first_token_s:.2f} s.",
+                 f"瓶颈是{bound}。Prefill {tps(r.prefill_tokens_per_s)} tokens/s，首 token {r.time_to_first_token_s:.2f} 秒。")]
+    if users > 1:
+        body.insert(0, _kv_room(turn, s, gpu, r.precision, users))
+    if s.target_tps:
+        ok = r.decode_tokens_per_s >= s.target_tps
+        body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.target_tps:g} tokens/s target per stream.",
+                            f"{'达到' if ok else '达不到'}每路 {s.target_tps:g} tokens/s 的目标。"))
+    assumptions = list(r.assumptions) if not zh else [f"框架 {r.framework}", f"权重 {r.precision}", f"并发 {users}"]
+    return Reply(lead, body, assumptions)
+
+
+# ---- comparisons ------------------------------------------------------------------------------------------
+
+def compare(turn, s: Slots, then: str | None) -> Reply:
+    zh = turn.zh
+    if len(s.formats) >= 2 and len(s.models) < 2 and len(s.gpus) < 2:
+        return _compare_formats(turn, s)
+    if len(s.models) >= 2:
+        rows = [(m, s.gpus[0] if s.gpus else None) for m in s.models[:4]]
+    else:
+        rows = [(s.model, g) for g in s.gpus[:4]]
+    lines, results = [], []
+    kind = then or ("speed" if not training(s) else "fit")
+    if kind == "speed" and not s.precision and not training(s):
+        s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
+    for model, gpu in rows:
+        sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
+                       "count": _count_for(s, gpu)})
+        if kind == "speed" and not training(sub):
+            r = speed(turn, sub)
+        elif kind == "cost" and training(sub) and sub.tokens:
+            from .answers_train import training_time
+
+            r = training_time(turn, sub, with_cost=True)
+        else:
+            r = fit(turn, sub)
+        results.append(r)
+        lines.append(f"- {r.lead}")
+    names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
+             for r, (model, gpu) in zip(results, rows, strict=True)]
+    lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
+                                                             f"**{' 与 '.join(names)} 对比：**")
+    return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
+
+
+def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> str:
+    if models:
+        from tools.models import get_model
+
+        try:
+            return get_model(key).name
+        except Exception:  # noqa: BLE001 - a Hub id or size: shown as typed
+            return str(key)
+    from tools.gpus import get_gpu
+
+    n = _count_for(s, key) or 1
+    name = get_gpu(key or s.gpu or "h100-sxm").name
+    return f"{n}x {name}" if n > 1 else name
+
+
+def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> str:
+    """'X is faster: a vs b tokens/s', or 'Only X runs it' when some options do not fit."""
+    zh = turn.zh
+    if kind != "speed" or len(results) < 2:
+        return ""
+    import re as _re
+
+    speeds = []
+    for r in results:
+        m = _re.search(r"([\d,.]+) tokens/s", r.lead)
+        fits = not r.lead.startswith(("**Does not fit", "**放不下"))
+        speeds.append(float(m.group(1).replace(",", "")) if m and fits else None)
+    ok = [i for i, v in enumerate(speeds) if v is not None]
+    if not ok:
+        return pick(zh, "**None of these runs it.**", "**这几种配置都放不下。**")
+    if len(ok) < len(speeds):
+        i = ok[0] if len(ok) == 1 else max(ok, key=lambda k: speeds[k])
+        others = ", ".join(names[k] for k in range(len(names)) if k not in ok)
+        return pick(zh, f"**Only {' and '.join(names[k] for k in ok)} runs it** ({tps(speeds[i])} tokens/s); {others}: "
+                        "does not fit.",
+                    f"**只有 {'、'.join(names[k] for k in ok)} 放得下**（{tps(speeds[i])} tokens/s）；{others} 放不下。")
+    i = max(ok, key=lambda k: speeds[k])
+    j = min(ok, key=lambda k: speeds[k])
+    return pick(zh, f"**{names[i]} is faster: {tps(speeds[i])} vs {tps(speeds[j])} tokens/s** for {names[j]}:",
+                f"**{names[i]} 更快：{tps(speeds[i])} tokens/s，{names[j]} 为 {tps(speeds[j])} tokens/s**：")
+
+
+def _common_format(s: Slots, rows: list) -> str | None:
+    """The least lossy format that fits in every compared setup, so a comparison compares like with like."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    gpus = [get_gpu(g or s.gpu or "h100-sxm") for _, g in rows]
+    users = s.users or s.batch or 1
+    if all(_desktop_one_user(s, g.id, users) for g in gpus):
+        ladder = [None, "q8_0", "q4_k_m"]
+    else:
+        ladder = [None] + (["fp8"] if all(g.supports_fp8 for g in gpus) else []) + ["awq-4bit"]
+    for fmt in ladder:
+        ok = True
+        for (model, gpu), g in zip(rows, gpus, strict=True):
+            args = dict(model=model, gpu=g.id, gpu_count=_count_for(s, gpu) or 1, precision=fmt, context=s.context,
+                        batch=users if users > 1 else None)
+            try:
+                ok = ok and check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits
+            except AdvisorInputError:
+                ok = False
+        if ok:
+            return fmt
+    return None
+
+
+def _count_for(s: Slots, gpu: str | None) -> int | None:
+    if gpu and gpu in s.gpus:
+        i = s.gpus.index(gpu)
+        if i < len(s.counts) and s.counts[i]:
+            return s.counts[i]
+    return s.count
+
+
+def _compare_formats(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
+                  formats=s.formats)
+    lines = []
+    for o in q.options:
+        fit_text = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
+        total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
+        lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit_text}; "
+                     f"{o.quality_impact}")
+    smallest = min(q.options, key=lambda o: o.weights_gb)
+    lead = pick(zh, f"**{smallest.format} is the smallest: {smallest.weights_gb:.1f} GB** of weights for {model_label(q.model, zh)}.",
+                f"**{smallest.format} 最小：权重 {smallest.weights_gb:.1f} GB**（{model_label(q.model, zh)}）。")
+    return Reply(lead + "\n" + "\n".join(lines), [])
+
+
+__all__ = ["compare", "how_many", "speed", "which_gpu", "training_args", "inference_args"]
