@@ -147,7 +147,8 @@ def make_client():
         return client, f"chroma server {host}:{port}"
     path = store_dir()
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=settings), str(path)
+    where = str(path) if path == data_dir() / "chroma" else f"{path}, a private copy: {data_dir()} is read-only"
+    return chromadb.PersistentClient(path=str(path), settings=settings), where
 
 
 def _lock_path() -> Path:

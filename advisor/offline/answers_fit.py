@@ -195,9 +195,10 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     body = [breakdown(m, zh)]
     users = args.get("batch") or 1
     ctx = f"{m.context:,}"
-    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each" if users > 1 else
+    each = pick(zh, "" if s.context else " (assumed; say yours)", "" if s.context else "（默认值，可告诉我你的）")
+    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each{each}" if users > 1 else
                 (f" at {ctx} tokens of context" if s.context else ""),
-                f"（{users} 个并发用户，每个 {ctx} tokens）" if users > 1 else (f"（上下文 {ctx} tokens）" if s.context else ""))
+                f"（{users} 个并发用户，每个 {ctx} tokens{each}）" if users > 1 else (f"（上下文 {ctx} tokens）" if s.context else ""))
     if r.fits:
         tight = pick(zh, " (tight)", "（余量很小）") if "tight" in r.verdict else ""
         lead = pick(zh, f"**Yes{tight}.** {label}{load} on {where} needs {gib(r.required_gib)} of "
@@ -340,9 +341,14 @@ def limits(turn, s: Slots, question: str) -> Reply:
         lead = pick(zh, f"**Up to about {r.max_context:,} tokens of context** for one sequence of {what(m, zh)} on {where}.",
                     f"**单序列最长约 {r.max_context:,} tokens 上下文**：{what(m, zh)}，{where}。")
     else:
-        unit = pick(zh, "micro-batch" if training(s) else "concurrent sequences", "micro-batch" if training(s) else "个并发序列")
-        lead = pick(zh, f"**Up to about {r.max_batch} {unit}** of {m.context:,} tokens for {what(m, zh)} on {where}.",
-                    f"**最多约 {r.max_batch} {unit}**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
+        if training(s):
+            lead = pick(zh, f"**A micro-batch of up to about {r.max_batch}** sequences of {m.context:,} tokens for "
+                            f"{what(m, zh)} on {where}.",
+                        f"**micro-batch 最大约 {r.max_batch}**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
+        else:
+            lead = pick(zh, f"**Up to about {r.max_batch} concurrent sequences** of {m.context:,} tokens for {what(m, zh)} "
+                            f"on {where}.",
+                        f"**最多约 {r.max_batch} 个并发序列**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
     body = [breakdown(m, zh), pick(zh, f"One sequence needs {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
                                    f"单序列每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")]
     return Reply(lead, body, memory_assumptions(m, args, zh))

@@ -126,6 +126,18 @@ def gpu_specs(turn, s: Slots) -> Reply:
     if len(lines) == 1:
         return Reply(lines[0][2:], [])
     lead = pick(zh, "**GPU specs side by side (dense TFLOPS):**", "**GPU 规格对比（稠密 TFLOPS）：**")
+    specs = [c.result for c in turn.calls if c.tool == "lookup_gpu" and isinstance(c.result, dict)]
+    if len(specs) == 2:
+        a, b = specs
+        fa = a.get("bf16_tflops_dense") or a.get("fp16_tflops_dense") or 0
+        fb = b.get("bf16_tflops_dense") or b.get("fp16_tflops_dense") or 0
+        lead = pick(zh, f"**{a['name']} vs {b['name']}: {fa:g} vs {fb:g} dense BF16 TFLOPS, "
+                        f"{a['memory_bandwidth_gb_per_s']:,.0f} vs {b['memory_bandwidth_gb_per_s']:,.0f} GB/s, "
+                        f"{a['memory_gib']:.0f} vs {b['memory_gib']:.0f} GiB.** Training and prefill follow compute; "
+                        "generating tokens follows memory bandwidth.",
+                    f"**{a['name']} 对 {b['name']}：稠密 BF16 {fa:g} 对 {fb:g} TFLOPS，带宽 {a['memory_bandwidth_gb_per_s']:,.0f} 对 "
+                    f"{b['memory_bandwidth_gb_per_s']:,.0f} GB/s，显存 {a['memory_gib']:.0f} 对 {b['memory_gib']:.0f} GiB。**"
+                    "训练和 prefill 看算力，生成 token 看显存带宽。")
     if len(s.gpus) >= 2:
         lead += pick(zh, " For value, compare cost per token on your model (ask e.g. 'A100 vs H100 for Llama 3.1 8B: "
                          "which is faster?').", "性价比要看在你的模型上每个 token 的成本（可以问“Llama 3.1 8B 在 A100 和 H100 上哪个快”）。")

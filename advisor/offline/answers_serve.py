@@ -378,8 +378,14 @@ def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> st
 
 
 def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> str:
-    """'X is faster: a vs b tokens/s', or 'Only X runs it' when some options do not fit."""
+    """'X is faster: a vs b tokens/s', 'X is cheaper: $a vs $b', or 'Only X runs it' when some options do not fit."""
     zh = turn.zh
+    costs = [c.result.get("usd") for c in turn.calls if c.tool == "estimate_cost" and isinstance(c.result, dict)]
+    if kind in ("cost", "time") and len(costs) == len(names) >= 2 and all(costs):
+        i = min(range(len(costs)), key=lambda k: costs[k])
+        j = max(range(len(costs)), key=lambda k: costs[k])
+        return pick(zh, f"**{names[i]} is cheaper for this run: {usd(costs[i])} vs {usd(costs[j])}** for {names[j]}:",
+                    f"**{names[i]} 更便宜：{usd(costs[i])}，{names[j]} 为 {usd(costs[j])}**：")
     if kind != "speed" or len(results) < 2:
         return ""
     import re as _re

@@ -33,6 +33,9 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         from .answers_serve import which_gpu
 
         return which_gpu(turn, s)
+    memory_note = ""
+    if s.gpu and method != "pretrain":
+        method, memory_note = _method_that_fits(turn, s, method)
     gpu = s.gpu or ("h100-sxm" if method == "pretrain" else "a100-80gb-sxm")
     count = s.count or (64 if method == "pretrain" else 1)
     seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
@@ -62,6 +65,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         cost = pick(zh, f" and about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour",
                     f"，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）")
     rng = _range(t, zh)
+    if memory_note:
+        what += memory_note
     lead = pick(zh, f"**About {hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
                 f"**约 {hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
@@ -85,6 +90,31 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     assumptions = list(t.assumptions) if not zh else [f"MFU {t.mfu:.0%}", f"序列 {seq:,} tokens",
                                                        f"{t.gpu_count} 张 {t.gpu}"]
     return Reply(lead, body, assumptions)
+
+
+def _method_that_fits(turn, s: Slots, method: str) -> tuple[str, str]:
+    """A time for a run that cannot start misleads: check memory on the GPUs given. No method named and a full
+    fine-tune does not fit: the lightest method that does, said so. A named method that does not fit: said so."""
+    from dataclasses import replace
+
+    from .answers_fit import training_args
+
+    zh = turn.zh
+    n = s.count or 1
+    first = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=n, **training_args(replace(s, method=method), n))
+    if first.fits:
+        return method, ""
+    if s.method:
+        return method, pick(zh, f" - but it does not fit in memory there ({first.required_gib:.1f} GiB per GPU of "
+                                f"{first.available_gib:.1f})", f"——但显存放不下（每卡需要 {first.required_gib:.1f} GiB，"
+                                f"可用 {first.available_gib:.1f}）")
+    for lighter in ("lora", "qlora"):
+        r = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=n, **training_args(replace(s, method=lighter), n))
+        if r.fits:
+            return lighter, pick(zh, f" (a full fine-tune needs {first.required_gib:.1f} GiB per GPU and does not fit, "
+                                     f"so {method_name(lighter, False)})",
+                                 f"（全量微调每卡需要 {first.required_gib:.1f} GiB，放不下，所以按 {method_name(lighter, True)}）")
+    return method, pick(zh, " - but no method fits in memory there", "——但任何方法都放不下")
 
 
 def _range(t, zh: bool) -> str:

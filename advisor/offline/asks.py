@@ -23,7 +23,9 @@ PATTERNS = {
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
                      r"真的|听说|是不是只|据说",
-    "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
+    "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a)|what)\s+(?:batch|context|"
+              r"sequence length|sequence|prompt)(?: size| length)? (?:can|could|will|fits?|is possible)|"
+              r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
               r"sequence length|sequence|prompt)|"
               r"\bhow (?:many|much) (?:concurrent |parallel |simultaneous )?(?:users|requests|sequences|streams|context)\b.{0,30}"
               r"\b(?:can|could|will|fit|handle|support|serve)|最大(?:batch|并发|上下文)|最多.{0,6}(?:并发|用户|上下文)|能支持多少",
