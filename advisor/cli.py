@@ -30,8 +30,9 @@ def _sizing_args(p: argparse.ArgumentParser, need_gpu: bool) -> None:
     p.add_argument("--workload", "-w", default=None, help="inference (default) or training/finetune")
     p.add_argument("--method", choices=["full", "lora", "qlora", "pretrain"],
                    help="training method (implies --workload training)")
-    p.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision",
-                   help="bf16, fp16, fp8, int8, nf4, awq, gptq, q4_k_m, q8_0, ... (default bf16)")
+    p.add_argument("--precision", "--quant", "-p", "-q", default=None, dest="precision",
+                   help="bf16, fp16, fp8, mxfp4, int8, nf4, awq, gptq, q4_k_m, q8_0, ... (default: the model's "
+                   "native format for inference, e.g. MXFP4 for gpt-oss; bf16 for training)")
     p.add_argument("--context", "--seq-len", "-c", type=int, help="tokens per sequence")
     p.add_argument("--batch", "-b", type=int, default=1, help="concurrent sequences / micro-batch (default 1)")
     p.add_argument("--kv-dtype", default="bf16", help="KV cache dtype: bf16, fp8, q8_0, q4_0")
@@ -66,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--model", "-m", required=True)
     t.add_argument("--gpu", "-g", required=True)
     t.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
-    t.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision")
+    t.add_argument("--precision", "--quant", "-p", "-q", default=None, dest="precision",
+                   help="default: the model's native format")
     t.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq"])
     t.add_argument("--batch", "-b", type=int, default=1)
     t.add_argument("--prompt-tokens", type=int, default=512)
@@ -162,7 +164,7 @@ def _request_fields(args: argparse.Namespace) -> dict:
     fields = {k: getattr(args, k) for k in _SIZING_FIELDS if getattr(args, k, None) is not None}
     if args.method and not args.workload:
         fields["workload"] = "training"
-    if args.method == "qlora" and args.precision == "bf16":
+    if args.method == "qlora" and args.precision in (None, "bf16"):
         fields["precision"] = "nf4-dq"
     return fields
 
@@ -339,11 +341,18 @@ _COMMANDS = {"slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search"
              "models": _cmd_models}
 
 
+# Only these local, one-shot commands may read a config.json path given as --model; the app, the Slack bot
+# and `ask` (whose text may come from anyone, or from an LLM) never open local files.
+_PATH_COMMANDS = frozenset({"fit", "memory", "throughput", "train", "cost", "quantize", "plan", "models"})
+
+
 def _run(args: argparse.Namespace) -> int:
     from advisor import render
     from tools.base import to_dict
+    from tools.models import local_paths_allowed
 
-    _COMMANDS[args.command](args, render, to_dict)
+    with local_paths_allowed(args.command in _PATH_COMMANDS):
+        _COMMANDS[args.command](args, render, to_dict)
     return 0
 
 

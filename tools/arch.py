@@ -6,6 +6,7 @@ user's local config.json, so both paths give identical shapes.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from .base import record, spec
@@ -19,8 +20,13 @@ class ModelSpec:
     id: str
     name: str
     hf_id: str | None = None
-    origin: Literal["catalog", "size", "config"] = "catalog"
+    origin: Literal["catalog", "size", "config", "hub"] = "catalog"
     approximate: bool = spec(False, "True when the shape is guessed from a size")
+    note: str = spec("", "how the model was resolved, when that is not a plain catalog hit")
+    native_precision: str = spec("bf16", "the format the weights ship in (bf16, fp8, mxfp4, ...); the default "
+                                 "precision when a request leaves it unset. 16- and 32-bit checkpoints are 'bf16' "
+                                 "(serving engines load fp32 checkpoints in 16-bit)")
+    checkpoint_bytes: int | None = spec(None, "the repo's safetensors total_size, when read from the Hub")
     model_type: str = ""
     hidden_size: int
     num_layers: int
@@ -170,7 +176,7 @@ def spec_from_config(
     *,
     id: str,
     name: str | None = None,
-    origin: Literal["catalog", "size", "config"] = "config",
+    origin: Literal["catalog", "size", "config", "hub"] = "config",
     **extra: Any,
 ) -> ModelSpec:
     """Normalise a Hugging Face config.json (dict) into a ModelSpec."""
@@ -243,6 +249,7 @@ def spec_from_config(
         sliding_window=window,
         sliding_layers=n_sliding,
     )
+    spec["native_precision"] = native_precision(config)
     spec.update(_moe(cfg, model_type, layers))
     if cfg.get("kv_lora_rank"):
         spec.update(
@@ -278,3 +285,34 @@ def _qkv_bias(cfg: dict, model_type: str) -> bool:
     if model_type == "falcon":
         return bool(cfg.get("bias"))
     return bool(cfg.get("attention_bias"))
+
+
+def native_precision(config: dict) -> str:
+    """The weight format a checkpoint ships in, from its config.json `quantization_config`
+    (transformers' quantizer keys: quant_method, bits, group_size, load_in_4bit, quant_algo)."""
+    q = config.get("quantization_config") or (config.get("text_config") or {}).get("quantization_config")
+    if not isinstance(q, dict):
+        return "bf16"
+    method = str(q.get("quant_method") or "").lower()
+    bits = int(q.get("bits") or q.get("w_bit") or 4)
+    if method == "mxfp4":
+        return "mxfp4"
+    if method in ("fp8", "fbgemm_fp8"):
+        return "fp8"
+    if method == "gptq":
+        return "gptq-3bit-g128" if bits == 3 else "gptq-4bit-g32" if q.get("group_size") == 32 else "gptq-4bit-g128"
+    if method == "awq":
+        return "awq-4bit"
+    if method == "bitsandbytes":
+        if q.get("load_in_8bit"):
+            return "int8"
+        return "nf4-dq" if q.get("bnb_4bit_use_double_quant") else "nf4"
+    if method == "modelopt":
+        algo = str(q.get("quant_algo") or "").lower()
+        return "nvfp4" if "fp4" in algo else "fp8"
+    if method == "compressed-tensors":
+        text = json.dumps(q.get("config_groups") or {}).lower()
+        if '"num_bits": 4' in text:
+            return "nvfp4" if '"type": "float"' in text else "gptq-4bit-g128"
+        return "fp8" if '"type": "float"' in text else "int8"
+    return "bf16"

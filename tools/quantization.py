@@ -106,6 +106,8 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
     m = get_model(req.model)
     gpu = get_gpu(req.gpu) if req.gpu else None
     names = req.formats or DEFAULT_FORMATS
+    if not req.formats and m.native_precision not in names:
+        names = [m.native_precision, *names]  # the format the weights ship in (MXFP4 for gpt-oss)
     params = count_params(m).total
     options: list[QuantOption] = []
     quality = _quality().get("formats", {})
@@ -135,6 +137,8 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
     best = next((o.format for o in options if o.fits), None) if gpu else None
     notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
              "head usually stay 16-bit."]
+    if m.native_precision != "bf16":
+        notes.insert(0, f"{m.name} ships in {m.native_precision.upper()} (its native format).")
     if gpu and gpu.vendor == "apple":
         notes.append("On Apple Silicon use GGUF (llama.cpp/Ollama) or MLX quantizations.")
     return QuantizationResult(model=m.name, params_b=round(params / 1e9, 3), gpu=gpu.name if gpu else None,

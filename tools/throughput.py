@@ -42,7 +42,8 @@ class ThroughputRequest:
     model: str = spec(description="catalog name, a size like '13B', or a config.json path")
     gpu: str = spec(description="GPU name, e.g. 'rtx-4090', 'h100-sxm'")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
-    precision: str = spec("bf16", "weights: bf16, fp8, int8, awq, gptq, nf4, q4_k_m, ...")
+    precision: str | None = spec(None, "weights: bf16, fp8, mxfp4, int8, awq, gptq, nf4, q4_k_m, ...; "
+                                 "default: the model's native format")
     framework: Framework | None = spec(None, "runtime; default llama.cpp for GGUF, vLLM otherwise")
     batch: int = spec(1, "concurrent streams", gt=0, le=65536)
     prompt_tokens: int = spec(512, "tokens in each prompt", gt=0)
@@ -55,7 +56,8 @@ class ThroughputRequest:
     compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", gt=0, le=1)
 
     def __post_init__(self) -> None:
-        self.precision = self.precision.strip().lower()
+        if isinstance(self.precision, str):
+            self.precision = self.precision.strip().lower()
         check(self)
 
 
@@ -112,7 +114,7 @@ def _active_flops_per_token(m: ModelSpec, context: float) -> float:
 def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
-    fmt = weight_format(req.precision)
+    fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or ("llama.cpp" if fmt.family == "gguf" else "vllm")
     if fmt.family == "gguf" and framework != "llama.cpp":
         raise AdvisorInputError("GGUF formats run on llama.cpp; drop --framework or pick a non-GGUF precision.")
@@ -160,7 +162,9 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         f"{LAYER_OVERHEAD_S[framework] * 1e6:.0f} us launch overhead per layer per step",
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
-    notes = []
+    notes = [m.note] if m.note else []
+    if req.precision is None and fmt.key != "bf16":
+        notes.append(f"{m.name} ships in {fmt.key.upper()}; sized in that format.")
     if req.gpu_count > 1:
         assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)" if layer_split
                            else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}")
@@ -194,7 +198,7 @@ def saturating_batch(req: ThroughputRequest) -> int:
 
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
-    fw = req.framework or ("llama.cpp" if weight_format(req.precision).family == "gguf" else "vllm")
+    fw = req.framework or ("llama.cpp" if weight_format(req.precision or m.native_precision).family == "gguf" else "vllm")
     tp = 1 if fw == "llama.cpp" else (req.tensor_parallel or req.gpu_count)
     ctx = req.prompt_tokens + req.output_tokens
     one = estimate_memory(MemoryRequest(model=req.model, precision=req.precision, context=min(ctx, m.max_context),
