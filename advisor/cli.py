@@ -192,6 +192,7 @@ def _cmd_fit(args, render, to_dict):
 
     r = check_fit(FitRequest(**_request_fields(args)))
     _emit(r, render.fit_text(r), args.json)
+    return 0 if r.fits else 1  # like `test`: scripts can branch on the verdict (2 stays bad input)
 
 
 def _cmd_memory(args, render, to_dict):
@@ -352,8 +353,7 @@ def _run(args: argparse.Namespace) -> int:
     from tools.models import local_paths_allowed
 
     with local_paths_allowed(args.command in _PATH_COMMANDS):
-        _COMMANDS[args.command](args, render, to_dict)
-    return 0
+        return _COMMANDS[args.command](args, render, to_dict) or 0
 
 
 def main(argv: list[str] | None = None) -> int:
