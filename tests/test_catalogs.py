@@ -191,7 +191,7 @@ def test_cli_context_allows_paths_but_not_special_files(tmp_path):
     fifo = tmp_path / "x.json"
     os.mkfifo(fifo)
     with local_paths_allowed():
-        with pytest.raises(AdvisorInputError, match="No config.json"):
+        with pytest.raises(AdvisorInputError, match="not a regular file"):
             get_model(str(fifo))  # a FIFO would block forever if opened
     with pytest.raises(AdvisorInputError, match="only by the gpu-advisor CLI"):
         get_model(str(fifo))
@@ -205,7 +205,7 @@ def test_bad_config_json_is_a_clear_error(tmp_path):
     p.write_text("not json")
     with pytest.raises(AdvisorInputError, match="Could not read"):
         config_spec(str(p))
-    with pytest.raises(AdvisorInputError, match="No config.json"):
+    with pytest.raises(AdvisorInputError, match="No file"):
         config_spec(str(tmp_path / "missing.json"))
 
 

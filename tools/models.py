@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .arch import ModelSpec, spec_from_config
-from .catalog_io import data_files, norm_key
+from .catalog_io import data_files, norm_key, read_local_json
 from .errors import AdvisorInputError, UnknownNameError, closest_names
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bm])\s*$", re.IGNORECASE)
@@ -107,27 +107,15 @@ def size_spec(params_b: float) -> ModelSpec:
     return spec
 
 
-_CONFIG_MAX_BYTES = 4 * 2**20  # a config.json is a few KiB; anything bigger is not one
-
-
 def config_spec(path: str) -> ModelSpec:
-    """A local config.json (or a folder holding one): regular files under 4 MiB only, so a FIFO or
-    /dev/zero cannot hang or bloat the process."""
+    """A local config.json (or a folder holding one), read by catalog_io.read_local_json: regular files
+    under 4 MiB only, so a FIFO or /dev/zero cannot hang or bloat the process."""
     p = Path(path).expanduser()
     if p.is_dir():
         p = p / "config.json"
-    try:
-        if not p.is_file():
-            raise FileNotFoundError(path)
-        if p.stat().st_size > _CONFIG_MAX_BYTES:
-            raise AdvisorInputError(f"'{path}' is over 4 MiB; a Hugging Face config.json is a few KiB.")
-        config = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise AdvisorInputError(f"No config.json at '{path}'. Give the path to a Hugging Face config.json.") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AdvisorInputError(f"Could not read '{path}' as JSON ({exc}).") from exc
+    config = read_local_json(p)
     if not isinstance(config, dict):
-        raise AdvisorInputError(f"'{path}' is not a Hugging Face config.json (expected a JSON object).")
+        raise AdvisorInputError(f"'{str(path)[:200]}' is not a Hugging Face config.json (expected a JSON object).")
     name = str(config.get("_name_or_path") or p.parent.name or "local model")
     return spec_from_config(config, id=f"config:{p}", name=name, origin="config")
 
