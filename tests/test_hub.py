@@ -21,6 +21,9 @@ LLAMA_13B = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidd
              "tie_word_embeddings": False, "torch_dtype": "float16"}
 LLAMA_13B_PARAMS = 327_680_000 + 12_688_179_200 + 5_120
 INDEX_13B = {"metadata": {"total_size": 2 * LLAMA_13B_PARAMS}, "weight_map": {}}
+GLM4_CHATGLM = {"model_type": "chatglm", "architectures": ["ChatGLMModel"], "num_layers": 40, "hidden_size": 4096,
+                "ffn_hidden_size": 13696, "num_attention_heads": 32, "kv_channels": 128, "multi_query_attention": True,
+                "multi_query_group_num": 2, "padded_vocab_size": 151552, "seq_length": 131072, "add_qkv_bias": True}
 BERT = {"model_type": "bert", "architectures": ["BertForMaskedLM"], "hidden_size": 768, "num_hidden_layers": 12,
         "num_attention_heads": 12, "vocab_size": 30522}
 
@@ -32,6 +35,7 @@ def hub(monkeypatch, tmp_path):
         fake.add("locked/llama-13b-gated", {"config.json": LLAMA_13B})
         fake.gated.add("locked/llama-13b-gated")
         fake.add("enc/bert-base-2", {"config.json": BERT})
+        fake.add("someone/glm4-9b-finetune", {"config.json": GLM4_CHATGLM})
         fake.add("oss/mxfp4-moe-20b", {"config.json": {**LLAMA_13B, "quantization_config": {"quant_method": "mxfp4"}}})
         monkeypatch.setenv("HF_ENDPOINT", fake.url)
         monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
@@ -126,3 +130,10 @@ def test_cli_memory_with_a_repo_id(hub, capsys):
     assert main(["memory", "--model", "nobody/nothing-here-7b"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "no Hugging Face repo" in err
+
+
+def test_remote_code_decoders_are_read(hub):
+    """ChatGLM's architecture is 'ChatGLMModel' (remote code), still a decoder; its keys are its own."""
+    s = get_model("someone/glm4-9b-finetune")
+    assert (s.num_layers, s.num_kv_heads, s.vocab_size, s.max_context) == (40, 2, 151552, 131072)
+    assert count_params(s).total == count_params(get_model("glm-4-9b")).total

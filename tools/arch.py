@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from .base import record, spec
 from .errors import AdvisorInputError
+from .vision import vision_extra
 
 
 @record
@@ -44,6 +45,7 @@ class ModelSpec:
     qkv_bias: bool = False
     attn_out_bias: bool = False
     mlp_bias: bool = False
+    lm_head_bias: bool = False
     fused_qkv: bool = False
     learned_positions: int = 0
     embed_norm: bool = False
@@ -69,6 +71,8 @@ class ModelSpec:
     # Parameters outside the text stack (vision encoder, multi-token-prediction head)
     extra_params: int = 0
     extra_params_note: str = ""
+    image_tokens_per_image: int = spec(0, "vision states cached per image in each cross-attention layer (Llama 3.2 "
+                                       "Vision: tiles x (patches + 1)); 0 when images enter the context as tokens")
     official_params_b: float | None = None
     official_active_params_b: float | None = None
     params_source: str = ""
@@ -193,17 +197,17 @@ def spec_from_config(
     cfg = {**_TYPE_DEFAULTS.get(model_type, {}), **cfg}
     try:
         hidden = int(_first(cfg, "hidden_size", "n_embd", "n_embed", "d_model"))
-        layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers"))
-        heads = int(_first(cfg, "num_attention_heads", "n_head", "num_heads"))
+        layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers", "n_layers"))
+        heads = int(_first(cfg, "num_attention_heads", "n_head", "num_heads", "n_heads"))
         vocab = int(_first(cfg, "vocab_size", "padded_vocab_size"))
     except (TypeError, ValueError) as exc:
         raise AdvisorInputError(
             "This config.json lacks hidden_size / num_hidden_layers / num_attention_heads / "
             "vocab_size; is it a decoder-only language model's config?"
         ) from exc
-    head_dim = int(cfg.get("head_dim") or hidden // heads)
+    head_dim = int(_first(cfg, "head_dim", "kv_channels", default=0) or hidden // heads)
     kv_heads = _kv_heads(cfg, model_type, heads)
-    inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size")
+    inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size", "ffn_dim")
     gated = model_type not in {"bloom", "falcon", "gpt_bigcode", "gpt2", "gpt_neox", "opt", "phi"}
     if inter is None:
         inter = 4 * hidden
@@ -249,6 +253,10 @@ def spec_from_config(
         sliding_window=window,
         sliding_layers=n_sliding,
     )
+    spec.update(_family_traits(cfg, model_type, spec))
+    vision, vision_note, image_tokens = vision_extra(config)
+    if vision:
+        spec.update(extra_params=vision, extra_params_note=vision_note, image_tokens_per_image=image_tokens)
     spec["native_precision"] = native_precision(config)
     spec.update(_moe(cfg, model_type, layers))
     if cfg.get("kv_lora_rank"):
@@ -267,6 +275,51 @@ def spec_from_config(
     return ModelSpec(**spec)
 
 
+def _family_traits(cfg: dict, model_type: str, spec: dict) -> dict:
+    """Layouts that differ from the Llama pattern, as their transformers/remote-code modules build them:
+    ChatGLM (THUDM modeling_chatglm.py), GLM-4-0414 (Glm4: q/k/v bias only, 4 norms), GPT-J (one LayerNorm,
+    biased MLP and LM head), GPT-NeoX/Pythia and OPT (biases everywhere; OPT's learned positions carry
+    an offset of 2), MPT (no biases, LayerNorm without bias when no_bias), Phi-1/2 (one LayerNorm, biased
+    LM head), InternLM2 (fused wqkv) and Baichuan (fused W_pack)."""
+    plain = {"mlp": "plain", "norm": "layer"}
+    if model_type == "chatglm":
+        mqa = cfg.get("multi_query_attention")
+        return {"num_kv_heads": int(cfg.get("multi_query_group_num") or spec["num_heads"]) if mqa else spec["num_heads"],
+                "qkv_bias": bool(cfg.get("add_qkv_bias", True)), "attn_out_bias": bool(cfg.get("add_bias_linear")),
+                "mlp_bias": bool(cfg.get("add_bias_linear")), "fused_qkv": True,
+                "max_context": int(cfg.get("seq_length") or spec["max_context"]),
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", False))}
+    if model_type in ("glm", "glm4"):
+        return {"qkv_bias": bool(cfg.get("attention_bias", True)), "attn_out_bias": False,
+                "norms_per_layer": 4 if model_type == "glm4" else 2}
+    if model_type == "gptj":
+        return {**plain, "norms_per_layer": 1, "mlp_bias": True, "lm_head_bias": True, "qkv_bias": False,
+                "attn_out_bias": False, "tie_embeddings": False}
+    if model_type == "phi":
+        return {**plain, "norms_per_layer": 1, "qkv_bias": True, "attn_out_bias": True, "mlp_bias": True,
+                "lm_head_bias": True}
+    if model_type == "gpt_neox":
+        bias = bool(cfg.get("attention_bias", True))
+        return {**plain, "qkv_bias": bias, "attn_out_bias": bias, "mlp_bias": True, "fused_qkv": True}
+    if model_type == "opt":
+        bias = bool(cfg.get("enable_bias", True))
+        return {**plain, "qkv_bias": bias, "attn_out_bias": bias, "mlp_bias": bias,
+                "learned_positions": int(cfg.get("max_position_embeddings") or 2048) + 2,
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", True))}
+    if model_type == "mpt":
+        no_bias = bool(cfg.get("no_bias", True))
+        return {"mlp": "plain", "norm": "rms" if no_bias else "layer", "qkv_bias": not no_bias,
+                "attn_out_bias": not no_bias, "mlp_bias": not no_bias, "fused_qkv": True,
+                "intermediate_size": int(float(cfg.get("expansion_ratio") or 4) * spec["hidden_size"]),
+                "max_context": int(cfg.get("max_seq_len") or spec["max_context"]),
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", True))}
+    if model_type == "internlm2":
+        return {"fused_qkv": True, "qkv_bias": bool(cfg.get("bias")), "attn_out_bias": bool(cfg.get("bias"))}
+    if model_type == "baichuan":
+        return {"fused_qkv": True}
+    return {}
+
+
 def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:
     if model_type == "falcon":
         if cfg.get("new_decoder_architecture"):
@@ -278,7 +331,7 @@ def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:
 
 
 def _qkv_bias(cfg: dict, model_type: str) -> bool:
-    if model_type in {"qwen2", "qwen2_moe", "qwen2_vl"}:
+    if model_type in {"qwen2", "qwen2_moe", "qwen2_vl", "qwen2_5_vl"}:
         return True
     if model_type in {"bloom", "gpt_bigcode", "gpt2"}:
         return True

@@ -33,7 +33,10 @@ _NOT_DECODER = {"bert", "roberta", "xlm-roberta", "distilbert", "deberta", "debe
                 "mpnet", "t5", "mt5", "umt5", "bart", "mbart", "marian", "pegasus", "whisper", "wav2vec2",
                 "hubert", "clip", "siglip", "vit", "dinov2", "convnext", "resnet", "swin", "detr", "sam",
                 "modernbert", "nomic_bert", "xlm", "camembert", "longformer", "led", "blip", "segformer"}
-_DECODER_HEADS = ("ForCausalLM", "LMHeadModel", "ForConditionalGeneration")
+# heads of encoder models; decoders end in ForCausalLM / LMHeadModel / ForConditionalGeneration, or, in remote
+# code, plain *Model (ChatGLMModel)
+_ENCODER_HEADS = ("ForMaskedLM", "ForSequenceClassification", "ForTokenClassification", "ForQuestionAnswering",
+                  "ForImageClassification", "ForSpeechSeq2Seq", "ForCTC", "ForMultipleChoice", "ForNextSentencePrediction")
 
 
 class HubUnavailable(AdvisorInputError):
@@ -178,7 +181,7 @@ def _checkpoint_bytes(hf, hf_errors, repo_id: str, kwargs: dict) -> int | None:
 def check_decoder(repo_id: str, config: dict) -> None:
     model_type = str(config.get("model_type") or "").lower()
     archs = [str(a) for a in config.get("architectures") or []]
-    if model_type in _NOT_DECODER or (archs and not any(a.endswith(_DECODER_HEADS) for a in archs)):
+    if model_type in _NOT_DECODER or (archs and all(a.endswith(_ENCODER_HEADS) for a in archs)):
         what = ", ".join(archs) or model_type
         raise AdvisorInputError(f"{repo_id} is not a decoder language model ({what}); the advisor sizes "
                                 "decoder-only LLMs (and vision-language models built on one).")

@@ -67,8 +67,7 @@ def catalog_spec(model_id: str) -> ModelSpec:
         params_note=e.get("params_note", ""),
         config_source=e.get("config_source", ""),
         max_context=int(e.get("max_context") or e["config"].get("max_position_embeddings") or 4096),
-        extra_params=int(vision * 1e9),
-        extra_params_note="vision encoder" if vision else "",
+        **({"extra_params": int(vision * 1e9), "extra_params_note": "vision encoder (catalog figure)"} if vision else {}),
         **({"native_precision": e["native_precision"]} if e.get("native_precision") else {}),
     )
 
