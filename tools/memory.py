@@ -30,7 +30,7 @@ _WORKLOAD_WORDS = {"infer": "inference", "inference": "inference", "serve": "inf
 class MemoryRequest:
     """What to size. Defaults are stated in the result's assumptions."""
 
-    model: str = spec(description="catalog name or alias, a size like '13B', or a path to a config.json")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
     workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
     precision: str | None = spec(None, description="weights: bf16, fp16, fp32, fp8, mxfp4, int8, nf4, awq, gptq, "

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .base import check, record, spec
-from .defaults import PRETRAIN_SEQUENCE_LENGTH
+from .defaults import ASSUMED, PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 from .models import get_model
@@ -33,7 +33,7 @@ QLORA_FACTOR = 0.7  # bitsandbytes dequantizes every NF4 weight in each forward 
 
 @record
 class TrainingRequest:
-    model: str = spec(description="catalog name, a size like '7B', or a config.json path")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '7B', or (CLI only) a config.json path")
     tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", gt=0)
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
@@ -114,7 +114,7 @@ def estimate_training(req: TrainingRequest, calib=CALIB, spec_override=None) -> 
     mfu, why = (req.mfu, ["given"]) if req.mfu else running_mfu(speed, calib)
     if req.method == "qlora" and not req.mfu:
         mfu *= QLORA_FACTOR
-        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization")
+        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization ({ASSUMED})")
     good, good_why = (req.goodput, "given") if req.goodput else goodput(req.gpu_count, calib)
     flops = per_token * req.tokens
     run_s = flops / (peak * 1e12 * mfu * req.gpu_count)
