@@ -13,6 +13,10 @@ import sys
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage + message)
+        import re
+
+        # argparse echoes the bad value whole ("invalid int value: '0.09945600207792835'"): shorten it
+        message = re.sub(r"'([^']{15,})'", lambda m: repr(m.group(1)[:12] + "..."), message)
         raise _UsageError(f"{message} (see `{self.prog} --help`)")
 
 
