@@ -54,6 +54,7 @@ GROUPS: dict[str, Group] = {
     "batched throughput": Group(0.25, "as single-stream decode"),
     "training throughput": Group(0.15, "issue 17 target: median error <= 15% on training speed (tokens/s, MFU)"),
     "training GPU-hours": Group(0.15, "issue 17 target: median error <= 15% on whole-run GPU-hours"),
+    "long-context fine-tune memory": Group(0.10, "issue 17 target: long-context fine-tune peak median <= 10%"),
 }
 
 
@@ -323,6 +324,23 @@ CASES += [
          "tokens/s per GPU of the torchtune single-device full fine-tune (same row's Tokens/sec column: 1650)",
          value=1650.0),
 ]
+
+# Long-context QLoRA fine-tuning with Hugging Face + FlashAttention-2 (Unsloth's max-context tables): at the
+# largest context that fit, what nvidia-smi would show should be the GPU's memory. No constant is set from them.
+
+
+def _longctx(size: str, gb: int, ctx: int) -> Case:
+    model = "llama-3.1-8b" if size == "8b" else "llama-3.3-70b"
+    return Case(f"ft-longctx-hf-qlora-{size}-{gb}gb", "long-context fine-tune memory",
+                _nvidia_smi(model=model, workload="training", method="qlora", precision="nf4-dq", context=ctx,
+                            batch=1, lora_rank=32, gradient_checkpointing=True, optimizer="adamw-8bit"),
+                f"HF + PEFT QLoRA rank 32 all-linear, batch 1, {ctx:,} tokens, checkpointing, 8-bit AdamW; "
+                f"peak vs the {gb} GiB card",
+                "the largest context that fit: the real peak is at most the GPU's memory, so a few % under is expected")
+
+
+CASES += [_longctx("8b", gb, ctx) for gb, ctx in ((12, 932), (16, 2551), (24, 5789), (40, 12264), (48, 15502),
+                                                  (80, 28454))] + [_longctx("70b", 80, 6916)]
 
 # Training rows from published benchmarks and whole runs (bench/train_cases.py), each tagged with its source.
 # bench/train_fit.py fits training_speed.CALIB on all of them (so they are in-sample for it) and scores every

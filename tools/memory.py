@@ -55,6 +55,9 @@ class MemoryRequest:
     sharding: Sharding = spec("none", description="ZeRO stage or FSDP across data-parallel GPUs")
     offload: Offload = spec("none", description="CPU offload of optimizer state (and parameters)")
     optimizer_in_backward: bool = spec(False, description="step each parameter in backward (torchtune)")
+    loss_kernel: Literal["plain", "chunked", "fused"] | None = spec(
+        None, description="cross-entropy: plain (Hugging Face: full fp32 logits), chunked (torchtune), fused "
+        "(Liger / Unsloth Cut Cross-Entropy: logits never materialised); default from the framework")
     gpu: str | None = spec(None, description="GPU name, used for vLLM pre-allocation and Apple limits")
 
     def __post_init__(self) -> None:
