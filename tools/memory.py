@@ -100,6 +100,10 @@ class MemoryEstimate:
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
     gradient_checkpointing: bool | None = spec(None, description="training: activations recomputed (None: inference)")
+    kv_pool_gib: float | None = spec(None, description="vLLM/SGLang: KV-cache pool per GPU after weights, the "
+                                     "profile-run peak, non-torch memory and CUDA graphs")
+    max_concurrent_sequences: int | None = spec(None, description="vLLM/SGLang: sequences of this context the KV "
+                                                "pool holds at once (capped by max_num_seqs)")
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 

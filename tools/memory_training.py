@@ -90,7 +90,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         master = 0.0 if req.pure_bf16 or req.precision == "fp32" else 4.0 * P
         grads16 = 2.0 * P if req.precision != "fp32" else 4.0 * P
         opt = opt_b * P / (2 if req.pure_bf16 and optimizer in ("adamw", "paged-adamw") else 1)
-        assumptions.append("full fine-tune: " + ("pure bf16 weights and states" if req.pure_bf16 else
+        assumptions.append(("pretraining: " if method == "pretrain" else "full fine-tune: ") + ("pure bf16 weights and states" if req.pure_bf16 else
                            "mixed precision (bf16 weights and grads, fp32 master copy)") + f", {optimizer}")
     else:
         trainable = lora_params(m, req.lora_rank, req.lora_targets)
