@@ -54,6 +54,11 @@ FINETUNE_SEQUENCE_LENGTH = 2048
 # Pretraining sequence length when none is given (Llama 2: 4096).
 PRETRAIN_SEQUENCE_LENGTH = 4096
 BATCH = 1  # concurrent sequences (serving) or micro-batch (training)
+# Gradient checkpointing is on for every training run unless switched off: the LoRA/QLoRA recipes people run turn it
+# on (torchtune's and LLaMA-Factory's LoRA configs, Unsloth, axolotl examples), large full fine-tunes need it, and
+# recommend_hardware always assumed it. One default, so `fit`, `plan` and the chat give one verdict; answers state it
+# and say what turning it off would need.
+GRADIENT_CHECKPOINTING = True
 CONCURRENCY = 1  # users served at once (recommend_hardware)
 # A fine-tune with no token budget: e.g. 25k examples x 2k tokens, a typical instruction fine-tune.
 FINETUNE_TOKENS = 5e7

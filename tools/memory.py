@@ -48,7 +48,7 @@ class MemoryRequest:
     optimizer: Optimizer | None = spec(None, description="training optimizer; default paged-adamw for QLoRA "
                                        "(as in the QLoRA paper), adamw otherwise")
     pure_bf16: bool = spec(False, description="train without fp32 master weights (bf16 states)")
-    gradient_checkpointing: bool | None = spec(None, description="default: on for QLoRA, off otherwise")
+    gradient_checkpointing: bool | None = spec(None, description="default: on (as LoRA/QLoRA recipes run)")
     flash_attention: bool = spec(True, description="FlashAttention/SDPA (no S^2 attention matrix)")
     lora_rank: int = spec(16, gt=0, le=4096)
     lora_targets: Literal["all-linear", "attention", "qv"] = "all-linear"

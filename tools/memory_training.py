@@ -13,6 +13,7 @@ from __future__ import annotations
 from .arch import ModelSpec
 from .defaults import (
     FINETUNE_SEQUENCE_LENGTH,
+    GRADIENT_CHECKPOINTING,
     PRETRAIN_SEQUENCE_LENGTH,
     SHARDED_TRAINING_FRAMEWORK,
     TRAINING_FRAMEWORK,
@@ -56,7 +57,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     dp = req.gpu_count // (tp * pp)
     default_seq = PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH
     seq = req.context or min(default_seq, m.max_context)
-    ckpt = req.gradient_checkpointing if req.gradient_checkpointing is not None else method == "qlora"
+    ckpt = req.gradient_checkpointing if req.gradient_checkpointing is not None else GRADIENT_CHECKPOINTING
     counts = count_params(m)
     P = counts.total
     shards = tp * pp
@@ -148,7 +149,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     if paged_gib:
         breakdown["optimizer_paged"] = paged_gib
     assumptions.append(("gradient checkpointing on" if ckpt else "no gradient checkpointing")
-                       + ("" if req.gradient_checkpointing is not None else " (default for " + method + ")")
+                       + ("" if req.gradient_checkpointing is not None else " (the default: recipes turn it on)")
                        + ("; FlashAttention" if req.flash_attention else "; eager attention")
                        + f"; {LOSS_KERNEL_LABEL[kernel]}"
                        + ("" if req.loss_kernel else f" (default for {req.framework or 'transformers'})"))
