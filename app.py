@@ -36,7 +36,6 @@ EXAMPLES = [
     "一张4090能跑Qwen2.5-32B吗?",
     "What does ZeRO-3 shard?",
 ]
-GPU_CHOICES = ["(none)"]
 
 
 def _gpu_choices() -> list[str]:

@@ -95,6 +95,7 @@ class MemoryEstimate:
     weights_gib: float = spec(description="all model weights (without LoRA adapters), whole model, in the chosen format")
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
+    gradient_checkpointing: bool | None = spec(None, description="training: activations recomputed (None: inference)")
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 
