@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import check, record, spec
+from .base import check, record, replace, spec
 from .defaults import BATCH, VLLM_GPU_MEMORY_UTILIZATION
 from .errors import AdvisorInputError
 
@@ -30,10 +30,11 @@ _WORKLOAD_WORDS = {"infer": "inference", "inference": "inference", "serve": "inf
 class MemoryRequest:
     """What to size. Defaults are stated in the result's assumptions."""
 
-    model: str = spec(description="catalog name or alias, a size like '13B', or a path to a config.json")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
     workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
-    precision: str = spec("bf16", description="weights: bf16, fp16, fp32, fp8, int8, nf4, awq, gptq, q4_k_m, ...")
+    precision: str | None = spec(None, description="weights: bf16, fp16, fp32, fp8, mxfp4, int8, nf4, awq, gptq, "
+                                 "q4_k_m, ...; default: the model's native format (inference) or bf16 (training)")
     context: int | None = spec(None, gt=0, le=2**24, description="tokens per sequence (prompt + output); default 8192 "
                                 "for inference, 2048 for training, capped at the model's limit")
     batch: int = spec(BATCH, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
@@ -54,6 +55,9 @@ class MemoryRequest:
     sharding: Sharding = spec("none", description="ZeRO stage or FSDP across data-parallel GPUs")
     offload: Offload = spec("none", description="CPU offload of optimizer state (and parameters)")
     optimizer_in_backward: bool = spec(False, description="step each parameter in backward (torchtune)")
+    loss_kernel: Literal["plain", "chunked", "fused"] | None = spec(
+        None, description="cross-entropy: plain (Hugging Face: full fp32 logits), chunked (torchtune), fused "
+        "(Liger / Unsloth Cut Cross-Entropy: logits never materialised); default from the framework")
     gpu: str | None = spec(None, description="GPU name, used for vLLM pre-allocation and Apple limits")
 
     def __post_init__(self) -> None:
@@ -96,6 +100,10 @@ class MemoryEstimate:
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
     gradient_checkpointing: bool | None = spec(None, description="training: activations recomputed (None: inference)")
+    kv_pool_gib: float | None = spec(None, description="vLLM/SGLang: KV-cache pool per GPU after weights, the "
+                                     "profile-run peak, non-torch memory and CUDA graphs")
+    max_concurrent_sequences: int | None = spec(None, description="vLLM/SGLang: sequences of this context the KV "
+                                                "pool holds at once (capped by max_num_seqs)")
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 
@@ -116,10 +124,29 @@ def estimate_memory(req: MemoryRequest) -> MemoryEstimate:
             f"{req.gpu_count} GPUs cannot be split into tensor parallel {tp} x pipeline {req.pipeline_parallel}; "
             "the GPU count must be a multiple of TP x PP."
         )
+    note = None
+    if req.precision is None:
+        req, note = resolve_precision(req, spec)
     if req.workload == "inference":
         from .memory_inference import inference_memory
 
-        return inference_memory(req, spec, tp)
-    from .memory_training import training_memory
+        result = inference_memory(req, spec, tp)
+    else:
+        from .memory_training import training_memory
 
-    return training_memory(req, spec, tp)
+        result = training_memory(req, spec, tp)
+    result.notes[:0] = [n for n in (spec.note, note and note.format(weights_gib=result.weights_gib)) if n]
+    return result
+
+
+def resolve_precision(req, spec):
+    """(request with its precision set, a note naming the format) for a request that left it unset:
+    inference uses the format the weights ship in; training computes in bf16 (a natively FP8/MXFP4
+    checkpoint is dequantized to train it)."""
+    native = spec.native_precision
+    if req.workload == "inference":
+        note = None if native == "bf16" else f"{spec.name} ships in {native.upper()}: {{weights_gib:.1f}} GiB of weights."
+        return replace(req, precision=native), note
+    note = None if native == "bf16" else (f"{spec.name} ships in {native.upper()}; training is sized with 16-bit "
+                                          "weights (dequantized).")
+    return replace(req, precision="bf16"), note

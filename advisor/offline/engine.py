@@ -56,7 +56,7 @@ class Turn:
             if (semantic and not self.quick) or index_loaded():
                 hits = self._search(query, k, relevant_only)
             else:
-                hits = self._keyword(query, k)
+                hits = self._keyword(query, k, relevant_only)
         except Exception as exc:  # noqa: BLE001 - guidance is a bonus, the numbers are the answer
             log.warning("guidance search failed: %s", exc)
             return []
@@ -76,11 +76,12 @@ class Turn:
                                          result=hits))
         return hits
 
-    def _keyword(self, query: str, k: int) -> list:
-        from knowledge.keyword import keyword_search
+    def _keyword(self, query: str, k: int, relevant_only: bool) -> list:
+        from knowledge.keyword import KEYWORD_MIN_SHARE, keyword_search
         from knowledge.zh import expand_query
 
-        passages = keyword_search(expand_query(query), k, lang=self.lang)
+        passages = keyword_search(expand_query(query), k, lang=self.lang,
+                                  min_share=KEYWORD_MIN_SHARE if relevant_only else None)
         hits = [dataclasses.asdict(p) | {"citation": p.citation} for p in passages]
         self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k, "mode": "keyword"},
                                          result=hits))
