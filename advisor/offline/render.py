@@ -232,8 +232,8 @@ def answer_how_many(turn, s: Slots, question: str) -> str:
         lines.append(_how_many_line(found, prec, zh))
     what = _what_model(turn, s, zh)
     head = (f"**{what}：{g.name}**" if zh else f"**{what} on {g.name}:**")
-    note = ("（推理按 vLLM、上下文 8,192 tokens 计；KV 余量指还能再放几个这样的序列）" if zh and not training else
-            "(inference with vLLM at 8,192 tokens of context; KV room = how many more such sequences fit)"
+    note = ("（推理按 vLLM、上下文 8,192 tokens 计；KV 容量指能同时放下几个这样的序列）" if zh and not training else
+            "(inference with vLLM at 8,192 tokens of context; KV room = how many such sequences fit at once)"
             if not training else "")
     return head + "\n" + "\n".join(lines) + ("\n" + note if note else "") + _cite_line(
         turn, "Tensor parallelism for serving: NVLink vs PCIe" if not training else
@@ -250,9 +250,8 @@ def _how_many_line(r, prec: str, zh: bool) -> str:
     if r is None:
         return f"- {prec}：64 张以内放不下" if zh else f"- {prec}: does not fit on up to 64"
     m = r.memory
-    kv_seq = m.breakdown_gib.get("kv_cache", 0) / max(m.batch, 1)
-    room = int(r.headroom_gib / kv_seq) if kv_seq > 0.01 else None
-    extra = (f"，KV 余量约 {room} 个序列" if zh else f", KV room for ~{room} more sequences") if room is not None else ""
+    room = r.max_batch  # the tool's figure (quoted, so the grounding check can trace it)
+    extra = (f"，KV 容量约 {room} 个序列" if zh else f", KV room for ~{room} sequences") if room else ""
     if zh:
         return f"- {m.precision}：{r.gpu_count} 张，每卡 {_gib(r.required_gib)} / {_gib(r.available_gib)}{extra}"
     return f"- {m.precision}: {r.gpu_count} GPU(s), {_gib(r.required_gib)} of {_gib(r.available_gib)} each{extra}"
