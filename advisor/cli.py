@@ -190,6 +190,7 @@ def _cmd_fit(args, render, to_dict):
 
     r = check_fit(FitRequest(**_request_fields(args)))
     _emit(r, render.fit_text(r), args.json)
+    return 0 if r.fits else 1  # like `test`: scripts can branch on the verdict (2 stays bad input)
 
 
 def _cmd_memory(args, render, to_dict):
@@ -343,8 +344,7 @@ def _run(args: argparse.Namespace) -> int:
     from advisor import render
     from tools.base import to_dict
 
-    _COMMANDS[args.command](args, render, to_dict)
-    return 0
+    return _COMMANDS[args.command](args, render, to_dict) or 0
 
 
 def main(argv: list[str] | None = None) -> int:

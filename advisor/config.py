@@ -2,9 +2,42 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "gpt-4o-mini"
+REDACTED = "***"
+# query parameters that carry credentials (api_key, access_token, sig, X-Amz-Signature, password, ...)
+_SECRET_PARAM = re.compile(r"key|token|secret|pass|pwd|auth|sig|credential|session|code", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*[^\s'\"<>.,:;)\]]")
+
+
+def redact_url(url: str | None) -> str:
+    """A URL safe to show or log: user:password@ and credential-like query values become ***.
+    'http://u:p@host:8000/v1?api_key=k&v=1' -> 'http://***@host:8000/v1?api_key=***&v=1'."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a malformed IPv6 host: show nothing of it rather than risk a secret
+        return "(a URL that could not be parsed)"
+    if not parts.netloc:  # "user:pass@host/v1" without a scheme
+        return re.sub(r"^[^/?#]*@", REDACTED + "@", url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = REDACTED + "@" + netloc.rsplit("@", 1)[1]
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, REDACTED if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def redact_text(text: str) -> str:
+    """`text` (a log line, an exception message) with every URL in it passed through redact_url."""
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text or "")
 
 
 class Settings(BaseSettings):
@@ -32,7 +65,7 @@ class Settings(BaseSettings):
     def describe_llm(self) -> str:
         if not self.llm_configured:
             return "offline engine (no LLM configured: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)"
-        where = self.openai_base_url or "api.openai.com"
+        where = redact_url(self.openai_base_url) or "api.openai.com"
         return f"LLM {self.advisor_model} at {where}"
 
     def make_llm(self):

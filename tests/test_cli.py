@@ -13,8 +13,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "advisor.cli", *args], capture_output=True, text=True, timeout=60)
 
 
-def test_fit_text_output(capsys):
-    assert main(["fit", "--model", "llama-2-13b", "--gpu", "rtx-4090", "--method", "lora"]) == 0
+def test_fit_text_output_and_exit_1_when_it_does_not_fit(capsys):
+    assert main(["fit", "--model", "llama-2-13b", "--gpu", "rtx-4090", "--method", "lora"]) == 1
     out = capsys.readouterr().out
     assert "DOES NOT FIT" in out and "QLoRA" in out and "GiB" in out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import PRICE_BASIS
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 from .prices import Price, electricity_usd_per_kwh, gpu_prices
@@ -24,7 +25,7 @@ class CostRequest:
     tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", gt=0)
     utilization: float = spec(0.5, "serving: share of the time the GPUs are busy", gt=0, le=1)
     usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0)
-    price: Literal["on_demand", "cheapest"] = spec("on_demand", "which rental price on file to use")
+    price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "which rental price on file to use")
     purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0)
     hours_per_month: float = spec(HOURS_PER_MONTH * 0.5, "buy-vs-rent: hours of use per month", gt=0, le=744)
     usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from .base import record, replace, spec
+from .defaults import TIGHT_HEADROOM
 from .errors import AdvisorInputError
 from .gpus import GPU, get_gpu
 from .memory import MemoryEstimate, MemoryRequest, estimate_memory
-
-TIGHT_HEADROOM = 0.05  # under 5% free is "tight": fragmentation or a longer prompt can tip it over
 
 
 @record
@@ -71,8 +70,8 @@ def _largest(req: MemoryRequest, field: str, limit: int, avail: float) -> int | 
 
 def check_fit(req: FitRequest) -> FitResult:
     gpu = get_gpu(req.gpu)
-    mem_req = replace(req, gpu=gpu.id)
-    mem = estimate_memory(mem_req)
+    mem = estimate_memory(replace(req, gpu=gpu.id))
+    mem_req = replace(req, gpu=gpu.id, framework=mem.framework)  # the runtime sized, defaults resolved
     avail = available_gib(gpu, mem_req)
     required = mem.per_gpu_gib
     headroom = avail - required

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import BATCH, VLLM_GPU_MEMORY_UTILIZATION
 from .errors import AdvisorInputError
 
 Workload = Literal["inference", "training"]
@@ -33,12 +34,13 @@ class MemoryRequest:
     workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
     precision: str = spec("bf16", description="weights: bf16, fp16, fp32, fp8, int8, nf4, awq, gptq, q4_k_m, ...")
-    context: int | None = spec(None, gt=0, description="tokens per sequence (prompt + output); default 4096 "
+    context: int | None = spec(None, gt=0, description="tokens per sequence (prompt + output); default 8192 "
                                 "for inference, 2048 for training, capped at the model's limit")
-    batch: int = spec(1, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
+    batch: int = spec(BATCH, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
     kv_dtype: str = spec("bf16", description="KV-cache dtype: bf16, fp16, fp8, q8_0, q4_0")
-    framework: Framework | None = spec(None, description="runtime; default transformers (llama.cpp for GGUF)")
-    gpu_memory_utilization: float = spec(0.9, gt=0.05, le=1.0, description="vLLM's pre-allocated share")
+    framework: Framework | None = spec(None, description="runtime; default for inference vLLM (llama.cpp for GGUF, "
+                                       "transformers for bitsandbytes), for training transformers (DeepSpeed with ZeRO)")
+    gpu_memory_utilization: float = spec(VLLM_GPU_MEMORY_UTILIZATION, gt=0.05, le=1.0, description="vLLM's pre-allocated share")
     gpu_count: int = spec(1, gt=0, le=4096, description="number of GPUs")
     tensor_parallel: int | None = spec(None, gt=0, description="TP degree; default: all GPUs for inference, 1 for training")
     pipeline_parallel: int = spec(1, gt=0, description="pipeline stages")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .arch import ModelSpec
+from .defaults import INFERENCE_CONTEXT, default_inference_framework
 from .errors import AdvisorInputError
 from .formats import kv_bytes_per_element, weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
@@ -60,7 +61,8 @@ def _activation_bytes(m: ModelSpec, tokens: int, framework: str, batch: int, con
 
 def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate:
     fmt = weight_format(req.precision)
-    framework = req.framework or ("llama.cpp" if fmt.family == "gguf" else "transformers")
+    gpu = _gpu(req.gpu)
+    framework = req.framework or default_inference_framework(fmt.family, gpu.vendor if gpu else None)
     if framework == "llama.cpp" and fmt.family not in ("gguf", "float"):
         raise AdvisorInputError(
             f"llama.cpp runs GGUF files; use a GGUF type such as q4_k_m or q8_0 instead of '{req.precision}'."
@@ -75,7 +77,7 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
             f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} attention heads; "
             f"use a GPU count that divides {m.num_heads} (e.g. {_divisors(m.num_heads)})."
         )
-    context = req.context or min(4096, m.max_context)
+    context = req.context or min(INFERENCE_CONTEXT, m.max_context)
     counts = count_params(m)
     weights = weight_bytes(m, fmt)
     shards = tp * pp
@@ -93,7 +95,6 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
         load_peak = w_gpu + sum(by_role.get(r, 0.0) for r in ("attn_q", "attn_k", "attn_v")) / shards
         allocated = max(allocated, load_peak)
     context_gib = CUDA_CONTEXT_GIB.get(framework, 0.5)
-    gpu = _gpu(req.gpu)
     if gpu is not None and gpu.vendor in ("apple", "google"):
         context_gib = 0.0 if gpu.vendor == "google" else 0.2
     slack = ALLOCATOR_SLACK * (kv_gpu + act_gpu) if framework not in ("llama.cpp", "vllm", "sglang") else 0.0
@@ -102,10 +103,11 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     breakdown = {"weights": w_gpu, "kv_cache": kv_gpu, "activations": act_gpu, "overhead": overhead}
     assumptions = [
         f"weights in {fmt.label}" + (f" ({', '.join(fmt.keeps_16bit)} kept 16-bit)" if fmt.keeps_16bit and fmt.family != "float" else ""),
-        f"context {context:,} tokens x batch {req.batch} (default context 4,096)" if req.context is None
+        f"context {context:,} tokens x batch {req.batch} (default context {INFERENCE_CONTEXT:,})" if req.context is None
         else f"context {context:,} tokens x batch {req.batch}",
         f"KV cache in {req.kv_dtype}" + (" (MLA latent cache)" if m.is_mla else f", {m.num_kv_heads} KV heads x {m.head_dim} dims"),
-        f"framework {framework}; CUDA context {context_gib:g} GiB per GPU",
+        f"framework {framework}" + (" (the default for this format)" if req.framework is None else "")
+        + f"; CUDA context {context_gib:g} GiB per GPU",
     ]
     notes = []
     if m.sliding_layers:

@@ -11,6 +11,7 @@ dropout masks, generalised to GQA and gated MLPs.
 from __future__ import annotations
 
 from .arch import ModelSpec
+from .defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
 from .formats import weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
@@ -65,7 +66,8 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     if tp > 1 and m.num_heads % tp:
         raise AdvisorInputError(f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} heads.")
     dp = req.gpu_count // (tp * pp)
-    seq = req.context or min(2048, m.max_context)
+    default_seq = PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH
+    seq = req.context or min(default_seq, m.max_context)
     ckpt = req.gradient_checkpointing if req.gradient_checkpointing is not None else method == "qlora"
     counts = count_params(m)
     P = counts.total
@@ -87,7 +89,7 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
                 f"Full fine-tuning updates every weight, so it cannot train a {base_fmt.label} model; "
                 "use --method qlora for a quantized base, or --precision bf16."
             )
-    assumptions = [f"sequence length {seq:,} x micro-batch {req.batch}" + (" (default 2,048)" if req.context is None else "")]
+    assumptions = [f"sequence length {seq:,} x micro-batch {req.batch}" + (f" (default {default_seq:,})" if req.context is None else "")]
     optimizer = req.optimizer or ("paged-adamw" if method == "qlora" else "adamw")
     opt_b = _adafactor_bytes(m) / max(P, 1) if optimizer == "adafactor" else OPTIMIZER_BYTES[optimizer]
     paged = optimizer.startswith("paged")

@@ -10,6 +10,7 @@ import math
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import CONCURRENCY, FINETUNE_TOKENS, INFERENCE_CONTEXT, PRICE_BASIS, TIGHT_HEADROOM
 from .errors import AdvisorInputError
 from .fit import available_gib
 from .formats import weight_format
@@ -21,9 +22,9 @@ from .throughput import ThroughputRequest, estimate_throughput
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
-TIGHT = 0.10  # under 10% free: it loads, but there is little room for KV cache growth or fragmentation
+TIGHT = TIGHT_HEADROOM  # one margin for check_fit and plans (tools/defaults.py)
 INFERENCE_PRECISIONS = ("bf16", "fp8", "awq-4bit", "q4_k_m")
-FINETUNE_DEFAULT_TOKENS = 5e7  # e.g. 25k examples x 2k tokens: a typical instruction fine-tune
+FINETUNE_DEFAULT_TOKENS = FINETUNE_TOKENS
 
 
 @record
@@ -31,14 +32,14 @@ class PlanRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
-    context: int = spec(8192, "inference: tokens per sequence; training: sequence length", gt=0)
-    concurrency: int = spec(1, "inference: simultaneous streams", gt=0, le=4096)
+    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per sequence; training: sequence length", gt=0)
+    concurrency: int = spec(CONCURRENCY, "inference: simultaneous streams", gt=0, le=4096)
     target_tokens_per_s: float | None = spec(None, "inference: minimum decode speed per stream", gt=0)
     tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)", gt=0)
     deadline_days: float | None = spec(None, "training must finish within this many days", gt=0)
     gpus: list[str] | None = spec(None, "only consider these GPUs")
     max_gpus: int = spec(8, "largest GPU count per configuration (one node = 8)", gt=0, le=100_000)
-    price: Literal["on_demand", "cheapest"] = spec("on_demand", "rental price to rank by")
+    price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "rental price to rank by")
     limit: int = spec(12, "options to return", gt=0, le=500)
 
     def __post_init__(self) -> None:

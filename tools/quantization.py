@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .base import check, record, spec
+from .base import check, record, replace, spec
 from .catalog_io import load_json
+from .defaults import BATCH, INFERENCE_CONTEXT, default_inference_framework
 from .errors import AdvisorInputError
+from .fit import available_gib
 from .formats import WeightFormat, weight_bytes, weight_format
 from .gpus import GPU, get_gpu
 from .memory import MemoryRequest, estimate_memory
@@ -27,8 +29,8 @@ class QuantizationRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     gpu: str | None = spec(None, "GPU to check the fit on")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
-    context: int = spec(4096, "tokens per sequence for the KV cache", gt=0)
-    batch: int = spec(1, "concurrent sequences", gt=0)
+    context: int = spec(INFERENCE_CONTEXT, "tokens per sequence for the KV cache", gt=0)
+    batch: int = spec(BATCH, "concurrent sequences", gt=0)
     formats: list[str] | None = spec(None, "formats to compare (default: all common ones)")
 
     def __post_init__(self) -> None:
@@ -79,7 +81,7 @@ def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
     if gpu.vendor == "apple":
         ok = fmt.family in ("float",)
         return ("native (MLX/llama.cpp)" if ok else "not supported on Apple GPUs (use GGUF or MLX formats)"), (
-            "llama.cpp" if not ok else "transformers")
+            default_inference_framework(fmt.family, gpu.vendor))
     if gpu.vendor == "google":
         ok = fmt.family in ("float", "int8", "fp8")
         return ("native (JAX/XLA)" if ok else "not supported on TPUs"), "jax"
@@ -99,7 +101,7 @@ def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
 
 
 def _framework(fmt: WeightFormat) -> str:
-    return {"bnb4": "transformers", "int8": "transformers", "gguf": "llama.cpp"}.get(fmt.family, "vllm")
+    return default_inference_framework(fmt.family)
 
 
 def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
@@ -116,12 +118,12 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
         total = fits = None
         runnable = not support.startswith(("not supported", "needs", "bitsandbytes LLM.int8 targets"))
         if gpu is not None and runnable:
-            mem_fw = "llama.cpp" if fmt.family == "gguf" else "transformers"
-            try:
-                est = estimate_memory(MemoryRequest(model=req.model, precision=fmt.key, context=min(req.context, m.max_context),
-                                                    batch=req.batch, gpu_count=req.gpu_count, framework=mem_fw, gpu=gpu.id))
+            try:  # sized as check_fit sizes it: the default runtime for the format, the same available memory
+                mem_req = MemoryRequest(model=req.model, precision=fmt.key, context=min(req.context, m.max_context),
+                                        batch=req.batch, gpu_count=req.gpu_count, gpu=gpu.id)
+                est = estimate_memory(mem_req)
                 total = est.per_gpu_gib
-                fits = total <= gpu.usable_gib
+                fits = total <= available_gib(gpu, replace(mem_req, framework=est.framework))
             except AdvisorInputError:
                 total, fits = None, None
         q = quality.get(fmt.key) or quality.get(_quality_key(fmt)) or {}

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .arch import ModelSpec
 from .base import check, record, spec
+from .defaults import BATCH, VLLM_GPU_MEMORY_UTILIZATION, default_inference_framework
 from .errors import AdvisorInputError
 from .formats import WeightFormat, weight_bytes, weight_format
 from .gpus import GPU, get_gpu
@@ -43,8 +44,8 @@ class ThroughputRequest:
     gpu: str = spec(description="GPU name, e.g. 'rtx-4090', 'h100-sxm'")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
     precision: str = spec("bf16", "weights: bf16, fp8, int8, awq, gptq, nf4, q4_k_m, ...")
-    framework: Framework | None = spec(None, "runtime; default llama.cpp for GGUF, vLLM otherwise")
-    batch: int = spec(1, "concurrent streams", gt=0, le=65536)
+    framework: Framework | None = spec(None, "runtime; default vLLM (llama.cpp for GGUF, transformers for bitsandbytes)")
+    batch: int = spec(BATCH, "concurrent streams", gt=0, le=65536)
     prompt_tokens: int = spec(512, "tokens in each prompt", gt=0)
     output_tokens: int = spec(256, "tokens generated per stream", gt=0)
     kv_dtype: str = spec("bf16", "KV-cache dtype")
@@ -113,7 +114,7 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
     fmt = weight_format(req.precision)
-    framework = req.framework or ("llama.cpp" if fmt.family == "gguf" else "vllm")
+    framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
     if fmt.family == "gguf" and framework != "llama.cpp":
         raise AdvisorInputError("GGUF formats run on llama.cpp; drop --framework or pick a non-GGUF precision.")
     layer_split = framework == "llama.cpp"
@@ -184,7 +185,7 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
 
 
 MAX_CONCURRENT_SEQUENCES = 1024  # scheduler cap (vLLM max_num_seqs / TRT-LLM max_batch_size are 256-2048)
-RUNTIME_MEMORY_SHARE = 0.9  # vLLM gpu_memory_utilization / TRT-LLM free_gpu_memory_fraction
+RUNTIME_MEMORY_SHARE = VLLM_GPU_MEMORY_UTILIZATION  # TRT-LLM's free_gpu_memory_fraction is alike
 
 
 def saturating_batch(req: ThroughputRequest) -> int:
@@ -194,7 +195,7 @@ def saturating_batch(req: ThroughputRequest) -> int:
 
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
-    fw = req.framework or ("llama.cpp" if weight_format(req.precision).family == "gguf" else "vllm")
+    fw = req.framework or default_inference_framework(weight_format(req.precision).family, gpu.vendor)
     tp = 1 if fw == "llama.cpp" else (req.tensor_parallel or req.gpu_count)
     ctx = req.prompt_tokens + req.output_tokens
     one = estimate_memory(MemoryRequest(model=req.model, precision=req.precision, context=min(ctx, m.max_context),

@@ -15,6 +15,7 @@ import math
 from typing import Literal
 
 from .base import check, record, spec
+from .defaults import PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
 from .gpus import GPU, get_gpu
 from .models import get_model
@@ -43,7 +44,7 @@ class TrainingRequest:
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
     method: TrainMethod = spec("pretrain", "pretrain, full (fine-tune), lora or qlora")
-    sequence_length: int = spec(4096, "tokens per sequence", gt=0)
+    sequence_length: int = spec(PRETRAIN_SEQUENCE_LENGTH, "tokens per sequence", gt=0)
     gradient_checkpointing: bool = spec(False, "full activation recomputation (one more forward)")
     mfu: float | None = spec(None, "override model FLOPs utilisation (0-1)", gt=0, le=1)
     precision: Literal["bf16", "fp8"] = spec("bf16", "training compute precision (fp8 needs Hopper or newer)")

@@ -1,0 +1,76 @@
+"""Every default and threshold the calculators share, declared once.
+
+Each tool, the CLI and both chat engines read these names; nothing else declares its own copy, so
+`check_fit`, `recommend_hardware`, the CLI and the chat give one verdict and one figure for one
+question (tests/test_consistency.py asks them all). Every default used in an answer is stated in
+that answer's assumptions.
+"""
+
+from __future__ import annotations
+
+# --- Frameworks ---------------------------------------------------------------------------------
+# Serving verdicts assume vLLM: it is what people serve a 70B with, and its memory rule is the one
+# that decides a deployment (weights + activations + non-torch buffers + the KV cache for the asked
+# context must fit in gpu_memory_utilization x the GPU). GGUF files run on llama.cpp; bitsandbytes
+# (NF4, LLM.int8) is a transformers path; on Apple silicon vLLM does not run, llama.cpp does.
+INFERENCE_FRAMEWORK = "vllm"
+GGUF_FRAMEWORK = "llama.cpp"
+BITSANDBYTES_FRAMEWORK = "transformers"
+APPLE_FRAMEWORK = "llama.cpp"
+# Training on one GPU: Hugging Face transformers/PEFT; sharded (ZeRO): DeepSpeed.
+TRAINING_FRAMEWORK = "transformers"
+SHARDED_TRAINING_FRAMEWORK = "deepspeed"
+DEFAULT_FRAMEWORK = {"inference": INFERENCE_FRAMEWORK, "training": TRAINING_FRAMEWORK}
+
+# vLLM's own default `gpu_memory_utilization` (vllm EngineArgs, 0.9); TRT-LLM's free_gpu_memory_fraction
+# plays the same part.
+VLLM_GPU_MEMORY_UTILIZATION = 0.9
+
+
+def default_inference_framework(weight_family: str, gpu_vendor: str | None = None) -> str:
+    """The runtime a serving answer assumes for a weight format family (tools.formats.Family) on a GPU vendor."""
+    if weight_family == "gguf":
+        return GGUF_FRAMEWORK
+    if gpu_vendor == "apple":
+        return APPLE_FRAMEWORK if weight_family == "float" else BITSANDBYTES_FRAMEWORK
+    if weight_family in ("bnb4", "int8"):
+        return BITSANDBYTES_FRAMEWORK
+    return INFERENCE_FRAMEWORK
+
+
+# --- Verdict thresholds -------------------------------------------------------------------------
+# A configuration that fits with less than this share of the usable memory free is "tight", in
+# check_fit and in recommend_hardware alike. 10%: the memory rows in docs/validation.md miss by up to
+# ~10-16% (worst rows), so below 10% free the verdict is within the estimate's own error; it is also
+# about the KV room a serving deployment needs to take a second long request. An assumption, not a fit.
+TIGHT_HEADROOM = 0.10
+
+# --- Workload shape -----------------------------------------------------------------------------
+# Serving context per sequence when none is given: 8k covers a chat turn with history or a RAG prompt;
+# vLLM's own default (the model's full window, e.g. 128k) rarely fits and people set --max-model-len.
+INFERENCE_CONTEXT = 8192
+# Fine-tuning sequence length when none is given: 2k, as in the QLoRA/Alpaca-style recipes
+# (torchtune's and Axolotl's example configs use 2048).
+FINETUNE_SEQUENCE_LENGTH = 2048
+# Pretraining sequence length when none is given (Llama 2: 4096).
+PRETRAIN_SEQUENCE_LENGTH = 4096
+BATCH = 1  # concurrent sequences (serving) or micro-batch (training)
+CONCURRENCY = 1  # users served at once (recommend_hardware)
+# A fine-tune with no token budget: e.g. 25k examples x 2k tokens, a typical instruction fine-tune.
+FINETUNE_TOKENS = 5e7
+
+# --- Training assumptions a plan makes ----------------------------------------------------------
+# recommend_hardware sizes training with gradient checkpointing on and ZeRO-3/FSDP across >1 GPU;
+# check_fit only assumes them when the request says so (its defaults are the frameworks' own).
+PLAN_GRADIENT_CHECKPOINTING = True
+PLAN_MULTI_GPU_SHARDING = "zero3"
+
+# --- MFU ------------------------------------------------------------------------------------------
+# Model FLOPs utilisation defaults live with their sources in tools/training.py (MEGATRON_A100_MFU,
+# SINGLE_GPU_MFU, ...): they are a curve over model size and GPU count, not one number.
+
+# --- Prices -------------------------------------------------------------------------------------
+# Rent is the median on-demand price on file (tools/data/prices.json, dated and sourced); "cheapest"
+# includes spot/marketplace offers.
+PRICE_BASES = ("on_demand", "cheapest")
+PRICE_BASIS = "on_demand"
