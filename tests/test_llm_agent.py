@@ -174,7 +174,7 @@ def test_empty_and_huge_questions():
 
 
 def test_prompt_and_schemas_stay_lean():
-    """Every model call carries them. Before the cut: 18,781 characters (5,459 cl100k tokens); the bar is half.
+    """Every model call carries them. Before the cut: 18,781 characters (5,463 o200k tokens); the bar is half.
     bench/prompt_size.py counts tokens."""
     import json
 
