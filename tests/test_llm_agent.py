@@ -40,7 +40,8 @@ SHAPES = [
      lambda r: f"{r['estimate_memory']['per_gpu_gib']:.0f} GiB on one GPU."),
     ("Which GPUs for serving Llama 3.1 70B at 8k?", "recommend_hardware",
      {"model": "llama-3.1-70b", "context": 8192},
-     lambda r: "Cheapest: {gpu_count}x {gpu} at ${usd_per_hour:.2f}/hour.".format(**r["recommend_hardware"]["by_cost"][0])),
+     lambda r: "Cheapest: {gpu_count}x {gpu} at ${usd_per_hour:.2f}/hour, {memory_per_gpu_gib:.2f} GiB per GPU."
+     .format(**r["recommend_hardware"]["by_cost"][0])),
     ("How fast is Llama 3 8B Q4_K_M on a 4090?", "estimate_throughput",
      {"model": "llama-3-8b", "gpu": "rtx-4090", "precision": "q4_k_m"},
      lambda r: f"About {r['estimate_throughput']['decode_tokens_per_s']:.0f} tokens/s."),
@@ -80,10 +81,19 @@ LOOSE = [  # arguments as models send them: loose names, numbers as strings
 ]
 
 
-def _perturb(text: str) -> str:
-    """The same answer with its most precise measured figure moved by 37%: an invented figure."""
+def _perturb(text: str, calls) -> str:
+    """The same answer with its most precise measured figure moved to a value that appears nowhere in the tool
+    results (no number there within 2% or the rounding shown, in any unit): an invented figure."""
+    import json
+
     f = max((f for f in figures(text) if f.kind not in ("any", "count")), key=lambda f: (f.decimals, f.value))
-    new = f"{f.value * 1.37:,.{f.decimals}f}"
+    there = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", json.dumps([c.result for c in calls]))]
+    def clear(v: float) -> bool:
+        return all(abs(v * s - x) > max(0.02 * v, 0.6 * 10 ** -f.decimals) * s
+                   for x in there for s in (1, 1e9 / 2**30, 2**30 / 1e9, 100))
+
+    factor = next(k for k in (1.37, 1.53, 0.61, 1.77, 0.43, 2.3, 3.7, 7.9, 17.3, 41.9) if clear(f.value * k))
+    new = f"{f.value * factor:,.{f.decimals}f}"
     return text.replace(f.raw, f.raw.replace(re.search(r"[\d,.]+", f.raw).group(0), new, 1), 1)
 
 
@@ -101,7 +111,7 @@ def test_the_models_call_is_validated_run_passed_back_and_the_answer_checked(que
     # the answer is held to that result: it passes, and the same answer with one figure invented does not
     assert check(a.text, a.calls, question).ok
     if any(f.kind not in ("any", "count") for f in figures(a.text)):
-        assert not check(_perturb(a.text), a.calls, question).ok
+        assert not check(_perturb(a.text, a.calls), a.calls, question).ok
 
 
 def test_parallel_calls_in_one_turn_and_sources():
