@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--gradient-checkpointing", action="store_true")
     tr.add_argument("--mfu", type=float)
     tr.add_argument("--precision", choices=["bf16", "fp8"], default="bf16")
+    tr.add_argument("--framework", choices=["megatron", "fsdp", "torchtitan", "deepspeed", "transformers"])
+    tr.add_argument("--tensor-parallel", type=int)
+    tr.add_argument("--network", choices=["infiniband", "ethernet"], default="infiniband")
+    tr.add_argument("--goodput", type=float, help="share of wall time doing useful steps (default modelled)")
     tr.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
     tr.add_argument("--json", action="store_true")
     c = sub.add_parser("cost", help="rent, run cost, serving $/1M tokens, buy vs rent")
@@ -135,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     mc.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     mc.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; path /mcp)")
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
+    sl.add_argument("--host", default="127.0.0.1", help="HTTP mode interface (default 127.0.0.1)")
     sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
@@ -318,7 +323,7 @@ def _cmd_serve(args, render, to_dict):
 def _cmd_slack(args, render, to_dict):
     from advisor.slack import main as slack_main
 
-    code = slack_main(["--port", str(args.port)])
+    code = slack_main(["--host", args.host, "--port", str(args.port)])
     if code:
         raise SystemExit(code)
 

@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_dedup_redis_url: str | None = None  # shared de-duplication store for several bot processes
 
     @property
     def llm_configured(self) -> bool:

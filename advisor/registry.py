@@ -118,7 +118,9 @@ def run_tool(name: str, args: dict) -> Any:
         request = spec_.request(**args)
     except TypeError as exc:
         raise AdvisorInputError(f"{name}: {exc}") from exc
-    return spec_.run(request)
+    from .tool_limits import run_with_time_limit
+
+    return run_with_time_limit(name, spec_.run, request)
 
 
 def result_dict(result: Any) -> Any:

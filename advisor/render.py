@@ -123,9 +123,11 @@ def throughput_text(r) -> str:
 
 def training_text(r, cost=None) -> str:
     rows = [f"{r.flops:.3g} FLOPs ({r.flops_per_token / 1e9:.1f} GFLOPs/token x {r.tokens:.3g} tokens)",
-            f"Time: {r.hours:,.1f} h ({r.days:,.1f} days) on {r.gpu_count} GPUs = {r.gpu_hours:,.0f} GPU-hours",
-            f"Speed: {r.tokens_per_s_per_gpu:,.0f} tokens/s per GPU, {r.tflops_per_gpu:.0f} TFLOPS per GPU "
-            f"(MFU {r.mfu:.1%})"]
+            f"Time: {r.hours:,.1f} h ({r.days:,.1f} days) on {r.gpu_count} GPUs = {r.gpu_hours:,.0f} GPU-hours "
+            f"end to end at {r.goodput:.0%} goodput",
+            f"Range: {r.gpu_hours_range[0]:,.0f} (best) to {r.gpu_hours_range[1]:,.0f} (typical) GPU-hours",
+            f"Speed while running: {r.tokens_per_s_per_gpu:,.0f} tokens/s per GPU, {r.tflops_per_gpu:.0f} TFLOPS "
+            f"per GPU (MFU {r.mfu:.1%}; typical-best {r.mfu_range[0]:.0%}-{r.mfu_range[1]:.0%})"]
     if cost is not None and cost.usd is not None:
         rows.append(f"Cost: ${cost.usd:,.0f} at ${cost.usd_per_gpu_hour:.2f}/GPU-hour ({cost.price_basis})")
     return _lines(f"{r.model} - {r.method} on {r.gpu_count}x {r.gpu}", rows, r.assumptions, r.notes)

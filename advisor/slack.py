@@ -1,10 +1,12 @@
 """The Slack bot: the advisor in a team's Slack, with Bolt. Run: gpu-advisor slack (or python -m advisor.slack).
 
-Socket Mode when SLACK_APP_TOKEN is set, else an HTTP app (SLACK_SIGNING_SECRET, a port); SLACK_BOT_TOKEN
-always. Answers app mentions and direct messages in a thread, with the thread as conversation history.
-Bolt acknowledges each event at once and the answer is posted from a worker thread (Slack's 3 s limit);
-retried deliveries (X-Slack-Retry-Num) of an event already handled are not answered twice; the bot
-ignores its own and other bots' messages; failures get a short reply and a logged detail."""
+Socket Mode when SLACK_APP_TOKEN is set, else an HTTP app (SLACK_SIGNING_SECRET; uvicorn behind the signature
+gate in advisor/slack_http.py, on --host/--port); SLACK_BOT_TOKEN always. Answers app mentions and direct
+messages in a thread, with the thread as conversation history. Bolt acknowledges each event at once and the
+answer is posted from a worker thread (Slack's 3 s limit); retried deliveries (X-Slack-Retry-Num) of an event
+already handled are not answered twice - per process in memory, or across processes and restarts with a Redis
+store (SLACK_DEDUP_REDIS_URL); the bot ignores its own and other bots' messages; failures get a short reply and
+a logged detail."""
 
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ import threading
 import uuid
 from collections import OrderedDict
 
+from .config import redact_url
 from .slack_format import blocks_for, fallback_text
 
 log = logging.getLogger("gpu-advisor.slack")
+DEDUP_TTL_S = 3600  # Slack retries a delivery 3 times: at once, after 1 and after 5 minutes; keep ids well past
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 WHERE = {
@@ -53,6 +57,51 @@ class SeenEvents:
             return True
 
 
+class RedisSeenEvents:
+    """Event ids shared by every bot process through Redis (SET NX with an expiry), so each event is answered
+    once across replicas and after a restart. If Redis fails mid-run the event is answered (twice is better
+    than never) and one line is logged."""
+
+    PREFIX = "gpu-advisor:slack:event:"
+
+    def __init__(self, client, ttl_s: int = DEDUP_TTL_S) -> None:
+        self._redis, self._ttl_s = client, ttl_s
+
+    @classmethod
+    def from_url(cls, url: str, ttl_s: int = DEDUP_TTL_S) -> RedisSeenEvents:
+        try:
+            import redis
+        except ImportError:
+            raise SlackSettingsError("SLACK_DEDUP_REDIS_URL needs the Redis client: pip install 'redis>=5' "
+                                     "(or unset SLACK_DEDUP_REDIS_URL for per-process de-duplication)") from None
+        return cls(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2), ttl_s)
+
+    def check(self, url: str) -> None:
+        """SlackSettingsError with the (redacted) URL when the store cannot be reached."""
+        try:
+            self._redis.ping()
+        except Exception as exc:  # noqa: BLE001 - any client error means "cannot use it"
+            raise SlackSettingsError(f"cannot reach the de-duplication store SLACK_DEDUP_REDIS_URL="
+                                     f"{redact_url(url)} ({type(exc).__name__}): start Redis there or unset "
+                                     "the variable") from None
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        try:
+            return bool(self._redis.set(self.PREFIX + event_id, "1", nx=True, ex=self._ttl_s))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("de-duplication store unavailable (%s); answering %s anyway", type(exc).__name__,
+                        event_id)
+            return True
+
+
+def seen_events(settings):
+    """The de-duplication store the settings ask for: Redis when SLACK_DEDUP_REDIS_URL is set, else memory."""
+    url = getattr(settings, "slack_dedup_redis_url", None)
+    return RedisSeenEvents.from_url(url) if url else SeenEvents()
+
+
 def check_settings(settings) -> str:
     """'socket' or 'http', or a SlackSettingsError naming exactly what to set and where to find it."""
     if not settings.slack_bot_token:
@@ -84,8 +133,9 @@ def _thread_history(client, channel: str, thread_ts: str, current_ts: str, bot_u
     return history
 
 
-def build_app(advisor=None, settings=None, client=None, token_verification: bool = True):
-    """The Bolt app (not started). `client` lets tests point the Web API at a local fake."""
+def build_app(advisor=None, settings=None, client=None, token_verification: bool = True, seen=None):
+    """The Bolt app (not started). `client` lets tests point the Web API at a local fake; `seen` is the
+    de-duplication store (default: from the settings)."""
     from slack_bolt import App
 
     from .config import Settings
@@ -93,7 +143,7 @@ def build_app(advisor=None, settings=None, client=None, token_verification: bool
 
     settings = settings or Settings()
     advisor = advisor or Advisor()
-    seen = SeenEvents()
+    seen = seen if seen is not None else seen_events(settings)
     kwargs = {"token": settings.slack_bot_token, "signing_secret": settings.slack_signing_secret or "unused",
               "token_verification_enabled": token_verification}
     if client is not None:
@@ -144,27 +194,34 @@ def main(argv: list[str] | None = None) -> int:
     from .config import Settings
 
     ap = argparse.ArgumentParser(prog="gpu-advisor slack", description="Run the Slack bot")
+    ap.add_argument("--host", default="127.0.0.1",
+                    help="HTTP mode interface (default 127.0.0.1; 0.0.0.0 only behind a TLS proxy)")
     ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings()
     try:
         mode = check_settings(settings)
+        seen = seen_events(settings)
+        if isinstance(seen, RedisSeenEvents):
+            seen.check(settings.slack_dedup_redis_url)
     except SlackSettingsError as exc:
         print(f"gpu-advisor slack: {exc}", file=sys.stderr)
         return 2
     from knowledge import build_index
 
     build_index()
-    app = build_app(settings=settings)
+    app = build_app(settings=settings, seen=seen)
     if mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         print("Slack bot running in Socket Mode", flush=True)
         SocketModeHandler(app, settings.slack_app_token).start()
     else:
-        print(f"Slack bot listening on :{args.port}/slack/events", flush=True)
-        app.start(port=args.port, path="/slack/events")
+        from .slack_http import EVENTS_PATH, SlackGate, make_server
+
+        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH}", flush=True)
+        make_server(SlackGate(app, settings.slack_signing_secret), host=args.host, port=args.port).run()
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import train_fit  # noqa: E402
 from bench.cases import CASES, NOT_SCORED, rows  # noqa: E402
 from tools.models import all_specs  # noqa: E402
 from tools.params import count_params  # noqa: E402
@@ -69,6 +70,7 @@ def markdown(results: list[dict], params: list[dict]) -> str:
             lines.append(f"| `{c.row_id}` | {c.how} | {r['meas']:,.2f} {_unit(c)} | {r['est']:,.2f} | "
                          f"{r['err']:+.1%}{flag} | {c.gap} |")
         lines.append("")
+    lines += train_fit.markdown_section()
     lines += ["## Rows not scored", "", "| row | why |", "|---|---|"]
     for rid, why in NOT_SCORED.items():
         lines.append(f"| `{rid}` | {why} |")

@@ -3,17 +3,32 @@
 Embedded persistent Chroma under ADVISOR_DATA_DIR by default; a Chroma server when CHROMA_HOST /
 CHROMA_PORT are set. The collection carries the docs' content hash: changed docs are re-indexed on
 the next use, and a missing or corrupt store is rebuilt rather than raising.
+
+Several processes may share one data folder (two `gpu-advisor index` runs, the app and the Slack bot):
+- reading needs no lock; a build (and any repair of a damaged store) happens under a file lock
+  (ADVISOR_DATA_DIR/index.lock), and a process that waited for the lock first looks whether the other one
+  already built what it needs;
+- a build writes a new collection under a temporary name and swaps it in at the end, so readers never see a
+  half-built index, and nothing is deleted except under the lock;
+- a read-only data folder (Chroma's embedded store writes on open) is searched from a private copy in a
+  temporary folder;
+- Chroma failures become GuidanceIndexError: a one-line fix-it message (the CLI exits 2).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from tools.errors import AdvisorInputError
 
 from .docs_loader import DOCS_DIR, all_chunks, content_hash
 from .zh import expand_query, has_cjk
@@ -21,6 +36,11 @@ from .zh import expand_query, has_cjk
 log = logging.getLogger(__name__)
 FUSION_DEPTH = 10  # candidates taken from each retriever before fusing
 RRF_K = 60  # reciprocal rank fusion constant (Cormack et al. 2009)
+BUILD_LOCK_TIMEOUT_S = 600.0  # a cold build takes ~30 s on a busy 2-core machine; waiting 10 min means trouble
+
+
+class GuidanceIndexError(AdvisorInputError):
+    """The guidance index cannot be opened or built; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,20 @@ class Passage:
     @property
     def citation(self) -> str:
         return f"{self.path} § {self.heading}"
+
+
+def first_per_citation(passages, k: int) -> list:
+    """The best-ranked passage of each cited section, at most k: a long section is embedded as several
+    chunks under one heading, and a list of sources should name each section once."""
+    seen: set[str] = set()
+    out = []
+    for p in passages:
+        if p.citation not in seen:
+            seen.add(p.citation)
+            out.append(p)
+            if len(out) == k:
+                break
+    return out
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,41 @@ def data_dir() -> Path:
     return Path(base) / "gpu-advisor"
 
 
+def _writable(folder: Path) -> bool:
+    """Can this process create files in `folder` (or create it)? Also false on a read-only mount as root."""
+    probe = folder
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    try:
+        tempfile.TemporaryFile(dir=probe).close()
+        return True
+    except OSError:
+        return False
+
+
+_PRIVATE_COPIES: dict[Path, Path] = {}
+
+
+def _private_copy(store: Path) -> Path:
+    """A writable copy of a read-only store for this process (removed at exit); Chroma writes on open."""
+    if store not in _PRIVATE_COPIES:
+        tmp = Path(tempfile.mkdtemp(prefix="gpu-advisor-index-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        if store.is_dir():
+            shutil.copytree(store, tmp / "chroma")
+        log.warning("the index folder %s is read-only; searching a private copy", store)
+        _PRIVATE_COPIES[store] = tmp / "chroma"
+    return _PRIVATE_COPIES[store]
+
+
+def store_dir() -> Path:
+    """Where the embedded store is opened: ADVISOR_DATA_DIR/chroma, or a private copy if that is read-only."""
+    store = data_dir() / "chroma"
+    return store if _writable(store) else _private_copy(store)
+
+
 def make_client():
     """A Chroma server client when CHROMA_HOST is set, else an embedded persistent store."""
     import chromadb
@@ -65,11 +134,30 @@ def make_client():
     settings = Settings(anonymized_telemetry=False)
     host = os.environ.get("CHROMA_HOST")
     if host:
-        port = int(os.environ.get("CHROMA_PORT", "8000"))
-        return chromadb.HttpClient(host=host, port=port, settings=settings), f"chroma server {host}:{port}"
-    path = data_dir() / "chroma"
+        port_text = os.environ.get("CHROMA_PORT", "8000")
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise GuidanceIndexError(f"CHROMA_PORT must be a port number (1-65535), got {port_text[:20]!r}.")
+        port = int(port_text)
+        try:
+            client = chromadb.HttpClient(host=host, port=port, settings=settings)
+        except Exception as exc:  # noqa: BLE001 - Chroma raises ValueError/ConnectError/... for a dead server
+            raise GuidanceIndexError(
+                f"Cannot reach the Chroma server at {host}:{port} ({type(exc).__name__}). Start it (chroma run "
+                f"--host {host} --port {port} --path DIR) or unset CHROMA_HOST to use the embedded store.") from None
+        return client, f"chroma server {host}:{port}"
+    path = store_dir()
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings), str(path)
+
+
+def _lock_path() -> Path:
+    """The build lock beside the embedded store (a read-only store's private copy has its own), or in the
+    data dir for a Chroma server (which then coordinates the processes of this machine only)."""
+    folder = data_dir() if os.environ.get("CHROMA_HOST") else store_dir().parent
+    if not _writable(folder):
+        folder = Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "index.lock"
 
 
 class GuidanceIndex:
@@ -124,45 +212,116 @@ class GuidanceIndex:
         with self._lock:
             start = time.perf_counter()
             digest = content_hash(self._docs_dir)
-            reason = "built"
-            try:
-                client = self._connect()
-                existing = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
-                if self._name() in existing:
-                    col = client.get_collection(self._name(), embedding_function=None)
-                    if not force and (col.metadata or {}).get("content_hash") == digest and col.count() > 0:
-                        self._collection = col
-                        return self._status("up to date", col.count(), start, digest)
-                    client.delete_collection(self._name())
-                    reason = "rebuilt (forced)" if force else "rebuilt (docs changed)"
-            except (ImportError, MemoryError):
-                raise  # a broken install is not a broken store: never delete the index for it
-            except Exception as exc:  # noqa: BLE001 - a damaged store is rebuilt, never fatal
-                log.warning("guidance index unreadable (%s); rebuilding", exc)
-                client = self._reset_store()
-                reason = "rebuilt (store unreadable)"
-            self._collection = self._build(client, digest)
+            if not force:
+                col, _ = self._open_current(digest)
+                if col is not None:
+                    self._collection = col
+                    return self._status("up to date", col.count(), start, digest)
+            with self._build_lock():
+                # the lock may have been held by another process building what we need: look again
+                col, state = self._open_current(digest)
+                if col is not None and not force:
+                    self._collection = col
+                    return self._status("up to date", col.count(), start, digest)
+                if state.startswith("unreadable"):
+                    log.warning("guidance index %s; rebuilding", state)
+                    self._reset_store()
+                    reason = "rebuilt (store unreadable)"
+                else:
+                    reason = {"missing": "built", "outdated": "rebuilt (docs changed)"}.get(state, "rebuilt (forced)")
+                    if force and state == "missing":
+                        reason = "built"
+                try:
+                    self._collection = self._build(self._connect(), digest)
+                except (ImportError, MemoryError, GuidanceIndexError):
+                    raise
+                except Exception as exc:  # noqa: BLE001 - disk full, permissions, a server refusing writes
+                    raise GuidanceIndexError(
+                        f"Could not build the guidance index in {self._location or data_dir()} "
+                        f"({type(exc).__name__}: {str(exc)[:120]}). Free disk space, or set ADVISOR_DATA_DIR to a "
+                        "writable folder, then run: gpu-advisor index") from None
             return self._status(reason, self._collection.count(), start, digest)
 
-    def _reset_store(self):
+    def _open_current(self, digest: str):
+        """(collection, "current") when the store holds an index of these docs, else (None, why):
+        "missing", "outdated" or "unreadable (...)". Reads only; never deletes."""
+        try:
+            client = self._connect()
+            if self._name() not in {c.name if hasattr(c, "name") else c for c in client.list_collections()}:
+                return None, "missing"
+            col = client.get_collection(self._name(), embedding_function=None)
+            if (col.metadata or {}).get("content_hash") == digest and col.count() > 0:
+                return col, "current"
+            return None, "outdated"
+        except (ImportError, MemoryError, GuidanceIndexError):
+            raise  # a broken install or an unreachable server is not a broken store: never delete for it
+        except Exception as exc:  # noqa: BLE001 - a damaged store is rebuilt (under the lock), never fatal
+            return None, f"unreadable ({type(exc).__name__}: {str(exc)[:100]})"
+
+    def _build_lock(self):
+        """An exclusive, cross-process lock for building; released by the OS if the holder dies."""
+        import contextlib
+
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(str(_lock_path()))
+
+        @contextlib.contextmanager
+        def held():
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                log.warning("another process is building the guidance index; waiting for it")
+                try:
+                    lock.acquire(timeout=BUILD_LOCK_TIMEOUT_S)
+                except Timeout:
+                    raise GuidanceIndexError(
+                        f"Another process has been building the guidance index for over {BUILD_LOCK_TIMEOUT_S:.0f} s "
+                        f"(lock {lock.lock_file}); let it finish, or stop it, then run: gpu-advisor index") from None
+            try:
+                yield
+            finally:
+                lock.release()
+
+        return held()
+
+    def _drop_client(self) -> None:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         self._client = None
+        self._collection = None
         SharedSystemClient.clear_system_cache()  # Chroma caches one system per path in-process
+
+    def _reset_store(self) -> None:
+        """Delete a store that cannot be opened - only ever called while holding the build lock."""
+        self._drop_client()
         if not os.environ.get("CHROMA_HOST"):
-            shutil.rmtree(data_dir() / "chroma", ignore_errors=True)
-        return self._connect()
+            shutil.rmtree(store_dir(), ignore_errors=True)
 
     def _build(self, client, digest: str):
+        """Write the new index under a temporary name, then swap it in: readers see the old or the new one."""
         chunks = all_chunks(self._docs_dir)
-        col = client.create_collection(self._name(), embedding_function=None,
+        temp_name = f"{self._name()}-building-{uuid.uuid4().hex[:8]}"
+        col = client.create_collection(temp_name, embedding_function=None,
                                        metadata={"hnsw:space": "cosine", "content_hash": digest,
                                                  "embedding_model": self.embedder.name})
-        vectors = self.embedder.embed([c.embed_text for c in chunks])
-        col.add(ids=[c.chunk_id for c in chunks], embeddings=vectors, documents=[c.text for c in chunks],
-                metadatas=[{"doc_id": c.doc_id, "title": c.title, "heading": c.heading, "path": c.path,
-                            "tags": ",".join(c.tags)} for c in chunks])
-        return col
+        try:
+            vectors = self.embedder.embed([c.embed_text for c in chunks])
+            col.add(ids=[c.chunk_id for c in chunks], embeddings=vectors, documents=[c.text for c in chunks],
+                    metadatas=[{"doc_id": c.doc_id, "title": c.title, "heading": c.heading, "path": c.path,
+                                "tags": ",".join(c.tags)} for c in chunks])
+            names = {c.name if hasattr(c, "name") else c for c in client.list_collections()}
+            for name in names:  # the old index, and leftovers of builds that died (we hold the lock)
+                if name != temp_name and (name == self._name() or name.startswith(self._name() + "-building-")):
+                    client.delete_collection(name)
+            col.modify(name=self._name())
+        except BaseException:
+            try:
+                client.delete_collection(temp_name)
+            except Exception:  # noqa: BLE001 - best effort; a later build removes leftovers
+                pass
+            raise
+        return client.get_collection(self._name(), embedding_function=None)
 
     def _status(self, action: str, n: int, start: float, digest: str) -> IndexStatus:
         docs = len(list(self._docs_dir.glob("*.md")))
@@ -188,19 +347,25 @@ class GuidanceIndex:
             for rank, p in enumerate(ranking):
                 fused[p.chunk_id] = fused.get(p.chunk_id, 0.0) + 1.0 / (RRF_K + rank)
                 by_id.setdefault(p.chunk_id, p)
-        order = sorted(fused, key=lambda cid: -fused[cid])[:k]
-        best = fused[order[0]] if order else 1.0
-        return [replace(by_id[cid], score=round(fused[cid] / best, 4)) for cid in order]
+        ranked = [by_id[cid] for cid in sorted(fused, key=lambda cid: -fused[cid])]
+        top = first_per_citation(ranked, k)
+        best = fused[top[0].chunk_id] if top else 1.0
+        return [replace(p, score=round(fused[p.chunk_id] / best, 4)) for p in top]
 
     def _vector_search(self, text: str, n: int) -> list[Passage]:
         vec = self.embedder.embed_query(text)
         try:
             res = self._collection.query(query_embeddings=[vec], n_results=n)
-        except Exception as exc:  # noqa: BLE001 - rebuild once if the store broke under us
-            log.warning("guidance query failed (%s); rebuilding the index", exc)
+        except Exception as exc:  # noqa: BLE001 - another process may have swapped the index: open it again
+            log.warning("guidance query failed (%s: %s); reopening the index", type(exc).__name__, str(exc)[:100])
             self._collection = None
-            self.ensure(force=True)
-            res = self._collection.query(query_embeddings=[vec], n_results=n)
+            self.ensure()  # rebuilds (under the lock) only if the store is missing, outdated or damaged
+            try:
+                res = self._collection.query(query_embeddings=[vec], n_results=n)
+            except Exception as exc2:  # noqa: BLE001
+                raise GuidanceIndexError(
+                    f"The guidance index at {self._location} cannot be searched ({type(exc2).__name__}); "
+                    "rebuild it with: gpu-advisor index --force") from None
         out = []
         for cid, doc, meta, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0],
                                         res["distances"][0], strict=False):

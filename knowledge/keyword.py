@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .docs_loader import DOCS_DIR, all_chunks, content_hash
-from .index import Passage
+from .index import Passage, first_per_citation
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
 _STOP = {"the", "and", "for", "with", "what", "how", "does", "are", "is", "to", "of", "in", "on", "vs", "a"}
@@ -33,5 +33,6 @@ def keyword_search(query: str, k: int = 1, folder: Path = DOCS_DIR) -> list[Pass
             scored.append((score, c))
     scored.sort(key=lambda x: -x[0])
     top = max((s for s, _ in scored), default=1)
-    return [Passage(doc_id=c.doc_id, title=c.title, heading=c.heading, text=c.text, score=round(s / top, 3),
-                    path=c.path, chunk_id=c.chunk_id) for s, c in scored[:k]]
+    return first_per_citation((Passage(doc_id=c.doc_id, title=c.title, heading=c.heading, text=c.text,
+                                       score=round(s / top, 3), path=c.path, chunk_id=c.chunk_id)
+                               for s, c in scored), k)

@@ -4,7 +4,6 @@ slack_sdk's WebClient pointed at a fake Slack Web API on loopback that records c
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 import urllib.error
@@ -20,6 +19,7 @@ from advisor.config import Settings
 from advisor.core import Advisor
 from advisor.slack import SlackSettingsError, build_app, check_settings
 from advisor.slack_format import SECTION_LIMIT, blocks_for, split_text, to_mrkdwn
+from advisor.slack_http import SlackGate, make_server
 from tests.fakes import free_port
 
 SECRET = "test-signing-secret"
@@ -73,21 +73,26 @@ class FakeSlack:
 
 
 class BotServer:
-    def __init__(self, advisor):
-        self.slack = FakeSlack()
+    """The bot as `gpu-advisor slack` runs it in HTTP mode: the signature gate under uvicorn on loopback."""
+
+    def __init__(self, advisor, seen=None, slack=None, **gate_kwargs):
+        self.slack = slack or FakeSlack()
         settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET)
         client = WebClient(token="xoxb-test", base_url=self.slack.base_url)
-        self.app = build_app(advisor=advisor, settings=settings, client=client)
+        self.app = build_app(advisor=advisor, settings=settings, client=client, seen=seen)
         self.port = free_port()
-        threading.Thread(target=self.app.start, kwargs={"port": self.port, "path": "/slack/events"},
-                         daemon=True).start()
+        self.server = make_server(SlackGate(self.app, SECRET, **gate_kwargs), host="127.0.0.1", port=self.port)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+        for _ in range(200):
+            if self.server.started:
                 break
-            except OSError:
-                time.sleep(0.05)
+            time.sleep(0.05)
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
 
     def send(self, payload: dict, secret: str = SECRET, ts: int | None = None, retry: int | None = None):
         body = json.dumps(payload).encode()
@@ -116,7 +121,9 @@ def event(text, event_id="Ev1", ts="100.1", thread_ts=None, channel="C1", kind="
 
 @pytest.fixture(scope="module")
 def bot():
-    return BotServer(Advisor(engine="offline"))
+    server = BotServer(Advisor(engine="offline"))
+    yield server
+    server.stop()
 
 
 def _text(post: dict) -> str:
@@ -193,6 +200,7 @@ def test_an_advisor_error_gets_a_short_friendly_reply_and_acks_fast():
     status, seconds = server.send(event("<@UBOT> anything", event_id="EvErr"))
     assert status == 200 and seconds < 3
     post = server.slack.wait_posts(1, timeout=30)[0]
+    server.stop()
     assert "Sorry, I couldn't answer" in post["text"] and "secret internal detail" not in post["text"]
 
 

@@ -92,7 +92,10 @@ def test_training_flops_are_6nd_plus_attention():
     n = 6_738_415_616 - 32000 * 4096  # every multiplied weight: all but the embedding lookup
     attn = 12 * 32 * 32 * 128 * 4096
     assert r.flops_per_token == pytest.approx(6 * n + attn, rel=1e-6)
-    assert r.gpu_hours == pytest.approx(r.flops / (312e12 * r.mfu) / 3600, rel=1e-3)
+    # end-to-end GPU-hours = running time at the stated MFU, divided by the stated goodput (issue 17)
+    assert r.gpu_hours == pytest.approx(r.flops / (312e12 * r.mfu) / 3600 / r.goodput, rel=1e-2)
+    assert r.running_hours * r.gpu_count == pytest.approx(r.flops / (312e12 * r.mfu) / 3600, rel=1e-2)
+    assert 0.5 < r.goodput < 1
 
 
 def test_lora_saves_a_third_of_compute_not_two_thirds():
@@ -105,13 +108,17 @@ def test_lora_saves_a_third_of_compute_not_two_thirds():
     assert any("saves" in n for n in lora.notes)
 
 
-def test_mfu_default_grows_with_scale_and_can_be_overridden():
+def test_mfu_default_grows_with_model_width_and_can_be_overridden():
     kw = dict(tokens=1e12, gpu="a100-80gb-sxm", gpu_count=1024)
-    assert estimate_training(TrainingRequest(model="405B", **kw)).mfu > estimate_training(
-        TrainingRequest(model="7B", **kw)).mfu
+    # at one layout, small models lose more of each step to memory-bound work (llm-foundry's A100 table:
+    # 125M 45% MFU, 7B 64%); across layouts it need not hold (Megatron TP 175B: 51%)
+    assert estimate_training(TrainingRequest(model="70B", framework="fsdp", **kw)).mfu > estimate_training(
+        TrainingRequest(model="1B", framework="fsdp", **kw)).mfu
     assert estimate_training(TrainingRequest(model="7B", mfu=0.3, **kw)).mfu == 0.3
+    plain = estimate_training(TrainingRequest(model="7B", **kw))
     ckpt = estimate_training(TrainingRequest(model="7B", gradient_checkpointing=True, **kw))
-    assert ckpt.mfu == pytest.approx(0.415 * 6 / 8, rel=1e-3)
+    # recomputation costs at most one extra forward of the weights (8/6 of the work), and something
+    assert plain.mfu / 1.34 < ckpt.mfu < plain.mfu
 
 
 def test_moe_training_uses_active_parameters():

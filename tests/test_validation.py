@@ -24,7 +24,8 @@ def test_every_row_except_specs_is_scored_or_explained():
     (("weights",), 0.10),  # issue: sizing engine part 1
     (("inference memory", "fine-tune memory"), 0.10),
     (("single-stream decode",), 0.25),  # issue: sizing engine part 2
-    (("training",), 0.25),
+    (("training throughput",), 0.15),  # issue 17: held-out medians are in docs/validation.md
+    (("training GPU-hours",), 0.15),
 ])
 def test_median_error_targets(groups, target):
     errors = [abs(c.estimate() / c.measured - 1) for c in CASES if c.group in groups]

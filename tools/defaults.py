@@ -66,8 +66,8 @@ PLAN_GRADIENT_CHECKPOINTING = True
 PLAN_MULTI_GPU_SHARDING = "zero3"
 
 # --- MFU ------------------------------------------------------------------------------------------
-# Model FLOPs utilisation defaults live with their sources in tools/training.py (MEGATRON_A100_MFU,
-# SINGLE_GPU_MFU, ...): they are a curve over model size and GPU count, not one number.
+# Model FLOPs utilisation is not one number: tools/training_speed.py models it from the model's shape,
+# the GPU, the layout and the sequence length, with constants fitted on published rows (bench/train_fit.py).
 
 # --- Prices -------------------------------------------------------------------------------------
 # Rent is the median on-demand price on file (tools/data/prices.json, dated and sourced); "cheapest"

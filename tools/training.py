@@ -1,40 +1,34 @@
-"""estimate_training: FLOPs, wall time, GPU-hours and MFU for pretraining, full fine-tuning, LoRA, QLoRA.
+"""estimate_training: FLOPs, throughput while running, and end-to-end wall time / GPU-hours.
 
 FLOPs per token follow PaLM (Chowdhery et al. 2022, appendix B): 6N for the weights' forward and
 backward plus 12 x layers x heads x head_dim x sequence for attention, N counting the parameters a
 token multiplies (MoE: active experts; not the embedding lookup). Full activation recomputation adds
-one more forward (8N). LoRA/QLoRA still run the forward and the activation-gradient half of the
-backward through the frozen weights, but skip their weight gradients: ~4N, i.e. about 2/3 of full
-fine-tuning per token, not 1/3 -- what they save is memory (no gradients or optimizer state for the
-base weights), not most of the compute.
+one more forward of the weights (8N of hardware work for 6N of useful work). LoRA/QLoRA still run the
+forward and the activation-gradient half of the backward through the frozen weights, but skip their
+weight gradients: ~4N, about 2/3 of full fine-tuning per token -- they save memory, not most FLOPs.
+
+Two separate figures (issue 17):
+- Throughput while running (`mfu`, `tokens_per_s_per_gpu`) from a step-time model in
+  tools/training_speed.py, calibrated on published benchmark rows (bench/train_fit.py).
+- End-to-end time and GPU-hours divide that by a goodput (restarts after failures, evaluation,
+  checkpoint saves, stalls), also calibrated on published whole-run GPU-hours.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from .base import check, record, spec
 from .defaults import PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
-from .gpus import GPU, get_gpu
+from .gpus import get_gpu
 from .models import get_model
 from .params import count_params
+from .training_speed import CALIB, RANGE_BEST, RANGE_TYPICAL, SpeedInputs, default_layout, goodput, running_mfu
 
 TrainMethod = Literal["pretrain", "full", "lora", "qlora"]
-
-# Model FLOPs utilisation measured by Megatron-LM on A100-80GB (Narayanan et al. / Korthikanti et al.,
-# NVIDIA/Megatron-LM README "MFU" table: 22B 41.5%, 175B 51.4%, 530B 56.0%, 1T 56.3%), interpolated
-# in log(parameters); smaller models are held at the 22B figure.
-MEGATRON_A100_MFU = [(22e9, 0.415), (175e9, 0.514), (530e9, 0.560), (1000e9, 0.563)]
-# Megatron-Core GPT-3 175B on H100 reaches 47% MFU at 96 GPUs (NVIDIA/Megatron-LM README), i.e. ~0.91x
-# the A100 figure at that scale: H100-class parts run closer to their (much higher) peak's memory wall.
-GENERATION_FACTOR = {"Ampere": 1.0, "Hopper": 0.91, "Blackwell": 0.85}
-OTHER_GPU_FACTOR = 0.8  # multi-GPU runs without NVLink/InfiniBand: gradient traffic over PCIe
-# One GPU has no communication at all: large bf16 GEMMs reach ~70% of peak and take ~80% of a
-# step, so ~55% MFU is reachable (torch.compile'd recipes; an eager Trainer loop gets less).
-SINGLE_GPU_MFU = 0.55
-QLORA_FACTOR = 0.7  # dequantizing NF4 weights in every forward and backward costs ~30%
+TrainFramework = Literal["megatron", "fsdp", "torchtitan", "deepspeed", "transformers"]
+QLORA_FACTOR = 0.7  # bitsandbytes dequantizes every NF4 weight in each forward and backward: ~30% slower
 
 
 @record
@@ -44,10 +38,18 @@ class TrainingRequest:
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
     method: TrainMethod = spec("pretrain", "pretrain, full (fine-tune), lora or qlora")
-    sequence_length: int = spec(PRETRAIN_SEQUENCE_LENGTH, "tokens per sequence", gt=0)
+    sequence_length: int = spec(PRETRAIN_SEQUENCE_LENGTH, "tokens per sequence", gt=0, le=10_000_000)
     gradient_checkpointing: bool = spec(False, "full activation recomputation (one more forward)")
-    mfu: float | None = spec(None, "override model FLOPs utilisation (0-1)", gt=0, le=1)
+    mfu: float | None = spec(None, "override model FLOPs utilisation while running (0-1)", gt=0, le=1)
     precision: Literal["bf16", "fp8"] = spec("bf16", "training compute precision (fp8 needs Hopper or newer)")
+    framework: TrainFramework | None = spec(
+        None, "megatron (tensor/pipeline parallel), fsdp/torchtitan/deepspeed (sharded data parallel) or "
+              "transformers (Trainer); default: megatron above 100B parameters on many GPUs, else fsdp")
+    tensor_parallel: int | None = spec(None, "tensor-parallel size (default from the framework and model size)",
+                                       gt=0, le=64)
+    network: Literal["infiniband", "ethernet"] = spec(
+        "infiniband", "fabric between nodes: infiniband (or RoCE at 200-400 Gb/s per GPU) or ethernet (commodity)")
+    goodput: float | None = spec(None, "override the share of wall time doing useful steps (0-1)", gt=0, le=1)
 
     def __post_init__(self) -> None:
         check(self)
@@ -62,83 +64,91 @@ class TrainingResult:
     tokens: float
     flops: float = spec(description="model FLOPs for the whole run")
     flops_per_token: float
-    mfu: float = spec(description="model FLOPs utilisation assumed (stated; override with mfu)")
-    hours: float = spec(description="wall-clock hours")
-    gpu_hours: float
+    mfu: float = spec(description="model FLOPs utilisation while running (useful FLOPs / peak)")
+    mfu_range: list[float] = spec(factory=list, description="[typical, best] MFU while running")
+    goodput: float = spec(1.0, "share of wall time spent on useful steps (restarts, evaluation, checkpoints)")
+    hours: float = spec(description="wall-clock hours end to end (running time / goodput)")
+    hours_range: list[float] = spec(factory=list, description="[best, typical] wall-clock hours end to end")
+    running_hours: float = spec(0.0, "hours of pure training steps (no failures or evaluation)")
+    gpu_hours: float = spec(description="GPU-hours end to end")
+    gpu_hours_range: list[float] = spec(factory=list, description="[best, typical] GPU-hours end to end")
     days: float
-    tokens_per_s_per_gpu: float
-    tflops_per_gpu: float = spec(description="achieved model TFLOPS per GPU")
+    tokens_per_s_per_gpu: float = spec(description="throughput while running")
+    tflops_per_gpu: float = spec(description="achieved model TFLOPS per GPU while running")
+    framework: str = ""
+    tensor_parallel: int = 1
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 
 
-def default_mfu(params: float, gpu: GPU, method: str, gpu_count: int) -> tuple[float, str]:
-    if gpu_count == 1:
-        mfu, why = SINGLE_GPU_MFU, [f"single GPU, no communication: {SINGLE_GPU_MFU:.0%}"]
-    else:
-        mfu = _megatron_mfu(params)
-        why = [f"Megatron-LM A100 MFU at this scale {mfu:.1%}"]
-        fast = gpu.kind == "datacenter" and gpu.has_fast_interconnect
-        factor = GENERATION_FACTOR.get(gpu.architecture, 1.0) if fast else OTHER_GPU_FACTOR
-        if factor != 1.0:
-            why.append(f"x{factor:g} for {gpu.architecture}" + ("" if fast else " without NVLink"))
-        mfu *= factor
-    if method == "qlora":
-        mfu *= QLORA_FACTOR
-        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization")
-    return mfu, ", ".join(why)
+def flops_per_token(m, n_mult: float, method: str, seq: int) -> tuple[float, float]:
+    """(useful FLOPs per token, attention share of them)."""
+    attn = 12 * m.num_layers * m.num_heads * m.head_dim * seq
+    if method in ("pretrain", "full"):
+        return 6 * n_mult + attn, attn
+    return 4 * n_mult + attn * 2 / 3, attn * 2 / 3  # no weight gradients for frozen weights
 
 
-def _megatron_mfu(params: float) -> float:
-    pts = MEGATRON_A100_MFU
-    if params <= pts[0][0]:
-        return pts[0][1]
-    for (p0, m0), (p1, m1) in zip(pts, pts[1:], strict=False):
-        if params <= p1:
-            return m0 + (m1 - m0) * math.log(params / p0) / math.log(p1 / p0)
-    return pts[-1][1]
-
-
-def estimate_training(req: TrainingRequest) -> TrainingResult:
-    m = get_model(req.model)
+def estimate_training(req: TrainingRequest, calib=CALIB, spec_override=None) -> TrainingResult:
+    """`calib` and `spec_override` (a ModelSpec) are for bench/train_fit.py; tools and the CLI leave them."""
+    m = spec_override or get_model(req.model)
     gpu = get_gpu(req.gpu)
     if req.precision == "fp8" and not gpu.supports_fp8:
         raise AdvisorInputError(f"{gpu.name} has no FP8 tensor cores; train in bf16 (--precision bf16).")
-    c = count_params(m)
-    n_mult = c.active - c.embedding - c.extra  # parameters each token multiplies (incl. the LM head)
-    attn = 12 * m.num_layers * m.num_heads * m.head_dim * req.sequence_length
-    full = 6 * n_mult + attn
-    if req.method in ("pretrain", "full"):
-        per_token = full
-        hw_factor = 8 / 6 if req.gradient_checkpointing else 1.0
-    else:
-        per_token = 4 * n_mult + attn * 2 / 3  # no weight gradients for frozen weights
-        hw_factor = 6 / 4 if req.gradient_checkpointing else 1.0
-    flops = per_token * req.tokens
-    peak = (gpu.fp8_tflops_dense if req.precision == "fp8" else gpu.bf16_tflops_dense or gpu.fp16_tflops_dense)
+    peak = gpu.fp8_tflops_dense if req.precision == "fp8" else gpu.bf16_tflops_dense or gpu.fp16_tflops_dense
     if not peak:
         raise AdvisorInputError(f"No tensor FLOPS figure for {gpu.name}; pick another GPU.")
-    mfu, why = (req.mfu, "given") if req.mfu else default_mfu(c.active, gpu, req.method, req.gpu_count)
-    effective = mfu / hw_factor
-    seconds = flops / (peak * 1e12 * effective * req.gpu_count)
-    hours = seconds / 3600
+    c = count_params(m)
+    # parameters each token multiplies: all but the embedding lookup, plus the LM head when it is tied
+    n_mult = c.active - c.embedding - c.extra + (m.vocab_size * m.hidden_size if m.tie_embeddings else 0)
+    per_token, attn = flops_per_token(m, n_mult, req.method, req.sequence_length)
+    framework, tp = default_layout(req.framework, c.active, req.gpu_count, req.tensor_parallel)
+    if tp > req.gpu_count:
+        raise AdvisorInputError(f"Tensor parallel {tp} needs at least {tp} GPUs; you have {req.gpu_count}.")
+    nvlink = gpu.kind == "datacenter" and gpu.nvlink_for(min(req.gpu_count, 8))
+    speed = SpeedInputs(flops=per_token, attn_flops=attn, hidden=m.hidden_size, layers=m.num_layers,
+                        peak_tflops=peak, bandwidth_gb_per_s=gpu.memory_bandwidth_gb_per_s,
+                        hopper=gpu.architecture in ("Hopper", "Blackwell"), gpus=req.gpu_count, tp=tp,
+                        nvlink=nvlink, ethernet=req.network == "ethernet",
+                        recompute=req.gradient_checkpointing, fp8=req.precision == "fp8")
+    mfu, why = (req.mfu, ["given"]) if req.mfu else running_mfu(speed, calib)
+    if req.method == "qlora" and not req.mfu:
+        mfu *= QLORA_FACTOR
+        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization")
+    good, good_why = (req.goodput, "given") if req.goodput else goodput(req.gpu_count, calib)
+    flops = per_token * req.tokens
+    run_s = flops / (peak * 1e12 * mfu * req.gpu_count)
+    hours = run_s / 3600 / good
+    lo_mfu, hi_mfu = mfu * RANGE_TYPICAL, min(mfu * RANGE_BEST, 0.95)
+    best_h, typ_h = hours * mfu / hi_mfu, hours * mfu / lo_mfu
     assumptions = [
         f"{per_token / 1e9:.1f} GFLOPs per token ("
         + ("6N + attention" if req.method in ("pretrain", "full") else "4N + attention: frozen weights get no gradient")
         + f", N = {n_mult / 1e9:.2f}B multiplied parameters, sequence {req.sequence_length:,})",
-        f"MFU {mfu:.1%} ({why})" + (f"; recomputation makes it {effective:.1%} of useful work" if hw_factor > 1 else ""),
-        f"{req.gpu_count} x {gpu.name} at {peak:g} dense {req.precision.upper()} TFLOPS each",
+        f"MFU while running {mfu:.1%} ({'; '.join(why)}); typical-best range {lo_mfu:.0%}-{hi_mfu:.0%}",
+        f"goodput {good:.0%} ({good_why}): hours = running time / goodput",
+        f"{req.gpu_count} x {gpu.name} at {peak:g} dense {req.precision.upper()} TFLOPS each, {framework}"
+        + (f", tensor parallel {tp}" if tp > 1 else "") + ("" if nvlink or req.gpu_count == 1 else ", PCIe between GPUs"),
+        "kernels: FlashAttention-2 class attention, fused bf16 GEMMs"
+        + ("; full activation recomputation (one extra forward)" if req.gradient_checkpointing else ""),
     ]
-    notes = []
+    notes = [f"Range: {best_h:,.1f} (best) to {typ_h:,.1f} (typical) hours end to end. The estimate matches tuned "
+             f"published benchmarks; the best published runs go ~{RANGE_BEST - 1:.0%} faster, untuned setups "
+             f"(eager PyTorch, no fused kernels) reach about {RANGE_TYPICAL:.0%} of it."]
     if req.method in ("lora", "qlora"):
-        notes.append(f"{req.method.upper()} does about {per_token / full:.0%} of full fine-tuning's compute per token: "
-                     "it saves the base weights' gradients and optimizer state (memory), not most of the FLOPs.")
+        notes.append(f"{req.method.upper()} does about {per_token / flops_per_token(m, n_mult, 'full', req.sequence_length)[0]:.0%}"
+                     " of full fine-tuning's compute per token: it saves the base weights' gradients and optimizer "
+                     "state (memory), not most of the FLOPs.")
     if m.is_moe:
-        notes.append(f"MoE: FLOPs use the {c.active / 1e9:.1f}B active parameters, not all {c.total / 1e9:.1f}B.")
+        notes.append(f"MoE: FLOPs use the {c.active / 1e9:.1f}B active parameters, not all {c.total / 1e9:.1f}B; "
+                     "expert all-to-all traffic is not modelled, so real MoE runs are often slower.")
     return TrainingResult(
         model=m.name, gpu=gpu.name, gpu_count=req.gpu_count, method=req.method, tokens=req.tokens,
-        flops=flops, flops_per_token=per_token, mfu=round(effective, 4), hours=round(hours, 2),
-        gpu_hours=round(hours * req.gpu_count, 1), days=round(hours / 24, 2),
-        tokens_per_s_per_gpu=round(req.tokens / seconds / req.gpu_count, 1),
-        tflops_per_gpu=round(peak * effective, 1), assumptions=assumptions, notes=notes,
+        flops=flops, flops_per_token=per_token, mfu=round(mfu, 4), mfu_range=[round(lo_mfu, 4), round(hi_mfu, 4)],
+        goodput=round(good, 3), hours=round(hours, 2), hours_range=[round(best_h, 2), round(typ_h, 2)],
+        running_hours=round(run_s / 3600, 2), gpu_hours=round(hours * req.gpu_count, 1),
+        gpu_hours_range=[round(best_h * req.gpu_count, 1), round(typ_h * req.gpu_count, 1)],
+        days=round(hours / 24, 2), tokens_per_s_per_gpu=round(req.tokens / run_s / req.gpu_count, 1),
+        tflops_per_gpu=round(peak * mfu, 1), framework=framework, tensor_parallel=tp,
+        assumptions=assumptions, notes=notes,
     )

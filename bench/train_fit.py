@@ -1,0 +1,124 @@
+"""Fit tools/training_speed.py's constants on published training rows and report held-out errors.
+
+Throughput constants are fitted on the throughput rows (tokens/s, MFU, TFLOPs while running); the
+goodput constant on whole-run GPU-hours. Leave-one-source-out: for each source, fit on the others
+and score that source's rows. Run: python bench/train_fit.py [--write] (prints constants to paste
+into tools/training_speed.py; the held-out table goes to docs/validation.md via bench/validate.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.cases import rows  # noqa: E402
+from bench.train_cases import E2E_ROWS, THROUGHPUT_ROWS, TrainRow  # noqa: E402
+from tools.training_speed import CALIB, Calib  # noqa: E402
+
+SPEED_FIELDS = ("gemm_eff_ampere", "gemm_eff_hopper", "attn_eff_ampere", "attn_eff_hopper", "mem_bytes", "tp_exposed",
+                "scale_loss", "recompute_cost")
+BOUNDS = {"gemm_eff_ampere": (0.3, 0.95), "gemm_eff_hopper": (0.2, 0.95), "attn_eff_ampere": (0.05, 0.9),
+          "attn_eff_hopper": (0.05, 0.9),
+          "mem_bytes": (0.0, 1000.0), "tp_exposed": (0.0, 3.0), "scale_loss": (0.0, 0.3), "recompute_cost": (0.2, 1.0), "other_loss": (0.0, 2.0)}
+
+
+def measured(r: TrainRow) -> float:
+    return r.value if r.value is not None else rows()[r.row_id]["value"]
+
+
+def loss(calib: Calib, sample: list[TrainRow]) -> float:
+    return statistics.fmean(abs(math.log(r.predict(calib) / measured(r))) for r in sample)
+
+
+def fit(sample: list[TrainRow], fields: tuple[str, ...], start: Calib = CALIB, rounds: int = 6) -> Calib:
+    """Coordinate descent with shrinking multiplicative steps (stdlib only; ~7 constants)."""
+    best, best_loss = start, loss(start, sample)
+    step = 0.3
+    for _ in range(rounds):
+        for name in fields:
+            lo, hi = BOUNDS[name]
+            improved = True
+            while improved:
+                improved = False
+                cur = getattr(best, name)
+                for cand in (cur * (1 + step), cur / (1 + step), cur + step * 0.05, cur - step * 0.05):
+                    cand = min(max(cand, lo), hi)
+                    trial = dataclasses.replace(best, **{name: cand})
+                    tl = loss(trial, sample)
+                    if tl < best_loss - 1e-6:
+                        best, best_loss, improved = trial, tl, True
+        step /= 2
+    return best
+
+
+@lru_cache(maxsize=1)
+def full_fit() -> Calib:
+    speed = fit(THROUGHPUT_ROWS, SPEED_FIELDS)
+    return fit(E2E_ROWS, ("other_loss",), speed)
+
+
+def held_out() -> list[dict]:
+    """Each row scored by constants fitted without its source."""
+    out = []
+    sources = dict.fromkeys(r.source for r in THROUGHPUT_ROWS + E2E_ROWS)
+    for src in sources:
+        train_tp = [r for r in THROUGHPUT_ROWS if r.source != src]
+        speed = fit(train_tp, SPEED_FIELDS, full_fit(), rounds=3)
+        calib = fit([r for r in E2E_ROWS if r.source != src], ("other_loss",), speed, rounds=3)
+        for r in THROUGHPUT_ROWS + E2E_ROWS:
+            if r.source == src:
+                est = r.predict(calib)
+                out.append({"row": r, "est": est, "meas": measured(r), "err": est / measured(r) - 1})
+    return out
+
+
+def main() -> None:
+    calib = full_fit()
+    print("fitted on all sources:", calib)
+    print(f"in-sample mean |log error|: throughput {loss(calib, THROUGHPUT_ROWS):.3f}, "
+          f"GPU-hours {loss(calib, E2E_ROWS):.3f}")
+    results = held_out()
+    for r in results:
+        print(f"{r['row'].row_id:<48}{r['row'].source:<14}{r['meas']:>12,.1f}{r['est']:>12,.1f}{r['err']:>+8.1%}")
+    for label, kinds in (("throughput", {"tokens_per_s", "mfu_pct", "hfu_tflops"}), ("GPU-hours", {"gpu_hours"})):
+        errs = [abs(r["err"]) for r in results if r["row"].kind in kinds]
+        print(f"held-out {label}: {len(errs)} rows, median |error| {statistics.median(errs):.1%}, "
+              f"worst {max(errs):.1%}")
+
+
+if __name__ == "__main__":
+    main()
+
+
+def markdown_section() -> list[str]:
+    """Held-out table for docs/validation.md (called by bench/validate.py)."""
+    results = held_out()
+    sources = dict.fromkeys(r["row"].source for r in results)
+    lines = ["## Training: held-out error (leave one source out)", "",
+             "tools/training_speed.py's constants are fitted by `python bench/train_fit.py`. Here each source's",
+             "rows are estimated with constants fitted **without that source** (throughput constants on the other",
+             "sources' throughput rows, the goodput constant on the other sources' whole-run GPU-hours).", "",
+             "| group | rows | sources | median abs error | worst |", "|---|---:|---:|---:|---:|"]
+    for label, kinds in (("throughput while running", {"tokens_per_s", "mfu_pct", "hfu_tflops"}),
+                         ("end-to-end GPU-hours", {"gpu_hours"})):
+        sel = [r for r in results if r["row"].kind in kinds]
+        errs = [abs(r["err"]) for r in sel]
+        lines.append(f"| {label} | {len(sel)} | {len({r['row'].source for r in sel})} | "
+                     f"{statistics.median(errs):.1%} | {max(errs):.1%} |")
+    lines += ["", "Target (issue 17): median <= 15% on both.", "",
+              "| source (left out) | rows | median abs error | worst |", "|---|---:|---:|---:|"]
+    for src in sources:
+        errs = [abs(r["err"]) for r in results if r["row"].source == src]
+        lines.append(f"| {src} | {len(errs)} | {statistics.median(errs):.1%} | {max(errs):.1%} |")
+    lines += ["", "| row | source | measured | held-out estimate | error |", "|---|---|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| `{r['row'].row_id}` | {r['row'].source} | {r['meas']:,.1f} | {r['est']:,.1f} | "
+                     f"{r['err']:+.1%} |")
+    return lines + [""]
