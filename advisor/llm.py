@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from .answer import Answer, Source, ToolCallRecord
 from .toolcalls import looks_like_tool_call, repair_json, text_tool_calls
 
 log = logging.getLogger(__name__)
+_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S)
 TIME_LIMIT_S = 60.0  # one question, all rounds and retries; then the offline engine answers
 MAX_ROUNDS = 6  # model turns per attempt (each may run several tools)
 
@@ -205,7 +207,7 @@ class ModelCall:
 def parse_calls(msg) -> tuple[list[tuple[str, Any, str]], str]:
     """(name, raw arguments, id) for every call in a model message, structured or written as text; and the
     message text when it is not a call."""
-    text = _text(msg.content)
+    text = _THINK.sub("", _text(msg.content))  # reasoning models served without a reasoning parser
     calls = [(tc["name"], tc.get("args") or {}, tc.get("id") or f"call_{i}")
              for i, tc in enumerate(getattr(msg, "tool_calls", None) or [])]
     for i, tc in enumerate(getattr(msg, "invalid_tool_calls", None) or []):  # JSON the client could not parse

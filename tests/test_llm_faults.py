@@ -169,3 +169,11 @@ def test_cli_fallback_is_one_line_on_stderr(monkeypatch, capsys):
     assert main(["ask", QUESTION]) == 0
     out, err = capsys.readouterr()
     assert "offline engine" in out and "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
+
+
+def test_reasoning_is_not_part_of_the_answer():
+    think = '<think>The user asks about 13B... maybe 99 GiB?</think>\n<tool_call>{"name": "check_fit", "arguments": %s}</tool_call>'
+    answer, _, _ = ask([lambda m: {"content": think % json.dumps(FIT)},
+                        lambda m: {"content": "<think>so 41.75 vs 23.99</think>" + final_from_fit(m)["content"]}])
+    assert answer.engine == "llm" and answer.calls[0].error is None and not answer.warnings
+    assert "<think>" not in answer.text and answer.text.startswith("No:")
