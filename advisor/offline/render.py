@@ -443,7 +443,10 @@ def answer_largest(turn, s: Slots, question: str) -> str:
                 lines.append(f"- {prec}: {r.memory.model} ({r.memory.params_b:.1f}B), {_gib(r.required_gib)} / "
                              f"{_gib(r.available_gib)}")
                 break
-    ctx = s.context or 4096
+    used = [c.result["memory"]["context"] for c in turn.calls if c.tool == "check_fit" and not c.error]
+    from tools.defaults import INFERENCE_CONTEXT
+
+    ctx = s.context or (used[-1] if used else INFERENCE_CONTEXT)  # the context the tool sized at
     head = (f"**{n} 张 {gpu} 能跑的最大模型**（上下文 {ctx:,} tokens）：" if zh else
             f"**Largest catalog model that runs on {n}x {gpu}** (at {ctx:,} tokens of context):")
     return head + "\n" + "\n".join(lines or ["-"]) + _cite_line(turn, "What limits each scale: capacity, bandwidth, "
