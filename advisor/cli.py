@@ -20,117 +20,125 @@ class _UsageError(Exception):
     pass
 
 
-def _sizing_args(p: argparse.ArgumentParser, need_gpu: bool) -> None:
-    p.add_argument("--model", "-m", required=True, help="catalog name, a size like 13B, or a config.json path")
-    if need_gpu:
-        p.add_argument("--gpu", "-g", required=True, help="GPU name, e.g. rtx-4090, h100-sxm, a100-80gb")
-    else:
-        p.add_argument("--gpu", "-g", help="GPU (for vLLM pre-allocation and Apple limits)")
-    p.add_argument("--count", "-n", type=int, default=1, dest="gpu_count", help="number of GPUs (default 1)")
-    p.add_argument("--workload", "-w", default=None, help="inference (default) or training/finetune")
-    p.add_argument("--method", choices=["full", "lora", "qlora", "pretrain"],
-                   help="training method (implies --workload training)")
-    p.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision",
-                   help="bf16, fp16, fp8, int8, nf4, awq, gptq, q4_k_m, q8_0, ... (default bf16)")
-    p.add_argument("--context", "--seq-len", "-c", type=int, help="tokens per sequence")
-    p.add_argument("--batch", "-b", type=int, default=1, help="concurrent sequences / micro-batch (default 1)")
-    p.add_argument("--kv-dtype", default="bf16", help="KV cache dtype: bf16, fp8, q8_0, q4_0")
-    p.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang",
-                                           "deepspeed", "fsdp", "torchtune"])
-    p.add_argument("--gpu-memory-utilization", type=float, default=0.9, help="vLLM pre-allocation (0.9)")
-    p.add_argument("--tp", type=int, dest="tensor_parallel", help="tensor parallel degree")
-    p.add_argument("--pp", type=int, default=1, dest="pipeline_parallel", help="pipeline stages")
-    p.add_argument("--optimizer", choices=["adamw", "adamw-8bit", "paged-adamw-8bit", "paged-adamw", "sgd",
-                                           "adafactor"], default=None,
-                   help="default: paged-adamw for QLoRA, adamw otherwise")
-    p.add_argument("--pure-bf16", action="store_true", help="no fp32 master weights")
-    ck = p.add_mutually_exclusive_group()
-    ck.add_argument("--gradient-checkpointing", dest="gradient_checkpointing", action="store_true", default=None)
-    ck.add_argument("--no-gradient-checkpointing", dest="gradient_checkpointing", action="store_false")
-    p.add_argument("--eager-attention", dest="flash_attention", action="store_false",
-                   help="no FlashAttention/SDPA")
-    p.add_argument("--lora-rank", type=int, default=16)
-    p.add_argument("--lora-targets", choices=["all-linear", "attention", "qv"], default="all-linear")
-    p.add_argument("--sharding", choices=["none", "zero1", "zero2", "zero3", "fsdp"], default="none")
-    p.add_argument("--offload", choices=["none", "optimizer", "optimizer+params"], default="none")
-    p.add_argument("--optimizer-in-backward", action="store_true")
+# Commands whose options are a tool's request record: generated from the record's fields (names, types,
+# choices, bounds, descriptions, defaults), as vLLM builds its argparse from its config dataclasses. A field
+# added to a record becomes an option with no edit here. Values are checked by the record itself, so the CLI
+# accepts exactly what the tool accepts and refuses the rest with the tool's one-line fix-it message.
+RECORDS = {  # command: (module, request record, help)
+    "fit": ("tools.fit", "FitRequest", "does a model fit on N GPUs? what would make it fit"),
+    "memory": ("tools.memory", "MemoryRequest", "memory needed for inference or training"),
+    "throughput": ("tools.throughput", "ThroughputRequest", "decode and prefill speed on given GPUs"),
+    "train": ("tools.training", "TrainingRequest", "training FLOPs, time, GPU-hours, MFU and cost"),
+    "cost": ("tools.cost", "CostRequest", "rent, run cost, serving $/1M tokens, buy vs rent"),
+    "quantize": ("tools.quantization", "QuantizationRequest", "compare formats: size, fit, hardware support, quality"),
+    "plan": ("tools.plan", "PlanRequest", "which GPUs, how many, at what precision: ranked by cost and speed"),
+}
+# Short and historical spellings of record fields (README and scripts use them).
+ALIASES = {
+    "model": ("-m",), "gpu": ("-g",), "gpu_count": ("--count", "-n"), "workload": ("-w",),
+    "precision": ("--quant", "-p", "-q"), "context": ("--seq-len", "-c"), "sequence_length": ("--seq-len",),
+    "batch": ("-b",), "tensor_parallel": ("--tp",), "pipeline_parallel": ("--pp",),
+    "cpu_offload_fraction": ("--cpu-offload",), "cpu_bandwidth_gb_per_s": ("--cpu-bandwidth",),
+    "purchase_usd_per_gpu": ("--purchase-usd",),
+}
+NEGATIVE_ALIASES = {"flash_attention": ("--eager-attention", "no FlashAttention/SDPA (same as --no-flash-attention)")}
+# Options a command has besides its record's fields (besides --json), each with the reason.
+EXTRA_OPTIONS = {
+    "train": {"price": "the train command also prices the run (CostRequest.price)"},
+    "plan": {"table": "prints the by-model-size hardware guide instead of a plan"},
+}
+NOT_REQUIRED = {"plan": {"model"}}  # `plan --table` needs no model
+
+
+def _record_class(command: str):
+    import importlib
+
+    module, name, _ = RECORDS[command]
+    return getattr(importlib.import_module(module), name)
+
+
+def _list_type(tp) -> bool:
+    import types
+    import typing
+
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return any(_list_type(a) for a in typing.get_args(tp))
+    return typing.get_origin(tp) is list or tp is list
+
+
+def _comma_list(text: str) -> list[str]:
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
+def _default_text(f) -> str:
+    import dataclasses
+
+    if f.default is dataclasses.MISSING or f.default is None or f.default == []:
+        return ""
+    value = f.default
+    if isinstance(value, bool):
+        return "default on" if value else "default off"
+    return f"default {value:g}" if isinstance(value, float) else f"default {value}"
+
+
+def add_record_options(p: argparse.ArgumentParser, cls, required_off: frozenset = frozenset()) -> None:
+    """One option per field of the request record `cls`: --field-name (plus ALIASES), help from the field."""
+    import dataclasses
+
+    from tools.base import _allowed, _hints
+
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        tp = hints[f.name]
+        choices, kinds, _ = _allowed(tp)
+        meta = f.metadata
+        flag = "--" + f.name.replace("_", "-")
+        bits = [meta.get("description", "")]
+        if choices:
+            bits.append("one of " + ", ".join(map(str, choices)))
+        for key, word in (("gt", ">"), ("ge", ">="), ("le", "<=")):
+            if key in meta:
+                bits.append(f"{word} {meta[key]:g}")
+        bits.append(_default_text(f))
+        helptext = "; ".join(b for b in bits if b) or None
+        required = (f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+                    and f.name not in required_off)
+        kw: dict = {"dest": f.name, "default": None, "help": helptext}
+        if bool in kinds:
+            p.add_argument(flag, action=argparse.BooleanOptionalAction, **kw)
+            if f.name in NEGATIVE_ALIASES:
+                neg, neg_help = NEGATIVE_ALIASES[f.name]
+                p.add_argument(neg, dest=f.name, action="store_false", default=None, help=neg_help)
+            continue
+        if _list_type(tp):
+            kw.update(type=_comma_list, metavar="A,B,...")
+        elif choices:
+            kw["metavar"] = "{" + ",".join(map(str, choices)) + "}"  # the record checks it, with its fix-it message
+        elif float in kinds:
+            kw["type"] = float
+        elif int in kinds:
+            kw["type"] = int
+        p.add_argument(flag, *ALIASES.get(f.name, ()), required=required, **kw)
+
+
+def _add_record_command(sub, command: str, populate: bool) -> argparse.ArgumentParser:
+    p = sub.add_parser(command, help=RECORDS[command][2])
+    if populate:
+        add_record_options(p, _record_class(command), frozenset(NOT_REQUIRED.get(command, ())))
+        if command == "train":
+            p.add_argument("--price", choices=["on_demand", "cheapest"], default=None, help=EXTRA_OPTIONS["train"]["price"])
+        if command == "plan":
+            p.add_argument("--table", action="store_true", help=EXTRA_OPTIONS["plan"]["table"])
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command`, only that record command's options are generated (start-up time)."""
     parser = _Parser(prog="gpu-advisor", description="Which GPUs, how many, how fast, what cost: LLM sizing.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
-    _sizing_args(sub.add_parser("fit", help="does a model fit on N GPUs? what would make it fit"), need_gpu=True)
-    _sizing_args(sub.add_parser("memory", help="memory needed for inference or training"), need_gpu=False)
-    t = sub.add_parser("throughput", help="decode and prefill speed on given GPUs")
-    t.add_argument("--model", "-m", required=True)
-    t.add_argument("--gpu", "-g", required=True)
-    t.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
-    t.add_argument("--precision", "--quant", "-p", "-q", default="bf16", dest="precision")
-    t.add_argument("--framework", choices=["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq"])
-    t.add_argument("--batch", "-b", type=int, default=1)
-    t.add_argument("--prompt-tokens", type=int, default=512)
-    t.add_argument("--output-tokens", type=int, default=256)
-    t.add_argument("--kv-dtype", default="bf16")
-    t.add_argument("--tp", type=int, dest="tensor_parallel")
-    t.add_argument("--cpu-offload", type=float, default=0.0, dest="cpu_offload_fraction",
-                   help="share of weights in CPU RAM (0-1)")
-    t.add_argument("--cpu-bandwidth", type=float, default=80.0, dest="cpu_bandwidth_gb_per_s")
-    t.add_argument("--bandwidth-efficiency", type=float)
-    t.add_argument("--compute-efficiency", type=float)
-    t.add_argument("--json", action="store_true")
-    tr = sub.add_parser("train", help="training FLOPs, time, GPU-hours, MFU and cost")
-    tr.add_argument("--model", "-m", required=True)
-    tr.add_argument("--tokens", type=float, required=True, help="training tokens, e.g. 2e12")
-    tr.add_argument("--gpu", "-g", default="a100-80gb-sxm")
-    tr.add_argument("--count", "-n", type=int, default=8, dest="gpu_count")
-    tr.add_argument("--method", choices=["pretrain", "full", "lora", "qlora"], default="pretrain")
-    tr.add_argument("--seq-len", type=int, default=4096, dest="sequence_length")
-    tr.add_argument("--gradient-checkpointing", action="store_true")
-    tr.add_argument("--mfu", type=float)
-    tr.add_argument("--precision", choices=["bf16", "fp8"], default="bf16")
-    tr.add_argument("--framework", choices=["megatron", "fsdp", "torchtitan", "deepspeed", "transformers"])
-    tr.add_argument("--tensor-parallel", type=int)
-    tr.add_argument("--network", choices=["infiniband", "ethernet"], default="infiniband")
-    tr.add_argument("--goodput", type=float, help="share of wall time doing useful steps (default modelled)")
-    tr.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
-    tr.add_argument("--json", action="store_true")
-    c = sub.add_parser("cost", help="rent, run cost, serving $/1M tokens, buy vs rent")
-    c.add_argument("--gpu", "-g", required=True)
-    c.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
-    c.add_argument("--hours", type=float)
-    c.add_argument("--gpu-hours", type=float)
-    c.add_argument("--tokens-per-s", type=float)
-    c.add_argument("--utilization", type=float, default=0.5)
-    c.add_argument("--usd-per-gpu-hour", type=float)
-    c.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
-    c.add_argument("--purchase-usd", type=float, dest="purchase_usd_per_gpu")
-    c.add_argument("--hours-per-month", type=float, default=365.0)
-    c.add_argument("--usd-per-kwh", type=float)
-    c.add_argument("--json", action="store_true")
-    q = sub.add_parser("quantize", help="compare formats: size, fit, hardware support, quality")
-    q.add_argument("--model", "-m", required=True)
-    q.add_argument("--gpu", "-g")
-    q.add_argument("--count", "-n", type=int, default=1, dest="gpu_count")
-    q.add_argument("--context", "-c", type=int, default=4096)
-    q.add_argument("--batch", "-b", type=int, default=1)
-    q.add_argument("--formats", help="comma-separated, e.g. bf16,fp8,awq,q4_k_m")
-    q.add_argument("--json", action="store_true")
-    pl = sub.add_parser("plan", help="which GPUs, how many, at what precision: ranked by cost and speed")
-    pl.add_argument("--model", "-m")
-    pl.add_argument("--workload", "-w", choices=["inference", "finetune", "pretrain"], default="inference")
-    pl.add_argument("--method", choices=["full", "lora", "qlora"], default="lora")
-    pl.add_argument("--context", "-c", type=int, default=8192)
-    pl.add_argument("--concurrency", type=int, default=1)
-    pl.add_argument("--target-tokens-per-s", type=float)
-    pl.add_argument("--tokens", type=float)
-    pl.add_argument("--deadline-days", type=float)
-    pl.add_argument("--gpus", help="comma-separated GPUs to consider")
-    pl.add_argument("--max-gpus", type=int, default=8)
-    pl.add_argument("--price", choices=["on_demand", "cheapest"], default="on_demand")
-    pl.add_argument("--limit", type=int, default=12)
-    pl.add_argument("--table", action="store_true", help="print the by-model-size hardware guide")
-    pl.add_argument("--json", action="store_true")
+    for name in RECORDS:
+        _add_record_command(sub, name, populate=command is None or command == name)
     sv = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
     sv.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=None, help="port (default 7860)")
@@ -161,21 +169,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_SIZING_FIELDS = ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "kv_dtype",
-                  "framework", "gpu_memory_utilization", "tensor_parallel", "pipeline_parallel", "optimizer",
-                  "pure_bf16", "gradient_checkpointing", "flash_attention", "lora_rank", "lora_targets",
-                  "sharding", "offload", "optimizer_in_backward")
-
-
-def _request_fields(args: argparse.Namespace) -> dict:
-    fields = {k: getattr(args, k) for k in _SIZING_FIELDS if getattr(args, k, None) is not None}
-    if args.method and not args.workload:
-        fields["workload"] = "training"
-    if args.method == "qlora" and args.precision == "bf16":
-        fields["precision"] = "nf4-dq"
-    return fields
-
-
 def _fields(args: argparse.Namespace, cls) -> dict:
     """The parsed arguments that are fields of `cls`, skipping the ones left unset."""
     import dataclasses
@@ -190,14 +183,10 @@ def _emit(result, text: str, as_json: bool) -> None:
     print(to_json(result) if as_json else text)
 
 
-def _csv(text: str | None) -> list[str] | None:
-    return [x.strip() for x in text.split(",") if x.strip()] if text else None
-
-
 def _cmd_fit(args, render, to_dict):
     from tools.fit import FitRequest, check_fit
 
-    r = check_fit(FitRequest(**_request_fields(args)))
+    r = check_fit(FitRequest(**_fields(args, FitRequest)))
     _emit(r, render.fit_text(r), args.json)
     return 0 if r.fits else 1  # like `test`: scripts can branch on the verdict (2 stays bad input)
 
@@ -205,7 +194,7 @@ def _cmd_fit(args, render, to_dict):
 def _cmd_memory(args, render, to_dict):
     from tools.memory import MemoryRequest, estimate_memory
 
-    r = estimate_memory(MemoryRequest(**_request_fields(args)))
+    r = estimate_memory(MemoryRequest(**_fields(args, MemoryRequest)))
     _emit(r, render.memory_text(r), args.json)
 
 
@@ -220,8 +209,10 @@ def _cmd_train(args, render, to_dict):
     from tools.cost import CostRequest, estimate_cost
     from tools.training import TrainingRequest, estimate_training
 
-    r = estimate_training(TrainingRequest(**_fields(args, TrainingRequest)))
-    cost = estimate_cost(CostRequest(gpu=args.gpu, gpu_count=r.gpu_count, gpu_hours=r.gpu_hours, price=args.price))
+    req = TrainingRequest(**_fields(args, TrainingRequest))
+    r = estimate_training(req)
+    price = {"price": args.price} if args.price else {}
+    cost = estimate_cost(CostRequest(gpu=req.gpu, gpu_count=r.gpu_count, gpu_hours=r.gpu_hours, **price))
     if args.json:
         print(json.dumps({"training": to_dict(r), "cost": to_dict(cost)}, indent=2))
     else:
@@ -238,7 +229,7 @@ def _cmd_cost(args, render, to_dict):
 def _cmd_quantize(args, render, to_dict):
     from tools.quantization import QuantizationRequest, compare_quantization
 
-    r = compare_quantization(QuantizationRequest(**_fields(args, QuantizationRequest) | {"formats": _csv(args.formats)}))
+    r = compare_quantization(QuantizationRequest(**_fields(args, QuantizationRequest)))
     _emit(r, render.quantization_text(r), args.json)
 
 
@@ -253,7 +244,7 @@ def _cmd_plan(args, render, to_dict):
         raise _UsageError("plan needs --model (or --table for the by-size guide)")
     from tools.plan import PlanRequest, recommend_hardware
 
-    r = recommend_hardware(PlanRequest(**_fields(args, PlanRequest) | {"gpus": _csv(args.gpus)}))
+    r = recommend_hardware(PlanRequest(**_fields(args, PlanRequest)))
     _emit(r, render.plan_text(r), args.json)
 
 
@@ -364,7 +355,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(next((a for a in argv if not a.startswith("-")), None)).parse_args(argv)
         return _run(args)
     except _UsageError as exc:
         print(f"gpu-advisor: error: {exc}", file=sys.stderr)

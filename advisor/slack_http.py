@@ -147,7 +147,13 @@ class SlackGate:
 
         query = scope.get("query_string", b"").decode("latin-1")
         request = BoltRequest(body=text, query=query, headers=headers)
-        response = await to_thread.run_sync(self.bolt_app.dispatch, request)
+        try:
+            response = await to_thread.run_sync(self.bolt_app.dispatch, request)
+        except Exception as exc:  # noqa: BLE001 - one line in the log, a bare 500 to the client
+            log.error("slack: dispatch failed for a signed request from %s: %s: %s", client, type(exc).__name__,
+                      str(exc)[:200])
+            await _respond(send, 500, {"error": "internal error"})
+            return
         await _respond(send, response.status, response.body,
                        {k: v for k, v in response.first_headers_without_set_cookie().items()
                         if k.lower() not in ("content-length",)})

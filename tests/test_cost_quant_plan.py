@@ -1,6 +1,5 @@
 """Cost, quantization comparison and hardware plans."""
 
-import time
 
 import pytest
 
@@ -111,13 +110,6 @@ def test_plan_for_fine_tuning_and_pretraining():
     assert pre.options and all(o.hours <= 30 * 24 for o in pre.options)
     with pytest.raises(AdvisorInputError, match="token budget"):
         recommend_hardware(PlanRequest(model="7B", workload="pretrain"))
-
-
-def test_plan_over_the_catalog_is_fast():
-    recommend_hardware(PlanRequest(model="llama-3.1-70b"))  # warm caches
-    start = time.perf_counter()
-    recommend_hardware(PlanRequest(model="llama-3.1-70b"))
-    assert time.perf_counter() - start < 1.0  # target 50 ms is measured by bench/plan_speed.py
 
 
 def test_guide_table_covers_the_four_scales():

@@ -60,7 +60,7 @@ def test_a_slow_call_is_stopped_waiting_for_at_its_limit():
     start = time.perf_counter()
     with pytest.raises(ToolTimeoutError, match="within 0.3 s"):
         run_with_time_limit("check_fit", time.sleep, 5, limit_s=0.3)
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 3
 
 
 def test_results_errors_and_context_pass_through():
@@ -83,4 +83,4 @@ def test_every_registered_tool_runs_under_a_limit(monkeypatch):
     start = time.perf_counter()
     with pytest.raises(ToolTimeoutError):
         reg.run_tool("lookup_gpu", {"name": "h100"})
-    assert time.perf_counter() - start < 1.5
+    assert time.perf_counter() - start < 3

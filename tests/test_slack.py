@@ -137,7 +137,7 @@ def test_mention_is_answered_in_a_thread_with_blocks(bot):
     post = bot.slack.wait_posts(n + 1)[n]
     assert post["channel"] == "C1" and post["thread_ts"] == "100.1"
     blocks = post["blocks"]
-    assert blocks[0]["text"]["text"].startswith("*No.*")  # verdict first, in mrkdwn
+    assert blocks[0]["text"]["text"].startswith("*No*")  # verdict first, in mrkdwn
     fields = " ".join(f["text"] for b in blocks if "fields" in b for f in b["fields"])
     assert "Needs per GPU" in fields and "GiB" in fields
     assert "Show work" in _text(post) and "check_fit" in _text(post)

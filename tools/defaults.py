@@ -69,6 +69,11 @@ PLAN_MULTI_GPU_SHARDING = "zero3"
 # Model FLOPs utilisation is not one number: tools/training_speed.py models it from the model's shape,
 # the GPU, the layout and the sequence length, with constants fitted on published rows (bench/train_fit.py).
 
+# --- Constants nothing checks -------------------------------------------------------------------
+# A model constant that no validation row moves and no source supports (bench/sensitivity.py lists
+# them) is named in the answers that use it, with this phrase.
+ASSUMED = "assumed: no measurement or source on file"
+
 # --- Prices -------------------------------------------------------------------------------------
 # Rent is the median on-demand price on file (tools/data/prices.json, dated and sourced); "cheapest"
 # includes spot/marketplace offers.

@@ -13,15 +13,19 @@ from .params import count_params
 from .units import GIB
 
 # CUDA context + cuBLAS/cuDNN workspaces that nvidia-smi shows but torch's allocator does not.
-# PyTorch on Ampere/Hopper with lazy module loading: ~0.3-0.6 GiB; we use 0.5 GiB.
+# PyTorch on Ampere/Hopper with lazy module loading: ~0.3-0.6 GiB; we use 0.5 GiB. An assumption: no row on
+# file measures nvidia-smi (docs/validation.md); every answer states it ("CUDA context 0.5 GiB per GPU").
 CUDA_CONTEXT_GIB = {"transformers": 0.5, "vllm": 0.5, "sglang": 0.5, "tensorrt-llm": 0.5,
                     "llama.cpp": 0.3, "deepspeed": 0.5, "fsdp": 0.5, "torchtune": 0.5}
 # vLLM also keeps CUDA graphs and NCCL buffers outside the KV pool (~0.5-1 GiB measured in its logs).
+# No validation row checks it yet (assumption until vLLM start-up logs are on file as rows).
 VLLM_NON_TORCH_GIB = 0.7
-ALLOCATOR_SLACK = 0.05  # PyTorch caching allocator keeps freed blocks: ~5% of dynamic memory
-LLAMACPP_UBATCH = 512
-EAGER_SCORE_BYTES = 10
-VLLM_PREFILL_CHUNK = 8192
+# PyTorch caching allocator keeps freed blocks: ~5% of dynamic memory. Checked only by torchtune's reserved
+# peaks (bench/cases.py, fine-tune memory), which it moves little: mostly an assumption.
+ALLOCATOR_SLACK = 0.05
+LLAMACPP_UBATCH = 512  # llama.cpp's default n_ubatch (common/common.h)
+EAGER_SCORE_BYTES = 10  # 16-bit scores + fp32 upcast + fp32 softmax, from the code paths named below
+VLLM_PREFILL_CHUNK = 8192  # vLLM's chunked-prefill token budget (max_num_batched_tokens); no row checks it
 
 
 def kv_bytes_per_token(m: ModelSpec, context: int, kv_dtype: str, tp: int = 1) -> float:

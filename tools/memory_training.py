@@ -30,6 +30,8 @@ LORA_TARGETS = {
 # and the fp32 log-softmax/gradient (2 + 4 + 4); torchtune's chunked cross-entropy upcasts one of
 # 8 chunks at a time (2 + 2 x 4/8).
 LOGITS_BYTES = {"torchtune": 3.0}
+# Definitions, not fits: Adam keeps two fp32 moments (8 B); 8-bit Adam two 1-byte states (Dettmers et al.
+# 2021, bitsandbytes); SGD with momentum one fp32 buffer.
 OPTIMIZER_BYTES = {"adamw": 8.0, "paged-adamw": 8.0, "adamw-8bit": 2.0, "paged-adamw-8bit": 2.0, "sgd": 4.0}
 
 

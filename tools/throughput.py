@@ -13,7 +13,7 @@ from typing import Literal
 
 from .arch import ModelSpec
 from .base import check, record, spec
-from .defaults import BATCH, VLLM_GPU_MEMORY_UTILIZATION, default_inference_framework
+from .defaults import ASSUMED, BATCH, VLLM_GPU_MEMORY_UTILIZATION, default_inference_framework
 from .errors import AdvisorInputError
 from .formats import WeightFormat, weight_bytes, weight_format
 from .gpus import GPU, get_gpu
@@ -35,6 +35,15 @@ COMPUTE_EFFICIENCY = {"tensorrt-llm": 0.6, "vllm": 0.5, "sglang": 0.55, "transfo
                       "llama.cpp": 0.3}
 WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside the GEMM costs compute
 ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6}
+# Entries above that no validation row checks and no source supports (bench/sensitivity.py,
+# docs/validation.md): answers that use them say they are assumed. The rest are set from the rows that
+# name them in bench/cases.py (`sets`) or from the sources in their comments.
+UNCHECKED = {"bandwidth": {"amd", "google", "intel"}, "compute": {"sglang", "transformers", "autoawq", "llama.cpp"},
+             "overhead": {"sglang", "tensorrt-llm"}, "penalty": {True}, "allreduce": {"pcie"}}
+
+
+def _assumed(kind: str, key) -> str:
+    return f" ({ASSUMED})" if key in UNCHECKED[kind] else ""
 CPU_BANDWIDTH_GB_S = 80.0  # dual-channel DDR5 desktop; servers have more (set --cpu-bandwidth)
 
 
@@ -123,7 +132,8 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         raise AdvisorInputError(f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} heads.")
     eta_bw = req.bandwidth_efficiency or BANDWIDTH_EFFICIENCY.get(gpu.vendor, 0.8)
     eta_c = req.compute_efficiency or COMPUTE_EFFICIENCY[framework]
-    if fmt.family in ("gptq", "awq", "gguf", "bnb4", "int8") and req.compute_efficiency is None:
+    penalised = fmt.family in ("gptq", "awq", "gguf", "bnb4", "int8") and req.compute_efficiency is None
+    if penalised:
         eta_c *= WEIGHT_ONLY_QUANT_PENALTY
     peak, peak_kind = _peak_tflops(gpu, fmt, framework)
     bw = gpu.memory_bandwidth_gb_per_s * 1e9 * eta_bw
@@ -156,15 +166,21 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         t_prefill += off * w_bytes / (req.cpu_bandwidth_gb_per_s * 1e9)
     decode = 1 / t_step
     assumptions = [
-        f"{framework}: {eta_bw:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode, "
-        f"{eta_c:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies",
-        f"{LAYER_OVERHEAD_S[framework] * 1e6:.0f} us launch overhead per layer per step",
+        f"{framework}: {eta_bw:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode"
+        + ("" if req.bandwidth_efficiency else _assumed("bandwidth", gpu.vendor))
+        + f", {eta_c:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies"
+        + ("" if req.compute_efficiency else _assumed("compute", framework))
+        + (f", x{WEIGHT_ONLY_QUANT_PENALTY:g} for dequantizing weights{_assumed('penalty', True)}" if penalised else ""),
+        f"{LAYER_OVERHEAD_S[framework] * 1e6:.0f} us launch overhead per layer per step"
+        + _assumed("overhead", framework),
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
     notes = []
     if req.gpu_count > 1:
         assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)" if layer_split
-                           else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}")
+                           else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}"
+                           + ("" if gpu.nvlink_for(tp) else
+                              f", {ALLREDUCE_LATENCY_S['pcie'] * 1e6:.0f} us per all-reduce{_assumed('allreduce', 'pcie')}"))
         if not layer_split and not gpu.nvlink_for(tp):
             notes.append("Without NVLink, tensor-parallel all-reduces go over PCIe and cost "
                          f"{t_comm * 1e3:.1f} ms per step here.")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .base import check, record, spec
-from .defaults import PRETRAIN_SEQUENCE_LENGTH
+from .defaults import ASSUMED, PRETRAIN_SEQUENCE_LENGTH
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 from .models import get_model
@@ -114,7 +114,7 @@ def estimate_training(req: TrainingRequest, calib=CALIB, spec_override=None) -> 
     mfu, why = (req.mfu, ["given"]) if req.mfu else running_mfu(speed, calib)
     if req.method == "qlora" and not req.mfu:
         mfu *= QLORA_FACTOR
-        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization")
+        why.append(f"x{QLORA_FACTOR:g} for NF4 dequantization ({ASSUMED})")
     good, good_why = (req.goodput, "given") if req.goodput else goodput(req.gpu_count, calib)
     flops = per_token * req.tokens
     run_s = flops / (peak * 1e12 * mfu * req.gpu_count)

@@ -1,8 +1,9 @@
-"""OfflineEngine: parse -> tools (the same registry the LLM uses) -> templated answer, in the
-question's language, keeping facts across turns ("what about two of them?")."""
+"""OfflineEngine: parse the question into asks and constraints -> plan the tool calls (the same registry the LLM
+uses) -> an answer that leads with what was asked, in the question's language, keeping facts across turns."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from typing import Any
@@ -10,72 +11,102 @@ from typing import Any
 from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
-from ..registry import result_dict, run_tool
-from . import render
-from .intent import detect
+from ..registry import registry, result_dict, run_tool
+from . import answers_fit as fit_
+from . import answers_misc as misc
+from . import answers_serve as serve
+from . import answers_train as train
+from .asks import detect
 from .parse import Slots, is_chinese, parse
+from .text import Reply, first_sentence, pick
 
 log = logging.getLogger(__name__)
+MIN_CITE_SCORE = 0.02  # below this a passage is not relevant enough to quote (see knowledge.search_guidance)
 
 
 class Turn:
     """One answer being built: records each tool call and the guidance cited."""
 
-    def __init__(self, lang: str, quick: bool = False) -> None:
+    def __init__(self, lang: str, question: str = "", quick: bool = False) -> None:
         self.lang = lang
+        self.zh = lang == "zh"
+        self.question = question
         self.quick = quick
         self.calls: list[ToolCallRecord] = []
         self.sources: list[Source] = []
         self.warnings: list[str] = []
 
+    def takes(self, tool: str, arg: str) -> bool:
+        return arg in {f.name for f in dataclasses.fields(registry()[tool].request)}
+
     def call(self, tool: str, **args: Any) -> Any:
-        args = {k: v for k, v in args.items() if v is not None}
+        """Run a tool; None arguments mean 'the tool's default' and are left out."""
+        known = {f.name for f in dataclasses.fields(registry()[tool].request)}
+        args = {k: v for k, v in args.items() if v is not None and k in known}
         result = run_tool(tool, args)
         self.calls.append(ToolCallRecord(tool=tool, args=args, result=result_dict(result)))
         return result
 
-    def cite(self, query: str, k: int = 1, semantic: bool = False) -> list:
-        """The best guidance passages for a topic: search_guidance (Chroma + keywords) when asked for
-        (concept questions) or when the index is already loaded; otherwise -- and in quick mode, used by
-        one-shot CLI runs -- the keyword half alone, which avoids a ~2 s index load. Skipped quietly if
-        neither works."""
+    def cite(self, query: str, k: int = 1, semantic: bool = False, relevant_only: bool = True) -> list:
+        """Guidance passages for a query, in the question's language where we have it: search_guidance (Chroma +
+        keywords) for concept questions or when the index is loaded, else (quick one-shot CLI runs) the keyword half
+        alone. Passages under the relevance threshold are dropped when relevant_only."""
         try:
             from knowledge import index_loaded
-            from knowledge.zh import expand_query
 
             if (semantic and not self.quick) or index_loaded():
-                hits = self.call("search_guidance", query=query, k=k)
+                hits = self._search(query, k)
             else:
-                import dataclasses
-
-                from knowledge.keyword import keyword_search
-
-                hits = [dataclasses.asdict(p) | {"citation": p.citation}
-                        for p in keyword_search(expand_query(query), k)]
-                self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k,
-                                                                               "mode": "keyword"}, result=hits))
+                hits = self._keyword(query, k)
         except Exception as exc:  # noqa: BLE001 - guidance is a bonus, the numbers are the answer
             log.warning("guidance search failed: %s", exc)
             return []
+        if relevant_only:
+            hits = [h for h in hits if (h.get("score") or 0) >= MIN_CITE_SCORE]
         for h in hits:
             if all(s.citation != h["citation"] for s in self.sources):
                 self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
-                                           path=h["path"], citation=h["citation"], score=h["score"]))
+                                           path=h["path"], citation=h["citation"], score=h.get("score")))
+        return hits
+
+    def _search(self, query: str, k: int) -> list:
+        from knowledge import search_guidance
+
+        try:
+            passages = search_guidance(query, k=k, lang=self.lang)
+        except TypeError:  # an index without languages
+            passages = search_guidance(query, k=k)
+        hits = [dataclasses.asdict(p) | {"citation": p.citation} for p in passages]
+        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k}, result=hits))
+        return hits
+
+    def _keyword(self, query: str, k: int) -> list:
+        from knowledge.keyword import keyword_search
+        from knowledge.zh import expand_query
+
+        passages = keyword_search(expand_query(query), k * 3)
+        same = [p for p in passages if getattr(p, "lang", "en") == self.lang]
+        passages = (same or passages)[:k]
+        hits = [dataclasses.asdict(p) | {"citation": p.citation} for p in passages]
+        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k, "mode": "keyword"},
+                                         result=hits))
         return hits
 
 
-def conversation_state(history: list | None) -> tuple[Slots, str | None]:
-    """Facts and the last intent from earlier user turns (history: dicts with role/content, or strings)."""
-    state, intent = Slots(), None
-    for turn in history or []:
+def conversation_state(history: list | None) -> tuple[Slots, list[str] | None]:
+    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings)."""
+    state, asks = Slots(), None
+    for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
             continue
         now = parse(content)
         merged = now.merged_over(state)
-        intent = detect(content, now, merged, intent)
+        asks = detect(content, now, merged, asks)
+        if asks in (["problem"], ["local_path"], ["unknown"]):
+            asks = None
         state = merged
-    return state, intent
+    return state, asks
 
 
 def _role_content(turn) -> tuple[str, str]:
@@ -85,6 +116,9 @@ def _role_content(turn) -> tuple[str, str]:
         return str(turn.get("role", "user")), str(turn.get("content") or "")
     role = getattr(turn, "type", None) or getattr(turn, "role", "user")
     return ("user" if role in ("human", "user") else str(role)), str(getattr(turn, "content", "") or "")
+
+
+NEEDS_MODEL = {"fit", "memory", "how_many", "which_gpu", "speed", "time", "compare", "largest"}
 
 
 class OfflineEngine:
@@ -97,18 +131,170 @@ class OfflineEngine:
 
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         lang = "zh" if is_chinese(question) else "en"
-        turn = Turn(lang, quick=self.quick)
+        turn = Turn(lang, question, quick=self.quick)
         state, previous = conversation_state(history)
         now = parse(question)
         slots = _with_defaults(now.merged_over(state), defaults or {})
-        intent = detect(question, now, slots, previous)
-        handler = getattr(render, f"answer_{intent}", render.answer_unknown)
+        asks = detect(question, now, slots, previous)
         try:
-            text = handler(turn, slots, question)
+            replies = _answer(turn, slots, asks, question)
         except AdvisorInputError as exc:
-            text = render.input_problem(turn, slots, str(exc))
-        return Answer(text=_tidy(text), engine="offline", calls=turn.calls, sources=turn.sources,
-                      warnings=turn.warnings, language=lang)
+            replies = _within_limits(turn, slots, asks, question, str(exc))
+        text = _compose(turn, replies, slots, question)
+        return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
+                      language=lang)
+
+
+def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]:
+    replies: list[Reply] = []
+    done: set[str] = set()
+    for i, ask in enumerate(asks):
+        if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
+            if ask in ("fit", "memory") and s.gpu:
+                ask = "gpu_specs"
+            else:
+                return [misc.unknown(turn, s)]
+        if ask == "speed" and "fit" in done and any(c.tool == "estimate_throughput" for c in turn.calls):
+            continue  # a fit verdict for several users already gives the speed at that load
+        key, fn = _handler(ask, s, asks[i + 1:])
+        if key in done:
+            continue
+        done.add(key)
+        replies.append(fn(turn, s, question))
+    return replies or [misc.unknown(turn, s)]
+
+
+CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
+
+
+def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message: str) -> list[Reply]:
+    """A context beyond the model's limit: say so first, then answer at the limit. Other input problems: say what
+    to change."""
+    m = CONTEXT_LIMIT.search(message)
+    if not m or not s.context:
+        return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]
+    limit = int(m.group("limit").replace(",", ""))
+    asked = s.context
+    s.context = limit
+    try:
+        replies = _answer(turn, s, asks, question)
+    except AdvisorInputError as exc:
+        return [misc.input_problem(turn, _zh_error(str(exc)) if turn.zh else str(exc))]
+    note = pick(turn.zh, f"{m.group('model')} supports at most {limit:,} tokens of context, not {asked:,}; at "
+                         f"{limit:,}: ", f"{m.group('model')} 最长上下文为 {limit:,} tokens（不支持 {asked:,}）；按 {limit:,} 计算：")
+    replies[0].lead = note + replies[0].lead
+    return replies
+
+
+ZH_ERRORS = [
+    (re.compile(r"Unknown GPU '(.+?)'\. Closest: (.+?)\."), r"不认识的 GPU '\1'。最接近的：\2。"),
+    (re.compile(r"Unknown model '(.+?)'\. Closest: (.+?)\."), r"不认识的模型 '\1'。最接近的：\2。"),
+    (re.compile(r"A context of ([\d,]+) tokens is beyond (.+?)'s limit of ([\d,]+).*"),
+     r"\1 tokens 的上下文超出了 \2 的上限 \3。"),
+]
+
+
+def _zh_error(message: str) -> str:
+    for pattern, repl in ZH_ERRORS:
+        if pattern.search(message):
+            return pattern.sub(repl, message)
+    return message
+
+
+def _handler(ask: str, s: Slots, rest: list[str]):
+    """(a key that dedups asks one handler answers together, the handler)."""
+    training = fit_.training(s)
+    table = {
+        "local_path": ("local_path", lambda t, s, q: misc.local_path(t, s)),
+        "problem": ("problem", lambda t, s, q: misc.problem(t, s)),
+        "explain": ("explain", misc.concept),
+        "misconception": ("misconception", misc.misconception),
+        "largest": ("largest", lambda t, s, q: fit_.largest(t, s)),
+        "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
+        "quantization": ("quantization", misc.quantization),
+        "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
+        "memory": ("memory", lambda t, s, q: fit_.memory(t, s)),
+        "buy_rent": ("buy_rent", lambda t, s, q: train.buy_or_rent(t, s)),
+        "unknown": ("unknown", lambda t, s, q: misc.unknown(t, s)),
+    }
+    if ask in table:
+        return table[ask]
+    if ask == "fit":
+        if not (s.gpu or s.vram_gib):
+            return ("memory", lambda t, s, q: fit_.memory(t, s))
+        return ("fit", lambda t, s, q: fit_.fit(t, s))
+    if ask == "how_many":
+        if s.workload == "pretrain" and s.tokens and s.days or not s.gpu:
+            return ("plan", lambda t, s, q: serve.which_gpu(t, s))
+        return ("how_many", lambda t, s, q: serve.how_many(t, s))
+    if ask == "which_gpu":
+        return ("plan", lambda t, s, q: serve.which_gpu(t, s))
+    if ask == "speed":
+        if training and s.tokens:
+            return ("train", lambda t, s, q: train.training_time(t, s))
+        return ("speed", lambda t, s, q: serve.speed(t, s))
+    if ask == "time":
+        return ("train", lambda t, s, q: train.training_time(t, s))
+    if ask == "cost":
+        if s.model and (s.tokens or training):
+            return ("train", lambda t, s, q: train.training_time(t, s))
+        if s.model and not s.gpu:
+            return ("plan", lambda t, s, q: serve.which_gpu(t, s))
+        if s.model:
+            return ("how_many", lambda t, s, q: serve.how_many(t, s))
+        return ("price", lambda t, s, q: train.rent_price(t, s))
+    return ("unknown", lambda t, s, q: misc.unknown(t, s))
+
+
+def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:
+    zh = turn.zh
+    leads = [r.lead for r in replies]
+    parts = [" ".join(leads) if all("\n" not in x for x in leads) else "\n\n".join(leads)]
+    for r in replies:
+        parts += [b for b in r.body if b]
+    note = _model_note(turn, s, question)
+    if note:
+        parts.append(note)
+    assumptions: list[str] = []
+    for r in replies:
+        assumptions += [a for a in r.assumptions if a not in assumptions]
+    if assumptions:
+        parts.append(pick(zh, "Assumptions: ", "假设：") + ("；" if zh else "; ").join(assumptions))
+    topic = next((r.cite for r in replies if r.cite), None)
+    if topic:
+        why = _why(turn, topic)
+        if why:
+            parts.append(why)
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(p for p in parts if p)).strip()
+
+
+def _why(turn: Turn, topic: str) -> str:
+    hits = turn.cite(topic)
+    if turn.zh:  # quote guidance in the asker's language only
+        hits = [h for h in hits if h.get("lang") == "zh"]
+    if not hits:
+        return ""
+    sentence = first_sentence(hits[0]["text"])
+    if not sentence:
+        return ""
+    return pick(turn.zh, f"Why: {sentence} ({hits[0]['citation']})", f"依据：{sentence}（{hits[0]['citation']}）")
+
+
+def _model_note(turn: Turn, s: Slots, question: str) -> str:
+    """Say plainly when a named model is not in the catalog and a generic shape was used."""
+    approx = next((c.result for c in turn.calls if isinstance(c.result, dict) and
+                   (c.result.get("approximate_shape") or (c.result.get("memory") or {}).get("approximate_shape"))), None)
+    if approx is None or not s.model:
+        return ""
+    size = s.model
+    m = re.search(r"([A-Za-z][\w.\-]*?)-?" + re.escape(size.rstrip("BbMm")) + r"\s*[bBmM]\b", question)
+    named = m.group(0).strip() if m and re.search(r"[A-Za-z]{2,}", m.group(1)) else None
+    if named:
+        return pick(turn.zh, f"{named} is not in our catalog: sized as a generic {size} dense model (about ±10%). Give "
+                             "its Hugging Face id (org/name) for an exact answer.",
+                    f"{named} 不在模型目录中：按通用 {size} 稠密模型估算（约 ±10%）。给出它的 Hugging Face id（org/name）可得到精确结果。")
+    return pick(turn.zh, f"A bare size: sized as a typical {size} dense (Llama-style) model, about ±10%.",
+                f"只给了参数量：按典型的 {size} 稠密（Llama 式）模型估算，约 ±10%。")
 
 
 def _with_defaults(state: Slots, defaults: dict) -> Slots:
@@ -123,7 +309,3 @@ def _with_defaults(state: Slots, defaults: dict) -> Slots:
         if defaults.get(key) and getattr(state, slot) is None:
             setattr(state, slot, defaults[key])
     return state
-
-
-def _tidy(text: str) -> str:
-    return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -1,5 +1,9 @@
-"""Pulling the facts out of a question: model, GPU and count, workload, method, precision, context,
-batch, token budget, money and time. English and Chinese phrasing."""
+"""Pulling the facts out of a question: models, GPUs and counts, workload and method, precision, context,
+concurrent users, speed targets, token budget, deadline, hours of use per day, money. English and Chinese.
+
+Every pattern here is linear in the input: the text is bounded first (`bounded`), digit runs longer than any
+sensible figure are cut, and no pattern nests quantifiers. Numbers are read whole (1e308, 1,000, 1.5k) so that
+"1e308 H100s" is never read as 308 GPUs: an out-of-range figure is kept and reported, not truncated."""
 
 from __future__ import annotations
 
@@ -9,43 +13,68 @@ from functools import lru_cache
 
 from tools.catalog_io import norm_key
 
+MAX_CHARS = 2000  # a question longer than this is cut (the UI says so); parsing is linear anyway
+MAX_DIGITS = 16  # longer digit runs are no figure anyone means; they become a marker the range checks reject
+
 NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "dual": 2, "pair": 2, "three": 3, "four": 4,
-                "quad": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10, "twelve": 12, "sixteen": 16,
-                "thirty-two": 32, "sixty-four": 64}
-ZH_NUMBERS = {"一": 1, "单": 1, "二": 2, "两": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "十": 10, "十六": 16, "三十二": 32, "六十四": 64}
-_ZH_NUM = "|".join(sorted(ZH_NUMBERS, key=len, reverse=True))
+                "quad": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12,
+                "sixteen": 16, "twenty": 20, "thirty-two": 32, "sixty-four": 64, "hundred": 100}
+ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "单": 1, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+_ZH_NUMERAL = "[零一二两俩单双三四五六七八九十百千]+"
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?"  # 12 / 1,000 / 1.5 / 1e12 (no nested repetition)
 _LATIN = re.compile(r"[A-Za-z0-9$][A-Za-z0-9.\-_/+$]*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Chinese model names -> the family words the catalog uses (model and GPU names stay as people type them)
+ZH_MODEL_WORDS = {"通义千问": "qwen ", "千问": "qwen ", "深度求索": "deepseek ", "智谱": "glm ", "清华": "glm ",
+                  "书生浦语": "internlm ", "浦语": "internlm ", "百川": "baichuan ", "零一万物": "yi ",
+                  "面壁": "minicpm ", "羊驼": "llama ", "骆驼": "llama ", "米斯特拉尔": "mistral ",
+                  "混合专家": "moe ", "英伟达": "nvidia ", "苹果": "apple ", "满血版": "", "满血": ""}
 
 
 @dataclass
 class Slots:
-    model: str | None = None  # catalog id, or a size like "13B"
+    model: str | None = None  # catalog id, a Hub id, or a size like "13B"
+    models: list[str] = field(default_factory=list)  # every model named, in order (comparisons)
     gpu: str | None = None  # catalog id
     gpus: list[str] = field(default_factory=list)  # every GPU named, in order
+    counts: list[int | None] = field(default_factory=list)  # the count written with each GPU
     count: int | None = None
     workload: str | None = None  # inference | training | pretrain
     method: str | None = None  # full | lora | qlora
     precision: str | None = None
+    formats: list[str] = field(default_factory=list)  # every weight format named (comparisons)
+    kv_dtype: str | None = None
     context: int | None = None
-    batch: int | None = None
+    batch: int | None = None  # explicit batch / micro-batch
+    users: int | None = None  # concurrent users / requests / streams
     tokens: float | None = None
-    days: float | None = None
-    target_tps: float | None = None
+    days: float | None = None  # a deadline
+    hours_per_day: float | None = None
+    target_tps: float | None = None  # per-user decode speed wanted
+    ttft_s: float | None = None
+    budget_usd: float | None = None
     framework: str | None = None
+    checkpointing: bool | None = None  # said explicitly
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
+    claimed_gb: float | None = None  # "only 3.5 GB" in a misconception question
+    local_path: str | None = None  # a file path named in a chat question (never opened)
+    problems: list[str] = field(default_factory=list)  # figures out of any sensible range
 
     def merged_over(self, old: Slots) -> Slots:
         """This turn's facts, falling back to the conversation's for whatever this turn does not say.
         A turn naming a different model starts a new topic; one that says 'serve/run' drops the training method."""
-        if self.model and old.model and self.model != old.model:
-            old = Slots()
+        if self.model and old.model and self.model != old.model and len(self.models) < 2:
+            old = replace(old, model=None, models=[], method=None, workload=None, precision=None, tokens=None,
+                          claimed_gb=None)
         out = replace(old)
         for f in fields(self):
             value = getattr(self, f.name)
             if value not in (None, []):
                 setattr(out, f.name, value)
+        out.problems = list(self.problems)
         if self.gpu and not self.count:
             out.count = None  # a new GPU without a count means one of them
         if self.workload == "inference" and not self.method:
@@ -54,11 +83,40 @@ class Slots:
             out.gpu, out.gpus, out.count = None, [], None
         if self.workload in ("training", "pretrain") and self.precision is None and old.workload == "inference":
             out.precision = None
+        if self.workload == "inference" and old.workload in ("training", "pretrain") and self.precision is None:
+            out.precision = old.precision if old.precision not in ("nf4", "nf4-dq") else None
         return out
 
 
 def is_chinese(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def bounded(text: str) -> str:
+    """Cut the text and every overlong digit run (linear: one pass of a non-nesting pattern)."""
+    text = (text or "")[:MAX_CHARS]
+    return re.sub(r"\d{" + str(MAX_DIGITS + 1) + ",}", "9" * (MAX_DIGITS + 1), text)
+
+
+def to_number(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def zh_number(s: str) -> float | None:
+    """两 -> 2, 十六 -> 16, 三十二 -> 32, 五千 -> 5000, 一百二十 -> 120 (positional Chinese numerals)."""
+    if not s:
+        return None
+    total, current = 0, 0
+    for ch in s:
+        if ch in ZH_DIGITS:
+            current = ZH_DIGITS[ch]
+        elif ch in ZH_UNITS:
+            unit = ZH_UNITS[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return float(total + current)
 
 
 @lru_cache(maxsize=1)
@@ -91,35 +149,90 @@ def _families() -> dict[str, list[tuple[float, str, str]]]:
     return out
 
 
-def _tokens(text: str) -> list[str]:
-    return [t.strip(".-/") for t in _LATIN.findall(text) if t.strip(".-/")]
+def _tokens(text: str) -> list[tuple[int, str]]:
+    out = []
+    for m in _LATIN.finditer(text):
+        t = m.group(0).strip(".-/")
+        if t:
+            out.append((m.start(), t))
+    return out
 
 
-def _ngrams(tokens: list[str], n_max: int = 5):
+def _ngrams(tokens: list, n_max: int = 5):
     for n in range(min(n_max, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
             yield i, n, tokens[i: i + n]
 
 
-def find_model(text: str) -> str | None:
-    tokens = _tokens(text)
+HUB_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95})(?![\w/])")
+LOCAL_PATH = re.compile(r"(?:^|\s)((?:~|\.{1,2})?/[\w./-]+|[\w./-]+\.json)\b")
+
+
+def find_models(text: str) -> list[str]:
+    """Every model named: catalog names and aliases (longest match first), Hub ids, 'Llama 70B', '13B'."""
+    found: list[tuple[int, str]] = []
+    used: set[int] = set()
     index = _model_index()
-    for _, _, gram in _ngrams(tokens):
+    toks = _tokens(text)
+    words = [t for _, t in toks]
+    for i, n, gram in _ngrams(words):
+        if any(j in used for j in range(i, i + n)):
+            continue
         for variant in ("".join(gram), " ".join(gram)):
             key = norm_key(variant)
-            if key in index and not key.isdigit():
-                return index[key]
-    size = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bB]|[mM])(?![a-zA-Z])(?!\s*tokens)", text)
-    if size:
-        value = float(size.group(1)) / (1000 if size.group(2).lower() == "m" else 1)
-        family = _family_match(text.lower(), value)
-        return family or f"{size.group(1)}{size.group(2).upper()}"
-    return None
+            if key in index and not key.isdigit() and not _is_size_only(key):
+                found.append((toks[i][0], index[key]))
+                used.update(range(i, i + n))
+                break
+    for m in HUB_ID.finditer(text):
+        hub = m.group(1)
+        if hub.count("/") == 1 and _looks_like_hub_id(hub):
+            key = norm_key(hub)
+            if key not in index and norm_key(hub.split("/", 1)[1]) not in index:
+                found.append((m.start(), hub))
+    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])(?!\s*(?:tokens?|token))", text):
+        if any(abs(pos - m.start()) < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
+            continue  # the size inside a name already matched ("Llama 3.1 70B")
+        value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
+        if not 0.01 <= value <= 5000:
+            continue
+        family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value)
+        found.append((m.start(), family or f"{m.group(1)}{m.group(2).upper()}"))
+    found.sort()
+    out: list[str] = []
+    for _, mid in found:
+        if mid not in out:
+            out.append(mid)
+    return out
 
 
-def _family_match(text: str, params_b: float) -> str | None:
+def _looks_like_hub_id(s: str) -> bool:
+    """'meta-llama/Llama-3.3-70B-Instruct' yes; 'A100/H100', 'LoRA/QLoRA', 'tokens/s', 'fp8/bf16', '24/7' no."""
+    org, name = s.split("/", 1)
+    if _is_unit_ratio(s) or org.isdigit() or not re.search(r"[a-z]", name, re.I) or not re.search(r"[\d-]", name):
+        return False
+    gpus = _gpu_index()
+    if norm_key(org) in gpus or norm_key(name) in gpus:
+        return False
+    return not any(re.fullmatch(p, part.lower()) for part in (org, name) for p, _ in PRECISIONS)
+
+
+def _is_unit_ratio(s: str) -> bool:
+    return bool(re.fullmatch(r"(?i)(tok(en)?s?|t|gb|gib|usd|\$|h|hr|hour|day|s|sec|month|user|gpu)/(\w+)", s))
+
+
+def _is_size_only(key: str) -> bool:
+    return bool(re.fullmatch(r"\d+(\.\d+)?[bm]", key))
+
+
+def _id_has_size(model_id: str, size: str) -> bool:
+    return size.lower() in model_id.lower().replace("-", " ").replace("x", " ").split() or \
+        f"{size.lower()}b" in model_id.lower()
+
+
+def _family_match(prefix: str, params_b: float) -> str | None:
     for family, entries in _families().items():
-        if family and family in text:
+        if family and family in prefix:
             close = [e for e in entries if abs(e[0] / params_b - 1) < 0.15]
             if close:
                 # the closest size, and among near-equal sizes the newest release
@@ -131,63 +244,83 @@ def _neg(released: str) -> tuple:
     return tuple(-ord(c) for c in released)
 
 
-def find_gpus(text: str) -> list[tuple[str, int | None]]:
-    """Every GPU named, with the count written before it ('2x3090', 'two A100s', '8×H100', '两张4090')."""
-    tokens = _tokens(text)
+def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
+    """Every GPU named, with the count written with it ('2x3090', 'two A100s', '8×H100', '两张4090', 'H100 x8').
+    Returns (gpu id, count or None, problem or None) in order of mention."""
+    toks = _tokens(text)
+    words = [t for _, t in toks]
     index = _gpu_index()
-    found: list[tuple[int, str, int | None]] = []
+    found: list[tuple[int, str, int | None, str | None]] = []
     used: set[int] = set()
-    for i, n, gram in _ngrams(tokens, 4):
+    for i, n, gram in _ngrams(words, 4):
         if any(j in used for j in range(i, i + n)):
             continue
         joined = "".join(gram)
-        m = re.fullmatch(r"(\d+)[x×*](.+)", joined, flags=re.I)
+        m = re.fullmatch(r"(\d{1,6})[x×*](.+)", joined, flags=re.I)
         count, key = (int(m.group(1)), norm_key(m.group(2))) if m else (None, norm_key(joined))
         if key not in index and key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "4090s", "A100s"
         if key not in index or (key.isdigit() and len(key) < 3):
             continue
+        problem = None
         if count is None:
-            count = _count_before(tokens, i, text, gram[0])
-        found.append((i, index[key], count))
+            count, problem = _count_near(text, toks[i][0], toks[i + n - 1][0] + len(gram[-1]))
+        found.append((i, index[key], count, problem))
         used.update(range(i, i + n))
     found.sort()
-    return [(g, c) for _, g, c in found]
+    return [(g, c, p) for _, g, c, p in found]
 
 
-def _count_before(tokens: list[str], i: int, text: str, first: str) -> int | None:
-    if i > 0:
-        prev = tokens[i - 1].lower().rstrip("x×*")
-        if prev.isdigit() and 0 < int(prev) <= 4096:
-            return int(prev)
-        if prev in NUMBER_WORDS:
-            return NUMBER_WORDS[prev]
-    m = re.search(rf"(\d+|{'|'.join(NUMBER_WORDS)})\s*(?:x|×|\*)?\s*(?:nvidia\s+)?(?:geforce\s+)?(?:rtx\s+)?"
-                  rf"{re.escape(first)}", text, flags=re.I)
+MAX_GPUS = 100_000
+
+
+def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None]:
+    """The count written just before a GPU name ('8 H100s', 'two A100', '8x H100', '两张4090') or just after it
+    ('H100 x8', '4090 * 2')."""
+    before = text[max(0, start - 40): start]
+    m = re.search(rf"({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s*(?:x|×|\*)?\s*(?:nvidia\s+|geforce\s+|rtx\s+|amd\s+)*$",
+                  before, flags=re.I)
     if m:
-        w = m.group(1).lower()
-        return int(w) if w.isdigit() else NUMBER_WORDS.get(w)
-    m = re.search(rf"(\d+|{_ZH_NUM})\s*[张块卡个台片]\s*(?:nvidia\s*)?(?:rtx\s*)?{re.escape(first)}", text, flags=re.I)
+        return _gpu_count(m.group(1))
+    m = re.search(rf"({_NUM}|{_ZH_NUMERAL})\s*[张块卡个台片]\s*(?:nvidia\s*|rtx\s*)*$", before, flags=re.I)
     if m:
-        w = m.group(1)
-        return int(w) if w.isdigit() else ZH_NUMBERS.get(w)
-    m = re.search(rf"{re.escape(first)}\S{{0,6}}?\s*[x×*]\s*(\d+)", text, flags=re.I)
+        return _gpu_count(m.group(1))
+    after = text[end: end + 20]
+    m = re.match(r"\S{0,8}?\s*[x×*]\s*(\d{1,6})\b", after, flags=re.I)
     if m:
-        return int(m.group(1))
-    return None
+        return _gpu_count(m.group(1))
+    return None, None
+
+
+def _gpu_count(word: str) -> tuple[int | None, str | None]:
+    w = word.lower()
+    value = to_number(w) if re.fullmatch(_NUM, w) else (NUMBER_WORDS.get(w) or zh_number(w))
+    if value is None:
+        return None, None
+    if value != int(value) or not 1 <= value <= MAX_GPUS:
+        return None, f"a GPU count of {_short(value)} is out of range (1 to {MAX_GPUS:,})"
+    return int(value), None
+
+
+def _short(x: float) -> str:
+    return f"{x:g}" if abs(x) < 1e15 else f"{x:.0e}"
 
 
 def find_bare_count(text: str) -> int | None:
     """'on two of them', 'with 4 GPUs', '两张', '8卡' -- a count without a GPU name."""
     low = text.lower()
-    m = re.search(rf"\b(\d+|{'|'.join(NUMBER_WORDS)})\s+(?:of them|gpus?|cards?|cards of them)\b", low)
+    m = re.search(rf"(?<![\w.])(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s+(?:of them|gpus?|cards?|nodes? of)\b", low)
     if m:
         w = m.group(1)
-        return int(w) if w.isdigit() else NUMBER_WORDS.get(w)
-    m = re.search(rf"(\d+|{_ZH_NUM})\s*(?:张|块|卡|个GPU|台)", text)
+        n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
+        return n * 8 if n and "node" in m.group(0) else n
+    m = re.search(rf"(\d{{1,6}}|{_ZH_NUMERAL})\s*(?:张|块|卡|个GPU|个gpu|台)", text)
     if m:
-        w = m.group(1)
-        return int(w) if w.isdigit() else ZH_NUMBERS.get(w)
+        v = int(m.group(1)) if m.group(1).isdigit() else zh_number(m.group(1))
+        return int(v) if v and 0 < v <= MAX_GPUS else None
+    m = re.search(r"(\d{1,4})\s*(?:nodes?|台机器|个节点)", low)
+    if m and 0 < int(m.group(1)) <= 1000:
+        return int(m.group(1)) * 8
     return None
 
 
@@ -195,19 +328,42 @@ PRECISIONS = [
     (r"\bq4_k_m\b|\bq4km\b", "q4_k_m"), (r"\bq5_k_m\b", "q5_k_m"), (r"\bq8_0\b|\bq8\b", "q8_0"),
     (r"\bq6_k\b", "q6_k"), (r"\bq3_k_m\b", "q3_k_m"), (r"\bq2_k\b", "q2_k"), (r"\bq4_0\b", "q4_0"),
     (r"\bgguf\b", "q4_k_m"), (r"\bawq\b", "awq-4bit"), (r"\bgptq\b", "gptq-4bit-g128"), (r"\bnf4\b", "nf4"),
-    (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b", "fp8"),
-    (r"\bint8\b|\b8[- ]?bit\b|8位|8比特", "int8"), (r"\bint4\b|\b4[- ]?bit\b|4位|4比特", "awq-4bit"),
-    (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bit\b|半精度|16位", "bf16"),
-    (r"\bfp32\b|\bfull precision\b", "fp32"),
+    (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b|\bw8a8\b", "fp8"),
+    (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
+    (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "awq-4bit"),
+    (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
+    (r"\bfp32\b|\bfull precision\b|全精度", "fp32"),
 ]
 
 
-def find_precision(text: str) -> str | None:
-    low = text.lower()
+def find_formats(text: str) -> list[str]:
+    """Every weight format named, in order of mention."""
+    low = _without_kv(text.lower())
+    hits = []
     for pattern, value in PRECISIONS:
-        if re.search(pattern, low):
-            return value
-    return None
+        m = re.search(pattern, low)
+        if m:
+            hits.append((m.start(), value))
+    out: list[str] = []
+    for _, v in sorted(hits):
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _without_kv(low: str) -> str:
+    """'fp8 KV cache' sets the KV dtype, not the weights."""
+    return re.sub(r"\b(?:fp8|int8|q8_0|q4_0|8-?bit)\s*(?:kv|k/v)(?:[- ]?cache)?|kv[- ]?cache\s*(?:in|at|as)?\s*(?:fp8|int8|q8_0)",
+                  " ", low)
+
+
+def find_kv_dtype(text: str) -> str | None:
+    low = text.lower()
+    m = re.search(r"\b(fp8|int8|q8_0|q4_0)\s*(?:kv|k/v)|kv[- ]?cache\s*(?:in|at|as)?\s*(fp8|int8|q8_0|q4_0)", low)
+    if not m:
+        return None
+    v = m.group(1) or m.group(2)
+    return "fp8" if v == "int8" else v
 
 
 def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
@@ -219,112 +375,239 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "lora"
     elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|全量|全参", low):
         method = "full"
-    if re.search(r"pre-?train|from scratch|预训练|从头训练", low):
-        return method or "full", "pretrain"
-    if method or re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|sft\b", low):
+    if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
+        return None if method in (None, "full") else method, "pretrain"
+    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|\bsft\b|\brlhf\b|\bdpo\b", low)
+    if method or training:
+        if not method and training and find_tokens(text) and find_tokens(text) >= 5e10 and not re.search(
+                r"fine[- ]?tun|finetun|微调|\bsft\b", low):
+            return None, "pretrain"  # training a model on tens of billions of tokens is pretraining
         return method, "training"
-    if re.search(r"\bserv|\binfer|\brun\b|\brunning\b|\bhost|\bdeploy|\bchat\b|\bload\b|推理|部署|跑|运行|服务", low):
+    if re.search(r"\bserv|\binfer|\brun\b|\brunning\b|\bhost|\bdeploy|\bchat\b|\bload\b|\bgenerat|"
+                 r"推理|部署|跑|运行|服务|上线", low):
         return None, "inference"
     return None, None
 
 
 def find_context(text: str) -> int | None:
     low = text.lower()
-    m = re.search(r"(\d+(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples))", low)
-    if m and not re.search(r"\d+(?:\.\d+)?\s*k\s+(?:training\s+)?tokens\s+(?:of\s+)?(?:data|dataset)", low):
-        return int(float(m.group(1)) * 1024) if float(m.group(1)) <= 2048 else None
-    m = re.search(r"(?:context|ctx|sequence length|seq len|上下文|长度)\D{0,12}?(\d{3,7})\b", low)
+    m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)))"
+                  r"(?!\s*(?:users|requests|\$|usd|dollars))", low)
+    if m and not re.search(r"\$\s*" + re.escape(m.group(1)) + r"\s*k", low):
+        v = float(m.group(1))
+        if v <= 2048:
+            return int(v * 1024)
+    m = re.search(r"(?:context|ctx|sequence length|seq len|sequence|上下文|长度)\D{0,12}?(\d{3,7})\b", low)
     if m:
         return int(m.group(1))
-    m = re.search(r"(\d{3,7})\s*(?:-token|token)s?\s*(?:context|window|prompt|上下文)", low)
+    m = re.search(r"(\d{3,7})\s*(?:-token|token)s?\s*(?:context|window|prompt|sequences?|上下文)", low)
     if m:
         return int(m.group(1))
+    m = re.search(r"(\d{1,4})\s*(?:k|千)\s*(?:上下文|长度)", low)
+    if m:
+        return int(m.group(1)) * 1024
     return None
 
 
 def find_batch(text: str) -> int | None:
-    low = text.lower()
-    m = re.search(r"(?:batch(?: size)?|concurrency|concurrent|并发)\D{0,4}?(\d{1,5})\b", low)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"(\d{1,5})\s*(?:concurrent|simultaneous|parallel)?\s*(?:users|requests|streams|sessions|并发|用户|路)",
-                  low)
+    m = re.search(r"(?:batch(?: size)?|micro-?batch|批大小|批次)\D{0,4}?(\d{1,5})\b", text.lower())
     return int(m.group(1)) if m else None
 
 
-_SCALE = {"t": 1e12, "trillion": 1e12, "b": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3}
+_USER_WORDS = r"(?:users|requests|streams|sessions|people|clients|customers|conversations|chats|sequences|queries)"
+
+
+def find_users(text: str) -> tuple[int | None, str | None]:
+    """Concurrent users / parallel requests: '40 concurrent users', 'concurrency of 16', '16并发', '50个用户'."""
+    low = text.lower()
+    pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
+            rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
+            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求)",
+            r"(?:并发|同时)\D{0,4}?(\d{1,7})"]
+    for p in pats:
+        m = re.search(p, low)
+        if m:
+            w = m.group(1)
+            v = to_number(w) if re.fullmatch(_NUM, w) else zh_number(w)
+            if v is None:
+                continue
+            if v != int(v) or not 1 <= v <= 1_000_000:
+                return None, f"{_short(v)} concurrent users is out of range (1 to 1,000,000)"
+            return int(v), None
+    return None, None
+
+
+_SCALE = {"t": 1e12, "trillion": 1e12, "b": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3,
+          "thousand": 1e3}
+_ZH_SCALE = {"万亿": 1e12, "千亿": 1e11, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
 
 
 def find_tokens(text: str) -> float | None:
     low = text.lower()
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(t|trillion|b|billion|m|million|k)\s*(?:training\s+)?tokens?\b", low)
+    m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)\s*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
-        return float(m.group(1)) * _SCALE[m.group(2)]
-    m = re.search(r"(\d+(?:\.\d+)?e\d+)\s*tokens?", low)
+        return to_number(m.group(1)) * _SCALE[m.group(2)]
+    m = re.search(rf"({_NUM})\s*(?:training\s+)?tokens?\b", low)
+    if m and ("e" in m.group(1) or to_number(m.group(1)) >= 1e5):
+        return to_number(m.group(1))
+    m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*(万亿|千亿|亿|千万|百万|万)\s*(?:个)?\s*(?:token|词元|tokens)",
+                  low)
     if m:
-        return float(m.group(1))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(万亿|亿|万)\s*(?:个)?\s*token", low)
-    if m:
-        return float(m.group(1)) * {"万亿": 1e12, "亿": 1e8, "万": 1e4}[m.group(2)]
+        v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
+        return (v or 0) * _ZH_SCALE[m.group(2)] or None
     return None
 
 
 def find_days(text: str) -> float | None:
+    """A deadline: 'in 30 days', 'within 2 weeks', 'by a month', '30天内', '一个月内', '两周'."""
     low = text.lower()
-    m = re.search(r"(?:in|within|under|deadline of)\s+(\d+(?:\.\d+)?)\s*(day|week|month)s?", low)
+    m = re.search(r"(?:in|within|under|deadline of|deadline|by|less than|finish in|done in)\s+(?:a|one|(\d+(?:\.\d+)?))\s*"
+                  r"(day|week|month)s?", low)
     if m:
-        return float(m.group(1)) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(天|周|个月)\s*(?:内|之内)", text)
+        return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
+    m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)\s*(?:内|之内|以内|完成|训完|搞定|跑完)",
+                  text)
     if m:
-        return float(m.group(1)) * {"天": 1, "周": 7, "个月": 30}[m.group(2)]
+        v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
+        return (v or 0) * {"天": 1, "周": 7, "星期": 7, "月": 30}[m.group(2)] or None
+    return None
+
+
+def find_hours_per_day(text: str) -> float | None:
+    low = text.lower()
+    if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|全天|24小时不停", low):
+        return 24.0
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
+    if not m:
+        m = re.search(r"(?:每天|一天|每日)\s*(?:用|跑|使用|运行)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
+    if m:
+        v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
+        return v
     return None
 
 
 def find_target_speed(text: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:tok(?:en)?s?\s*/\s*s|tokens per second|tok/s|t/s)", text.lower())
+    m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\b"
+                  r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
+                  text.lower())
+    if not m:
+        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|每个?用户|每路|至少)\s*({_NUM})\s*"
+                      r"(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)", text.lower())
+    if not m:
+        m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s)", text.lower())
+        if m and not re.search(r"\bat\s+" + re.escape(m.group(1)), text.lower()) and not re.search(
+                r"run|serve|need|want|get|hit|reach|达到|要求", text.lower()):
+            return None
+    return to_number(m.group(1)) if m else None
+
+
+def find_ttft(text: str) -> float | None:
+    low = text.lower()
+    m = re.search(r"(?:ttft|time to first token|first token|首token|首字|首 token)\D{0,20}?(\d+(?:\.\d+)?)\s*(ms|s|sec|秒|毫秒)",
+                  low)
+    if not m:
+        return None
+    v = float(m.group(1))
+    return v / 1000 if m.group(2) in ("ms", "毫秒") else v
+
+
+def find_budget(text: str) -> float | None:
+    low = text.lower()
+    m = re.search(rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算)\D{{0,12}}?\$\s*({_NUM})\s*(k|m)?\b", low) or \
+        re.search(rf"\$\s*({_NUM})\s*(k|m)?\s*(?:budget|max)", low)
+    if m:
+        return to_number(m.group(1)) * {"k": 1e3, "m": 1e6}.get(m.group(2) or "", 1)
+    return None
+
+
+def find_claimed_gb(text: str) -> float | None:
+    """'only 3.5 GB', 'needs 17.5GB' in a claim being checked."""
+    m = re.search(r"(?:only|just|need(?:s)?|requires?|takes?|uses?|只要|只需要?|需要)\s*(?:about|around|~)?\s*"
+                  r"(\d+(?:\.\d+)?)\s*(gb|gib|g)\b", text.lower())
     return float(m.group(1)) if m else None
 
 
 def find_framework(text: str) -> str | None:
     low = text.lower()
-    for pattern, fw in ((r"llama\.?cpp|ollama", "llama.cpp"), (r"\bvllm\b", "vllm"), (r"tensorrt|trt-llm", "tensorrt-llm"),
-                        (r"\bsglang\b", "sglang"), (r"transformers|hugging ?face", "transformers")):
+    for pattern, fw in ((r"llama\.?cpp|ollama|lm ?studio", "llama.cpp"), (r"\bvllm\b", "vllm"),
+                        (r"tensorrt|trt-llm", "tensorrt-llm"), (r"\bsglang\b", "sglang"),
+                        (r"\btransformers\b|hugging ?face", "transformers")):
         if re.search(pattern, low):
             return fw
     return None
 
 
+def find_checkpointing(text: str) -> bool | None:
+    low = text.lower()
+    if re.search(r"(?:without|no|w/o|disable\w*|off)\s+(?:gradient\s+|activation\s+)?checkpointing|"
+                 r"checkpointing\s+(?:off|disabled)|不(?:开|用)(?:梯度)?检查点", low):
+        return False
+    if re.search(r"(?:with|enable\w*|turn on|use|using)\s+(?:gradient\s+|activation\s+)?checkpointing|"
+                 r"checkpointing\s+on|(?:开|用)(?:梯度)?检查点", low):
+        return True
+    return None
+
+
 def spaced(text: str) -> str:
     """Put spaces between Chinese and Latin runs so word boundaries work in mixed text ('用QLoRA微调')."""
+    for zh, en in ZH_MODEL_WORDS.items():
+        if zh in text:
+            text = text.replace(zh, f" {en} ")
     text = re.sub(r"([\u3400-\u9fff])([A-Za-z0-9$])", r"\1 \2", text)
     return re.sub(r"([A-Za-z0-9%])([\u3400-\u9fff])", r"\1 \2", text)
 
 
 def find_vram(text: str) -> float | None:
-    m = re.search(r"(\d{1,3})\s*gb\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory)", text.lower())
+    m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", text.lower())
     return float(m.group(1)) if m else None
 
 
 def parse(text: str) -> Slots:
-    text = spaced(text)
+    text = spaced(bounded(text))
     s = Slots()
+    for m in LOCAL_PATH.finditer(text):
+        if m.group(1).endswith(".json") or m.group(1).startswith(("/", "~/", "./", "../")):
+            s.local_path = m.group(1)
+            break
     gpus = find_gpus(text)
     if gpus:
-        s.gpus = [g for g, _ in gpus]
-        s.gpu, s.count = gpus[0]
-    if s.count is None:
+        s.gpus = [g for g, _, _ in gpus]
+        s.counts = [c for _, c, _ in gpus]
+        s.gpu, s.count = gpus[0][0], gpus[0][1]
+        s.problems += [p for _, _, p in gpus if p]
+    if s.count is None and not any(s.counts):
         s.count = find_bare_count(text)
-    s.model = find_model(_without_gpu_words(text, s.gpus))
+    s.models = find_models(_without_gpu_words(text, s.gpus))
+    s.model = s.models[0] if s.models else None
     s.method, s.workload = find_method_and_workload(text)
-    s.precision = find_precision(text)
+    s.formats = find_formats(text)
+    s.precision = s.formats[0] if len(s.formats) == 1 else None
+    s.kv_dtype = find_kv_dtype(text)
     s.context = find_context(text)
     s.batch = find_batch(text)
+    s.users, problem = find_users(text)
+    if problem:
+        s.problems.append(problem)
     s.tokens = find_tokens(text)
     s.days = find_days(text)
+    s.hours_per_day = find_hours_per_day(text)
     s.target_tps = find_target_speed(text)
+    s.ttft_s = find_ttft(text)
+    s.budget_usd = find_budget(text)
     s.framework = find_framework(text)
+    s.checkpointing = find_checkpointing(text)
+    s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
+    if s.tokens is not None and not 1e3 <= s.tokens <= 1e15:
+        s.problems.append(f"a budget of {_short(s.tokens)} tokens is out of range (1e3 to 1e15)")
+        s.tokens = None
+    if s.hours_per_day is not None and not 0 < s.hours_per_day <= 24:
+        s.problems.append(f"{_short(s.hours_per_day)} hours a day is out of range (0 to 24)")
+        s.hours_per_day = None
+    if s.days is not None and not 0 < s.days <= 3650:
+        s.problems.append(f"a deadline of {_short(s.days)} days is out of range (up to 10 years)")
+        s.days = None
     return s
 
 

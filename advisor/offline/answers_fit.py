@@ -1,0 +1,356 @@
+"""Fits? How much memory? How many GPUs to hold it? Verdicts for the setup a practitioner would run:
+fine-tuning with gradient checkpointing on (the recipes' default), the model's native format, a batching
+engine when several users are served."""
+
+from __future__ import annotations
+
+from .parse import Slots
+from .text import (
+    Reply,
+    breakdown,
+    gib,
+    memory_assumptions,
+    method_name,
+    on_gpus,
+    pick,
+    short_fix,
+    suggestion_text,
+    what,
+)
+
+FOUR_BIT_CONSUMER = "q4_k_m"
+FOUR_BIT_SERVER = "awq-4bit"
+
+
+def training(s: Slots) -> bool:
+    return s.workload in ("training", "pretrain") or bool(s.method)
+
+
+def method_of(s: Slots) -> str:
+    if s.workload == "pretrain":
+        return s.method if s.method in ("lora", "qlora") else "pretrain"
+    return s.method or "lora"
+
+
+def training_args(s: Slots, count: int | None = None, checkpointing: bool | None = None) -> dict:
+    """The run a practitioner would set up: gradient checkpointing on unless they said off, ZeRO-3/FSDP when
+    several GPUs train one model, NF4 for QLoRA."""
+    method = method_of(s)
+    n = count or s.count or 1
+    ck = s.checkpointing if s.checkpointing is not None else (True if checkpointing is None else checkpointing)
+    args = dict(workload="training", method=method, context=s.context, batch=s.batch, gradient_checkpointing=ck)
+    if method == "qlora" and s.precision in (None, "bf16"):
+        args["precision"] = "nf4-dq"
+    elif s.precision:
+        args["precision"] = s.precision
+    if n > 1:
+        args["sharding"] = "zero3"
+    return args
+
+
+def inference_args(s: Slots) -> dict:
+    users = s.users or s.batch
+    framework = s.framework or ("vllm" if (users or 1) > 1 else None)
+    return dict(precision=s.precision, context=s.context, batch=users, framework=framework, kv_dtype=s.kv_dtype)
+
+
+def gpu_for_vram(vram: float | None) -> str:
+    from tools.gpus import all_gpus
+    from tools.prices import gpu_prices
+
+    gpus = [g for g in all_gpus() if g.vendor == "nvidia" and g.memory_gib >= (vram or 24) * 0.97]
+    # the smallest card of that size; among equals, one people actually rent (priced), consumer first
+    return min(gpus, key=lambda g: (round(g.memory_gib), gpu_prices(g.id).on_demand_usd_per_hour is None,
+                                    g.kind != "consumer", -(g.release_year or 0))).id
+
+
+def gpu_kind(gpu: str | None) -> str | None:
+    if not gpu:
+        return None
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).kind
+
+
+def four_bit(gpu: str | None, batching: bool = False) -> str:
+    """The 4-bit format people run: AWQ on datacenter GPUs or behind a batching engine, GGUF on a desktop card."""
+    return FOUR_BIT_SERVER if batching or gpu_kind(gpu) == "datacenter" else FOUR_BIT_CONSUMER
+
+
+# ---- fits? ---------------------------------------------------------------------------------------------
+
+def fit(turn, s: Slots) -> Reply:
+    gpu = s.gpu or gpu_for_vram(s.vram_gib)
+    n = s.count or 1
+    if training(s):
+        return _fit_training(turn, s, gpu, n)
+    return _fit_inference(turn, s, gpu, n)
+
+
+def _fit_training(turn, s: Slots, gpu: str, n: int) -> Reply:
+    zh = turn.zh
+    if s.workload == "training" and not s.method:
+        return _fit_any_method(turn, s, gpu, n)
+    args = training_args(s, n)
+    r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **args)
+    m = r.memory
+    label = what(m, zh)
+    where = on_gpus(n, r.gpu, zh)
+    body = [breakdown(m, zh)]
+    ck_default = s.checkpointing is None and m.method != "qlora"
+    without = None
+    if ck_default:
+        without = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "gradient_checkpointing": False})
+    if r.fits:
+        tight = pick(zh, " (tight)", "（余量很小）") if "tight" in r.verdict else ""
+        if ck_default and without is not None and not without.fits:
+            lead = pick(zh, f"**Yes{tight}, with gradient checkpointing** (the usual setting): {label} on {where} needs "
+                            f"{gib(r.required_gib)} of {gib(r.available_gib)} per GPU; without it "
+                            f"{gib(without.required_gib)}, which does not fit.",
+                        f"**可以{tight}（开启梯度检查点，常规做法）**：{label} 在 {where} 上每卡需要 {gib(r.required_gib)}，"
+                        f"可用 {gib(r.available_gib)}；不开则需要 {gib(without.required_gib)}，放不下。")
+        else:
+            lead = pick(zh, f"**Yes{tight}.** {label} on {where} needs {gib(r.required_gib)} of "
+                            f"{gib(r.available_gib)} per GPU.",
+                        f"**可以{tight}。** {label} 在 {where} 上每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
+            if ck_default and without is not None:
+                body.append(pick(zh, f"That is with gradient checkpointing on; without it {gib(without.required_gib)} "
+                                     f"per GPU ({'also fits' if without.fits else 'does not fit'}).",
+                                 f"以上为开启梯度检查点；不开为每卡 {gib(without.required_gib)}"
+                                 f"（{'也放得下' if without.fits else '放不下'}）。"))
+        if r.max_batch and r.max_batch > 1:
+            body.append(pick(zh, f"Room for a micro-batch of up to {r.max_batch} at this sequence length.",
+                             f"该序列长度下 micro-batch 最大约 {r.max_batch}。"))
+    else:
+        lead = _no_training_lead(turn, r, label, where, n)
+        body.append(_suggestions(r, zh))
+    return Reply(lead, body, memory_assumptions(m, args, zh), cite=_training_topic(r))
+
+
+def _fit_any_method(turn, s: Slots, gpu: str, n: int) -> Reply:
+    """'Can I fine-tune X on Y?' with no method named: a full fine-tune if it fits, else the lightest method that does,
+    said with the full fine-tune's figure."""
+    zh = turn.zh
+    from dataclasses import replace
+
+    full = _fit_training(turn, replace(s, method="full"), gpu, n)
+    full_call = next(c for c in turn.calls if c.tool == "check_fit" and c.args.get("method") == "full")
+    if full_call.result["fits"]:
+        return full
+    for method in ("lora", "qlora"):
+        reply = _fit_training(turn, replace(s, method=method), gpu, n)
+        call = next(c for c in reversed(turn.calls) if c.tool == "check_fit" and c.args.get("method") == method
+                    and c.args.get("gradient_checkpointing") is not False)
+        if call.result["fits"]:
+            need = gib(call.result["required_gib"])
+            have = gib(call.result["available_gib"])
+            full_need = gib(full_call.result["required_gib"])
+            reply.lead = pick(zh, f"**Yes, with {method_name(method, False)}** ({need} of {have} per GPU, gradient "
+                                  f"checkpointing on); a full fine-tune needs {full_need} per GPU and does not fit.",
+                              f"**可以，用 {method_name(method, True)}**（每卡 {need}，可用 {have}，开启梯度检查点）；"
+                              f"全量微调每卡需要 {full_need}，放不下。")
+            return reply
+    return full
+
+
+def _no_training_lead(turn, r, label: str, where: str, n: int) -> str:
+    zh = turn.zh
+    m = r.memory
+    fixes = [x for x in r.suggestions if x.fits]
+    fix = ""
+    if fixes:
+        best = fixes[0]
+        fix = pick(zh, f"; yes with {short_fix(best)} ({gib(best.required_gib)} per GPU)",
+                   f"；{suggestion_text(best, zh)}则可以（每卡 {gib(best.required_gib)}）")
+    base = m.breakdown_gib.get("weights", 0)
+    if m.method == "lora" and n == 1 and base > r.available_gib:
+        return pick(zh, f"**No** - the 16-bit base weights alone are {gib(base)}, more than the "
+                        f"{gib(r.available_gib)} on one {r.gpu}{fix}.",
+                    f"**放不下**——仅 16 位基座权重就有 {gib(base)}，超过单张 {r.gpu} 的 {gib(r.available_gib)}{fix}。")
+    return pick(zh, f"**No.** {label} on {where} needs {gib(r.required_gib)} per GPU; each has "
+                    f"{gib(r.available_gib)}{fix}.",
+                f"**放不下。** {label} 在 {where} 上每卡需要 {gib(r.required_gib)}，每卡只有 {gib(r.available_gib)}{fix}。")
+
+
+def _training_topic(r) -> str:
+    top = next((x.action for x in r.suggestions if x.fits), None) if not r.fits else None
+    return {"qlora": "QLoRA 4-bit NF4 base weights memory", "zero3": "ZeRO-3 FSDP sharding memory",
+            "more-gpus": "ZeRO-3 FSDP sharding memory", "offload": "ZeRO-Offload CPU offload optimizer",
+            "gradient-checkpointing": "gradient checkpointing activations memory",
+            "8bit-optimizer": "8-bit optimizer states memory"}.get(top or "", "")
+
+
+def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
+    zh = turn.zh
+    args = inference_args(s)
+    r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **args)
+    m = r.memory
+    label = what(m, zh)
+    where = on_gpus(n, r.gpu, zh)
+    body = [breakdown(m, zh)]
+    users = args.get("batch") or 1
+    ctx = f"{m.context:,}"
+    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each" if users > 1 else "",
+                f"（{users} 个并发用户，每个 {ctx} tokens）" if users > 1 else "")
+    if r.fits:
+        tight = pick(zh, " (tight)", "（余量很小）") if "tight" in r.verdict else ""
+        lead = pick(zh, f"**Yes{tight}.** {label}{load} on {where} needs {gib(r.required_gib)} of "
+                        f"{gib(r.available_gib)} per GPU.",
+                    f"**可以{tight}。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
+        if users > 1:
+            body.insert(0, _speed_at_load(turn, s, gpu, n, m.precision, users))
+        elif r.max_batch or r.max_context:
+            body.append(pick(zh, f"Limits: up to {r.max_batch} sequences at this context; context up to "
+                                 f"{r.max_context:,} tokens for one sequence.",
+                             f"上限：该上下文下最多 {r.max_batch} 个序列；单序列最长上下文 {r.max_context:,} tokens。"))
+        return Reply(lead, body, memory_assumptions(m, args, zh))
+    alt = None
+    if not s.precision:
+        for fmt in (["fp8"] if _fp8(gpu) else ["int8"]) + [four_bit(gpu, batching=bool(args.get("framework")))]:
+            if fmt == m.precision:
+                continue
+            q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
+            if q.fits:
+                alt = q
+                break
+    if alt is not None:
+        lead = pick(zh, f"**Not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
+                        f"{gib(alt.available_gib)} per GPU on {where}{load}). In {m.precision} it needs "
+                        f"{gib(r.required_gib)} per GPU.",
+                    f"**{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
+                    f"{gib(alt.required_gib)}，可用 {gib(alt.available_gib)}）。{m.precision} 每卡需要 {gib(r.required_gib)}。")
+        body = [breakdown(alt.memory, zh)]
+        if users > 1:
+            body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users))
+        return Reply(lead, body, memory_assumptions(alt.memory, {**args, "precision": alt.memory.precision}, zh),
+                     cite="quantization 4-bit AWQ GPTQ quality" if "4" in alt.memory.precision or "q4" in
+                     alt.memory.precision else "FP8 INT8 weights quality")
+    lead = pick(zh, f"**No.** {label}{load} on {where} needs {gib(r.required_gib)} per GPU; each has "
+                    f"{gib(r.available_gib)}.",
+                f"**放不下。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，每卡只有 {gib(r.available_gib)}。")
+    body.append(_suggestions(r, zh))
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
+def _fp8(gpu: str) -> bool:
+    from tools.gpus import get_gpu
+
+    return bool(get_gpu(gpu).supports_fp8)
+
+
+def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int) -> str:
+    zh = turn.zh
+    t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=precision,
+                  framework=s.framework or "vllm", batch=users, prompt_tokens=min(s.context or 1024, 32768))
+    per, total = t.decode_tokens_per_s, t.decode_tokens_per_s_total
+    return pick(zh, f"At {users} concurrent users: about {per:,.0f} tokens/s each, {total:,.0f} tokens/s in all "
+                    f"({t.framework}).",
+                f"{users} 个并发用户时：每个约 {per:,.0f} tokens/s，合计 {total:,.0f} tokens/s（{t.framework}）。")
+
+
+def _suggestions(r, zh: bool, skip: tuple = ()) -> str:
+    good = [x for x in r.suggestions if x.fits and x.action not in skip][:3]
+    if not good:
+        return pick(zh, "No single change in our catalog makes it fit.", "目录里没有单一改动能让它放下。")
+    head = pick(zh, "What would make it fit:", "能放下的办法：")
+    return head + "\n" + "\n".join(f"- {suggestion_text(x, zh)}: {gib(x.required_gib)}" for x in good)
+
+
+# ---- how much memory? ----------------------------------------------------------------------------------
+
+def memory(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    n = s.count or 1
+    args = training_args(s, n) if training(s) else inference_args(s)
+    m = turn.call("estimate_memory", model=s.model, gpu_count=n, gpu=s.gpu, **args)
+    label = what(m, zh)
+    per = pick(zh, " per GPU" if n > 1 else "", "每卡" if n > 1 else "")
+    total = pick(zh, f" ({gib(m.total_gib)} over {n} GPUs)" if n > 1 else "", f"（{n} 卡共 {gib(m.total_gib)}）" if n > 1 else "")
+    lead = pick(zh, f"**About {gib(m.per_gpu_gib)}{per}** for {label}{total}; the weights are {gib(m.weights_gib)}.",
+                f"**{label} {per}约需 {gib(m.per_gpu_gib)} 显存**{total}，其中权重 {gib(m.weights_gib)}。")
+    body = [breakdown(m, zh)]
+    if training(s) and s.checkpointing is None and m.method != "qlora":
+        w = turn.call("estimate_memory", model=s.model, gpu_count=n, gpu=s.gpu,
+                      **{**args, "gradient_checkpointing": False})
+        body.append(pick(zh, f"That is with gradient checkpointing on (the usual setting); without it "
+                             f"{gib(w.per_gpu_gib)}.", f"以上为开启梯度检查点（常规做法）；不开约 {gib(w.per_gpu_gib)}。"))
+    if not training(s) and not s.precision and m.precision in ("bf16", "fp16"):
+        q = turn.call("estimate_memory", model=s.model, gpu_count=n, **{**args, "precision": FOUR_BIT_SERVER})
+        body.append(pick(zh, f"At 4-bit (AWQ): about {gib(q.per_gpu_gib)}.", f"4 位（AWQ）约 {gib(q.per_gpu_gib)}。"))
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
+# ---- how many GPUs to hold a training run? -------------------------------------------------------------------
+
+def how_many_training(turn, s: Slots) -> Reply:
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    zh = turn.zh
+    g = get_gpu(s.gpu)
+    found = None
+    for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512):
+        args = training_args(s, n)
+        try:
+            r = check_fit(FitRequest(model=s.model, gpu=g.id, gpu_count=n,
+                                     **{k: v for k, v in args.items() if v is not None}))
+        except Exception:  # noqa: BLE001 - a count the layout cannot use: try the next
+            continue
+        if r.fits:
+            found = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, **args)
+            break
+    if found is None:
+        lead = pick(zh, f"**More than 512 {g.name} GPUs** would be needed to hold this run in memory with ZeRO-3/FSDP.",
+                    f"**超过 512 张 {g.name}** 才能用 ZeRO-3/FSDP 放下这个训练。")
+        return Reply(lead)
+    m = found.memory
+    lead = pick(zh, f"**{found.gpu_count}x {g.name}** hold {what(m, zh)} ({gib(found.required_gib)} of "
+                    f"{gib(found.available_gib)} per GPU" + (", ZeRO-3/FSDP" if found.gpu_count > 1 else "") + ").",
+                f"**{found.gpu_count} 张 {g.name}** 放得下 {what(m, zh)}（每卡 {gib(found.required_gib)}，可用 "
+                f"{gib(found.available_gib)}" + ("，ZeRO-3/FSDP" if found.gpu_count > 1 else "") + "）。")
+    body = [breakdown(m, zh), pick(zh, "That is the memory minimum; more GPUs finish sooner (ask how long).",
+                                   "这是放得下的最少卡数；卡越多训练越快（可以问要多久）。")]
+    return Reply(lead, body, memory_assumptions(m, training_args(s, found.gpu_count), zh))
+
+
+# ---- the largest model that runs ----------------------------------------------------------------------------
+
+def largest(turn, s: Slots) -> Reply:
+    from tools.fit import FitRequest, check_fit
+    from tools.models import all_specs
+    from tools.params import count_params
+
+    zh = turn.zh
+    gpu = s.gpu or gpu_for_vram(s.vram_gib)
+    n = s.count or 1
+    specs = sorted(all_specs(), key=lambda m: -count_params(m).total)
+    lines, best = [], None
+    for prec in ([s.precision] if s.precision else ["bf16", four_bit(gpu)]):
+        for m in specs:
+            try:
+                ok = check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)).fits
+            except Exception:  # noqa: BLE001 - e.g. a TP degree the model cannot split by
+                ok = False
+            if ok:
+                r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)
+                lines.append(f"- {prec}: {r.memory.model} ({r.memory.params_b:.1f}B), {gib(r.required_gib)} / "
+                             f"{gib(r.available_gib)}")
+                best = best or r
+                if prec != "bf16":
+                    best = r
+                break
+    from tools.defaults import INFERENCE_CONTEXT
+    from tools.gpus import get_gpu
+
+    ctx = s.context or (best.memory.context if best else INFERENCE_CONTEXT)  # the context the tool sized at
+
+    name = get_gpu(gpu).name
+    if best is None:
+        return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
+                          f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
+    lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {best.memory.model} at "
+                    f"{best.memory.precision}** on {n}x {name} (at {ctx:,} tokens of context).",
+                f"**最大约 {best.memory.params_b:.0f}B 参数：{best.memory.model}（{best.memory.precision}）**，"
+                f"{n} 张 {name}，上下文 {ctx:,} tokens。")
+    head = pick(zh, "Largest catalog model by precision:", "各精度下能跑的最大模型：")
+    return Reply(lead, [head + "\n" + "\n".join(lines)])

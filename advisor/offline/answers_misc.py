@@ -1,0 +1,163 @@
+"""Concepts and misconceptions (from our guidance), quantization choices, GPU specs, and the answers for what
+cannot be computed: out-of-range figures, local file paths, questions with nothing to size."""
+
+from __future__ import annotations
+
+from .answers_fit import inference_args, training, training_args
+from .parse import Slots
+from .text import Reply, first_sentence, gib, memory_assumptions, model_label, pick, what
+
+GIB_PER_GB = 2**30 / 1e9
+
+
+def concept(turn, s: Slots, question: str) -> Reply:
+    zh = turn.zh
+    hits = turn.cite(question, k=2, semantic=True, relevant_only=False)
+    if not hits:
+        return unknown(turn, s, pick(zh, "I found no guidance on that. ", "我没有找到相关指南。"))
+    top = hits[0]
+    sentences = _sentences(top["text"], 3)
+    lead = sentences[0] if sentences else top["heading"]
+    body = [" ".join(sentences[1:])] if len(sentences) > 1 else []
+    source = pick(zh, f"Source: {top['citation']}", f"出处：{top['citation']}")
+    if len(hits) > 1 and hits[1]["citation"] != top["citation"]:
+        source += pick(zh, f"; see also {hits[1]['citation']}", f"；另见 {hits[1]['citation']}")
+    body.append(source)
+    return Reply(f"**{lead}**" if len(lead) < 220 else lead, body)
+
+
+def _sentences(text: str, n: int) -> list[str]:
+    out, rest = [], text
+    for _ in range(n):
+        s = first_sentence(rest, max_chars=400)
+        if not s:
+            break
+        out.append(s)
+        idx = rest.find(s[-20:])
+        rest = rest[idx + 20:] if idx >= 0 else ""
+    return out
+
+
+def misconception(turn, s: Slots, question: str) -> Reply:
+    zh = turn.zh
+    if not s.model:
+        return concept(turn, s, question)
+    args = training_args(s) if training(s) else {**inference_args(s), "batch": None}
+    m = turn.call("estimate_memory", model=s.model, gpu_count=s.count or 1, **args)
+    need_gb = m.per_gpu_gib * GIB_PER_GB
+    weights_gb = m.weights_gib * GIB_PER_GB
+    label = what(m, zh)
+    body = []
+    if s.claimed_gb:
+        close = abs(s.claimed_gb / need_gb - 1) <= 0.15
+        naive = m.params_b * _bits(m.precision) / 8
+        if close:
+            lead = pick(zh, f"**Yes, roughly:** {label} needs about {need_gb:.1f} GB ({gib(m.per_gpu_gib)}) in all.",
+                        f"**基本是的：** {label} 总共约需 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}）。")
+        else:
+            lead = pick(zh, f"**No - about {need_gb:.1f} GB ({gib(m.per_gpu_gib)}), not {s.claimed_gb:g} GB.** "
+                            f"The weights alone are {weights_gb:.1f} GB for {label}.",
+                        f"**不是——约 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}），不是 {s.claimed_gb:g} GB。** "
+                        f"{label} 仅权重就有 {weights_gb:.1f} GB。")
+            if abs(s.claimed_gb - naive) / max(naive, 1e-9) < 0.1:
+                body.append(pick(zh, f"{s.claimed_gb:g} GB is just {m.params_b:.1f}B parameters x {_bits(m.precision):g} "
+                                     "bits: it leaves out the quantization scales, the layers kept in 16-bit "
+                                     "(embeddings, LM head), the KV cache, activations and the CUDA context.",
+                                 f"{s.claimed_gb:g} GB 只是 {m.params_b:.1f}B 参数 × {_bits(m.precision):g} 位：漏掉了量化"
+                                 "缩放因子、保持 16 位的层（embedding、LM head）、KV 缓存、激活和 CUDA 上下文。"))
+    else:
+        lead = pick(zh, f"**{label} needs about {need_gb:.1f} GB ({gib(m.per_gpu_gib)})**; weights {weights_gb:.1f} GB.",
+                    f"**{label} 约需 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}）**，其中权重 {weights_gb:.1f} GB。")
+    from .text import breakdown
+
+    body.append(breakdown(m, zh))
+    return Reply(lead, body, memory_assumptions(m, args, zh), cite="misconceptions " + question)
+
+
+def _bits(precision: str) -> float:
+    from tools.formats import weight_format
+
+    try:
+        return float(round(weight_format(precision).linear_bits))
+    except Exception:  # noqa: BLE001 - an unknown format: no naive figure to compare
+        return 16.0
+
+
+def quantization(turn, s: Slots, question: str) -> Reply:
+    zh = turn.zh
+    if not s.model:
+        return concept(turn, s, question)
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
+                  formats=s.formats if len(s.formats) >= 2 else
+                  ["bf16", "fp8", "int8", "awq-4bit", "q8_0", "q5_k_m", "q4_k_m", "q3_k_m"])
+    lines = []
+    for o in q.options:
+        fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
+        total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
+        lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; "
+                     f"{o.quality_impact}")
+    if q.gpu:
+        lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {q.gpu}."
+                    if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {q.gpu}.**",
+                    f"**{q.smallest_that_fits}** 是 {model_label(q.model, zh)} 在 {q.gpu} 上放得下且损失最小的格式。"
+                    if q.smallest_that_fits else f"**{model_label(q.model, zh)} 的所有格式在 {q.gpu} 上都放不下。**")
+    else:
+        lead = pick(zh, f"**{model_label(q.model, zh)} by weight format** (file size, memory and quality):",
+                    f"**{model_label(q.model, zh)} 各量化格式**（大小、显存、质量）：")
+    return Reply(lead, lines)
+
+
+def gpu_specs(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    lines = []
+    for gid in (s.gpus or ([s.gpu] if s.gpu else []))[:4]:
+        g = turn.call("lookup_gpu", name=gid)
+        fp8 = f", FP8 {g.fp8_tflops_dense:g}" if g.fp8_tflops_dense else pick(zh, ", no FP8", "，不支持 FP8")
+        ic = g.interconnect.type if g.interconnect else "-"
+        lines.append(f"- **{g.name}**: {g.memory_gib:.1f} GiB, {g.memory_bandwidth_gb_per_s:,.0f} GB/s, "
+                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W")
+    if not lines:
+        return unknown(turn, s)
+    if len(lines) == 1:
+        return Reply(lines[0][2:], [])
+    lead = pick(zh, "**GPU specs side by side (dense TFLOPS):**", "**GPU 规格对比（稠密 TFLOPS）：**")
+    return Reply(lead + "\n" + "\n".join(lines), [])
+
+
+def unknown(turn, s: Slots, prefix: str = "") -> Reply:
+    zh = turn.zh
+    got = []
+    if s.model:
+        got.append(pick(zh, "model ", "模型 ") + s.model)
+    if s.gpu:
+        got.append(f"GPU {s.count or 1}x {s.gpu}")
+    if s.workload:
+        got.append(s.workload)
+    understood = ", ".join(got) or pick(zh, "no model or GPU", "没有识别出模型或 GPU")
+    return Reply(prefix + pick(zh, f"I understood: {understood}. Tell me the model (e.g. Llama 3.1 8B, Qwen2.5-32B, or a "
+                                   "size like '13B'), the GPU (e.g. 'one 4090', '2x A100 80GB') and the job (inference, "
+                                   "LoRA/QLoRA fine-tuning, pretraining).",
+                               f"我理解到的是：{understood}。请告诉我模型（如 Llama 3.1 8B、Qwen2.5-32B 或 “13B”）、GPU（如 4090、"
+                               "2x A100 80GB）以及用途（推理、LoRA/QLoRA 微调、预训练）。"))
+
+
+def problem(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    turn.warnings.extend(s.problems)
+    return Reply(pick(zh, "**I can't size that:** " + "; ".join(s.problems) + ". Give a figure in that range.",
+                      "**这个数没法算：** " + "；".join(s.problems) + "。请给出范围内的数值。"))
+
+
+def local_path(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    return Reply(pick(zh, "**I don't open local files from a chat.** Name the model (a catalog name or a Hugging Face id "
+                          "such as meta-llama/Llama-3.1-8B), or run `gpu-advisor fit --model path/to/config.json` on "
+                          "your own machine.",
+                      "**聊天里不会读取本地文件。** 请给出模型名（目录里的名字或 Hugging Face id，如 meta-llama/Llama-3.1-8B），"
+                      "或在本机运行 `gpu-advisor fit --model path/to/config.json`。"))
+
+
+def input_problem(turn, message: str) -> Reply:
+    zh = turn.zh
+    turn.warnings.append(message)
+    return Reply(pick(zh, f"I couldn't compute that: {message}", f"这个问题我没法直接算：{message}"))

@@ -1,0 +1,142 @@
+"""How long and what it costs to train; rent prices; buy vs rent at the hours a day the person uses it."""
+
+from __future__ import annotations
+
+from tools.defaults import FINETUNE_TOKENS  # noqa: E402 - a typical fine-tune, stated in the answer when assumed
+
+from .answers_fit import method_of
+from .parse import Slots
+from .text import Reply, hours_text, method_name, model_label, on_gpus, pick, tokens_text, usd
+
+USEFUL_LIFE_MONTHS = 36  # a GPU's usual depreciation period; buying must pay off well within it
+
+
+def _time_method(s: Slots) -> str:
+    """Training on a token budget is pretraining unless a fine-tune is said; LoRA/QLoRA only when said."""
+    if s.workload == "pretrain":
+        return method_of(s)
+    return s.method or "full"
+
+
+def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
+    zh = turn.zh
+    method = _time_method(s)
+    if method == "pretrain" and not s.tokens:
+        return Reply(pick(zh, "**Pretraining time depends on the token budget**: say how many tokens, e.g. 'pretrain "
+                              "a 13B model on 500B tokens on 16 A100s'.",
+                          "**预训练时间取决于 token 数**：请说明训练多少 token，例如“用 16 张 A100 在 5000 亿 token 上预训练 13B 模型”。"))
+    if method == "pretrain" and s.days and not s.count:
+        from .answers_serve import which_gpu
+
+        return which_gpu(turn, s)
+    tokens = s.tokens or FINETUNE_TOKENS
+    gpu = s.gpu or ("h100-sxm" if method == "pretrain" else "a100-80gb-sxm")
+    count = s.count or (64 if method == "pretrain" else 1)
+    seq = s.context or (4096 if method == "pretrain" else 2048)
+    t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
+                  sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
+    c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
+    defaults = []
+    if not s.tokens:
+        defaults.append(pick(zh, f"{tokens_text(tokens, False)} assumed (a typical fine-tune)",
+                             f"按 {tokens_text(tokens, True)} 估算（典型微调）"))
+    if not s.gpu:
+        defaults.append(pick(zh, f"no GPU given: {count}x {t.gpu}", f"未指定 GPU：按 {count} 张 {t.gpu}"))
+    elif not s.count:
+        defaults.append(pick(zh, f"no count given: {count} GPU(s)", f"未指定卡数：按 {count} 张"))
+    what = pick(zh, f"{method_name(method, False)} {model_label(t.model, zh)} on {tokens_text(t.tokens, False)} with "
+                    f"{on_gpus(t.gpu_count, t.gpu, False)}",
+                f"{model_label(t.model, zh)} {method_name(method, True)}，{tokens_text(t.tokens, True)}，{on_gpus(t.gpu_count, t.gpu, True)}")
+    cost = ""
+    if c is not None and c.usd:
+        cost = pick(zh, f" and about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour",
+                    f"，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）")
+    rng = _range(t, zh)
+    lead = pick(zh, f"**About {hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
+                f"**约 {hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
+    body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
+                 f"每卡 {t.tokens_per_s_per_gpu:,.0f} tokens/s，MFU {t.mfu:.0%}。")]
+    if method in ("lora", "qlora"):
+        body.append(pick(zh, f"{method_name(method, False)} still does about two-thirds of full fine-tuning's compute "
+                             "per token: it saves memory, not most of the FLOPs.",
+                         f"{method_name(method, True)} 每个 token 的计算量仍约为全量微调的三分之二：省的是显存，不是算力。"))
+    if method == "pretrain" and s.days:
+        ok = t.days <= s.days
+        body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.days:g}-day deadline ({t.days:,.1f} days).",
+                            f"{'能' if ok else '不能'}在 {s.days:g} 天内完成（约 {t.days:,.1f} 天）。"))
+    if s.budget_usd and c is not None and c.usd:
+        within = c.usd <= s.budget_usd
+        body.insert(0, pick(zh, f"{'Within' if within else 'Over'} the ${s.budget_usd:,.0f} budget.",
+                            f"{'在' if within else '超出'} ${s.budget_usd:,.0f} 预算{'内' if within else ''}。"))
+    if defaults:
+        body.append(pick(zh, "Assumed: ", "默认：") + "; ".join(defaults) + ".")
+    if not zh:
+        body += [n for n in t.notes if "compute per token" not in n]
+    assumptions = list(t.assumptions) if not zh else [f"MFU {t.mfu:.0%}", f"序列 {seq:,} tokens",
+                                                       f"{t.gpu_count} 张 {t.gpu}"]
+    return Reply(lead, body, assumptions)
+
+
+def _range(t, zh: bool) -> str:
+    lo_hi = getattr(t, "hours_range", None)
+    if not lo_hi:
+        return ""
+    lo, hi = lo_hi
+    return pick(zh, f" (typical-best {lo:,.0f}-{hi:,.0f} h)", f"（区间 {lo:,.0f}-{hi:,.0f} 小时）")
+
+
+def rent_price(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    n = s.count or 1
+    c = turn.call("estimate_cost", gpu=s.gpu, gpu_count=n, hours=1.0)
+    if c.usd_per_gpu_hour is None:
+        return Reply(pick(zh, f"**No rental price on file for {c.gpu}.**", f"**没有 {c.gpu} 的租赁价格数据。**"))
+    total = pick(zh, f"; {usd(c.usd_per_hour)}/hour for {n}" if n > 1 else "", f"；{n} 张 {usd(c.usd_per_hour)}/小时" if n > 1 else "")
+    lead = pick(zh, f"**About {usd(c.usd_per_gpu_hour)} per GPU-hour** for {c.gpu}{total} ({c.price_basis}).",
+                f"**{c.gpu} 约 {usd(c.usd_per_gpu_hour)}/GPU-小时**{total}（{_basis_zh(c.price_basis)}）。")
+    offers = sorted(c.offers, key=lambda o: o.usd_per_gpu_hour)[:4]
+    body = [pick(zh, "Offers on file:", "已收录的报价：")]
+    body += [f"- {o.provider} ({o.type}, {o.date}): {usd(o.usd_per_gpu_hour)}" for o in offers]
+    return Reply(lead, body)
+
+
+def _basis_zh(basis: str) -> str:
+    return {"median on-demand offer on file": "按需报价中位数",
+            "cheapest offer on file (spot/marketplace included)": "最低报价（含竞价/市场）",
+            "cheapest offer on file (no on-demand price)": "最低报价（无按需价）"}.get(basis, basis)
+
+
+def buy_or_rent(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    gpu = s.gpu or "h100-sxm"
+    n = s.count or 1
+    hpd = s.hours_per_day
+    args = dict(gpu=gpu, gpu_count=n)
+    if hpd is not None:
+        if turn.takes("estimate_cost", "hours_per_day"):
+            args["hours_per_day"] = hpd
+        else:
+            args["hours_per_month"] = round(hpd * 365 / 12, 1)
+    c = turn.call("estimate_cost", **args)
+    use = pick(zh, f"at {hpd:g} hours a day" if hpd is not None else "at half-time use (12 hours a day; say how many "
+                   "hours a day you use it)", f"按每天 {hpd:g} 小时" if hpd is not None else "按半天使用（每天 12 小时；可以告诉我每天用几小时）")
+    if not c.break_even_months:
+        lead = pick(zh, f"**Rent.** {c.gpu}: no purchase price on file to compare ({use}).",
+                    f"**租。** {c.gpu} 没有购买价格数据可比（{use}）。") if not c.purchase_usd else pick(
+            zh, f"**Rent**: {use}, renting at {usd(c.usd_per_gpu_hour)}/GPU-hour costs less than powering your own.",
+            f"**租**：{use}，按 {usd(c.usd_per_gpu_hour)}/GPU-小时租比自己供电还便宜。")
+        return Reply(lead, [], list(c.assumptions) if not zh else [])
+    months = c.break_even_months
+    buy = months <= USEFUL_LIFE_MONTHS / 2
+    verdict = pick(zh, "Buy" if buy else "Rent", "买" if buy else "租")
+    lead = pick(zh, f"**{verdict}: {use}, buying {on_gpus(n, c.gpu, False)} ({usd(c.purchase_usd)}) pays for itself after "
+                    f"{months:,.1f} months** versus renting at {usd(c.usd_per_gpu_hour)}/GPU-hour.",
+                f"**{verdict}：{use}，买 {on_gpus(n, c.gpu, True)}（{usd(c.purchase_usd)}）相对按 {usd(c.usd_per_gpu_hour)}/GPU-小时"
+                f"租用，{months:,.1f} 个月回本。**")
+    body = [pick(zh, "Rule of thumb: buying pays when it breaks even well within a GPU's useful life of about three "
+                     "years (here: within half of it); it also needs a host, networking, power and someone to run it.",
+                 "经验法则：回本期明显短于 GPU 约三年的使用寿命（此处取一半以内）才值得买；自己买还需要主机、网络、电力和运维。")]
+    if c.power_usd_per_month:
+        body.append(pick(zh, f"Power: about {usd(c.power_usd_per_month)} a month at that use.",
+                         f"电费：按该用量每月约 {usd(c.power_usd_per_month)}。"))
+    return Reply(lead, body, list(c.assumptions) if not zh else [])

@@ -1,0 +1,130 @@
+"""What is being asked. A question may carry several asks ("how long and what does it cost"); each is detected
+on its own, in the order an answer should lead with them."""
+
+from __future__ import annotations
+
+import re
+
+from .parse import Slots
+
+DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
+                    r"ddp|vllm|llama\.cpp|ollama|tensorrt|token|batch|context|flash|attention|optimizer|adam|gradient|"
+                    r"checkpoint|offload|pcie|infiniband|tflops|bandwidth|fp8|fp16|bf16|int8|gguf|awq|gptq|nf4|moe|"
+                    r"expert|cuda|rocm|tpu|apple|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽", re.I)
+
+FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
+                       r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
+
+PATTERNS = {
+    "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price)\b)|"
+               r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
+               r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
+    "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
+                     r"真的|听说|是不是只|据说",
+    "largest": r"\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
+    "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
+                r"concurrent|parallel|gpu-hours|gb|gib))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
+    "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
+                 r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
+    "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
+             r"\bhow quick|\bfaster\b|速度|多快|吞吐|延迟|每秒|哪个快|更快|快多少",
+    "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|"
+            r"多久|多长时间|几天|多少天|多少小时|耗时",
+    "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
+                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|买还是租|租还是买|回本|值得买",
+    "cost": r"\bcost\b|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
+            r"多少钱|价格|租|费用|成本|花费|预算|花多少",
+    "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
+                    r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
+    "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
+              r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
+    "fit": r"\bcan i\b(?! expect)|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
+           r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
+           r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
+}
+COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
+                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)", re.I)
+SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
+                        r"memory (?:does|do) (?:the|an?)\b", re.I)
+
+
+def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None) -> list[str]:
+    """The asks, most important first. `now` is this turn's facts, `merged` the conversation's."""
+    q = question.lower()
+    found = [name for name, pattern in PATTERNS.items() if re.search(pattern, q)]
+    if now.local_path and not merged.model:
+        return ["local_path"]
+    if now.problems:
+        return ["problem"]
+    # a follow-up that names no new ask keeps the last one ("what about two of them?", "那用QLoRA呢?")
+    explicit = [a for a in found if a not in ("fit", "memory", "cost", "explain") or _strong(a, q)]
+    if previous and FOLLOW_UP.search(q) and not now.model and not explicit:
+        return previous
+    gpus_only = not now.model and not merged.model
+    if gpus_only and now.gpus:
+        if "buy_rent" in found:
+            return ["buy_rent"]
+        if "cost" in found and "speed" not in found:
+            return ["cost"]
+        if len(now.gpus) >= 2 or SPEC_WORDS.search(q) or "memory" in found or "explain" in found:
+            return ["gpu_specs"]
+    if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
+        if "misconception" in found and now.model:
+            return ["misconception"]
+        return ["explain"]
+    if "misconception" in found and (now.claimed_gb or now.model):
+        return ["misconception"]
+    if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
+            or len(now.formats) >= 2 and merged.model and "quantization" not in found:
+        return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
+    asks = _ordered(found)
+    if "buy_rent" in asks and "cost" in asks:
+        asks.remove("cost")
+    if "buy_rent" in asks and "which_gpu" in asks:
+        asks.remove("buy_rent")  # "what GPU should I buy" asks which GPU, not whether to buy
+    if "time" in asks and "speed" in asks and merged.workload in ("training", "pretrain"):
+        asks.remove("speed")
+    if "quantization" in asks:
+        asks = ["quantization"]
+    if "largest" in asks:
+        return ["largest"]
+    if "cost" in asks and not (merged.model or merged.gpu):
+        asks.remove("cost")
+    if not asks:
+        if previous and not now.model and (now.count or now.gpu or now.precision or now.method or now.context
+                                           or now.users or now.hours_per_day or now.tokens or now.days
+                                           or now.target_tps or now.kv_dtype or now.checkpointing is not None):
+            return previous
+        if merged.model and (merged.gpu or merged.vram_gib):
+            return ["fit"]
+        if merged.model and merged.tokens:
+            return ["time", "cost"]
+        if merged.model:
+            return ["memory"]
+        if merged.gpu:
+            return ["gpu_specs"]
+        return ["explain"] if DOMAIN.search(q) else ["unknown"]
+    if "fit" in asks and any(a in asks for a in ("how_many", "which_gpu", "speed", "time", "memory")) \
+            and not _strong("fit", q):
+        asks.remove("fit")
+    # "memory" said while asking whether it fits, or how many GPUs, is part of that ask
+    if "memory" in asks and any(a in asks for a in ("fit", "how_many", "which_gpu")) and not _strong("memory", q):
+        asks.remove("memory")
+    return asks
+
+
+ORDER = ["fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
+
+
+def _ordered(found: list[str]) -> list[str]:
+    rest = [a for a in found if a not in ORDER]
+    return [a for a in ORDER if a in found] + rest
+
+
+def _strong(ask: str, q: str) -> bool:
+    """Asks whose keywords are also everyday words count only when said plainly."""
+    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we)\b(?! expect)|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
+              "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
+              "cost": r"\bcost\b|\bprice\b|\$|多少钱|费用|成本",
+              "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
+    return bool(re.search(strong.get(ask, "$^"), q))
