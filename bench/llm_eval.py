@@ -53,7 +53,12 @@ def _args_match(expected: dict, got: dict, tool: str) -> bool:
     for k, v in expected.items():
         if k not in got:
             return False
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, list):  # e.g. gpus: compare the sets of resolved names
+            inner = "gpu" if k == "gpus" else k
+            if not isinstance(got[k], list) or {_resolved(tool, inner, x) for x in v} != \
+                    {_resolved(tool, inner, x) for x in got[k]}:
+                return False
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
             try:
                 if abs(float(got[k]) - v) > 1e-6 * max(1.0, abs(v)):
                     return False
@@ -166,6 +171,15 @@ def make_advisor(timeout_s: float | None = None):
     return Advisor(llm=llm, settings=settings), usage
 
 
+def run_cases(rows: list[dict], show: int = 5, as_json: bool = False) -> int:
+    """Evaluate the configured endpoint on these question rows and print the rates (bench/chat_eval.py
+    --engine llm calls this)."""
+    advisor, usage = make_advisor()
+    summary = evaluate(rows, advisor, usage, show=show)
+    print(json.dumps(summary, indent=2) if as_json else report(summary))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--questions", type=Path, default=QUESTIONS)
@@ -176,11 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if not a.questions.exists():
         print(f"no question set at {a.questions}", file=sys.stderr)
         return 2
-    rows = load(a.questions)[: a.limit]
-    advisor, usage = make_advisor()
-    summary = evaluate(rows, advisor, usage, show=a.show)
-    print(json.dumps(summary, indent=2) if a.json else report(summary))
-    return 0
+    return run_cases(load(a.questions)[: a.limit], show=a.show, as_json=a.json)
 
 
 if __name__ == "__main__":

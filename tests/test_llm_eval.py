@@ -98,3 +98,39 @@ def test_the_cli_runs_against_an_endpoint_from_the_environment(monkeypatch, tmp_
         assert llm_eval.main(["--questions", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["routed_pct"] == 100 and out["questions"] == 3 and out["tokens_per_answer"] > 0
+
+
+def oracle(rows: list[dict], text_form: bool):
+    """A scripted model that makes, for each question of the real question set, the calls the set expects
+    (written as text when text_form, as small local models do), then answers verdict-first from the result."""
+    by_question = {r["question"]: r for r in rows}
+
+    def reply(messages):
+        q = _question(messages)
+        row = by_question.get(q)
+        if any(m["role"] == "tool" for m in messages[-3:]) or row is None:
+            fit = tool_results(messages)
+            fits = [v["fits"] for v in fit.values() if isinstance(v, dict) and "fits" in v]
+            word = ("Yes." if fits[-1] else "No.") if fits else "Here is what the tools say."
+            return {"content": ("可以。" if fits and fits[-1] else "不行。") if row and row["lang"] == "zh" and fits
+                    else ("这是工具的结果。" if row and row["lang"] == "zh" else word)}
+        calls = [(t, row["args"].get(t, {})) for t in row["tools"]]
+        if text_form:
+            return {"content": "\n".join(f"<tool_call>{json.dumps({'name': n, 'arguments': a})}</tool_call>"
+                                         for n, a in calls)}
+        return {"tool_calls": calls}
+    return reply
+
+
+@pytest.mark.parametrize("text_form", [False, True], ids=["tool_calls", "text-form"])
+def test_chat_eval_engine_llm_end_to_end_on_the_question_set(text_form, monkeypatch, capsys):
+    from bench import chat_eval
+
+    rows = chat_eval.load_cases()[:4]
+    with StubServer([oracle(rows, text_form)], repeat_last=True) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("ADVISOR_MODEL", "stub")
+        assert chat_eval.main(["--engine", "llm", "--limit", "4", "--json", "--show", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["questions"] == 4 and out["routed_pct"] == 100 and out["args_pct"] == 100 and out["llm_pct"] == 100
+    assert out["language_pct"] == 100 and out["grounding_warning_pct"] == 0
