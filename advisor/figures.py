@@ -86,7 +86,7 @@ def _one(m: re.Match) -> Figure | None:
     return Figure(m.group(0).strip(), value, kind, scales, plain, decimals)
 
 
-def figures(text: str) -> list[Figure]:
+def figures(text: str, keep_names: bool = False) -> list[Figure]:
     """The figures in `text`, citations and list markers left out; a range "40-48 GiB" takes its unit on both ends."""
     text = _PER_MILLION.sub(" per million", _LIST_MARKER.sub(" ", _CITATION.sub(" ", text or "")))
     out: list[tuple[re.Match, Figure]] = []
@@ -96,6 +96,11 @@ def figures(text: str) -> list[Figure]:
             out.append((m, f))
     result = []
     for i, (m, f) in enumerate(out):
+        before = text[max(0, m.start() - 2):m.start()]
+        if not keep_names and f.kind == "any" and len(before) == 2 and before[1] == "-" and before[0].isalpha():
+            continue  # a name, not a figure: ZeRO-3, Llama-3, GPT-4
+        if text[max(0, m.start() - 1):m.start()] == "±" and f.kind == "fraction":
+            f = Figure(f.raw, f.value, "band", f.scales, f.plain, f.decimals)
         if f.kind == "any" and i + 1 < len(out):
             nm, nf = out[i + 1]
             if nf.kind not in ("any", "params") and _RANGE_GAP.match(text[m.end():nm.start()]):

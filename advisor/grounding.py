@@ -50,6 +50,8 @@ class Grounding:
 def _walk(value: Any, kind: tuple[str, float] = ("any", 1.0)) -> Iterable[Known]:
     if isinstance(value, bool) or value is None:
         return
+    if isinstance(value, dict) and (value.get("approximate_shape") is True or value.get("approximate") is True):
+        yield Known("approximate", 0.0, 0.0)
     if isinstance(value, (int, float)):
         if value == value and abs(value) != float("inf"):
             yield Known(kind[0], abs(float(value)) * kind[1], abs(float(value)))
@@ -64,7 +66,7 @@ def _walk(value: Any, kind: tuple[str, float] = ("any", 1.0)) -> Iterable[Known]
 
 
 def _from_text(text: str) -> Iterable[Known]:
-    for f in figures(text):
+    for f in figures(text, keep_names=True):  # "rtx-4090" in a tool result backs a "4090" in the answer
         if f.kind != "any":
             for scale in f.scales:
                 yield Known(f.kind, f.value * scale, f.value)
@@ -93,6 +95,8 @@ def _tolerance(f: Figure) -> float:
 def supported(f: Figure, known: list[Known]) -> bool:
     if f.kind in ("any", "count") and f.value in TRIVIAL:
         return True
+    if f.kind == "band":  # "about ±10%": the stated accuracy of an estimate a tool marked approximate
+        return any(k.kind == "approximate" for k in known)
     tol = _tolerance(f)
     for k in known:
         if k.kind == f.kind and f.kind != "any":

@@ -70,3 +70,10 @@ def test_a_verdict_that_contradicts_check_fit_is_flagged():
     fits = FIT_NO.model_copy(update={"result": {**FIT_NO.result, "fits": True}})
     assert check("No, it does not fit.", [fits], "").contradiction
     assert check("Yes with QLoRA, no with LoRA.", [FIT_NO, fits], "").contradiction is None  # mixed: no claim
+
+
+def test_names_are_not_figures_and_accuracy_bands_need_an_approximate_estimate():
+    assert not unsupported_numbers("Use ZeRO-3 or FSDP; Llama-3 and GPT-4 differ.", [FIT_NO], "")
+    approx = FIT_NO.model_copy(update={"result": {**FIT_NO.result, "memory": {"approximate_shape": True}}})
+    assert not unsupported_numbers("Sized as a typical 13B model, about ±10%.", [approx], "13B")
+    assert unsupported_numbers("About ±10%.", [FIT_NO], "")  # the tool claimed no approximation
