@@ -11,10 +11,17 @@ import logging
 import os
 import sys
 
-import gradio as gr
+# No phoning home: Gradio's usage analytics and the Hugging Face Hub's telemetry are off unless a
+# person turns them on (set before gradio is imported, which reads them at import time).
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from advisor.answer import Answer
-from advisor.core import MAX_QUESTION_CHARS, Advisor
+import gradio as gr  # noqa: E402
+
+from advisor.answer import Answer  # noqa: E402
+from advisor.config import redact_text  # noqa: E402
+from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.web import MAX_SHOWN_MESSAGES, answer_with_time_limit, guard_middleware, sessions  # noqa: E402
 
 log = logging.getLogger("gpu-advisor.app")
 
@@ -29,7 +36,6 @@ EXAMPLES = [
     "一张4090能跑Qwen2.5-32B吗?",
     "What does ZeRO-3 shard?",
 ]
-GPU_CHOICES = ["(none)"]
 
 
 def _gpu_choices() -> list[str]:
@@ -42,7 +48,7 @@ def work_markdown(answer: Answer) -> str:
     """The "show work" panel: every tool call with its inputs and result, the sources, any warning."""
     parts = [f"**Engine:** {answer.engine}"]
     if answer.warnings:
-        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(w)}" for w in answer.warnings))
+        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(redact_text(w))}" for w in answer.warnings))
     for i, c in enumerate(answer.calls, 1):
         result = json.dumps(c.result, ensure_ascii=False, indent=1, default=str)
         if len(result) > 6000:
@@ -64,8 +70,9 @@ def _text(content) -> str:
     return ""
 
 
-def _chunks(text: str, n: int = 12):
-    """The answer in growing pieces, so it streams onto the page."""
+def _chunks(text: str, n: int = 3):
+    """The answer in growing pieces, so it streams onto the page (no delays: each piece goes out as
+    soon as the previous one is sent)."""
     step = max(1, len(text) // n)
     for end in range(step, len(text) + step, step):
         yield text[: min(end, len(text))]
@@ -73,50 +80,139 @@ def _chunks(text: str, n: int = 12):
 
 def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
     out: dict = {}
-    if gpu and gpu != "(none)":
-        out["gpu"], out["gpu_count"] = gpu, int(count or 1)
-    if precision and precision != "(auto)":
+    if isinstance(gpu, str) and gpu and gpu != "(none)":
+        out["gpu"], out["gpu_count"] = gpu, _int(count, 1, 1, 64)
+    if isinstance(precision, str) and precision and precision != "(auto)":
         out["precision"] = precision
+    context = _int(context, 0, 0, 1_048_576)
     if context:
-        out["context"] = int(context)
+        out["context"] = context
     return out
 
 
-def make_respond(advisor: Advisor):
-    def respond(message, chat_history, gpu, count, precision, context):
-        from advisor.charts import chart_for
+def _int(value, default: int, low: int, high: int) -> int:
+    """A UI number as an int within the widget's range (a client can send anything)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return int(min(max(number, low), high)) if number == number else default
 
-        chat_history = list(chat_history or [])
-        question = (message or "").strip()
-        if not question:
-            yield chat_history, "", gr.update(), gr.update()
+
+def _client_history(chat_history) -> list[dict]:
+    """The conversation the page sent, as role/content dicts (malformed entries skipped)."""
+    if not isinstance(chat_history, list):
+        return []
+    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
+            if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+
+
+SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasing, or ask about one model "
+         "and one GPU.")
+
+
+def take(message, chat_history, session) -> str:
+    """Queue a message in its session; returns "" to clear the box. Runs at once (no queue), also
+    while an answer streams: the streaming handler answers queued messages in order."""
+    question = message.strip() if isinstance(message, str) else ""
+    if question:
+        with session.lock:
+            if session.history is None:  # first message of this session (or it expired): the page's view
+                session.history = _client_history(chat_history)[-MAX_SHOWN_MESSAGES:]
+            session.pending.append(question[: MAX_QUESTION_CHARS + 1])  # the advisor cuts and says so
+    return ""
+
+
+def stream(advisor: Advisor, session, defaults: dict):
+    """Yields the chat as it grows while the session's queued questions are answered; yields nothing
+    when another handler is already answering this session (it will take the new question)."""
+    with session.lock:
+        if session.busy or not session.pending:
             return
-        if len(question) > MAX_QUESTION_CHARS:
-            question = question[:MAX_QUESTION_CHARS]
-        history = [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
-                   if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
-        chat_history.append({"role": "user", "content": question})
-        try:
-            answer = advisor.ask(question, history, defaults=_defaults(gpu, count, precision, context))
-        except Exception:  # noqa: BLE001 - the page never shows a traceback
-            log.exception("advisor failed")
-            chat_history.append({"role": "assistant", "content": "Sorry, something went wrong on our side while "
-                                 "answering. Try rephrasing, or ask about one model and one GPU."})
-            yield chat_history, "", gr.update(), gr.update()
-            return
-        text = answer.text + ("".join(f"\n\n> ⚠️ {w}" for w in answer.warnings) if answer.warnings else "")
-        chat_history.append({"role": "assistant", "content": ""})
-        for partial in _chunks(text):
-            chat_history[-1] = {"role": "assistant", "content": partial}
-            yield chat_history, "", gr.update(), gr.update()
-        try:
-            figure = chart_for(answer)
-        except Exception:  # noqa: BLE001 - a chart is a bonus
-            log.exception("chart failed")
-            figure = None
-        yield chat_history, "", work_markdown(answer), (figure if figure is not None else None)
+        session.busy = True
+    try:
+        yield from _drain(advisor, session, defaults)
+    except BaseException:  # the page went away mid-answer: the next message drains what is left
+        with session.lock:
+            session.busy = False
+        raise
+
+
+def finish(session):
+    """After an answer: the "show work" panel (and its chart while the panel is open)."""
+    with session.lock:
+        answer, work_open = session.last_answer, session.work_open
+    if answer is None:
+        return gr.update(), gr.update()
+    # the chart costs ~10x the answer (matplotlib): drawn only while "show work" is open
+    return work_markdown(answer), (_chart(answer) if work_open else None)
+
+
+def make_respond(advisor: Advisor):
+    """All three steps for one caller (tests, scripts): yields (chat, box, work, chart)."""
+
+    def respond(message, chat_history, gpu, count, precision, context):
+        from advisor.web import Session
+
+        session = Session(work_open=True)
+        box = take(message, chat_history, session)
+        for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+            yield chat, box, gr.update(), gr.update()
+        yield session.view(), box, *finish(session)
 
     return respond
+
+
+def _session(request) -> object:
+    return sessions.get(getattr(request, "session_hash", None))
+
+
+def _drain(advisor: Advisor, session, defaults: dict):
+    """Answer the session's queued questions one after another, streaming each."""
+    while True:
+        with session.lock:
+            if not session.pending:
+                session.busy = False  # under the lock: a question queued from now on starts its own stream
+                return
+            question = session.pending.popleft()
+            history = list(session.history)
+            session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
+        yield session.view()
+        answer = answer_with_time_limit(advisor, question, history, defaults)
+        if answer is None:
+            with session.lock:
+                session.append({"role": "assistant", "content": SORRY})
+            continue
+        text = answer.text + ("".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings) if answer.warnings else "")
+        for partial in _chunks(text):
+            yield session.view({"role": "assistant", "content": partial})
+        with session.lock:
+            session.append({"role": "assistant", "content": text})
+            session.last_answer = answer
+
+
+def _chart(answer: Answer | None):
+    from advisor.charts import chart_for
+
+    if answer is None:
+        return None
+    try:
+        return chart_for(answer)
+    except Exception:  # noqa: BLE001 - a chart is a bonus
+        log.exception("chart failed")
+        return None
+
+
+def make_show_work(open_: bool):
+    """The "show work" panel opened (draw the last answer's chart) or closed (stop drawing charts)."""
+
+    def show_work(request: gr.Request = None):
+        session = _session(request)
+        with session.lock:
+            session.work_open, answer = open_, session.last_answer
+        return _chart(answer) if open_ else gr.update()
+
+    return show_work
 
 
 def create_app(advisor: Advisor | None = None) -> gr.Blocks:
@@ -126,7 +222,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
     switch = ("" if advisor.engine_name == "llm" else
               " To answer with an LLM, set `OPENAI_API_KEY` (or `OPENAI_BASE_URL` for a local OpenAI-compatible "
               "server such as vLLM or Ollama) and `ADVISOR_MODEL`, then restart.")
-    with gr.Blocks(title="gpu-advisor") as demo:
+    with gr.Blocks(title="gpu-advisor", analytics_enabled=False) as demo:
         gr.Markdown("# gpu-advisor\nWhich GPUs, how many, how fast, what cost - every number is computed by our "
                     "calculators, never guessed.")
         gr.Markdown(f"**Answering with:** {engine_line}.{switch}", elem_id="engine-banner")
@@ -138,7 +234,8 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                      show_label=False, elem_id="question", max_lines=6)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 gr.Examples(EXAMPLES, inputs=msg, label="Try")
-                with gr.Accordion("Show work: tool calls, sources and chart", open=False, elem_id="show-work"):
+                with gr.Accordion("Show work: tool calls, sources and chart", open=False,
+                                  elem_id="show-work") as show_work:
                     chart = gr.Plot(label="Chart", elem_id="chart")
                     work = gr.Markdown(elem_id="work")
             with gr.Column(scale=1):
@@ -149,21 +246,49 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                         value="(auto)", label="Precision")
                 context = gr.Number(value=0, minimum=0, maximum=1_048_576, precision=0,
                                     label="Context in tokens (0 = the default)")
-        respond = make_respond(advisor)
-        inputs = [msg, chatbot, gpu, count, precision, context]
-        outputs = [chatbot, msg, work, chart]
-        msg.submit(respond, inputs, outputs, api_name=False)
-        send.click(respond, inputs, outputs, api_name=False)
+        state = [gpu, count, precision, context]
+
+        def take_event(message, chat_history, request: gr.Request = None):
+            take(message, chat_history, _session(request))
+
+        def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
+            session = _session(request)
+            shown = False
+            for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+                shown = True
+                yield chat
+            if not shown:  # another handler is answering this session: leave the chat to it
+                yield gr.update()
+
+        def finish_event(request: gr.Request = None):
+            return finish(_session(request))
+
+        # Sending moves the message out of the box in the browser itself (no round trip, so a next
+        # message typed at once is never wiped), then the server takes it at once (queue=False), also
+        # while an answer streams ("multiple"); the streaming and "show work" steps run on the queue
+        # without a concurrency limit of their own: the engine is CPU-light, answers run on worker threads.
+        sent = gr.Textbox(visible=False, elem_id="sent")
+        for trigger in (msg.submit, send.click):
+            trigger(None, [msg], [msg, sent], js="(m) => ['', m]", api_name=False, trigger_mode="multiple",
+                    queue=False) \
+                .then(take_event, [sent, chatbot], None, api_name=False, queue=False) \
+                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \
+                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None)
+        show_work.expand(make_show_work(True), None, chart, api_name=False, concurrency_limit=None)
+        show_work.collapse(make_show_work(False), None, chart, api_name=False, concurrency_limit=None)
         api_q = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)
         api_btn = gr.Button(visible=False)
-        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask")
+        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask", concurrency_limit=None)
     return demo
 
 
 def ask_api(advisor: Advisor, question: str) -> str:
     """The programmatic endpoint (/ask): the Answer as JSON."""
-    return advisor.ask(question or "").model_dump_json()
+    answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {})
+    if answer is None:
+        return json.dumps({"error": SORRY})
+    return answer.model_dump_json()
 
 
 def _prepare_index_in_background() -> None:
@@ -191,13 +316,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactFilter())
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
     demo = create_app(advisor)
-    demo.queue(default_concurrency_limit=8)
-    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False)
+    demo.queue(default_concurrency_limit=None, max_size=1000)
+    # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
+    # Gradio's own per-session state kept for at most as many sessions as ours
+    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False,
+                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
+                state_session_capacity=sessions.max_sessions, max_threads=64)
     return 0
+
+
+class RedactFilter(logging.Filter):
+    """Log lines never carry credentials: URLs in them lose user:password@ and token query values."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact_text(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:  # a traceback's exception text can carry the URL
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+        return True
 
 
 if __name__ == "__main__":

@@ -2,10 +2,72 @@
 
 from __future__ import annotations
 
+import re
+
 from .answer import Answer
+from .config import redact_url
 from .offline.engine import OfflineEngine
 
+# Every text input is bounded before any engine parses it (the chat client sends the history, so a
+# client can send anything): the question, each earlier turn, the number of turns, and runs of digits
+# (no quantity here needs more than 20 digits; a 10,000-digit "number" cost seconds of parsing).
 MAX_QUESTION_CHARS = 4000
+MAX_TURN_CHARS = 4000
+MAX_HISTORY_TURNS = 24
+MAX_DIGIT_RUN = 20
+_DIGIT_RUN = re.compile(rf"\d[\d,_]{{{MAX_DIGIT_RUN},}}")
+# a number in a question: scientific notation (1e308, 2.5E+20) or a run of digits with separators
+_NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[eE][+]?\d+|\d[\d,_]*)(?![\w])")
+LARGEST_NUMBER = 1e15  # tools.base.MAX_ANY_NUMBER: nothing this advisor sizes is larger
+
+
+def bound_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with every run of digits (and digit separators) over
+    MAX_DIGIT_RUN characters cut to its first MAX_DIGIT_RUN digits: still an absurdly large number
+    (which the tools refuse with a short message), never one that costs seconds to read."""
+    text = text[: limit * 64]  # a cheap first cut (the digit runs below can shrink what remains)
+    text = _DIGIT_RUN.sub(lambda m: re.sub(r"[,_]", "", m.group(0))[:MAX_DIGIT_RUN], text)
+    return text[:limit]
+
+
+def absurd_number(text: str) -> str | None:
+    """The first number in `text` beyond LARGEST_NUMBER ("1e308 H100s", a 40-digit user count), shown
+    short, or None. Such a number is refused before parsing rather than misread (1e308 as 308)."""
+    from tools.base import short_number
+
+    for m in _NUMBER.finditer(text):
+        raw = m.group(0)
+        digits = raw.replace(",", "").replace("_", "")
+        if "e" in raw.lower():
+            value = float(digits)
+        elif len(digits) > 16:
+            value = float("inf") if len(digits) > 308 else float(digits)
+        else:
+            continue
+        if value > LARGEST_NUMBER:
+            return short_number(value) if value != float("inf") else "a number over 1e308"
+    return None
+
+
+def bound_history(history) -> list[dict]:
+    """The last MAX_HISTORY_TURNS turns as {"role": "user"|"assistant", "content": str}, each bounded.
+    Accepts strings (user turns), role/content dicts (Gradio, Slack) and LangChain messages; anything
+    else (a malformed payload) is skipped rather than failing the answer."""
+    if not isinstance(history, list | tuple):
+        return []
+    out = []
+    for turn in list(history)[-MAX_HISTORY_TURNS:]:
+        if isinstance(turn, str):
+            role, content = "user", turn
+        elif isinstance(turn, dict):
+            role, content = turn.get("role", "user"), turn.get("content")
+        else:
+            role, content = getattr(turn, "type", None), getattr(turn, "content", None)
+        if not isinstance(content, str) or not content.strip():
+            continue
+        out.append({"role": "user" if role in ("user", "human") else "assistant",
+                    "content": bound_text(content, MAX_TURN_CHARS)})
+    return out
 
 
 class Advisor:
@@ -43,7 +105,7 @@ class Advisor:
     def describe(self) -> str:
         if self.llm_engine:
             model = getattr(self.llm_engine.llm, "model_name", None) or type(self.llm_engine.llm).__name__
-            base = getattr(self.llm_engine.llm, "openai_api_base", None) or ""
+            base = redact_url(getattr(self.llm_engine.llm, "openai_api_base", None) or "")
             return f"LLM {model}" + (f" at {base}" if base else "")
         return self.settings.describe_llm() if not self.settings.llm_configured else "offline engine (forced)"
 
@@ -62,7 +124,7 @@ class Advisor:
         "answer" event carrying the checked Answer (render its warnings, or a mark when there are none)."""
         from .llm import StreamEvent
 
-        q = (question or "").strip()
+        q = (question if isinstance(question, str) else "").strip()
         if not q:
             yield StreamEvent("answer", answer=Answer(
                 text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
@@ -70,9 +132,18 @@ class Advisor:
             return
         warnings = []
         if len(q) > MAX_QUESTION_CHARS:
-            q = q[:MAX_QUESTION_CHARS]
             warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
-        defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)}
+        absurd = absurd_number(q[:MAX_QUESTION_CHARS])
+        q = bound_text(q, MAX_QUESTION_CHARS)
+        if absurd:
+            yield StreamEvent("answer", answer=Answer(
+                text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user counts, "
+                f"tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and ask again.",
+                engine=self.engine_name, warnings=warnings))
+            return
+        history = bound_history(history)
+        defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
+            if isinstance(defaults, dict) else {}
         if self.llm_engine:
             note = ", ".join(f"{k}={v}" for k, v in defaults.items())
             events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note

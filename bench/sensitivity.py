@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-MODULES = ("tools.memory_inference", "tools.memory_training", "tools.throughput", "tools.training")
+MODULES = ("tools.memory_inference", "tools.memory_training", "tools.throughput", "tools.training",
+           "tools.training_speed")
 STEP = 1.25
 MOVED = 0.005
 

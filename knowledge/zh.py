@@ -37,6 +37,9 @@ GLOSSARY = {
     "为什么": "why", "什么是": "what is", "怎么": "how to", "原理": "how it works", "节省": "saves reduces",
     "减少": "reduce", "省": "save", "大模型": "large language model LLM", "模型": "model", "层": "layer",
     "注意力": "attention", "投机解码": "speculative decoding", "前缀缓存": "prefix caching", "分页": "paged PagedAttention",
+    "权重": "weights", "切分": "shard shards partition", "分片": "shard sharding", "副本": "copy replica",
+    "通信": "communication", "真的": "really", "只要": "only need", "只需": "only need", "很小": "small",
+    "误解": "misconception myth", "显存占用": "memory usage", "每张": "every GPU each", "全参数": "full fine-tuning all weights",
 }
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _TERMS = sorted(GLOSSARY, key=len, reverse=True)

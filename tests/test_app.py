@@ -136,3 +136,103 @@ def test_gradio_client_api(server):
     answer = json.loads(client.predict("How many A100 80GB do I need to serve Llama 3 70B?", api_name="/ask"))
     assert answer["engine"] == "offline" and answer["calls"][0]["tool"] == "recommend_hardware"
     assert "A100" in answer["text"].splitlines()[0] and "bf16" in answer["text"]
+
+
+def test_follow_ups_typed_and_sent_while_an_answer_streams_are_answered(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(server)
+    box = page.locator("#question textarea")
+    _ask(page, "Can I run Llama 3.1 8B on one RTX 4090?")
+    box.fill("Can I run Qwen2.5 7B on one L40S?")  # typed while the first answer streams in
+    box.press("Enter")
+    _ask(page, "what about two of them?")  # and a third, sent at once
+    page.wait_for_function("() => { const rows = document.querySelectorAll('#chat .message-row');"
+                           " return rows.length >= 6 && rows[rows.length - 1].innerText.includes('2x'); }",
+                           timeout=60_000)
+    rows = page.locator("#chat .message-row").all_inner_texts()
+    assert "Llama 3.1 8B" in rows[1] and "Qwen2.5 7B" in rows[3] and "on 2x NVIDIA L40S" in rows[5], rows
+    assert box.input_value() == ""  # every message was taken, none left behind or lost
+    box.fill("a half-typed question")  # typing while nothing streams is left alone
+    page.wait_for_timeout(500)
+    assert box.input_value() == "a half-typed question"
+    page.close()
+
+
+def test_uploads_and_cross_origin_writes_are_refused(server):
+    import httpx
+
+    files = {"files": ("x.bin", b"0" * 1024, "application/octet-stream")}
+    for headers in ({"Origin": "http://evil.example"}, {}):
+        r = httpx.post(server + "gradio_api/upload", files=files, headers=headers, timeout=10)
+        assert r.status_code == 403 and "Uploads are turned off" in r.text
+    join = {"data": ["hi"], "fn_index": 9, "session_hash": "x1", "event_data": None, "trigger_id": None}
+    r = httpx.post(server + "gradio_api/queue/join", json=join, headers={"Origin": "http://evil.example"},
+                   timeout=10)
+    assert r.status_code == 403 and "Cross-origin" in r.text
+    same = server.rstrip("/")
+    r = httpx.post(server + "gradio_api/queue/join", json=join, headers={"Origin": same}, timeout=10)
+    assert r.status_code != 403
+    r = httpx.post(server + "gradio_api/queue/join", content=b"{" + b" " * (5 * 2**20) + b"}",
+                   headers={"content-type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+
+
+def test_a_10000_digit_history_does_not_stall_another_session(server):
+    """One client sends 10,000-digit turns in a loop; another session's questions stay under 2 s."""
+    import asyncio
+
+    import httpx
+
+    from bench.chat_client import chat_fn_index, chat_turn, new_session
+
+    digits = "9" * 10_000
+    history = [{"role": "user", "content": [{"type": "text", "text": f"Can I run {digits}B on {digits} GPUs?"}]},
+               {"role": "assistant", "content": [{"type": "text", "text": digits}]}]
+
+    async def attack(client, base, fns, stop):
+        sent = 0
+        while not stop.is_set():
+            await chat_turn(client, base, fns, new_session(), digits, history * 12)
+            sent += 1
+        return sent
+
+    async def run():
+        base = server.rstrip("/")
+        async with httpx.AsyncClient(timeout=60) as client:
+            fns = await chat_fn_index(client, base)
+            await chat_turn(client, base, fns, new_session(), "Can I run Llama 3.1 8B on one H100?", [])  # warm
+            stop = asyncio.Event()
+            attacker = asyncio.create_task(attack(client, base, fns, stop))
+            await asyncio.sleep(1.0)
+            times = []
+            for question in ("Can I run Llama 3.1 8B on one RTX 4090?", "Can I run Qwen2.5 7B on one L40S?",
+                             "Can I run Mistral 7B on one A10G?"):
+                turn = await chat_turn(client, base, fns, new_session(), question, [])
+                assert turn.ok and ("7B" in turn.answer or "8B" in turn.answer), turn
+                times.append(turn.seconds_to_text)
+            stop.set()
+            return times, await attacker
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its own event loop (Playwright's runs in this thread)
+        times, attacks = pool.submit(asyncio.run, run()).result()
+    assert attacks >= 1 and max(times) < 2.0, (times, attacks)
+
+
+def test_credentials_never_appear_on_the_page_or_in_the_log():
+    import httpx
+    from gradio_client import Client
+
+    from bench.app_server import running_app
+
+    secrets = ("alice", "s3cretpw", "tok123abc", "sk-topsecret999")
+    env = {"OPENAI_BASE_URL": "http://alice:s3cretpw@127.0.0.1:9/v1?api_key=tok123abc&v=1",
+           "OPENAI_API_KEY": "sk-topsecret999", "ADVISOR_MODEL": "test-model", "ADVISOR_LLM_TIMEOUT_S": "5"}
+    with running_app(data_dir=os.environ.get("ADVISOR_DATA_DIR"), env=env) as (url, _, lines):
+        page = httpx.get(url + "/", timeout=10).text + httpx.get(url + "/config", timeout=10).text
+        answer = Client(url, verbose=False).predict("Can I run Llama 3.1 8B on an RTX 4090?", api_name="/ask")
+    log = "\n".join(lines)
+    assert "127.0.0.1:9" in page and "test-model" in page  # the banner names the endpoint...
+    for secret in secrets:  # ...without its credentials, and neither does the log or the answer
+        assert secret not in page and secret not in log and secret not in answer, secret

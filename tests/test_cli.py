@@ -93,7 +93,7 @@ def test_part2_commands(capsys):
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["train", "--model", "7B", "--tokens", "-1"], "--tokens must be greater than 0"),
+    (["train", "--model", "7B", "--tokens", "-1"], "--tokens must be at least 1"),
     (["throughput", "--model", "llama-3-8b", "--gpu", "4090", "--cpu-offload", "2"], "--cpu-offload-fraction"),
     (["plan"], "--model"),
     (["cost", "--gpu", "t4"], "--hours"),

@@ -160,11 +160,13 @@ def test_a_read_only_data_folder_is_searchable(runner, tmp_path, monkeypatch):
         pytest.skip("cannot make a folder read-only for root here (no unshare / bind mounts)")
     try:
         code, out, err = _finish(_start(runner, data, "search", "what does ZeRO-3 shard", "-k", "2", prefix=prefix))
+        icode, iout, ierr = _finish(_start(runner, data, "index", prefix=prefix))
     finally:
         for p in [data, *data.rglob("*")]:
             p.chmod(p.stat().st_mode | 0o200)
     assert code == 0 and "knowledge/docs/distributed-training.md" in out, err
     assert "read-only" in err and "Traceback" not in err
+    assert icode == 0 and "up to date" in iout and f"a private copy: {data} is read-only" in iout, ierr
     assert sorted(p.name for p in (data / "chroma").iterdir()) == stored  # nothing written there
 
 

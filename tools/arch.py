@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from .base import record, spec
+from .base import short_number as _short
 from .errors import AdvisorInputError
 
 
@@ -185,6 +186,7 @@ def spec_from_config(
     if model_type == "gemma3" and "text_config" in config:
         model_type = "gemma3_text"
     cfg = {**_TYPE_DEFAULTS.get(model_type, {}), **cfg}
+    cfg = _whole_numbers(cfg)
     try:
         hidden = int(_first(cfg, "hidden_size", "n_embd", "n_embed", "d_model"))
         layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers"))
@@ -195,6 +197,10 @@ def spec_from_config(
             "This config.json lacks hidden_size / num_hidden_layers / num_attention_heads / "
             "vocab_size; is it a decoder-only language model's config?"
         ) from exc
+    for key, value in (("num_hidden_layers", layers), ("num_attention_heads", heads)):
+        if not 0 < value <= 4096:  # checked before the per-layer loops below run
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a positive integer, "
+                                    "at most 4,096.")
     head_dim = int(cfg.get("head_dim") or hidden // heads)
     kv_heads = _kv_heads(cfg, model_type, heads)
     inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size")
@@ -257,7 +263,64 @@ def spec_from_config(
                 "vocab_size", "max_context"):
         if not isinstance(spec[key], int) or spec[key] <= 0:
             raise AdvisorInputError(f"config.json gives {key}={spec[key]!r}; it must be a positive integer.")
+    _check_dims(spec)
     return ModelSpec(**spec)
+
+
+# Upper bounds on a config's dimensions, each ~10x beyond the largest published model (Nov 2026:
+# hidden 16384-18432, 126-160 layers, vocab 262k, 384 experts, 10M context): a config beyond them is
+# a typo or an attack, and sizing it would print absurd figures (or loop for minutes over layers).
+MAX_DIMS = {"hidden_size": 262_144, "num_layers": 4096, "num_heads": 4096, "num_kv_heads": 4096,
+            "head_dim": 4096, "intermediate_size": 2**21, "vocab_size": 2**24, "max_context": 2**30,
+            "num_experts": 16_384, "moe_intermediate_size": 2**21, "kv_lora_rank": 65_536}
+
+
+def _check_dims(spec: dict) -> None:
+    for key, most in MAX_DIMS.items():
+        value = spec.get(key) or 0
+        if not isinstance(value, int) or value < 0 or value > most:
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; a real model has at most "
+                                    f"{most:,} (check the file).")
+    if spec["num_kv_heads"] > spec["num_heads"]:
+        raise AdvisorInputError(f"config.json gives {spec['num_kv_heads']} KV heads for {spec['num_heads']} "
+                                "attention heads; KV heads cannot outnumber attention heads.")
+
+
+# The config.json keys read as whole numbers above; a user's (or a Hub repo's) file can hold anything.
+_WHOLE_NUMBER_KEYS = (
+    "hidden_size", "n_embd", "n_embed", "d_model", "num_hidden_layers", "n_layer", "num_layers",
+    "num_attention_heads", "n_head", "num_heads", "vocab_size", "padded_vocab_size", "head_dim",
+    "num_key_value_heads", "num_kv_heads", "intermediate_size_mlp", "intermediate_size", "n_inner",
+    "ffn_hidden_size", "max_position_embeddings", "n_positions", "seq_length", "sliding_window",
+    "attention_chunk_size", "sliding_window_pattern", "interleave_nope_layer_step", "max_window_layers",
+    "num_local_experts", "n_routed_experts", "num_experts", "num_experts_per_tok", "experts_per_token", "moe_topk",
+    "moe_intermediate_size", "first_k_dense_replace", "interleave_moe_layer_step", "decoder_sparse_step",
+    "moe_layer_freq", "n_shared_experts", "num_shared_experts", "shared_expert_intermediate_size", "q_lora_rank",
+    "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim")
+
+
+def _whole_numbers(cfg: dict) -> dict:
+    """`cfg` with its dimension keys checked: absent/null, or a non-negative whole number (2048.0 is
+    read as 2048); anything else is refused with the key named, rather than failing somewhere later."""
+    out = dict(cfg)
+    for key in _WHOLE_NUMBER_KEYS:
+        value = out.get(key)
+        if value is None:
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = out[key] = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a whole number "
+                                    "(0 or more).")
+    if out.get("kv_lora_rank"):
+        for key in ("qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"):
+            if out.get(key) is None:
+                raise AdvisorInputError(f"config.json sets kv_lora_rank (multi-head latent attention) but not {key}.")
+    for key in ("mlp_only_layers", "moe_layers"):
+        value = out.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(i, int) for i in value)):
+            raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a list of layer numbers.")
+    return out
 
 
 def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:

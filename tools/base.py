@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import types
 import typing
 from functools import cache
@@ -69,8 +70,54 @@ def _rules(cls: type) -> tuple:
                  for f in dataclasses.fields(cls))
 
 
+# No quantity these calculators take is physically above 1e15 (a quadrillion tokens is ~50x all the
+# text ever used to train a model); a number beyond it in any field is a typo or an attack, and
+# letting it through prints inf or an 80-digit figure. Fields with a tighter `le` use theirs.
+MAX_ANY_NUMBER = 1e15
+# Below this a positive float means nothing in any unit here (1e-320 tokens divided by zero).
+MIN_POSITIVE = 1e-9
+
+
+def short_number(value: Any) -> str:
+    """A number for an error message, never a 40-digit wall: 1e+38, 3.5, 4096, inf."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, int):
+        if abs(value) < 10**9:
+            return str(value)
+        try:
+            return f"{float(value):.3g}"
+        except OverflowError:
+            return ("-" if value < 0 else "") + "a number over 1e308"
+    if math.isnan(value) or math.isinf(value) or value == 0:
+        return str(value)
+    return f"{value:.6g}" if 1e-4 <= abs(value) < 1e9 else f"{value:.3g}"
+
+
+def _bound(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() and abs(v) < 1e9 else f"{v:g}"
+
+
+def _check_number(flag: str, value: float, meta: dict) -> None:
+    got = f"(got {short_number(value)})"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise AdvisorInputError(f"{flag} must be a finite number {got}.")
+    if "gt" in meta and not value > meta["gt"]:
+        raise AdvisorInputError(f"{flag} must be greater than {_bound(meta['gt'])} {got}.")
+    if "ge" in meta and not value >= meta["ge"]:
+        raise AdvisorInputError(f"{flag} must be at least {_bound(meta['ge'])} {got}.")
+    if "le" in meta and not value <= meta["le"]:
+        raise AdvisorInputError(f"{flag} must be at most {_bound(meta['le'])} {got}.")
+    if abs(value) > MAX_ANY_NUMBER:
+        raise AdvisorInputError(f"{flag} must be at most {_bound(MAX_ANY_NUMBER)} {got}.")
+    if "gt" in meta and meta["gt"] == 0 and "ge" not in meta and value < MIN_POSITIVE:
+        raise AdvisorInputError(f"{flag} must be a positive number of sensible size {got}.")
+
+
 def check(obj: Any) -> None:
-    """Validate an input record's fields: types, Literal choices and numeric bounds."""
+    """Validate an input record's fields: types, Literal choices and numeric bounds (every number
+    finite and at most MAX_ANY_NUMBER; error messages never repeat a 40-digit number)."""
     for name, flag, choices, kinds, optional, meta in _rules(type(obj)):
         value = getattr(obj, name)
         if value is None:
@@ -78,16 +125,13 @@ def check(obj: Any) -> None:
                 continue
             raise AdvisorInputError(f"{flag} is required.")
         if choices is not None and value not in choices:
-            raise AdvisorInputError(f"{flag} must be one of {', '.join(map(str, choices))} (got {value!r}).")
+            raise AdvisorInputError(f"{flag} must be one of {', '.join(map(str, choices))} "
+                                    f"(got {short_number(value)}).")
         if kinds and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
             want = "/".join(k.__name__ for k in kinds)
-            raise AdvisorInputError(f"{flag} must be a {want} (got {value!r}).")
-        if "gt" in meta and not value > meta["gt"]:
-            raise AdvisorInputError(f"{flag} must be greater than {meta['gt']:g} (got {value}).")
-        if "ge" in meta and not value >= meta["ge"]:
-            raise AdvisorInputError(f"{flag} must be at least {meta['ge']:g} (got {value}).")
-        if "le" in meta and not value <= meta["le"]:
-            raise AdvisorInputError(f"{flag} must be at most {meta['le']:g} (got {value}).")
+            raise AdvisorInputError(f"{flag} must be a {want} (got {short_number(value)}).")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            _check_number(flag, value, meta)
 
 
 def to_dict(obj: Any) -> Any:

@@ -20,15 +20,16 @@ PUE = 1.4
 class CostRequest:
     gpu: str = spec(description="GPU type")
     gpu_count: int = spec(1, "GPUs", gt=0, le=1_000_000)
-    hours: float | None = spec(None, "wall-clock hours of use (cost of a run)", gt=0)
-    gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0)
-    tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", gt=0)
-    utilization: float = spec(0.5, "serving: share of the time the GPUs are busy", gt=0, le=1)
-    usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0)
+    hours: float | None = spec(None, "wall-clock hours of use (cost of a run)", gt=0, le=1e6)
+    gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0, le=1e10)
+    tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", ge=0.001,
+                                      le=1e9)
+    utilization: float = spec(0.5, "serving: share of the time the GPUs are busy", ge=0.01, le=1)
+    usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0, le=1000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "which rental price on file to use")
-    purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0)
+    purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0, le=1e7)
     hours_per_month: float = spec(HOURS_PER_MONTH * 0.5, "buy-vs-rent: hours of use per month", gt=0, le=744)
-    usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0)
+    usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0, le=10)
 
     def __post_init__(self) -> None:
         check(self)

@@ -20,7 +20,6 @@ APPLE_FRAMEWORK = "llama.cpp"
 # Training on one GPU: Hugging Face transformers/PEFT; sharded (ZeRO): DeepSpeed.
 TRAINING_FRAMEWORK = "transformers"
 SHARDED_TRAINING_FRAMEWORK = "deepspeed"
-DEFAULT_FRAMEWORK = {"inference": INFERENCE_FRAMEWORK, "training": TRAINING_FRAMEWORK}
 
 # vLLM's own default `gpu_memory_utilization` (vllm EngineArgs, 0.9); TRT-LLM's free_gpu_memory_fraction
 # plays the same part.
@@ -60,14 +59,13 @@ CONCURRENCY = 1  # users served at once (recommend_hardware)
 FINETUNE_TOKENS = 5e7
 
 # --- Training assumptions a plan makes ----------------------------------------------------------
-# recommend_hardware sizes training with gradient checkpointing on and ZeRO-3/FSDP across >1 GPU;
-# check_fit only assumes them when the request says so (its defaults are the frameworks' own).
-PLAN_GRADIENT_CHECKPOINTING = True
-PLAN_MULTI_GPU_SHARDING = "zero3"
+# recommend_hardware sizes training with gradient checkpointing on and ZeRO-3/FSDP across >1 GPU and
+# says so in its assumptions; check_fit assumes them only when asked (its defaults are the frameworks'
+# own). tests/test_consistency.py asks check_fit the plan's question and requires the same figure.
 
 # --- MFU ------------------------------------------------------------------------------------------
-# Model FLOPs utilisation is not one number: tools/training_speed.py models it from the model's shape,
-# the GPU, the layout and the sequence length, with constants fitted on published rows (bench/train_fit.py).
+# Training MFU is not one default: tools/training_speed.py models it per model, GPU, layout and sequence
+# length, with constants (CALIB) fitted by bench/train_fit.py on published runs; the answer states it.
 
 # --- Constants nothing checks -------------------------------------------------------------------
 # A model constant that no validation row moves and no source supports (bench/sensitivity.py lists
@@ -77,5 +75,4 @@ ASSUMED = "assumed: no measurement or source on file"
 # --- Prices -------------------------------------------------------------------------------------
 # Rent is the median on-demand price on file (tools/data/prices.json, dated and sourced); "cheapest"
 # includes spot/marketplace offers.
-PRICE_BASES = ("on_demand", "cheapest")
 PRICE_BASIS = "on_demand"

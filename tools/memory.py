@@ -34,7 +34,7 @@ class MemoryRequest:
     workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
     precision: str = spec("bf16", description="weights: bf16, fp16, fp32, fp8, int8, nf4, awq, gptq, q4_k_m, ...")
-    context: int | None = spec(None, gt=0, description="tokens per sequence (prompt + output); default 8192 "
+    context: int | None = spec(None, gt=0, le=2**24, description="tokens per sequence (prompt + output); default 8192 "
                                 "for inference, 2048 for training, capped at the model's limit")
     batch: int = spec(BATCH, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
     kv_dtype: str = spec("bf16", description="KV-cache dtype: bf16, fp16, fp8, q8_0, q4_0")
@@ -42,8 +42,8 @@ class MemoryRequest:
                                        "transformers for bitsandbytes), for training transformers (DeepSpeed with ZeRO)")
     gpu_memory_utilization: float = spec(VLLM_GPU_MEMORY_UTILIZATION, gt=0.05, le=1.0, description="vLLM's pre-allocated share")
     gpu_count: int = spec(1, gt=0, le=4096, description="number of GPUs")
-    tensor_parallel: int | None = spec(None, gt=0, description="TP degree; default: all GPUs for inference, 1 for training")
-    pipeline_parallel: int = spec(1, gt=0, description="pipeline stages")
+    tensor_parallel: int | None = spec(None, gt=0, le=4096, description="TP degree; default: all GPUs for inference, 1 for training")
+    pipeline_parallel: int = spec(1, gt=0, le=4096, description="pipeline stages")
     optimizer: Optimizer | None = spec(None, description="training optimizer; default paged-adamw for QLoRA "
                                        "(as in the QLoRA paper), adamw otherwise")
     pure_bf16: bool = spec(False, description="train without fp32 master weights (bf16 states)")
@@ -95,6 +95,7 @@ class MemoryEstimate:
     weights_gib: float = spec(description="all model weights (without LoRA adapters), whole model, in the chosen format")
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
+    gradient_checkpointing: bool | None = spec(None, description="training: activations recomputed (None: inference)")
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 

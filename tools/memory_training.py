@@ -11,7 +11,12 @@ dropout masks, generalised to GQA and gated MLPs.
 from __future__ import annotations
 
 from .arch import ModelSpec
-from .defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH
+from .defaults import (
+    FINETUNE_SEQUENCE_LENGTH,
+    PRETRAIN_SEQUENCE_LENGTH,
+    SHARDED_TRAINING_FRAMEWORK,
+    TRAINING_FRAMEWORK,
+)
 from .errors import AdvisorInputError
 from .formats import weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
@@ -179,14 +184,14 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     return MemoryEstimate(
         model=m.name, model_id=m.id, approximate_shape=m.approximate, params_b=round(P / 1e9, 3),
         active_params_b=round(counts.active / 1e9, 3), workload="training", method=method,
-        precision=base_fmt.key, framework=req.framework or ("deepspeed" if req.sharding.startswith("zero") else
-                                                             "fsdp" if req.sharding == "fsdp" else "transformers"),
+        precision=base_fmt.key, framework=req.framework or (SHARDED_TRAINING_FRAMEWORK if req.sharding.startswith("zero")
+                                                             else "fsdp" if req.sharding == "fsdp" else TRAINING_FRAMEWORK),
         context=seq, batch=req.batch, gpu_count=req.gpu_count, tensor_parallel=tp, pipeline_parallel=pp,
         data_parallel=dp, total_gib=round(per_gpu * req.gpu_count / GIB, 2), per_gpu_gib=round(per_gpu / GIB, 2),
         allocated_per_gpu_gib=round(allocated / GIB, 2),
         breakdown_gib={k: round(v / GIB, 3) for k, v in breakdown.items()},
         weights_gib=round((weights - adapters) / GIB, 3), host_ram_gib=round(host / GIB, 2),
-        assumptions=assumptions, notes=notes,
+        gradient_checkpointing=ckpt, assumptions=assumptions, notes=notes,
     )
 
 

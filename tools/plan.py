@@ -32,11 +32,14 @@ class PlanRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
-    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per sequence; training: sequence length", gt=0)
+    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per sequence; training: sequence length", gt=0,
+                       le=2**24)
     concurrency: int = spec(CONCURRENCY, "inference: simultaneous streams", gt=0, le=4096)
-    target_tokens_per_s: float | None = spec(None, "inference: minimum decode speed per stream", gt=0)
-    tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)", gt=0)
-    deadline_days: float | None = spec(None, "training must finish within this many days", gt=0)
+    target_tokens_per_s: float | None = spec(None, "inference: minimum decode speed per stream", gt=0, le=1e6)
+    tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)",
+                                ge=1, le=1e15)
+    deadline_days: float | None = spec(None, "training must finish within this many days", ge=0.01,
+                                       le=36500)
     gpus: list[str] | None = spec(None, "only consider these GPUs")
     max_gpus: int = spec(8, "largest GPU count per configuration (one node = 8)", gt=0, le=100_000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "rental price to rank by")

@@ -10,7 +10,6 @@ from .base import record, spec
 from .catalog_io import load_json
 
 ON_DEMAND = ("on_demand",)
-CHEAP = ("spot", "marketplace", "community")
 
 
 @record
@@ -62,7 +61,3 @@ def gpu_prices(gpu_id: str) -> GpuPrices:
         purchase_source=purchase[0].get("source", "") if purchase else "",
     )
 
-
-def rent_usd_per_hour(gpu_id: str, kind: str = "on_demand") -> float | None:
-    p = gpu_prices(gpu_id)
-    return p.cheapest_usd_per_hour if kind in CHEAP + ("cheapest",) else p.on_demand_usd_per_hour

@@ -29,8 +29,8 @@ class QuantizationRequest:
     model: str = spec(description="catalog name, a size like '70B', or a config.json path")
     gpu: str | None = spec(None, "GPU to check the fit on")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
-    context: int = spec(INFERENCE_CONTEXT, "tokens per sequence for the KV cache", gt=0)
-    batch: int = spec(BATCH, "concurrent sequences", gt=0)
+    context: int = spec(INFERENCE_CONTEXT, "tokens per sequence for the KV cache", gt=0, le=2**24)
+    batch: int = spec(BATCH, "concurrent sequences", gt=0, le=65536)
     formats: list[str] | None = spec(None, "formats to compare (default: all common ones)")
 
     def __post_init__(self) -> None:

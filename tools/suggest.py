@@ -47,7 +47,7 @@ def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str
     """Training options; each also turns on gradient checkpointing when it is off, since that is the
     cheapest saving and the bigger changes rarely fit without it."""
     method = mem.method or "full"
-    ckpt_off = "no gradient checkpointing" in " ".join(mem.assumptions)
+    ckpt_off = mem.gradient_checkpointing is False
     ck, plus = ({"gradient_checkpointing": True}, " + gradient checkpointing") if ckpt_off else ({}, "")
     opts = []
     if ckpt_off:
@@ -127,7 +127,7 @@ def _scale_out(req: MemoryRequest, mem: MemoryEstimate, gpu: GPU, avail: float) 
         else:
             if req.sharding == "none":
                 changes["sharding"] = "zero3"
-            if "no gradient checkpointing" in " ".join(mem.assumptions):
+            if mem.gradient_checkpointing is False:
                 changes["gradient_checkpointing"] = True
         r = _try(req, changes)
         if r is not None and r <= avail:

@@ -55,14 +55,17 @@ class ThroughputRequest:
     precision: str = spec("bf16", "weights: bf16, fp8, int8, awq, gptq, nf4, q4_k_m, ...")
     framework: Framework | None = spec(None, "runtime; default vLLM (llama.cpp for GGUF, transformers for bitsandbytes)")
     batch: int = spec(BATCH, "concurrent streams", gt=0, le=65536)
-    prompt_tokens: int = spec(512, "tokens in each prompt", gt=0)
-    output_tokens: int = spec(256, "tokens generated per stream", gt=0)
+    prompt_tokens: int = spec(512, "tokens in each prompt", gt=0, le=2**24)
+    output_tokens: int = spec(256, "tokens generated per stream", gt=0, le=2**24)
     kv_dtype: str = spec("bf16", "KV-cache dtype")
-    tensor_parallel: int | None = spec(None, "TP degree (default: all GPUs; llama.cpp splits layers instead)", gt=0)
+    tensor_parallel: int | None = spec(None, "TP degree (default: all GPUs; llama.cpp splits layers instead)", gt=0,
+                                      le=4096)
     cpu_offload_fraction: float = spec(0.0, "share of the weights kept in CPU RAM (llama.cpp -ngl)", ge=0, le=1)
-    cpu_bandwidth_gb_per_s: float = spec(CPU_BANDWIDTH_GB_S, "host memory bandwidth for offloaded layers", gt=0)
-    bandwidth_efficiency: float | None = spec(None, "override the achievable share of memory bandwidth", gt=0, le=1)
-    compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", gt=0, le=1)
+    cpu_bandwidth_gb_per_s: float = spec(CPU_BANDWIDTH_GB_S, "host memory bandwidth for offloaded layers",
+                                         ge=0.1, le=1e5)
+    bandwidth_efficiency: float | None = spec(None, "override the achievable share of memory bandwidth",
+                                                ge=0.01, le=1)
+    compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", ge=0.01, le=1)
 
     def __post_init__(self) -> None:
         self.precision = self.precision.strip().lower()

@@ -34,13 +34,15 @@ QLORA_FACTOR = 0.7  # bitsandbytes dequantizes every NF4 weight in each forward 
 @record
 class TrainingRequest:
     model: str = spec(description="catalog name, a size like '7B', or a config.json path")
-    tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", gt=0)
+    tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", ge=1,
+                         le=1e15)
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
     method: TrainMethod = spec("pretrain", "pretrain, full (fine-tune), lora or qlora")
     sequence_length: int = spec(PRETRAIN_SEQUENCE_LENGTH, "tokens per sequence", gt=0, le=10_000_000)
     gradient_checkpointing: bool = spec(False, "full activation recomputation (one more forward)")
-    mfu: float | None = spec(None, "override model FLOPs utilisation while running (0-1)", gt=0, le=1)
+    mfu: float | None = spec(None, "override model FLOPs utilisation while running (0-1)", ge=0.01,
+                               le=1)
     precision: Literal["bf16", "fp8"] = spec("bf16", "training compute precision (fp8 needs Hopper or newer)")
     framework: TrainFramework | None = spec(
         None, "megatron (tensor/pipeline parallel), fsdp/torchtitan/deepspeed (sharded data parallel) or "
@@ -49,7 +51,8 @@ class TrainingRequest:
                                        gt=0, le=64)
     network: Literal["infiniband", "ethernet"] = spec(
         "infiniband", "fabric between nodes: infiniband (or RoCE at 200-400 Gb/s per GPU) or ethernet (commodity)")
-    goodput: float | None = spec(None, "override the share of wall time doing useful steps (0-1)", gt=0, le=1)
+    goodput: float | None = spec(None, "override the share of wall time doing useful steps (0-1)", ge=0.01,
+                                    le=1)
 
     def __post_init__(self) -> None:
         check(self)

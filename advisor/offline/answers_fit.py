@@ -11,6 +11,7 @@ from .text import (
     gib,
     memory_assumptions,
     method_name,
+    model_label,
     on_gpus,
     pick,
     short_fix,
@@ -43,8 +44,12 @@ def training_args(s: Slots, count: int | None = None, checkpointing: bool | None
         args["precision"] = "nf4-dq"
     elif s.precision:
         args["precision"] = s.precision
-    if n > 1:
+    if s.sharding:
+        args["sharding"] = "fsdp" if s.sharding == "fsdp" else s.sharding
+    elif n > 1:
         args["sharding"] = "zero3"
+    if s.offload and method in ("full", "pretrain"):
+        args["offload"] = s.offload
     return args
 
 
@@ -59,9 +64,9 @@ def gpu_for_vram(vram: float | None) -> str:
     from tools.prices import gpu_prices
 
     gpus = [g for g in all_gpus() if g.vendor == "nvidia" and g.memory_gib >= (vram or 24) * 0.97]
-    # the smallest card of that size; among equals, one people actually rent (priced), consumer first
-    return min(gpus, key=lambda g: (round(g.memory_gib), gpu_prices(g.id).on_demand_usd_per_hour is None,
-                                    g.kind != "consumer", -(g.release_year or 0))).id
+    # the smallest card of that size; among equals a desktop card (what "a 16GB card" means), then a priced one
+    return min(gpus, key=lambda g: (round(g.memory_gib), g.kind != "consumer",
+                                    gpu_prices(g.id).on_demand_usd_per_hour is None, -(g.release_year or 0))).id
 
 
 def gpu_kind(gpu: str | None) -> str | None:
@@ -190,8 +195,10 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     body = [breakdown(m, zh)]
     users = args.get("batch") or 1
     ctx = f"{m.context:,}"
-    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each" if users > 1 else "",
-                f"（{users} 个并发用户，每个 {ctx} tokens）" if users > 1 else "")
+    each = pick(zh, "" if s.context else " (assumed; say yours)", "" if s.context else "（默认值，可告诉我你的）")
+    load = pick(zh, f" for {users} concurrent users at {ctx} tokens each{each}" if users > 1 else
+                (f" at {ctx} tokens of context" if s.context else ""),
+                f"（{users} 个并发用户，每个 {ctx} tokens{each}）" if users > 1 else (f"（上下文 {ctx} tokens）" if s.context else ""))
     if r.fits:
         tight = pick(zh, " (tight)", "（余量很小）") if "tight" in r.verdict else ""
         lead = pick(zh, f"**Yes{tight}.** {label}{load} on {where} needs {gib(r.required_gib)} of "
@@ -313,6 +320,55 @@ def how_many_training(turn, s: Slots) -> Reply:
     return Reply(lead, body, memory_assumptions(m, training_args(s, found.gpu_count), zh))
 
 
+# ---- limits: the largest batch or context that fits ----------------------------------------------------
+
+def limits(turn, s: Slots, question: str) -> Reply:
+    import re
+
+    zh = turn.zh
+    gpu = s.gpu or gpu_for_vram(s.vram_gib)
+    n = s.count or 1
+    args = training_args(s, n) if training(s) else inference_args(s)
+    r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "batch": None if not training(s)
+                                                                        else args.get("batch")})
+    m = r.memory
+    where = on_gpus(n, r.gpu, zh)
+    want_context = bool(re.search(r"(?:max(?:imum)?|largest|longest|biggest)\s+(?:context|sequence)|how (?:long|much) "
+                                  r"(?:a )?context|最长|最大上下文|上下文最多", question.lower()))
+    if not r.fits:
+        return _fit_inference(turn, s, gpu, n) if not training(s) else _fit_training(turn, s, gpu, n)
+    if want_context:
+        lead = pick(zh, f"**Up to about {r.max_context:,} tokens of context** for one sequence of {what(m, zh)} on {where}.",
+                    f"**单序列最长约 {r.max_context:,} tokens 上下文**：{what(m, zh)}，{where}。")
+    else:
+        if training(s):
+            lead = pick(zh, f"**A micro-batch of up to about {r.max_batch}** sequences of {m.context:,} tokens for "
+                            f"{what(m, zh)} on {where}.",
+                        f"**micro-batch 最大约 {r.max_batch}**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
+        else:
+            lead = pick(zh, f"**Up to about {r.max_batch} concurrent sequences** of {m.context:,} tokens for {what(m, zh)} "
+                            f"on {where}.",
+                        f"**最多约 {r.max_batch} 个并发序列**（每个 {m.context:,} tokens）：{what(m, zh)}，{where}。")
+    body = [breakdown(m, zh), pick(zh, f"One sequence needs {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
+                                   f"单序列每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")]
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
+def kv_cache(turn, s: Slots) -> Reply:
+    zh = turn.zh
+    args = inference_args(s)
+    m = turn.call("estimate_memory", model=s.model, gpu_count=s.count or 1, gpu=s.gpu, **args)
+    kv = m.breakdown_gib.get("kv_cache", 0) * max(m.tensor_parallel, 1)
+    per_token = m.kv_cache_per_token_mib
+    seqs = pick(zh, f" x {m.batch} sequences" if m.batch > 1 else "", f" × {m.batch} 个序列" if m.batch > 1 else "")
+    lead = pick(zh, f"**About {gib(kv)} of KV cache** for {model_label(m.model, zh)} at {m.context:,} tokens{seqs} "
+                    f"({per_token:,.3f} MiB per token, KV in {args.get('kv_dtype') or 'bf16'}).",
+                f"**KV 缓存约 {gib(kv)}**：{model_label(m.model, zh)}，{m.context:,} tokens{seqs}（每 token "
+                f"{per_token:,.3f} MiB，KV 精度 {args.get('kv_dtype') or 'bf16'}）。")
+    body = [breakdown(m, zh)]
+    return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
 # ---- the largest model that runs ----------------------------------------------------------------------------
 
 def largest(turn, s: Slots) -> Reply:
@@ -325,14 +381,17 @@ def largest(turn, s: Slots) -> Reply:
     n = s.count or 1
     specs = sorted(all_specs(), key=lambda m: -count_params(m).total)
     lines, best = [], None
-    for prec in ([s.precision] if s.precision else ["bf16", four_bit(gpu)]):
+    variants = [method_of(s)] if training(s) else ([s.precision] if s.precision else ["bf16", four_bit(gpu)])
+    for prec in variants:
         for m in specs:
+            args = training_args(s, n) if training(s) else dict(precision=prec, context=s.context)
+            args = {k: v for k, v in args.items() if v is not None}
             try:
-                ok = check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)).fits
+                ok = check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, **args)).fits
             except Exception:  # noqa: BLE001 - e.g. a TP degree the model cannot split by
                 ok = False
             if ok:
-                r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)
+                r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, **args)
                 lines.append(f"- {prec}: {r.memory.model} ({r.memory.params_b:.1f}B), {gib(r.required_gib)} / "
                              f"{gib(r.available_gib)}")
                 best = best or r
@@ -348,9 +407,9 @@ def largest(turn, s: Slots) -> Reply:
     if best is None:
         return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
                           f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
-    lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {best.memory.model} at "
-                    f"{best.memory.precision}** on {n}x {name} (at {ctx:,} tokens of context).",
-                f"**最大约 {best.memory.params_b:.0f}B 参数：{best.memory.model}（{best.memory.precision}）**，"
-                f"{n} 张 {name}，上下文 {ctx:,} tokens。")
+    job = what(best.memory, zh)
+    ctx = best.memory.context
+    lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {job}** on {n}x {name} (at {ctx:,} tokens).",
+                f"**最大约 {best.memory.params_b:.0f}B 参数：{job}**，{n} 张 {name}，序列 {ctx:,} tokens。")
     head = pick(zh, "Largest catalog model by precision:", "各精度下能跑的最大模型：")
     return Reply(lead, [head + "\n" + "\n".join(lines)])

@@ -114,14 +114,47 @@ def gpu_specs(turn, s: Slots) -> Reply:
         g = turn.call("lookup_gpu", name=gid)
         fp8 = f", FP8 {g.fp8_tflops_dense:g}" if g.fp8_tflops_dense else pick(zh, ", no FP8", "，不支持 FP8")
         ic = g.interconnect.type if g.interconnect else "-"
+        price = ""
+        if len(s.gpus) >= 2:
+            c = turn.call("estimate_cost", gpu=gid, hours=1.0) if _priced(gid) else None
+            price = pick(zh, f", {_usd(c.usd_per_gpu_hour)}/GPU-hour to rent", f"，租金 {_usd(c.usd_per_gpu_hour)}/GPU-小时") \
+                if c and c.usd_per_gpu_hour else ""
         lines.append(f"- **{g.name}**: {g.memory_gib:.1f} GiB, {g.memory_bandwidth_gb_per_s:,.0f} GB/s, "
-                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W")
+                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W{price}")
     if not lines:
         return unknown(turn, s)
     if len(lines) == 1:
         return Reply(lines[0][2:], [])
     lead = pick(zh, "**GPU specs side by side (dense TFLOPS):**", "**GPU 规格对比（稠密 TFLOPS）：**")
+    specs = [c.result for c in turn.calls if c.tool == "lookup_gpu" and isinstance(c.result, dict)]
+    if len(specs) == 2:
+        a, b = specs
+        fa = a.get("bf16_tflops_dense") or a.get("fp16_tflops_dense") or 0
+        fb = b.get("bf16_tflops_dense") or b.get("fp16_tflops_dense") or 0
+        lead = pick(zh, f"**{a['name']} vs {b['name']}: {fa:g} vs {fb:g} dense BF16 TFLOPS, "
+                        f"{a['memory_bandwidth_gb_per_s']:,.0f} vs {b['memory_bandwidth_gb_per_s']:,.0f} GB/s, "
+                        f"{a['memory_gib']:.0f} vs {b['memory_gib']:.0f} GiB.** Training and prefill follow compute; "
+                        "generating tokens follows memory bandwidth.",
+                    f"**{a['name']} 对 {b['name']}：稠密 BF16 {fa:g} 对 {fb:g} TFLOPS，带宽 {a['memory_bandwidth_gb_per_s']:,.0f} 对 "
+                    f"{b['memory_bandwidth_gb_per_s']:,.0f} GB/s，显存 {a['memory_gib']:.0f} 对 {b['memory_gib']:.0f} GiB。**"
+                    "训练和 prefill 看算力，生成 token 看显存带宽。")
+    if len(s.gpus) >= 2:
+        lead += pick(zh, " For value, compare cost per token on your model (ask e.g. 'A100 vs H100 for Llama 3.1 8B: "
+                         "which is faster?').", "性价比要看在你的模型上每个 token 的成本（可以问“Llama 3.1 8B 在 A100 和 H100 上哪个快”）。")
     return Reply(lead + "\n" + "\n".join(lines), [])
+
+
+def _priced(gpu_id: str) -> bool:
+    from tools.prices import gpu_prices
+
+    p = gpu_prices(gpu_id)
+    return bool(p.on_demand_usd_per_hour or p.cheapest_usd_per_hour)
+
+
+def _usd(x: float) -> str:
+    from .text import usd
+
+    return usd(x)
 
 
 def unknown(turn, s: Slots, prefix: str = "") -> Reply:

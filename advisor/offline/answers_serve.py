@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
 
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, gib, model_label, on_gpus, pick, tps, usd
+from .text import Reply, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
 CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
 
@@ -37,10 +39,9 @@ def option_line(o, zh: bool, workload: str = "inference") -> str:
         return (pick(zh, f"{cfg}: {tps(o.decode_tokens_per_s)} tok/s per user, {tps(_aggregate(o))} in all",
                      f"{cfg}：每用户 {tps(o.decode_tokens_per_s)} tok/s，合计 {tps(_aggregate(o))}")
                 + room + f", {price}" + per_m_text + flags)
-    total = usd(o.usd_total) if o.usd_total else "?"
-    hours = o.hours or 0
-    return pick(zh, f"{cfg}: {hours:,.0f} h ({hours / 24:,.1f} days), {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
-                f"{cfg}：{hours:,.0f} 小时（{hours / 24:,.1f} 天），{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
+    total = (usd(o.usd_total) if o.usd_total >= 1 else pick(zh, "under $1", "不到 $1")) if o.usd_total is not None else "?"
+    return pick(zh, f"{cfg}: {hours_text(o.hours or 0, False)}, {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
+                f"{cfg}：{hours_text(o.hours or 0, True)}，{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
 
 
 def _flags(o, zh: bool) -> str:
@@ -63,7 +64,7 @@ def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
         args["ttft_s"] = s.ttft_s
     else:
         args.update(method=s.method or "lora", tokens=s.tokens, deadline_days=s.days,
-                    max_gpus=4096 if workload == "pretrain" else max(8, s.count or 8))
+                    max_gpus=4096 if workload == "pretrain" or s.days else max(8, s.count or 8))
     return turn.call("recommend_hardware", **args)
 
 
@@ -74,6 +75,59 @@ def _target_text(s: Slots, zh: bool) -> str:
     target = s.target_tps or CHAT_TARGET_TPS
     stated = "" if s.target_tps else pick(zh, " (default chat target)", "（默认聊天目标）")
     return pick(zh, f" at >= {target:g} tokens/s each{stated}", f"，每用户 ≥ {target:g} tokens/s{stated}")
+
+
+PER_TOKEN = re.compile(r"per (?:million|1m|m|1,000,000)\b|per (?:output )?token|/\s*1m|每百万|每个? ?token|每 ?token", re.I)
+BUSY_SERVER_USERS = 32  # "cost per token" means a busy server: 32 concurrent requests unless the person says how many
+
+
+def serving_cost(turn, s: Slots, question: str = "") -> Reply:
+    """What serving costs: the configuration that carries the load, its rent per hour, per month at the hours a day
+    it runs (24 unless said), and per 1M output tokens (led with when that is what was asked)."""
+    zh = turn.zh
+    from tools.gpus import get_gpu
+
+    g = get_gpu(s.gpu)
+    if PER_TOKEN.search(question):
+        return _cost_per_token(turn, s, g)
+    p = _plan(turn, s, [g.id])
+    if not p.by_cost:
+        return how_many(turn, s)
+    best = min(p.by_cost, key=lambda o: (o.usd_per_hour or 1e18, o.gpu_count))
+    hpd = s.hours_per_day or 24.0
+    hours = round(hpd * 365 / 12, 1)
+    c = turn.call("estimate_cost", gpu=g.id, gpu_count=best.gpu_count, hours=hours)
+    if not c.usd:
+        return how_many(turn, s)
+    per_m = _o(best, "usd_per_million_tokens")
+    per_m_text = pick(zh, f", {usd(per_m)} per 1M output tokens at full load", f"，满载时每百万输出 token {usd(per_m)}") \
+        if per_m else ""
+    lead = pick(zh, f"**About {usd(c.usd)} a month** ({hpd:g} hours a day): {best.gpu_count}x {g.name} "
+                    f"({_layout(best, zh)}) at {usd(c.usd_per_hour)}/hour for {model_label(p.model, zh)}{per_m_text}.",
+                f"**每月约 {usd(c.usd)}**（每天 {hpd:g} 小时）：{best.gpu_count} 张 {g.name}（{_layout(best, zh)}），"
+                f"{usd(c.usd_per_hour)}/小时，{model_label(p.model, zh)}{per_m_text}。")
+    body = [option_line(best, zh)]
+    return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
+
+
+def _cost_per_token(turn, s: Slots, g) -> Reply:
+    zh = turn.zh
+    users = s.users or s.batch or BUSY_SERVER_USERS
+    p = _plan(turn, Slots(**{**s.__dict__, "users": users}), [g.id])
+    priced = [o for o in p.by_cost if _o(o, "usd_per_million_tokens")]
+    if not priced:
+        return how_many(turn, s)
+    best = min(priced, key=lambda o: o.usd_per_million_tokens)
+    stated = "" if (s.users or s.batch) else pick(zh, " (a busy server; say how many users for yours)",
+                                                    "（按繁忙服务器估算；可告诉我你的并发数）")
+    lead = pick(zh, f"**About {usd(best.usd_per_million_tokens)} per 1M output tokens** for {model_label(p.model, zh)} on "
+                    f"{best.gpu_count}x {g.name} ({_layout(best, zh)}) at {users} concurrent requests{stated}, "
+                    f"{usd(best.usd_per_hour)}/hour.",
+                f"**每百万输出 token 约 {usd(best.usd_per_million_tokens)}**：{model_label(p.model, zh)}，{best.gpu_count} 张 "
+                f"{g.name}（{_layout(best, zh)}），{users} 个并发请求{stated}，{usd(best.usd_per_hour)}/小时。")
+    body = [pick(zh, "Cost per token falls as more requests share the GPU: with one user at a time it is many times "
+                     "higher.", "并发越多，每个 token 越便宜；一次只服务一个用户时要贵很多倍。"), option_line(best, zh)]
+    return Reply(lead, body, _plan_assumptions(p, Slots(**{**s.__dict__, "users": users}), zh))
 
 
 def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
@@ -136,7 +190,8 @@ def which_gpu(turn, s: Slots) -> Reply:
     ctx = s.context or PLAN_CONTEXT
     if not p.by_cost:
         lead = pick(zh, "**Nothing in the catalog meets these constraints.** ", "**目录里没有满足这些条件的配置。**")
-        return Reply(lead + " ".join(p.notes), [], _plan_assumptions(p, s, zh))
+        notes = list(p.notes) if not zh else ["可以放宽条件：允许更多 GPU、更低精度、更短上下文，或改用 QLoRA。"]
+        return Reply(lead + " ".join(notes), [], _plan_assumptions(p, s, zh))
     best = p.by_cost[0]
     if workload == "inference":
         users = s.users or s.batch or 1
@@ -147,11 +202,11 @@ def which_gpu(turn, s: Slots) -> Reply:
                     f"**最便宜：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}）运行 {model_label(p.model, zh)}{load}，"
                     f"{usd(best.usd_per_hour)}/小时，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
     else:
-        days = (best.hours or 0) / 24
         within = pick(zh, f" within {s.days:g} days" if s.days else "", f"（{s.days:g} 天内）" if s.days else "")
-        lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {days:,.1f} days and {usd(best.usd_total)} "
+        lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {hours_text(best.hours or 0, False)} and "
+                        f"{usd(best.usd_total) if (best.usd_total or 0) >= 1 else 'under $1'} "
                         f"for {model_label(p.model, zh)} ({workload}).",
-                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {days:,.1f} 天、{usd(best.usd_total)}，{model_label(p.model, zh)}"
+                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
                     f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
             + "\n".join(f"- {option_line(o, zh, workload)}" for o in p.by_cost[:4])]
@@ -161,19 +216,23 @@ def which_gpu(turn, s: Slots) -> Reply:
     needed = _o(p, "gpus_needed")
     if needed and workload == "pretrain":
         body.append(pick(zh, "GPUs needed by type: ", "各型号所需卡数：") + ", ".join(f"{k}: {v}" for k, v in list(needed.items())[:6]))
-    body += list(p.notes)
+    if not zh:
+        body += list(p.notes)
     return Reply(lead, body, _plan_assumptions(p, s, zh))
 
 
 def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
-    """No format named: the model's own if it fits on these GPUs, else the least lossy one that does."""
+    """No format named: the model's own if it loads on these GPUs, else the least lossy one that does. (Whether all
+    the users' sequences fit in the KV cache at once is said separately: vLLM queues what does not fit.)"""
     from tools.errors import AdvisorInputError
     from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
 
-    llama_cpp = s.framework == "llama.cpp"
-    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, "fp8", "int8", "awq-4bit"]
+    llama_cpp = s.framework == "llama.cpp" or _desktop_one_user(s, gpu, users)
+    fp8 = ["fp8"] if get_gpu(gpu).supports_fp8 else []
+    ladder = [None, "q8_0", "q4_k_m"] if llama_cpp else [None, *fp8, "awq-4bit"]
     for fmt in ladder:
-        args = dict(model=s.model, gpu=gpu, gpu_count=s.count or 1, batch=users, context=s.context,
+        args = dict(model=s.model, gpu=gpu, gpu_count=s.count or 1, context=s.context,
                     framework=s.framework or ("vllm" if users > 1 else None), precision=fmt)
         try:
             if check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits:
@@ -185,11 +244,59 @@ def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
     return None
 
 
+def _kv_room(turn, s: Slots, gpu: str, precision: str, users: int) -> str:
+    """Do all the users' sequences fit in the KV cache at once? If not, how many do (the rest wait in vLLM's queue)."""
+    from tools.errors import AdvisorInputError
+
+    zh = turn.zh
+    try:
+        f = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
+                      context=s.context, batch=users, framework=s.framework or "vllm")
+    except AdvisorInputError:
+        return ""
+    ctx = f.memory.context
+    if f.fits:
+        return pick(zh, f"All {users} sequences of {ctx:,} tokens fit in the KV cache at once.",
+                    f"{users} 个 {ctx:,} tokens 的序列可以同时放进 KV 缓存。")
+    room = f.max_batch or 0
+    return pick(zh, f"Only about {room} of the {users} sequences of {ctx:,} tokens fit in the KV cache at once; the rest "
+                    "wait their turn (shorter contexts, a smaller KV dtype or more GPUs let more run together).",
+                f"{ctx:,} tokens 的序列只能同时放下约 {room} 个（共 {users} 个），其余排队等待（缩短上下文、KV 用 fp8 或加卡可以同时跑更多）。")
+
+
+def _gpu_name(gpu: str) -> str:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).name
+
+
+def _nothing_fits(turn, s: Slots, gpu: str, users: int) -> bool:
+    """True when even the smallest 4-bit format does not fit (then a speed figure would mislead). On the record."""
+    from tools.errors import AdvisorInputError
+
+    fmt = "q4_k_m" if _desktop_one_user(s, gpu, users) else "awq-4bit"
+    try:
+        r = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=fmt, context=s.context)
+    except AdvisorInputError:
+        return False
+    return not r.fits
+
+
+def _desktop_one_user(s: Slots, gpu: str, users: int) -> bool:
+    from tools.gpus import get_gpu
+
+    return users <= 1 and get_gpu(gpu).kind in ("consumer", "workstation") and s.framework in (None, "llama.cpp")
+
+
 def speed(turn, s: Slots) -> Reply:
     zh = turn.zh
     gpu = s.gpu or "h100-sxm"
     users = s.users or s.batch or 1
     precision = s.precision or _format_that_fits(turn, s, gpu, users)
+    if precision is None and not s.precision and _nothing_fits(turn, s, gpu, users):
+        where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
+        return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",
+                          f"**放不下**：{where} 上任何格式都放不下，没有速度可言。"))
     r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
                   framework=s.framework or ("vllm" if users > 1 else None), batch=users,
                   prompt_tokens=min(s.context, 32768) if s.context else None, kv_dtype=s.kv_dtype)
@@ -211,6 +318,8 @@ def speed(turn, s: Slots) -> Reply:
     body = [pick(zh, f"Limited by {bound}. Prefill {tps(r.prefill_tokens_per_s)} tokens/s; first token after "
                      f"{r.time_to_first_token_s:.2f} s.",
                  f"瓶颈是{bound}。Prefill {tps(r.prefill_tokens_per_s)} tokens/s，首 token {r.time_to_first_token_s:.2f} 秒。")]
+    if users > 1:
+        body.insert(0, _kv_room(turn, s, gpu, r.precision, users))
     if s.target_tps:
         ok = r.decode_tokens_per_s >= s.target_tps
         body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.target_tps:g} tokens/s target per stream.",
@@ -231,6 +340,8 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         rows = [(s.model, g) for g in s.gpus[:4]]
     lines, results = [], []
     kind = then or ("speed" if not training(s) else "fit")
+    if kind == "speed" and not s.precision and not training(s):
+        s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
     for model, gpu in rows:
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu)})
@@ -244,43 +355,85 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
             r = fit(turn, sub)
         results.append(r)
         lines.append(f"- {r.lead}")
-    names = [_subject(turn, i, len(s.models) >= 2) for i in range(len(rows))]
-    lead = _compare_lead(turn, kind, names) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
-                                                      f"**{' 与 '.join(names)} 对比：**")
+    names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
+             for r, (model, gpu) in zip(results, rows, strict=True)]
+    lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
+                                                             f"**{' 与 '.join(names)} 对比：**")
     return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
 
 
-def _subject(turn, i: int, models: bool) -> str:
-    """The i-th compared thing's display name, from the i-th primary tool call."""
-    calls = [c for c in turn.calls if c.tool in ("estimate_throughput", "check_fit", "estimate_training")]
-    seen, out = set(), []
-    for c in calls:
-        key = (c.args.get("model"), c.args.get("gpu"))
-        if key in seen:
-            continue
-        seen.add(key)
-        r = c.result if isinstance(c.result, dict) else {}
-        mem = r.get("memory") or r
-        out.append(mem.get("model") if models else r.get("gpu"))
-    return str(out[i]) if i < len(out) else "?"
+def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> str:
+    if models:
+        from tools.models import get_model
+
+        try:
+            return get_model(key).name
+        except Exception:  # noqa: BLE001 - a Hub id or size: shown as typed
+            return str(key)
+    from tools.gpus import get_gpu
+
+    n = _count_for(s, key) or 1
+    name = get_gpu(key or s.gpu or "h100-sxm").name
+    return f"{n}x {name}" if n > 1 else name
 
 
-def _compare_lead(turn, kind: str, names: list[str]) -> str:
+def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> str:
+    """'X is faster: a vs b tokens/s', 'X is cheaper: $a vs $b', or 'Only X runs it' when some options do not fit."""
     zh = turn.zh
-    speeds = []
-    seen = set()
-    for c in turn.calls:
-        if c.tool == "estimate_throughput" and isinstance(c.result, dict):
-            key = (c.args.get("model"), c.args.get("gpu"))
-            if key not in seen:
-                seen.add(key)
-                speeds.append(c.result.get("decode_tokens_per_s_total") or 0)
-    if kind != "speed" or len(speeds) != len(names) or len(speeds) < 2 or min(speeds) <= 0:
+    costs = [c.result.get("usd") for c in turn.calls if c.tool == "estimate_cost" and isinstance(c.result, dict)]
+    if kind in ("cost", "time") and len(costs) == len(names) >= 2 and all(costs):
+        i = min(range(len(costs)), key=lambda k: costs[k])
+        j = max(range(len(costs)), key=lambda k: costs[k])
+        return pick(zh, f"**{names[i]} is cheaper for this run: {usd(costs[i])} vs {usd(costs[j])}** for {names[j]}:",
+                    f"**{names[i]} 更便宜：{usd(costs[i])}，{names[j]} 为 {usd(costs[j])}**：")
+    if kind != "speed" or len(results) < 2:
         return ""
-    i = max(range(len(speeds)), key=lambda k: speeds[k])
-    j = min(range(len(speeds)), key=lambda k: speeds[k])
+    import re as _re
+
+    speeds = []
+    for r in results:
+        m = _re.search(r"([\d,.]+) tokens/s", r.lead)
+        fits = not r.lead.startswith(("**Does not fit", "**放不下"))
+        speeds.append(float(m.group(1).replace(",", "")) if m and fits else None)
+    ok = [i for i, v in enumerate(speeds) if v is not None]
+    if not ok:
+        return pick(zh, "**None of these runs it.**", "**这几种配置都放不下。**")
+    if len(ok) < len(speeds):
+        i = ok[0] if len(ok) == 1 else max(ok, key=lambda k: speeds[k])
+        others = ", ".join(names[k] for k in range(len(names)) if k not in ok)
+        return pick(zh, f"**Only {' and '.join(names[k] for k in ok)} runs it** ({tps(speeds[i])} tokens/s); {others}: "
+                        "does not fit.",
+                    f"**只有 {'、'.join(names[k] for k in ok)} 放得下**（{tps(speeds[i])} tokens/s）；{others} 放不下。")
+    i = max(ok, key=lambda k: speeds[k])
+    j = min(ok, key=lambda k: speeds[k])
     return pick(zh, f"**{names[i]} is faster: {tps(speeds[i])} vs {tps(speeds[j])} tokens/s** for {names[j]}:",
                 f"**{names[i]} 更快：{tps(speeds[i])} tokens/s，{names[j]} 为 {tps(speeds[j])} tokens/s**：")
+
+
+def _common_format(s: Slots, rows: list) -> str | None:
+    """The least lossy format that fits in every compared setup, so a comparison compares like with like."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    gpus = [get_gpu(g or s.gpu or "h100-sxm") for _, g in rows]
+    users = s.users or s.batch or 1
+    if all(_desktop_one_user(s, g.id, users) for g in gpus):
+        ladder = [None, "q8_0", "q4_k_m"]
+    else:
+        ladder = [None] + (["fp8"] if all(g.supports_fp8 for g in gpus) else []) + ["awq-4bit"]
+    for fmt in ladder:
+        ok = True
+        for (model, gpu), g in zip(rows, gpus, strict=True):
+            args = dict(model=model, gpu=g.id, gpu_count=_count_for(s, gpu) or 1, precision=fmt, context=s.context,
+                        batch=users if users > 1 else None)
+            try:
+                ok = ok and check_fit(FitRequest(**{k: v for k, v in args.items() if v is not None})).fits
+            except AdvisorInputError:
+                ok = False
+        if ok:
+            return fmt
+    return None
 
 
 def _count_for(s: Slots, gpu: str | None) -> int | None:

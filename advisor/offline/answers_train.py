@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tools.defaults import FINETUNE_TOKENS  # noqa: E402 - a typical fine-tune, stated in the answer when assumed
+from tools.defaults import (  # noqa: E402 - one home for defaults, stated in the answer when assumed
+    FINETUNE_SEQUENCE_LENGTH,
+    FINETUNE_TOKENS,
+    PRETRAIN_SEQUENCE_LENGTH,
+)
 
 from .answers_fit import method_of
 from .parse import Slots
@@ -29,15 +33,24 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         from .answers_serve import which_gpu
 
         return which_gpu(turn, s)
-    tokens = s.tokens or FINETUNE_TOKENS
+    memory_note = ""
+    if s.gpu and method != "pretrain":
+        method, memory_note = _method_that_fits(turn, s, method)
     gpu = s.gpu or ("h100-sxm" if method == "pretrain" else "a100-80gb-sxm")
     count = s.count or (64 if method == "pretrain" else 1)
-    seq = s.context or (4096 if method == "pretrain" else 2048)
+    seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
+    from_examples = bool(s.examples and not s.tokens)
+    tokens = s.tokens or (s.examples * seq * (s.epochs or 1) if from_examples else FINETUNE_TOKENS * (s.epochs or 1))
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
     defaults = []
-    if not s.tokens:
+    if from_examples:
+        defaults.append(pick(zh, f"{s.examples:,} examples x {seq:,} tokens" + (f" x {s.epochs:g} epochs" if s.epochs else "")
+                             + " (packed sequences; shorter examples train faster)",
+                             f"{s.examples:,} 条样本 × {seq:,} tokens" + (f" × {s.epochs:g} 轮" if s.epochs else "")
+                             + "（按打包后的序列计；样本更短则更快）"))
+    elif not s.tokens:
         defaults.append(pick(zh, f"{tokens_text(tokens, False)} assumed (a typical fine-tune)",
                              f"按 {tokens_text(tokens, True)} 估算（典型微调）"))
     if not s.gpu:
@@ -52,6 +65,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         cost = pick(zh, f" and about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour",
                     f"，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）")
     rng = _range(t, zh)
+    if memory_note:
+        what += memory_note
     lead = pick(zh, f"**About {hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
                 f"**约 {hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
@@ -77,11 +92,38 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+def _method_that_fits(turn, s: Slots, method: str) -> tuple[str, str]:
+    """A time for a run that cannot start misleads: check memory on the GPUs given. No method named and a full
+    fine-tune does not fit: the lightest method that does, said so. A named method that does not fit: said so."""
+    from dataclasses import replace
+
+    from .answers_fit import training_args
+
+    zh = turn.zh
+    n = s.count or 1
+    first = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=n, **training_args(replace(s, method=method), n))
+    if first.fits:
+        return method, ""
+    if s.method:
+        return method, pick(zh, f" - but it does not fit in memory there ({first.required_gib:.1f} GiB per GPU of "
+                                f"{first.available_gib:.1f})", f"——但显存放不下（每卡需要 {first.required_gib:.1f} GiB，"
+                                f"可用 {first.available_gib:.1f}）")
+    for lighter in ("lora", "qlora"):
+        r = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=n, **training_args(replace(s, method=lighter), n))
+        if r.fits:
+            return lighter, pick(zh, f" (a full fine-tune needs {first.required_gib:.1f} GiB per GPU and does not fit, "
+                                     f"so {method_name(lighter, False)})",
+                                 f"（全量微调每卡需要 {first.required_gib:.1f} GiB，放不下，所以按 {method_name(lighter, True)}）")
+    return method, pick(zh, " - but no method fits in memory there", "——但任何方法都放不下")
+
+
 def _range(t, zh: bool) -> str:
     lo_hi = getattr(t, "hours_range", None)
     if not lo_hi:
         return ""
     lo, hi = lo_hi
+    if hi < 10:
+        return pick(zh, f" (typical-best {lo:,.1f}-{hi:,.1f} h)", f"（区间 {lo:,.1f}-{hi:,.1f} 小时）")
     return pick(zh, f" (typical-best {lo:,.0f}-{hi:,.0f} h)", f"（区间 {lo:,.0f}-{hi:,.0f} 小时）")
 
 

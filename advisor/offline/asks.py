@@ -16,14 +16,23 @@ FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|
                        r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
 
 PATTERNS = {
-    "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price)\b)|"
+    "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
+          r"kv ?缓存.{0,10}(?:多大|多少)",
+    "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price|size)\b)|"
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
                      r"真的|听说|是不是只|据说",
-    "largest": r"\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
+    "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a)|what)\s+(?:batch|context|"
+              r"sequence length|sequence|prompt)(?: size| length)? (?:can|could|will|fits?|is possible)|"
+              r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
+              r"sequence length|sequence|prompt)|"
+              r"\bhow (?:many|much) (?:concurrent |parallel |simultaneous )?(?:users|requests|sequences|streams|context)\b.{0,30}"
+              r"\b(?:can|could|will|fit|handle|support|serve)|最大(?:batch|并发|上下文)|最多.{0,6}(?:并发|用户|上下文)|能支持多少",
+    "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
+               r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
-                r"concurrent|parallel|gpu-hours|gb|gib))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
+                r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
@@ -32,7 +41,7 @@ PATTERNS = {
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
                 r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|买还是租|租还是买|回本|值得买",
-    "cost": r"\bcost\b|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
+    "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
@@ -43,7 +52,7 @@ PATTERNS = {
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
-                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)", re.I)
+                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
 
@@ -65,7 +74,7 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         if "buy_rent" in found:
             return ["buy_rent"]
         if "cost" in found and "speed" not in found:
-            return ["cost"]
+            return ["cost"] if len(now.gpus) < 2 else ["gpu_specs"]
         if len(now.gpus) >= 2 or SPEC_WORDS.search(q) or "memory" in found or "explain" in found:
             return ["gpu_specs"]
     if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
@@ -74,6 +83,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["explain"]
     if "misconception" in found and (now.claimed_gb or now.model):
         return ["misconception"]
+    if "explain" in found and merged.model and "kv" in found:
+        return ["kv"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
@@ -88,6 +99,10 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         asks = ["quantization"]
     if "largest" in asks:
         return ["largest"]
+    if "kv" in asks and merged.model:
+        return ["kv"]
+    if "limits" in asks:
+        asks = ["limits"] + [a for a in asks if a in ("speed", "cost")]
     if "cost" in asks and not (merged.model or merged.gpu):
         asks.remove("cost")
     if not asks:
@@ -113,7 +128,7 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     return asks
 
 
-ORDER = ["fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
+ORDER = ["kv", "limits", "fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
 
 
 def _ordered(found: list[str]) -> list[str]:
@@ -123,8 +138,9 @@ def _ordered(found: list[str]) -> list[str]:
 
 def _strong(ask: str, q: str) -> bool:
     """Asks whose keywords are also everyday words count only when said plainly."""
-    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we)\b(?! expect)|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
+    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b(?! expect)|"
+                   r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
-              "cost": r"\bcost\b|\bprice\b|\$|多少钱|费用|成本",
+              "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
     return bool(re.search(strong.get(ask, "$^"), q))

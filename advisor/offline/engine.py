@@ -16,7 +16,7 @@ from . import answers_fit as fit_
 from . import answers_misc as misc
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import detect
+from .asks import DOMAIN, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, first_sentence, pick
 
@@ -134,7 +134,7 @@ class OfflineEngine:
         turn = Turn(lang, question, quick=self.quick)
         state, previous = conversation_state(history)
         now = parse(question)
-        slots = _with_defaults(now.merged_over(state), defaults or {})
+        slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         asks = detect(question, now, slots, previous)
         try:
             replies = _answer(turn, slots, asks, question)
@@ -152,15 +152,26 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
+            elif DOMAIN.search(question):
+                ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:
                 return [misc.unknown(turn, s)]
-        if ask == "speed" and "fit" in done and any(c.tool == "estimate_throughput" for c in turn.calls):
-            continue  # a fit verdict for several users already gives the speed at that load
+        if ask in ("cost", "time") and "plan" in done and not s.gpu:
+            continue  # the plan already gives the time and cost of each option
+        if ask == "speed" and ({"fit", "how_many", "plan"} & done) and not fit_.training(s) and any(
+                c.tool in ("estimate_throughput", "recommend_hardware") for c in turn.calls):
+            continue  # a serving verdict or plan already gives the speed at that load
+        if ask == "speed" and "fit" in done and replies and replies[0].lead.startswith(("**No.", "**No ", "**放不下")):
+            replies[0].body.insert(0, pick(turn.zh, "As it does not fit, there is no speed to give for this setup.",
+                                           "放不下，所以这个配置没有速度可言。"))
+            continue
         key, fn = _handler(ask, s, asks[i + 1:])
         if key in done:
             continue
         done.add(key)
         replies.append(fn(turn, s, question))
+        if ask == "compare":
+            break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]
 
 
@@ -210,6 +221,8 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         "explain": ("explain", misc.concept),
         "misconception": ("misconception", misc.misconception),
         "largest": ("largest", lambda t, s, q: fit_.largest(t, s)),
+        "limits": ("limits", fit_.limits),
+        "kv": ("kv", lambda t, s, q: fit_.kv_cache(t, s)),
         "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
         "quantization": ("quantization", misc.quantization),
         "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
@@ -224,7 +237,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
             return ("memory", lambda t, s, q: fit_.memory(t, s))
         return ("fit", lambda t, s, q: fit_.fit(t, s))
     if ask == "how_many":
-        if s.workload == "pretrain" and s.tokens and s.days or not s.gpu:
+        if training and s.tokens and s.days or not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
         return ("how_many", lambda t, s, q: serve.how_many(t, s))
     if ask == "which_gpu":
@@ -233,15 +246,18 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         if training and s.tokens:
             return ("train", lambda t, s, q: train.training_time(t, s))
         return ("speed", lambda t, s, q: serve.speed(t, s))
+    deadline_plan = training and s.tokens and s.days and not s.count
+    if ask in ("time", "cost") and deadline_plan:
+        return ("plan", lambda t, s, q: serve.which_gpu(t, s))
     if ask == "time":
         return ("train", lambda t, s, q: train.training_time(t, s))
     if ask == "cost":
-        if s.model and (s.tokens or training):
+        if s.model and (s.tokens or s.examples or training):
             return ("train", lambda t, s, q: train.training_time(t, s))
         if s.model and not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
         if s.model:
-            return ("how_many", lambda t, s, q: serve.how_many(t, s))
+            return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
         return ("price", lambda t, s, q: train.rent_price(t, s))
     return ("unknown", lambda t, s, q: misc.unknown(t, s))
 
@@ -295,6 +311,23 @@ def _model_note(turn: Turn, s: Slots, question: str) -> str:
                     f"{named} 不在模型目录中：按通用 {size} 稠密模型估算（约 ±10%）。给出它的 Hugging Face id（org/name）可得到精确结果。")
     return pick(turn.zh, f"A bare size: sized as a typical {size} dense (Llama-style) model, about ±10%.",
                 f"只给了参数量：按典型的 {size} 稠密（Llama 式）模型估算，约 ±10%。")
+
+
+def _settle_formats(s: Slots) -> Slots:
+    """'4-bit' means GGUF Q4_K_M for one user on a desktop card or a Mac (llama.cpp, Ollama), AWQ for a datacenter
+    GPU, a batching engine or several users (vLLM), NF4 for QLoRA."""
+    def settle(fmt: str | None) -> str | None:
+        if fmt != "4bit":
+            return fmt
+        if fit_.training(s):
+            return "nf4-dq"
+        desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation") if s.gpu else False
+        one_user = (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp")
+        return fit_.FOUR_BIT_CONSUMER if desktop and one_user else fit_.FOUR_BIT_SERVER
+
+    s.precision = settle(s.precision)
+    s.formats = [settle(f) for f in s.formats]
+    return s
 
 
 def _with_defaults(state: Slots, defaults: dict) -> Slots:

@@ -58,6 +58,10 @@ class Slots:
     budget_usd: float | None = None
     framework: str | None = None
     checkpointing: bool | None = None  # said explicitly
+    sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
+    offload: str | None = None  # "optimizer" | "optimizer+params", said explicitly
+    examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
+    epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
     claimed_gb: float | None = None  # "only 3.5 GB" in a misconception question
     local_path: str | None = None  # a file path named in a chat question (never opened)
@@ -330,7 +334,7 @@ PRECISIONS = [
     (r"\bgguf\b", "q4_k_m"), (r"\bawq\b", "awq-4bit"), (r"\bgptq\b", "gptq-4bit-g128"), (r"\bnf4\b", "nf4"),
     (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b|\bw8a8\b", "fp8"),
     (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
-    (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "awq-4bit"),
+    (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
     (r"\bfp32\b|\bfull precision\b|全精度", "fp32"),
 ]
@@ -348,6 +352,11 @@ def find_formats(text: str) -> list[str]:
     for _, v in sorted(hits):
         if v not in out:
             out.append(v)
+    # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
+    if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
+        out.remove("4bit")
+    if "int8" in out and any(f in out for f in ("fp8", "q8_0")):
+        out.remove("int8")
     return out
 
 
@@ -548,6 +557,43 @@ def find_checkpointing(text: str) -> bool | None:
     return None
 
 
+def find_sharding(text: str) -> str | None:
+    low = text.lower()
+    m = re.search(r"zero[- ]?(1|2|3)\b|zero stage (1|2|3)|\b(fsdp)\b|\b(deepspeed)\b", low)
+    if not m:
+        return None
+    if m.group(3):
+        return "fsdp"
+    if m.group(4):
+        return "zero3"
+    return f"zero{m.group(1) or m.group(2)}"
+
+
+def find_offload(text: str) -> str | None:
+    low = text.lower()
+    if re.search(r"zero[- ]?infinity|offload\w*\s+(?:the\s+)?(?:params|parameters|weights)|param(?:eter)?s? offload", low):
+        return "optimizer+params"
+    if re.search(r"\boffload|zero[- ]?offload|卸载", low):
+        return "optimizer"
+    return None
+
+
+def find_examples(text: str) -> tuple[int | None, float | None]:
+    low = text.lower()
+    m = re.search(rf"({_NUM})\s*(k|m)?\s*(?:training\s+)?(?:examples|samples|conversations|documents|instructions|rows|条(?:数据|样本)?)",
+                  low)
+    n = None
+    if m:
+        n = int(to_number(m.group(1)) * {"k": 1e3, "m": 1e6}.get(m.group(2) or "", 1))
+    else:
+        m = re.search(r"(\d+(?:\.\d+)?)\s*(万)\s*条", text)
+        if m:
+            n = int(float(m.group(1)) * 1e4)
+    e = re.search(r"(\d+(?:\.\d+)?)\s*(?:epochs?|个?轮|个 epoch)", low)
+    epochs = float(e.group(1)) if e else None
+    return (n if n and 0 < n <= 1e10 else None), (epochs if epochs and 0 < epochs <= 1000 else None)
+
+
 def spaced(text: str) -> str:
     """Put spaces between Chinese and Latin runs so word boundaries work in mixed text ('用QLoRA微调')."""
     for zh, en in ZH_MODEL_WORDS.items():
@@ -596,6 +642,9 @@ def parse(text: str) -> Slots:
     s.budget_usd = find_budget(text)
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
+    s.sharding = find_sharding(text)
+    s.offload = find_offload(text)
+    s.examples, s.epochs = find_examples(text)
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)

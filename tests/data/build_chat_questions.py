@@ -92,6 +92,56 @@ HAND = [
     ("zh-4090-price", [], "租一张4090多少钱一小时？", ["cost"], {"estimate_cost": {"gpu": "rtx-4090"}}, None, ["$"]),
     ("spec-compare", [], "Compare the H100 and the H200", ["gpu_specs"], {"lookup_gpu": {"name": "h100-sxm"}}, None, []),
     ("zero3-concept", [], "What is ZeRO-3?", ["explain"], {"search_guidance": {}}, None, []),
+    ("serve-cost-month", [], "How much would it cost to serve Qwen2.5-32B on H100s 24/7 for a month?", ["cost"],
+     {"recommend_hardware": {"model": "qwen2.5-32b", "gpus": ["h100-sxm"]}, "estimate_cost": {"gpu": "h100-sxm"}}, None,
+     ["a month", "24 hours a day"]),
+    ("max-batch", [], "Max batch size for Llama 3.1 8B on an A100 80GB at 4k context?", ["limits"],
+     {"check_fit": {"model": "llama-3.1-8b", "gpu": "a100-80gb-sxm", "context": 4096}}, None, ["Up to about"]),
+    ("max-context", [], "What's the longest context Llama 3.1 8B can take on a 4090?", ["limits"],
+     {"check_fit": {"model": "llama-3.1-8b", "gpu": "rtx-4090"}}, None, ["tokens of context"]),
+    ("examples-to-tokens", [], "How long does QLoRA fine-tuning of Llama 3 70B on 1 A100 take for 10k examples?", ["time"],
+     {"estimate_training": {"model": "llama-3-70b", "method": "qlora", "tokens": 10000 * 2048}}, None, ["hours"]),
+    ("offload-zero3", [], "Is 8x A100 80GB enough to fully fine-tune Llama 3.1 70B with ZeRO-3 and CPU offload?", ["fit"],
+     {"check_fit": {"model": "llama-3.1-70b", "gpu_count": 8, "method": "full", "sharding": "zero3",
+                    "offload": "optimizer"}}, "yes", ["**Yes"]),
+    ("largest-qlora", [], "I have 2x A6000. What's the biggest model I can fine-tune with QLoRA?", ["largest"],
+     {"check_fit": {"gpu": "rtx-a6000", "gpu_count": 2, "method": "qlora"}}, None, ["QLoRA"]),
+    ("4bit-desktop", [], "Can two RTX 3090s run Llama 3 70B at 4-bit?", ["fit"],
+     {"check_fit": {"model": "llama-3-70b", "gpu": "rtx-3090", "gpu_count": 2, "precision": "q4_k_m"}}, "yes", ["**Yes"]),
+    ("4bit-serving", [], "Can two A100 80GB serve Llama 3 70B at 4-bit to 16 users?", ["fit"],
+     {"check_fit": {"model": "llama-3-70b", "gpu": "a100-80gb-sxm", "gpu_count": 2, "precision": "awq-4bit",
+                    "batch": 16}}, None, ["16"]),
+    ("ft-no-method", [], "Can I fine-tune Llama 3 8B on a 4090?", ["fit"],
+     {"check_fit": {"model": "llama-3-8b", "gpu": "rtx-4090", "method": "full"}}, "yes", ["LoRA", "full fine-tune"]),
+    ("budget", [], "My budget is $50k: pretrain a 1B model on 100B tokens, how long on 8 H100s?", ["time"],
+     {"estimate_training": {"model": "1B", "tokens": 1e11, "gpu_count": 8, "method": "pretrain"}}, None, ["hours"]),
+    ("zh-deadline-cost", [], "要在两周内用H100预训练一个7B模型，1万亿token，需要多少张卡？多少钱？", ["how_many", "cost"],
+     {"recommend_hardware": {"model": "7B", "workload": "pretrain", "tokens": 1e12, "deadline_days": 14.0}}, None, ["14 天"]),
+    ("zh-compare-models", [], "Llama 3.1 8B和Qwen2.5-7B在4090上哪个快？", ["compare"],
+     {"estimate_throughput": {"gpu": "rtx-4090"}}, None, ["更快"]),
+    ("zh-value", [], "A100和H100哪个性价比高？", ["gpu_specs"], {"lookup_gpu": {}, "estimate_cost": {}}, None, []),
+    ("h100-vs-h200", [], "Should I get an H100 or an H200 for Llama 3.1 70B inference?", ["compare"],
+     {"estimate_throughput": {"model": "llama-3.1-70b"}}, None, ["faster"]),
+    ("time-needs-lora", [], "How long to fine-tune Qwen2.5-7B on 50k examples for 3 epochs on one A100?", ["time"],
+     {"estimate_training": {"model": "qwen2.5-7b", "method": "lora", "tokens": 50000 * 2048 * 3}}, None,
+     ["does not fit", "LoRA"]),
+    ("cheaper-train", [], "Which is cheaper to rent for training a 7B model on 100B tokens: A100 or H100?", ["compare"],
+     {"estimate_training": {"model": "7B", "tokens": 1e11}, "estimate_cost": {}}, None, ["cheaper"]),
+    ("what-batch", [], "What batch size can I use to QLoRA Llama 3.1 8B on a 3090 at 4k?", ["limits"],
+     {"check_fit": {"model": "llama-3.1-8b", "gpu": "rtx-3090", "method": "qlora", "context": 4096}}, None,
+     ["micro-batch"]),
+    ("h100-vs-a100-train", [], "How much faster is H100 than A100 for training?", ["gpu_specs"],
+     {"lookup_gpu": {}}, None, ["TFLOPS"]),
+    ("zh-vllm-100", [], "一张H100用vLLM跑Llama 3.1 8B，100个并发能到多少tokens/s？", ["speed"],
+     {"estimate_throughput": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "batch": 100, "framework": "vllm"}}, None,
+     ["100"]),
+    ("flash-concept", [], "Does FlashAttention reduce memory for training?", ["explain"], {"search_guidance": {}}, None, []),
+    ("kv-size", [], "What is the KV cache size of Llama 3.1 70B at 128k context?", ["kv"],
+     {"estimate_memory": {"model": "llama-3.1-70b", "context": 131072}}, None, ["KV cache"]),
+    ("what-can-i-run", [], "I have a gaming PC with an RTX 3060 12GB. What LLMs can I run?", ["largest"],
+     {"check_fit": {"gpu": "rtx-3060-12gb"}}, None, ["Up to about"]),
+    ("per-million", [], "How much does it cost per million tokens to serve Llama 3.1 8B on an L40S?", ["cost"],
+     {"recommend_hardware": {"model": "llama-3.1-8b", "gpus": ["l40s"]}}, None, ["per 1M output tokens"]),
     ("hello", [], "hello", ["unknown"], {}, None, ["Tell me the model"]),
 ]
 
@@ -105,7 +155,7 @@ FOLLOW = [
     ("fu-3060", ["Can I run Llama 3.1 8B on an RTX 4090?"], "what about on an RTX 3060?",
      {"check_fit": {"model": "llama-3.1-8b", "gpu": "rtx-3060-12gb"}}, None),
     ("fu-4bit", ["Can I run Llama 3.1 8B on an RTX 4090?"], "and in 4-bit?",
-     {"check_fit": {"model": "llama-3.1-8b", "gpu": "rtx-4090", "precision": "awq-4bit"}}, "yes"),
+     {"check_fit": {"model": "llama-3.1-8b", "gpu": "rtx-4090", "precision": "q4_k_m"}}, "yes"),
     ("fu-zh-qlora", ["一张4090能用LoRA微调13B吗?"], "那用QLoRA呢?", {"check_fit": {"model": "13B", "method": "qlora"}}, "yes"),
     ("fu-zh-two", ["一张4090能用LoRA微调13B吗?"], "两张呢?", {"check_fit": {"model": "13B", "gpu_count": 2}}, "yes"),
     ("fu-512", ["How long to pretrain a 7B model on 1T tokens with 256 H100s?"], "what about with 512 of them?",
@@ -208,11 +258,13 @@ def templated() -> list[dict]:
         out.append(case(f"t-serve-zh-{mid}", [], f"{users}个并发用户、{ctx}k上下文部署{mname}需要几张{gshort}？", ["how_many"],
                         {"recommend_hardware": {"model": mid, "concurrency": users, "context": ctx * 1024,
                                                 "gpus": [gid]}}, None, [str(users)]))
+        loads = verdict_inference(mid, gid, 1) != "no"  # a model that does not load has no speed to give
+        speed_args = {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}} if loads else \
+            {"check_fit": {"model": mid, "gpu": gid}}
         out.append(case(f"t-speed-en-{mid}", [], f"How fast is {mname} on an {gname} with {users} parallel requests?",
-                        ["speed"], {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}}, None,
-                        [str(users)]))
-        out.append(case(f"t-speed-zh-{mid}", [], f"{mname}在{gshort}上{users}并发，速度多少？", ["speed"],
-                        {"estimate_throughput": {"model": mid, "gpu": gid, "batch": users}}, None, [str(users)]))
+                        ["speed"], speed_args, None, [str(users)] if loads else ["Does not fit"]))
+        out.append(case(f"t-speed-zh-{mid}", [], f"{mname}在{gshort}上{users}并发，速度多少？", ["speed"], speed_args, None,
+                        [str(users)] if loads else ["放不下"]))
         limit = _max_context(mid)
         used = min(ctx * 1024, limit)  # beyond the model's limit: the answer says so and sizes the limit
         over = [f"{limit:,}"] if used < ctx * 1024 else []
@@ -256,10 +308,11 @@ def templated() -> list[dict]:
                         ["$"]))
     for k, (mid, mname) in enumerate(MODELS[:8]):
         g1, g2 = GPUS[2 + k % 3], GPUS[3 + k % 3]
+        both = all(verdict_inference(mid, g[0], 1) != "no" for g in (g1, g2))
         out.append(case(f"t-cmp-en-{mid}", [], f"{g1[2]} vs {g2[2]} for {mname}: which is faster?", ["compare"],
-                        {"estimate_throughput": {"model": mid}}, None, ["faster"]))
+                        {"estimate_throughput": {"model": mid}}, None, ["faster" if both else "runs it"]))
         out.append(case(f"t-cmp-zh-{mid}", [], f"{mname}在{g1[1]}和{g2[1]}上哪个快？", ["compare"],
-                        {"estimate_throughput": {"model": mid}}, None, ["快"]))
+                        {"estimate_throughput": {"model": mid}}, None, ["快" if both else "放得下"]))
         gid, gshort, gname = GPUS[k % 4]
         out.append(case(f"t-fu-en-{mid}", [f"Can I run {mname} on a {gname}?"], "what about two of them?", ["fit"],
                         {"check_fit": {"model": mid, "gpu": gid, "gpu_count": 2}}, verdict_inference(mid, gid, 2), []))
@@ -287,9 +340,12 @@ def templated() -> list[dict]:
         out.append(case(f"t-multi-fit-time-zh-{mid}", [], f"一张{gshort}能用QLoRA微调{mname}吗？1亿token要训练多久？",
                         ["fit", "time"], {"check_fit": {"model": mid, "gpu": gid, "method": "qlora"},
                                           "estimate_training": {"model": mid, "tokens": 1e8, "method": "qlora"}}, v, []))
-        out.append(case(f"t-multi-mem-speed-{mid}", [], f"How much memory does {mname} need on an {GPUS[2 + k % 4][2]}, "
+        g2 = GPUS[2 + k % 4]
+        runs = verdict_inference(mid, g2[0], 1) != "no"  # no speed to give for a setup that does not fit
+        out.append(case(f"t-multi-mem-speed-{mid}", [], f"How much memory does {mname} need on an {g2[2]}, "
                         "and how fast will it run?", ["memory", "speed"],
-                        {"estimate_memory": {"model": mid}, "estimate_throughput": {"model": mid}}, None, ["GiB"]))
+                        {"estimate_memory": {"model": mid}, **({"estimate_throughput": {"model": mid}} if runs else {})},
+                        None, ["GiB"]))
     return out
 
 

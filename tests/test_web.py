@@ -1,0 +1,70 @@
+"""The chat app's per-session state and limits, without a server (advisor/web.py, app.take/stream)."""
+
+import time
+
+import app
+from advisor.answer import Answer
+from advisor.core import Advisor
+from advisor.web import MAX_SHOWN_MESSAGES, RequestGuard, Session, SessionStore, answer_with_time_limit
+
+
+def test_sessions_are_bounded_in_number_least_recently_used_first():
+    store = SessionStore(max_sessions=3, ttl_s=3600)
+    a = store.get("a")
+    for key in "bcd":
+        store.get(key)
+    assert len(store) == 3 and store.get("a") is not a  # "a" was the oldest: evicted, a fresh one now
+    assert store.get("d") is store.get("d")
+
+
+def test_sessions_expire_when_idle(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
+    store = SessionStore(max_sessions=100, ttl_s=60)
+    first = store.get("x")
+    store.get("y")
+    clock[0] += 61
+    store.get("z")  # any access drops the expired ones
+    assert len(store) == 1 and store.get("x") is not first
+
+
+def test_a_session_keeps_a_bounded_conversation():
+    s = Session(history=[])
+    for i in range(MAX_SHOWN_MESSAGES + 25):
+        s.append({"role": "user", "content": str(i)})
+    assert len(s.history) == MAX_SHOWN_MESSAGES and s.history[-1]["content"] == str(MAX_SHOWN_MESSAGES + 24)
+
+
+def test_a_question_sent_while_an_answer_streams_is_answered_next():
+    advisor = Advisor(engine="offline", quick_start=True)
+    s = Session()
+    assert app.take("Can I run Llama 3.1 8B on one RTX 4090?", [], s) == ""
+    first = app.stream(advisor, s, {})
+    next(first)  # streaming has begun
+    app.take("Can I run Qwen2.5 7B on one L40S?", [], s)  # sent meanwhile, from another request
+    assert list(app.stream(advisor, s, {})) == []  # that request leaves the answering to the running one
+    list(first)
+    shown = [m["content"] for m in s.history]
+    assert len(shown) == 4 and "Llama 3.1 8B" in shown[1] and "Qwen2.5 7B" in shown[3]
+    assert not s.busy and not s.pending
+
+
+def test_an_answer_past_its_time_limit_gets_a_short_reply(monkeypatch):
+    class Slow(Advisor):
+        def ask(self, *a, **k):
+            time.sleep(3)
+            return Answer(text="late", engine="offline")
+
+    monkeypatch.setenv("ADVISOR_ANSWER_TIME_LIMIT_S", "1")
+    start = time.perf_counter()
+    answer = answer_with_time_limit(Slow(engine="offline", quick_start=True), "q", [], {})
+    assert time.perf_counter() - start < 2.5 and "took too long" in answer.text
+
+
+def test_the_guard_compares_origins_by_host_and_port(monkeypatch):
+    monkeypatch.setenv("ADVISOR_ALLOWED_ORIGINS", "https://advisor.example.com")
+    guard = RequestGuard(app=None)
+    assert guard._same_origin("http://127.0.0.1:7860", {"host": "127.0.0.1:7860"})
+    assert not guard._same_origin("http://127.0.0.1:9999", {"host": "127.0.0.1:7860"})
+    assert not guard._same_origin("null", {"host": "127.0.0.1:7860"})
+    assert guard._same_origin("https://advisor.example.com", {"host": "10.0.0.5:7860"})
