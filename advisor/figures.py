@@ -50,6 +50,8 @@ _FIG = re.compile(
     r"(?<![A-Za-z_\d.,])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"
     r"(?:(?P<mult>[kKMBTb])(?![A-Za-z])|\s?(?P<yi>亿|万))?"
     rf"(?:\s?(?:{_UNIT_RE}))?")
+# an example phrasing offered to the user ("ask e.g. 'A100 vs H100 for Llama 3.1 8B'"), not a claim
+_EXAMPLE = re.compile(r"(?:e\.g\.|for example|such as|ask|例如|比如|可以问|问)[,:]?\s*(['\"“‘「])[^'\"”’」\n]{1,200}['\"”’」]", re.I)
 _CITATION = re.compile(r"knowledge/docs/\S+\s*§[^)\n]*|https?://\S+")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
 _PER_MILLION = re.compile(r"(?:\bper|/)\s*(?:1\s?M\b|1,000,000\b|million\b)|每百万", re.I)  # a denominator, not a claim
@@ -89,6 +91,8 @@ def _one(m: re.Match) -> Figure | None:
 def figures(text: str, keep_names: bool = False) -> list[Figure]:
     """The figures in `text`, citations and list markers left out; a range "40-48 GiB" takes its unit on both ends."""
     text = _PER_MILLION.sub(" per million", _LIST_MARKER.sub(" ", _CITATION.sub(" ", text or "")))
+    if not keep_names:
+        text = _EXAMPLE.sub(" ", text)
     out: list[tuple[re.Match, Figure]] = []
     for m in _FIG.finditer(text):
         f = _one(m)

@@ -65,13 +65,13 @@ def _walk(value: Any, kind: tuple[str, float] = ("any", 1.0)) -> Iterable[Known]
             yield from _walk(v, kind)
 
 
-def _from_text(text: str) -> Iterable[Known]:
+def _from_text(text: str, bare: str = "bare") -> Iterable[Known]:
     for f in figures(text, keep_names=True):  # "rtx-4090" in a tool result backs a "4090" in the answer
         if f.kind != "any":
             for scale in f.scales:
                 yield Known(f.kind, f.value * scale, f.value)
-        for p in f.plain:  # a bare number in prose ("Llama 3.1", "sequence length 2,048") backs only bare figures
-            yield Known("bare", p, p)
+        for p in f.plain:  # a bare number in a tool's prose ("Llama 3.1", "sequence length 2,048") backs only
+            yield Known(bare, p, p)  # bare figures; the user's own ("24/7") backs an echo with a unit too
 
 
 def known_values(calls: list, question: str, history: list | None) -> list[Known]:
@@ -81,10 +81,11 @@ def known_values(calls: list, question: str, history: list | None) -> list[Known
             continue
         known.extend(_walk(getattr(c, "result", c)))
         known.extend(_walk(getattr(c, "args", {}) or {}))
-    known.extend(_from_text(question or ""))
+    known.extend(_from_text(question or "", bare="user"))
     for turn in history or []:
         content = turn.get("content") if isinstance(turn, dict) else getattr(turn, "content", turn)
-        known.extend(_from_text(str(content or "")))
+        user = (turn.get("role") if isinstance(turn, dict) else getattr(turn, "type", "")) in ("user", "human")
+        known.extend(_from_text(str(content or ""), bare="user" if user else "bare"))
     return known
 
 
@@ -102,7 +103,7 @@ def supported(f: Figure, known: list[Known]) -> bool:
         if k.kind == f.kind and f.kind != "any":
             if any(abs(k.base / s - f.value) <= tol for s in f.scales):
                 return True
-        elif f.kind == "any" or k.kind == "any" or (k.kind == "bare" and f.kind == "count"):
+        elif f.kind == "any" or k.kind in ("any", "user") or (k.kind == "bare" and f.kind == "count"):
             # a bare figure, or a number nothing gives a unit to: compared as written
             if any(abs(k.shown - p) <= tol * p / f.value for p in f.plain if f.value) or \
                     (k.kind == "fraction" and abs(k.base * 100 - f.value) <= tol):

@@ -77,3 +77,10 @@ def test_names_are_not_figures_and_accuracy_bands_need_an_approximate_estimate()
     approx = FIT_NO.model_copy(update={"result": {**FIT_NO.result, "memory": {"approximate_shape": True}}})
     assert not unsupported_numbers("Sized as a typical 13B model, about ±10%.", [approx], "13B")
     assert unsupported_numbers("About ±10%.", [FIT_NO], "")  # the tool claimed no approximation
+
+
+def test_example_phrasings_offered_to_the_user_are_not_claims():
+    assert not unsupported_numbers("Compare per token (ask e.g. 'A100 vs H100 for Llama 3.1 8B: which is faster?').",
+                                   [FIT_NO], "")
+    assert not unsupported_numbers("请说明 token 数，例如“用 16 张 A100 在 5000 亿 token 上预训练 13B 模型”。", [FIT_NO], "")
+    assert unsupported_numbers("It needs 'about 37 GiB'.", [FIT_NO], "")  # quoting is not an example
