@@ -13,6 +13,10 @@ import sys
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage + message)
+        import re
+
+        # argparse echoes the bad value whole ("invalid int value: '0.09945600207792835'"): shorten it
+        message = re.sub(r"'([^']{15,})'", lambda m: repr(m.group(1)[:12] + "..."), message)
         raise _UsageError(f"{message} (see `{self.prog} --help`)")
 
 
@@ -70,6 +74,10 @@ def _comma_list(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
+def _number(v: float) -> str:
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e9 else f"{v:g}"
+
+
 def _default_text(f) -> str:
     import dataclasses
 
@@ -78,7 +86,7 @@ def _default_text(f) -> str:
     value = f.default
     if isinstance(value, bool):
         return "default on" if value else "default off"
-    return f"default {value:g}" if isinstance(value, float) else f"default {value}"
+    return f"default {_number(value)}" if isinstance(value, int | float) else f"default {value}"
 
 
 def add_record_options(p: argparse.ArgumentParser, cls, required_off: frozenset = frozenset()) -> None:
@@ -98,7 +106,7 @@ def add_record_options(p: argparse.ArgumentParser, cls, required_off: frozenset 
             bits.append("one of " + ", ".join(map(str, choices)))
         for key, word in (("gt", ">"), ("ge", ">="), ("le", "<=")):
             if key in meta:
-                bits.append(f"{word} {meta[key]:g}")
+                bits.append(f"{word} {_number(meta[key])}")
         bits.append(_default_text(f))
         helptext = "; ".join(b for b in bits if b) or None
         required = (f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
@@ -346,11 +354,18 @@ _COMMANDS = {"mcp": _cmd_mcp, "slack": _cmd_slack, "serve": _cmd_serve, "ask": _
              "models": _cmd_models}
 
 
+# Only these local, one-shot commands may read a config.json path given as --model; the app, the Slack bot
+# and `ask` (whose text may come from anyone, or from an LLM) never open local files.
+_PATH_COMMANDS = frozenset({"fit", "memory", "throughput", "train", "cost", "quantize", "plan", "models"})
+
+
 def _run(args: argparse.Namespace) -> int:
     from advisor import render
     from tools.base import to_dict
+    from tools.models import local_paths_allowed
 
-    return _COMMANDS[args.command](args, render, to_dict) or 0
+    with local_paths_allowed(args.command in _PATH_COMMANDS):
+        return _COMMANDS[args.command](args, render, to_dict) or 0
 
 
 def main(argv: list[str] | None = None) -> int:

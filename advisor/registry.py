@@ -24,7 +24,7 @@ class LookupGpuRequest:
 
 @record
 class LookupModelRequest:
-    name: str = spec(description="model name ('llama-3.1-70b', 'Qwen2.5-32B'), a size like '13B', or a config.json path")
+    name: str = spec(description="model name ('llama-3.1-70b', 'Qwen2.5-32B', 'GLM4-9B'), a Hugging Face repo id (org/name), or a size like '13B'")
 
     def __post_init__(self) -> None:
         check(self)

@@ -76,11 +76,12 @@ def gpus_text(gpus) -> str:
 
 
 def models_text(rows) -> str:
-    lines = [f"{'id':<32}{'params (B)':>11}{'active':>8}{'layers':>7}{'KV heads':>9}{'context':>9}  name"]
+    lines = [f"{'id':<32}{'params (B)':>11}{'active':>8}{'layers':>7}{'KV heads':>9}{'context':>9}{'ships in':>9}  name"]
     for s, c in rows:
         active = f"{c.active_b:.1f}" if s.is_moe else ""
         lines.append(f"{s.id:<32}{c.total_b:>11.2f}{active:>8}{s.num_layers:>7}{s.num_kv_heads:>9}"
-                     f"{s.max_context:>9}  {s.name}")
+                     f"{s.max_context:>9}{s.native_precision:>9}  {s.name}")
+    lines.append(f"{len(rows)} models. Also: any Hugging Face repo id (org/name), or a size like 13B.")
     return "\n".join(lines)
 
 
@@ -90,7 +91,11 @@ def model_text(s, c) -> str:
              f"  layers {s.num_layers}, hidden {s.hidden_size}, heads {s.num_heads} (KV heads {s.num_kv_heads}, "
              f"head_dim {s.head_dim}), MLP {s.intermediate_size} ({s.mlp}), vocab {s.vocab_size:,}"
              + (", tied embeddings" if s.tie_embeddings else ""),
-             f"  context: {s.max_context:,} tokens"]
+             f"  context: {s.max_context:,} tokens; weights ship in {s.native_precision}"]
+    if s.note:
+        lines.append(f"  note: {s.note}")
+    if s.extra_params:
+        lines.append(f"  plus {s.extra_params / 1e9:.3f}B outside the text stack: {s.extra_params_note}")
     if s.is_moe:
         lines.append(f"  MoE: {s.num_experts} experts, {s.experts_per_token} per token, expert MLP "
                      f"{s.moe_intermediate_size}, {s.moe_layers} MoE layers, {s.num_shared_experts} shared")

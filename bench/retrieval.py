@@ -114,7 +114,26 @@ def _stats(xs: list[float], off: bool = False) -> tuple[float, ...]:
     return xs[0], xs[len(xs) // 10], statistics.median(xs)
 
 
+def keyword_only() -> None:
+    """The keyword path alone (one-shot CLI answers cite from it without loading the index)."""
+    from knowledge.keyword import keyword_matches
+    from knowledge.zh import has_cjk
+
+    rows = []
+    for q in queries():
+        m = keyword_matches(q["q"], "zh" if has_cjk(q["q"]) else "en")
+        rows.append((q, m[0] if m else None))
+    print("\nkeyword path alone: min_share  precision@1 (kept)  on-topic answered  off-topic rejected")
+    for t in (0.0, 0.2, 0.3, 0.4, 0.5):
+        kept = [(q, top) for q, top in rows if top and top[1] >= t]
+        prec = [bool(q["doc"]) and top[2].doc_id == q["doc"] for q, top in kept]
+        answered = [bool(top) and top[1] >= t for q, top in rows if q["doc"]]
+        rejected = [not (top and top[1] >= t) for q, top in rows if not q["doc"]]
+        print(f"  {t:9.2f}  {_share(prec):>12} {_share(answered):>12} {_share(rejected):>12}")
+
+
 def main() -> None:
+    keyword_only()
     run("default: zh passages embedded with their English original, zh questions term-mapped")
     if "--quick" in sys.argv:
         return

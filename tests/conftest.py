@@ -27,6 +27,7 @@ def _no_network_and_no_real_llm(monkeypatch, tmp_path_factory):
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ADVISOR_MODEL", "CHROMA_HOST", "CHROMA_PORT"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ADVISOR_DATA_DIR", str(_shared_data_dir(tmp_path_factory)))
+    monkeypatch.setenv("ADVISOR_HUB", "off")  # repo ids fall back without a lookup; tests/test_hub.py turns it on
     monkeypatch.chdir(tmp_path_factory.getbasetemp())  # no stray .env from the working directory
 
 

@@ -9,7 +9,7 @@ from tools.base import check
 from tools.catalog_io import load_json
 from tools.errors import AdvisorInputError, UnknownNameError
 from tools.gpus import GPU, all_gpus, get_gpu
-from tools.models import all_specs, config_spec, get_model, size_spec
+from tools.models import PATH_REFUSED, all_specs, config_spec, get_model, size_spec
 from tools.params import count_params
 
 REQUIRED_GPUS = ["rtx-3090", "rtx-4090", "rtx-5090", "rtx-a6000", "rtx-6000-ada", "rtx-pro-6000-blackwell", "t4",
@@ -169,10 +169,32 @@ def test_local_config_json_gives_the_exact_shape(tmp_path):
            "max_position_embeddings": 32768}
     p = tmp_path / "config.json"
     p.write_text(json.dumps(cfg))
-    s = get_model(str(p))
+    s = get_model(str(p), allow_path=True)
     assert s.origin == "config" and not s.approximate
     assert count_params(s).total == count_params(get_model("qwen2.5-7b")).total
-    assert get_model(str(tmp_path)).hidden_size == 3584  # a folder holding config.json works too
+    assert get_model(str(tmp_path), allow_path=True).hidden_size == 3584  # a folder holding config.json works too
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "/dev/zero", "/no/such/dir/config.json", "~/x.json", "../config.json",
+                                  "C:\\models\\config.json", "a/b/config.json"])
+def test_tools_refuse_local_paths_without_saying_whether_they_exist(path):
+    with pytest.raises(AdvisorInputError) as err:
+        get_model(path)
+    assert str(err.value) == PATH_REFUSED  # the same words for every path: nothing about the file
+
+
+def test_cli_context_allows_paths_but_not_special_files(tmp_path):
+    import os
+
+    from tools.models import local_paths_allowed
+
+    fifo = tmp_path / "x.json"
+    os.mkfifo(fifo)
+    with local_paths_allowed():
+        with pytest.raises(AdvisorInputError, match="not a regular file"):
+            get_model(str(fifo))  # a FIFO would block forever if opened
+    with pytest.raises(AdvisorInputError, match="only by the gpu-advisor CLI"):
+        get_model(str(fifo))
 
 
 def test_bad_config_json_is_a_clear_error(tmp_path):
@@ -183,7 +205,7 @@ def test_bad_config_json_is_a_clear_error(tmp_path):
     p.write_text("not json")
     with pytest.raises(AdvisorInputError, match="Could not read"):
         config_spec(str(p))
-    with pytest.raises(AdvisorInputError, match="No config.json"):
+    with pytest.raises(AdvisorInputError, match="No file"):
         config_spec(str(tmp_path / "missing.json"))
 
 

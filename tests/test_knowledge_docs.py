@@ -175,3 +175,15 @@ def test_quotes_from_real_passages_never_hold_a_table_or_a_marker(chunk):
     quote = first_sentences(chunk.text, n=3, max_chars=500)
     assert quote and "|" not in quote and "[" not in quote and "<!--" not in quote
     assert quote[-1] in ".!?。！？"
+
+
+def test_keyword_search_in_each_language_and_its_relevance_floor():
+    from knowledge.keyword import KEYWORD_MIN_SHARE, keyword_search
+    from knowledge.zh import expand_query
+
+    zh = keyword_search("FSDP 和 DDP 有什么区别？", k=2)
+    assert zh and all(p.lang == "zh" and p.path.startswith("knowledge/docs/zh/") for p in zh)
+    en = keyword_search(expand_query("FSDP 和 DDP 有什么区别？"), k=2, lang="en")
+    assert [f"zh/{p.chunk_id}" for p in en] == [p.chunk_id for p in zh]  # a translation matches like its original
+    assert keyword_search("How do I center a div in CSS?", k=3, min_share=KEYWORD_MIN_SHARE) == []
+    assert keyword_search("What does ZeRO-3 shard across GPUs?", k=1, min_share=KEYWORD_MIN_SHARE)

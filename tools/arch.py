@@ -6,11 +6,13 @@ user's local config.json, so both paths give identical shapes.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from .base import record, spec
 from .base import short_number as _short
 from .errors import AdvisorInputError
+from .vision import vision_extra
 
 
 @record
@@ -20,8 +22,13 @@ class ModelSpec:
     id: str
     name: str
     hf_id: str | None = None
-    origin: Literal["catalog", "size", "config"] = "catalog"
+    origin: Literal["catalog", "size", "config", "hub"] = "catalog"
     approximate: bool = spec(False, "True when the shape is guessed from a size")
+    note: str = spec("", "how the model was resolved, when that is not a plain catalog hit")
+    native_precision: str = spec("bf16", "the format the weights ship in (bf16, fp8, mxfp4, ...); the default "
+                                 "precision when a request leaves it unset. 16- and 32-bit checkpoints are 'bf16' "
+                                 "(serving engines load fp32 checkpoints in 16-bit)")
+    checkpoint_bytes: int | None = spec(None, "the repo's safetensors total_size, when read from the Hub")
     model_type: str = ""
     hidden_size: int
     num_layers: int
@@ -39,6 +46,7 @@ class ModelSpec:
     qkv_bias: bool = False
     attn_out_bias: bool = False
     mlp_bias: bool = False
+    lm_head_bias: bool = False
     fused_qkv: bool = False
     learned_positions: int = 0
     embed_norm: bool = False
@@ -64,6 +72,8 @@ class ModelSpec:
     # Parameters outside the text stack (vision encoder, multi-token-prediction head)
     extra_params: int = 0
     extra_params_note: str = ""
+    image_tokens_per_image: int = spec(0, "vision states cached per image in each cross-attention layer (Llama 3.2 "
+                                       "Vision: tiles x (patches + 1)); 0 when images enter the context as tokens")
     official_params_b: float | None = None
     official_active_params_b: float | None = None
     params_source: str = ""
@@ -171,7 +181,7 @@ def spec_from_config(
     *,
     id: str,
     name: str | None = None,
-    origin: Literal["catalog", "size", "config"] = "config",
+    origin: Literal["catalog", "size", "config", "hub"] = "config",
     **extra: Any,
 ) -> ModelSpec:
     """Normalise a Hugging Face config.json (dict) into a ModelSpec."""
@@ -189,8 +199,8 @@ def spec_from_config(
     cfg = _whole_numbers(cfg)
     try:
         hidden = int(_first(cfg, "hidden_size", "n_embd", "n_embed", "d_model"))
-        layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers"))
-        heads = int(_first(cfg, "num_attention_heads", "n_head", "num_heads"))
+        layers = int(_first(cfg, "num_hidden_layers", "n_layer", "num_layers", "n_layers"))
+        heads = int(_first(cfg, "num_attention_heads", "n_head", "num_heads", "n_heads"))
         vocab = int(_first(cfg, "vocab_size", "padded_vocab_size"))
     except (TypeError, ValueError) as exc:
         raise AdvisorInputError(
@@ -201,9 +211,9 @@ def spec_from_config(
         if not 0 < value <= 4096:  # checked before the per-layer loops below run
             raise AdvisorInputError(f"config.json gives {key}={_short(value)}; it must be a positive integer, "
                                     "at most 4,096.")
-    head_dim = int(cfg.get("head_dim") or hidden // heads)
+    head_dim = int(_first(cfg, "head_dim", "kv_channels", default=0) or hidden // heads)
     kv_heads = _kv_heads(cfg, model_type, heads)
-    inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size")
+    inter = _first(cfg, "intermediate_size_mlp", "intermediate_size", "n_inner", "ffn_hidden_size", "ffn_dim")
     gated = model_type not in {"bloom", "falcon", "gpt_bigcode", "gpt2", "gpt_neox", "opt", "phi"}
     if inter is None:
         inter = 4 * hidden
@@ -249,6 +259,11 @@ def spec_from_config(
         sliding_window=window,
         sliding_layers=n_sliding,
     )
+    spec.update(_family_traits(cfg, model_type, spec))
+    vision, vision_note, image_tokens = vision_extra(config)
+    if vision:
+        spec.update(extra_params=vision, extra_params_note=vision_note, image_tokens_per_image=image_tokens)
+    spec["native_precision"] = native_precision(config)
     spec.update(_moe(cfg, model_type, layers))
     if cfg.get("kv_lora_rank"):
         spec.update(
@@ -265,6 +280,51 @@ def spec_from_config(
             raise AdvisorInputError(f"config.json gives {key}={spec[key]!r}; it must be a positive integer.")
     _check_dims(spec)
     return ModelSpec(**spec)
+
+
+def _family_traits(cfg: dict, model_type: str, spec: dict) -> dict:
+    """Layouts that differ from the Llama pattern, as their transformers/remote-code modules build them:
+    ChatGLM (THUDM modeling_chatglm.py), GLM-4-0414 (Glm4: q/k/v bias only, 4 norms), GPT-J (one LayerNorm,
+    biased MLP and LM head), GPT-NeoX/Pythia and OPT (biases everywhere; OPT's learned positions carry
+    an offset of 2), MPT (no biases, LayerNorm without bias when no_bias), Phi-1/2 (one LayerNorm, biased
+    LM head), InternLM2 (fused wqkv) and Baichuan (fused W_pack)."""
+    plain = {"mlp": "plain", "norm": "layer"}
+    if model_type == "chatglm":
+        mqa = cfg.get("multi_query_attention")
+        return {"num_kv_heads": int(cfg.get("multi_query_group_num") or spec["num_heads"]) if mqa else spec["num_heads"],
+                "qkv_bias": bool(cfg.get("add_qkv_bias", True)), "attn_out_bias": bool(cfg.get("add_bias_linear")),
+                "mlp_bias": bool(cfg.get("add_bias_linear")), "fused_qkv": True,
+                "max_context": int(cfg.get("seq_length") or spec["max_context"]),
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", False))}
+    if model_type in ("glm", "glm4"):
+        return {"qkv_bias": bool(cfg.get("attention_bias", True)), "attn_out_bias": False,
+                "norms_per_layer": 4 if model_type == "glm4" else 2}
+    if model_type == "gptj":
+        return {**plain, "norms_per_layer": 1, "mlp_bias": True, "lm_head_bias": True, "qkv_bias": False,
+                "attn_out_bias": False, "tie_embeddings": False}
+    if model_type == "phi":
+        return {**plain, "norms_per_layer": 1, "qkv_bias": True, "attn_out_bias": True, "mlp_bias": True,
+                "lm_head_bias": True}
+    if model_type == "gpt_neox":
+        bias = bool(cfg.get("attention_bias", True))
+        return {**plain, "qkv_bias": bias, "attn_out_bias": bias, "mlp_bias": True, "fused_qkv": True}
+    if model_type == "opt":
+        bias = bool(cfg.get("enable_bias", True))
+        return {**plain, "qkv_bias": bias, "attn_out_bias": bias, "mlp_bias": bias,
+                "learned_positions": int(cfg.get("max_position_embeddings") or 2048) + 2,
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", True))}
+    if model_type == "mpt":
+        no_bias = bool(cfg.get("no_bias", True))
+        return {"mlp": "plain", "norm": "rms" if no_bias else "layer", "qkv_bias": not no_bias,
+                "attn_out_bias": not no_bias, "mlp_bias": not no_bias, "fused_qkv": True,
+                "intermediate_size": int(float(cfg.get("expansion_ratio") or 4) * spec["hidden_size"]),
+                "max_context": int(cfg.get("max_seq_len") or spec["max_context"]),
+                "tie_embeddings": bool(cfg.get("tie_word_embeddings", True))}
+    if model_type == "internlm2":
+        return {"fused_qkv": True, "qkv_bias": bool(cfg.get("bias")), "attn_out_bias": bool(cfg.get("bias"))}
+    if model_type == "baichuan":
+        return {"fused_qkv": True}
+    return {}
 
 
 # Upper bounds on a config's dimensions, each ~10x beyond the largest published model (Nov 2026:
@@ -296,7 +356,8 @@ _WHOLE_NUMBER_KEYS = (
     "num_local_experts", "n_routed_experts", "num_experts", "num_experts_per_tok", "experts_per_token", "moe_topk",
     "moe_intermediate_size", "first_k_dense_replace", "interleave_moe_layer_step", "decoder_sparse_step",
     "moe_layer_freq", "n_shared_experts", "num_shared_experts", "shared_expert_intermediate_size", "q_lora_rank",
-    "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim")
+    "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim",
+    "n_layers", "n_heads", "kv_channels", "ffn_dim", "multi_query_group_num", "max_seq_len")
 
 
 def _whole_numbers(cfg: dict) -> dict:
@@ -334,10 +395,41 @@ def _kv_heads(cfg: dict, model_type: str, heads: int) -> int:
 
 
 def _qkv_bias(cfg: dict, model_type: str) -> bool:
-    if model_type in {"qwen2", "qwen2_moe", "qwen2_vl"}:
+    if model_type in {"qwen2", "qwen2_moe", "qwen2_vl", "qwen2_5_vl"}:
         return True
     if model_type in {"bloom", "gpt_bigcode", "gpt2"}:
         return True
     if model_type == "falcon":
         return bool(cfg.get("bias"))
     return bool(cfg.get("attention_bias"))
+
+
+def native_precision(config: dict) -> str:
+    """The weight format a checkpoint ships in, from its config.json `quantization_config`
+    (transformers' quantizer keys: quant_method, bits, group_size, load_in_4bit, quant_algo)."""
+    q = config.get("quantization_config") or (config.get("text_config") or {}).get("quantization_config")
+    if not isinstance(q, dict):
+        return "bf16"
+    method = str(q.get("quant_method") or "").lower()
+    bits = int(q.get("bits") or q.get("w_bit") or 4)
+    if method == "mxfp4":
+        return "mxfp4"
+    if method in ("fp8", "fbgemm_fp8"):
+        return "fp8"
+    if method == "gptq":
+        return "gptq-3bit-g128" if bits == 3 else "gptq-4bit-g32" if q.get("group_size") == 32 else "gptq-4bit-g128"
+    if method == "awq":
+        return "awq-4bit"
+    if method == "bitsandbytes":
+        if q.get("load_in_8bit"):
+            return "int8"
+        return "nf4-dq" if q.get("bnb_4bit_use_double_quant") else "nf4"
+    if method == "modelopt":
+        algo = str(q.get("quant_algo") or "").lower()
+        return "nvfp4" if "fp4" in algo else "fp8"
+    if method == "compressed-tensors":
+        text = json.dumps(q.get("config_groups") or {}).lower()
+        if '"num_bits": 4' in text:
+            return "nvfp4" if '"type": "float"' in text else "gptq-4bit-g128"
+        return "fp8" if '"type": "float"' in text else "int8"
+    return "bf16"

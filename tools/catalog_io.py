@@ -26,7 +26,8 @@ def data_files(folder: str) -> list[Path]:
 
 
 _DROP_WORDS = re.compile(r"\b(nvidia|geforce|amd|instinct|apple|google|cloud|tesla|the)\b")
-_NON_ALNUM = re.compile(r"[^a-z0-9.]+")
+# CJK ideographs are kept, so Chinese names ("通义千问72B") are keys of their own, not just "72b"
+_NON_ALNUM = re.compile(r"[^a-z0-9.\u3400-\u9fff]+")
 
 
 def norm_key(name: str) -> str:

@@ -11,6 +11,10 @@ from .params import count_params
 
 @record
 class ModelInfo:
+    model: str = spec(description="the model chosen for the name given")
+    model_id: str
+    native_precision: str = spec(description="the format the weights ship in; the default precision")
+    notes: list[str] = spec(factory=list, description="how the name was resolved (Hub, generic shape), vision parts")
     spec: ModelSpec
     params_b: float = spec(description="total parameters, billions, counted from the shape")
     active_params_b: float = spec(description="parameters used per token (MoE: routed experts only)")
@@ -24,11 +28,17 @@ def lookup_gpu(name: str) -> GPU:
 
 
 def lookup_model(name: str) -> ModelInfo:
-    """A model's architecture and parameter counts (catalog name, a size like '13B', or a config.json path)."""
+    """A model's architecture and parameter counts, naming the model chosen (a catalog name or alias, a
+    Hugging Face repo id, or a size like '13B')."""
     from .memory_inference import kv_bytes_per_token
 
     s = get_model(name)
     c = count_params(s)
-    return ModelInfo(spec=s, params_b=round(c.total_b, 3), active_params_b=round(c.active_b, 3),
+    notes = [s.note] if s.note else []
+    if s.extra_params:
+        notes.append(f"Includes {s.extra_params / 1e9:.2f}B parameters outside the text stack: {s.extra_params_note}.")
+    if s.image_tokens_per_image:
+        notes.append(f"Each image is read as {s.image_tokens_per_image:,} vision states per cross-attention layer.")
+    return ModelInfo(model=s.name, model_id=s.id, native_precision=s.native_precision, notes=notes, spec=s, params_b=round(c.total_b, 3), active_params_b=round(c.active_b, 3),
                      embedding_params_b=round(c.embedding / 1e9, 3),
                      kv_cache_bytes_per_token_bf16=kv_bytes_per_token(s, s.max_context, "bf16"))

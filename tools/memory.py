@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .base import check, record, spec
+from .base import check, record, replace, spec
 from .defaults import BATCH, VLLM_GPU_MEMORY_UTILIZATION
 from .errors import AdvisorInputError
 
@@ -30,10 +30,11 @@ _WORKLOAD_WORDS = {"infer": "inference", "inference": "inference", "serve": "inf
 class MemoryRequest:
     """What to size. Defaults are stated in the result's assumptions."""
 
-    model: str = spec(description="catalog name or alias, a size like '13B', or a path to a config.json")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
     workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
-    precision: str = spec("bf16", description="weights: bf16, fp16, fp32, fp8, int8, nf4, awq, gptq, q4_k_m, ...")
+    precision: str | None = spec(None, description="weights: bf16, fp16, fp32, fp8, mxfp4, int8, nf4, awq, gptq, "
+                                 "q4_k_m, ...; default: the model's native format (inference) or bf16 (training)")
     context: int | None = spec(None, gt=0, le=2**24, description="tokens per sequence (prompt + output); default 8192 "
                                 "for inference, 2048 for training, capped at the model's limit")
     batch: int = spec(BATCH, gt=0, le=65536, description="concurrent sequences (inference) or micro-batch (training)")
@@ -116,10 +117,29 @@ def estimate_memory(req: MemoryRequest) -> MemoryEstimate:
             f"{req.gpu_count} GPUs cannot be split into tensor parallel {tp} x pipeline {req.pipeline_parallel}; "
             "the GPU count must be a multiple of TP x PP."
         )
+    note = None
+    if req.precision is None:
+        req, note = resolve_precision(req, spec)
     if req.workload == "inference":
         from .memory_inference import inference_memory
 
-        return inference_memory(req, spec, tp)
-    from .memory_training import training_memory
+        result = inference_memory(req, spec, tp)
+    else:
+        from .memory_training import training_memory
 
-    return training_memory(req, spec, tp)
+        result = training_memory(req, spec, tp)
+    result.notes[:0] = [n for n in (spec.note, note and note.format(weights_gib=result.weights_gib)) if n]
+    return result
+
+
+def resolve_precision(req, spec):
+    """(request with its precision set, a note naming the format) for a request that left it unset:
+    inference uses the format the weights ship in; training computes in bf16 (a natively FP8/MXFP4
+    checkpoint is dequantized to train it)."""
+    native = spec.native_precision
+    if req.workload == "inference":
+        note = None if native == "bf16" else f"{spec.name} ships in {native.upper()}: {{weights_gib:.1f}} GiB of weights."
+        return replace(req, precision=native), note
+    note = None if native == "bf16" else (f"{spec.name} ships in {native.upper()}; training is sized with 16-bit "
+                                          "weights (dequantized).")
+    return replace(req, precision="bf16"), note

@@ -130,7 +130,7 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
                      f"{counts.active / 1e9:.1f}B are active per token.")
     if not req.flash_attention:
         assumptions.append("eager attention: the S x S score matrix is materialised")
-    if m.approximate:
+    if m.approximate and not m.note:
         notes.append(f"'{req.model}' is a bare size: the shape is a typical dense Llama-style guess.")
     return MemoryEstimate(
         model=m.name, model_id=m.id, approximate_shape=m.approximate, params_b=round(counts.total / 1e9, 3),

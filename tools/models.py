@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 
 from .arch import ModelSpec, spec_from_config
-from .catalog_io import data_files, norm_key
+from .catalog_io import data_files, norm_key, read_local_json
 from .errors import AdvisorInputError, UnknownNameError, closest_names
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([bm])\s*$", re.IGNORECASE)
@@ -63,8 +67,8 @@ def catalog_spec(model_id: str) -> ModelSpec:
         params_note=e.get("params_note", ""),
         config_source=e.get("config_source", ""),
         max_context=int(e.get("max_context") or e["config"].get("max_position_embeddings") or 4096),
-        extra_params=int(vision * 1e9),
-        extra_params_note="vision encoder" if vision else "",
+        **({"extra_params": int(vision * 1e9), "extra_params_note": "vision encoder (catalog figure)"} if vision else {}),
+        **({"native_precision": e["native_precision"]} if e.get("native_precision") else {}),
     )
 
 
@@ -103,38 +107,140 @@ def size_spec(params_b: float) -> ModelSpec:
 
 
 def config_spec(path: str) -> ModelSpec:
+    """A local config.json (or a folder holding one), read by catalog_io.read_local_json: regular files
+    under 4 MiB only, so a FIFO or /dev/zero cannot hang or bloat the process."""
     p = Path(path).expanduser()
     if p.is_dir():
         p = p / "config.json"
-    try:
-        config = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise AdvisorInputError(f"No config.json at '{path}'. Give the path to a Hugging Face config.json.") from exc
-    except (OSError, json.JSONDecodeError) as exc:
-        raise AdvisorInputError(f"Could not read '{path}' as JSON ({exc}).") from exc
+    config = read_local_json(p)
     if not isinstance(config, dict):
-        raise AdvisorInputError(f"'{path}' is not a Hugging Face config.json (expected a JSON object).")
+        raise AdvisorInputError(f"'{str(path)[:200]}' is not a Hugging Face config.json (expected a JSON object).")
     name = str(config.get("_name_or_path") or p.parent.name or "local model")
     return spec_from_config(config, id=f"config:{p}", name=name, origin="config")
 
 
-def get_model(name: str) -> ModelSpec:
-    """A catalog name or alias, a bare size ('13B', '70b', '500M'), or a path to a config.json."""
-    if not name or not name.strip():
-        raise AdvisorInputError("Give a model: a catalog name (e.g. 'llama-3.1-8b'), a size ('13B') or a config.json path.")
+# ---- resolving the names people give -------------------------------------------------------------
+
+_ALLOW_PATHS: ContextVar[bool] = ContextVar("gpu_advisor_allow_local_paths", default=False)
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}$")
+_SIZE_IN_NAME = re.compile(r"(?<![a-z0-9])(\d+(?:\.\d+)?)\s*([bm])(?![a-z])", re.IGNORECASE)
+# words that name a variant of the same weights' shape (chat/instruct tunes), dropped for a second try
+_VARIANT_WORDS = re.compile(r"(?<![a-z])(instruct|chat|base|hf|it|sft|preview|latest|thinking)(?![a-z])", re.IGNORECASE)
+PATH_REFUSED = ("Local files are read only by the gpu-advisor CLI (--model PATH/config.json). Name a catalog "
+                "model (gpu-advisor models), a Hugging Face repo id like 'org/name', or a size like '13B'.")
+
+
+@contextmanager
+def local_paths_allowed(allowed: bool = True) -> Iterator[None]:
+    """Within this block get_model may read a local config.json (the CLI's one-shot commands)."""
+    token = _ALLOW_PATHS.set(allowed)
+    try:
+        yield
+    finally:
+        _ALLOW_PATHS.reset(token)
+
+
+def looks_like_path(text: str) -> bool:
+    """Decided from the text alone: refusing a path must not reveal whether it exists."""
+    return (text.startswith(("/", "~", ".", "\\")) or "\\" in text or text.lower().endswith(".json")
+            or text.count("/") > 1 or bool(re.match(r"^[A-Za-z]:", text)))
+
+
+def find_catalog_id(text: str) -> str | None:
+    """The catalog id for a name as typed ('llama3 70b', 'Qwen/Qwen2.5-72B-Instruct', '通义千问72B'), or None."""
+    index = _index()
+    key = norm_key(text)
+    if key in index:
+        return index[key]
+    if "/" in text:
+        # another repo of the same publisher with a catalog model's name (an -Instruct tune): same shape
+        org, rest = text.split("/", 1)
+        mid = find_catalog_id(rest)
+        hf_org = (_entries()[mid].get("hf_id") or "/").split("/")[0].lower() if mid else ""
+        return mid if mid and org.lower() == hf_org else None
+    loose = norm_key(_VARIANT_WORDS.sub(" ", text))
+    return index.get(loose) if loose and loose != key else None
+
+
+def _size_in_name(text: str) -> float | None:
+    m = _SIZE_IN_NAME.search(text.split("/")[-1])
+    if not m:
+        return None
+    value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
+    return value if 0.01 <= value <= 2000 else None
+
+
+def _close_ids(text: str) -> list[str]:
+    index = _index()
+    return list(dict.fromkeys(index[k] for k in closest_names(norm_key(text), list(index), n=8)))[:5]
+
+
+def _is_typo(text: str) -> bool:
+    """Within a letter or two of a catalog name ('lama-2-7b'): ask, rather than size a generic shape."""
+    import difflib
+
+    return bool(difflib.get_close_matches(norm_key(text), list(_index()), n=1, cutoff=0.88))
+
+
+def generic_spec(text: str, why: str) -> ModelSpec | None:
+    """A typical dense shape for a name carrying a size ('InternLM3-8B'), flagged approximate with a note."""
+    size = _size_in_name(text)
+    if size is None:
+        return None
+    spec = size_spec(size)
+    close = _close_ids(text)
+    spec.name = f"{text} (sized as a generic {size:g}B dense model)"
+    spec.note = (f"{text} {why}; sized as a generic {size:g}B dense model (about ±10% on weights; KV cache and "
+                 "context limits may differ)." + (f" Close catalog models: {', '.join(close)}." if close else ""))
+    return spec
+
+
+def get_model(name: str, allow_path: bool = False) -> ModelSpec:
+    """A catalog name or alias, a bare size ('13B'), a Hugging Face repo id ('org/name', read from the
+    Hub), or - only when the caller allows it (the CLI) - a path to a config.json."""
+    if not isinstance(name, str) or not name.strip():
+        raise AdvisorInputError("Give a model: a catalog name (e.g. 'llama-3.1-8b'), a size ('13B') or a Hugging "
+                                "Face repo id ('org/name').")
     text = name.strip()
-    if text.endswith(".json") or "/" in text and Path(text).expanduser().exists():
+    allow_path = allow_path or _ALLOW_PATHS.get()
+    if looks_like_path(text) or (allow_path and "/" in text and Path(text).expanduser().exists()):
+        if not allow_path:
+            raise AdvisorInputError(PATH_REFUSED)
         return config_spec(text)
     m = _SIZE.match(text)
     if m:
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
         return size_spec(value)
-    index = _index()
-    key = norm_key(text)
-    if key in index:
-        return catalog_spec(index[key])
-    suggestions = list(dict.fromkeys(index[k] for k in closest_names(key, list(index), n=8)))[:5]
+    mid = find_catalog_id(text)
+    if mid:
+        return catalog_spec(mid)
+    if _REPO_ID.match(text):
+        return _hub_model(text)
+    generic = None if _is_typo(text) else generic_spec(text, "is not in the catalog")
+    if generic:
+        return generic
     raise UnknownNameError(
-        "model", text, suggestions,
-        "Run `gpu-advisor models` for the catalog, give a size like '13B', or a path to a config.json.",
+        "model", text, _close_ids(text),
+        "Run `gpu-advisor models` for the catalog, give a size like '13B', or a Hugging Face repo id 'org/name'.",
     )
+
+
+def _hub_model(repo_id: str) -> ModelSpec:
+    from .hub import HubRepoNotFound, HubUnavailable, hub_spec
+
+    try:
+        return hub_spec(repo_id)
+    except HubRepoNotFound as exc:
+        raise UnknownNameError("model", repo_id, _close_ids(repo_id), str(exc)) from None
+    except HubUnavailable as exc:
+        why = f"could not be read from the Hugging Face Hub ({exc.reason})"
+        same = find_catalog_id(repo_id.split("/", 1)[1])
+        if same:
+            spec = replace(catalog_spec(same), note=f"{repo_id} {why}; sized as the catalog's {catalog_spec(same).name} "
+                           "(same name, another publisher: check the shape matches).")
+            return spec
+        generic = generic_spec(repo_id, why)
+        if generic:
+            return generic
+        raise AdvisorInputError(f"{repo_id} {why}, and its name gives no size to fall back on; give a size "
+                                "like '13B' or try again when the Hub is reachable.") from None

@@ -154,6 +154,8 @@ def _build_groups(m: ModelSpec) -> tuple[TensorGroup, ...]:
     groups.append(TensorGroup("norm", norm_w * h, 0))
     if not m.tie_embeddings:
         groups.append(TensorGroup("lm_head", m.vocab_size * h, 0, m.vocab_size, h))
+    if m.lm_head_bias:
+        groups.append(TensorGroup("bias", m.vocab_size, 0))
     if m.extra_params:
         groups.append(TensorGroup("extra", m.extra_params, 0))
     return tuple(groups)

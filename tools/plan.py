@@ -29,7 +29,7 @@ FINETUNE_DEFAULT_TOKENS = FINETUNE_TOKENS
 
 @record
 class PlanRequest:
-    model: str = spec(description="catalog name, a size like '70B', or a config.json path")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '70B', or (CLI only) a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
     context: int = spec(INFERENCE_CONTEXT, "inference: tokens per sequence; training: sequence length", gt=0,

@@ -26,7 +26,7 @@ DEFAULT_FORMATS = ["bf16", "fp8", "int8", "gptq-4bit-g128", "gptq-3bit-g128", "a
 
 @record
 class QuantizationRequest:
-    model: str = spec(description="catalog name, a size like '70B', or a config.json path")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '70B', or (CLI only) a config.json path")
     gpu: str | None = spec(None, "GPU to check the fit on")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
     context: int = spec(INFERENCE_CONTEXT, "tokens per sequence for the KV cache", gt=0, le=2**24)
@@ -108,6 +108,8 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
     m = get_model(req.model)
     gpu = get_gpu(req.gpu) if req.gpu else None
     names = req.formats or DEFAULT_FORMATS
+    if not req.formats and m.native_precision not in names:
+        names = [m.native_precision, *names]  # the format the weights ship in (MXFP4 for gpt-oss)
     params = count_params(m).total
     options: list[QuantOption] = []
     quality = _quality().get("formats", {})
@@ -137,6 +139,8 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
     best = next((o.format for o in options if o.fits), None) if gpu else None
     notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
              "head usually stay 16-bit."]
+    if m.native_precision != "bf16":
+        notes.insert(0, f"{m.name} ships in {m.native_precision.upper()} (its native format).")
     if gpu and gpu.vendor == "apple":
         notes.append("On Apple Silicon use GGUF (llama.cpp/Ollama) or MLX quantizations.")
     return QuantizationResult(model=m.name, params_b=round(params / 1e9, 3), gpu=gpu.name if gpu else None,

@@ -49,10 +49,11 @@ CPU_BANDWIDTH_GB_S = 80.0  # dual-channel DDR5 desktop; servers have more (set -
 
 @record
 class ThroughputRequest:
-    model: str = spec(description="catalog name, a size like '13B', or a config.json path")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
     gpu: str = spec(description="GPU name, e.g. 'rtx-4090', 'h100-sxm'")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
-    precision: str = spec("bf16", "weights: bf16, fp8, int8, awq, gptq, nf4, q4_k_m, ...")
+    precision: str | None = spec(None, "weights: bf16, fp8, mxfp4, int8, awq, gptq, nf4, q4_k_m, ...; "
+                                 "default: the model's native format")
     framework: Framework | None = spec(None, "runtime; default vLLM (llama.cpp for GGUF, transformers for bitsandbytes)")
     batch: int = spec(BATCH, "concurrent streams", gt=0, le=65536)
     prompt_tokens: int = spec(512, "tokens in each prompt", gt=0, le=2**24)
@@ -68,7 +69,8 @@ class ThroughputRequest:
     compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", ge=0.01, le=1)
 
     def __post_init__(self) -> None:
-        self.precision = self.precision.strip().lower()
+        if isinstance(self.precision, str):
+            self.precision = self.precision.strip().lower()
         check(self)
 
 
@@ -125,7 +127,7 @@ def _active_flops_per_token(m: ModelSpec, context: float) -> float:
 def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
-    fmt = weight_format(req.precision)
+    fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
     if fmt.family == "gguf" and framework != "llama.cpp":
         raise AdvisorInputError("GGUF formats run on llama.cpp; drop --framework or pick a non-GGUF precision.")
@@ -178,7 +180,9 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         + _assumed("overhead", framework),
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
-    notes = []
+    notes = [m.note] if m.note else []
+    if req.precision is None and fmt.key != "bf16":
+        notes.append(f"{m.name} ships in {fmt.key.upper()}; sized in that format.")
     if req.gpu_count > 1:
         assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)" if layer_split
                            else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}"
@@ -214,7 +218,8 @@ def saturating_batch(req: ThroughputRequest) -> int:
 
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
-    fw = req.framework or default_inference_framework(weight_format(req.precision).family, gpu.vendor)
+    fw = req.framework or default_inference_framework(weight_format(req.precision or m.native_precision).family,
+                                                      gpu.vendor)
     tp = 1 if fw == "llama.cpp" else (req.tensor_parallel or req.gpu_count)
     ctx = req.prompt_tokens + req.output_tokens
     one = estimate_memory(MemoryRequest(model=req.model, precision=req.precision, context=min(ctx, m.max_context),

@@ -33,7 +33,8 @@ QLORA_FACTOR = 0.7  # bitsandbytes dequantizes every NF4 weight in each forward 
 
 @record
 class TrainingRequest:
-    model: str = spec(description="catalog name, a size like '7B', or a config.json path")
+    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '7B', or "
+                      "(CLI only) a config.json path")
     tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", ge=1,
                          le=1e15)
     gpu: str = spec("a100-80gb-sxm", "GPU type")

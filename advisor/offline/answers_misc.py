@@ -3,6 +3,8 @@ cannot be computed: out-of-range figures, local file paths, questions with nothi
 
 from __future__ import annotations
 
+import re
+
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
 from .text import Reply, first_sentence, gib, memory_assumptions, model_label, pick, what
@@ -12,7 +14,7 @@ GIB_PER_GB = 2**30 / 1e9
 
 def concept(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
-    hits = turn.cite(question, k=2, semantic=True, relevant_only=False)
+    hits = _reranked(turn.cite(question, k=6, semantic=True, relevant_only=False), question)
     if not hits:
         return unknown(turn, s, pick(zh, "I found no guidance on that. ", "我没有找到相关指南。"))
     top = hits[0]
@@ -24,6 +26,30 @@ def concept(turn, s: Slots, question: str) -> Reply:
         source += pick(zh, f"; see also {hits[1]['citation']}", f"；另见 {hits[1]['citation']}")
     body.append(source)
     return Reply(f"**{lead}**" if len(lead) < 220 else lead, body)
+
+
+_TERM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[\u4e00-\u9fff]{2,}")
+_STOP = {"what", "whats", "the", "and", "is", "are", "does", "do", "why", "how", "between", "difference", "of", "a", "an",
+         "for", "use", "than", "less", "more", "with", "can", "it", "in", "on", "to", "what's", "explain"}
+
+
+def _reranked(hits: list, question: str) -> list:
+    """The passage that answers a concept question: the search score, plus the question's own terms found in the
+    passage's heading and opening sentence (ZeRO-2 vs ZeRO-3 -> the section that names both); a myth-busting
+    section only leads when the question states a claim."""
+    from knowledge.zh import expand_query
+
+    terms = {t for t in _TERM.findall(expand_query(question).lower()) if t not in _STOP and len(t) > 2}
+    if not hits or not terms:
+        return hits
+
+    def key(h):
+        opening = (h["heading"] + " " + h["text"][:300]).lower()
+        overlap = sum(1 for t in terms if t in opening) / len(terms)
+        myth = 0.15 if h.get("doc_id") == "misconceptions" else 0.0
+        return (h.get("score") or 0) + 0.3 * overlap - myth
+
+    return sorted(hits, key=key, reverse=True)
 
 
 def _sentences(text: str, n: int) -> list[str]:

@@ -21,7 +21,6 @@ from .parse import Slots, is_chinese, parse
 from .text import Reply, first_sentence, pick
 
 log = logging.getLogger(__name__)
-MIN_CITE_SCORE = 0.02  # below this a passage is not relevant enough to quote (see knowledge.search_guidance)
 
 
 class Turn:
@@ -55,38 +54,34 @@ class Turn:
             from knowledge import index_loaded
 
             if (semantic and not self.quick) or index_loaded():
-                hits = self._search(query, k)
+                hits = self._search(query, k, relevant_only)
             else:
-                hits = self._keyword(query, k)
+                hits = self._keyword(query, k, relevant_only)
         except Exception as exc:  # noqa: BLE001 - guidance is a bonus, the numbers are the answer
             log.warning("guidance search failed: %s", exc)
             return []
-        if relevant_only:
-            hits = [h for h in hits if (h.get("score") or 0) >= MIN_CITE_SCORE]
         for h in hits:
             if all(s.citation != h["citation"] for s in self.sources):
                 self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
                                            path=h["path"], citation=h["citation"], score=h.get("score")))
         return hits
 
-    def _search(self, query: str, k: int) -> list:
-        from knowledge import search_guidance
+    def _search(self, query: str, k: int, relevant_only: bool) -> list:
+        """Vector + keyword search in the asker's language; only passages relevant enough to cite when asked."""
+        from knowledge import CITE_MIN_SCORE, search_guidance
 
-        try:
-            passages = search_guidance(query, k=k, lang=self.lang)
-        except TypeError:  # an index without languages
-            passages = search_guidance(query, k=k)
+        passages = search_guidance(query, k=k, lang=self.lang, min_score=CITE_MIN_SCORE if relevant_only else None)
         hits = [dataclasses.asdict(p) | {"citation": p.citation} for p in passages]
-        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k}, result=hits))
+        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k, "lang": self.lang},
+                                         result=hits))
         return hits
 
-    def _keyword(self, query: str, k: int) -> list:
-        from knowledge.keyword import keyword_search
+    def _keyword(self, query: str, k: int, relevant_only: bool) -> list:
+        from knowledge.keyword import KEYWORD_MIN_SHARE, keyword_search
         from knowledge.zh import expand_query
 
-        passages = keyword_search(expand_query(query), k * 3)
-        same = [p for p in passages if getattr(p, "lang", "en") == self.lang]
-        passages = (same or passages)[:k]
+        passages = keyword_search(expand_query(query), k, lang=self.lang,
+                                  min_share=KEYWORD_MIN_SHARE if relevant_only else None)
         hits = [dataclasses.asdict(p) | {"citation": p.citation} for p in passages]
         self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "k": k, "mode": "keyword"},
                                          result=hits))

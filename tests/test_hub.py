@@ -1,0 +1,139 @@
+"""Models named by a Hugging Face repo id, read from a fake Hub on 127.0.0.1 (HF_ENDPOINT)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.fake_hub import FakeHub
+from tools.errors import AdvisorInputError, UnknownNameError
+from tools.models import get_model
+from tools.params import count_params
+
+# Llama-2-13B's config.json shape (meta-llama/Llama-2-13b-hf). The expected count below is worked out
+# by hand from the shape, not by the code under test:
+#   embed + lm_head 2*32000*5120 = 327,680,000; per layer: q,k,v,o 4*5120^2 = 104,857,600,
+#   MLP 3*5120*13824 = 212,336,640, 2 norms 10,240 -> 317,204,480 x 40 = 12,688,179,200; final norm 5,120
+LLAMA_13B = {"model_type": "llama", "architectures": ["LlamaForCausalLM"], "hidden_size": 5120,
+             "intermediate_size": 13824, "num_hidden_layers": 40, "num_attention_heads": 40,
+             "num_key_value_heads": 40, "vocab_size": 32000, "max_position_embeddings": 4096,
+             "tie_word_embeddings": False, "torch_dtype": "float16"}
+LLAMA_13B_PARAMS = 327_680_000 + 12_688_179_200 + 5_120
+INDEX_13B = {"metadata": {"total_size": 2 * LLAMA_13B_PARAMS}, "weight_map": {}}
+GLM4_CHATGLM = {"model_type": "chatglm", "architectures": ["ChatGLMModel"], "num_layers": 40, "hidden_size": 4096,
+                "ffn_hidden_size": 13696, "num_attention_heads": 32, "kv_channels": 128, "multi_query_attention": True,
+                "multi_query_group_num": 2, "padded_vocab_size": 151552, "seq_length": 131072, "add_qkv_bias": True}
+BERT = {"model_type": "bert", "architectures": ["BertForMaskedLM"], "hidden_size": 768, "num_hidden_layers": 12,
+        "num_attention_heads": 12, "vocab_size": 30522}
+
+
+@pytest.fixture
+def hub(monkeypatch, tmp_path):
+    with FakeHub() as fake:
+        fake.add("some-org/some-llama-13b", {"config.json": LLAMA_13B, "model.safetensors.index.json": INDEX_13B})
+        fake.add("locked/llama-13b-gated", {"config.json": LLAMA_13B})
+        fake.gated.add("locked/llama-13b-gated")
+        fake.add("enc/bert-base-2", {"config.json": BERT})
+        fake.add("someone/glm4-9b-finetune", {"config.json": GLM4_CHATGLM})
+        fake.add("oss/mxfp4-moe-20b", {"config.json": {**LLAMA_13B, "quantization_config": {"quant_method": "mxfp4"}}})
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+        monkeypatch.setenv("ADVISOR_HUB", "on")
+        monkeypatch.setenv("ADVISOR_HUB_TIMEOUT_S", "3")
+        for var in ("HF_TOKEN", "HF_HUB_OFFLINE"):
+            monkeypatch.delenv(var, raising=False)
+        yield fake
+
+
+def test_a_repo_id_resolves_to_its_exact_shape(hub):
+    s = get_model("some-org/some-llama-13b")
+    assert s.origin == "hub" and not s.approximate
+    assert count_params(s).total == LLAMA_13B_PARAMS
+    assert s.checkpoint_bytes == 2 * LLAMA_13B_PARAMS
+    assert "some-org/some-llama-13b" in s.note and "Hugging Face Hub" in s.note
+
+
+def test_second_lookup_is_served_from_the_cache_with_the_hub_gone(hub):
+    first = get_model("some-org/some-llama-13b")
+    hub.close()
+    t0 = time.perf_counter()
+    again = get_model("some-org/some-llama-13b")
+    assert time.perf_counter() - t0 < 0.5
+    assert count_params(again).total == count_params(first).total
+    assert "cached" in again.config_source
+
+
+def test_missing_repo_names_close_catalog_models(hub):
+    with pytest.raises(UnknownNameError, match="no Hugging Face repo 'meta-lama/Llama-3.1-8B'") as err:
+        get_model("meta-lama/Llama-3.1-8B")
+    assert "llama-3.1-8b" in str(err.value)
+
+
+def test_gated_repo_says_accept_the_licence_and_set_hf_token(hub):
+    with pytest.raises(AdvisorInputError, match="gated.*HF_TOKEN"):
+        get_model("locked/llama-13b-gated")
+
+
+def test_gated_repo_reads_with_a_token(hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_test_token")
+    assert count_params(get_model("locked/llama-13b-gated")).total == LLAMA_13B_PARAMS
+
+
+def test_not_a_decoder_language_model(hub):
+    with pytest.raises(AdvisorInputError, match="not a decoder language model.*BertForMaskedLM"):
+        get_model("enc/bert-base-2")
+
+
+def test_quantization_config_sets_the_native_format(hub):
+    assert get_model("oss/mxfp4-moe-20b").native_precision == "mxfp4"
+
+
+def test_a_slow_hub_falls_back_in_bounded_time_and_says_so(hub, monkeypatch):
+    monkeypatch.setenv("ADVISOR_HUB_TIMEOUT_S", "0.5")
+    hub.delay_s = 5
+    t0 = time.perf_counter()
+    s = get_model("some-org/some-llama-13b")
+    assert time.perf_counter() - t0 < 2
+    assert s.approximate
+    assert "within 0.5 s" in s.note and "generic 13B" in s.note
+
+
+def test_hub_off_falls_back_to_the_catalog_shape_of_the_same_name(hub, monkeypatch):
+    monkeypatch.setenv("ADVISOR_HUB", "off")
+    s = get_model("someone/Qwen2.5-7B")  # not Qwen's own repo, but the catalog has that name
+    assert s.id == "qwen2.5-7b" and "ADVISOR_HUB=off" in s.note
+    assert hub.requests == []
+
+
+def test_offline_mode_uses_no_network(hub, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    s = get_model("some-org/some-llama-13b")
+    assert s.approximate and "HF_HUB_OFFLINE" in s.note
+    assert hub.requests == []
+
+
+def test_catalog_repo_ids_never_touch_the_hub(hub):
+    assert get_model("meta-llama/Llama-3.1-8B").id == "llama-3.1-8b"
+    assert get_model("Qwen/Qwen2.5-72B-Instruct").id == "qwen2.5-72b"  # same publisher, an instruct tune
+    assert hub.requests == []
+
+
+def test_cli_memory_with_a_repo_id(hub, capsys):
+    from advisor.cli import main
+
+    assert main(["memory", "--model", "some-org/some-llama-13b", "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out)
+    assert out["params_b"] == pytest.approx(LLAMA_13B_PARAMS / 1e9, abs=5e-4)
+    assert main(["memory", "--model", "nobody/nothing-here-7b"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "no Hugging Face repo" in err
+
+
+def test_remote_code_decoders_are_read(hub):
+    """ChatGLM's architecture is 'ChatGLMModel' (remote code), still a decoder; its keys are its own."""
+    s = get_model("someone/glm4-9b-finetune")
+    assert (s.num_layers, s.num_kv_heads, s.vocab_size, s.max_context) == (40, 2, 151552, 131072)
+    assert count_params(s).total == count_params(get_model("glm-4-9b")).total
