@@ -49,7 +49,7 @@ def test_stdio_lists_the_registry_tools_and_returns_real_verdicts_and_tool_error
     expected = result_dict(run_tool("check_fit", FIT))  # the calculator itself, called here
     assert not fit.is_error and fit.structured_content["fits"] is expected["fits"] is False
     assert fit.structured_content["required_gib"] == expected["required_gib"]
-    for bad, words in ((bad_model, "no-such-model-xyz"), (bad_value, "batch"), (path, "passwd")):
+    for bad, words in ((bad_model, "no-such-model-xyz"), (bad_value, "batch"), (path, "Local files")):
         assert bad.is_error and words in bad.content[0].text and "Traceback" not in bad.content[0].text
     assert not after.is_error and after.structured_content["memory_gib"] > 70
 
