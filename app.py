@@ -133,8 +133,8 @@ def take_sent(sent_log, chat_history, session) -> None:
         entries = []
     with session.lock:
         fresh = session.history is None
-        if fresh and entries:
-            entries = entries[-1:]
+        if fresh and entries and _client_history(chat_history):  # the page had a conversation before:
+            entries = entries[-1:]  # its older entries were answered by a session that expired
         new = [(n, m) for n, m in entries if n > session.last_sent]
         if new:
             session.last_sent = new[-1][0]

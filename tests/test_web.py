@@ -79,6 +79,7 @@ def test_the_page_log_of_sent_messages_is_taken_once_each_in_order():
     app.take_sent(json.dumps([[1, "first"], [2, "second"], [3, "third"]]), [], s)  # a repeat takes nothing
     assert list(s.pending) == ["first", "second", "third"]
     fresh = Session()  # a new or expired session: only the newest entry is new to it
-    app.take_sent(json.dumps([[7, "old"], [8, "newest"]]), [], fresh)
+    earlier = [{"role": "user", "content": "old"}, {"role": "assistant", "content": "an answer"}]
+    app.take_sent(json.dumps([[7, "old"], [8, "newest"]]), earlier, fresh)
     app.take_sent("not json", [], fresh)
     assert list(fresh.pending) == ["newest"]
