@@ -17,7 +17,8 @@ def breakdown_table(breakdown: dict[str, float], total: float) -> list[str]:
 
 
 def memory_text(m) -> str:
-    what = "inference" if m.workload == "inference" else f"{(m.method or 'full').upper()} training"
+    what = ("inference" if m.workload == "inference" else "pretraining" if m.method == "pretrain"
+            else f"{(m.method or 'full').upper()} training")
     layout = f"{m.gpu_count} GPU" + ("s" if m.gpu_count > 1 else "")
     if m.gpu_count > 1:
         layout += f" (TP {m.tensor_parallel}, PP {m.pipeline_parallel}, DP {m.data_parallel})"
@@ -34,7 +35,8 @@ def memory_text(m) -> str:
 
 def fit_text(r) -> str:
     m = r.memory
-    what = "inference" if m.workload == "inference" else f"{(m.method or 'full').upper()} fine-tune"
+    what = ("inference" if m.workload == "inference" else "pretraining" if m.method == "pretrain"
+            else f"{(m.method or 'full').upper()} fine-tune")
     head = f"{m.model} - {what} ({m.precision}) on {r.gpu_count}x {r.gpu}"
     if r.fits:
         verdict = (f"{r.verdict.upper()}: needs {r.required_gib:.2f} GiB per GPU of {r.available_gib:.2f} GiB "
@@ -174,37 +176,52 @@ def quantization_text(r) -> str:
 
 def plan_text(r) -> str:
     inference = r.workload == "inference"
-    head = (f"{'config':<34}{'precision':<10}{'layout':<16}{'GiB/GPU':>14}{'speed':>13}{'$/hour':>9}  note" if inference
-            else f"{'config':<34}{'layout':<18}{'GiB/GPU':>14}{'hours':>9}{'$ total':>11}  note")
+    shown = list(r.by_cost) + list(r.by_speed[:6])
+    width = max([len(f"{o.gpu_count}x {o.gpu}") for o in shown] + [6]) + 2
+    if inference:
+        head = (f"{'config':<{width}}{'precision':<10}{'layout':<22}{'tok/s/user':>11}{'users held':>11}"
+                f"{'TTFT s':>8}{'$/hour':>9}{'$/1M tok':>10}  note")
+    else:
+        head = f"{'config':<{width}}{'layout':<30}{'GiB/GPU':>14}{'days':>9}{'GPU-hours':>12}{'$ total':>13}  note"
     rows = ["Cheapest first:", head]
 
     def row(o):
-        cfg = f"{o.gpu_count}x {o.gpu}"[:33]
-        mem = f"{o.memory_per_gpu_gib:.1f}/{o.available_per_gpu_gib:.0f}"
+        cfg = f"{o.gpu_count}x {o.gpu}"
         usd = f"{o.usd_per_hour:.2f}" if o.usd_per_hour else "?"
-        note = "TIGHT" if o.tight else ""
+        note = ", ".join(x for x in ("TIGHT" if o.tight else "", "multi-node" if o.multi_node else "",
+                                      "consumer card" if o.consumer else "") if x)
         if inference:
-            return (f"{cfg:<34}{o.precision:<10}{o.layout:<16}{mem:>14}{o.decode_tokens_per_s:>9.0f} t/s"
-                    f"{usd:>9}  {note}")
+            per_m = f"{o.usd_per_million_tokens:.2f}" if o.usd_per_million_tokens else "?"
+            held = f"{o.max_concurrent_sequences}" if o.max_concurrent_sequences is not None else "-"
+            ttft = f"{o.ttft_s:.2f}" if o.ttft_s is not None else "-"
+            return (f"{cfg:<{width}}{o.precision:<10}{o.layout:<22}{o.decode_tokens_per_s:>11.1f}{held:>11}"
+                    f"{ttft:>8}{usd:>9}{per_m:>10}  {note}")
+        mem = f"{o.memory_per_gpu_gib:.1f}/{o.available_per_gpu_gib:.0f}"
         total = f"{o.usd_total:,.0f}" if o.usd_total else "?"
-        return f"{cfg:<34}{o.layout:<18}{mem:>14}{o.hours:>9,.1f}{total:>11}  {note}"
+        return (f"{cfg:<{width}}{o.layout:<30}{mem:>14}{(o.days or 0):>9,.1f}{(o.gpu_hours or 0):>12,.0f}{total:>13}"
+                f"  {note}")
 
     rows += [row(o) for o in r.by_cost]
     rows += ["", "Fastest first:", head] + [row(o) for o in r.by_speed[:6]]
     if inference:
-        rows += ["", "By GPU (smallest count per precision; speed per stream, $/hour):"]
+        rows += ["", "By GPU (fewest GPUs per precision; tok/s per user, $/hour):"]
         by_gpu: dict[str, list] = {}
         for o in r.options:
             by_gpu.setdefault(o.gpu, []).append(o)
         for gpu, opts in by_gpu.items():
-            parts = [f"{o.precision} {o.gpu_count}x {o.memory_per_gpu_gib:.0f}/{o.available_per_gpu_gib:.0f} GiB"
-                     f"{' TIGHT' if o.tight else ''} {o.decode_tokens_per_s:.0f} t/s"
-                     + (f" ${o.usd_per_hour:.2f}" if o.usd_per_hour else "") for o in opts]
-            rows.append(f"  {gpu[:30]:<31}" + " | ".join(parts))
+            parts = [f"{o.precision} {o.gpu_count}x {o.layout}{' TIGHT' if o.tight else ''} "
+                     f"{o.decode_tokens_per_s:.0f} t/s" + (f" ${o.usd_per_hour:.2f}" if o.usd_per_hour else "")
+                     for o in opts]
+            rows.append(f"  {gpu}: " + " | ".join(parts))
     if r.cheapest_single_node:
         o = r.cheapest_single_node
         rows += ["", f"Cheapest single-node option with headroom: {o.gpu_count}x {o.gpu} ({o.precision}, {o.layout}): "
                  f"{o.reason}"]
+    elif r.by_cost:
+        o = r.by_cost[0]
+        rows += ["", f"Cheapest: {o.gpu_count}x {o.gpu} ({o.layout}): {o.reason}"]
+    if getattr(r, "gpus_needed", None):
+        rows.append("GPUs needed: " + ", ".join(f"{k} {v:,}" for k, v in r.gpus_needed.items()))
     rows.append(f"({r.considered} configurations considered)")
     return _lines(f"{r.model} - plan for {r.workload}", rows, r.assumptions, r.notes)
 

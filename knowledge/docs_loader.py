@@ -18,7 +18,7 @@ DOCS_DIR = Path(__file__).resolve().parent / "docs"
 ZH_DIR = "zh"  # the Chinese translations, a sub-folder of the docs folder
 LANGS = ("en", "zh")
 MAX_WORDS = 170  # all-MiniLM-L6-v2 reads 256 word pieces; longer sections are split at paragraphs
-_CHECK = re.compile(r"<!--.*?-->", re.S)
+_CHECK = re.compile(r"[ \t]*<!--.*?-->", re.S)  # with the space before it ("3.9 GB 。" otherwise)
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,7 @@ def all_chunks(folder: Path = DOCS_DIR) -> list[Chunk]:
     return [c for d in docs for c in chunk_doc(d, None if d.lang == "en" else english.get(d.doc_id))]
 
 
-SCHEMA = b"chunks-v2: lang metadata, translations embedded with their English original"
+SCHEMA = b"chunks-v3: lang metadata, translations embedded with their English original, no space before checks"
 
 
 def content_hash(folder: Path = DOCS_DIR) -> str:

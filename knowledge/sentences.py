@@ -29,7 +29,8 @@ def clean(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     text = _EMPH.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
     text = _CODE.sub(r"\1", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r" ([。！？，；：、）])", r"\1", text).strip()  # no space before Chinese punctuation
 
 
 def _blocks(text: str) -> list[str]:

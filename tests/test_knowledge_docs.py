@@ -88,6 +88,7 @@ def test_translation_mirrors_its_original(path):
     assert [c.chunk_id for c in zh_chunks] == [f"zh/{c.chunk_id}" for c in en_chunks]
     assert [c.embed_text for c in zh_chunks] == [c.embed_text for c in en_chunks]
     assert all(c.lang == "zh" and c.path == f"knowledge/docs/zh/{path.name}" for c in zh_chunks)
+    assert not [c.chunk_id for c in zh_chunks if re.search(r" [。，；：）]", c.text)]  # a removed check left no gap
 
 
 def test_chunks_carry_their_language():

@@ -85,19 +85,19 @@ def test_parallel_calls_in_one_turn_and_sources():
 
 def test_invented_number_is_caught_and_flagged():
     steps = [call(("check_fit", {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "qlora"})),
-             answer(lambda r: "Yes, it needs 37.3 GiB."),  # not what the tool said
-             answer(lambda r: "Yes, it needs 37.3 GiB.")]  # and again after the retry prompt
+             answer(lambda r: "Yes, it needs 91.7 GiB."),  # not what the tool said
+             answer(lambda r: "Yes, it needs 91.7 GiB.")]  # and again after the retry prompt
     a, model = run(steps, "QLoRA 13B on a 4090?")
-    assert any("37.3" in w for w in a.warnings)
-    assert "figures that no tool result supports: 37.3" in str(model.seen[-1][-1].content)
+    assert any("91.7" in w for w in a.warnings)
+    assert "figures that no tool result supports: 91.7" in str(model.seen[-1][-1].content)
 
 
 def test_invented_number_fixed_on_retry():
     steps = [call(("check_fit", {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "qlora"})),
-             answer(lambda r: "Yes, it needs 37.3 GiB."),
+             answer(lambda r: "Yes, it needs 91.7 GiB."),
              answer(lambda r: f"Yes, it needs {r['check_fit']['required_gib']:.2f} GiB.")]
     a, _ = run(steps, "QLoRA 13B on a 4090?")
-    assert not a.warnings and "37.3" not in a.text
+    assert not a.warnings and "91.7" not in a.text
 
 
 def test_tool_error_goes_back_to_the_model_and_the_retry_succeeds():

@@ -24,12 +24,18 @@ class CostRequest:
     gpu_hours: float | None = spec(None, "GPU-hours (alternative to hours x count)", gt=0, le=1e10)
     tokens_per_s: float | None = spec(None, "serving: generated tokens/s of the whole configuration", ge=0.001,
                                       le=1e9)
-    utilization: float = spec(0.5, "serving: share of the time the GPUs are busy", ge=0.01, le=1)
+    hours_per_day: float | None = spec(None, "hours of use per day (0-24): sets the buy-vs-rent hours and the serving "
+                                       "utilization (hours_per_day / 24)", gt=0, le=24)
+    utilization: float | None = spec(None, "serving: share of the time the GPUs are busy (default hours_per_day / 24, "
+                                     "else 0.5)", ge=0.01, le=1)
     usd_per_gpu_hour: float | None = spec(None, "override the rental price", gt=0, le=1000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "which rental price on file to use")
     purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0, le=1e7)
-    hours_per_month: float = spec(HOURS_PER_MONTH * 0.5, "buy-vs-rent: hours of use per month", gt=0, le=744)
+    hours_per_month: float | None = spec(None, "buy-vs-rent: hours of use per month (default hours_per_day x 30.4, "
+                                         "else 365)", gt=0, le=744)
     usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0, le=10)
+    pue: float = spec(PUE, "datacenter power usage effectiveness: facility power / IT power", ge=1, le=3)
+    power_w: float | None = spec(None, "power per GPU in watts (default: the GPU's TDP)", gt=0, le=5000)
 
     def __post_init__(self) -> None:
         check(self)
@@ -46,7 +52,10 @@ class CostResult:
     usd_per_million_tokens: float | None = None
     purchase_usd: float | None = spec(None, "all GPUs")
     power_usd_per_month: float | None = None
-    break_even_months: float | None = spec(None, "months of renting that cost as much as buying and powering")
+    break_even_months: float | None = spec(None, "months of renting at the stated use that cost as much as buying "
+                                           "and powering")
+    hours_per_month: float | None = spec(None, "hours of use per month assumed for buy vs rent")
+    utilization: float | None = spec(None, "serving: share of the time busy assumed for $ per 1M tokens")
     offers: list[Price] = spec(factory=list)
     assumptions: list[str] = spec(factory=list)
     notes: list[str] = spec(factory=list)
@@ -64,6 +73,9 @@ def estimate_cost(req: CostRequest) -> CostResult:
         basis = ("median on-demand offer on file" if prices.on_demand_usd_per_hour else
                  "cheapest offer on file (no on-demand price)") if rate else "no price on file"
     n = req.gpu_count
+    hours_pm = req.hours_per_month or (req.hours_per_day * HOURS_PER_MONTH / 24 if req.hours_per_day
+                                       else HOURS_PER_MONTH * 0.5)
+    util = req.utilization or (req.hours_per_day / 24 if req.hours_per_day else 0.5)
     assumptions, notes = [], []
     usd = per_m = None
     if rate:
@@ -72,25 +84,31 @@ def estimate_cost(req: CostRequest) -> CostResult:
         if gh:
             usd = round(gh * rate, 2)
         if req.tokens_per_s:
-            per_m = round(rate * n / (req.tokens_per_s * req.utilization * 3600) * 1e6, 4)
-            assumptions.append(f"serving at {req.utilization:.0%} utilisation")
+            per_m = round(rate * n / (req.tokens_per_s * util * 3600) * 1e6, 4)
+            assumptions.append(f"serving: rented around the clock, busy {util:.0%} of the time"
+                               + (f" ({req.hours_per_day:g} h/day)" if req.hours_per_day and not req.utilization else ""))
     else:
         notes.append(f"No rental price on file for {gpu.name}; pass --usd-per-gpu-hour.")
     purchase = (req.purchase_usd_per_gpu or prices.purchase_usd)
     kwh = req.usd_per_kwh or electricity_usd_per_kwh()
     power = None
-    if gpu.tdp_w:
-        power = round(gpu.tdp_w / 1000 * PUE * kwh * req.hours_per_month * n, 2)
+    watts = req.power_w or gpu.tdp_w
+    if watts:
+        power = round(watts / 1000 * req.pue * kwh * hours_pm * n, 2)
     breakeven = None
     if purchase and rate:
-        saving = rate * n * req.hours_per_month - (power or 0)
+        saving = rate * n * hours_pm - (power or 0)
         breakeven = round(purchase * n / saving, 1) if saving > 0 else None
-        assumptions.append(f"buying: ${purchase:,.0f} per GPU, {req.hours_per_month:.0f} h/month of use, "
-                           f"{gpu.tdp_w or 0:.0f} W x PUE {PUE} at ${kwh:.3f}/kWh")
+        assumptions.append(f"buying: ${purchase:,.0f} per GPU; renting only the {hours_pm:.0f} h/month of use"
+                           + (f" ({req.hours_per_day:g} h/day)" if req.hours_per_day and not req.hours_per_month else "")
+                           + f"; power {watts or 0:.0f} W x PUE {req.pue:g} at ${kwh:.3f}/kWh for those hours")
+        if breakeven is None:
+            notes.append("At this use, renting costs less than powering a purchased GPU: buying never breaks even.")
         notes.append("Buying also needs a host, networking, space and staff; break-even ignores them and resale value.")
     if req.hours is None and req.gpu_hours is None and req.tokens_per_s is None and not purchase:
         raise AdvisorInputError("Give --hours or --gpu-hours (a run), --tokens-per-s (serving), or a purchase price.")
     return CostResult(gpu=gpu.name, gpu_count=n, usd_per_gpu_hour=rate, usd_per_hour=round(rate * n, 2) if rate else None,
                       price_basis=basis, usd=usd, usd_per_million_tokens=per_m,
                       purchase_usd=round(purchase * n, 0) if purchase else None, power_usd_per_month=power,
-                      break_even_months=breakeven, offers=prices.offers, assumptions=assumptions, notes=notes)
+                      break_even_months=breakeven, hours_per_month=round(hours_pm, 1),
+                      utilization=round(util, 4) if req.tokens_per_s else None, offers=prices.offers, assumptions=assumptions, notes=notes)

@@ -36,6 +36,9 @@ class FitResult:
     headroom_pct: float
     max_batch: int | None = spec(None, description="largest batch that fits at this context")
     max_context: int | None = spec(None, description="largest context that fits at this batch")
+    kv_pool_gib: float | None = spec(None, description="vLLM/SGLang: KV-cache pool per GPU")
+    max_concurrent_sequences: int | None = spec(None, description="vLLM/SGLang: sequences of this context the pool "
+                                                "holds at once")
     memory: MemoryEstimate
     suggestions: list[Suggestion]
     notes: list[str] = spec(factory=list)
@@ -91,6 +94,7 @@ def check_fit(req: FitRequest) -> FitResult:
         gpu=gpu.name, gpu_id=gpu.id, gpu_count=req.gpu_count, required_gib=required,
         available_gib=round(avail, 2), headroom_gib=round(headroom, 2),
         headroom_pct=round(100 * headroom / avail, 1), max_batch=max_batch, max_context=max_ctx,
+        kv_pool_gib=mem.kv_pool_gib, max_concurrent_sequences=mem.max_concurrent_sequences,
         memory=mem, suggestions=sugg, notes=notes,
     )
 

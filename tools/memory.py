@@ -55,6 +55,9 @@ class MemoryRequest:
     sharding: Sharding = spec("none", description="ZeRO stage or FSDP across data-parallel GPUs")
     offload: Offload = spec("none", description="CPU offload of optimizer state (and parameters)")
     optimizer_in_backward: bool = spec(False, description="step each parameter in backward (torchtune)")
+    loss_kernel: Literal["plain", "chunked", "fused"] | None = spec(
+        None, description="cross-entropy: plain (Hugging Face: full fp32 logits), chunked (torchtune), fused "
+        "(Liger / Unsloth Cut Cross-Entropy: logits never materialised); default from the framework")
     gpu: str | None = spec(None, description="GPU name, used for vLLM pre-allocation and Apple limits")
 
     def __post_init__(self) -> None:
@@ -97,6 +100,10 @@ class MemoryEstimate:
     kv_cache_per_token_mib: float | None = None
     host_ram_gib: float = spec(0.0, description="CPU memory for offloaded state")
     gradient_checkpointing: bool | None = spec(None, description="training: activations recomputed (None: inference)")
+    kv_pool_gib: float | None = spec(None, description="vLLM/SGLang: KV-cache pool per GPU after weights, the "
+                                     "profile-run peak, non-torch memory and CUDA graphs")
+    max_concurrent_sequences: int | None = spec(None, description="vLLM/SGLang: sequences of this context the KV "
+                                                "pool holds at once (capped by max_num_seqs)")
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
 

@@ -6,6 +6,7 @@ import math
 
 from .arch import ModelSpec
 from .defaults import INFERENCE_CONTEXT, default_inference_framework
+from .engine_memory import engine_pool, sequences_in_pool
 from .errors import AdvisorInputError
 from .formats import kv_bytes_per_element, weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
@@ -17,9 +18,6 @@ from .units import GIB
 # file measures nvidia-smi (docs/validation.md); every answer states it ("CUDA context 0.5 GiB per GPU").
 CUDA_CONTEXT_GIB = {"transformers": 0.5, "vllm": 0.5, "sglang": 0.5, "tensorrt-llm": 0.5,
                     "llama.cpp": 0.3, "deepspeed": 0.5, "fsdp": 0.5, "torchtune": 0.5}
-# vLLM also keeps CUDA graphs and NCCL buffers outside the KV pool (~0.5-1 GiB measured in its logs).
-# No validation row checks it yet (assumption until vLLM start-up logs are on file as rows).
-VLLM_NON_TORCH_GIB = 0.7
 # PyTorch caching allocator keeps freed blocks: ~5% of dynamic memory. Checked only by torchtune's reserved
 # peaks (bench/cases.py, fine-tune memory), which it moves little: mostly an assumption.
 ALLOCATOR_SLACK = 0.05
@@ -88,10 +86,17 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     w_gpu = weights / shards
     kv_tok = kv_bytes_per_token(m, context, req.kv_dtype, tp)
     kv_gpu = kv_tok * context * req.batch / pp
-    prefill = context * req.batch if framework in ("transformers", "tensorrt-llm", "autoawq") else min(
-        context * req.batch, VLLM_PREFILL_CHUNK)
-    flash = req.flash_attention and framework != "autoawq"  # AutoAWQ's fused attention is eager
-    act_gpu = _activation_bytes(m, prefill, framework, req.batch, context, flash=flash) / tp
+    engine = None
+    if framework in ("vllm", "sglang"):
+        engine = engine_pool(m, framework=framework, gpu_memory_gib=gpu.memory_gib if gpu else 80.0,
+                             gpu_name=gpu.name if gpu else "", weights_per_gpu_bytes=w_gpu, tp=tp,
+                             gpu_memory_utilization=req.gpu_memory_utilization)
+        act_gpu = engine.profile_peak_gib * GIB
+    else:
+        prefill = context * req.batch if framework in ("transformers", "tensorrt-llm", "autoawq") else min(
+            context * req.batch, VLLM_PREFILL_CHUNK)
+        flash = req.flash_attention and framework != "autoawq"  # AutoAWQ's fused attention is eager
+        act_gpu = _activation_bytes(m, prefill, framework, req.batch, context, flash=flash) / tp
     allocated = w_gpu + kv_gpu + act_gpu
     if framework == "autoawq":
         # fuse_layers concatenates q/k/v into one QKV layer at load, holding both copies for a moment
@@ -102,7 +107,11 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     if gpu is not None and gpu.vendor in ("apple", "google"):
         context_gib = 0.0 if gpu.vendor == "google" else 0.2
     slack = ALLOCATOR_SLACK * (kv_gpu + act_gpu) if framework not in ("llama.cpp", "vllm", "sglang") else 0.0
-    overhead = context_gib * GIB + slack + (VLLM_NON_TORCH_GIB * GIB if framework in ("vllm", "sglang") else 0)
+    if engine is not None:
+        # vLLM/SGLang: the CUDA context sits in the 1 - utilization headroom, outside the budget we compare with
+        overhead = engine.overhead_gib * GIB
+    else:
+        overhead = context_gib * GIB + slack
     per_gpu = allocated + overhead
     breakdown = {"weights": w_gpu, "kv_cache": kv_gpu, "activations": act_gpu, "overhead": overhead}
     assumptions = [
@@ -118,13 +127,25 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
         assumptions.append(f"{m.sliding_layers} of {m.num_layers} layers use a {m.sliding_window}-token sliding window")
     if shards > 1:
         assumptions.append(f"split over {req.gpu_count} GPUs: tensor parallel {tp}, pipeline {pp}")
-    if framework in ("vllm", "sglang"):
-        assumptions.append(f"{framework} pre-allocates gpu_memory_utilization={req.gpu_memory_utilization:g} of each GPU "
-                           "and fills what is left after weights with KV cache")
-        if gpu is not None:
-            pool = gpu.memory_gib * req.gpu_memory_utilization * GIB - w_gpu - act_gpu - VLLM_NON_TORCH_GIB * GIB
-            notes.append(f"On {gpu.name}, vLLM would reserve {gpu.memory_gib * req.gpu_memory_utilization:.1f} GiB per GPU; "
-                         f"KV pool ~{max(pool, 0) / GIB:.1f} GiB = ~{int(max(pool, 0) / max(kv_tok / pp, 1)):,} tokens.")
+    kv_pool = max_seqs = None
+    if engine is not None:
+        kv_pool = engine.kv_pool_gib
+        max_seqs = sequences_in_pool(kv_pool, kv_tok * context / pp, engine.max_num_seqs)
+        where = f"{gpu.name}" if gpu else "an 80 GiB GPU (no --gpu given)"
+        if framework == "vllm":
+            assumptions.append(
+                f"vLLM on {where}: gpu_memory_utilization {req.gpu_memory_utilization:g} = {engine.budget_gib:.1f} GiB "
+                f"per GPU, less weights {engine.weights_gib:.1f}, profile peak {engine.profile_peak_gib:.2f} (forward "
+                f"over max_num_batched_tokens={engine.max_num_batched_tokens}: {engine.forward_peak_gib:.2f}; sampler "
+                f"over max_num_seqs={engine.max_num_seqs} x {m.vocab_size:,} vocab: {engine.sampler_peak_gib:.2f}), "
+                f"non-torch {engine.non_torch_gib:.2f} and CUDA graphs {engine.cuda_graph_gib:.2f} GiB; the rest is "
+                "the KV pool; the CUDA context sits in the headroom")
+        else:
+            assumptions.append(f"SGLang on {where}: mem_fraction_static {req.gpu_memory_utilization:g} holds weights "
+                               "and the KV pool; activations and CUDA graphs use the rest")
+        notes.append(f"KV pool ~{kv_pool:.1f} GiB per GPU = ~{max(0, int(kv_pool * GIB / max(kv_tok / pp, 1))):,} "
+                     f"tokens: {max_seqs} concurrent sequence(s) of {context:,} tokens"
+                     + (f" (scheduler cap max_num_seqs={engine.max_num_seqs})" if max_seqs == engine.max_num_seqs else ""))
     if m.is_moe:
         notes.append(f"MoE: all {counts.total / 1e9:.1f}B parameters are held in memory; "
                      f"{counts.active / 1e9:.1f}B are active per token.")
@@ -141,7 +162,7 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
         allocated_per_gpu_gib=round(allocated / GIB, 2),
         breakdown_gib={k: round(v / GIB, 3) for k, v in breakdown.items()},
         weights_gib=round(weights / GIB, 3), kv_cache_per_token_mib=round(kv_tok / 2**20, 4),
-        assumptions=assumptions, notes=notes,
+        kv_pool_gib=kv_pool, max_concurrent_sequences=max_seqs, assumptions=assumptions, notes=notes,
     )
 
 

@@ -22,6 +22,7 @@ from .formats import weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
 from .memory_inference import ALLOCATOR_SLACK, CUDA_CONTEXT_GIB
 from .params import LINEAR_ROLES, count_params, tensor_groups
+from .train_activations import LOSS_KERNEL_LABEL, activation_peak, default_loss_kernel
 from .units import GIB
 
 LORA_TARGETS = {
@@ -31,10 +32,6 @@ LORA_TARGETS = {
     "qv": frozenset({"attn_q", "attn_v", "attn_qkv", "mla_q_b", "mla_kv_b"}),
 }
 # optimizer state bytes per trainable parameter
-# Bytes per (token x vocab entry) live for the loss: transformers keeps bf16 logits, an fp32 upcast
-# and the fp32 log-softmax/gradient (2 + 4 + 4); torchtune's chunked cross-entropy upcasts one of
-# 8 chunks at a time (2 + 2 x 4/8).
-LOGITS_BYTES = {"torchtune": 3.0}
 # Definitions, not fits: Adam keeps two fp32 moments (8 B); 8-bit Adam two 1-byte states (Dettmers et al.
 # 2021, bitsandbytes); SGD with momentum one fp32 buffer.
 OPTIMIZER_BYTES = {"adamw": 8.0, "paged-adamw": 8.0, "adamw-8bit": 2.0, "paged-adamw-8bit": 2.0, "sgd": 4.0}
@@ -49,22 +46,6 @@ def lora_params(m: ModelSpec, rank: int, targets: str) -> int:
 def _adafactor_bytes(m: ModelSpec) -> float:
     """Factored second moment: one fp32 row and column vector per matrix, no first moment."""
     return sum(4.0 * (g.rows + g.cols) * g.copies * max(g.layers, 1) for g in tensor_groups(m) if g.rows)
-
-
-def activation_bytes_per_token_layer(m: ModelSpec, context: int, flash: bool) -> float:
-    """Saved activations of one layer for one token, 16-bit.
-
-    Attention: norm input 2h, QKV input 2h, Q 2q, K and V 2x2kv, attention output (= o_proj input) 2q.
-    MLP: norm input 2h, MLP input 2h; gated: gate, up, act(gate), product 4 x 2I (plain: 2 x 2I).
-    Eager attention adds scores and probabilities: 2 x 2 x heads x S bytes."""
-    h = m.hidden_size
-    q = m.num_heads * (m.qk_nope_head_dim + m.qk_rope_head_dim if m.is_mla else m.head_dim)
-    kv = m.num_kv_heads * m.head_dim if not m.is_mla else m.kv_lora_rank + m.num_heads * (m.qk_nope_head_dim + m.v_head_dim)
-    attn = 4 * h + 4 * q + 4 * kv
-    inter = m.moe_intermediate_size * m.experts_per_token + m.shared_expert_intermediate_size if m.is_moe else m.intermediate_size
-    mlp = 4 * h + (8 if m.mlp == "gated" else 4) * inter
-    scores = 0 if flash else 4 * m.num_heads * context
-    return attn + mlp + scores
 
 
 def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate:
@@ -86,6 +67,8 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     if offload_params and zero != 3:
         raise AdvisorInputError("Parameter offload needs ZeRO-3 or FSDP: add --sharding zero3.")
 
+    # Hugging Face QLoRA: PEFT's prepare_model_for_kbit_training casts every non-4-bit parameter to fp32
+    peft_fp32 = method == "qlora" and req.framework in (None, "transformers")
     if method == "qlora":
         # QLoRA as published: NF4 with double quantization (Dettmers et al. 2023, section 3)
         base_fmt = weight_format("nf4-dq" if req.precision in ("bf16", "fp16") else req.precision)
@@ -107,11 +90,13 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         master = 0.0 if req.pure_bf16 or req.precision == "fp32" else 4.0 * P
         grads16 = 2.0 * P if req.precision != "fp32" else 4.0 * P
         opt = opt_b * P / (2 if req.pure_bf16 and optimizer in ("adamw", "paged-adamw") else 1)
-        assumptions.append("full fine-tune: " + ("pure bf16 weights and states" if req.pure_bf16 else
+        assumptions.append(("pretraining: " if method == "pretrain" else "full fine-tune: ") + ("pure bf16 weights and states" if req.pure_bf16 else
                            "mixed precision (bf16 weights and grads, fp32 master copy)") + f", {optimizer}")
     else:
         trainable = lora_params(m, req.lora_rank, req.lora_targets)
         weights = weight_bytes(m, base_fmt) + 4.0 * trainable  # adapters kept in fp32 (PEFT default)
+        if peft_fp32:  # embeddings, LM head and norms stored at 4 bytes instead of 2
+            weights += sum(b for role, b in weight_bytes(m, base_fmt, by_role=True).items() if role not in LINEAR_ROLES)
         adapters = 4.0 * trainable
         master, grads16, opt = 0.0, 4.0 * trainable, opt_b * trainable
         assumptions.append(f"{method.upper()}: frozen base in {base_fmt.label}, rank {req.lora_rank} adapters on "
@@ -146,14 +131,12 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         paged_gib = o_gpu
         o_gpu = 0.0
     tokens = seq * req.batch
-    per_tok_layer = activation_bytes_per_token_layer(m, seq, req.flash_attention)
-    layers_here = m.num_layers / pp
-    if ckpt:
-        acts = tokens * (2 * m.hidden_size * layers_here + per_tok_layer)
-    else:
-        acts = tokens * per_tok_layer * layers_here
+    kernel = default_loss_kernel(req.loss_kernel, req.framework)
+    roles = LORA_TARGETS[req.lora_targets] if method in ("lora", "qlora") else frozenset()
+    acts, logits, act_why = activation_peak(m, tokens, seq, m.num_layers / pp, ckpt, req.flash_attention, kernel,
+                                            peft_fp32, roles)
     acts /= tp
-    logits = tokens * m.vocab_size * LOGITS_BYTES.get(req.framework or "", 10.0) / tp
+    logits /= tp
     allocated = w_gpu + g_gpu + o_gpu + acts + logits
     context_gib = CUDA_CONTEXT_GIB["transformers"]
     overhead = context_gib * GIB + ALLOCATOR_SLACK * (acts + logits + g_gpu)
@@ -166,7 +149,14 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
         breakdown["optimizer_paged"] = paged_gib
     assumptions.append(("gradient checkpointing on" if ckpt else "no gradient checkpointing")
                        + ("" if req.gradient_checkpointing is not None else " (default for " + method + ")")
-                       + ("; FlashAttention" if req.flash_attention else "; eager attention"))
+                       + ("; FlashAttention" if req.flash_attention else "; eager attention")
+                       + f"; {LOSS_KERNEL_LABEL[kernel]}"
+                       + ("" if req.loss_kernel else f" (default for {req.framework or 'transformers'})"))
+    assumptions.append(f"activation peak: {act_why}; allocator slack {ALLOCATOR_SLACK:.0%} of dynamic memory "
+                       "(fragmentation between differently sized long-sequence buffers)")
+    if peft_fp32:
+        assumptions.append("Hugging Face QLoRA (PEFT prepare_model_for_kbit_training): embeddings, LM head and norms "
+                           "cast to fp32, so the residual stream and checkpoints are fp32")
     if zero:
         assumptions.append(f"{req.sharding.upper()} over {n} data-parallel GPUs")
     if offload_opt:
@@ -177,6 +167,9 @@ def training_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimate
     if paged:
         notes.append(f"Paged optimizer: {paged_gib / GIB:.2f} GiB of optimizer state lives in CUDA unified memory "
                      "and spills to host RAM under pressure; it is not counted in the GPU peak.")
+    if kernel != "fused" and logits > 0.25 * (w_gpu + g_gpu + o_gpu + acts + logits):
+        notes.append(f"The loss's logits buffers take {logits / GIB:.1f} GiB; a fused cross-entropy (Liger kernels, "
+                     "Unsloth's Cut Cross-Entropy) never materialises them (--loss-kernel fused).")
     if m.is_moe:
         notes.append(f"MoE: all {P / 1e9:.1f}B parameters are stored; activations use the "
                      f"{m.experts_per_token} active experts per token.")

@@ -23,8 +23,14 @@ from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
 TIGHT = TIGHT_HEADROOM  # one margin for check_fit and plans (tools/defaults.py)
-INFERENCE_PRECISIONS = ("bf16", "fp8", "awq-4bit", "q4_k_m")
 FINETUNE_DEFAULT_TOKENS = FINETUNE_TOKENS
+
+
+GPUS_PER_NODE = 8  # HGX/DGX servers; past one node, GPUs come in whole nodes joined by InfiniBand
+SERVE_PRECISIONS = ("bf16", "fp8", "awq-4bit")  # what batching engines (vLLM/SGLang/TRT-LLM) serve
+DEFAULT_TARGET_TOKENS_PER_S = 10.0  # per user: faster than people read (~4-8 words/s); chat services aim 10-30
+DEFAULT_MAX_GPUS = {"inference": 64, "finetune": 64, "pretrain": 65_536}
+TP_DEGREES = (1, 2, 4, 8)
 
 
 @record
@@ -32,21 +38,31 @@ class PlanRequest:
     model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '70B', or (CLI only) a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
-    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per sequence; training: sequence length", gt=0,
-                       le=2**24)
-    concurrency: int = spec(CONCURRENCY, "inference: simultaneous streams", gt=0, le=4096)
-    target_tokens_per_s: float | None = spec(None, "inference: minimum decode speed per stream", gt=0, le=1e6)
+    context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: "
+                        "sequence length", gt=0, le=2**24)
+    concurrency: int = spec(CONCURRENCY, "inference: users served at the same time, one stream each", gt=0, le=4096)
+    target_tokens_per_s: float | None = spec(DEFAULT_TARGET_TOKENS_PER_S, "inference: minimum decode speed per user at "
+                                             "that load (default 10 tokens/s, faster than reading speed)", gt=0,
+                                             le=1e6)
+    ttft_s: float | None = spec(None, "inference: longest acceptable time to first token, seconds", gt=0, le=3600)
     tokens: float | None = spec(None, "training tokens (fine-tune default 5e7; required for pretraining)",
                                 ge=1, le=1e15)
     deadline_days: float | None = spec(None, "training must finish within this many days", ge=0.01,
                                        le=36500)
     gpus: list[str] | None = spec(None, "only consider these GPUs")
-    max_gpus: int = spec(8, "largest GPU count per configuration (one node = 8)", gt=0, le=100_000)
+    max_gpus: int | None = spec(None, "most GPUs in one configuration (default 64 for serving and fine-tuning, "
+                                "65,536 for pretraining)", gt=0, le=100_000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "rental price to rank by")
     limit: int = spec(12, "options to return", gt=0, le=500)
 
     def __post_init__(self) -> None:
         check(self)
+        if self.target_tokens_per_s is None:  # None (e.g. from a caller that leaves it unset) = the stated default
+            self.target_tokens_per_s = DEFAULT_TARGET_TOKENS_PER_S
+
+    @property
+    def gpu_cap(self) -> int:
+        return self.max_gpus or DEFAULT_MAX_GPUS[self.workload]
 
 
 @record
@@ -61,13 +77,24 @@ class PlanOption:
     available_per_gpu_gib: float
     headroom_pct: float
     tight: bool
-    decode_tokens_per_s: float | None = spec(None, "inference: per stream")
+    engine: str = spec("", "serving engine (vllm, sglang, tensorrt-llm, llama.cpp) or training framework")
+    replicas: int = spec(1, "independent copies of the model (data parallel)")
+    tensor_parallel: int = spec(1, "GPUs each replica is split over (tensor parallel)")
+    decode_tokens_per_s: float | None = spec(None, "inference: per user, at the planned load")
     decode_tokens_per_s_total: float | None = None
+    aggregate_tokens_per_s: float | None = spec(None, "inference: generated tokens/s of all users together")
+    max_concurrent_sequences: int | None = spec(None, "inference: sequences of this context the KV pools hold, "
+                                                "all replicas")
+    kv_pool_gib: float | None = spec(None, "inference: KV-cache pool per GPU")
+    ttft_s: float | None = spec(None, "inference: time to first token of a full prompt at that load")
+    multi_node: bool = spec(False, "one replica spans more than one server (e.g. GH200: one GPU per node)")
+    consumer: bool = spec(False, "consumer card: no ECC, and NVIDIA's GeForce licence bars datacenter use")
     hours: float | None = spec(None, "training: wall-clock hours")
     gpu_hours: float | None = None
+    days: float | None = spec(None, "training: wall-clock days")
     usd_per_hour: float | None = spec(None, "rent for the whole configuration")
     usd_total: float | None = spec(None, "training: cost of the run")
-    usd_per_million_tokens: float | None = spec(None, "inference: at full load, all streams")
+    usd_per_million_tokens: float | None = spec(None, "inference: rent per 1M output tokens, all users busy")
     reason: str = ""
 
 
@@ -81,6 +108,7 @@ class PlanResult:
     cheapest_single_node: PlanOption | None
     considered: int
     assumptions: list[str]
+    gpus_needed: dict[str, int] = spec(factory=dict, description="training: GPUs of each type that meet the deadline")
     notes: list[str] = spec(factory=list)
 
 
@@ -95,48 +123,11 @@ def _price(gpu: GPU, kind: str) -> float | None:
     return (p.cheapest_usd_per_hour if kind == "cheapest" else p.on_demand_usd_per_hour) or p.cheapest_usd_per_hour
 
 
-def _inference_layouts(req: PlanRequest, spec_heads: int) -> list[tuple[str, int, str]]:
-    out = []
-    for prec in INFERENCE_PRECISIONS:
-        for n in COUNTS:
-            if n > req.max_gpus:
-                continue
-            fw = "llama.cpp" if prec.startswith("q") else "vllm"
-            if fw == "vllm" and spec_heads % n:
-                continue
-            out.append((prec, n, fw))
-    return out
-
-
-def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
-    m = get_model(req.model)
-    context = min(req.context, m.max_context)
-    mems = {}
-    for prec, n, fw in _inference_layouts(req, m.num_heads):
-        try:
-            mems[(prec, n)] = (estimate_memory(MemoryRequest(model=req.model, precision=prec, context=context,
-                                                             batch=req.concurrency, gpu_count=n, framework=fw)), fw)
-        except AdvisorInputError:
-            continue
-    options, considered = [], 0
-    for gpu in _candidate_gpus(req):
-        for prec in INFERENCE_PRECISIONS:
-            if not _runs(prec, gpu):
-                continue
-            for n in COUNTS:
-                if (prec, n) not in mems or (gpu.vendor == "apple" and n > 1):
-                    continue
-                considered += 1
-                mem, fw = mems[(prec, n)]
-                avail = available_gib(gpu, MemoryRequest(model=req.model, framework=fw))
-                if mem.per_gpu_gib > avail:
-                    continue
-                opt = _inference_option(req, gpu, n, prec, fw, mem, avail, context)
-                if opt:
-                    options.append(opt)
-                if not opt or not opt.tight:
-                    break  # the smallest count that fits; when that is tight, also the next one up
-    return options, considered
+def gpus_per_node(gpu: GPU) -> int:
+    """GPUs one server holds: GH200 superchips are one GPU per node; Apple machines one; HGX/DGX eight."""
+    if gpu.vendor == "apple" or gpu.id.startswith("gh200"):
+        return 1
+    return GPUS_PER_NODE
 
 
 def _runs(prec: str, gpu: GPU) -> bool:
@@ -147,95 +138,285 @@ def _runs(prec: str, gpu: GPU) -> bool:
     return True
 
 
-def _inference_option(req, gpu, n, prec, fw, mem, avail, context) -> PlanOption | None:
-    need = mem.per_gpu_gib
-    out_tokens = min(512, max(1, context // 4))
-    t = estimate_throughput(ThroughputRequest(model=req.model, gpu=gpu.id, gpu_count=n, precision=prec, framework=fw,
-                                              batch=req.concurrency, prompt_tokens=max(1, context - out_tokens),
-                                              output_tokens=out_tokens))
-    if req.target_tokens_per_s and t.decode_tokens_per_s < req.target_tokens_per_s:
+def _serving_split(context: int) -> tuple[int, int]:
+    out = min(512, max(1, context // 4))
+    return max(1, context - out), out
+
+
+def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int):
+    """(memory estimate, best (replicas, users per replica, throughput)) for one GPU, precision and TP degree,
+    or None when a replica cannot hold one sequence or no replica count meets the targets."""
+    try:
+        mem = estimate_memory(MemoryRequest(model=req.model, precision=prec, context=context, batch=1, gpu_count=tp,
+                                            framework=engine, gpu=gpu.id))
+    except AdvisorInputError:
         return None
+    if engine == "llama.cpp":
+        fits = mem.per_gpu_gib <= available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
+        per_replica = 1 if fits else 0
+    else:
+        per_replica = mem.max_concurrent_sequences
+    if not per_replica:
+        return None
+    prompt, out = _serving_split(context)
+    C = req.concurrency
+
+    def speed(users: int):
+        return estimate_throughput(ThroughputRequest(
+            model=req.model, gpu=gpu.id, gpu_count=tp, precision=prec, framework=engine, concurrency=users,
+            prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp"))
+
+    def ok(t) -> bool:
+        return t.decode_tokens_per_s >= req.target_tokens_per_s and (req.ttft_s is None
+                                                                   or t.time_to_first_token_s <= req.ttft_s)
+
+    # most users per replica that the KV pool holds and that still meet the per-user targets (speed falls with load)
+    lo, hi = 0, min(per_replica, C)
+    best = speed(hi)
+    if ok(best):  # the common case: the most users the pool holds already meet the targets
+        lo = hi
+    else:
+        best, hi = None, hi - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        t = speed(mid)
+        if ok(t):
+            lo, best = mid, t
+        else:
+            hi = mid - 1
+    if lo == 0:
+        return None
+    replicas = math.ceil(C / lo)
+    users = math.ceil(C / replicas)  # spread evenly
+    t = speed(users) if users != lo or best is None else best
+    return mem, replicas, users, t
+
+
+def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
+    m = get_model(req.model)
+    context = min(req.context, m.max_context)
+    single_user = req.concurrency == 1
+    options, considered = [], 0
+    for gpu in _candidate_gpus(req):
+        precisions = [p for p in SERVE_PRECISIONS if _runs(p, gpu)]
+        if single_user and _runs("q4_k_m", gpu):
+            precisions.append("q4_k_m")  # llama.cpp / Ollama: fine for one local user, not for many
+        for prec in precisions:
+            engine = "llama.cpp" if prec.startswith("q") else "vllm"
+            best = None
+            for tp in TP_DEGREES:
+                if tp > req.gpu_cap or (gpu.vendor == "apple" and tp > 1):
+                    continue
+                if best is not None and tp > best[0][0]:
+                    break  # a wider TP cannot use fewer GPUs than the best so far
+                if engine != "llama.cpp" and m.num_heads % tp:
+                    continue
+                considered += 1
+                got = _serve(req, m, gpu, prec, tp, engine, context)
+                if got is None:
+                    continue
+                mem, replicas, users, t = got
+                if replicas * tp > req.gpu_cap:
+                    continue
+                key = (replicas * tp, -t.decode_tokens_per_s)
+                if best is None or key < best[0]:
+                    best = (key, tp, mem, replicas, users, t)
+            if best is not None:
+                _, tp, mem, replicas, users, t = best
+                options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context))
+    return options, considered
+
+
+def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context) -> PlanOption:
+    n = replicas * tp
+    avail = available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
+    need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
+    headroom = (avail - need) / avail
     price = _price(gpu, req.price)
     usd_h = price * n if price else None
-    headroom = (avail - need) / avail
-    layout = "layer split" if fw == "llama.cpp" and n > 1 else (f"TP={n}" if n > 1 else "single GPU")
-    per_m = usd_h / (t.decode_tokens_per_s_total * 3600) * 1e6 if usd_h else None
-    per_seq = mem.breakdown_gib["kv_cache"] / max(req.concurrency, 1)
-    room = int((avail - need) / per_seq) if per_seq > 0 else 0
-    why = (f"{need:.1f} of {avail:.1f} GiB per GPU; KV room for {room} more {context:,}-token sequence(s)"
-           + (" - tight" if headroom < TIGHT else "") + f"; {t.decode_tokens_per_s:.0f} tok/s per stream")
+    aggregate = t.decode_tokens_per_s * req.concurrency
+    per_m = usd_h / (aggregate * 3600) * 1e6 if usd_h and aggregate else None
+    holds = (mem.max_concurrent_sequences or 1) * replicas
+    node = gpus_per_node(gpu)
+    multi = tp > node
+    if engine == "llama.cpp":
+        layout = "single GPU" if tp == 1 else f"layer split x{tp}"
+    else:
+        layout = (f"TP={tp}" if tp > 1 else "single GPU") if replicas == 1 else \
+            f"{replicas} replicas" + (f" x TP={tp}" if tp > 1 else "")
+    why = []
+    if engine != "llama.cpp":
+        if tp > 1:
+            why.append(f"tensor parallel {tp}: one GPU cannot hold the weights plus a useful KV pool")
+        if replicas > 1:
+            why.append(f"{replicas} replicas (data parallel, {users} users each): cheaper than a wider TP for "
+                       f"{req.target_tokens_per_s:g} tok/s per user")
+    why.append(f"KV pool {mem.kv_pool_gib:.1f} GiB per GPU holds {holds} sequence(s) of {context:,} tokens"
+               if mem.kv_pool_gib is not None else f"{need:.1f} of {avail:.1f} GiB per GPU")
+    tight = headroom < TIGHT  # the one margin check_fit uses too (tools/defaults.py)
+    if tight:
+        why.append(f"tight: {need:.1f} of {avail:.1f} GiB per GPU in use at full load, little KV room to spare")
+    why.append(f"{t.decode_tokens_per_s:.0f} tok/s per user with {users} user(s) per replica")
+    if multi:
+        why.append(f"{gpu.name} has {node} GPU(s) per node: TP={tp} spans nodes over the network")
+    elif n > node:
+        why.append(f"{math.ceil(n / node)} servers")
+    if gpu.kind == "consumer":
+        why.append("consumer card: no ECC; the GeForce driver licence bars datacenter deployment")
     return PlanOption(gpu=gpu.name, gpu_id=gpu.id, gpu_count=n, precision=weight_format(prec).key, layout=layout,
-                      framework=fw, memory_per_gpu_gib=need, available_per_gpu_gib=round(avail, 2),
-                      headroom_pct=round(100 * headroom, 1), tight=headroom < TIGHT,
-                      decode_tokens_per_s=t.decode_tokens_per_s, decode_tokens_per_s_total=t.decode_tokens_per_s_total,
-                      usd_per_hour=round(usd_h, 2) if usd_h else None,
-                      usd_per_million_tokens=round(per_m, 3) if per_m else None, reason=why)
+                      framework=engine, engine=engine, replicas=replicas, tensor_parallel=tp,
+                      memory_per_gpu_gib=round(need, 2), available_per_gpu_gib=round(avail, 2),
+                      headroom_pct=round(100 * headroom, 1), tight=tight,
+                      decode_tokens_per_s=t.decode_tokens_per_s, decode_tokens_per_s_total=round(aggregate, 1),
+                      aggregate_tokens_per_s=round(aggregate, 1), max_concurrent_sequences=holds,
+                      kv_pool_gib=mem.kv_pool_gib, ttft_s=round(t.time_to_first_token_s, 3), multi_node=multi,
+                      consumer=gpu.kind == "consumer", usd_per_hour=round(usd_h, 2) if usd_h else None,
+                      usd_per_million_tokens=round(per_m, 3) if per_m else None, reason="; ".join(why))
 
 
-def _training(req: PlanRequest) -> tuple[list[PlanOption], int]:
+def _whole_nodes(n: int, node: int) -> int:
+    """Round a GPU count up to what one buys: 1, 2, 4 or 8 GPUs in one server, whole servers past one."""
+    if n <= node:
+        return next(c for c in (1, 2, 4, 8, node) if c >= n)
+    return math.ceil(n / node) * node
+
+
+def _train_memory(req: PlanRequest, method: str, seq: int, n: int, tp: int = 1, pp: int = 1):
+    try:
+        return estimate_memory(MemoryRequest(
+            model=req.model, workload="training", method=method, context=seq, batch=1, gpu_count=n,
+            tensor_parallel=tp, pipeline_parallel=pp, sharding="zero3" if n // (tp * pp) > 1 else "none",
+            gradient_checkpointing=True, precision="nf4-dq" if method == "qlora" else "bf16"))
+    except AdvisorInputError:
+        return None
+
+
+def _layout(req: PlanRequest, m, gpu: GPU, method: str, seq: int, n: int):
+    """(memory, layout text, tp, pp) for n GPUs: ZeRO-3/FSDP when the sharded states and one micro-batch fit,
+    else Megatron-style TP (inside a node) x PP x DP; None when nothing fits on n GPUs."""
+    mem = _train_memory(req, method, seq, n)
+    if mem is not None and mem.per_gpu_gib <= gpu.usable_gib:
+        return mem, (f"ZeRO-3/FSDP x{n}" if n > 1 else "single GPU"), 1, 1
+    node = gpus_per_node(gpu)
+    for tp in (2, 4, 8):
+        if tp > min(node, n) or m.num_heads % tp:
+            continue
+        for pp in (1, 2, 4, 8, 16, 32, 64):
+            if tp * pp > n or n % (tp * pp) or pp > m.num_layers:
+                continue
+            mem = _train_memory(req, method, seq, n, tp, pp)
+            if mem is not None and mem.per_gpu_gib <= gpu.usable_gib:
+                dp = n // (tp * pp)
+                return mem, f"TP={tp} x PP={pp} x DP={dp}" + (" (ZeRO-3 over DP)" if dp > 1 else ""), tp, pp
+    return None
+
+
+def _training(req: PlanRequest) -> tuple[list[PlanOption], int, dict[str, int], list[str]]:
     m = get_model(req.model)
     seq = min(req.context, m.max_context, 8192 if req.workload == "finetune" else m.max_context)
     tokens = req.tokens or (FINETUNE_DEFAULT_TOKENS if req.workload == "finetune" else None)
     if tokens is None:
         raise AdvisorInputError("Pretraining needs a token budget: give --tokens (e.g. 2e12).")
     method = "full" if req.workload == "pretrain" else req.method
-    counts = list(COUNTS)
-    if req.workload == "pretrain" or req.max_gpus > 8:
-        counts = sorted({*COUNTS, *(8 * 2**k for k in range(1, 15))})
-    counts = [n for n in counts if n <= req.max_gpus]
-    options, considered, mems = [], 0, {}
+    train_method = "pretrain" if req.workload == "pretrain" else method
+    cap = req.gpu_cap
+    options, considered, needed, notes = [], 0, {}, []
     for gpu in _candidate_gpus(req):
         if gpu.vendor == "apple":
             continue
+        node = gpus_per_node(gpu)
+        # smallest count whose memory holds the model (doubling, then whole nodes)
+        counts = [c for c in (1, 2, 4, 8) if c <= node] + [node * 2 ** k for k in range(1, 14)]
+        fit = None
         for n in counts:
+            if n > cap:
+                break
             considered += 1
-            key = n
-            if key not in mems:
-                try:
-                    mems[key] = estimate_memory(MemoryRequest(
-                        model=req.model, workload="training", method=method, context=seq, batch=1, gpu_count=n,
-                        sharding="zero3" if n > 1 else "none", gradient_checkpointing=True,
-                        precision="nf4-dq" if method == "qlora" else "bf16"))
-                except AdvisorInputError:
-                    mems[key] = None
-            mem = mems[key]
-            if mem is None or mem.per_gpu_gib > gpu.usable_gib:
+            fit = _layout(req, m, gpu, method, seq, n)
+            if fit is not None:
+                n_mem = n
+                break
+        if fit is None:
+            continue
+        def run(n: int, gpu_id: str = gpu.id):
+            return estimate_training(TrainingRequest(model=req.model, tokens=tokens, gpu=gpu_id, gpu_count=n,
+                                                     method=train_method, sequence_length=seq,
+                                                     gradient_checkpointing=True))
+        n = n_mem
+        tr = run(n)
+        if req.deadline_days and tr.days > req.deadline_days:
+            # time scales as 1/n at a given MFU; take whole nodes, then re-check (MFU changes past one GPU)
+            want = n_mem * tr.days / req.deadline_days
+            n = _whole_nodes(math.ceil(want), node)
+            while True:
+                tr_n = run(n)
+                if tr_n.days <= req.deadline_days or n > 10 * want:
+                    break
+                n = _whole_nodes(n + 1, node)
+            needed[gpu.id] = n
+            if n > cap:
+                notes.append(f"{gpu.name}: needs about {n:,} GPUs to finish in {req.deadline_days:g} days; "
+                             f"{n_mem} finish in {tr.days:,.0f} days (allow more with --max-gpus).")
                 continue
-            tr = estimate_training(TrainingRequest(model=req.model, tokens=tokens, gpu=gpu.id, gpu_count=n,
-                                                   method="pretrain" if req.workload == "pretrain" else method,
-                                                   sequence_length=seq, gradient_checkpointing=True))
-            if req.deadline_days and tr.days > req.deadline_days:
-                continue
-            price = _price(gpu, req.price)
-            headroom = (gpu.usable_gib - mem.per_gpu_gib) / gpu.usable_gib
-            layout = f"ZeRO-3/FSDP x{n}" if n > 1 else "single GPU"
-            options.append(PlanOption(
-                gpu=gpu.name, gpu_id=gpu.id, gpu_count=n, precision=mem.precision, layout=layout,
-                framework="deepspeed/fsdp" if n > 1 else "transformers", memory_per_gpu_gib=mem.per_gpu_gib,
-                available_per_gpu_gib=round(gpu.usable_gib, 2), headroom_pct=round(100 * headroom, 1),
-                tight=headroom < TIGHT, hours=tr.hours, gpu_hours=tr.gpu_hours,
-                usd_per_hour=round(price * n, 2) if price else None,
-                usd_total=round(price * tr.gpu_hours, 0) if price else None,
-                reason=f"{mem.per_gpu_gib:.1f} of {gpu.usable_gib:.1f} GiB per GPU; {tr.hours:,.1f} h at "
-                       f"{tr.mfu:.0%} MFU"))
-            break
-    return options, considered
+            fit = _layout(req, m, gpu, method, seq, n) or fit
+            tr = tr_n
+        else:
+            needed[gpu.id] = n
+        mem, layout, tp, pp = fit
+        price = _price(gpu, req.price)
+        headroom = (gpu.usable_gib - mem.per_gpu_gib) / gpu.usable_gib
+        multi = n > node
+        reason = (f"{mem.per_gpu_gib:.1f} of {gpu.usable_gib:.1f} GiB per GPU; {tr.hours:,.1f} h ({tr.days:,.1f} days) "
+                  f"at {tr.mfu:.0%} MFU")
+        if multi:
+            reason += f"; {n // node} nodes of {node} joined by InfiniBand"
+        if req.deadline_days and n > n_mem:
+            reason += f"; {n_mem} GPU(s) would hold the model but take {run(n_mem).days:,.0f} days"
+        options.append(PlanOption(
+            gpu=gpu.name, gpu_id=gpu.id, gpu_count=n, precision=mem.precision, layout=layout,
+            framework="megatron/deepspeed" if tp * pp > 1 else ("deepspeed/fsdp" if n > 1 else "transformers"),
+            engine="megatron" if tp * pp > 1 else ("fsdp" if n > 1 else "transformers"), replicas=n // (tp * pp),
+            tensor_parallel=tp, memory_per_gpu_gib=mem.per_gpu_gib, available_per_gpu_gib=round(gpu.usable_gib, 2),
+            headroom_pct=round(100 * headroom, 1), tight=headroom < TIGHT, multi_node=multi,
+            consumer=gpu.kind == "consumer", hours=tr.hours, gpu_hours=tr.gpu_hours, days=tr.days,
+            usd_per_hour=round(price * n, 2) if price else None,
+            usd_total=round(price * tr.gpu_hours, 0) if price else None, reason=reason))
+    return options, considered, needed, notes
 
 
 def recommend_hardware(req: PlanRequest) -> PlanResult:
     m = get_model(req.model)
+    needed: dict[str, int] = {}
+    notes: list[str] = []
     if req.workload == "inference":
         options, considered = _inference(req)
         speed_key = lambda o: -(o.decode_tokens_per_s or 0)  # noqa: E731
-        assumptions = [f"context {min(req.context, m.max_context):,} tokens, {req.concurrency} concurrent stream(s)",
-                       "vLLM (TP over the GPUs) for bf16/FP8/AWQ, llama.cpp (layer split) for GGUF",
-                       "the smallest GPU count that fits is listed for each GPU and precision"]
+        context = min(req.context, m.max_context)
+        prompt, out = _serving_split(context)
+        assumptions = [
+            f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer), "
+            f"at least {req.target_tokens_per_s:g} tokens/s per user"
+            + ("" if req.target_tokens_per_s != DEFAULT_TARGET_TOKENS_PER_S else " (default target)")
+            + (f", first token within {req.ttft_s:g} s" if req.ttft_s else ""),
+            "batching engine (vLLM; SGLang and TensorRT-LLM batch alike) with continuous batching; llama.cpp "
+            "only for a single user" if req.concurrency == 1 else
+            "batching engine (vLLM; SGLang and TensorRT-LLM batch alike) with continuous batching: more than one "
+            "user rules out llama.cpp/Ollama, which serve streams one after another",
+            "each replica's KV pool (after weights, the profile-run peak, non-torch memory and CUDA graphs at "
+            "gpu_memory_utilization 0.9) must hold its users' full sequences",
+            "per GPU and precision, the fewest GPUs that meet the targets; tensor parallel vs replicas chosen by that",
+            "$ per 1M output tokens: rent / tokens generated with every user busy",
+        ]
     else:
-        options, considered = _training(req)
+        options, considered, needed, notes = _training(req)
         speed_key = lambda o: o.hours or math.inf  # noqa: E731
         tokens = req.tokens or FINETUNE_DEFAULT_TOKENS
         assumptions = [f"{tokens:,.0f} training tokens" + ("" if req.tokens else " (default for a fine-tune)"),
-                       "gradient checkpointing on; ZeRO-3/FSDP across GPUs"]
+                       "gradient checkpointing on; ZeRO-3/FSDP across GPUs, Megatron TP x PP x DP where ZeRO-3 "
+                       "cannot hold one micro-batch",
+                       f"past one server, whole nodes of {GPUS_PER_NODE} GPUs joined by InfiniBand"]
+        if req.deadline_days:
+            assumptions.append(f"deadline {req.deadline_days:g} days: the GPU count is raised until the run fits it")
     assumptions.append(f"rent: {'median on-demand' if req.price == 'on_demand' else 'cheapest'} price on file "
                        "(tools/data/prices.json, dated and sourced)")
     priced = [o for o in options if o.usd_per_hour]
@@ -243,13 +424,19 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
     ranked = sorted(priced, key=lambda o: (cost_key(o), o.tight)) + [o for o in options if not o.usd_per_hour]
     by_cost = ranked[: req.limit]
     by_speed = sorted(options, key=speed_key)[: req.limit]
-    single = next((o for o in sorted(priced, key=cost_key) if o.gpu_count <= 8 and not o.tight), None)
-    notes = []
+    single = next((o for o in sorted(priced, key=cost_key) if o.gpu_count <= GPUS_PER_NODE and not o.tight
+                   and not o.multi_node), None)
     if not options:
-        notes.append("Nothing in the catalog fits under these constraints: allow more GPUs (--max-gpus), a lower "
-                     "precision, a shorter context, or QLoRA.")
+        if req.workload == "inference":
+            notes.append(f"Nothing on file serves {req.concurrency} user(s) at {req.target_tokens_per_s:g} tokens/s each "
+                         f"within {req.gpu_cap} GPUs: allow more GPUs (--max-gpus), a lower per-user target, a "
+                         "shorter context or fewer users.")
+        elif not notes:
+            notes.append("Nothing in the catalog fits under these constraints: allow more GPUs (--max-gpus), a "
+                         "shorter sequence, or QLoRA.")
     unpriced = len(options) - len(priced)
     if unpriced:
         notes.append(f"{unpriced} feasible option(s) have no rental price on file and are ranked by speed only.")
     return PlanResult(model=m.name, workload=req.workload, by_cost=by_cost, by_speed=by_speed, options=ranked,
-                      cheapest_single_node=single, considered=considered, assumptions=assumptions, notes=notes)
+                      cheapest_single_node=single, considered=considered, assumptions=assumptions,
+                      gpus_needed=needed, notes=notes)

@@ -10,7 +10,7 @@ from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 # lower = less disruptive (speed or quality cost, money); fitting suggestions come first
 _RANK = {"gradient-checkpointing": 1, "kv-fp8": 2, "smaller-batch": 3, "shorter-context": 3,
          "8bit-optimizer": 3, "quantize": 4, "lora": 4, "qlora": 4.5, "zero3": 5, "offload": 6,
-         "more-gpus": 7, "bigger-gpu": 8}
+         "tensor-parallel": 5.5, "more-gpus": 7, "bigger-gpu": 8}
 
 
 def _try(req: MemoryRequest, changes: dict) -> float | None:
@@ -55,11 +55,21 @@ def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str
     if method in ("full", "pretrain") and req.optimizer in (None, "adamw"):
         opts.append(("8bit-optimizer", "use an 8-bit AdamW (bitsandbytes): 2 instead of 8 bytes of state per param"
                      + plus, {"optimizer": "adamw-8bit", **ck}))
-    if method in ("full", "pretrain"):
+    if method == "full":
         opts.append(("lora", "fine-tune with LoRA instead of all weights" + plus, {"method": "lora", **ck}))
-    if method in ("full", "pretrain", "lora"):
+    if method in ("full", "lora"):
         opts.append(("qlora", "use QLoRA: 4-bit NF4 base weights + LoRA adapters",
                      {"method": "qlora", "precision": "nf4-dq", "gradient_checkpointing": True}))
+    if method == "pretrain" and req.gpu_count > 1 and (req.tensor_parallel or 1) == 1:
+        # pretraining trains every weight: past what ZeRO-3 holds, split layers (TP) and stages (PP) instead
+        from .models import get_model
+
+        heads = get_model(req.model).num_heads
+        tp = max((t for t in (2, 4, 8) if t <= req.gpu_count and heads % t == 0 and req.gpu_count % t == 0),
+                 default=0)
+        if tp:
+            opts.append(("tensor-parallel", f"tensor parallel {tp} (Megatron-style; activations and weights split "
+                         f"{tp} ways)" + plus, {"tensor_parallel": tp, **ck}))
     if req.gpu_count > 1 and req.sharding != "zero3":
         opts.append(("zero3", f"shard weights, gradients and optimizer over the {req.gpu_count} GPUs (ZeRO-3/FSDP)"
                      + plus, {"sharding": "zero3", **ck}))

@@ -9,6 +9,7 @@ At batch 1 memory wins; as the batch grows compute takes over. Prefill is comput
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from .arch import ModelSpec
@@ -35,6 +36,7 @@ COMPUTE_EFFICIENCY = {"tensorrt-llm": 0.6, "vllm": 0.5, "sglang": 0.55, "transfo
                       "llama.cpp": 0.3}
 WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside the GEMM costs compute
 ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6}
+SERVE_CHUNK_TOKENS = 8192  # vLLM's max_num_batched_tokens for `vllm serve` on H100-class GPUs (engine_memory)
 # Entries above that no validation row checks and no source supports (bench/sensitivity.py,
 # docs/validation.md): answers that use them say they are assumed. The rest are set from the rows that
 # name them in bench/cases.py (`sets`) or from the sources in their comments.
@@ -56,6 +58,8 @@ class ThroughputRequest:
                                  "default: the model's native format")
     framework: Framework | None = spec(None, "runtime; default vLLM (llama.cpp for GGUF, transformers for bitsandbytes)")
     batch: int = spec(BATCH, "concurrent streams", gt=0, le=65536)
+    concurrency: int | None = spec(None, "concurrent users, each one stream (same as batch; wins when given)",
+                                   gt=0, le=65536)
     prompt_tokens: int = spec(512, "tokens in each prompt", gt=0, le=2**24)
     output_tokens: int = spec(256, "tokens generated per stream", gt=0, le=2**24)
     kv_dtype: str = spec("bf16", "KV-cache dtype")
@@ -67,11 +71,15 @@ class ThroughputRequest:
     bandwidth_efficiency: float | None = spec(None, "override the achievable share of memory bandwidth",
                                                 ge=0.01, le=1)
     compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", ge=0.01, le=1)
+    continuous_batching: bool = spec(False, "serving at a steady load: each decode step also prefills, in chunks, "
+                                     "the prompts of requests arriving as others finish (vLLM/SGLang/TRT-LLM)")
 
     def __post_init__(self) -> None:
         if isinstance(self.precision, str):
             self.precision = self.precision.strip().lower()
         check(self)
+        if self.concurrency is not None:
+            self.batch = self.concurrency
 
 
 @record
@@ -84,6 +92,8 @@ class ThroughputResult:
     batch: int
     decode_tokens_per_s: float = spec(description="per stream")
     decode_tokens_per_s_total: float = spec(description="all streams together")
+    concurrency: int = spec(1, "concurrent streams (= batch)")
+    aggregate_tokens_per_s: float = spec(0.0, "generated tokens/s of all streams together (= decode total)")
     prefill_tokens_per_s: float
     time_to_first_token_s: float
     ms_per_token: float = spec(description="per stream, decode")
@@ -162,11 +172,29 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         link_bw = (ic_bw or 32.0) * 1e9 / 2  # one direction
         msg = B * m.hidden_size * 2
         t_comm = 2 * m.num_layers * (ALLREDUCE_LATENCY_S[link] + 2 * (tp - 1) / tp * msg / link_bw)
-    t_step = max(t_mem, t_comp) + t_layers + t_comm
+    prefill_token_flops = _active_flops_per_token(m, req.prompt_tokens / 2)
+    if req.continuous_batching and not layer_split:
+        # steady state: B users each send a prompt every output_tokens steps, so each step also computes
+        # B x prompt / output prompt tokens (chunked prefill mixed into the decode batch)
+        t_comp += B * req.prompt_tokens / req.output_tokens * prefill_token_flops / (peak * 1e12 * eta_c * tp)
+    if req.continuous_batching and not layer_split:
+        # a mixed step (prefill chunks + decodes) sits near the roofline ridge: its GEMMs neither stream the
+        # weights at full bandwidth nor compute at full rate, so the two times add rather than overlap
+        t_step = t_mem + t_comp + t_layers + t_comm
+    else:
+        t_step = max(t_mem, t_comp) + t_layers + t_comm
     bound = "memory bandwidth" if t_mem >= t_comp else "compute"
-    # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
-    p_flops = B * req.prompt_tokens * _active_flops_per_token(m, req.prompt_tokens / 2)
-    t_prefill = p_flops / (peak * 1e12 * eta_c * tp) + w_bytes / (bw * gpus_in_parallel) + t_layers + t_comm
+    if req.continuous_batching and not layer_split:
+        # a new prompt is prefilled in chunks of max_num_batched_tokens, each chunk riding along one decode step
+        chunk = min(req.prompt_tokens, SERVE_CHUNK_TOKENS)
+        chunk_s = chunk * prefill_token_flops / (peak * 1e12 * eta_c * tp)
+        t_prefill = math.ceil(req.prompt_tokens / chunk) * (t_mem + t_comp + chunk_s + t_layers + t_comm)
+        p_tokens = req.prompt_tokens
+    else:
+        # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
+        p_flops = B * req.prompt_tokens * prefill_token_flops
+        t_prefill = p_flops / (peak * 1e12 * eta_c * tp) + w_bytes / (bw * gpus_in_parallel) + t_layers + t_comm
+        p_tokens = B * req.prompt_tokens
     if off:
         t_prefill += off * w_bytes / (req.cpu_bandwidth_gb_per_s * 1e9)
     decode = 1 / t_step
@@ -180,6 +208,11 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
         + _assumed("overhead", framework),
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
+    if req.continuous_batching and not layer_split:
+        assumptions.append(f"continuous batching at a steady load of {B} users: each step also prefills their next "
+                           f"prompts ({B * req.prompt_tokens / req.output_tokens:,.0f} prompt tokens per step on "
+                           f"average); a new prompt is prefilled in {SERVE_CHUNK_TOKENS:,}-token chunks alongside the "
+                           "decodes (time to first token excludes queueing)")
     notes = [m.note] if m.note else []
     if req.precision is None and fmt.key != "bf16":
         notes.append(f"{m.name} ships in {fmt.key.upper()}; sized in that format.")
@@ -199,7 +232,8 @@ def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
     return ThroughputResult(
         model=m.name, gpu=gpu.name, gpu_count=req.gpu_count, precision=fmt.key, framework=framework, batch=B,
         decode_tokens_per_s=round(decode, 2), decode_tokens_per_s_total=round(decode * B, 1),
-        prefill_tokens_per_s=round(B * req.prompt_tokens / t_prefill, 1),
+        concurrency=B, aggregate_tokens_per_s=round(decode * B, 1),
+        prefill_tokens_per_s=round(p_tokens / t_prefill, 1),
         time_to_first_token_s=round(t_prefill, 4), ms_per_token=round(t_step * 1e3, 3), bound=bound,
         request_seconds=round(t_prefill + req.output_tokens * t_step, 3),
         weights_read_gb_per_token=round(w_bytes / 1e9, 3), assumptions=assumptions, notes=notes,
@@ -240,5 +274,5 @@ def offline_throughput(req: ThroughputRequest) -> ThroughputResult:
     r.assumptions.append(f"offline max throughput: {b} concurrent sequences (KV cache fills "
                          f"{RUNTIME_MEMORY_SHARE:.0%} of memory after weights; cap {MAX_CONCURRENT_SEQUENCES}), "
                          "prefill and decode of each wave counted")
-    r.decode_tokens_per_s_total = round(total, 1)
+    r.decode_tokens_per_s_total = r.aggregate_tokens_per_s = round(total, 1)
     return r

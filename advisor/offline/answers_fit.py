@@ -223,9 +223,10 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     if alt is not None:
         lead = pick(zh, f"**Not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
                         f"{gib(alt.available_gib)} per GPU on {where}{load}). In {m.precision} it needs "
-                        f"{gib(r.required_gib)} per GPU.",
+                        f"{gib(r.required_gib)} per GPU of {gib(r.available_gib)} usable ({m.framework}).",
                     f"**{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
-                    f"{gib(alt.required_gib)}，可用 {gib(alt.available_gib)}）。{m.precision} 每卡需要 {gib(r.required_gib)}。")
+                    f"{gib(alt.required_gib)}，可用 {gib(alt.available_gib)}）。{m.precision} 每卡需要 {gib(r.required_gib)}，"
+                    f"可用 {gib(r.available_gib)}（{m.framework}）。")
         body = [breakdown(alt.memory, zh)]
         if users > 1:
             body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users))
