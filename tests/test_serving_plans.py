@@ -100,7 +100,7 @@ def test_pretraining_beyond_the_gpu_cap_says_what_would_work():
     assert not r.options
     need = r.gpus_needed["a100-80gb-sxm"]
     assert need > 8
-    assert any(f"needs about {need:,} GPUs" in n and "days" in n for n in r.notes)
+    assert any(f"needs about {need:,} GPUs" in n and "8 finish in" in n for n in r.notes)
 
 
 def test_huge_model_pretraining_uses_tensor_and_pipeline_parallel():
@@ -203,3 +203,13 @@ def test_plan_and_cost_options_all_have_help():
         for action in sub.choices[command]._actions:
             if action.dest != "help":
                 assert action.help, f"{command} {action.option_strings} has no help text"
+
+
+def test_a_model_too_big_for_the_cap_says_how_many_gpus_hold_it_and_meet_the_deadline():
+    r = recommend_hardware(PlanRequest(model="llama-3.1-405b", workload="pretrain", tokens=2e12, deadline_days=30,
+                                       gpus=["h100-sxm"], max_gpus=8))
+    assert not r.options
+    need = r.gpus_needed["h100-sxm"]
+    # 16 bytes of weights, gradients and Adam state per parameter alone exceed 8 x 80 GB
+    assert need > 8 and need * 80e9 > 16 * 405e9
+    assert any("needs at least" in n and f"{need:,} to finish in 30 days" in n for n in r.notes)

@@ -311,6 +311,16 @@ def _layout(req: PlanRequest, m, gpu: GPU, method: str, seq: int, n: int):
     return None
 
 
+def _deadline_count(run, n_mem: int, days_at_mem: float, deadline_days: float, node: int) -> int:
+    """GPUs (whole nodes past one) that finish by the deadline: time scales as 1/n at a given MFU, then
+    re-checked, since MFU changes with the GPU count."""
+    want = n_mem * days_at_mem / deadline_days
+    n = _whole_nodes(math.ceil(want), node)
+    while run(n).days > deadline_days and n <= 10 * want:
+        n = _whole_nodes(n + 1, node)
+    return n
+
+
 def _training(req: PlanRequest) -> tuple[list[PlanOption], int, dict[str, int], list[str]]:
     m = get_model(req.model)
     seq = min(req.context, m.max_context, 8192 if req.workload == "finetune" else m.max_context)
@@ -328,35 +338,43 @@ def _training(req: PlanRequest) -> tuple[list[PlanOption], int, dict[str, int], 
         # smallest count whose memory holds the model (doubling, then whole nodes)
         counts = [c for c in (1, 2, 4, 8) if c <= node] + [node * 2 ** k for k in range(1, 14)]
         fit = None
-        for n in counts:
-            if n > cap:
-                break
+        for n in counts:  # past the cap too, so that a plan can say how many GPUs it would take
             considered += 1
             fit = _layout(req, m, gpu, method, seq, n)
             if fit is not None:
                 n_mem = n
                 break
         if fit is None:
+            notes.append(f"{gpu.name}: the model does not fit on up to {counts[-1]:,} GPUs with ZeRO-3 or TP x PP.")
             continue
+
         def run(n: int, gpu_id: str = gpu.id):
             return estimate_training(TrainingRequest(model=req.model, tokens=tokens, gpu=gpu_id, gpu_count=n,
                                                      method=train_method, sequence_length=seq,
                                                      gradient_checkpointing=True))
+        if n_mem > cap:
+            at_mem = run(n_mem)
+            n_dead = (_deadline_count(run, n_mem, at_mem.days, req.deadline_days, node)
+                      if req.deadline_days and at_mem.days > req.deadline_days else n_mem)
+            needed[gpu.id] = n_dead
+            notes.append(f"{gpu.name}: needs at least {n_mem:,} GPUs to hold the model for training "
+                         f"({at_mem.days:,.0f} days on {n_mem:,})"
+                         + (f", about {n_dead:,} to finish in {req.deadline_days:g} days" if n_dead > n_mem else "")
+                         + "; allow more with --max-gpus.")
+            continue
         n = n_mem
         tr = run(n)
         if req.deadline_days and tr.days > req.deadline_days:
             # time scales as 1/n at a given MFU; take whole nodes, then re-check (MFU changes past one GPU)
-            want = n_mem * tr.days / req.deadline_days
-            n = _whole_nodes(math.ceil(want), node)
-            while True:
-                tr_n = run(n)
-                if tr_n.days <= req.deadline_days or n > 10 * want:
-                    break
-                n = _whole_nodes(n + 1, node)
+            n = _deadline_count(run, n_mem, tr.days, req.deadline_days, node)
+            tr_n = run(n)
             needed[gpu.id] = n
             if n > cap:
+                # what the allowed GPUs would do: the most that come as a whole layout within the cap
+                n_cap = max(n_mem, (cap // node) * node if cap >= node else max(c for c in (1, 2, 4, 8) if c <= cap))
+                at_cap = run(n_cap) if n_cap != n_mem else tr
                 notes.append(f"{gpu.name}: needs about {n:,} GPUs to finish in {req.deadline_days:g} days; "
-                             f"{n_mem} finish in {tr.days:,.0f} days (allow more with --max-gpus).")
+                             f"{n_cap} finish in {at_cap.days:,.0f} days (allow more with --max-gpus).")
                 continue
             fit = _layout(req, m, gpu, method, seq, n) or fit
             tr = tr_n
