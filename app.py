@@ -111,6 +111,37 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
          "and one GPU.")
 
 
+# In the browser, sending appends [number, message] to a small log of sent messages (a hidden box) and
+# empties the text box; the server takes every entry it has not taken yet. Two sends a few milliseconds
+# apart can therefore never overwrite each other, and nothing typed after a send is wiped.
+SEND_JS = """(m, log) => {
+  let sent = [];
+  try { sent = JSON.parse(log || "[]"); } catch (e) { sent = []; }
+  const n = sent.length ? sent[sent.length - 1][0] + 1 : 1;
+  if ((m || "").trim()) sent.push([n, m]);
+  return ["", JSON.stringify(sent.slice(-8))];
+}"""
+
+
+def take_sent(sent_log, chat_history, session) -> None:
+    """Queue the entries of the page's sent-message log that this session has not taken yet (a new
+    or expired session takes only the newest: the older ones were answered before)."""
+    try:
+        entries = json.loads(sent_log) if isinstance(sent_log, str) and len(sent_log) < 200_000 else []
+        entries = [(int(n), m) for n, m in entries if isinstance(m, str)]
+    except (ValueError, TypeError):
+        entries = []
+    with session.lock:
+        fresh = session.history is None
+        if fresh and entries and _client_history(chat_history):  # the page had a conversation before:
+            entries = entries[-1:]  # its older entries were answered by a session that expired
+        new = [(n, m) for n, m in entries if n > session.last_sent]
+        if new:
+            session.last_sent = new[-1][0]
+    for _, message in new:
+        take(message, chat_history, session)
+
+
 def take(message, chat_history, session) -> str:
     """Queue a message in its session; returns "" to clear the box. Runs at once (no queue), also
     while an answer streams: the streaming handler answers queued messages in order."""
@@ -248,8 +279,8 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                     label="Context in tokens (0 = the default)")
         state = [gpu, count, precision, context]
 
-        def take_event(message, chat_history, request: gr.Request = None):
-            take(message, chat_history, _session(request))
+        def take_event(sent_log, chat_history, request: gr.Request = None):
+            take_sent(sent_log, chat_history, _session(request))
 
         def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
             session = _session(request)
@@ -269,7 +300,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         # without a concurrency limit of their own: the engine is CPU-light, answers run on worker threads.
         sent = gr.Textbox(visible=False, elem_id="sent")
         for trigger in (msg.submit, send.click):
-            trigger(None, [msg], [msg, sent], js="(m) => ['', m]", api_name=False, trigger_mode="multiple",
+            trigger(None, [msg, sent], [msg, sent], js=SEND_JS, api_name=False, trigger_mode="multiple",
                     queue=False) \
                 .then(take_event, [sent, chatbot], None, api_name=False, queue=False) \
                 .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \

@@ -150,6 +150,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the chat app (http://127.0.0.1:7860)")
     sv.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    mc = sub.add_parser("mcp", help="serve the calculators to MCP clients (Claude Desktop, Cursor, VS Code)")
+    mc.add_argument("--http", action="store_true", help="streamable HTTP instead of stdio")
+    mc.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
+    mc.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; path /mcp)")
     sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
     sl.add_argument("--host", default="127.0.0.1", help="HTTP mode interface (default 127.0.0.1)")
     sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
@@ -302,6 +306,12 @@ def _cmd_ask(args, render, to_dict):
     print(f"\n[{answer.engine} engine; {len(answer.calls)} tool call(s); --json shows them]", file=sys.stderr)
 
 
+def _cmd_mcp(args, render, to_dict):
+    from advisor.mcp_server import main as mcp_main
+
+    mcp_main(http=args.http, host=args.host, port=args.port)
+
+
 def _cmd_serve(args, render, to_dict):
     import app
 
@@ -339,7 +349,7 @@ def _cmd_index(args, render, to_dict):
           f"({st.embedding_model}; {st.location}; content hash {st.content_hash})")
 
 
-_COMMANDS = {"slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
+_COMMANDS = {"mcp": _cmd_mcp, "slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
              "models": _cmd_models}
 

@@ -46,7 +46,11 @@ class Settings(BaseSettings):
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     advisor_model: str = DEFAULT_MODEL
-    advisor_llm_timeout_s: float = 60.0
+    # seconds per model request, and for a whole answer (all rounds; then the offline engine answers).
+    # A local CPU server (llama.cpp) needs more: its first, prompt-heavy call can take minutes (README).
+    advisor_llm_timeout_s: float = 30.0
+    advisor_answer_limit_s: float = 60.0
+    advisor_max_tokens: int = 1024  # a looping model otherwise generates until its context is full
     advisor_data_dir: str | None = None
     chroma_host: str | None = None
     chroma_port: int = 8000
@@ -71,6 +75,8 @@ class Settings(BaseSettings):
             from langchain_openai import ChatOpenAI
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise RuntimeError("The LLM engine needs langchain-openai: pip install 'langchain-openai>=1'") from exc
+        # ChatOpenAI sends max_completion_tokens; older OpenAI-compatible servers read only max_tokens
+        extra = {"extra_body": {"max_tokens": self.advisor_max_tokens}} if self.openai_base_url else {}
         return ChatOpenAI(model=self.advisor_model, api_key=self.openai_api_key or "not-needed",
                           base_url=self.openai_base_url, timeout=self.advisor_llm_timeout_s, max_retries=1,
-                          temperature=0)
+                          temperature=0, max_tokens=self.advisor_max_tokens, **extra)

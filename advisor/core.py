@@ -95,7 +95,8 @@ class Advisor:
             if llm is not None:
                 from .llm import LLMEngine
 
-                self.llm_engine = LLMEngine(llm, fallback=self.offline)
+                self.llm_engine = LLMEngine(llm, fallback=self.offline,
+                                            time_limit_s=self.settings.advisor_answer_limit_s)
 
     @property
     def engine_name(self) -> str:
@@ -111,27 +112,45 @@ class Advisor:
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         """defaults: what the user picked in a UI (gpu, gpu_count, precision, context) -- used only where
         the question and the conversation say nothing else."""
+        answer = None
+        for event in self.ask_stream(question, history, defaults, _stream=False):
+            answer = event.answer or answer
+        return answer
+
+    def ask_stream(self, question: str, history: list | None = None, defaults: dict | None = None,
+                   _stream: bool = True):
+        """Yields advisor.llm.StreamEvent: with an LLM, "text" pieces as the model writes them ("reset" drops
+        the text so far when a retry or the offline fallback follows), "tool" as each tool runs; always a last
+        "answer" event carrying the checked Answer (render its warnings, or a mark when there are none)."""
+        from .llm import StreamEvent
+
         q = (question if isinstance(question, str) else "").strip()
         if not q:
-            return Answer(text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
-                          engine=self.engine_name)
+            yield StreamEvent("answer", answer=Answer(
+                text="Ask me about GPUs for an LLM, e.g. \"Can I fine-tune 13B with LoRA on one 4090?\"",
+                engine=self.engine_name))
+            return
         warnings = []
         if len(q) > MAX_QUESTION_CHARS:
             warnings.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
         absurd = absurd_number(q[:MAX_QUESTION_CHARS])
         q = bound_text(q, MAX_QUESTION_CHARS)
         if absurd:
-            return Answer(text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user "
-                          f"counts, tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and "
-                          "ask again.", engine=self.engine_name, warnings=warnings)
+            yield StreamEvent("answer", answer=Answer(
+                text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user counts, "
+                f"tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and ask again.",
+                engine=self.engine_name, warnings=warnings))
+            return
         history = bound_history(history)
         defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
             if isinstance(defaults, dict) else {}
         if self.llm_engine:
             note = ", ".join(f"{k}={v}" for k, v in defaults.items())
-            answer = self.llm_engine.ask(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note else q,
-                                         history)
+            events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note
+                                             else q, history, stream=_stream)
         else:
-            answer = self.offline.ask(q, history, defaults=defaults)
-        answer.warnings = warnings + answer.warnings
-        return answer
+            events = iter([StreamEvent("answer", answer=self.offline.ask(q, history, defaults=defaults))])
+        for event in events:
+            if event.answer is not None:
+                event.answer.warnings = warnings + event.answer.warnings
+            yield event

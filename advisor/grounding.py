@@ -1,82 +1,152 @@
-"""Every number in an answer must come from a tool result, the question or the conversation.
+"""Every figure in an answer must come from a tool result, the question or the conversation.
 
-Numbers are compared after rounding (to the precision the answer shows, or 1%) and after the unit
-conversions answers commonly make (GiB <-> GB, fractions <-> percent, hours <-> days, units of 10^3)."""
+A figure is read with its unit ("41.8 GiB", "$1.2k", "3.5 days", "141 tokens/s", "41.5%") and matched only
+against values of the same kind: the kind of a tool-result value comes from its field name (`*_gib`, `hours`,
+`usd*`, `*_tokens_per_s`, `*_pct`, ...) or from the unit written next to it in a string. Only the conversions
+that unit allows are tried (GiB <-> GB, hours <-> days, fraction <-> %), and a figure matches when it equals
+the value rounded to the digits shown (or within 1%). A bare number matches a value as the tool wrote it.
+
+Verdicts too: an answer that opens with "Yes"/"fits"/"可以" when every check_fit result says it does not fit
+(or "No" when they all say it fits) contradicts the tools."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
-# unsigned: a hyphen is far more often a range or a date ("2026-09-25") than a minus sign
-_NUM = re.compile(r"(?<![A-Za-z_])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z_])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-_CITATION = re.compile(r"knowledge/docs/\S+\s*§[^)\n]*|https?://\S+")
-_LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
-TRIVIAL = {0.0, 1.0, 2.0}  # "1 GPU", "2x": counts this small carry no claim worth checking
-CONVERSIONS = (1.0, 2**30 / 1e9, 1e9 / 2**30, 100.0, 0.01, 1 / 24, 24.0, 1e3, 1e-3, 1e6, 1e-6, 1e9, 1e-9, 1e12,
-               1e-12, 60.0, 1 / 60, 8.0, 0.125, 1024.0, 1 / 1024)
+from .figures import Figure, figures, key_kind
+
+TRIVIAL = {0.0, 1.0, 2.0}  # "1 GPU", "2x": bare counts this small carry no claim worth checking
+REL_TOL = 0.01
 
 
-def numbers(text: str) -> list[tuple[str, float]]:
-    text = _CITATION.sub(" ", text)
-    text = _LIST_MARKER.sub(" ", text)
-    out = []
-    for m in _NUM.finditer(text):
-        raw = m.group(0)
-        try:
-            out.append((raw, float(raw.replace(",", ""))))
-        except ValueError:
-            continue
-    return out
+@dataclass(frozen=True)
+class Known:
+    kind: str  # "bytes", "time", "usd", ... or "any" when nothing says what the number is
+    base: float  # in base units (bytes, seconds, $, fraction, tokens/s, ...)
+    shown: float  # as the tool or the user wrote it
 
 
-def _walk(value: Any) -> Iterable[float]:
-    if isinstance(value, bool):
+@dataclass
+class Grounding:
+    unsupported: list[str] = field(default_factory=list)
+    contradiction: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported and not self.contradiction
+
+    def problems(self) -> str:
+        parts = []
+        if self.unsupported:
+            parts.append("figures that no tool result supports: " + ", ".join(self.unsupported))
+        if self.contradiction:
+            parts.append(self.contradiction)
+        return "; ".join(parts)
+
+
+def _walk(value: Any, kind: tuple[str, float] = ("any", 1.0)) -> Iterable[Known]:
+    if isinstance(value, bool) or value is None:
         return
+    if isinstance(value, dict) and (value.get("approximate_shape") is True or value.get("approximate") is True):
+        yield Known("approximate", 0.0, 0.0)
     if isinstance(value, (int, float)):
-        yield abs(float(value))
+        if value == value and abs(value) != float("inf"):
+            yield Known(kind[0], abs(float(value)) * kind[1], abs(float(value)))
     elif isinstance(value, str):
-        for _, v in numbers(value):
-            yield v
+        yield from _from_text(value)
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _walk(k) if isinstance(k, str) else ()
-            yield from _walk(v)
+            yield from _walk(v, key_kind(str(k)) or kind)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _walk(v)
+            yield from _walk(v, kind)
 
 
-def known_numbers(calls: list, question: str, history: list | None) -> set[float]:
-    known: set[float] = set()
+def _from_text(text: str, bare: str = "bare") -> Iterable[Known]:
+    for f in figures(text, keep_names=True):  # "rtx-4090" in a tool result backs a "4090" in the answer
+        if f.kind != "any":
+            for scale in f.scales:
+                yield Known(f.kind, f.value * scale, f.value)
+        for p in f.plain:  # a bare number in a tool's prose ("Llama 3.1", "sequence length 2,048") backs only
+            yield Known(bare, p, p)  # bare figures; the user's own ("24/7") backs an echo with a unit too
+
+
+def known_values(calls: list, question: str, history: list | None) -> list[Known]:
+    known: list[Known] = []
     for c in calls:
-        known.update(_walk(getattr(c, "result", c)))
-        known.update(_walk(getattr(c, "args", {})))
-    known.update(v for _, v in numbers(question))
+        if getattr(c, "error", None):
+            continue
+        known.extend(_walk(getattr(c, "result", c)))
+        known.extend(_walk(getattr(c, "args", {}) or {}))
+    known.extend(_from_text(question or "", bare="user"))
     for turn in history or []:
         content = turn.get("content") if isinstance(turn, dict) else getattr(turn, "content", turn)
-        known.update(v for _, v in numbers(str(content or "")))
+        user = (turn.get("role") if isinstance(turn, dict) else getattr(turn, "type", "")) in ("user", "human")
+        known.extend(_from_text(str(content or ""), bare="user" if user else "bare"))
     return known
 
 
-def _tolerance(raw: str, value: float) -> float:
-    decimals = len(raw.split(".")[1]) if "." in raw and "e" not in raw.lower() else 0
-    return max(0.5 * 10 ** -decimals, abs(value) * 0.01)
+def _tolerance(f: Figure) -> float:
+    return max(0.5 * 10 ** -f.decimals, abs(f.value) * REL_TOL) * (1 + 1e-9)  # 1.25 shown as "1.2"
 
 
-def supported(raw: str, value: float, known: set[float]) -> bool:
-    if abs(value) in TRIVIAL:
+def supported(f: Figure, known: list[Known]) -> bool:
+    if f.kind in ("any", "count") and f.value in TRIVIAL:
         return True
-    tol = _tolerance(raw, value)
+    if f.kind == "band":  # "about ±10%": the stated accuracy of an estimate a tool marked approximate
+        return any(k.kind == "approximate" for k in known)
+    tol = _tolerance(f)
     for k in known:
-        for f in CONVERSIONS:
-            if abs(k * f - abs(value)) <= tol:
+        if k.kind == f.kind and f.kind != "any":
+            if any(abs(k.base / s - f.value) <= tol for s in f.scales):
+                return True
+        elif f.kind == "any" or k.kind in ("any", "user") or (k.kind == "bare" and f.kind == "count"):
+            # a bare figure, or a number nothing gives a unit to: compared as written
+            if any(abs(k.shown - p) <= tol * p / f.value for p in f.plain if f.value) or \
+                    (k.kind == "fraction" and abs(k.base * 100 - f.value) <= tol):
                 return True
     return False
 
 
+# verdicts: the answer's first clause, negative forms first ("不能" contains "能", "doesn't fit" contains "fit")
+_NO = re.compile(r"^\W*(no\b|nope\b|not\b)|\b(does ?n[o']t|won'?t|will not|would not|wouldn'?t|cannot|can'?t|"
+                 r"too (big|large))\b|不行|不能|不可以|放不下|装不下|跑不了|跑不动|不够|不足", re.I)
+_YES = re.compile(r"^\W*(yes\b)|\b(it fits|fits|will fit|you can|can run|can fine-tune|can train|can serve)\b|"
+                  r"可以|能跑|能够|放得下|装得下|够用|足够", re.I)
+_CLAUSE = re.compile(r"[.\n。:：;；!?！？]")
+
+
+def verdict(text: str) -> str | None:
+    head = _CLAUSE.split(text.strip().lstrip("*#> "), maxsplit=1)[0][:200]
+    if _NO.search(head):
+        return "no"
+    if _YES.search(head):
+        return "yes"
+    return None
+
+
+def contradiction(text: str, calls: list) -> str | None:
+    fits = [c.result for c in calls if getattr(c, "tool", None) == "check_fit" and not getattr(c, "error", None)
+            and isinstance(getattr(c, "result", None), dict) and isinstance(c.result.get("fits"), bool)]
+    said = verdict(text)
+    if not fits or said is None or len({r["fits"] for r in fits}) != 1 or (said == "yes") == fits[0]["fits"]:
+        return None
+    r = fits[-1]
+    tool = (f"check_fit says it {'fits' if r['fits'] else 'does not fit'} ({r.get('required_gib')} GiB needed per "
+            f"GPU, {r.get('available_gib')} GiB available)")
+    return f"the answer says {said!r} but {tool}"
+
+
+def check(text: str, calls: list, question: str = "", history: list | None = None) -> Grounding:
+    known = known_values(calls, question, history)
+    bad = [f.raw for f in figures(text) if not supported(f, known)]
+    return Grounding(unsupported=list(dict.fromkeys(bad)), contradiction=contradiction(text, calls))
+
+
 def unsupported_numbers(text: str, calls: list, question: str, history: list | None = None) -> list[str]:
-    known = known_numbers(calls, question, history)
-    bad = [raw for raw, v in numbers(text) if not supported(raw, v, known)]
-    return list(dict.fromkeys(bad))
+    """The figures in `text` that no tool result, question or earlier turn supports (verdicts aside)."""
+    known = known_values(calls, question, history)
+    return list(dict.fromkeys(f.raw for f in figures(text) if not supported(f, known)))

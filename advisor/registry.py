@@ -65,34 +65,31 @@ def _registry() -> dict[str, ToolSpec]:
 
     specs = [
         ToolSpec("check_fit", FitRequest, check_fit,
-                 "Does a model fit on N GPUs of a kind, for inference or training (full, LoRA, QLoRA)? Returns the "
-                 "verdict, memory required vs available per GPU, the largest batch/context that fit, and ranked "
-                 "changes that would make it fit."),
+                 "Does a model fit on N GPUs, for inference or training (full, LoRA, QLoRA)? Verdict, GiB needed vs "
+                 "available per GPU, and changes that would make it fit."),
         ToolSpec("estimate_memory", MemoryRequest, estimate_memory,
-                 "Memory needed per GPU and in total, broken down into weights, KV cache, activations, gradients, "
-                 "optimizer and overhead, for inference or training at a precision, context and batch."),
+                 "Memory per GPU and in total, broken down: weights, KV cache, activations, gradients, optimizer, "
+                 "overhead."),
         ToolSpec("recommend_hardware", PlanRequest, recommend_hardware,
-                 "Which GPUs and how many: feasible GPU x count x precision configurations ranked by cost and by "
-                 "speed, with memory per GPU, tokens/s and $/hour (inference) or hours and $ (training)."),
+                 "Which GPUs and how many: configurations ranked by cost and by speed, for serving, fine-tuning or "
+                 "pretraining."),
         ToolSpec("estimate_throughput", ThroughputRequest, estimate_throughput,
-                 "How fast: decode tokens/s per stream and for the batch, prefill tokens/s and time to first token "
-                 "on given GPUs at a precision and framework."),
+                 "Speed on given GPUs: decode tokens/s per stream and in total, prefill tokens/s, time to first token."),
         ToolSpec("estimate_training", TrainingRequest, estimate_training,
-                 "How long training takes: FLOPs, wall-clock hours, GPU-hours, tokens/s per GPU and the MFU assumed, "
-                 "for pretraining, full fine-tuning, LoRA or QLoRA on a token budget."),
+                 "Training time for pretraining, full fine-tuning, LoRA or QLoRA: FLOPs, hours, GPU-hours, MFU."),
         ToolSpec("estimate_cost", CostRequest, estimate_cost,
-                 "What it costs: rent per GPU-hour (offers on file), the cost of given hours or GPU-hours, serving "
-                 "$ per 1M tokens at a utilisation, and buy-vs-rent break-even."),
+                 "Cost: rent per GPU-hour, cost of hours or GPU-hours, serving $ per 1M tokens, buy-vs-rent "
+                 "break-even."),
         ToolSpec("compare_quantization", QuantizationRequest, compare_quantization,
-                 "Compare weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, "
-                 "whether it fits and runs natively on a GPU, and typical quality impact with a source."),
+                 "Weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, fit and "
+                 "native support on a GPU, quality impact."),
         ToolSpec("lookup_gpu", LookupGpuRequest, lambda r: lookup_gpu(r.name),
-                 "A GPU's specs: memory, bandwidth, dense TFLOPS by precision, interconnect, TDP, with sources."),
+                 "A GPU's specs: memory, bandwidth, TFLOPS by precision, interconnect, power."),
         ToolSpec("lookup_model", LookupModelRequest, lambda r: lookup_model(r.name),
-                 "A model's architecture and parameter counts (total and active), KV cache bytes per token."),
+                 "A model's architecture, parameters (total and active), KV cache bytes per token."),
         ToolSpec("search_guidance", SearchGuidanceRequest, _search,
-                 "Search our hardware guidance docs for explanations (why QLoRA fits, what ZeRO-3 shards, when TP "
-                 "needs NVLink, what PagedAttention does); returns passages with citations."),
+                 "Search our hardware guidance for explanations (QLoRA, ZeRO, tensor parallelism, PagedAttention...); "
+                 "passages with citations."),
     ]
     return {s.name: s for s in specs}
 

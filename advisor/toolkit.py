@@ -1,45 +1,124 @@
-"""The calculators as LangChain tools. Each tool's args_schema is built from the calculator's own
-request record (field types, defaults and descriptions), so the model sees what every argument means.
+"""The calculators as tools for a model: JSON schemas built from each calculator's request record, and one
+way to run a call whatever the front end (the LLM engine, the MCP server).
 
-Error policy: input the model can correct (unknown GPU, impossible size) comes back as "Error: ..."
-naming the valid choices, so the model can retry; anything else is a bug and propagates (logged)."""
+Lean schemas: every call to a model carries them, so each tool shows only the arguments people actually
+ask about (CORE); the others are still accepted when sent. Types and choices come from the record (enums
+included, so the model sees the valid values); bounds and defaults stay in the calculator, which applies
+and states them, and answers an out-of-range value with an error naming the fix.
+
+Error policy: input the model can correct (unknown tool or argument, a bad value, an unknown GPU) comes back
+as "Error: ..." naming the valid choices, so the model can retry; anything else is a bug and propagates."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import typing
+from functools import cache
 from typing import Any
 
-from langchain_core.tools import StructuredTool, ToolException
-from pydantic import Field, create_model
+from pydantic import Field, TypeAdapter, ValidationError, create_model
 
 from tools.errors import AdvisorInputError
 
+from .answer import ToolCallRecord
 from .registry import ToolSpec, registry, result_dict, run_tool
+from .toolcalls import repair_json
 
-log = logging.getLogger(__name__)
 MAX_LIST = 20  # long lists are cut for the model; the Answer's records keep results whole
 # bulky fields the model does not need: every plan option (by_cost/by_speed keep the best), GPU spec sources
-DROP = {"recommend_hardware": {"options"}, "lookup_gpu": {"sources"}, "lookup_model": {"config_source"}}
+DROP = {"recommend_hardware": {"options"}, "lookup_gpu": {"sources", "aliases"}, "lookup_model": {"config_source"},
+        "estimate_cost": {"note", "source"}}
+CORE = {
+    "check_fit": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "framework"),
+    "estimate_memory": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch",
+                        "framework"),
+    "recommend_hardware": ("model", "workload", "method", "context", "concurrency", "target_tokens_per_s", "tokens",
+                           "deadline_days", "gpus"),
+    "estimate_throughput": ("model", "gpu", "gpu_count", "precision", "framework", "batch", "concurrency",
+                            "prompt_tokens", "output_tokens"),
+    "estimate_training": ("model", "tokens", "gpu", "gpu_count", "method", "precision", "sequence_length"),
+    "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day"),
+    "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
+    "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
+}
 
 
-def args_schema(spec: ToolSpec):
-    """A pydantic model mirroring the request dataclass: same names, types, defaults, descriptions."""
+def _short(description: str) -> str:
+    """The description up to its first ';' (the rest restates defaults the calculator applies anyway)."""
+    head = description.split(";")[0].strip()
+    return head.split(" (")[0] if head.count("(") > head.count(")") else head
+
+
+def _type_schema(hint: Any) -> dict:
+    schema = TypeAdapter(hint).json_schema()
+    options = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
+    out = dict(options[0]) if len(options) == 1 else {"anyOf": options}
+    for key in ("title", "default", "exclusiveMinimum", "minimum", "maximum", "exclusiveMaximum"):
+        out.pop(key, None)
+    return out
+
+
+@cache
+def tool_schema(name: str, lean: bool = True) -> dict:
+    """The JSON schema of a tool's arguments (OpenAI function format), from its request record."""
+    spec = registry()[name]
+    hints = typing.get_type_hints(spec.request)
+    props, required = {}, []
+    for f in dataclasses.fields(spec.request):
+        is_required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+        if lean and f.name not in CORE.get(name, ()) and not is_required:
+            continue
+        prop = _type_schema(hints[f.name])
+        desc = f.metadata.get("description", "")
+        if desc and not (lean and "enum" in prop):  # the choices say it
+            prop["description"] = _short(desc) if lean else desc
+        props[f.name] = prop
+        if is_required:
+            required.append(f.name)
+    params = {"type": "object", "properties": props, "required": required}
+    return {"type": "function", "function": {"name": name, "description": spec.description, "parameters": params}}
+
+
+def openai_tools(lean: bool = True) -> list[dict]:
+    return [tool_schema(n, lean) for n in registry()]
+
+
+@cache
+def _validator(name: str):
+    """A pydantic model of every field of the request (with its bounds), to coerce "2" -> 2 and name errors."""
+    spec: ToolSpec = registry()[name]
     hints = typing.get_type_hints(spec.request)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(spec.request):
-        desc = f.metadata.get("description", "")
-        if f.default is not dataclasses.MISSING:
-            default = f.default
-        elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-            default = None
-        else:
-            default = ...
         bounds = {k: f.metadata[k] for k in ("gt", "ge", "le") if k in f.metadata}
-        fields[f.name] = (hints[f.name], Field(default, description=desc or None, **bounds))
-    return create_model(f"{spec.name}_args", **fields)
+        fields[f.name] = (hints[f.name] | None, Field(None, **bounds))
+    return create_model(f"{name}_args", **fields)
+
+
+def validate_args(name: str, raw: Any) -> dict:
+    """Arguments as the calculator takes them; AdvisorInputError (listing the valid choices) otherwise."""
+    if name not in registry():
+        raise AdvisorInputError(f"unknown tool '{name}'. The tools are: {', '.join(registry())}.")
+    args = repair_json(raw)
+    if not isinstance(args, dict):
+        raise AdvisorInputError(f"the arguments of {name} must be a JSON object, e.g. "
+                                f"{json.dumps(_example(name))}; got {str(raw)[:120]!r}.")
+    known = [f.name for f in dataclasses.fields(registry()[name].request)]
+    unknown = sorted(set(args) - set(known))
+    if unknown:
+        raise AdvisorInputError(f"{name} does not take {', '.join(unknown)}; it takes {', '.join(known)}.")
+    try:
+        parsed = _validator(name).model_validate(args)
+    except ValidationError as exc:
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()]
+        raise AdvisorInputError(f"invalid arguments for {name} - " + "; ".join(parts)) from None
+    return {k: v for k, v in parsed.model_dump(exclude_unset=True).items() if v is not None}
+
+
+def _example(name: str) -> dict:
+    required = tool_schema(name)["function"]["parameters"]["required"]
+    return {k: "..." for k in required}
 
 
 def compact(value: Any, drop: frozenset | set = frozenset()) -> Any:
@@ -50,26 +129,14 @@ def compact(value: Any, drop: frozenset | set = frozenset()) -> Any:
     return value
 
 
-def _make_tool(spec: ToolSpec) -> StructuredTool:
-    def run(**kwargs: Any) -> str:
-        args = {k: v for k, v in kwargs.items() if v is not None}
-        try:
-            result = result_dict(run_tool(spec.name, args))
-        except AdvisorInputError as exc:
-            raise ToolException(f"Error: {exc}") from exc
-        return json.dumps(compact(result, DROP.get(spec.name, set())), ensure_ascii=False, default=str)
-
-    return StructuredTool.from_function(func=run, name=spec.name, description=spec.description,
-                                        args_schema=args_schema(spec), handle_tool_error=True,
-                                        handle_validation_error=_validation_message)
-
-
-def _validation_message(exc: Exception) -> str:
-    """Arguments outside the schema (batch 0, a wrong type) go back to the model to correct."""
-    errors = getattr(exc, "errors", lambda: [])()
-    parts = [f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg', '')}" for e in errors] or [str(exc)]
-    return "Error: invalid arguments - " + "; ".join(parts)
-
-
-def build_toolkit() -> list[StructuredTool]:
-    return [_make_tool(s) for s in registry().values()]
+def execute(name: str, raw_args: Any) -> tuple[ToolCallRecord, str]:
+    """Run one call: the record for the Answer, and the text the model gets back (JSON, or "Error: ...")."""
+    args = raw_args if isinstance(raw_args, dict) else {}
+    try:
+        args = validate_args(name, raw_args)
+        result = result_dict(run_tool(name, args))
+    except AdvisorInputError as exc:
+        message = f"Error: {exc}"
+        return ToolCallRecord(tool=name, args=args, result=message, error=message), message
+    content = json.dumps(compact(result, DROP.get(name, set())), ensure_ascii=False, default=str)
+    return ToolCallRecord(tool=name, args=args, result=result), content

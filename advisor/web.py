@@ -77,6 +77,7 @@ class Session:
     pending: deque = field(default_factory=deque)
     busy: bool = False
     last_answer: Answer | None = None  # for the chart, drawn when "show work" opens
+    last_sent: int = 0  # the number of the last message taken from the page's sent-message log
     work_open: bool = False
 
     def append(self, message: dict) -> None:

@@ -122,7 +122,7 @@ async def chat_turn(client: httpx.AsyncClient, base: str, fns: ChatFns, session:
     chat = history
     try:
         took = await client.post(f"{base}{API}/run/predict", timeout=timeout_s, json={
-            "data": [message, history], "fn_index": fns.take, "trigger_id": fns.trigger, "session_hash": session,
+            "data": [json.dumps([[time.monotonic_ns() // 1000, message]]), history], "fn_index": fns.take, "trigger_id": fns.trigger, "session_hash": session,
             "event_data": None})
         if took.status_code != 200:
             return Turn([], history, 0, time.perf_counter() - start, False, f"take {took.status_code}")

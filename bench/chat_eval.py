@@ -3,7 +3,8 @@ by language, with every failure and why.
 
     python bench/chat_eval.py                 # the offline engine
     python bench/chat_eval.py --engine llm    # an OpenAI-compatible endpoint (OPENAI_BASE_URL / OPENAI_API_KEY /
-                                              # ADVISOR_MODEL), see bench/llm_eval.py where present
+                                              # ADVISOR_MODEL): routing, argument, verdict, grounding-warning and
+                                              # language rates, latency and tokens (bench/llm_eval.py)
 
 A case passes when: the answer is in the question's language; every expected tool was called, with the key
 arguments the question gave; the first line carries the verdict expected (yes / no / yes only when quantized) and
@@ -110,16 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engine", choices=["offline", "llm"], default="offline")
     ap.add_argument("--limit", type=int, help="only the first N cases")
+    ap.add_argument("--show", type=int, default=5, help="--engine llm: print up to N answers that missed")
+    ap.add_argument("--json", action="store_true", help="--engine llm: print the summary as JSON")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     cases = load_cases()[: args.limit]
     if args.engine == "llm":
-        try:
-            from bench.llm_eval import main as llm_main
-        except ImportError:
-            print("the LLM evaluation needs bench/llm_eval.py", file=sys.stderr)
-            return 2
-        return llm_main(cases)
+        from bench.llm_eval import run_cases
+
+        return run_cases(cases, show=args.show, as_json=args.json)
     from advisor.offline.engine import OfflineEngine
 
     class _Offline:

@@ -43,14 +43,20 @@ async def session(client, base, fn, model, model_key, gpu, gpu_key) -> dict:
     out = {"turns": [first], "crosstalk": []}
     if not first.ok:
         return out
-    if model_key not in first.answer or gpu_key.strip() not in first.answer:
+    if _crossed(first.answer, model_key, gpu_key):
         out["crosstalk"].append(f"turn 1 for {model} on {gpu}: {first.answer[:120]!r}")
     second = await chat_turn(client, base, fn, sid, "what about two of them?", first.raw)
     out["turns"].append(second)
-    if second.ok and ("2x" not in second.answer or gpu_key.strip() not in second.answer
-                      or model_key not in second.answer):
+    if second.ok and ("2x" not in second.answer or _crossed(second.answer, model_key, gpu_key)):
         out["crosstalk"].append(f"follow-up for {model} on {gpu}: {second.answer[:120]!r}")
     return out
+
+
+def _crossed(answer: str, model_key: str, gpu_key: str) -> bool:
+    """Cross-talk: the answer lacks this session's GPU, or names another session's model (some verdicts
+    name the model only in the tool call, so its absence alone is not cross-talk)."""
+    others = [key for _, key in MODELS if key != model_key and key not in model_key]
+    return gpu_key.strip() not in answer or any(key in answer for key in others)
 
 
 def pct(values: list[float], q: float) -> float:

@@ -8,12 +8,16 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-Reply = Callable[[list[dict]], dict]  # request messages -> {"content": str} or {"tool_calls": [(name, args)]}
+# request messages -> {"content": str} or {"tool_calls": [(name, args)]} (args a dict, or a raw string sent as is);
+# a reply that raises is answered with HTTP 500, and {"hang": seconds} holds the request that long
+Reply = Callable[[list[dict]], dict]
 
 
 class StubServer:
-    def __init__(self, replies: list[Reply]) -> None:
+    def __init__(self, replies: list[Reply], repeat_last: bool = False) -> None:
         self.replies = list(replies)
+        self.repeat_last = repeat_last  # keep answering with the last reply (a model that never stops)
+        self.release = threading.Event()
         self.requests: list[dict] = []
         stub = self
 
@@ -24,15 +28,22 @@ class StubServer:
             def do_POST(self):  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.requests.append(body)
-                reply = stub.replies.pop(0)(body["messages"])
+                step = stub.replies.pop(0) if len(stub.replies) > 1 or not stub.repeat_last else stub.replies[0]
+                try:
+                    reply = step(body["messages"])
+                except Exception as exc:  # noqa: BLE001 - what a crashing model server does
+                    return self._json({"error": {"message": str(exc), "type": "server_error"}}, status=500)
+                if reply.get("hang"):
+                    stub.release.wait(reply["hang"])
+                    return None
                 if body.get("stream"):
                     self._stream(body, reply)
                 else:
                     self._json(_completion(body, reply))
 
-            def _json(self, data):
+            def _json(self, data, status=200):
                 raw = json.dumps(data).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()
@@ -55,12 +66,14 @@ class StubServer:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
 
 def _tool_calls(reply: dict) -> list[dict]:
-    return [{"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": json.dumps(a)}}
+    return [{"id": f"call_{i}", "type": "function",
+             "function": {"name": n, "arguments": a if isinstance(a, str) else json.dumps(a)}}
             for i, (n, a) in enumerate(reply.get("tool_calls", []))]
 
 

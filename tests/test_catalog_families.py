@@ -63,6 +63,12 @@ def test_qwen25_vl_vision_tower_is_counted_from_its_config():
 def test_llama_vision_counts_tiles_as_cross_attention_states():
     v = get_model("llama-3.2-11b-vision")
     assert v.image_tokens_per_image == 4 * ((560 // 14) ** 2 + 1)  # 4 tiles x 1,601 patch states
+    assert v.cross_attention_layers == 8
+    from tools.memory import MemoryRequest, estimate_memory
+
+    # K and V: 6,404 states x 8 layers x 2 x 8 KV heads x 128 dims x 2 bytes = 209,846,272 B = 200 MiB per image
+    notes = estimate_memory(MemoryRequest(model="llama-3.2-11b-vision")).notes
+    assert any(n.startswith("Each image adds 200 MiB of cross-attention KV cache") for n in notes)
     assert count_params(v).total / 1e9 == pytest.approx(10.67, abs=0.05)
 
 

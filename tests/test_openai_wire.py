@@ -45,5 +45,5 @@ def test_server_errors_fall_back_to_offline():
     with StubServer([boom]) as server:
         llm = ChatOpenAI(model="stub", base_url=server.url, api_key="sk-test", max_retries=0, timeout=10)
         answer = Advisor(llm=llm).ask("How much memory does Llama 3.1 8B need at 8k context?")
-    assert answer.engine == "offline" and any("LLM endpoint failed" in w for w in answer.warnings)
+    assert answer.engine == "offline" and any("HTTP 500" in w and "offline engine" in w for w in answer.warnings)
     assert "GiB" in answer.text

@@ -68,3 +68,18 @@ def test_the_guard_compares_origins_by_host_and_port(monkeypatch):
     assert not guard._same_origin("http://127.0.0.1:9999", {"host": "127.0.0.1:7860"})
     assert not guard._same_origin("null", {"host": "127.0.0.1:7860"})
     assert guard._same_origin("https://advisor.example.com", {"host": "10.0.0.5:7860"})
+
+
+def test_the_page_log_of_sent_messages_is_taken_once_each_in_order():
+    import json
+
+    s = Session()
+    app.take_sent(json.dumps([[1, "first"]]), [], s)
+    app.take_sent(json.dumps([[1, "first"], [2, "second"], [3, "third"]]), [], s)  # two more sent at once
+    app.take_sent(json.dumps([[1, "first"], [2, "second"], [3, "third"]]), [], s)  # a repeat takes nothing
+    assert list(s.pending) == ["first", "second", "third"]
+    fresh = Session()  # a new or expired session: only the newest entry is new to it
+    earlier = [{"role": "user", "content": "old"}, {"role": "assistant", "content": "an answer"}]
+    app.take_sent(json.dumps([[7, "old"], [8, "newest"]]), earlier, fresh)
+    app.take_sent("not json", [], fresh)
+    assert list(fresh.pending) == ["newest"]

@@ -72,6 +72,7 @@ class ModelSpec:
     # Parameters outside the text stack (vision encoder, multi-token-prediction head)
     extra_params: int = 0
     extra_params_note: str = ""
+    cross_attention_layers: int = spec(0, "layers that attend to image states (Llama 3.2 Vision), among num_layers")
     image_tokens_per_image: int = spec(0, "vision states cached per image in each cross-attention layer (Llama 3.2 "
                                        "Vision: tiles x (patches + 1)); 0 when images enter the context as tokens")
     official_params_b: float | None = None
@@ -260,9 +261,10 @@ def spec_from_config(
         sliding_layers=n_sliding,
     )
     spec.update(_family_traits(cfg, model_type, spec))
-    vision, vision_note, image_tokens = vision_extra(config)
+    vision, vision_note, image_tokens, cross_layers = vision_extra(config)
     if vision:
-        spec.update(extra_params=vision, extra_params_note=vision_note, image_tokens_per_image=image_tokens)
+        spec.update(extra_params=vision, extra_params_note=vision_note, image_tokens_per_image=image_tokens,
+                    cross_attention_layers=cross_layers)
     spec["native_precision"] = native_precision(config)
     spec.update(_moe(cfg, model_type, layers))
     if cfg.get("kv_lora_rank"):

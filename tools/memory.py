@@ -136,7 +136,21 @@ def estimate_memory(req: MemoryRequest) -> MemoryEstimate:
 
         result = training_memory(req, spec, tp)
     result.notes[:0] = [n for n in (spec.note, note and note.format(weights_gib=result.weights_gib)) if n]
+    if spec.image_tokens_per_image and req.workload == "inference":
+        result.notes.append(image_kv_note(spec, req.kv_dtype))
     return result
+
+
+def image_kv_note(spec, kv_dtype: str) -> str:
+    """Cross-attention VLMs (Llama 3.2 Vision) cache K and V of every image's vision states in each
+    cross-attention layer, per sequence; the text KV cache above does not include them."""
+    from .formats import KV_BYTES
+
+    per_image = (spec.image_tokens_per_image * spec.cross_attention_layers * 2 * spec.num_kv_heads * spec.head_dim
+                 * KV_BYTES.get(kv_dtype, 2.0))
+    return (f"Each image adds {per_image / 2**20:.0f} MiB of cross-attention KV cache per sequence "
+            f"({spec.image_tokens_per_image:,} vision states x {spec.cross_attention_layers} cross-attention layers, "
+            f"{kv_dtype}); add it per image in flight.")
 
 
 def resolve_precision(req, spec):

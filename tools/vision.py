@@ -16,20 +16,23 @@ Counted tensor by tensor as transformers builds the modules:
 from __future__ import annotations
 
 
-def vision_extra(config: dict) -> tuple[int, str, int]:
-    """(parameters outside the text stack, what they are, tokens per image) for a VLM config; zeros otherwise."""
+def vision_extra(config: dict) -> tuple[int, str, int, int]:
+    """(parameters outside the text stack, what they are, vision states per image, cross-attention layers)
+    for a VLM config; zeros otherwise."""
     model_type = str(config.get("model_type") or "")
     vc = config.get("vision_config")
     if not isinstance(vc, dict):
-        return 0, "", 0
+        return 0, "", 0, 0
     if model_type == "qwen2_5_vl":
         return (_qwen_vl(vc), "vision encoder (ViT + patch merger), counted from vision_config; each image adds "
-                "one context token per 28x28 pixels (1,369 for 1036x1036)", 0)
+                "one context token per 28x28 pixels (1,369 for 1036x1036)", 0, 0)
     if model_type == "mllama":
         text = config.get("text_config") or {}
         tokens = int(vc.get("max_num_tiles", 4)) * ((int(vc.get("image_size", 560)) // int(vc.get("patch_size", 14))) ** 2 + 1)
-        return _mllama(vc, text), "vision encoder + projector + cross-attention extras, counted from the config", tokens
-    return 0, "", 0
+        cross = len(text.get("cross_attention_layers") or [])
+        return (_mllama(vc, text), "vision encoder + projector + cross-attention extras, counted from the config",
+                tokens, cross)
+    return 0, "", 0, 0
 
 
 def _qwen_vl(vc: dict) -> int:

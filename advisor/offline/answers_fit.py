@@ -399,10 +399,12 @@ def largest(turn, s: Slots) -> Reply:
                 if prec != "bf16":
                     best = r
                 break
+    from tools.defaults import INFERENCE_CONTEXT
     from tools.gpus import get_gpu
 
+    ctx = s.context or (best.memory.context if best else INFERENCE_CONTEXT)  # the context the tool sized at
+
     name = get_gpu(gpu).name
-    ctx = s.context or 4096
     if best is None:
         return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
                           f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
