@@ -38,6 +38,58 @@ EXAMPLES = [
 ]
 
 
+# The page keeps the start of the newest answer in view: Gradio's own autoscroll (off) would follow the
+# end of a streaming answer, leaving the verdict line above the visible part of the chat. When a new
+# answer appears, its first line goes to the top of the chat (and the chat into the window); after that
+# the view stays put while the answer grows, so a person reads from the verdict down. On a phone the
+# "My defaults" panel starts folded (it sits above the chat there).
+PAGE_JS = """() => {
+  let answers = -1, asked = -1, queued = false;
+  const inView = (row) => {
+    const wrap = row.closest('.bubble-wrap') || row.parentElement;
+    const top = row.getBoundingClientRect().top - wrap.getBoundingClientRect().top;
+    wrap.scrollTop += top - 44;  // below the chat's label, with the end of the question above
+    const r = row.getBoundingClientRect();
+    if (r.top < 0 || r.top > window.innerHeight - 80) window.scrollBy(0, r.top - 80);
+  };
+  const follow = () => {
+    queued = false;
+    const chat = document.querySelector('#chat');
+    if (!chat) return;
+    const rows = [...chat.querySelectorAll('.message-row')];
+    const bots = rows.filter((r) => r.classList.contains('bot-row'));
+    const users = rows.length - bots.length;
+    if (bots.length > answers && bots.length) inView(bots[bots.length - 1]);
+    else if (users > asked && rows.length && !rows[rows.length - 1].classList.contains('bot-row')
+             && answers === bots.length) {
+      const wrap = chat.querySelector('.bubble-wrap');  // a question just sent: show it
+      if (wrap) wrap.scrollTop = wrap.scrollHeight;
+    }
+    answers = bots.length; asked = users;
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(follow); } })
+    .observe(document.body, {childList: true, subtree: true, characterData: true});
+  if (window.innerWidth < 700) {
+    const fold = () => {
+      const label = document.querySelector('#defaults > button, #defaults .label-wrap');
+      if (label) { if (label.classList.contains('open')) label.click(); } else setTimeout(fold, 200);
+    };
+    fold();
+  }
+}"""
+
+# Phone (< 700 px): the defaults panel above the chat, "show work" JSON wrapped instead of spilling
+# sideways, charts scaled to the width.
+PAGE_CSS = """
+#work pre, #work code { white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-word; }
+#chart img, #chart canvas, #chart svg { max-width: 100%; height: auto; }
+@media (max-width: 700px) {
+  #main-row { flex-direction: column-reverse; }
+  #main-row > div { min-width: 100% !important; }
+}
+"""
+
+
 def _gpu_choices() -> list[str]:
     from tools.gpus import all_gpus
 
@@ -257,9 +309,12 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         gr.Markdown("# gpu-advisor\nWhich GPUs, how many, how fast, what cost - every number is computed by our "
                     "calculators, never guessed.")
         gr.Markdown(f"**Answering with:** {engine_line}.{switch}", elem_id="engine-banner")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=480, elem_id="chat", sanitize_html=True)
+        with gr.Row(elem_id="main-row"):
+            with gr.Column(scale=3, min_width=320):
+                chatbot = gr.Chatbot(label="Conversation", height=480, elem_id="chat", sanitize_html=True,
+                                     autoscroll=False,  # PAGE_JS keeps the newest answer's start in view
+                                     placeholder="Ask about GPUs for a large language model: will it fit, how "
+                                     "many, how fast, what it costs. Every number is computed, never guessed.")
                 with gr.Row():
                     msg = gr.Textbox(placeholder="Ask e.g. 'Can I fine-tune 13B with LoRA on one 4090?'", scale=5,
                                      show_label=False, elem_id="question", max_lines=6)
@@ -269,8 +324,8 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                   elem_id="show-work") as show_work:
                     chart = gr.Plot(label="Chart", elem_id="chart")
                     work = gr.Markdown(elem_id="work")
-            with gr.Column(scale=1):
-                gr.Markdown("### My defaults\nUsed when a question does not say.")
+            with gr.Column(scale=1, min_width=240), gr.Accordion("My defaults", open=True, elem_id="defaults"):
+                gr.Markdown("Used when a question does not say.")
                 gpu = gr.Dropdown(_gpu_choices(), value="(none)", label="My GPU", elem_id="default-gpu")
                 count = gr.Number(value=1, minimum=1, maximum=64, precision=0, label="How many")
                 precision = gr.Dropdown(["(auto)", "bf16", "fp8", "int8", "awq-4bit", "q4_k_m", "nf4"],
@@ -357,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
     # Gradio's own per-session state kept for at most as many sessions as ours
     demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False,
+                css=PAGE_CSS, js=PAGE_JS,
                 max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
                 state_session_capacity=sessions.max_sessions, max_threads=64)
     return 0

@@ -111,6 +111,70 @@ def test_a_person_asks_reads_the_numbers_opens_the_work_and_follows_up(server, b
     page.close()
 
 
+# Where the first line of the newest answer is: its first character, and whether that point is the
+# answer itself as a person sees it (not scrolled out of the chat or the window, not under a label).
+FIRST_LINE_JS = """() => {
+  const rows = document.querySelectorAll('#chat .message-row.bot-row');
+  if (!rows.length) return null;
+  const row = rows[rows.length - 1];
+  const walk = document.createTreeWalker(row, NodeFilter.SHOW_TEXT,
+    {acceptNode: (n) => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT});
+  const node = walk.nextNode();
+  if (!node) return null;
+  const at = node.textContent.search(/\\S/);
+  const range = document.createRange();
+  range.setStart(node, at); range.setEnd(node, at + 1);
+  const r = range.getBoundingClientRect();
+  const chat = row.closest('.bubble-wrap').getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {line: row.innerText.trim().split('\\n')[0], top: r.top, bottom: r.bottom, chat_top: chat.top,
+          chat_bottom: chat.bottom, window: window.innerHeight, seen: !!hit && row.contains(hit)};
+}"""
+
+
+def _answer_done(page, n_answers: int, has: str):
+    """Wait until the n-th answer is on the page with `has` in it and has not changed for 0.8 s (done streaming)."""
+    page.wait_for_function("""([n, has]) => {
+      const rows = document.querySelectorAll('#chat .message-row.bot-row');
+      if (rows.length < n || !rows[n - 1].innerText.includes(has)) return false;
+      const text = rows[n - 1].innerText, now = performance.now();
+      if (window.__answerText !== text) { window.__answerText = text; window.__since = now; return false; }
+      return now - window.__since > 800;
+    }""", arg=[n_answers, has], polling=100, timeout=60_000)
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_the_verdict_line_of_the_newest_answer_is_on_screen(server, browser, size):
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(server)
+    for n, (question, work) in enumerate([("Can I run Llama 3.1 8B on one RTX 4090?", "Llama 3.1 8B"),
+                                          ("Can I fine-tune a 13B model with LoRA on one 4090?", "QLoRA")],
+                                         1):  # a first answer above the one read
+        page.locator("#question textarea").scroll_into_view_if_needed()
+        _ask(page, question)
+        _answer_done(page, n, work)
+    where = page.evaluate(FIRST_LINE_JS)
+    assert where["line"].startswith("No") and "24.5 GiB" in where["line"], where  # the verdict line...
+    assert where["chat_top"] <= where["top"] and where["bottom"] <= where["chat_bottom"], where  # ...in the chat
+    assert 0 <= where["top"] and where["bottom"] <= where["window"], where  # ...in the window
+    assert where["seen"], where  # ...and not under anything
+    page.close()
+
+
+def test_a_chinese_question_gets_its_chinese_verdict_on_screen(server, browser):
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    assert fonts.strip(), "no CJK font: Chinese would render as boxes (apt-get install fonts-noto-cjk)"
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server)
+    _ask(page, "一张4090能用LoRA微调13B模型吗？")
+    _answer_done(page, 1, "QLoRA")
+    where = page.evaluate(FIRST_LINE_JS)
+    assert where["line"].startswith("放不下") and "24.5 GiB" in where["line"] and "QLoRA" in where["line"], where
+    assert where["seen"] and where["chat_top"] <= where["top"] and where["bottom"] <= where["window"], where
+    page.close()
+
+
 def test_bad_input_and_separate_sessions(server, browser):
     a = browser.new_context().new_page()
     b = browser.new_context().new_page()
