@@ -9,6 +9,7 @@ import html
 import json
 import logging
 import os
+import re
 import sys
 
 # No phoning home: Gradio's usage analytics and the Hugging Face Hub's telemetry are off unless a
@@ -21,7 +22,13 @@ import gradio as gr  # noqa: E402
 from advisor.answer import Answer  # noqa: E402
 from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
-from advisor.web import MAX_SHOWN_MESSAGES, answer_with_time_limit, guard_middleware, sessions  # noqa: E402
+from advisor.web import (  # noqa: E402
+    MAX_SHOWN_MESSAGES,
+    answer_with_time_limit,
+    guard_middleware,
+    sessions,
+    stream_with_time_limit,
+)
 
 log = logging.getLogger("gpu-advisor.app")
 
@@ -122,12 +129,33 @@ def _text(content) -> str:
     return ""
 
 
-def _chunks(text: str, n: int = 3):
-    """The answer in growing pieces, so it streams onto the page (no delays: each piece goes out as
-    soon as the previous one is sent)."""
-    step = max(1, len(text) // n)
-    for end in range(step, len(text) + step, step):
-        yield text[: min(end, len(text))]
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def readable(text: str) -> str:
+    """Markdown as meant: a line right after a list ("Fastest: ...") starts a new paragraph instead of
+    being read as the end of the last bullet."""
+    out: list[str] = []
+    in_list = False  # right after a list item or its indented continuation lines
+    for line in text.split("\n"):
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        elif in_list and not line.startswith((" ", "\t")):
+            out.append("")
+            in_list = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def _sections(text: str, max_pieces: int = 8):
+    """The answer in growing pieces, section by section (paragraphs), so it streams onto the page with
+    the verdict first; no delays: each piece goes out as soon as the previous one is sent."""
+    cuts = [i for i in range(len(text)) if text.startswith("\n\n", i)] + [len(text)]
+    step = max(1, -(-len(cuts) // max_pieces))
+    for end in cuts[step - 1::step][:-1] + [len(text)]:
+        yield text[:end]
 
 
 def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
@@ -228,7 +256,7 @@ def finish(session):
     if answer is None:
         return gr.update(), gr.update()
     # the chart costs ~10x the answer (matplotlib): drawn only while "show work" is open
-    return work_markdown(answer), (_chart(answer) if work_open else None)
+    return work_markdown(answer), (_chart(answer) if work_open else gr.update(value=None, visible=False))
 
 
 def make_respond(advisor: Advisor):
@@ -261,29 +289,66 @@ def _drain(advisor: Advisor, session, defaults: dict):
             history = list(session.history)
             session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
-        answer = answer_with_time_limit(advisor, question, history, defaults)
+        answer = None
+        for kind, value in _answer_as_it_comes(advisor, question, history, defaults):
+            if kind == "text":
+                yield session.view({"role": "assistant", "content": value})
+            else:
+                answer = value
         if answer is None:
             with session.lock:
                 session.append({"role": "assistant", "content": SORRY})
             continue
-        text = answer.text + ("".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings) if answer.warnings else "")
-        for partial in _chunks(text):
+        text = final_text(answer)
+        for partial in _sections(text):  # the offline engine's answer (or the checked LLM text) by section
             yield session.view({"role": "assistant", "content": partial})
         with session.lock:
             session.append({"role": "assistant", "content": text})
             session.last_answer = answer
 
 
+def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict):
+    """("text", the text so far) while an LLM writes (with a line naming the tool running), then
+    ("answer", Answer or None) once the answer is checked - on a worker thread, under the time limit."""
+    text, tool = "", ""
+    for event in stream_with_time_limit(advisor, question, history, defaults):
+        if event.kind == "text":
+            text, tool = text + event.text, ""
+        elif event.kind == "reset":  # a retry or the offline fallback follows: its text replaces this
+            text = ""
+        elif event.kind == "tool":
+            tool = event.text
+        elif event.kind == "answer":
+            yield "answer", event.answer
+            return
+        shown = readable(text) + (f"\n\n_computing: {html.escape(tool)} ..._" if tool else "")
+        if shown.strip():
+            yield "text", shown
+    yield "answer", None
+
+
+def final_text(answer: Answer) -> str:
+    """The answer as shown once complete: the text, then its warnings; an LLM answer with no grounding
+    warning gets a mark saying its figures were checked against the tool results."""
+    text = readable(answer.text)
+    if answer.warnings:
+        return text + "".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings)
+    if answer.engine == "llm" and answer.calls:
+        return text + "\n\n✓ _Every figure above was checked against the calculators' results._"
+    return text
+
+
 def _chart(answer: Answer | None):
+    """The chart for an answer, shown; or the chart box hidden when the answer has nothing to draw."""
     from advisor.charts import chart_for
 
-    if answer is None:
-        return None
-    try:
-        return chart_for(answer)
-    except Exception:  # noqa: BLE001 - a chart is a bonus
-        log.exception("chart failed")
-        return None
+    figure = None
+    if answer is not None:
+        try:
+            figure = chart_for(answer)
+        except Exception:  # noqa: BLE001 - a chart is a bonus
+            log.exception("chart failed")
+    return gr.update(value=figure, visible=figure is not None)
 
 
 def make_show_work(open_: bool):
@@ -322,7 +387,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                 gr.Examples(EXAMPLES, inputs=msg, label="Try")
                 with gr.Accordion("Show work: tool calls, sources and chart", open=False,
                                   elem_id="show-work") as show_work:
-                    chart = gr.Plot(label="Chart", elem_id="chart")
+                    chart = gr.Plot(label="Chart", elem_id="chart", visible=False)  # shown when there is one
                     work = gr.Markdown(elem_id="work")
             with gr.Column(scale=1, min_width=240), gr.Accordion("My defaults", open=True, elem_id="defaults"):
                 gr.Markdown("Used when a question does not say.")
@@ -378,18 +443,32 @@ def ask_api(advisor: Advisor, question: str) -> str:
 
 
 def _prepare_index_in_background() -> None:
-    """Build (first start, ~12 s) or open the guidance index while the page starts serving; until it is
-    ready, answers cite guidance by keyword and concept questions wait for it."""
+    """Build (first start) or open the guidance index while the page starts serving; until it is
+    ready, answers cite guidance by keyword and concept questions wait for it. Says "Building ..." only
+    when there is no index yet, or when opening takes long enough that it must be (re)building."""
     import threading
 
     from knowledge import build_index
+    from knowledge.index import data_dir
+
+    done = threading.Event()
+
+    def say_building() -> None:
+        if not done.is_set():
+            print("Building the guidance index (first start, or the docs changed; 5-40 s). The app answers "
+                  "meanwhile.", flush=True)
 
     def run() -> None:
-        print("Preparing the guidance index (built on first start, ~15 s)...", flush=True)
+        if not os.environ.get("CHROMA_HOST") and not (data_dir() / "chroma").exists():
+            say_building()
+        else:
+            threading.Timer(3.0, say_building).start()
         try:
             status = build_index()
+            done.set()
             print(f"Guidance index {status.action}: {status.chunks} passages ({status.seconds:.1f} s).", flush=True)
         except Exception as exc:  # noqa: BLE001 - the calculators still answer without guidance
+            done.set()
             log.error("The guidance index could not be prepared (%s); answers will cite no guidance.", exc)
 
     threading.Thread(target=run, name="index", daemon=True).start()
@@ -411,10 +490,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.queue(default_concurrency_limit=None, max_size=1000)
     # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
     # Gradio's own per-session state kept for at most as many sessions as ours
-    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False,
-                css=PAGE_CSS, js=PAGE_JS,
+    # quiet: Gradio's own start-up lines include a "set share=True" hint, which this app never does
+    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
+                css=PAGE_CSS, js=PAGE_JS, prevent_thread_lock=True,
                 max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
                 state_session_capacity=sessions.max_sessions, max_threads=64)
+    print(f"Open {demo.local_url} in a browser (Ctrl+C stops the app).", flush=True)
+    demo.block_thread()
     return 0
 
 

@@ -30,7 +30,8 @@ def test_app_builds_without_a_server_and_shows_the_engine():
 
 def test_respond_never_shows_a_traceback():
     class Broken(Advisor):
-        def ask(self, *a, **k):
+        def ask_stream(self, *a, **k):
+            yield from ()
             raise RuntimeError("boom")
 
     out = list(app.make_respond(Broken(engine="offline"))("hi", [], "(none)", 1, "(auto)", 0))
