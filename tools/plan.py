@@ -18,6 +18,7 @@ from .gpus import GPU, all_gpus, get_gpu
 from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
+from .quantization import mxfp4_weight_only
 from .throughput import ThroughputRequest, estimate_throughput
 from .training import TrainingRequest, estimate_training
 
@@ -135,7 +136,16 @@ def _runs(prec: str, gpu: GPU) -> bool:
         return prec == "q4_k_m"
     if prec == "fp8":
         return gpu.supports_fp8
+    family = weight_format(prec).family
+    if family in ("mxfp4", "nvfp4"):  # native FP4 tensor cores, or vLLM's weight-only MXFP4 kernels on NVIDIA
+        return bool(gpu.fp4_tflops_dense) or (family == "mxfp4" and mxfp4_weight_only(gpu))
     return True
+
+
+def _serve_precisions(native: str) -> tuple[str, ...]:
+    """The formats a batching engine serves, led by the format the weights ship in (MXFP4 for gpt-oss)
+    when that is not one of them: serving the checkpoint as released needs no re-quantization."""
+    return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
 def _serving_split(context: int) -> tuple[int, int]:
@@ -198,7 +208,7 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
     single_user = req.concurrency == 1
     options, considered = [], 0
     for gpu in _candidate_gpus(req):
-        precisions = [p for p in SERVE_PRECISIONS if _runs(p, gpu)]
+        precisions = [p for p in _serve_precisions(m.native_precision) if _runs(p, gpu)]
         if single_user and _runs("q4_k_m", gpu):
             precisions.append("q4_k_m")  # llama.cpp / Ollama: fine for one local user, not for many
         for prec in precisions:
