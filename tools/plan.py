@@ -19,7 +19,7 @@ from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
 from .quantization import mxfp4_weight_only
-from .throughput import ThroughputRequest, estimate_throughput
+from .throughput import ThroughputRequest, estimate_throughput, serving_split
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
@@ -148,11 +148,6 @@ def _serve_precisions(native: str) -> tuple[str, ...]:
     return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
-def _serving_split(context: int) -> tuple[int, int]:
-    out = min(512, max(1, context // 4))
-    return max(1, context - out), out
-
-
 def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int):
     """(memory estimate, best (replicas, users per replica, throughput)) for one GPU, precision and TP degree,
     or None when a replica cannot hold one sequence or no replica count meets the targets."""
@@ -168,7 +163,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
         per_replica = mem.max_concurrent_sequences
     if not per_replica:
         return None
-    prompt, out = _serving_split(context)
+    prompt, out = serving_split(context)
     C = req.concurrency
 
     def speed(users: int):
@@ -420,7 +415,7 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
         options, considered = _inference(req)
         speed_key = lambda o: -(o.decode_tokens_per_s or 0)  # noqa: E731
         context = min(req.context, m.max_context)
-        prompt, out = _serving_split(context)
+        prompt, out = serving_split(context)
         assumptions = [
             f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer), "
             f"at least {req.target_tokens_per_s:g} tokens/s per user"
