@@ -191,15 +191,25 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
          "and one GPU.")
 
 
-# In the browser, sending appends [number, message] to a small log of sent messages (a hidden box) and
-# empties the text box; the server takes every entry it has not taken yet. Two sends a few milliseconds
-# apart can therefore never overwrite each other, and nothing typed after a send is wiped.
+# In the browser, sending appends [number, message] to a small log of sent messages and empties the
+# text box; the server takes every entry it has not taken yet. Two races are closed here:
+# - the log lives in the page's own memory (window.__advisorSent), not only in the hidden box: sends a
+#   few milliseconds apart run before Gradio has written the previous send's output into that box;
+# - the box is emptied at once, in the page (an "input" event tells Gradio), not through the event's
+#   output, which Gradio applies a moment later and which wiped a next message typed meanwhile.
 SEND_JS = """(m, log) => {
-  let sent = [];
-  try { sent = JSON.parse(log || "[]"); } catch (e) { sent = []; }
-  const n = sent.length ? sent[sent.length - 1][0] + 1 : 1;
-  if ((m || "").trim()) sent.push([n, m]);
-  return ["", JSON.stringify(sent.slice(-8))];
+  const sent = window.__advisorSent = window.__advisorSent || [];
+  if ((m || "").trim()) {
+    window.__advisorSentN = (window.__advisorSentN || 0) + 1;
+    sent.push([window.__advisorSentN, m]);
+    sent.splice(0, Math.max(0, sent.length - 8));
+  }
+  const box = document.querySelector('#question textarea');
+  if (box && box.value === m) {
+    box.value = '';
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  return JSON.stringify(sent);
 }"""
 
 
@@ -420,11 +430,15 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         # without a concurrency limit of their own: the engine is CPU-light, answers run on worker threads.
         sent = gr.Textbox(visible=False, elem_id="sent")
         for trigger in (msg.submit, send.click):
-            trigger(None, [msg, sent], [msg, sent], js=SEND_JS, api_name=False, trigger_mode="multiple",
+            # every step "multiple": Gradio's default ("once") drops a step triggered while the same step
+            # of an earlier send is still pending - the second and third of three quick sends were lost
+            trigger(None, [msg, sent], [sent], js=SEND_JS, api_name=False, trigger_mode="multiple",
                     queue=False) \
-                .then(take_event, [sent, chatbot], None, api_name=False, queue=False) \
-                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \
-                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None)
+                .then(take_event, [sent, chatbot], None, api_name=False, queue=False, trigger_mode="multiple") \
+                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None,
+                      trigger_mode="multiple") \
+                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None,
+                      trigger_mode="multiple")
         show_work.expand(make_show_work(True), None, chart, api_name=False, concurrency_limit=None)
         show_work.collapse(make_show_work(False), None, chart, api_name=False, concurrency_limit=None)
         api_q = gr.Textbox(visible=False)
@@ -462,7 +476,7 @@ def _prepare_index_in_background() -> None:
         if not os.environ.get("CHROMA_HOST") and not (data_dir() / "chroma").exists():
             say_building()
         else:
-            threading.Timer(3.0, say_building).start()
+            threading.Timer(10.0, say_building).start()  # opening one takes 1-5 s, more under load
         try:
             status = build_index()
             done.set()
