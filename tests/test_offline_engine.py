@@ -173,3 +173,29 @@ def test_citations_are_whole_sentences_or_absent():
             if line.startswith(("Why:", "依据：")):
                 quote = line.split(":", 1)[1].rsplit("(", 1)[0].strip()
                 assert quote.endswith((".", "。", "!", "?")) and "|" not in quote, line
+
+
+def _calls(answer, tool):
+    return [c for c in answer.calls if c.tool == tool]
+
+
+def test_speed_at_load_runs_only_what_the_kv_cache_holds():
+    """16 users of 8k on a 70B in 4-bit on one H100: the KV pool holds fewer than 16 sequences, so the speed is for the
+    ones that run together (vLLM queues the rest) and the answer says how many; the memory check saw all 16."""
+    a = ENGINE.ask("How fast is Llama 3.1 70B on an H100 with 16 parallel requests at 8k context?")
+    fit = _calls(a, "check_fit")[-1]
+    assert fit.args["batch"] == 16 and fit.args["context"] == 8192
+    held = fit.result["memory"]["max_concurrent_sequences"]
+    assert 1 <= held < 16
+    t = _calls(a, "estimate_throughput")[-1].args
+    assert t["batch"] == held and t["continuous_batching"] is True
+    assert t["prompt_tokens"] + t["output_tokens"] == 8192  # the stated context, split as the plans split it
+    assert f"{held} at a time" in _first(a.text) and "16 parallel requests" in _first(a.text)
+
+
+def test_speed_at_load_without_a_context_checks_the_kv_at_the_length_it_times():
+    a = ENGINE.ask("How fast is Llama 2 13B on an H100 with 40 parallel requests?")
+    t = _calls(a, "estimate_throughput")[-1].args
+    fit = _calls(a, "check_fit")[-1].args
+    assert fit["context"] == t["prompt_tokens"] + t["output_tokens"] and t["batch"] == 40
+    assert "assumed" in a.text.split("\n\n")[1]

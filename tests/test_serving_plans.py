@@ -213,3 +213,17 @@ def test_a_model_too_big_for_the_cap_says_how_many_gpus_hold_it_and_meet_the_dea
     # 16 bytes of weights, gradients and Adam state per parameter alone exceed 8 x 80 GB
     assert need > 8 and need * 80e9 > 16 * 405e9
     assert any("needs at least" in n and f"{need:,} to finish in 30 days" in n for n in r.notes)
+
+
+def test_serving_plan_offers_the_native_format_the_weights_ship_in():
+    """gpt-oss ships in MXFP4: plans serve the released checkpoint where a kernel runs it (FP4 tensor cores, or
+    vLLM's weight-only kernels on Ampere+), not only bf16/fp8/AWQ re-quantizations; Turing (T4) has no such kernel."""
+    r = recommend_hardware(PlanRequest(model="gpt-oss-120b", concurrency=8, limit=100))
+    by_gpu = {}
+    for o in r.options:
+        by_gpu.setdefault(o.gpu, set()).add(o.precision)
+    assert "mxfp4" in by_gpu[get_gpu("h100-sxm").name]
+    assert "mxfp4" in by_gpu[get_gpu("b200").name]
+    assert "mxfp4" not in by_gpu.get(get_gpu("t4").name, set())
+    llama = recommend_hardware(PlanRequest(model="llama-3.1-8b", concurrency=8, limit=100))
+    assert {o.precision for o in llama.options} <= {"bf16", "fp8", "awq-4bit"}

@@ -18,7 +18,8 @@ from .gpus import GPU, all_gpus, get_gpu
 from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
-from .throughput import ThroughputRequest, estimate_throughput
+from .quantization import mxfp4_weight_only
+from .throughput import ThroughputRequest, estimate_throughput, serving_split
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
@@ -135,12 +136,16 @@ def _runs(prec: str, gpu: GPU) -> bool:
         return prec == "q4_k_m"
     if prec == "fp8":
         return gpu.supports_fp8
+    family = weight_format(prec).family
+    if family in ("mxfp4", "nvfp4"):  # native FP4 tensor cores, or vLLM's weight-only MXFP4 kernels on NVIDIA
+        return bool(gpu.fp4_tflops_dense) or (family == "mxfp4" and mxfp4_weight_only(gpu))
     return True
 
 
-def _serving_split(context: int) -> tuple[int, int]:
-    out = min(512, max(1, context // 4))
-    return max(1, context - out), out
+def _serve_precisions(native: str) -> tuple[str, ...]:
+    """The formats a batching engine serves, led by the format the weights ship in (MXFP4 for gpt-oss)
+    when that is not one of them: serving the checkpoint as released needs no re-quantization."""
+    return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
 def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int):
@@ -158,7 +163,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
         per_replica = mem.max_concurrent_sequences
     if not per_replica:
         return None
-    prompt, out = _serving_split(context)
+    prompt, out = serving_split(context)
     C = req.concurrency
 
     def speed(users: int):
@@ -198,7 +203,7 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
     single_user = req.concurrency == 1
     options, considered = [], 0
     for gpu in _candidate_gpus(req):
-        precisions = [p for p in SERVE_PRECISIONS if _runs(p, gpu)]
+        precisions = [p for p in _serve_precisions(m.native_precision) if _runs(p, gpu)]
         if single_user and _runs("q4_k_m", gpu):
             precisions.append("q4_k_m")  # llama.cpp / Ollama: fine for one local user, not for many
         for prec in precisions:
@@ -410,7 +415,7 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
         options, considered = _inference(req)
         speed_key = lambda o: -(o.decode_tokens_per_s or 0)  # noqa: E731
         context = min(req.context, m.max_context)
-        prompt, out = _serving_split(context)
+        prompt, out = serving_split(context)
         assumptions = [
             f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer), "
             f"at least {req.target_tokens_per_s:g} tokens/s per user"

@@ -72,6 +72,12 @@ def _quality() -> dict:
         return {"formats": {}}
 
 
+def mxfp4_weight_only(gpu: GPU) -> bool:
+    """vLLM runs MXFP4 checkpoints without FP4 tensor cores through weight-only (Marlin) kernels, which need
+    an NVIDIA GPU with BF16 tensor cores (Ampere, SM80, or newer)."""
+    return gpu.vendor == "nvidia" and bool(gpu.bf16_tflops_dense)
+
+
 def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
     """(support summary, framework that runs it) for a format on a GPU."""
     if fmt.family == "gguf":
@@ -92,7 +98,7 @@ def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
     if fmt.family in ("nvfp4", "mxfp4"):
         if gpu.fp4_tflops_dense:
             return f"native FP4 tensor cores ({gpu.architecture})", "tensorrt-llm" if fmt.family == "nvfp4" else "vllm"
-        if fmt.family == "mxfp4" and gpu.vendor == "nvidia":
+        if fmt.family == "mxfp4" and mxfp4_weight_only(gpu):
             return "weight-only MXFP4 kernels (dequantized to 16-bit): runs, no FP4 speed-up", "vllm"
         return "needs Blackwell-class FP4 (or ROCm MI355X)", "tensorrt-llm"
     if fmt.family == "int8" and gpu.vendor != "nvidia":

@@ -104,6 +104,13 @@ class ThroughputResult:
     notes: list[str] = spec(factory=list)
 
 
+def serving_split(context: int) -> tuple[int, int]:
+    """(prompt, output) tokens of one served sequence of `context` tokens: up to 512 generated (a chat answer),
+    at most a quarter of the sequence; the rest is prompt. Plans and chat speed-at-load answers use this one split."""
+    out = min(512, max(1, context // 4))
+    return max(1, context - out), out
+
+
 def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, str]:
     bf16 = gpu.bf16_tflops_dense or gpu.fp16_tflops_dense or gpu.fp32_tflops or 1.0
     if fmt.family == "fp8" and gpu.fp8_tflops_dense and framework in ("vllm", "tensorrt-llm", "sglang"):

@@ -205,7 +205,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                         f"{gib(r.available_gib)} per GPU.",
                     f"**可以{tight}。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
         if users > 1:
-            body.insert(0, _speed_at_load(turn, s, gpu, n, m.precision, users))
+            body.insert(0, _speed_at_load(turn, s, gpu, n, m.precision, users, m.context))
         elif r.max_batch or r.max_context:
             body.append(pick(zh, f"Limits: up to {r.max_batch} sequences at this context; context up to "
                                  f"{r.max_context:,} tokens for one sequence.",
@@ -229,7 +229,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                     f"可用 {gib(r.available_gib)}（{m.framework}）。")
         body = [breakdown(alt.memory, zh)]
         if users > 1:
-            body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users))
+            body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users, alt.memory.context))
         return Reply(lead, body, memory_assumptions(alt.memory, {**args, "precision": alt.memory.precision}, zh),
                      cite="quantization 4-bit AWQ GPTQ quality" if "4" in alt.memory.precision or "q4" in
                      alt.memory.precision else "FP8 INT8 weights quality")
@@ -246,10 +246,16 @@ def _fp8(gpu: str) -> bool:
     return bool(get_gpu(gpu).supports_fp8)
 
 
-def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int) -> str:
+def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int, context: int) -> str:
+    """Per-user and total decode speed with `users` sequences of `context` tokens (the context the memory
+    verdict sized), split into prompt and answer as the serving plans split it."""
+    from tools.throughput import serving_split
+
     zh = turn.zh
+    prompt, out = serving_split(context)
     t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=precision,
-                  framework=s.framework or "vllm", batch=users, prompt_tokens=min(s.context or 1024, 32768))
+                  framework=s.framework or "vllm", batch=users, prompt_tokens=prompt, output_tokens=out,
+                  continuous_batching=(s.framework or "vllm") not in ("llama.cpp", "ollama"))
     per, total = t.decode_tokens_per_s, t.decode_tokens_per_s_total
     return pick(zh, f"At {users} concurrent users: about {per:,.0f} tokens/s each, {total:,.0f} tokens/s in all "
                     f"({t.framework}).",

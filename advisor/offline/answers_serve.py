@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
+from tools.throughput import serving_split
 
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
@@ -244,24 +245,39 @@ def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
     return None
 
 
-def _kv_room(turn, s: Slots, gpu: str, precision: str, users: int) -> str:
-    """Do all the users' sequences fit in the KV cache at once? If not, how many do (the rest wait in vLLM's queue)."""
+def _default_prompt_output() -> tuple[int, int]:
+    from tools.throughput import ThroughputRequest
+
+    fields = ThroughputRequest.__dataclass_fields__
+    return fields["prompt_tokens"].default, fields["output_tokens"].default
+
+
+def _kv_room(turn, s: Slots, gpu: str, precision: str, users: int, context: int) -> tuple[str, int]:
+    """Do all the users' sequences fit in the KV cache at once? (the sentence, how many run together). What does not
+    fit waits in vLLM's queue."""
     from tools.errors import AdvisorInputError
 
     zh = turn.zh
     try:
         f = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
-                      context=s.context, batch=users, framework=s.framework or "vllm")
+                      context=context, batch=users, framework=s.framework or "vllm")
     except AdvisorInputError:
-        return ""
+        return "", users
     ctx = f.memory.context
+    said = pick(zh, "" if s.context else " (prompt + answer, assumed: say your context)", "" if s.context else "（提示+回答，默认值，可告诉我你的上下文）")
     if f.fits:
-        return pick(zh, f"All {users} sequences of {ctx:,} tokens fit in the KV cache at once.",
-                    f"{users} 个 {ctx:,} tokens 的序列可以同时放进 KV 缓存。")
-    room = f.max_batch or 0
-    return pick(zh, f"Only about {room} of the {users} sequences of {ctx:,} tokens fit in the KV cache at once; the rest "
-                    "wait their turn (shorter contexts, a smaller KV dtype or more GPUs let more run together).",
-                f"{ctx:,} tokens 的序列只能同时放下约 {room} 个（共 {users} 个），其余排队等待（缩短上下文、KV 用 fp8 或加卡可以同时跑更多）。")
+        return pick(zh, f"All {users} sequences of {ctx:,} tokens{said} fit in the KV cache at once.",
+                    f"{users} 个 {ctx:,} tokens{said}的序列可以同时放进 KV 缓存。"), users
+    room = min(users, f.memory.max_concurrent_sequences or f.max_batch or 0)  # what vLLM's KV pool holds
+    if room < 1:
+        return pick(zh, f"Not even one sequence of {ctx:,} tokens fits in the KV cache next to the weights; shorten the "
+                        "context, use a smaller format or more GPUs.",
+                    f"权重之外的显存连一个 {ctx:,} tokens 的序列都放不下；请缩短上下文、换更小的格式或加卡。"), 0
+    return pick(zh, f"Only {room} of the {users} sequences of {ctx:,} tokens{said} fit in the KV cache at once, so {room} run "
+                    f"together at the speed above and the rest wait their turn (shorter contexts, an fp8 KV cache or "
+                    "more GPUs let more run together).",
+                f"{ctx:,} tokens{said}的序列只能同时放下 {room} 个（共 {users} 个）：上面的速度按 {room} 路同时运行计算，其余排队等待"
+                "（缩短上下文、KV 用 fp8 或加卡可以同时跑更多）。"), room
 
 
 def _gpu_name(gpu: str) -> str:
@@ -297,19 +313,34 @@ def speed(turn, s: Slots) -> Reply:
         where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
         return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",
                           f"**放不下**：{where} 上任何格式都放不下，没有速度可言。"))
+    # No context given: the tool's short prompt and answer (how serving speed is benchmarked: vLLM's benchmark_serving
+    # and llama-bench use prompts of hundreds of tokens), and the KV check at that same length. A stated context:
+    # sequences of that length split into prompt and answer as the plans split them. Several users on a batching
+    # engine: a steady load (continuous batching), with as many running together as the KV cache holds.
+    if s.context:
+        prompt, out = serving_split(s.context)
+    else:
+        prompt, out = _default_prompt_output()
+    framework = s.framework or ("vllm" if users > 1 else None)
+    room_text, running = "", users
+    if users > 1:
+        room_text, running = _kv_room(turn, s, gpu, precision, users, s.context or prompt + out)
     r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
-                  framework=s.framework or ("vllm" if users > 1 else None), batch=users,
-                  prompt_tokens=min(s.context, 32768) if s.context else None, kv_dtype=s.kv_dtype)
+                  framework=framework, batch=max(1, running), kv_dtype=s.kv_dtype, prompt_tokens=prompt,
+                  output_tokens=out, continuous_batching=users > 1 and framework not in ("llama.cpp", "ollama"))
     assumed = "" if s.gpu else pick(zh, " (no GPU given: assumed one H100 SXM)", "（未指定 GPU，按 1 张 H100 SXM 估算）")
     where = on_gpus(r.gpu_count, r.gpu, zh)
     bound = pick(zh, "memory bandwidth" if r.bound.startswith("memory") else "compute",
                  "显存带宽" if r.bound.startswith("memory") else "算力")
     if users > 1:
+        at_once = pick(zh, f" ({running} at a time: the KV cache holds no more)" if 0 < running < users else "",
+                       f"（KV 缓存只够 {running} 路同时运行）" if 0 < running < users else "")
         lead = pick(zh, f"**About {tps(r.decode_tokens_per_s_total)} tokens/s in all, {tps(r.decode_tokens_per_s)} per "
-                        f"request** with {users} parallel requests{assumed}: {model_label(r.model, zh)} {r.precision} on {where} "
-                        f"({r.framework}).",
+                        f"request** with {users} parallel requests{at_once}{assumed}: {model_label(r.model, zh)} {r.precision} "
+                        f"on {where} ({r.framework}).",
                     f"**{users} 路并发时合计约 {tps(r.decode_tokens_per_s_total)} tokens/s，每路约 "
-                    f"{tps(r.decode_tokens_per_s)} tokens/s**{assumed}：{model_label(r.model, zh)} {r.precision}，{where}（{r.framework}）。")
+                    f"{tps(r.decode_tokens_per_s)} tokens/s**{at_once}{assumed}：{model_label(r.model, zh)} {r.precision}，{where}"
+                    f"（{r.framework}）。")
     else:
         lead = pick(zh, f"**About {tps(r.decode_tokens_per_s)} tokens/s** for one stream{assumed}: {model_label(r.model, zh)} "
                         f"{r.precision} on {where} ({r.framework}).",
@@ -318,8 +349,8 @@ def speed(turn, s: Slots) -> Reply:
     body = [pick(zh, f"Limited by {bound}. Prefill {tps(r.prefill_tokens_per_s)} tokens/s; first token after "
                      f"{r.time_to_first_token_s:.2f} s.",
                  f"瓶颈是{bound}。Prefill {tps(r.prefill_tokens_per_s)} tokens/s，首 token {r.time_to_first_token_s:.2f} 秒。")]
-    if users > 1:
-        body.insert(0, _kv_room(turn, s, gpu, r.precision, users))
+    if room_text:
+        body.insert(0, room_text)
     if s.target_tps:
         ok = r.decode_tokens_per_s >= s.target_tps
         body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.target_tps:g} tokens/s target per stream.",
