@@ -195,17 +195,19 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
 # text box; the server takes every entry it has not taken yet. Two races are closed here:
 # - the log lives in the page's own memory (window.__advisorSent), not only in the hidden box: sends a
 #   few milliseconds apart run before Gradio has written the previous send's output into that box;
-# - the box is emptied at once, in the page (an "input" event tells Gradio), not through the event's
-#   output, which Gradio applies a moment later and which wiped a next message typed meanwhile.
+# - the message is read from the box itself and the box emptied at once, in the page (an "input" event
+#   tells Gradio): Gradio's copy of the box's value, and an event's output, lag behind under load - a
+#   next message typed meanwhile was wiped, or a send read the box as it was before.
 SEND_JS = """(m, log) => {
   const sent = window.__advisorSent = window.__advisorSent || [];
-  if ((m || "").trim()) {
+  const box = document.querySelector('#question textarea');
+  const text = box ? box.value : m;  // what is in the box now (Gradio's copy, m, can lag behind)
+  if ((text || "").trim()) {
     window.__advisorSentN = (window.__advisorSentN || 0) + 1;
-    sent.push([window.__advisorSentN, m]);
+    sent.push([window.__advisorSentN, text]);
     sent.splice(0, Math.max(0, sent.length - 8));
   }
-  const box = document.querySelector('#question textarea');
-  if (box && box.value === m) {
+  if (box && box.value) {
     box.value = '';
     box.dispatchEvent(new Event('input', {bubbles: true}));
   }

@@ -15,7 +15,7 @@ from .answer import Answer
 PARTS = [("weights", "weights", "#4C78A8"), ("adapters", "LoRA adapters", "#9ECAE9"), ("kv_cache", "KV cache", "#F58518"),
          ("activations", "activations", "#54A24B"), ("logits", "logits", "#88D27A"), ("gradients", "gradients", "#E45756"),
          ("optimizer", "optimizer", "#B279A2"), ("overhead", "CUDA context + allocator", "#BAB0AC")]
-TITLE_CHARS = 58  # per title line at 6.4 in wide and 10 pt: wraps before the figure's edge
+TITLE_CHARS = 68  # per title line at 6.4 in wide and 10 pt: wraps before the figure's edge
 MAX_BARS = 4  # memory bars (one per configuration the answer checked)
 
 
