@@ -301,9 +301,10 @@ def _drain(advisor: Advisor, session, defaults: dict):
             history = list(session.history)
             session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
-        answer = None
+        answer, streamed = None, False
         for kind, value in _answer_as_it_comes(advisor, question, history, defaults):
             if kind == "text":
+                streamed = True
                 yield session.view({"role": "assistant", "content": value})
             else:
                 answer = value
@@ -312,7 +313,8 @@ def _drain(advisor: Advisor, session, defaults: dict):
                 session.append({"role": "assistant", "content": SORRY})
             continue
         text = final_text(answer)
-        for partial in _sections(text):  # the offline engine's answer (or the checked LLM text) by section
+        # the offline engine's answer section by section; an LLM's, already shown as it came, at once
+        for partial in [text] if streamed else _sections(text):
             yield session.view({"role": "assistant", "content": partial})
         with session.lock:
             session.append({"role": "assistant", "content": text})

@@ -186,7 +186,7 @@ def training_chart(args: dict, result: dict, cost: dict | None):
     ax.set_xlabel(f"number of {_short_gpu(result.get('gpu', args.get('gpu', 'GPUs')))} (orange: as asked)")
     ax.set_ylabel("days")
     basis = f" at ${usd_per_gpu_hour:.2f}/GPU-hour" if usd_per_gpu_hour else ""
-    _title(ax, f"Training time and cost by GPU count{basis}: {result.get('model', '')}")
+    _title(ax, f"Training time and cost by GPU count{basis}: {str(result.get('model', '')).split(' (')[0]}")
     fig.tight_layout()
     return fig
 
