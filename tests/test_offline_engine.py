@@ -199,3 +199,83 @@ def test_speed_at_load_without_a_context_checks_the_kv_at_the_length_it_times():
     fit = _calls(a, "check_fit")[-1].args
     assert fit["context"] == t["prompt_tokens"] + t["output_tokens"] and t["batch"] == 40
     assert "assumed" in a.text.split("\n\n")[1]
+
+
+# ---- held-out review (stranger questions): each a cause, not an example -------------------------------------------
+
+@pytest.mark.parametrize("text, model", [
+    ("can i run llama 405b on 8 H100s", "llama-3.1-405b"),  # not Llama 4 Maverick (400B total)
+    ("llama3 405b on 8 H100", "llama-3.1-405b"),
+    ("我有一张3090，能跑qwen 14b吗", None),  # a dense Qwen 14B, not Qwen1.5-MoE-A2.7B (14.3B total)
+    ("llama2 70b on two A100s", "llama-2-70b"),
+    ("qwen2.5 32b on an A100", "qwen2.5-32b"),
+])
+def test_a_family_and_size_name_the_member_of_that_size(text, model):
+    got = parse(text).model
+    assert "moe" not in got and "maverick" not in got
+    assert got == model if model else re.fullmatch(r"qwen[\d.]*-14b", got)
+
+
+def test_a_card_described_by_its_memory_is_not_a_memory_question():
+    a = ENGINE.ask("我有一张3090 24G显存，能跑qwen 14b吗")
+    assert a.text.count("每卡构成") == 1 and "模型" in _first(a.text) or "Qwen" in _first(a.text)
+    assert [c.tool for c in a.calls].count("estimate_memory") == 0
+
+
+def test_without_offload_means_no_offload():
+    a = ENGINE.ask("Can I do full fine-tuning of llama 3.1 70b on 8x H100 without offload?")
+    assert _first(a.text).startswith("**No")
+    assert all(c.args.get("offload") in (None, "none") for c in _calls(a, "check_fit"))
+
+
+def test_a100_40g_is_the_40_gb_card():
+    a = ENGINE.ask("can i full finetune llama3 8b on 4 A100 40G with deepspeed zero3")
+    assert _calls(a, "check_fit")[0].args["gpu"] == "a100-40gb-sxm"
+
+
+def test_a_context_in_millions_is_used():
+    a = ENGINE.ask("What's the VRAM for a 7B model with 1M context?")
+    assert _calls(a, "estimate_memory")[0].args["context"] == 2**20
+    assert "1,048,576" in _first(a.text)
+
+
+def test_tokens_per_example_set_the_training_tokens():
+    a = ENGINE.ask("我想LoRA微调glm4 9b，数据量大概2万条，每条1000 token，3个epoch，用一张4090要多久？")
+    assert _calls(a, "estimate_training")[0].args["tokens"] == 20_000 * 1000 * 3
+
+
+def test_a_deadline_question_gets_the_deadline_verdict_and_the_gpus_that_meet_it():
+    a = ENGINE.ask("Can 500 A100s pretrain a 70B model on 2T tokens in 10 days?")
+    assert _first(a.text).startswith("**No: about")
+    t = _calls(a, "estimate_training")[0]
+    assert t.args["gpu_count"] == 500 and t.args["tokens"] == 2e12 and t.result["days"] > 10
+    plan = _calls(a, "recommend_hardware")[0]
+    needed = next(iter(plan.result["gpus_needed"].values()))
+    assert needed > 500 * t.result["days"] / 10 * 0.9 and f"{needed:,}" in a.text
+    zh = ENGINE.ask("16张A100能在30天内预训练一个13B模型5000亿token吗？")
+    assert _first(zh.text).startswith("**不能")
+
+
+def test_training_a_model_with_no_data_named_is_pretraining_at_a_stated_budget():
+    a = ENGINE.ask("how long does it take to train gpt-3 175b on 1024 A100?")
+    t = _calls(a, "estimate_training")[0]
+    assert t.args["method"] == "pretrain" and t.args["tokens"] == 300e9  # GPT-3's own budget, said so
+    assert 20 < t.result["days"] < 45 and "300B" in a.text
+    b = ENGINE.ask("how long to train a 7B model on 64 H100s?")
+    t = _calls(b, "estimate_training")[0]
+    assert t.args["method"] == "pretrain" and "Chinchilla" in b.text
+
+
+@pytest.mark.parametrize("question", ["Can I run Llama 3.1 8B on an RTX 9090?", "Llama 3 70B on an RTX 7090, how fast?",
+                                      "要几张RTX 9090跑llama3 70b？"])
+def test_a_gpu_we_lack_is_said_not_swapped(question):
+    a = ENGINE.ask(question)
+    assert "not in my GPU catalog" in _first(a.text) or "目录里没有" in _first(a.text)
+    assert not _calls(a, "check_fit") and not _calls(a, "estimate_throughput")
+
+
+def test_different_cards_together_are_sized_as_their_pool():
+    a = ENGINE.ask("我有一张3090和一张4090，能一起跑70b吗")
+    fit = _calls(a, "check_fit")[0].args
+    assert fit["gpu"] == "rtx-3090" and fit["gpu_count"] == 2
+    assert "可以" in _first(a.text) and "llama.cpp" in a.text

@@ -213,7 +213,10 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         return Reply(lead, body, memory_assumptions(m, args, zh))
     alt = None
     if not s.precision:
-        for fmt in (["fp8"] if _fp8(gpu) else ["int8"]) + [four_bit(gpu, batching=bool(args.get("framework")))]:
+        batching = bool(args.get("framework")) or users > 1
+        desktop = not batching and gpu_kind(gpu) != "datacenter"  # one user at a desk: llama.cpp / Ollama formats
+        eight_bit = ["q8_0"] if desktop else (["fp8"] if _fp8(gpu) else ["int8"])
+        for fmt in eight_bit + [four_bit(gpu, batching=batching)]:
             if fmt == m.precision:
                 continue
             q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
@@ -221,10 +224,11 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                 alt = q
                 break
     if alt is not None:
-        lead = pick(zh, f"**Not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
+        name = model_label(m.model, zh)
+        lead = pick(zh, f"**{name}: not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
                         f"{gib(alt.available_gib)} per GPU on {where}{load}). In {m.precision} it needs "
                         f"{gib(r.required_gib)} per GPU of {gib(r.available_gib)} usable ({m.framework}).",
-                    f"**{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
+                    f"**{name}：{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
                     f"{gib(alt.required_gib)}，可用 {gib(alt.available_gib)}）。{m.precision} 每卡需要 {gib(r.required_gib)}，"
                     f"可用 {gib(r.available_gib)}（{m.framework}）。")
         body = [breakdown(alt.memory, zh)]
@@ -280,8 +284,13 @@ def memory(turn, s: Slots) -> Reply:
     label = what(m, zh)
     per = pick(zh, " per GPU" if n > 1 else "", "每卡" if n > 1 else "")
     total = pick(zh, f" ({gib(m.total_gib)} over {n} GPUs)" if n > 1 else "", f"（{n} 卡共 {gib(m.total_gib)}）" if n > 1 else "")
-    lead = pick(zh, f"**About {gib(m.per_gpu_gib)}{per}** for {label}{total}; the weights are {gib(m.weights_gib)}.",
-                f"**{label} {per}约需 {gib(m.per_gpu_gib)} 显存**{total}，其中权重 {gib(m.weights_gib)}。")
+    at = pick(zh, f" at {m.context:,} tokens of context" if s.context else "", f"（上下文 {m.context:,} tokens）" if s.context else "")
+    w_gpu = m.breakdown_gib.get("weights", m.weights_gib)
+    weights = pick(zh, f"the weights are {gib(w_gpu)} per GPU ({gib(m.weights_gib)} in all)" if n > 1 else
+                   f"the weights are {gib(m.weights_gib)}",
+                   f"其中权重每卡 {gib(w_gpu)}（共 {gib(m.weights_gib)}）" if n > 1 else f"其中权重 {gib(m.weights_gib)}")
+    lead = pick(zh, f"**About {gib(m.per_gpu_gib)}{per}** for {label}{at}{total}; {weights}.",
+                f"**{label}{at} {per}约需 {gib(m.per_gpu_gib)} 显存**{total}，{weights}。")
     body = [breakdown(m, zh)]
     if training(s) and s.checkpointing is None and m.method != "qlora":
         w = turn.call("estimate_memory", model=s.model, gpu_count=n, gpu=s.gpu,

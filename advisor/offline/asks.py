@@ -53,13 +53,15 @@ PATTERNS = {
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
                      r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
+VRAM_DESCRIPTION = re.compile(r"(\d+(?:\.\d+)?\s*(?:gb|gib|g))\s*(?:的\s*)?(?:of\s+)?(?:显存|vram|gpu memory|memory|内存)")
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
 
 
 def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None) -> list[str]:
     """The asks, most important first. `now` is this turn's facts, `merged` the conversation's."""
-    q = question.lower()
+    # "a 3090 with 24G显存", "24GB of VRAM": a description of the card, not a question about memory
+    q = VRAM_DESCRIPTION.sub(r"\1", question.lower())
     found = [name for name, pattern in PATTERNS.items() if re.search(pattern, q)]
     if now.local_path and not merged.model:
         return ["local_path"]
@@ -89,6 +91,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
     asks = _ordered(found)
+    if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
+        # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer
+        asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
     if "buy_rent" in asks and "which_gpu" in asks:
