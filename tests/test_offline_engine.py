@@ -77,7 +77,7 @@ def test_fine_tune_verdicts_use_gradient_checkpointing_and_say_the_alternative()
 def test_only_quantized_fits_is_said_so():
     a = ENGINE.ask("Is one A100 80GB enough to run Qwen2.5-72B?")
     first = _first(a.text)
-    assert first.startswith("**Not in bf16; yes at")
+    assert first.startswith("**Qwen2.5 72B: not in bf16; yes at")
 
 
 def test_misconception_gets_a_no_with_the_real_figure():
