@@ -279,3 +279,24 @@ def test_different_cards_together_are_sized_as_their_pool():
     fit = _calls(a, "check_fit")[0].args
     assert fit["gpu"] == "rtx-3090" and fit["gpu_count"] == 2
     assert "可以" in _first(a.text) and "llama.cpp" in a.text
+
+
+def test_only_having_fewer_gpus_than_the_plan_asks_how_long_on_those():
+    q1 = "How many H100s to pretrain a 13B model on 1T tokens within 3 weeks?"
+    first = ENGINE.ask(q1)
+    needed = _calls(first, "recommend_hardware")[0].result["gpus_needed"]["h100-sxm"]
+    a = ENGINE.ask("what if I only have 64?", [q1])
+    t = _calls(a, "estimate_training")[0]
+    assert t.args["gpu_count"] == 64 and _first(a.text).startswith("**No: about")
+    # the deadline count in this answer and the plan's agree (one training sequence default)
+    assert f"about {needed:,} NVIDIA H100" in a.text
+
+
+def test_a_follow_up_with_a_new_model_keeps_the_ask():
+    a = ENGINE.ask("what about 70B?", ["What GPU do I need for Llama 3.1 8B?"])
+    assert _calls(a, "recommend_hardware") and "Cheapest" in _first(a.text)
+
+
+def test_how_many_tokens_can_i_get_is_a_speed_question():
+    a = ENGINE.ask("llama3 70b on 4x 4090, how many tokens per second can i get for one user?")
+    assert "tokens/s" in _first(a.text) and not _first(a.text).startswith(("**Yes", "**No", "**Llama 3 70B:"))

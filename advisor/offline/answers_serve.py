@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tools.defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH  # noqa: E402
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
 from tools.throughput import serving_split
 
@@ -64,6 +65,8 @@ def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
         args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
         args["ttft_s"] = s.ttft_s
     else:
+        # training sequences: the training default (as training_time uses), not the serving context
+        args["context"] = s.context or (PRETRAIN_SEQUENCE_LENGTH if workload == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
         args.update(method=s.method or "lora", tokens=s.tokens, deadline_days=s.days,
                     max_gpus=4096 if workload == "pretrain" or s.days else max(8, s.count or 8))
     return turn.call("recommend_hardware", **args)

@@ -47,7 +47,7 @@ PATTERNS = {
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
-    "fit": r"\bcan i\b(?! expect)|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
+    "fit": r"\bcan i\b(?! (?:expect|get|achieve|reach|hope))|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
            r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
@@ -69,7 +69,11 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["problem"]
     # a follow-up that names no new ask keeps the last one ("what about two of them?", "那用QLoRA呢?")
     explicit = [a for a in found if a not in ("fit", "memory", "cost", "explain") or _strong(a, q)]
-    if previous and FOLLOW_UP.search(q) and not now.model and not explicit:
+    if previous and FOLLOW_UP.search(q) and not explicit and (not now.model or len(q) < 60):
+        # "what about 70B?" after "what GPU do I need for 8B?": the same ask for the new model
+        if now.count and not now.gpu and not now.model and any(a in previous for a in ("how_many", "which_gpu")):
+            # "what if I only have 64?" after "how many GPUs ...": how it goes on that many
+            return ["time"] if merged.workload in ("training", "pretrain") else ["fit", "speed"]
         return previous
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
@@ -143,7 +147,8 @@ def _ordered(found: list[str]) -> list[str]:
 
 def _strong(ask: str, q: str) -> bool:
     """Asks whose keywords are also everyday words count only when said plainly."""
-    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b(?! expect)|"
+    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b"
+                   r"(?! (?:expect|get|achieve|reach|hope))|"
                    r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
               "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",

@@ -342,6 +342,13 @@ def find_bare_count(text: str) -> int | None:
     m = re.search(r"(\d{1,4})\s*(?:nodes?|台机器|个节点)", low)
     if m and 0 < int(m.group(1)) <= 1000:
         return int(m.group(1)) * 8
+    # "what if I only have 64?", "with just 16", "I have 32": a count said on its own at the end of a follow-up
+    m = re.search(rf"\b(?:(?:only|just)\s+(?:have|got|use)|only|just|have|got|limited to|at most|max(?:imum)?(?: of)?)\s+"
+                  rf"(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s*[?.!]*\s*$", low)
+    if m:
+        w = m.group(1)
+        n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
+        return n if n and 0 < n <= MAX_GPUS else None
     return None
 
 
