@@ -300,3 +300,43 @@ def test_a_follow_up_with_a_new_model_keeps_the_ask():
 def test_how_many_tokens_can_i_get_is_a_speed_question():
     a = ENGINE.ask("llama3 70b on 4x 4090, how many tokens per second can i get for one user?")
     assert "tokens/s" in _first(a.text) and not _first(a.text).startswith(("**Yes", "**No", "**Llama 3 70B:"))
+
+
+def test_ddp_or_fsdp_is_answered_from_the_memory_of_each():
+    a = ENGINE.ask("DDP和FSDP到底选哪个？我有8张A100训7B")
+    shardings = [c.args.get("sharding") for c in _calls(a, "check_fit")]
+    assert shardings == ["none", "fsdp"] and _first(a.text).startswith("**选 FSDP")
+    b = ENGINE.ask("DDP vs ZeRO-3 for Qwen2.5 1.5B full fine-tune on 8 A100s")
+    assert _first(b.text).startswith("**Both fit")
+
+
+def test_sxm_vs_pcie_compares_the_two_form_factors():
+    a = ENGINE.ask("H100 SXM vs PCIe, which for inference of llama 70b?")
+    gpus = {c.args["gpu"] for c in _calls(a, "estimate_throughput")}
+    assert gpus == {"h100-sxm", "h100-pcie"} and "faster" in _first(a.text)
+
+
+def test_full_blood_means_the_native_format_and_nodes_are_counted():
+    a = ENGINE.ask("部署deepseek r1 671b满血版，100并发，要几台8卡H200？")
+    first = _first(a.text)
+    assert "fp8" in first and "awq" not in first and "台" in first
+
+
+def test_max_context_when_the_native_format_does_not_load():
+    a = ENGINE.ask("What's the max context I can run Qwen2.5-7B at on a 16GB card?")
+    assert _first(a.text).startswith("**Up to about") and "does not load" in _first(a.text)
+
+
+def test_a_sizing_question_with_no_model_asks_for_one():
+    for q in ("How many GPUs do I need?", "which gpu should i buy"):
+        a = ENGINE.ask(q)
+        assert "Tell me the model" in a.text and not a.calls
+
+
+def test_fit_and_speed_in_one_answer_describe_one_setup():
+    a = ENGINE.ask("Mac M4 Max 128G能跑llama3 70b吗？速度多少")
+    fit = [c for c in _calls(a, "check_fit") if c.result.get("fits")][-1]
+    speed = _calls(a, "estimate_throughput")[-1]
+    assert speed.args.get("precision") == fit.result["memory"]["precision"]
+    b = ENGINE.ask("M3 Ultra vs 2x 4090 for llama3 70b")
+    assert len({c.args.get("precision") for c in _calls(b, "estimate_throughput")}) == 1  # like with like

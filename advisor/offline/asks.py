@@ -32,7 +32,8 @@ PATTERNS = {
     "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
                r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
-                r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
+                r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台|几台|"
+                r"\bhow many (?:nodes|servers|machines|boxes)\b",
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
@@ -53,6 +54,8 @@ PATTERNS = {
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
                      r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
+DDP_VS_SHARDED = re.compile(r"(?<![a-z])ddp(?![a-z]).{0,40}(?:(?<![a-z])fsdp(?![a-z])|zero)|"
+                            r"(?:(?<![a-z])fsdp(?![a-z])|zero[- ]?\d?).{0,40}(?<![a-z])ddp(?![a-z])")
 VRAM_DESCRIPTION = re.compile(r"(\d+(?:\.\d+)?\s*(?:gb|gib|g))\s*(?:的\s*)?(?:of\s+)?(?:显存|vram|gpu memory|memory|内存)")
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
@@ -83,6 +86,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             return ["cost"] if len(now.gpus) < 2 else ["gpu_specs"]
         if len(now.gpus) >= 2 or SPEC_WORDS.search(q) or "memory" in found or "explain" in found:
             return ["gpu_specs"]
+    if DDP_VS_SHARDED.search(q) and merged.model:
+        return ["sharding"]  # "DDP or FSDP for 7B on 8 A100s?": which one fits, from the memory of each
     if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
         if "misconception" in found and now.model:
             return ["misconception"]

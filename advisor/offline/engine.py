@@ -16,7 +16,7 @@ from . import answers_fit as fit_
 from . import answers_misc as misc
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import DOMAIN, detect
+from .asks import DOMAIN, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, first_sentence, pick
 
@@ -154,7 +154,8 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
-            elif DOMAIN.search(question):
+            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu", "time", "speed") and
+                                                  not re.search(PATTERNS["explain"], question.lower())):
                 ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:
                 return [misc.unknown(turn, s)]
@@ -264,6 +265,7 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
         "quantization": ("quantization", misc.quantization),
         "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
+        "sharding": ("sharding", lambda t, s, q: fit_.sharding_choice(t, s)),
         "memory": ("memory", lambda t, s, q: fit_.memory(t, s)),
         "buy_rent": ("buy_rent", lambda t, s, q: train.buy_or_rent(t, s)),
         "unknown": ("unknown", lambda t, s, q: misc.unknown(t, s)),
@@ -355,6 +357,13 @@ def _settle_formats(s: Slots) -> Slots:
     """'4-bit' means GGUF Q4_K_M for one user on a desktop card or a Mac (llama.cpp, Ollama), AWQ for a datacenter
     GPU, a batching engine or several users (vLLM), NF4 for QLoRA."""
     def settle(fmt: str | None) -> str | None:
+        if fmt == "native":
+            from tools.models import get_model
+
+            try:
+                return get_model(s.model).native_precision if s.model else None
+            except AdvisorInputError:
+                return None
         if fmt != "4bit":
             return fmt
         if fit_.training(s):

@@ -31,7 +31,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 ZH_MODEL_WORDS = {"通义千问": "qwen ", "千问": "qwen ", "深度求索": "deepseek ", "智谱": "glm ", "清华": "glm ",
                   "书生浦语": "internlm ", "浦语": "internlm ", "百川": "baichuan ", "零一万物": "yi ",
                   "面壁": "minicpm ", "羊驼": "llama ", "骆驼": "llama ", "米斯特拉尔": "mistral ",
-                  "混合专家": "moe ", "英伟达": "nvidia ", "苹果": "apple ", "满血版": "", "满血": ""}
+                  "混合专家": "moe ", "英伟达": "nvidia ", "苹果": "apple ", "满血版": " full-precision ", "满血": " full-precision "}
 
 
 @dataclass
@@ -376,6 +376,10 @@ def find_formats(text: str) -> list[str]:
     for _, v in sorted(hits):
         if v not in out:
             out.append(v)
+    # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
+    if not out and re.search(r"满血|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
+                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b", low):
+        out.append("native")
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
         out.remove("4bit")
@@ -410,7 +414,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
         return None if method in (None, "full") else method, "pretrain"
-    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|\bsft\b|\brlhf\b|\bdpo\b", low)
+    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|\bsft\b|\brlhf\b|\bdpo\b|\bddp\b|\bfsdp\b", low)
     if method or training:
         if not method and training and find_tokens(text) and find_tokens(text) >= 5e10 and not re.search(
                 r"fine[- ]?tun|finetun|微调|\bsft\b", low):
@@ -663,6 +667,9 @@ def parse(text: str) -> Slots:
         s.counts = [c for _, c, _ in gpus]
         s.gpu, s.count = gpus[0][0], gpus[0][1]
         s.problems += [p for _, _, p in gpus if p]
+    gpus = _with_form_factor_pair(text, gpus)
+    if len(gpus) > len(s.gpus):
+        s.gpus, s.counts = [g for g, _, _ in gpus], [c for _, c, _ in gpus]
     s.unknown_gpus = find_unknown_gpus(text, gpus)
     if len({g for g, _, _ in gpus}) >= 2 and TOGETHER.search(text):
         s.mixed_gpus = [g for g, _, _ in gpus]
@@ -722,6 +729,27 @@ def _pool_of(gpus: list) -> tuple[str, int]:
 
     weakest = min((g for g, _, _ in gpus), key=lambda g: (round(get_gpu(g).memory_gib), get_gpu(g).memory_bandwidth_gb_per_s))
     return weakest, sum(c or 1 for _, c, _ in gpus)
+
+
+def _with_form_factor_pair(text: str, gpus: list) -> list:
+    """'H100 SXM vs PCIe': the other form factor of the named card is the second option."""
+    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
+                                       text, re.I):
+        return gpus
+    from tools.errors import AdvisorInputError
+    from tools.gpus import get_gpu
+
+    gid, count, problem = gpus[0]
+    base = re.sub(r"-?(?:sxm\d?|pcie)(?=-|$)", "", gid)
+    other = "pcie" if "sxm" in gid else "sxm"
+    for name in (f"{base}-{other}", f"{base} {other}", re.sub(r"(?:sxm\d?|pcie)", other, gid)):
+        try:
+            g = get_gpu(name).id
+        except AdvisorInputError:
+            continue
+        if g != gid:
+            return [*gpus, (g, count, problem)]
+    return gpus
 
 
 def find_unknown_gpus(text: str, known: list) -> list[str]:
