@@ -340,3 +340,10 @@ def test_fit_and_speed_in_one_answer_describe_one_setup():
     assert speed.args.get("precision") == fit.result["memory"]["precision"]
     b = ENGINE.ask("M3 Ultra vs 2x 4090 for llama3 70b")
     assert len({c.args.get("precision") for c in _calls(b, "estimate_throughput")}) == 1  # like with like
+
+
+def test_a_hub_id_of_a_catalog_model_is_that_model_and_on_16gb_is_a_card():
+    a = ENGINE.ask("Can I QLoRA mistralai/Mistral-Nemo-Instruct-2407 on 16GB?")
+    fit = _calls(a, "check_fit")[0].args
+    assert fit["model"] == "mistral-nemo-12b" and fit["method"] == "qlora"
+    assert _first(a.text).startswith(("**Yes", "**No")) and "Mistral Nemo" in _first(a.text)

@@ -196,9 +196,13 @@ def find_models(text: str) -> list[str]:
     for m in HUB_ID.finditer(text):
         hub = m.group(1)
         if hub.count("/") == 1 and _looks_like_hub_id(hub):
-            key = norm_key(hub)
-            if key not in index and norm_key(hub.split("/", 1)[1]) not in index:
-                found.append((m.start(), hub))
+            if any(mid in (hub, index.get(norm_key(hub))) for _, mid in found):
+                continue
+            from tools.models import find_catalog_id
+
+            # a catalog model by its Hub id (or another repo of its publisher, e.g. an -Instruct tune), else the id
+            # itself (looked up on the Hub, or sized from the size in its name)
+            found.append((m.start(), find_catalog_id(hub) or hub))
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])(?!\s*(?:tokens?|token))", text):
         if any(abs(pos - m.start()) < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
             continue  # the size inside a name already matched ("Llama 3.1 70B")
@@ -650,7 +654,10 @@ def spaced(text: str) -> str:
 
 
 def find_vram(text: str) -> float | None:
-    m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", text.lower())
+    low = text.lower()
+    m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", low) or \
+        re.search(r"\b(?:on|with|have|got|only)\s+(?:a\s+|an\s+|one\s+|my\s+)?(\d{1,3})\s*gb\b(?!\s*(?:of\s+)?(?:ram|system|"
+                  r"host|cpu|dram|disk|ssd))", low)
     return float(m.group(1)) if m else None
 
 
