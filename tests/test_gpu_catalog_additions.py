@@ -14,7 +14,8 @@ from tools.prices import gpu_prices
 from tools.throughput import ThroughputRequest, estimate_throughput
 
 ADDED = ["h20", "l20", "l2-24gb", "h800-sxm", "a800-80gb-sxm", "a800-80gb-pcie", "rtx-4060", "rtx-4060-ti-8gb",
-         "rtx-4070", "rtx-4070-ti", "rtx-4070-super", "rtx-4070-ti-super"]
+         "rtx-4070", "rtx-4070-ti", "rtx-4070-super", "rtx-4070-ti-super", "rtx-5070", "rtx-5070-ti", "rtx-5060-ti-16gb",
+         "rtx-a5000", "rtx-a4000", "b300", "mi210", "rtx-2080-ti", "rtx-3060-ti"]
 
 
 @pytest.mark.parametrize("typed,expected", [
@@ -25,9 +26,17 @@ ADDED = ["h20", "l20", "l2-24gb", "h800-sxm", "a800-80gb-sxm", "a800-80gb-pcie",
     ("4060 ti", "rtx-4060-ti-16gb"),  # the bare name stays on the 16 GB card, the one people buy for LLMs
     ("4070", "rtx-4070"), ("RTX 4070 Ti", "rtx-4070-ti"), ("4070 super", "rtx-4070-super"),
     ("4070ti super", "rtx-4070-ti-super"), ("4070 ti super", "rtx-4070-ti-super"), ("rtx-4070-ti-super", "rtx-4070-ti-super"),
+    ("5070", "rtx-5070"), ("rtx 5070 ti", "rtx-5070-ti"), ("5060 ti", "rtx-5060-ti-16gb"), ("RTX 5060 Ti 16GB", "rtx-5060-ti-16gb"),
+    ("A5000", "rtx-a5000"), ("rtx a4000", "rtx-a4000"), ("B300", "b300"), ("NVIDIA B300 SXM6 AC", "b300"),
+    ("MI210", "mi210"), ("2080 Ti", "rtx-2080-ti"), ("rtx2080ti", "rtx-2080-ti"), ("3060 ti", "rtx-3060-ti"),
 ])
 def test_new_gpus_resolve_from_what_people_type(typed, expected):
     assert get_gpu(typed).id == expected
+
+
+def test_turing_has_no_bf16_and_runs_fp16():
+    g = get_gpu("2080 ti")
+    assert not g.supports_bf16 and not g.supports_fp8 and g.fp16_tflops_dense
 
 
 def test_a_bare_l2_is_not_a_gpu_name():
@@ -48,7 +57,8 @@ def test_no_two_gpus_share_a_lookup_key():
 def test_new_gpus_carry_sources_for_their_key_figures(gpu_id):
     g = get_gpu(gpu_id)
     cited = {f for s in g.sources if s.url for f in s.fields}
-    assert {"memory_bandwidth_gb_per_s", "bf16_tflops_dense", "interconnect"} <= cited
+    tensor = "bf16_tflops_dense" if g.bf16_tflops_dense else "fp16_tflops_dense"  # Turing has no BF16
+    assert {"memory_bandwidth_gb_per_s", tensor, "interconnect"} <= cited
     assert cited & {"memory_mib_nvidia_smi", "memory_vendor_label"}, "memory capacity unsourced"
     if g.tdp_w:
         assert "tdp_w" in cited
