@@ -100,3 +100,15 @@ def test_unpriced_new_cards_still_plan_and_say_they_are_unpriced():
     assert result.options and {o.gpu_id for o in result.options} <= {"h20", "l20"}
     assert all(o.usd_per_hour is None for o in result.options)
     assert any("no rental price" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("text,found", [
+    ("how much L2 cache does the 4090 have", [("rtx-4090", None)]),  # 'L2' is the cache here, not the L2 card
+    ("I have two 4070s and an H20", [("rtx-4070", 2), ("h20", 1)]),  # '4070s' is a plural, not the 4070 SUPER
+    ("8张H20能跑deepseek v3吗", [("h20", 8)]),
+    ("a800 80g x4", [("a800-80gb-sxm", 4)]),
+])
+def test_chat_reads_the_new_names_in_questions(text, found):
+    from advisor.offline.parse import find_gpus
+
+    assert [(g, n) for g, n, _ in find_gpus(text)] == found
