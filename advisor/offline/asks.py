@@ -66,8 +66,9 @@ SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|�
 # A yes/no question about a technique, with no model to size ("Is NVLink required for tensor parallelism on 2x
 # 3090?", "LoRA训练是不是比全参数微调快很多？", "多卡能让单用户推理更快吗"): answered from the guidance, not a spec sheet.
 CONCEPT_TERMS = re.compile(r"nvlink|tensor[- ]?parallel|pipeline[- ]?parallel|\b(?:tp|pp)\b|q?lora\b|fsdp|\bzero-?[123]?\b|"
-                           r"deepspeed|checkpointing|flash ?attention|kv[- ]?cache|\bmfu\b|\b(?:more|multiple|several|extra) gpus\b|"
-                           r"multi-?gpu|infiniband|张量并行|流水线并行|多卡|多张卡|梯度检查点|全量微调|全参数", re.I)
+                           r"deepspeed|checkpointing|flash ?attention|kv[- ]?cache|\bmfu\b|"
+                           r"\b(?:more|multiple|several|extra|additional|two|three|four|eight|\d+) (?:gpus|cards)\b|"
+                           r"multi-?gpu|infiniband|张量并行|流水线并行|多卡|[两多几四八][张块]卡|梯度检查点|全量微调|全参数", re.I)
 YES_NO = re.compile(r"^\s*(?:is|are|does|do|can|will|would|should|must)\b|是不是|是否|必须|吗\s*[？?]?\s*$", re.I)
 # A figure being checked: "does 70B at 4-bit need 17.5 GB?", "is 35 GB right for a 70B at 4-bit?"
 CLAIM_CHECK = re.compile(r"^\s*(?:does|do|is|will|would)\b[^?]{0,80}\b(?:need|needs|take|takes|require|requires|use|uses)\b"
