@@ -156,6 +156,17 @@ def test_the_verdict_line_of_the_newest_answer_is_on_screen(server, browser, siz
     assert where["chat_top"] <= where["top"] and where["bottom"] <= where["chat_bottom"], where  # ...in the chat
     assert 0 <= where["top"] and where["bottom"] <= where["window"], where  # ...in the window
     assert where["seen"], where  # ...and not under anything
+    if size[0] < 700:  # the phone layout: "My defaults" folded above the chat, the work's JSON wrapped
+        defaults, chat = page.locator("#defaults").bounding_box(), page.locator("#chat").bounding_box()
+        assert defaults["y"] + defaults["height"] <= chat["y"] and not page.locator("#default-gpu").is_visible()
+        page.get_by_text("Show work: tool calls").click()
+        page.locator("#work pre").first.wait_for(timeout=30_000)
+        widths = page.evaluate("() => [...document.querySelectorAll('#work pre')].map(e => [e.scrollWidth, e.clientWidth])")
+        assert widths and all(scroll <= shown + 1 for scroll, shown in widths), widths  # nothing spills sideways
+        chart = page.locator("#chart img").first
+        chart.wait_for(timeout=30_000)
+        box = chart.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= size[0], box  # the chart fits the phone
     page.close()
 
 
