@@ -347,3 +347,16 @@ def test_a_hub_id_of_a_catalog_model_is_that_model_and_on_16gb_is_a_card():
     fit = _calls(a, "check_fit")[0].args
     assert fit["model"] == "mistral-nemo-12b" and fit["method"] == "qlora"
     assert _first(a.text).startswith(("**Yes", "**No")) and "Mistral Nemo" in _first(a.text)
+
+
+def test_plural_unknown_gpu_and_negative_counts_are_refused():
+    a = ENGINE.ask("How many RTX 9090s to serve Llama 3 8B?")
+    assert "not in my GPU catalog" in _first(a.text) and not a.calls
+    b = ENGINE.ask("Can I run Llama 3 70B on -2 GPUs?")
+    assert "-2" in _first(b.text) and "out of range" in _first(b.text)
+
+
+def test_a_large_training_batch_also_gets_the_micro_batch_figure():
+    a = ENGINE.ask("How much memory to train a 1.5B model from scratch with seq len 4096 and batch 32?")
+    batches = [c.args.get("batch") for c in _calls(a, "estimate_memory")]
+    assert 32 in batches and 1 in batches and "gradient accumulation" in a.text
