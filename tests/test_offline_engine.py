@@ -360,3 +360,9 @@ def test_a_large_training_batch_also_gets_the_micro_batch_figure():
     a = ENGINE.ask("How much memory to train a 1.5B model from scratch with seq len 4096 and batch 32?")
     batches = [c.args.get("batch") for c in _calls(a, "estimate_memory")]
     assert 32 in batches and 1 in batches and "gradient accumulation" in a.text
+
+
+def test_people_online_at_once_are_concurrent_users():
+    s = parse("我们公司想部署llama3 70b给500个员工用，同时在线大概50人，每人8k上下文，要几张H20？")
+    assert s.users == 50 and s.context == 8192
+    assert parse("同时用2张卡跑70b").users is None
