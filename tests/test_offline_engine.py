@@ -366,3 +366,10 @@ def test_people_online_at_once_are_concurrent_users():
     s = parse("我们公司想部署llama3 70b给500个员工用，同时在线大概50人，每人8k上下文，要几张H20？")
     assert s.users == 50 and s.context == 8192
     assert parse("同时用2张卡跑70b").users is None
+
+
+def test_which_is_cheaper_for_serving_compares_cost_per_token_at_the_load():
+    a = ENGINE.ask("Which is cheaper for serving Llama 3.1 8B to 100 users: L4 or L40S?")
+    plans = _calls(a, "recommend_hardware")
+    assert {c.args["gpus"][0] for c in plans} == {"l4", "l40s"} and all(c.args["concurrency"] == 100 for c in plans)
+    assert "cheaper" in _first(a.text) and "per 1M output tokens" in _first(a.text)
