@@ -243,3 +243,31 @@ def test_tokens_per_dollar_compares_cost_per_token_not_speed():
     first = _first(a.text)
     assert first.startswith(f"**{winner} gives the most tokens per dollar") and "per 1M output tokens" in first
     assert _near(_dollars(first), best[winner], 0.01)
+
+
+def test_rent_for_a_week_and_for_months_at_hours_a_day():
+    week = ENGINE.ask("How much does it cost to rent an A100 for a week?")
+    assert _near(_dollars(_first(week.text)), _median_on_demand("a100-80gb-sxm") * 24 * 7, 0.01)
+    assert "a week" in _first(week.text)
+    three = ENGINE.ask("If I rent an H100 for 3 months at 8 hours a day, how much?")
+    assert _near(_dollars(_first(three.text)), _median_on_demand("h100-sxm") * 8 * HOURS_PER_MONTH / 24 * 3, 0.01)
+    assert "3 months" in _first(three.text) and "8 hours a day" in _first(three.text)
+
+
+def test_would_buying_pay_off_is_a_buy_or_rent_verdict():
+    a = ENGINE.ask("Would buying 8 H100s pay off over 2 years if I run them 16 hours a day?")
+    c = _calls(a, "estimate_cost")[0]
+    assert (c.args["gpu_count"], c.args["hours_per_day"], c.args["months"]) == (8, 16, 24)
+    assert _first(a.text).startswith("**Buy" if c.result["buy_usd_total"] < c.result["rent_usd_total"] else "**Rent")
+
+
+def test_a_monthly_serving_budget_is_compared():
+    a = ENGINE.ask("We have a budget of $2,000 per month to serve mistral 7b for 50 users. which gpu?")
+    c = _calls(a, "estimate_cost")[-1]
+    first = _first(a.text)
+    assert "$2,000" in first and ("Within" if c.result["rent_usd_total"] <= 2000 else "Over") in first
+
+
+def test_cheaper_per_token_between_two_gpus():
+    a = ENGINE.ask("What's cheaper per token for llama 3.1 8b, L4 or L40S?")
+    assert len(_calls(a, "recommend_hardware")) == 2 and "per 1M output tokens" in _first(a.text)

@@ -14,6 +14,7 @@ from .text import Reply, gib, hours_text, method_name, model_label, on_gpus, pic
 USEFUL_LIFE_MONTHS = 36  # a GPU's usual depreciation period: buying must pay off well within it
 BUY_WORDS = re.compile(r"\bbuy|\bbought\b|\bpurchas|\bown(?:ing)?\b|买|购", re.I)
 RENT_WORDS = re.compile(r"\brent|\bcloud\b|\blease|租", re.I)
+PAYS_OFF = re.compile(r"\bpays? off\b|\bworth\b|\bbreak[- ]?even\b|pay (?:for )?itself|回本|划算|值得", re.I)
 CURRENCY_NAMES = {"CNY": ("Chinese yuan", "人民币"), "EUR": ("euros", "欧元"), "GBP": ("pounds", "英镑"),
                   "JPY": ("yen", "日元")}
 
@@ -23,6 +24,10 @@ CURRENCY_NAMES = {"CNY": ("Chinese yuan", "人民币"), "EUR": ("euros", "欧元
 def period_text(months: float | None, zh: bool) -> str:
     if not months:
         return ""
+    days = months * 365 / 12
+    if months < 1 and abs(days / 7 - round(days / 7)) < 0.01:
+        w = round(days / 7)
+        return pick(zh, "a week" if w == 1 else f"{w} weeks", f"{w} 周")
     if months % 12 == 0:
         y = int(months // 12)
         return pick(zh, "a year" if y == 1 else f"{y} years", f"{y} 年")
@@ -81,7 +86,7 @@ def buy_or_rent(turn, s: Slots, question: str = "") -> Reply:
     if not c.purchase_usd:
         return Reply(pick(zh, f"**Rent.** {c.gpu}: no purchase price on file to compare ({use}).",
                           f"**租。** {c.gpu} 没有购买价格数据可比（{use}）。"), body, list(c.assumptions) if not zh else [])
-    owning = bool(BUY_WORDS.search(question)) and not RENT_WORDS.search(question)
+    owning = bool(BUY_WORDS.search(question)) and not RENT_WORDS.search(question) and not PAYS_OFF.search(question)
     if months and c.buy_usd_total is not None and c.rent_usd_total is not None:
         period = period_text(months, zh)
         buy = c.buy_usd_total < c.rent_usd_total
@@ -381,6 +386,10 @@ def serving_monthly(turn, s: Slots) -> Reply:
                 f"**{'每月' if months == 1 else period}约 {usd(c.rent_usd_total)}**（{use_text(hpd, True)}）：{best.gpu_count} 张 {best.gpu}"
                 f"（{_layout(best, zh)}），{usd(c.usd_per_hour)}/小时，运行 {model_label(p.model, zh)}{load}{_target_text(s, zh)}，"
                 f"每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    if s.budget_usd and c.rent_usd_total is not None:
+        within = c.rent_usd_total <= s.budget_usd
+        lead = "**" + pick(zh, f"{'Within' if within else 'Over'} your {usd(s.budget_usd)} budget: a",
+                           f"{'在' if within else '超出'} {usd(s.budget_usd)} 预算{'内' if within else ''}：") + lead[2 + (not zh):]
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
             + "\n".join(f"- {option_line(o, zh)}" for o in sorted(p.by_cost[:4], key=lambda o: (
                 o.usd_per_hour or 1e18, -(o.decode_tokens_per_s or 0))))]
@@ -390,7 +399,7 @@ def serving_monthly(turn, s: Slots) -> Reply:
     return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
 
 
-VALUE = re.compile(r"tokens? per (?:dollar|\$|buck)|per dollar|\$\s*/\s*(?:1m|m)?\s*tokens?|cost[- ]effective|"
+VALUE = re.compile(r"tokens? per (?:dollar|\$|buck)|\bper token\b|cheaper per|per dollar|\$\s*/\s*(?:1m|m)?\s*tokens?|cost[- ]effective|"
                    r"cheapest per (?:token|million)|\bper (?:1m|million) tokens\b|bang for|value for money|\bbest value\b|"
                    r"\bcost per token\b|性价比|每美元|每百万|划算", re.I)
 BUSY_USERS = 32

@@ -41,7 +41,7 @@ PATTERNS = {
     "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
-                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|买还是租|租还是买|回本|值得买|"
+                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|\bpays? off\b|\bbuying\b.{0,40}\bworth|买还是租|租还是买|回本|值得买|"
                 r"\bbuy(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\brent|"
                 r"\brent(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\bbuy|"
                 r"\bif (?:i|we) (?:buy|bought|purchase|own)\b|\bown(?:ing)? (?:an?|one|the|my|our|\d+)\b.{0,30}\bcost|"

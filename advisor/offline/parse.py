@@ -588,6 +588,11 @@ def find_months(text: str) -> float | None:
         v = value(m.group(1))
         if v and (m.group(2) == "月" or v <= 30):
             return v * (12 if m.group(2) == "年" else 1)
+    m = re.search(rf"\bfor (?:({_EN_COUNT}) )?weeks?\b|(\d+|{_ZH_COUNT})\s*(?:个)?\s*(?:周|星期)(?!\s*(?:内|之内|以内))", low)
+    if m:
+        v = value(m.group(1) or m.group(2) or "a")
+        if v:
+            return round(v * 7 / (365 / 12), 4)
     if re.search(r"\bmonthly\b|\bper month\b|(?<!within )(?<!in )(?<!under )\ba month\b|/\s*mo(?:nth)?\b|每月|每个月|"
                  r"月租|包月", low):
         return 1.0
