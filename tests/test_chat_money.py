@@ -271,3 +271,14 @@ def test_a_monthly_serving_budget_is_compared():
 def test_cheaper_per_token_between_two_gpus():
     a = ENGINE.ask("What's cheaper per token for llama 3.1 8b, L4 or L40S?")
     assert len(_calls(a, "recommend_hardware")) == 2 and "per 1M output tokens" in _first(a.text)
+
+
+def test_a_serving_budget_per_month_and_one_in_yuan():
+    en = ENGINE.ask("our budget is $3000 a month, can we serve qwen2.5 32b to 40 users?")
+    plan = _calls(en, "recommend_hardware")[0]
+    assert plan.args["concurrency"] == 40
+    c = _calls(en, "estimate_cost")[-1]
+    assert ("Within" if c.result["rent_usd_total"] <= 3000 else "Over") + " your $3,000 budget" in _first(en.text)
+    zh = ENGINE.ask("我们每个月预算2万元，想部署llama 3.1 70b给50个人用，够吗")
+    assert _calls(zh, "recommend_hardware")[0].args["concurrency"] == 50
+    assert _first(zh.text).startswith("**每月约 $") and "只按美元计价" in zh.text and "20,000 人民币" in zh.text

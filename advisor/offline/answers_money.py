@@ -263,6 +263,12 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     from .answers_serve import _plan
 
     zh = turn.zh
+    if not (s.workload in ("training", "pretrain") or s.tokens or s.examples):
+        r = serving_monthly(turn, s)
+        note = currency_note(s, zh)
+        if note:
+            r.body.insert(0, note)
+        return r
     pretrain = s.workload == "pretrain"
     if s.count and len(s.gpus) < 2 or pretrain and not s.days and not len(s.gpus) >= 2:
         return _budget_on_run(turn, s)

@@ -93,6 +93,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     if (now.budget_usd or now.budget_other) and (merged.workload in ("training", "pretrain") or merged.tokens
                                                  or merged.examples) and "buy_rent" not in found:
         return ["budget"]  # "is $20k enough / H100s or A100s within $20k": the budget verdict on a run that fits
+    if (now.budget_usd or now.budget_other) and merged.model and "buy_rent" not in found and not re.search(
+            r"(?:/|\bper |\ban? )\s*(?:hour|hr|h)\b|每小时|/\s*小时", q):
+        return ["budget"]  # a serving budget (a month unless said): the bill at the load, compared
     if len(now.gpus) >= 2 and merged.model and VALUE.search(q):
         return ["value"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \

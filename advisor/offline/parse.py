@@ -435,7 +435,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     low = text.lower()
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
-            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求)",
+            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
             r"(?:并发|同时)\D{0,4}?(\d{1,7})"]
     for p in pats:
         m = re.search(p, low)
