@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections import defaultdict
@@ -30,6 +31,9 @@ def load_cases(path: Path = QUESTIONS) -> list[dict]:
 def verdict_of(first_line: str) -> str | None:
     """The verdict a first line gives: 'yes', 'no', 'yes_quantized' (only a quantized format fits), or None."""
     head = first_line.lstrip()
+    named = re.match(r"\*\*[^*:：]{1,60}[:：]\s*(?=not in|[\w.-]+ 放不下)", head, re.I)  # "**Qwen2.5 72B: not in bf16; ..."
+    if named:
+        head = "**" + head[named.end():].replace("not in", "Not in", 1)
     if head.startswith("**Not in") or ("放不下；" in head and "可以" in head and head.startswith("**")):
         return "yes_quantized"
     if head.startswith(("**Yes", "**可以", "**基本是的")):

@@ -62,6 +62,9 @@ GRADIENT_CHECKPOINTING = True
 CONCURRENCY = 1  # users served at once (recommend_hardware)
 # A fine-tune with no token budget: e.g. 25k examples x 2k tokens, a typical instruction fine-tune.
 FINETUNE_TOKENS = 5e7
+# Pretraining with no token budget: the compute-optimal ~20 tokens per parameter (Hoffmann et al. 2022, "Chinchilla",
+# Table 3: 70B on 1.4T). Real runs often go far past it (Llama 3 8B: 15T); answers say it is assumed.
+PRETRAIN_TOKENS_PER_PARAM = 20
 
 # --- Training assumptions a plan makes ----------------------------------------------------------
 # recommend_hardware sizes training with gradient checkpointing on and ZeRO-3/FSDP across >1 GPU and

@@ -98,7 +98,9 @@ def size_spec(params_b: float) -> ModelSpec:
     cfg = {"model_type": "llama", "hidden_size": hidden, "num_hidden_layers": n,
            "num_attention_heads": heads, "num_key_value_heads": kv, "head_dim": 128,
            "intermediate_size": inter, "vocab_size": vocab, "tie_word_embeddings": False,
-           "max_position_embeddings": 8192}
+           # no real limit to hold a shape-only model to: size it at whatever context is asked (its note says the
+           # real model's limits may differ)
+           "max_position_embeddings": 2**24}
     spec = spec_from_config(cfg, id=f"{params_b:g}b", name=f"generic {params_b:g}B dense model",
                             origin="size", approximate=True)
     actual = count_params(spec).total / 1e9

@@ -381,7 +381,19 @@ def _training(req: PlanRequest) -> tuple[list[PlanOption], int, dict[str, int], 
                 notes.append(f"{gpu.name}: needs about {n:,} GPUs to finish in {req.deadline_days:g} days; "
                              f"{n_cap} finish in {at_cap.days:,.0f} days (allow more with --max-gpus).")
                 continue
-            fit = _layout(req, m, gpu, method, seq, n) or fit
+            wider = _layout(req, m, gpu, method, seq, n)
+            if wider is None:
+                # the TP x PP that held the model on n_mem GPUs, replicated: n in whole model copies
+                mem0, _, tp0, pp0 = fit
+                n = math.ceil(n / (tp0 * pp0)) * tp0 * pp0
+                dp = n // (tp0 * pp0)
+                wider = (mem0, f"TP={tp0} x PP={pp0} x DP={dp}" + (" (ZeRO-3 over DP)" if dp > 1 and tp0 * pp0 > 1 else
+                                                                    ""), tp0, pp0)
+                if tp0 * pp0 == 1:
+                    wider = (mem0, f"ZeRO-3/FSDP x{n}", 1, 1)
+                tr_n = run(n)
+                needed[gpu.id] = n
+            fit = wider
             tr = tr_n
         else:
             needed[gpu.id] = n

@@ -4,6 +4,8 @@ engine when several users are served."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .parse import Slots
 from .text import (
     Reply,
@@ -213,7 +215,10 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         return Reply(lead, body, memory_assumptions(m, args, zh))
     alt = None
     if not s.precision:
-        for fmt in (["fp8"] if _fp8(gpu) else ["int8"]) + [four_bit(gpu, batching=bool(args.get("framework")))]:
+        batching = bool(args.get("framework")) or users > 1
+        desktop = not batching and gpu_kind(gpu) != "datacenter"  # one user at a desk: llama.cpp / Ollama formats
+        eight_bit = ["q8_0"] if desktop else (["fp8"] if _fp8(gpu) else ["int8"])
+        for fmt in eight_bit + [four_bit(gpu, batching=batching)]:
             if fmt == m.precision:
                 continue
             q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
@@ -221,10 +226,11 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                 alt = q
                 break
     if alt is not None:
-        lead = pick(zh, f"**Not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
+        name = model_label(m.model, zh)
+        lead = pick(zh, f"**{name}: not in {m.precision}; yes at {alt.memory.precision}** ({gib(alt.required_gib)} of "
                         f"{gib(alt.available_gib)} per GPU on {where}{load}). In {m.precision} it needs "
                         f"{gib(r.required_gib)} per GPU of {gib(r.available_gib)} usable ({m.framework}).",
-                    f"**{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
+                    f"**{name}：{m.precision} 放不下；{alt.memory.precision} 可以**（在 {where} 上{load}每卡 "
                     f"{gib(alt.required_gib)}，可用 {gib(alt.available_gib)}）。{m.precision} 每卡需要 {gib(r.required_gib)}，"
                     f"可用 {gib(r.available_gib)}（{m.framework}）。")
         body = [breakdown(alt.memory, zh)]
@@ -280,8 +286,13 @@ def memory(turn, s: Slots) -> Reply:
     label = what(m, zh)
     per = pick(zh, " per GPU" if n > 1 else "", "每卡" if n > 1 else "")
     total = pick(zh, f" ({gib(m.total_gib)} over {n} GPUs)" if n > 1 else "", f"（{n} 卡共 {gib(m.total_gib)}）" if n > 1 else "")
-    lead = pick(zh, f"**About {gib(m.per_gpu_gib)}{per}** for {label}{total}; the weights are {gib(m.weights_gib)}.",
-                f"**{label} {per}约需 {gib(m.per_gpu_gib)} 显存**{total}，其中权重 {gib(m.weights_gib)}。")
+    at = pick(zh, f" at {m.context:,} tokens of context" if s.context else "", f"（上下文 {m.context:,} tokens）" if s.context else "")
+    w_gpu = m.breakdown_gib.get("weights", m.weights_gib)
+    weights = pick(zh, f"the weights are {gib(w_gpu)} per GPU ({gib(m.weights_gib)} in all)" if n > 1 else
+                   f"the weights are {gib(m.weights_gib)}",
+                   f"其中权重每卡 {gib(w_gpu)}（共 {gib(m.weights_gib)}）" if n > 1 else f"其中权重 {gib(m.weights_gib)}")
+    lead = pick(zh, f"**About {gib(m.per_gpu_gib)}{per}** for {label}{at}{total}; {weights}.",
+                f"**{label}{at} {per}约需 {gib(m.per_gpu_gib)} 显存**{total}，{weights}。")
     body = [breakdown(m, zh)]
     if training(s) and s.checkpointing is None and m.method != "qlora":
         w = turn.call("estimate_memory", model=s.model, gpu_count=n, gpu=s.gpu,
@@ -342,11 +353,25 @@ def limits(turn, s: Slots, question: str) -> Reply:
     where = on_gpus(n, r.gpu, zh)
     want_context = bool(re.search(r"(?:max(?:imum)?|largest|longest|biggest)\s+(?:context|sequence)|how (?:long|much) "
                                   r"(?:a )?context|最长|最大上下文|上下文最多", question.lower()))
+    note = ""
+    if not r.fits and not training(s) and not s.precision:
+        # the model's own format does not load: the limits at the least lossy format that does
+        desktop = gpu_kind(gpu) != "datacenter" and (s.users or s.batch or 1) <= 1
+        for fmt in (["q8_0", "q4_k_m"] if desktop else (["fp8"] if _fp8(gpu) else ["int8"]) + [FOUR_BIT_SERVER]):
+            q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "batch": None, "precision": fmt})
+            if q.fits:
+                note = pick(zh, f" (in {r.memory.precision} it does not load: {gib(r.required_gib)} of "
+                                f"{gib(r.available_gib)})",
+                            f"（{r.memory.precision} 放不下：需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}）")
+                r = q
+                break
     if not r.fits:
         return _fit_inference(turn, s, gpu, n) if not training(s) else _fit_training(turn, s, gpu, n)
+    m = r.memory
     if want_context:
-        lead = pick(zh, f"**Up to about {r.max_context:,} tokens of context** for one sequence of {what(m, zh)} on {where}.",
-                    f"**单序列最长约 {r.max_context:,} tokens 上下文**：{what(m, zh)}，{where}。")
+        lead = pick(zh, f"**Up to about {r.max_context:,} tokens of context** for one sequence of {what(m, zh)} on "
+                        f"{where}{note}.",
+                    f"**单序列最长约 {r.max_context:,} tokens 上下文**：{what(m, zh)}，{where}{note}。")
     else:
         if training(s):
             lead = pick(zh, f"**A micro-batch of up to about {r.max_batch}** sequences of {m.context:,} tokens for "
@@ -420,3 +445,40 @@ def largest(turn, s: Slots) -> Reply:
                 f"**最大约 {best.memory.params_b:.0f}B 参数：{job}**，{n} 张 {name}，序列 {ctx:,} tokens。")
     head = pick(zh, "Largest catalog model by precision:", "各精度下能跑的最大模型：")
     return Reply(lead, [head + "\n" + "\n".join(lines)])
+
+
+def sharding_choice(turn, s: Slots) -> Reply:
+    """DDP or FSDP/ZeRO-3: DDP keeps the whole training state (weights, gradients, Adam) on every GPU; FSDP shards it.
+    The answer is which fits, and what each needs per GPU."""
+    zh = turn.zh
+    gpu = s.gpu or "a100-80gb-sxm"
+    n = s.count or 8
+    method = s.method or ("pretrain" if s.workload == "pretrain" else "full")
+    base = training_args(replace(s, method=method), n)
+    ddp = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**base, "sharding": "none"})
+    fsdp = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**base, "sharding": "fsdp"})
+    where = on_gpus(n, ddp.gpu, zh)
+    label = what(ddp.memory, zh)
+    if ddp.fits:
+        lead = pick(zh, f"**Both fit; DDP is the simpler and slightly faster choice**: {label} on {where} needs "
+                        f"{gib(ddp.required_gib)} per GPU with DDP and {gib(fsdp.required_gib)} with FSDP "
+                        f"(of {gib(ddp.available_gib)}).",
+                    f"**两种都放得下，DDP 更简单、略快**：{label} 在 {where} 上 DDP 每卡 {gib(ddp.required_gib)}，"
+                    f"FSDP 每卡 {gib(fsdp.required_gib)}（可用 {gib(ddp.available_gib)}）。")
+        body = [pick(zh, "FSDP's spare memory buys a larger micro-batch or a longer sequence.",
+                     "FSDP 省下的显存可以换更大的 micro-batch 或更长的序列。")]
+    elif fsdp.fits:
+        lead = pick(zh, f"**FSDP (or ZeRO-3)**: with DDP every GPU holds the whole training state, {gib(ddp.required_gib)} "
+                        f"per GPU, more than the {gib(ddp.available_gib)} of each; FSDP shards it over {n} GPUs to "
+                        f"{gib(fsdp.required_gib)} per GPU. ({label}, {where})",
+                    f"**选 FSDP（或 ZeRO-3）**：DDP 每张卡都要放下完整的训练状态，每卡 {gib(ddp.required_gib)}，超过每卡 "
+                    f"{gib(ddp.available_gib)}；FSDP 把它分到 {n} 张卡上，每卡 {gib(fsdp.required_gib)}。（{label}，{where}）")
+        body = [breakdown(fsdp.memory, zh)]
+    else:
+        lead = pick(zh, f"**Neither fits**: {label} on {where} needs {gib(ddp.required_gib)} per GPU with DDP and "
+                        f"{gib(fsdp.required_gib)} with FSDP, of {gib(fsdp.available_gib)}.",
+                    f"**两种都放不下**：{label} 在 {where} 上 DDP 每卡 {gib(ddp.required_gib)}，FSDP 每卡 "
+                    f"{gib(fsdp.required_gib)}，可用 {gib(fsdp.available_gib)}。")
+        body = [pick(zh, "Options: " if not zh else "", "可选：") + "; ".join(
+            suggestion_text(x, zh) for x in fsdp.suggestions[:3] if x.fits)] if any(x.fits for x in fsdp.suggestions) else []
+    return Reply(lead, body, memory_assumptions(fsdp.memory, {**base, "sharding": "fsdp"}, zh))

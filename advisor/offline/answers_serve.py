@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tools.defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH  # noqa: E402
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
 from tools.throughput import serving_split
 
@@ -64,6 +65,8 @@ def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
         args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
         args["ttft_s"] = s.ttft_s
     else:
+        # training sequences: the training default (as training_time uses), not the serving context
+        args["context"] = s.context or (PRETRAIN_SEQUENCE_LENGTH if workload == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
         args.update(method=s.method or "lora", tokens=s.tokens, deadline_days=s.days,
                     max_gpus=4096 if workload == "pretrain" or s.days else max(8, s.count or 8))
     return turn.call("recommend_hardware", **args)
@@ -152,7 +155,8 @@ def how_many(turn, s: Slots) -> Reply:
     g = get_gpu(s.gpu)
     users = s.users or s.batch or 1
     p = _plan(turn, s, [g.id])
-    if not p.by_cost:  # more than one node: say how many would do it
+    if not p.by_cost or s.precision and not any(o.precision == s.precision for o in p.options):
+        # more than one node (or the format asked for needs more): say how many would do it
         p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), [g.id])
     ctx = s.context or PLAN_CONTEXT
     load = pick(zh, f"{users} concurrent users at {ctx:,} tokens each", f"{users} 个并发用户、每个 {ctx:,} tokens") \
@@ -163,11 +167,22 @@ def how_many(turn, s: Slots) -> Reply:
                         f"{load}{_target_text(s, zh)}.",
                     f"**超过 {max(64, s.count or 64)} 张 {g.name}** 才能满足 {model_label(p.model, zh)}（{load}{_target_text(s, zh)}）。")
         return Reply(lead, list(p.notes), _plan_assumptions(p, s, zh))
-    best = min(p.by_cost, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
-    lead = pick(zh, f"**{best.gpu_count}x {g.name}** ({_layout(best, zh)}) for {model_label(p.model, zh)} with {load}"
-                    f"{_target_text(s, zh)}: about {tps(best.decode_tokens_per_s)} tokens/s per user.",
-                f"**{best.gpu_count} 张 {g.name}**（{_layout(best, zh)}）可服务 {model_label(p.model, zh)}（{load}{_target_text(s, zh)}），"
-                f"每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    pool = [o for o in p.options if o.precision == s.precision] if s.precision else list(p.by_cost)
+    if not pool:  # the format asked for ("满血": the native one) does not serve this load on up to the cap
+        return Reply(pick(zh, f"**Not in {s.precision} on up to {max(64, s.count or 8)}x {g.name}** for "
+                              f"{model_label(p.model, zh)} with {load}{_target_text(s, zh)}.",
+                          f"**{s.precision} 下 {max(64, s.count or 8)} 张 {g.name} 以内都不够**："
+                          f"{model_label(p.model, zh)}（{load}{_target_text(s, zh)}）。"), list(p.notes),
+                     _plan_assumptions(p, s, zh))
+    best = min(pool, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
+    node = _o(best, "gpus_per_node") or 8
+    nodes = pick(zh, f" = {-(-best.gpu_count // node)} nodes of {node}" if best.gpu_count > node else "",
+                 f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if best.gpu_count > node else "")
+    lead = pick(zh, f"**{best.gpu_count}x {g.name}{nodes}** ({_layout(best, zh)}) for "
+                    f"{model_label(p.model, zh)} with {load}{_target_text(s, zh)}: about {tps(best.decode_tokens_per_s)} "
+                    "tokens/s per user.",
+                f"**{best.gpu_count} 张 {g.name}{nodes}**（{_layout(best, zh)}）可服务 {model_label(p.model, zh)}"
+                f"（{load}{_target_text(s, zh)}），每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
     by_prec = {}
     for o in sorted(p.options, key=lambda o: (o.gpu_count, o.tight)):
         by_prec.setdefault(o.precision, o)
@@ -252,6 +267,15 @@ def _default_prompt_output() -> tuple[int, int]:
     return fields["prompt_tokens"].default, fields["output_tokens"].default
 
 
+def _format_of_verdict(turn, s: Slots, gpu: str) -> str | None:
+    """The format of the configuration this answer already said fits on these GPUs (a fit verdict before a speed)."""
+    for c in reversed(turn.calls):
+        if c.tool == "check_fit" and c.args.get("gpu") == gpu and c.args.get("model") == s.model and \
+                c.args.get("gpu_count", 1) == (s.count or 1) and isinstance(c.result, dict) and c.result.get("fits"):
+            return (c.result.get("memory") or {}).get("precision") or c.args.get("precision")
+    return None
+
+
 def _kv_room(turn, s: Slots, gpu: str, precision: str, users: int, context: int) -> tuple[str, int]:
     """Do all the users' sequences fit in the KV cache at once? (the sentence, how many run together). What does not
     fit waits in vLLM's queue."""
@@ -301,14 +325,16 @@ def _nothing_fits(turn, s: Slots, gpu: str, users: int) -> bool:
 def _desktop_one_user(s: Slots, gpu: str, users: int) -> bool:
     from tools.gpus import get_gpu
 
-    return users <= 1 and get_gpu(gpu).kind in ("consumer", "workstation") and s.framework in (None, "llama.cpp")
+    return users <= 1 and get_gpu(gpu).kind in ("consumer", "workstation", "apple_unified") and \
+        s.framework in (None, "llama.cpp", "ollama")
 
 
 def speed(turn, s: Slots) -> Reply:
     zh = turn.zh
     gpu = s.gpu or "h100-sxm"
     users = s.users or s.batch or 1
-    precision = s.precision or _format_that_fits(turn, s, gpu, users)
+    # a fit verdict given in this answer settles the format; the speed is for that same setup
+    precision = s.precision or _format_of_verdict(turn, s, gpu) or _format_that_fits(turn, s, gpu, users)
     if precision is None and not s.precision and _nothing_fits(turn, s, gpu, users):
         where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
         return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",
@@ -437,7 +463,7 @@ def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> st
                     f"**只有 {'、'.join(names[k] for k in ok)} 放得下**（{tps(speeds[i])} tokens/s）；{others} 放不下。")
     i = max(ok, key=lambda k: speeds[k])
     j = min(ok, key=lambda k: speeds[k])
-    return pick(zh, f"**{names[i]} is faster: {tps(speeds[i])} vs {tps(speeds[j])} tokens/s** for {names[j]}:",
+    return pick(zh, f"**{names[i]} is faster: {tps(speeds[i])} tokens/s vs {tps(speeds[j])} for {names[j]}**:",
                 f"**{names[i]} 更快：{tps(speeds[i])} tokens/s，{names[j]} 为 {tps(speeds[j])} tokens/s**：")
 
 

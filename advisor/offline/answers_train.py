@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from tools.defaults import (  # noqa: E402 - one home for defaults, stated in the answer when assumed
     FINETUNE_SEQUENCE_LENGTH,
     FINETUNE_TOKENS,
     PRETRAIN_SEQUENCE_LENGTH,
+    PRETRAIN_TOKENS_PER_PARAM,
 )
 
 from .answers_fit import method_of
 from .parse import Slots
 from .text import Reply, hours_text, method_name, model_label, on_gpus, pick, tokens_text, usd
+
+# Token budgets of famous runs people ask to redo ("how long to train GPT-3?"): name pattern -> (tokens, params B, source)
+PUBLISHED_PRETRAIN_TOKENS = {
+    r"\bgpt-?3\b": (300e9, 175.0, "GPT-3's own 300B training tokens (Brown et al. 2020, Table D.1)"),
+}
 
 
 def _time_method(s: Slots) -> str:
@@ -23,10 +31,13 @@ def _time_method(s: Slots) -> str:
 def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     zh = turn.zh
     method = _time_method(s)
+    chinchilla = None
     if method == "pretrain" and not s.tokens:
-        return Reply(pick(zh, "**Pretraining time depends on the token budget**: say how many tokens, e.g. 'pretrain "
-                              "a 13B model on 500B tokens on 16 A100s'.",
-                          "**预训练时间取决于 token 数**：请说明训练多少 token，例如“用 16 张 A100 在 5000 亿 token 上预训练 13B 模型”。"))
+        # no budget given: the compute-optimal one (stated as assumed), rather than no answer
+        info = turn.call("lookup_model", name=s.model)
+        published = next((t for name, t in PUBLISHED_PRETRAIN_TOKENS.items()
+                          if re.search(name, turn.question, re.I) and abs(info.params_b / t[1] - 1) < 0.05), None)
+        chinchilla = published[0] if published else float(f"{PRETRAIN_TOKENS_PER_PARAM * info.params_b * 1e9:.2g}")
     if method == "pretrain" and s.days and not s.count:
         from .answers_serve import which_gpu
 
@@ -38,7 +49,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     count = s.count or (64 if method == "pretrain" else 1)
     seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
     from_examples = bool(s.examples and not s.tokens)
-    tokens = s.tokens or (s.examples * seq * (s.epochs or 1) if from_examples else FINETUNE_TOKENS * (s.epochs or 1))
+    tokens = s.tokens or chinchilla or (s.examples * seq * (s.epochs or 1) if from_examples else
+                                        FINETUNE_TOKENS * (s.epochs or 1))
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
@@ -48,6 +60,14 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
                              + " (packed sequences; shorter examples train faster)",
                              f"{s.examples:,} 条样本 × {seq:,} tokens" + (f" × {s.epochs:g} 轮" if s.epochs else "")
                              + "（按打包后的序列计；样本更短则更快）"))
+    elif chinchilla and published:
+        defaults.append(pick(zh, f"{tokens_text(tokens, False)}: {published[2]}; say your token count",
+                             f"{tokens_text(tokens, True)}：{published[2]}；可告诉我你的 token 数"))
+    elif chinchilla:
+        defaults.append(pick(zh, f"{tokens_text(tokens, False)} assumed: the compute-optimal {PRETRAIN_TOKENS_PER_PARAM} "
+                                 "tokens per parameter (Chinchilla); say your token count",
+                             f"按 {tokens_text(tokens, True)} 估算：计算最优的每参数 {PRETRAIN_TOKENS_PER_PARAM} 个 token"
+                             "（Chinchilla），可告诉我你的 token 数"))
     elif not s.tokens:
         defaults.append(pick(zh, f"{tokens_text(tokens, False)} assumed (a typical fine-tune)",
                              f"按 {tokens_text(tokens, True)} 估算（典型微调）"))
@@ -67,16 +87,20 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         what += memory_note
     lead = pick(zh, f"**About {hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
                 f"**约 {hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
+    if s.days:  # a deadline: the verdict on it comes first
+        ok = t.days <= s.days
+        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {t.days:,.1f} days** (deadline: {s.days:g} days) for {what}; "
+                        f"{t.gpu_hours:,.0f} GPU-hours{cost}.",
+                    f"**{'能' if ok else '不能'}：约需 {t.days:,.1f} 天**（期限 {s.days:g} 天）：{what}；"
+                    f"{t.gpu_hours:,.0f} GPU-小时{cost}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
                  f"每卡 {t.tokens_per_s_per_gpu:,.0f} tokens/s，MFU {t.mfu:.0%}。")]
     if method in ("lora", "qlora"):
         body.append(pick(zh, f"{method_name(method, False)} still does about two-thirds of full fine-tuning's compute "
                              "per token: it saves memory, not most of the FLOPs.",
                          f"{method_name(method, True)} 每个 token 的计算量仍约为全量微调的三分之二：省的是显存，不是算力。"))
-    if method == "pretrain" and s.days:
-        ok = t.days <= s.days
-        body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.days:g}-day deadline ({t.days:,.1f} days).",
-                            f"{'能' if ok else '不能'}在 {s.days:g} 天内完成（约 {t.days:,.1f} 天）。"))
+    if s.days and t.days > s.days:
+        body.insert(0, _gpus_for_deadline(turn, s, method, tokens, seq, gpu, t))
     if s.budget_usd and c is not None and c.usd:
         within = c.usd <= s.budget_usd
         body.insert(0, pick(zh, f"{'Within' if within else 'Over'} the ${s.budget_usd:,.0f} budget.",
@@ -84,10 +108,31 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     if defaults:
         body.append(pick(zh, "Assumed: ", "默认：") + "; ".join(defaults) + ".")
     if not zh:
-        body += [n for n in t.notes if "compute per token" not in n]
+        body += [n for n in t.notes if "compute per token" not in n and not n.startswith("Range:")]
     assumptions = list(t.assumptions) if not zh else [f"MFU {t.mfu:.0%}", f"序列 {seq:,} tokens",
                                                        f"{t.gpu_count} 张 {t.gpu}"]
     return Reply(lead, body, assumptions)
+
+
+def _gpus_for_deadline(turn, s: Slots, method: str, tokens: float, seq: int, gpu: str, t) -> str:
+    """How many of these GPUs would finish by the deadline (the plan: whole nodes, MFU at that scale)."""
+    from tools.errors import AdvisorInputError
+
+    zh = turn.zh
+    workload = "pretrain" if method == "pretrain" else "finetune"
+    extra = {} if workload == "pretrain" else {"method": method}
+    try:
+        p = turn.call("recommend_hardware", model=s.model, workload=workload, tokens=tokens, context=seq,
+                      deadline_days=s.days, gpus=[gpu],
+                      max_gpus=100_000, **extra)
+    except AdvisorInputError:
+        return ""
+    n = next(iter((p.gpus_needed or {}).values()), None)
+    if not n:
+        return ""
+    return pick(zh, f"To finish in {s.days:g} days: about {n:,} {t.gpu} (the time shrinks a little less than the "
+                    "GPU count grows).",
+                f"要在 {s.days:g} 天内完成：约需 {n:,} 张 {t.gpu}（卡数增加时效率略有下降）。")
 
 
 def _method_that_fits(turn, s: Slots, method: str) -> tuple[str, str]:
@@ -120,6 +165,9 @@ def _range(t, zh: bool) -> str:
     if not lo_hi:
         return ""
     lo, hi = lo_hi
-    if hi < 10:
-        return pick(zh, f" (typical-best {lo:,.1f}-{hi:,.1f} h)", f"（区间 {lo:,.1f}-{hi:,.1f} 小时）")
-    return pick(zh, f" (typical-best {lo:,.0f}-{hi:,.0f} h)", f"（区间 {lo:,.0f}-{hi:,.0f} 小时）")
+    digits = 1 if hi < 10 else 0
+    if round(lo, digits) == round(hi, digits) or hi < 0.5:
+        return ""  # a range that rounds to one figure says nothing
+    return pick(zh, f" (best to typical: {lo:,.{digits}f}-{hi:,.{digits}f} h)",
+                f"（区间 {lo:,.{digits}f}-{hi:,.{digits}f} 小时）")
+

@@ -33,7 +33,8 @@ PATTERNS = {
     "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
                r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
-                r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台",
+                r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台|几台|"
+                r"\bhow many (?:nodes|servers|machines|boxes)\b",
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
@@ -52,19 +53,23 @@ PATTERNS = {
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
-    "fit": r"\bcan i\b(?! expect)|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
+    "fit": r"\bcan i\b(?! (?:expect|get|achieve|reach|hope))|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
            r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
                      r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
+DDP_VS_SHARDED = re.compile(r"(?<![a-z])ddp(?![a-z]).{0,40}(?:(?<![a-z])fsdp(?![a-z])|zero)|"
+                            r"(?:(?<![a-z])fsdp(?![a-z])|zero[- ]?\d?).{0,40}(?<![a-z])ddp(?![a-z])")
+VRAM_DESCRIPTION = re.compile(r"(\d+(?:\.\d+)?\s*(?:gb|gib|g))\s*(?:的\s*)?(?:of\s+)?(?:显存|vram|gpu memory|memory|内存)")
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
 
 
 def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None) -> list[str]:
     """The asks, most important first. `now` is this turn's facts, `merged` the conversation's."""
-    q = question.lower()
+    # "a 3090 with 24G显存", "24GB of VRAM": a description of the card, not a question about memory
+    q = VRAM_DESCRIPTION.sub(r"\1", question.lower())
     found = [name for name, pattern in PATTERNS.items() if re.search(pattern, q)]
     if now.local_path and not merged.model:
         return ["local_path"]
@@ -72,7 +77,11 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["problem"]
     # a follow-up that names no new ask keeps the last one ("what about two of them?", "那用QLoRA呢?")
     explicit = [a for a in found if a not in ("fit", "memory", "cost", "explain") or _strong(a, q)]
-    if previous and FOLLOW_UP.search(q) and not now.model and not explicit:
+    if previous and FOLLOW_UP.search(q) and not explicit and (not now.model or len(q) < 60):
+        # "what about 70B?" after "what GPU do I need for 8B?": the same ask for the new model
+        if now.count and not now.gpu and not now.model and any(a in previous for a in ("how_many", "which_gpu")):
+            # "what if I only have 64?" after "how many GPUs ...": how it goes on that many
+            return ["time"] if merged.workload in ("training", "pretrain") else ["fit", "speed"]
         return previous
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
@@ -82,6 +91,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             return ["cost"] if len(now.gpus) < 2 else ["gpu_specs"]
         if len(now.gpus) >= 2 or SPEC_WORDS.search(q) or "memory" in found or "explain" in found:
             return ["gpu_specs"]
+    if DDP_VS_SHARDED.search(q) and merged.model:
+        return ["sharding"]  # "DDP or FSDP for 7B on 8 A100s?": which one fits, from the memory of each
     if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
         if "misconception" in found and now.model:
             return ["misconception"]
@@ -102,6 +113,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
     asks = _ordered(found)
+    if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
+        # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer
+        asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
     if "buy_rent" in asks and "which_gpu" in asks:
@@ -151,7 +165,8 @@ def _ordered(found: list[str]) -> list[str]:
 
 def _strong(ask: str, q: str) -> bool:
     """Asks whose keywords are also everyday words count only when said plainly."""
-    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b(?! expect)|"
+    strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b"
+                   r"(?! (?:expect|get|achieve|reach|hope))|"
                    r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
               "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",

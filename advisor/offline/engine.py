@@ -17,7 +17,7 @@ from . import answers_misc as misc
 from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import DOMAIN, detect
+from .asks import DOMAIN, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, first_sentence, pick
 
@@ -132,10 +132,17 @@ class OfflineEngine:
         now = parse(question)
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         asks = detect(question, now, slots, previous)
-        try:
-            replies = _answer(turn, slots, asks, question)
-        except AdvisorInputError as exc:
-            replies = _within_limits(turn, slots, asks, question, str(exc))
+        if now.unknown_gpus and not now.gpus:
+            replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
+        else:
+            try:
+                replies = _answer(turn, slots, asks, question)
+            except AdvisorInputError as exc:
+                replies = _within_limits(turn, slots, asks, question, str(exc))
+            if now.mixed_gpus and replies:
+                replies[0].body.insert(0, _mixed_note(turn, now))
+            if now.unknown_gpus and replies:
+                replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
         text = _compose(turn, replies, slots, question)
         return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                       language=lang)
@@ -148,7 +155,8 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
-            elif DOMAIN.search(question):
+            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu", "time", "speed") and
+                                                  not re.search(PATTERNS["explain"], question.lower())):
                 ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:
                 return [misc.unknown(turn, s)]
@@ -169,6 +177,42 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask == "compare":
             break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]
+
+
+def _mixed_note(turn: Turn, now: Slots) -> str:
+    from tools.gpus import get_gpu
+
+    names = " + ".join(get_gpu(g).name for g in now.mixed_gpus)
+    weakest = get_gpu(now.gpu).name
+    return pick(turn.zh, f"Different cards together ({names}): sized as {now.count}x {weakest}, the smaller and slower "
+                         "one. llama.cpp (and Ollama) split the layers across mismatched cards; the slower card sets the "
+                         "pace. vLLM tensor parallelism wants identical GPUs.",
+                f"不同型号一起用（{names}）：按 {now.count} 张 {weakest}（显存更小、更慢的那张）估算。llama.cpp/Ollama 可以把层"
+                "分到不同型号的卡上，速度由慢的那张决定；vLLM 张量并行需要相同型号的卡。")
+
+
+def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
+    """A GPU the catalog lacks: say so with the closest names we have, rather than size another card."""
+    from tools.gpus import get_gpu
+
+    closest = ""
+    try:
+        get_gpu(names[0])
+    except AdvisorInputError as exc:
+        m = re.search(r"(?:Closest|Did you mean):? (.+?)[.?](?:\s|$)", str(exc))
+        closest = ", ".join(m.group(1).split(", ")[:4]) if m else ""
+    except Exception:  # noqa: BLE001 - the message is a courtesy; the refusal stands without it
+        closest = ""
+    listed = ", ".join(names)
+    lead = pick(turn.zh, f"**{listed} {'is' if len(names) == 1 else 'are'} not in my GPU catalog**, so I won't guess "
+                         "its memory, bandwidth or price."
+                         + (f" Closest names I know: {closest}." if closest else "")
+                         + (" Ask again with one of them, or" if closest else " Name a catalog GPU, or")
+                         + " give its memory (e.g. 'on a 48 GB GPU').",
+                f"**我的 GPU 目录里没有 {listed}**，不会替它猜显存、带宽或价格。"
+                + (f"最接近的型号：{closest}。" if closest else "")
+                + ("可以换成其中一个再问，或" if closest else "可以换一个目录里的型号，或") + "告诉我它的显存（例如“48GB 显卡”）。")
+    return Reply(lead)
 
 
 CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
@@ -222,6 +266,7 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
         "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
         "quantization": ("quantization", misc.quantization),
         "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
+        "sharding": ("sharding", lambda t, s, q: fit_.sharding_choice(t, s)),
         "memory": ("memory", lambda t, s, q: fit_.memory(t, s)),
         "buy_rent": ("buy_rent", money.buy_or_rent),
         "budget": ("budget", money.budget),
@@ -321,6 +366,13 @@ def _settle_formats(s: Slots) -> Slots:
     """'4-bit' means GGUF Q4_K_M for one user on a desktop card or a Mac (llama.cpp, Ollama), AWQ for a datacenter
     GPU, a batching engine or several users (vLLM), NF4 for QLoRA."""
     def settle(fmt: str | None) -> str | None:
+        if fmt == "native":
+            from tools.models import get_model
+
+            try:
+                return get_model(s.model).native_precision if s.model else None
+            except AdvisorInputError:
+                return None
         if fmt != "4bit":
             return fmt
         if fit_.training(s):

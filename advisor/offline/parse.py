@@ -31,7 +31,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 ZH_MODEL_WORDS = {"通义千问": "qwen ", "千问": "qwen ", "深度求索": "deepseek ", "智谱": "glm ", "清华": "glm ",
                   "书生浦语": "internlm ", "浦语": "internlm ", "百川": "baichuan ", "零一万物": "yi ",
                   "面壁": "minicpm ", "羊驼": "llama ", "骆驼": "llama ", "米斯特拉尔": "mistral ",
-                  "混合专家": "moe ", "英伟达": "nvidia ", "苹果": "apple ", "满血版": "", "满血": ""}
+                  "混合专家": "moe ", "英伟达": "nvidia ", "苹果": "apple ", "满血版": " full-precision ", "满血": " full-precision "}
 
 
 @dataclass
@@ -63,13 +63,15 @@ class Slots:
     framework: str | None = None
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
-    offload: str | None = None  # "optimizer" | "optimizer+params", said explicitly
+    offload: str | None = None  # "optimizer" | "optimizer+params" | "none" (said: no offload), said explicitly
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
     claimed_gb: float | None = None  # "only 3.5 GB" in a misconception question
     local_path: str | None = None  # a file path named in a chat question (never opened)
     problems: list[str] = field(default_factory=list)  # figures out of any sensible range
+    unknown_gpus: list[str] = field(default_factory=list)  # GPU names not in the catalog ("RTX 9090", "B300")
+    mixed_gpus: list[str] = field(default_factory=list)  # different cards used together ("a 3090 and a 4090 together")
 
     def merged_over(self, old: Slots) -> Slots:
         """This turn's facts, falling back to the conversation's for whatever this turn does not say.
@@ -83,6 +85,9 @@ class Slots:
             if value not in (None, []):
                 setattr(out, f.name, value)
         out.problems = list(self.problems)
+        out.unknown_gpus = list(self.unknown_gpus)
+        if self.gpu and not self.mixed_gpus:
+            out.mixed_gpus = []
         if self.gpu and not self.count:
             out.count = None  # a new GPU without a count means one of them
         if self.workload == "inference" and not self.method:
@@ -195,9 +200,13 @@ def find_models(text: str) -> list[str]:
     for m in HUB_ID.finditer(text):
         hub = m.group(1)
         if hub.count("/") == 1 and _looks_like_hub_id(hub):
-            key = norm_key(hub)
-            if key not in index and norm_key(hub.split("/", 1)[1]) not in index:
-                found.append((m.start(), hub))
+            if any(mid in (hub, index.get(norm_key(hub))) for _, mid in found):
+                continue
+            from tools.models import find_catalog_id
+
+            # a catalog model by its Hub id (or another repo of its publisher, e.g. an -Instruct tune), else the id
+            # itself (looked up on the Hub, or sized from the size in its name)
+            found.append((m.start(), find_catalog_id(hub) or hub))
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])(?!\s*(?:tokens?|token))", text):
         if any(abs(pos - m.start()) < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
             continue  # the size inside a name already matched ("Llama 3.1 70B")
@@ -239,12 +248,22 @@ def _id_has_size(model_id: str, size: str) -> bool:
 
 
 def _family_match(prefix: str, params_b: float) -> str | None:
+    """'Llama 405B', 'qwen 14b', 'llama3 70b': the family member of that size. A member whose name carries the size
+    ('llama-3.1-405b', 'qwen2.5-14b') beats one whose total merely comes close (Llama 4 Maverick's 400B, Qwen1.5-MoE's
+    14.3B total with 2.7B active); a version typed with the family ('llama3', 'qwen2.5') is preferred; then the
+    closest size, then the newest release."""
+    size = f"{params_b:g}b"
+    version = re.search(r"(?:llama|qwen|gemma|phi|mistral|deepseek|glm|yi)[\s-]*v?(\d(?:\.\d)?)", prefix)
     for family, entries in _families().items():
         if family and family in prefix:
             close = [e for e in entries if abs(e[0] / params_b - 1) < 0.15]
             if close:
-                # the closest size, and among near-equal sizes the newest release
-                return min(close, key=lambda e: (round(abs(e[0] / params_b - 1), 1), _neg(e[1])))[2]
+                def rank(e, family=family):
+                    named = size in re.split(r"[-_/ ]", e[2].lower())
+                    same_version = bool(version) and e[2].lower().replace(family, "").lstrip("-").startswith(
+                        version.group(1))
+                    return (not named, not same_version, 0 if named else round(abs(e[0] / params_b - 1), 1), _neg(e[1]))
+                return min(close, key=rank)[2]
     return None
 
 
@@ -268,6 +287,8 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
         count, key = (int(m.group(1)), norm_key(m.group(2))) if m else (None, norm_key(joined))
         if key not in index and key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "4090s", "A100s"
+        if key not in index and key.endswith("g") and key + "b" in index:
+            key = key + "b"  # "A100 40G", "4090 24G"
         if key not in index or (key.isdigit() and len(key) < 3):
             continue
         problem = None
@@ -329,6 +350,13 @@ def find_bare_count(text: str) -> int | None:
     m = re.search(r"(\d{1,4})\s*(?:nodes?|台机器|个节点)", low)
     if m and 0 < int(m.group(1)) <= 1000:
         return int(m.group(1)) * 8
+    # "what if I only have 64?", "with just 16", "I have 32": a count said on its own at the end of a follow-up
+    m = re.search(rf"\b(?:(?:only|just)\s+(?:have|got|use)|only|just|have|got|limited to|at most|max(?:imum)?(?: of)?)\s+"
+                  rf"(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s*[?.!]*\s*$", low)
+    if m:
+        w = m.group(1)
+        n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
+        return n if n and 0 < n <= MAX_GPUS else None
     return None
 
 
@@ -356,6 +384,10 @@ def find_formats(text: str) -> list[str]:
     for _, v in sorted(hits):
         if v not in out:
             out.append(v)
+    # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
+    if not out and re.search(r"满血|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
+                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b", low):
+        out.append("native")
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
         out.remove("4bit")
@@ -390,11 +422,15 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
         return None if method in (None, "full") else method, "pretrain"
-    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|\bsft\b|\brlhf\b|\bdpo\b", low)
+    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|\bsft\b|\brlhf\b|\bdpo\b|\bddp\b|\bfsdp\b", low)
     if method or training:
         if not method and training and find_tokens(text) and find_tokens(text) >= 5e10 and not re.search(
                 r"fine[- ]?tun|finetun|微调|\bsft\b", low):
             return None, "pretrain"  # training a model on tens of billions of tokens is pretraining
+        if not method and training and not re.search(r"fine[- ]?tun|finetun|微调|\bsft\b|\brlhf\b|\bdpo\b|\bgrpo\b|"
+                                                     r"dataset|data set|数据|examples|samples|instructions|条", low) \
+                and not find_tokens(text) and re.search(r"\bhow long\b|\bhow many (?:days|hours|weeks)|多久|多长时间|几天", low):
+            return None, "pretrain"  # "how long to train GPT-3 on 1024 A100s": training a model, no data named
         return method, "training"
     if re.search(r"\bserv|\binfer|\brun\b|\brunning\b|\bhost|\bdeploy|\bchat\b|\bload\b|\bgenerat|"
                  r"推理|部署|跑|运行|服务|上线", low):
@@ -419,6 +455,18 @@ def find_context(text: str) -> int | None:
     m = re.search(r"(\d{1,4})\s*(?:k|千)\s*(?:上下文|长度)", low)
     if m:
         return int(m.group(1)) * 1024
+    # "1M context", "a 2m-token window", "1M上下文"
+    m = re.search(r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s*m\b[\s-]*(?:tokens?\s*)?(?:of\s+)?(?:context|ctx|window|上下文|长度)", low) or \
+        re.search(r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s*m(?=\s*(?:上下文|长度))", low)
+    if m:
+        return int(float(m.group(1)) * 1024 * 1024)
+    # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
+    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:约|大概)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
+        re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
+                  r"item|record)|on average|/\s*(?:example|sample))", low)
+    if m:
+        v = int(m.group(1).replace(",", ""))
+        return v if 16 <= v <= 2**24 else None
     return None
 
 
@@ -653,6 +701,8 @@ def find_offload(text: str) -> str | None:
     low = text.lower()
     if re.search(r"zero[- ]?infinity|offload\w*\s+(?:the\s+)?(?:params|parameters|weights)|param(?:eter)?s? offload", low):
         return "optimizer+params"
+    if re.search(r"\b(?:without|no|not|don'?t|never)\s+(?:any\s+|cpu\s+|using\s+)?offload|不(?:用|做|要)?\s*(?:cpu\s*)?(?:offload|卸载)|不卸载", low):
+        return "none"  # said explicitly: everything stays on the GPUs
     if re.search(r"\boffload|zero[- ]?offload|卸载", low):
         return "optimizer"
     return None
@@ -684,7 +734,10 @@ def spaced(text: str) -> str:
 
 
 def find_vram(text: str) -> float | None:
-    m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", text.lower())
+    low = text.lower()
+    m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", low) or \
+        re.search(r"\b(?:on|with|have|got|only)\s+(?:a\s+|an\s+|one\s+|my\s+)?(\d{1,3})\s*gb\b(?!\s*(?:of\s+)?(?:ram|system|"
+                  r"host|cpu|dram|disk|ssd))", low)
     return float(m.group(1)) if m else None
 
 
@@ -701,6 +754,14 @@ def parse(text: str) -> Slots:
         s.counts = [c for _, c, _ in gpus]
         s.gpu, s.count = gpus[0][0], gpus[0][1]
         s.problems += [p for _, _, p in gpus if p]
+    gpus = _with_form_factor_pair(text, gpus)
+    if len(gpus) > len(s.gpus):
+        s.gpus, s.counts = [g for g, _, _ in gpus], [c for _, c, _ in gpus]
+    s.unknown_gpus = find_unknown_gpus(text, gpus)
+    if len({g for g, _, _ in gpus}) >= 2 and TOGETHER.search(text):
+        s.mixed_gpus = [g for g, _, _ in gpus]
+        s.gpu, s.count = _pool_of(gpus)
+        s.gpus, s.counts = [s.gpu], [s.count]
     if s.count is None and not any(s.counts):
         s.count = find_bare_count(text)
     s.models = find_models(_without_gpu_words(text, s.gpus))
@@ -742,6 +803,63 @@ def parse(text: str) -> Slots:
         s.problems.append(f"a deadline of {_short(s.days)} days is out of range (up to 10 years)")
         s.days = None
     return s
+
+
+# Words shaped like GPU names: "RTX 9090", "GTX 1080 Ti", "RX 7900 XTX", "H20", "L20", "B300", "MI250", "GB200", "P40"
+GPU_SHAPED = re.compile(r"\b(?:(?:rtx|gtx|rx|arc)\s*-?\s*[a-z]?\d{3,4}(?:\s*(?:ti|super|xtx|xt))*|"
+                        r"(?:mi|gb|gh)\s*\d{2,3}[a-z]?|[abhlpv]\d{2,3}[a-z]?)\b", re.I)
+
+
+TOGETHER = re.compile(r"\btogether\b|\bcombined?\b|\bboth\b|\bpool(?:ed)?\b|\bat the same time\b|一起|合起来|加起来|混用|混合|同时用", re.I)
+
+
+def _pool_of(gpus: list) -> tuple[str, int]:
+    """Different cards used together ('a 3090 and a 4090 together'): sized as that many of the smallest, slowest one
+    (llama.cpp splits layers by memory; the slowest card sets the pace)."""
+    from tools.gpus import get_gpu
+
+    weakest = min((g for g, _, _ in gpus), key=lambda g: (round(get_gpu(g).memory_gib), get_gpu(g).memory_bandwidth_gb_per_s))
+    return weakest, sum(c or 1 for _, c, _ in gpus)
+
+
+def _with_form_factor_pair(text: str, gpus: list) -> list:
+    """'H100 SXM vs PCIe': the other form factor of the named card is the second option."""
+    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
+                                       text, re.I):
+        return gpus
+    from tools.errors import AdvisorInputError
+    from tools.gpus import get_gpu
+
+    gid, count, problem = gpus[0]
+    base = re.sub(r"-?(?:sxm\d?|pcie)(?=-|$)", "", gid)
+    other = "pcie" if "sxm" in gid else "sxm"
+    for name in (f"{base}-{other}", f"{base} {other}", re.sub(r"(?:sxm\d?|pcie)", other, gid)):
+        try:
+            g = get_gpu(name).id
+        except AdvisorInputError:
+            continue
+        if g != gid:
+            return [*gpus, (g, count, problem)]
+    return gpus
+
+
+def find_unknown_gpus(text: str, known: list) -> list[str]:
+    """GPU-shaped names the catalog does not hold ('RTX 9090', 'B300', 'H20'): said back, never silently swapped."""
+    index = _gpu_index()
+    out = []
+    for m in GPU_SHAPED.finditer(text):
+        word = m.group(0)
+        key = norm_key(word)
+        if key.endswith("s") and key[:-1] in index:
+            key = key[:-1]  # "A100s"
+        if key in index or any(re.fullmatch(re.escape(key) + r"(?:\d{1,3}gb?|sxm\d?|pcie)", k) for k in index):
+            continue  # a catalog card, perhaps written without its memory size ("RTX 3060" for the 12 GB one)
+        if any(key in norm_key(g) for g, *_ in known):
+            continue  # part of a name already matched ("RTX 6000" in "RTX 6000 Ada")
+        if not re.match(r"(?:rtx|gtx|rx|arc|mi|gb|gh|[abhlpv]\d)", key):
+            continue
+        out.append(re.sub(r"\s+", " ", word.strip()).upper())
+    return list(dict.fromkeys(out))
 
 
 def _without_gpu_words(text: str, gpus: list[str]) -> str:

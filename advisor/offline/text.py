@@ -62,7 +62,7 @@ def tokens_text(n: float, zh: bool) -> str:
         return f"{n / 1e4:g} 万 tokens"
     for scale, word in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if n >= scale:
-            return f"{n / scale:g}{word} tokens"
+            return f"{float(f'{n / scale:.3g}'):g}{word} tokens"
     return f"{n:g} tokens"
 
 
