@@ -11,7 +11,7 @@ from .parse import Slots
 DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
                     r"ddp|vllm|llama\.cpp|ollama|tensorrt|token|batch|context|flash|attention|optimizer|adam|gradient|"
                     r"checkpoint|offload|pcie|infiniband|tflops|bandwidth|fp8|fp16|bf16|int8|gguf|awq|gptq|nf4|moe|"
-                    r"expert|cuda|rocm|tpu|apple|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽", re.I)
+                    r"expert|cuda|rocm|tpu|apple|(?<![a-z])(?:tp|pp|mfu|oom)(?![a-z])|decod|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽|利用率|解码", re.I)
 
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
                        r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
@@ -23,7 +23,9 @@ PATTERNS = {
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
-                     r"真的|听说|是不是只|据说",
+                     r"\bmy (?:friend|colleague|boss|coworker)\b|\bsomeone (?:said|told)\b|\bpeople say\b|"
+                     r"\bis (?:that|this|it) (?:right|correct|true|accurate)\b|"
+                     r"真的|听说|是不是只|据说|对吗|对不对|是真的吗",
     "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a)|what)\s+(?:batch|context|"
               r"sequence length|sequence|prompt)(?: size| length)? (?:can|could|will|fits?|is possible)|"
               r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
@@ -66,6 +68,18 @@ SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|�
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
 
 
+# A yes/no question about a technique, with no model to size ("Is NVLink required for tensor parallelism on 2x
+# 3090?", "LoRA训练是不是比全参数微调快很多？", "多卡能让单用户推理更快吗"): answered from the guidance, not a spec sheet.
+CONCEPT_TERMS = re.compile(r"nvlink|tensor[- ]?parallel|pipeline[- ]?parallel|\b(?:tp|pp)\b|q?lora\b|fsdp|\bzero-?[123]?\b|"
+                           r"deepspeed|checkpointing|flash ?attention|kv[- ]?cache|\bmfu\b|"
+                           r"\b(?:more|multiple|several|extra|additional|two|three|four|eight|\d+) (?:gpus|cards)\b|"
+                           r"multi-?gpu|infiniband|张量并行|流水线并行|多卡|[两多几四八][张块]卡|梯度检查点|全量微调|全参数", re.I)
+YES_NO = re.compile(r"^\s*(?:is|are|does|do|can|will|would|should|must)\b|是不是|是否|必须|吗\s*[？?]?\s*$", re.I)
+# A figure being checked: "does 70B at 4-bit need 17.5 GB?", "is 35 GB right for a 70B at 4-bit?"
+CLAIM_CHECK = re.compile(r"^\s*(?:does|do|is|will|would)\b[^?]{0,80}\b(?:need|needs|take|takes|require|requires|use|uses)\b"
+                         r"[^?]{0,12}\d|^\s*is\s+\d+(?:\.\d+)?\s*(?:gb|gib|g)\b", re.I)
+
+
 def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None) -> list[str]:
     """The asks, most important first. `now` is this turn's facts, `merged` the conversation's."""
     # "a 3090 with 24G显存", "24GB of VRAM": a description of the card, not a question about memory
@@ -83,6 +97,11 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             # "what if I only have 64?" after "how many GPUs ...": how it goes on that many
             return ["time"] if merged.workload in ("training", "pretrain") else ["fit", "speed"]
         return previous
+    if not now.model and not merged.model and not now.claimed_gb and CONCEPT_TERMS.search(q) and \
+            (YES_NO.search(q) or re.search(r"^\s*(?:what|why|how|explain)\b|什么|为什么|多少|怎么", q)):
+        return ["explain"]
+    if now.claimed_gb and now.model and CLAIM_CHECK.search(q):
+        return ["misconception"]
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
         if "buy_rent" in found:

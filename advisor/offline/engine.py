@@ -67,6 +67,15 @@ class Turn:
                                            path=h["path"], citation=h["citation"], score=h.get("score")))
         return hits
 
+    def record_guidance(self, query: str, hits: list, mode: str = "heading") -> None:
+        """Sections found by another route than the search (a heading that names the question's terms), recorded
+        and cited like search results."""
+        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "mode": mode}, result=hits))
+        for h in hits:
+            if all(s.citation != h["citation"] for s in self.sources):
+                self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
+                                           path=h["path"], citation=h["citation"], score=h.get("score")))
+
     def _search(self, query: str, k: int, relevant_only: bool) -> list:
         """Vector + keyword search in the asker's language; only passages relevant enough to cite when asked."""
         from knowledge import CITE_MIN_SCORE, search_guidance

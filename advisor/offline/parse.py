@@ -661,6 +661,9 @@ def find_claimed_gb(text: str) -> float | None:
     """'only 3.5 GB', 'needs 17.5GB' in a claim being checked."""
     m = re.search(r"(?:only|just|need(?:s)?|requires?|takes?|uses?|只要|只需要?|需要)\s*(?:about|around|~)?\s*"
                   r"(\d+(?:\.\d+)?)\s*(gb|gib|g)\b", text.lower())
+    if not m:  # "is 35 GB right for a 70B at 4-bit?"
+        m = re.search(r"\bis\s+(?:it\s+|that\s+)?(\d+(?:\.\d+)?)\s*(gb|gib|g)\b\s+(?:right|correct|accurate|true|realistic)",
+                      text.lower())
     return float(m.group(1)) if m else None
 
 
