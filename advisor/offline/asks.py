@@ -49,7 +49,7 @@ PATTERNS = {
                 r"\brent(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\bbuy|"
                 r"\bif (?:i|we) (?:buy|bought|purchase|own)\b|\bown(?:ing)? (?:an?|one|the|my|our|\d+)\b.{0,30}\bcost|"
                 r"\bcost of (?:owning|buying)\b|买.{0,16}还是.{0,6}租|租.{0,16}还是.{0,6}买|自己买|买下来|买断",
-    "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
+    "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
@@ -188,6 +188,6 @@ def _strong(ask: str, q: str) -> bool:
                    r"(?! (?:expect|get|achieve|reach|hope))|"
                    r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
-              "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
+              "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
     return bool(re.search(strong.get(ask, "$^"), q))

@@ -164,7 +164,7 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
-            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu", "time", "speed") and
+            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu") and
                                                   not re.search(PATTERNS["explain"], question.lower())):
                 ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:

@@ -484,7 +484,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
-            r"(?:并发|同时)\D{0,4}?(\d{1,7})"]
+            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))"]
     for p in pats:
         m = re.search(p, low)
         if m:
@@ -796,6 +796,11 @@ def parse(text: str) -> Slots:
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
+    neg = re.search(r"(?<![\w.])-\s*(\d+)\s*(?:x\s*)?(?:gpus?|cards?|张|块|卡|nodes?)|(?<![\w.])-\s*(\d+)\s*x?\s*(?=[a-z]*\d{2,4})",
+                    text, re.I)
+    if neg and s.count == int(neg.group(1) or neg.group(2) or 0):
+        s.problems.append(f"a count of -{neg.group(1) or neg.group(2)} GPUs is out of range (1 to {MAX_GPUS:,})")
+        s.count = None
     if s.tokens is not None and not 1e3 <= s.tokens <= 1e15:
         s.problems.append(f"a budget of {_short(s.tokens)} tokens is out of range (1e3 to 1e15)")
         s.tokens = None
@@ -810,7 +815,7 @@ def parse(text: str) -> Slots:
 
 # Words shaped like GPU names: "RTX 9090", "GTX 1080 Ti", "RX 7900 XTX", "H20", "L20", "B300", "MI250", "GB200", "P40"
 GPU_SHAPED = re.compile(r"\b(?:(?:rtx|gtx|rx|arc)\s*-?\s*[a-z]?\d{3,4}(?:\s*(?:ti|super|xtx|xt))*|"
-                        r"(?:mi|gb|gh)\s*\d{2,3}[a-z]?|[abhlpv]\d{2,3}[a-z]?)\b", re.I)
+                        r"(?:mi|gb|gh)\s*\d{2,3}[a-z]?|[abhlpv]\d{2,3}[a-z]?)s?\b", re.I)
 
 
 TOGETHER = re.compile(r"\btogether\b|\bcombined?\b|\bboth\b|\bpool(?:ed)?\b|\bat the same time\b|一起|合起来|加起来|混用|混合|同时用", re.I)
@@ -861,7 +866,8 @@ def find_unknown_gpus(text: str, known: list) -> list[str]:
             continue  # part of a name already matched ("RTX 6000" in "RTX 6000 Ada")
         if not re.match(r"(?:rtx|gtx|rx|arc|mi|gb|gh|[abhlpv]\d)", key):
             continue
-        out.append(re.sub(r"\s+", " ", word.strip()).upper())
+        word = re.sub(r"(?<=\d)s$", "", word.strip(), flags=re.I)  # "RTX 9090s"
+        out.append(re.sub(r"\s+", " ", word).upper())
     return list(dict.fromkeys(out))
 
 
