@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .answers_money import VALUE
 from .parse import Slots
 
 DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
@@ -43,8 +44,12 @@ PATTERNS = {
     "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
-                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|买还是租|租还是买|回本|值得买",
-    "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
+                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|\bpays? off\b|\bbuying\b.{0,40}\bworth|买还是租|租还是买|回本|值得买|"
+                r"\bbuy(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\brent|"
+                r"\brent(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\bbuy|"
+                r"\bif (?:i|we) (?:buy|bought|purchase|own)\b|\bown(?:ing)? (?:an?|one|the|my|our|\d+)\b.{0,30}\bcost|"
+                r"\bcost of (?:owning|buying)\b|买.{0,16}还是.{0,6}租|租.{0,16}还是.{0,6}买|自己买|买下来|买断",
+    "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
@@ -115,6 +120,14 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["misconception"]
     if "explain" in found and merged.model and "kv" in found:
         return ["kv"]
+    if (now.budget_usd or now.budget_other) and (merged.workload in ("training", "pretrain") or merged.tokens
+                                                 or merged.examples) and "buy_rent" not in found:
+        return ["budget"]  # "is $20k enough / H100s or A100s within $20k": the budget verdict on a run that fits
+    if (now.budget_usd or now.budget_other) and merged.model and "buy_rent" not in found and not re.search(
+            r"(?:/|\bper |\ban? )\s*(?:hour|hr|h)\b|每小时|/\s*小时", q):
+        return ["budget"]  # a serving budget (a month unless said): the bill at the load, compared
+    if len(now.gpus) >= 2 and merged.model and VALUE.search(q):
+        return ["value"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
@@ -175,6 +188,6 @@ def _strong(ask: str, q: str) -> bool:
                    r"(?! (?:expect|get|achieve|reach|hope))|"
                    r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
-              "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
+              "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
     return bool(re.search(strong.get(ask, "$^"), q))
