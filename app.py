@@ -9,6 +9,7 @@ import html
 import json
 import logging
 import os
+import re
 import sys
 
 # No phoning home: Gradio's usage analytics and the Hugging Face Hub's telemetry are off unless a
@@ -21,7 +22,13 @@ import gradio as gr  # noqa: E402
 from advisor.answer import Answer  # noqa: E402
 from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
-from advisor.web import MAX_SHOWN_MESSAGES, answer_with_time_limit, guard_middleware, sessions  # noqa: E402
+from advisor.web import (  # noqa: E402
+    MAX_SHOWN_MESSAGES,
+    answer_with_time_limit,
+    guard_middleware,
+    sessions,
+    stream_with_time_limit,
+)
 
 log = logging.getLogger("gpu-advisor.app")
 
@@ -36,6 +43,58 @@ EXAMPLES = [
     "一张4090能跑Qwen2.5-32B吗?",
     "What does ZeRO-3 shard?",
 ]
+
+
+# The page keeps the start of the newest answer in view: Gradio's own autoscroll (off) would follow the
+# end of a streaming answer, leaving the verdict line above the visible part of the chat. When a new
+# answer appears, its first line goes to the top of the chat (and the chat into the window); after that
+# the view stays put while the answer grows, so a person reads from the verdict down. On a phone the
+# "My defaults" panel starts folded (it sits above the chat there).
+PAGE_JS = """() => {
+  let answers = -1, asked = -1, queued = false;
+  const inView = (row) => {
+    const wrap = row.closest('.bubble-wrap') || row.parentElement;
+    const top = row.getBoundingClientRect().top - wrap.getBoundingClientRect().top;
+    wrap.scrollTop += top - 44;  // below the chat's label, with the end of the question above
+    const r = row.getBoundingClientRect();
+    if (r.top < 0 || r.top > window.innerHeight - 80) window.scrollBy(0, r.top - 80);
+  };
+  const follow = () => {
+    queued = false;
+    const chat = document.querySelector('#chat');
+    if (!chat) return;
+    const rows = [...chat.querySelectorAll('.message-row')];
+    const bots = rows.filter((r) => r.classList.contains('bot-row'));
+    const users = rows.length - bots.length;
+    if (bots.length > answers && bots.length) inView(bots[bots.length - 1]);
+    else if (users > asked && rows.length && !rows[rows.length - 1].classList.contains('bot-row')
+             && answers === bots.length) {
+      const wrap = chat.querySelector('.bubble-wrap');  // a question just sent: show it
+      if (wrap) wrap.scrollTop = wrap.scrollHeight;
+    }
+    answers = bots.length; asked = users;
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(follow); } })
+    .observe(document.body, {childList: true, subtree: true, characterData: true});
+  if (window.innerWidth < 700) {
+    const fold = () => {
+      const label = document.querySelector('#defaults > button, #defaults .label-wrap');
+      if (label) { if (label.classList.contains('open')) label.click(); } else setTimeout(fold, 200);
+    };
+    fold();
+  }
+}"""
+
+# Phone (< 700 px): the defaults panel above the chat, "show work" JSON wrapped instead of spilling
+# sideways, charts scaled to the width.
+PAGE_CSS = """
+#work pre, #work code { white-space: pre-wrap !important; overflow-wrap: anywhere; word-break: break-word; }
+#chart img, #chart canvas, #chart svg { max-width: 100%; height: auto; }
+@media (max-width: 700px) {
+  #main-row { flex-direction: column-reverse; }
+  #main-row > div { min-width: 100% !important; }
+}
+"""
 
 
 def _gpu_choices() -> list[str]:
@@ -70,12 +129,33 @@ def _text(content) -> str:
     return ""
 
 
-def _chunks(text: str, n: int = 3):
-    """The answer in growing pieces, so it streams onto the page (no delays: each piece goes out as
-    soon as the previous one is sent)."""
-    step = max(1, len(text) // n)
-    for end in range(step, len(text) + step, step):
-        yield text[: min(end, len(text))]
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def readable(text: str) -> str:
+    """Markdown as meant: a line right after a list ("Fastest: ...") starts a new paragraph instead of
+    being read as the end of the last bullet."""
+    out: list[str] = []
+    in_list = False  # right after a list item or its indented continuation lines
+    for line in text.split("\n"):
+        if _LIST_ITEM.match(line):
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        elif in_list and not line.startswith((" ", "\t")):
+            out.append("")
+            in_list = False
+        out.append(line)
+    return "\n".join(out)
+
+
+def _sections(text: str, max_pieces: int = 8):
+    """The answer in growing pieces, section by section (paragraphs), so it streams onto the page with
+    the verdict first; no delays: each piece goes out as soon as the previous one is sent."""
+    cuts = [i for i in range(len(text)) if text.startswith("\n\n", i)] + [len(text)]
+    step = max(1, -(-len(cuts) // max_pieces))
+    for end in cuts[step - 1::step][:-1] + [len(text)]:
+        yield text[:end]
 
 
 def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
@@ -111,15 +191,27 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
          "and one GPU.")
 
 
-# In the browser, sending appends [number, message] to a small log of sent messages (a hidden box) and
-# empties the text box; the server takes every entry it has not taken yet. Two sends a few milliseconds
-# apart can therefore never overwrite each other, and nothing typed after a send is wiped.
+# In the browser, sending appends [number, message] to a small log of sent messages and empties the
+# text box; the server takes every entry it has not taken yet. Two races are closed here:
+# - the log lives in the page's own memory (window.__advisorSent), not only in the hidden box: sends a
+#   few milliseconds apart run before Gradio has written the previous send's output into that box;
+# - the message is read from the box itself and the box emptied at once, in the page (an "input" event
+#   tells Gradio): Gradio's copy of the box's value, and an event's output, lag behind under load - a
+#   next message typed meanwhile was wiped, or a send read the box as it was before.
 SEND_JS = """(m, log) => {
-  let sent = [];
-  try { sent = JSON.parse(log || "[]"); } catch (e) { sent = []; }
-  const n = sent.length ? sent[sent.length - 1][0] + 1 : 1;
-  if ((m || "").trim()) sent.push([n, m]);
-  return ["", JSON.stringify(sent.slice(-8))];
+  const sent = window.__advisorSent = window.__advisorSent || [];
+  const box = document.querySelector('#question textarea');
+  const text = box ? box.value : m;  // what is in the box now (Gradio's copy, m, can lag behind)
+  if ((text || "").trim()) {
+    window.__advisorSentN = (window.__advisorSentN || 0) + 1;
+    sent.push([window.__advisorSentN, text]);
+    sent.splice(0, Math.max(0, sent.length - 8));
+  }
+  if (box && box.value) {
+    box.value = '';
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  return JSON.stringify(sent);
 }"""
 
 
@@ -176,7 +268,7 @@ def finish(session):
     if answer is None:
         return gr.update(), gr.update()
     # the chart costs ~10x the answer (matplotlib): drawn only while "show work" is open
-    return work_markdown(answer), (_chart(answer) if work_open else None)
+    return work_markdown(answer), (_chart(answer) if work_open else gr.update(value=None, visible=False))
 
 
 def make_respond(advisor: Advisor):
@@ -209,29 +301,68 @@ def _drain(advisor: Advisor, session, defaults: dict):
             history = list(session.history)
             session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
-        answer = answer_with_time_limit(advisor, question, history, defaults)
+        answer, streamed = None, False
+        for kind, value in _answer_as_it_comes(advisor, question, history, defaults):
+            if kind == "text":
+                streamed = True
+                yield session.view({"role": "assistant", "content": value})
+            else:
+                answer = value
         if answer is None:
             with session.lock:
                 session.append({"role": "assistant", "content": SORRY})
             continue
-        text = answer.text + ("".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings) if answer.warnings else "")
-        for partial in _chunks(text):
+        text = final_text(answer)
+        # the offline engine's answer section by section; an LLM's, already shown as it came, at once
+        for partial in [text] if streamed else _sections(text):
             yield session.view({"role": "assistant", "content": partial})
         with session.lock:
             session.append({"role": "assistant", "content": text})
             session.last_answer = answer
 
 
+def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict):
+    """("text", the text so far) while an LLM writes (with a line naming the tool running), then
+    ("answer", Answer or None) once the answer is checked - on a worker thread, under the time limit."""
+    text, tool = "", ""
+    for event in stream_with_time_limit(advisor, question, history, defaults):
+        if event.kind == "text":
+            text, tool = text + event.text, ""
+        elif event.kind == "reset":  # a retry or the offline fallback follows: its text replaces this
+            text = ""
+        elif event.kind == "tool":
+            tool = event.text
+        elif event.kind == "answer":
+            yield "answer", event.answer
+            return
+        shown = readable(text) + (f"\n\n_computing: {html.escape(tool)} ..._" if tool else "")
+        if shown.strip():
+            yield "text", shown
+    yield "answer", None
+
+
+def final_text(answer: Answer) -> str:
+    """The answer as shown once complete: the text, then its warnings; an LLM answer with no grounding
+    warning gets a mark saying its figures were checked against the tool results."""
+    text = readable(answer.text)
+    if answer.warnings:
+        return text + "".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings)
+    if answer.engine == "llm" and answer.calls:
+        return text + "\n\n✓ _Every figure above was checked against the calculators' results._"
+    return text
+
+
 def _chart(answer: Answer | None):
+    """The chart for an answer, shown; or the chart box hidden when the answer has nothing to draw."""
     from advisor.charts import chart_for
 
-    if answer is None:
-        return None
-    try:
-        return chart_for(answer)
-    except Exception:  # noqa: BLE001 - a chart is a bonus
-        log.exception("chart failed")
-        return None
+    figure = None
+    if answer is not None:
+        try:
+            figure = chart_for(answer)
+        except Exception:  # noqa: BLE001 - a chart is a bonus
+            log.exception("chart failed")
+    return gr.update(value=figure, visible=figure is not None)
 
 
 def make_show_work(open_: bool):
@@ -257,9 +388,12 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         gr.Markdown("# gpu-advisor\nWhich GPUs, how many, how fast, what cost - every number is computed by our "
                     "calculators, never guessed.")
         gr.Markdown(f"**Answering with:** {engine_line}.{switch}", elem_id="engine-banner")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=480, elem_id="chat", sanitize_html=True)
+        with gr.Row(elem_id="main-row"):
+            with gr.Column(scale=3, min_width=320):
+                chatbot = gr.Chatbot(label="Conversation", height=480, elem_id="chat", sanitize_html=True,
+                                     autoscroll=False,  # PAGE_JS keeps the newest answer's start in view
+                                     placeholder="Ask about GPUs for a large language model: will it fit, how "
+                                     "many, how fast, what it costs. Every number is computed, never guessed.")
                 with gr.Row():
                     msg = gr.Textbox(placeholder="Ask e.g. 'Can I fine-tune 13B with LoRA on one 4090?'", scale=5,
                                      show_label=False, elem_id="question", max_lines=6)
@@ -267,10 +401,10 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                 gr.Examples(EXAMPLES, inputs=msg, label="Try")
                 with gr.Accordion("Show work: tool calls, sources and chart", open=False,
                                   elem_id="show-work") as show_work:
-                    chart = gr.Plot(label="Chart", elem_id="chart")
+                    chart = gr.Plot(label="Chart", elem_id="chart", visible=False)  # shown when there is one
                     work = gr.Markdown(elem_id="work")
-            with gr.Column(scale=1):
-                gr.Markdown("### My defaults\nUsed when a question does not say.")
+            with gr.Column(scale=1, min_width=240), gr.Accordion("My defaults", open=True, elem_id="defaults"):
+                gr.Markdown("Used when a question does not say.")
                 gpu = gr.Dropdown(_gpu_choices(), value="(none)", label="My GPU", elem_id="default-gpu")
                 count = gr.Number(value=1, minimum=1, maximum=64, precision=0, label="How many")
                 precision = gr.Dropdown(["(auto)", "bf16", "fp8", "int8", "awq-4bit", "q4_k_m", "nf4"],
@@ -300,11 +434,15 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         # without a concurrency limit of their own: the engine is CPU-light, answers run on worker threads.
         sent = gr.Textbox(visible=False, elem_id="sent")
         for trigger in (msg.submit, send.click):
-            trigger(None, [msg, sent], [msg, sent], js=SEND_JS, api_name=False, trigger_mode="multiple",
+            # every step "multiple": Gradio's default ("once") drops a step triggered while the same step
+            # of an earlier send is still pending - the second and third of three quick sends were lost
+            trigger(None, [msg, sent], [sent], js=SEND_JS, api_name=False, trigger_mode="multiple",
                     queue=False) \
-                .then(take_event, [sent, chatbot], None, api_name=False, queue=False) \
-                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None) \
-                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None)
+                .then(take_event, [sent, chatbot], None, api_name=False, queue=False, trigger_mode="multiple") \
+                .then(stream_event, [chatbot, *state], [chatbot], api_name=False, concurrency_limit=None,
+                      trigger_mode="multiple") \
+                .then(finish_event, None, [work, chart], api_name=False, concurrency_limit=None,
+                      trigger_mode="multiple")
         show_work.expand(make_show_work(True), None, chart, api_name=False, concurrency_limit=None)
         show_work.collapse(make_show_work(False), None, chart, api_name=False, concurrency_limit=None)
         api_q = gr.Textbox(visible=False)
@@ -323,18 +461,32 @@ def ask_api(advisor: Advisor, question: str) -> str:
 
 
 def _prepare_index_in_background() -> None:
-    """Build (first start, ~12 s) or open the guidance index while the page starts serving; until it is
-    ready, answers cite guidance by keyword and concept questions wait for it."""
+    """Build (first start) or open the guidance index while the page starts serving; until it is
+    ready, answers cite guidance by keyword and concept questions wait for it. Says "Building ..." only
+    when there is no index yet, or when opening takes long enough that it must be (re)building."""
     import threading
 
     from knowledge import build_index
+    from knowledge.index import data_dir
+
+    done = threading.Event()
+
+    def say_building() -> None:
+        if not done.is_set():
+            print("Building the guidance index (first start, or the docs changed; 5-40 s). The app answers "
+                  "meanwhile.", flush=True)
 
     def run() -> None:
-        print("Preparing the guidance index (built on first start, ~15 s)...", flush=True)
+        if not os.environ.get("CHROMA_HOST") and not (data_dir() / "chroma").exists():
+            say_building()
+        else:
+            threading.Timer(10.0, say_building).start()  # opening one takes 1-5 s, more under load
         try:
             status = build_index()
+            done.set()
             print(f"Guidance index {status.action}: {status.chunks} passages ({status.seconds:.1f} s).", flush=True)
         except Exception as exc:  # noqa: BLE001 - the calculators still answer without guidance
+            done.set()
             log.error("The guidance index could not be prepared (%s); answers will cite no guidance.", exc)
 
     threading.Thread(target=run, name="index", daemon=True).start()
@@ -356,9 +508,13 @@ def main(argv: list[str] | None = None) -> int:
     demo.queue(default_concurrency_limit=None, max_size=1000)
     # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
     # Gradio's own per-session state kept for at most as many sessions as ours
-    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=False,
+    # quiet: Gradio's own start-up lines include a "set share=True" hint, which this app never does
+    demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
+                css=PAGE_CSS, js=PAGE_JS, prevent_thread_lock=True,
                 max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
                 state_session_capacity=sessions.max_sessions, max_threads=64)
+    print(f"Open {demo.local_url} in a browser (Ctrl+C stops the app).", flush=True)
+    demo.block_thread()
     return 0
 
 

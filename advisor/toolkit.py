@@ -38,7 +38,8 @@ CORE = {
     "estimate_throughput": ("model", "gpu", "gpu_count", "precision", "framework", "batch", "concurrency",
                             "prompt_tokens", "output_tokens"),
     "estimate_training": ("model", "tokens", "gpu", "gpu_count", "method", "precision", "sequence_length"),
-    "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day"),
+    "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day",
+                      "months"),
     "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
     "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
 }

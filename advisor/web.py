@@ -68,6 +68,55 @@ def answer_with_time_limit(advisor, question: str, history: list, defaults: dict
         return None
 
 
+def stream_with_time_limit(advisor, question: str, history: list, defaults: dict):
+    """advisor.ask_stream's events ("text", "reset", "tool", then "answer"), produced on a worker thread;
+    past the time limit a last "answer" event with a short "took too long" Answer (the worker stops at
+    its next event); if answering fails, a last "answer" event with answer=None (and one log line)."""
+    import queue
+
+    from .llm import StreamEvent
+
+    limit = time_limit_s(advisor)
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        stream = advisor.ask_stream(question, history, defaults=defaults)
+        try:
+            for event in stream:
+                if stop.is_set():
+                    break
+                events.put(event)
+        except Exception as exc:  # noqa: BLE001 - the page never shows a traceback; the log gets one line
+            log.error("Answering failed: %s: %s", type(exc).__name__, redact_text(str(exc))[:300],
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            events.put(StreamEvent("answer", answer=None))
+        finally:
+            stream.close()
+            events.put(None)  # done
+
+    _POOL.submit(produce)
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            try:
+                event = events.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                log.warning("An answer took over %.0f s and was abandoned (question of %d characters).", limit,
+                            len(question))
+                yield StreamEvent("answer", answer=Answer(
+                    text=f"That took too long to answer (over {limit:.0f} s). Try a shorter question, or ask "
+                    "about one model and one GPU.", engine=advisor.engine_name))
+                return
+            if event is None:
+                return
+            yield event
+            if event.kind == "answer":
+                return
+    finally:
+        stop.set()  # the page went away, the time ran out, or the answer is in: the worker stops
+
+
 @dataclass(eq=False)
 class Session:
     """One browser session: the conversation as shown and the questions waiting for an answer."""

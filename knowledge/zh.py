@@ -39,7 +39,9 @@ GLOSSARY = {
     "注意力": "attention", "投机解码": "speculative decoding", "前缀缓存": "prefix caching", "分页": "paged PagedAttention",
     "权重": "weights", "切分": "shard shards partition", "分片": "shard sharding", "副本": "copy replica",
     "通信": "communication", "真的": "really", "只要": "only need", "只需": "only need", "很小": "small",
-    "误解": "misconception myth", "显存占用": "memory usage", "每张": "every GPU each", "全参数": "full fine-tuning all weights",
+    "误解": "misconception myth", "更快": "faster", "变快": "faster", "快": "faster", "慢": "slower",
+    "不够": "not enough", "怎么办": "what to do", "解码": "decoding decode", "利用率": "utilization",
+    "单用户": "single user", "爆显存": "out of memory OOM", "瓶颈": "bound bottleneck", "翻倍": "double faster", "单个用户": "single user", "必须": "required", "一定要": "required", "显存占用": "memory usage", "每张": "every GPU each", "全参数": "full fine-tuning all weights",
 }
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _TERMS = sorted(GLOSSARY, key=len, reverse=True)

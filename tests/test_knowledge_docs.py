@@ -45,6 +45,7 @@ def _helpers():
     from tools.memory_inference import kv_bytes_per_token
     from tools.models import get_model
     from tools.params import count_params
+    from tools.throughput import ThroughputRequest, estimate_throughput
 
     return {
         "memory": lambda **kw: estimate_memory(MemoryRequest(**kw)),
@@ -54,6 +55,7 @@ def _helpers():
         "params_b": lambda model: count_params(get_model(model)).total / 1e9,
         "kv_bytes_per_token": lambda model: kv_bytes_per_token(get_model(model), 4096, "bf16"),
         "gpu": lambda name: get_gpu(name),
+        "tps": lambda **kw: estimate_throughput(ThroughputRequest(**kw)).decode_tokens_per_s,
     }
 
 

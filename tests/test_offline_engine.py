@@ -347,3 +347,29 @@ def test_a_hub_id_of_a_catalog_model_is_that_model_and_on_16gb_is_a_card():
     fit = _calls(a, "check_fit")[0].args
     assert fit["model"] == "mistral-nemo-12b" and fit["method"] == "qlora"
     assert _first(a.text).startswith(("**Yes", "**No")) and "Mistral Nemo" in _first(a.text)
+
+
+def test_plural_unknown_gpu_and_negative_counts_are_refused():
+    a = ENGINE.ask("How many RTX 9090s to serve Llama 3 8B?")
+    assert "not in my GPU catalog" in _first(a.text) and not a.calls
+    b = ENGINE.ask("Can I run Llama 3 70B on -2 GPUs?")
+    assert "-2" in _first(b.text) and "out of range" in _first(b.text)
+
+
+def test_a_large_training_batch_also_gets_the_micro_batch_figure():
+    a = ENGINE.ask("How much memory to train a 1.5B model from scratch with seq len 4096 and batch 32?")
+    batches = [c.args.get("batch") for c in _calls(a, "estimate_memory")]
+    assert 32 in batches and 1 in batches and "gradient accumulation" in a.text
+
+
+def test_people_online_at_once_are_concurrent_users():
+    s = parse("我们公司想部署llama3 70b给500个员工用，同时在线大概50人，每人8k上下文，要几张H20？")
+    assert s.users == 50 and s.context == 8192
+    assert parse("同时用2张卡跑70b").users is None
+
+
+def test_which_is_cheaper_for_serving_compares_cost_per_token_at_the_load():
+    a = ENGINE.ask("Which is cheaper for serving Llama 3.1 8B to 100 users: L4 or L40S?")
+    plans = _calls(a, "recommend_hardware")
+    assert {c.args["gpus"][0] for c in plans} == {"l4", "l40s"} and all(c.args["concurrency"] == 100 for c in plans)
+    assert "cheaper" in _first(a.text) and "per 1M output tokens" in _first(a.text)

@@ -33,6 +33,8 @@ class CostRequest:
     purchase_usd_per_gpu: float | None = spec(None, "override the purchase price", gt=0, le=1e7)
     hours_per_month: float | None = spec(None, "buy-vs-rent: hours of use per month (default hours_per_day x 30.4, "
                                          "else 365)", gt=0, le=744)
+    months: float | None = spec(None, "buy-vs-rent and rent over a period: months of use to total up (12 = a year)",
+                                gt=0, le=240)
     usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0, le=10)
     pue: float = spec(PUE, "datacenter power usage effectiveness: facility power / IT power", ge=1, le=3)
     power_w: float | None = spec(None, "power per GPU in watts (default: the GPU's TDP)", gt=0, le=5000)
@@ -55,6 +57,11 @@ class CostResult:
     break_even_months: float | None = spec(None, "months of renting at the stated use that cost as much as buying "
                                            "and powering")
     hours_per_month: float | None = spec(None, "hours of use per month assumed for buy vs rent")
+    rent_usd_per_month: float | None = spec(None, "renting the hours of use in one month, all GPUs")
+    months: float | None = spec(None, "the period totalled (months)")
+    rent_usd_total: float | None = spec(None, "renting the hours of use over `months`, all GPUs")
+    power_usd_total: float | None = spec(None, "power for a purchase over `months`, all GPUs")
+    buy_usd_total: float | None = spec(None, "buying (purchase + power) over `months`, all GPUs")
     utilization: float | None = spec(None, "serving: share of the time busy assumed for $ per 1M tokens")
     offers: list[Price] = spec(factory=list)
     assumptions: list[str] = spec(factory=list)
@@ -105,10 +112,17 @@ def estimate_cost(req: CostRequest) -> CostResult:
         if breakeven is None:
             notes.append("At this use, renting costs less than powering a purchased GPU: buying never breaks even.")
         notes.append("Buying also needs a host, networking, space and staff; break-even ignores them and resale value.")
-    if req.hours is None and req.gpu_hours is None and req.tokens_per_s is None and not purchase:
+    use_given = bool(req.hours_per_day or req.hours_per_month or req.months)
+    rent_pm = round(rate * n * hours_pm, 2) if rate and use_given else None
+    months = req.months
+    rent_total = round(rent_pm * months, 2) if rent_pm is not None and months else None
+    power_total = round(power * months, 2) if power is not None and months and purchase else None
+    buy_total = round(purchase * n + (power_total or 0), 2) if purchase and months else None
+    if req.hours is None and req.gpu_hours is None and req.tokens_per_s is None and not purchase and not rent_pm:
         raise AdvisorInputError("Give --hours or --gpu-hours (a run), --tokens-per-s (serving), or a purchase price.")
     return CostResult(gpu=gpu.name, gpu_count=n, usd_per_gpu_hour=rate, usd_per_hour=round(rate * n, 2) if rate else None,
                       price_basis=basis, usd=usd, usd_per_million_tokens=per_m,
                       purchase_usd=round(purchase * n, 0) if purchase else None, power_usd_per_month=power,
-                      break_even_months=breakeven, hours_per_month=round(hours_pm, 1),
+                      break_even_months=breakeven, hours_per_month=round(hours_pm, 1), rent_usd_per_month=rent_pm,
+                      months=months, rent_usd_total=rent_total, power_usd_total=power_total, buy_usd_total=buy_total,
                       utilization=round(util, 4) if req.tokens_per_s else None, offers=prices.offers, assumptions=assumptions, notes=notes)

@@ -299,6 +299,13 @@ def memory(turn, s: Slots) -> Reply:
                       **{**args, "gradient_checkpointing": False})
         body.append(pick(zh, f"That is with gradient checkpointing on (the usual setting); without it "
                              f"{gib(w.per_gpu_gib)}.", f"以上为开启梯度检查点（常规做法）；不开约 {gib(w.per_gpu_gib)}。"))
+    if training(s) and (s.batch or 1) > 4:
+        # "batch 32" is usually the global batch, reached with gradient accumulation over micro-batches
+        mb = turn.call("estimate_memory", model=s.model, gpu_count=n, gpu=s.gpu, **{**args, "batch": 1})
+        body.append(pick(zh, f"That is {s.batch} sequences in one step. As a global batch reached by gradient accumulation "
+                             f"(micro-batch 1 x {s.batch} steps, same result): {gib(mb.per_gpu_gib)} per GPU.",
+                         f"以上是一步同时跑 {s.batch} 个序列。若 {s.batch} 是用梯度累积达到的全局 batch（micro-batch 1 × {s.batch} 步，"
+                         f"结果相同）：每卡 {gib(mb.per_gpu_gib)}。"))
     if not training(s) and not s.precision and m.precision in ("bf16", "fp16"):
         q = turn.call("estimate_memory", model=s.model, gpu_count=n, **{**args, "precision": FOUR_BIT_SERVER})
         body.append(pick(zh, f"At 4-bit (AWQ): about {gib(q.per_gpu_gib)}.", f"4 位（AWQ）约 {gib(q.per_gpu_gib)}。"))

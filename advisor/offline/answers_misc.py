@@ -3,65 +3,38 @@ cannot be computed: out-of-range figures, local file paths, questions with nothi
 
 from __future__ import annotations
 
-import re
-
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, first_sentence, gib, memory_assumptions, model_label, pick, what
+from .text import Reply, gib, memory_assumptions, model_label, pick, what
 
 GIB_PER_GB = 2**30 / 1e9
 
 
 def concept(turn, s: Slots, question: str) -> Reply:
+    """A concept question answered from the guidance section that names what was asked (advisor/offline/concepts.py):
+    its opening sentence leads, in the asker's language; a second section is named only when it is as relevant."""
+    from . import concepts
+
     zh = turn.zh
-    hits = _reranked(turn.cite(question, k=6, semantic=True, relevant_only=False), question)
-    if not hits:
+    hits = turn.cite(question, k=8, semantic=True, relevant_only=False)
+    extra = [h for h in concepts.heading_hits(question, turn.lang) if all(h["chunk_id"] != x.get("chunk_id") for x in hits)]
+    if extra:
+        # a section found by its heading gets the middle search score: no bonus or penalty from a search it missed
+        scores = sorted(h.get("score") or 0.0 for h in hits)
+        mid = scores[len(scores) // 2] if scores else 0.0
+        extra = [h | {"score": mid} for h in extra]
+        turn.record_guidance(question, extra)
+    ranked = concepts.rank(hits + extra, question)
+    if not ranked:
         return unknown(turn, s, pick(zh, "I found no guidance on that. ", "我没有找到相关指南。"))
-    top = hits[0]
-    sentences = _sentences(top["text"], 3)
-    lead = sentences[0] if sentences else top["heading"]
-    body = [" ".join(sentences[1:])] if len(sentences) > 1 else []
+    best, top = ranked[0]
+    lead, body = concepts.quote(top["text"], zh)
+    lead = lead or top["heading"]
     source = pick(zh, f"Source: {top['citation']}", f"出处：{top['citation']}")
-    if len(hits) > 1 and hits[1]["citation"] != top["citation"]:
-        source += pick(zh, f"; see also {hits[1]['citation']}", f"；另见 {hits[1]['citation']}")
+    if len(ranked) > 1 and ranked[1][1]["citation"] != top["citation"] and ranked[1][0] >= 0.85 * best:
+        source += pick(zh, f"; see also {ranked[1][1]['citation']}", f"；另见 {ranked[1][1]['citation']}")
     body.append(source)
     return Reply(f"**{lead}**" if len(lead) < 220 else lead, body)
-
-
-_TERM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*|[\u4e00-\u9fff]{2,}")
-_STOP = {"what", "whats", "the", "and", "is", "are", "does", "do", "why", "how", "between", "difference", "of", "a", "an",
-         "for", "use", "than", "less", "more", "with", "can", "it", "in", "on", "to", "what's", "explain"}
-
-
-def _reranked(hits: list, question: str) -> list:
-    """The passage that answers a concept question: the search score, plus the question's own terms found in the
-    passage's heading and opening sentence (ZeRO-2 vs ZeRO-3 -> the section that names both); a myth-busting
-    section only leads when the question states a claim."""
-    from knowledge.zh import expand_query
-
-    terms = {t for t in _TERM.findall(expand_query(question).lower()) if t not in _STOP and len(t) > 2}
-    if not hits or not terms:
-        return hits
-
-    def key(h):
-        opening = (h["heading"] + " " + h["text"][:300]).lower()
-        overlap = sum(1 for t in terms if t in opening) / len(terms)
-        myth = 0.15 if h.get("doc_id") == "misconceptions" else 0.0
-        return (h.get("score") or 0) + 0.3 * overlap - myth
-
-    return sorted(hits, key=key, reverse=True)
-
-
-def _sentences(text: str, n: int) -> list[str]:
-    out, rest = [], text
-    for _ in range(n):
-        s = first_sentence(rest, max_chars=400)
-        if not s:
-            break
-        out.append(s)
-        idx = rest.find(s[-20:])
-        rest = rest[idx + 20:] if idx >= 0 else ""
-    return out
 
 
 def misconception(turn, s: Slots, question: str) -> Reply:
@@ -85,6 +58,13 @@ def misconception(turn, s: Slots, question: str) -> Reply:
                             f"The weights alone are {weights_gb:.1f} GB for {label}.",
                         f"**不是——约 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}），不是 {s.claimed_gb:g} GB。** "
                         f"{label} 仅权重就有 {weights_gb:.1f} GB。")
+            implied_bits = s.claimed_gb * 8 / m.params_b
+            if abs(s.claimed_gb - naive) / max(naive, 1e-9) >= 0.1 and implied_bits < _bits(m.precision) * 0.9:
+                body.append(pick(zh, f"{s.claimed_gb:g} GB for {m.params_b:.1f}B parameters would be {implied_bits:.1f} bits "
+                                     f"per parameter; {m.precision} stores about {_bits(m.precision):g} bits per weight "
+                                     f"({_bits(m.precision) / 8:g} byte).",
+                                 f"{s.claimed_gb:g} GB 对 {m.params_b:.1f}B 参数相当于每个参数 {implied_bits:.1f} 位；"
+                                 f"{m.precision} 每个权重约 {_bits(m.precision):g} 位（{_bits(m.precision) / 8:g} 字节）。"))
             if abs(s.claimed_gb - naive) / max(naive, 1e-9) < 0.1:
                 body.append(pick(zh, f"{s.claimed_gb:g} GB is just {m.params_b:.1f}B parameters x {_bits(m.precision):g} "
                                      "bits: it leaves out the quantization scales, the layers kept in 16-bit "

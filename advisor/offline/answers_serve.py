@@ -404,6 +404,8 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
                        "count": _count_for(s, gpu)})
         if kind == "speed" and not training(sub):
             r = speed(turn, sub)
+        elif kind == "cost" and not training(sub):
+            r = _serving_cost_row(turn, sub, gpu or sub.gpu)
         elif kind == "cost" and training(sub) and sub.tokens:
             from .answers_train import training_time
 
@@ -414,9 +416,33 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         lines.append(f"- {r.lead}")
     names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
              for r, (model, gpu) in zip(results, rows, strict=True)]
+    per_m = [getattr(r, "usd_per_million", None) for r in results]
+    if kind == "cost" and not training(s) and any(v is not None for v in per_m):
+        ok = [i for i, v in enumerate(per_m) if v is not None]
+        i, j = min(ok, key=lambda k: per_m[k]), max(ok, key=lambda k: per_m[k])
+        lead = pick(zh, f"**{names[i]} is cheaper: ${per_m[i]:,.2f} vs ${per_m[j]:,.2f} per 1M output tokens** "
+                        f"({names[j]}), each sized for the load:" if i != j else f"**{names[i]}: ${per_m[i]:,.2f} per 1M "
+                        "output tokens**:",
+                    f"**{names[i]} 更便宜：每百万输出 token ${per_m[i]:,.2f}，{names[j]} 为 ${per_m[j]:,.2f}**（各自按负载配置）："
+                    if i != j else f"**{names[i]}：每百万输出 token ${per_m[i]:,.2f}**：")
+        return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
     return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
+
+
+def _serving_cost_row(turn, s: Slots, gpu: str) -> Reply:
+    """One GPU type's cheapest serving setup for the load (users, context, per-user target): $/hour, $ per 1M."""
+    zh = turn.zh
+    p = _plan(turn, Slots(**{**s.__dict__, "count": max(8, s.count or 8)}), [gpu])
+    if not p.by_cost:
+        r = Reply(pick(zh, f"{_gpu_name(gpu)}: no setup up to 8 GPUs meets this load", f"{_gpu_name(gpu)}：8 张以内没有满足负载的配置"))
+        r.usd_per_million = None
+        return r
+    o = min(p.by_cost, key=lambda o: (o.usd_per_million_tokens is None, o.usd_per_million_tokens or 0))
+    r = Reply(option_line(o, zh), [], _plan_assumptions(p, s, zh))
+    r.usd_per_million = o.usd_per_million_tokens
+    return r
 
 
 def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> str:

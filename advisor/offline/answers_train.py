@@ -1,4 +1,4 @@
-"""How long and what it costs to train; rent prices; buy vs rent at the hours a day the person uses it."""
+"""How long and what it costs to train (rent prices and buy vs rent: answers_money.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from .text import Reply, hours_text, method_name, model_label, on_gpus, pick, to
 PUBLISHED_PRETRAIN_TOKENS = {
     r"\bgpt-?3\b": (300e9, 175.0, "GPT-3's own 300B training tokens (Brown et al. 2020, Table D.1)"),
 }
-USEFUL_LIFE_MONTHS = 36  # a GPU's usual depreciation period; buying must pay off well within it
 
 
 def _time_method(s: Slots) -> str:
@@ -172,59 +171,3 @@ def _range(t, zh: bool) -> str:
     return pick(zh, f" (best to typical: {lo:,.{digits}f}-{hi:,.{digits}f} h)",
                 f"（区间 {lo:,.{digits}f}-{hi:,.{digits}f} 小时）")
 
-
-def rent_price(turn, s: Slots) -> Reply:
-    zh = turn.zh
-    n = s.count or 1
-    c = turn.call("estimate_cost", gpu=s.gpu, gpu_count=n, hours=1.0)
-    if c.usd_per_gpu_hour is None:
-        return Reply(pick(zh, f"**No rental price on file for {c.gpu}.**", f"**没有 {c.gpu} 的租赁价格数据。**"))
-    total = pick(zh, f"; {usd(c.usd_per_hour)}/hour for {n}" if n > 1 else "", f"；{n} 张 {usd(c.usd_per_hour)}/小时" if n > 1 else "")
-    lead = pick(zh, f"**About {usd(c.usd_per_gpu_hour)} per GPU-hour** for {c.gpu}{total} ({c.price_basis}).",
-                f"**{c.gpu} 约 {usd(c.usd_per_gpu_hour)}/GPU-小时**{total}（{_basis_zh(c.price_basis)}）。")
-    offers = sorted(c.offers, key=lambda o: o.usd_per_gpu_hour)[:4]
-    body = [pick(zh, "Offers on file:", "已收录的报价：")]
-    body += [f"- {o.provider} ({o.type}, {o.date}): {usd(o.usd_per_gpu_hour)}" for o in offers]
-    return Reply(lead, body)
-
-
-def _basis_zh(basis: str) -> str:
-    return {"median on-demand offer on file": "按需报价中位数",
-            "cheapest offer on file (spot/marketplace included)": "最低报价（含竞价/市场）",
-            "cheapest offer on file (no on-demand price)": "最低报价（无按需价）"}.get(basis, basis)
-
-
-def buy_or_rent(turn, s: Slots) -> Reply:
-    zh = turn.zh
-    gpu = s.gpu or "h100-sxm"
-    n = s.count or 1
-    hpd = s.hours_per_day
-    args = dict(gpu=gpu, gpu_count=n)
-    if hpd is not None:
-        if turn.takes("estimate_cost", "hours_per_day"):
-            args["hours_per_day"] = hpd
-        else:
-            args["hours_per_month"] = round(hpd * 365 / 12, 1)
-    c = turn.call("estimate_cost", **args)
-    use = pick(zh, f"at {hpd:g} hours a day" if hpd is not None else "at half-time use (12 hours a day; say how many "
-                   "hours a day you use it)", f"按每天 {hpd:g} 小时" if hpd is not None else "按半天使用（每天 12 小时；可以告诉我每天用几小时）")
-    if not c.break_even_months:
-        lead = pick(zh, f"**Rent.** {c.gpu}: no purchase price on file to compare ({use}).",
-                    f"**租。** {c.gpu} 没有购买价格数据可比（{use}）。") if not c.purchase_usd else pick(
-            zh, f"**Rent**: {use}, renting at {usd(c.usd_per_gpu_hour)}/GPU-hour costs less than powering your own.",
-            f"**租**：{use}，按 {usd(c.usd_per_gpu_hour)}/GPU-小时租比自己供电还便宜。")
-        return Reply(lead, [], list(c.assumptions) if not zh else [])
-    months = c.break_even_months
-    buy = months <= USEFUL_LIFE_MONTHS / 2
-    verdict = pick(zh, "Buy" if buy else "Rent", "买" if buy else "租")
-    lead = pick(zh, f"**{verdict}: {use}, buying {on_gpus(n, c.gpu, False)} ({usd(c.purchase_usd)}) pays for itself after "
-                    f"{months:,.1f} months** versus renting at {usd(c.usd_per_gpu_hour)}/GPU-hour.",
-                f"**{verdict}：{use}，买 {on_gpus(n, c.gpu, True)}（{usd(c.purchase_usd)}）相对按 {usd(c.usd_per_gpu_hour)}/GPU-小时"
-                f"租用，{months:,.1f} 个月回本。**")
-    body = [pick(zh, "Rule of thumb: buying pays when it breaks even well within a GPU's useful life of about three "
-                     "years (here: within half of it); it also needs a host, networking, power and someone to run it.",
-                 "经验法则：回本期明显短于 GPU 约三年的使用寿命（此处取一半以内）才值得买；自己买还需要主机、网络、电力和运维。")]
-    if c.power_usd_per_month:
-        body.append(pick(zh, f"Power: about {usd(c.power_usd_per_month)} a month at that use.",
-                         f"电费：按该用量每月约 {usd(c.power_usd_per_month)}。"))
-    return Reply(lead, body, list(c.assumptions) if not zh else [])

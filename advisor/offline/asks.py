@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 
+from .answers_money import VALUE
 from .parse import Slots
 
 DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
                     r"ddp|vllm|llama\.cpp|ollama|tensorrt|token|batch|context|flash|attention|optimizer|adam|gradient|"
                     r"checkpoint|offload|pcie|infiniband|tflops|bandwidth|fp8|fp16|bf16|int8|gguf|awq|gptq|nf4|moe|"
-                    r"expert|cuda|rocm|tpu|apple|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽", re.I)
+                    r"expert|cuda|rocm|tpu|apple|(?<![a-z])(?:tp|pp|mfu|oom)(?![a-z])|decod|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽|利用率|解码", re.I)
 
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
                        r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
@@ -22,7 +23,9 @@ PATTERNS = {
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
-                     r"真的|听说|是不是只|据说",
+                     r"\bmy (?:friend|colleague|boss|coworker)\b|\bsomeone (?:said|told)\b|\bpeople say\b|"
+                     r"\bis (?:that|this|it) (?:right|correct|true|accurate)\b|"
+                     r"真的|听说|是不是只|据说|对吗|对不对|是真的吗",
     "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a)|what)\s+(?:batch|context|"
               r"sequence length|sequence|prompt)(?: size| length)? (?:can|could|will|fits?|is possible)|"
               r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
@@ -41,8 +44,12 @@ PATTERNS = {
     "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
-                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|买还是租|租还是买|回本|值得买",
-    "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
+                r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|\bpays? off\b|\bbuying\b.{0,40}\bworth|买还是租|租还是买|回本|值得买|"
+                r"\bbuy(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\brent|"
+                r"\brent(?:ing)?\b.{0,40}\b(?:vs\.?|versus|or|instead of|than)\b.{0,30}\bbuy|"
+                r"\bif (?:i|we) (?:buy|bought|purchase|own)\b|\bown(?:ing)? (?:an?|one|the|my|our|\d+)\b.{0,30}\bcost|"
+                r"\bcost of (?:owning|buying)\b|买.{0,16}还是.{0,6}租|租.{0,16}还是.{0,6}买|自己买|买下来|买断",
+    "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
@@ -59,6 +66,18 @@ DDP_VS_SHARDED = re.compile(r"(?<![a-z])ddp(?![a-z]).{0,40}(?:(?<![a-z])fsdp(?![
 VRAM_DESCRIPTION = re.compile(r"(\d+(?:\.\d+)?\s*(?:gb|gib|g))\s*(?:的\s*)?(?:of\s+)?(?:显存|vram|gpu memory|memory|内存)")
 SPEC_WORDS = re.compile(r"\bspecs?\b|bandwidth|tflops|\bflops\b|带宽|算力|规格|参数|how much memory does (?:the|an?)\b|"
                         r"memory (?:does|do) (?:the|an?)\b", re.I)
+
+
+# A yes/no question about a technique, with no model to size ("Is NVLink required for tensor parallelism on 2x
+# 3090?", "LoRA训练是不是比全参数微调快很多？", "多卡能让单用户推理更快吗"): answered from the guidance, not a spec sheet.
+CONCEPT_TERMS = re.compile(r"nvlink|tensor[- ]?parallel|pipeline[- ]?parallel|\b(?:tp|pp)\b|q?lora\b|fsdp|\bzero-?[123]?\b|"
+                           r"deepspeed|checkpointing|flash ?attention|kv[- ]?cache|\bmfu\b|"
+                           r"\b(?:more|multiple|several|extra|additional|two|three|four|eight|\d+) (?:gpus|cards)\b|"
+                           r"multi-?gpu|infiniband|张量并行|流水线并行|多卡|[两多几四八][张块]卡|梯度检查点|全量微调|全参数", re.I)
+YES_NO = re.compile(r"^\s*(?:is|are|does|do|can|will|would|should|must)\b|是不是|是否|必须|吗\s*[？?]?\s*$", re.I)
+# A figure being checked: "does 70B at 4-bit need 17.5 GB?", "is 35 GB right for a 70B at 4-bit?"
+CLAIM_CHECK = re.compile(r"^\s*(?:does|do|is|will|would)\b[^?]{0,80}\b(?:need|needs|take|takes|require|requires|use|uses)\b"
+                         r"[^?]{0,12}\d|^\s*is\s+\d+(?:\.\d+)?\s*(?:gb|gib|g)\b", re.I)
 
 
 def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None) -> list[str]:
@@ -78,6 +97,11 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             # "what if I only have 64?" after "how many GPUs ...": how it goes on that many
             return ["time"] if merged.workload in ("training", "pretrain") else ["fit", "speed"]
         return previous
+    if not now.model and not merged.model and not now.claimed_gb and CONCEPT_TERMS.search(q) and \
+            (YES_NO.search(q) or re.search(r"^\s*(?:what|why|how|explain)\b|什么|为什么|多少|怎么", q)):
+        return ["explain"]
+    if now.claimed_gb and now.model and CLAIM_CHECK.search(q):
+        return ["misconception"]
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
         if "buy_rent" in found:
@@ -96,6 +120,14 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["misconception"]
     if "explain" in found and merged.model and "kv" in found:
         return ["kv"]
+    if (now.budget_usd or now.budget_other) and (merged.workload in ("training", "pretrain") or merged.tokens
+                                                 or merged.examples) and "buy_rent" not in found:
+        return ["budget"]  # "is $20k enough / H100s or A100s within $20k": the budget verdict on a run that fits
+    if (now.budget_usd or now.budget_other) and merged.model and "buy_rent" not in found and not re.search(
+            r"(?:/|\bper |\ban? )\s*(?:hour|hr|h)\b|每小时|/\s*小时", q):
+        return ["budget"]  # a serving budget (a month unless said): the bill at the load, compared
+    if len(now.gpus) >= 2 and merged.model and VALUE.search(q):
+        return ["value"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
         return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
@@ -156,6 +188,6 @@ def _strong(ask: str, q: str) -> bool:
                    r"(?! (?:expect|get|achieve|reach|hope))|"
                    r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
-              "cost": r"\bcost\b|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
+              "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
     return bool(re.search(strong.get(ask, "$^"), q))

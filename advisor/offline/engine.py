@@ -14,6 +14,7 @@ from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
 from . import answers_fit as fit_
 from . import answers_misc as misc
+from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
 from .asks import DOMAIN, PATTERNS, detect
@@ -65,6 +66,15 @@ class Turn:
                 self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
                                            path=h["path"], citation=h["citation"], score=h.get("score")))
         return hits
+
+    def record_guidance(self, query: str, hits: list, mode: str = "heading") -> None:
+        """Sections found by another route than the search (a heading that names the question's terms), recorded
+        and cited like search results."""
+        self.calls.append(ToolCallRecord(tool="search_guidance", args={"query": query, "mode": mode}, result=hits))
+        for h in hits:
+            if all(s.citation != h["citation"] for s in self.sources):
+                self.sources.append(Source(doc_id=h["doc_id"], title=h["title"], heading=h["heading"],
+                                           path=h["path"], citation=h["citation"], score=h.get("score")))
 
     def _search(self, query: str, k: int, relevant_only: bool) -> list:
         """Vector + keyword search in the asker's language; only passages relevant enough to cite when asked."""
@@ -154,7 +164,7 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if ask in NEEDS_MODEL and not s.model and not (ask in ("largest",) or ask == "compare" and len(s.gpus) >= 2):
             if ask in ("fit", "memory") and s.gpu:
                 ask = "gpu_specs"
-            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu", "time", "speed") and
+            elif DOMAIN.search(question) and not (ask in ("how_many", "which_gpu") and
                                                   not re.search(PATTERNS["explain"], question.lower())):
                 ask = "explain"  # "Does FlashAttention reduce memory?": a concept, not a sizing question
             else:
@@ -168,7 +178,7 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
             replies[0].body.insert(0, pick(turn.zh, "As it does not fit, there is no speed to give for this setup.",
                                            "放不下，所以这个配置没有速度可言。"))
             continue
-        key, fn = _handler(ask, s, asks[i + 1:])
+        key, fn = _handler(ask, s, asks[i + 1:], question)
         if key in done:
             continue
         done.add(key)
@@ -251,7 +261,7 @@ def _zh_error(message: str) -> str:
     return message
 
 
-def _handler(ask: str, s: Slots, rest: list[str]):
+def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
     """(a key that dedups asks one handler answers together, the handler)."""
     training = fit_.training(s)
     table = {
@@ -267,7 +277,9 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         "compare": ("compare", lambda t, s, q: serve.compare(t, s, rest[0] if rest else None)),
         "sharding": ("sharding", lambda t, s, q: fit_.sharding_choice(t, s)),
         "memory": ("memory", lambda t, s, q: fit_.memory(t, s)),
-        "buy_rent": ("buy_rent", lambda t, s, q: train.buy_or_rent(t, s)),
+        "buy_rent": ("buy_rent", money.buy_or_rent),
+        "budget": ("budget", money.budget),
+        "value": ("value", lambda t, s, q: money.tokens_per_dollar(t, s)),
         "unknown": ("unknown", lambda t, s, q: misc.unknown(t, s)),
     }
     if ask in table:
@@ -280,6 +292,8 @@ def _handler(ask: str, s: Slots, rest: list[str]):
         if training and s.tokens and s.days or not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
         return ("how_many", lambda t, s, q: serve.how_many(t, s))
+    if ask == "which_gpu" and not training and (s.months or s.hours_per_day) and "cost" in rest:
+        return ("plan", lambda t, s, q: money.serving_monthly(t, s))  # "cheapest way to serve ..., monthly cost?"
     if ask == "which_gpu":
         return ("plan", lambda t, s, q: serve.which_gpu(t, s))
     if ask == "speed":
@@ -294,11 +308,15 @@ def _handler(ask: str, s: Slots, rest: list[str]):
     if ask == "cost":
         if s.model and (s.tokens or s.examples or training):
             return ("train", lambda t, s, q: train.training_time(t, s))
+        if s.model and not s.gpu and (s.months or s.hours_per_day):
+            return ("plan", lambda t, s, q: money.serving_monthly(t, s))
         if s.model and not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
+        if s.model and (s.months or s.hours_per_day) and not serve.PER_TOKEN.search(question):
+            return ("serving_cost", lambda t, s, q: money.serving_monthly(t, s))
         if s.model:
             return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
-        return ("price", lambda t, s, q: train.rent_price(t, s))
+        return ("price", lambda t, s, q: money.rent_cost(t, s))
     return ("unknown", lambda t, s, q: misc.unknown(t, s))
 
 

@@ -56,6 +56,10 @@ class Slots:
     target_tps: float | None = None  # per-user decode speed wanted
     ttft_s: float | None = None
     budget_usd: float | None = None
+    budget_currency: str | None = None  # "USD", or the other currency a budget was given in (we price in USD only)
+    budget_other: float | None = None  # a budget in another currency, as given
+    months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
+    usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     framework: str | None = None
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
@@ -479,8 +483,8 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     low = text.lower()
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
-            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求)",
-            r"(?:并发|同时)\D{0,4}?(\d{1,7})"]
+            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
+            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))"]
     for p in pats:
         m = re.search(p, low)
         if m:
@@ -568,19 +572,98 @@ def find_ttft(text: str) -> float | None:
     return v / 1000 if m.group(2) in ("ms", "毫秒") else v
 
 
-def find_budget(text: str) -> float | None:
+_CURRENCY = [(r"人民币|rmb|cny|¥|￥|(?<![美欧日])元(?!素)|块钱", "CNY"), (r"€|eur\b|euros?\b|欧元", "EUR"), (r"£|gbp|pounds?\b|英镑", "GBP"),
+             (r"日元|jpy|円", "JPY"), (r"\$|usd|dollars?|bucks|美元|美金|刀\b", "USD")]
+_BUDGET_SCALE = {"k": 1e3, "m": 1e6, "万": 1e4, "千": 1e3, "百万": 1e6, "千万": 1e7, "亿": 1e8, "w": 1e4, "": 1}
+
+
+def find_money(text: str) -> tuple[float | None, str | None]:
+    """A budget: '$20k budget', 'budget of 50,000 USD', '预算10万美元', '5万人民币预算', '€30k'. Returns (amount, currency);
+    the currency is None when only a bare number follows 'budget'."""
     low = text.lower()
-    m = re.search(rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算)\D{{0,12}}?\$\s*({_NUM})\s*(k|m)?\b", low) or \
-        re.search(rf"\$\s*({_NUM})\s*(k|m)?\s*(?:budget|max)", low)
+    num = rf"({_NUM})\s*(k|m|w|万|千|百万|千万|亿)?"
+    cur = "|".join(p for p, _ in _CURRENCY)
+    pats = [rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)\D{{0,12}}?(?:{cur})\s*{num}\b",
+            rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
+            rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
+            rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b"]
+    for i, pat in enumerate(pats):
+        m = re.search(pat, low)
+        if not m:
+            continue
+        value = to_number(m.group(1)) * _BUDGET_SCALE[(m.group(2) or "").lower()]
+        said = m.group(0)
+        currency = next((c for p, c in _CURRENCY if re.search(p, said)), None)
+        if currency is None and i < 4:
+            continue
+        return value, currency
+    return None, None
+
+
+def find_budget(text: str) -> float | None:
+    """The budget in US dollars (None when it was given in another currency: see find_money)."""
+    value, currency = find_money(text)
+    return value if value is not None and currency in ("USD", None) else None
+
+
+_ZH_COUNT = "[一二两三四五六七八九十半]+"
+_EN_COUNT = r"\d+(?:\.\d+)?|a|one|two|three|four|five|six|ten|half a"
+
+
+def find_months(text: str) -> float | None:
+    """A period of use (not a deadline): 'for a year', 'over 2 years', '3 years', '18 months of use', 'per month',
+    'monthly', '一个月', '每月', '要用3年', '两年'. Deadlines ('within a month', '一个月内') are find_days'."""
+    low = text.lower()
+    words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "half a": 0.5}
+
+    def value(w: str) -> float | None:
+        if w in words:
+            return float(words[w])
+        if w == "半":
+            return 0.5
+        if re.fullmatch(r"\d+(?:\.\d+)?", w):
+            return float(w)
+        return zh_number(w)
+
+    m = re.search(rf"(?<!within )(?<!in )(?<!under )(?<!by )\b({_EN_COUNT})[- ]?(years?|yrs?|months?)\b(?!\s*(?:ago|old))",
+                  low)
+    if m and not re.search(r"(?:within|in|under|by|deadline(?: of)?)\s+$", low[:m.start()]):
+        v = value(m.group(1))
+        if v:
+            return v * (12 if m.group(2).startswith("y") else 1)
+    m = re.search(rf"(\d+(?:\.\d+)?|{_ZH_COUNT})\s*(?:个)?\s*(年|月)(?!\s*(?:内|之内|以内|前|底|初|份))", text)
+    if m and not (m.group(2) == "年" and re.fullmatch(r"\d{4}", m.group(1))):
+        v = value(m.group(1))
+        if v and (m.group(2) == "月" or v <= 30):
+            return v * (12 if m.group(2) == "年" else 1)
+    m = re.search(rf"\bfor (?:({_EN_COUNT}) )?weeks?\b|(\d+|{_ZH_COUNT})\s*(?:个)?\s*(?:周|星期)(?!\s*(?:内|之内|以内))", low)
     if m:
-        return to_number(m.group(1)) * {"k": 1e3, "m": 1e6}.get(m.group(2) or "", 1)
+        v = value(m.group(1) or m.group(2) or "a")
+        if v:
+            return round(v * 7 / (365 / 12), 4)
+    if re.search(r"\bmonthly\b|\bper month\b|(?<!within )(?<!in )(?<!under )\ba month\b|/\s*mo(?:nth)?\b|每月|每个月|"
+                 r"月租|包月", low):
+        return 1.0
+    if re.search(r"\bper year\b|(?<!within )(?<!in )\ba year\b|\byearly\b|\bannual(?:ly)?\b|/\s*yr\b|每年", low):
+        return 12.0
     return None
+
+
+def find_kwh_price(text: str) -> float | None:
+    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh", text.lower())
+    if not m:
+        return None
+    v = to_number(m.group(1) or m.group(2))
+    return v if 0 < v <= 10 else None
 
 
 def find_claimed_gb(text: str) -> float | None:
     """'only 3.5 GB', 'needs 17.5GB' in a claim being checked."""
     m = re.search(r"(?:only|just|need(?:s)?|requires?|takes?|uses?|只要|只需要?|需要)\s*(?:about|around|~)?\s*"
                   r"(\d+(?:\.\d+)?)\s*(gb|gib|g)\b", text.lower())
+    if not m:  # "is 35 GB right for a 70B at 4-bit?"
+        m = re.search(r"\bis\s+(?:it\s+|that\s+)?(\d+(?:\.\d+)?)\s*(gb|gib|g)\b\s+(?:right|correct|accurate|true|realistic)",
+                      text.lower())
     return float(m.group(1)) if m else None
 
 
@@ -700,7 +783,11 @@ def parse(text: str) -> Slots:
     s.hours_per_day = find_hours_per_day(text)
     s.target_tps = find_target_speed(text)
     s.ttft_s = find_ttft(text)
-    s.budget_usd = find_budget(text)
+    budget, s.budget_currency = find_money(text)
+    s.budget_usd = budget if s.budget_currency in ("USD", None) else None
+    s.budget_other = budget if s.budget_currency not in ("USD", None) else None
+    s.months = find_months(text)
+    s.usd_per_kwh = find_kwh_price(text)
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
     s.sharding = find_sharding(text)
@@ -709,6 +796,11 @@ def parse(text: str) -> Slots:
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
+    neg = re.search(r"(?<![\w.])-\s*(\d+)\s*(?:x\s*)?(?:gpus?|cards?|张|块|卡|nodes?)|(?<![\w.])-\s*(\d+)\s*x?\s*(?=[a-z]*\d{2,4})",
+                    text, re.I)
+    if neg and s.count == int(neg.group(1) or neg.group(2) or 0):
+        s.problems.append(f"a count of -{neg.group(1) or neg.group(2)} GPUs is out of range (1 to {MAX_GPUS:,})")
+        s.count = None
     if s.tokens is not None and not 1e3 <= s.tokens <= 1e15:
         s.problems.append(f"a budget of {_short(s.tokens)} tokens is out of range (1e3 to 1e15)")
         s.tokens = None
@@ -723,7 +815,7 @@ def parse(text: str) -> Slots:
 
 # Words shaped like GPU names: "RTX 9090", "GTX 1080 Ti", "RX 7900 XTX", "H20", "L20", "B300", "MI250", "GB200", "P40"
 GPU_SHAPED = re.compile(r"\b(?:(?:rtx|gtx|rx|arc)\s*-?\s*[a-z]?\d{3,4}(?:\s*(?:ti|super|xtx|xt))*|"
-                        r"(?:mi|gb|gh)\s*\d{2,3}[a-z]?|[abhlpv]\d{2,3}[a-z]?)\b", re.I)
+                        r"(?:mi|gb|gh)\s*\d{2,3}[a-z]?|[abhlpv]\d{2,3}[a-z]?)s?\b", re.I)
 
 
 TOGETHER = re.compile(r"\btogether\b|\bcombined?\b|\bboth\b|\bpool(?:ed)?\b|\bat the same time\b|一起|合起来|加起来|混用|混合|同时用", re.I)
@@ -774,7 +866,8 @@ def find_unknown_gpus(text: str, known: list) -> list[str]:
             continue  # part of a name already matched ("RTX 6000" in "RTX 6000 Ada")
         if not re.match(r"(?:rtx|gtx|rx|arc|mi|gb|gh|[abhlpv]\d)", key):
             continue
-        out.append(re.sub(r"\s+", " ", word.strip()).upper())
+        word = re.sub(r"(?<=\d)s$", "", word.strip(), flags=re.I)  # "RTX 9090s"
+        out.append(re.sub(r"\s+", " ", word).upper())
     return list(dict.fromkeys(out))
 
 
