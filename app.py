@@ -83,6 +83,7 @@ PAGE_JS = """() => {
     };
     fold();
   }
+  window.__advisorReady = true;  // the page is up and listening (browser tests wait for this)
 }"""
 
 # Phone (< 700 px): the defaults panel above the chat, "show work" JSON wrapped instead of spilling
@@ -499,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request Gradio makes to itself
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactFilter())
     _prepare_index_in_background()

@@ -83,6 +83,13 @@ def browser():
         b.close()
 
 
+def _open(page, url: str):
+    """Open the app and wait until it is up and listening: text typed into the box before Gradio has
+    mounted it is reset by the mount (under load the first of three quick sends was lost that way)."""
+    page.goto(url)
+    page.wait_for_function("() => window.__advisorReady === true", timeout=30_000)
+
+
 def _ask(page, question: str):
     box = page.locator("#question textarea")
     box.fill(question)
@@ -91,7 +98,7 @@ def _ask(page, question: str):
 
 def test_a_person_asks_reads_the_numbers_opens_the_work_and_follows_up(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(server)
+    _open(page, server)
     assert "offline engine" in page.locator("#engine-banner").inner_text()
     _ask(page, "Can I fine-tune 13B with LoRA on one 4090?")
     page.get_by_text("What would make it fit").wait_for(timeout=60_000)
@@ -144,7 +151,7 @@ def _answer_done(page, n_answers: int, has: str):
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
 def test_the_verdict_line_of_the_newest_answer_is_on_screen(server, browser, size):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.goto(server)
+    _open(page, server)
     for n, (question, work) in enumerate([("Can I run Llama 3.1 8B on one RTX 4090?", "Llama 3.1 8B"),
                                           ("Can I fine-tune a 13B model with LoRA on one 4090?", "QLoRA")],
                                          1):  # a first answer above the one read
@@ -175,7 +182,7 @@ def test_a_chinese_question_gets_its_chinese_verdict_on_screen(server, browser):
         if shutil.which("fc-list") else ""
     assert fonts.strip(), "no CJK font: Chinese would render as boxes (apt-get install fonts-noto-cjk)"
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(server)
+    _open(page, server)
     _ask(page, "一张4090能用LoRA微调13B模型吗？")
     _answer_done(page, 1, "QLoRA")
     where = page.evaluate(FIRST_LINE_JS)
@@ -189,8 +196,8 @@ def test_bad_input_and_separate_sessions(server, browser):
     b = browser.new_context().new_page()
     dialogs = []
     a.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    a.goto(server)
-    b.goto(server)
+    _open(a, server)
+    _open(b, server)
     _ask(a, "<script>alert('x')</script><img src=x onerror=alert(1)>")
     a.get_by_text("Tell me the model").first.wait_for(timeout=60_000)
     _ask(a, "   ")
@@ -242,7 +249,7 @@ def test_a_follow_up_sent_while_an_answer_streams_is_answered_next(browser):
         env["OPENAI_BASE_URL"] = stub.url
         with running_app(data_dir=os.environ.get("ADVISOR_DATA_DIR"), env=env) as (url, _, _lines):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url)
+            _open(page, url)
             assert "stub-model" in page.locator("#engine-banner").inner_text()
             _ask(page, "Can I fine-tune 13B with LoRA on one 4090?")
             deadline = time.time() + 30
@@ -268,7 +275,7 @@ def test_a_follow_up_sent_while_an_answer_streams_is_answered_next(browser):
 
 def test_three_quick_sends_are_all_answered_in_order(server, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(server)
+    _open(page, server)
     box = page.locator("#question textarea")
     for question in ("Can I run Llama 3.1 8B on one RTX 4090?", "Can I run Qwen2.5 7B on one L40S?",
                      "what about two of them?"):
