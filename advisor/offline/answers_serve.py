@@ -418,7 +418,7 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         lines.append(f"- {r.lead}")
     names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
              for r, (model, gpu) in zip(results, rows, strict=True)]
-    per_m = [getattr(r, "usd_per_million", None) for r in results]
+    per_m = [r.usd_per_million for r in results]
     if kind == "cost" and not training(s) and any(v is not None for v in per_m):
         ok = [i for i, v in enumerate(per_m) if v is not None]
         i, j = min(ok, key=lambda k: per_m[k]), max(ok, key=lambda k: per_m[k])
@@ -477,13 +477,10 @@ def _serving_cost_row(turn, s: Slots, gpu: str) -> Reply:
     zh = turn.zh
     p = _plan(turn, Slots(**{**s.__dict__, "count": max(8, s.count or 8)}), [gpu])
     if not p.by_cost:
-        r = Reply(pick(zh, f"{_gpu_name(gpu)}: no setup up to 8 GPUs meets this load", f"{_gpu_name(gpu)}：8 张以内没有满足负载的配置"))
-        r.usd_per_million = None
-        return r
+        return Reply(pick(zh, f"{_gpu_name(gpu)}: no setup up to 8 GPUs meets this load",
+                          f"{_gpu_name(gpu)}：8 张以内没有满足负载的配置"))
     o = min(p.by_cost, key=lambda o: (o.usd_per_million_tokens is None, o.usd_per_million_tokens or 0))
-    r = Reply(option_line(o, zh), [], _plan_assumptions(p, s, zh))
-    r.usd_per_million = o.usd_per_million_tokens
-    return r
+    return Reply(option_line(o, zh), [], _plan_assumptions(p, s, zh), usd_per_million=o.usd_per_million_tokens)
 
 
 def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> str:
