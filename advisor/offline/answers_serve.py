@@ -399,6 +399,10 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         rows = [(s.model, g) for g in s.gpus[:4]]
     lines, results = [], []
     kind = then or ("speed" if not training(s) else "fit")
+    if kind == "cost" and not training(s) and len(s.models) < 2:
+        from .answers_money import tokens_per_dollar
+
+        return tokens_per_dollar(turn, s)  # serving: each GPU's cheapest setup for the load, by $ per 1M tokens
     if kind == "speed" and not s.precision and not training(s):
         s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
     for model, gpu in rows:
@@ -406,8 +410,6 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
                        "count": _count_for(s, gpu)})
         if kind == "speed" and not training(sub):
             r = speed(turn, sub)
-        elif kind == "cost" and not training(sub):
-            r = _serving_cost_row(turn, sub, gpu or sub.gpu)
         elif kind == "cost" and training(sub) and sub.tokens:
             from .answers_train import training_time
 
@@ -418,16 +420,6 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         lines.append(f"- {r.lead}")
     names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
              for r, (model, gpu) in zip(results, rows, strict=True)]
-    per_m = [r.usd_per_million for r in results]
-    if kind == "cost" and not training(s) and any(v is not None for v in per_m):
-        ok = [i for i, v in enumerate(per_m) if v is not None]
-        i, j = min(ok, key=lambda k: per_m[k]), max(ok, key=lambda k: per_m[k])
-        lead = pick(zh, f"**{names[i]} is cheaper: ${per_m[i]:,.2f} vs ${per_m[j]:,.2f} per 1M output tokens** "
-                        f"({names[j]}), each sized for the load:" if i != j else f"**{names[i]}: ${per_m[i]:,.2f} per 1M "
-                        "output tokens**:",
-                    f"**{names[i]} 更便宜：每百万输出 token ${per_m[i]:,.2f}，{names[j]} 为 ${per_m[j]:,.2f}**（各自按负载配置）："
-                    if i != j else f"**{names[i]}：每百万输出 token ${per_m[i]:,.2f}**：")
-        return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
     return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
@@ -470,17 +462,6 @@ def _compare_format_speeds(turn, s: Slots) -> Reply:
                 f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s**（{where}；解码每个 token "
                 "要把权重读一遍，每个权重字节越少越快）：")
     return Reply(lead + "\n" + lines, [], rows[0][1].assumptions)
-
-
-def _serving_cost_row(turn, s: Slots, gpu: str) -> Reply:
-    """One GPU type's cheapest serving setup for the load (users, context, per-user target): $/hour, $ per 1M."""
-    zh = turn.zh
-    p = _plan(turn, Slots(**{**s.__dict__, "count": max(8, s.count or 8)}), [gpu])
-    if not p.by_cost:
-        return Reply(pick(zh, f"{_gpu_name(gpu)}: no setup up to 8 GPUs meets this load",
-                          f"{_gpu_name(gpu)}：8 张以内没有满足负载的配置"))
-    o = min(p.by_cost, key=lambda o: (o.usd_per_million_tokens is None, o.usd_per_million_tokens or 0))
-    return Reply(option_line(o, zh), [], _plan_assumptions(p, s, zh), usd_per_million=o.usd_per_million_tokens)
 
 
 def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> str:

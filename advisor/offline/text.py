@@ -21,7 +21,6 @@ class Reply:
     body: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     cite: str | None = None  # a topic to look up for a one-sentence "why", or None
-    usd_per_million: float | None = None  # a serving option's $ per 1M output tokens (cost comparisons rank by it)
 
 
 def pick(zh: bool, en: str, zh_text: str) -> str:
