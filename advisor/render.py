@@ -183,7 +183,8 @@ def plan_text(r) -> str:
                 f"{'TTFT s':>8}{'$/hour':>9}{'$/1M tok':>10}  note")
     else:
         head = f"{'config':<{width}}{'layout':<30}{'GiB/GPU':>14}{'days':>9}{'GPU-hours':>12}{'$ total':>13}  note"
-    rows = ["Cheapest first:", head]
+    priced = any(o.usd_per_hour for o in r.by_cost)
+    rows = ["Cheapest first:" if priced else "No rental price on file for these GPUs (options unranked by cost):", head]
 
     def row(o):
         cfg = f"{o.gpu_count}x {o.gpu}"
@@ -217,9 +218,12 @@ def plan_text(r) -> str:
         o = r.cheapest_single_node
         rows += ["", f"Cheapest single-node option with headroom: {o.gpu_count}x {o.gpu} ({o.precision}, {o.layout}): "
                  f"{o.reason}"]
-    elif r.by_cost:
+    elif r.by_cost and r.by_cost[0].usd_per_hour:
         o = r.by_cost[0]
         rows += ["", f"Cheapest: {o.gpu_count}x {o.gpu} ({o.layout}): {o.reason}"]
+    elif r.by_speed:  # nothing priced (H20, L20, ...): there is no cheapest, name the fastest and say why
+        o = r.by_speed[0]
+        rows += ["", f"Fastest (no rental price on file for these GPUs): {o.gpu_count}x {o.gpu} ({o.layout}): {o.reason}"]
     if getattr(r, "gpus_needed", None):
         rows.append("GPUs needed: " + ", ".join(f"{k} {v:,}" for k, v in r.gpus_needed.items()))
     rows.append(f"({r.considered} configurations considered)")

@@ -122,3 +122,13 @@ def test_sizing_questions_are_not_taken_for_concepts(question, ask):
 
     now = parse(question)
     assert ask in detect(question, now, now, None)
+
+
+@pytest.mark.parametrize("question,must,never", [
+    ("gemma 3 27b on a 5090?", "GGUF", "GPTQ"),  # a GGUF fit is not explained with GPTQ's algorithm
+    ("单卡4090跑qwen2.5 32b可以吗", "GGUF", "它利用"),  # a whole Chinese sentence, not one cut from its context
+])
+def test_the_why_line_is_about_the_format_chosen(question, must, never):
+    a = QUICK.ask(question)
+    why = [ln for ln in a.text.splitlines() if ln.startswith(("Why:", "依据："))]
+    assert why and must in why[0] and never not in a.text, a.text

@@ -282,3 +282,16 @@ def test_a_serving_budget_per_month_and_one_in_yuan():
     zh = ENGINE.ask("我们每个月预算2万元，想部署llama 3.1 70b给50个人用，够吗")
     assert _calls(zh, "recommend_hardware")[0].args["concurrency"] == 50
     assert _first(zh.text).startswith("**每月约 $") and "只按美元计价" in zh.text and "20,000 人民币" in zh.text
+
+
+def test_a_follow_up_changes_only_the_hours_or_the_period():
+    first = "买8张H100还是租？每天跑20小时，要用3年"
+    a = ENGINE.ask("如果每天只用8小时呢？", history=[first])
+    c = _calls(a, "estimate_cost")[0]
+    assert (c.args["gpu_count"], c.args["hours_per_day"], c.args["months"]) == (8, 8, 36)
+    assert "每天 8 小时" in _first(a.text)
+    b = ENGINE.ask("what about 5 years?", history=["Is it cheaper to buy or rent 4 A100s if I use them 8 hours a day "
+                                                   "for 2 years?"])
+    c = _calls(b, "estimate_cost")[0]
+    assert (c.args["gpu_count"], c.args["hours_per_day"], c.args["months"]) == (4, 8, 60)
+    assert "5 years" in _first(b.text)

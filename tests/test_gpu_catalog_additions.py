@@ -112,3 +112,11 @@ def test_chat_reads_the_new_names_in_questions(text, found):
     from advisor.offline.parse import find_gpus
 
     assert [(g, n) for g, n, _ in find_gpus(text)] == found
+
+
+def test_a_plan_with_no_priced_gpu_does_not_call_an_option_cheapest():
+    from advisor.render import plan_text
+
+    text = plan_text(recommend_hardware(PlanRequest(model="llama-3.1-8b", gpus=["h20", "l20"])))
+    assert "Cheapest" not in text
+    assert "Fastest (no rental price on file for these GPUs)" in text

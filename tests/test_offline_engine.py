@@ -373,3 +373,10 @@ def test_which_is_cheaper_for_serving_compares_cost_per_token_at_the_load():
     plans = _calls(a, "recommend_hardware")
     assert {c.args["gpus"][0] for c in plans} == {"l4", "l40s"} and all(c.args["concurrency"] == 100 for c in plans)
     assert "cheaper" in _first(a.text) and "per 1M output tokens" in _first(a.text)
+
+
+def test_how_much_faster_is_one_format_compares_speeds_on_gpus_that_hold_both():
+    a = ENGINE.ask("how much faster is fp8 than bf16 for serving llama 3.1 70b on h100")
+    t = _calls(a, "estimate_throughput")
+    assert {c.args["precision"] for c in t} == {"fp8", "bf16"} and len({c.args["gpu_count"] for c in t}) == 1
+    assert _first(a.text).startswith("**fp8 is faster")

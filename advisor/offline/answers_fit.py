@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .concepts import format_topic
 from .parse import Slots
 from .text import (
     Reply,
@@ -237,8 +238,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         if users > 1:
             body.insert(0, _speed_at_load(turn, s, gpu, n, alt.memory.precision, users, alt.memory.context))
         return Reply(lead, body, memory_assumptions(alt.memory, {**args, "precision": alt.memory.precision}, zh),
-                     cite="quantization 4-bit AWQ GPTQ quality" if "4" in alt.memory.precision or "q4" in
-                     alt.memory.precision else "FP8 INT8 weights quality")
+                     cite=format_topic(alt.memory.precision))
     lead = pick(zh, f"**No.** {label}{load} on {where} needs {gib(r.required_gib)} per GPU; each has "
                     f"{gib(r.available_gib)}.",
                 f"**放不下。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，每卡只有 {gib(r.available_gib)}。")

@@ -11,6 +11,13 @@ import re
 from .parse import Slots
 from .text import Reply, gib, hours_text, method_name, model_label, on_gpus, pick, tokens_text, tps, usd
 
+
+def usd_run(x: float | None) -> str:
+    """A run's cost as the plans give it: whole dollars, shown without fake cents."""
+    if x is not None and 1 <= x < 100 and x == int(x):
+        return f"${x:,.0f}"
+    return usd(x)
+
 USEFUL_LIFE_MONTHS = 36  # a GPU's usual depreciation period: buying must pay off well within it
 BUY_WORDS = re.compile(r"\bbuy|\bbought\b|\bpurchas|\bown(?:ing)?\b|买|购", re.I)
 RENT_WORDS = re.compile(r"\brent|\bcloud\b|\blease|租", re.I)
@@ -281,7 +288,7 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     for o in p.by_cost:
         per_gpu.setdefault(o.gpu_id, o)
     cfg = pick(zh, f"{best.gpu_count}x {best.gpu} ({best.precision}, {best.layout})",
-               f"{best.gpu_count} 张 {best.gpu}（{best.precision}，{best.layout}）")
+               f"{best.gpu_count} 张 {best.gpu}（{best.precision}，{best.layout.replace('single GPU', '单卡')}）")
     run = pick(zh, f"{hours_text(best.hours or 0, False)}", f"{hours_text(best.hours or 0, True)}")
     deadline = ""
     if s.days:
@@ -296,8 +303,8 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     body = []
     others = [o for gid, o in per_gpu.items() if o is not best]
     for o in others[:3]:
-        body.append(pick(zh, f"On {o.gpu}: {o.gpu_count}x, {hours_text(o.hours or 0, False)}, {usd(o.usd_total)}.",
-                         f"用 {o.gpu}：{o.gpu_count} 张，{hours_text(o.hours or 0, True)}，{usd(o.usd_total)}。"))
+        body.append(pick(zh, f"On {o.gpu}: {o.gpu_count}x, {hours_text(o.hours or 0, False)}, {usd_run(o.usd_total)}.",
+                         f"用 {o.gpu}：{o.gpu_count} 张，{hours_text(o.hours or 0, True)}，{usd_run(o.usd_total)}。"))
     body += _cheapest_offer(turn, s, best.gpu_id, best.gpu_count, best.gpu_hours, best.usd_total, zh)
     note = currency_note(s, zh)
     if note:
@@ -310,10 +317,10 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
 def _budget_lead(s: Slots, cost: float | None, zh: bool, config: str, model: str) -> str:
     if s.budget_usd and cost is not None:
         within = cost <= s.budget_usd
-        return pick(zh, f"**{'Yes, within budget' if within else 'No, over budget'}: about {usd(cost)} of your "
+        return pick(zh, f"**{'Yes, within budget' if within else 'No, over budget'}: about {usd_run(cost)} of your "
                         f"{usd(s.budget_usd)}** for {model} on {config}.",
-                    f"**{'够' if within else '不够'}：约 {usd(cost)}，预算 {usd(s.budget_usd)}**（{model}，{config}）。")
-    return pick(zh, f"**About {usd(cost)}** for {model} on {config}.", f"**约 {usd(cost)}**（{model}，{config}）。")
+                    f"**{'够' if within else '不够'}：约 {usd_run(cost)}，预算 {usd(s.budget_usd)}**（{model}，{config}）。")
+    return pick(zh, f"**About {usd_run(cost)}** for {model} on {config}.", f"**约 {usd_run(cost)}**（{model}，{config}）。")
 
 
 def _cheapest_offer(turn, s: Slots, gpu: str, n: int, gpu_hours: float | None, cost: float | None, zh: bool) -> list[str]:

@@ -390,6 +390,8 @@ def speed(turn, s: Slots) -> Reply:
 def compare(turn, s: Slots, then: str | None) -> Reply:
     zh = turn.zh
     if len(s.formats) >= 2 and len(s.models) < 2 and len(s.gpus) < 2:
+        if then == "speed" and not training(s):
+            return _compare_format_speeds(turn, s)
         return _compare_formats(turn, s)
     if len(s.models) >= 2:
         rows = [(m, s.gpus[0] if s.gpus else None) for m in s.models[:4]]
@@ -429,6 +431,45 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
     return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
+
+
+def _compare_format_speeds(turn, s: Slots) -> Reply:
+    """'How much faster is fp8 than bf16?': each format's speed on the fewest of these GPUs that hold every one."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    zh = turn.zh
+    gpu = s.gpu or "h100-sxm"
+    users = s.users or s.batch or 1
+    counts = [s.count] if s.count else [1, 2, 4, 8]
+    n = None
+    for c in counts:
+        try:
+            if all(check_fit(FitRequest(model=s.model, gpu=gpu, gpu_count=c, precision=f,
+                                        **({"batch": users, "framework": "vllm"} if users > 1 else {}))).fits
+                   for f in s.formats):
+                n = c
+                break
+        except AdvisorInputError:
+            continue
+    if n is None:
+        return _compare_formats(turn, s)
+    rows = []
+    for f in s.formats[:4]:
+        sub = Slots(**{**s.__dict__, "precision": f, "count": n, "gpu": gpu})
+        rows.append((f, speed(turn, sub)))
+    speeds = [(f, float(re.search(r"([\d,.]+) (?:tokens/s|per request)", r.lead.replace("**", "")).group(1).replace(",", "")))
+              for f, r in rows if re.search(r"([\d,.]+) (?:tokens/s|per request)", r.lead.replace("**", ""))]
+    lines = "\n".join(f"- {r.lead}" for _, r in rows)
+    if len(speeds) < 2:
+        return Reply(pick(zh, "**Side by side:**", "**对比：**") + "\n" + lines)
+    fast, slow = max(speeds, key=lambda x: x[1]), min(speeds, key=lambda x: x[1])
+    where = on_gpus(n, _gpu_name(gpu), zh)
+    lead = pick(zh, f"**{fast[0]} is faster: {tps(fast[1])} vs {tps(slow[1])} tokens/s in {slow[0]}** on {where} (decode "
+                    "reads every weight once per token, so fewer bytes per weight means more tokens/s):",
+                f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s**（{where}；解码每个 token "
+                "要把权重读一遍，每个权重字节越少越快）：")
+    return Reply(lead + "\n" + lines, [], rows[0][1].assumptions)
 
 
 def _serving_cost_row(turn, s: Slots, gpu: str) -> Reply:

@@ -161,7 +161,7 @@ def _share(part: set[str], whole: set[str], w: dict) -> float:
     return sum(w.get(t, rare) for t in part & whole) / total if total else 0.0
 
 
-def rank(hits: list[dict], question: str) -> list[tuple[float, dict]]:
+def rank(hits: list[dict], question: str, myths: bool = False) -> list[tuple[float, dict]]:
     """(key, hit) best first: the search score, plus how much of the question the section's heading (and opening)
     names and how little else it names, plus whether its opening has the form the question asks for; a
     myth-busting section leads only when the question states a claim."""
@@ -200,7 +200,7 @@ def rank(hits: list[dict], question: str) -> list[tuple[float, dict]]:
             shape = (-0.15 if verdict else 0.0) + (0.15 if re.search(r"\bvs\.?\b|\bdifference\b", heading, re.I) else 0.0)
         # a myth-busting section (its heading quotes the claim) leads only when a claim is being checked, and never
         # answers "what is" or "what is the difference"
-        myth = 0.0 if claim else 0.5 if kind in ("define", "compare") and heading.startswith('"') else \
+        myth = 0.0 if claim or myths else 0.5 if kind in ("define", "compare") and heading.startswith('"') else \
             0.3 if h.get("doc_id") == "misconceptions" else 0.0
         # the search score counts half: a keyword score is relative to the best match (1.0), a heading hit has none
         key = 0.5 * (h.get("score") or 0.0) + 0.5 * recall + 0.25 * precision + 0.15 * in_opening + shape - myth
@@ -244,3 +244,21 @@ def quote(text: str, zh: bool, sentences: int = 3) -> tuple[str, list[str]]:
             body.append("\n".join(f"- {it}" for it in items[:6]))
             lists += 1
     return lead, body
+
+
+def format_topic(precision: str) -> str:
+    """The guidance topic behind 'yes at <format>': the words of the heading of the section about that format."""
+    p = (precision or "").lower()
+    if re.match(r"q\d", p) or "gguf" in p:
+        return "GGUF k-quants Q4_K_M"
+    if "awq" in p or "gptq" in p:
+        return "GPTQ AWQ 4-bit weights group scales"
+    if "nf4" in p:
+        return "bitsandbytes NF4 double quantization"
+    if "fp4" in p:
+        return "MXFP4 NVFP4 Blackwell"
+    if "fp8" in p:
+        return "FP8 E4M3 Ada Hopper"
+    if "int8" in p:
+        return "Weight-only INT8 quantization"
+    return "quantization quality by bit width"

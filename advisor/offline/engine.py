@@ -19,7 +19,7 @@ from . import answers_serve as serve
 from . import answers_train as train
 from .asks import DOMAIN, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
-from .text import Reply, first_sentence, pick
+from .text import Reply, pick
 
 log = logging.getLogger(__name__)
 
@@ -343,15 +343,21 @@ def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:
 
 
 def _why(turn: Turn, topic: str) -> str:
-    hits = turn.cite(topic)
+    """The opening sentence of the guidance section the topic names (by heading, advisor/offline/concepts.py), or
+    nothing: a neighbouring section's first sentence is not a reason."""
+    from . import concepts
+
+    hits = turn.cite(topic, k=4)
     if turn.zh:  # quote guidance in the asker's language only
         hits = [h for h in hits if h.get("lang") == "zh"]
-    if not hits:
+    ranked = concepts.rank(hits, topic, myths=True)
+    if not ranked:
         return ""
-    sentence = first_sentence(hits[0]["text"])
+    best = ranked[0][1]
+    sentence = concepts.quote(best["text"], turn.zh, sentences=1)[0]
     if not sentence:
         return ""
-    return pick(turn.zh, f"Why: {sentence} ({hits[0]['citation']})", f"依据：{sentence}（{hits[0]['citation']}）")
+    return pick(turn.zh, f"Why: {sentence} ({best['citation']})", f"依据：{sentence}（{best['citation']}）")
 
 
 def _model_note(turn: Turn, s: Slots, question: str) -> str:

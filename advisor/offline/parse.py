@@ -540,7 +540,7 @@ def find_hours_per_day(text: str) -> float | None:
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
-        m = re.search(r"(?:每天|一天|每日)\s*(?:用|跑|使用|运行)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
+        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*(?:用|跑|使用|运行|开)?\s*(?:了)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
     if m:
         v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
         return v
@@ -583,7 +583,8 @@ def find_money(text: str) -> tuple[float | None, str | None]:
     low = text.lower()
     num = rf"({_NUM})\s*(k|m|w|万|千|百万|千万|亿)?"
     cur = "|".join(p for p, _ in _CURRENCY)
-    pats = [rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)\D{{0,12}}?(?:{cur})\s*{num}\b",
+    pats = [rf"(?:budget|spend|afford|under|up to|max(?:imum)?|(?:i|we) (?:only )?(?:have|got)|预算|经费|只有|最多|不超过)"
+            rf"\D{{0,12}}?(?:{cur})\s*{num}\b",
             rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
             rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
             rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b"]
