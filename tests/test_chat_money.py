@@ -295,3 +295,12 @@ def test_a_follow_up_changes_only_the_hours_or_the_period():
     c = _calls(b, "estimate_cost")[0]
     assert (c.args["gpu_count"], c.args["hours_per_day"], c.args["months"]) == (4, 8, 60)
     assert "5 years" in _first(b.text)
+
+
+@pytest.mark.parametrize("q,hpd", [("buy or rent an H100 for 2 years at 50% utilization", 12),
+                                   ("rent or buy 2 A100s, 8 hours a day, 5 days a week, for 3 years", 5.7),
+                                   ("每天用10小时，每周5天，H100买还是租？", 7.1)])
+def test_utilization_and_working_weeks_become_hours_a_day(q, hpd):
+    assert parse(q).hours_per_day == hpd
+    c = _calls(ENGINE.ask(q), "estimate_cost")[0]
+    assert c.args["hours_per_day"] == hpd

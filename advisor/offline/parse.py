@@ -543,7 +543,16 @@ def find_hours_per_day(text: str) -> float | None:
         m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*(?:用|跑|使用|运行|开)?\s*(?:了)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
     if m:
         v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
+        week = re.search(r"(\d)\s*days?\s*(?:a|per|each|every|/)\s*week|(?:每周|一周|每星期)\s*(?:用|跑)?\s*([1-7一二两三四五六七])\s*天",
+                         low)
+        if v and week:  # "8 hours a day, 5 days a week": the average day
+            days = week.group(1) or week.group(2)
+            v = round(v * (int(days) if days.isdigit() else zh_number(days)) / 7, 1)
         return v
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
+                  low)
+    if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
+        return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
     return None
 
 
