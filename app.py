@@ -201,6 +201,7 @@ SORRY = ("Sorry, something went wrong on our side while answering. Try rephrasin
 #   next message typed meanwhile was wiped, or a send read the box as it was before.
 SEND_JS = """(m, log) => {
   const sent = window.__advisorSent = window.__advisorSent || [];
+  window.__advisorSends = (window.__advisorSends || 0) + 1;  // sends tried, empty ones too
   const box = document.querySelector('#question textarea');
   const text = box ? box.value : m;  // what is in the box now (Gradio's copy, m, can lag behind)
   if ((text || "").trim()) {
