@@ -380,3 +380,9 @@ def test_how_much_faster_is_one_format_compares_speeds_on_gpus_that_hold_both():
     t = _calls(a, "estimate_throughput")
     assert {c.args["precision"] for c in t} == {"fp8", "bf16"} and len({c.args["gpu_count"] for c in t}) == 1
     assert _first(a.text).startswith("**fp8 is faster")
+
+
+def test_a_team_size_is_the_users_and_is_80gb_enough_is_a_fit_on_an_80gb_card():
+    assert parse("Can I run Qwen2.5-Coder-32B on two 3090s for my team of 5?").users == 5
+    a = ENGINE.ask("Is 80GB enough to serve Llama 3.1 70B at fp8 with 16k context?")
+    assert _first(a.text).startswith(("**Yes", "**No")) and _calls(a, "check_fit")

@@ -484,11 +484,12 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
-            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))"]
+            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))",
+            rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b"]
     for p in pats:
         m = re.search(p, low)
         if m:
-            w = m.group(1)
+            w = next(g for g in m.groups() if g)
             v = to_number(w) if re.fullmatch(_NUM, w) else zh_number(w)
             if v is None:
                 continue
@@ -749,9 +750,10 @@ def spaced(text: str) -> str:
 def find_vram(text: str) -> float | None:
     low = text.lower()
     m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", low) or \
+        re.search(r"\b(\d{1,3})\s*(?:gb|g)\s*(?:is\s+|be\s+)?(?:enough|sufficient|够)|(?<![\w.])(\d{1,3})\s*g\s*够", low) or \
         re.search(r"\b(?:on|with|have|got|only)\s+(?:a\s+|an\s+|one\s+|my\s+)?(\d{1,3})\s*gb\b(?!\s*(?:of\s+)?(?:ram|system|"
                   r"host|cpu|dram|disk|ssd))", low)
-    return float(m.group(1)) if m else None
+    return float(next(g for g in m.groups() if g)) if m else None
 
 
 def parse(text: str) -> Slots:
