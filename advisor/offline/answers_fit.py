@@ -486,6 +486,6 @@ def sharding_choice(turn, s: Slots) -> Reply:
                         f"{gib(fsdp.required_gib)} with FSDP, of {gib(fsdp.available_gib)}.",
                     f"**两种都放不下**：{label} 在 {where} 上 DDP 每卡 {gib(ddp.required_gib)}，FSDP 每卡 "
                     f"{gib(fsdp.required_gib)}，可用 {gib(fsdp.available_gib)}。")
-        body = [pick(zh, "Options: " if not zh else "", "可选：") + "; ".join(
+        body = [pick(zh, "Options: ", "可选：") + "; ".join(
             suggestion_text(x, zh) for x in fsdp.suggestions[:3] if x.fits)] if any(x.fits for x in fsdp.suggestions) else []
     return Reply(lead, body, memory_assumptions(fsdp.memory, {**base, "sharding": "fsdp"}, zh))

@@ -447,19 +447,23 @@ def _compare_format_speeds(turn, s: Slots) -> Reply:
     if n is None:
         return _compare_formats(turn, s)
     rows = []
+    speeds = []
     for f in s.formats[:4]:
         sub = Slots(**{**s.__dict__, "precision": f, "count": n, "gpu": gpu})
+        before = len(turn.calls)
         rows.append((f, speed(turn, sub)))
-    speeds = [(f, float(re.search(r"([\d,.]+) (?:tokens/s|per request)", r.lead.replace("**", "")).group(1).replace(",", "")))
-              for f, r in rows if re.search(r"([\d,.]+) (?:tokens/s|per request)", r.lead.replace("**", ""))]
+        t = next((c.result for c in reversed(turn.calls[before:]) if c.tool == "estimate_throughput"), None)
+        if isinstance(t, dict) and t.get("decode_tokens_per_s"):
+            speeds.append((f, float(t["decode_tokens_per_s"])))  # per stream, from the tool, not read back from text
     lines = "\n".join(f"- {r.lead}" for _, r in rows)
     if len(speeds) < 2:
         return Reply(pick(zh, "**Side by side:**", "**对比：**") + "\n" + lines)
     fast, slow = max(speeds, key=lambda x: x[1]), min(speeds, key=lambda x: x[1])
     where = on_gpus(n, _gpu_name(gpu), zh)
-    lead = pick(zh, f"**{fast[0]} is faster: {tps(fast[1])} vs {tps(slow[1])} tokens/s in {slow[0]}** on {where} (decode "
+    each = pick(zh, f" per user with {users} users" if users > 1 else "", f"（{users} 路并发时每路）" if users > 1 else "")
+    lead = pick(zh, f"**{fast[0]} is faster: {tps(fast[1])} vs {tps(slow[1])} tokens/s{each} in {slow[0]}** on {where} (decode "
                     "reads every weight once per token, so fewer bytes per weight means more tokens/s):",
-                f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s**（{where}；解码每个 token "
+                f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s{each}**（{where}；解码每个 token "
                 "要把权重读一遍，每个权重字节越少越快）：")
     return Reply(lead + "\n" + lines, [], rows[0][1].assumptions)
 
