@@ -386,3 +386,13 @@ def test_a_team_size_is_the_users_and_is_80gb_enough_is_a_fit_on_an_80gb_card():
     assert parse("Can I run Qwen2.5-Coder-32B on two 3090s for my team of 5?").users == 5
     a = ENGINE.ask("Is 80GB enough to serve Llama 3.1 70B at fp8 with 16k context?")
     assert _first(a.text).startswith(("**Yes", "**No")) and _calls(a, "check_fit")
+
+
+def test_enough_for_users_at_a_speed_checks_the_speed_too():
+    a = ENGINE.ask("Is a single L40S enough to serve Mistral 7B to 50 users at 20 tokens/s each with 4k context?")
+    per = _calls(a, "estimate_throughput")[-1].result["decode_tokens_per_s"]
+    assert per < 20 and _first(a.text).startswith("**No - it fits in memory but is too slow")
+
+
+def test_staff_using_it_at_once_are_concurrent_users():
+    assert parse("我们有30个客服同时用，想部署Qwen2.5-32B，上下文16k").users == 30

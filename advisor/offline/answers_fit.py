@@ -209,6 +209,15 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                     f"**可以{tight}。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
         if users > 1:
             body.insert(0, _speed_at_load(turn, s, gpu, n, m.precision, users, m.context))
+            per = turn.calls[-1].result.get("decode_tokens_per_s") if turn.calls[-1].tool == "estimate_throughput" else None
+            if s.target_tps and per is not None and per < s.target_tps:
+                # it loads, but the speed asked for is part of "enough"
+                lead = pick(zh, f"**No - it fits in memory but is too slow:** about {per:,.0f} tokens/s per user, short of "
+                                f"the {s.target_tps:g} you asked for. {label}{load} on {where} needs {gib(r.required_gib)} "
+                                f"of {gib(r.available_gib)} per GPU.",
+                            f"**不够——显存放得下，但速度不够：**每个用户约 {per:,.0f} tokens/s，达不到你要求的 "
+                            f"{s.target_tps:g}。{label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，可用 "
+                            f"{gib(r.available_gib)}。")
         elif r.max_batch or r.max_context:
             body.append(pick(zh, f"Limits: up to {r.max_batch} sequences at this context; context up to "
                                  f"{r.max_context:,} tokens for one sequence.",

@@ -484,6 +484,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
+            r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
             r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b"]
     for p in pats:
