@@ -171,10 +171,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     g = sub.add_parser("gpus", help="list the GPU catalog, or show one GPU")
     g.add_argument("name", nargs="?", help="a GPU to show in full")
     g.add_argument("--json", action="store_true")
+    _add_detect_command(sub)
     m = sub.add_parser("models", help="list the model catalog, or show one model")
     m.add_argument("name", nargs="?", help="a model (name, size or config.json path) to show in full")
     m.add_argument("--json", action="store_true")
     return parser
+
+
+def _add_detect_command(sub) -> None:
+    d = sub.add_parser("detect", help="this machine's GPUs (nvidia-smi/NVML, rocm-smi, Apple) and what runs on them")
+    d.add_argument("--workload", choices=["inference", "lora", "qlora", "all"], default="all",
+                   help="which ranking to show (default all three)")
+    d.add_argument("--family", help="only this model family (qwen, llama, gemma, mistral, deepseek, phi, ...)")
+    d.add_argument("--min-size", type=float, dest="min_params_b", help="smallest model, billions of parameters")
+    d.add_argument("--max-size", type=float, dest="max_params_b", help="largest model, billions of parameters")
+    d.add_argument("--context", type=int, help="inference: tokens one sequence must hold (default 4,096)")
+    d.add_argument("--limit", type=int, default=None, help="models per ranking (default 10)")
+    d.add_argument("--all-releases", action="store_true", help="also models released before 2024")
+    d.add_argument("--gpu", "-g", help="rank for this catalog GPU instead of the detected ones")
+    d.add_argument("--count", "-n", type=int, help="with --gpu: how many")
+    d.add_argument("--json", action="store_true")
 
 
 def _fields(args: argparse.Namespace, cls) -> dict:
@@ -285,6 +301,27 @@ def _cmd_models(args, render, to_dict):
         print(render.models_text(rows))
 
 
+def _cmd_detect(args, render, to_dict):
+    from advisor.machine import detect_machine
+    from advisor.machine_text import WORKLOADS, rankings, what_runs_text
+
+    machine = None if args.gpu else detect_machine()
+    group = (args.gpu, args.count or 1) if args.gpu else machine.group()
+    filters = {k: v for k, v in (("family", args.family), ("min_params_b", args.min_params_b),
+                                 ("max_params_b", args.max_params_b), ("context", args.context)) if v is not None}
+    filters["limit"] = args.limit or 10
+    if args.all_releases:
+        filters["released_since"] = "0"
+    workloads = WORKLOADS if args.workload == "all" else (args.workload,)
+    results = rankings(group[0], group[1], workloads, **filters) if group else []
+    if args.json:
+        print(json.dumps({"machine": to_dict(machine) if machine else None,
+                          "rankings": [to_dict(r) for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        print(what_runs_text(machine, results))
+    return 0 if group else 1  # 1: no catalog GPU found to rank for (the text says what to do)
+
+
 def _cmd_ask(args, render, to_dict):
     from advisor.core import Advisor
 
@@ -351,7 +388,7 @@ def _cmd_index(args, render, to_dict):
 
 _COMMANDS = {"mcp": _cmd_mcp, "slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
-             "models": _cmd_models}
+             "models": _cmd_models, "detect": _cmd_detect}
 
 
 # Only these local, one-shot commands may read a config.json path given as --model; the app, the Slack bot

@@ -246,3 +246,8 @@ def _hub_model(repo_id: str) -> ModelSpec:
             return generic
         raise AdvisorInputError(f"{repo_id} {why}, and its name gives no size to fall back on; give a size "
                                 "like '13B' or try again when the Hub is reachable.") from None
+
+
+def released(model_id: str) -> str:
+    """The catalog's release month ('2024-09'), or '' when it has none."""
+    return str(_entries()[model_id].get("released") or "")

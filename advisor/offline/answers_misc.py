@@ -94,8 +94,7 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     if not s.model:
         return concept(turn, s, question)
     q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
-                  formats=s.formats if len(s.formats) >= 2 else
-                  ["bf16", "fp8", "int8", "awq-4bit", "q8_0", "q5_k_m", "q4_k_m", "q3_k_m"])
+                  formats=s.formats if len(s.formats) >= 2 else None)  # None: the CLI's list, so both pick alike
     lines = []
     for o in q.options:
         fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
