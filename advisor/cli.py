@@ -331,7 +331,10 @@ def _cmd_ask(args, render, to_dict):
         advisor = Advisor(engine=args.engine, quick_start=True)
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
-    answer = advisor.ask(args.question)
+    from advisor.machine import local_machine
+
+    with local_machine():  # the CLI runs on the user's machine: "my machine" is this one
+        answer = advisor.ask(args.question)
     if args.json:
         print(answer.model_dump_json(indent=2))
         return

@@ -41,6 +41,7 @@ CORE = {
     "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day",
                       "months"),
     "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
+    "rank_runnable_models": ("gpu", "gpu_count", "workload", "family", "min_params_b", "max_params_b", "context"),
     "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
 }
 

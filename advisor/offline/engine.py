@@ -17,6 +17,7 @@ from . import answers_misc as misc
 from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
+from . import my_machine
 from .asks import DOMAIN, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, pick
@@ -140,8 +141,11 @@ class OfflineEngine:
         state, previous = conversation_state(history)
         now = parse(question)
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
+        slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
         asks = detect(question, now, slots, previous)
-        if now.unknown_gpus and not now.gpus:
+        if my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
+            replies = [my_machine.reply(turn, now, question)]
+        elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         else:
             try:
