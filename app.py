@@ -19,9 +19,11 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
+from advisor import app_panels  # noqa: E402
 from advisor.answer import Answer  # noqa: E402
 from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.machine import set_process_local  # noqa: E402
 from advisor.web import (  # noqa: E402
     MAX_SHOWN_MESSAGES,
     answer_with_time_limit,
@@ -159,8 +161,11 @@ def _sections(text: str, max_pieces: int = 8):
         yield text[:end]
 
 
-def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
+def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None,
+              model: str | None = None) -> dict:
     out: dict = {}
+    if isinstance(model, str) and model.strip():  # sized in "Size a model" (an upload's id, a Hub or catalog id);
+        out["model"] = model.strip()[:200]  # a client can send anything: get_model refuses paths in the app
     if isinstance(gpu, str) and gpu and gpu != "(none)":
         out["gpu"], out["gpu_count"] = gpu, _int(count, 1, 1, 64)
     if isinstance(precision, str) and precision and precision != "(auto)":
@@ -379,8 +384,9 @@ def make_show_work(open_: bool):
     return show_work
 
 
-def create_app(advisor: Advisor | None = None) -> gr.Blocks:
-    """The UI, without starting a server (tests build it directly)."""
+def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks:
+    """The UI, without starting a server (tests build it directly). local: the app runs on the user's machine
+    (bound to loopback), so it may offer "This machine" (advisor/app_panels.py)."""
     advisor = advisor or Advisor()
     engine_line = advisor.describe()
     switch = ("" if advisor.engine_name == "llm" else
@@ -413,15 +419,19 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                         value="(auto)", label="Precision")
                 context = gr.Number(value=0, minimum=0, maximum=1_048_576, precision=0,
                                     label="Context in tokens (0 = the default)")
-        state = [gpu, count, precision, context]
+                # ---- "This machine" and "Size a model" (issue 26): advisor/app_panels.py ----
+                if local:
+                    app_panels.add_machine_panel(gpu, count)
+                my_model = app_panels.add_size_panel(gpu, count)
+        state = [gpu, count, precision, context, my_model]
 
         def take_event(sent_log, chat_history, request: gr.Request = None):
             take_sent(sent_log, chat_history, _session(request))
 
-        def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
+        def stream_event(chat_history, gpu, count, precision, context, my_model=None, request: gr.Request = None):
             session = _session(request)
             shown = False
-            for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+            for chat in stream(advisor, session, _defaults(gpu, count, precision, context, my_model)):
                 shown = True
                 yield chat
             if not shown:  # another handler is answering this session: leave the chat to it
@@ -507,7 +517,9 @@ def main(argv: list[str] | None = None) -> int:
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
-    demo = create_app(advisor)
+    local = args.host in ("127.0.0.1", "localhost", "::1")  # a server's GPUs are not its visitors'
+    set_process_local(local)
+    demo = create_app(advisor, local=local)
     demo.queue(default_concurrency_limit=None, max_size=1000)
     # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
     # Gradio's own per-session state kept for at most as many sessions as ours

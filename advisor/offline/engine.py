@@ -413,6 +413,8 @@ def _with_defaults(state: Slots, defaults: dict) -> Slots:
         state.gpu = get_gpu(str(defaults["gpu"])).id
         state.gpus = [state.gpu]
         state.count = state.count or int(defaults.get("gpu_count") or 1)
+    if defaults.get("model") and not state.model:  # the app's "Size a model" (advisor/app_panels.py)
+        state.model = str(defaults["model"])
     for key, slot in (("precision", "precision"), ("context", "context")):
         if defaults.get(key) and getattr(state, slot) is None:
             setattr(state, slot, defaults[key])
