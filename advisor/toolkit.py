@@ -41,7 +41,6 @@ CORE = {
     "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day",
                       "months"),
     "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
-    "rank_runnable_models": ("gpu", "gpu_count", "workload", "family", "min_params_b", "max_params_b", "context"),
     "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
 }
 
@@ -82,8 +81,14 @@ def tool_schema(name: str, lean: bool = True) -> dict:
     return {"type": "function", "function": {"name": name, "description": spec.description, "parameters": params}}
 
 
+# Registry tools not offered to the LLM: every model call carries the schemas, and their budget
+# (tests/test_llm_agent.py::test_prompt_and_schemas_stay_lean) has no room for them. MCP clients and the offline
+# engine still have them.
+NOT_FOR_LLM = frozenset({"rank_runnable_models"})
+
+
 def openai_tools(lean: bool = True) -> list[dict]:
-    return [tool_schema(n, lean) for n in registry()]
+    return [tool_schema(n, lean) for n in registry() if n not in NOT_FOR_LLM]
 
 
 @cache

@@ -159,7 +159,7 @@ def test_tool_schemas_carry_descriptions_and_choices():
     tools = {t["function"]["name"]: t["function"] for t in openai_tools()}
     assert set(tools) == {"check_fit", "estimate_memory", "recommend_hardware", "estimate_throughput",
                           "estimate_training", "estimate_cost", "compare_quantization", "lookup_gpu", "lookup_model",
-                          "search_guidance", "rank_runnable_models"}
+                          "search_guidance"}
     schema = tools["check_fit"]["parameters"]
     assert "rtx-4090" in schema["properties"]["gpu"]["description"]
     assert "qlora" in schema["properties"]["method"]["enum"]  # valid choices reach the model

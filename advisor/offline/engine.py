@@ -377,6 +377,17 @@ def _model_note(turn: Turn, s: Slots, question: str) -> str:
         return pick(turn.zh, f"{named} is not in our catalog: sized as a generic {size} dense model (about ±10%). Give "
                              "its Hugging Face id (org/name) for an exact answer.",
                     f"{named} 不在模型目录中：按通用 {size} 稠密模型估算（约 ±10%）。给出它的 Hugging Face id（org/name）可得到精确结果。")
+    rng = next((c.result["size_range"] for c in turn.calls if isinstance(c.result, dict) and c.result.get("size_range")),
+               None)  # tools/size_range.py: the shape assumed, and the range over catalog models of that size
+    if rng and rng.get("models"):
+        return pick(turn.zh, f"A bare size: {size} was sized as {rng['shape']}. The {rng['models']} dense catalog models "
+                             f"of {rng['low_b']:g}-{rng['high_b']:g}B need {rng['low_gib']:.1f}-{rng['high_gib']:.1f} GiB "
+                             f"per GPU for the same run ({rng['low_model']} to {rng['high_model']}): name the model for "
+                             "its exact figure.",
+                    f"只给了参数量：{size} 按通用稠密模型估算（隐藏维度 {rng['hidden']:,}，{rng['layers']} 层，{rng['heads']} 个"
+                    f"注意力头，{rng['kv_heads']} 个 KV 头，词表 {rng['vocab']:,}）。目录中 {rng['low_b']:g}-{rng['high_b']:g}B 的 "
+                    f"{rng['models']} 个稠密模型同样配置每卡需要 {rng['low_gib']:.1f}-{rng['high_gib']:.1f} GiB"
+                    f"（{rng['low_model']} 到 {rng['high_model']}）；给出模型名可得精确结果。")
     return pick(turn.zh, f"A bare size: sized as a typical {size} dense (Llama-style) model, about ±10%.",
                 f"只给了参数量：按典型的 {size} 稠密（Llama 式）模型估算，约 ±10%。")
 
