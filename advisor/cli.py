@@ -154,9 +154,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     mc.add_argument("--http", action="store_true", help="streamable HTTP instead of stdio")
     mc.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     mc.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; path /mcp)")
-    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
+    from advisor.slack_help import SETTINGS_HELP
+
+    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)", epilog=SETTINGS_HELP,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     sl.add_argument("--host", default="127.0.0.1", help="HTTP mode interface (default 127.0.0.1)")
     sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
+    sl.add_argument("--offline", action="store_true", help="local testing: start without reaching Slack "
+                    "(SLACK_SIGNING_SECRET only; replies printed, not posted)")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
     a.add_argument("--engine", choices=["offline", "llm"], help="force an engine (default: LLM if configured)")
@@ -362,7 +367,7 @@ def _cmd_serve(args, render, to_dict):
 def _cmd_slack(args, render, to_dict):
     from advisor.slack import main as slack_main
 
-    code = slack_main(["--host", args.host, "--port", str(args.port)])
+    code = slack_main(["--host", args.host, "--port", str(args.port)] + (["--offline"] if args.offline else []))
     if code:
         raise SystemExit(code)
 
