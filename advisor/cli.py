@@ -24,6 +24,20 @@ class _UsageError(Exception):
     pass
 
 
+class _Version(argparse.Action):
+    """--version, read from the installed package's metadata only when asked (start-up time)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("gpu-advisor")
+        except PackageNotFoundError:
+            text = "unknown (not installed: pip install -e .)"
+        print(f"gpu-advisor {text}")
+        parser.exit(0)
+
+
 # Commands whose options are a tool's request record: generated from the record's fields (names, types,
 # choices, bounds, descriptions, defaults), as vLLM builds its argparse from its config dataclasses. A field
 # added to a record becomes an option with no edit here. Values are checked by the record itself, so the CLI
@@ -144,6 +158,7 @@ def _add_record_command(sub, command: str, populate: bool) -> argparse.ArgumentP
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `command`, only that record command's options are generated (start-up time)."""
     parser = _Parser(prog="gpu-advisor", description="Which GPUs, how many, how fast, what cost: LLM sizing.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
     for name in RECORDS:
         _add_record_command(sub, name, populate=command is None or command == name)
