@@ -296,7 +296,10 @@ def _cmd_gpus(args, render, to_dict):
     from tools.gpus import all_gpus, get_gpu
 
     if args.name:
-        print(json.dumps(to_dict(get_gpu(args.name)), indent=2, ensure_ascii=False))
+        from advisor.terminal import gpu_text
+
+        g = get_gpu(args.name)
+        print(json.dumps(to_dict(g), indent=2, ensure_ascii=False) if args.json else gpu_text(g))
     elif args.json:
         print(json.dumps([to_dict(g) for g in all_gpus()], indent=2, ensure_ascii=False))
     else:
@@ -358,7 +361,9 @@ def _cmd_ask(args, render, to_dict):
     if args.json:
         print(answer.model_dump_json(indent=2))
         return
-    print(answer.text)
+    from advisor.terminal import markdown_to_terminal
+
+    print(markdown_to_terminal(answer.text, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     if answer.sources:
         print("\nSources: " + "; ".join(s.citation for s in answer.sources))
     for w in answer.warnings:
