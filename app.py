@@ -97,6 +97,15 @@ PAGE_CSS = """
   #main-row { flex-direction: column-reverse; }
   #main-row > div { min-width: 100% !important; }
 }
+/* issue 26. Bold at 700: Gradio's bundled IBM Plex Sans SemiBold (600) file holds only a few glyphs, so
+   semibold text mixed two typefaces; the Bold file is complete. */
+strong, b, .prose strong, .prose b, .prose h1, .prose h2, .prose h3, .prose h4 { font-weight: 700 !important; }
+/* The chat's scroll-down arrow sat over the last lines of an answer: room below the text, and on a phone
+   the arrow moves to the corner. */
+#chat .bubble-wrap { padding-bottom: 44px; }
+@media (max-width: 700px) {
+  #chat .scroll-down-button-container { left: auto !important; right: 6px; bottom: 6px; transform: none !important; }
+}
 """
 
 
@@ -108,16 +117,18 @@ def _gpu_choices() -> list[str]:
 
 def work_markdown(answer: Answer) -> str:
     """The "show work" panel: every tool call with its inputs and result, the sources, any warning."""
-    parts = [f"**Engine:** {answer.engine}"]
+    zh = getattr(answer, "language", "en") == "zh"  # in the answer's language, like the answer
+    parts = [f"**{'引擎' if zh else 'Engine'}:** {answer.engine}"]
     if answer.warnings:
-        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(redact_text(w))}" for w in answer.warnings))
+        parts.append(f"**{'警告' if zh else 'Warnings'}**\n" + "\n".join(f"- {html.escape(redact_text(w))}"
+                                                                      for w in answer.warnings))
     for i, c in enumerate(answer.calls, 1):
         result = json.dumps(c.result, ensure_ascii=False, indent=1, default=str)
         if len(result) > 6000:
             result = result[:6000] + "\n... (cut; the full result is in the JSON answer)"
         parts.append(f"**{i}. `{c.tool}`** `{json.dumps(c.args, ensure_ascii=False)}`\n```json\n{result}\n```")
     if answer.sources:
-        parts.append("**Sources**\n" + "\n".join(f"- {s.citation}" for s in answer.sources))
+        parts.append(f"**{'来源' if zh else 'Sources'}**\n" + "\n".join(f"- {s.citation}" for s in answer.sources))
     return "\n\n".join(parts)
 
 
@@ -389,6 +400,8 @@ def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks
     (bound to loopback), so it may offer "This machine" (advisor/app_panels.py)."""
     advisor = advisor or Advisor()
     engine_line = advisor.describe()
+    if advisor.engine_name != "llm" and not advisor.settings.llm_configured:  # its hint is said once, just below
+        engine_line = engine_line.split(" (")[0]
     switch = ("" if advisor.engine_name == "llm" else
               " To answer with an LLM, set `OPENAI_API_KEY` (or `OPENAI_BASE_URL` for a local OpenAI-compatible "
               "server such as vLLM or Ollama) and `ADVISOR_MODEL`, then restart.")
