@@ -175,8 +175,8 @@ def _sections(text: str, max_pieces: int = 8):
 def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None,
               model: str | None = None) -> dict:
     out: dict = {}
-    if isinstance(model, str) and model.strip():  # sized in "Size a model" (an upload's id, a Hub or catalog id);
-        out["model"] = model.strip()[:200]  # a client can send anything: get_model refuses paths in the app
+    if isinstance(model, str) and model.strip():  # sized in "Size a model": an upload's id, a Hub or catalog id
+        out["model"] = model.strip()[:200]
     if isinstance(gpu, str) and gpu and gpu != "(none)":
         out["gpu"], out["gpu_count"] = gpu, _int(count, 1, 1, 64)
     if isinstance(precision, str) and precision and precision != "(auto)":
@@ -435,16 +435,16 @@ def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks
                 # ---- "This machine" and "Size a model" (issue 26): advisor/app_panels.py ----
                 if local:
                     app_panels.add_machine_panel(gpu, count)
-                my_model = app_panels.add_size_panel(gpu, count)
-        state = [gpu, count, precision, context, my_model]
+                app_panels.add_size_panel(gpu, count)  # sets the session's my_model
+        state = [gpu, count, precision, context]
 
         def take_event(sent_log, chat_history, request: gr.Request = None):
             take_sent(sent_log, chat_history, _session(request))
 
-        def stream_event(chat_history, gpu, count, precision, context, my_model=None, request: gr.Request = None):
+        def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
             session = _session(request)
             shown = False
-            for chat in stream(advisor, session, _defaults(gpu, count, precision, context, my_model)):
+            for chat in stream(advisor, session, _defaults(gpu, count, precision, context, session.my_model)):
                 shown = True
                 yield chat
             if not shown:  # another handler is answering this session: leave the chat to it

@@ -27,9 +27,11 @@ FILE_INPUT_HTML = ('<label for="config-file">config.json (at most 1 MiB; read in
                    'file)</label><br><input type="file" id="config-file" accept=".json,application/json">')
 
 
-def add_size_panel(gpu, count):
-    """The "Size a model" accordion; returns the hidden component holding the sized model's id (a chat default)."""
+def add_size_panel(gpu, count) -> None:
+    """The "Size a model" accordion. The sized model's id is kept on the browser session (advisor.web.Session
+    .my_model), where the chat takes it as the model of questions that name none."""
     from advisor.upload import size_model
+    from advisor.web import sessions
 
     with gr.Accordion("Size a model: config.json or Hugging Face id", open=False, elem_id="size-model"):
         gr.HTML(FILE_INPUT_HTML)
@@ -39,9 +41,8 @@ def add_size_panel(gpu, count):
         out = gr.Markdown(elem_id="size-result")
         text = gr.Textbox(visible=False)
         name = gr.Textbox(visible=False)
-        model = gr.Textbox(visible=False, elem_id="my-model")
 
-    def size(config_text, filename, hub_id, gpu_id, n):
+    def size(config_text, filename, hub_id, gpu_id, n, request: gr.Request = None):
         gpu_id = gpu_id if isinstance(gpu_id, str) and gpu_id not in ("", "(none)") else None
         try:
             n = max(1, min(64, int(n or 1)))
@@ -50,11 +51,13 @@ def add_size_panel(gpu, count):
         clean = filename.replace("\\", "/").rsplit("/", 1)[-1][:80] if isinstance(filename, str) and filename else \
             "config.json"
         sized = size_model(config_text, hub_id, gpu_id, n, filename=clean)
-        return sized.markdown, sized.model_id
+        if sized.model_id:
+            session = sessions.get(getattr(request, "session_hash", None))
+            with session.lock:
+                session.my_model = sized.model_id
+        return sized.markdown
 
-    go.click(size, [text, name, hub, gpu, count], [out, model], js=READ_CONFIG_JS, api_name=False,
-             concurrency_limit=None)
-    return model
+    go.click(size, [text, name, hub, gpu, count], [out], js=READ_CONFIG_JS, api_name=False, concurrency_limit=None)
 
 
 def add_machine_panel(gpu, count) -> None:

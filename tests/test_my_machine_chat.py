@@ -51,3 +51,16 @@ def test_a_model_on_my_machine_is_sized_on_the_detected_gpus(two_3090s):
         a = ask("Can I run Llama 3 70B on my machine?")
     fits = [c for c in a.calls if c.tool == "check_fit"]
     assert fits and fits[0].args["gpu"] == "rtx-3090" and fits[0].args["gpu_count"] == 2
+
+
+@pytest.mark.parametrize("question,mine", [
+    ("What can I run on my machine?", True), ("我的电脑能跑什么模型？", True), ("What models can I run locally?", True),
+    ("Which models fit on my 2x 3090?", True),
+    ("What precision should I use on my 4090?", False), ("What batch size fits on my 4090?", False),
+    ("what GPU should I use here?", False), ("Can I run Llama 3 70B on my machine?", False),
+])
+def test_which_questions_ask_for_the_ranking(question, mine):
+    from advisor.offline.my_machine import asks_what_runs
+    from advisor.offline.parse import parse
+
+    assert asks_what_runs(question, parse(question)) is mine

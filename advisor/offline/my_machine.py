@@ -12,11 +12,12 @@ import re
 from .parse import Slots
 from .text import Reply, pick
 
-MY_MACHINE = re.compile(r"\b(?:my|this|our) (?:own )?(?:machine|computer|pc|box|workstation|laptop|mac|rig|desktop|"
-                        r"hardware|gpus?|cards?|setup|server)\b|\b(?:locally|here)\b|本机|我的(?:机器|电脑|显卡|服务器)|"
-                        r"这台(?:机器|电脑)", re.I)
-WHAT_RUNS = re.compile(r"\bwhat\b.{0,40}\b(?:run|fit|use|load|train|fine-?tune)\b|\bwhich (?:llms?|models?)\b|"
-                       r"\bwhat (?:llms?|models?)\b|能跑|跑什么|哪些模型|什么模型|能微调", re.I)
+MY_MACHINE = re.compile(r"\b(?:my|our) (?:own )?(?:machine|computer|pc|box|workstation|laptop|mac|rig|desktop|"
+                        r"hardware|gpus?|cards?|setup|server)\b|\bthis (?:machine|computer|pc|box|workstation|laptop|mac)\b|"
+                        r"\blocally\b|本机|我的(?:机器|电脑|显卡|服务器)|这台(?:机器|电脑)", re.I)
+# asking for models, not for a setting ("what batch fits on my 4090?", "what precision should I use?" are not this)
+WHAT_RUNS = re.compile(r"\bwhat (?:(?:sizes? of )?(?:llms?|models?)|can (?:i|we) (?:run|fine-?tune|train|load|fit|serve))\b|"
+                       r"\bwhich (?:llms?|models?)\b|能跑什么|跑什么|哪些模型|什么模型|能微调什么", re.I)
 FAMILIES = ("qwen", "llama", "gemma", "mistral", "deepseek", "phi", "glm", "yi", "internlm", "falcon", "olmo",
             "granite", "smollm", "minicpm", "gpt-oss")
 TRAINING = re.compile(r"q?lora|fine-?tun|train|微调|训练", re.I)
