@@ -2,6 +2,7 @@
 
     python bench/readme_numbers.py                 # the headline answer + a full `pytest -q` run (minutes)
     python bench/readme_numbers.py --pytest-log F  # take the test summary from a saved `pytest -q` output
+    python bench/readme_numbers.py --collect-only  # the test count only (`pytest --collect-only`, seconds)
     python bench/readme_numbers.py --check         # exit 1 if the README's headline block is stale (no tests run)
 
 Blocks (between `<!-- NAME:start -->` and `<!-- NAME:end -->` lines in README.md):
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pytest-log", help="a saved `pytest -q` output to take the summary line from")
     ap.add_argument("--check", action="store_true", help="only check that the headline block is current")
     ap.add_argument("--skip-tests", action="store_true", help="regenerate the headline only")
+    ap.add_argument("--collect-only", action="store_true", help="the test count without a run")
     args = ap.parse_args(argv)
     text = README.read_text(encoding="utf-8")
     new = replace_block(text, "headline", headline())
@@ -72,7 +74,16 @@ def main(argv: list[str] | None = None) -> int:
         print("README headline block is " + ("stale: run python bench/readme_numbers.py --skip-tests" if stale
                                              else "current"))
         return 1 if stale else 0
-    if not args.skip_tests:
+    if args.collect_only:
+        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                             cwd=ROOT, capture_output=True, text=True).stdout
+        count = re.search(r"^(\d+) tests? collected", out, re.M)
+        if not count:
+            raise SystemExit("pytest --collect-only printed no count")
+        new = replace_block(new, "tests", f"{int(count.group(1)):,} tests (`pytest --collect-only -q`, "
+                            f"{dt.date.today().strftime('%d %b %Y')}); a full run's count and time: "
+                            "`python bench/readme_numbers.py`.")
+    elif not args.skip_tests:
         log = Path(args.pytest_log).read_text(encoding="utf-8") if args.pytest_log else run_pytest()
         found = SUMMARY.findall(log)
         if not found:
@@ -81,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         when = dt.date.fromtimestamp(Path(args.pytest_log).stat().st_mtime if args.pytest_log else time.time())
         new = replace_block(new, "tests", tests_block(summary.strip(), float(seconds), when.strftime("%d %b %Y")))
     README.write_text(new, encoding="utf-8")
-    print(f"README.md updated ({'headline' if args.skip_tests else 'headline and tests'})")
+    print(f"README.md updated ({'headline' if args.skip_tests else 'headline and tests'})")  # noqa: T201
     return 0
 
 
