@@ -64,3 +64,14 @@ def test_which_questions_ask_for_the_ranking(question, mine):
     from advisor.offline.parse import parse
 
     assert asks_what_runs(question, parse(question)) is mine
+
+
+def test_family_and_size_filters_in_the_question():
+    a = ask("Which Qwen models under 15B can I run on my 4090?")
+    (call,) = [c for c in a.calls if c.tool == "rank_runnable_models"]
+    assert call.args["family"] == "qwen" and call.args["max_params_b"] == 15
+    assert call.result["models"] and all(m["params_b"] <= 16.5 and "qwen" in m["family"]
+                                         for m in call.result["models"])
+    zh = ask("我的4090能跑哪些7B以上的模型？")
+    (call,) = [c for c in zh.calls if c.tool == "rank_runnable_models"]
+    assert call.args["min_params_b"] == 7

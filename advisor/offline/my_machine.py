@@ -17,16 +17,27 @@ MY_MACHINE = re.compile(r"\b(?:my|our) (?:own )?(?:machine|computer|pc|box|works
                         r"\blocally\b|本机|我的(?:机器|电脑|显卡|服务器)|这台(?:机器|电脑)", re.I)
 # asking for models, not for a setting ("what batch fits on my 4090?", "what precision should I use?" are not this)
 WHAT_RUNS = re.compile(r"\bwhat (?:(?:sizes? of )?(?:llms?|models?)|can (?:i|we) (?:run|fine-?tune|train|load|fit|serve))\b|"
-                       r"\bwhich (?:llms?|models?)\b|能跑什么|跑什么|哪些模型|什么模型|能微调什么", re.I)
+                       r"\bwhich (?:\w+ )?(?:llms?|models?)\b|能跑什么|跑什么|哪些.{0,12}模型|什么模型|能微调什么", re.I)
 FAMILIES = ("qwen", "llama", "gemma", "mistral", "deepseek", "phi", "glm", "yi", "internlm", "falcon", "olmo",
             "granite", "smollm", "minicpm", "gpt-oss")
 TRAINING = re.compile(r"q?lora|fine-?tun|train|微调|训练", re.I)
+MAX_SIZE = re.compile(r"(?:under|below|up to|at most|<=?|smaller than|less than|不超过|小于|以下)\s*(\d+(?:\.\d+)?)\s*b\b"
+                      r"|(\d+(?:\.\d+)?)\s*b\s*(?:or (?:less|smaller)|以下|以内)", re.I)
+MIN_SIZE = re.compile(r"(?:over|above|at least|>=?|bigger than|larger than|more than|超过|大于|以上)\s*(\d+(?:\.\d+)?)\s*b\b"
+                      r"|(\d+(?:\.\d+)?)\s*b\s*(?:or (?:more|bigger|larger)|以上)", re.I)
+
+
+def _size(pattern: re.Pattern, text: str) -> float | None:
+    m = pattern.search(text)
+    return float(m.group(1) or m.group(2)) if m else None
 
 
 def asks_what_runs(question: str, now: Slots) -> bool:
     """'what can I run on my machine?', '我的电脑能跑什么模型' - and no model named (then it is a fit question)."""
     mine = MY_MACHINE.search(question) or (now.gpu and re.search(r"\b(?:my|our)\b|我的", question, re.I))
-    return bool(mine and WHAT_RUNS.search(question)) and not now.model
+    # "Qwen models under 15B": the parser reads a model into "Qwen ... 15B"; a size bound names none
+    size_filter = bool(MAX_SIZE.search(question) or MIN_SIZE.search(question))
+    return bool(mine and WHAT_RUNS.search(question)) and (not now.model or size_filter)
 
 
 def reply(turn, now: Slots, question: str) -> Reply:
@@ -51,8 +62,9 @@ def reply(turn, now: Slots, question: str) -> Reply:
     family = next((f for f in FAMILIES if re.search(rf"(?<![a-z]){re.escape(f)}", lower)), None)
     workloads = (["qlora", "lora"] if "qlora" in lower else ["lora", "qlora"]) if TRAINING.search(question) \
         else ["inference"]
-    results = [turn.call("rank_runnable_models", gpu=gpu, gpu_count=count, workload=w, family=family, limit=10)
-               for w in workloads]
+    sizes = {"max_params_b": _size(MAX_SIZE, question), "min_params_b": _size(MIN_SIZE, question)}
+    results = [turn.call("rank_runnable_models", gpu=gpu, gpu_count=count, workload=w, family=family, limit=10,
+                         **sizes) for w in workloads]
     top = results[0].models[0] if results[0].models else None
     where = f"{count}x {results[0].gpu}"
     if top:
