@@ -141,3 +141,22 @@ def test_cli_detect_with_an_unknown_card_says_so_and_exits_1(tmp_path):
     fake_tool(tmp_path, "nvidia-smi", "nvidia-smi-rtx-2070.csv")
     out = _cli(["detect"], tmp_path)
     assert out.returncode == 1 and "not in the GPU catalog" in out.stdout and "Traceback" not in out.stderr
+
+
+def test_nvml_when_nvidia_smi_is_not_on_path(tmp_path, monkeypatch):
+    """nvidia-ml-py's API as pynvml exposes it (names as bytes on older releases); a stand-in module."""
+    import types
+
+    fake = types.SimpleNamespace(
+        nvmlInit=lambda: None, nvmlShutdown=lambda: None, nvmlSystemGetDriverVersion=lambda: b"550.54.14",
+        nvmlDeviceGetCount=lambda: 2, nvmlDeviceGetHandleByIndex=lambda i: i,
+        nvmlDeviceGetName=lambda h: b"NVIDIA GeForce RTX 3090",
+        nvmlDeviceGetMemoryInfo=lambda h: types.SimpleNamespace(total=24576 * 1024**2))
+    monkeypatch.setitem(sys.modules, "pynvml", fake)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    detect_machine.cache_clear()
+    try:
+        m = detect_machine()
+    finally:
+        detect_machine.cache_clear()
+    assert m.source == "NVML" and m.group() == ("rtx-3090", 2) and m.gpus[0].driver == "550.54.14"
