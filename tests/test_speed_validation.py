@@ -134,3 +134,25 @@ def test_speed_figures_carry_a_range_that_holds_the_estimate_and_names_its_assum
     lo, hi = r.time_to_first_token_s_range
     assert lo < r.time_to_first_token_s < hi
     assert "held-out" in r.range_note and "assumes" in r.range_note
+
+
+def test_deepseek_v3_in_fp8_on_h100s_plans_two_nodes_and_states_its_range():
+    from tools.plan import PlanRequest, recommend_hardware
+
+    r = recommend_hardware(PlanRequest(model="deepseek-v3", workload="inference", gpus=["h100-sxm"]))
+    fp8 = [o for o in r.options if o.precision == "fp8"]
+    assert fp8, "DeepSeek-V3 in FP8 (671 GB) does not fit one 8x H100 node: the plan must span two"
+    o = min(fp8, key=lambda o: o.gpu_count)
+    assert (o.gpu_count, o.tensor_parallel, o.pipeline_parallel, o.multi_node) == (16, 8, 2, True)
+    lo, hi = o.decode_tokens_per_s_range
+    assert lo < o.decode_tokens_per_s < hi and "range" in o.reason
+
+
+def test_vllm_batch_limits_cap_the_step():
+    kw = dict(model="llama-3.1-8b", gpu="h100-sxm", concurrency=512, continuous_batching=True, prompt_tokens=2000,
+              output_tokens=500)
+    free = estimate_throughput(ThroughputRequest(**kw))
+    capped = estimate_throughput(ThroughputRequest(max_num_seqs=128, max_num_batched_tokens=2048, **kw))
+    assert capped.batch == 512 and capped.decode_tokens_per_s < free.decode_tokens_per_s
+    assert any("max_num_seqs 128" in a for a in capped.assumptions)
+    assert capped.time_to_first_token_s != free.time_to_first_token_s  # the prefill chunk follows the token cap
