@@ -6,6 +6,7 @@ estimated once and compared with every GPU's capacity; speed and price are then 
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Literal
 
@@ -19,7 +20,7 @@ from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
 from .quantization import mxfp4_weight_only
-from .throughput import ThroughputRequest, estimate_throughput, serving_split
+from .throughput import ThroughputRequest, estimate_throughput, serving_split, speed_numbers
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
@@ -173,35 +174,39 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     prompt, out = serving_split(context)
     C = req.concurrency
 
-    def speed(users: int):
-        return estimate_throughput(ThroughputRequest(
-            model=req.model, gpu=gpu.id, gpu_count=tp * pp, tensor_parallel=None if engine == "llama.cpp" else tp,
-            pipeline_parallel=None if engine == "llama.cpp" else pp, precision=prec, framework=engine, concurrency=users,
-            prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp"))
+    base = ThroughputRequest(
+        model=req.model, gpu=gpu.id, gpu_count=tp * pp, tensor_parallel=None if engine == "llama.cpp" else tp,
+        pipeline_parallel=None if engine == "llama.cpp" else pp, precision=prec, framework=engine, concurrency=1,
+        prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp")
 
-    def ok(t) -> bool:
-        return t.decode_tokens_per_s >= req.target_tokens_per_s and (req.ttft_s is None
-                                                                   or t.time_to_first_token_s <= req.ttft_s)
+    def numbers(users: int):
+        one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
+        one.batch = one.concurrency = users
+        return speed_numbers(one)
+
+    def ok(n) -> bool:  # the same rounding as the result's fields
+        return round(n.decode, 2) >= req.target_tokens_per_s and (req.ttft_s is None
+                                                                  or round(n.t_prefill, 4) <= req.ttft_s)
 
     # most users per replica that the KV pool holds and that still meet the per-user targets (speed falls with load)
     lo, hi = 0, min(per_replica, C)
-    best = speed(hi)
-    if ok(best):  # the common case: the most users the pool holds already meet the targets
+    if ok(numbers(hi)):  # the common case: the most users the pool holds already meet the targets
         lo = hi
     else:
-        best, hi = None, hi - 1
+        hi -= 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        t = speed(mid)
-        if ok(t):
-            lo, best = mid, t
+        if ok(numbers(mid)):
+            lo = mid
         else:
             hi = mid - 1
     if lo == 0:
         return None
     replicas = math.ceil(C / lo)
     users = math.ceil(C / replicas)  # spread evenly
-    t = speed(users) if users != lo or best is None else best
+    one = copy.copy(base)
+    one.batch = one.concurrency = users
+    t = estimate_throughput(one)
     return mem, replicas, users, t
 
 

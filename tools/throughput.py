@@ -178,24 +178,40 @@ def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, st
     return bf16, "BF16/FP16"
 
 
+_ROLES: dict[tuple[int, str], tuple[ModelSpec, dict, float]] = {}
+
+
+def _roles(m: ModelSpec, fmt: WeightFormat) -> tuple[dict, float]:
+    """weight_bytes by role and their sum, kept per (model object, format): plans ask thousands of times."""
+    key = (id(m), fmt.key)
+    hit = _ROLES.get(key)
+    if hit is None or hit[0] is not m:  # the model object itself is kept, so an id is never reused by mistake
+        by_role = weight_bytes(m, fmt, by_role=True)
+        if len(_ROLES) > 512:
+            _ROLES.clear()
+        hit = _ROLES[key] = (m, by_role, sum(v for k, v in by_role.items() if k not in ("embed", "pos_embed", "extra")))
+    return hit[1], hit[2]
+
+
 def _expert_bytes(m: ModelSpec, fmt: WeightFormat) -> float:
     """Bytes of one routed expert in one MoE layer (0 for a dense model)."""
     if not m.is_moe:
         return 0.0
-    by_role = weight_bytes(m, fmt, by_role=True)
+    by_role, _ = _roles(m, fmt)
     return sum(by_role.get(r, 0.0) for r in EXPERT_ROLES) / ((m.moe_layers or m.num_layers) * m.num_experts)
 
 
 def touched_experts(m: ModelSpec, batch: int) -> float:
     """Expected distinct experts a batch of `batch` tokens routes to in one layer: E x (1 - (1 - k/E)^B)."""
+    if not m.num_experts:
+        return 0.0
     return m.num_experts * (1 - (1 - m.experts_per_token / m.num_experts) ** batch) if m.is_moe else 0.0
 
 
 def _decode_weight_bytes(m: ModelSpec, fmt: WeightFormat, batch: int) -> float:
     """Weight bytes one decode step reads: all but the embedding table (only B rows are gathered);
     for MoE, the experts the batch's tokens route to (E x (1 - (1 - k/E)^B) per layer on average)."""
-    by_role = weight_bytes(m, fmt, by_role=True)
-    total = sum(v for k, v in by_role.items() if k not in ("embed", "pos_embed", "extra"))
+    by_role, total = _roles(m, fmt)
     if m.tie_embeddings:
         total += by_role.get("embed", 0.0)  # the tied table is read in full as the LM head
     if m.is_moe:
@@ -389,7 +405,33 @@ def range_note(group: str) -> str:
             f"{r['sources']} sources, each scored by constants fitted without its source); assumes {r['assumes']}")
 
 
-def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None) -> ThroughputResult:
+@dataclass(frozen=True)
+class _Speed:
+    """The numbers of one estimate, before its explanation is written (plans search over these)."""
+
+    m: ModelSpec
+    gpu: GPU
+    fmt: WeightFormat
+    framework: str
+    lay: Layout
+    users: int
+    B: int
+    step: Step
+    t_prefill: float
+    p_tokens: float
+    w_bytes: float
+    mixed: bool
+    extra: float
+    chunk_cap: int
+    decode: float
+    bw_share: float
+    mfu: float
+    peak: float
+    peak_kind: str
+
+
+def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None) -> _Speed:
+    """Decode speed per stream and the prefill time, without the result's text (estimate_throughput adds it)."""
     calib = calib or SERVE_CALIB
     m = get_model(req.model)
     gpu = get_gpu(req.gpu)
@@ -414,7 +456,6 @@ def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None)
                        req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
     t_step = step.total(mixed)
     w_bytes = _decode_weight_bytes(m, fmt, math.ceil(B / lay.pp))
-    bound = "memory bandwidth" if step.mem_s >= step.comp_s else "compute"
     chunk_cap = req.max_num_batched_tokens or SERVE_CHUNK_TOKENS
     if mixed:
         # a new prompt is prefilled in chunks of max_num_batched_tokens, each chunk riding along one decode step
@@ -432,6 +473,20 @@ def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None)
     decode = 1 / t_step
     if users > B:  # users beyond max_num_seqs wait their turn: each gets a share of the B slots
         decode *= B / users
+    return _Speed(m, gpu, fmt, framework, lay, users, B, step, t_prefill, p_tokens, w_bytes, mixed, extra, chunk_cap,
+                  decode, bw_share, mfu, peak, peak_kind)
+
+
+def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None) -> ThroughputResult:
+    calib = calib or SERVE_CALIB
+    n = speed_numbers(req, calib)
+    m, gpu, fmt, framework, lay, users, B, step = n.m, n.gpu, n.fmt, n.framework, n.lay, n.users, n.B, n.step
+    t_prefill, p_tokens, w_bytes, mixed, extra, chunk_cap = n.t_prefill, n.p_tokens, n.w_bytes, n.mixed, n.extra, \
+        n.chunk_cap
+    decode, bw_share, mfu, peak, peak_kind = n.decode, n.bw_share, n.mfu, n.peak, n.peak_kind
+    eta_bw, eta_c = req.bandwidth_efficiency, req.compute_efficiency
+    off = req.cpu_offload_fraction
+    bound = "memory bandwidth" if step.mem_s >= step.comp_s else "compute"
     kclass = KERNEL_CLASS[framework]
     assumptions = [
         f"{framework}: {bw_share:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode"
