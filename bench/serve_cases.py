@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from tools.models import get_model
+from tools.models import find_catalog_id, get_model
 from tools.throughput import (
     SERVE_CALIB,
     ServeCalib,
@@ -211,11 +211,12 @@ MODELS = {"Llama 3.1 8B Instruct": "llama-3.1-8b", "Llama 3.3 70B Instruct": "ll
           "TinyLlama 1.1B 1T OpenOrca": "tinyllama-1.1b", "DeepSeek-R1-0528": "deepseek-r1", "DeepSeek-R1": "deepseek-r1",
           "DeepSeek-V3": "deepseek-v3", "Llama-2-7B": "llama-2-7b", "Llama-3.1-8B": "llama-3.1-8b",
           "Llama-2-70B": "llama-2-70b", "Llama-3.1-70B": "llama-3.1-70b", "Llama-3.1-405B": "llama-3.1-405b",
-          "Mixtral 8x7B Instruct v0.1": "mixtral-8x7b"}
+          "Mixtral 8x7B Instruct v0.1": "mixtral-8x7b", "gpt-oss-20b (GGUF MXFP4)": "gpt-oss-20b"}
 GPUS = {"H200": "h200-sxm", "H100 SXM 80GB": "h100-sxm", "A100 SXM 80GB": "a100-80gb-sxm", "RTX 4090": "rtx-4090",
         "RTX 3090 Ti": "rtx-3090-ti", "Apple M2 Ultra": "m2-ultra", "RTX 3080": "rtx-3080-10gb",
         "Apple M1 Ultra": "m1-ultra", "B200": "b200", "MI300X": "mi300x",
-        "A100 80GB (SXM/PCIe not stated)": "a100-80gb-sxm", "H100 (variant not stated)": "h100-sxm"}
+        "A100 80GB (SXM/PCIe not stated)": "a100-80gb-sxm", "H100 (variant not stated)": "h100-sxm",
+        "RTX 6000 Ada": "rtx-6000-ada"}
 PRECISION = {"fp8": "fp8", "fp16": "fp16", "bf16": "bf16", "F16": "f16", "Q8_0": "q8_0", "Q4_0": "q4_0",
              "Q4_K_M": "q4_k_m", "int8 weight-only": "int8", "int4 weight-only (group 32)": "awq-4bit"}
 GPT_FAST_OUT = 200  # gpt-fast generate.py's default max_new_tokens
@@ -227,11 +228,10 @@ def _model_id(r: dict) -> str | None:
     """Catalog id of a published model name: the table above, else the name as given (aliases, HF ids)."""
     if r["model"] in MODELS:
         return MODELS[r["model"]]
-    for name in (r["model"], r.get("hf_id") or ""):
-        try:
-            return get_model(name.removesuffix("-FP8").removesuffix("-Instruct")).id
-        except Exception:  # noqa: BLE001 - an unknown name is reported in NOT_SCORED
-            continue
+    for name in (r["model"], r.get("hf_id") or ""):  # the catalog only: never the Hub, never a size guess
+        mid = find_catalog_id(name.removesuffix("-FP8").removesuffix("-Instruct")) if name else None
+        if mid:
+            return mid
     return None
 
 
@@ -256,6 +256,8 @@ def _published_row(r: dict) -> ServeRow | None:
     """Map one published row onto a request, or record why it cannot be (NOT_SCORED)."""
     s = r["setting"]
     why = None
+    if r["group"].startswith("training"):
+        return None
     model, gpu = _model_id(r), next((v for k, v in GPUS.items() if r["gpu"].startswith(k)), None)
     prec = _precision(s.get("precision") or "")
     fw = _engine(s.get("engine", ""))
@@ -294,7 +296,7 @@ def _published_row(r: dict) -> ServeRow | None:
         req.update(prompt_tokens=inp or 1, output_tokens=out or 1)
         if group == "llamacpp_prefill":  # pp512 tokens/s as the time to prefill the 512-token prompt, ms
             return ServeRow(r["id"], src, TTFT, "ttft_ms", req, 1000 * (inp or 512) / r["value"],
-                            how + " (as TTFT = 512 / pp512)")
+                            how + f" (as TTFT = {inp or 512} prompt tokens / that rate)")
         return ServeRow(r["id"], src, SPEED, "decode", req, r["value"], how)
     if group == "serving_decode_single":
         req.update(prompt_tokens=inp or 5, output_tokens=out or GPT_FAST_OUT)

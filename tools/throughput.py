@@ -52,8 +52,8 @@ NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, k
 # Fitted on all sources by `python bench/serve_fit.py` (held-out errors per source in docs/validation.md).
 # bw_eff sits at its upper bound (0.95): the per-kernel costs, which add to the read time, absorb part of it, so
 # the two are identified together rather than apart (docs/speed-model.md).
-SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.83e-6, kernel_llamacpp_s=13.2e-6, kernel_eager_s=7.21e-6,
-                         mfu=0.611, expert_floor_s=4.99e-6)
+SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.03e-6, kernel_llamacpp_s=12.0e-6, kernel_eager_s=7.21e-6,
+                         mfu=0.476, expert_floor_s=4.99e-6)
 
 # Relative achievable bandwidth per vendor (1.0 = NVIDIA): Apple's GPU streams ~70% of its unified-memory peak
 # against ~85% for an NVIDIA GPU in the same llama.cpp benchmarks; AMD's ROCm stacks ~75%. Not fitted.
@@ -175,6 +175,10 @@ def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, st
         return gpu.fp8_tflops_dense, "FP8"
     if fmt.family in ("nvfp4", "mxfp4") and gpu.fp4_tflops_dense and framework in ("tensorrt-llm", "vllm", "sglang"):
         return gpu.fp4_tflops_dense, "FP4"
+    if framework == "llama.cpp" and gpu.vendor == "nvidia" and gpu.kind == "consumer":
+        # ggml-cuda's cuBLAS GEMMs accumulate in FP16 (CUBLAS_COMPUTE_16F); GeForce cards run that at twice their
+        # FP32-accumulate rate, the figure the catalog holds (Ada whitepaper: RTX 4090 330 vs 165 TFLOPS)
+        return 2 * bf16, "FP16 (FP16 accumulate)"
     return bf16, "BF16/FP16"
 
 
