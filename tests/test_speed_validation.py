@@ -156,3 +156,23 @@ def test_vllm_batch_limits_cap_the_step():
     assert capped.batch == 512 and capped.decode_tokens_per_s < free.decode_tokens_per_s
     assert any("max_num_seqs 128" in a for a in capped.assumptions)
     assert capped.time_to_first_token_s != free.time_to_first_token_s  # the prefill chunk follows the token cap
+
+
+def test_pipeline_stages_cost_a_bubble_in_training():
+    from tools.training import TrainingRequest, estimate_training
+
+    kw = dict(model="llama-3.1-70b", tokens=1e9, gpu="h100-sxm", gpu_count=64, framework="megatron",
+              tensor_parallel=4)
+    flat = estimate_training(TrainingRequest(**kw))
+    few = estimate_training(TrainingRequest(pipeline_parallel=4, microbatches=4, **kw))
+    many = estimate_training(TrainingRequest(pipeline_parallel=4, microbatches=64, **kw))
+    assert few.mfu == pytest.approx(flat.mfu / (1 + 3 / 4), rel=1e-3)  # 1F1B: (stages - 1) / micro-batches idle
+    assert few.mfu < many.mfu < flat.mfu
+
+
+def test_a_layout_that_does_not_multiply_to_the_gpu_count_says_how_to_fix_it():
+    from tools.errors import AdvisorInputError
+
+    with pytest.raises(AdvisorInputError, match="tensor parallel 8 x pipeline parallel 3"):
+        estimate_throughput(ThroughputRequest(model="llama-3.1-70b", gpu="h100-sxm", gpu_count=16, tensor_parallel=8,
+                                              pipeline_parallel=3))
