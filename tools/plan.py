@@ -182,7 +182,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     def numbers(users: int):
         one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
         one.batch = one.concurrency = users
-        return speed_numbers(one)
+        return speed_numbers(one, m=m, gpu=gpu)
 
     def ok(n) -> bool:  # the same rounding as the result's fields
         return round(n.decode, 2) >= req.target_tokens_per_s and (req.ttft_s is None
@@ -206,8 +206,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     users = math.ceil(C / replicas)  # spread evenly
     one = copy.copy(base)
     one.batch = one.concurrency = users
-    t = estimate_throughput(one)
-    return mem, replicas, users, t
+    return mem, replicas, users, one, speed_numbers(one, m=m, gpu=gpu)
 
 
 def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
@@ -237,14 +236,15 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
                 got = _serve(req, m, gpu, prec, tp, engine, context, pp)
                 if got is None:
                     continue
-                mem, replicas, users, t = got
+                mem, replicas, users, one, n = got
                 if replicas * tp * pp > req.gpu_cap:
                     continue
-                key = (replicas * tp * pp, -t.decode_tokens_per_s)
+                key = (replicas * tp * pp, -round(n.decode, 2))
                 if best is None or key < best[0]:
-                    best = (key, tp, pp, mem, replicas, users, t)
+                    best = (key, tp, pp, mem, replicas, users, one)
             if best is not None:
-                _, tp, pp, mem, replicas, users, t = best
+                _, tp, pp, mem, replicas, users, one = best
+                t = estimate_throughput(one)  # the full result (its text) only for the layout kept
                 options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp))
     return options, considered
 

@@ -434,11 +434,13 @@ class _Speed:
     peak_kind: str
 
 
-def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None) -> _Speed:
-    """Decode speed per stream and the prefill time, without the result's text (estimate_throughput adds it)."""
+def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: ModelSpec | None = None,
+                  gpu: GPU | None = None) -> _Speed:
+    """Decode speed per stream and the prefill time, without the result's text (estimate_throughput adds it).
+    `m` and `gpu`, when given, are req.model and req.gpu already looked up (plans ask thousands of times)."""
     calib = calib or SERVE_CALIB
-    m = get_model(req.model)
-    gpu = get_gpu(req.gpu)
+    m = m or get_model(req.model)
+    gpu = gpu or get_gpu(req.gpu)
     fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
     if fmt.family == "gguf" and framework != "llama.cpp":
