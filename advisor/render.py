@@ -127,7 +127,15 @@ def throughput_text(r) -> str:
             f"Prefill: {r.prefill_tokens_per_s:,.0f} tokens/s; time to first token {r.time_to_first_token_s:.2f} s; "
             f"one request end to end {r.request_seconds:.1f} s.",
             f"Weights read per decode step: {r.weights_read_gb_per_token:.2f} GB."]
-    return _lines(f"{r.model} - {r.precision} on {r.gpu_count}x {r.gpu} ({r.framework})", rows, r.assumptions, r.notes)
+    if r.step_ms:
+        rows.append("One decode step: " + ", ".join(f"{k} {v:.2f} ms" for k, v in r.step_ms.items()) + ".")
+    if r.decode_tokens_per_s_range:
+        lo, hi = r.decode_tokens_per_s_range
+        ttft = r.time_to_first_token_s_range
+        rows.append(f"Range: {lo:,.1f}-{hi:,.1f} tokens/s per stream"
+                    + (f"; time to first token {ttft[0]:.2f}-{ttft[1]:.2f} s" if ttft else "") + " (see notes).")
+    notes = r.notes + ([r.range_note] if r.range_note else [])
+    return _lines(f"{r.model} - {r.precision} on {r.gpu_count}x {r.gpu} ({r.framework})", rows, r.assumptions, notes)
 
 
 def training_text(r, cost=None) -> str:
