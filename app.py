@@ -24,6 +24,7 @@ from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
 from advisor.web import (  # noqa: E402
     MAX_SHOWN_MESSAGES,
+    Busy,
     answer_with_time_limit,
     guard_middleware,
     sessions,
@@ -304,7 +305,7 @@ def _drain(advisor: Advisor, session, defaults: dict):
             session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
         answer, streamed = None, False
-        for kind, value in _answer_as_it_comes(advisor, question, history, defaults):
+        for kind, value in _answer_as_it_comes(advisor, question, history, defaults, session.client):
             if kind == "text":
                 streamed = True
                 yield session.view({"role": "assistant", "content": value})
@@ -323,11 +324,11 @@ def _drain(advisor: Advisor, session, defaults: dict):
             session.last_answer = answer
 
 
-def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict):
+def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict, client: str = ""):
     """("text", the text so far) while an LLM writes (with a line naming the tool running), then
     ("answer", Answer or None) once the answer is checked - on a worker thread, under the time limit."""
     text, tool = "", ""
-    for event in stream_with_time_limit(advisor, question, history, defaults):
+    for event in stream_with_time_limit(advisor, question, history, defaults, client):
         if event.kind == "text":
             text, tool = text + event.text, ""
         elif event.kind == "reset":  # a retry or the offline fallback follows: its text replaces this
@@ -450,13 +451,21 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         api_q = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)
         api_btn = gr.Button(visible=False)
-        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask", concurrency_limit=None)
+        def ask_event(question, request: gr.Request = None):
+            return ask_api(advisor, question, getattr(request, "session_hash", None))
+
+        api_btn.click(ask_event, api_q, api_out, api_name="ask", concurrency_limit=None)
     return demo
 
 
-def ask_api(advisor: Advisor, question: str) -> str:
-    """The programmatic endpoint (/ask): the Answer as JSON."""
-    answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {})
+def ask_api(advisor: Advisor, question: str, client: str | None = None) -> str:
+    """The programmatic endpoint (/ask): the Answer as JSON; when too many answers are ahead,
+    {"error": "busy, retry in N s", "busy": true, "retry_after_s": N} at once."""
+    try:
+        answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {}, client)
+    except Busy as busy:
+        log.warning("Busy: an API question was asked to retry in %d s.", busy.retry_after_s)
+        return json.dumps({"error": str(busy), "busy": True, "retry_after_s": busy.retry_after_s})
     if answer is None:
         return json.dumps({"error": SORRY})
     return answer.model_dump_json()

@@ -42,7 +42,71 @@ MAX_SESSIONS = int(_env_number("ADVISOR_MAX_SESSIONS", 1000, 10, 100_000))
 SESSION_TTL_S = _env_number("ADVISOR_SESSION_TTL_S", 3600.0, 60.0, 7 * 86400.0)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a question plus 60 bounded messages is well under 1 MiB
 
-_POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
+# Answers run on worker pools, never on the server's event loop. The offline engine's answers are CPU
+# work (milliseconds to ~0.1 s, holding the GIL): as many workers as cores, so the event loop always gets
+# its turn; an LLM's answers mostly wait on the network: more workers.
+# (at least 4: a concept question waits for the guidance index while it is first built, up to ~2 min)
+OFFLINE_WORKERS = int(_env_number("ADVISOR_ANSWER_WORKERS", min(8, max(4, 2 * (os.cpu_count() or 2))), 1, 64))
+LLM_WORKERS = 16
+# Admission: a question that would wait longer than this for a worker is answered at once with "busy,
+# retry in N s" instead of timing out in the client (gradio_client waits 5 s for the queue to take a job).
+MAX_ANSWER_WAIT_S = _env_number("ADVISOR_MAX_ANSWER_WAIT_S", 10.0, 0.5, 600.0)
+MAX_WAITING_ANSWERS = int(_env_number("ADVISOR_MAX_WAITING_ANSWERS", 500, 1, 100_000))
+
+
+class AnswerPool:
+    """A fixed pool of answer workers with admission control: it keeps a running mean of how long an
+    answer takes and refuses a question whose estimated wait for a worker is over MAX_ANSWER_WAIT_S (or
+    when MAX_WAITING_ANSWERS are already waiting), saying when to retry."""
+
+    def __init__(self, workers: int, name: str, typical_s: float) -> None:
+        self.workers, self.mean_s = workers, typical_s
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._lock = threading.Lock()
+        self.pending = 0  # submitted and not finished (running + waiting)
+
+    def retry_after_s(self) -> int | None:
+        """None when a new question is admitted now, else whole seconds to wait before asking again."""
+        with self._lock:
+            waiting = max(0, self.pending - self.workers + 1)
+            wait_s = waiting * self.mean_s / self.workers
+            if wait_s <= MAX_ANSWER_WAIT_S and waiting <= MAX_WAITING_ANSWERS:
+                return None
+            return max(1, int(wait_s - MAX_ANSWER_WAIT_S / 2 + 0.999))
+
+    def submit(self, fn, *args, client: str | None = None, **kwargs):
+        with self._lock:
+            self.pending += 1
+
+        def run():
+            from tools.hub import hub_client
+
+            start = time.monotonic()
+            try:
+                with hub_client(client):
+                    return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.pending -= 1
+                    self.mean_s = 0.9 * self.mean_s + 0.1 * min(time.monotonic() - start, 60.0)
+
+        try:
+            return self._pool.submit(run)
+        except RuntimeError:  # the interpreter is shutting down
+            with self._lock:
+                self.pending -= 1
+            raise
+
+
+_POOLS = {"offline": AnswerPool(OFFLINE_WORKERS, "answer", 0.05), "llm": AnswerPool(LLM_WORKERS, "answer-llm", 5.0)}
+
+
+def answer_pool(advisor) -> AnswerPool:
+    return _POOLS["llm" if advisor.engine_name == "llm" else "offline"]
+
+
+def busy_answer(advisor, retry_after_s: int) -> Answer:
+    return Answer(text=f"The advisor is busy right now: ask again in {retry_after_s} s.", engine=advisor.engine_name)
 
 
 def time_limit_s(advisor) -> float:
@@ -50,11 +114,17 @@ def time_limit_s(advisor) -> float:
     return _env_number("ADVISOR_ANSWER_TIME_LIMIT_S", default, 1.0, 600.0)
 
 
-def answer_with_time_limit(advisor, question: str, history: list, defaults: dict) -> Answer | None:
+def answer_with_time_limit(advisor, question: str, history: list, defaults: dict,
+                           client: str | None = None) -> Answer | None:
     """The advisor's Answer, computed on a worker thread; a short "took too long" Answer past the time
-    limit; None (and one log line) if answering failed."""
+    limit; None (and one log line) if answering failed. `client` (a session id) bounds that client's Hub
+    lookups. When the workers are too far behind, raises Busy at once."""
     limit = time_limit_s(advisor)
-    future = _POOL.submit(advisor.ask, question, history, defaults=defaults)
+    pool = answer_pool(advisor)
+    retry = pool.retry_after_s()
+    if retry is not None:
+        raise Busy(retry)
+    future = pool.submit(advisor.ask, question, history, defaults=defaults, client=client)
     try:
         return future.result(timeout=limit)
     except TimeoutError:
@@ -68,15 +138,22 @@ def answer_with_time_limit(advisor, question: str, history: list, defaults: dict
         return None
 
 
-def stream_with_time_limit(advisor, question: str, history: list, defaults: dict):
+def stream_with_time_limit(advisor, question: str, history: list, defaults: dict, client: str | None = None):
     """advisor.ask_stream's events ("text", "reset", "tool", then "answer"), produced on a worker thread;
     past the time limit a last "answer" event with a short "took too long" Answer (the worker stops at
-    its next event); if answering fails, a last "answer" event with answer=None (and one log line)."""
+    its next event); if answering fails, a last "answer" event with answer=None (and one log line); when
+    the workers are too far behind, at once an "answer" event saying to retry in N s."""
     import queue
 
     from .llm import StreamEvent
 
     limit = time_limit_s(advisor)
+    pool = answer_pool(advisor)
+    retry = pool.retry_after_s()
+    if retry is not None:
+        log.warning("Busy: a question was asked to retry in %d s (%d answers in progress).", retry, pool.pending)
+        yield StreamEvent("answer", answer=busy_answer(advisor, retry))
+        return
     events: queue.Queue = queue.Queue()
     stop = threading.Event()
 
@@ -95,7 +172,7 @@ def stream_with_time_limit(advisor, question: str, history: list, defaults: dict
             stream.close()
             events.put(None)  # done
 
-    _POOL.submit(produce)
+    pool.submit(produce, client=client)
     deadline = time.monotonic() + limit
     try:
         while True:
@@ -117,6 +194,14 @@ def stream_with_time_limit(advisor, question: str, history: list, defaults: dict
         stop.set()  # the page went away, the time ran out, or the answer is in: the worker stops
 
 
+class Busy(Exception):
+    """Too many answers ahead: ask again in `retry_after_s` seconds."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(f"busy, retry in {retry_after_s} s")
+
+
 @dataclass(eq=False)
 class Session:
     """One browser session: the conversation as shown and the questions waiting for an answer."""
@@ -128,6 +213,7 @@ class Session:
     last_answer: Answer | None = None  # for the chart, drawn when "show work" opens
     last_sent: int = 0  # the number of the last message taken from the page's sent-message log
     work_open: bool = False
+    client: str = ""  # the session id: bounds this session's Hub lookups
 
     def append(self, message: dict) -> None:
         """Add a message (call with the lock held); the oldest go beyond MAX_SHOWN_MESSAGES."""
@@ -160,7 +246,7 @@ class SessionStore:
             while self._items and next(iter(self._items.values()))[0] < now - self.ttl_s:
                 self._items.popitem(last=False)
             item = self._items.pop(key, None)
-            session = item[1] if item else Session()
+            session = item[1] if item else Session(client=key)
             self._items[key] = (now, session)
             while len(self._items) > self.max_sessions:
                 self._items.popitem(last=False)
