@@ -523,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     # quiet: Gradio's own start-up lines include a "set share=True" hint, which this app never does
     demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
                 css=PAGE_CSS, js=PAGE_JS, prevent_thread_lock=True,
-                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
+                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware(args.host)]},
                 state_session_capacity=sessions.max_sessions, max_threads=64)
     print(f"Open {demo.local_url} in a browser (Ctrl+C stops the app).", flush=True)
     demo.block_thread()

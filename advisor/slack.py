@@ -220,8 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .slack_http import EVENTS_PATH, SlackGate, make_server
 
-        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH}", flush=True)
-        make_server(SlackGate(app, settings.slack_signing_secret), host=args.host, port=args.port).run()
+        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH} (requests for another host "
+              "name are refused: set ADVISOR_ALLOWED_HOSTS to the public name Slack posts to)", flush=True)
+        make_server(SlackGate(app, settings.slack_signing_secret, bind_host=args.host), host=args.host,
+                    port=args.port).run()
     return 0
 
 

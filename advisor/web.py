@@ -4,7 +4,8 @@
   request that runs past its time limit gets a short reply instead of holding its user forever.
 - `sessions`: per-session state (the conversation as shown, questions queued while an answer
   streams), bounded in count and expiring after an hour idle, so memory levels off.
-- `guard_middleware`: uploads refused (the app takes no files), cross-origin writes refused, request
+- `guard_middleware`: requests for a host name that is not this app's refused (DNS rebinding, see
+  advisor/hosts.py), uploads refused (the app takes no files), cross-origin writes refused, request
   bodies limited - any web page a user visits could otherwise post to a local app.
 """
 
@@ -264,17 +265,33 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 class RequestGuard:
     """ASGI middleware in front of Gradio: refuses uploads, cross-origin writes and big bodies."""
 
-    def __init__(self, app, max_body_bytes: int = MAX_BODY_BYTES, allowed_origins: tuple[str, ...] = ()) -> None:
+    def __init__(self, app, max_body_bytes: int = MAX_BODY_BYTES, allowed_origins: tuple[str, ...] = (),
+                 bind_host: str | None = "127.0.0.1") -> None:
+        from .hosts import HostPolicy
+
         self.app, self.max_body_bytes = app, max_body_bytes
         extra = os.environ.get("ADVISOR_ALLOWED_ORIGINS", "")
         self.allowed = {_netloc(o) for o in (*allowed_origins, *extra.split(",")) if o.strip()}
+        # a front end named in ADVISOR_ALLOWED_ORIGINS is also a host this app answers to
+        self.hosts = HostPolicy(bind_host, tuple(self.allowed))
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         path, method = scope.get("path", ""), scope.get("method", "GET")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        if not self.hosts.allows(headers.get("host")):  # DNS rebinding: Host and Origin both the attacker's
+            log.warning("Refused a %s %s for host %r (not a name of this app).", method, path[:80],
+                        headers.get("host", "")[:80])
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                await _refuse(send, 421, self.hosts.refusal(headers.get("host")))
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         if path.rstrip("/").endswith("/upload"):
             await _refuse(send, 403, "Uploads are turned off: this app takes no files.")
             return
@@ -324,8 +341,8 @@ async def _refuse(send, status: int, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def guard_middleware():
+def guard_middleware(bind_host: str | None = "127.0.0.1"):
     """The guard as a Starlette Middleware entry (Gradio passes app_kwargs to its FastAPI app)."""
     from starlette.middleware import Middleware
 
-    return Middleware(RequestGuard)
+    return Middleware(RequestGuard, bind_host=bind_host)
