@@ -44,10 +44,12 @@ SESSION_TTL_S = _env_number("ADVISOR_SESSION_TTL_S", 3600.0, 60.0, 7 * 86400.0)
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a question plus 60 bounded messages is well under 1 MiB
 
 # Answers run on worker pools, never on the server's event loop. The offline engine's answers are CPU
-# work (milliseconds to ~0.1 s, holding the GIL): as many workers as cores, so the event loop always gets
-# its turn; an LLM's answers mostly wait on the network: more workers.
-# (at least 4: a concept question waits for the guidance index while it is first built, up to ~2 min)
-OFFLINE_WORKERS = int(_env_number("ADVISOR_ANSWER_WORKERS", min(8, max(4, 2 * (os.cpu_count() or 2))), 1, 64))
+# work (milliseconds to ~0.1 s, holding the GIL): at most as many compute at once as there are cores
+# (CPU_SLOTS), so the event loop always gets its turn; an answer waiting on something else (a Hub lookup,
+# the guidance index while it is first built) gives its slot up meanwhile, so it never holds up others.
+# An LLM's answers mostly wait on the network: no CPU limit there.
+CPU_SLOTS = int(_env_number("ADVISOR_ANSWER_CPU_SLOTS", os.cpu_count() or 2, 1, 64))
+OFFLINE_WORKERS = int(_env_number("ADVISOR_ANSWER_WORKERS", 32, 1, 256))
 LLM_WORKERS = 16
 # Admission: a question that would wait longer than this for a worker is answered at once with "busy,
 # retry in N s" instead of timing out in the client (gradio_client waits 5 s for the queue to take a job).
@@ -56,21 +58,24 @@ MAX_WAITING_ANSWERS = int(_env_number("ADVISOR_MAX_WAITING_ANSWERS", 500, 1, 100
 
 
 class AnswerPool:
-    """A fixed pool of answer workers with admission control: it keeps a running mean of how long an
-    answer takes and refuses a question whose estimated wait for a worker is over MAX_ANSWER_WAIT_S (or
-    when MAX_WAITING_ANSWERS are already waiting), saying when to retry."""
+    """A fixed pool of answer threads, at most `cpu_slots` of them computing at once, with admission
+    control: it keeps a running mean of the compute time of an answer and refuses a question whose
+    estimated wait is over MAX_ANSWER_WAIT_S (or when MAX_WAITING_ANSWERS are already waiting), saying
+    when to retry."""
 
-    def __init__(self, workers: int, name: str, typical_s: float) -> None:
+    def __init__(self, workers: int, name: str, typical_s: float, cpu_slots: int | None = None) -> None:
         self.workers, self.mean_s = workers, typical_s
+        self.slots = cpu_slots or workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
+        self._cpu = threading.Semaphore(self.slots)
         self._lock = threading.Lock()
-        self.pending = 0  # submitted and not finished (running + waiting)
+        self.pending = 0  # submitted and not finished (computing, waiting for a slot or on the Hub)
 
     def retry_after_s(self) -> int | None:
         """None when a new question is admitted now, else whole seconds to wait before asking again."""
         with self._lock:
-            waiting = max(0, self.pending - self.workers + 1)
-            wait_s = waiting * self.mean_s / self.workers
+            waiting = max(0, self.pending - self.slots + 1)
+            wait_s = waiting * self.mean_s / self.slots
             if wait_s <= MAX_ANSWER_WAIT_S and waiting <= MAX_WAITING_ANSWERS:
                 return None
             return max(1, int(wait_s - MAX_ANSWER_WAIT_S / 2 + 0.999))
@@ -80,16 +85,33 @@ class AnswerPool:
             self.pending += 1
 
         def run():
-            from tools.hub import hub_client
+            import contextlib
 
-            start = time.monotonic()
+            from tools.hub import hub_client, while_waiting
+
+            held, since = [0.0], [0.0]
+
+            @contextlib.contextmanager
+            def slot_given_up():  # around a wait for the Hub: another answer computes meanwhile
+                held[0] += time.monotonic() - since[0]
+                self._cpu.release()
+                try:
+                    yield
+                finally:
+                    self._cpu.acquire()
+                    since[0] = time.monotonic()
+
+            self._cpu.acquire()
+            since[0] = time.monotonic()
             try:
-                with hub_client(client):
+                with hub_client(client), while_waiting(slot_given_up):
                     return fn(*args, **kwargs)
             finally:
+                held[0] += time.monotonic() - since[0]
+                self._cpu.release()
                 with self._lock:
                     self.pending -= 1
-                    self.mean_s = 0.9 * self.mean_s + 0.1 * min(time.monotonic() - start, 60.0)
+                    self.mean_s = 0.9 * self.mean_s + 0.1 * min(held[0], 60.0)
 
         try:
             return self._pool.submit(run)
@@ -99,7 +121,8 @@ class AnswerPool:
             raise
 
 
-_POOLS = {"offline": AnswerPool(OFFLINE_WORKERS, "answer", 0.05), "llm": AnswerPool(LLM_WORKERS, "answer-llm", 5.0)}
+_POOLS = {"offline": AnswerPool(OFFLINE_WORKERS, "answer", 0.05, CPU_SLOTS),
+          "llm": AnswerPool(LLM_WORKERS, "answer-llm", 5.0)}
 
 
 def answer_pool(advisor) -> AnswerPool:

@@ -127,6 +127,27 @@ def hub_client(client: str | None):
             _CLIENT.reset(token)
 
 
+_WAIT_HOOK: contextvars.ContextVar = contextvars.ContextVar("hub_wait_hook", default=None)
+
+
+@contextlib.contextmanager
+def while_waiting(hook):
+    """`hook()` (a context manager) is entered around every wait for the Hub made inside: the answer
+    pool gives its CPU slot up meanwhile."""
+    token = _WAIT_HOOK.set(hook)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            _WAIT_HOOK.reset(token)
+
+
+def waiting():
+    """The context to wait in (a Hub lookup; the guidance index while it is built): the caller's hook, if any."""
+    hook = _WAIT_HOOK.get()
+    return hook() if hook else contextlib.nullcontext()
+
+
 @contextlib.contextmanager
 def hub_budget(seconds: float | None = None):
     """One answer: all its Hub lookups together wait at most `seconds` (default the lookup timeout).
@@ -259,7 +280,9 @@ def fetch_repo(repo_id: str) -> dict:
             lookup = _in_flight[key] = _Lookup(key, repo_id, client)
             _per_client[client] += 1
             _start(lookup)
-    if not lookup.done.wait(wait):
+    with waiting():
+        finished = lookup.done.wait(wait)
+    if not finished:
         reason = f"no answer from {_endpoint().split('://')[-1]} within {wait:.2g} s"
         with _lock:
             if not lookup.done.is_set():  # later callers fall back at once until the lookup ends or expires
