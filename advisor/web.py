@@ -57,6 +57,54 @@ MAX_ANSWER_WAIT_S = _env_number("ADVISOR_MAX_ANSWER_WAIT_S", 10.0, 0.5, 600.0)
 MAX_WAITING_ANSWERS = int(_env_number("ADVISOR_MAX_WAITING_ANSWERS", 500, 1, 100_000))
 
 
+class FairSlots:
+    """At most `n` answers compute at once; when a slot frees, the waiting answer whose client used the
+    least compute time lately (decaying with a 30 s half-life) goes first - so clients who keep asking
+    expensive questions wait behind everyone else instead of ahead of them."""
+
+    HALF_LIFE_S = 30.0
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, n: int) -> None:
+        import itertools
+
+        self.free = n
+        self._cond = threading.Condition()
+        self._waiting: list = []  # heap of (usage, arrival, ticket)
+        self._order = itertools.count()
+        self._usage: dict[str, tuple[float, float]] = {}  # client -> (seconds, when)
+
+    def usage(self, client: str) -> float:
+        seconds, when = self._usage.get(client, (0.0, 0.0))
+        return seconds * 0.5 ** ((time.monotonic() - when) / self.HALF_LIFE_S) if seconds else 0.0
+
+    def acquire(self, client: str = "") -> None:
+        import heapq
+
+        with self._cond:
+            entry = (self.usage(client) if client else 0.0, next(self._order))
+            heapq.heappush(self._waiting, entry)
+            while not (self.free > 0 and self._waiting[0] is entry):
+                self._cond.wait()
+            heapq.heappop(self._waiting)
+            self.free -= 1
+            self._cond.notify_all()  # the next in line may take another free slot
+
+    def release(self) -> None:
+        with self._cond:
+            self.free += 1
+            self._cond.notify_all()
+
+    def charge(self, client: str, seconds: float) -> None:
+        if not client:
+            return
+        with self._cond:
+            self._usage[client] = (self.usage(client) + seconds, time.monotonic())
+            if len(self._usage) > self.MAX_CLIENTS:  # forget the quietest half
+                keep = sorted(self._usage, key=self.usage)[len(self._usage) // 2:]
+                self._usage = {k: self._usage[k] for k in keep}
+
+
 class AnswerPool:
     """A fixed pool of answer threads, at most `cpu_slots` of them computing at once, with admission
     control: it keeps a running mean of the compute time of an answer and refuses a question whose
@@ -67,7 +115,7 @@ class AnswerPool:
         self.workers, self.mean_s = workers, typical_s
         self.slots = cpu_slots or workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
-        self._cpu = threading.Semaphore(self.slots)
+        self._cpu = FairSlots(self.slots)
         self._lock = threading.Lock()
         self.pending = 0  # submitted and not finished (computing, waiting for a slot or on the Hub)
 
@@ -98,10 +146,11 @@ class AnswerPool:
                 try:
                     yield
                 finally:
-                    self._cpu.acquire()
+                    self._cpu.acquire(who)
                     since[0] = time.monotonic()
 
-            self._cpu.acquire()
+            who = str(client or "")
+            self._cpu.acquire(who)
             since[0] = time.monotonic()
             try:
                 with hub_client(client), while_waiting(slot_given_up):
@@ -109,6 +158,7 @@ class AnswerPool:
             finally:
                 held[0] += time.monotonic() - since[0]
                 self._cpu.release()
+                self._cpu.charge(who, held[0])
                 with self._lock:
                     self.pending -= 1
                     self.mean_s = 0.9 * self.mean_s + 0.1 * min(held[0], 60.0)

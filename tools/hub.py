@@ -6,7 +6,7 @@ native format comes from the config's `quantization_config`. Nothing else is dow
 
 - Honoured at call time (not only at import): `HF_ENDPOINT` (a mirror), `HF_TOKEN` (gated repos),
   `HF_HUB_OFFLINE=1` (cache only). `ADVISOR_HUB=off` turns lookups off; `ADVISOR_HUB_TIMEOUT_S` bounds
-  the wait (default 5 s), after which the caller falls back to the catalog or a generic shape, saying so.
+  the wait (default 4 s; one answer waits at most that in all), after which the caller falls back to the catalog or a generic shape, saying so.
 - What was fetched is kept under the data directory (`ADVISOR_DATA_DIR/hub`, default
   ~/.cache/gpu-advisor/hub): the next lookup of that repo is answered from there, offline and instantly.
   Delete the file to refresh it.
@@ -38,7 +38,7 @@ from pathlib import Path
 from .arch import ModelSpec, spec_from_config
 from .errors import AdvisorInputError
 
-HUB_TIMEOUT_S = 5.0
+HUB_TIMEOUT_S = 4.0  # one wait per id and per answer; a lookup still running after it is cached when it ends
 HUB_RETRY_S = 300.0  # a failed id is not looked up again for this long
 HUB_WORKERS = 4
 HUB_MAX_WAITING = 8
