@@ -20,12 +20,16 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # noqa: E402
 
 from advisor.answer import Answer  # noqa: E402
-from advisor.config import redact_text  # noqa: E402
+from advisor.config import RedactFilter, install_log_hygiene, redact_text  # noqa: E402, F401
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.http_limits import limit_uvicorn  # noqa: E402
 from advisor.web import (  # noqa: E402
+    MAX_SENT_ENTRIES,
     MAX_SHOWN_MESSAGES,
     Busy,
+    Refusal,
     answer_with_time_limit,
+    clean_text,
     guard_middleware,
     sessions,
     stream_with_time_limit,
@@ -120,14 +124,16 @@ def work_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def _text(content) -> str:
-    """A chat message's text: Gradio sends a string, or a list of parts like {"type": "text", "text": ...}."""
+def _text(content, depth: int = 0) -> str:
+    """A chat message's text: Gradio sends a string, or a list of parts like {"type": "text", "text": ...}
+    (nesting beyond 3 levels and parts beyond 16 are ignored: a client can send anything)."""
     if isinstance(content, str):
-        return content
+        return clean_text(content[: MAX_QUESTION_CHARS * 4])
     if isinstance(content, dict):
-        return str(content.get("text") or content.get("value") or "")
-    if isinstance(content, list):
-        return "".join(_text(p) for p in content)
+        value = content.get("text") or content.get("value") or ""
+        return clean_text(value[: MAX_QUESTION_CHARS * 4]) if isinstance(value, str) else ""
+    if isinstance(content, list) and depth < 3:
+        return "".join(_text(p, depth + 1) for p in content[:16])
     return ""
 
 
@@ -185,7 +191,7 @@ def _client_history(chat_history) -> list[dict]:
     """The conversation the page sent, as role/content dicts (malformed entries skipped)."""
     if not isinstance(chat_history, list):
         return []
-    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
+    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history[-MAX_SHOWN_MESSAGES:]
             if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 
@@ -221,10 +227,12 @@ SEND_JS = """(m, log) => {
 def take_sent(sent_log, chat_history, session) -> None:
     """Queue the entries of the page's sent-message log that this session has not taken yet (a new
     or expired session takes only the newest: the older ones were answered before)."""
-    try:
-        entries = json.loads(sent_log) if isinstance(sent_log, str) and len(sent_log) < 200_000 else []
-        entries = [(int(n), m) for n, m in entries if isinstance(m, str)]
-    except (ValueError, TypeError):
+    try:  # the request body is at most 4 MiB (advisor.web.RequestGuard); the page keeps 8 entries
+        entries = json.loads(sent_log) if isinstance(sent_log, str) else []
+        if len(entries) > MAX_SENT_ENTRIES:
+            log.warning("Took the last %d of %d entries of a sent-message log.", MAX_SENT_ENTRIES, len(entries))
+        entries = [(int(n), m[: MAX_QUESTION_CHARS + 1]) for n, m in entries[-MAX_SENT_ENTRIES:] if isinstance(m, str)]
+    except (ValueError, TypeError, RecursionError):
         entries = []
     with session.lock:
         fresh = session.history is None
@@ -240,12 +248,12 @@ def take_sent(sent_log, chat_history, session) -> None:
 def take(message, chat_history, session) -> str:
     """Queue a message in its session; returns "" to clear the box. Runs at once (no queue), also
     while an answer streams: the streaming handler answers queued messages in order."""
-    question = message.strip() if isinstance(message, str) else ""
+    question = clean_text(message[: MAX_QUESTION_CHARS + 1].strip()) if isinstance(message, str) else ""
     if question:
         with session.lock:
             if session.history is None:  # first message of this session (or it expired): the page's view
                 session.history = _client_history(chat_history)[-MAX_SHOWN_MESSAGES:]
-            session.pending.append(question[: MAX_QUESTION_CHARS + 1])  # the advisor cuts and says so
+            session.queue(question)  # the advisor cuts a long one and says so; past 8 waiting: refused
     return ""
 
 
@@ -302,8 +310,13 @@ def _drain(advisor: Advisor, session, defaults: dict):
                 return
             question = session.pending.popleft()
             history = list(session.history)
-            session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
+            if isinstance(question, Refusal):  # too many queued: say so, answer nothing
+                session.append({"role": "assistant", "content": str(question)})
+            else:
+                session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
+        if isinstance(question, Refusal):
+            continue
         answer, streamed = None, False
         for kind, value in _answer_as_it_comes(advisor, question, history, defaults, session.client):
             if kind == "text":
@@ -462,7 +475,8 @@ def ask_api(advisor: Advisor, question: str, client: str | None = None) -> str:
     """The programmatic endpoint (/ask): the Answer as JSON; when too many answers are ahead,
     {"error": "busy, retry in N s", "busy": true, "retry_after_s": N} at once."""
     try:
-        answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {}, client)
+        question = clean_text(question[: MAX_QUESTION_CHARS * 64]) if isinstance(question, str) else ""
+        answer = answer_with_time_limit(advisor, question, [], {}, client)
     except Busy as busy:
         log.warning("Busy: an API question was asked to retry in %d s.", busy.retry_after_s)
         return json.dumps({"error": str(busy), "busy": True, "retry_after_s": busy.retry_after_s})
@@ -510,9 +524,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request Gradio makes to itself
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactFilter())
+    # no credentials in any log line, no per-request library lines, bounded repeats (advisor/config.py);
+    # headers within 10 s and at most 16 KiB (advisor/http_limits.py)
+    install_log_hygiene()
+    limit_uvicorn()
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
@@ -528,19 +543,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Open {demo.local_url} in a browser (Ctrl+C stops the app).", flush=True)
     demo.block_thread()
     return 0
-
-
-class RedactFilter(logging.Filter):
-    """Log lines never carry credentials: URLs in them lose user:password@ and token query values."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact_text(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:  # a traceback's exception text can carry the URL
-            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
-        return True
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -29,6 +30,21 @@ log = logging.getLogger("gpu-advisor.app")
 OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
 LLM_TIME_LIMIT_S = 90.0  # the LLM engine bounds its own calls (timeout, retries, fallback) below this
 MAX_SHOWN_MESSAGES = 60  # per session: the last 30 exchanges are kept and shown
+MAX_PENDING_QUESTIONS = 8  # per session: questions waiting for an answer (more are refused, saying so)
+MAX_SENT_ENTRIES = 8  # the page's log of sent messages keeps its last 8 (app.SEND_JS)
+TOO_MANY_QUESTIONS = ("You sent more questions than I can queue ({n} are waiting for an answer); the ones after "
+                      "that were not taken. Send them again once these are answered.")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to keep and send back: a lone surrogate ('\\ud800', which no JSON encoder will write)
+    becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+class Refusal(str):
+    """A queued entry that is not a question: _drain shows it as the answer's text, answering nothing."""
 
 
 def _env_number(name: str, default: float, low: float, high: float) -> float:
@@ -294,11 +310,22 @@ class Session:
         self.history.append(message)
         del self.history[:-MAX_SHOWN_MESSAGES]
 
+    def queue(self, question: str) -> bool:
+        """Queue a question (call with the lock held); past MAX_PENDING_QUESTIONS it is refused, and one
+        refusal is queued to say so. False when refused."""
+        if sum(not isinstance(q, Refusal) for q in self.pending) < MAX_PENDING_QUESTIONS:
+            self.pending.append(question)
+            return True
+        if not (self.pending and isinstance(self.pending[-1], Refusal)):
+            self.pending.append(Refusal(TOO_MANY_QUESTIONS.format(n=MAX_PENDING_QUESTIONS)))
+            log.warning("Refused a question: %d are already queued in that session.", MAX_PENDING_QUESTIONS)
+        return False
+
     def view(self, streaming: dict | None = None) -> list[dict]:
         """The chat to show: the conversation, the answer streaming now, then the queued questions."""
         with self.lock:
             chat = list(self.history or [])
-            queued = [{"role": "user", "content": q} for q in self.pending]
+            queued = [{"role": "user", "content": q} for q in self.pending if not isinstance(q, Refusal)]
         return chat + ([streaming] if streaming else []) + queued
 
 
@@ -378,7 +405,20 @@ class RequestGuard:
         if length is not None and (not length.isdigit() or int(length) > self.max_body_bytes):
             await _refuse(send, 413, f"Request too large (limit {self.max_body_bytes // 1024} KiB).")
             return
-        await self.app(scope, self._limited(receive), send)
+        started = False
+
+        async def tracked(message) -> None:
+            nonlocal started
+            started = started or message.get("type") == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._limited(receive), tracked)
+        except Exception as exc:  # noqa: BLE001 - bad input (an unknown fn_index...): one line, never a traceback
+            log.warning("Refused a %s %s: %s: %s", method, path[:80], type(exc).__name__,
+                        redact_text(str(exc))[:200])
+            if not started:
+                await _refuse(send, 400, "Bad request: the app could not read it.")
 
     def _same_origin(self, origin: str, headers: dict) -> bool:
         netloc = _netloc(origin)
