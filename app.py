@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # noqa: E402
 
 from advisor.answer import Answer  # noqa: E402
-from advisor.config import RedactFilter, install_log_hygiene, redact_text  # noqa: E402, F401
+from advisor.config import RedactFilter, install_log_hygiene, one_line_library_errors, redact_text  # noqa: E402, F401
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
 from advisor.http_limits import limit_uvicorn  # noqa: E402
 from advisor.web import (  # noqa: E402
@@ -527,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     # no credentials in any log line, no per-request library lines, bounded repeats (advisor/config.py);
     # headers within 10 s and at most 16 KiB (advisor/http_limits.py)
     install_log_hygiene()
+    one_line_library_errors()
     limit_uvicorn()
     _prepare_index_in_background()
     advisor = Advisor()

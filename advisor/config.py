@@ -165,3 +165,37 @@ def install_log_hygiene() -> None:
             if not any(isinstance(f, RedactFilter) for f in handler.filters):
                 handler.addFilter(redact)
                 handler.addFilter(repeats)
+
+
+def one_line_library_errors(modules: tuple[str, ...] = ("gradio.routes", "gradio.queueing", "gradio.blocks",
+                                                         "gradio.route_utils", "gradio.utils")) -> None:
+    """Gradio prints a full traceback (traceback.print_exc, past logging) for every request it cannot
+    process - a malformed chat history gave 55,000 lines of pydantic errors. In these modules that becomes
+    one redacted log line (through the filters above): the exception's type and the start of its message."""
+    import importlib
+    import sys
+    import traceback
+    import types
+
+    log = logging.getLogger("gpu-advisor.requests")
+
+    class OneLine(types.ModuleType):
+        def __getattr__(self, name):
+            return getattr(traceback, name)
+
+        @staticmethod
+        def print_exc(*args, **kwargs) -> None:
+            exc = sys.exc_info()[1]
+            if log.isEnabledFor(logging.DEBUG):  # a developer asked for everything
+                traceback.print_exc(*args, **kwargs)
+            first = str(exc).splitlines()[0] if exc is not None and str(exc) else ""
+            log.warning("Refused a request: %s: %s", type(exc).__name__, redact_text(first)[:200])
+
+    shim = OneLine("traceback")
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if getattr(module, "traceback", None) is traceback:
+            module.traceback = shim
