@@ -151,12 +151,13 @@ def main() -> int:
     ap.add_argument("--users", type=int, nargs="+", default=[50])
     ap.add_argument("--url")
     ap.add_argument("--procs", type=int, default=4, help="client processes the users are spread over")
+    ap.add_argument("--root", type=Path, default=None, help="another checkout's app.py (the code before a change)")
     args = ap.parse_args()
     if args.url:
         for n in args.users:
             print(json.dumps(run(loopback(args.url), n, None, args.procs)), flush=True)
         return 0
-    with running_app() as (url, proc, _):
+    with running_app(**({"root": args.root.resolve()} if args.root else {})) as (url, proc, _):
         for n in args.users:
             print(json.dumps(run(url, n, proc.pid, args.procs)), flush=True)
     return 0

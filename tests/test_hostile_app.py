@@ -127,3 +127,18 @@ def test_a_token_in_the_endpoint_path_is_never_shown_or_logged():
     for secret in ("pathtoken123456", "hf_abcdefghijkl", "topsecret999"):
         assert secret not in page and secret not in log and secret not in answer, secret
     assert "HTTP Request:" not in log  # the LLM client's per-request INFO line is off
+
+
+def test_the_app_refuses_a_200_kb_header(app_server):
+    import socket
+
+    url, _ = app_server
+    host, port = url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall(f"GET /config HTTP/1.1\r\nHost: {host}\r\nX-Big: ".encode() + b"a" * 200_000 + b"\r\n\r\n")
+        s.settimeout(10)
+        try:
+            data = s.recv(200)
+        except OSError:
+            data = b""
+    assert not data.startswith(b"HTTP/1.1 200"), data[:80]

@@ -243,3 +243,19 @@ def test_a_chat_question_about_an_unknown_repo_falls_back_within_the_budget(blac
     assert time.perf_counter() - t0 < 3.0
     assert "did not finish within" not in answer.text
     assert "13B" in answer.text or "13b" in answer.text.lower()
+
+
+def test_cli_fit_with_an_unknown_repo_and_a_dead_hub_is_one_bounded_wait(blackhole, monkeypatch, capsys):
+    """Issue 26 item 5: `gpu-advisor fit` with an unknown repo id and no Hub took 192 s; now one wait (the
+    default 4 s), then the documented fallback, with no retry noise."""
+    from advisor.cli import main
+
+    monkeypatch.delenv("ADVISOR_HUB_TIMEOUT_S")
+    t0 = time.perf_counter()
+    code = main(["fit", "--model", "nobody-here/fit-model-13b", "--gpu", "rtx-4090"])
+    elapsed = time.perf_counter() - t0
+    out, err = capsys.readouterr()
+    assert code in (0, 1) and elapsed < 7.0, (elapsed, err)  # 1: it does not fit (13B in bf16 on 24 GB)
+    assert "generic 13B" in out and "within 4 s" in out
+    assert "Retrying" not in out + err and "Traceback" not in err
+    assert blackhole.connections == 1
