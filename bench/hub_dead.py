@@ -6,7 +6,7 @@ and never answers (a blackhole). Prints
 - the server's thread count before, at its peak during, and after the attack.
 Targets: the unknown id answers within 6 s; with 16 attackers other users' p95 under 2 s; threads flat.
 
-    python bench/hub_dead.py [--attackers 16] [--users 4] [--seconds 30] [--root OTHER_CHECKOUT]
+    python bench/hub_dead.py [--attackers 16] [--users 4] [--seconds 30] [--rounds 2] [--root OTHER_CHECKOUT]
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def main() -> int:
     ap.add_argument("--attackers", type=int, default=16)
     ap.add_argument("--users", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--rounds", type=int, default=2, help="attacks one after the other")
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to run")
     args = ap.parse_args()
     import os
@@ -122,10 +123,11 @@ def main() -> int:
         report["same_id_again_s"] = round(time.perf_counter() - t0, 2)
         report["quiet"] = _phase(url, args.users, 0, min(10.0, args.seconds), proc.pid)
         report["load_1min_before_attack"] = round(os.getloadavg()[0], 2)
-        report["attack"] = _phase(url, args.users, args.attackers, args.seconds, proc.pid)
-        report["load_1min_after_attack"] = round(os.getloadavg()[0], 2)
-        time.sleep(10)
-        report["threads_10s_after"] = server_threads(proc.pid)
+        for r in range(1, args.rounds + 1):  # the thread count after each round: flat, not growing
+            report[f"attack_{r}"] = _phase(url, args.users, args.attackers, args.seconds, proc.pid)
+            report[f"load_1min_after_attack_{r}"] = round(os.getloadavg()[0], 2)
+            time.sleep(10)
+            report[f"threads_10s_after_attack_{r}"] = server_threads(proc.pid)
         report["hub_connections"] = hole.connections
         report["timeout_lines_in_log"] = sum("did not finish within" in line for line in lines)
         print(json.dumps(report, indent=1), flush=True)
