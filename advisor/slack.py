@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    from .config import install_log_hygiene
+
+    install_log_hygiene()  # no credentials in any log line, no per-request library lines, bounded repeats
     settings = Settings()
     try:
         mode = check_settings(settings)

@@ -133,3 +133,16 @@ def test_fair_slots_serve_the_client_that_used_least_first():
     greedy.join(5)
     quiet.join(5)
     assert order == ["quiet", "greedy"]
+
+
+def test_the_api_answers_busy_with_a_retry_time_instead_of_timing_out(monkeypatch):
+    import json
+
+    import advisor.web as web
+
+    advisor = Advisor(engine="offline", quick_start=True)
+    monkeypatch.setattr(web.answer_pool(advisor), "retry_after_s", lambda: 7)
+    out = json.loads(app.ask_api(advisor, "Can I run Llama 3.1 8B on one RTX 4090?"))
+    assert out == {"error": "busy, retry in 7 s", "busy": True, "retry_after_s": 7}
+    events = list(web.stream_with_time_limit(advisor, "q", [], {}))
+    assert len(events) == 1 and "ask again in 7 s" in events[0].answer.text
