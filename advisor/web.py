@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import os
@@ -100,8 +101,14 @@ class FairSlots:
         with self._cond:
             entry = (self.usage(client) if client else 0.0, next(self._order))
             heapq.heappush(self._waiting, entry)
-            while not (self.free > 0 and self._waiting[0] is entry):
-                self._cond.wait()
+            try:
+                while not (self.free > 0 and self._waiting[0] is entry):
+                    self._cond.wait()
+            except BaseException:  # interrupted while waiting: leave the line, or it blocks everyone behind
+                self._waiting.remove(entry)
+                heapq.heapify(self._waiting)
+                self._cond.notify_all()
+                raise
             heapq.heappop(self._waiting)
             self.free -= 1
             self._cond.notify_all()  # the next in line may take another free slot
@@ -148,6 +155,10 @@ class AnswerPool:
         with self._lock:
             self.pending += 1
 
+        def work():
+            # in a fresh copy of the context: nothing an answer sets (a Hub budget) outlives it on this thread
+            return contextvars.copy_context().run(run)
+
         def run():
             import contextlib
 
@@ -180,7 +191,7 @@ class AnswerPool:
                     self.mean_s = 0.9 * self.mean_s + 0.1 * min(held[0], 60.0)
 
         try:
-            return self._pool.submit(run)
+            return self._pool.submit(work)
         except RuntimeError:  # the interpreter is shutting down
             with self._lock:
                 self.pending -= 1

@@ -152,7 +152,8 @@ def waiting():
 def hub_budget(seconds: float | None = None):
     """One answer: all its Hub lookups together wait at most `seconds` (default the lookup timeout).
     Inside an answer that already has a budget, that budget stays."""
-    if _BUDGET.get() is not None:
+    outer = _BUDGET.get()
+    if outer is not None and outer.remaining_s() > -60:  # (one left over from a finished answer is replaced)
         yield
         return
     limit = _timeout_s() if seconds is None else seconds
