@@ -259,3 +259,17 @@ def test_cli_fit_with_an_unknown_repo_and_a_dead_hub_is_one_bounded_wait(blackho
     assert "generic 13B" in out and "within 4 s" in out
     assert "Retrying" not in out + err and "Traceback" not in err
     assert blackhole.connections == 1
+
+
+def test_a_closed_port_falls_back_at_once_and_says_it_could_not_connect(monkeypatch, tmp_path):
+    from tests.fakes import free_port
+    from tools.hub import forget_failures
+
+    forget_failures()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ADVISOR_HUB", "on")
+    t0 = time.perf_counter()
+    s = get_model("nobody-here/closed-port-7b")
+    assert time.perf_counter() - t0 < 2.0
+    assert s.approximate and "could not connect to 127.0.0.1" in s.note

@@ -330,6 +330,8 @@ def _download(repo_id: str, timeout: float) -> dict:
         raise
     except httpx.TimeoutException:
         raise HubUnavailable(f"no answer from {endpoint.split('://')[-1]} within {timeout:g} s") from None
+    except httpx.ConnectError:  # no network, a name that does not resolve, a closed port
+        raise HubUnavailable(f"could not connect to {endpoint.split('://')[-1]}") from None
     except httpx.HTTPError as exc:
         raise HubUnavailable(f"{type(exc).__name__}") from None
     except ValueError:
