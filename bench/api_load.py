@@ -48,16 +48,22 @@ def cpu_s(pid: int | None) -> float | None:
         return None
 
 
-def one_user(url: str, questions: list[str], times: list, errors: Counter, busy: list, start: threading.Barrier):
-    """Connect, wait for every user to be ready, then ask the questions one after the other."""
+def one_user(url: str, questions: list[str], times: list, errors: Counter, busy: list, ready: threading.Barrier,
+             go: threading.Event) -> None:
+    """Connect, wait until every user of every process is connected, then ask the questions one after the other."""
     from gradio_client import Client
 
     try:
         client = Client(url, verbose=False)
     except Exception as exc:  # noqa: BLE001 - counted
         errors[f"connect: {type(exc).__name__}"] += 1
+        ready.abort()
         return
-    start.wait()
+    try:
+        ready.wait(timeout=300)
+    except threading.BrokenBarrierError:
+        pass
+    go.wait(timeout=600)
     for q in questions:
         t0 = time.perf_counter()
         try:
@@ -85,18 +91,19 @@ def _users_in_process(url: str, plans: list, barrier, results) -> None:
     times: list[float] = []
     errors: Counter = Counter()
     busy: list = []
-    ready = threading.Barrier(len(plans) + 1)
+    ready, go = threading.Barrier(len(plans) + 1), threading.Event()
     threads = []
     for model, _, gpu, _ in plans:
         qs = [f"Can I run {model} on one {gpu}?", f"How many {gpu} do I need to serve {model} for 20 users?"]
-        t = threading.Thread(target=one_user, args=(url, qs, times, errors, busy, ready), daemon=True)
+        t = threading.Thread(target=one_user, args=(url, qs, times, errors, busy, ready, go), daemon=True)
         t.start()
         threads.append(t)
     try:
         ready.wait(timeout=300)
     except threading.BrokenBarrierError:
         pass
-    barrier.wait(timeout=300)
+    barrier.wait(timeout=300)  # every process's users are connected: all ask at once
+    go.set()
     for t in threads:
         t.join(600)
     results.put((times, dict(errors), busy))
