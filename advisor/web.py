@@ -86,8 +86,8 @@ class FairSlots:
         import itertools
 
         self.free = n
-        self._cond = threading.Condition()
-        self._waiting: list = []  # heap of (usage, arrival, ticket)
+        self._lock = threading.Lock()
+        self._waiting: list = []  # heap of (usage, arrival, Event): a freed slot is handed to the head
         self._order = itertools.count()
         self._usage: dict[str, tuple[float, float]] = {}  # client -> (seconds, when)
 
@@ -96,32 +96,40 @@ class FairSlots:
         return seconds * 0.5 ** ((time.monotonic() - when) / self.HALF_LIFE_S) if seconds else 0.0
 
     def acquire(self, client: str = "") -> None:
+        """Take a slot, waiting in line if none is free. Each waiter sleeps on its own Event and is woken
+        only when a slot is handed to it (no thundering herd fighting the event loop for the GIL)."""
         import heapq
 
-        with self._cond:
-            entry = (self.usage(client) if client else 0.0, next(self._order))
+        with self._lock:
+            if self.free > 0 and not self._waiting:
+                self.free -= 1
+                return
+            entry = (self.usage(client) if client else 0.0, next(self._order), threading.Event())
             heapq.heappush(self._waiting, entry)
-            try:
-                while not (self.free > 0 and self._waiting[0] is entry):
-                    self._cond.wait()
-            except BaseException:  # interrupted while waiting: leave the line, or it blocks everyone behind
-                self._waiting.remove(entry)
-                heapq.heapify(self._waiting)
-                self._cond.notify_all()
-                raise
-            heapq.heappop(self._waiting)
-            self.free -= 1
-            self._cond.notify_all()  # the next in line may take another free slot
+        try:
+            entry[2].wait()
+        except BaseException:  # interrupted while waiting: leave the line (or give back the slot handed over)
+            with self._lock:
+                if entry in self._waiting:
+                    self._waiting.remove(entry)
+                    heapq.heapify(self._waiting)
+                    raise
+            self.release()
+            raise
 
     def release(self) -> None:
-        with self._cond:
-            self.free += 1
-            self._cond.notify_all()
+        import heapq
+
+        with self._lock:
+            if self._waiting:
+                heapq.heappop(self._waiting)[2].set()  # the slot goes straight to the next in line
+            else:
+                self.free += 1
 
     def charge(self, client: str, seconds: float) -> None:
         if not client:
             return
-        with self._cond:
+        with self._lock:
             self._usage[client] = (self.usage(client) + seconds, time.monotonic())
             if len(self._usage) > self.MAX_CLIENTS:  # forget the quietest half
                 keep = sorted(self._usage, key=self.usage)[len(self._usage) // 2:]
