@@ -103,10 +103,11 @@ def _users_in_process(url: str, plans: list, barrier, results) -> None:
     except threading.BrokenBarrierError:
         pass
     barrier.wait(timeout=300)  # every process's users are connected: all ask at once
+    cpu_at_start = cpu_s(os.getpid())
     go.set()
     for t in threads:
         t.join(600)
-    results.put((times, dict(errors), busy))
+    results.put((times, dict(errors), busy, (cpu_s(os.getpid()) or 0) - (cpu_at_start or 0)))
 
 
 def run(url: str, users: int, pid: int | None, procs: int) -> dict:
@@ -130,6 +131,7 @@ def run(url: str, users: int, pid: int | None, procs: int) -> dict:
     times: list[float] = []
     errors: Counter = Counter()
     busy: list = []
+    clients_cpu = 0.0
     for _ in workers:
         while True:
             try:
@@ -140,6 +142,7 @@ def run(url: str, users: int, pid: int | None, procs: int) -> dict:
         times += got[0]
         errors.update(got[1])
         busy += got[2]
+        clients_cpu += got[3]
     wall = time.perf_counter() - t0
     for w in workers:
         w.join(30)
@@ -150,7 +153,7 @@ def run(url: str, users: int, pid: int | None, procs: int) -> dict:
             "load_1min_after": round(os.getloadavg()[0], 2), "server_threads_before": threads_before,
             "server_threads_peak": peak_threads or None,
             "server_cpu_s": round(cpu_s(pid) - server_cpu, 1) if server_cpu is not None else None,
-            "cores": os.cpu_count()}
+            "clients_cpu_s": round(clients_cpu, 1), "cores": os.cpu_count()}
 
 
 def main() -> int:
