@@ -198,10 +198,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="HTTP mode interface (default 127.0.0.1; 0.0.0.0 only behind a TLS proxy)")
     ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     args = ap.parse_args(argv)
+    own_logging = not logging.getLogger().handlers  # (not when embedded, e.g. called by a test runner)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    from .config import install_log_hygiene
+    if own_logging:
+        from .config import install_log_hygiene
 
-    install_log_hygiene()  # no credentials in any log line, no per-request library lines, bounded repeats
+        install_log_hygiene()  # no credentials in any log line, no per-request library lines, bounded repeats
     settings = Settings()
     try:
         mode = check_settings(settings)
