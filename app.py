@@ -21,12 +21,17 @@ import gradio as gr  # noqa: E402
 
 from advisor import app_panels  # noqa: E402
 from advisor.answer import Answer  # noqa: E402
-from advisor.config import redact_text  # noqa: E402
+from advisor.config import RedactFilter, install_log_hygiene, one_line_library_errors, redact_text  # noqa: E402, F401
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.http_limits import limit_uvicorn  # noqa: E402
 from advisor.machine import set_process_local  # noqa: E402
 from advisor.web import (  # noqa: E402
+    MAX_SENT_ENTRIES,
     MAX_SHOWN_MESSAGES,
+    Busy,
+    Refusal,
     answer_with_time_limit,
+    clean_text,
     guard_middleware,
     sessions,
     stream_with_time_limit,
@@ -132,14 +137,16 @@ def work_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def _text(content) -> str:
-    """A chat message's text: Gradio sends a string, or a list of parts like {"type": "text", "text": ...}."""
+def _text(content, depth: int = 0) -> str:
+    """A chat message's text: Gradio sends a string, or a list of parts like {"type": "text", "text": ...}
+    (nesting beyond 3 levels and parts beyond 16 are ignored: a client can send anything)."""
     if isinstance(content, str):
-        return content
+        return clean_text(content[: MAX_QUESTION_CHARS * 4])
     if isinstance(content, dict):
-        return str(content.get("text") or content.get("value") or "")
-    if isinstance(content, list):
-        return "".join(_text(p) for p in content)
+        value = content.get("text") or content.get("value") or ""
+        return clean_text(value[: MAX_QUESTION_CHARS * 4]) if isinstance(value, str) else ""
+    if isinstance(content, list) and depth < 3:
+        return "".join(_text(p, depth + 1) for p in content[:16])
     return ""
 
 
@@ -200,7 +207,7 @@ def _client_history(chat_history) -> list[dict]:
     """The conversation the page sent, as role/content dicts (malformed entries skipped)."""
     if not isinstance(chat_history, list):
         return []
-    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history
+    return [{"role": m["role"], "content": _text(m.get("content"))} for m in chat_history[-MAX_SHOWN_MESSAGES:]
             if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 
@@ -236,10 +243,12 @@ SEND_JS = """(m, log) => {
 def take_sent(sent_log, chat_history, session) -> None:
     """Queue the entries of the page's sent-message log that this session has not taken yet (a new
     or expired session takes only the newest: the older ones were answered before)."""
-    try:
-        entries = json.loads(sent_log) if isinstance(sent_log, str) and len(sent_log) < 200_000 else []
-        entries = [(int(n), m) for n, m in entries if isinstance(m, str)]
-    except (ValueError, TypeError):
+    try:  # the request body is at most 4 MiB (advisor.web.RequestGuard); the page keeps 8 entries
+        entries = json.loads(sent_log) if isinstance(sent_log, str) else []
+        if len(entries) > MAX_SENT_ENTRIES:
+            log.warning("Took the last %d of %d entries of a sent-message log.", MAX_SENT_ENTRIES, len(entries))
+        entries = [(int(n), m[: MAX_QUESTION_CHARS + 1]) for n, m in entries[-MAX_SENT_ENTRIES:] if isinstance(m, str)]
+    except (ValueError, TypeError, RecursionError):
         entries = []
     with session.lock:
         fresh = session.history is None
@@ -255,12 +264,12 @@ def take_sent(sent_log, chat_history, session) -> None:
 def take(message, chat_history, session) -> str:
     """Queue a message in its session; returns "" to clear the box. Runs at once (no queue), also
     while an answer streams: the streaming handler answers queued messages in order."""
-    question = message.strip() if isinstance(message, str) else ""
+    question = clean_text(message[: MAX_QUESTION_CHARS + 1].strip()) if isinstance(message, str) else ""
     if question:
         with session.lock:
             if session.history is None:  # first message of this session (or it expired): the page's view
                 session.history = _client_history(chat_history)[-MAX_SHOWN_MESSAGES:]
-            session.pending.append(question[: MAX_QUESTION_CHARS + 1])  # the advisor cuts and says so
+            session.queue(question)  # the advisor cuts a long one and says so; past 8 waiting: refused
     return ""
 
 
@@ -317,10 +326,15 @@ def _drain(advisor: Advisor, session, defaults: dict):
                 return
             question = session.pending.popleft()
             history = list(session.history)
-            session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
+            if isinstance(question, Refusal):  # too many queued: say so, answer nothing
+                session.append({"role": "assistant", "content": str(question)})
+            else:
+                session.append({"role": "user", "content": bound_text(question, MAX_QUESTION_CHARS)})
         yield session.view()
+        if isinstance(question, Refusal):
+            continue
         answer, streamed = None, False
-        for kind, value in _answer_as_it_comes(advisor, question, history, defaults):
+        for kind, value in _answer_as_it_comes(advisor, question, history, defaults, session.client):
             if kind == "text":
                 streamed = True
                 yield session.view({"role": "assistant", "content": value})
@@ -339,11 +353,11 @@ def _drain(advisor: Advisor, session, defaults: dict):
             session.last_answer = answer
 
 
-def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict):
+def _answer_as_it_comes(advisor: Advisor, question: str, history: list, defaults: dict, client: str = ""):
     """("text", the text so far) while an LLM writes (with a line naming the tool running), then
     ("answer", Answer or None) once the answer is checked - on a worker thread, under the time limit."""
     text, tool = "", ""
-    for event in stream_with_time_limit(advisor, question, history, defaults):
+    for event in stream_with_time_limit(advisor, question, history, defaults, client):
         if event.kind == "text":
             text, tool = text + event.text, ""
         elif event.kind == "reset":  # a retry or the offline fallback follows: its text replaces this
@@ -473,13 +487,22 @@ def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks
         api_q = gr.Textbox(visible=False)
         api_out = gr.Textbox(visible=False)
         api_btn = gr.Button(visible=False)
-        api_btn.click(lambda q: ask_api(advisor, q), api_q, api_out, api_name="ask", concurrency_limit=None)
+        def ask_event(question, request: gr.Request = None):
+            return ask_api(advisor, question, getattr(request, "session_hash", None))
+
+        api_btn.click(ask_event, api_q, api_out, api_name="ask", concurrency_limit=None)
     return demo
 
 
-def ask_api(advisor: Advisor, question: str) -> str:
-    """The programmatic endpoint (/ask): the Answer as JSON."""
-    answer = answer_with_time_limit(advisor, question if isinstance(question, str) else "", [], {})
+def ask_api(advisor: Advisor, question: str, client: str | None = None) -> str:
+    """The programmatic endpoint (/ask): the Answer as JSON; when too many answers are ahead,
+    {"error": "busy, retry in N s", "busy": true, "retry_after_s": N} at once."""
+    try:
+        question = clean_text(question[: MAX_QUESTION_CHARS * 64]) if isinstance(question, str) else ""
+        answer = answer_with_time_limit(advisor, question, [], {}, client)
+    except Busy as busy:
+        log.warning("Busy: an API question was asked to retry in %d s.", busy.retry_after_s)
+        return json.dumps({"error": str(busy), "busy": True, "retry_after_s": busy.retry_after_s})
     if answer is None:
         return json.dumps({"error": SORRY})
     return answer.model_dump_json()
@@ -524,9 +547,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")))
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request Gradio makes to itself
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactFilter())
+    # no credentials in any log line, no per-request library lines, bounded repeats (advisor/config.py);
+    # headers within 10 s and at most 16 KiB (advisor/http_limits.py)
+    install_log_hygiene()
+    one_line_library_errors()
+    limit_uvicorn()
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
@@ -539,24 +564,11 @@ def main(argv: list[str] | None = None) -> int:
     # quiet: Gradio's own start-up lines include a "set share=True" hint, which this app never does
     demo.launch(server_name=args.host, server_port=args.port, share=False, show_error=False, quiet=True,
                 css=PAGE_CSS, js=PAGE_JS, prevent_thread_lock=True,
-                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware()]},
+                max_file_size="1mb", app_kwargs={"middleware": [guard_middleware(args.host)]},
                 state_session_capacity=sessions.max_sessions, max_threads=64)
     print(f"Open {demo.local_url} in a browser (Ctrl+C stops the app).", flush=True)
     demo.block_thread()
     return 0
-
-
-class RedactFilter(logging.Filter):
-    """Log lines never carry credentials: URLs in them lose user:password@ and token query values."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        clean = redact_text(message)
-        if clean != message:
-            record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:  # a traceback's exception text can carry the URL
-            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
-        return True
 
 
 if __name__ == "__main__":

@@ -144,13 +144,16 @@ class Advisor:
         history = bound_history(history)
         defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
             if isinstance(defaults, dict) else {}
-        if self.llm_engine:
-            note = ", ".join(f"{k}={v}" for k, v in defaults.items())
-            events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note
-                                             else q, history, stream=_stream)
-        else:
-            events = iter([StreamEvent("answer", answer=self.offline.ask(q, history, defaults=defaults))])
-        for event in events:
-            if event.answer is not None:
-                event.answer.warnings = warnings + event.answer.warnings
-            yield event
+        from tools.hub import hub_budget
+
+        with hub_budget():  # all of this answer's Hub lookups together wait at most ADVISOR_HUB_TIMEOUT_S
+            if self.llm_engine:
+                note = ", ".join(f"{k}={v}" for k, v in defaults.items())
+                events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})"
+                                                 if note else q, history, stream=_stream)
+            else:
+                events = iter([StreamEvent("answer", answer=self.offline.ask(q, history, defaults=defaults))])
+            for event in events:
+                if event.answer is not None:
+                    event.answer.warnings = warnings + event.answer.warnings
+                yield event

@@ -74,12 +74,32 @@ def build_server():
     return server
 
 
+def http_app(server, host: str = "127.0.0.1"):
+    """The streamable HTTP app (path /mcp) behind the host allow-list (advisor/hosts.py): a request for a
+    host name that is not this server's (DNS rebinding) gets 421, on any bind address, not only loopback."""
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    from .hosts import HostGuard, HostPolicy
+
+    policy = HostPolicy(host)
+    security = None if policy.any_ip or policy.off else TransportSecuritySettings(
+        enable_dns_rebinding_protection=True, allowed_hosts=policy.mcp_hosts(),
+        allowed_origins=[f"http://{h}" for h in policy.mcp_hosts()] + [f"https://{h}" for h in policy.mcp_hosts()])
+    return HostGuard(server.streamable_http_app(host=host, transport_security=security), policy, "mcp")
+
+
 def main(http: bool = False, host: str = "127.0.0.1", port: int = 8000) -> None:
     server = build_server()
-    if http:
-        server.run("streamable-http", host=host, port=port)
-    else:
+    if not http:
         server.run("stdio")
+        return
+    import uvicorn
+
+    from .http_limits import server_limits
+
+    config = uvicorn.Config(http_app(server, host), host=host, port=port, log_level="warning", access_log=False,
+                            server_header=False, **server_limits())
+    uvicorn.Server(config).run()
 
 
 if __name__ == "__main__":  # python -m advisor.mcp_server (the stdio server)

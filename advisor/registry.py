@@ -48,9 +48,15 @@ class ToolSpec:
 
 
 def _search(req: SearchGuidanceRequest) -> list[dict]:
-    from knowledge import search_guidance
+    import contextlib
 
-    return [dataclasses.asdict(p) | {"citation": p.citation} for p in search_guidance(req.query, k=req.k)]
+    from knowledge import index_loaded, search_guidance
+    from tools.hub import waiting
+
+    # while the index is first built (up to ~2 min) the chat app's answer gives its CPU slot up
+    with contextlib.nullcontext() if index_loaded() else waiting():
+        found = search_guidance(req.query, k=req.k)
+    return [dataclasses.asdict(p) | {"citation": p.citation} for p in found]
 
 
 def _registry() -> dict[str, ToolSpec]:

@@ -230,7 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
     ap.add_argument("--offline", action="store_true", help="local testing: start without reaching Slack")
     args = ap.parse_args(argv)
+    own_logging = not logging.getLogger().handlers  # (not when embedded, e.g. called by a test runner)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if own_logging:
+        from .config import install_log_hygiene
+
+        install_log_hygiene()  # no credentials in any log line, no per-request library lines, bounded repeats
     settings = Settings()
     offline = args.offline or settings.slack_offline
     try:
@@ -253,9 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .slack_http import EVENTS_PATH, SlackGate, make_server
 
-        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH}"
-              + (" (offline: nothing reaches Slack; replies are printed here)" if offline else ""), flush=True)
-        make_server(SlackGate(app, settings.slack_signing_secret), host=args.host, port=args.port).run()
+        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH} (requests for another host "
+              "name are refused: set ADVISOR_ALLOWED_HOSTS to the public name Slack posts to)"
+              + ("; offline: nothing reaches Slack, replies are printed here" if offline else ""), flush=True)
+        make_server(SlackGate(app, settings.slack_signing_secret, bind_host=args.host), host=args.host,
+                    port=args.port).run()
     return 0
 
 

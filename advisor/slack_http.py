@@ -8,7 +8,10 @@ before checking the signature). Here, in order, before any byte of the body is p
    without reading the body, so an unsigned 64 MiB upload costs nothing;
 3. the body is read as a stream, stopped at the limit (413) or after a time limit (408);
 4. the HMAC-SHA256 signature over `v0:{timestamp}:{raw body}` (constant-time compare) - else 401;
-5. only then is the body decoded and checked to be a Slack payload (400), and the Bolt app dispatched on a
+0. (first of all) the Host header must be a name of this bot (advisor/hosts.py: loopback, --host,
+   ADVISOR_ALLOWED_HOSTS - set it to the public name Slack posts to) - else 421;
+5. only then is the body decoded and checked to be a Slack payload (400; JSON nested over 64 levels is
+   refused before parsing), and the Bolt app dispatched on a
    worker thread (it acks at once; the answer is posted from Bolt's listener threads).
 Each refusal is logged as one short line (status, reason, client, size) - never the body.
 uvicorn's event loop keeps a half-sent request from holding up anyone else.
@@ -71,15 +74,23 @@ def check_payload(content_type: str, body: bytes) -> str:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Refused(400, "body is not UTF-8") from None
+    from .http_limits import MAX_JSON_DEPTH, json_depth_ok
+
     if "json" in content_type:
+        if not json_depth_ok(text):
+            raise Refused(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
         try:
             ok = isinstance(json.loads(text), dict)
-        except ValueError:
+        except (ValueError, RecursionError):
             ok = False
         if not ok:
             raise Refused(400, "body is not a JSON object")
-    elif not parse_qs(text):
-        raise Refused(400, "body is neither JSON nor a form")
+    else:
+        form = parse_qs(text)
+        if not form:
+            raise Refused(400, "body is neither JSON nor a form")
+        if not all(json_depth_ok(v) for values in form.values() for v in values):  # payload=<JSON>
+            raise Refused(400, f"a form field's JSON is nested deeper than {MAX_JSON_DEPTH} levels")
     return text
 
 
@@ -107,9 +118,13 @@ class SlackGate:
     """ASGI app: verified Slack deliveries go to the (sync) Bolt app; everything else is refused cheaply."""
 
     def __init__(self, bolt_app, signing_secret: str, path: str = EVENTS_PATH, body_limit: int = BODY_LIMIT_BYTES,
-                 body_timeout_s: float = BODY_TIMEOUT_S, clock: Callable[[], float] = time.time) -> None:
+                 body_timeout_s: float = BODY_TIMEOUT_S, clock: Callable[[], float] = time.time,
+                 bind_host: str | None = "127.0.0.1") -> None:
+        from .hosts import HostPolicy
+
         self.bolt_app, self.secret, self.path = bolt_app, signing_secret, path
         self.body_limit, self.body_timeout_s, self.clock = body_limit, body_timeout_s, clock
+        self.hosts = HostPolicy(bind_host)  # Slack's deliveries name the public host: ADVISOR_ALLOWED_HOSTS
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -125,11 +140,13 @@ class SlackGate:
         client = (scope.get("client") or ("?",))[0]
         size = 0
         try:
+            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+            if not self.hosts.allows(headers.get("host")):
+                raise Refused(421, f"host {headers.get('host', '')[:60]!r} is not this bot's (ADVISOR_ALLOWED_HOSTS)")
             if scope["path"] != self.path:
                 raise Refused(404, "unknown path")
             if scope["method"] != "POST":
                 raise Refused(405, f"method {scope['method'][:10]}")
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             check_headers(headers, self.clock(), self.body_limit)
             body = await read_body(receive, self.body_limit, self.body_timeout_s)
             size = len(body)
@@ -172,10 +189,13 @@ async def _respond(send, status: int, body, headers: dict[str, str] | None = Non
     await send({"type": "http.response.body", "body": data})
 
 
-def make_server(gate: SlackGate, host: str = "127.0.0.1", port: int = 3000):
+def make_server(gate: SlackGate, host: str = "127.0.0.1", port: int = 3000, header_timeout_s: float = 10.0):
     """A uvicorn server for the gate (call .run(); set .should_exit = True to stop it)."""
     import uvicorn
 
+    from .http_limits import server_limits
+
+    # headers within 10 s of connecting and at most 16 KiB; idle kept-alive connections closed after 5 s
     config = uvicorn.Config(gate, host=host, port=port, lifespan="on", access_log=False, log_level="warning",
-                            server_header=False, timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024)
+                            server_header=False, **server_limits(header_timeout_s))
     return uvicorn.Server(config)

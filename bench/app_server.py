@@ -24,12 +24,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: str | None = None, env: dict | None = None, timeout_s: float = 180.0):
-    """Yields (url, process, log lines). The LLM is never configured here: the offline engine answers."""
+def running_app(data_dir: str | None = None, env: dict | None = None, timeout_s: float = 180.0,
+                root: Path = ROOT):
+    """Yields (url, process, log lines). The LLM is never configured here: the offline engine answers.
+    `root`: another checkout's app.py (to measure the code before a change the same way)."""
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
     environ.update(ADVISOR_DATA_DIR=data_dir or tempfile.mkdtemp(prefix="advisor-bench-"), **(env or {}))
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=environ,
+    if root != ROOT:
+        environ["PYTHONPATH"] = str(root)
+    proc = subprocess.Popen([sys.executable, str(root / "app.py"), "--port", str(port)], cwd=root, env=environ,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     ready = threading.Event()

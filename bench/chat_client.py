@@ -116,13 +116,15 @@ async def _queued(client: httpx.AsyncClient, base: str, session: str, fn: int, d
 
 
 async def chat_turn(client: httpx.AsyncClient, base: str, fns: ChatFns, session: str, message: str,
-                    history: list, timeout_s: float = 60.0) -> Turn:
-    """One message as the page sends it: take (no queue), then stream the answer, then the work."""
+                    history: list, timeout_s: float = 60.0, sent_log: str | None = None) -> Turn:
+    """One message as the page sends it: take (no queue), then stream the answer, then the work.
+    `sent_log`: the page's log of sent messages as sent (default: this message alone)."""
     start = time.perf_counter()
     chat = history
+    log = sent_log if sent_log is not None else json.dumps([[time.monotonic_ns() // 1000, message]])
     try:
         took = await client.post(f"{base}{API}/run/predict", timeout=timeout_s, json={
-            "data": [json.dumps([[time.monotonic_ns() // 1000, message]]), history], "fn_index": fns.take, "trigger_id": fns.trigger, "session_hash": session,
+            "data": [log, history], "fn_index": fns.take, "trigger_id": fns.trigger, "session_hash": session,
             "event_data": None})
         if took.status_code != 200:
             return Turn([], history, 0, time.perf_counter() - start, False, f"take {took.status_code}")
@@ -140,5 +142,5 @@ async def chat_turn(client: httpx.AsyncClient, base: str, fns: ChatFns, session:
         total = time.perf_counter() - start
         shown = [{"role": m["role"], "content": _text(m.get("content"))} for m in (chat or [])]
         return Turn(shown, chat or [], text_done, total, ok, error)
-    except (httpx.HTTPError, ValueError, KeyError) as exc:
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:  # a diff we could not follow too
         return Turn([], history, 0, time.perf_counter() - start, False, f"{type(exc).__name__}: {exc}"[:200])

@@ -18,7 +18,13 @@ can use a lower bar: at 0.35 every on-topic question keeps one.
 
 from __future__ import annotations
 
+import os
 import threading
+
+# No phoning home from native code: ONNX Runtime's Linux builds (1.29+) send telemetry to
+# mobile.events.data.microsoft.com unless ORT_DISABLE_TELEMETRY is set when its environment is created
+# (the string is in libonnxruntime; docs/hostile-load.md). Set before anything imports onnxruntime.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 from collections import OrderedDict
 
 from .index import GuidanceIndex, IndexStatus, Passage

@@ -49,8 +49,12 @@ class MiniLMEmbedder:
 
     def __init__(self) -> None:
         import numpy as np
+
+        os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")  # see knowledge/__init__.py
         import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        ort.disable_telemetry_events()  # and off through the API too, before the session is created
 
         model = _model_path()
         for path, want in ((model, MODEL_SHA256), (TOKENIZER, TOKENIZER_SHA256)):

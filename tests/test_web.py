@@ -83,3 +83,66 @@ def test_the_page_log_of_sent_messages_is_taken_once_each_in_order():
     app.take_sent(json.dumps([[7, "old"], [8, "newest"]]), earlier, fresh)
     app.take_sent("not json", [], fresh)
     assert list(fresh.pending) == ["newest"]
+
+
+def test_a_session_queues_at_most_8_questions_then_one_refusal():
+    from advisor.web import MAX_PENDING_QUESTIONS, Refusal
+
+    session = Session(client="s")
+    with session.lock:
+        session.history = []
+        taken = [session.queue(f"q{i}") for i in range(50)]
+    assert sum(taken) == MAX_PENDING_QUESTIONS
+    assert len(session.pending) == MAX_PENDING_QUESTIONS + 1 and isinstance(session.pending[-1], Refusal)
+    assert len(session.view()) == MAX_PENDING_QUESTIONS  # the refusal is not shown as a question
+
+
+def test_admission_says_busy_with_a_retry_time_when_the_wait_is_too_long(monkeypatch):
+    import advisor.web as web
+
+    pool = web.AnswerPool(4, "t", 1.0, cpu_slots=2)
+    pool.pending = 2
+    assert pool.retry_after_s() is None
+    pool.pending = 2 + int(web.MAX_ANSWER_WAIT_S * 2) + 5  # ~12 s of compute waiting for 2 slots
+    retry = pool.retry_after_s()
+    assert retry is not None and retry >= 1
+
+
+def test_fair_slots_serve_the_client_that_used_least_first():
+    import threading
+
+    from advisor.web import FairSlots
+
+    slots = FairSlots(1)
+    slots.charge("greedy", 10.0)
+    slots.acquire("someone")  # the only slot is taken
+    order: list[str] = []
+
+    def wait(who: str) -> None:
+        slots.acquire(who)
+        order.append(who)
+        slots.release()
+
+    greedy = threading.Thread(target=wait, args=("greedy",))
+    greedy.start()
+    time.sleep(0.1)
+    quiet = threading.Thread(target=wait, args=("quiet",))
+    quiet.start()
+    time.sleep(0.1)
+    slots.release()
+    greedy.join(5)
+    quiet.join(5)
+    assert order == ["quiet", "greedy"]
+
+
+def test_the_api_answers_busy_with_a_retry_time_instead_of_timing_out(monkeypatch):
+    import json
+
+    import advisor.web as web
+
+    advisor = Advisor(engine="offline", quick_start=True)
+    monkeypatch.setattr(web.answer_pool(advisor), "retry_after_s", lambda: 7)
+    out = json.loads(app.ask_api(advisor, "Can I run Llama 3.1 8B on one RTX 4090?"))
+    assert out == {"error": "busy, retry in 7 s", "busy": True, "retry_after_s": 7}
+    events = list(web.stream_with_time_limit(advisor, "q", [], {}))
+    assert len(events) == 1 and "ask again in 7 s" in events[0].answer.text

@@ -173,10 +173,18 @@ def _size_in_name(text: str) -> float | None:
 
 
 def _close_ids(text: str) -> list[str]:
+    return list(_close_ids_cached(text))
+
+
+# One answer resolves the same unknown name dozens of times (every tool call sizes the model again) and
+# difflib over the catalog costs ~50 ms a time: remembered (the catalog does not change in a process).
+@lru_cache(maxsize=2048)
+def _close_ids_cached(text: str) -> tuple[str, ...]:
     index = _index()
-    return list(dict.fromkeys(index[k] for k in closest_names(norm_key(text), list(index), n=8)))[:5]
+    return tuple(list(dict.fromkeys(index[k] for k in closest_names(norm_key(text), list(index), n=8)))[:5])
 
 
+@lru_cache(maxsize=2048)
 def _is_typo(text: str) -> bool:
     """Within a letter or two of a catalog name ('lama-2-7b'): ask, rather than size a generic shape."""
     import difflib
