@@ -60,6 +60,10 @@ class Slots:
     budget_other: float | None = None  # a budget in another currency, as given
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
+    usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    tokens_per_day: float | None = None  # a serving volume: "10M tokens a day", "每天1000万token"
+    per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
+    devices: list[str] = field(default_factory=list)  # hardware outside the GPU catalog: "Raspberry Pi 5", "Jetson"
     framework: str | None = None
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
@@ -86,6 +90,7 @@ class Slots:
                 setattr(out, f.name, value)
         out.problems = list(self.problems)
         out.unknown_gpus = list(self.unknown_gpus)
+        out.devices = list(self.devices)
         if self.gpu and not self.mixed_gpus:
             out.mixed_gpus = []
         if self.gpu and not self.count:
@@ -368,7 +373,7 @@ PRECISIONS = [
     (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
     (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
-    (r"\bfp32\b|\bfull precision\b|全精度", "fp32"),
+    (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
 ]
 
 
@@ -385,7 +390,7 @@ def find_formats(text: str) -> list[str]:
         if v not in out:
             out.append(v)
     # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
-    if not out and re.search(r"满血|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
+    if not out and re.search(r"满血|全精度|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
                              r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b", low):
         out.append("native")
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
@@ -505,8 +510,30 @@ _SCALE = {"t": 1e12, "trillion": 1e12, "b": 1e9, "billion": 1e9, "m": 1e6, "mill
 _ZH_SCALE = {"万亿": 1e12, "千亿": 1e11, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
 
 
+PER_MILLION = re.compile(r"(?:\bper|/|每|\bfor every|\bevery|\ba)\s*(?:1\s*m\b|one million\b|a million\b|million\b|1,000,000\b|"
+                         r"1百万|一百万|百万)\s*(?:output\s+|generated\s+|个)?\s*(?:tokens?|toks?)?|"
+                         r"(?:1\s*m|one million|a million|1,000,000|百万|一百万)\s*(?:output\s+|generated\s+|个)?\s*"
+                         r"(?:tokens?|token)\s*(?:cost|costs|price|价格|成本|多少钱|要多少钱|花多少)", re.I)
+_DAILY = r"\s*(?:a|per|each|every|/)\s*(?:day|d)\b|\s*daily\b|\s*(?:每天|一天|每日)"
+TOKENS_PER_DAY = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+)?"
+                            rf"(?:tokens?|toks?)(?:{_DAILY})|"
+                            r"(?:每天|一天|每日|日均)\s*(?:约|大概|生成|处理|输出)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
+                            r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)", re.I)
+
+
+def find_tokens_per_day(text: str) -> float | None:
+    """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'."""
+    m = TOKENS_PER_DAY.search(text.lower())
+    if not m:
+        return None
+    if m.group(1):
+        return to_number(m.group(1)) * _SCALE.get(m.group(2) or "", 1)
+    v = to_number(m.group(3)) if m.group(3)[0].isdigit() else zh_number(m.group(3))
+    return (v or 0) * _ZH_SCALE.get(m.group(4) or "", 1) or None
+
+
 def find_tokens(text: str) -> float | None:
-    low = text.lower()
+    low = PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower()))
     m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)\s*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
         return to_number(m.group(1)) * _SCALE[m.group(2)]
@@ -558,7 +585,15 @@ def find_hours_per_day(text: str) -> float | None:
     return None
 
 
+ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每个请求|单用户|每位)\s*(?:每秒|/秒|一秒)\s*(?:至少|要|需要|能有|有)?\s*"
+                               r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)|"
+                               r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)")
+
+
 def find_target_speed(text: str) -> float | None:
+    z = ZH_PER_USER_SPEED.search(text.lower())
+    if z:
+        return to_number(z.group(1) or z.group(2))
     m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\b"
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
@@ -659,6 +694,46 @@ def find_months(text: str) -> float | None:
     if re.search(r"\bper year\b|(?<!within )(?<!in )\ba year\b|\byearly\b|\bannual(?:ly)?\b|/\s*yr\b|每年", low):
         return 12.0
     return None
+
+
+_PER_HOUR = r"(?:/|per|an|a|each|every)\s*(?:gpu[- ]?)?(?:hour|hr|h)\b"
+GPU_HOUR_PRICE = re.compile(
+    rf"\$\s*({_NUM})\s*(?:usd\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
+    rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
+    r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)|"
+    r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)",
+    re.I)
+
+
+def find_gpu_hour_price(text: str) -> float | None:
+    """The person's own rental price per GPU-hour: '$2.50/hour', '$2.5/h', '2 USD per GPU hour', '每卡每小时2美元',
+    '2美元/小时'. USD only (other currencies are said back, not converted)."""
+    m = GPU_HOUR_PRICE.search(text.lower())
+    if not m:
+        return None
+    v = to_number(next(g for g in m.groups() if g))
+    return v if 0 < v <= 1000 else None
+
+
+DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
+                     r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
+                     r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
+                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
+                     re.I)
+
+
+def find_devices(text: str) -> list[str]:
+    """Hardware the GPU catalog does not cover (boards, phones, CPUs): named back, never sized as a catalog GPU."""
+    out = []
+    for m in DEVICES.finditer(text):
+        name = re.sub(r"\s+", " ", m.group(0).strip())
+        name = {"树莓派": "Raspberry Pi", "手机": "phone", "只有cpu": "CPU only", "纯cpu": "CPU only"}.get(name.lower(), name)
+        name = re.sub(r"(?i)^raspberry\s*pi", "Raspberry Pi", name)
+        name = re.sub(r"(?i)^jetson", "Jetson", name)
+        name = re.sub(r"(?i)^树莓派\s*", "Raspberry Pi ", name).strip()
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def find_kwh_price(text: str) -> float | None:
@@ -801,6 +876,10 @@ def parse(text: str) -> Slots:
     s.budget_other = budget if s.budget_currency not in ("USD", None) else None
     s.months = find_months(text)
     s.usd_per_kwh = find_kwh_price(text)
+    s.usd_per_gpu_hour = find_gpu_hour_price(text)
+    s.tokens_per_day = find_tokens_per_day(text)
+    s.per_million = bool(PER_MILLION.search(text))
+    s.devices = find_devices(text)
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
     s.sharding = find_sharding(text)
@@ -870,6 +949,8 @@ def find_unknown_gpus(text: str, known: list) -> list[str]:
     out = []
     for m in GPU_SHAPED.finditer(text):
         word = m.group(0)
+        if m.start() and text[m.start() - 1] in "-_/." and re.match(r"[a-z]\d+b$", word, re.I):
+            continue  # the active-parameter part of a model name: "Qwen3-235B-A22B", "A3B"
         key = norm_key(word)
         if key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "A100s"
