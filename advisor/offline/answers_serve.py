@@ -64,6 +64,7 @@ def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
     if workload == "inference":
         args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
         args["ttft_s"] = s.ttft_s
+        args["precision"] = s.precision  # a format the person chose ("in bf16", "full precision", "Q4_K_M")
     else:
         # training sequences: the training default (as training_time uses), not the serving context
         args["context"] = s.context or (PRETRAIN_SEQUENCE_LENGTH if workload == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
@@ -92,7 +93,7 @@ def serving_cost(turn, s: Slots, question: str = "") -> Reply:
     from tools.gpus import get_gpu
 
     g = get_gpu(s.gpu)
-    if PER_TOKEN.search(question):
+    if PER_TOKEN.search(question) or s.per_million:
         return _cost_per_token(turn, s, g)
     p = _plan(turn, s, [g.id])
     if not p.by_cost:
@@ -137,11 +138,12 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
 def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
     if not zh:
         return list(p.assumptions)
+    mine = next((a for a in p.assumptions if a.startswith("rent: your price")), None)
+    price = f"价格按你给的每卡每小时 ${s.usd_per_gpu_hour:g}" if mine and s.usd_per_gpu_hour else "价格按已收录的按需报价中位数"
     if p.workload == "inference":
         users = s.users or s.batch or 1
-        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎",
-                "价格按已收录的按需报价中位数"]
-    return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", "价格按已收录的按需报价中位数"]
+        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎", price]
+    return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", price]
 
 
 def how_many(turn, s: Slots) -> Reply:

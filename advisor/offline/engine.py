@@ -12,12 +12,14 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
+from . import accounting, table
+from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
 from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import DOMAIN, PATTERNS, detect
+from .asks import DOMAIN, FOLLOW_UP, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
 from .text import Reply, pick
 
@@ -35,6 +37,17 @@ class Turn:
         self.calls: list[ToolCallRecord] = []
         self.sources: list[Source] = []
         self.warnings: list[str] = []
+        self.usd_per_gpu_hour: float | None = None  # the person's own rental price
+        self.price_gpu: str | None = None  # ... for this GPU (None: not tied to one, so not used)
+        self.price_used = False
+
+    def derive(self, tool: str, fn, **args: Any) -> Any:
+        """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
+        like a tool call, so every figure an answer derives has its call on the record."""
+        args = {k: v for k, v in args.items() if v is not None}
+        result = fn(**args)
+        self.calls.append(ToolCallRecord(tool=tool, args=args, result=result))
+        return result
 
     def takes(self, tool: str, arg: str) -> bool:
         return arg in {f.name for f in dataclasses.fields(registry()[tool].request)}
@@ -43,6 +56,11 @@ class Turn:
         """Run a tool; None arguments mean 'the tool's default' and are left out."""
         known = {f.name for f in dataclasses.fields(registry()[tool].request)}
         args = {k: v for k, v in args.items() if v is not None and k in known}
+        if self.usd_per_gpu_hour and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
+            named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
+            if named and self.price_gpu and all(_gpu_id(g) == self.price_gpu for g in named):
+                args["usd_per_gpu_hour"] = self.usd_per_gpu_hour  # the price the person pays, not the catalog's
+                self.price_used = True
         result = run_tool(tool, args)
         self.calls.append(ToolCallRecord(tool=tool, args=args, result=result_dict(result)))
         return result
@@ -98,20 +116,58 @@ class Turn:
         return hits
 
 
-def conversation_state(history: list | None) -> tuple[Slots, list[str] | None]:
-    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings)."""
-    state, asks = Slots(), None
+def _gpu_id(name: str) -> str | None:
+    from tools.gpus import get_gpu
+
+    try:
+        return get_gpu(name).id
+    except AdvisorInputError:
+        return None
+
+
+# hardware said as the person's own ("I have two 3090s", "my 4090", "我有一张4090") stays for later questions;
+# hardware named inside one question ("... with 256 H100s") belongs to that question
+OWNED = re.compile(r"\b(?:i|we)(?: only)? (?:have|own|got|bought)\b|\bmy\b|\bour\b|\bi'?ve got\b|"
+                   r"我有|我们有|我的|手上有|手头有|家里有|自己的", re.I)
+REFERS_BACK = re.compile(r"\b(?:it|that|this|them|those|the same|same model|same setup|instead)\b|它|这个|那个|同样", re.I)
+
+
+def starts_fresh(question: str, now: Slots, state: Slots) -> bool:
+    """A turn that does not refer back ('what about', 'and with 32k', '那', '换成') and names a new model, or
+    hardware outside the catalog, starts a new topic: nothing from before carries over but the person's own
+    hardware."""
+    if FOLLOW_UP.search(question.lower()) or not (state.model or state.gpu):
+        return False
+    if now.devices or now.unknown_gpus:
+        return True
+    return bool(now.model and state.model and now.model != state.model and len(now.models) < 2
+                and not REFERS_BACK.search(question))
+
+
+def _owned(state: Slots) -> Slots:
+    return Slots(gpu=state.gpu, gpus=list(state.gpus), counts=list(state.counts), count=state.count,
+                 vram_gib=state.vram_gib)
+
+
+def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots]:
+    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), and the
+    hardware the person said is theirs."""
+    state, asks, owned = Slots(), None, Slots()
     for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
             continue
         now = parse(content)
+        if starts_fresh(content, now, state):
+            state, asks = _owned(owned), None
         merged = now.merged_over(state)
         asks = detect(content, now, merged, asks)
         if asks in (["problem"], ["local_path"], ["unknown"]):
             asks = None
+        if (now.gpu or now.vram_gib) and OWNED.search(content):
+            owned = _owned(merged)
         state = merged
-    return state, asks
+    return state, asks, owned
 
 
 def _role_content(turn) -> tuple[str, str]:
@@ -137,24 +193,74 @@ class OfflineEngine:
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, question, quick=self.quick)
-        state, previous = conversation_state(history)
+        state, previous, owned = conversation_state(history)
         now = parse(question)
+        if starts_fresh(question, now, state):
+            state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
-        asks = detect(question, now, slots, previous)
-        if now.unknown_gpus and not now.gpus:
+        if slots.usd_per_gpu_hour:
+            turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
+            turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else None
+        routed = table.route(question, now, slots)
+        asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        if routed and routed.spec.name == "decline":
+            replies = [asks_.decline(turn, slots, question)]
+        elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
+        elif now.devices and not now.gpus:
+            replies = [_device(turn, slots, now.devices, question)]
         else:
             try:
-                replies = _answer(turn, slots, asks, question)
+                replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
             except AdvisorInputError as exc:
                 replies = _within_limits(turn, slots, asks, question, str(exc))
             if now.mixed_gpus and replies:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
+        unused = accounting.unused(question, now, slots, turn, replies)
+        if unused and replies:
+            replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
         return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                       language=lang)
+
+
+def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Reply]:
+    """An ask from the table: its answer, or the one question that its missing fact needs."""
+    if routed.missing:
+        return [asks_.clarify(turn, s, question, routed.spec, routed.missing)]
+    return [getattr(asks_, routed.spec.answer)(turn, s, question)]
+
+
+def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
+    """Hardware outside the GPU catalog (a Raspberry Pi, a Jetson, a phone, a CPU, 'a Mac' with no chip named):
+    say so, give what the model itself needs at the format asked (4-bit GGUF unless said), and ask for the one fact
+    that decides it."""
+    zh = turn.zh
+    listed = ", ".join(devices)
+    mac = any(re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?", d) for d in devices)
+    if mac:
+        head = pick(zh, "**Which Mac, and how much unified memory?** The catalog has the M1 Ultra, M2 Ultra, M3 Max, "
+                        "M3 Ultra and M4 Max; name one (e.g. 'M3 Max 128GB') for a speed.",
+                    "**是哪款 Mac、统一内存多大？**目录里有 M1 Ultra、M2 Ultra、M3 Max、M3 Ultra、M4 Max；说出一款"
+                    "（如“M3 Max 128GB”）即可估算速度。")
+    else:
+        head = pick(zh, f"**{listed} {'is' if len(devices) == 1 else 'are'} not in our GPU catalog**: no datacenter or "
+                        "desktop GPU there, and its memory is shared with the CPU, so I can't give a speed for it.",
+                    f"**{listed} 不在 GPU 目录里**：它没有独立 GPU，内存与 CPU 共用，所以我给不出速度。")
+    if not s.model:
+        return Reply(head + pick(zh, " Tell me the model and I'll give the memory it needs.",
+                                 "告诉我模型，我可以给出它需要的内存。"))
+    s.precision = s.precision or fit_.FOUR_BIT_CONSUMER
+    s.framework = s.framework or "llama.cpp"
+    s.gpu, s.gpus, s.count, s.workload = None, [], None, "inference"
+    m = turn.call("estimate_memory", model=s.model, precision=s.precision, framework=s.framework, context=s.context)
+    need = pick(zh, f" What {m.model} needs at {m.precision} ({m.framework}): about {m.per_gpu_gib:.1f} GiB, of which "
+                    f"{m.weights_gib:.1f} GiB weights; the device's free memory must hold that.",
+                f"{m.model} 在 {m.precision}（{m.framework}）下约需 {m.per_gpu_gib:.1f} GiB，其中权重 {m.weights_gib:.1f} GiB；"
+                "设备的可用内存要放得下这些。")
+    return Reply(head + need)
 
 
 def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]:
@@ -312,7 +418,7 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
             return ("plan", lambda t, s, q: money.serving_monthly(t, s))
         if s.model and not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
-        if s.model and (s.months or s.hours_per_day) and not serve.PER_TOKEN.search(question):
+        if s.model and (s.months or s.hours_per_day) and not (serve.PER_TOKEN.search(question) or s.per_million):
             return ("serving_cost", lambda t, s, q: money.serving_monthly(t, s))
         if s.model:
             return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))

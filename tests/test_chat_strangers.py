@@ -1,0 +1,236 @@
+"""Questions nobody wrote the engine against (issue 23): the person's own numbers are used or named, a stated
+format is honoured, the conversation resets on a new topic, unknown hardware is named, harmful requests are
+declined, and the asks that used to become spec dumps (capacity at a per-user speed, GPU vs GPU, a claimed spec,
+ZeRO savings, power) lead with their answer. Slot extraction is checked over generated phrasings per slot."""
+
+import itertools
+import re
+
+import pytest
+
+from advisor.grounding import unsupported_numbers
+from advisor.offline.engine import OfflineEngine
+from advisor.offline.parse import parse
+from advisor.offline.table import TABLE
+
+ENGINE = OfflineEngine(quick=True)
+
+
+def _first(text: str) -> str:
+    return text.strip().splitlines()[0]
+
+
+def _calls(answer, tool):
+    return [c for c in answer.calls if c.tool == tool]
+
+
+def _chat(*turns):
+    history, answer = [], None
+    for t in turns:
+        answer = ENGINE.ask(t, history=history)
+        history += [{"role": "user", "content": t}, {"role": "assistant", "content": answer.text}]
+    return answer, history[:-2]
+
+
+def _grounded(answer, question, history=None):
+    assert not unsupported_numbers(answer.text, answer.calls, question, history or []), answer.text
+
+
+# ---- slots over generated phrasings ------------------------------------------------------------------------------
+
+PRICES = [f"{pre}{fmt}" for pre, fmt in itertools.product(
+    ["at ", "we pay ", "rented for "], ["$2.5/h", "$2.50/hour", "$2.5 per hour", "$2.5 an hour", "$2.5/GPU-hour",
+                                        "2.5 USD per GPU hour", "2.5 dollars an hour"])] + \
+    ["每卡每小时2.5美元", "每小时2.5美元", "2.5美元/小时", "每小时 2.5 刀", "按每卡每小时2.5美元"]
+
+
+@pytest.mark.parametrize("phrase", PRICES)
+def test_a_rental_price_per_gpu_hour_is_read(phrase):
+    assert parse(f"Llama 3.1 8B on one H100 {phrase}").usd_per_gpu_hour == 2.5
+
+
+@pytest.mark.parametrize("phrase,value", [("10M tokens a day", 1e7), ("10 million tokens per day", 1e7),
+                                          ("2B tokens/day", 2e9), ("1.5k tokens a day", 1500),
+                                          ("每天1000万token", 1e7), ("日均1亿token", 1e8), ("每天 500 万 tokens", 5e6)])
+def test_a_daily_token_volume_is_read_and_is_not_a_training_budget(phrase, value):
+    s = parse(f"Serve Qwen2.5-7B for {phrase}")
+    assert s.tokens_per_day == value and s.tokens is None
+
+
+@pytest.mark.parametrize("phrase", ["at 20 tokens/s each", "20 tok/s per user", "at least 20 tokens per second",
+                                    "每人每秒20个token", "每个用户每秒 20 token", "每秒20个token每人"])
+def test_a_per_user_speed_is_read(phrase):
+    assert parse(f"Serve Llama 3.1 8B to 30 users {phrase}").target_tps == 20
+
+
+@pytest.mark.parametrize("phrase,count", [("two 4090s", 2), ("2x 4090", 2), ("两张4090", 2), ("4090 x2", 2),
+                                          ("eight H100s", 8), ("8卡H100", 8), ("四块A100", 4)])
+def test_gpu_counts_in_words_and_digits(phrase, count):
+    assert parse(f"Llama 3.1 70B on {phrase}").count == count
+
+
+@pytest.mark.parametrize("phrase,hpd", [("8 hours a day, 5 days a week", round(8 * 5 / 7, 1)), ("12h/day", 12),
+                                        ("每天8小时", 8), ("24/7", 24)])
+def test_hours_a_day(phrase, hpd):
+    assert parse(f"Rent an A100 {phrase}").hours_per_day == hpd
+
+
+@pytest.mark.parametrize("phrase", ["per 1M tokens", "per million tokens", "what does 1M tokens cost", "每百万token成本"])
+def test_per_million_is_a_unit_not_a_token_budget(phrase):
+    s = parse(f"Llama 3.1 8B on an H100: {phrase}")
+    assert s.per_million and s.tokens is None
+
+
+def test_active_parameters_in_a_model_name_are_not_a_gpu():
+    assert parse("Qwen3-235B-A22B on 8 H100s?").unknown_gpus == []
+
+
+@pytest.mark.parametrize("text,device", [("Llama-3.2-3B on a Raspberry Pi 5?", "Raspberry Pi 5"),
+                                         ("7B on a Jetson Orin Nano", "Jetson Orin Nano"), ("树莓派5能跑3B吗", "Raspberry Pi 5")])
+def test_hardware_outside_the_catalog_is_named(text, device):
+    assert device in parse(text).devices
+
+
+# ---- the person's numbers are used ----------------------------------------------------------------------------
+
+def test_a_stated_rental_price_is_used_and_cost_per_million_leads():
+    q = "Llama 3.1 8B on one H100 at $2.50/hour - what does 1M tokens cost?"
+    a = ENGINE.ask(q)
+    assert all(c.args.get("usd_per_gpu_hour") == 2.5 for c in a.calls if c.tool in ("recommend_hardware", "estimate_cost"))
+    assert "per 1M output tokens" in _first(a.text) and "$2.50" in _first(a.text)
+    assert not _calls(a, "estimate_training")
+
+
+def test_chinese_price_and_per_user_speed_are_used():
+    a = ENGINE.ask("Qwen2.5-7B 服务 50 个用户，每人每秒20个token，按每卡每小时2美元，需要几张 L4？")
+    plan = _calls(a, "recommend_hardware")[0]
+    assert plan.args["target_tokens_per_s"] == 20 and plan.args["usd_per_gpu_hour"] == 2
+    assert "每卡每小时 $2" in a.text and "中位数" not in a.text
+
+
+def test_a_daily_volume_is_a_serving_load_with_a_monthly_cost():
+    q = "Serve Llama 3.1 8B for 10M tokens a day on L4s - how many GPUs and what's the monthly cost?"
+    a = ENGINE.ask(q)
+    assert _calls(a, "users_for_daily_tokens")[0].args["tokens_per_day"] == 1e7
+    assert not _calls(a, "estimate_training")
+    assert "a month" in _first(a.text) and "L4" in _first(a.text)
+    _grounded(a, q)
+
+
+def test_a_figure_not_used_is_named():
+    a = ENGINE.ask("Can I run Llama 3.1 8B on one 4090? It answers about 200 tokens per reply.")
+    assert "Not used in this answer: '200 tokens'" in a.text
+
+
+# ---- a stated format is honoured ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["Mixtral 8x7B at full precision - which GPUs?", "Mixtral 8x7B in bf16 - which GPUs?"])
+def test_a_stated_precision_is_honoured_in_the_plan(q):
+    a = ENGINE.ask(q)
+    plan = _calls(a, "recommend_hardware")[0]
+    assert plan.args["precision"] == "bf16"
+    assert plan.result["by_cost"] and all(o["precision"] == "bf16" for o in plan.result["by_cost"])
+    assert "awq" not in _first(a.text).lower()
+
+
+def test_a_follow_up_to_a_mac_and_q4_re_plans():
+    a, _ = _chat("Mixtral 8x7B at full precision - which GPUs?", "and at Q4_K_M on a Mac?")
+    assert "Which Mac" in _first(a.text)
+    mem = _calls(a, "estimate_memory")[0]
+    assert mem.args["model"] == "mixtral-8x7b" and mem.args["precision"] == "q4_k_m"
+
+
+# ---- the conversation resets -------------------------------------------------------------------------------------
+
+def test_a_new_model_on_a_new_device_does_not_inherit_a_cluster():
+    a, _ = _chat("pretrain 7B on 2T tokens with 256 H100s - how long?", "Llama-3.2-3B on a Raspberry Pi?")
+    assert "Tensor parallel" not in a.text and "Raspberry Pi" in _first(a.text)
+    assert all(c.args.get("gpu_count") in (None, 1) for c in a.calls)
+
+
+def test_which_gpus_for_a_new_model_is_not_pinned_to_an_earlier_card():
+    a, _ = _chat("Can I run Llama 3.1 8B on a 4090?", "Which GPUs to serve Llama 3.1 70B to 40 users?")
+    assert _calls(a, "recommend_hardware")[0].args.get("gpus") is None
+
+
+def test_the_persons_own_hardware_carries_over():
+    a, _ = _chat("I have two 3090s. Can I run Llama 3.1 8B?", "Can I run Qwen2.5-32B?")
+    fit = _calls(a, "check_fit")[0]
+    assert fit.args["gpu"] == "rtx-3090" and fit.args["gpu_count"] == 2
+
+
+def test_a_follow_up_that_refers_back_keeps_the_facts():
+    a, _ = _chat("Can I fine-tune 13B with LoRA on one 4090?", "what about 70B?")
+    assert _calls(a, "check_fit")[0].args["gpu"] == "rtx-4090"
+
+
+# ---- honest answers: decline, clarify ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("q", ["Write me malware that steals passwords", "帮我写一个盗号木马"])
+def test_harmful_requests_get_a_short_decline(q):
+    a = ENGINE.ask(q)
+    assert re.search(r"can't help|不能帮忙", _first(a.text)) and not a.calls
+
+
+def test_a_missing_required_fact_gets_one_question():
+    a = ENGINE.ask("How much will the electricity cost per month?")
+    assert "Which GPU" in _first(a.text) and not a.calls
+
+
+# ---- the asks that were missing -----------------------------------------------------------------------------------
+
+def test_capacity_at_a_per_user_speed():
+    q = "How many concurrent chat users can one L4 serve at 15 tokens/s each with Llama 3.1 8B?"
+    a = ENGINE.ask(q)
+    cap = _calls(a, "max_users")[0]
+    assert cap.args["target_tokens_per_s"] == 15 and cap.result["users"] >= 1
+    assert re.match(r"\*\*About \d+ concurrent users\*\*", _first(a.text))
+    _grounded(a, q)
+
+
+@pytest.mark.parametrize("q,workload", [("A100 vs H100 for inference - how much faster, worth 2x the price?", "inference"),
+                                        ("Is an H100 worth it over an A100 for training a 1B model on 50B tokens?", "training"),
+                                        ("3090 vs 4090 for LoRA?", "training")])
+def test_gpu_vs_gpu_gives_a_verdict_and_the_ratio(q, workload):
+    a = ENGINE.ask(q)
+    cmp = _calls(a, "compare_gpus")[0]
+    assert cmp.args["workload"] == workload and cmp.result["speedup_x"] > 1
+    assert re.search(r"about [\d.]+x faster", _first(a.text)) and "worth it up to" in _first(a.text)
+    _grounded(a, q)
+
+
+def test_training_comparison_uses_the_persons_model_and_tokens():
+    a = ENGINE.ask("Is an H100 worth it over an A100 for training a 1B model on 50B tokens?")
+    cmp = _calls(a, "compare_gpus")[0]
+    assert cmp.args["model"] == "1B" and cmp.args["tokens"] == 5e10
+
+
+def test_a_claimed_spec_is_checked():
+    a = ENGINE.ask("Vendor says H100 has 756 TFLOPS, use that?")
+    assert "PCIe" in _first(a.text) and "989.4" in _first(a.text)
+
+
+def test_zero_savings_with_the_persons_numbers():
+    q = "What does ZeRO-3 save vs ZeRO-2 for 13B on 8 GPUs?"
+    a = ENGINE.ask(q)
+    z = _calls(a, "zero_savings")[0]
+    assert z.args["model"] == "13B" and z.args["gpu_count"] == 8
+    assert _first(a.text).startswith("**ZeRO-3 saves about")
+    _grounded(a, q)
+
+
+def test_power_and_energy_through_the_table():
+    assert any(a.name == "power" for a in TABLE)
+    q = "What's the monthly power bill for 8 H100s running 24/7 at $0.12/kWh?"
+    a = ENGINE.ask(q)
+    e = _calls(a, "estimate_energy")[0]
+    assert e.args["gpu_count"] == 8 and e.args["usd_per_kwh"] == 0.12
+    expected = 700 * 8 * 1.4 * 730 / 1000 * 0.12
+    assert abs(e.result["usd_per_month"] - expected) < 1
+    assert f"${expected:,.0f}" in _first(a.text)
+
+
+def test_power_per_million_tokens_when_a_model_is_named():
+    a = ENGINE.ask("电费：用 2 张 L40S 跑 Qwen2.5-7B，每度电 $0.10/kWh，每百万 token 的电费是多少？")
+    e = _calls(a, "estimate_energy")[0]
+    assert e.result.get("usd_per_million_tokens") and "每百万 token" in a.text
