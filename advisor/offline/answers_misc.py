@@ -93,7 +93,7 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     if not s.model:
         return concept(turn, s, question)
-    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
                   formats=s.formats if len(s.formats) >= 2 else
                   ["bf16", "fp8", "int8", "awq-4bit", "q8_0", "q5_k_m", "q4_k_m", "q3_k_m"])
     lines = []

@@ -204,6 +204,8 @@ def rent_cost(turn, s: Slots) -> Reply:
     zh = turn.zh
     n = s.count or 1
     months, hpd = s.months, s.hours_per_day
+    if (s.usage_hours or s.gpu_hours) and not months:
+        return _rent_for_hours(turn, s)
     if not (months or hpd):
         return rent_price(turn, s)
     args = dict(gpu=s.gpu, gpu_count=n, months=months or 1.0, hours_per_day=hpd or 24.0)
@@ -221,6 +223,22 @@ def rent_cost(turn, s: Slots) -> Reply:
         body.append(pick(zh, f"Per month: {usd(c.rent_usd_per_month)}.", f"每月 {usd(c.rent_usd_per_month)}。"))
     body += _offers(c, zh)
     return Reply(lead, body, list(c.assumptions) if not zh else _assumptions(c, zh))
+
+
+def _rent_for_hours(turn, s: Slots) -> Reply:
+    """'Rent 2 H100s for 100 hours', '500 GPU-hours of A100': the total at the rate (the person's, if given)."""
+    zh = turn.zh
+    n = s.count or 1
+    c = turn.call("estimate_cost", gpu=s.gpu, gpu_count=n, hours=s.usage_hours if not s.gpu_hours else None,
+                  gpu_hours=s.gpu_hours)
+    if c.usd is None:
+        return rent_price(turn, s)
+    span = (pick(zh, f"{s.gpu_hours:,g} GPU-hours", f"{s.gpu_hours:,g} 卡时") if s.gpu_hours else
+            pick(zh, f"{s.usage_hours:,g} hours", f"{s.usage_hours:,g} 小时"))
+    lead = pick(zh, f"**About {usd(c.usd)}** for {span} on {on_gpus(n, c.gpu, False)} at {usd(c.usd_per_gpu_hour)}/GPU-hour "
+                    f"({c.price_basis}).",
+                f"**约 {usd(c.usd)}**：{on_gpus(n, c.gpu, True)}，{span}，{usd(c.usd_per_gpu_hour)}/卡时（{basis_zh(c.price_basis)}）。")
+    return Reply(lead, [] if c.price_basis == "given" else _offers(c, zh))
 
 
 def rent_price(turn, s: Slots) -> Reply:

@@ -554,7 +554,7 @@ def _count_for(s: Slots, gpu: str | None) -> int | None:
 
 def _compare_formats(turn, s: Slots) -> Reply:
     zh = turn.zh
-    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
                   formats=s.formats)
     lines = []
     for o in q.options:

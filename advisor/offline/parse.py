@@ -61,6 +61,8 @@ class Slots:
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    usage_hours: float | None = None  # a length of use in hours: "rent 2 H100s for 100 hours", "租 100 小时"
+    gpu_hours: float | None = None  # "500 GPU-hours"
     tokens_per_day: float | None = None  # a serving volume: "10M tokens a day", "每天1000万token"
     per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
     devices: list[str] = field(default_factory=list)  # hardware outside the GPU catalog: "Raspberry Pi 5", "Jetson"
@@ -736,6 +738,19 @@ def find_devices(text: str) -> list[str]:
     return out
 
 
+def find_usage_hours(text: str) -> tuple[float | None, float | None]:
+    """(hours of use, GPU-hours): 'for 100 hours', 'over 36 hrs', '租100小时', '500 GPU-hours'. Hours a day
+    ('8 hours a day') and deadlines are other slots."""
+    low = text.lower()
+    gh = re.search(rf"({_NUM})\s*(k)?\s*gpu[- ]?(?:hours?|hrs?|h)\b|({_NUM})\s*(?:个)?\s*(?:gpu|卡)\s*(?:小时|时)", low)
+    gpu_hours = to_number(gh.group(1) or gh.group(3)) * (1e3 if gh.group(2) else 1) if gh else None
+    m = re.search(rf"\b(?:for|over|during|about|around|total of|rent(?:ing)?\b.{{0,30}}\bfor)\s+(?:about\s+|around\s+)?({_NUM})\s*"
+                  r"(?:hours?|hrs?|h)\b(?!\s*(?:a|per|each|every|/)\s*(?:day|d|week)\b)(?!\s*gpu)", low) or \
+        re.search(r"(?:用|租|跑|运行|使用)\s*(?:了)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*(?:每天|/天))", text)
+    hours = to_number(m.group(1)) if m and not re.search(r"(?:每天|一天|每日)\s*$", text[:m.start()]) else None
+    return (hours if hours and 0 < hours <= 1e6 else None), (gpu_hours if gpu_hours and 0 < gpu_hours <= 1e10 else None)
+
+
 def find_kwh_price(text: str) -> float | None:
     m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh", text.lower())
     if not m:
@@ -878,6 +893,7 @@ def parse(text: str) -> Slots:
     s.usd_per_kwh = find_kwh_price(text)
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
     s.tokens_per_day = find_tokens_per_day(text)
+    s.usage_hours, s.gpu_hours = find_usage_hours(text)
     s.per_million = bool(PER_MILLION.search(text))
     s.devices = find_devices(text)
     s.framework = find_framework(text)
