@@ -234,3 +234,59 @@ def test_power_per_million_tokens_when_a_model_is_named():
     a = ENGINE.ask("电费：用 2 张 L40S 跑 Qwen2.5-7B，每度电 $0.10/kWh，每百万 token 的电费是多少？")
     e = _calls(a, "estimate_energy")[0]
     assert e.result.get("usd_per_million_tokens") and "每百万 token" in a.text
+
+
+# ---- causes found on our own stranger questions -------------------------------------------------------------------
+
+def test_how_many_and_the_monthly_bill_price_the_setup_found_once():
+    a = ENGINE.ask("Serve Qwen2.5-14B on an A10G for 20 users at 20 tok/s each — how many GPUs and monthly bill at $1.10/hr?")
+    assert "Nothing in the catalog" not in a.text
+    first = _first(a.text)
+    count = int(re.match(r"\*\*(\d+)x", first).group(1))
+    cost = next(c for c in a.calls if c.tool == "estimate_cost")
+    assert cost.args["gpu_count"] == count and cost.args["usd_per_gpu_hour"] == 1.1
+    assert "a month" in first
+
+
+@pytest.mark.parametrize("q", ["What's the weather in Paris tomorrow?", "Write a poem about GPUs", "帮我写一首诗"])
+def test_off_topic_says_what_the_advisor_does(q):
+    a = ENGINE.ask(q)
+    assert re.search(r"outside what I do|超出了我的范围", _first(a.text)) and not a.calls
+
+
+def test_thanks_is_answered_briefly():
+    a = ENGINE.ask("ok thanks!")
+    assert _first(a.text).startswith("You're welcome") and not a.calls
+
+
+def test_a_gguf_follow_up_after_a_multi_user_answer_runs_on_llama_cpp():
+    a, _ = _chat("我们有 4 张 4090，想跑 DeepSeek-R1-Distill-Qwen-32B 给 10 个人用，够吗？", "换成 Q4_K_M 呢？")
+    fit = _calls(a, "check_fit")[0]
+    assert fit.args["precision"] == "q4_k_m" and fit.args.get("framework") in (None, "llama.cpp")
+    assert _first(a.text).startswith("**可以")
+
+
+def test_examples_of_n_tokens_is_the_example_length():
+    s = parse("How long to fine-tune Mistral 7B with QLoRA on 50k examples of 1k tokens on a single 3090?")
+    assert s.examples == 50_000 and s.context == 1024 and s.tokens is None
+
+
+def test_two_gpus_to_serve_a_model_to_users_plans_each_gpu_for_the_load():
+    a = ENGINE.ask("H200 or B200 to serve DeepSeek V3 to 200 users?")
+    plans = _calls(a, "recommend_hardware")
+    assert {tuple(c.args["gpus"]) for c in plans} == {("h200-sxm",), ("b200",)}
+    assert all(c.args["concurrency"] == 200 for c in plans)
+
+
+@pytest.mark.parametrize("q,kwh", [("power cost per month for 8x A100 at 0.2 $/kWh", 0.2),
+                                   ("8 H100s, electricity at $0.08/kWh: monthly power bill?", 0.08)])
+def test_a_kwh_price_is_read_in_either_order(q, kwh):
+    assert parse(q).usd_per_kwh == kwh
+    assert _calls(ENGINE.ask(q), "estimate_energy")[0].args["usd_per_kwh"] == kwh
+
+
+def test_rent_for_a_number_of_hours_is_the_total():
+    a = ENGINE.ask("What does renting 2 H100s for 100 hours cost?")
+    c = _calls(a, "estimate_cost")[0]
+    assert c.args["hours"] == 100 and c.args["gpu_count"] == 2
+    assert f"${c.result['usd']:,.0f}" in _first(a.text)

@@ -19,7 +19,7 @@ MENTION = re.compile(
     rf"{_N}\s*(?:tok/s|t/s|tps)\b|"
     rf"{_N}\s*(?:hours?|hrs?|days?|weeks?|months?|years?)\b(?:\s*(?:a|per|/)\s*(?:day|week)\b)?|"
     rf"{_N}\s*(?:concurrent\s+|simultaneous\s+)?(?:users?|people|requests|customers|sessions)\b|"
-    rf"{_N}\s*(?:kwh|watts?|w|tflops|gb/s)\b|"
+    rf"{_N}\s*(?:kwh|watts?|w|tflops|gb/s)\b|{_N}\s*(?:\$|usd|美元)?\s*(?:/|per)\s*kwh\b|"
     rf"{_N}\s*%|"
     rf"{_N}\s*(?:万|亿|千万|百万)?\s*(?:美元|美金|元|刀|块钱|小时|天|周|个月|年|个?用户|人|个?token|tokens?)",
     re.I)

@@ -27,6 +27,34 @@ def decline(turn, s: Slots, question: str) -> Reply:
                       "**这个我不能帮忙。** 我是 GPU 选型顾问：回答训练、微调或部署大模型需要什么 GPU、几张、多快、多少钱。"))
 
 
+def social(turn, s: Slots, question: str) -> Reply:
+    import re
+
+    if re.search(r"thank|thx|\bty\b|谢|感谢|收到|好的|明白", question, re.I):
+        return Reply(pick(turn.zh, "You're welcome. Ask me about any model and GPU: whether it fits, how many GPUs, how "
+                                   "fast, what it costs.", "不客气。可以继续问任何模型和 GPU：放不放得下、要几张卡、多快、多少钱。"))
+    from .answers_misc import unknown
+
+    greeting = unknown(turn, s)
+    greeting.lead = pick(turn.zh, "Hello. ", "你好。") + greeting.lead
+    return greeting
+
+
+def off_topic(turn, s: Slots, question: str) -> Reply:
+    return Reply(pick(turn.zh, "**That's outside what I do.** I'm a GPU sizing advisor: which GPUs, how many, how fast and "
+                               "what it costs to train, fine-tune or serve language models (e.g. 'Can I run Llama 3.1 8B on "
+                               "one 4090?').",
+                      "**这超出了我的范围。** 我是 GPU 选型顾问：训练、微调或部署大模型需要什么 GPU、几张、多快、多少钱"
+                      "（例如“一张 4090 能跑 Llama 3.1 8B 吗？”）。"))
+
+
+def serve_compare(turn, s: Slots, question: str) -> Reply:
+    """Two or more GPUs to serve a model at a load: each GPU's cheapest setup for that load, compared by cost."""
+    from .answers_money import tokens_per_dollar
+
+    return tokens_per_dollar(turn, s)
+
+
 def spec_check(turn, s: Slots, question: str) -> Reply:
     """'Vendor says H100 has 756 TFLOPS, use that?': which catalog figure the claim is, and what to plan with."""
     from tools.gpus import all_gpus, get_gpu
@@ -266,7 +294,7 @@ def format_choice(turn, s: Slots, question: str) -> Reply:
 
     zh = turn.zh
     desktop = True
-    name = f"{s.vram_gib:g} GB card"
+    name = f"a {s.vram_gib:g} GB card" if s.vram_gib else "your card"
     fp8 = None
     if s.gpu:
         g = get_gpu(s.gpu)

@@ -430,6 +430,23 @@ def serving_monthly(turn, s: Slots) -> Reply:
     return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
 
 
+def config_cost(turn, s: Slots, config) -> Reply:
+    """The bill of the configuration an earlier ask in the same answer found ('how many GPUs and the monthly bill?'):
+    priced once, never re-planned under other limits."""
+    zh = turn.zh
+    hpd = s.hours_per_day or 24.0
+    months = s.months or 1.0
+    c = turn.call("estimate_cost", gpu=config.gpu_id, gpu_count=config.gpu_count, hours_per_day=hpd, months=months)
+    if c.rent_usd_total is None:
+        return Reply(pick(zh, f"No rental price on file for {c.gpu}.", f"没有 {c.gpu} 的租赁价格。"))
+    period = period_text(months, zh)
+    return Reply(pick(zh, f"**About {usd(c.rent_usd_total)} {'a month' if months == 1 else 'for ' + period}** for that setup "
+                          f"({config.gpu_count}x at {usd(c.usd_per_gpu_hour)}/GPU-hour, {use_text(hpd, False)}, "
+                          f"{'your price' if c.price_basis == 'given' else c.price_basis}).",
+                      f"**{'每月' if months == 1 else period}约 {usd(c.rent_usd_total)}**（该配置 {config.gpu_count} 张，"
+                      f"{usd(c.usd_per_gpu_hour)}/卡时，{use_text(hpd, True)}，{basis_zh(c.price_basis)}）。"))
+
+
 VALUE = re.compile(r"tokens? per (?:dollar|\$|buck)|\bper token\b|cheaper per|per dollar|\$\s*/\s*(?:1m|m)?\s*tokens?|cost[- ]effective|"
                    r"cheapest per (?:token|million)|\bper (?:1m|million) tokens\b|bang for|value for money|\bbest value\b|"
                    r"\bcost per token\b|性价比|每美元|每百万|划算", re.I)

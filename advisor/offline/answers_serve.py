@@ -177,6 +177,7 @@ def how_many(turn, s: Slots) -> Reply:
                           f"{model_label(p.model, zh)}（{load}{_target_text(s, zh)}）。"), list(p.notes),
                      _plan_assumptions(p, s, zh))
     best = min(pool, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
+    turn.config = best  # what a cost ask in the same answer prices
     node = _o(best, "gpus_per_node") or 8
     nodes = pick(zh, f" = {-(-best.gpu_count // node)} nodes of {node}" if best.gpu_count > node else "",
                  f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if best.gpu_count > node else "")

@@ -40,6 +40,7 @@ class Turn:
         self.usd_per_gpu_hour: float | None = None  # the person's own rental price
         self.price_gpu: str | None = None  # ... for this GPU (None: not tied to one, so not used)
         self.price_used = False
+        self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
 
     def derive(self, tool: str, fn, **args: Any) -> Any:
         """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
@@ -277,6 +278,10 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
                 return [misc.unknown(turn, s)]
         if ask in ("cost", "time") and "plan" in done and not s.gpu:
             continue  # the plan already gives the time and cost of each option
+        if ask == "cost" and turn.config is not None and not fit_.training(s) and "config_cost" not in done:
+            done.add("config_cost")  # "how many GPUs and the monthly bill?": the bill of the setup just found
+            replies.append(money.config_cost(turn, s, turn.config))
+            continue
         if ask == "speed" and ({"fit", "how_many", "plan"} & done) and not fit_.training(s) and any(
                 c.tool in ("estimate_throughput", "recommend_hardware") for c in turn.calls):
             continue  # a serving verdict or plan already gives the speed at that load

@@ -99,6 +99,10 @@ class Slots:
             out.count = None  # a new GPU without a count means one of them
         if self.workload == "inference" and not self.method:
             out.method = None
+        if self.precision and not self.framework and old.framework:
+            gguf = self.precision.startswith("q") and self.precision[1:2].isdigit()
+            if gguf != (old.framework == "llama.cpp"):
+                out.framework = None  # "换成 Q4_K_M" after a vLLM answer: the format decides the runtime
         if self.vram_gib and not self.gpu:
             out.gpu, out.gpus, out.count = None, [], None
         if self.workload in ("training", "pretrain") and self.precision is None and old.workload == "inference":
@@ -752,7 +756,8 @@ def find_usage_hours(text: str) -> tuple[float | None, float | None]:
 
 
 def find_kwh_price(text: str) -> float | None:
-    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh", text.lower())
+    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?|\$|美元)?\s*(?:/|per|a|每)\s*(?:kwh|度)",
+                  text.lower())
     if not m:
         return None
     v = to_number(m.group(1) or m.group(2))
@@ -901,6 +906,9 @@ def parse(text: str) -> Slots:
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    if s.examples and s.tokens and s.tokens <= 2**20:  # "50k examples of 1k tokens": the length of each example
+        s.context = s.context or int(s.tokens)
+        s.tokens = None
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)

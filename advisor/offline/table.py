@@ -42,6 +42,14 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
 
 TABLE: tuple[AskSpec, ...] = (
     AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100),
+    AskSpec("social", (r"^\W*(?:ok(?:ay)?|thanks?(?: a lot| so much)?|thank you(?: very much)?|thx|ty|cool|great|nice|got it|"
+                       r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
+            (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99),
+    AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
+                          r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b"),
+            (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
+            unless=("model", "gpu_named")),
+    AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -84,6 +92,10 @@ TABLE: tuple[AskSpec, ...] = (
             (r"值不值|值得|划算|快多少|快几倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words")),
+    AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
+            (r"\bor\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bcompare\b",), (r"还是|哪个|对比|比较",),
+            "serve_compare", requires=("gpus>=2", "model", "load", "no_count"), priority=51,
+            yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "training")),
     AskSpec("gpu_vs_gpu",  # two GPUs and no model: a stated representative workload
             (r"\bvs\.?\b|\bversus\b|\bor\b|\bover\b|\bcompared? (?:to|with)\b|\bbetter\b|\bfaster\b",),
             (r"哪个(?:更)?(?:好|快|值)|还是|对比|比较|相比|更快",),
@@ -120,6 +132,19 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return not s.model
     if test == "model_compare":
         return len(now.models) >= 2
+    if test == "gpu_named":
+        return bool(now.gpus)
+    if test == "no_domain":  # nothing about GPUs, models or workloads at all
+        from .asks import DOMAIN
+
+        return not (DOMAIN.search(question) or s.model or s.gpu or s.vram_gib or now.devices or now.unknown_gpus
+                    or now.local_path or now.problems or re.search(r"\d", question))
+    if test == "load":
+        return (s.users or 0) > 1 or bool(s.tokens_per_day)
+    if test == "no_count":
+        return not now.count
+    if test == "training":
+        return s.workload in ("training", "pretrain") or bool(s.method)
     if test == "value_words":  # "tokens per dollar", "cheaper per token": the money answer compares that
         from .answers_money import VALUE
 
