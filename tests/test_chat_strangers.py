@@ -290,3 +290,26 @@ def test_rent_for_a_number_of_hours_is_the_total():
     c = _calls(a, "estimate_cost")[0]
     assert c.args["hours"] == 100 and c.args["gpu_count"] == 2
     assert f"${c.result['usd']:,.0f}" in _first(a.text)
+
+
+def test_two_asks_answered_by_one_answer_are_said_once():
+    a = ENGINE.ask("Cheapest way to serve Llama 3.1 70B on A100s for 30 users, and what's the monthly cost running 12h a day?")
+    assert a.text.count("a month**") == 1 and a.text.count("Cheapest options:") == 1
+
+
+def test_capacity_and_cost_per_million_at_the_persons_price():
+    a = ENGINE.ask("Serve Llama 3.1 8B on one H100: how many users at 25 tok/s each, and cost per 1M tokens at $2/hr?")
+    assert _calls(a, "max_users")[0].args["target_tokens_per_s"] == 25
+    cost = _calls(a, "estimate_cost")[0]
+    assert cost.args["usd_per_gpu_hour"] == 2 and "per 1M output tokens" in _first(a.text)
+
+
+def test_a_laptop_with_ram_is_sized_against_that_ram():
+    a = ENGINE.ask("Can my laptop with 16GB RAM run Llama 3.1 8B?")
+    assert "not in our GPU catalog" in _first(a.text) and "16 GB" in _first(a.text)
+    assert _calls(a, "estimate_memory")[0].args["precision"] == "q4_k_m"
+
+
+def test_which_gpu_to_buy_is_not_limited_to_the_card_owned():
+    a = ENGINE.ask("I have an RTX 4090. Which GPU should I buy to serve Llama 3.1 70B to 40 users?")
+    assert "Nothing in the catalog" not in a.text and "**Cheapest:" in _first(a.text)

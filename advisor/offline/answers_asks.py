@@ -4,6 +4,8 @@ calculators in tools/search.py, recorded as tool calls like the registry's."""
 
 from __future__ import annotations
 
+import re
+
 from tools import search
 
 from .parse import Slots
@@ -188,6 +190,13 @@ def capacity(turn, s: Slots, question: str) -> Reply:
                                               f"{x['users']} 个用户，每人 {tps(x['decode_tokens_per_s'])} tokens/s")
                                          if x["users"] else pick(zh, "cannot reach that speed", "达不到该速度"))
              for x in r["by_format"]]
+    if s.per_million or s.usd_per_gpu_hour or re.search(r"\bcost|\bprice|成本|多少钱|价格", question, re.I):
+        c = turn.call("estimate_cost", gpu=r["gpu_id"], gpu_count=n, tokens_per_s=best["aggregate_tokens_per_s"],
+                      utilization=1.0)
+        if c.usd_per_million_tokens:
+            lead += pick(zh, f" **About {usd(c.usd_per_million_tokens)} per 1M output tokens** with all of them busy "
+                             f"({usd(c.usd_per_hour)}/hour).",
+                         f"**满载时每百万输出 token 约 {usd(c.usd_per_million_tokens)}**（{usd(c.usd_per_hour)}/小时）。")
     body = [pick(zh, "By format:", "按格式：") + "\n" + "\n".join(lines),
             pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]

@@ -207,6 +207,12 @@ def which_gpu(turn, s: Slots) -> Reply:
                           "“8 张 H100 放得下吗”）。"))
     p = _plan(turn, s, s.gpus or None, workload)
     ctx = s.context or PLAN_CONTEXT
+    pinned = ""
+    if not p.by_cost and s.gpus and workload == "inference":
+        # nothing on the GPUs named (or owned): say so, and give the cheapest setup over the whole catalog
+        names = ", ".join(_gpu_name(g) for g in s.gpus)
+        pinned = pick(zh, f"Not on up to {max(8, s.count or 8)}x {names}. ", f"{names} 在 {max(8, s.count or 8)} 张以内做不到。")
+        p = _plan(turn, s, None, workload)
     if not p.by_cost:
         lead = pick(zh, "**Nothing in the catalog meets these constraints.** ", "**目录里没有满足这些条件的配置。**")
         notes = list(p.notes) if not zh else ["可以放宽条件：允许更多 GPU、更低精度、更短上下文，或改用 QLoRA。"]
@@ -227,6 +233,7 @@ def which_gpu(turn, s: Slots) -> Reply:
                         f"for {model_label(p.model, zh)} ({workload}).",
                     f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
                     f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
+    lead = pinned + lead
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
             + "\n".join(f"- {option_line(o, zh, workload)}" for o in p.by_cost[:4])]
     fastest = p.by_speed[0] if p.by_speed else None

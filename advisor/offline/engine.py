@@ -261,6 +261,13 @@ def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
                     f"{m.weights_gib:.1f} GiB weights; the device's free memory must hold that.",
                 f"{m.model} 在 {m.precision}（{m.framework}）下约需 {m.per_gpu_gib:.1f} GiB，其中权重 {m.weights_gib:.1f} GiB；"
                 "设备的可用内存要放得下这些。")
+    ram = re.search(r"(\d{1,4})\s*(?:gb|g)\s*(?:of\s*)?(?:ram|memory|unified memory|system memory|内存|运存)", question, re.I)
+    if ram:
+        have_gib = int(ram.group(1)) * 1e9 / 2**30
+        room = m.per_gpu_gib <= 0.75 * have_gib  # the OS and other programs keep about a quarter
+        need += pick(zh, f" Your {ram.group(1)} GB ({have_gib:.1f} GiB) {'can hold it, with room for the system' if room else 'is too little once the system takes its share'}"
+                         "; on a CPU expect a few tokens/s at best.",
+                     f"你的 {ram.group(1)} GB（{have_gib:.1f} GiB）{'放得下，还能留给系统' if room else '在系统占用之后不够'}；纯 CPU 运行通常只有每秒几个 token。")
     return Reply(head + need)
 
 
@@ -293,7 +300,10 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if key in done:
             continue
         done.add(key)
-        replies.append(fn(turn, s, question))
+        reply = fn(turn, s, question)
+        if any(r.lead == reply.lead for r in replies):
+            continue  # two asks answered by the same answer ("cheapest way ... and the monthly cost"): say it once
+        replies.append(reply)
         if ask == "compare":
             break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]

@@ -724,7 +724,7 @@ def find_gpu_hour_price(text: str) -> float | None:
 DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
                      r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
                      r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
-                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
+                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
                      re.I)
 
 
@@ -733,7 +733,9 @@ def find_devices(text: str) -> list[str]:
     out = []
     for m in DEVICES.finditer(text):
         name = re.sub(r"\s+", " ", m.group(0).strip())
-        name = {"树莓派": "Raspberry Pi", "手机": "phone", "只有cpu": "CPU only", "纯cpu": "CPU only"}.get(name.lower(), name)
+        name = {"树莓派": "Raspberry Pi", "手机": "phone", "只有cpu": "CPU only", "纯cpu": "CPU only",
+                "笔记本": "laptop", "notebook": "laptop"}.get(name.lower(), name)
+        name = "A laptop with no GPU named" if name.lower() == "laptop" else name
         name = re.sub(r"(?i)^raspberry\s*pi", "Raspberry Pi", name)
         name = re.sub(r"(?i)^jetson", "Jetson", name)
         name = re.sub(r"(?i)^树莓派\s*", "Raspberry Pi ", name).strip()

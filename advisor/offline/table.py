@@ -76,6 +76,7 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:chat )?(?:users|people|requests|streams|sessions|"
              r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
+             r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
             (r"(?:能|可以)(?:服务|支持|带|撑|承载)(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
