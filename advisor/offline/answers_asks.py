@@ -23,6 +23,59 @@ def clarify(turn, s: Slots, question: str, spec, missing: list[str]) -> Reply:
                        "有了这一点我才能给出数字，否则只能是猜测。")])
 
 
+def clarify_only(turn, s: Slots, question: str) -> Reply:  # never reached with the fact known (see table)
+    from .answers_misc import unknown
+
+    return unknown(turn, s)
+
+
+def model_facts(turn, s: Slots, question: str) -> Reply:
+    """'How many layers does Llama 3 70B have?': the architecture from the catalog (or the Hub config)."""
+    zh = turn.zh
+    m = turn.call("lookup_model", name=s.model)
+    spec = m.spec
+    get = (lambda k: spec.get(k)) if isinstance(spec, dict) else (lambda k: getattr(spec, k, None))
+    facts = [(pick(zh, "layers", "层数"), get("num_layers")), (pick(zh, "attention heads", "注意力头"), get("num_heads")),
+             (pick(zh, "KV heads", "KV 头"), get("num_kv_heads")), (pick(zh, "hidden size", "隐藏维度"), get("hidden_size")),
+             (pick(zh, "vocabulary", "词表"), get("vocab_size")), (pick(zh, "experts", "专家数"), get("num_experts")),
+             (pick(zh, "context limit", "最长上下文"), get("max_context"))]
+    shown = [(k, v) for k, v in facts if v]
+    listed = ", ".join(f"{k} {v:,}" for k, v in shown)
+    params = pick(zh, f"; {m.params_b:,.1f}B parameters", f"；参数量 {m.params_b:,.1f}B") if m.params_b else ""
+    if re.search(r"layer|层", question, re.I) and get("num_layers"):
+        lead = pick(zh, f"**{m.model} has {get('num_layers')} layers.**", f"**{m.model} 有 {get('num_layers')} 层。**")
+        return Reply(lead, [listed + params])
+    return Reply(pick(zh, f"**{m.model}:** ", f"**{m.model}：**") + listed + params)
+
+
+def prefill(turn, s: Slots, question: str) -> Reply:
+    """'How long to prefill a 100k-token prompt?': the time to first token at that prompt length."""
+    zh = turn.zh
+    prompt = s.context or 8192
+    t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=s.precision,
+                  prompt_tokens=prompt, output_tokens=1)
+    lead = pick(zh, f"**About {t.time_to_first_token_s:,.1f} s** to prefill a {prompt:,}-token prompt of {t.model} on "
+                    f"{s.count or 1}x {t.gpu} ({t.precision}, {t.framework}): about {tps(t.prefill_tokens_per_s)} tokens/s.",
+                f"**约 {t.time_to_first_token_s:,.1f} 秒**：{t.model} 在 {s.count or 1} 张 {t.gpu} 上预填充 {prompt:,} tokens 的提示词"
+                f"（{t.precision}，{t.framework}），约 {tps(t.prefill_tokens_per_s)} tokens/s。")
+    return Reply(lead, [pick(zh, "Prefill is compute-bound: it follows the GPU's TFLOPS, and attention grows with the "
+                                 "square of the prompt length.", "预填充受算力限制：取决于 GPU 的 TFLOPS，注意力部分随提示词长度平方增长。")])
+
+
+def measured_cost(turn, s: Slots, question: str) -> Reply:
+    from tools.gpus import get_gpu
+
+    from .answers_serve import _cost_per_token
+
+    return _cost_per_token(turn, s, get_gpu(s.gpu))
+
+
+def max_context(turn, s: Slots, question: str) -> Reply:
+    from .answers_fit import limits
+
+    return limits(turn, s, question + " max context")
+
+
 def decline(turn, s: Slots, question: str) -> Reply:
     return Reply(pick(turn.zh, "**I can't help with that.** I'm a GPU sizing advisor: I answer which GPUs, how many, how "
                                "fast and what it costs to train, fine-tune or serve language models.",
@@ -66,6 +119,8 @@ def spec_check(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     value, unit = claimed_spec(question)
     named = get_gpu(s.gpu)
+    if unit == "tflops" and not re.search(r"fp8|int8|fp4|fp32|tf32", question, re.I):
+        pass  # a bare TFLOPS figure: compared with every precision below, BF16 the one to plan with
     base = named.id.split("-")[0]
     family = [g for g in all_gpus() if g.id.split("-")[0] == base] or [named]
     fields = ([("bf16_tflops_dense", "dense BF16"), ("fp8_tflops_dense", "dense FP8"), ("fp32_tflops", "FP32"),
@@ -83,18 +138,24 @@ def spec_check(turn, s: Slots, question: str) -> Reply:
             elif unit == "tflops" and f != "fp32_tflops" and abs(2 * v - value) / (2 * v) <= 0.03:
                 matches.append((g, label, v, True))  # a "with sparsity" figure: twice the dense one
     ref = getattr(named, fields[0][0]) or 0
-    plan = pick(zh, " Plan training on the dense BF16 figure at the MFU real runs reach (about 35-50%)."
-                if unit == "tflops" else "", "规划训练时用稠密 BF16 数值，再乘以实际能达到的 MFU（约 35-50%）。" if unit == "tflops" else "")
+    plan = pick(zh, " Plan training on the dense BF16 figure times the MFU a real run reaches (well under half of peak; "
+                    "ask 'how long to train ...' for our estimate)." if unit == "tflops" else "",
+                "规划训练要用稠密 BF16 数值乘以实际能达到的 MFU（远低于峰值的一半；可以问“训练……要多久”得到我们的估算）。"
+                if unit == "tflops" else "")
     if matches:
-        g, label, v, sparse = next((m for m in matches if m[0].id == named.id), matches[0])
-        what = pick(zh, f"{g.name}'s {label} figure" + (" with 2:4 sparsity (twice the dense one)" if sparse else ""),
-                    f"{g.name} 的{label}数值" + ("（2:4 稀疏，即稠密值的两倍）" if sparse else ""))
-        same = g.id == named.id and not sparse
-        verdict = pick(zh, "**Yes, that is the figure to use**" if same else "**Not for this card as-is**",
-                       "**对，就用这个数**" if same else "**不能直接用**")
-        lead = pick(zh, f"{verdict}: {value:,g} {unit.upper()} is {what}"
+        matches.sort(key=lambda m: (m[0].id != named.id, m[3]))  # the named card first, exact before sparse
+        def said(m):
+            g, label, v, sparse = m
+            return pick(zh, f"{g.name}'s {label} figure" + (" with 2:4 sparsity" if sparse else ""),
+                        f"{g.name} 的{label}" + ("（2:4 稀疏）" if sparse else "") + "数值")
+        what_en = pick(zh, " and ".join(said(m) for m in matches[:2]), "，也是".join(said(m) for m in matches[:2]))
+        g, label, v, sparse = matches[0]
+        same = g.id == named.id and not sparse and label == fields[0][1]
+        verdict = pick(zh, "**Yes, that is the figure to use**" if same else "**Not as the figure to plan with**",
+                       "**对，就用这个数**" if same else "**不能直接拿来规划**")
+        lead = pick(zh, f"{verdict}: {value:,g} {unit.upper()} is {what_en}"
                         + ("" if same else f"; {named.name}'s {fields[0][1]} figure is {ref:,g}") + "." + plan,
-                    f"{verdict}：{value:,g} {unit.upper()} 是{what}"
+                    f"{verdict}：{value:,g} {unit.upper()} 是{what_en}"
                     + ("" if same else f"；{named.name} 的{fields[0][1]}为 {ref:,g}") + "。" + plan)
     else:
         lead = pick(zh, f"**{value:,g} {unit.upper()} matches no figure on file for {named.name}**: its {fields[0][1]} is "

@@ -348,6 +348,7 @@ def how_many_training(turn, s: Slots) -> Reply:
                     f"**超过 512 张 {g.name}** 才能用 ZeRO-3/FSDP 放下这个训练。")
         return Reply(lead)
     m = found.memory
+    turn.config_count = found.gpu_count  # the time asked next is for this many GPUs
     lead = pick(zh, f"**{found.gpu_count}x {g.name}** hold {what(m, zh)} ({gib(found.required_gib)} of "
                     f"{gib(found.available_gib)} per GPU" + (", ZeRO-3/FSDP" if found.gpu_count > 1 else "") + ").",
                 f"**{found.gpu_count} 张 {g.name}** 放得下 {what(m, zh)}（每卡 {gib(found.required_gib)}，可用 "

@@ -117,6 +117,39 @@ def serving_cost(turn, s: Slots, question: str = "") -> Reply:
 
 def _cost_per_token(turn, s: Slots, g) -> Reply:
     zh = turn.zh
+    util = round(s.hours_per_day / 24, 3) if s.hours_per_day else 1.0
+    if s.aggregate_tps:  # the person's own measured rate: rent / tokens, nothing of ours in between
+        n = s.count or 1
+        c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=s.aggregate_tps, utilization=util)
+        if c.usd_per_million_tokens:
+            return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** at your {s.aggregate_tps:,g} "
+                                  f"tokens/s on {n}x {g.name} at {usd(c.usd_per_hour)}/hour"
+                                  + (f", busy {util:.0%} of the time" if util < 1 else "") + ".",
+                              f"**每百万输出 token 约 {usd(c.usd_per_million_tokens)}**：按你的 {s.aggregate_tps:,g} tokens/s，"
+                              f"{n} 张 {g.name}，{usd(c.usd_per_hour)}/小时" + (f"，{util:.0%} 时间在忙" if util < 1 else "") + "。"))
+    if not (s.users or s.batch):  # the GPUs named (one unless said), as many users as they carry at a chat speed
+        from tools import search
+
+        n = s.count or 1
+        cap = turn.derive("max_users", search.max_users, model=s.model, gpu=g.id, gpu_count=n,
+                          target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
+        if cap["users"]:
+            best = cap["by_format"][0]
+            c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=best["aggregate_tokens_per_s"],
+                          utilization=util)
+            if c.usd_per_million_tokens:
+                setup = f"{best['precision']}, {best['framework']}" + (
+                    f", TP={best['tensor_parallel']}" if best["tensor_parallel"] > 1 else "")
+                return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** for {cap['model']} on "
+                                      f"{n}x {g.name} ({setup}) at {usd(c.usd_per_hour)}/hour, carrying {cap['users']} users at "
+                                      f"{tps(best['decode_tokens_per_s'])} tokens/s each ({tps(best['aggregate_tokens_per_s'])} "
+                                      "in all)" + (f", busy {util:.0%} of the time" if util < 1 else ", busy all the time") + ".",
+                                  f"**每百万输出 token 约 {usd(c.usd_per_million_tokens)}**：{cap['model']}，{n} 张 {g.name}"
+                                  f"（{setup}），{usd(c.usd_per_hour)}/小时，承载 {cap['users']} 个用户、每人 "
+                                  f"{tps(best['decode_tokens_per_s'])} tokens/s（合计 {tps(best['aggregate_tokens_per_s'])}）"
+                                  + (f"，{util:.0%} 时间在忙" if util < 1 else "，满负载") + "。"),
+                             [pick(zh, "Fewer users than that raise the cost per token in proportion.",
+                                   "用户少于这个数，每 token 成本按比例上升。")])
     users = s.users or s.batch or BUSY_SERVER_USERS
     p = _plan(turn, Slots(**{**s.__dict__, "users": users}), [g.id])
     priced = [o for o in p.by_cost if _o(o, "usd_per_million_tokens")]

@@ -52,6 +52,7 @@ PATTERNS = {
     "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
+                    r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",

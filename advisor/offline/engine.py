@@ -21,7 +21,7 @@ from . import answers_serve as serve
 from . import answers_train as train
 from .asks import DOMAIN, FOLLOW_UP, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
-from .text import Reply, pick
+from .text import Reply, pick, what
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class Turn:
         self.price_gpu: str | None = None  # ... for this GPU (None: not tied to one, so not used)
         self.price_used = False
         self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
+        self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
 
     def derive(self, tool: str, fn, **args: Any) -> Any:
         """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
@@ -133,10 +134,16 @@ OWNED = re.compile(r"\b(?:i|we)(?: only)? (?:have|own|got|bought)\b|\bmy\b|\bour
 REFERS_BACK = re.compile(r"\b(?:it|that|this|them|those|the same|same model|same setup|instead)\b|它|这个|那个|同样", re.I)
 
 
+NEW_TOPIC = re.compile(r"\b(?:different|another|unrelated|separate|new|other) (?:question|topic|thing)\b|^\W*unrelated\b|"
+                       r"\bchanging (?:the )?subject\b|换个(?:问题|话题)|另外问|另一个问题|题外话|顺便问|再问个?别的", re.I)
+
+
 def starts_fresh(question: str, now: Slots, state: Slots) -> bool:
-    """A turn that does not refer back ('what about', 'and with 32k', '那', '换成') and names a new model, or
-    hardware outside the catalog, starts a new topic: nothing from before carries over but the person's own
-    hardware."""
+    """A turn that says it changes the subject, or that does not refer back ('what about', 'and with 32k', '那',
+    '换成') and names a new model or hardware outside the catalog, starts a new topic: nothing from before carries
+    over but the person's own hardware."""
+    if NEW_TOPIC.search(question):
+        return True
     if FOLLOW_UP.search(question.lower()) or not (state.model or state.gpu):
         return False
     if now.devices or now.unknown_gpus:
@@ -234,18 +241,26 @@ def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Re
     return [getattr(asks_, routed.spec.answer)(turn, s, question)]
 
 
+ACCELERATORS = re.compile(r"gaudi|ascend|tpu", re.I)  # own memory (HBM), not shared with a CPU
+
+
 def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
-    """Hardware outside the GPU catalog (a Raspberry Pi, a Jetson, a phone, a CPU, 'a Mac' with no chip named):
-    say so, give what the model itself needs at the format asked (4-bit GGUF unless said), and ask for the one fact
-    that decides it."""
+    """Hardware outside the GPU catalog (a Raspberry Pi, a Jetson, a phone, a CPU, an accelerator such as Gaudi or
+    Ascend, 'a Mac' with no chip named): say so, give what the model itself needs for the job asked (4-bit GGUF on a
+    board or a phone unless said), and compare it with the memory the person gave, or ask for it."""
     zh = turn.zh
-    listed = ", ".join(devices)
+    listed = ", ".join(d[:1].upper() + d[1:] for d in devices)
     mac = any(re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?", d) for d in devices)
+    accel = any(ACCELERATORS.search(d) for d in devices)
     if mac:
         head = pick(zh, "**Which Mac, and how much unified memory?** The catalog has the M1 Ultra, M2 Ultra, M3 Max, "
                         "M3 Ultra and M4 Max; name one (e.g. 'M3 Max 128GB') for a speed.",
                     "**是哪款 Mac、统一内存多大？**目录里有 M1 Ultra、M2 Ultra、M3 Max、M3 Ultra、M4 Max；说出一款"
                     "（如“M3 Max 128GB”）即可估算速度。")
+    elif accel:
+        head = pick(zh, f"**{listed} {'is' if len(devices) == 1 else 'are'} not in our GPU catalog**, so I won't guess "
+                        "its memory, speed or price.",
+                    f"**{listed} 不在 GPU 目录里**，我不会替它猜显存、速度或价格。")
     else:
         head = pick(zh, f"**{listed} {'is' if len(devices) == 1 else 'are'} not in our GPU catalog**: no datacenter or "
                         "desktop GPU there, and its memory is shared with the CPU, so I can't give a speed for it.",
@@ -253,21 +268,30 @@ def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
     if not s.model:
         return Reply(head + pick(zh, " Tell me the model and I'll give the memory it needs.",
                                  "告诉我模型，我可以给出它需要的内存。"))
-    s.precision = s.precision or fit_.FOUR_BIT_CONSUMER
-    s.framework = s.framework or "llama.cpp"
-    s.gpu, s.gpus, s.count, s.workload = None, [], None, "inference"
-    m = turn.call("estimate_memory", model=s.model, precision=s.precision, framework=s.framework, context=s.context)
-    need = pick(zh, f" What {m.model} needs at {m.precision} ({m.framework}): about {m.per_gpu_gib:.1f} GiB, of which "
-                    f"{m.weights_gib:.1f} GiB weights; the device's free memory must hold that.",
-                f"{m.model} 在 {m.precision}（{m.framework}）下约需 {m.per_gpu_gib:.1f} GiB，其中权重 {m.weights_gib:.1f} GiB；"
-                "设备的可用内存要放得下这些。")
-    ram = re.search(r"(\d{1,4})\s*(?:gb|g)\s*(?:of\s*)?(?:ram|memory|unified memory|system memory|内存|运存)", question, re.I)
-    if ram:
-        have_gib = int(ram.group(1)) * 1e9 / 2**30
-        room = m.per_gpu_gib <= 0.75 * have_gib  # the OS and other programs keep about a quarter
-        need += pick(zh, f" Your {ram.group(1)} GB ({have_gib:.1f} GiB) {'can hold it, with room for the system' if room else 'is too little once the system takes its share'}"
-                         "; on a CPU expect a few tokens/s at best.",
-                     f"你的 {ram.group(1)} GB（{have_gib:.1f} GiB）{'放得下，还能留给系统' if room else '在系统占用之后不够'}；纯 CPU 运行通常只有每秒几个 token。")
+    s.gpu, s.gpus, s.count = None, [], None
+    if fit_.training(s):
+        args = fit_.training_args(s, 1)
+        m = turn.call("estimate_memory", model=s.model, gpu_count=1, **args)
+    else:
+        if not accel and not (s.precision and re.match(r"q\d", s.precision)):  # a board or phone: GGUF on llama.cpp
+            s.precision = "q8_0" if s.precision in ("int8", "fp8", "q8_0") else fit_.FOUR_BIT_CONSUMER
+        s.framework = "llama.cpp" if not accel else s.framework
+        s.workload = "inference"
+        m = turn.call("estimate_memory", model=s.model, precision=s.precision, framework=s.framework, context=s.context)
+    job = what(m, zh)
+    need = pick(zh, f" What {job} needs: about {m.per_gpu_gib:.1f} GiB, of which {m.weights_gib:.1f} GiB weights.",
+                f"{job} 约需 {m.per_gpu_gib:.1f} GiB，其中权重 {m.weights_gib:.1f} GiB。")
+    mem = re.search(r"(\d{1,4})\s*(?:gb|g)\b", question, re.I)
+    if mem:
+        have_gib = int(mem.group(1)) * 1e9 / 2**30
+        share = 1.0 if accel else 0.75  # a board or phone: the OS and other programs keep about a quarter
+        room = m.per_gpu_gib <= share * have_gib
+        need += pick(zh, f" Your {mem.group(1)} GB ({have_gib:.1f} GiB) "
+                         f"{'can hold it' if room else 'is too little for it'}"
+                         + ("" if accel else (", leaving room for the system" if room else " once the system takes its share"))
+                         + ".", f"你的 {mem.group(1)} GB（{have_gib:.1f} GiB）{'放得下' if room else '不够'}。")
+    else:
+        need += pick(zh, " How much memory does it have?", "它有多少内存？")
     return Reply(head + need)
 
 
@@ -296,6 +320,8 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
             replies[0].body.insert(0, pick(turn.zh, "As it does not fit, there is no speed to give for this setup.",
                                            "放不下，所以这个配置没有速度可言。"))
             continue
+        if ask in ("time", "cost") and turn.config_count and not s.count and fit_.training(s):
+            s = dataclasses.replace(s, count=turn.config_count)  # "how many GPUs, and how long?": on that many
         key, fn = _handler(ask, s, asks[i + 1:], question)
         if key in done:
             continue

@@ -63,6 +63,7 @@ class Slots:
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
     usage_hours: float | None = None  # a length of use in hours: "rent 2 H100s for 100 hours", "租 100 小时"
     gpu_hours: float | None = None  # "500 GPU-hours"
+    aggregate_tps: float | None = None  # a measured total generation rate: "I get 1,500 tokens/s aggregate"
     tokens_per_day: float | None = None  # a serving volume: "10M tokens a day", "每天1000万token"
     per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
     devices: list[str] = field(default_factory=list)  # hardware outside the GPU catalog: "Raspberry Pi 5", "Jetson"
@@ -237,7 +238,7 @@ def find_models(text: str) -> list[str]:
 def _looks_like_hub_id(s: str) -> bool:
     """'meta-llama/Llama-3.3-70B-Instruct' yes; 'A100/H100', 'LoRA/QLoRA', 'tokens/s', 'fp8/bf16', '24/7' no."""
     org, name = s.split("/", 1)
-    if _is_unit_ratio(s) or org.isdigit() or not re.search(r"[a-z]", name, re.I) or not re.search(r"[\d-]", name):
+    if _is_unit_ratio(s) or not re.search(r"[a-z]", org, re.I) or not re.search(r"[a-z]", name, re.I) or not re.search(r"[\d-]", name):
         return False
     gpus = _gpu_index()
     if norm_key(org) in gpus or norm_key(name) in gpus:
@@ -312,6 +313,17 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
 
 
 MAX_GPUS = 100_000
+
+
+def _dedup_gpus(gpus: list) -> list:
+    """'A10G ... A10G 每小时 1 美元': a GPU named twice is one GPU (its first stated count kept)."""
+    out: dict = {}
+    for g, c, p in gpus:
+        if g not in out:
+            out[g] = (g, c, p)
+        elif out[g][1] is None and c is not None:
+            out[g] = (g, c, p)
+    return list(out.values())
 
 
 def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None]:
@@ -397,7 +409,8 @@ def find_formats(text: str) -> list[str]:
             out.append(v)
     # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
     if not out and re.search(r"满血|全精度|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
-                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b", low):
+                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b|"
+                             r"\bfull (?:model|weights|version|size)\b|完整版|原版", low):
         out.append("native")
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
@@ -538,8 +551,12 @@ def find_tokens_per_day(text: str) -> float | None:
     return (v or 0) * _ZH_SCALE.get(m.group(4) or "", 1) or None
 
 
+PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:prompt|context|input|document|window|上下文|提示)",
+                           re.I)
+
+
 def find_tokens(text: str) -> float | None:
-    low = PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower()))
+    low = PROMPT_TOKENS.sub(" ", PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower())))
     m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)\s*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
         return to_number(m.group(1)) * _SCALE[m.group(2)]
@@ -593,13 +610,34 @@ def find_hours_per_day(text: str) -> float | None:
 
 ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每个请求|单用户|每位)\s*(?:每秒|/秒|一秒)\s*(?:至少|要|需要|能有|有)?\s*"
                                r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)|"
+                               r"(?:每人|每个?人|每个?用户|每路|每位)\s*(?:要求|需要|至少|要)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*"
+                               r"(?:token|tok)s?\s*(?:/\s*s|每秒|/秒)|"
                                r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)")
 
 
+AGGREGATE = re.compile(rf"({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\s*"
+                       r"(?:in )?(?:aggregate|total|in total|overall|combined|across all users|throughput)|"
+                       rf"(?:aggregate|total|overall|combined)\s+(?:throughput\s+)?(?:of\s+)?({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? per second|tok/s)|"
+                       rf"(?:总吞吐|合计|总共|总计)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)", re.I)
+
+
+def find_aggregate_speed(text: str) -> float | None:
+    """A total generation rate the person has measured or wants: '1,500 tokens/s aggregate', '总吞吐 2000 token/s'."""
+    m = AGGREGATE.search(text)
+    if not m:
+        return None
+    g = m.groups()
+    value = next(x for x in (g[0], g[2], g[4]) if x)
+    scale = 1e3 if (g[1] or g[3]) else 1
+    return to_number(value) * scale
+
+
 def find_target_speed(text: str) -> float | None:
+    if AGGREGATE.search(text):
+        text = AGGREGATE.sub(" ", text)
     z = ZH_PER_USER_SPEED.search(text.lower())
     if z:
-        return to_number(z.group(1) or z.group(2))
+        return to_number(next(g for g in z.groups() if g))
     m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\b"
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
@@ -724,7 +762,8 @@ def find_gpu_hour_price(text: str) -> float | None:
 DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
                      r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
                      r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
-                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
+                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|"
+                     r"\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
                      re.I)
 
 
@@ -736,6 +775,8 @@ def find_devices(text: str) -> list[str]:
         name = {"树莓派": "Raspberry Pi", "手机": "phone", "只有cpu": "CPU only", "纯cpu": "CPU only",
                 "笔记本": "laptop", "notebook": "laptop"}.get(name.lower(), name)
         name = "A laptop with no GPU named" if name.lower() == "laptop" else name
+        name = re.sub(r"^昇腾\s*", "Huawei Ascend ", name).strip()
+        name = re.sub(r"(?i)^gaudi", "Intel Gaudi", name)
         name = re.sub(r"(?i)^raspberry\s*pi", "Raspberry Pi", name)
         name = re.sub(r"(?i)^jetson", "Jetson", name)
         name = re.sub(r"(?i)^树莓派\s*", "Raspberry Pi ", name).strip()
@@ -861,7 +902,7 @@ def parse(text: str) -> Slots:
         if m.group(1).endswith(".json") or m.group(1).startswith(("/", "~/", "./", "../")):
             s.local_path = m.group(1)
             break
-    gpus = find_gpus(text)
+    gpus = _dedup_gpus(find_gpus(text))
     if gpus:
         s.gpus = [g for g, _, _ in gpus]
         s.counts = [c for _, c, _ in gpus]
@@ -877,7 +918,8 @@ def parse(text: str) -> Slots:
         s.gpus, s.counts = [s.gpu], [s.count]
     if s.count is None and not any(s.counts):
         s.count = find_bare_count(text)
-    s.models = find_models(_without_gpu_words(text, s.gpus))
+    s.devices = find_devices(text)
+    s.models = find_models(DEVICES.sub(" ", _without_gpu_words(text, s.gpus)))
     s.model = s.models[0] if s.models else None
     s.method, s.workload = find_method_and_workload(text)
     s.formats = find_formats(text)
@@ -901,8 +943,8 @@ def parse(text: str) -> Slots:
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
     s.tokens_per_day = find_tokens_per_day(text)
     s.usage_hours, s.gpu_hours = find_usage_hours(text)
+    s.aggregate_tps = find_aggregate_speed(text)
     s.per_million = bool(PER_MILLION.search(text))
-    s.devices = find_devices(text)
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
     s.sharding = find_sharding(text)

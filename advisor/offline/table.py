@@ -36,9 +36,13 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bsteal(?:s|ing)? (?:passwords?|credentials|data|cookies|credit cards?)", r"\bhack(?:ing)? into\b",
            r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
            r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)", r"\bbioweapon\b", r"\bnerve agent\b",
-           r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)")
+           r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)",
+           r"\bstolen (?:credit )?cards?\b", r"\bfake (?:accounts|identit(?:y|ies)|ids?)\b", r"\bcarding\b",
+           r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
+           r"\bsmuggl\w+\b")
+
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
-              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器")
+              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号")
 
 TABLE: tuple[AskSpec, ...] = (
     AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100),
@@ -50,6 +54,27 @@ TABLE: tuple[AskSpec, ...] = (
             (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
             unless=("model", "gpu_named")),
     AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1),
+    AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
+            (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",),
+            (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
+            "clarify_only", requires=("model",), priority=97,
+            missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
+                               "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
+    AskSpec("model_facts",
+            (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
+             r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
+            (r"多少层|几层|多少个?(?:注意力)?头|隐藏层(?:维度|大小)|词表(?:大小)?|多少(?:个)?专家|参数量(?:是)?多少",),
+            "model_facts", requires=("model",), priority=85),
+    AskSpec("prefill", (r"\bprefill\b", r"\btime to first token\b", r"\bttft\b.{0,40}\b(?:how|what)\b",
+                        r"\bhow long\b.{0,40}\b(?:read|process|ingest)\b.{0,30}\bprompt\b"),
+            (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)",),
+            "prefill", requires=("model", "gpu"), optional=("context", "count", "precision"), priority=75,
+            unless=("training",)),
+    AskSpec("max_context",
+            (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
+             r"\bhow (?:long|much) (?:a |of a )?context\b"),
+            (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
+            "max_context", requires=("model", "hardware"), priority=65, unless=("training",)),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -78,9 +103,12 @@ TABLE: tuple[AskSpec, ...] = (
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
              r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
-            (r"(?:能|可以)(?:服务|支持|带|撑|承载)(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+            (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
             "capacity", requires=("model", "gpu", "target_tps"), optional=("count", "context", "precision"), priority=60),
+    AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
+            (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
+            "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
     AskSpec("daily_volume",
             (r"\d\s*(?:[kmbt]|thousand|million|billion)?\s*(?:output |generated )?tokens? (?:a|per|each|every) day",
              r"tokens?\s*/\s*day", r"tokens? daily"),
@@ -90,7 +118,7 @@ TABLE: tuple[AskSpec, ...] = (
             priority=55, missing={"model": ("Which model?", "用哪个模型？")}),
     AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
             (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b"),
-            (r"值不值|值得|划算|快多少|快几倍",),
+            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words")),
     AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
@@ -189,6 +217,8 @@ def route(question: str, now: Slots, merged: Slots) -> Route | None:
             continue
         missing = [t for t in spec.requires if not _has(t, merged, now, question)]
         if not missing:
+            if spec.answer == "clarify_only":
+                continue  # a row that exists only to ask for a missing fact
             return Route(spec, [])
         if any(t in spec.missing for t in missing) and all(t in spec.missing for t in missing):
             return Route(spec, missing)
