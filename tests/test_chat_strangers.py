@@ -406,3 +406,39 @@ def test_the_question_set_is_what_its_builder_writes():
     builder = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(builder)
     assert builder.build() == (Path(__file__).parent / "data" / "chat_questions.jsonl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("q,price,purchase,owning", [
+    ("Should I rent or buy an A100 if I use it 10 hours a day for 3 years? Cloud price is $1.60/hr, buying costs $14,000.",
+     1.6, 14000, None),
+    ("We run Llama 3.1 70B 24/7. Renting 4x A100 costs $7.20/hr total. Buying a server with 4 A100s is $60,000 + $400/month "
+     "power and hosting. When does buying break even?", 1.8, 15000, 400),
+])
+def test_buy_or_rent_uses_the_persons_prices(q, price, purchase, owning):
+    a = ENGINE.ask(q)
+    c = _calls(a, "estimate_cost")[0]
+    assert c.args["usd_per_gpu_hour"] == price and c.args["purchase_usd_per_gpu"] == purchase
+    assert c.args.get("owning_usd_per_month") == owning
+    assert re.match(r"\*\*(Rent|Buy)", _first(a.text)), _first(a.text)
+
+
+@pytest.mark.parametrize("q,figure", [("2张4090每月电费多少？每天跑24小时，电价0.5元/度", "¥"),
+                                      ("租 4 张 A100，每张每小时 8 块钱人民币，全天候运行，一个月多少钱？", "¥23,360")])
+def test_prices_in_yuan_give_figures_in_yuan(q, figure):
+    a = ENGINE.ask(q)
+    assert figure in _first(a.text) and "$" not in a.text and "已收录" not in a.text
+
+
+def test_a_gpu_count_tensor_parallel_cannot_use_is_sized_with_pipeline_parallel():
+    a = ENGINE.ask("I have 3 RTX 3090s - can I serve Qwen2.5-32B AWQ to 4 users at 4k context?")
+    fit = _calls(a, "check_fit")[0]
+    assert fit.args["gpu_count"] == 3 and fit.args["pipeline_parallel"] == 3
+    assert re.match(r"\*\*(Yes|No)", _first(a.text)) and "pipeline" in a.text
+
+
+def test_how_many_gpus_of_a_memory_size_stays_on_that_size():
+    a = ENGINE.ask("Qwen2.5-72B in 4-bit — how many 48GB GPUs?")
+    from tools.gpus import get_gpu
+
+    plan = _calls(a, "recommend_hardware")[0]
+    assert plan.args["gpus"] and all(44 <= get_gpu(g).memory_gib <= 49 for g in plan.args["gpus"]), plan.args["gpus"]

@@ -61,7 +61,8 @@ def inference_args(s: Slots) -> dict:
     users = s.users or s.batch
     gguf = bool(s.precision and re.match(r"q\d", s.precision))
     framework = s.framework or ("vllm" if (users or 1) > 1 and not gguf else None)  # GGUF runs on llama.cpp
-    return dict(precision=s.precision, context=s.context, batch=users, framework=framework, kv_dtype=s.kv_dtype)
+    pp = dict(tensor_parallel=1, pipeline_parallel=s.pipeline_parallel) if s.pipeline_parallel else {}
+    return dict(precision=s.precision, context=s.context, batch=users, framework=framework, kv_dtype=s.kv_dtype, **pp)
 
 
 def gpu_for_vram(vram: float | None) -> str:
@@ -264,6 +265,8 @@ def _fp8(gpu: str) -> bool:
 
 
 def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int, context: int) -> str:
+    if s.pipeline_parallel:
+        return ""  # the speed model splits tensors, not pipeline stages: no speed rather than a wrong one
     fw = s.framework or ("llama.cpp" if precision and re.match(r"q\d", precision) else "vllm")  # GGUF: llama.cpp
     """Per-user and total decode speed with `users` sequences of `context` tokens (the context the memory
     verdict sized), split into prompt and answer as the serving plans split it."""

@@ -50,7 +50,8 @@ def use_text(hpd: float | None, zh: bool) -> str:
 
 
 def _cost_args(turn, s: Slots, gpu: str, n: int, months: float | None) -> dict:
-    args = dict(gpu=gpu, gpu_count=n, months=months, usd_per_kwh=s.usd_per_kwh)
+    args = dict(gpu=gpu, gpu_count=n, months=months, usd_per_kwh=s.usd_per_kwh,
+                purchase_usd_per_gpu=s.purchase_usd_per_gpu, owning_usd_per_month=s.owning_usd_per_month)
     if s.hours_per_day is not None:
         args["hours_per_day"] = s.hours_per_day
     return args

@@ -238,7 +238,7 @@ def which_gpu(turn, s: Slots) -> Reply:
                               "30 days' (for whether it fits in memory, ask 'does it fit on 8x H100?').",
                           "**预训练需要 token 数才能规划**，例如“用 1 万亿 token 在 30 天内预训练 7B 模型”（只问显存够不够可以问"
                           "“8 张 H100 放得下吗”）。"))
-    p = _plan(turn, s, s.gpus or None, workload)
+    p = _plan(turn, s, s.gpus or _gpus_of_size(s.vram_gib), workload)
     ctx = s.context or PLAN_CONTEXT
     pinned = ""
     if not p.by_cost and s.gpus and workload == "inference":
@@ -278,6 +278,17 @@ def which_gpu(turn, s: Slots) -> Reply:
     if not zh:
         body += list(p.notes)
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def _gpus_of_size(vram_gb: float | None) -> list[str] | None:
+    """'How many 80GB GPUs?': the catalog GPUs of that memory size (vendor GB or GiB, within 6%)."""
+    if not vram_gb:
+        return None
+    from tools.gpus import all_gpus
+
+    out = [g.id for g in all_gpus() if g.vendor in ("nvidia", "amd")
+           and min(abs(g.memory_gib - vram_gb), abs(g.memory_gib * 2**30 / 1e9 - vram_gb)) <= 0.06 * vram_gb]
+    return out or None
 
 
 def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:

@@ -138,6 +138,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
+    if "buy_rent" in asks and not re.search(r"\bfits?\b|\benough\b|够|放得下", q):
+        asks = [a for a in asks if a not in ("fit", "memory")]  # "we will run 70B 24/7 ... when does buying pay off?"
     if "buy_rent" in asks and "which_gpu" in asks:
         asks.remove("buy_rent")  # "what GPU should I buy" asks which GPU, not whether to buy
     if "time" in asks and "speed" in asks and merged.workload in ("training", "pretrain"):

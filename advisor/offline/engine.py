@@ -226,12 +226,31 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
+        if slots.price_currency and replies and (asks == ["power"] or not slots.model):
+            replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
         unused = accounting.unused(question, now, slots, turn, replies)
         if unused and replies:
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
         return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                       language=lang)
+
+
+CURRENCY_SIGN = {"CNY": "¥"}
+
+
+def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
+    """Prices given in another currency (yuan per GPU-hour or per kWh): the same arithmetic, so every figure of this
+    answer is in that currency; the catalog's offers (in dollars) are left out."""
+    sign = CURRENCY_SIGN.get(currency, currency + " ")
+    keep = [b for b in r.body if not re.search(r"on file|已收录|参考价", b)]
+
+    def swap(text: str) -> str:
+        return text.replace("$", sign)
+
+    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）")
+    return Reply(swap(r.lead) + note, [swap(b) for b in keep], [swap(a) for a in r.assumptions if not re.search(r"on file|已收录", a)],
+                 r.cite)
 
 
 def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Reply]:
@@ -372,11 +391,29 @@ def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
 
 
 CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
+TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P<heads>\d+) attention heads; use a GPU "
+                      r"count that divides \d+ \(e\.g\. (?P<divisors>[\d, ]+)\)")
 
 
 def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message: str) -> list[Reply]:
     """A context beyond the model's limit: say so first, then answer at the limit. Other input problems: say what
     to change."""
+    tp = TP_SPLIT.search(message)
+    if tp and s.count and s.count > 1 and not fit_.training(s) and not s.pipeline_parallel:
+        # "3 RTX 4090s": tensor parallel cannot split the heads three ways; pipeline parallel splits the layers
+        s.pipeline_parallel = s.count
+        try:
+            replies = _answer(turn, s, [a for a in asks if a in ("fit", "memory", "limits")] or ["fit"], question)
+        except AdvisorInputError:
+            return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]
+        divisors = tp.group("divisors")
+        replies[0].body.insert(0, pick(turn.zh, f"Sized with pipeline parallelism over {s.count} GPUs (vLLM "
+                                        f"--pipeline-parallel-size {s.count}): tensor parallel {s.count} does not divide "
+                                        f"{tp.group('model')}'s {tp.group('heads')} attention heads (tensor parallel works on "
+                                        f"{divisors} GPUs). ",
+                               f"按 {s.count} 卡流水线并行估算（vLLM --pipeline-parallel-size {s.count}）：张量并行 {s.count} "
+                               f"不能整除 {tp.group('model')} 的 {tp.group('heads')} 个注意力头（张量并行可用 {divisors} 张卡）。"))
+        return replies
     m = CONTEXT_LIMIT.search(message)
     if not m or not s.context:
         return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]

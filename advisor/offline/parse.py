@@ -61,6 +61,10 @@ class Slots:
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
+    owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
+    pipeline_parallel: int | None = None  # set by the engine when tensor parallel cannot split the heads (never parsed)
+    price_currency: str | None = None  # "CNY" when the hourly or kWh price was given in yuan (figures then in yuan)
     usage_hours: float | None = None  # a length of use in hours: "rent 2 H100s for 100 hours", "租 100 小时"
     gpu_hours: float | None = None  # "500 GPU-hours"
     aggregate_tps: float | None = None  # a measured total generation rate: "I get 1,500 tokens/s aggregate"
@@ -749,6 +753,21 @@ GPU_HOUR_PRICE = re.compile(
     re.I)
 
 
+CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?|"
+                      r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
+CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
+                     r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)", re.I)
+
+
+def find_cny_prices(text: str) -> tuple[float | None, float | None]:
+    """(yuan per GPU-hour, yuan per kWh): '每张每小时9块钱人民币', '9元/小时', '电价0.6元/度'."""
+    h = CNY_HOUR.search(text)
+    k = CNY_KWH.search(text)
+    hour = to_number(h.group(1) or h.group(2)) if h else None
+    kwh = to_number(k.group(1) or k.group(2)) if k else None
+    return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
+
+
 def find_gpu_hour_price(text: str) -> float | None:
     """The person's own rental price per GPU-hour: '$2.50/hour', '$2.5/h', '2 USD per GPU hour', '每卡每小时2美元',
     '2美元/小时'. USD only (other currencies are said back, not converted)."""
@@ -796,6 +815,36 @@ def find_usage_hours(text: str) -> tuple[float | None, float | None]:
         re.search(r"(?:用|租|跑|运行|使用)\s*(?:了)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*(?:每天|/天))", text)
     hours = to_number(m.group(1)) if m and not re.search(r"(?:每天|一天|每日)\s*$", text[:m.start()]) else None
     return (hours if hours and 0 < hours <= 1e6 else None), (gpu_hours if gpu_hours and 0 < gpu_hours <= 1e10 else None)
+
+
+_K = r"(k|thousand|万)?"
+PURCHASE = re.compile(
+    rf"\b(?:buy(?:ing)?|purchas\w*|to own)\b[^.$]{{0,50}}?\$\s*({_NUM})\s*{_K}(?!\s*(?:/|per|an?)\s*(?:hour|hr|h|month|mo)\b)|"
+    rf"\$\s*({_NUM})\s*{_K}\s*(?:to buy|purchase|up ?front|each to buy|per (?:card|gpu) to buy)|"
+    rf"\b(?:server|box|machine|rig|workstation|node)\b[^.$]{{0,40}}?\b(?:is|costs?|for|at)\s*\$\s*({_NUM})\s*{_K}|"
+    rf"(?:买|购买|购置)[^，。,.\d]{{0,12}}?(\d+(?:\.\d+)?)\s*(万)?\s*(?:美元|美金|刀)", re.I)
+OWNING_MONTHLY = re.compile(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*(?:month|mo)\b[^.]{{0,20}}?(?:power|electricity|hosting|colo\w*|"
+                            r"running|upkeep)|(?:power|electricity|hosting|colo\w*)[^.$]{0,20}?\$\s*(" + _NUM +
+                            r")\s*(?:/|per|a)\s*(?:month|mo)\b", re.I)
+
+
+def find_purchase(text: str) -> tuple[float | None, bool]:
+    """(purchase price in USD, whether it is for the whole server rather than one GPU)."""
+    m = PURCHASE.search(text)
+    if not m:
+        return None, False
+    g = m.groups()
+    for value, scale in ((g[0], g[1]), (g[2], g[3]), (g[4], g[5]), (g[6], g[7])):
+        if value:
+            v = to_number(value) * {"k": 1e3, "thousand": 1e3, "万": 1e4}.get((scale or "").lower(), 1)
+            whole = bool(g[4]) or bool(re.search(r"\b(?:server|box|machine|rig|total|both|all)\b|整机|一台", m.group(0), re.I))
+            return (v if 100 <= v <= 1e8 else None), whole
+    return None, False
+
+
+def find_owning_monthly(text: str) -> float | None:
+    m = OWNING_MONTHLY.search(text)
+    return to_number(m.group(1) or m.group(2)) if m else None
 
 
 def find_kwh_price(text: str) -> float | None:
@@ -938,9 +987,22 @@ def parse(text: str) -> Slots:
     budget, s.budget_currency = find_money(text)
     s.budget_usd = budget if s.budget_currency in ("USD", None) else None
     s.budget_other = budget if s.budget_currency not in ("USD", None) else None
-    s.months = find_months(text)
+    s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
+    if not s.usd_per_gpu_hour and not s.usd_per_kwh:
+        cny_hour, cny_kwh = find_cny_prices(text)
+        if cny_hour or cny_kwh:  # priced in yuan: the arithmetic is the same, the answer says ¥
+            s.usd_per_gpu_hour, s.usd_per_kwh, s.price_currency = cny_hour, cny_kwh, "CNY"
+    purchase, whole = find_purchase(text)
+    s.owning_usd_per_month = find_owning_monthly(text)
+    n_for_total = s.count or 1
+    if purchase:
+        s.purchase_usd_per_gpu = round(purchase / n_for_total, 2) if whole else purchase
+    if s.usd_per_gpu_hour and n_for_total > 1 and re.search(
+            r"(?:/|per|an?)\s*(?:hour|hr|h)\b\s*(?:in\s+)?(?:total|for (?:both|all|the (?:pair|server|node)))|总共|合计|一共",
+            text, re.I):
+        s.usd_per_gpu_hour = round(s.usd_per_gpu_hour / n_for_total, 4)  # "$4.50/hr total" for 2 GPUs
     s.tokens_per_day = find_tokens_per_day(text)
     s.usage_hours, s.gpu_hours = find_usage_hours(text)
     s.aggregate_tps = find_aggregate_speed(text)
