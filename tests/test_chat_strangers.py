@@ -442,3 +442,53 @@ def test_how_many_gpus_of_a_memory_size_stays_on_that_size():
 
     plan = _calls(a, "recommend_hardware")[0]
     assert plan.args["gpus"] and all(44 <= get_gpu(g).memory_gib <= 49 for g in plan.args["gpus"]), plan.args["gpus"]
+
+
+def test_q4_is_four_bit_and_weekdays_shorten_the_week():
+    assert parse("llama 3 70b q4 on an m3 max").precision == "4bit"
+    assert parse("A100 for 10 hours a day on weekdays").hours_per_day == round(10 * 5 / 7, 1)
+
+
+def test_each_gpu_named_with_its_own_price_is_priced_at_it():
+    a = ENGINE.ask("L40S vs A100 for serving Qwen2.5-14B to 30 users – which is better value? L40S is $0.95/h, A100 is $1.60/h")
+    prices = {c.args["gpus"][0]: c.args.get("usd_per_gpu_hour") for c in _calls(a, "recommend_hardware")}
+    assert prices == {"l40s": 0.95, "a100-80gb-sxm": 1.6}
+
+
+def test_full_parameter_after_the_model_is_a_full_fine_tune():
+    a = ENGINE.ask("Can I fine-tune Qwen2.5-7B full-parameter on one A100 80GB?")
+    assert _calls(a, "check_fit")[0].args["method"] == "full"
+
+
+def test_one_person_on_a_desktop_card_gets_a_gguf_file():
+    a = ENGINE.ask("Which quantization should I use for Qwen2.5-14B on a 4060 Ti 16GB?")
+    assert re.match(r"\*\*q\d", _first(a.text)) and "GGUF" in _first(a.text)
+
+
+def test_a_spec_and_why_it_matters_gets_both():
+    a = ENGINE.ask("What's the memory bandwidth of an L40S and why does it matter for inference?")
+    assert "864" in _first(a.text) and re.search(r"memory|bandwidth", a.text.split("\n")[0][60:] + a.text)
+    assert any(c.tool == "search_guidance" for c in a.calls)
+
+
+def test_a_follow_up_repeats_the_table_ask_with_the_new_fact():
+    a, _ = _chat("How many users can one L40S serve with Llama 3.1 8B at 20 tokens/s each?", "and with 2 of them?")
+    assert _calls(a, "max_users")[0].args["gpu_count"] == 2
+
+
+def test_a_model_one_server_cannot_hold_is_sized_across_servers():
+    a = ENGINE.ask("How many H100s to serve DeepSeek-R1 in fp8?")
+    fit = next(c for c in _calls(a, "check_fit") if c.result["fits"])
+    assert fit.args["gpu_count"] == 16 and fit.args["pipeline_parallel"] == 2
+    assert _first(a.text).startswith("**16x")
+
+
+def test_gpu_comparison_uses_a_format_that_loads_on_both():
+    a = ENGINE.ask("H100 vs H200 for Llama 3.1 70B inference - how much faster?")
+    from tools.fit import FitRequest, check_fit
+
+    cmp = _calls(a, "compare_gpus")[0]
+    formats = {r["precision"] for r in cmp.result["rows"]}
+    assert len(formats) == 1 and formats != {"bf16"}  # 70B in bf16 does not load on one H100
+    fmt = formats.pop()
+    assert check_fit(FitRequest(model="llama-3.1-70b", gpu="h100-sxm", precision=fmt, framework="vllm")).fits

@@ -85,6 +85,8 @@ def compare_gpus(gpus: list[str], model: str, workload: str = "inference", token
                  method: str = "pretrain", gpu_count: int = 1, users: int = 1, precision: str | None = None) -> dict:
     """One workload on each GPU: the speed of each (decode tokens/s per user for serving, hours for training), the
     ratio to the slowest, the rent of each, and the price ratio up to which the faster one is the better buy."""
+    if workload == "inference" and precision is None:
+        precision = _common_format(model, gpus, gpu_count, users)
     rows = []
     for name in gpus:
         g = get_gpu(name)
@@ -123,6 +125,24 @@ def compare_gpus(gpus: list[str], model: str, workload: str = "inference", token
         r.pop("speed", None)
     return dict(model=model, workload=workload, rows=rows, faster=None, slower=None, speedup_x=None,
                 rent_multiple_x=None, worth_up_to_x=None, faster_is_cheaper_per_work=None)
+
+
+def _common_format(model: str, gpus: list[str], gpu_count: int, users: int) -> str | None:
+    """The least lossy weight format that loads on every GPU compared (the model's own, FP8 where all have it, then
+    AWQ 4-bit), so that the speeds compared are of one model that runs: None when the model's own format fits."""
+    from .fit import FitRequest, check_fit
+
+    cards = [get_gpu(g) for g in gpus]
+    for fmt in (None, "fp8", "awq-4bit"):
+        if fmt == "fp8" and not all(_runs("fp8", g) for g in cards):
+            continue
+        try:
+            if all(check_fit(FitRequest(model=model, gpu=g.id, gpu_count=gpu_count, precision=fmt,
+                                        batch=max(1, users), framework="vllm")).fits for g in cards):
+                return fmt
+        except AdvisorInputError:
+            continue
+    return None
 
 
 def zero_savings(model: str, gpu_count: int = 8, gpu: str | None = None, method: str = "full",

@@ -341,8 +341,10 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
         figs = ", ".join(f"{x['gpu']}: {x['days']:g} days ({x['hours']:,.0f} h)" for x in r["rows"] if "hours" in x)
         figs_zh = "，".join(f"{x['gpu']}：{x['days']:g} 天（{x['hours']:,.0f} 小时）" for x in r["rows"] if "hours" in x)
     else:
-        figs = ", ".join(f"{x['gpu']}: {tps(x['decode_tokens_per_s'])} tokens/s" for x in r["rows"] if "decode_tokens_per_s" in x)
-        figs_zh = "，".join(f"{x['gpu']}：{tps(x['decode_tokens_per_s'])} tokens/s" for x in r["rows"] if "decode_tokens_per_s" in x)
+        figs = ", ".join(f"{x['gpu']}: {tps(x['decode_tokens_per_s'])} tokens/s ({x['precision']})" for x in r["rows"]
+                         if "decode_tokens_per_s" in x)
+        figs_zh = "，".join(f"{x['gpu']}：{tps(x['decode_tokens_per_s'])} tokens/s（{x['precision']}）" for x in r["rows"]
+                            if "decode_tokens_per_s" in x)
     worth_en = f"worth it up to about {ratio:g}x the price"
     worth_zh = f"价格在 {ratio:g} 倍以内就划算"
     if price_ratio:

@@ -89,6 +89,12 @@ def misconception(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, body, memory_assumptions(m, args, zh), cite="misconceptions " + question)
 
 
+def _desktop(gpu: str) -> bool:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).kind in ("consumer", "workstation") or get_gpu(gpu).vendor == "apple"
+
+
 def _active_b(model: str) -> float | None:
     """Active parameters (billions) of a mixture-of-experts model, else None."""
     from tools.lookup import lookup_model
@@ -131,7 +137,17 @@ def quantization(turn, s: Slots, question: str) -> Reply:
         total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
         lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; "
                      f"{o.quality_impact}")
-    if q.gpu:
+    desktop = bool(s.gpu) and (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp") and \
+        _desktop(s.gpu) and len(s.formats) < 2
+    gguf = next((o.format for o in q.options if o.fits and o.format.startswith("q")), None) if desktop else None
+    if q.gpu and gguf:  # one person on a desktop card: llama.cpp/Ollama, so the least lossy GGUF file that fits
+        lead = pick(zh, f"**{gguf}** (GGUF, llama.cpp/Ollama) is the least lossy file of {model_label(q.model, zh)} that fits "
+                        f"on {q.gpu} for one user" + (f"; {q.smallest_that_fits} also fits for a vLLM server." if
+                                                      q.smallest_that_fits and q.smallest_that_fits != gguf else "."),
+                    f"**{gguf}**（GGUF，llama.cpp/Ollama）是 {model_label(q.model, zh)} 在 {q.gpu} 上单人使用时放得下且损失最小的文件"
+                    + (f"；用 vLLM 部署时 {q.smallest_that_fits} 也放得下。" if q.smallest_that_fits and
+                       q.smallest_that_fits != gguf else "。"))
+    elif q.gpu:
         lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {q.gpu}."
                     if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {q.gpu}.**",
                     f"**{q.smallest_that_fits}** 是 {model_label(q.model, zh)} 在 {q.gpu} 上放得下且损失最小的格式。"

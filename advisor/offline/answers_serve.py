@@ -196,6 +196,10 @@ def how_many(turn, s: Slots) -> Reply:
     ctx = s.context or PLAN_CONTEXT
     load = pick(zh, f"{users} concurrent users at {ctx:,} tokens each", f"{users} 个并发用户、每个 {ctx:,} tokens") \
         if users > 1 else pick(zh, f"one stream at {ctx:,} tokens", f"单路、{ctx:,} tokens 上下文")
+    if not p.by_cost and (g.vendor != "apple"):
+        multi = _across_nodes(turn, s, g, users, ctx)
+        if multi is not None:
+            return multi
     if not p.by_cost:
         turn.call("lookup_gpu", name=g.id)  # the GPU's name and memory, on the record
         lead = pick(zh, f"**More than {max(64, s.count or 64)}x {g.name}** would be needed for {model_label(p.model, zh)} with "
@@ -228,6 +232,29 @@ def how_many(turn, s: Slots) -> Reply:
     body = [pick(zh, "By precision (fewest GPUs first):", "按精度（卡数最少的配置）：") + "\n"
             + "\n".join(f"- {option_line(o, zh)}" for o in by_prec.values())]
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def _across_nodes(turn, s: Slots, g, users: int, ctx: int) -> Reply | None:
+    """A model one server cannot hold (DeepSeek-R1 in FP8 on H100s): tensor parallel 8 inside each server, pipeline
+    parallel across servers, for the fewest whole servers whose memory holds it. The plans keep a replica inside one
+    server, so this is a memory answer: no speed is given for it."""
+    zh = turn.zh
+    for n in (16, 24, 32, 48, 64):
+        r = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, precision=s.precision, tensor_parallel=8,
+                      pipeline_parallel=n // 8, batch=users, context=s.context, framework="vllm")
+        if r.fits:
+            load = pick(zh, f"{users} users at {ctx:,} tokens" if users > 1 else f"one stream at {ctx:,} tokens",
+                        f"{users} 个用户、每个 {ctx:,} tokens" if users > 1 else f"单路、{ctx:,} tokens")
+            lead = pick(zh, f"**{n}x {g.name} = {n // 8} nodes of 8** ({r.memory.precision}, TP=8 x PP={n // 8}, vllm) hold "
+                            f"{model_label(r.memory.model, zh)} for {load}: {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
+                        f"**{n} 张 {g.name}，即 {n // 8} 台 8 卡服务器**（{r.memory.precision}，TP=8 x PP={n // 8}，vllm）可以放下 "
+                        f"{model_label(r.memory.model, zh)}（{load}）：每卡 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
+            return Reply(lead, [pick(zh, "One server (8 GPUs) cannot hold it, so each copy spans servers: pipeline parallel "
+                                         "between them over InfiniBand. I give no speed for this layout (the speed model "
+                                         "keeps a copy inside one server).",
+                                     "一台 8 卡服务器放不下，所以每份模型要跨服务器：服务器之间用流水线并行（InfiniBand）。"
+                                     "这种布局我不给速度（速度模型只覆盖单台服务器内的一份模型）。")])
+    return None
 
 
 def which_gpu(turn, s: Slots) -> Reply:

@@ -40,6 +40,7 @@ class Turn:
         self.usd_per_gpu_hour: float | None = None  # the person's own rental price
         self.price_gpu: str | None = None  # ... for this GPU (None: not tied to one, so not used)
         self.price_used = False
+        self.gpu_prices: dict = {}  # gpu id -> the person's price for it
         self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
         self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
 
@@ -58,6 +59,12 @@ class Turn:
         """Run a tool; None arguments mean 'the tool's default' and are left out."""
         known = {f.name for f in dataclasses.fields(registry()[tool].request)}
         args = {k: v for k, v in args.items() if v is not None and k in known}
+        if self.gpu_prices and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
+            named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
+            ids = {_gpu_id(g) for g in named}
+            if len(ids) == 1 and next(iter(ids)) in self.gpu_prices:
+                args["usd_per_gpu_hour"] = self.gpu_prices[next(iter(ids))]  # this GPU's own price, as given
+                self.price_used = True
         if self.usd_per_gpu_hour and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
             named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
             if named and self.price_gpu and all(_gpu_id(g) == self.price_gpu for g in named):
@@ -169,7 +176,8 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         if starts_fresh(content, now, state):
             state, asks = _owned(owned), None
         merged = now.merged_over(state)
-        asks = detect(content, now, merged, asks)
+        routed = table.route(content, now, merged)
+        asks = [routed.spec.name] if routed and not routed.missing else detect(content, now, merged, asks)
         if asks in (["problem"], ["local_path"], ["unknown"]):
             asks = None
         if (now.gpu or now.vram_gib) and OWNED.search(content):
@@ -206,10 +214,14 @@ class OfflineEngine:
         if starts_fresh(question, now, state):
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
-        if slots.usd_per_gpu_hour:
+        if slots.gpu_prices:
+            turn.gpu_prices = dict(slots.gpu_prices)
+        elif slots.usd_per_gpu_hour:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
             turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else None
         routed = table.route(question, now, slots)
+        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
+            routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
         if routed and routed.spec.name == "decline":
             replies = [asks_.decline(turn, slots, question)]
@@ -349,6 +361,10 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
         if any(r.lead == reply.lead for r in replies):
             continue  # two asks answered by the same answer ("cheapest way ... and the monthly cost"): say it once
         replies.append(reply)
+        if ask == "gpu_specs" and re.search(r"\bwhy\b|\bmatters?\b|为什么|为何|有什么用|影响", question, re.I):
+            topic = ("why decoding token generation is memory-bandwidth-bound not compute-bound"
+                     if re.search(r"bandwidth|带宽", question, re.I) else question)
+            replies.append(misc.concept(turn, s, topic))  # "the bandwidth of an H100, and why it matters"
         if ask == "compare":
             break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]

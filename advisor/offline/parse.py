@@ -61,6 +61,7 @@ class Slots:
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
     purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
     owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
     pipeline_parallel: int | None = None  # set by the engine when tensor parallel cannot split the heads (never parsed)
@@ -393,7 +394,7 @@ PRECISIONS = [
     (r"\bgguf\b", "q4_k_m"), (r"\bawq\b", "awq-4bit"), (r"\bgptq\b", "gptq-4bit-g128"), (r"\bnf4\b", "nf4"),
     (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b|\bw8a8\b", "fp8"),
     (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
-    (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
+    (r"\bint4\b|\b4[- ]?bits?\b|\bq4\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
     (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
 ]
@@ -446,7 +447,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "qlora"
     elif re.search(r"\blora\b|\bpeft\b|\badapters?\b", low):
         method = "lora"
-    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|全量|全参", low):
+    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|全量|全参", low):
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
         return None if method in (None, "full") else method, "pretrain"
@@ -604,6 +605,8 @@ def find_hours_per_day(text: str) -> float | None:
         if v and week:  # "8 hours a day, 5 days a week": the average day
             days = week.group(1) or week.group(2)
             v = round(v * (int(days) if days.isdigit() else zh_number(days)) / 7, 1)
+        elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
+            v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
     m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
                   low)
@@ -766,6 +769,21 @@ def find_cny_prices(text: str) -> tuple[float | None, float | None]:
     hour = to_number(h.group(1) or h.group(2)) if h else None
     kwh = to_number(k.group(1) or k.group(2)) if k else None
     return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
+
+
+def find_gpu_prices(text: str) -> dict:
+    """Each GPU's own price when several are priced: 'H100 is $2.99/h, A100 is $1.49/h' -> the GPU named nearest before
+    each price (within the same clause)."""
+    out = {}
+    for m in GPU_HOUR_PRICE.finditer(text.lower()):
+        before = text[max(0, m.start() - 40): m.start()]
+        before = re.split(r"[,;，；。]|\band\b", before)[-1]
+        named = find_gpus(before)
+        if named:
+            v = to_number(next(g for g in m.groups() if g))
+            if 0 < v <= 1000:
+                out[named[-1][0]] = v
+    return out if len(out) >= 2 else {}
 
 
 def find_gpu_hour_price(text: str) -> float | None:
@@ -994,6 +1012,8 @@ def parse(text: str) -> Slots:
         cny_hour, cny_kwh = find_cny_prices(text)
         if cny_hour or cny_kwh:  # priced in yuan: the arithmetic is the same, the answer says ¥
             s.usd_per_gpu_hour, s.usd_per_kwh, s.price_currency = cny_hour, cny_kwh, "CNY"
+    if len(set(s.gpus)) >= 2:
+        s.gpu_prices = find_gpu_prices(text)
     purchase, whole = find_purchase(text)
     s.owning_usd_per_month = find_owning_monthly(text)
     n_for_total = s.count or 1

@@ -30,6 +30,7 @@ class AskSpec:
     priority: int = 0
     yields_to: tuple[str, ...] = ()  # legacy asks (asks.PATTERNS) that win when their phrases match too
     unless: tuple[str, ...] = ()  # slot tests that rule the row out
+    carries: bool = True  # a follow-up that names no new ask ("and in fp8?") asks this again
 
 
 HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", r"\bbotnet\b", r"\bphishing\b",
@@ -45,26 +46,26 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号")
 
 TABLE: tuple[AskSpec, ...] = (
-    AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100),
+    AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100, carries=False),
     AskSpec("social", (r"^\W*(?:ok(?:ay)?|thanks?(?: a lot| so much)?|thank you(?: very much)?|thx|ty|cool|great|nice|got it|"
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
-            (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99),
+            (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
                           r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b"),
             (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
-            unless=("model", "gpu_named")),
-    AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1),
+            unless=("model", "gpu_named"), carries=False),
+    AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
             (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",),
             (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
-            "clarify_only", requires=("model",), priority=97,
+            "clarify_only", requires=("model",), priority=97, carries=False,
             missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
                                "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
     AskSpec("model_facts",
             (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
              r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
             (r"多少层|几层|多少个?(?:注意力)?头|隐藏层(?:维度|大小)|词表(?:大小)?|多少(?:个)?专家|参数量(?:是)?多少",),
-            "model_facts", requires=("model",), priority=85),
+            "model_facts", requires=("model",), priority=85, carries=False),
     AskSpec("prefill", (r"\bprefill\b", r"\btime to first token\b", r"\bttft\b.{0,40}\b(?:how|what)\b",
                         r"\bhow long\b.{0,40}\b(?:read|process|ingest)\b.{0,30}\bprompt\b"),
             (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)",),
@@ -201,6 +202,16 @@ def claimed_spec(question: str) -> tuple[float, str] | None:
     if unit == "tb/s":
         return v * 1000, "gb/s"
     return v, "tflops" if unit in ("tflops", "tops") else "gb/s"
+
+
+def again(name: str, question: str, now: Slots, merged: Slots) -> Route | None:
+    """The ask of the turn before, for a follow-up that names no new ask ("那用 fp8 呢？" after a max-context
+    question), when its required facts are known now."""
+    spec = next((a for a in TABLE if a.name == name and a.carries), None)
+    if spec is None:
+        return None
+    missing = [t for t in spec.requires if not _has(t, merged, now, question)]
+    return Route(spec, []) if not missing else None
 
 
 def route(question: str, now: Slots, merged: Slots) -> Route | None:
