@@ -21,7 +21,7 @@ MENTION = re.compile(
     rf"{_N}\s*(?:concurrent\s+|simultaneous\s+)?(?:users?|people|requests|customers|sessions)\b|"
     rf"{_N}\s*(?:kwh|watts?|w|tflops|gb/s)\b|{_N}\s*(?:\$|usd|美元)?\s*(?:/|per)\s*kwh\b|"
     rf"{_N}\s*%|"
-    rf"{_N}\s*(?:万|亿|千万|百万)?\s*(?:美元|美金|元|刀|块钱|小时|天|周|个月|年|个?用户|人|个?token|tokens?)",
+    rf"{_N}\s*(?:万|亿|千万|百万)?\s*(?:美元|美金|人民币|元|刀|块钱|小时|天|周|个月|年|个?用户|人(?!民)|个?token|tokens?)",
     re.I)
 SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12,
           "万": 1e4, "亿": 1e8, "千万": 1e7, "百万": 1e6}

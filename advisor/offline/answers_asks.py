@@ -204,11 +204,18 @@ def power(turn, s: Slots, question: str) -> Reply:
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 else None,
                     tokens_per_s=tokens_per_s)
-    lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {n}x {r['gpu']} "
-                    f"at {r['tdp_w']:,.0f} W each, {r['hours_per_day']:g} hours a day, PUE {r['pue']:g}, "
-                    f"${r['usd_per_kwh']:g}/kWh.",
-                f"**电费每月约 {usd(r['usd_per_month'])}**（{r['kwh_per_month']:,.0f} 千瓦时）：{n} 张 {r['gpu']}，每张 "
-                f"{r['tdp_w']:,.0f} W，每天 {r['hours_per_day']:g} 小时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时。")
+    draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each)",
+                f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W）")
+    lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
+                    f"{r['hours_per_day']:g} hours a day, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
+                f"**电费每月约 {usd(r['usd_per_month'])}**（{r['kwh_per_month']:,.0f} 千瓦时）：{draw}，每天 "
+                f"{r['hours_per_day']:g} 小时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时。")
+    if re.search(r"\bwatts?\b|\bpower draw\b|how much power|功耗|多少瓦", question, re.I) and not re.search(
+            r"\bcost|\bbill|\$|电费|多少钱", question, re.I):  # the watts were the question
+        lead = f"**{draw}**" + pick(zh, f"; at {r['hours_per_day']:g} hours a day about {usd(r['usd_per_month'])} a month "
+                                        f"({r['kwh_per_month']:,.0f} kWh, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh).",
+                                    f"；每天 {r['hours_per_day']:g} 小时约每月 {usd(r['usd_per_month'])}（{r['kwh_per_month']:,.0f} "
+                                    f"千瓦时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时）。")
     body = []
     if r.get("usd_total"):
         body.append(pick(zh, f"Over {r['months']:g} months: {usd(r['usd_total'])}.", f"{r['months']:g} 个月合计 {usd(r['usd_total'])}。"))

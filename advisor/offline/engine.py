@@ -241,7 +241,7 @@ class OfflineEngine:
         if slots.price_currency and replies and (asks == ["power"] or not slots.model):
             replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
         unused = accounting.unused(question, now, slots, turn, replies)
-        if unused and replies:
+        if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
         return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
