@@ -492,3 +492,16 @@ def test_gpu_comparison_uses_a_format_that_loads_on_both():
     assert len(formats) == 1 and formats != {"bf16"}  # 70B in bf16 does not load on one H100
     fmt = formats.pop()
     assert check_fit(FitRequest(model="llama-3.1-70b", gpu="h100-sxm", precision=fmt, framework="vllm")).fits
+
+
+@pytest.mark.parametrize("q,value", [("我们每天要处理 5000 万 token，用 Qwen2.5-7B", 5e7), ("日均大约 2 亿 token", 2e8)])
+def test_a_chinese_daily_volume_with_words_between(q, value):
+    assert parse(q).tokens_per_day == value
+
+
+def test_load_percent_is_the_share_of_the_day_in_use():
+    assert parse("2 A100s at 80% load").hours_per_day == 19.2
+
+
+def test_pcie_and_sxm_of_one_card_are_both_compared():
+    assert parse("What's the difference between an H100 PCIe and SXM for inference?").gpus == ["h100-pcie", "h100-sxm"]

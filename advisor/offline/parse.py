@@ -541,7 +541,7 @@ PER_MILLION = re.compile(r"(?:\bper|/|每|\bfor every|\bevery|\ba)\s*(?:1\s*m\b|
 _DAILY = r"\s*(?:a|per|each|every|/)\s*(?:day|d)\b|\s*daily\b|\s*(?:每天|一天|每日)"
 TOKENS_PER_DAY = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+)?"
                             rf"(?:tokens?|toks?)(?:{_DAILY})|"
-                            r"(?:每天|一天|每日|日均)\s*(?:约|大概|生成|处理|输出)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
+                            r"(?:每天|一天|每日|日均)[^，。,.\d]{0,8}?(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
                             r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)", re.I)
 
 
@@ -608,7 +608,7 @@ def find_hours_per_day(text: str) -> float | None:
         elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
             v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
-    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
@@ -1074,7 +1074,7 @@ def _pool_of(gpus: list) -> tuple[str, int]:
 
 def _with_form_factor_pair(text: str, gpus: list) -> list:
     """'H100 SXM vs PCIe': the other form factor of the named card is the second option."""
-    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
+    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|and|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
                                        text, re.I):
         return gpus
     from tools.errors import AdvisorInputError
