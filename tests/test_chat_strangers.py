@@ -505,3 +505,22 @@ def test_load_percent_is_the_share_of_the_day_in_use():
 
 def test_pcie_and_sxm_of_one_card_are_both_compared():
     assert parse("What's the difference between an H100 PCIe and SXM for inference?").gpus == ["h100-pcie", "h100-sxm"]
+
+
+def test_a_speed_the_person_sees_is_checked_against_the_estimate():
+    assert parse("My 3090 gets 20 tokens/s on Llama 3 8B Q4, is that normal?").measured_tps == 20
+    assert parse("My 3090 gets 20 tokens/s on Llama 3 8B Q4, is that normal?").target_tps is None
+    a = ENGINE.ask("My 4090 only gets 25 tokens/s on Llama 3.1 8B Q4_K_M in llama.cpp - is that normal?")
+    t = _calls(a, "estimate_throughput")[0]
+    assert t.args["precision"] == "q4_k_m" and _first(a.text).startswith("**Low:")
+
+
+@pytest.mark.parametrize("q,lead", [("Should I use vLLM or llama.cpp for serving 10 users on a single 4090?", "**vLLM**"),
+                                    ("Ollama or vLLM for just me on a 3090?", "**llama.cpp")])
+def test_runtime_choice_follows_the_number_of_users(q, lead):
+    assert _first(ENGINE.ask(q).text).startswith(lead)
+
+
+@pytest.mark.parametrize("q,users", [("给 200 人的客服系统部署 Qwen2.5-14B", 200), ("我们是 30 人的团队，想部署 Qwen2.5-7B", 30)])
+def test_chinese_head_counts_are_users(q, users):
+    assert parse(q).users == users

@@ -62,6 +62,64 @@ def prefill(turn, s: Slots, question: str) -> Reply:
                                  "square of the prompt length.", "预填充受算力限制：取决于 GPU 的 TFLOPS，注意力部分随提示词长度平方增长。")])
 
 
+def speed_check(turn, s: Slots, question: str) -> Reply:
+    """A speed the person sees, checked against the estimate for the same model, format and GPU."""
+    zh = turn.zh
+    precision = s.precision if s.precision != "4bit" else None
+    t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=s.count or 1,
+                  precision=precision or ("q4_k_m" if s.framework in (None, "llama.cpp") and not s.users else None),
+                  batch=s.users or 1, framework=s.framework)
+    expect, seen = t.decode_tokens_per_s, s.measured_tps
+    ratio = seen / expect if expect else 1
+    if 0.65 <= ratio <= 1.5:
+        lead = pick(zh, f"**Yes, that is about what to expect:** we estimate about {tps(expect)} tokens/s for {t.model} "
+                        f"{t.precision} on {s.count or 1}x {t.gpu} ({t.framework}), one stream.",
+                    f"**正常，差不多就是这个水平：**估算 {t.model} {t.precision} 在 {s.count or 1} 张 {t.gpu}（{t.framework}）上单路约 "
+                    f"{tps(expect)} tokens/s。")
+        body = []
+    elif ratio < 0.65:
+        lead = pick(zh, f"**Low: about {tps(expect)} tokens/s is what {s.count or 1}x {t.gpu} should give** for {t.model} "
+                        f"{t.precision} ({t.framework}, one stream), so {seen:g} is well below it.",
+                    f"**偏低：{s.count or 1} 张 {t.gpu} 跑 {t.model} {t.precision}（{t.framework}，单路）应有约 {tps(expect)} "
+                    f"tokens/s**，{seen:g} 明显偏低。")
+        body = [pick(zh, "Common causes: some layers left on the CPU (llama.cpp -ngl / Ollama's GPU layers), a CPU-only "
+                         "or debug build, a different (larger) quantization than you think, another process using "
+                         "the GPU, or prompt processing counted in the speed.",
+                     "常见原因：部分层留在 CPU（llama.cpp 的 -ngl / Ollama 的 GPU 层数）、CPU 版本或调试版本、实际用的量化格式"
+                     "更大、别的进程占用 GPU，或者把处理提示词的时间也算进了速度。")]
+    else:
+        lead = pick(zh, f"**Higher than we estimate ({tps(expect)} tokens/s)** for {t.model} {t.precision} on "
+                        f"{s.count or 1}x {t.gpu}: check it is the model and format you think (a smaller quant or a "
+                        "draft/speculative setup reads fewer bytes per token).",
+                    f"**比我们的估算（{tps(expect)} tokens/s）更高**：请确认模型和量化格式（更小的量化或投机解码每个 token 读的字节更少）。")
+        body = []
+    return Reply(lead, body)
+
+
+def framework_choice(turn, s: Slots, question: str) -> Reply:
+    """vLLM or llama.cpp: by the number of people using it at once."""
+    zh = turn.zh
+    users = s.users or s.batch or 1
+    if users > 1:
+        lead = pick(zh, f"**vLLM** for {users} users at once: it batches their requests on the GPU (continuous batching), "
+                        "while llama.cpp/Ollama serve streams largely one after another, so each user waits for the "
+                        "others.",
+                    f"**vLLM**：{users} 个用户同时用时，它在 GPU 上把请求合批（连续批处理）；llama.cpp/Ollama 基本是一路接一路地"
+                    "处理，用户要互相等待。")
+        body = [pick(zh, "llama.cpp is the better fit for one person on a desktop card or a Mac (GGUF files, low memory).",
+                     "一个人在桌面显卡或 Mac 上用时，llama.cpp 更合适（GGUF 文件，占用内存少）。")]
+    else:
+        lead = pick(zh, "**llama.cpp (or Ollama)** for one person: GGUF files such as Q4_K_M, the smallest memory "
+                        "footprint, and it runs on desktop cards and Macs; vLLM pays off once several people use it at "
+                        "the same time.",
+                    "**一个人用选 llama.cpp（或 Ollama）**：GGUF 文件（如 Q4_K_M）占用最少，桌面显卡和 Mac 都能跑；多人同时使用时"
+                    "vLLM 才划算。")
+        body = []
+    if not s.model:
+        body.append(pick(zh, "Tell me the model for the memory and speed on your card.", "告诉我模型，我可以给出显存和速度。"))
+    return Reply(lead, body)
+
+
 def measured_cost(turn, s: Slots, question: str) -> Reply:
     from tools.gpus import get_gpu
 

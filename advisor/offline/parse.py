@@ -68,6 +68,7 @@ class Slots:
     price_currency: str | None = None  # "CNY" when the hourly or kWh price was given in yuan (figures then in yuan)
     usage_hours: float | None = None  # a length of use in hours: "rent 2 H100s for 100 hours", "租 100 小时"
     gpu_hours: float | None = None  # "500 GPU-hours"
+    measured_tps: float | None = None  # a speed the person sees: "my 3090 gets 20 tokens/s", "只有 20 token/s"
     aggregate_tps: float | None = None  # a measured total generation rate: "I get 1,500 tokens/s aggregate"
     tokens_per_day: float | None = None  # a serving volume: "10M tokens a day", "每天1000万token"
     per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
@@ -515,7 +516,10 @@ def find_users(text: str) -> tuple[int | None, str | None]:
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
             r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
             r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))",
-            rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b"]
+            rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
+            # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
+            r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
+            r"(\d{1,7})\s*(?:个|位|名)?\s*人(?:的)?\s*(?:团队|公司|客服|系统|部门|规模)"]
     for p in pats:
         m = re.search(p, low)
         if m:
@@ -639,7 +643,21 @@ def find_aggregate_speed(text: str) -> float | None:
     return to_number(value) * scale
 
 
+MEASURED = re.compile(rf"\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing)\s+(?:about\s+|around\s+|~)?"
+                      rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)|"
+                      rf"(?:只有|才|实测|测得|跑出|跑到)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
+                      re.I)
+
+
+def find_measured_speed(text: str) -> float | None:
+    """A speed the person observes and asks about ('my 3090 gets 20 tokens/s, is that normal?')."""
+    m = MEASURED.search(text)
+    return to_number(m.group(1) or m.group(2)) if m else None
+
+
 def find_target_speed(text: str) -> float | None:
+    if MEASURED.search(text):
+        text = MEASURED.sub(" ", text)
     if AGGREGATE.search(text):
         text = AGGREGATE.sub(" ", text)
     z = ZH_PER_USER_SPEED.search(text.lower())
@@ -1026,6 +1044,7 @@ def parse(text: str) -> Slots:
     s.tokens_per_day = find_tokens_per_day(text)
     s.usage_hours, s.gpu_hours = find_usage_hours(text)
     s.aggregate_tps = find_aggregate_speed(text)
+    s.measured_tps = None if s.aggregate_tps else find_measured_speed(text)  # "I get 900 tokens/s aggregate": a rate
     s.per_million = bool(PER_MILLION.search(text))
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)

@@ -110,6 +110,14 @@ TABLE: tuple[AskSpec, ...] = (
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
             (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
             "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
+    AskSpec("speed_check",  # "my 3090 gets 20 tokens/s on Llama 3 8B Q4, is that normal?"
+            (r"\bnormal\b|\bexpected\b|\bright\b|\bslow\b|\bok\b|\breasonable\b|\btoo low\b|\bshould\b|\?",),
+            (r"正常|合理|太慢|慢吗|对吗|应该",), "speed_check", requires=("model", "gpu", "measured_tps"), priority=59),
+    AskSpec("framework_choice",
+            (r"\bvllm\b.{0,30}\b(?:or|vs\.?|versus)\b.{0,20}(?:llama\.?cpp|ollama|lm ?studio)",
+             r"(?:llama\.?cpp|ollama|lm ?studio).{0,30}\b(?:or|vs\.?|versus)\b.{0,20}\bvllm\b"),
+            (r"vllm.{0,20}还是.{0,10}(?:llama\.?cpp|ollama)|(?:llama\.?cpp|ollama).{0,20}还是.{0,10}vllm",),
+            "framework_choice", optional=("users", "model", "gpu"), priority=57),
     AskSpec("daily_volume",
             (r"\d\s*(?:[kmbt]|thousand|million|billion)?\s*(?:output |generated )?tokens? (?:a|per|each|every) day",
              r"tokens?\s*/\s*day", r"tokens? daily"),
