@@ -524,3 +524,15 @@ def test_runtime_choice_follows_the_number_of_users(q, lead):
 @pytest.mark.parametrize("q,users", [("给 200 人的客服系统部署 Qwen2.5-14B", 200), ("我们是 30 人的团队，想部署 Qwen2.5-7B", 30)])
 def test_chinese_head_counts_are_users(q, users):
     assert parse(q).users == users
+
+
+@pytest.mark.parametrize("q,budget", [
+    ("I have a budget of $20k to build a local rig for running Llama 3.1 70B for my 5-person team. What should I buy?", 20000),
+    ("预算 5 万美元，想自建服务器给 20 人用 Qwen2.5-72B，买什么卡？", 50000)])
+def test_a_budget_to_buy_is_priced_at_purchase_prices_not_rent(q, budget):
+    a = ENGINE.ask(q)
+    costs = _calls(a, "estimate_cost")
+    assert costs and all(c.result["purchase_usd"] for c in costs)
+    assert costs[0].result["purchase_usd"] <= budget
+    assert re.match(r"\*\*(Within your|\$[\d,]+ 预算内)", _first(a.text)), _first(a.text)
+    assert "a month" not in _first(a.text) and "每月" not in _first(a.text)

@@ -120,6 +120,12 @@ def framework_choice(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, body)
 
 
+def budget_to_buy(turn, s: Slots, question: str) -> Reply:
+    from .answers_money import _budget_to_buy
+
+    return _budget_to_buy(turn, s)
+
+
 def measured_cost(turn, s: Slots, question: str) -> Reply:
     from tools.gpus import get_gpu
 

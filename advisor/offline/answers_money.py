@@ -289,6 +289,9 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     from .answers_serve import _plan
 
     zh = turn.zh
+    if not (s.workload in ("training", "pretrain") or s.tokens or s.examples) and BUILD.search(question) and \
+            not RENT_WORDS.search(question) and s.budget_usd and not s.months:
+        return _budget_to_buy(turn, s)
     if not (s.workload in ("training", "pretrain") or s.tokens or s.examples):
         r = serving_monthly(turn, s)
         note = currency_note(s, zh)
@@ -331,6 +334,63 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     from .answers_serve import _plan_assumptions
 
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+BUILD = re.compile(r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bon[- ]prem|\bhome ?lab\b|\bhobbyist\b|"
+                   r"买|自建|本地|采购|自己搭", re.I)
+
+
+def _budget_to_buy(turn, s: Slots) -> Reply:
+    """A budget to buy hardware ('$20k to build a local rig for 70B for 5 people'): the setups that serve the load,
+    priced at the purchase prices on file, and the fastest one within the budget."""
+    from tools.prices import gpu_prices
+
+    from .answers_serve import _layout, _plan, _target_text
+
+    zh = turn.zh
+    p = _plan(turn, Slots(**{**s.__dict__, "count": None}), s.gpus or None)
+    from tools.gpus import get_gpu
+
+    priced = []
+    for o in p.options:
+        unit = gpu_prices(o.gpu_id).purchase_usd
+        board = re.match(r"SXM|OAM|GH200", get_gpu(o.gpu_id).form_factor or "")
+        if unit and not o.multi_node and not (board and o.gpu_count not in (4, 8)):
+            priced.append((unit * o.gpu_count, o))  # SXM/OAM parts are bought as 4- or 8-GPU boards
+    if not priced:
+        return Reply(pick(zh, "**No purchase prices on file for setups that run it.**", "**能跑它的配置都没有购买价格数据。**"))
+    within = [(cost, o) for cost, o in priced if cost <= s.budget_usd]
+    users = s.users or s.batch or 1
+    load = pick(zh, f" for {users} users{_target_text(s, zh)}" if users > 1 else "",
+                f"（{users} 个用户{_target_text(s, zh)}）" if users > 1 else "")
+    if within:
+        cost, best = max(within, key=lambda x: (x[1].decode_tokens_per_s or 0, -x[0]))
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Within your {usd(s.budget_usd)}: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
+                        f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}: about "
+                        f"{tps(best.decode_tokens_per_s)} tokens/s per user.",
+                    f"**{usd(s.budget_usd)} 预算内：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
+                    f"运行 {model_label(p.model, zh)}{load}，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    else:
+        cost, best = min(priced, key=lambda x: x[0])
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Not within {usd(s.budget_usd)}:** the least costly setup to buy is {best.gpu_count}x {best.gpu} "
+                        f"({_layout(best, zh)}), about {usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
+                    f"**{usd(s.budget_usd)} 不够：**最便宜的可购买配置是 {best.gpu_count} 张 {best.gpu}（{_layout(best, zh)}），"
+                    f"显卡约 {usd(c.purchase_usd)}，运行 {model_label(p.model, zh)}{load}。")
+    others = sorted(within or priced, key=lambda x: x[0])
+    lines = []
+    for _, o in others[:4]:
+        if o is best:
+            continue
+        co = turn.call("estimate_cost", gpu=o.gpu_id, gpu_count=o.gpu_count)
+        lines.append(f"- {o.gpu_count}x {o.gpu} ({_layout(o, zh)}): {usd(co.purchase_usd)}, "
+                     + pick(zh, f"{tps(o.decode_tokens_per_s)} tokens/s per user", f"每用户 {tps(o.decode_tokens_per_s)} tokens/s"))
+    body = ([pick(zh, "Other setups:", "其他配置：") + "\n" + "\n".join(lines)] if lines else []) + [
+        pick(zh, "GPU prices only (purchase prices on file, some of them used or street prices): the rest of the machine "
+                 "(CPU, RAM, power supply, case) comes on top.",
+             "只含显卡价格（已收录的购买价，部分为二手或市场价）：主机其余部分（CPU、内存、电源、机箱）另算。")]
+    return Reply(lead, body)
 
 
 def _budget_lead(s: Slots, cost: float | None, zh: bool, config: str, model: str) -> str:

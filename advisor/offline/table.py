@@ -118,6 +118,10 @@ TABLE: tuple[AskSpec, ...] = (
              r"(?:llama\.?cpp|ollama|lm ?studio).{0,30}\b(?:or|vs\.?|versus)\b.{0,20}\bvllm\b"),
             (r"vllm.{0,20}还是.{0,10}(?:llama\.?cpp|ollama)|(?:llama\.?cpp|ollama).{0,20}还是.{0,10}vllm",),
             "framework_choice", optional=("users", "model", "gpu"), priority=57),
+    AskSpec("budget_to_buy",  # "$20k to build a local rig for 70B for 5 people": purchase prices, not rent
+            (r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bon[- ]prem|\bhome ?lab\b|\bhobbyist\b",),
+            (r"买|自建|本地|采购|自己搭",), "budget_to_buy", requires=("budget_usd", "model"), priority=56,
+            unless=("months", "training", "rent_words")),
     AskSpec("daily_volume",
             (r"\d\s*(?:[kmbt]|thousand|million|billion)?\s*(?:output |generated )?tokens? (?:a|per|each|every) day",
              r"tokens?\s*/\s*day", r"tokens? daily"),
@@ -170,6 +174,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return not s.model
     if test == "model_compare":
         return len(now.models) >= 2
+    if test == "rent_words":
+        from .answers_money import RENT_WORDS
+
+        return bool(RENT_WORDS.search(question))
     if test == "gpu_named":
         return bool(now.gpus)
     if test == "no_domain":  # nothing about GPUs, models or workloads at all
