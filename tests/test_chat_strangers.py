@@ -536,3 +536,10 @@ def test_a_budget_to_buy_is_priced_at_purchase_prices_not_rent(q, budget):
     assert costs[0].result["purchase_usd"] <= budget
     assert re.match(r"\*\*(Within your|\$[\d,]+ 预算内)", _first(a.text)), _first(a.text)
     assert "a month" not in _first(a.text) and "每月" not in _first(a.text)
+
+
+def test_the_monthly_cost_of_a_multi_server_plan_stays_on_the_gpu_named():
+    a, _ = _chat("How many A100s to serve Llama 3.1 70B to 200 users?", "what's the monthly cost?")
+    plans = _calls(a, "recommend_hardware")
+    assert plans and all(c.args.get("gpus") == ["a100-80gb-sxm"] for c in plans)
+    assert "a month" in _first(a.text) and "A100" in _first(a.text)

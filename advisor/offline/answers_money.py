@@ -461,6 +461,8 @@ def serving_monthly(turn, s: Slots) -> Reply:
 
     zh = turn.zh
     p = _plan(turn, s, s.gpus or None)
+    if not p.by_cost and s.gpus and not s.count:  # more than one server of the GPU named: up to 64 of them
+        p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), s.gpus)
     if not p.by_cost:
         from .answers_serve import which_gpu
 

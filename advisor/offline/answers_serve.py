@@ -265,10 +265,16 @@ def which_gpu(turn, s: Slots) -> Reply:
                               "30 days' (for whether it fits in memory, ask 'does it fit on 8x H100?').",
                           "**预训练需要 token 数才能规划**，例如“用 1 万亿 token 在 30 天内预训练 7B 模型”（只问显存够不够可以问"
                           "“8 张 H100 放得下吗”）。"))
-    p = _plan(turn, s, s.gpus or _gpus_of_size(s.vram_gib), workload)
+    gpus = s.gpus or None
+    if gpus and re.search(r"\b(?:buy|get|upgrade|purchase|rent)\b|买|换", turn.question, re.I) and re.search(
+            r"\b(?:i|we) (?:have|own|got)\b|\bmy\b|\bour\b|我有|我们有|我的", turn.question, re.I):
+        gpus = None  # "I have a 4090. Which GPU should I buy ...?": the card owned is not the one asked about
+    p = _plan(turn, s, gpus or _gpus_of_size(s.vram_gib), workload)
     ctx = s.context or PLAN_CONTEXT
     pinned = ""
-    if not p.by_cost and s.gpus and workload == "inference":
+    if not p.by_cost and gpus and workload == "inference" and not s.count:  # past one server of the GPU named
+        p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), gpus, workload)
+    if not p.by_cost and gpus and workload == "inference":
         # nothing on the GPUs named (or owned): say so, and give the cheapest setup over the whole catalog
         names = ", ".join(_gpu_name(g) for g in s.gpus)
         pinned = pick(zh, f"Not on up to {max(8, s.count or 8)}x {names}. ", f"{names} 在 {max(8, s.count or 8)} 张以内做不到。")
