@@ -543,3 +543,14 @@ def test_the_monthly_cost_of_a_multi_server_plan_stays_on_the_gpu_named():
     plans = _calls(a, "recommend_hardware")
     assert plans and all(c.args.get("gpus") == ["a100-80gb-sxm"] for c in plans)
     assert "a month" in _first(a.text) and "A100" in _first(a.text)
+
+
+def test_four_bit_on_a_mac_is_gguf_on_llama_cpp():
+    a = ENGINE.ask("tokens per second for qwen2.5 32b q4 on an m3 max?")
+    t = _calls(a, "estimate_throughput")[0]
+    assert t.args["precision"] == "q4_k_m"
+
+
+def test_whats_the_minimum_after_a_claim_gives_the_memory():
+    a, _ = _chat("Someone told me Qwen2.5-72B at 4-bit only needs 20GB. True?", "so what's the minimum then?")
+    assert _calls(a, "estimate_memory") and re.match(r"\*\*About [\d.]+ GiB", _first(a.text))

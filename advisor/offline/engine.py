@@ -592,7 +592,7 @@ def _settle_formats(s: Slots) -> Slots:
             return fmt
         if fit_.training(s):
             return "nf4-dq"
-        desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation") if s.gpu else False
+        desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation", "apple_unified") if s.gpu else False  # a Mac too
         one_user = (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp")
         return fit_.FOUR_BIT_CONSUMER if desktop and one_user else fit_.FOUR_BIT_SERVER
 
