@@ -51,20 +51,31 @@ def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: flo
             got = _serve(req, m, g, prec, tp, engine, ctx)
             if got is None:
                 continue
-            mem, _, users, t = got
+            mem, users, decode = _replica(got)
             if engine == "llama.cpp":
                 users = 1
             total = users * (gpu_count // tp)
             if best is None or total > best["users"]:
                 best = dict(precision=prec, framework=engine, tensor_parallel=tp, replicas=gpu_count // tp,
                             users=total, users_per_replica=users,
-                            decode_tokens_per_s=round(t.decode_tokens_per_s, 1),
-                            aggregate_tokens_per_s=round(t.decode_tokens_per_s * total, 1),
+                            decode_tokens_per_s=round(decode, 1),
+                            aggregate_tokens_per_s=round(decode * total, 1),
                             kv_sequences_per_replica=mem.max_concurrent_sequences)
         rows.append(best or dict(precision=prec, framework=engine, users=0))
     rows.sort(key=lambda r: -r["users"])
     return dict(model=m.name, gpu=g.name, gpu_id=g.id, gpu_count=gpu_count, target_tokens_per_s=target, context=ctx,
                 by_format=rows, users=rows[0]["users"] if rows else 0)
+
+
+def _replica(got: tuple) -> tuple:
+    """(memory estimate, users per replica, decode tokens/s per user) from tools/plan.py's `_serve` result: its first
+    item is the memory estimate, its third the users per replica and its last the speed at that load (a
+    ThroughputResult, or the plan's speed numbers with `decode`)."""
+    last = got[-1]
+    decode = getattr(last, "decode_tokens_per_s", None)
+    if decode is None:
+        decode = getattr(last, "decode", 0.0)
+    return got[0], got[2], float(decode)
 
 
 def users_for_daily_tokens(tokens_per_day: float, target_tokens_per_s: float | None = None,
