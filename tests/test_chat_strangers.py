@@ -554,3 +554,14 @@ def test_four_bit_on_a_mac_is_gguf_on_llama_cpp():
 def test_whats_the_minimum_after_a_claim_gives_the_memory():
     a, _ = _chat("Someone told me Qwen2.5-72B at 4-bit only needs 20GB. True?", "so what's the minimum then?")
     assert _calls(a, "estimate_memory") and re.match(r"\*\*About [\d.]+ GiB", _first(a.text))
+
+
+def test_can_i_pretrain_on_my_card_with_tokens_gives_fit_and_time_on_that_card():
+    a = ENGINE.ask("Can I train a 1B model from scratch on my 4090? 10B tokens")
+    run = _calls(a, "estimate_training")[0]
+    assert run.args["gpu_count"] == 1 and run.args["tokens"] == 1e10 and _calls(a, "check_fit")
+
+
+def test_cheapest_gpus_for_a_model_at_a_speed_is_a_plan_not_a_concept():
+    a = ENGINE.ask("What are the cheapest GPUs that can serve Llama 3.1 8B at 50 tok/s for 1 user?")
+    assert _calls(a, "recommend_hardware") and _first(a.text).startswith("**Cheapest")

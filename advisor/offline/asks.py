@@ -114,7 +114,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             return ["gpu_specs"]
     if DDP_VS_SHARDED.search(q) and merged.model:
         return ["sharding"]  # "DDP or FSDP for 7B on 8 A100s?": which one fits, from the memory of each
-    if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
+    if "explain" in found and not (now.model and re.search(r"need|fit|run|serve|cheap|gpus?\b|tok|speed|cost|"
+                                                          r"需要|能|多少|how much", q)):
         if "misconception" in found and now.model:
             return ["misconception"]
         return ["explain"]
@@ -137,6 +138,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
         # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer
         asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
+    if asks == ["fit"] and merged.workload in ("training", "pretrain") and now.tokens and not now.days:
+        asks.append("time")  # "can I pretrain 1B on my 4090? 10B tokens": whether it fits, and how long it takes
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
     if "buy_rent" in asks and not re.search(r"\bfits?\b|\benough\b|够|放得下", q):
