@@ -565,3 +565,8 @@ def test_can_i_pretrain_on_my_card_with_tokens_gives_fit_and_time_on_that_card()
 def test_cheapest_gpus_for_a_model_at_a_speed_is_a_plan_not_a_concept():
     a = ENGINE.ask("What are the cheapest GPUs that can serve Llama 3.1 8B at 50 tok/s for 1 user?")
     assert _calls(a, "recommend_hardware") and _first(a.text).startswith("**Cheapest")
+
+
+def test_cost_of_1m_tokens_is_a_serving_unit_cost():
+    a = ENGINE.ask("What's the cost of 1M tokens on Llama 3.1 70B with 4x H100?")
+    assert not _calls(a, "estimate_training") and "per 1M output tokens" in _first(a.text)

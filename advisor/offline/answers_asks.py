@@ -70,17 +70,19 @@ def speed_check(turn, s: Slots, question: str) -> Reply:
                   precision=precision or ("q4_k_m" if s.framework in (None, "llama.cpp") and not s.users else None),
                   batch=s.users or 1, framework=s.framework)
     expect, seen = t.decode_tokens_per_s, s.measured_tps
+    load = pick(zh, f"{s.users} users at once, each" if (s.users or 1) > 1 else "one stream",
+                f"{s.users} 路并发、每路" if (s.users or 1) > 1 else "单路")
     ratio = seen / expect if expect else 1
     if 0.65 <= ratio <= 1.5:
         lead = pick(zh, f"**Yes, that is about what to expect:** we estimate about {tps(expect)} tokens/s for {t.model} "
-                        f"{t.precision} on {s.count or 1}x {t.gpu} ({t.framework}), one stream.",
-                    f"**正常，差不多就是这个水平：**估算 {t.model} {t.precision} 在 {s.count or 1} 张 {t.gpu}（{t.framework}）上单路约 "
+                        f"{t.precision} on {s.count or 1}x {t.gpu} ({t.framework}), {load}.",
+                    f"**正常，差不多就是这个水平：**估算 {t.model} {t.precision} 在 {s.count or 1} 张 {t.gpu}（{t.framework}）上{load}约 "
                     f"{tps(expect)} tokens/s。")
         body = []
     elif ratio < 0.65:
         lead = pick(zh, f"**Low: about {tps(expect)} tokens/s is what {s.count or 1}x {t.gpu} should give** for {t.model} "
-                        f"{t.precision} ({t.framework}, one stream), so {seen:g} is well below it.",
-                    f"**偏低：{s.count or 1} 张 {t.gpu} 跑 {t.model} {t.precision}（{t.framework}，单路）应有约 {tps(expect)} "
+                        f"{t.precision} ({t.framework}, {load}), so {seen:g} is well below it.",
+                    f"**偏低：{s.count or 1} 张 {t.gpu} 跑 {t.model} {t.precision}（{t.framework}，{load}）应有约 {tps(expect)} "
                     f"tokens/s**，{seen:g} 明显偏低。")
         body = [pick(zh, "Common causes: some layers left on the CPU (llama.cpp -ngl / Ollama's GPU layers), a CPU-only "
                          "or debug build, a different (larger) quantization than you think, another process using "

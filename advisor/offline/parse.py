@@ -538,7 +538,9 @@ _SCALE = {"t": 1e12, "trillion": 1e12, "b": 1e9, "billion": 1e9, "m": 1e6, "mill
 _ZH_SCALE = {"万亿": 1e12, "千亿": 1e11, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
 
 
-PER_MILLION = re.compile(r"(?:\bper|/|每|\bfor every|\bevery|\ba)\s*(?:1\s*m\b|one million\b|a million\b|million\b|1,000,000\b|"
+PER_MILLION = re.compile(r"\b(?:cost|price|costs|pricing)\s+(?:of|for)\s+(?:1\s*m|one million|a million|1,000,000)\s*"
+                         r"(?:output\s+|generated\s+)?tokens?\b|"
+                         r"(?:\bper|/|每|\bfor every|\bevery|\ba)\s*(?:1\s*m\b|one million\b|a million\b|million\b|1,000,000\b|"
                          r"1百万|一百万|百万)\s*(?:output\s+|generated\s+|个)?\s*(?:tokens?|toks?)?|"
                          r"(?:1\s*m|one million|a million|1,000,000|百万|一百万)\s*(?:output\s+|generated\s+|个)?\s*"
                          r"(?:tokens?|token)\s*(?:cost|costs|price|价格|成本|多少钱|要多少钱|花多少)", re.I)
