@@ -570,3 +570,21 @@ def test_cheapest_gpus_for_a_model_at_a_speed_is_a_plan_not_a_concept():
 def test_cost_of_1m_tokens_is_a_serving_unit_cost():
     a = ENGINE.ask("What's the cost of 1M tokens on Llama 3.1 70B with 4x H100?")
     assert not _calls(a, "estimate_training") and "per 1M output tokens" in _first(a.text)
+
+
+def test_training_value_between_two_gpus_compares_the_run():
+    a = ENGINE.ask("H100 和 A100 训练 7B 模型哪个性价比高？")
+    cmp = _calls(a, "compare_gpus")[0]
+    assert cmp.args["workload"] == "training" and cmp.args["tokens"] > 1e10
+    assert "倍" in _first(a.text) and not _calls(a, "recommend_hardware")
+
+
+def test_a_budget_to_buy_in_yuan_gives_dollar_setups_and_says_it_is_not_converted():
+    a = ENGINE.ask("我想买显卡跑 Llama 3.1 70B，预算 3 万人民币，买什么？")
+    assert _calls(a, "estimate_cost")[0].result["purchase_usd"]
+    assert "人民币" in _first(a.text) and "每月" not in _first(a.text)
+
+
+def test_kv_cache_asked_in_mixed_chinese_is_the_kv_cache():
+    a = ENGINE.ask("Qwen2.5-32B 的 KV cache 在 32k 上下文下多大？")
+    assert _first(a.text).startswith("**KV 缓存")

@@ -9,7 +9,7 @@ import re
 from tools import search
 
 from .parse import Slots
-from .text import Reply, gib, pick, tps, usd
+from .text import Reply, gib, hours_text, pick, tps, usd
 
 REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
 REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
@@ -390,6 +390,11 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
             stated = pick(zh, f" (no model named: {'pretraining ' if method == 'pretrain' else method + ' of '}a {model} "
                               f"model on {tokens:,.0f} tokens as the example)",
                           f"（未指定模型：以{'预训练' if method == 'pretrain' else method + ' 微调'} {model} 模型、{tokens:,.0f} tokens 为例）")
+        if not tokens and method == "pretrain":  # a model and no budget: Chinchilla's 20 tokens per parameter, said
+            info = turn.call("lookup_model", name=model)
+            tokens = round(info.params_b * 20, 1) * 1e9
+            stated = pick(zh, f" (no token count given: {tokens:,.0f} tokens, 20 per parameter)",
+                          f"（未给 token 数：按每参数 20 个，{tokens:,.0f} tokens）")
         n = s.count or (8 if method == "pretrain" else 1)
         r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
                         tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
@@ -411,8 +416,8 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     else:
         pace = " vs ".join(f"{g.memory_bandwidth_gb_per_s:,g}" for g in specs) + " GB/s"
     if training:
-        figs = ", ".join(f"{x['gpu']}: {x['days']:g} days ({x['hours']:,.0f} h)" for x in r["rows"] if "hours" in x)
-        figs_zh = "，".join(f"{x['gpu']}：{x['days']:g} 天（{x['hours']:,.0f} 小时）" for x in r["rows"] if "hours" in x)
+        figs = ", ".join(f"{x['gpu']}: {hours_text(x['hours'], False)}" for x in r["rows"] if "hours" in x)
+        figs_zh = "，".join(f"{x['gpu']}：{hours_text(x['hours'], True)}" for x in r["rows"] if "hours" in x)
     else:
         figs = ", ".join(f"{x['gpu']}: {tps(x['decode_tokens_per_s'])} tokens/s ({x['precision']})" for x in r["rows"]
                          if "decode_tokens_per_s" in x)

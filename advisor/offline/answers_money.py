@@ -290,7 +290,7 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
 
     zh = turn.zh
     if not (s.workload in ("training", "pretrain") or s.tokens or s.examples) and BUILD.search(question) and \
-            not RENT_WORDS.search(question) and s.budget_usd and not s.months:
+            not RENT_WORDS.search(question) and (s.budget_usd or s.budget_other) and not s.months:
         return _budget_to_buy(turn, s)
     if not (s.workload in ("training", "pretrain") or s.tokens or s.examples):
         r = serving_monthly(turn, s)
@@ -355,11 +355,12 @@ def _budget_to_buy(turn, s: Slots) -> Reply:
     for o in p.options:
         unit = gpu_prices(o.gpu_id).purchase_usd
         board = re.match(r"SXM|OAM|GH200", get_gpu(o.gpu_id).form_factor or "")
-        if unit and not o.multi_node and not (board and o.gpu_count not in (4, 8)):
+        mac = get_gpu(o.gpu_id).vendor == "apple" and not re.search(r"\bmac|apple|苹果", turn.question, re.I)
+        if unit and not o.multi_node and not (board and o.gpu_count not in (4, 8)) and not mac:
             priced.append((unit * o.gpu_count, o))  # SXM/OAM parts are bought as 4- or 8-GPU boards
     if not priced:
         return Reply(pick(zh, "**No purchase prices on file for setups that run it.**", "**能跑它的配置都没有购买价格数据。**"))
-    within = [(cost, o) for cost, o in priced if cost <= s.budget_usd]
+    within = [(cost, o) for cost, o in priced if s.budget_usd and cost <= s.budget_usd]
     users = s.users or s.batch or 1
     load = pick(zh, f" for {users} users{_target_text(s, zh)}" if users > 1 else "",
                 f"（{users} 个用户{_target_text(s, zh)}）" if users > 1 else "")
@@ -371,6 +372,13 @@ def _budget_to_buy(turn, s: Slots) -> Reply:
                         f"{tps(best.decode_tokens_per_s)} tokens/s per user.",
                     f"**{usd(s.budget_usd)} 预算内：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
                     f"运行 {model_label(p.model, zh)}{load}，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    elif not s.budget_usd:  # a budget in another currency: not converted (no exchange rate on file)
+        cost, best = min(priced, key=lambda x: x[0])
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Least costly setup to buy: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
+                        f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
+                    f"**最便宜的可购买配置：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
+                    f"运行 {model_label(p.model, zh)}{load}。") + " " + currency_note(s, zh)
     else:
         cost, best = min(priced, key=lambda x: x[0])
         c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)

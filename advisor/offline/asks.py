@@ -18,7 +18,7 @@ FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|
 
 PATTERNS = {
     "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
-          r"kv ?缓存.{0,10}(?:多大|多少)",
+          r"kv ?(?:缓存|cache).{0,20}(?:多大|多少)",
     "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price|size)\b)|"
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",

@@ -120,7 +120,7 @@ TABLE: tuple[AskSpec, ...] = (
             "framework_choice", optional=("users", "model", "gpu"), priority=57),
     AskSpec("budget_to_buy",  # "$20k to build a local rig for 70B for 5 people": purchase prices, not rent
             (r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bon[- ]prem|\bhome ?lab\b|\bhobbyist\b",),
-            (r"买|自建|本地|采购|自己搭",), "budget_to_buy", requires=("budget_usd", "model"), priority=56,
+            (r"买|自建|本地|采购|自己搭",), "budget_to_buy", requires=("any_budget", "model"), priority=56,
             unless=("months", "training", "rent_words")),
     AskSpec("daily_volume",
             (r"\d\s*(?:[kmbt]|thousand|million|billion)?\s*(?:output |generated )?tokens? (?:a|per|each|every) day",
@@ -130,10 +130,12 @@ TABLE: tuple[AskSpec, ...] = (
                                                                             "hours_per_day", "context"),
             priority=55, missing={"model": ("Which model?", "用哪个模型？")}),
     AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
-            (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b"),
-            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍",),
+            (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
+             r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
+            # (value words count here only for training: serving value is cost per token, asks.detect's "value")
+            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍|性价比",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
-            priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words")),
+            priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
     AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
             (r"\bor\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bcompare\b",), (r"还是|哪个|对比|比较",),
             "serve_compare", requires=("gpus>=2", "model", "load", "no_count"), priority=51,
@@ -174,6 +176,12 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return not s.model
     if test == "model_compare":
         return len(now.models) >= 2
+    if test == "serving_value":  # "which is better value" while serving: cost per token, not a speed ratio
+        training = s.workload in ("training", "pretrain") or bool(s.method)
+        return not training and bool(re.search(r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|"
+                                               r"\bcost[- ]effective\b", question, re.I))
+    if test == "any_budget":  # in dollars or another currency ("预算 3 万人民币")
+        return bool(s.budget_usd or s.budget_other)
     if test == "rent_words":
         from .answers_money import RENT_WORDS
 
@@ -191,10 +199,11 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return not now.count
     if test == "training":
         return s.workload in ("training", "pretrain") or bool(s.method)
-    if test == "value_words":  # "tokens per dollar", "cheaper per token": the money answer compares that
+    if test == "value_words":  # "tokens per dollar", "cheaper per token": the serving money answer compares that
         from .answers_money import VALUE
 
-        return bool(VALUE.search(question))
+        training = s.workload in ("training", "pretrain") or bool(s.method)
+        return bool(VALUE.search(question)) and not training  # training value: cost of the run, compared here
     if test == "spec_words":  # "compare the specs / bandwidth of A100 and H100": the spec sheet answer
         from .asks import SPEC_WORDS
 
