@@ -588,3 +588,9 @@ def test_a_budget_to_buy_in_yuan_gives_dollar_setups_and_says_it_is_not_converte
 def test_kv_cache_asked_in_mixed_chinese_is_the_kv_cache():
     a = ENGINE.ask("Qwen2.5-32B 的 KV cache 在 32k 上下文下多大？")
     assert _first(a.text).startswith("**KV 缓存")
+
+
+@pytest.mark.parametrize("q,model", [("What's a good GPU to run 13B-34B models locally, budget $1500?", "34B"),
+                                     ("一个 7B 到 14B 的模型，3060 能跑吗", "14B")])
+def test_a_size_range_is_sized_at_its_top(q, model):
+    assert parse(q).model == model

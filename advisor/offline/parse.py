@@ -1007,6 +1007,11 @@ def parse(text: str) -> Slots:
         s.count = find_bare_count(text)
     s.devices = find_devices(text)
     s.models = find_models(DEVICES.sub(" ", _without_gpu_words(text, s.gpus)))
+    size_range = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[bB]?\s*(?:-|–|to|~|到|至)\s*(\d+(?:\.\d+)?)\s*[bB]\b", text)
+    if size_range and len(s.models) >= 2:  # "13B-34B models": the largest sets the hardware
+        low, high = (f"{size_range.group(i)}B" for i in (1, 2))
+        if low.upper() in s.models and high.upper() in s.models:
+            s.models = [high.upper()] + [m for m in s.models if m not in (low.upper(), high.upper())]
     s.model = s.models[0] if s.models else None
     s.method, s.workload = find_method_and_workload(text)
     s.formats = find_formats(text)
