@@ -19,9 +19,11 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
+from advisor import app_panels  # noqa: E402
 from advisor.answer import Answer  # noqa: E402
 from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
+from advisor.machine import set_process_local  # noqa: E402
 from advisor.web import (  # noqa: E402
     MAX_SHOWN_MESSAGES,
     answer_with_time_limit,
@@ -95,6 +97,15 @@ PAGE_CSS = """
   #main-row { flex-direction: column-reverse; }
   #main-row > div { min-width: 100% !important; }
 }
+/* issue 26. Bold at 700: Gradio's bundled IBM Plex Sans SemiBold (600) file holds only a few glyphs, so
+   semibold text mixed two typefaces; the Bold file is complete. */
+strong, b, .prose strong, .prose b, .prose h1, .prose h2, .prose h3, .prose h4 { font-weight: 700 !important; }
+/* The chat's scroll-down arrow sat over the last lines of an answer: room below the text, and on a phone
+   the arrow moves to the corner. */
+#chat .bubble-wrap { padding-bottom: 44px; }
+@media (max-width: 700px) {
+  #chat .scroll-down-button-container { left: auto !important; right: 6px; bottom: 6px; transform: none !important; }
+}
 """
 
 
@@ -106,16 +117,18 @@ def _gpu_choices() -> list[str]:
 
 def work_markdown(answer: Answer) -> str:
     """The "show work" panel: every tool call with its inputs and result, the sources, any warning."""
-    parts = [f"**Engine:** {answer.engine}"]
+    zh = getattr(answer, "language", "en") == "zh"  # in the answer's language, like the answer
+    parts = [f"**{'引擎' if zh else 'Engine'}:** {answer.engine}"]
     if answer.warnings:
-        parts.append("**Warnings**\n" + "\n".join(f"- {html.escape(redact_text(w))}" for w in answer.warnings))
+        parts.append(f"**{'警告' if zh else 'Warnings'}**\n" + "\n".join(f"- {html.escape(redact_text(w))}"
+                                                                      for w in answer.warnings))
     for i, c in enumerate(answer.calls, 1):
         result = json.dumps(c.result, ensure_ascii=False, indent=1, default=str)
         if len(result) > 6000:
             result = result[:6000] + "\n... (cut; the full result is in the JSON answer)"
         parts.append(f"**{i}. `{c.tool}`** `{json.dumps(c.args, ensure_ascii=False)}`\n```json\n{result}\n```")
     if answer.sources:
-        parts.append("**Sources**\n" + "\n".join(f"- {s.citation}" for s in answer.sources))
+        parts.append(f"**{'来源' if zh else 'Sources'}**\n" + "\n".join(f"- {s.citation}" for s in answer.sources))
     return "\n\n".join(parts)
 
 
@@ -159,8 +172,11 @@ def _sections(text: str, max_pieces: int = 8):
         yield text[:end]
 
 
-def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None) -> dict:
+def _defaults(gpu: str | None, count: float | None, precision: str | None, context: float | None,
+              model: str | None = None) -> dict:
     out: dict = {}
+    if isinstance(model, str) and model.strip():  # sized in "Size a model": an upload's id, a Hub or catalog id
+        out["model"] = model.strip()[:200]
     if isinstance(gpu, str) and gpu and gpu != "(none)":
         out["gpu"], out["gpu_count"] = gpu, _int(count, 1, 1, 64)
     if isinstance(precision, str) and precision and precision != "(auto)":
@@ -379,10 +395,13 @@ def make_show_work(open_: bool):
     return show_work
 
 
-def create_app(advisor: Advisor | None = None) -> gr.Blocks:
-    """The UI, without starting a server (tests build it directly)."""
+def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks:
+    """The UI, without starting a server (tests build it directly). local: the app runs on the user's machine
+    (bound to loopback), so it may offer "This machine" (advisor/app_panels.py)."""
     advisor = advisor or Advisor()
     engine_line = advisor.describe()
+    if advisor.engine_name != "llm" and not advisor.settings.llm_configured:  # its hint is said once, just below
+        engine_line = engine_line.split(" (")[0]
     switch = ("" if advisor.engine_name == "llm" else
               " To answer with an LLM, set `OPENAI_API_KEY` (or `OPENAI_BASE_URL` for a local OpenAI-compatible "
               "server such as vLLM or Ollama) and `ADVISOR_MODEL`, then restart.")
@@ -413,6 +432,10 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
                                         value="(auto)", label="Precision")
                 context = gr.Number(value=0, minimum=0, maximum=1_048_576, precision=0,
                                     label="Context in tokens (0 = the default)")
+                # ---- "This machine" and "Size a model" (issue 26): advisor/app_panels.py ----
+                if local:
+                    app_panels.add_machine_panel(gpu, count)
+                app_panels.add_size_panel(gpu, count)  # sets the session's my_model
         state = [gpu, count, precision, context]
 
         def take_event(sent_log, chat_history, request: gr.Request = None):
@@ -421,7 +444,7 @@ def create_app(advisor: Advisor | None = None) -> gr.Blocks:
         def stream_event(chat_history, gpu, count, precision, context, request: gr.Request = None):
             session = _session(request)
             shown = False
-            for chat in stream(advisor, session, _defaults(gpu, count, precision, context)):
+            for chat in stream(advisor, session, _defaults(gpu, count, precision, context, session.my_model)):
                 shown = True
                 yield chat
             if not shown:  # another handler is answering this session: leave the chat to it
@@ -507,7 +530,9 @@ def main(argv: list[str] | None = None) -> int:
     _prepare_index_in_background()
     advisor = Advisor()
     print(f"Answering with: {advisor.describe()}", flush=True)
-    demo = create_app(advisor)
+    local = args.host in ("127.0.0.1", "localhost", "::1")  # a server's GPUs are not its visitors'
+    set_process_local(local)
+    demo = create_app(advisor, local=local)
     demo.queue(default_concurrency_limit=None, max_size=1000)
     # uploads refused (the app has none), cross-origin writes refused, request bodies limited;
     # Gradio's own per-session state kept for at most as many sessions as ours

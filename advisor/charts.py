@@ -9,8 +9,30 @@ registry after the page has it. Titles wrap at word boundaries; labels that coul
 from __future__ import annotations
 
 import textwrap
+from contextvars import ContextVar
+from functools import cache
 
 from .answer import Answer
+
+_ZH: ContextVar[bool] = ContextVar("chart_language_zh", default=False)
+ZH_PARTS = {"weights": "权重", "LoRA adapters": "LoRA 适配器", "KV cache": "KV 缓存", "activations": "激活",
+            "logits": "logits", "gradients": "梯度", "optimizer": "优化器", "CUDA context + allocator": "CUDA 上下文 + 分配器"}
+
+
+def T(en: str, zh: str) -> str:  # noqa: N802 - reads like a marker around each label
+    """A label in the answer's language (Chinese only where a CJK font can draw it)."""
+    return zh if _ZH.get() else en
+
+
+@cache
+def _cjk_font() -> str | None:
+    """A CJK font matplotlib can use (Debian's fonts-noto-cjk), or None: then the chart stays in English."""
+    from matplotlib import font_manager
+
+    for f in font_manager.fontManager.ttflist:
+        if "CJK" in f.name and "Sans" in f.name:
+            return f.name
+    return None
 
 PARTS = [("weights", "weights", "#4C78A8"), ("adapters", "LoRA adapters", "#9ECAE9"), ("kv_cache", "KV cache", "#F58518"),
          ("activations", "activations", "#54A24B"), ("logits", "logits", "#88D27A"), ("gradients", "gradients", "#E45756"),
@@ -24,7 +46,24 @@ def _calls(answer: Answer, *tools: str) -> list:
 
 
 def chart_for(answer: Answer):
-    """A figure for the answer, or None when there is nothing worth drawing."""
+    """A figure for the answer, or None when there is nothing worth drawing; titles, axes and legends in the
+    answer's language."""
+    font = _cjk_font() if getattr(answer, "language", "en") == "zh" else None
+    token = _ZH.set(bool(font))
+    try:
+        if not font:
+            return _chart_for(answer)
+        import matplotlib
+
+        # named families (not the generic 'sans-serif', which is looked up again when the figure is drawn, after
+        # this block): each text keeps CJK first, DejaVu for what it lacks
+        with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"]}):
+            return _chart_for(answer)
+    finally:
+        _ZH.reset(token)
+
+
+def _chart_for(answer: Answer):
     fits = _calls(answer, "check_fit", "estimate_memory")
     if fits:
         return memory_chart([c.result for c in fits], [c.args for c in fits])
@@ -85,8 +124,13 @@ def memory_chart(results: list[dict], args: list[dict] | None = None):
     rows = []
     for result, arg in list(zip(results, args, strict=False))[:MAX_BARS]:
         mem = result.get("memory", result)
-        rows.append((_fit_label(arg, result) if len(results) > 1 else "per GPU", mem.get("breakdown_gib", {}),
+        rows.append((_fit_label(arg, result) if len(results) > 1 else T("per GPU", "每卡"), mem.get("breakdown_gib", {}),
                      result.get("available_gib"), mem))
+    fix = _fix_row(results)
+    if fix and len(rows) < MAX_BARS:
+        if len(rows) == 1:
+            rows[0] = (T("as asked", "按所问"), *rows[0][1:])
+        rows.append(fix)
     rows.reverse()  # the first configuration on top
     fig, ax = _figure(6.4, 2.2 + 0.55 * len(rows))
     labels = [r[0] for r in rows]
@@ -96,23 +140,42 @@ def memory_chart(results: list[dict], args: list[dict] | None = None):
         if any(v > 0 for v in values):
             lefts = [sum((r[1].get(k, 0.0) or 0.0) for k, _, _ in PARTS[:[p[0] for p in PARTS].index(key)])
                      for r in rows]
+            shown = ZH_PARTS.get(label, label) if _ZH.get() else label
             ax.barh(labels, values, left=lefts, color=color, height=0.6,
-                    label=label if len(rows) > 1 else f"{label} {values[0]:.1f}")
+                    label=shown if len(rows) > 1 else f"{shown} {values[0]:.1f}")
             drawn.add(key)
+    fixes = [r[1].get("fix", 0.0) for r in rows]
+    if any(fixes):
+        ax.barh(labels, fixes, color="#72B7B2", height=0.6, hatch="//",
+                label=T("the recommended fix", "推荐改法"))
     for y, (_, _, available, _) in enumerate(rows):
         if available:
             ax.vlines(available, y - 0.42, y + 0.42, colors="black", linestyles="--", linewidth=1.5,
-                      label=f"usable on the GPU: {available:.1f} GiB" if y == 0 else None)
-    ax.set_xlabel("GiB per GPU")
+                      label=T(f"usable on the GPU: {available:.1f} GiB", f"GPU 可用：{available:.1f} GiB") if y == 0
+                      else None)
+    ax.set_xlabel(T("GiB per GPU", "每卡 GiB"))
     ax.tick_params(axis="y", labelsize=8)
     first = rows[-1][3]
     model = first.get("model") or ""
     model = model.split(" (")[0]  # "generic 13B dense model (approx. shape, ...)" -> its name
     total = first.get("per_gpu_gib") or sum(v or 0.0 for v in rows[-1][1].values())
-    _title(ax, f"{model}: {total:.1f} GiB per GPU" + (" (top bar: as asked)" if len(rows) > 1 else ""))
+    _title(ax, T(f"{model}: {total:.1f} GiB per GPU", f"{model}：每卡 {total:.1f} GiB")
+           + (T(" (top bar: as asked)", "（最上面一条：按所问）") if len(rows) > 1 else ""))
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _fix_row(results: list[dict]):
+    """When nothing the answer checked fits: the first change that makes it fit (the fix the answer recommends),
+    as one bar of its total per GPU (its parts are not in the result)."""
+    if not results or any(r.get("fits") for r in results):
+        return None
+    fix = next((x for x in results[0].get("suggestions") or [] if x.get("fits")), None)
+    if not fix:
+        return None
+    name = textwrap.fill(T(f"fix: {fix.get('action', '')}", f"改法：{fix.get('action', '')}"), 26)
+    return name, {"fix": fix["required_gib"]}, results[0].get("available_gib"), {"per_gpu_gib": fix["required_gib"]}
 
 
 def _money(usd: float) -> str:
@@ -136,14 +199,14 @@ def plan_chart(result: dict):
     if training:
         values = [o.get("days") or o["hours"] / 24 for o in opts][::-1]
         notes = [f" {_money(o['usd_total'])}" if o.get("usd_total") else "" for o in opts][::-1]
-        ax.set_xlabel("days to train (bar), total cost (beside it)")
-        title = "Training options: time and cost (red: tight on memory)"
+        ax.set_xlabel(T("days to train (bar), total cost (beside it)", "训练天数（条），总成本（旁注）"))
+        title = T("Training options: time and cost (red: tight on memory)", "训练方案：时间与成本（红色：显存紧张）")
     else:
         values = [o["usd_per_hour"] for o in opts][::-1]
-        notes = [f" {o['decode_tokens_per_s']:.0f} tok/s per user" if o.get("decode_tokens_per_s") else ""
-                 for o in opts][::-1]
-        ax.set_xlabel("$ per hour, whole configuration (speed beside each bar)")
-        title = "Cheapest configurations (red: tight on memory)"
+        notes = [T(f" {o['decode_tokens_per_s']:.0f} tok/s per user", f" 每用户 {o['decode_tokens_per_s']:.0f} tok/s")
+                 if o.get("decode_tokens_per_s") else "" for o in opts][::-1]
+        ax.set_xlabel(T("$ per hour, whole configuration (speed beside each bar)", "整套配置每小时美元（旁注：速度）"))
+        title = T("Cheapest configurations (red: tight on memory)", "最便宜的配置（红色：显存紧张）")
     bars = ax.barh(labels, values, color=["#E45756" if o.get("tight") else "#4C78A8" for o in opts][::-1])
     for bar, note in zip(bars, notes, strict=True):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, note, va="center", fontsize=8)
@@ -183,10 +246,12 @@ def training_chart(args: dict, result: dict, cost: dict | None):
         ax.annotate(note, (bar.get_x() + bar.get_width() / 2, bar.get_height()), xytext=(0, 2),
                     textcoords="offset points", ha="center", va="bottom", fontsize=8)
     ax.set_ylim(0, max(days) * 1.18)  # room for the notes above the tallest bar
-    ax.set_xlabel(f"number of {_short_gpu(result.get('gpu', args.get('gpu', 'GPUs')))} (orange: as asked)")
-    ax.set_ylabel("days")
-    basis = f" at ${usd_per_gpu_hour:.2f}/GPU-hour" if usd_per_gpu_hour else ""
-    _title(ax, f"Training time and cost by GPU count{basis}: {str(result.get('model', '')).split(' (')[0]}")
+    gpu_name = _short_gpu(result.get('gpu', args.get('gpu', 'GPUs')))
+    ax.set_xlabel(T(f"number of {gpu_name} (orange: as asked)", f"{gpu_name} 数量（橙色：按所问）"))
+    ax.set_ylabel(T("days", "天"))
+    basis = T(f" at ${usd_per_gpu_hour:.2f}/GPU-hour", f"（每 GPU 小时 ${usd_per_gpu_hour:.2f}）") if usd_per_gpu_hour else ""
+    model = str(result.get('model', '')).split(' (')[0]
+    _title(ax, T(f"Training time and cost by GPU count{basis}: {model}", f"按 GPU 数量的训练时间与成本{basis}：{model}"))
     fig.tight_layout()
     return fig
 
@@ -204,9 +269,9 @@ def speed_chart(results: list[dict]):
     for bar, v in zip(bars, values, strict=True):
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {v:.0f}", va="center", fontsize=8)
     ax.set_xlim(0, max(values) * 1.2)
-    ax.set_xlabel("tokens/s per user (decode)")
+    ax.set_xlabel(T("tokens/s per user (decode)", "每用户 tokens/s（解码）"))
     ax.tick_params(axis="y", labelsize=8)
-    _title(ax, f"Speed compared: {rows[0].get('model', '')}")
+    _title(ax, T(f"Speed compared: {rows[0].get('model', '')}", f"速度对比：{rows[0].get('model', '')}"))
     fig.tight_layout()
     return fig
 
@@ -227,9 +292,9 @@ def price_chart(result: dict):
     first_used = next((i for i, v in enumerate(values) if v == used), None)
     colors = ["#F58518" if i == first_used else "#4C78A8" for i in range(len(values))]
     ax.barh(labels[::-1], values[::-1], color=colors[::-1])
-    ax.set_xlabel("$ per GPU-hour (orange: the price used)")
+    ax.set_xlabel(T("$ per GPU-hour (orange: the price used)", "每 GPU 小时美元（橙色：所用价格）"))
     ax.tick_params(axis="y", labelsize=8)
-    _title(ax, f"Prices on file: {_short_gpu(result.get('gpu', ''))}")
+    _title(ax, T(f"Prices on file: {_short_gpu(result.get('gpu', ''))}", f"在档价格：{_short_gpu(result.get('gpu', ''))}"))
     fig.tight_layout()
     return fig
 
@@ -241,8 +306,9 @@ def quant_chart(result: dict):
     fig, ax = _figure(6.4, 3.4)
     colors = ["#54A24B" if o.get("fits") else ("#E45756" if o.get("fits") is False else "#4C78A8") for o in opts]
     ax.bar([o["format"] for o in opts], [o["weights_gb"] for o in opts], color=colors)
-    ax.set_ylabel("weights, GB")
-    _title(ax, f"{result.get('model', '')}: size by format" + (" (green: fits, red: too big)" if result.get("gpu") else ""))
+    ax.set_ylabel(T("weights, GB", "权重 GB"))
+    _title(ax, T(f"{result.get('model', '')}: size by format", f"{result.get('model', '')}：各格式大小")
+           + (T(" (green: fits, red: too big)", "（绿色：放得下，红色：放不下）") if result.get("gpu") else ""))
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")

@@ -24,6 +24,20 @@ class _UsageError(Exception):
     pass
 
 
+class _Version(argparse.Action):
+    """--version, read from the installed package's metadata only when asked (start-up time)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("gpu-advisor")
+        except PackageNotFoundError:
+            text = "unknown (not installed: pip install -e .)"
+        print(f"gpu-advisor {text}")
+        parser.exit(0)
+
+
 # Commands whose options are a tool's request record: generated from the record's fields (names, types,
 # choices, bounds, descriptions, defaults), as vLLM builds its argparse from its config dataclasses. A field
 # added to a record becomes an option with no edit here. Values are checked by the record itself, so the CLI
@@ -144,6 +158,7 @@ def _add_record_command(sub, command: str, populate: bool) -> argparse.ArgumentP
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `command`, only that record command's options are generated (start-up time)."""
     parser = _Parser(prog="gpu-advisor", description="Which GPUs, how many, how fast, what cost: LLM sizing.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, required=True)
     for name in RECORDS:
         _add_record_command(sub, name, populate=command is None or command == name)
@@ -154,9 +169,14 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     mc.add_argument("--http", action="store_true", help="streamable HTTP instead of stdio")
     mc.add_argument("--host", default="127.0.0.1", help="HTTP interface (default 127.0.0.1)")
     mc.add_argument("--port", type=int, default=8000, help="HTTP port (default 8000; path /mcp)")
-    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)")
+    from advisor.slack_help import SETTINGS_HELP
+
+    sl = sub.add_parser("slack", help="run the Slack bot (Socket Mode or HTTP)", epilog=SETTINGS_HELP,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
     sl.add_argument("--host", default="127.0.0.1", help="HTTP mode interface (default 127.0.0.1)")
     sl.add_argument("--port", type=int, default=3000, help="HTTP mode port")
+    sl.add_argument("--offline", action="store_true", help="local testing: start without reaching Slack "
+                    "(SLACK_SIGNING_SECRET only; replies printed, not posted)")
     a = sub.add_parser("ask", help="ask a question in your own words (English or Chinese)")
     a.add_argument("question")
     a.add_argument("--engine", choices=["offline", "llm"], help="force an engine (default: LLM if configured)")
@@ -171,10 +191,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     g = sub.add_parser("gpus", help="list the GPU catalog, or show one GPU")
     g.add_argument("name", nargs="?", help="a GPU to show in full")
     g.add_argument("--json", action="store_true")
+    _add_detect_command(sub)
     m = sub.add_parser("models", help="list the model catalog, or show one model")
     m.add_argument("name", nargs="?", help="a model (name, size or config.json path) to show in full")
     m.add_argument("--json", action="store_true")
     return parser
+
+
+def _add_detect_command(sub) -> None:
+    d = sub.add_parser("detect", help="this machine's GPUs (nvidia-smi/NVML, rocm-smi, Apple) and what runs on them")
+    d.add_argument("--workload", choices=["inference", "lora", "qlora", "all"], default="all",
+                   help="which ranking to show (default all three)")
+    d.add_argument("--family", help="only this model family (qwen, llama, gemma, mistral, deepseek, phi, ...)")
+    d.add_argument("--min-size", type=float, dest="min_params_b", help="smallest model, billions of parameters")
+    d.add_argument("--max-size", type=float, dest="max_params_b", help="largest model, billions of parameters")
+    d.add_argument("--context", type=int, help="inference: tokens one sequence must hold (default 4,096)")
+    d.add_argument("--limit", type=int, default=None, help="models per ranking (default 10)")
+    d.add_argument("--all-releases", action="store_true", help="also models released before 2024")
+    d.add_argument("--gpu", "-g", help="rank for this catalog GPU instead of the detected ones")
+    d.add_argument("--count", "-n", type=int, help="with --gpu: how many")
+    d.add_argument("--json", action="store_true")
 
 
 def _fields(args: argparse.Namespace, cls) -> dict:
@@ -260,7 +296,10 @@ def _cmd_gpus(args, render, to_dict):
     from tools.gpus import all_gpus, get_gpu
 
     if args.name:
-        print(json.dumps(to_dict(get_gpu(args.name)), indent=2, ensure_ascii=False))
+        from advisor.terminal import gpu_text
+
+        g = get_gpu(args.name)
+        print(json.dumps(to_dict(g), indent=2, ensure_ascii=False) if args.json else gpu_text(g))
     elif args.json:
         print(json.dumps([to_dict(g) for g in all_gpus()], indent=2, ensure_ascii=False))
     else:
@@ -285,6 +324,27 @@ def _cmd_models(args, render, to_dict):
         print(render.models_text(rows))
 
 
+def _cmd_detect(args, render, to_dict):
+    from advisor.machine import detect_machine
+    from advisor.machine_text import WORKLOADS, rankings, what_runs_text
+
+    machine = None if args.gpu else detect_machine()
+    group = (args.gpu, args.count or 1) if args.gpu else machine.group()
+    filters = {k: v for k, v in (("family", args.family), ("min_params_b", args.min_params_b),
+                                 ("max_params_b", args.max_params_b), ("context", args.context)) if v is not None}
+    filters["limit"] = args.limit or 10
+    if args.all_releases:
+        filters["released_since"] = "0"
+    workloads = WORKLOADS if args.workload == "all" else (args.workload,)
+    results = rankings(group[0], group[1], workloads, **filters) if group else []
+    if args.json:
+        print(json.dumps({"machine": to_dict(machine) if machine else None,
+                          "rankings": [to_dict(r) for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        print(what_runs_text(machine, results))
+    return 0 if group else 1  # 1: no catalog GPU found to rank for (the text says what to do)
+
+
 def _cmd_ask(args, render, to_dict):
     from advisor.core import Advisor
 
@@ -294,11 +354,16 @@ def _cmd_ask(args, render, to_dict):
         advisor = Advisor(engine=args.engine, quick_start=True)
     except ValueError as exc:
         raise _UsageError(str(exc)) from exc
-    answer = advisor.ask(args.question)
+    from advisor.machine import local_machine
+
+    with local_machine():  # the CLI runs on the user's machine: "my machine" is this one
+        answer = advisor.ask(args.question)
     if args.json:
         print(answer.model_dump_json(indent=2))
         return
-    print(answer.text)
+    from advisor.terminal import markdown_to_terminal
+
+    print(markdown_to_terminal(answer.text, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
     if answer.sources:
         print("\nSources: " + "; ".join(s.citation for s in answer.sources))
     for w in answer.warnings:
@@ -322,7 +387,7 @@ def _cmd_serve(args, render, to_dict):
 def _cmd_slack(args, render, to_dict):
     from advisor.slack import main as slack_main
 
-    code = slack_main(["--host", args.host, "--port", str(args.port)])
+    code = slack_main(["--host", args.host, "--port", str(args.port)] + (["--offline"] if args.offline else []))
     if code:
         raise SystemExit(code)
 
@@ -351,7 +416,7 @@ def _cmd_index(args, render, to_dict):
 
 _COMMANDS = {"mcp": _cmd_mcp, "slack": _cmd_slack, "serve": _cmd_serve, "ask": _cmd_ask, "search": _cmd_search, "index": _cmd_index, "fit": _cmd_fit, "memory": _cmd_memory, "throughput": _cmd_throughput, "train": _cmd_train,
              "cost": _cmd_cost, "quantize": _cmd_quantize, "plan": _cmd_plan, "gpus": _cmd_gpus,
-             "models": _cmd_models}
+             "models": _cmd_models, "detect": _cmd_detect}
 
 
 # Only these local, one-shot commands may read a config.json path given as --model; the app, the Slack bot

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_dedup_redis_url: str | None = None  # shared de-duplication store for several bot processes
+    slack_offline: bool = False  # local testing: start without reaching Slack (gpu-advisor slack --offline)
 
     @property
     def llm_configured(self) -> bool:

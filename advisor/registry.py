@@ -60,6 +60,7 @@ def _registry() -> dict[str, ToolSpec]:
     from tools.memory import MemoryRequest, estimate_memory
     from tools.plan import PlanRequest, recommend_hardware
     from tools.quantization import QuantizationRequest, compare_quantization
+    from tools.runnable import RunnableRequest, rank_runnable
     from tools.throughput import ThroughputRequest, estimate_throughput
     from tools.training import TrainingRequest, estimate_training
 
@@ -83,6 +84,10 @@ def _registry() -> dict[str, ToolSpec]:
         ToolSpec("compare_quantization", QuantizationRequest, compare_quantization,
                  "Weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, fit and "
                  "native support on a GPU, quality impact."),
+        ToolSpec("rank_runnable_models", RunnableRequest, rank_runnable,
+                 "Which catalog models run on given GPUs, ranked (largest first): for inference in the least lossy "
+                 "format that fits, with context and tokens/s; or for LoRA / QLoRA fine-tuning. Filter by family and "
+                 "size."),
         ToolSpec("lookup_gpu", LookupGpuRequest, lambda r: lookup_gpu(r.name),
                  "A GPU's specs: memory, bandwidth, TFLOPS by precision, interconnect, power."),
         ToolSpec("lookup_model", LookupModelRequest, lambda r: lookup_model(r.name),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .terminal import clip
+
 _ORDER = ["weights", "adapters", "kv_cache", "activations", "logits", "gradients", "optimizer", "optimizer_paged", "overhead"]
 _LABEL = {"kv_cache": "KV cache", "adapters": "LoRA adapters (fp32)", "optimizer_paged": "optimizer (paged, not counted)",
           "overhead": "CUDA context + allocator"}
@@ -72,8 +74,8 @@ def gpus_text(gpus) -> str:
         bf16 = f"{g.bf16_tflops_dense:g}" if g.bf16_tflops_dense else "-"
         fp8 = f"{g.fp8_tflops_dense:g}" if g.fp8_tflops_dense else "-"
         ic = g.interconnect.type if g.interconnect else "-"
-        lines.append(f"{g.id:<24}{g.name[:39]:<40}{g.memory_gib:>7.1f}{g.memory_bandwidth_gb_per_s:>7.0f}"
-                     f"{bf16:>9}{fp8:>8}  {ic[:40]}")
+        lines.append(f"{g.id:<24}{clip(g.name, 39):<40}{g.memory_gib:>7.1f}{g.memory_bandwidth_gb_per_s:>7.0f}"
+                     f"{bf16:>9}{fp8:>8}  {clip(ic, 40)}")
     return "\n".join(lines)
 
 
@@ -125,7 +127,15 @@ def throughput_text(r) -> str:
             f"Prefill: {r.prefill_tokens_per_s:,.0f} tokens/s; time to first token {r.time_to_first_token_s:.2f} s; "
             f"one request end to end {r.request_seconds:.1f} s.",
             f"Weights read per decode step: {r.weights_read_gb_per_token:.2f} GB."]
-    return _lines(f"{r.model} - {r.precision} on {r.gpu_count}x {r.gpu} ({r.framework})", rows, r.assumptions, r.notes)
+    if r.step_ms:
+        rows.append("One decode step: " + ", ".join(f"{k} {v:.2f} ms" for k, v in r.step_ms.items()) + ".")
+    if r.decode_tokens_per_s_range:
+        lo, hi = r.decode_tokens_per_s_range
+        ttft = r.time_to_first_token_s_range
+        rows.append(f"Range: {lo:,.1f}-{hi:,.1f} tokens/s per stream"
+                    + (f"; time to first token {ttft[0]:.2f}-{ttft[1]:.2f} s" if ttft else "") + " (see notes).")
+    notes = r.notes + ([r.range_note] if r.range_note else [])
+    return _lines(f"{r.model} - {r.precision} on {r.gpu_count}x {r.gpu} ({r.framework})", rows, r.assumptions, notes)
 
 
 def training_text(r, cost=None) -> str:
@@ -159,6 +169,14 @@ def cost_text(r) -> str:
     return _lines(f"Cost - {r.gpu_count}x {r.gpu}", rows, r.assumptions, r.notes)
 
 
+def _quality_note(o) -> str:
+    """'moderate: GPTQ INT4 g128 raises ...', without the summary's own repeat of the impact word, cut at a word."""
+    note = o.quality
+    if note.lower().startswith(o.quality_impact.lower()):
+        note = note[len(o.quality_impact):].lstrip(" :")
+    return clip(f"{o.quality_impact}{' ' if note.startswith('(') else ': '}{note}", 80)
+
+
 def quantization_text(r) -> str:
     head = f"{'format':<16}{'bits/w':>7}{'weights GiB':>12}{'per GPU GiB':>12}  {'fits':<5} quality"
     rows = [head]
@@ -166,7 +184,7 @@ def quantization_text(r) -> str:
         fits = "-" if o.fits is None else ("yes" if o.fits else "no")
         total = f"{o.total_gib:.1f}" if o.total_gib is not None else "-"
         rows.append(f"{o.format:<16}{o.bits_per_weight:>7.2f}{o.weights_gib:>12.1f}{total:>12}  {fits:<5} "
-                    f"{o.quality_impact}: {o.quality[:70]}")
+                    f"{_quality_note(o)}")
     if r.gpu:
         rows += ["", "Runs on this GPU:"] + [f"  {o.format:<16}{o.runs_on_gpu}" for o in r.options]
         rows.append(f"Least lossy format that fits: {r.smallest_that_fits or 'none'}")
@@ -234,8 +252,8 @@ def guide_text(rows) -> str:
     out = [f"{'scale':<11}{'example':<10}{'train (full fine-tune)':<42}{'serve (bf16)':<28}{'serve (4-bit)':<28}"
            "limiting factor"]
     for g in rows:
-        out.append(f"{g.scale:<11}{g.example:<10}{g.training[:41]:<42}{g.inference_bf16[:27]:<28}"
-                   f"{g.inference_4bit[:27]:<28}{g.limiting_factor}")
+        out.append(f"{g.scale:<11}{g.example:<10}{clip(g.training, 41):<42}{clip(g.inference_bf16, 27):<28}"
+                   f"{clip(g.inference_4bit, 27):<28}{g.limiting_factor}")
     return "\n".join(out)
 
 

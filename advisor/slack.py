@@ -102,8 +102,13 @@ def seen_events(settings):
     return RedisSeenEvents.from_url(url) if url else SeenEvents()
 
 
-def check_settings(settings) -> str:
-    """'socket' or 'http', or a SlackSettingsError naming exactly what to set and where to find it."""
+def check_settings(settings, offline: bool = False) -> str:
+    """'socket', 'http' or 'offline', or a SlackSettingsError naming exactly what to set and where to find it."""
+    if offline:
+        if not settings.slack_signing_secret:
+            raise SlackSettingsError("Offline mode takes signed HTTP events: set SLACK_SIGNING_SECRET (any value for "
+                                     "local testing; sign your test requests with it).")
+        return "offline"
     if not settings.slack_bot_token:
         raise SlackSettingsError(f"Set SLACK_BOT_TOKEN to {WHERE['SLACK_BOT_TOKEN']}.")
     if settings.slack_app_token:
@@ -133,9 +138,28 @@ def _thread_history(client, channel: str, thread_ts: str, current_ts: str, bot_u
     return history
 
 
-def build_app(advisor=None, settings=None, client=None, token_verification: bool = True, seen=None):
+class OfflineClient:
+    """Stands in for the Slack Web API in offline mode: reads no thread, writes each reply to the log."""
+
+    def conversations_replies(self, **_kwargs) -> dict:
+        return {"messages": []}
+
+    def chat_postMessage(self, channel: str, text: str = "", thread_ts: str | None = None, **_kwargs) -> dict:  # noqa: N802
+        print(f"[offline reply to {channel}, thread {thread_ts}]\n{text}", flush=True)
+        return {"ok": True}
+
+
+def _offline_authorize(enterprise_id, team_id, user_id):
+    from slack_bolt.authorization import AuthorizeResult
+
+    return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, user_id=user_id, bot_token="xoxb-offline",
+                           bot_id="BOFFLINE", bot_user_id="UOFFLINE")
+
+
+def build_app(advisor=None, settings=None, client=None, token_verification: bool = True, seen=None,
+              offline: bool = False):
     """The Bolt app (not started). `client` lets tests point the Web API at a local fake; `seen` is the
-    de-duplication store (default: from the settings)."""
+    de-duplication store (default: from the settings); offline: nothing reaches Slack (OfflineClient)."""
     from slack_bolt import App
 
     from .config import Settings
@@ -146,11 +170,16 @@ def build_app(advisor=None, settings=None, client=None, token_verification: bool
     seen = seen if seen is not None else seen_events(settings)
     kwargs = {"token": settings.slack_bot_token, "signing_secret": settings.slack_signing_secret or "unused",
               "token_verification_enabled": token_verification}
+    offline_client = OfflineClient() if offline else None
+    if offline:  # Bolt checks a token with auth.test (at start and on the first event); an authorize hook does not
+        del kwargs["token"], kwargs["token_verification_enabled"]
+        kwargs["authorize"] = _offline_authorize
     if client is not None:
         kwargs["client"] = client
     app = App(**kwargs)
 
     def handle(event: dict, client, context, body: dict) -> None:
+        client = offline_client or client
         if event.get("bot_id") or event.get("subtype") in ("bot_message", "message_changed", "message_deleted"):
             return  # own and other bots' messages
         if not seen.first_time(body.get("event_id")):
@@ -192,16 +221,20 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     from .config import Settings
+    from .slack_help import SETTINGS_HELP
 
-    ap = argparse.ArgumentParser(prog="gpu-advisor slack", description="Run the Slack bot")
+    ap = argparse.ArgumentParser(prog="gpu-advisor slack", description="Run the Slack bot", epilog=SETTINGS_HELP,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--host", default="127.0.0.1",
                     help="HTTP mode interface (default 127.0.0.1; 0.0.0.0 only behind a TLS proxy)")
     ap.add_argument("--port", type=int, default=3000, help="HTTP mode port (default 3000)")
+    ap.add_argument("--offline", action="store_true", help="local testing: start without reaching Slack")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     settings = Settings()
+    offline = args.offline or settings.slack_offline
     try:
-        mode = check_settings(settings)
+        mode = check_settings(settings, offline=offline)
         seen = seen_events(settings)
         if isinstance(seen, RedisSeenEvents):
             seen.check(settings.slack_dedup_redis_url)
@@ -211,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge import build_index
 
     build_index()
-    app = build_app(settings=settings, seen=seen)
+    app = build_app(settings=settings, seen=seen, offline=offline)
     if mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -220,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         from .slack_http import EVENTS_PATH, SlackGate, make_server
 
-        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH}", flush=True)
+        print(f"Slack bot listening on http://{args.host}:{args.port}{EVENTS_PATH}"
+              + (" (offline: nothing reaches Slack; replies are printed here)" if offline else ""), flush=True)
         make_server(SlackGate(app, settings.slack_signing_secret), host=args.host, port=args.port).run()
     return 0
 

@@ -128,6 +128,7 @@ class Session:
     last_answer: Answer | None = None  # for the chart, drawn when "show work" opens
     last_sent: int = 0  # the number of the last message taken from the page's sent-message log
     work_open: bool = False
+    my_model: str | None = None  # the model sized in "Size a model" (advisor/app_panels.py): the chat's default
 
     def append(self, message: dict) -> None:
         """Add a message (call with the lock held); the oldest go beyond MAX_SHOWN_MESSAGES."""

@@ -169,3 +169,62 @@ E2E_ROWS = [
 ]
 
 THROUGHPUT_ROWS = LF_ROWS + TT_ROWS + MEG_ROWS + L3_ROWS + BLOOM_ROWS
+
+# --- rows from sources the model was not written against (bench/published_speed.json; ids match that file) ---
+# FP8 and BF16 pairs from NVIDIA's recipes and torchtitan, with pipeline-parallel layouts. Tokens/s per GPU; the
+# DGX Cloud recipe publishes totals, divided here by the GPU count. Micro-batches per pipeline = global batch /
+# (data-parallel size x micro-batch); sequence 8,192 for torchtitan's llama3 configs (their default).
+
+
+def _pub(row_id: str, source: str, model: str, gpu: str, n: int, seq: int, value: float, precision: str = "fp8",
+         tp: int = 1, pp: int = 1, gbs: int = 0, mb: int = 1, ckpt: bool = False, fw: str = "megatron",
+         how: str = "") -> TrainRow:
+    dp = max(1, n // (tp * pp))
+    micro = max(1, gbs // (dp * mb)) if gbs else None
+    req = dict(model=model, tokens=1e9, gpu=gpu, gpu_count=n, sequence_length=seq, precision=precision,
+               framework=fw, tensor_parallel=tp, pipeline_parallel=pp, microbatches=micro,
+               gradient_checkpointing=ckpt)
+    return TrainRow(row_id, source, "tokens_per_s", req,
+                    how or f"{model}, {n} GPUs, TP {tp} x PP {pp}" + (f" ({micro} micro-batches)" if pp > 1 else "")
+                    + f", seq {seq:,}, {precision.upper()}", value=value)
+
+
+PUBLISHED_ROWS = [
+    _pub("tt24-8b-8g-fp8", "torchtitan", "llama-3.1-8b", "h100-sxm", 8, 8192, 8532, fw="torchtitan",
+         how="torchtitan FSDP + compile + Float8, 8 GPUs (pair of tt-h100-l31-8b-8gpu-compile)"),
+    _pub("tt24-8b-128g-fp8", "torchtitan", "llama-3.1-8b", "h100-sxm", 128, 8192, 8380, fw="torchtitan",
+         how="torchtitan FSDP + compile + Float8, 128 GPUs"),
+    _pub("tt24-70b-256g-fp8", "torchtitan", "llama-3.1-70b", "h100-sxm", 256, 8192, 829, tp=8, ckpt=True,
+         fw="torchtitan", how="torchtitan FSDP + TP 8 + Float8, 256 GPUs, full recompute"),
+    _pub("tt-h200-32g", "torchtitan-trainy-h200", "llama-3.1-8b", "h200-sxm", 32, 8192, 10938, fw="torchtitan",
+         how="torchtitan FSDP + compile + Float8 on H200 (Trainy), 32 GPUs"),
+    _pub("tt-h200-64g", "torchtitan-trainy-h200", "llama-3.1-8b", "h200-sxm", 64, 8192, 10753, fw="torchtitan",
+         how="same, 64 GPUs"),
+    _pub("nemo2407-llama2-7b-tps", "nemo-perf-summary-24.07", "llama-2-7b", "h100-sxm", 8, 4096, 16847, gbs=128),
+    _pub("nemo2407-llama3-8b-tps", "nemo-perf-summary-24.07", "llama-3-8b", "h100-sxm", 8, 8192, 12036, gbs=128),
+    _pub("nemo2407-llama2-70b-tps", "nemo-perf-summary-24.07", "llama-2-70b", "h100-sxm", 64, 4096, 1707, tp=4, pp=4,
+         gbs=128),
+    _pub("nemo2407-llama3-70b-tps", "nemo-perf-summary-24.07", "llama-3-70b", "h100-sxm", 64, 8192, 1533, tp=4, pp=4,
+         gbs=128),
+    _pub("dgxc-l8-bf16-8-tok", "nvidia-dgxc-benchmarking", "llama-3.1-8b", "h100-sxm", 8, 8192, 81222 / 8,
+         precision="bf16", gbs=128),
+    _pub("dgxc-l8-fp8-8-tok", "nvidia-dgxc-benchmarking", "llama-3.1-8b", "h100-sxm", 8, 8192, 108436 / 8, gbs=128),
+    _pub("dgxc-l8-fp8-128-tok", "nvidia-dgxc-benchmarking", "llama-3.1-8b", "h100-sxm", 128, 8192, 1708474 / 128,
+         gbs=2048),
+    _pub("dgxc-l70-bf16-64-tok", "nvidia-dgxc-benchmarking", "llama-3.1-70b", "h100-sxm", 64, 8192, 71235 / 64,
+         precision="bf16", tp=4, pp=4, gbs=128),
+    _pub("dgxc-l70-fp8-64-tok", "nvidia-dgxc-benchmarking", "llama-3.1-70b", "h100-sxm", 64, 8192, 95239 / 64, tp=4,
+         pp=4, gbs=128),
+    _pub("dgxc-l70-bf16-2048-tok", "nvidia-dgxc-benchmarking", "llama-3.1-70b", "h100-sxm", 2048, 8192,
+         2248957 / 2048, precision="bf16", tp=4, pp=4, gbs=4096),
+    _pub("dgxc-l70-fp8-2048-tok", "nvidia-dgxc-benchmarking", "llama-3.1-70b", "h100-sxm", 2048, 8192,
+         2945955 / 2048, tp=4, pp=4, gbs=4096),
+    _pub("mb2511-h100-l3-8b-tps", "megatron-bridge-25.11", "llama-3-8b", "h100-sxm", 8, 8192, 14451, gbs=128),
+    _pub("mb2511-h100-l3-70b-tps", "megatron-bridge-25.11", "llama-3-70b", "h100-sxm", 64, 8192, 1602, tp=4, pp=8,
+         gbs=128),
+    _pub("mb2511-h100-l31-405b-tps", "megatron-bridge-25.11", "llama-3.1-405b", "h100-sxm", 1024, 8192, 292, tp=8,
+         pp=8, gbs=512),
+    _pub("mb2511-b200-l3-8b-tps", "megatron-bridge-25.11", "llama-3-8b", "b200", 8, 8192, 30624, gbs=128, mb=2),
+]
+
+THROUGHPUT_ROWS = THROUGHPUT_ROWS + PUBLISHED_ROWS

@@ -20,13 +20,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cases import rows  # noqa: E402
 from bench.train_cases import E2E_ROWS, THROUGHPUT_ROWS, TrainRow  # noqa: E402
-from tools.training_speed import CALIB, Calib  # noqa: E402
+from tools.training_speed import Calib  # noqa: E402
 
 SPEED_FIELDS = ("gemm_eff_ampere", "gemm_eff_hopper", "attn_eff_ampere", "attn_eff_hopper", "mem_bytes", "tp_exposed",
-                "scale_loss", "recompute_cost")
+                "recompute_cost")
+# FP8 vs BF16 runs of the same job (same source, model, GPUs, layout): fp8_gemm_rel is fitted on their speed-up
+# ratios alone, after the other constants, so it answers "how much faster is FP8", not "how fast is this stack".
+FP8_PAIRS = (("tt24-8b-8g-fp8", "tt-h100-l31-8b-8gpu-compile"), ("tt24-8b-128g-fp8", "tt-h100-l31-8b-128gpu-compile"),
+             ("dgxc-l8-fp8-8-tok", "dgxc-l8-bf16-8-tok"), ("dgxc-l70-fp8-64-tok", "dgxc-l70-bf16-64-tok"),
+             ("dgxc-l70-fp8-2048-tok", "dgxc-l70-bf16-2048-tok"))
 BOUNDS = {"gemm_eff_ampere": (0.3, 0.95), "gemm_eff_hopper": (0.2, 0.95), "attn_eff_ampere": (0.05, 0.9),
           "attn_eff_hopper": (0.05, 0.9),
-          "mem_bytes": (0.0, 1000.0), "tp_exposed": (0.0, 3.0), "scale_loss": (0.0, 0.3), "recompute_cost": (0.2, 1.0), "other_loss": (0.0, 2.0)}
+          "mem_bytes": (0.0, 1000.0), "tp_exposed": (0.0, 3.0), "fp8_gemm_rel": (0.3, 1.0), "recompute_cost": (0.2, 1.0), "other_loss": (0.0, 2.0)}
 
 
 def measured(r: TrainRow) -> float:
@@ -37,7 +42,13 @@ def loss(calib: Calib, sample: list[TrainRow]) -> float:
     return statistics.fmean(abs(math.log(r.predict(calib) / measured(r))) for r in sample)
 
 
-def fit(sample: list[TrainRow], fields: tuple[str, ...], start: Calib = CALIB, rounds: int = 6) -> Calib:
+# The fixed neutral start of every fit (all sources and each leave-one-source-out refit): round values from the
+# literature, never a fitted value, so a held-out source cannot leak into the constants that score it.
+NEUTRAL = Calib(gemm_eff_ampere=0.6, gemm_eff_hopper=0.6, attn_eff_ampere=0.4, attn_eff_hopper=0.4, mem_bytes=200.0,
+                tp_exposed=0.5, recompute_cost=0.5, other_loss=0.2, fp8_gemm_rel=0.75)
+
+
+def fit(sample: list[TrainRow], fields: tuple[str, ...], start: Calib = NEUTRAL, rounds: int = 6) -> Calib:
     """Coordinate descent with shrinking multiplicative steps (stdlib only; ~7 constants)."""
     best, best_loss = start, loss(start, sample)
     step = 0.3
@@ -58,20 +69,38 @@ def fit(sample: list[TrainRow], fields: tuple[str, ...], start: Calib = CALIB, r
     return best
 
 
+def fit_fp8(calib: Calib, sample: list[TrainRow]) -> Calib:
+    """fp8_gemm_rel from the FP8/BF16 pairs whose rows are both in the sample (1-D search on the ratio error)."""
+    by_id = {r.row_id: r for r in sample}
+    pairs = [(by_id[a], by_id[b]) for a, b in FP8_PAIRS if a in by_id and b in by_id]
+    if not pairs:
+        return calib
+
+    def err(c: Calib) -> float:
+        return statistics.fmean(abs(math.log(f.predict(c) / b.predict(c) / (measured(f) / measured(b))))
+                                for f, b in pairs)
+    best = min((dataclasses.replace(calib, fp8_gemm_rel=v / 100) for v in range(30, 101)), key=err)
+    return best
+
+
+def fit_all(sample: list[TrainRow], e2e: list[TrainRow]) -> Calib:
+    speed = fit(sample, SPEED_FIELDS)
+    return fit(e2e, ("other_loss",), fit_fp8(speed, sample))
+
+
 @lru_cache(maxsize=1)
 def full_fit() -> Calib:
-    speed = fit(THROUGHPUT_ROWS, SPEED_FIELDS)
-    return fit(E2E_ROWS, ("other_loss",), speed)
+    return fit_all(THROUGHPUT_ROWS, E2E_ROWS)
 
 
+@lru_cache(maxsize=1)
 def held_out() -> list[dict]:
     """Each row scored by constants fitted without its source."""
     out = []
     sources = dict.fromkeys(r.source for r in THROUGHPUT_ROWS + E2E_ROWS)
     for src in sources:
         train_tp = [r for r in THROUGHPUT_ROWS if r.source != src]
-        speed = fit(train_tp, SPEED_FIELDS, full_fit(), rounds=3)
-        calib = fit([r for r in E2E_ROWS if r.source != src], ("other_loss",), speed, rounds=3)
+        calib = fit_all(train_tp, [r for r in E2E_ROWS if r.source != src])  # from NEUTRAL, as the all-source fit
         for r in THROUGHPUT_ROWS + E2E_ROWS:
             if r.source == src:
                 est = r.predict(calib)
@@ -104,7 +133,9 @@ def markdown_section() -> list[str]:
     lines = ["## Training: held-out error (leave one source out)", "",
              "tools/training_speed.py's constants are fitted by `python bench/train_fit.py`. Here each source's",
              "rows are estimated with constants fitted **without that source** (throughput constants on the other",
-             "sources' throughput rows, the goodput constant on the other sources' whole-run GPU-hours).", "",
+             "sources' throughput rows, the goodput constant on the other sources' whole-run GPU-hours), every fit",
+             "starting from the same fixed `NEUTRAL` constants (bench/train_fit.py), never from a fitted value. The",
+             "FP8 GEMM efficiency is fitted on same-job FP8/BF16 pairs alone (docs/speed-model.md).", "",
              "| group | rows | sources | median abs error | worst |", "|---|---:|---:|---:|---:|"]
     for label, kinds in (("throughput while running", {"tokens_per_s", "mfu_pct", "hfu_tflops"}),
                          ("end-to-end GPU-hours", {"gpu_hours"})):
@@ -112,7 +143,9 @@ def markdown_section() -> list[str]:
         errs = [abs(r["err"]) for r in sel]
         lines.append(f"| {label} | {len(sel)} | {len({r['row'].source for r in sel})} | "
                      f"{statistics.median(errs):.1%} | {max(errs):.1%} |")
-    lines += ["", "Target (issue 17): median <= 15% on both.", "",
+    lines += ["", "Target (issues 17, 27): median <= 15% on both. Throughput misses it over all nine sources (NVIDIA's "
+              "2024-25 recipe tables run ~25% faster than the 2023 rows that set the Hopper GEMM efficiency); see "
+              "docs/speed-model.md.", "",
               "| source (left out) | rows | median abs error | worst |", "|---|---:|---:|---:|"]
     for src in sources:
         errs = [abs(r["err"]) for r in results if r["row"].source == src]
@@ -122,3 +155,15 @@ def markdown_section() -> list[str]:
         lines.append(f"| `{r['row'].row_id}` | {r['row'].source} | {r['meas']:,.1f} | {r['est']:,.1f} | "
                      f"{r['err']:+.1%} |")
     return lines + [""]
+
+
+def ranges() -> dict:
+    """10th-90th percentile of held-out throughput errors, for tools/data/speed_ranges.json."""
+    results = held_out()
+    errs = sorted(r["err"] for r in results if r["row"].kind != "gpu_hours")
+    q = statistics.quantiles(errs, n=10)
+    return {"training": {"p10": round(q[0], 3), "p90": round(q[-1], 3), "rows": len(errs),
+                         "sources": len({r["row"].source for r in results if r["row"].kind != "gpu_hours"}),
+                         "median": round(statistics.median(abs(e) for e in errs), 3),
+                         "assumes": "tuned published training stacks (Megatron-LM, NeMo, torchtitan, llm-foundry) "
+                                    "of 2022-2025"}}

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.app_server import running_app  # noqa: E402
 
-QUESTION = "Can I fine-tune a 13B model with LoRA on one 4090?"
+QUESTION = "Can I fine-tune 13B with LoRA on one 4090?"  # the README headline (bench/readme_numbers.py)
 
 
 def _ask(page, question: str) -> None:

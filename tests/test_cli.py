@@ -40,7 +40,7 @@ def test_gpus_and_models_listings(capsys):
     assert "rtx-4090" in capsys.readouterr().out
     assert main(["models"]) == 0
     assert "llama-3.1-405b" in capsys.readouterr().out
-    assert main(["gpus", "4090"]) == 0
+    assert main(["gpus", "4090", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["id"] == "rtx-4090"
     assert main(["models", "deepseek-v3"]) == 0
     assert "MLA" in capsys.readouterr().out

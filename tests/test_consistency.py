@@ -173,11 +173,12 @@ def test_chat_quantization_sizes_at_the_tool_and_cli_default_context(advisor, ca
 
     answer = advisor.ask("Which quantization of Qwen2.5-32B fits on one RTX 4090?")
     call = next(c for c in answer.calls if c.tool == "compare_quantization")
-    formats = call.args["formats"]
+    formats = call.args.get("formats")  # absent: the tool's (and the CLI's) default list
     direct = compare_quantization(QuantizationRequest(model="qwen2.5-32b", gpu="rtx-4090", formats=formats))
     assert call.result["smallest_that_fits"] == direct.smallest_that_fits
     assert {o["format"]: o["fits"] for o in call.result["options"]} == {o.format: o.fits for o in direct.options}
-    code = main(["quantize", "-m", "qwen2.5-32b", "-g", "rtx-4090", "--formats", ",".join(formats), "--json"])
+    code = main(["quantize", "-m", "qwen2.5-32b", "-g", "rtx-4090", *(["--formats", ",".join(formats)] if formats else []),
+                 "--json"])
     cli = json.loads(capsys.readouterr().out)
     assert code in (0, 1) and {o["format"]: o["fits"] for o in cli["options"]} == {o.format: o.fits for o in direct.options}
 

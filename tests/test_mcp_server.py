@@ -74,7 +74,7 @@ def test_streamable_http_on_loopback():
                     await anyio.sleep(0.5)
 
         tools, fit, *_ = anyio.run(main)
-        assert len(tools) == 10 and fit.structured_content["fits"] is False
+        assert len(tools) == 11 and fit.structured_content["fits"] is False  # 11: rank_runnable_models
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -4,6 +4,7 @@ import pytest
 
 from tools.errors import AdvisorInputError
 from tools.throughput import (
+    SERVE_CALIB,
     ThroughputRequest,
     estimate_throughput,
     offline_throughput,
@@ -18,11 +19,12 @@ def tput(**kw):
 def test_single_stream_decode_is_bytes_over_bandwidth_plus_launch_overhead():
     # Llama-3-8B Q4_K_M on a 4090, derived by hand: the published file is 4.58 GiB (llama.cpp's size,
     # bench/measured.json) = 4.918e9 B; the token-embedding table (128256 x 4096 in Q4_K, 4.5 bits) is
-    # looked up, not read whole: 0.296e9 B. So 4.62e9 B per token at 85% of 1008 GB/s, plus 32 layers x
-    # 50 us of llama.cpp launch overhead.
+    # looked up, not read whole: 0.296e9 B. So 4.62e9 B per token at the fitted share of 1008 GB/s, plus
+    # 32 layers x 10 kernels + 6 per step at llama.cpp's fitted cost per kernel.
+    c = SERVE_CALIB
     r = tput(model="llama-3-8b", gpu="rtx-4090", precision="q4_k_m", prompt_tokens=1, output_tokens=1)
     read = 4.58 * 2**30 - 128256 * 4096 * 4.5 / 8
-    expected_s = read / (1008e9 * 0.85) + 32 * 50e-6
+    expected_s = read / (1008e9 * c.bw_eff) + (32 * 10 + 6) * c.kernel_llamacpp_s
     assert r.ms_per_token == pytest.approx(expected_s * 1e3, rel=0.01)
     assert r.weights_read_gb_per_token == pytest.approx(read / 1e9, rel=0.01)
     assert r.bound == "memory bandwidth"
@@ -46,7 +48,8 @@ def test_batching_moves_decode_from_memory_to_compute_bound():
 def test_tensor_parallel_speeds_up_and_layer_split_does_not():
     one = tput(model="llama-3.1-70b", gpu="h100-sxm", precision="fp8")
     tp2 = tput(model="llama-3.1-70b", gpu="h100-sxm", gpu_count=2, precision="fp8")
-    assert tp2.decode_tokens_per_s > 1.6 * one.decode_tokens_per_s
+    # the reads halve, the kernels do not: gpt-fast measured 1.78x from TP 2 to 4 for Llama-2-70B on A100s
+    assert tp2.decode_tokens_per_s > 1.4 * one.decode_tokens_per_s
     split1 = tput(model="llama-3-70b", gpu="rtx-3090", gpu_count=2, precision="q4_k_m")
     split4 = tput(model="llama-3-70b", gpu="rtx-3090", gpu_count=4, precision="q4_k_m")
     assert split4.decode_tokens_per_s == pytest.approx(split1.decode_tokens_per_s, rel=0.01)

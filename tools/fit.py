@@ -42,6 +42,8 @@ class FitResult:
     memory: MemoryEstimate
     suggestions: list[Suggestion]
     notes: list[str] = spec(factory=list)
+    size_range: dict | None = spec(None, description="a bare size ('13B'): the generic shape sized, and the per-GPU "
+                                   "range over dense catalog models of that size for the same request")
 
 
 def available_gib(gpu: GPU, req: MemoryRequest) -> float:
@@ -89,13 +91,18 @@ def check_fit(req: FitRequest) -> FitResult:
     from .suggest import suggestions
 
     sugg = suggestions(mem_req, mem, gpu, avail) if (not fits or tight) else []
+    from .size_range import bare_size_note, bare_size_range
+
+    size_range = bare_size_range(get_model(req.model), mem_req)
+    if size_range:
+        notes.insert(0, bare_size_note(size_range, required))
     return FitResult(
         fits=fits, verdict="does not fit" if not fits else ("fits (tight)" if tight else "fits"),
         gpu=gpu.name, gpu_id=gpu.id, gpu_count=req.gpu_count, required_gib=required,
         available_gib=round(avail, 2), headroom_gib=round(headroom, 2),
         headroom_pct=round(100 * headroom / avail, 1), max_batch=max_batch, max_context=max_ctx,
         kv_pool_gib=mem.kv_pool_gib, max_concurrent_sequences=mem.max_concurrent_sequences,
-        memory=mem, suggestions=sugg, notes=notes,
+        memory=mem, suggestions=sugg, notes=notes, size_range=size_range,
     )
 
 

@@ -204,6 +204,11 @@ def get_model(name: str, allow_path: bool = False) -> ModelSpec:
         raise AdvisorInputError("Give a model: a catalog name (e.g. 'llama-3.1-8b'), a size ('13B') or a Hugging "
                                 "Face repo id ('org/name').")
     text = name.strip()
+    if text.startswith(UPLOAD_PREFIX):
+        if text in _UPLOADED:
+            return _UPLOADED[text]
+        raise AdvisorInputError(f"'{text[:40]}' was an uploaded config.json this app no longer holds (it restarted): "
+                                "upload it again.")
     allow_path = allow_path or _ALLOW_PATHS.get()
     if looks_like_path(text) or (allow_path and "/" in text and Path(text).expanduser().exists()):
         if not allow_path:
@@ -246,3 +251,45 @@ def _hub_model(repo_id: str) -> ModelSpec:
             return generic
         raise AdvisorInputError(f"{repo_id} {why}, and its name gives no size to fall back on; give a size "
                                 "like '13B' or try again when the Hub is reachable.") from None
+
+
+def released(model_id: str) -> str:
+    """The catalog's release month ('2024-09'), or '' when it has none."""
+    return str(_entries()[model_id].get("released") or "")
+
+
+# ---- config.json text given in the app (never a path) --------------------------------------------------------
+
+UPLOAD_MAX_BYTES = 1024 * 1024  # a Hugging Face config.json is a few KiB; the weights are not a config
+UPLOAD_PREFIX = "upload:"
+_UPLOADED_CAP = 512  # held in memory, oldest dropped first: the app's sessions come and go
+_UPLOADED: dict[str, ModelSpec] = {}
+
+
+def spec_from_config_text(text: str, filename: str = "config.json") -> ModelSpec:
+    """A config.json given as text (the app's upload): at most 1 MiB, a JSON object, its dimensions checked by
+    spec_from_config. Kept in memory under 'upload:<hash>' so that later questions can name it; no file is written."""
+    import hashlib
+
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else b""
+    if not data.strip():
+        raise AdvisorInputError("The file is empty: pick a Hugging Face config.json (a few KiB of JSON).")
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise AdvisorInputError(f"{filename[:80]} is over 1 MiB; a config.json is a few KiB. Pick the model's "
+                                "config.json, not its weights or tokenizer.")
+    try:
+        config = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise AdvisorInputError(f"{filename[:80]} is not JSON. Pick the model's config.json from its Hugging Face "
+                                "repo (Files tab).") from None
+    if not isinstance(config, dict):
+        raise AdvisorInputError(f"{filename[:80]} is JSON but not a config.json (expected an object with "
+                                "hidden_size, num_hidden_layers, ...).")
+    mid = UPLOAD_PREFIX + hashlib.sha256(data).hexdigest()[:12]
+    name = str(config.get("_name_or_path") or "")[:80] or f"uploaded {filename[:60]}"
+    spec = spec_from_config(config, id=mid, name=name, origin="config")
+    _UPLOADED.pop(mid, None)
+    _UPLOADED[mid] = spec
+    while len(_UPLOADED) > _UPLOADED_CAP:
+        _UPLOADED.pop(next(iter(_UPLOADED)))
+    return spec

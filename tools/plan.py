@@ -6,6 +6,7 @@ estimated once and compared with every GPU's capacity; speed and price are then 
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Literal
 
@@ -19,7 +20,7 @@ from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
 from .quantization import mxfp4_weight_only
-from .throughput import ThroughputRequest, estimate_throughput, serving_split
+from .throughput import ThroughputRequest, estimate_throughput, serving_split, speed_numbers
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
@@ -32,6 +33,9 @@ SERVE_PRECISIONS = ("bf16", "fp8", "awq-4bit")  # what batching engines (vLLM/SG
 DEFAULT_TARGET_TOKENS_PER_S = 10.0  # per user: faster than people read (~4-8 words/s); chat services aim 10-30
 DEFAULT_MAX_GPUS = {"inference": 64, "finetune": 64, "pretrain": 65_536}
 TP_DEGREES = (1, 2, 4, 8)
+# Past one server: tensor parallel within each 8-GPU node, one pipeline stage per node (vLLM's and SGLang's
+# multi-node recipes); tried only when no single-node layout holds the model.
+PP_STAGES = (2, 4, 8)
 
 
 @record
@@ -85,7 +89,10 @@ class PlanOption:
     engine: str = spec("", "serving engine (vllm, sglang, tensorrt-llm, llama.cpp) or training framework")
     replicas: int = spec(1, "independent copies of the model (data parallel)")
     tensor_parallel: int = spec(1, "GPUs each replica is split over (tensor parallel)")
+    pipeline_parallel: int = spec(1, "inference: pipeline stages of a replica (one per server past one node)")
     decode_tokens_per_s: float | None = spec(None, "inference: per user, at the planned load")
+    decode_tokens_per_s_range: list = spec(factory=list, description="inference: [low, high] per user, from the "
+                                                                      "held-out errors (docs/validation.md)")
     decode_tokens_per_s_total: float | None = None
     aggregate_tokens_per_s: float | None = spec(None, "inference: generated tokens/s of all users together")
     max_concurrent_sequences: int | None = spec(None, "inference: sequences of this context the KV pools hold, "
@@ -152,11 +159,12 @@ def _serve_precisions(native: str) -> tuple[str, ...]:
     return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
-def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int):
-    """(memory estimate, best (replicas, users per replica, throughput)) for one GPU, precision and TP degree,
+def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int, pp: int = 1):
+    """(memory estimate, best (replicas, users per replica, throughput)) for one GPU, precision and TP x PP layout,
     or None when a replica cannot hold one sequence or no replica count meets the targets."""
     try:
-        mem = estimate_memory(MemoryRequest(model=req.model, precision=prec, context=context, batch=1, gpu_count=tp,
+        mem = estimate_memory(MemoryRequest(model=req.model, precision=prec, context=context, batch=1,
+                                            gpu_count=tp * pp, tensor_parallel=tp, pipeline_parallel=pp,
                                             framework=engine, gpu=gpu.id))
     except AdvisorInputError:
         return None
@@ -170,35 +178,39 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     prompt, out = serving_split(context)
     C = req.concurrency
 
-    def speed(users: int):
-        return estimate_throughput(ThroughputRequest(
-            model=req.model, gpu=gpu.id, gpu_count=tp, precision=prec, framework=engine, concurrency=users,
-            prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp"))
+    base = ThroughputRequest(
+        model=req.model, gpu=gpu.id, gpu_count=tp * pp, tensor_parallel=None if engine == "llama.cpp" else tp,
+        pipeline_parallel=None if engine == "llama.cpp" else pp, precision=prec, framework=engine, concurrency=1,
+        prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp")
 
-    def ok(t) -> bool:
-        return t.decode_tokens_per_s >= req.target_tokens_per_s and (req.ttft_s is None
-                                                                   or t.time_to_first_token_s <= req.ttft_s)
+    def numbers(users: int):
+        one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
+        one.batch = one.concurrency = users
+        return speed_numbers(one, m=m, gpu=gpu)
+
+    def ok(n) -> bool:  # the same rounding as the result's fields
+        return round(n.decode, 2) >= req.target_tokens_per_s and (req.ttft_s is None
+                                                                  or round(n.t_prefill, 4) <= req.ttft_s)
 
     # most users per replica that the KV pool holds and that still meet the per-user targets (speed falls with load)
     lo, hi = 0, min(per_replica, C)
-    best = speed(hi)
-    if ok(best):  # the common case: the most users the pool holds already meet the targets
+    if ok(numbers(hi)):  # the common case: the most users the pool holds already meet the targets
         lo = hi
     else:
-        best, hi = None, hi - 1
+        hi -= 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        t = speed(mid)
-        if ok(t):
-            lo, best = mid, t
+        if ok(numbers(mid)):
+            lo = mid
         else:
             hi = mid - 1
     if lo == 0:
         return None
     replicas = math.ceil(C / lo)
     users = math.ceil(C / replicas)  # spread evenly
-    t = speed(users) if users != lo or best is None else best
-    return mem, replicas, users, t
+    one = copy.copy(base)
+    one.batch = one.concurrency = users
+    return mem, replicas, users, one, speed_numbers(one, m=m, gpu=gpu)
 
 
 def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
@@ -215,31 +227,36 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
         for prec in precisions:
             engine = "llama.cpp" if prec.startswith("q") else "vllm"
             best = None
-            for tp in TP_DEGREES:
-                if tp > req.gpu_cap or (gpu.vendor == "apple" and tp > 1):
+            node = gpus_per_node(gpu)
+            layouts = [(tp, 1) for tp in TP_DEGREES]
+            if engine != "llama.cpp" and node == GPUS_PER_NODE:
+                layouts += [(GPUS_PER_NODE, pp) for pp in PP_STAGES]
+            for tp, pp in layouts:
+                if tp * pp > req.gpu_cap or (gpu.vendor == "apple" and tp > 1):
                     continue
-                if best is not None and tp > best[0][0]:
-                    break  # a wider TP cannot use fewer GPUs than the best so far
-                if engine != "llama.cpp" and m.num_heads % tp:
+                if best is not None and tp * pp > best[0][0]:
+                    break  # a wider layout cannot use fewer GPUs than the best so far
+                if engine != "llama.cpp" and m.num_heads % tp or pp > m.num_layers:
                     continue
                 considered += 1
-                got = _serve(req, m, gpu, prec, tp, engine, context)
+                got = _serve(req, m, gpu, prec, tp, engine, context, pp)
                 if got is None:
                     continue
-                mem, replicas, users, t = got
-                if replicas * tp > req.gpu_cap:
+                mem, replicas, users, one, n = got
+                if replicas * tp * pp > req.gpu_cap:
                     continue
-                key = (replicas * tp, -t.decode_tokens_per_s)
+                key = (replicas * tp * pp, -round(n.decode, 2))
                 if best is None or key < best[0]:
-                    best = (key, tp, mem, replicas, users, t)
+                    best = (key, tp, pp, mem, replicas, users, one)
             if best is not None:
-                _, tp, mem, replicas, users, t = best
-                options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context))
+                _, tp, pp, mem, replicas, users, one = best
+                t = estimate_throughput(one)  # the full result (its text) only for the layout kept
+                options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp))
     return options, considered
 
 
-def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context) -> PlanOption:
-    n = replicas * tp
+def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp: int = 1) -> PlanOption:
+    n = replicas * tp * pp
     avail = available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
     need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
     headroom = (avail - need) / avail
@@ -249,12 +266,12 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
     per_m = usd_h / (aggregate * 3600) * 1e6 if usd_h and aggregate else None
     holds = (mem.max_concurrent_sequences or 1) * replicas
     node = gpus_per_node(gpu)
-    multi = tp > node
+    multi = tp * pp > node
     if engine == "llama.cpp":
         layout = "single GPU" if tp == 1 else f"layer split x{tp}"
     else:
-        layout = (f"TP={tp}" if tp > 1 else "single GPU") if replicas == 1 else \
-            f"{replicas} replicas" + (f" x TP={tp}" if tp > 1 else "")
+        one = (f"TP={tp}" if tp > 1 else "single GPU") + (f" x PP={pp}" if pp > 1 else "")
+        layout = one if replicas == 1 else f"{replicas} replicas" + (f" x {one}" if tp * pp > 1 else "")
     why = []
     if engine != "llama.cpp":
         if tp > 1:
@@ -267,15 +284,21 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
     tight = headroom < TIGHT  # the one margin check_fit uses too (tools/defaults.py)
     if tight:
         why.append(f"tight: {need:.1f} of {avail:.1f} GiB per GPU in use at full load, little KV room to spare")
-    why.append(f"{t.decode_tokens_per_s:.0f} tok/s per user with {users} user(s) per replica")
-    if multi:
+    rng = t.decode_tokens_per_s_range
+    why.append(f"{t.decode_tokens_per_s:.0f} tok/s per user with {users} user(s) per replica"
+               + (f" (range {rng[0]:.0f}-{rng[1]:.0f}: held-out errors of published serving rows)" if rng else ""))
+    if multi and pp > 1:
+        why.append(f"{tp * pp} GPUs per replica: TP={tp} within each of {pp} servers, one pipeline stage per server, "
+                   "stages joined by InfiniBand")
+    elif multi:
         why.append(f"{gpu.name} has {node} GPU(s) per node: TP={tp} spans nodes over the network")
     elif n > node:
         why.append(f"{math.ceil(n / node)} servers")
     if gpu.kind == "consumer":
         why.append("consumer card: no ECC; the GeForce driver licence bars datacenter deployment")
     return PlanOption(gpu=gpu.name, gpu_id=gpu.id, gpu_count=n, precision=weight_format(prec).key, layout=layout,
-                      framework=engine, engine=engine, replicas=replicas, tensor_parallel=tp,
+                      framework=engine, engine=engine, replicas=replicas, tensor_parallel=tp, pipeline_parallel=pp,
+                      decode_tokens_per_s_range=list(t.decode_tokens_per_s_range),
                       memory_per_gpu_gib=round(need, 2), available_per_gpu_gib=round(avail, 2),
                       headroom_pct=round(100 * headroom, 1), tight=tight,
                       decode_tokens_per_s=t.decode_tokens_per_s, decode_tokens_per_s_total=round(aggregate, 1),

@@ -6,6 +6,7 @@ group scales and the 16-bit embeddings -- a widely copied table's "17.5 GB" divi
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .base import check, record, replace, spec
@@ -60,7 +61,8 @@ class QuantizationResult:
     gpu: str | None
     gpu_count: int
     options: list[QuantOption]
-    smallest_that_fits: str | None = spec(None, "the least lossy format that fits, if a GPU was given")
+    smallest_that_fits: str | None = spec(None, "the least lossy format that fits, if a GPU was given (ranked by "
+                                          "measured quality: quality_order)")
     notes: list[str] = spec(factory=list)
 
 
@@ -142,7 +144,8 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
             quality=q.get("summary", "no published figure on file"), quality_impact=q.get("impact", "unknown"),
             sources=[f.get("source", "") for f in q.get("figures", [])],
         ))
-    best = next((o.format for o in options if o.fits), None) if gpu else None
+    fitting = sorted((o for o in options if o.fits), key=lambda o: quality_order(o.format, o.bits_per_weight))
+    best = fitting[0].format if fitting and gpu else None
     notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
              "head usually stay 16-bit."]
     if m.native_precision != "bf16":
@@ -151,6 +154,59 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
         notes.append("On Apple Silicon use GGUF (llama.cpp/Ollama) or MLX quantizations.")
     return QuantizationResult(model=m.name, params_b=round(params / 1e9, 3), gpu=gpu.name if gpu else None,
                               gpu_count=req.gpu_count, options=options, smallest_that_fits=best, notes=notes)
+
+
+_IMPACT_RANK = {"none": 0, "negligible": 1, "small": 2, "moderate": 3, "large": 4}
+
+
+def quality_entry(name: str) -> dict:
+    """The measured-quality entry of tools/data/quant_quality.json for a format (empty if none on file)."""
+    fmt = weight_format(name)
+    quality = _quality().get("formats", {})
+    return quality.get(fmt.key) or quality.get(_quality_key(fmt)) or {}
+
+
+def measured_loss_pct(entry: dict) -> float | None:
+    """Relative quality loss vs 16-bit (or the source's baseline), in percent, from the entry's first figure:
+    perplexity increase, or accuracy drop; None when the figure is qualitative. Clamped at 0 (a quantized score a
+    hair above its baseline is noise, not a gain)."""
+    figures = entry.get("figures") or []
+    if not figures:
+        return None
+    fig = figures[0]
+    value, metric = fig.get("value"), fig.get("metric", "").lower()
+    loss = None
+    if isinstance(value, int | float):
+        if "ratio" in metric:
+            loss = (value - 1) * 100
+        elif "dppl" in metric:  # llama.cpp's scoreboard: absolute perplexity increase over the F16 perplexity
+            base = re.search(r"F16 PPL ([0-9.]+)", fig.get("note", ""))
+            loss = 100 * value / float(base.group(1)) if base else None
+    elif isinstance(value, dict):
+        if "increase_pct" in value:
+            loss = value["increase_pct"]
+        elif "recovery_pct" in value:
+            loss = 100 - value["recovery_pct"]
+        elif "baseline" in value and "quantized" in value and value["baseline"]:
+            change = 100 * (value["quantized"] - value["baseline"]) / value["baseline"]
+            loss = change if "perplexity" in metric else -change
+        else:
+            lists = [v for v in value.values() if isinstance(v, list) and v]
+            if len(lists) == 2:  # [baseline scores], [quantized scores]: mean relative accuracy drop
+                base, quant = (sum(x) / len(x) for x in lists)
+                loss = 100 * (base - quant) / base
+    return None if loss is None else max(0.0, round(loss, 3))
+
+
+def quality_order(name: str, bits_per_weight: float) -> tuple:
+    """Sort key, least lossy first: the measured impact class (tools/data/quant_quality.json); within a class of no
+    measurable loss (none, negligible) the format with more bits; otherwise the smaller measured loss; formats with
+    no figure last in their class."""
+    entry = quality_entry(name)
+    impact = _IMPACT_RANK.get(entry.get("impact", ""), 5)
+    loss = measured_loss_pct(entry)
+    within = 0.0 if impact <= 1 else (loss if loss is not None else 1e9)
+    return impact, within, -bits_per_weight
 
 
 def _quality_key(fmt: WeightFormat) -> str:

@@ -9,7 +9,11 @@ At batch 1 memory wins; as the batch grows compute takes over. Prefill is comput
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from .arch import ModelSpec
@@ -24,24 +28,60 @@ from .params import EXPERT_ROLES, count_params
 
 Framework = Literal["transformers", "vllm", "llama.cpp", "tensorrt-llm", "sglang", "autoawq"]
 
-# Share of datasheet memory bandwidth a decode step reaches. Memory-bound GEMV kernels reach
-# ~80-90% of peak on NVIDIA GPUs (e.g. NVIDIA's nvbandwidth / STREAM-style copies reach ~90%);
-# Apple's GPU reaches ~70% of its unified-memory bandwidth, AMD's ROCm stacks ~75%.
-BANDWIDTH_EFFICIENCY = {"nvidia": 0.85, "amd": 0.75, "apple": 0.70, "google": 0.80, "intel": 0.7}
-# Host-side cost of launching one layer's kernels per decode step (CUDA graphs make it small).
-LAYER_OVERHEAD_S = {"llama.cpp": 50e-6, "transformers": 60e-6, "autoawq": 15e-6, "vllm": 8e-6,
-                    "sglang": 8e-6, "tensorrt-llm": 6e-6}
-# Share of peak tensor FLOPS reached by large GEMMs (prefill, big-batch decode).
-COMPUTE_EFFICIENCY = {"tensorrt-llm": 0.6, "vllm": 0.5, "sglang": 0.55, "transformers": 0.4, "autoawq": 0.35,
-                      "llama.cpp": 0.3}
-WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside the GEMM costs compute
-ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6}
+
+@dataclass(frozen=True)
+class ServeCalib:
+    """The serving step model's fitted constants (bench/serve_fit.py). Five numbers for all engines, GPUs and
+    models; every other part of a step is counted from the model's shape and the GPU's datasheet."""
+
+    bw_eff: float  # share of datasheet memory bandwidth a decode step's weight/KV reads reach (NVIDIA/AMD HBM, GDDR)
+    kernel_graph_s: float  # fixed cost of one kernel in a CUDA-graph replay (vLLM, SGLang, TensorRT-LLM)
+    kernel_llamacpp_s: float  # the same for one node of llama.cpp's compute graph (CUDA graphs / Metal)
+    kernel_eager_s: float  # the same with eager PyTorch launches (transformers, AutoAWQ)
+    mfu: float  # share of peak tensor FLOPS large GEMMs reach in serving (prefill, large-batch decode)
+    expert_floor_s: float  # least time one routed expert's GEMM takes in a grouped MoE kernel (tile start-up)
+
+
+# The fixed neutral start of every fit (leave-one-source-out refits start here, never from a fitted value):
+# bandwidth 80% (STREAM-style copies reach ~90% of HBM peak, GEMV kernels less), 4 us per graph-replayed kernel
+# and 10 us per eagerly launched one (CUDA launch latency is ~2-5 us; a small kernel's ramp-up and tail add as
+# much), 50% of peak for large GEMMs (cuBLAS reaches 60-75% of dense peak on H100 at large shapes), 2 us for
+# one expert's tile pipeline in a grouped GEMM (a few tile loads that do not overlap with the next expert's).
+NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, kernel_eager_s=10e-6, mfu=0.5,
+                     expert_floor_s=2e-6)
+# Fitted on all sources by `python bench/serve_fit.py` (held-out errors per source in docs/validation.md).
+# bw_eff sits at its upper bound (0.95): the per-kernel costs, which add to the read time, absorb part of it, so
+# the two are identified together rather than apart (docs/speed-model.md).
+SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.03e-6, kernel_llamacpp_s=12.0e-6, kernel_eager_s=7.21e-6,
+                         mfu=0.476, expert_floor_s=4.99e-6)
+
+# Relative achievable bandwidth per vendor (1.0 = NVIDIA): Apple's GPU streams ~70% of its unified-memory peak
+# against ~85% for an NVIDIA GPU in the same llama.cpp benchmarks; AMD's ROCm stacks ~75%. Not fitted.
+VENDOR_BANDWIDTH = {"nvidia": 1.0, "amd": 0.88, "apple": 0.82, "google": 0.94, "intel": 0.82}
+# Kernels one decoder layer runs per step, counted from vLLM's/SGLang's layer forward with their fused kernels:
+# dense: fused add+RMSNorm, QKV GEMM, rotary, KV-cache write, attention, O GEMM, fused add+RMSNorm, gate_up GEMM,
+# SiLU-and-mul, down GEMM (10). An MoE MLP adds router GEMM, top-k, token sort/align, activation, un-permute and
+# sum, and the shared expert's gate (7 more than a dense MLP). MLA attention adds the q/kv down-projections,
+# their two norms, and the two absorbed batched matmuls (6 more than GQA). Per step: embedding, final norm,
+# LM head, sampling (temperature, top-k/top-p, argmax), 6 kernels.
+KERNELS_DENSE_LAYER = 10
+KERNELS_MOE_EXTRA = 7
+KERNELS_MLA_EXTRA = 6
+KERNELS_PER_STEP = 6
+KERNEL_CLASS = {"vllm": "graph", "sglang": "graph", "tensorrt-llm": "graph", "llama.cpp": "llamacpp",
+                "transformers": "eager", "autoawq": "eager"}
+WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside a batched GEMM costs compute (not llama.cpp)
+# One all-reduce's latency: vLLM/TRT-LLM's custom one-shot all-reduce over NVLink ~8 us; NCCL over PCIe ~25 us;
+# between nodes ~40 us: NCCL's own tuning model puts a 128-byte all-reduce across H100 nodes at 25 us and
+# nccl-tests measured 62 us on one such cluster (github.com/NVIDIA/nccl/issues/1453). An expert-parallel all-to-all (dispatch or combine) ~2x an all-reduce's latency
+# (DeepEP low-latency kernels: 77-118 us dispatch, 114-195 us combine for 128 tokens at EP 8-16 over RDMA).
+ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6, "network": 40e-6}
+ALLTOALL_LATENCY_S = {"nvlink": 20e-6, "pcie": 50e-6, "network": 80e-6}
+NETWORK_GB_PER_S = 50.0  # one 400 Gb/s InfiniBand/RoCE NIC per GPU (HGX H100/H200/B200 servers)
+GPUS_PER_NODE = 8  # HGX/DGX servers
 SERVE_CHUNK_TOKENS = 8192  # vLLM's max_num_batched_tokens for `vllm serve` on H100-class GPUs (engine_memory)
-# Entries above that no validation row checks and no source supports (bench/sensitivity.py,
-# docs/validation.md): answers that use them say they are assumed. The rest are set from the rows that
-# name them in bench/cases.py (`sets`) or from the sources in their comments.
-UNCHECKED = {"bandwidth": {"amd", "google", "intel"}, "compute": {"sglang", "transformers", "autoawq", "llama.cpp"},
-             "overhead": {"sglang", "tensorrt-llm"}, "penalty": {True}, "allreduce": {"pcie"}}
+# Constants that no validation row checks: answers that use them say they are assumed.
+UNCHECKED = {"bandwidth": {"amd", "google", "intel"}, "penalty": {True}, "allreduce": {"pcie"}}
 
 
 def _assumed(kind: str, key) -> str:
@@ -73,6 +113,14 @@ class ThroughputRequest:
     compute_efficiency: float | None = spec(None, "override the achievable share of peak FLOPS", ge=0.01, le=1)
     continuous_batching: bool = spec(False, "serving at a steady load: each decode step also prefills, in chunks, "
                                      "the prompts of requests arriving as others finish (vLLM/SGLang/TRT-LLM)")
+    pipeline_parallel: int | None = spec(None, "pipeline stages (PP); default 1 within a node, else one per node "
+                                         "of 8 GPUs when TP is not given", gt=0, le=512)
+    expert_parallel: int = spec(1, "GPUs the MoE experts are spread over (EP; 1 = experts split by tensor "
+                                   "parallel); each MoE layer then does two all-to-alls", gt=0, le=4096)
+    max_num_seqs: int | None = spec(None, "engine cap on sequences in one step (vLLM max_num_seqs); users beyond "
+                                          "it wait", gt=0, le=65536)
+    max_num_batched_tokens: int | None = spec(None, "engine cap on tokens in one step (vLLM "
+                                                    "max_num_batched_tokens): the prefill chunk", gt=0, le=2**22)
 
     def __post_init__(self) -> None:
         if isinstance(self.precision, str):
@@ -102,6 +150,16 @@ class ThroughputResult:
     weights_read_gb_per_token: float
     assumptions: list[str]
     notes: list[str] = spec(factory=list)
+    tensor_parallel: int = 1
+    pipeline_parallel: int = 1
+    expert_parallel: int = 1
+    nodes: int = 1
+    step_ms: dict = spec(factory=dict, description="one decode step's parts, ms: weights+KV reads, compute, "
+                                                    "kernels, collectives")
+    decode_tokens_per_s_range: list = spec(factory=list, description="[low, high] per stream, from the held-out "
+                                                                      "errors of serving speed (docs/validation.md)")
+    time_to_first_token_s_range: list = spec(factory=list, description="[low, high] from the held-out TTFT errors")
+    range_note: str = ""
 
 
 def serving_split(context: int) -> tuple[int, int]:
@@ -117,14 +175,47 @@ def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, st
         return gpu.fp8_tflops_dense, "FP8"
     if fmt.family in ("nvfp4", "mxfp4") and gpu.fp4_tflops_dense and framework in ("tensorrt-llm", "vllm", "sglang"):
         return gpu.fp4_tflops_dense, "FP4"
+    if framework == "llama.cpp" and gpu.vendor == "nvidia" and gpu.kind == "consumer":
+        # ggml-cuda's cuBLAS GEMMs accumulate in FP16 (CUBLAS_COMPUTE_16F); GeForce cards run that at twice their
+        # FP32-accumulate rate, the figure the catalog holds (Ada whitepaper: RTX 4090 330 vs 165 TFLOPS)
+        return 2 * bf16, "FP16 (FP16 accumulate)"
     return bf16, "BF16/FP16"
+
+
+_ROLES: dict[tuple[int, str], tuple[ModelSpec, dict, float]] = {}
+
+
+def _roles(m: ModelSpec, fmt: WeightFormat) -> tuple[dict, float]:
+    """weight_bytes by role and their sum, kept per (model object, format): plans ask thousands of times."""
+    key = (id(m), fmt.key)
+    hit = _ROLES.get(key)
+    if hit is None or hit[0] is not m:  # the model object itself is kept, so an id is never reused by mistake
+        by_role = weight_bytes(m, fmt, by_role=True)
+        if len(_ROLES) > 512:
+            _ROLES.clear()
+        hit = _ROLES[key] = (m, by_role, sum(v for k, v in by_role.items() if k not in ("embed", "pos_embed", "extra")))
+    return hit[1], hit[2]
+
+
+def _expert_bytes(m: ModelSpec, fmt: WeightFormat) -> float:
+    """Bytes of one routed expert in one MoE layer (0 for a dense model)."""
+    if not m.is_moe:
+        return 0.0
+    by_role, _ = _roles(m, fmt)
+    return sum(by_role.get(r, 0.0) for r in EXPERT_ROLES) / ((m.moe_layers or m.num_layers) * m.num_experts)
+
+
+def touched_experts(m: ModelSpec, batch: int) -> float:
+    """Expected distinct experts a batch of `batch` tokens routes to in one layer: E x (1 - (1 - k/E)^B)."""
+    if not m.num_experts:
+        return 0.0
+    return m.num_experts * (1 - (1 - m.experts_per_token / m.num_experts) ** batch) if m.is_moe else 0.0
 
 
 def _decode_weight_bytes(m: ModelSpec, fmt: WeightFormat, batch: int) -> float:
     """Weight bytes one decode step reads: all but the embedding table (only B rows are gathered);
     for MoE, the experts the batch's tokens route to (E x (1 - (1 - k/E)^B) per layer on average)."""
-    by_role = weight_bytes(m, fmt, by_role=True)
-    total = sum(v for k, v in by_role.items() if k not in ("embed", "pos_embed", "extra"))
+    by_role, total = _roles(m, fmt)
     if m.tie_embeddings:
         total += by_role.get("embed", 0.0)  # the tied table is read in full as the LM head
     if m.is_moe:
@@ -141,111 +232,327 @@ def _active_flops_per_token(m: ModelSpec, context: float) -> float:
     return 2 * linear + attn
 
 
-def estimate_throughput(req: ThroughputRequest) -> ThroughputResult:
-    m = get_model(req.model)
-    gpu = get_gpu(req.gpu)
+def _kernels_per_layer(m: ModelSpec) -> float:
+    moe_share = (m.moe_layers or m.num_layers) / m.num_layers if m.is_moe else 0.0
+    return KERNELS_DENSE_LAYER + KERNELS_MOE_EXTRA * moe_share + (KERNELS_MLA_EXTRA if m.is_mla else 0)
+
+
+def _link(gpu: GPU, group: int, spans_nodes: bool) -> tuple[str, float]:
+    """(kind, one-direction GB/s) of the link a collective over `group` GPUs uses."""
+    if spans_nodes:
+        return "network", NETWORK_GB_PER_S
+    if gpu.nvlink_for(group):
+        return "nvlink", (gpu.interconnect.bandwidth_gb_per_s or 64.0) / 2
+    return "pcie", 32.0  # PCIe Gen4 x16, one direction
+
+
+def _allreduce_s(gpu: GPU, tp: int, spans_nodes: bool, msg_bytes: float) -> float:
+    kind, gbps = _link(gpu, tp, spans_nodes)
+    return ALLREDUCE_LATENCY_S[kind] + 2 * (tp - 1) / tp * msg_bytes / (gbps * 1e9)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a replica's GPUs split the model: tensor (tp) x pipeline (pp) stages, experts over ep GPUs."""
+
+    tp: int
+    pp: int
+    ep: int
+    nodes: int
+    tp_spans_nodes: bool
+    layer_split: bool  # llama.cpp: layers split over GPUs that take turns
+
+
+def layout(req: ThroughputRequest, m: ModelSpec, framework: str) -> Layout:
+    n = req.gpu_count
+    if framework == "llama.cpp":
+        return Layout(1, 1, 1, 1, False, True)
+    if req.tensor_parallel and req.pipeline_parallel:
+        tp, pp = req.tensor_parallel, req.pipeline_parallel
+    elif req.tensor_parallel:
+        tp, pp = req.tensor_parallel, max(1, n // req.tensor_parallel)
+    elif req.pipeline_parallel:
+        pp = req.pipeline_parallel
+        tp = max(1, n // pp)
+    else:  # tensor parallel within a server, one pipeline stage per server (vLLM's multi-node recipe)
+        tp, pp = (n, 1) if n <= GPUS_PER_NODE else (GPUS_PER_NODE, math.ceil(n / GPUS_PER_NODE))
+    if tp * pp != n:
+        raise AdvisorInputError(f"tensor parallel {tp} x pipeline parallel {pp} = {tp * pp} GPUs, not the "
+                                f"{n} asked for; set --tensor-parallel and --pipeline-parallel so they multiply "
+                                f"to --gpu-count.")
+    if tp > 1 and m.num_heads % tp:
+        raise AdvisorInputError(f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} heads.")
+    if pp > m.num_layers:
+        raise AdvisorInputError(f"{pp} pipeline stages is more than {m.name}'s {m.num_layers} layers.")
+    ep = req.expert_parallel if m.is_moe else 1
+    if ep > n:
+        raise AdvisorInputError(f"expert parallel {ep} is more than the {n} GPUs.")
+    return Layout(tp, pp, ep, math.ceil(n / GPUS_PER_NODE), tp > GPUS_PER_NODE, False)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decode step of a replica, seconds: the parts of a pipeline stage, times the stages."""
+
+    mem_s: float
+    comp_s: float
+    kernel_s: float
+    comm_s: float
+    stages: int
+
+    def total(self, mixed: bool = False) -> float:
+        """A pure decode step overlaps reads and math; a mixed step (prefill chunks + decodes) sits near the
+        roofline ridge, so the two add."""
+        core = self.mem_s + self.comp_s if mixed else max(self.mem_s, self.comp_s)
+        return self.stages * (core + self.kernel_s + self.comm_s)
+
+
+def decode_step(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, framework: str, batch: int, ctx: float,
+                kv_dtype: str, calib: ServeCalib, extra_tokens: float = 0.0, offload: float = 0.0,
+                cpu_gb_s: float = CPU_BANDWIDTH_GB_S, eta_bw: float | None = None,
+                eta_c: float | None = None) -> Step:
+    """A decode step for `batch` streams at an average context `ctx` (+ `extra_tokens` prompt tokens computed in
+    the same step). With pp stages and a full pipeline, each of pp micro-batches (batch/pp streams) passes every
+    stage once per step."""
+    tp, pp = lay.tp, lay.pp
+    b = math.ceil(batch / pp)
+    bw = gpu.memory_bandwidth_gb_per_s * 1e9 * (eta_bw or calib.bw_eff * VENDOR_BANDWIDTH.get(gpu.vendor, 0.85))
+    peak, _ = _peak_tflops(gpu, fmt, framework)
+    mfu = eta_c or _mfu(fmt, framework, calib)
+    w = _decode_weight_bytes(m, fmt, b)
+    kv = b * kv_bytes_per_token(m, ctx, kv_dtype, tp) * ctx  # per TP rank (MLA's latent is replicated)
+    # routed experts: each touched expert is one tile pipeline in the grouped GEMMs (gate/up, then down): it
+    # streams its slice of the weights, but takes at least `expert_floor_s` however small that slice is
+    moe_layers = (m.moe_layers or m.num_layers) if m.is_moe else 0
+    touched = touched_experts(m, b)
+    slice_bytes = _expert_bytes(m, fmt) / (tp if lay.ep == 1 else 1) / 2  # one of the two GEMMs, on one GPU
+    experts_s = moe_layers / pp * 2 * (touched / lay.ep) * max(slice_bytes / bw, calib.expert_floor_s)
+    dense_w = w - moe_layers * touched * _expert_bytes(m, fmt)
+    per_gpu = (dense_w / tp + kv) / pp
+    mem = (1 - offload) * (per_gpu / bw + experts_s) + offload * (w + kv) / (cpu_gb_s * 1e9)
+    tokens = b + extra_tokens / pp
+    comp = tokens * _active_flops_per_token(m, ctx) / (peak * 1e12 * mfu * tp * pp)
+    per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
+    layers = m.num_layers / pp
+    kern = (layers * _kernels_per_layer(m) + KERNELS_PER_STEP / pp) * per_kernel
+    comm = 0.0
+    if tp > 1:  # two all-reduces of the hidden state per layer (after attention and after the MLP)
+        comm += layers * 2 * _allreduce_s(gpu, tp, lay.tp_spans_nodes, tokens * m.hidden_size * 2)
+    if lay.ep > 1:  # dispatch and combine: each token's hidden state to its k experts' GPUs and back
+        kind, gbps = _link(gpu, lay.ep, lay.ep > GPUS_PER_NODE)
+        moe_layers = (m.moe_layers or m.num_layers) / pp
+        msg = tokens * m.experts_per_token * m.hidden_size * 2 * (lay.ep - 1) / lay.ep
+        comm += moe_layers * 2 * (ALLTOALL_LATENCY_S[kind] + msg / (gbps * 1e9))
+    if pp > 1:  # hand the micro-batch's hidden states to the next stage (across nodes past one server)
+        kind, gbps = _link(gpu, 2, lay.nodes > 1)
+        comm += ALLREDUCE_LATENCY_S[kind] + tokens * m.hidden_size * 2 / (gbps * 1e9)
+    return Step(mem, comp, kern, comm, pp)
+
+
+def _mfu(fmt: WeightFormat, framework: str, calib: ServeCalib) -> float:
+    penalised = fmt.family in ("gptq", "awq", "bnb4", "int8") and framework != "llama.cpp"
+    return calib.mfu * (WEIGHT_ONLY_QUANT_PENALTY if penalised else 1.0)
+
+
+def prefill_seconds(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, framework: str, tokens: int,
+                    prompt: int, calib: ServeCalib, eta_bw: float | None = None, eta_c: float | None = None) -> float:
+    """One forward over `tokens` prompt tokens (sequences of `prompt` tokens): the GEMMs and causal attention at
+    the achievable share of peak, plus one read of every weight it touches, the kernels, and the all-reduces of
+    the prompt's hidden states. Pipeline stages run one after another for a single prompt."""
+    peak, _ = _peak_tflops(gpu, fmt, framework)
+    mfu = eta_c or _mfu(fmt, framework, calib)
+    bw = gpu.memory_bandwidth_gb_per_s * 1e9 * (eta_bw or calib.bw_eff * VENDOR_BANDWIDTH.get(gpu.vendor, 0.85))
+    n = lay.tp * lay.pp
+    flops = tokens * _active_flops_per_token(m, prompt / 2)
+    w = _decode_weight_bytes(m, fmt, tokens)
+    t = flops / (peak * 1e12 * mfu * lay.tp)
+    if m.is_moe:  # a prompt's tokens touch (nearly) every expert: each is one tile pipeline of the grouped GEMMs
+        moe_layers = m.moe_layers or m.num_layers
+        touched = touched_experts(m, tokens)
+        slice_bytes = _expert_bytes(m, fmt) / (lay.tp if lay.ep == 1 else 1) / 2
+        t += moe_layers * 2 * (touched / lay.ep) * max(slice_bytes / bw, calib.expert_floor_s)
+        w -= moe_layers * touched * _expert_bytes(m, fmt)
+    t += w / (bw * n)
+    per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
+    t += (m.num_layers * _kernels_per_layer(m) + KERNELS_PER_STEP) * per_kernel
+    if lay.tp > 1:
+        t += m.num_layers * 2 * _allreduce_s(gpu, lay.tp, lay.tp_spans_nodes, tokens * m.hidden_size * 2)
+    if lay.ep > 1:
+        kind, gbps = _link(gpu, lay.ep, lay.ep > GPUS_PER_NODE)
+        t += (m.moe_layers or m.num_layers) * 2 * (ALLTOALL_LATENCY_S[kind] + tokens * m.experts_per_token
+                                                   * m.hidden_size * 2 * (lay.ep - 1) / lay.ep / (gbps * 1e9))
+    return t
+
+
+@lru_cache(maxsize=1)
+def speed_ranges() -> dict:
+    """Held-out error quantiles per validation group (written by bench/validate.py)."""
+    path = Path(__file__).with_name("data") / "speed_ranges.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def value_range(value: float, group: str, *, lower_is_faster: bool = False) -> list[float]:
+    """[low, high] for an estimate, from its group's held-out errors (estimate / measured - 1): the 10th-90th
+    percentile of the measured-to-estimate ratio. Empty when the group has no held-out rows on file."""
+    r = speed_ranges().get(group)
+    if not r or value <= 0:
+        return []
+    lo, hi = value / (1 + r["p90"]), value / (1 + r["p10"])
+    return [round(lo, 4 if lower_is_faster else 2), round(hi, 4 if lower_is_faster else 2)]
+
+
+def range_note(group: str) -> str:
+    r = speed_ranges().get(group)
+    if not r:
+        return ""
+    return (f"range: 10th-90th percentile of held-out errors ({group}: {r['rows']} published rows from "
+            f"{r['sources']} sources, each scored by constants fitted without its source); assumes {r['assumes']}")
+
+
+@dataclass(frozen=True)
+class _Speed:
+    """The numbers of one estimate, before its explanation is written (plans search over these)."""
+
+    m: ModelSpec
+    gpu: GPU
+    fmt: WeightFormat
+    framework: str
+    lay: Layout
+    users: int
+    B: int
+    step: Step
+    t_prefill: float
+    p_tokens: float
+    w_bytes: float
+    mixed: bool
+    extra: float
+    chunk_cap: int
+    decode: float
+    bw_share: float
+    mfu: float
+    peak: float
+    peak_kind: str
+
+
+def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: ModelSpec | None = None,
+                  gpu: GPU | None = None) -> _Speed:
+    """Decode speed per stream and the prefill time, without the result's text (estimate_throughput adds it).
+    `m` and `gpu`, when given, are req.model and req.gpu already looked up (plans ask thousands of times)."""
+    calib = calib or SERVE_CALIB
+    m = m or get_model(req.model)
+    gpu = gpu or get_gpu(req.gpu)
     fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
     if fmt.family == "gguf" and framework != "llama.cpp":
         raise AdvisorInputError("GGUF formats run on llama.cpp; drop --framework or pick a non-GGUF precision.")
-    layer_split = framework == "llama.cpp"
-    tp = 1 if layer_split else (req.tensor_parallel or req.gpu_count)
-    if not layer_split and tp > 1 and m.num_heads % tp:
-        raise AdvisorInputError(f"Tensor parallel {tp} does not divide {m.name}'s {m.num_heads} heads.")
-    eta_bw = req.bandwidth_efficiency or BANDWIDTH_EFFICIENCY.get(gpu.vendor, 0.8)
-    eta_c = req.compute_efficiency or COMPUTE_EFFICIENCY[framework]
-    penalised = fmt.family in ("gptq", "awq", "gguf", "bnb4", "int8") and req.compute_efficiency is None
-    if penalised:
-        eta_c *= WEIGHT_ONLY_QUANT_PENALTY
+    lay = layout(req, m, framework)
+    eta_bw, eta_c = req.bandwidth_efficiency, req.compute_efficiency
+    bw_share = eta_bw or calib.bw_eff * VENDOR_BANDWIDTH.get(gpu.vendor, 0.85)
+    mfu = eta_c or _mfu(fmt, framework, calib)
     peak, peak_kind = _peak_tflops(gpu, fmt, framework)
-    bw = gpu.memory_bandwidth_gb_per_s * 1e9 * eta_bw
-    B = req.batch
+    users = req.batch
+    B = min(users, req.max_num_seqs) if req.max_num_seqs else users
     avg_ctx = req.prompt_tokens + req.output_tokens / 2
-    w_bytes = _decode_weight_bytes(m, fmt, B)
-    kv_bytes = B * kv_bytes_per_token(m, avg_ctx, req.kv_dtype) * avg_ctx
-    # GPU share of the bytes; offloaded layers stream from host memory at CPU bandwidth
     off = req.cpu_offload_fraction
-    gpus_in_parallel = tp  # with a layer split, GPUs take turns: no speed-up from more cards
-    t_mem = (1 - off) * (w_bytes + kv_bytes) / (bw * gpus_in_parallel) + off * (w_bytes + kv_bytes) / (
-        req.cpu_bandwidth_gb_per_s * 1e9)
-    flops = B * _active_flops_per_token(m, avg_ctx)
-    t_comp = flops / (peak * 1e12 * eta_c * tp)
-    t_layers = m.num_layers * LAYER_OVERHEAD_S[framework]
-    t_comm = 0.0
-    if tp > 1:
-        nvlink = gpu.nvlink_for(tp)
-        link = "nvlink" if nvlink else "pcie"
-        ic_bw = gpu.interconnect.bandwidth_gb_per_s if nvlink else 64.0  # PCIe Gen4 x16, both directions
-        link_bw = (ic_bw or 32.0) * 1e9 / 2  # one direction
-        msg = B * m.hidden_size * 2
-        t_comm = 2 * m.num_layers * (ALLREDUCE_LATENCY_S[link] + 2 * (tp - 1) / tp * msg / link_bw)
-    prefill_token_flops = _active_flops_per_token(m, req.prompt_tokens / 2)
-    if req.continuous_batching and not layer_split:
-        # steady state: B users each send a prompt every output_tokens steps, so each step also computes
-        # B x prompt / output prompt tokens (chunked prefill mixed into the decode batch)
-        t_comp += B * req.prompt_tokens / req.output_tokens * prefill_token_flops / (peak * 1e12 * eta_c * tp)
-    if req.continuous_batching and not layer_split:
-        # a mixed step (prefill chunks + decodes) sits near the roofline ridge: its GEMMs neither stream the
-        # weights at full bandwidth nor compute at full rate, so the two times add rather than overlap
-        t_step = t_mem + t_comp + t_layers + t_comm
-    else:
-        t_step = max(t_mem, t_comp) + t_layers + t_comm
-    bound = "memory bandwidth" if t_mem >= t_comp else "compute"
-    if req.continuous_batching and not layer_split:
+    mixed = req.continuous_batching and not lay.layer_split
+    # steady state: B users each send a prompt every output_tokens steps, so each step also computes
+    # B x prompt / output prompt tokens (chunked prefill mixed into the decode batch)
+    extra = B * req.prompt_tokens / req.output_tokens if mixed else 0.0
+    step = decode_step(m, fmt, gpu, lay, framework, B, avg_ctx, req.kv_dtype, calib, extra, off,
+                       req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
+    t_step = step.total(mixed)
+    w_bytes = _decode_weight_bytes(m, fmt, math.ceil(B / lay.pp))
+    chunk_cap = req.max_num_batched_tokens or SERVE_CHUNK_TOKENS
+    if mixed:
         # a new prompt is prefilled in chunks of max_num_batched_tokens, each chunk riding along one decode step
-        chunk = min(req.prompt_tokens, SERVE_CHUNK_TOKENS)
-        chunk_s = chunk * prefill_token_flops / (peak * 1e12 * eta_c * tp)
-        t_prefill = math.ceil(req.prompt_tokens / chunk) * (t_mem + t_comp + chunk_s + t_layers + t_comm)
+        chunk = min(req.prompt_tokens, chunk_cap)
+        chunk_step = decode_step(m, fmt, gpu, lay, framework, B, avg_ctx, req.kv_dtype, calib, extra + chunk * lay.pp,
+                                 off, req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
+        t_prefill = math.ceil(req.prompt_tokens / chunk) * chunk_step.total(True)
         p_tokens = req.prompt_tokens
     else:
         # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
-        p_flops = B * req.prompt_tokens * prefill_token_flops
-        t_prefill = p_flops / (peak * 1e12 * eta_c * tp) + w_bytes / (bw * gpus_in_parallel) + t_layers + t_comm
         p_tokens = B * req.prompt_tokens
+        t_prefill = prefill_seconds(m, fmt, gpu, lay, framework, p_tokens, req.prompt_tokens, calib, eta_bw, eta_c)
     if off:
         t_prefill += off * w_bytes / (req.cpu_bandwidth_gb_per_s * 1e9)
     decode = 1 / t_step
+    if users > B:  # users beyond max_num_seqs wait their turn: each gets a share of the B slots
+        decode *= B / users
+    return _Speed(m, gpu, fmt, framework, lay, users, B, step, t_prefill, p_tokens, w_bytes, mixed, extra, chunk_cap,
+                  decode, bw_share, mfu, peak, peak_kind)
+
+
+def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None) -> ThroughputResult:
+    calib = calib or SERVE_CALIB
+    n = speed_numbers(req, calib)
+    m, gpu, fmt, framework, lay, users, B, step = n.m, n.gpu, n.fmt, n.framework, n.lay, n.users, n.B, n.step
+    t_prefill, p_tokens, w_bytes, mixed, extra, chunk_cap = n.t_prefill, n.p_tokens, n.w_bytes, n.mixed, n.extra, \
+        n.chunk_cap
+    decode, bw_share, mfu, peak, peak_kind = n.decode, n.bw_share, n.mfu, n.peak, n.peak_kind
+    eta_bw, eta_c = req.bandwidth_efficiency, req.compute_efficiency
+    off = req.cpu_offload_fraction
+    bound = "memory bandwidth" if step.mem_s >= step.comp_s else "compute"
+    kclass = KERNEL_CLASS[framework]
     assumptions = [
-        f"{framework}: {eta_bw:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode"
-        + ("" if req.bandwidth_efficiency else _assumed("bandwidth", gpu.vendor))
-        + f", {eta_c:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies"
-        + ("" if req.compute_efficiency else _assumed("compute", framework))
-        + (f", x{WEIGHT_ONLY_QUANT_PENALTY:g} for dequantizing weights{_assumed('penalty', True)}" if penalised else ""),
-        f"{LAYER_OVERHEAD_S[framework] * 1e6:.0f} us launch overhead per layer per step"
-        + _assumed("overhead", framework),
+        f"{framework}: {bw_share:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode"
+        + ("" if eta_bw else _assumed("bandwidth", gpu.vendor))
+        + f", {mfu:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies"
+        + (f" (x{WEIGHT_ONLY_QUANT_PENALTY:g} for dequantizing weights{_assumed('penalty', True)})"
+           if mfu < calib.mfu and not eta_c else ""),
+        f"{_kernels_per_layer(m):.0f} kernels per layer at {getattr(calib, f'kernel_{kclass}_s') * 1e6:.1f} us each "
+        f"({'CUDA-graph replay' if kclass == 'graph' else 'llama.cpp graph' if kclass == 'llamacpp' else 'eager launches'})",
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
-    if req.continuous_batching and not layer_split:
+    if mixed:
         assumptions.append(f"continuous batching at a steady load of {B} users: each step also prefills their next "
-                           f"prompts ({B * req.prompt_tokens / req.output_tokens:,.0f} prompt tokens per step on "
-                           f"average); a new prompt is prefilled in {SERVE_CHUNK_TOKENS:,}-token chunks alongside the "
-                           "decodes (time to first token excludes queueing)")
+                           f"prompts ({extra:,.0f} prompt tokens per step on average); a new prompt is prefilled in "
+                           f"{chunk_cap:,}-token chunks alongside the decodes (time to first token excludes queueing)")
+    if users > B:
+        assumptions.append(f"max_num_seqs {B}: {users - B} of {users} users wait for a slot")
     notes = [m.note] if m.note else []
     if req.precision is None and fmt.key != "bf16":
         notes.append(f"{m.name} ships in {fmt.key.upper()}; sized in that format.")
     if req.gpu_count > 1:
-        assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)" if layer_split
-                           else f"tensor parallel {tp} over {'NVLink' if gpu.nvlink_for(tp) else 'PCIe'}"
-                           + ("" if gpu.nvlink_for(tp) else
-                              f", {ALLREDUCE_LATENCY_S['pcie'] * 1e6:.0f} us per all-reduce{_assumed('allreduce', 'pcie')}"))
-        if not layer_split and not gpu.nvlink_for(tp):
-            notes.append("Without NVLink, tensor-parallel all-reduces go over PCIe and cost "
-                         f"{t_comm * 1e3:.1f} ms per step here.")
+        if lay.layer_split:
+            assumptions.append("layers split across GPUs (they take turns: no speed-up, more memory)")
+        else:
+            kind, _ = _link(gpu, lay.tp, lay.tp_spans_nodes)
+            par = f"tensor parallel {lay.tp}" + (f" x pipeline parallel {lay.pp}" if lay.pp > 1 else "") + (
+                f", experts over {lay.ep} GPUs" if lay.ep > 1 else "")
+            assumptions.append(f"{par}; all-reduces over {'InfiniBand' if kind == 'network' else kind.upper() if kind == 'pcie' else 'NVLink'}"
+                               + (f", {ALLREDUCE_LATENCY_S['pcie'] * 1e6:.0f} us each{_assumed('allreduce', 'pcie')}"
+                                  if kind == "pcie" else "")
+                               + (f"; {lay.nodes} nodes of {GPUS_PER_NODE}" if lay.nodes > 1 else ""))
+            if kind == "pcie" and lay.tp > 1:
+                notes.append("Without NVLink, tensor-parallel all-reduces go over PCIe and cost "
+                             f"{step.comm_s * step.stages * 1e3:.1f} ms per step here.")
     if off:
         assumptions.append(f"{off:.0%} of the weights stream from host RAM at {req.cpu_bandwidth_gb_per_s:g} GB/s")
     if m.is_moe:
         notes.append(f"MoE: each step reads the experts its tokens route to ({m.experts_per_token} of "
-                     f"{m.num_experts} per token), not all of them.")
+                     f"{m.num_experts} per token, E x (1 - (1 - k/E)^B) distinct per layer), not all of them.")
+    speed_group = "serving speed, MoE" if m.is_moe else "serving speed, dense"
+    ttft_group = "time to first token, one request or a static batch"
+    dec_range = value_range(decode, speed_group)
     return ThroughputResult(
-        model=m.name, gpu=gpu.name, gpu_count=req.gpu_count, precision=fmt.key, framework=framework, batch=B,
-        decode_tokens_per_s=round(decode, 2), decode_tokens_per_s_total=round(decode * B, 1),
-        concurrency=B, aggregate_tokens_per_s=round(decode * B, 1),
+        model=m.name, gpu=gpu.name, gpu_count=req.gpu_count, precision=fmt.key, framework=framework, batch=users,
+        decode_tokens_per_s=round(decode, 2), decode_tokens_per_s_total=round(decode * users, 1),
+        concurrency=users, aggregate_tokens_per_s=round(decode * users, 1),
         prefill_tokens_per_s=round(p_tokens / t_prefill, 1),
-        time_to_first_token_s=round(t_prefill, 4), ms_per_token=round(t_step * 1e3, 3), bound=bound,
-        request_seconds=round(t_prefill + req.output_tokens * t_step, 3),
+        time_to_first_token_s=round(t_prefill, 4), ms_per_token=round(1e3 / decode, 3), bound=bound,
+        request_seconds=round(t_prefill + req.output_tokens / decode, 3),
         weights_read_gb_per_token=round(w_bytes / 1e9, 3), assumptions=assumptions, notes=notes,
+        tensor_parallel=lay.tp, pipeline_parallel=lay.pp, expert_parallel=lay.ep,
+        nodes=1 if lay.layer_split else math.ceil(req.gpu_count / GPUS_PER_NODE),
+        step_ms={k: round(v * step.stages * 1e3, 3) for k, v in (("reads", step.mem_s), ("compute", step.comp_s),
+                                                               ("kernels", step.kernel_s), ("collectives", step.comm_s))},
+        decode_tokens_per_s_range=dec_range,
+        time_to_first_token_s_range=value_range(t_prefill, ttft_group, lower_is_faster=True),
+        range_note="; ".join(n for n in (range_note(speed_group), range_note(ttft_group)
+                                         + (" (queueing under load is not modelled)" if mixed and B > 1 else ""))
+                             if n),
     )
-
 
 
 MAX_CONCURRENT_SEQUENCES = 1024  # scheduler cap (vLLM max_num_seqs / TRT-LLM max_batch_size are 256-2048)
@@ -261,25 +568,30 @@ def saturating_batch(req: ThroughputRequest) -> int:
     gpu = get_gpu(req.gpu)
     fw = req.framework or default_inference_framework(weight_format(req.precision or m.native_precision).family,
                                                       gpu.vendor)
-    tp = 1 if fw == "llama.cpp" else (req.tensor_parallel or req.gpu_count)
+    lay = layout(req, m, fw)
     ctx = req.prompt_tokens + req.output_tokens
     one = estimate_memory(MemoryRequest(model=req.model, precision=req.precision, context=min(ctx, m.max_context),
                                         batch=1, gpu_count=req.gpu_count, framework="vllm" if fw != "llama.cpp" else fw,
                                         kv_dtype=req.kv_dtype))
     free = gpu.memory_gib * RUNTIME_MEMORY_SHARE - (one.per_gpu_gib - one.breakdown_gib["kv_cache"])
-    per_seq = kv_bytes_per_token(m, ctx, req.kv_dtype, tp) * ctx / 2**30
-    return max(1, min(MAX_CONCURRENT_SEQUENCES, int(free / per_seq)))
+    # paged KV cache: a running sequence holds only the tokens it has so far; in a steady stream of requests the
+    # average one is halfway through its answer (prompt + output / 2)
+    held = req.prompt_tokens + req.output_tokens / 2
+    per_seq = kv_bytes_per_token(m, ctx, req.kv_dtype, lay.tp) * held / 2**30 / lay.pp
+    cap = req.max_num_seqs or MAX_CONCURRENT_SEQUENCES
+    return max(1, min(cap, int(free / per_seq)))
 
 
-def offline_throughput(req: ThroughputRequest) -> ThroughputResult:
+def offline_throughput(req: ThroughputRequest, calib: ServeCalib | None = None, batch: int | None = None
+                       ) -> ThroughputResult:
     """Aggregate output tokens/s with the batch saturated (MLPerf/trtllm-bench offline style)."""
     from .base import replace
 
-    b = saturating_batch(req)
-    r = estimate_throughput(replace(req, batch=b))
+    b = batch or saturating_batch(req)
+    r = estimate_throughput(replace(req, batch=b, concurrency=None), calib)
     total = b * req.output_tokens / r.request_seconds
     r.assumptions.append(f"offline max throughput: {b} concurrent sequences (KV cache fills "
-                         f"{RUNTIME_MEMORY_SHARE:.0%} of memory after weights; cap {MAX_CONCURRENT_SEQUENCES}), "
+                         f"{RUNTIME_MEMORY_SHARE:.0%} of memory after weights; cap {req.max_num_seqs or MAX_CONCURRENT_SEQUENCES}), "
                          "prefill and decode of each wave counted")
     r.decode_tokens_per_s_total = r.aggregate_tokens_per_s = round(total, 1)
     return r

@@ -120,15 +120,15 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     if not s.model:
         return concept(turn, s, question)
-    formats = s.formats if len(s.formats) >= 2 else ["bf16", "fp8", "int8", "awq-4bit", "q8_0", "q5_k_m", "q4_k_m", "q3_k_m"]
-    if s.gpu and len(s.formats) < 2:
+    formats = s.formats if len(s.formats) >= 2 else None  # None: the CLI's list, so both pick alike
+    if s.gpu and formats is None:
         from tools.gpus import get_gpu
+        from tools.quantization import DEFAULT_FORMATS
 
         g = get_gpu(s.gpu)
-        if not g.supports_fp8:
-            formats = [f for f in formats if f != "fp8"]  # no FP8 tensor cores (Turing, Ampere): not a choice to offer
-        if not g.supports_bf16:
-            formats = ["fp16" if f == "bf16" else f for f in formats]  # V100, T4: 16-bit means fp16
+        if not g.supports_fp8 or not g.supports_bf16:  # Turing/Ampere: no FP8; V100/T4: 16-bit means fp16
+            formats = [("fp16" if f == "bf16" and not g.supports_bf16 else f) for f in DEFAULT_FORMATS
+                       if not (f == "fp8" and not g.supports_fp8)]
     q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
                   formats=formats)
     lines = []

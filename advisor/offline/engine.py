@@ -12,7 +12,7 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
-from . import accounting, table
+from . import accounting, my_machine, table
 from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
@@ -214,6 +214,7 @@ class OfflineEngine:
         if starts_fresh(question, now, state):
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
+        slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
         if slots.gpu_prices:
             turn.gpu_prices = dict(slots.gpu_prices)
         elif slots.usd_per_gpu_hour:
@@ -225,6 +226,8 @@ class OfflineEngine:
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
         if routed and routed.spec.name == "decline":
             replies = [asks_.decline(turn, slots, question)]
+        elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
+            replies = [my_machine.reply(turn, now, question)]
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
@@ -573,6 +576,17 @@ def _model_note(turn: Turn, s: Slots, question: str) -> str:
         return pick(turn.zh, f"{named} is not in our catalog: sized as a generic {size} dense model (about ±10%). Give "
                              "its Hugging Face id (org/name) for an exact answer.",
                     f"{named} 不在模型目录中：按通用 {size} 稠密模型估算（约 ±10%）。给出它的 Hugging Face id（org/name）可得到精确结果。")
+    rng = next((c.result["size_range"] for c in turn.calls if isinstance(c.result, dict) and c.result.get("size_range")),
+               None)  # tools/size_range.py: the shape assumed, and the range over catalog models of that size
+    if rng and rng.get("models"):
+        return pick(turn.zh, f"A bare size: {size} was sized as {rng['shape']}. The {rng['models']} dense catalog models "
+                             f"of {rng['low_b']:g}-{rng['high_b']:g}B need {rng['low_gib']:.1f}-{rng['high_gib']:.1f} GiB "
+                             f"per GPU for the same run ({rng['low_model']} to {rng['high_model']}): name the model for "
+                             "its exact figure.",
+                    f"只给了参数量：{size} 按通用稠密模型估算（隐藏维度 {rng['hidden']:,}，{rng['layers']} 层，{rng['heads']} 个"
+                    f"注意力头，{rng['kv_heads']} 个 KV 头，词表 {rng['vocab']:,}）。目录中 {rng['low_b']:g}-{rng['high_b']:g}B 的 "
+                    f"{rng['models']} 个稠密模型同样配置每卡需要 {rng['low_gib']:.1f}-{rng['high_gib']:.1f} GiB"
+                    f"（{rng['low_model']} 到 {rng['high_model']}）；给出模型名可得精确结果。")
     return pick(turn.zh, f"A bare size: sized as a typical {size} dense (Llama-style) model, about ±10%.",
                 f"只给了参数量：按典型的 {size} 稠密（Llama 式）模型估算，约 ±10%。")
 
@@ -609,6 +623,8 @@ def _with_defaults(state: Slots, defaults: dict) -> Slots:
         state.gpu = get_gpu(str(defaults["gpu"])).id
         state.gpus = [state.gpu]
         state.count = state.count or int(defaults.get("gpu_count") or 1)
+    if defaults.get("model") and not state.model:  # the app's "Size a model" (advisor/app_panels.py)
+        state.model = str(defaults["model"])
     for key, slot in (("precision", "precision"), ("context", "context")):
         if defaults.get(key) and getattr(state, slot) is None:
             setattr(state, slot, defaults[key])
