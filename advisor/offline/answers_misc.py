@@ -140,14 +140,7 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     desktop = bool(s.gpu) and (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp") and \
         _desktop(s.gpu) and len(s.formats) < 2
     gguf = next((o.format for o in q.options if o.fits and o.format.startswith("q")), None) if desktop else None
-    if q.gpu and gguf:  # one person on a desktop card: llama.cpp/Ollama, so the least lossy GGUF file that fits
-        lead = pick(zh, f"**{gguf}** (GGUF, llama.cpp/Ollama) is the least lossy file of {model_label(q.model, zh)} that fits "
-                        f"on {q.gpu} for one user" + (f"; {q.smallest_that_fits} also fits for a vLLM server." if
-                                                      q.smallest_that_fits and q.smallest_that_fits != gguf else "."),
-                    f"**{gguf}**（GGUF，llama.cpp/Ollama）是 {model_label(q.model, zh)} 在 {q.gpu} 上单人使用时放得下且损失最小的文件"
-                    + (f"；用 vLLM 部署时 {q.smallest_that_fits} 也放得下。" if q.smallest_that_fits and
-                       q.smallest_that_fits != gguf else "。"))
-    elif q.gpu:
+    if q.gpu:
         lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {q.gpu}."
                     if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {q.gpu}.**",
                     f"**{q.smallest_that_fits}** 是 {model_label(q.model, zh)} 在 {q.gpu} 上放得下且损失最小的格式。"
@@ -155,6 +148,9 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     else:
         lead = pick(zh, f"**{model_label(q.model, zh)} by weight format** (file size, memory and quality):",
                     f"**{model_label(q.model, zh)} 各量化格式**（大小、显存、质量）：")
+    if gguf and gguf != q.smallest_that_fits:  # the tool's pick leads (as the CLI's); one person's runtime too
+        lines.insert(0, pick(zh, f"For one person with llama.cpp/Ollama: **{gguf}** (GGUF) is the least lossy file that fits.",
+                             f"一个人用 llama.cpp/Ollama 时：**{gguf}**（GGUF）是放得下且损失最小的文件。"))
     return Reply(lead, lines)
 
 
