@@ -163,3 +163,55 @@ def test_chat_gives_the_tool_verdict_and_figure(advisor, question, args):
     first = answer.text.strip().splitlines()[0]
     yes, no = bool(_YES.search(first)), bool(_NO.search(first))
     assert (yes and not no) if direct.fits else (no and not yes), first
+
+
+# --- quantization and the searches the chat runs ------------------------------------------------------
+def test_chat_quantization_sizes_at_the_tool_and_cli_default_context(advisor, capsys):
+    """The chat once sized formats at a hidden 4,096-token context while the tool and CLI default to 8,192, so it
+    said Q5_K_M fits Qwen2.5-32B on a 4090 while `gpu-advisor quantize` said it does not."""
+    from tools.quantization import QuantizationRequest, compare_quantization
+
+    answer = advisor.ask("Which quantization of Qwen2.5-32B fits on one RTX 4090?")
+    call = next(c for c in answer.calls if c.tool == "compare_quantization")
+    formats = call.args.get("formats")  # absent: the tool's (and the CLI's) default list
+    direct = compare_quantization(QuantizationRequest(model="qwen2.5-32b", gpu="rtx-4090", formats=formats))
+    assert call.result["smallest_that_fits"] == direct.smallest_that_fits
+    assert {o["format"]: o["fits"] for o in call.result["options"]} == {o.format: o.fits for o in direct.options}
+    code = main(["quantize", "-m", "qwen2.5-32b", "-g", "rtx-4090", *(["--formats", ",".join(formats)] if formats else []),
+                 "--json"])
+    cli = json.loads(capsys.readouterr().out)
+    assert code in (0, 1) and {o["format"]: o["fits"] for o in cli["options"]} == {o.format: o.fits for o in direct.options}
+
+
+def test_plan_says_when_it_cuts_the_context_to_the_models_limit():
+    """recommend_hardware sizes Llama 2 13B at its 4,096-token limit when asked for 8,192: said, never silent
+    (check_fit refuses the same request)."""
+    plan = recommend_hardware(PlanRequest(model="llama-2-13b", context=8192, gpus=["a100-80gb-sxm"]))
+    assert any("4,096" in n and "8,192" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize("model,gpu,target", [("llama-3.1-8b", "l4", 15), ("llama-3.1-8b", "a100-80gb-sxm", 20),
+                                              ("qwen2.5-32b", "h100-sxm", 10)])
+def test_users_a_gpu_carries_agree_with_the_plan(model, gpu, target):
+    """The chat's capacity search (tools/search.py) and recommend_hardware agree: the plan for the users the search
+    says one GPU carries uses one GPU, and one user more needs a second."""
+    from tools.search import max_users
+
+    cap = max_users(model, gpu, 1, target)
+    if not cap["users"]:
+        pytest.skip("no format reaches that speed on one GPU")
+    best = cap["by_format"][0]
+    fits = recommend_hardware(PlanRequest(model=model, gpus=[gpu], concurrency=cap["users"], target_tokens_per_s=target,
+                                          precision=best["precision"], limit=500))
+    assert min(o.gpu_count for o in fits.options) == 1
+    more = recommend_hardware(PlanRequest(model=model, gpus=[gpu], concurrency=cap["users"] + 1,
+                                          target_tokens_per_s=target, precision=best["precision"], limit=500))
+    assert not more.options or min(o.gpu_count for o in more.options) > 1
+
+
+def test_a_stated_price_gives_the_same_cost_in_the_chat_and_the_cost_tool(advisor):
+    from tools.cost import CostRequest, estimate_cost
+
+    answer = advisor.ask("What does renting 2 H100s for 100 hours cost at $2.50/hour?")
+    direct = estimate_cost(CostRequest(gpu="h100-sxm", gpu_count=2, hours=100, usd_per_gpu_hour=2.5))
+    assert f"${direct.usd:,.0f}" in answer.text, answer.text

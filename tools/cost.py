@@ -38,6 +38,8 @@ class CostRequest:
     usd_per_kwh: float | None = spec(None, "electricity price (default: US commercial average)", gt=0, le=10)
     pue: float = spec(PUE, "datacenter power usage effectiveness: facility power / IT power", ge=1, le=3)
     power_w: float | None = spec(None, "power per GPU in watts (default: the GPU's TDP)", gt=0, le=5000)
+    owning_usd_per_month: float | None = spec(None, "buy-vs-rent: your monthly cost of owning all the GPUs (power, "
+                                              "hosting), used instead of the computed power", ge=0, le=1e8)
 
     def __post_init__(self) -> None:
         check(self)
@@ -100,7 +102,9 @@ def estimate_cost(req: CostRequest) -> CostResult:
     kwh = req.usd_per_kwh or electricity_usd_per_kwh()
     power = None
     watts = req.power_w or gpu.tdp_w
-    if watts:
+    if req.owning_usd_per_month is not None:
+        power = round(req.owning_usd_per_month, 2)  # the person's own figure for power and hosting
+    elif watts:
         power = round(watts / 1000 * req.pue * kwh * hours_pm * n, 2)
     breakeven = None
     if purchase and rate:
@@ -108,7 +112,9 @@ def estimate_cost(req: CostRequest) -> CostResult:
         breakeven = round(purchase * n / saving, 1) if saving > 0 else None
         assumptions.append(f"buying: ${purchase:,.0f} per GPU; renting only the {hours_pm:.0f} h/month of use"
                            + (f" ({req.hours_per_day:g} h/day)" if req.hours_per_day and not req.hours_per_month else "")
-                           + f"; power {watts or 0:.0f} W x PUE {req.pue:g} at ${kwh:.3f}/kWh for those hours")
+                           + (f"; owning ${req.owning_usd_per_month:,.0f} a month (given)" if req.owning_usd_per_month
+                              is not None else
+                              f"; power {watts or 0:.0f} W x PUE {req.pue:g} at ${kwh:.3f}/kWh for those hours"))
         if breakeven is None:
             notes.append("At this use, renting costs less than powering a purchased GPU: buying never breaks even.")
         notes.append("Buying also needs a host, networking, space and staff; break-even ignores them and resale value.")

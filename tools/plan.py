@@ -58,6 +58,10 @@ class PlanRequest:
     max_gpus: int | None = spec(None, "most GPUs in one configuration (default 64 for serving and fine-tuning, "
                                 "65,536 for pretraining)", gt=0, le=100_000)
     price: Literal["on_demand", "cheapest"] = spec(PRICE_BASIS, "rental price to rank by")
+    precision: str | None = spec(None, "inference: only this weight format (bf16, fp8, awq-4bit, q4_k_m, ...); "
+                                 "default: every format a serving engine runs")
+    usd_per_gpu_hour: float | None = spec(None, "your own rental price per GPU-hour, used instead of the catalog's "
+                                          "for every GPU considered (pair it with gpus=[...])", gt=0, le=1000)
     limit: int = spec(12, "options to return", gt=0, le=500)
 
     def __post_init__(self) -> None:
@@ -218,6 +222,8 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
         precisions = [p for p in _serve_precisions(m.native_precision) if _runs(p, gpu)]
         if single_user and _runs("q4_k_m", gpu):
             precisions.append("q4_k_m")  # llama.cpp / Ollama: fine for one local user, not for many
+        if req.precision:  # a format the person chose: only that one
+            precisions = [req.precision] if _runs(req.precision, gpu) else []
         for prec in precisions:
             engine = "llama.cpp" if prec.startswith("q") else "vllm"
             best = None
@@ -254,7 +260,7 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
     avail = available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
     need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
     headroom = (avail - need) / avail
-    price = _price(gpu, req.price)
+    price = req.usd_per_gpu_hour or _price(gpu, req.price)
     usd_h = price * n if price else None
     aggregate = t.decode_tokens_per_s * req.concurrency
     per_m = usd_h / (aggregate * 3600) * 1e6 if usd_h and aggregate else None
@@ -421,7 +427,7 @@ def _training(req: PlanRequest) -> tuple[list[PlanOption], int, dict[str, int], 
         else:
             needed[gpu.id] = n
         mem, layout, tp, pp = fit
-        price = _price(gpu, req.price)
+        price = req.usd_per_gpu_hour or _price(gpu, req.price)
         headroom = (gpu.usable_gib - mem.per_gpu_gib) / gpu.usable_gib
         multi = n > node
         reason = (f"{mem.per_gpu_gib:.1f} of {gpu.usable_gib:.1f} GiB per GPU; {tr.hours:,.1f} h ({tr.days:,.1f} days) "
@@ -450,6 +456,9 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
         options, considered = _inference(req)
         speed_key = lambda o: -(o.decode_tokens_per_s or 0)  # noqa: E731
         context = min(req.context, m.max_context)
+        if context < req.context:  # said, never silent: check_fit refuses a context past the model's limit
+            notes.append(f"{m.name} supports at most {m.max_context:,} tokens of context; planned at {context:,}, "
+                         f"not the {req.context:,} asked.")
         prompt, out = serving_split(context)
         assumptions = [
             f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer), "
@@ -475,8 +484,11 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
                        f"past one server, whole nodes of {GPUS_PER_NODE} GPUs joined by InfiniBand"]
         if req.deadline_days:
             assumptions.append(f"deadline {req.deadline_days:g} days: the GPU count is raised until the run fits it")
-    assumptions.append(f"rent: {'median on-demand' if req.price == 'on_demand' else 'cheapest'} price on file "
-                       "(tools/data/prices.json, dated and sourced)")
+    if req.usd_per_gpu_hour:
+        assumptions.append(f"rent: your price, ${req.usd_per_gpu_hour:g} per GPU-hour")
+    else:
+        assumptions.append(f"rent: {'median on-demand' if req.price == 'on_demand' else 'cheapest'} price on file "
+                           "(tools/data/prices.json, dated and sourced)")
     priced = [o for o in options if o.usd_per_hour]
     cost_key = (lambda o: o.usd_total) if req.workload != "inference" else (lambda o: o.usd_per_hour)
     ranked = sorted(priced, key=lambda o: (cost_key(o), o.tight)) + [o for o in options if not o.usd_per_hour]

@@ -4,6 +4,7 @@ engine when several users are served."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from .concepts import format_topic
@@ -58,8 +59,10 @@ def training_args(s: Slots, count: int | None = None, checkpointing: bool | None
 
 def inference_args(s: Slots) -> dict:
     users = s.users or s.batch
-    framework = s.framework or ("vllm" if (users or 1) > 1 else None)
-    return dict(precision=s.precision, context=s.context, batch=users, framework=framework, kv_dtype=s.kv_dtype)
+    gguf = bool(s.precision and re.match(r"q\d", s.precision))
+    framework = s.framework or ("vllm" if (users or 1) > 1 and not gguf else None)  # GGUF runs on llama.cpp
+    pp = dict(tensor_parallel=1, pipeline_parallel=s.pipeline_parallel) if s.pipeline_parallel else {}
+    return dict(precision=s.precision, context=s.context, batch=users, framework=framework, kv_dtype=s.kv_dtype, **pp)
 
 
 def gpu_for_vram(vram: float | None) -> str:
@@ -262,6 +265,9 @@ def _fp8(gpu: str) -> bool:
 
 
 def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int, context: int) -> str:
+    if s.pipeline_parallel:
+        return ""  # the speed model splits tensors, not pipeline stages: no speed rather than a wrong one
+    fw = s.framework or ("llama.cpp" if precision and re.match(r"q\d", precision) else "vllm")  # GGUF: llama.cpp
     """Per-user and total decode speed with `users` sequences of `context` tokens (the context the memory
     verdict sized), split into prompt and answer as the serving plans split it."""
     from tools.throughput import serving_split
@@ -269,8 +275,8 @@ def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int,
     zh = turn.zh
     prompt, out = serving_split(context)
     t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=precision,
-                  framework=s.framework or "vllm", batch=users, prompt_tokens=prompt, output_tokens=out,
-                  continuous_batching=(s.framework or "vllm") not in ("llama.cpp", "ollama"))
+                  framework=fw, batch=users, prompt_tokens=prompt, output_tokens=out,
+                  continuous_batching=fw not in ("llama.cpp", "ollama"))
     per, total = t.decode_tokens_per_s, t.decode_tokens_per_s_total
     return pick(zh, f"At {users} concurrent users: about {per:,.0f} tokens/s each, {total:,.0f} tokens/s in all "
                     f"({t.framework}).",
@@ -345,6 +351,7 @@ def how_many_training(turn, s: Slots) -> Reply:
                     f"**超过 512 张 {g.name}** 才能用 ZeRO-3/FSDP 放下这个训练。")
         return Reply(lead)
     m = found.memory
+    turn.config_count = found.gpu_count  # the time asked next is for this many GPUs
     lead = pick(zh, f"**{found.gpu_count}x {g.name}** hold {what(m, zh)} ({gib(found.required_gib)} of "
                     f"{gib(found.available_gib)} per GPU" + (", ZeRO-3/FSDP" if found.gpu_count > 1 else "") + ").",
                 f"**{found.gpu_count} 张 {g.name}** 放得下 {what(m, zh)}（每卡 {gib(found.required_gib)}，可用 "

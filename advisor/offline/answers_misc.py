@@ -3,6 +3,8 @@ cannot be computed: out-of-range figures, local file paths, questions with nothi
 
 from __future__ import annotations
 
+import re
+
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
 from .text import Reply, gib, memory_assumptions, model_label, pick, what
@@ -71,6 +73,13 @@ def misconception(turn, s: Slots, question: str) -> Reply:
                                      "(embeddings, LM head), the KV cache, activations and the CUDA context.",
                                  f"{s.claimed_gb:g} GB 只是 {m.params_b:.1f}B 参数 × {_bits(m.precision):g} 位：漏掉了量化"
                                  "缩放因子、保持 16 位的层（embedding、LM head）、KV 缓存、激活和 CUDA 上下文。"))
+    elif re.search(r"\bactive\b|激活参数|活跃参数", question, re.I) and _active_b(s.model):
+        active = _active_b(s.model)
+        lead = pick(zh, f"**No: all {m.params_b:.1f}B parameters must be in memory, not only the {active:.1f}B active ones** - "
+                        f"{label} needs about {need_gb:.1f} GB ({gib(m.per_gpu_gib)}), weights {weights_gb:.1f} GB. The "
+                        "active parameters set the compute and the bytes read per token, so speed, not memory.",
+                    f"**不对：全部 {m.params_b:.1f}B 参数都要放进显存，不只是激活的 {active:.1f}B**——{label} 约需 {need_gb:.1f} GB"
+                    f"（{gib(m.per_gpu_gib)}），权重 {weights_gb:.1f} GB。激活参数决定的是每个 token 的计算量和读取量，即速度，而不是显存。")
     else:
         lead = pick(zh, f"**{label} needs about {need_gb:.1f} GB ({gib(m.per_gpu_gib)})**; weights {weights_gb:.1f} GB.",
                     f"**{label} 约需 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}）**，其中权重 {weights_gb:.1f} GB。")
@@ -78,6 +87,24 @@ def misconception(turn, s: Slots, question: str) -> Reply:
 
     body.append(breakdown(m, zh))
     return Reply(lead, body, memory_assumptions(m, args, zh), cite="misconceptions " + question)
+
+
+def _desktop(gpu: str) -> bool:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).kind in ("consumer", "workstation") or get_gpu(gpu).vendor == "apple"
+
+
+def _active_b(model: str) -> float | None:
+    """Active parameters (billions) of a mixture-of-experts model, else None."""
+    from tools.lookup import lookup_model
+
+    try:
+        info = lookup_model(model)
+    except Exception:  # noqa: BLE001 - no MoE verdict without the model
+        return None
+    a = info.active_params_b
+    return a if a and info.params_b and a < info.params_b * 0.9 else None
 
 
 def _bits(precision: str) -> float:
@@ -93,14 +120,26 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     if not s.model:
         return concept(turn, s, question)
-    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
-                  formats=s.formats if len(s.formats) >= 2 else None)  # None: the CLI's list, so both pick alike
+    formats = s.formats if len(s.formats) >= 2 else None  # None: the CLI's list, so both pick alike
+    if s.gpu and formats is None:
+        from tools.gpus import get_gpu
+        from tools.quantization import DEFAULT_FORMATS
+
+        g = get_gpu(s.gpu)
+        if not g.supports_fp8 or not g.supports_bf16:  # Turing/Ampere: no FP8; V100/T4: 16-bit means fp16
+            formats = [("fp16" if f == "bf16" and not g.supports_bf16 else f) for f in DEFAULT_FORMATS
+                       if not (f == "fp8" and not g.supports_fp8)]
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
+                  formats=formats)
     lines = []
     for o in q.options:
         fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
         total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
         lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; "
                      f"{o.quality_impact}")
+    desktop = bool(s.gpu) and (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp") and \
+        _desktop(s.gpu) and len(s.formats) < 2
+    gguf = next((o.format for o in q.options if o.fits and o.format.startswith("q")), None) if desktop else None
     if q.gpu:
         lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {q.gpu}."
                     if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {q.gpu}.**",
@@ -109,6 +148,9 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     else:
         lead = pick(zh, f"**{model_label(q.model, zh)} by weight format** (file size, memory and quality):",
                     f"**{model_label(q.model, zh)} 各量化格式**（大小、显存、质量）：")
+    if gguf and gguf != q.smallest_that_fits:  # the tool's pick leads (as the CLI's); one person's runtime too
+        lines.insert(0, pick(zh, f"For one person with llama.cpp/Ollama: **{gguf}** (GGUF) is the least lossy file that fits.",
+                             f"一个人用 llama.cpp/Ollama 时：**{gguf}**（GGUF）是放得下且损失最小的文件。"))
     return Reply(lead, lines)
 
 

@@ -50,7 +50,8 @@ def use_text(hpd: float | None, zh: bool) -> str:
 
 
 def _cost_args(turn, s: Slots, gpu: str, n: int, months: float | None) -> dict:
-    args = dict(gpu=gpu, gpu_count=n, months=months, usd_per_kwh=s.usd_per_kwh)
+    args = dict(gpu=gpu, gpu_count=n, months=months, usd_per_kwh=s.usd_per_kwh,
+                purchase_usd_per_gpu=s.purchase_usd_per_gpu, owning_usd_per_month=s.owning_usd_per_month)
     if s.hours_per_day is not None:
         args["hours_per_day"] = s.hours_per_day
     return args
@@ -204,6 +205,8 @@ def rent_cost(turn, s: Slots) -> Reply:
     zh = turn.zh
     n = s.count or 1
     months, hpd = s.months, s.hours_per_day
+    if (s.usage_hours or s.gpu_hours) and not months:
+        return _rent_for_hours(turn, s)
     if not (months or hpd):
         return rent_price(turn, s)
     args = dict(gpu=s.gpu, gpu_count=n, months=months or 1.0, hours_per_day=hpd or 24.0)
@@ -221,6 +224,22 @@ def rent_cost(turn, s: Slots) -> Reply:
         body.append(pick(zh, f"Per month: {usd(c.rent_usd_per_month)}.", f"每月 {usd(c.rent_usd_per_month)}。"))
     body += _offers(c, zh)
     return Reply(lead, body, list(c.assumptions) if not zh else _assumptions(c, zh))
+
+
+def _rent_for_hours(turn, s: Slots) -> Reply:
+    """'Rent 2 H100s for 100 hours', '500 GPU-hours of A100': the total at the rate (the person's, if given)."""
+    zh = turn.zh
+    n = s.count or 1
+    c = turn.call("estimate_cost", gpu=s.gpu, gpu_count=n, hours=s.usage_hours if not s.gpu_hours else None,
+                  gpu_hours=s.gpu_hours)
+    if c.usd is None:
+        return rent_price(turn, s)
+    span = (pick(zh, f"{s.gpu_hours:,g} GPU-hours", f"{s.gpu_hours:,g} 卡时") if s.gpu_hours else
+            pick(zh, f"{s.usage_hours:,g} hours", f"{s.usage_hours:,g} 小时"))
+    lead = pick(zh, f"**About {usd(c.usd)}** for {span} on {on_gpus(n, c.gpu, False)} at {usd(c.usd_per_gpu_hour)}/GPU-hour "
+                    f"({c.price_basis}).",
+                f"**约 {usd(c.usd)}**：{on_gpus(n, c.gpu, True)}，{span}，{usd(c.usd_per_gpu_hour)}/卡时（{basis_zh(c.price_basis)}）。")
+    return Reply(lead, [] if c.price_basis == "given" else _offers(c, zh))
 
 
 def rent_price(turn, s: Slots) -> Reply:
@@ -270,6 +289,9 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     from .answers_serve import _plan
 
     zh = turn.zh
+    if not (s.workload in ("training", "pretrain") or s.tokens or s.examples) and BUILD.search(question) and \
+            not RENT_WORDS.search(question) and (s.budget_usd or s.budget_other) and not s.months:
+        return _budget_to_buy(turn, s)
     if not (s.workload in ("training", "pretrain") or s.tokens or s.examples):
         r = serving_monthly(turn, s)
         note = currency_note(s, zh)
@@ -312,6 +334,71 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
     from .answers_serve import _plan_assumptions
 
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+BUILD = re.compile(r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bon[- ]prem|\bhome ?lab\b|\bhobbyist\b|"
+                   r"买|自建|本地|采购|自己搭", re.I)
+
+
+def _budget_to_buy(turn, s: Slots) -> Reply:
+    """A budget to buy hardware ('$20k to build a local rig for 70B for 5 people'): the setups that serve the load,
+    priced at the purchase prices on file, and the fastest one within the budget."""
+    from tools.prices import gpu_prices
+
+    from .answers_serve import _layout, _plan, _target_text
+
+    zh = turn.zh
+    p = _plan(turn, Slots(**{**s.__dict__, "count": None}), s.gpus or None)
+    from tools.gpus import get_gpu
+
+    priced = []
+    for o in p.options:
+        unit = gpu_prices(o.gpu_id).purchase_usd
+        board = re.match(r"SXM|OAM|GH200", get_gpu(o.gpu_id).form_factor or "")
+        mac = get_gpu(o.gpu_id).vendor == "apple" and not re.search(r"\bmac|apple|苹果", turn.question, re.I)
+        if unit and not o.multi_node and not (board and o.gpu_count not in (4, 8)) and not mac:
+            priced.append((unit * o.gpu_count, o))  # SXM/OAM parts are bought as 4- or 8-GPU boards
+    if not priced:
+        return Reply(pick(zh, "**No purchase prices on file for setups that run it.**", "**能跑它的配置都没有购买价格数据。**"))
+    within = [(cost, o) for cost, o in priced if s.budget_usd and cost <= s.budget_usd]
+    users = s.users or s.batch or 1
+    load = pick(zh, f" for {users} users{_target_text(s, zh)}" if users > 1 else "",
+                f"（{users} 个用户{_target_text(s, zh)}）" if users > 1 else "")
+    if within:
+        cost, best = max(within, key=lambda x: (x[1].decode_tokens_per_s or 0, -x[0]))
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Within your {usd(s.budget_usd)}: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
+                        f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}: about "
+                        f"{tps(best.decode_tokens_per_s)} tokens/s per user.",
+                    f"**{usd(s.budget_usd)} 预算内：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
+                    f"运行 {model_label(p.model, zh)}{load}，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+    elif not s.budget_usd:  # a budget in another currency: not converted (no exchange rate on file)
+        cost, best = min(priced, key=lambda x: x[0])
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Least costly setup to buy: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
+                        f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
+                    f"**最便宜的可购买配置：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
+                    f"运行 {model_label(p.model, zh)}{load}。") + " " + currency_note(s, zh)
+    else:
+        cost, best = min(priced, key=lambda x: x[0])
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
+        lead = pick(zh, f"**Not within {usd(s.budget_usd)}:** the least costly setup to buy is {best.gpu_count}x {best.gpu} "
+                        f"({_layout(best, zh)}), about {usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
+                    f"**{usd(s.budget_usd)} 不够：**最便宜的可购买配置是 {best.gpu_count} 张 {best.gpu}（{_layout(best, zh)}），"
+                    f"显卡约 {usd(c.purchase_usd)}，运行 {model_label(p.model, zh)}{load}。")
+    others = sorted(within or priced, key=lambda x: x[0])
+    lines = []
+    for _, o in others[:4]:
+        if o is best:
+            continue
+        co = turn.call("estimate_cost", gpu=o.gpu_id, gpu_count=o.gpu_count)
+        lines.append(f"- {o.gpu_count}x {o.gpu} ({_layout(o, zh)}): {usd(co.purchase_usd)}, "
+                     + pick(zh, f"{tps(o.decode_tokens_per_s)} tokens/s per user", f"每用户 {tps(o.decode_tokens_per_s)} tokens/s"))
+    body = ([pick(zh, "Other setups:", "其他配置：") + "\n" + "\n".join(lines)] if lines else []) + [
+        pick(zh, "GPU prices only (purchase prices on file, some of them used or street prices): the rest of the machine "
+                 "(CPU, RAM, power supply, case) comes on top.",
+             "只含显卡价格（已收录的购买价，部分为二手或市场价）：主机其余部分（CPU、内存、电源、机箱）另算。")]
+    return Reply(lead, body)
 
 
 def _budget_lead(s: Slots, cost: float | None, zh: bool, config: str, model: str) -> str:
@@ -382,6 +469,8 @@ def serving_monthly(turn, s: Slots) -> Reply:
 
     zh = turn.zh
     p = _plan(turn, s, s.gpus or None)
+    if not p.by_cost and s.gpus and not s.count:  # more than one server of the GPU named: up to 64 of them
+        p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), s.gpus)
     if not p.by_cost:
         from .answers_serve import which_gpu
 
@@ -410,6 +499,23 @@ def serving_monthly(turn, s: Slots) -> Reply:
         body.append(pick(zh, "Billed only for the hours it runs: stop or scale the instance to zero outside them.",
                          "只按运行的小时计费：其余时间要关机或缩到零。"))
     return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
+
+
+def config_cost(turn, s: Slots, config) -> Reply:
+    """The bill of the configuration an earlier ask in the same answer found ('how many GPUs and the monthly bill?'):
+    priced once, never re-planned under other limits."""
+    zh = turn.zh
+    hpd = s.hours_per_day or 24.0
+    months = s.months or 1.0
+    c = turn.call("estimate_cost", gpu=config.gpu_id, gpu_count=config.gpu_count, hours_per_day=hpd, months=months)
+    if c.rent_usd_total is None:
+        return Reply(pick(zh, f"No rental price on file for {c.gpu}.", f"没有 {c.gpu} 的租赁价格。"))
+    period = period_text(months, zh)
+    return Reply(pick(zh, f"**About {usd(c.rent_usd_total)} {'a month' if months == 1 else 'for ' + period}** for that setup "
+                          f"({config.gpu_count}x at {usd(c.usd_per_gpu_hour)}/GPU-hour, {use_text(hpd, False)}, "
+                          f"{'your price' if c.price_basis == 'given' else c.price_basis}).",
+                      f"**{'每月' if months == 1 else period}约 {usd(c.rent_usd_total)}**（该配置 {config.gpu_count} 张，"
+                      f"{usd(c.usd_per_gpu_hour)}/卡时，{use_text(hpd, True)}，{basis_zh(c.price_basis)}）。"))
 
 
 VALUE = re.compile(r"tokens? per (?:dollar|\$|buck)|\bper token\b|cheaper per|per dollar|\$\s*/\s*(?:1m|m)?\s*tokens?|cost[- ]effective|"

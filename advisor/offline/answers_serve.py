@@ -64,6 +64,7 @@ def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
     if workload == "inference":
         args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
         args["ttft_s"] = s.ttft_s
+        args["precision"] = s.precision  # a format the person chose ("in bf16", "full precision", "Q4_K_M")
     else:
         # training sequences: the training default (as training_time uses), not the serving context
         args["context"] = s.context or (PRETRAIN_SEQUENCE_LENGTH if workload == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
@@ -92,7 +93,7 @@ def serving_cost(turn, s: Slots, question: str = "") -> Reply:
     from tools.gpus import get_gpu
 
     g = get_gpu(s.gpu)
-    if PER_TOKEN.search(question):
+    if PER_TOKEN.search(question) or s.per_million:
         return _cost_per_token(turn, s, g)
     p = _plan(turn, s, [g.id])
     if not p.by_cost:
@@ -116,6 +117,39 @@ def serving_cost(turn, s: Slots, question: str = "") -> Reply:
 
 def _cost_per_token(turn, s: Slots, g) -> Reply:
     zh = turn.zh
+    util = round(s.hours_per_day / 24, 3) if s.hours_per_day else 1.0
+    if s.aggregate_tps:  # the person's own measured rate: rent / tokens, nothing of ours in between
+        n = s.count or 1
+        c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=s.aggregate_tps, utilization=util)
+        if c.usd_per_million_tokens:
+            return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** at your {s.aggregate_tps:,g} "
+                                  f"tokens/s on {n}x {g.name} at {usd(c.usd_per_hour)}/hour"
+                                  + (f", busy {util:.0%} of the time" if util < 1 else "") + ".",
+                              f"**每百万输出 token 约 {usd(c.usd_per_million_tokens)}**：按你的 {s.aggregate_tps:,g} tokens/s，"
+                              f"{n} 张 {g.name}，{usd(c.usd_per_hour)}/小时" + (f"，{util:.0%} 时间在忙" if util < 1 else "") + "。"))
+    if not (s.users or s.batch):  # the GPUs named (one unless said), as many users as they carry at a chat speed
+        from tools import search
+
+        n = s.count or 1
+        cap = turn.derive("max_users", search.max_users, model=s.model, gpu=g.id, gpu_count=n,
+                          target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
+        if cap["users"]:
+            best = cap["by_format"][0]
+            c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=best["aggregate_tokens_per_s"],
+                          utilization=util)
+            if c.usd_per_million_tokens:
+                setup = f"{best['precision']}, {best['framework']}" + (
+                    f", TP={best['tensor_parallel']}" if best["tensor_parallel"] > 1 else "")
+                return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** for {cap['model']} on "
+                                      f"{n}x {g.name} ({setup}) at {usd(c.usd_per_hour)}/hour, carrying {cap['users']} users at "
+                                      f"{tps(best['decode_tokens_per_s'])} tokens/s each ({tps(best['aggregate_tokens_per_s'])} "
+                                      "in all)" + (f", busy {util:.0%} of the time" if util < 1 else ", busy all the time") + ".",
+                                  f"**每百万输出 token 约 {usd(c.usd_per_million_tokens)}**：{cap['model']}，{n} 张 {g.name}"
+                                  f"（{setup}），{usd(c.usd_per_hour)}/小时，承载 {cap['users']} 个用户、每人 "
+                                  f"{tps(best['decode_tokens_per_s'])} tokens/s（合计 {tps(best['aggregate_tokens_per_s'])}）"
+                                  + (f"，{util:.0%} 时间在忙" if util < 1 else "，满负载") + "。"),
+                             [pick(zh, "Fewer users than that raise the cost per token in proportion.",
+                                   "用户少于这个数，每 token 成本按比例上升。")])
     users = s.users or s.batch or BUSY_SERVER_USERS
     p = _plan(turn, Slots(**{**s.__dict__, "users": users}), [g.id])
     priced = [o for o in p.by_cost if _o(o, "usd_per_million_tokens")]
@@ -137,11 +171,12 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
 def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
     if not zh:
         return list(p.assumptions)
+    mine = next((a for a in p.assumptions if a.startswith("rent: your price")), None)
+    price = f"价格按你给的每卡每小时 ${s.usd_per_gpu_hour:g}" if mine and s.usd_per_gpu_hour else "价格按已收录的按需报价中位数"
     if p.workload == "inference":
         users = s.users or s.batch or 1
-        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎",
-                "价格按已收录的按需报价中位数"]
-    return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", "价格按已收录的按需报价中位数"]
+        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎", price]
+    return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", price]
 
 
 def how_many(turn, s: Slots) -> Reply:
@@ -161,6 +196,10 @@ def how_many(turn, s: Slots) -> Reply:
     ctx = s.context or PLAN_CONTEXT
     load = pick(zh, f"{users} concurrent users at {ctx:,} tokens each", f"{users} 个并发用户、每个 {ctx:,} tokens") \
         if users > 1 else pick(zh, f"one stream at {ctx:,} tokens", f"单路、{ctx:,} tokens 上下文")
+    if not p.by_cost and (g.vendor != "apple"):
+        multi = _across_nodes(turn, s, g, users, ctx)
+        if multi is not None:
+            return multi
     if not p.by_cost:
         turn.call("lookup_gpu", name=g.id)  # the GPU's name and memory, on the record
         lead = pick(zh, f"**More than {max(64, s.count or 64)}x {g.name}** would be needed for {model_label(p.model, zh)} with "
@@ -175,6 +214,7 @@ def how_many(turn, s: Slots) -> Reply:
                           f"{model_label(p.model, zh)}（{load}{_target_text(s, zh)}）。"), list(p.notes),
                      _plan_assumptions(p, s, zh))
     best = min(pool, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
+    turn.config = best  # what a cost ask in the same answer prices
     node = _o(best, "gpus_per_node") or 8
     nodes = pick(zh, f" = {-(-best.gpu_count // node)} nodes of {node}" if best.gpu_count > node else "",
                  f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if best.gpu_count > node else "")
@@ -194,6 +234,29 @@ def how_many(turn, s: Slots) -> Reply:
     return Reply(lead, body, _plan_assumptions(p, s, zh))
 
 
+def _across_nodes(turn, s: Slots, g, users: int, ctx: int) -> Reply | None:
+    """A model one server cannot hold (DeepSeek-R1 in FP8 on H100s): tensor parallel 8 inside each server, pipeline
+    parallel across servers, for the fewest whole servers whose memory holds it. The plans keep a replica inside one
+    server, so this is a memory answer: no speed is given for it."""
+    zh = turn.zh
+    for n in (16, 24, 32, 48, 64):
+        r = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, precision=s.precision, tensor_parallel=8,
+                      pipeline_parallel=n // 8, batch=users, context=s.context, framework="vllm")
+        if r.fits:
+            load = pick(zh, f"{users} users at {ctx:,} tokens" if users > 1 else f"one stream at {ctx:,} tokens",
+                        f"{users} 个用户、每个 {ctx:,} tokens" if users > 1 else f"单路、{ctx:,} tokens")
+            lead = pick(zh, f"**{n}x {g.name} = {n // 8} nodes of 8** ({r.memory.precision}, TP=8 x PP={n // 8}, vllm) hold "
+                            f"{model_label(r.memory.model, zh)} for {load}: {gib(r.required_gib)} of {gib(r.available_gib)} per GPU.",
+                        f"**{n} 张 {g.name}，即 {n // 8} 台 8 卡服务器**（{r.memory.precision}，TP=8 x PP={n // 8}，vllm）可以放下 "
+                        f"{model_label(r.memory.model, zh)}（{load}）：每卡 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")
+            return Reply(lead, [pick(zh, "One server (8 GPUs) cannot hold it, so each copy spans servers: pipeline parallel "
+                                         "between them over InfiniBand. I give no speed for this layout (the speed model "
+                                         "keeps a copy inside one server).",
+                                     "一台 8 卡服务器放不下，所以每份模型要跨服务器：服务器之间用流水线并行（InfiniBand）。"
+                                     "这种布局我不给速度（速度模型只覆盖单台服务器内的一份模型）。")])
+    return None
+
+
 def which_gpu(turn, s: Slots) -> Reply:
     zh = turn.zh
     workload = "pretrain" if s.workload == "pretrain" else ("finetune" if training(s) else "inference")
@@ -202,8 +265,20 @@ def which_gpu(turn, s: Slots) -> Reply:
                               "30 days' (for whether it fits in memory, ask 'does it fit on 8x H100?').",
                           "**预训练需要 token 数才能规划**，例如“用 1 万亿 token 在 30 天内预训练 7B 模型”（只问显存够不够可以问"
                           "“8 张 H100 放得下吗”）。"))
-    p = _plan(turn, s, s.gpus or None, workload)
+    gpus = s.gpus or None
+    if gpus and re.search(r"\b(?:buy|get|upgrade|purchase|rent)\b|买|换", turn.question, re.I) and re.search(
+            r"\b(?:i|we) (?:have|own|got)\b|\bmy\b|\bour\b|我有|我们有|我的", turn.question, re.I):
+        gpus = None  # "I have a 4090. Which GPU should I buy ...?": the card owned is not the one asked about
+    p = _plan(turn, s, gpus or _gpus_of_size(s.vram_gib), workload)
     ctx = s.context or PLAN_CONTEXT
+    pinned = ""
+    if not p.by_cost and gpus and workload == "inference" and not s.count:  # past one server of the GPU named
+        p = _plan(turn, Slots(**{**s.__dict__, "count": 64}), gpus, workload)
+    if not p.by_cost and gpus and workload == "inference":
+        # nothing on the GPUs named (or owned): say so, and give the cheapest setup over the whole catalog
+        names = ", ".join(_gpu_name(g) for g in s.gpus)
+        pinned = pick(zh, f"Not on up to {max(8, s.count or 8)}x {names}. ", f"{names} 在 {max(8, s.count or 8)} 张以内做不到。")
+        p = _plan(turn, s, None, workload)
     if not p.by_cost:
         lead = pick(zh, "**Nothing in the catalog meets these constraints.** ", "**目录里没有满足这些条件的配置。**")
         notes = list(p.notes) if not zh else ["可以放宽条件：允许更多 GPU、更低精度、更短上下文，或改用 QLoRA。"]
@@ -224,6 +299,7 @@ def which_gpu(turn, s: Slots) -> Reply:
                         f"for {model_label(p.model, zh)} ({workload}).",
                     f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
                     f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
+    lead = pinned + lead
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"
             + "\n".join(f"- {option_line(o, zh, workload)}" for o in p.by_cost[:4])]
     fastest = p.by_speed[0] if p.by_speed else None
@@ -235,6 +311,17 @@ def which_gpu(turn, s: Slots) -> Reply:
     if not zh:
         body += list(p.notes)
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def _gpus_of_size(vram_gb: float | None) -> list[str] | None:
+    """'How many 80GB GPUs?': the catalog GPUs of that memory size (vendor GB or GiB, within 6%)."""
+    if not vram_gb:
+        return None
+    from tools.gpus import all_gpus
+
+    out = [g.id for g in all_gpus() if g.vendor in ("nvidia", "amd")
+           and min(abs(g.memory_gib - vram_gb), abs(g.memory_gib * 2**30 / 1e9 - vram_gb)) <= 0.06 * vram_gb]
+    return out or None
 
 
 def _format_that_fits(turn, s: Slots, gpu: str, users: int) -> str | None:
@@ -552,7 +639,7 @@ def _count_for(s: Slots, gpu: str | None) -> int | None:
 
 def _compare_formats(turn, s: Slots) -> Reply:
     zh = turn.zh
-    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context or 4096,
+    q = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
                   formats=s.formats)
     lines = []
     for o in q.options:

@@ -46,7 +46,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     if s.gpu and method != "pretrain":
         method, memory_note = _method_that_fits(turn, s, method)
     gpu = s.gpu or ("h100-sxm" if method == "pretrain" else "a100-80gb-sxm")
-    count = s.count or (64 if method == "pretrain" else 1)
+    desk = s.gpu is not None and _gpu_kind(s.gpu) in ("consumer", "workstation", "apple_unified")
+    count = s.count or (64 if method == "pretrain" and not desk else 1)  # "my 4090": one card, not a cluster
     seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
     from_examples = bool(s.examples and not s.tokens)
     tokens = s.tokens or chinchilla or (s.examples * seq * (s.epochs or 1) if from_examples else
@@ -171,3 +172,8 @@ def _range(t, zh: bool) -> str:
     return pick(zh, f" (best to typical: {lo:,.{digits}f}-{hi:,.{digits}f} h)",
                 f"（区间 {lo:,.{digits}f}-{hi:,.{digits}f} 小时）")
 
+
+def _gpu_kind(gpu: str) -> str:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).kind

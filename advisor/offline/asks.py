@@ -18,7 +18,7 @@ FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|
 
 PATTERNS = {
     "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
-          r"kv ?缓存.{0,10}(?:多大|多少)",
+          r"kv ?(?:缓存|cache).{0,20}(?:多大|多少)",
     "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price|size)\b)|"
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
                r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
@@ -52,8 +52,10 @@ PATTERNS = {
     "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
+                    r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
                     r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
+              r"\bwhat'?s the minimum\b|\bminimum (?:vram|memory|gpu memory)\b|最低(?:配置|显存)|至少要多少显存|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
     "fit": r"\bcan i\b(?! (?:expect|get|achieve|reach|hope))|\bcan (?:it|we|you|\d+|one|two|four|eight|a|an|my)\b|\bwill\b.*\b(?:run|fit|work)\b|\bfits?\b|"
            r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
@@ -112,7 +114,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             return ["gpu_specs"]
     if DDP_VS_SHARDED.search(q) and merged.model:
         return ["sharding"]  # "DDP or FSDP for 7B on 8 A100s?": which one fits, from the memory of each
-    if "explain" in found and not (now.model and re.search(r"need|fit|run|需要|能|多少|how much", q)):
+    if "explain" in found and not (now.model and re.search(r"need|fit|run|serve|cheap|gpus?\b|tok|speed|cost|"
+                                                          r"需要|能|多少|how much", q)):
         if "misconception" in found and now.model:
             return ["misconception"]
         return ["explain"]
@@ -135,8 +138,12 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
         # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer
         asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
+    if asks == ["fit"] and merged.workload in ("training", "pretrain") and now.tokens and not now.days:
+        asks.append("time")  # "can I pretrain 1B on my 4090? 10B tokens": whether it fits, and how long it takes
     if "buy_rent" in asks and "cost" in asks:
         asks.remove("cost")
+    if "buy_rent" in asks and not re.search(r"\bfits?\b|\benough\b|够|放得下", q):
+        asks = [a for a in asks if a not in ("fit", "memory")]  # "we will run 70B 24/7 ... when does buying pay off?"
     if "buy_rent" in asks and "which_gpu" in asks:
         asks.remove("buy_rent")  # "what GPU should I buy" asks which GPU, not whether to buy
     if "time" in asks and "speed" in asks and merged.workload in ("training", "pretrain"):

@@ -12,15 +12,16 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
+from . import accounting, my_machine, table
+from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
 from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
-from . import my_machine
-from .asks import DOMAIN, PATTERNS, detect
+from .asks import DOMAIN, FOLLOW_UP, PATTERNS, detect
 from .parse import Slots, is_chinese, parse
-from .text import Reply, pick
+from .text import Reply, pick, what
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,20 @@ class Turn:
         self.calls: list[ToolCallRecord] = []
         self.sources: list[Source] = []
         self.warnings: list[str] = []
+        self.usd_per_gpu_hour: float | None = None  # the person's own rental price
+        self.price_gpu: str | None = None  # ... for this GPU (None: not tied to one, so not used)
+        self.price_used = False
+        self.gpu_prices: dict = {}  # gpu id -> the person's price for it
+        self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
+        self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
+
+    def derive(self, tool: str, fn, **args: Any) -> Any:
+        """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
+        like a tool call, so every figure an answer derives has its call on the record."""
+        args = {k: v for k, v in args.items() if v is not None}
+        result = fn(**args)
+        self.calls.append(ToolCallRecord(tool=tool, args=args, result=result))
+        return result
 
     def takes(self, tool: str, arg: str) -> bool:
         return arg in {f.name for f in dataclasses.fields(registry()[tool].request)}
@@ -44,6 +59,17 @@ class Turn:
         """Run a tool; None arguments mean 'the tool's default' and are left out."""
         known = {f.name for f in dataclasses.fields(registry()[tool].request)}
         args = {k: v for k, v in args.items() if v is not None and k in known}
+        if self.gpu_prices and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
+            named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
+            ids = {_gpu_id(g) for g in named}
+            if len(ids) == 1 and next(iter(ids)) in self.gpu_prices:
+                args["usd_per_gpu_hour"] = self.gpu_prices[next(iter(ids))]  # this GPU's own price, as given
+                self.price_used = True
+        if self.usd_per_gpu_hour and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
+            named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
+            if named and self.price_gpu and all(_gpu_id(g) == self.price_gpu for g in named):
+                args["usd_per_gpu_hour"] = self.usd_per_gpu_hour  # the price the person pays, not the catalog's
+                self.price_used = True
         result = run_tool(tool, args)
         self.calls.append(ToolCallRecord(tool=tool, args=args, result=result_dict(result)))
         return result
@@ -99,20 +125,65 @@ class Turn:
         return hits
 
 
-def conversation_state(history: list | None) -> tuple[Slots, list[str] | None]:
-    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings)."""
-    state, asks = Slots(), None
+def _gpu_id(name: str) -> str | None:
+    from tools.gpus import get_gpu
+
+    try:
+        return get_gpu(name).id
+    except AdvisorInputError:
+        return None
+
+
+# hardware said as the person's own ("I have two 3090s", "my 4090", "我有一张4090") stays for later questions;
+# hardware named inside one question ("... with 256 H100s") belongs to that question
+OWNED = re.compile(r"\b(?:i|we)(?: only)? (?:have|own|got|bought)\b|\bmy\b|\bour\b|\bi'?ve got\b|"
+                   r"我有|我们有|我的|手上有|手头有|家里有|自己的", re.I)
+REFERS_BACK = re.compile(r"\b(?:it|that|this|them|those|the same|same model|same setup|instead)\b|它|这个|那个|同样", re.I)
+
+
+NEW_TOPIC = re.compile(r"\b(?:different|another|unrelated|separate|new|other) (?:question|topic|thing)\b|^\W*unrelated\b|"
+                       r"\bchanging (?:the )?subject\b|换个(?:问题|话题)|另外问|另一个问题|题外话|顺便问|再问个?别的", re.I)
+
+
+def starts_fresh(question: str, now: Slots, state: Slots) -> bool:
+    """A turn that says it changes the subject, or that does not refer back ('what about', 'and with 32k', '那',
+    '换成') and names a new model or hardware outside the catalog, starts a new topic: nothing from before carries
+    over but the person's own hardware."""
+    if NEW_TOPIC.search(question):
+        return True
+    if FOLLOW_UP.search(question.lower()) or not (state.model or state.gpu):
+        return False
+    if now.devices or now.unknown_gpus:
+        return True
+    return bool(now.model and state.model and now.model != state.model and len(now.models) < 2
+                and not REFERS_BACK.search(question))
+
+
+def _owned(state: Slots) -> Slots:
+    return Slots(gpu=state.gpu, gpus=list(state.gpus), counts=list(state.counts), count=state.count,
+                 vram_gib=state.vram_gib)
+
+
+def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots]:
+    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), and the
+    hardware the person said is theirs."""
+    state, asks, owned = Slots(), None, Slots()
     for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
             continue
         now = parse(content)
+        if starts_fresh(content, now, state):
+            state, asks = _owned(owned), None
         merged = now.merged_over(state)
-        asks = detect(content, now, merged, asks)
+        routed = table.route(content, now, merged)
+        asks = [routed.spec.name] if routed and not routed.missing else detect(content, now, merged, asks)
         if asks in (["problem"], ["local_path"], ["unknown"]):
             asks = None
+        if (now.gpu or now.vram_gib) and OWNED.search(content):
+            owned = _owned(merged)
         state = merged
-    return state, asks
+    return state, asks, owned
 
 
 def _role_content(turn) -> tuple[str, str]:
@@ -138,27 +209,124 @@ class OfflineEngine:
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, question, quick=self.quick)
-        state, previous = conversation_state(history)
+        state, previous, owned = conversation_state(history)
         now = parse(question)
+        if starts_fresh(question, now, state):
+            state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
-        asks = detect(question, now, slots, previous)
-        if my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
+        if slots.gpu_prices:
+            turn.gpu_prices = dict(slots.gpu_prices)
+        elif slots.usd_per_gpu_hour:
+            turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
+            turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else None
+        routed = table.route(question, now, slots)
+        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
+            routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
+        asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        if routed and routed.spec.name == "decline":
+            replies = [asks_.decline(turn, slots, question)]
+        elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
+        elif now.devices and not now.gpus:
+            replies = [_device(turn, slots, now.devices, question)]
         else:
             try:
-                replies = _answer(turn, slots, asks, question)
+                replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
             except AdvisorInputError as exc:
                 replies = _within_limits(turn, slots, asks, question, str(exc))
             if now.mixed_gpus and replies:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
+        if slots.price_currency and replies and (asks == ["power"] or not slots.model):
+            replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
+        unused = accounting.unused(question, now, slots, turn, replies)
+        if unused and replies and not now.problems:  # an out-of-range figure is already said back
+            replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
         return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                       language=lang)
+
+
+CURRENCY_SIGN = {"CNY": "¥"}
+
+
+def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
+    """Prices given in another currency (yuan per GPU-hour or per kWh): the same arithmetic, so every figure of this
+    answer is in that currency; the catalog's offers (in dollars) are left out."""
+    sign = CURRENCY_SIGN.get(currency, currency + " ")
+    keep = [b for b in r.body if not re.search(r"on file|已收录|参考价", b)]
+
+    def swap(text: str) -> str:
+        return text.replace("$", sign)
+
+    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）")
+    return Reply(swap(r.lead) + note, [swap(b) for b in keep], [swap(a) for a in r.assumptions if not re.search(r"on file|已收录", a)],
+                 r.cite)
+
+
+def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Reply]:
+    """An ask from the table: its answer, or the one question that its missing fact needs."""
+    if routed.missing:
+        return [asks_.clarify(turn, s, question, routed.spec, routed.missing)]
+    return [getattr(asks_, routed.spec.answer)(turn, s, question)]
+
+
+ACCELERATORS = re.compile(r"gaudi|ascend|tpu", re.I)  # own memory (HBM), not shared with a CPU
+
+
+def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
+    """Hardware outside the GPU catalog (a Raspberry Pi, a Jetson, a phone, a CPU, an accelerator such as Gaudi or
+    Ascend, 'a Mac' with no chip named): say so, give what the model itself needs for the job asked (4-bit GGUF on a
+    board or a phone unless said), and compare it with the memory the person gave, or ask for it."""
+    zh = turn.zh
+    listed = ", ".join(d[:1].upper() + d[1:] for d in devices)
+    mac = any(re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?", d) for d in devices)
+    accel = any(ACCELERATORS.search(d) for d in devices)
+    if mac:
+        head = pick(zh, "**Which Mac, and how much unified memory?** The catalog has the M1 Ultra, M2 Ultra, M3 Max, "
+                        "M3 Ultra and M4 Max; name one (e.g. 'M3 Max 128GB') for a speed.",
+                    "**是哪款 Mac、统一内存多大？**目录里有 M1 Ultra、M2 Ultra、M3 Max、M3 Ultra、M4 Max；说出一款"
+                    "（如“M3 Max 128GB”）即可估算速度。")
+    elif accel:
+        head = pick(zh, f"**{listed} {'is' if len(devices) == 1 else 'are'} not in our GPU catalog**, so I won't guess "
+                        "its memory, speed or price.",
+                    f"**{listed} 不在 GPU 目录里**，我不会替它猜显存、速度或价格。")
+    else:
+        head = pick(zh, f"**{listed} {'is' if len(devices) == 1 else 'are'} not in our GPU catalog**: no datacenter or "
+                        "desktop GPU there, and its memory is shared with the CPU, so I can't give a speed for it.",
+                    f"**{listed} 不在 GPU 目录里**：它没有独立 GPU，内存与 CPU 共用，所以我给不出速度。")
+    if not s.model:
+        return Reply(head + pick(zh, " Tell me the model and I'll give the memory it needs.",
+                                 "告诉我模型，我可以给出它需要的内存。"))
+    s.gpu, s.gpus, s.count = None, [], None
+    if fit_.training(s):
+        args = fit_.training_args(s, 1)
+        m = turn.call("estimate_memory", model=s.model, gpu_count=1, **args)
+    else:
+        if not accel and not (s.precision and re.match(r"q\d", s.precision)):  # a board or phone: GGUF on llama.cpp
+            s.precision = "q8_0" if s.precision in ("int8", "fp8", "q8_0") else fit_.FOUR_BIT_CONSUMER
+        s.framework = "llama.cpp" if not accel else s.framework
+        s.workload = "inference"
+        m = turn.call("estimate_memory", model=s.model, precision=s.precision, framework=s.framework, context=s.context)
+    job = what(m, zh)
+    need = pick(zh, f" What {job} needs: about {m.per_gpu_gib:.1f} GiB, of which {m.weights_gib:.1f} GiB weights.",
+                f"{job} 约需 {m.per_gpu_gib:.1f} GiB，其中权重 {m.weights_gib:.1f} GiB。")
+    mem = re.search(r"(\d{1,4})\s*(?:gb|g)\b", question, re.I)
+    if mem:
+        have_gib = int(mem.group(1)) * 1e9 / 2**30
+        share = 1.0 if accel else 0.75  # a board or phone: the OS and other programs keep about a quarter
+        room = m.per_gpu_gib <= share * have_gib
+        need += pick(zh, f" Your {mem.group(1)} GB ({have_gib:.1f} GiB) "
+                         f"{'can hold it' if room else 'is too little for it'}"
+                         + ("" if accel else (", leaving room for the system" if room else " once the system takes its share"))
+                         + ".", f"你的 {mem.group(1)} GB（{have_gib:.1f} GiB）{'放得下' if room else '不够'}。")
+    else:
+        need += pick(zh, " How much memory does it have?", "它有多少内存？")
+    return Reply(head + need)
 
 
 def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]:
@@ -175,6 +343,10 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
                 return [misc.unknown(turn, s)]
         if ask in ("cost", "time") and "plan" in done and not s.gpu:
             continue  # the plan already gives the time and cost of each option
+        if ask == "cost" and turn.config is not None and not fit_.training(s) and "config_cost" not in done:
+            done.add("config_cost")  # "how many GPUs and the monthly bill?": the bill of the setup just found
+            replies.append(money.config_cost(turn, s, turn.config))
+            continue
         if ask == "speed" and ({"fit", "how_many", "plan"} & done) and not fit_.training(s) and any(
                 c.tool in ("estimate_throughput", "recommend_hardware") for c in turn.calls):
             continue  # a serving verdict or plan already gives the speed at that load
@@ -182,11 +354,20 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
             replies[0].body.insert(0, pick(turn.zh, "As it does not fit, there is no speed to give for this setup.",
                                            "放不下，所以这个配置没有速度可言。"))
             continue
+        if ask in ("time", "cost") and turn.config_count and not s.count and fit_.training(s):
+            s = dataclasses.replace(s, count=turn.config_count)  # "how many GPUs, and how long?": on that many
         key, fn = _handler(ask, s, asks[i + 1:], question)
         if key in done:
             continue
         done.add(key)
-        replies.append(fn(turn, s, question))
+        reply = fn(turn, s, question)
+        if any(r.lead == reply.lead for r in replies):
+            continue  # two asks answered by the same answer ("cheapest way ... and the monthly cost"): say it once
+        replies.append(reply)
+        if ask == "gpu_specs" and re.search(r"\bwhy\b|\bmatters?\b|为什么|为何|有什么用|影响", question, re.I):
+            topic = ("why decoding token generation is memory-bandwidth-bound not compute-bound"
+                     if re.search(r"bandwidth|带宽", question, re.I) else question)
+            replies.append(misc.concept(turn, s, topic))  # "the bandwidth of an H100, and why it matters"
         if ask == "compare":
             break  # the comparison answered the ask that follows it for each option
     return replies or [misc.unknown(turn, s)]
@@ -229,11 +410,29 @@ def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
 
 
 CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
+TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P<heads>\d+) attention heads; use a GPU "
+                      r"count that divides \d+ \(e\.g\. (?P<divisors>[\d, ]+)\)")
 
 
 def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message: str) -> list[Reply]:
     """A context beyond the model's limit: say so first, then answer at the limit. Other input problems: say what
     to change."""
+    tp = TP_SPLIT.search(message)
+    if tp and s.count and s.count > 1 and not fit_.training(s) and not s.pipeline_parallel:
+        # "3 RTX 4090s": tensor parallel cannot split the heads three ways; pipeline parallel splits the layers
+        s.pipeline_parallel = s.count
+        try:
+            replies = _answer(turn, s, [a for a in asks if a in ("fit", "memory", "limits")] or ["fit"], question)
+        except AdvisorInputError:
+            return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]
+        divisors = tp.group("divisors")
+        replies[0].body.insert(0, pick(turn.zh, f"Sized with pipeline parallelism over {s.count} GPUs (vLLM "
+                                        f"--pipeline-parallel-size {s.count}): tensor parallel {s.count} does not divide "
+                                        f"{tp.group('model')}'s {tp.group('heads')} attention heads (tensor parallel works on "
+                                        f"{divisors} GPUs). ",
+                               f"按 {s.count} 卡流水线并行估算（vLLM --pipeline-parallel-size {s.count}）：张量并行 {s.count} "
+                               f"不能整除 {tp.group('model')} 的 {tp.group('heads')} 个注意力头（张量并行可用 {divisors} 张卡）。"))
+        return replies
     m = CONTEXT_LIMIT.search(message)
     if not m or not s.context:
         return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]
@@ -316,7 +515,7 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
             return ("plan", lambda t, s, q: money.serving_monthly(t, s))
         if s.model and not s.gpu:
             return ("plan", lambda t, s, q: serve.which_gpu(t, s))
-        if s.model and (s.months or s.hours_per_day) and not serve.PER_TOKEN.search(question):
+        if s.model and (s.months or s.hours_per_day) and not (serve.PER_TOKEN.search(question) or s.per_million):
             return ("serving_cost", lambda t, s, q: money.serving_monthly(t, s))
         if s.model:
             return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
@@ -407,7 +606,7 @@ def _settle_formats(s: Slots) -> Slots:
             return fmt
         if fit_.training(s):
             return "nf4-dq"
-        desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation") if s.gpu else False
+        desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation", "apple_unified") if s.gpu else False  # a Mac too
         one_user = (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp")
         return fit_.FOUR_BIT_CONSUMER if desktop and one_user else fit_.FOUR_BIT_SERVER
 

@@ -60,6 +60,19 @@ class Slots:
     budget_other: float | None = None  # a budget in another currency, as given
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
+    usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
+    purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
+    owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
+    pipeline_parallel: int | None = None  # set by the engine when tensor parallel cannot split the heads (never parsed)
+    price_currency: str | None = None  # "CNY" when the hourly or kWh price was given in yuan (figures then in yuan)
+    usage_hours: float | None = None  # a length of use in hours: "rent 2 H100s for 100 hours", "租 100 小时"
+    gpu_hours: float | None = None  # "500 GPU-hours"
+    measured_tps: float | None = None  # a speed the person sees: "my 3090 gets 20 tokens/s", "只有 20 token/s"
+    aggregate_tps: float | None = None  # a measured total generation rate: "I get 1,500 tokens/s aggregate"
+    tokens_per_day: float | None = None  # a serving volume: "10M tokens a day", "每天1000万token"
+    per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
+    devices: list[str] = field(default_factory=list)  # hardware outside the GPU catalog: "Raspberry Pi 5", "Jetson"
     framework: str | None = None
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
@@ -86,12 +99,17 @@ class Slots:
                 setattr(out, f.name, value)
         out.problems = list(self.problems)
         out.unknown_gpus = list(self.unknown_gpus)
+        out.devices = list(self.devices)
         if self.gpu and not self.mixed_gpus:
             out.mixed_gpus = []
         if self.gpu and not self.count:
             out.count = None  # a new GPU without a count means one of them
         if self.workload == "inference" and not self.method:
             out.method = None
+        if self.precision and not self.framework and old.framework:
+            gguf = self.precision.startswith("q") and self.precision[1:2].isdigit()
+            if gguf != (old.framework == "llama.cpp"):
+                out.framework = None  # "换成 Q4_K_M" after a vLLM answer: the format decides the runtime
         if self.vram_gib and not self.gpu:
             out.gpu, out.gpus, out.count = None, [], None
         if self.workload in ("training", "pretrain") and self.precision is None and old.workload == "inference":
@@ -226,7 +244,7 @@ def find_models(text: str) -> list[str]:
 def _looks_like_hub_id(s: str) -> bool:
     """'meta-llama/Llama-3.3-70B-Instruct' yes; 'A100/H100', 'LoRA/QLoRA', 'tokens/s', 'fp8/bf16', '24/7' no."""
     org, name = s.split("/", 1)
-    if _is_unit_ratio(s) or org.isdigit() or not re.search(r"[a-z]", name, re.I) or not re.search(r"[\d-]", name):
+    if _is_unit_ratio(s) or not re.search(r"[a-z]", org, re.I) or not re.search(r"[a-z]", name, re.I) or not re.search(r"[\d-]", name):
         return False
     gpus = _gpu_index()
     if norm_key(org) in gpus or norm_key(name) in gpus:
@@ -303,6 +321,17 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
 MAX_GPUS = 100_000
 
 
+def _dedup_gpus(gpus: list) -> list:
+    """'A10G ... A10G 每小时 1 美元': a GPU named twice is one GPU (its first stated count kept)."""
+    out: dict = {}
+    for g, c, p in gpus:
+        if g not in out:
+            out[g] = (g, c, p)
+        elif out[g][1] is None and c is not None:
+            out[g] = (g, c, p)
+    return list(out.values())
+
+
 def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None]:
     """The count written just before a GPU name ('8 H100s', 'two A100', '8x H100', '两张4090') or just after it
     ('H100 x8', '4090 * 2')."""
@@ -366,9 +395,9 @@ PRECISIONS = [
     (r"\bgguf\b", "q4_k_m"), (r"\bawq\b", "awq-4bit"), (r"\bgptq\b", "gptq-4bit-g128"), (r"\bnf4\b", "nf4"),
     (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b|\bw8a8\b", "fp8"),
     (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
-    (r"\bint4\b|\b4[- ]?bits?\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
+    (r"\bint4\b|\b4[- ]?bits?\b|\bq4\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
-    (r"\bfp32\b|\bfull precision\b|全精度", "fp32"),
+    (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
 ]
 
 
@@ -385,8 +414,9 @@ def find_formats(text: str) -> list[str]:
         if v not in out:
             out.append(v)
     # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
-    if not out and re.search(r"满血|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
-                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b", low):
+    if not out and re.search(r"满血|全精度|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
+                             r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b|"
+                             r"\bfull (?:model|weights|version|size)\b|完整版|原版", low):
         out.append("native")
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
@@ -418,7 +448,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "qlora"
     elif re.search(r"\blora\b|\bpeft\b|\badapters?\b", low):
         method = "lora"
-    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|全量|全参", low):
+    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|全量|全参", low):
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
         return None if method in (None, "full") else method, "pretrain"
@@ -486,7 +516,10 @@ def find_users(text: str) -> tuple[int | None, str | None]:
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
             r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
             r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))",
-            rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b"]
+            rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
+            # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
+            r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
+            r"(\d{1,7})\s*(?:个|位|名)?\s*人(?:的)?\s*(?:团队|公司|客服|系统|部门|规模)"]
     for p in pats:
         m = re.search(p, low)
         if m:
@@ -505,8 +538,36 @@ _SCALE = {"t": 1e12, "trillion": 1e12, "b": 1e9, "billion": 1e9, "m": 1e6, "mill
 _ZH_SCALE = {"万亿": 1e12, "千亿": 1e11, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
 
 
+PER_MILLION = re.compile(r"\b(?:cost|price|costs|pricing)\s+(?:of|for)\s+(?:1\s*m|one million|a million|1,000,000)\s*"
+                         r"(?:output\s+|generated\s+)?tokens?\b|"
+                         r"(?:\bper|/|每|\bfor every|\bevery|\ba)\s*(?:1\s*m\b|one million\b|a million\b|million\b|1,000,000\b|"
+                         r"1百万|一百万|百万)\s*(?:output\s+|generated\s+|个)?\s*(?:tokens?|toks?)?|"
+                         r"(?:1\s*m|one million|a million|1,000,000|百万|一百万)\s*(?:output\s+|generated\s+|个)?\s*"
+                         r"(?:tokens?|token)\s*(?:cost|costs|price|价格|成本|多少钱|要多少钱|花多少)", re.I)
+_DAILY = r"\s*(?:a|per|each|every|/)\s*(?:day|d)\b|\s*daily\b|\s*(?:每天|一天|每日)"
+TOKENS_PER_DAY = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+)?"
+                            rf"(?:tokens?|toks?)(?:{_DAILY})|"
+                            r"(?:每天|一天|每日|日均)[^，。,.\d]{0,8}?(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
+                            r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)", re.I)
+
+
+def find_tokens_per_day(text: str) -> float | None:
+    """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'."""
+    m = TOKENS_PER_DAY.search(text.lower())
+    if not m:
+        return None
+    if m.group(1):
+        return to_number(m.group(1)) * _SCALE.get(m.group(2) or "", 1)
+    v = to_number(m.group(3)) if m.group(3)[0].isdigit() else zh_number(m.group(3))
+    return (v or 0) * _ZH_SCALE.get(m.group(4) or "", 1) or None
+
+
+PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:prompt|context|input|document|window|上下文|提示)",
+                           re.I)
+
+
 def find_tokens(text: str) -> float | None:
-    low = text.lower()
+    low = PROMPT_TOKENS.sub(" ", PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower())))
     m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)\s*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
         return to_number(m.group(1)) * _SCALE[m.group(2)]
@@ -550,15 +611,60 @@ def find_hours_per_day(text: str) -> float | None:
         if v and week:  # "8 hours a day, 5 days a week": the average day
             days = week.group(1) or week.group(2)
             v = round(v * (int(days) if days.isdigit() else zh_number(days)) / 7, 1)
+        elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
+            v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
-    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
     return None
 
 
+ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每个请求|单用户|每位)\s*(?:每秒|/秒|一秒)\s*(?:至少|要|需要|能有|有)?\s*"
+                               r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)|"
+                               r"(?:每人|每个?人|每个?用户|每路|每位)\s*(?:要求|需要|至少|要)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*"
+                               r"(?:token|tok)s?\s*(?:/\s*s|每秒|/秒)|"
+                               r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)")
+
+
+AGGREGATE = re.compile(rf"({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\s*"
+                       r"(?:in )?(?:aggregate|total|in total|overall|combined|across all users|throughput)|"
+                       rf"(?:aggregate|total|overall|combined)\s+(?:throughput\s+)?(?:of\s+)?({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? per second|tok/s)|"
+                       rf"(?:总吞吐|合计|总共|总计)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)", re.I)
+
+
+def find_aggregate_speed(text: str) -> float | None:
+    """A total generation rate the person has measured or wants: '1,500 tokens/s aggregate', '总吞吐 2000 token/s'."""
+    m = AGGREGATE.search(text)
+    if not m:
+        return None
+    g = m.groups()
+    value = next(x for x in (g[0], g[2], g[4]) if x)
+    scale = 1e3 if (g[1] or g[3]) else 1
+    return to_number(value) * scale
+
+
+MEASURED = re.compile(rf"\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing)\s+(?:about\s+|around\s+|~)?"
+                      rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)|"
+                      rf"(?:只有|才|实测|测得|跑出|跑到)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
+                      re.I)
+
+
+def find_measured_speed(text: str) -> float | None:
+    """A speed the person observes and asks about ('my 3090 gets 20 tokens/s, is that normal?')."""
+    m = MEASURED.search(text)
+    return to_number(m.group(1) or m.group(2)) if m else None
+
+
 def find_target_speed(text: str) -> float | None:
+    if MEASURED.search(text):
+        text = MEASURED.sub(" ", text)
+    if AGGREGATE.search(text):
+        text = AGGREGATE.sub(" ", text)
+    z = ZH_PER_USER_SPEED.search(text.lower())
+    if z:
+        return to_number(next(g for g in z.groups() if g))
     m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\b"
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
@@ -661,8 +767,127 @@ def find_months(text: str) -> float | None:
     return None
 
 
+_PER_HOUR = r"(?:/|per|an|a|each|every)\s*(?:gpu[- ]?)?(?:hour|hr|h)\b"
+GPU_HOUR_PRICE = re.compile(
+    rf"\$\s*({_NUM})\s*(?:usd\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
+    rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
+    r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)|"
+    r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)",
+    re.I)
+
+
+CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?|"
+                      r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
+CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
+                     r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)", re.I)
+
+
+def find_cny_prices(text: str) -> tuple[float | None, float | None]:
+    """(yuan per GPU-hour, yuan per kWh): '每张每小时9块钱人民币', '9元/小时', '电价0.6元/度'."""
+    h = CNY_HOUR.search(text)
+    k = CNY_KWH.search(text)
+    hour = to_number(h.group(1) or h.group(2)) if h else None
+    kwh = to_number(k.group(1) or k.group(2)) if k else None
+    return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
+
+
+def find_gpu_prices(text: str) -> dict:
+    """Each GPU's own price when several are priced: 'H100 is $2.99/h, A100 is $1.49/h' -> the GPU named nearest before
+    each price (within the same clause)."""
+    out = {}
+    for m in GPU_HOUR_PRICE.finditer(text.lower()):
+        before = text[max(0, m.start() - 40): m.start()]
+        before = re.split(r"[,;，；。]|\band\b", before)[-1]
+        named = find_gpus(before)
+        if named:
+            v = to_number(next(g for g in m.groups() if g))
+            if 0 < v <= 1000:
+                out[named[-1][0]] = v
+    return out if len(out) >= 2 else {}
+
+
+def find_gpu_hour_price(text: str) -> float | None:
+    """The person's own rental price per GPU-hour: '$2.50/hour', '$2.5/h', '2 USD per GPU hour', '每卡每小时2美元',
+    '2美元/小时'. USD only (other currencies are said back, not converted)."""
+    m = GPU_HOUR_PRICE.search(text.lower())
+    if not m:
+        return None
+    v = to_number(next(g for g in m.groups() if g))
+    return v if 0 < v <= 1000 else None
+
+
+DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
+                     r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
+                     r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
+                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|"
+                     r"\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
+                     re.I)
+
+
+def find_devices(text: str) -> list[str]:
+    """Hardware the GPU catalog does not cover (boards, phones, CPUs): named back, never sized as a catalog GPU."""
+    out = []
+    for m in DEVICES.finditer(text):
+        name = re.sub(r"\s+", " ", m.group(0).strip())
+        name = {"树莓派": "Raspberry Pi", "手机": "phone", "只有cpu": "CPU only", "纯cpu": "CPU only",
+                "笔记本": "laptop", "notebook": "laptop"}.get(name.lower(), name)
+        name = "A laptop with no GPU named" if name.lower() == "laptop" else name
+        name = re.sub(r"^昇腾\s*", "Huawei Ascend ", name).strip()
+        name = re.sub(r"(?i)^gaudi", "Intel Gaudi", name)
+        name = re.sub(r"(?i)^raspberry\s*pi", "Raspberry Pi", name)
+        name = re.sub(r"(?i)^jetson", "Jetson", name)
+        name = re.sub(r"(?i)^树莓派\s*", "Raspberry Pi ", name).strip()
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def find_usage_hours(text: str) -> tuple[float | None, float | None]:
+    """(hours of use, GPU-hours): 'for 100 hours', 'over 36 hrs', '租100小时', '500 GPU-hours'. Hours a day
+    ('8 hours a day') and deadlines are other slots."""
+    low = text.lower()
+    gh = re.search(rf"({_NUM})\s*(k)?\s*gpu[- ]?(?:hours?|hrs?|h)\b|({_NUM})\s*(?:个)?\s*(?:gpu|卡)\s*(?:小时|时)", low)
+    gpu_hours = to_number(gh.group(1) or gh.group(3)) * (1e3 if gh.group(2) else 1) if gh else None
+    m = re.search(rf"\b(?:for|over|during|about|around|total of|rent(?:ing)?\b.{{0,30}}\bfor)\s+(?:about\s+|around\s+)?({_NUM})\s*"
+                  r"(?:hours?|hrs?|h)\b(?!\s*(?:a|per|each|every|/)\s*(?:day|d|week)\b)(?!\s*gpu)", low) or \
+        re.search(r"(?:用|租|跑|运行|使用)\s*(?:了)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*(?:每天|/天))", text)
+    hours = to_number(m.group(1)) if m and not re.search(r"(?:每天|一天|每日)\s*$", text[:m.start()]) else None
+    return (hours if hours and 0 < hours <= 1e6 else None), (gpu_hours if gpu_hours and 0 < gpu_hours <= 1e10 else None)
+
+
+_K = r"(k|thousand|万)?"
+PURCHASE = re.compile(
+    rf"\b(?:buy(?:ing)?|purchas\w*|to own)\b[^.$]{{0,50}}?\$\s*({_NUM})\s*{_K}(?!\s*(?:/|per|an?)\s*(?:hour|hr|h|month|mo)\b)|"
+    rf"\$\s*({_NUM})\s*{_K}\s*(?:to buy|purchase|up ?front|each to buy|per (?:card|gpu) to buy)|"
+    rf"\b(?:server|box|machine|rig|workstation|node)\b[^.$]{{0,40}}?\b(?:is|costs?|for|at)\s*\$\s*({_NUM})\s*{_K}|"
+    rf"(?:买|购买|购置)[^，。,.\d]{{0,12}}?(\d+(?:\.\d+)?)\s*(万)?\s*(?:美元|美金|刀)", re.I)
+OWNING_MONTHLY = re.compile(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*(?:month|mo)\b[^.]{{0,20}}?(?:power|electricity|hosting|colo\w*|"
+                            r"running|upkeep)|(?:power|electricity|hosting|colo\w*)[^.$]{0,20}?\$\s*(" + _NUM +
+                            r")\s*(?:/|per|a)\s*(?:month|mo)\b", re.I)
+
+
+def find_purchase(text: str) -> tuple[float | None, bool]:
+    """(purchase price in USD, whether it is for the whole server rather than one GPU)."""
+    m = PURCHASE.search(text)
+    if not m:
+        return None, False
+    g = m.groups()
+    for value, scale in ((g[0], g[1]), (g[2], g[3]), (g[4], g[5]), (g[6], g[7])):
+        if value:
+            v = to_number(value) * {"k": 1e3, "thousand": 1e3, "万": 1e4}.get((scale or "").lower(), 1)
+            whole = bool(g[4]) or bool(re.search(r"\b(?:server|box|machine|rig|total|both|all)\b|整机|一台", m.group(0), re.I))
+            return (v if 100 <= v <= 1e8 else None), whole
+    return None, False
+
+
+def find_owning_monthly(text: str) -> float | None:
+    m = OWNING_MONTHLY.search(text)
+    return to_number(m.group(1) or m.group(2)) if m else None
+
+
 def find_kwh_price(text: str) -> float | None:
-    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?)?\s*(?:/|per|a)\s*kwh", text.lower())
+    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?|\$|美元)?\s*(?:/|per|a|每)\s*(?:kwh|度)",
+                  text.lower())
     if not m:
         return None
     v = to_number(m.group(1) or m.group(2))
@@ -764,7 +989,7 @@ def parse(text: str) -> Slots:
         if m.group(1).endswith(".json") or m.group(1).startswith(("/", "~/", "./", "../")):
             s.local_path = m.group(1)
             break
-    gpus = find_gpus(text)
+    gpus = _dedup_gpus(find_gpus(text))
     if gpus:
         s.gpus = [g for g, _, _ in gpus]
         s.counts = [c for _, c, _ in gpus]
@@ -780,7 +1005,13 @@ def parse(text: str) -> Slots:
         s.gpus, s.counts = [s.gpu], [s.count]
     if s.count is None and not any(s.counts):
         s.count = find_bare_count(text)
-    s.models = find_models(_without_gpu_words(text, s.gpus))
+    s.devices = find_devices(text)
+    s.models = find_models(DEVICES.sub(" ", _without_gpu_words(text, s.gpus)))
+    size_range = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[bB]?\s*(?:-|–|to|~|到|至)\s*(\d+(?:\.\d+)?)\s*[bB]\b", text)
+    if size_range and len(s.models) >= 2:  # "13B-34B models": the largest sets the hardware
+        low, high = (f"{size_range.group(i)}B" for i in (1, 2))
+        if low.upper() in s.models and high.upper() in s.models:
+            s.models = [high.upper()] + [m for m in s.models if m not in (low.upper(), high.upper())]
     s.model = s.models[0] if s.models else None
     s.method, s.workload = find_method_and_workload(text)
     s.formats = find_formats(text)
@@ -799,13 +1030,37 @@ def parse(text: str) -> Slots:
     budget, s.budget_currency = find_money(text)
     s.budget_usd = budget if s.budget_currency in ("USD", None) else None
     s.budget_other = budget if s.budget_currency not in ("USD", None) else None
-    s.months = find_months(text)
+    s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
+    s.usd_per_gpu_hour = find_gpu_hour_price(text)
+    if not s.usd_per_gpu_hour and not s.usd_per_kwh:
+        cny_hour, cny_kwh = find_cny_prices(text)
+        if cny_hour or cny_kwh:  # priced in yuan: the arithmetic is the same, the answer says ¥
+            s.usd_per_gpu_hour, s.usd_per_kwh, s.price_currency = cny_hour, cny_kwh, "CNY"
+    if len(set(s.gpus)) >= 2:
+        s.gpu_prices = find_gpu_prices(text)
+    purchase, whole = find_purchase(text)
+    s.owning_usd_per_month = find_owning_monthly(text)
+    n_for_total = s.count or 1
+    if purchase:
+        s.purchase_usd_per_gpu = round(purchase / n_for_total, 2) if whole else purchase
+    if s.usd_per_gpu_hour and n_for_total > 1 and re.search(
+            r"(?:/|per|an?)\s*(?:hour|hr|h)\b\s*(?:in\s+)?(?:total|for (?:both|all|the (?:pair|server|node)))|总共|合计|一共",
+            text, re.I):
+        s.usd_per_gpu_hour = round(s.usd_per_gpu_hour / n_for_total, 4)  # "$4.50/hr total" for 2 GPUs
+    s.tokens_per_day = find_tokens_per_day(text)
+    s.usage_hours, s.gpu_hours = find_usage_hours(text)
+    s.aggregate_tps = find_aggregate_speed(text)
+    s.measured_tps = None if s.aggregate_tps else find_measured_speed(text)  # "I get 900 tokens/s aggregate": a rate
+    s.per_million = bool(PER_MILLION.search(text))
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    if s.examples and s.tokens and s.tokens <= 2**20:  # "50k examples of 1k tokens": the length of each example
+        s.context = s.context or int(s.tokens)
+        s.tokens = None
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
@@ -845,7 +1100,7 @@ def _pool_of(gpus: list) -> tuple[str, int]:
 
 def _with_form_factor_pair(text: str, gpus: list) -> list:
     """'H100 SXM vs PCIe': the other form factor of the named card is the second option."""
-    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
+    if len(gpus) != 1 or not re.search(r"(?:sxm\w*|pcie)\s*(?:vs\.?|versus|or|and|还是|和|与|对比|比)\s*(?:the\s+)?(?:sxm|pcie)",
                                        text, re.I):
         return gpus
     from tools.errors import AdvisorInputError
@@ -870,6 +1125,8 @@ def find_unknown_gpus(text: str, known: list) -> list[str]:
     out = []
     for m in GPU_SHAPED.finditer(text):
         word = m.group(0)
+        if m.start() and text[m.start() - 1] in "-_/." and re.match(r"[a-z]\d+b$", word, re.I):
+            continue  # the active-parameter part of a model name: "Qwen3-235B-A22B", "A3B"
         key = norm_key(word)
         if key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "A100s"

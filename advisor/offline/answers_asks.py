@@ -1,0 +1,466 @@
+"""Answers for the asks in the table (advisor/offline/table.py): each plans its tool calls from the slots and leads
+with the verdict or figure asked for. Derived figures (users at a speed, ratios, savings, energy) come from the
+calculators in tools/search.py, recorded as tool calls like the registry's."""
+
+from __future__ import annotations
+
+import re
+
+from tools import search
+
+from .parse import Slots
+from .text import Reply, gib, hours_text, pick, tps, usd
+
+REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
+REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
+
+
+def clarify(turn, s: Slots, question: str, spec, missing: list[str]) -> Reply:
+    """A required fact is missing: say what the ask is, and ask for that one fact."""
+    en, zh = spec.missing[missing[0]]
+    return Reply(pick(turn.zh, f"**One thing first:** {en}", f"**先确认一点：**{zh}"),
+                 [pick(turn.zh, "With it I can give the figure; without it any number would be a guess.",
+                       "有了这一点我才能给出数字，否则只能是猜测。")])
+
+
+def clarify_only(turn, s: Slots, question: str) -> Reply:  # never reached with the fact known (see table)
+    from .answers_misc import unknown
+
+    return unknown(turn, s)
+
+
+def model_facts(turn, s: Slots, question: str) -> Reply:
+    """'How many layers does Llama 3 70B have?': the architecture from the catalog (or the Hub config)."""
+    zh = turn.zh
+    m = turn.call("lookup_model", name=s.model)
+    spec = m.spec
+    get = (lambda k: spec.get(k)) if isinstance(spec, dict) else (lambda k: getattr(spec, k, None))
+    facts = [(pick(zh, "layers", "层数"), get("num_layers")), (pick(zh, "attention heads", "注意力头"), get("num_heads")),
+             (pick(zh, "KV heads", "KV 头"), get("num_kv_heads")), (pick(zh, "hidden size", "隐藏维度"), get("hidden_size")),
+             (pick(zh, "vocabulary", "词表"), get("vocab_size")), (pick(zh, "experts", "专家数"), get("num_experts")),
+             (pick(zh, "context limit", "最长上下文"), get("max_context"))]
+    shown = [(k, v) for k, v in facts if v]
+    listed = ", ".join(f"{k} {v:,}" for k, v in shown)
+    params = pick(zh, f"; {m.params_b:,.1f}B parameters", f"；参数量 {m.params_b:,.1f}B") if m.params_b else ""
+    if re.search(r"layer|层", question, re.I) and get("num_layers"):
+        lead = pick(zh, f"**{m.model} has {get('num_layers')} layers.**", f"**{m.model} 有 {get('num_layers')} 层。**")
+        return Reply(lead, [listed + params])
+    return Reply(pick(zh, f"**{m.model}:** ", f"**{m.model}：**") + listed + params)
+
+
+def prefill(turn, s: Slots, question: str) -> Reply:
+    """'How long to prefill a 100k-token prompt?': the time to first token at that prompt length."""
+    zh = turn.zh
+    prompt = s.context or 8192
+    t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=s.precision,
+                  prompt_tokens=prompt, output_tokens=1)
+    lead = pick(zh, f"**About {t.time_to_first_token_s:,.1f} s** to prefill a {prompt:,}-token prompt of {t.model} on "
+                    f"{s.count or 1}x {t.gpu} ({t.precision}, {t.framework}): about {tps(t.prefill_tokens_per_s)} tokens/s.",
+                f"**约 {t.time_to_first_token_s:,.1f} 秒**：{t.model} 在 {s.count or 1} 张 {t.gpu} 上预填充 {prompt:,} tokens 的提示词"
+                f"（{t.precision}，{t.framework}），约 {tps(t.prefill_tokens_per_s)} tokens/s。")
+    return Reply(lead, [pick(zh, "Prefill is compute-bound: it follows the GPU's TFLOPS, and attention grows with the "
+                                 "square of the prompt length.", "预填充受算力限制：取决于 GPU 的 TFLOPS，注意力部分随提示词长度平方增长。")])
+
+
+def speed_check(turn, s: Slots, question: str) -> Reply:
+    """A speed the person sees, checked against the estimate for the same model, format and GPU."""
+    zh = turn.zh
+    precision = s.precision if s.precision != "4bit" else None
+    t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=s.count or 1,
+                  precision=precision or ("q4_k_m" if s.framework in (None, "llama.cpp") and not s.users else None),
+                  batch=s.users or 1, framework=s.framework)
+    expect, seen = t.decode_tokens_per_s, s.measured_tps
+    load = pick(zh, f"{s.users} users at once, each" if (s.users or 1) > 1 else "one stream",
+                f"{s.users} 路并发、每路" if (s.users or 1) > 1 else "单路")
+    ratio = seen / expect if expect else 1
+    if 0.65 <= ratio <= 1.5:
+        lead = pick(zh, f"**Yes, that is about what to expect:** we estimate about {tps(expect)} tokens/s for {t.model} "
+                        f"{t.precision} on {s.count or 1}x {t.gpu} ({t.framework}), {load}.",
+                    f"**正常，差不多就是这个水平：**估算 {t.model} {t.precision} 在 {s.count or 1} 张 {t.gpu}（{t.framework}）上{load}约 "
+                    f"{tps(expect)} tokens/s。")
+        body = []
+    elif ratio < 0.65:
+        lead = pick(zh, f"**Low: about {tps(expect)} tokens/s is what {s.count or 1}x {t.gpu} should give** for {t.model} "
+                        f"{t.precision} ({t.framework}, {load}), so {seen:g} is well below it.",
+                    f"**偏低：{s.count or 1} 张 {t.gpu} 跑 {t.model} {t.precision}（{t.framework}，{load}）应有约 {tps(expect)} "
+                    f"tokens/s**，{seen:g} 明显偏低。")
+        body = [pick(zh, "Common causes: some layers left on the CPU (llama.cpp -ngl / Ollama's GPU layers), a CPU-only "
+                         "or debug build, a different (larger) quantization than you think, another process using "
+                         "the GPU, or prompt processing counted in the speed.",
+                     "常见原因：部分层留在 CPU（llama.cpp 的 -ngl / Ollama 的 GPU 层数）、CPU 版本或调试版本、实际用的量化格式"
+                     "更大、别的进程占用 GPU，或者把处理提示词的时间也算进了速度。")]
+    else:
+        lead = pick(zh, f"**Higher than we estimate ({tps(expect)} tokens/s)** for {t.model} {t.precision} on "
+                        f"{s.count or 1}x {t.gpu}: check it is the model and format you think (a smaller quant or a "
+                        "draft/speculative setup reads fewer bytes per token).",
+                    f"**比我们的估算（{tps(expect)} tokens/s）更高**：请确认模型和量化格式（更小的量化或投机解码每个 token 读的字节更少）。")
+        body = []
+    return Reply(lead, body)
+
+
+def framework_choice(turn, s: Slots, question: str) -> Reply:
+    """vLLM or llama.cpp: by the number of people using it at once."""
+    zh = turn.zh
+    users = s.users or s.batch or 1
+    if users > 1:
+        lead = pick(zh, f"**vLLM** for {users} users at once: it batches their requests on the GPU (continuous batching), "
+                        "while llama.cpp/Ollama serve streams largely one after another, so each user waits for the "
+                        "others.",
+                    f"**vLLM**：{users} 个用户同时用时，它在 GPU 上把请求合批（连续批处理）；llama.cpp/Ollama 基本是一路接一路地"
+                    "处理，用户要互相等待。")
+        body = [pick(zh, "llama.cpp is the better fit for one person on a desktop card or a Mac (GGUF files, low memory).",
+                     "一个人在桌面显卡或 Mac 上用时，llama.cpp 更合适（GGUF 文件，占用内存少）。")]
+    else:
+        lead = pick(zh, "**llama.cpp (or Ollama)** for one person: GGUF files such as Q4_K_M, the smallest memory "
+                        "footprint, and it runs on desktop cards and Macs; vLLM pays off once several people use it at "
+                        "the same time.",
+                    "**一个人用选 llama.cpp（或 Ollama）**：GGUF 文件（如 Q4_K_M）占用最少，桌面显卡和 Mac 都能跑；多人同时使用时"
+                    "vLLM 才划算。")
+        body = []
+    if not s.model:
+        body.append(pick(zh, "Tell me the model for the memory and speed on your card.", "告诉我模型，我可以给出显存和速度。"))
+    return Reply(lead, body)
+
+
+def budget_to_buy(turn, s: Slots, question: str) -> Reply:
+    from .answers_money import _budget_to_buy
+
+    return _budget_to_buy(turn, s)
+
+
+def measured_cost(turn, s: Slots, question: str) -> Reply:
+    from tools.gpus import get_gpu
+
+    from .answers_serve import _cost_per_token
+
+    return _cost_per_token(turn, s, get_gpu(s.gpu))
+
+
+def max_context(turn, s: Slots, question: str) -> Reply:
+    from .answers_fit import limits
+
+    return limits(turn, s, question + " max context")
+
+
+def decline(turn, s: Slots, question: str) -> Reply:
+    return Reply(pick(turn.zh, "**I can't help with that.** I'm a GPU sizing advisor: I answer which GPUs, how many, how "
+                               "fast and what it costs to train, fine-tune or serve language models.",
+                      "**这个我不能帮忙。** 我是 GPU 选型顾问：回答训练、微调或部署大模型需要什么 GPU、几张、多快、多少钱。"))
+
+
+def social(turn, s: Slots, question: str) -> Reply:
+    import re
+
+    if re.search(r"thank|thx|\bty\b|谢|感谢|收到|好的|明白", question, re.I):
+        return Reply(pick(turn.zh, "You're welcome. Ask me about any model and GPU: whether it fits, how many GPUs, how "
+                                   "fast, what it costs.", "不客气。可以继续问任何模型和 GPU：放不放得下、要几张卡、多快、多少钱。"))
+    from .answers_misc import unknown
+
+    greeting = unknown(turn, s)
+    greeting.lead = pick(turn.zh, "Hello. ", "你好。") + greeting.lead
+    return greeting
+
+
+def off_topic(turn, s: Slots, question: str) -> Reply:
+    return Reply(pick(turn.zh, "**That's outside what I do.** I'm a GPU sizing advisor: which GPUs, how many, how fast and "
+                               "what it costs to train, fine-tune or serve language models (e.g. 'Can I run Llama 3.1 8B on "
+                               "one 4090?').",
+                      "**这超出了我的范围。** 我是 GPU 选型顾问：训练、微调或部署大模型需要什么 GPU、几张、多快、多少钱"
+                      "（例如“一张 4090 能跑 Llama 3.1 8B 吗？”）。"))
+
+
+def serve_compare(turn, s: Slots, question: str) -> Reply:
+    """Two or more GPUs to serve a model at a load: each GPU's cheapest setup for that load, compared by cost."""
+    from .answers_money import tokens_per_dollar
+
+    return tokens_per_dollar(turn, s)
+
+
+def spec_check(turn, s: Slots, question: str) -> Reply:
+    """'Vendor says H100 has 756 TFLOPS, use that?': which catalog figure the claim is, and what to plan with."""
+    from tools.gpus import all_gpus, get_gpu
+
+    from .table import claimed_spec
+
+    zh = turn.zh
+    value, unit = claimed_spec(question)
+    named = get_gpu(s.gpu)
+    if unit == "tflops" and not re.search(r"fp8|int8|fp4|fp32|tf32", question, re.I):
+        pass  # a bare TFLOPS figure: compared with every precision below, BF16 the one to plan with
+    base = named.id.split("-")[0]
+    family = [g for g in all_gpus() if g.id.split("-")[0] == base] or [named]
+    fields = ([("bf16_tflops_dense", "dense BF16"), ("fp8_tflops_dense", "dense FP8"), ("fp32_tflops", "FP32"),
+               ("fp4_tflops_dense", "dense FP4"), ("int8_tops_dense", "dense INT8")] if unit == "tflops" else
+              [("memory_bandwidth_gb_per_s", "memory bandwidth")])
+    matches = []
+    for g in family:
+        turn.call("lookup_gpu", name=g.id)
+        for f, label in fields:
+            v = getattr(g, f, None)
+            if not v:
+                continue
+            if abs(v - value) / v <= 0.03:
+                matches.append((g, label, v, False))
+            elif unit == "tflops" and f != "fp32_tflops" and abs(2 * v - value) / (2 * v) <= 0.03:
+                matches.append((g, label, v, True))  # a "with sparsity" figure: twice the dense one
+    ref = getattr(named, fields[0][0]) or 0
+    plan = pick(zh, " Plan training on the dense BF16 figure times the MFU a real run reaches (well under half of peak; "
+                    "ask 'how long to train ...' for our estimate)." if unit == "tflops" else "",
+                "规划训练要用稠密 BF16 数值乘以实际能达到的 MFU（远低于峰值的一半；可以问“训练……要多久”得到我们的估算）。"
+                if unit == "tflops" else "")
+    if matches:
+        matches.sort(key=lambda m: (m[0].id != named.id, m[3]))  # the named card first, exact before sparse
+        def said(m):
+            g, label, v, sparse = m
+            return pick(zh, f"{g.name}'s {label} figure" + (" with 2:4 sparsity" if sparse else ""),
+                        f"{g.name} 的{label}" + ("（2:4 稀疏）" if sparse else "") + "数值")
+        what_en = pick(zh, " and ".join(said(m) for m in matches[:2]), "，也是".join(said(m) for m in matches[:2]))
+        g, label, v, sparse = matches[0]
+        same = g.id == named.id and not sparse and label == fields[0][1]
+        verdict = pick(zh, "**Yes, that is the figure to use**" if same else "**Not as the figure to plan with**",
+                       "**对，就用这个数**" if same else "**不能直接拿来规划**")
+        lead = pick(zh, f"{verdict}: {value:,g} {unit.upper()} is {what_en}"
+                        + ("" if same else f"; {named.name}'s {fields[0][1]} figure is {ref:,g}") + "." + plan,
+                    f"{verdict}：{value:,g} {unit.upper()} 是{what_en}"
+                    + ("" if same else f"；{named.name} 的{fields[0][1]}为 {ref:,g}") + "。" + plan)
+    else:
+        lead = pick(zh, f"**{value:,g} {unit.upper()} matches no figure on file for {named.name}**: its {fields[0][1]} is "
+                        f"{ref:,g}." + plan,
+                    f"**{value:,g} {unit.upper()} 与 {named.name} 的任何已收录数值都不符**：其{fields[0][1]}为 {ref:,g}。" + plan)
+    return Reply(lead, ["\n".join(f"- {g.name}: " + ", ".join(f"{label} {getattr(g, f):,g}" for f, label in fields
+                                                                if getattr(g, f, None)) for g in family)])
+
+
+def zero_savings(turn, s: Slots, question: str) -> Reply:
+    zh = turn.zh
+    n = s.count or 8
+    method = s.method if s.method in ("full", "lora", "qlora") else "full"
+    r = turn.derive("zero_savings", search.zero_savings, model=s.model, gpu_count=n, gpu=s.gpu, method=method,
+                    context=s.context)
+    st = r["stages"]
+    lead = pick(zh, f"**ZeRO-3 saves about {gib(r['zero3_saves_vs_zero2_gib'])} per GPU over ZeRO-2** for {s.model} "
+                    f"({method} fine-tune/training, {n} GPUs): {gib(st['zero2']['per_gpu_gib'])} -> "
+                    f"{gib(st['zero3']['per_gpu_gib'])}, by sharding the weights too.",
+                f"**{n} 卡训练 {s.model}（{method}）时，ZeRO-3 比 ZeRO-2 每卡约省 {gib(r['zero3_saves_vs_zero2_gib'])}**："
+                f"{gib(st['zero2']['per_gpu_gib'])} -> {gib(st['zero3']['per_gpu_gib'])}，因为权重也被切分。")
+    rows = []
+    for stage, label in (("none", pick(zh, "no sharding (DDP)", "不切分（DDP）")), ("zero1", "ZeRO-1"), ("zero2", "ZeRO-2"),
+                         ("zero3", "ZeRO-3")):
+        b = st[stage]["breakdown_gib"]
+        rows.append(f"- {label}: {gib(st[stage]['per_gpu_gib'])} " + pick(zh, "per GPU", "每卡") + " ("
+                    + ", ".join(f"{k} {gib(v)}" for k, v in b.items() if k in ("weights", "gradients", "optimizer")) + ")")
+    body = ["\n".join(rows), pick(zh, "ZeRO-3 gathers each layer's weights before use, so it moves more data between "
+                                      "GPUs every step: worth it when ZeRO-2 does not fit.",
+                                  "ZeRO-3 每层用前要把权重聚合回来，每步的卡间通信更多：ZeRO-2 放不下时才值得。")]
+    assumptions = [] if s.count else [pick(zh, "8 GPUs (say how many for yours)", "按 8 张卡（可告诉我你的卡数）")]
+    return Reply(lead, body, assumptions)
+
+
+def power(turn, s: Slots, question: str) -> Reply:
+    """Power and energy: the catalog's board power x GPUs x hours x $/kWh, per month, and per 1M tokens when a model
+    is named (from the serving speed at the load)."""
+    zh = turn.zh
+    n = s.count or 1
+    tokens_per_s = None
+    if s.model and s.workload != "training":
+        users = s.users or s.batch or 32
+        t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=n, precision=s.precision,
+                      concurrency=users, continuous_batching=users > 1)
+        tokens_per_s = t.decode_tokens_per_s_total
+    r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
+                    usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 else None,
+                    tokens_per_s=tokens_per_s)
+    draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each)",
+                f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W）")
+    lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
+                    f"{r['hours_per_day']:g} hours a day, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
+                f"**电费每月约 {usd(r['usd_per_month'])}**（{r['kwh_per_month']:,.0f} 千瓦时）：{draw}，每天 "
+                f"{r['hours_per_day']:g} 小时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时。")
+    if re.search(r"\bwatts?\b|\bpower draw\b|how much power|功耗|多少瓦", question, re.I) and not re.search(
+            r"\bcost|\bbill|\$|电费|多少钱", question, re.I):  # the watts were the question
+        lead = f"**{draw}**" + pick(zh, f"; at {r['hours_per_day']:g} hours a day about {usd(r['usd_per_month'])} a month "
+                                        f"({r['kwh_per_month']:,.0f} kWh, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh).",
+                                    f"；每天 {r['hours_per_day']:g} 小时约每月 {usd(r['usd_per_month'])}（{r['kwh_per_month']:,.0f} "
+                                    f"千瓦时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时）。")
+    body = []
+    if r.get("usd_total"):
+        body.append(pick(zh, f"Over {r['months']:g} months: {usd(r['usd_total'])}.", f"{r['months']:g} 个月合计 {usd(r['usd_total'])}。"))
+    if r.get("kwh_per_million_tokens"):
+        body.append(pick(zh, f"Per 1M generated tokens at full load ({tps(r['tokens_per_s'])} tokens/s in all): "
+                             f"{r['kwh_per_million_tokens']:g} kWh, {usd(r['usd_per_million_tokens'])}.",
+                         f"满载时（合计 {tps(r['tokens_per_s'])} tokens/s）每百万 token：{r['kwh_per_million_tokens']:g} 千瓦时，"
+                         f"{usd(r['usd_per_million_tokens'])}。"))
+    assumptions = [pick(zh, "board power (TDP) is a ceiling: GPUs under full load run near it, idle far below; PUE "
+                            "adds cooling and power delivery", "按板卡功耗（TDP）上限计：满载接近，空闲远低于此；PUE 计入散热和供电损耗"),
+                   pick(zh, f"electricity: {r['price_basis']}", "电价：" + ("你给的价格" if s.usd_per_kwh else "默认值（美国商业电价均值）"))]
+    return Reply(lead, body, assumptions)
+
+
+def _target(s: Slots, zh: bool) -> str:
+    return pick(zh, f"{s.target_tps:g} tokens/s each", f"每人 {s.target_tps:g} tokens/s")
+
+
+def capacity(turn, s: Slots, question: str) -> Reply:
+    """Users a configuration carries with every user at the stated per-user speed."""
+    zh = turn.zh
+    n = s.count or 1
+    r = turn.derive("max_users", search.max_users, model=s.model, gpu=s.gpu, gpu_count=n,
+                    target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
+    rows = [x for x in r["by_format"] if x["users"]]
+    if not rows:
+        lead = pick(zh, f"**None at {_target(s, zh)}:** {n}x {r['gpu']} cannot give even one user of {r['model']} that "
+                        "speed in any format it runs.",
+                    f"**一个都不行：**{n} 张 {r['gpu']} 跑 {r['model']}，任何格式都达不到{_target(s, zh)}。")
+        return Reply(lead)
+    best = rows[0]
+    setup = f"{best['precision']}, {best['framework']}" + (f", TP={best['tensor_parallel']}" if best["tensor_parallel"] > 1 else "")
+    lead = pick(zh, f"**About {best['users']} concurrent users** on {n}x {r['gpu']} at >= {_target(s, zh)} with "
+                    f"{r['model']} ({setup}): about {tps(best['decode_tokens_per_s'])} tokens/s per user, "
+                    f"{tps(best['aggregate_tokens_per_s'])} in all, at {r['context']:,} tokens per conversation.",
+                f"**约 {best['users']} 个并发用户**：{n} 张 {r['gpu']} 跑 {r['model']}（{setup}），每人 ≥ {s.target_tps:g} "
+                f"tokens/s，实际每人约 {tps(best['decode_tokens_per_s'])}，合计 {tps(best['aggregate_tokens_per_s'])}，每段对话 "
+                f"{r['context']:,} tokens。")
+    lines = [f"- {x['precision']}: " + (pick(zh, f"{x['users']} users, {tps(x['decode_tokens_per_s'])} tokens/s each",
+                                              f"{x['users']} 个用户，每人 {tps(x['decode_tokens_per_s'])} tokens/s")
+                                         if x["users"] else pick(zh, "cannot reach that speed", "达不到该速度"))
+             for x in r["by_format"]]
+    if s.per_million or s.usd_per_gpu_hour or re.search(r"\bcost|\bprice|成本|多少钱|价格", question, re.I):
+        c = turn.call("estimate_cost", gpu=r["gpu_id"], gpu_count=n, tokens_per_s=best["aggregate_tokens_per_s"],
+                      utilization=1.0)
+        if c.usd_per_million_tokens:
+            lead += pick(zh, f" **About {usd(c.usd_per_million_tokens)} per 1M output tokens** with all of them busy "
+                             f"({usd(c.usd_per_hour)}/hour).",
+                         f"**满载时每百万输出 token 约 {usd(c.usd_per_million_tokens)}**（{usd(c.usd_per_hour)}/小时）。")
+    body = [pick(zh, "By format:", "按格式：") + "\n" + "\n".join(lines),
+            pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
+                 "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
+    assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
+                   + ("" if s.context else pick(zh, " (default)", "（默认）")),
+                   pick(zh, "vLLM with continuous batching", "vLLM 连续批处理")]
+    return Reply(lead, body, assumptions)
+
+
+def daily_volume(turn, s: Slots, question: str) -> Reply:
+    """'10M tokens a day': the average and peak generation rate, the streams that is at the per-user speed, and the
+    GPUs (the person's GPU, or the cheapest) that carry it, with the monthly rent (at the person's price if given)."""
+    from .answers_serve import _layout, model_label
+
+    zh = turn.zh
+    load = turn.derive("users_for_daily_tokens", search.users_for_daily_tokens, tokens_per_day=s.tokens_per_day,
+                       target_tokens_per_s=s.target_tps, hours_per_day=s.hours_per_day)
+    users = load["concurrent_streams"]
+    p = turn.call("recommend_hardware", model=s.model, workload="inference", context=s.context or 4096, concurrency=users,
+                  target_tokens_per_s=load["target_tokens_per_s"], gpus=[s.gpu] if s.gpu else None, limit=4,
+                  max_gpus=64, precision=s.precision)
+    if not p.by_cost:
+        return Reply(pick(zh, f"**Nothing on file carries {users} streams** ({s.tokens_per_day:,.0f} tokens a day) within 64 GPUs.",
+                          f"**目录里没有能承载 {users} 路并发的配置**（每天 {s.tokens_per_day:,.0f} tokens，64 卡以内）。"))
+    best = p.by_cost[0]
+    hours = load["hours_per_day"] * 365 / 12
+    c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count, hours=round(hours, 1))
+    lead = pick(zh, f"**{best.gpu_count}x {best.gpu}** ({_layout(best, zh)}) for {model_label(p.model, zh)} at "
+                    f"{s.tokens_per_day:,.0f} tokens a day: that is {tps(load['average_tokens_per_s'])} tokens/s on average, "
+                    f"planned for a {load['peak_factor']:g}x peak of {tps(load['peak_tokens_per_s'])} tokens/s = {users} "
+                    f"streams at {load['target_tokens_per_s']:g} tokens/s each. **About {usd(c.usd)} a month** "
+                    f"({load['hours_per_day']:g} h a day at {usd(c.usd_per_gpu_hour)}/GPU-hour).",
+                f"**{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}）运行 {model_label(p.model, zh)}，每天 "
+                f"{s.tokens_per_day:,.0f} tokens：平均 {tps(load['average_tokens_per_s'])} tokens/s，按 {load['peak_factor']:g} 倍峰值 "
+                f"{tps(load['peak_tokens_per_s'])} tokens/s 规划 = {users} 路并发、每路 {load['target_tokens_per_s']:g} tokens/s。"
+                f"**每月约 {usd(c.usd)}**（每天 {load['hours_per_day']:g} 小时，{usd(c.usd_per_gpu_hour)}/卡时）。")
+    assumptions = [pick(zh, f"traffic peaks at {load['peak_factor']:g}x the daily average (say your peak if you know it)",
+                        f"峰值按日均的 {load['peak_factor']:g} 倍（如知道实际峰值请告诉我）"),
+                   pick(zh, f"rent: {c.assumptions[0]}" if c.assumptions else "", "租金：" + (
+                       "你给的价格" if s.usd_per_gpu_hour and turn.price_used else "已收录的按需报价中位数"))]
+    return Reply(lead, [], [a for a in assumptions if a])
+
+
+def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
+    """Two GPUs for one workload: which is faster, by how much, and up to what price ratio the faster one is worth
+    it. With no model named, a stated representative workload."""
+    zh = turn.zh
+    gpus = list(dict.fromkeys(s.gpus))[:2]
+    training = s.workload in ("training", "pretrain") or bool(s.method)
+    stated = ""
+    model = s.model
+    if training:
+        method = "pretrain" if s.workload == "pretrain" or not s.method else s.method
+        tokens = s.tokens
+        if not model:
+            model, tokens = (REPRESENTATIVE_PRETRAIN if method == "pretrain" else ("8B", 5e7))
+            stated = pick(zh, f" (no model named: {'pretraining ' if method == 'pretrain' else method + ' of '}a {model} "
+                              f"model on {tokens:,.0f} tokens as the example)",
+                          f"（未指定模型：以{'预训练' if method == 'pretrain' else method + ' 微调'} {model} 模型、{tokens:,.0f} tokens 为例）")
+        if not tokens and method == "pretrain":  # a model and no budget: Chinchilla's 20 tokens per parameter, said
+            info = turn.call("lookup_model", name=model)
+            tokens = round(info.params_b * 20, 1) * 1e9
+            stated = pick(zh, f" (no token count given: {tokens:,.0f} tokens, 20 per parameter)",
+                          f"（未给 token 数：按每参数 20 个，{tokens:,.0f} tokens）")
+        n = s.count or (8 if method == "pretrain" else 1)
+        r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
+                        tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
+    else:
+        if not model:
+            model = REPRESENTATIVE_MODEL
+            stated = pick(zh, " (no model named: Llama 3.1 8B in bf16, one user, as the example)",
+                          "（未指定模型：以 Llama 3.1 8B bf16 单用户为例）")
+        n = s.count or 1
+        r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="inference",
+                        gpu_count=n, users=s.users or 1, precision=s.precision)
+    if not r["speedup_x"]:
+        errors = "; ".join(x.get("error", "") for x in r["rows"] if x.get("error"))
+        return Reply(pick(zh, f"**I can't compare these for {model}:** {errors}", f"**无法比较：**{errors}"))
+    ratio, price_ratio = r["speedup_x"], r["rent_multiple_x"]
+    specs = [turn.call("lookup_gpu", name=g) for g in gpus]
+    if training:  # what sets the pace: compute for training, memory bandwidth for generating tokens
+        pace = " vs ".join(f"{g.bf16_tflops_dense or g.fp16_tflops_dense or 0:,g}" for g in specs) + " dense BF16 TFLOPS"
+    else:
+        pace = " vs ".join(f"{g.memory_bandwidth_gb_per_s:,g}" for g in specs) + " GB/s"
+    if training:
+        figs = ", ".join(f"{x['gpu']}: {hours_text(x['hours'], False)}" for x in r["rows"] if "hours" in x)
+        figs_zh = "，".join(f"{x['gpu']}：{hours_text(x['hours'], True)}" for x in r["rows"] if "hours" in x)
+    else:
+        figs = ", ".join(f"{x['gpu']}: {tps(x['decode_tokens_per_s'])} tokens/s ({x['precision']})" for x in r["rows"]
+                         if "decode_tokens_per_s" in x)
+        figs_zh = "，".join(f"{x['gpu']}：{tps(x['decode_tokens_per_s'])} tokens/s（{x['precision']}）" for x in r["rows"]
+                            if "decode_tokens_per_s" in x)
+    worth_en = f"worth it up to about {ratio:g}x the price"
+    worth_zh = f"价格在 {ratio:g} 倍以内就划算"
+    if price_ratio:
+        worth_en += (f"; at the rents on file ({price_ratio:g}x) it is the better buy" if r["faster_is_cheaper_per_work"]
+                     else f"; at the rents on file ({price_ratio:g}x) the slower card costs less per unit of work")
+        worth_zh += (f"；按已收录租金（{price_ratio:g} 倍）更快的更划算" if r["faster_is_cheaper_per_work"]
+                     else f"；按已收录租金（{price_ratio:g} 倍）慢的那张单位工作量更便宜")
+    lead = pick(zh, f"**{r['faster']}: about {ratio:g}x faster** than {r['slower']} ({pace}){stated}: {figs}; {worth_en}.",
+                f"**{r['faster']} 约快 {ratio:g} 倍**（相对 {r['slower']}；{pace}）{stated}：{figs_zh}；{worth_zh}。")
+    body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
+                 "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
+    return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
+
+
+def format_choice(turn, s: Slots, question: str) -> Reply:
+    """'GGUF Q4_K_M, AWQ, FP8 - which for my 4060 Ti 16G?' with no model: the rule for this card, and the one question
+    that decides the size (which model)."""
+    from tools.gpus import get_gpu
+
+    zh = turn.zh
+    desktop = True
+    name = f"a {s.vram_gib:g} GB card" if s.vram_gib else "your card"
+    fp8 = None
+    if s.gpu:
+        g = get_gpu(s.gpu)
+        turn.call("lookup_gpu", name=g.id)
+        name, desktop, fp8 = g.name, g.kind in ("consumer", "workstation"), g.supports_fp8
+    one_user = (s.users or 1) <= 1
+    if desktop and one_user:
+        rule = pick(zh, f"for one user on {name}, GGUF Q4_K_M (llama.cpp/Ollama) is the usual choice: the smallest of "
+                        "these, quality close to 8-bit, and it runs well on desktop cards.",
+                    f"在 {name} 上单人使用，通常选 GGUF Q4_K_M（llama.cpp/Ollama）：体积最小、质量接近 8 位，桌面卡上运行良好。")
+    else:
+        rule = pick(zh, f"for several users on {name}, serve with vLLM: FP8 where the card supports it, else AWQ 4-bit.",
+                    f"在 {name} 上服务多个用户，用 vLLM：卡支持就用 FP8，否则用 AWQ 4 位。")
+    extra = []
+    if "fp8" in s.formats and fp8 is False:
+        extra.append(pick(zh, f"{name} has no FP8 tensor cores, so FP8 weights gain it nothing.",
+                          f"{name} 没有 FP8 张量核心，FP8 权重对它没有加速。"))
+    return Reply(pick(zh, f"**Which model?** That decides whether each format fits; in general, {rule}",
+                      f"**请问是哪个模型？**这决定了每种格式放不放得下；一般来说，{rule}"), extra)

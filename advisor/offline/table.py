@@ -1,0 +1,261 @@
+"""The asks as data: each row names an ask, the phrases that trigger it (English and Chinese, kept as lists of
+patterns), the facts it needs (required slots, with the one short question to ask when one is missing), the facts
+it uses when given (optional slots), the answer that plans its tool calls (advisor/offline/answers_asks.py), its
+priority and the asks it yields to.
+
+`route` picks the highest-priority row whose phrases match and whose required facts are known; when phrases match
+but a required fact is missing, it returns the row with that fact named, and the answer says what it can and asks
+for the missing fact. Rows here are consulted before the older hand-ordered `asks.detect`, which still answers the
+asks not yet moved into the table (fit, memory, speed, time, cost, plans, buy-or-rent, comparisons, concepts).
+Adding an ask is one row here and one answer function: the power/energy ask went in that way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .parse import Slots
+
+
+@dataclass(frozen=True)
+class AskSpec:
+    name: str
+    en: tuple[str, ...]  # trigger patterns, English (case-insensitive regular expressions)
+    zh: tuple[str, ...]  # trigger patterns, Chinese
+    answer: str  # function name in answers_asks
+    requires: tuple[str, ...] = ()  # slot tests (see `_has`): "model", "gpu", "gpus>=2", "formats>=2", ...
+    optional: tuple[str, ...] = ()  # slots the answer uses when given (documentation and the accounting of figures)
+    missing: dict = field(default_factory=dict)  # required slot -> (English question, Chinese question)
+    priority: int = 0
+    yields_to: tuple[str, ...] = ()  # legacy asks (asks.PATTERNS) that win when their phrases match too
+    unless: tuple[str, ...] = ()  # slot tests that rule the row out
+    carries: bool = True  # a follow-up that names no new ask ("and in fp8?") asks this again
+
+
+HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", r"\bbotnet\b", r"\bphishing\b",
+           r"\bsteal(?:s|ing)? (?:passwords?|credentials|data|cookies|credit cards?)", r"\bhack(?:ing)? into\b",
+           r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
+           r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)", r"\bbioweapon\b", r"\bnerve agent\b",
+           r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)",
+           r"\bstolen (?:credit )?cards?\b", r"\bfake (?:accounts|identit(?:y|ies)|ids?)\b", r"\bcarding\b",
+           r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
+           r"\bsmuggl\w+\b")
+
+HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
+              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号")
+
+TABLE: tuple[AskSpec, ...] = (
+    AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100, carries=False),
+    AskSpec("social", (r"^\W*(?:ok(?:ay)?|thanks?(?: a lot| so much)?|thank you(?: very much)?|thx|ty|cool|great|nice|got it|"
+                       r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
+            (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
+    AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
+                          r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b"),
+            (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
+            unless=("model", "gpu_named"), carries=False),
+    AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1, carries=False),
+    AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
+            (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",),
+            (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
+            "clarify_only", requires=("model",), priority=97, carries=False,
+            missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
+                               "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
+    AskSpec("model_facts",
+            (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
+             r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
+            (r"多少层|几层|多少个?(?:注意力)?头|隐藏层(?:维度|大小)|词表(?:大小)?|多少(?:个)?专家|参数量(?:是)?多少",),
+            "model_facts", requires=("model",), priority=85, carries=False),
+    AskSpec("prefill", (r"\bprefill\b", r"\btime to first token\b", r"\bttft\b.{0,40}\b(?:how|what)\b",
+                        r"\bhow long\b.{0,40}\b(?:read|process|ingest)\b.{0,30}\bprompt\b"),
+            (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)",),
+            "prefill", requires=("model", "gpu"), optional=("context", "count", "precision"), priority=75,
+            unless=("training",)),
+    AskSpec("max_context",
+            (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
+             r"\bhow (?:long|much) (?:a |of a )?context\b"),
+            (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
+            "max_context", requires=("model", "hardware"), priority=65, unless=("training",)),
+    AskSpec("spec_check",
+            (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
+             r"plan with|believe|trust)",
+             r"\b(?:vendor|nvidia|amd|datasheet|spec sheet|marketing|they|it)\s+(?:says?|claims?|quotes?|lists?|advertises?)"
+             r"\b.{0,60}\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)"),
+            (r"(?:标称|号称|宣传|官方|厂商|说).{0,30}\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)",
+             r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s).{0,30}(?:对吗|对不对|准吗|靠谱|能用|可信|真的)"),
+            "spec_check", requires=("gpu", "claimed_spec"), priority=90,
+            missing={"gpu": ("Which GPU is the figure for (e.g. H100 SXM or H100 PCIe)?", "这个数字是哪款 GPU 的（如 H100 SXM 还是 PCIe）？")}),
+    AskSpec("zero_savings",
+            (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
+             r"\b(?:save|saves|saving|savings|gain|reduce|cut)\b.{0,40}zero[- ]?[123]|zero[- ]?[123]\b.{0,40}\b(?:save|saves|saving|savings)\b"),
+            (r"zero[- ]?[123].{0,30}(?:和|与|比|对比|相比|还是|省).{0,30}zero[- ]?[123]", r"zero[- ]?[123].{0,20}(?:省|节省|减少)"),
+            "zero_savings", requires=("model",), optional=("count", "gpu", "method", "context"), priority=80,
+            missing={"model": ("Which model size (e.g. 13B)?", "模型多大（例如 13B）？")}),
+    AskSpec("power",
+            (r"\bpower (?:draw|consumption|usage|use|bill|cost|costs)\b", r"\belectricity\b", r"\benergy\b", r"\bkwh\b",
+             r"\bwatts?\b", r"\bhow much power\b", r"\bpower\b.{0,20}\b(?:per month|monthly|a month|per 1m|per million)"),
+            (r"电费", r"功耗", r"耗电", r"用电", r"多少电", r"能耗", r"千瓦时|度电"),
+            "power", requires=("gpu",), optional=("count", "hours_per_day", "usd_per_kwh", "months", "model", "users"),
+            priority=70, yields_to=("buy_rent",),
+            missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
+    AskSpec("capacity",
+            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:chat )?(?:users|people|requests|streams|sessions|"
+             r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
+             r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
+             r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
+             r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
+            (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+             r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
+            "capacity", requires=("model", "gpu", "target_tps"), optional=("count", "context", "precision"), priority=60),
+    AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
+            (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
+            "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
+    AskSpec("speed_check",  # "my 3090 gets 20 tokens/s on Llama 3 8B Q4, is that normal?"
+            (r"\bnormal\b|\bexpected\b|\bright\b|\bslow\b|\bok\b|\breasonable\b|\btoo low\b|\bshould\b|\?",),
+            (r"正常|合理|太慢|慢吗|对吗|应该",), "speed_check", requires=("model", "gpu", "measured_tps"), priority=59),
+    AskSpec("framework_choice",
+            (r"\bvllm\b.{0,30}\b(?:or|vs\.?|versus)\b.{0,20}(?:llama\.?cpp|ollama|lm ?studio)",
+             r"(?:llama\.?cpp|ollama|lm ?studio).{0,30}\b(?:or|vs\.?|versus)\b.{0,20}\bvllm\b"),
+            (r"vllm.{0,20}还是.{0,10}(?:llama\.?cpp|ollama)|(?:llama\.?cpp|ollama).{0,20}还是.{0,10}vllm",),
+            "framework_choice", optional=("users", "model", "gpu"), priority=57),
+    AskSpec("budget_to_buy",  # "$20k to build a local rig for 70B for 5 people": purchase prices, not rent
+            (r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bon[- ]prem|\bhome ?lab\b|\bhobbyist\b",),
+            (r"买|自建|本地|采购|自己搭",), "budget_to_buy", requires=("any_budget", "model"), priority=56,
+            unless=("months", "training", "rent_words")),
+    AskSpec("daily_volume",
+            (r"\d\s*(?:[kmbt]|thousand|million|billion)?\s*(?:output |generated )?tokens? (?:a|per|each|every) day",
+             r"tokens?\s*/\s*day", r"tokens? daily"),
+            (r"(?:每天|一天|每日|日均).{0,12}(?:token|词元)",),
+            "daily_volume", requires=("model", "tokens_per_day"), optional=("gpu", "target_tps", "usd_per_gpu_hour",
+                                                                            "hours_per_day", "context"),
+            priority=55, missing={"model": ("Which model?", "用哪个模型？")}),
+    AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
+            (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
+             r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
+            # (value words count here only for training: serving value is cost per token, asks.detect's "value")
+            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍|性价比",),
+            "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
+            priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
+    AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
+            (r"\bor\b|\bvs\.?\b|\bversus\b|\bwhich\b|\bcompare\b",), (r"还是|哪个|对比|比较",),
+            "serve_compare", requires=("gpus>=2", "model", "load", "no_count"), priority=51,
+            yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "training")),
+    AskSpec("gpu_vs_gpu",  # two GPUs and no model: a stated representative workload
+            (r"\bvs\.?\b|\bversus\b|\bor\b|\bover\b|\bcompared? (?:to|with)\b|\bbetter\b|\bfaster\b",),
+            (r"哪个(?:更)?(?:好|快|值)|还是|对比|比较|相比|更快",),
+            "gpu_vs_gpu", requires=("gpus>=2", "no_model"), optional=("workload", "method", "count", "users"),
+            priority=50, yields_to=("buy_rent", "cost"), unless=("formats>=2", "spec_words")),
+    AskSpec("format_choice",
+            (r"\bwhich\b", r"\bbest\b", r"\bshould i\b", r"\bor\b", r"\bvs\.?\b"),
+            (r"哪个|哪种|选|还是|推荐",),
+            "format_choice", requires=("formats>=2", "hardware", "no_model"), optional=("users", "framework"),
+            priority=45),
+)
+
+
+@cache
+def _compiled(name: str) -> re.Pattern:
+    spec = next(a for a in TABLE if a.name == name)
+    return re.compile("|".join(f"(?:{p})" for p in (*spec.en, *spec.zh)), re.I)
+
+
+@dataclass
+class Route:
+    spec: AskSpec
+    missing: list[str]  # required slots not known (the answer asks for the first)
+
+
+def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
+    if test == "gpus>=2":
+        return len(set(now.gpus)) >= 2
+    if test == "formats>=2":
+        return len(now.formats) >= 2
+    if test == "hardware":
+        return bool(s.gpu or s.vram_gib)
+    if test == "no_model":
+        return not s.model
+    if test == "model_compare":
+        return len(now.models) >= 2
+    if test == "serving_value":  # "which is better value" while serving: cost per token, not a speed ratio
+        training = s.workload in ("training", "pretrain") or bool(s.method)
+        return not training and bool(re.search(r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|"
+                                               r"\bcost[- ]effective\b", question, re.I))
+    if test == "any_budget":  # in dollars or another currency ("预算 3 万人民币")
+        return bool(s.budget_usd or s.budget_other)
+    if test == "rent_words":
+        from .answers_money import RENT_WORDS
+
+        return bool(RENT_WORDS.search(question))
+    if test == "gpu_named":
+        return bool(now.gpus)
+    if test == "no_domain":  # nothing about GPUs, models or workloads at all
+        from .asks import DOMAIN
+
+        return not (DOMAIN.search(question) or s.model or s.gpu or s.vram_gib or now.devices or now.unknown_gpus
+                    or now.local_path or now.problems or re.search(r"\d", question))
+    if test == "load":
+        return (s.users or 0) > 1 or bool(s.tokens_per_day)
+    if test == "no_count":
+        return not now.count
+    if test == "training":
+        return s.workload in ("training", "pretrain") or bool(s.method)
+    if test == "value_words":  # "tokens per dollar", "cheaper per token": the serving money answer compares that
+        from .answers_money import VALUE
+
+        training = s.workload in ("training", "pretrain") or bool(s.method)
+        return bool(VALUE.search(question)) and not training  # training value: cost of the run, compared here
+    if test == "spec_words":  # "compare the specs / bandwidth of A100 and H100": the spec sheet answer
+        from .asks import SPEC_WORDS
+
+        return bool(SPEC_WORDS.search(question))
+    if test == "claimed_spec":
+        return claimed_spec(question) is not None
+    return getattr(s, test, None) not in (None, [], False)
+
+
+CLAIMED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(tflops|pflops|tops|gb/s|tb/s)\b", re.I)
+
+
+def claimed_spec(question: str) -> tuple[float, str] | None:
+    """A figure being checked: (value in TFLOPS or GB/s, 'tflops' | 'gb/s')."""
+    m = CLAIMED.search(question)
+    if not m:
+        return None
+    v, unit = float(m.group(1).replace(",", "")), m.group(2).lower()
+    if unit == "pflops":
+        return v * 1000, "tflops"
+    if unit == "tb/s":
+        return v * 1000, "gb/s"
+    return v, "tflops" if unit in ("tflops", "tops") else "gb/s"
+
+
+def again(name: str, question: str, now: Slots, merged: Slots) -> Route | None:
+    """The ask of the turn before, for a follow-up that names no new ask ("那用 fp8 呢？" after a max-context
+    question), when its required facts are known now."""
+    spec = next((a for a in TABLE if a.name == name and a.carries), None)
+    if spec is None:
+        return None
+    missing = [t for t in spec.requires if not _has(t, merged, now, question)]
+    return Route(spec, []) if not missing else None
+
+
+def route(question: str, now: Slots, merged: Slots) -> Route | None:
+    """The table's ask for this question, or None (the legacy detector answers)."""
+    from .asks import PATTERNS
+
+    q = question.lower()
+    for spec in sorted(TABLE, key=lambda a: -a.priority):
+        if not _compiled(spec.name).search(q):
+            continue
+        if any(re.search(PATTERNS[a], q) for a in spec.yields_to if a in PATTERNS):
+            continue
+        if any(_has(t, merged, now, question) for t in spec.unless):
+            continue
+        missing = [t for t in spec.requires if not _has(t, merged, now, question)]
+        if not missing:
+            if spec.answer == "clarify_only":
+                continue  # a row that exists only to ask for a missing fact
+            return Route(spec, [])
+        if any(t in spec.missing for t in missing) and all(t in spec.missing for t in missing):
+            return Route(spec, missing)
+    return None

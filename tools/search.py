@@ -1,0 +1,196 @@
+"""Searches and comparisons built on the calculators, so that every figure a chat answer derives (users a GPU
+carries at a per-user speed, how much faster one GPU is than another, what a ZeRO stage saves, what the power
+costs) is computed here, once, and can be recorded as a tool call instead of being worked out in reply text.
+
+Each function returns a plain dict (JSON-ready) whose numeric fields carry their unit in the name."""
+
+from __future__ import annotations
+
+from .errors import AdvisorInputError
+from .gpus import get_gpu
+from .memory import MemoryRequest, estimate_memory
+from .models import get_model
+from .plan import (
+    DEFAULT_TARGET_TOKENS_PER_S,
+    TP_DEGREES,
+    PlanRequest,
+    _runs,
+    _serve,
+    _serve_precisions,
+)
+from .prices import electricity_usd_per_kwh, gpu_prices
+from .throughput import ThroughputRequest, estimate_throughput, serving_split
+from .training import TrainingRequest, estimate_training
+
+HOURS_PER_MONTH = 365 * 24 / 12  # 730
+PUE = 1.4  # as tools/cost.py: facility power / IT power for a datacenter GPU
+SEARCH_USERS = 4096  # the most concurrent users a capacity search asks a replica to carry
+
+
+def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: float | None = None,
+              context: int | None = None, precision: str | None = None) -> dict:
+    """The most concurrent users `gpu_count` x `gpu` serve with every user at >= target tokens/s, per weight format:
+    the plan's own search (tools/plan.py `_serve`: the KV pool bounds the users, the per-user speed falls with load),
+    over the tensor-parallel degrees that divide the GPUs, replicas on the rest."""
+    m = get_model(model)
+    g = get_gpu(gpu)
+    target = target_tokens_per_s or DEFAULT_TARGET_TOKENS_PER_S
+    ctx = min(context or 8192, m.max_context)
+    req = PlanRequest(model=model, concurrency=SEARCH_USERS, target_tokens_per_s=target, context=ctx,
+                      gpus=[g.id], max_gpus=gpu_count)
+    formats = [precision] if precision else list(_serve_precisions(m.native_precision))
+    rows = []
+    for prec in formats:
+        if not _runs(prec, g):
+            continue
+        engine = "llama.cpp" if prec.startswith("q") else "vllm"
+        best = None
+        for tp in TP_DEGREES:
+            if tp > gpu_count or gpu_count % tp or (engine == "vllm" and m.num_heads % tp):
+                continue
+            got = _serve(req, m, g, prec, tp, engine, ctx)
+            if got is None:
+                continue
+            mem, users, decode = _replica(got)
+            if engine == "llama.cpp":
+                users = 1
+            total = users * (gpu_count // tp)
+            if best is None or total > best["users"]:
+                best = dict(precision=prec, framework=engine, tensor_parallel=tp, replicas=gpu_count // tp,
+                            users=total, users_per_replica=users,
+                            decode_tokens_per_s=round(decode, 1),
+                            aggregate_tokens_per_s=round(decode * total, 1),
+                            kv_sequences_per_replica=mem.max_concurrent_sequences)
+        rows.append(best or dict(precision=prec, framework=engine, users=0))
+    rows.sort(key=lambda r: -r["users"])
+    return dict(model=m.name, gpu=g.name, gpu_id=g.id, gpu_count=gpu_count, target_tokens_per_s=target, context=ctx,
+                by_format=rows, users=rows[0]["users"] if rows else 0)
+
+
+def _replica(got: tuple) -> tuple:
+    """(memory estimate, users per replica, decode tokens/s per user) from tools/plan.py's `_serve` result: its first
+    item is the memory estimate, its third the users per replica and its last the speed at that load (a
+    ThroughputResult, or the plan's speed numbers with `decode`)."""
+    last = got[-1]
+    decode = getattr(last, "decode_tokens_per_s", None)
+    if decode is None:
+        decode = getattr(last, "decode", 0.0)
+    return got[0], got[2], float(decode)
+
+
+def users_for_daily_tokens(tokens_per_day: float, target_tokens_per_s: float | None = None,
+                           hours_per_day: float | None = None, peak_factor: float = 2.0) -> dict:
+    """A daily token volume as a serving load: the average generation rate over the hours it arrives, a peak of
+    `peak_factor` x that (traffic is uneven), and the concurrent streams that peak is at the per-user speed."""
+    target = target_tokens_per_s or DEFAULT_TARGET_TOKENS_PER_S
+    hours = hours_per_day or 24.0
+    average = tokens_per_day / (hours * 3600)
+    peak = average * peak_factor
+    users = max(1, int(-(-peak // target)))
+    return dict(tokens_per_day=tokens_per_day, hours_per_day=hours, average_tokens_per_s=round(average, 1),
+                peak_factor=peak_factor, peak_tokens_per_s=round(peak, 1), target_tokens_per_s=target,
+                concurrent_streams=users)
+
+
+def compare_gpus(gpus: list[str], model: str, workload: str = "inference", tokens: float | None = None,
+                 method: str = "pretrain", gpu_count: int = 1, users: int = 1, precision: str | None = None) -> dict:
+    """One workload on each GPU: the speed of each (decode tokens/s per user for serving, hours for training), the
+    ratio to the slowest, the rent of each, and the price ratio up to which the faster one is the better buy."""
+    if workload == "inference" and precision is None:
+        precision = _common_format(model, gpus, gpu_count, users)
+    rows = []
+    for name in gpus:
+        g = get_gpu(name)
+        price = gpu_prices(g.id).on_demand_usd_per_hour or gpu_prices(g.id).cheapest_usd_per_hour
+        row: dict = dict(gpu=g.name, gpu_id=g.id, usd_per_gpu_hour=price)
+        try:
+            if workload == "inference":
+                prompt, out = serving_split(8192 if users > 1 else 1024)
+                t = estimate_throughput(ThroughputRequest(model=model, gpu=g.id, gpu_count=gpu_count, precision=precision,
+                                                          concurrency=users, prompt_tokens=prompt, output_tokens=out,
+                                                          continuous_batching=users > 1))
+                row.update(decode_tokens_per_s=round(t.decode_tokens_per_s, 1), precision=t.precision,
+                           speed=t.decode_tokens_per_s)
+            else:
+                r = estimate_training(TrainingRequest(model=model, tokens=tokens or 5e7, gpu=g.id, gpu_count=gpu_count,
+                                                      method=method, gradient_checkpointing=method != "pretrain"))
+                row.update(hours=round(r.hours, 1), days=round(r.days, 1), mfu=round(r.mfu, 3), speed=1 / r.hours,
+                           usd_total=round(r.gpu_hours * price, 0) if price else None)
+        except AdvisorInputError as exc:
+            row.update(error=str(exc), speed=None)
+        rows.append(row)
+    ok = [r for r in rows if r.get("speed")]
+    if len(ok) >= 2:
+        slow = min(ok, key=lambda r: r["speed"])
+        fast = max(ok, key=lambda r: r["speed"])
+        ratio = fast["speed"] / slow["speed"]
+        price_ratio = (fast["usd_per_gpu_hour"] / slow["usd_per_gpu_hour"]
+                       if fast["usd_per_gpu_hour"] and slow["usd_per_gpu_hour"] else None)
+        for r in rows:
+            r.pop("speed", None)
+        return dict(model=model, workload=workload, rows=rows, faster=fast["gpu"], slower=slow["gpu"],
+                    speedup_x=round(ratio, 2), rent_multiple_x=round(price_ratio, 2) if price_ratio else None,
+                    worth_up_to_x=round(ratio, 2),
+                    faster_is_cheaper_per_work=bool(price_ratio and price_ratio < ratio))
+    for r in rows:
+        r.pop("speed", None)
+    return dict(model=model, workload=workload, rows=rows, faster=None, slower=None, speedup_x=None,
+                rent_multiple_x=None, worth_up_to_x=None, faster_is_cheaper_per_work=None)
+
+
+def _common_format(model: str, gpus: list[str], gpu_count: int, users: int) -> str | None:
+    """The least lossy weight format that loads on every GPU compared (the model's own, FP8 where all have it, then
+    AWQ 4-bit), so that the speeds compared are of one model that runs: None when the model's own format fits."""
+    from .fit import FitRequest, check_fit
+
+    cards = [get_gpu(g) for g in gpus]
+    for fmt in (None, "fp8", "awq-4bit"):
+        if fmt == "fp8" and not all(_runs("fp8", g) for g in cards):
+            continue
+        try:
+            if all(check_fit(FitRequest(model=model, gpu=g.id, gpu_count=gpu_count, precision=fmt,
+                                        batch=max(1, users), framework="vllm")).fits for g in cards):
+                return fmt
+        except AdvisorInputError:
+            continue
+    return None
+
+
+def zero_savings(model: str, gpu_count: int = 8, gpu: str | None = None, method: str = "full",
+                 context: int | None = None) -> dict:
+    """Training memory per GPU under each ZeRO stage (1, 2, 3) on `gpu_count` GPUs, and what each stage saves
+    over the one before: ZeRO-1 shards optimizer states, ZeRO-2 also gradients, ZeRO-3 also the weights."""
+    stages = {}
+    for stage in ("none", "zero1", "zero2", "zero3"):
+        r = estimate_memory(MemoryRequest(model=model, workload="training", method=method, gpu_count=gpu_count,
+                                          sharding=stage, gpu=gpu, context=context))
+        stages[stage] = dict(per_gpu_gib=round(r.per_gpu_gib, 1),
+                             breakdown_gib={k: round(v, 1) for k, v in r.breakdown_gib.items()})
+    return dict(model=model, gpu_count=gpu_count, method=method, stages=stages,
+                zero2_saves_vs_zero1_gib=round(stages["zero1"]["per_gpu_gib"] - stages["zero2"]["per_gpu_gib"], 1),
+                zero3_saves_vs_zero2_gib=round(stages["zero2"]["per_gpu_gib"] - stages["zero3"]["per_gpu_gib"], 1),
+                zero3_saves_vs_none_gib=round(stages["none"]["per_gpu_gib"] - stages["zero3"]["per_gpu_gib"], 1))
+
+
+def estimate_energy(gpu: str, gpu_count: int = 1, hours_per_day: float | None = None, usd_per_kwh: float | None = None,
+                    months: float | None = None, tokens_per_s: float | None = None, pue: float = PUE) -> dict:
+    """Power and energy: the GPUs' board power (TDP, a ceiling under full load) x PUE x hours x $/kWh, per month,
+    over `months`, and per 1M generated tokens when the configuration's tokens/s is given."""
+    g = get_gpu(gpu)
+    if not g.tdp_w:
+        raise AdvisorInputError(f"{g.name} has no board power on file; give the watts (e.g. '350 W').")
+    price = usd_per_kwh or electricity_usd_per_kwh()
+    hpd = hours_per_day or 24.0
+    kw = g.tdp_w * gpu_count * pue / 1000
+    kwh_month = kw * hpd * HOURS_PER_MONTH / 24
+    out = dict(gpu=g.name, gpu_count=gpu_count, tdp_w=g.tdp_w, total_w=g.tdp_w * gpu_count, pue=pue,
+               facility_kw=round(kw, 2), hours_per_day=hpd, usd_per_kwh=price,
+               kwh_per_month=round(kwh_month, 0), usd_per_month=round(kwh_month * price, 2),
+               price_basis="given" if usd_per_kwh else "default (US commercial average, tools/data/prices.json)")
+    if months:
+        out.update(months=months, usd_total=round(kwh_month * price * months, 2))
+    if tokens_per_s:
+        kwh_per_m = kw / (tokens_per_s * 3600) * 1e6
+        out.update(tokens_per_s=tokens_per_s, kwh_per_million_tokens=round(kwh_per_m, 3),
+                   usd_per_million_tokens=round(kwh_per_m * price, 4))
+    return out
