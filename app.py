@@ -349,7 +349,7 @@ def final_text(answer: Answer) -> str:
     text = readable(answer.text)
     if answer.warnings:
         return text + "".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings)
-    if answer.engine == "llm" and answer.calls:
+    if answer.engine == "llm" and any(not c.error for c in answer.calls):  # no mark without a successful call
         return text + "\n\n✓ _Every figure above was checked against the calculators' results._"
     return text
 

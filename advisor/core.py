@@ -139,7 +139,7 @@ class Advisor:
             yield StreamEvent("answer", answer=Answer(
                 text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user counts, "
                 f"tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and ask again.",
-                engine=self.engine_name, warnings=warnings))
+                engine="offline", warnings=warnings))  # a canned refusal: no model wrote it
             return
         history = bound_history(history)
         defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
@@ -147,7 +147,7 @@ class Advisor:
         if self.llm_engine:
             note = ", ".join(f"{k}={v}" for k, v in defaults.items())
             events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})" if note
-                                             else q, history, stream=_stream)
+                                             else q, history, stream=_stream, asked=q)
         else:
             events = iter([StreamEvent("answer", answer=self.offline.ask(q, history, defaults=defaults))])
         for event in events:

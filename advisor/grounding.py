@@ -74,10 +74,27 @@ def _from_text(text: str, bare: str = "bare") -> Iterable[Known]:
             yield Known(bare, p, p)  # bare figures; the user's own ("24/7") backs an echo with a unit too
 
 
+# Guidance passages are prose written for other cases: a number in one ("12 GPUs", "80 GB", "$2/hour") never
+# supports a count, memory, speed, time or cost in an answer; it backs only a figure nothing gives a unit to.
+PROSE_TOOLS = {"search_guidance"}
+SIZING_KINDS = {"count", "bytes", "bandwidth", "rate", "time", "usd", "flops", "power", "fraction", "tokens", "params"}
+
+
+def _prose(result: Any) -> Iterable[Known]:
+    for k in _walk(result):
+        if k.kind in ("any", "bare", "user"):
+            yield Known("prose", k.base, k.shown)
+        elif k.kind not in SIZING_KINDS:
+            yield k
+
+
 def known_values(calls: list, question: str, history: list | None) -> list[Known]:
     known: list[Known] = []
     for c in calls:
         if getattr(c, "error", None):
+            continue
+        if getattr(c, "tool", None) in PROSE_TOOLS:
+            known.extend(_prose(getattr(c, "result", c)))
             continue
         known.extend(_walk(getattr(c, "result", c)))
         known.extend(_walk(getattr(c, "args", {}) or {}))

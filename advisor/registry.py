@@ -16,7 +16,7 @@ from tools.base import check, record, spec, to_dict
 
 @record
 class LookupGpuRequest:
-    name: str = spec(description="GPU name as people type it: '4090', 'h100 sxm', 'MI300X', 'M2 Ultra'")
+    name: str = spec(description="GPU name as the person wrote it; e.g. '4090', 'h100 sxm', 'MI300X', 'M2 Ultra'")
 
     def __post_init__(self) -> None:
         check(self)
@@ -24,7 +24,8 @@ class LookupGpuRequest:
 
 @record
 class LookupModelRequest:
-    name: str = spec(description="model name ('llama-3.1-70b', 'Qwen2.5-32B', 'GLM4-9B'), a Hugging Face repo id (org/name), or a size like '13B'")
+    name: str = spec(description="model name as the person wrote it, a Hugging Face repo id (org/name), or a size in "
+                             "billions of parameters; e.g. 'llama-3.1-70b', 'Qwen2.5-32B', 'GLM4-9B', '13B'")
 
     def __post_init__(self) -> None:
         check(self)
