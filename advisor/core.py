@@ -19,6 +19,9 @@ _DIGIT_RUN = re.compile(rf"\d[\d,_]{{{MAX_DIGIT_RUN},}}")
 # a number in a question: scientific notation (1e308, 2.5E+20) or a run of digits with separators
 _NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[eE][+]?\d+|\d[\d,_]*)(?![\w])")
 LARGEST_NUMBER = 1e15  # tools.base.MAX_ANY_NUMBER: nothing this advisor sizes is larger
+# The one time limit on an answer (Advisor.time_limit_s), for the CLI, the app and Slack alike
+OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
+FALLBACK_MARGIN_S = 20.0  # after the LLM's limit: the offline engine's answer (and its tools) on a loaded machine
 
 
 def bound_text(text: str, limit: int) -> str:
@@ -97,6 +100,14 @@ class Advisor:
 
                 self.llm_engine = LLMEngine(llm, fallback=self.offline,
                                             time_limit_s=self.settings.advisor_answer_limit_s)
+
+    def time_limit_s(self) -> float:
+        """The one limit on an answer, from ADVISOR_ANSWER_LIMIT_S (Settings.advisor_answer_limit_s): with an LLM,
+        that long waiting for the model, then the offline engine's answer within FALLBACK_MARGIN_S; offline,
+        OFFLINE_TIME_LIMIT_S (or the setting, if lower). Front ends that stop waiting (the web app) use this,
+        so a slow local server falls back to the offline answer everywhere instead of "took too long"."""
+        limit = self.settings.advisor_answer_limit_s
+        return limit + FALLBACK_MARGIN_S if self.llm_engine else min(OFFLINE_TIME_LIMIT_S, limit)
 
     @property
     def engine_name(self) -> str:

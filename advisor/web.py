@@ -25,8 +25,6 @@ from .config import redact_text
 
 log = logging.getLogger("gpu-advisor.app")
 
-OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
-LLM_TIME_LIMIT_S = 90.0  # the LLM engine bounds its own calls (timeout, retries, fallback) below this
 MAX_SHOWN_MESSAGES = 60  # per session: the last 30 exchanges are kept and shown
 
 
@@ -46,8 +44,9 @@ _POOL = ThreadPoolExecutor(max_workers=16, thread_name_prefix="answer")
 
 
 def time_limit_s(advisor) -> float:
-    default = LLM_TIME_LIMIT_S if advisor.engine_name == "llm" else OFFLINE_TIME_LIMIT_S
-    return _env_number("ADVISOR_ANSWER_TIME_LIMIT_S", default, 1.0, 600.0)
+    """The advisor's own limit (ADVISOR_ANSWER_LIMIT_S; advisor.core.Advisor.time_limit_s): one for every front end."""
+    own = getattr(advisor, "time_limit_s", None)
+    return min(max(own() if callable(own) else 20.0, 1.0), 3600.0)
 
 
 def answer_with_time_limit(advisor, question: str, history: list, defaults: dict) -> Answer | None:

@@ -204,3 +204,21 @@ def test_the_schemas_carry_no_example_values_a_model_could_copy():
     text = json.dumps(openai_tools())
     for copied in ("Qwen2.5-32B", "rtx-4090", "'4090'", "h100-sxm", "2e12", "llama-3.1-70b"):
         assert copied not in text, copied
+
+
+def test_one_time_limit_for_every_front_end(monkeypatch):
+    """The web app's limit is the engine's (ADVISOR_ANSWER_LIMIT_S) plus the fallback's margin, so a slow local
+    server ends in the offline answer, as in the CLI, never in the app's own "took too long"."""
+    from advisor.core import FALLBACK_MARGIN_S, Advisor
+    from advisor.web import answer_with_time_limit, time_limit_s
+    from tests.openai_stub import StubServer
+
+    monkeypatch.setenv("ADVISOR_ANSWER_LIMIT_S", "1")
+    assert time_limit_s(Advisor(engine="offline", quick_start=True)) == 1.0
+    with StubServer([lambda m: {"hang": 3, "content": "late"}], repeat_last=True) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        advisor = Advisor(quick_start=True)
+        assert advisor.engine_name == "llm" and time_limit_s(advisor) == 1 + FALLBACK_MARGIN_S
+        a = answer_with_time_limit(advisor, "Can I fine-tune 13B with LoRA on one 4090?", [], {})
+    assert a.engine == "offline" and "took too long" not in a.text
+    assert any("within 1 s" in w or "in time" in w for w in a.warnings), a.warnings
