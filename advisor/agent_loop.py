@@ -9,7 +9,8 @@ import time
 from collections.abc import Generator
 
 from .answer import Answer, ToolCallRecord
-from .contract import ASK_TOOLS, ASK_WORDS, Contract
+from .contract import ASK_TOOLS, ASK_WORDS, ASK_WORDS_ZH, Contract
+from .figures import figures
 from .grounding import check, verdict
 from .llm import (
     RETRY_PROMPT,
@@ -65,6 +66,8 @@ class Run:
         if missing:
             need = sorted(set().union(*(ASK_TOOLS[a] for a in missing)))
             parts.append(f"no successful result from {' or '.join(need)} behind it, with the question's own facts")
+        if self._states_nothing(text):
+            parts.append("no result: answer the question with the verdict and figures the tools returned")
         if wrong_language(text, self.zh):
             parts.append("it is not in the language of the question: answer in "
                          + ("Chinese" if self.zh else "English"))
@@ -75,7 +78,11 @@ class Run:
         missing = self.contract.unbacked(self.calls)
         if missing and missing[0] == self.contract.sizing_asks()[0]:  # the main ask: no answer without its result
             raise LLMFailure(self._say(self.contract.reason(missing, self.calls),
-                                       "模型的回答没有对应的计算工具结果支撑"))
+                                       "模型关于" + "、".join(ASK_WORDS_ZH.get(a, a) for a in missing)
+                                       + "的回答没有成功的计算工具结果支撑"))
+        if self._states_nothing(text):  # "please give me more information" to a question the tools answer
+            raise LLMFailure(self._say("its reply gives no verdict or figure from the calculators",
+                                       "模型的回复没有给出计算工具的结论或数字"))
         if wrong_language(text, self.zh):
             raise LLMFailure(self._say("the model answered in another language than the question's",
                                        "模型没有用提问的语言回答"))
@@ -91,7 +98,8 @@ class Run:
         if missing:  # a further ask ("... and what would it cost?") that no calculator result answers
             warnings.append(self._say("Not checked against the calculators: "
                                       + " and ".join(ASK_WORDS.get(a, a) for a in missing) + ".",
-                                      "以下部分没有经过计算工具核实：" + "、".join(missing) + "。"))
+                                      "以下部分没有经过计算工具核实：" + "、".join(ASK_WORDS_ZH.get(a, a) for a in missing)
+                                      + "。"))
         if g.unsupported:
             warnings.append(self._say("Unverified figures (not from any tool result): ", "未经工具核实的数字：")
                             + ", ".join(g.unsupported))
@@ -100,6 +108,12 @@ class Run:
                                       f"结论可能有误（与 check_fit 结果矛盾）：{g.contradiction}。"))
         return Answer(text=text, engine="llm", calls=self.calls, sources=_sources(self.calls),
                       warnings=warnings, language="zh" if self.zh else "en")
+
+    def _states_nothing(self, text: str) -> bool:
+        """A reply to a sizing ask with no figure in it (nor a verdict, for a yes/no ask): not an answer."""
+        asks = self.contract.sizing_asks()
+        yes_no = {"fit", "misconception", "budget", "buy_rent", "compare", "value", "limits"} & set(asks)
+        return bool(asks) and not figures(text) and not (yes_no and verdict(text))
 
     def _attempt(self) -> Generator[StreamEvent, None, str]:
         from langchain_core.messages import AIMessage, ToolMessage

@@ -47,6 +47,10 @@ ASK_WORDS = {"fit": "whether it fits", "memory": "the memory", "kv": "the KV cac
              "time": "how long", "cost": "the cost", "buy_rent": "buy or rent", "budget": "the budget",
              "value": "the value for money", "quantization": "the quantization options", "gpu_specs": "the GPU specs",
              "compare": "the comparison"}
+ASK_WORDS_ZH = {"fit": "能否放下", "memory": "显存", "kv": "KV 缓存", "limits": "上限", "sharding": "各分片方式的显存",
+                "largest": "最大模型", "misconception": "所说的显存", "how_many": "需要几张卡", "which_gpu": "选哪种 GPU",
+                "speed": "速度", "time": "耗时", "cost": "费用", "buy_rent": "买还是租", "budget": "预算",
+                "value": "性价比", "quantization": "量化选项", "gpu_specs": "GPU 规格", "compare": "对比"}
 MODEL_ARG = {"lookup_model": "name"}
 GPU_ARG = {"lookup_gpu": "name"}
 # the keys each fact goes by in the tools' arguments
@@ -106,8 +110,8 @@ class Contract:
                 if not any(_same_model(model, m, self.text) for m in s.models):
                     bad.append(("model", model))
             elif not _named(model, self.text):
-                return (f"the question names no model, and {model!r} is not in it: ask which model the person "
-                        "means, or answer without sizing one.")
+                return (f"the question names no model, and {model!r} is not in it: size only a model the person "
+                        "named (or ask which one); to explain a concept, call search_guidance.")
         gpus = [eff[GPU_ARG.get(tool, "gpu")]] if isinstance(eff.get(GPU_ARG.get(tool, "gpu")), str) else []
         if isinstance(eff.get("gpus"), list):
             gpus += [g for g in eff["gpus"] if isinstance(g, str)]
@@ -117,7 +121,10 @@ class Contract:
                 all(any(_same_gpu(g, q) for q in s.gpus) for g in gpus) and eff["gpu_count"] != s.count:
             bad.append(("gpu_count", f"{eff['gpu_count']} GPUs"))
         method = _call_method(tool, eff)
-        if method is not None and (s.method or s.workload) and not _methods_agree(method, s.method, s.workload):
+        # a question that names no training sizes serving (the calculators' own default), except for the training
+        # calculator, which is only ever called about training
+        said = bool(s.method or s.workload) or tool != "estimate_training"
+        if method is not None and said and not _methods_agree(method, s.method, s.workload):
             bad.append(("method", _method_words(*method) or "inference"))
         precision = eff.get("precision") if tool in ("check_fit", "estimate_memory", "estimate_throughput") else None
         if s.precision and tool in ("check_fit", "estimate_memory", "estimate_throughput") and \
@@ -158,7 +165,7 @@ class Contract:
         tried = [c for c in calls if c.tool in need]
         what = " and ".join(ASK_WORDS.get(a, a) for a in missing)
         if tried:
-            last = str(tried[-1].error or "")[:160].removeprefix("Error: ")
+            last = str(tried[-1].error or "").removeprefix("Error: ").split(". Call ")[0][:200]
             return f"its answer to {what} has no successful {tried[-1].tool} result behind it ({last})"
         ran = sorted({c.tool for c in calls if not getattr(c, "error", None)})
         return (f"it answered {what} without calling {' or '.join(need)}"

@@ -22,27 +22,14 @@ from pydantic import Field, TypeAdapter, ValidationError, create_model
 from tools.errors import AdvisorInputError
 
 from .answer import ToolCallRecord
-from .registry import ToolSpec, registry, result_dict, run_tool
+from .registry import TOOLS, ToolSpec, registry, result_dict, run_tool
 from .toolcalls import repair_json
 
 MAX_LIST = 20  # long lists are cut for the model; the Answer's records keep results whole
 # bulky fields the model does not need: every plan option (by_cost/by_speed keep the best), GPU spec sources
 DROP = {"recommend_hardware": {"options"}, "lookup_gpu": {"sources", "aliases"}, "lookup_model": {"config_source"},
         "estimate_cost": {"note", "source"}}
-CORE = {
-    "check_fit": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "framework"),
-    "estimate_memory": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch",
-                        "framework"),
-    "recommend_hardware": ("model", "workload", "method", "context", "concurrency", "target_tokens_per_s", "tokens",
-                           "deadline_days", "gpus"),
-    "estimate_throughput": ("model", "gpu", "gpu_count", "precision", "framework", "batch", "concurrency",
-                            "prompt_tokens", "output_tokens"),
-    "estimate_training": ("model", "tokens", "gpu", "gpu_count", "method", "precision", "sequence_length"),
-    "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day",
-                      "months"),
-    "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
-    "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
-}
+CORE = {d.name: d.core for d in TOOLS}  # the arguments each lean schema lists (advisor/registry.py)
 
 
 def _short(description: str) -> str:

@@ -222,3 +222,34 @@ def test_one_time_limit_for_every_front_end(monkeypatch):
         a = answer_with_time_limit(advisor, "Can I fine-tune 13B with LoRA on one 4090?", [], {})
     assert a.engine == "offline" and "took too long" not in a.text
     assert any("within 1 s" in w or "in time" in w for w in a.warnings), a.warnings
+
+
+def test_each_tool_is_declared_once_and_every_front_end_derives_from_it():
+    import asyncio
+
+    from advisor.cli import RECORDS, _record_class
+    from advisor.mcp_server import build_server
+    from advisor.registry import TOOLS, registry
+    from advisor.toolkit import CORE, openai_tools
+
+    names = [d.name for d in TOOLS]
+    assert len(set(names)) == len(names) == 10
+    assert list(registry()) == list(CORE) == [t["function"]["name"] for t in openai_tools()] == names
+    listed = asyncio.run(build_server().list_tools())
+    assert {t.name for t in listed} == set(names)
+    for d in TOOLS:
+        assert registry()[d.name].description == d.description
+        if d.command:
+            assert _record_class(d.command) is registry()[d.name].request and RECORDS[d.command][2] == d.command_help
+    assert set(RECORDS) == {d.command for d in TOOLS if d.command}
+
+
+def test_a_reply_that_states_no_result_is_not_an_answer():
+    """The real model answered "好的，请提供更多的信息" after a successful recommend_hardware call."""
+    q = "50个并发用户、8k上下文部署Qwen2.5-32B需要几张H100？"
+    plan = call(("recommend_hardware", {"model": "qwen2.5-32b", "concurrency": 50, "context": 8192,
+                                        "gpus": ["h100"]}))
+    vague = AIMessage("好的，请提供更多的信息，以便我可以给出更准确的答案。")
+    a, model = run([plan, vague, vague], q)
+    assert a.engine == "offline" and any("没有给出" in w for w in a.warnings), a.warnings
+    assert "no result" in str(model.seen[-1][-1].content)

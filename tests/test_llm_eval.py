@@ -122,6 +122,18 @@ def test_the_cli_runs_against_an_endpoint_from_the_environment(monkeypatch, tmp_
     assert out["routed_pct"] == 100 and out["questions"] == 3 and out["tokens_per_answer"] > 0
 
 
+def _figure(results: dict) -> str:
+    """The key figure of the first tool result, as an answer states it (an answer must state a result)."""
+    r = next(iter(results.values()), {})
+    if isinstance(r, dict) and r.get("by_cost"):
+        return f"{r['by_cost'][0]['gpu_count']}x {r['by_cost'][0]['gpu']}."
+    if isinstance(r, dict) and "decode_tokens_per_s" in r:
+        return f"About {r['decode_tokens_per_s']:.1f} tokens/s."
+    if isinstance(r, dict) and "usd_per_gpu_hour" in r:
+        return f"${r['usd_per_gpu_hour']:.2f} per GPU-hour."
+    return "Here is what the tools say."
+
+
 def oracle(rows: list[dict], text_form: bool):
     """A scripted model that makes, for each question of the real question set, the calls the set expects
     (written as text when text_form, as small local models do), then answers verdict-first from the result."""
@@ -133,9 +145,9 @@ def oracle(rows: list[dict], text_form: bool):
         if any(m["role"] == "tool" for m in messages[-3:]) or row is None:
             fit = tool_results(messages)
             fits = [v["fits"] for v in fit.values() if isinstance(v, dict) and "fits" in v]
-            word = ("Yes." if fits[-1] else "No.") if fits else "Here is what the tools say."
+            word = ("Yes." if fits[-1] else "No.") if fits else _figure(fit)
             return {"content": ("可以。" if fits and fits[-1] else "不行。") if row and row["lang"] == "zh" and fits
-                    else ("这是工具的结果。" if row and row["lang"] == "zh" else word)}
+                    else ("工具的结果：" + _figure(fit) if row and row["lang"] == "zh" else word)}
         calls = [(t, row["args"].get(t, {})) for t in row["tools"]]
         if text_form:
             return {"content": "\n".join(f"<tool_call>{json.dumps({'name': n, 'arguments': a})}</tool_call>"
