@@ -15,6 +15,20 @@ from advisor.offline.engine import OfflineEngine
 from tests.fakes import ScriptedChatModel, answer, call
 
 
+@pytest.fixture
+def quick_guidance(monkeypatch):
+    """search_guidance without the vector index (which a loaded machine may take a minute to open): one passage
+    full of numbers written about another case."""
+    from advisor.registry import ToolSpec, registry
+
+    spec = registry()["search_guidance"]
+    passage = {"doc_id": "d", "title": "Serving", "heading": "Sizing", "path": "knowledge/docs/serving.md",
+               "citation": "knowledge/docs/serving.md § Sizing", "score": 0.9,
+               "text": "One team served a 70B model on 12 A100s with 8 GPUs per node and 80 GB each."}
+    monkeypatch.setitem(registry(), "search_guidance", ToolSpec(spec.name, spec.request, lambda req: [passage],
+                                                                spec.description))
+
+
 def run(steps, question, history=None):
     model = ScriptedChatModel(steps=list(steps), seen=[])
     return LLMEngine(model, fallback=OfflineEngine(quick=True)).ask(question, history), model
@@ -75,7 +89,7 @@ def test_the_model_gets_another_try_after_a_refusal_and_the_right_call_answers()
     assert a.engine == "llm" and not a.warnings and a.calls[0].error and not a.calls[1].error
 
 
-def test_a_count_from_guidance_prose_is_not_a_count():
+def test_a_count_from_guidance_prose_is_not_a_count(quick_guidance):
     q = "How many A100s do I need to serve Llama 3.1 70B to 40 users?"
     steps = [call(("search_guidance", {"query": "A100 serving 70B"})),
              AIMessage("You would need approximately 12 A100s."), AIMessage("You would need approximately 12 A100s.")]
@@ -120,7 +134,7 @@ def test_no_checked_mark_without_a_successful_call():
     assert a.calls and a.calls[0].error and "✓" not in final_text(a)
 
 
-def test_a_concept_answer_that_only_searched_gets_a_true_reason():
+def test_a_concept_answer_that_only_searched_gets_a_true_reason(quick_guidance):
     q = "What's the difference between FSDP and DDP?"
     steps = [call(("search_guidance", {"query": "FSDP vs DDP"})),
              AIMessage("FSDP needs 8 GPUs and 80 GB."), AIMessage("FSDP needs 8 GPUs and 80 GB.")]
@@ -253,3 +267,13 @@ def test_a_reply_that_states_no_result_is_not_an_answer():
     a, model = run([plan, vague, vague], q)
     assert a.engine == "offline" and any("没有给出" in w for w in a.warnings), a.warnings
     assert "no result" in str(model.seen[-1][-1].content)
+
+
+def test_a_further_ask_no_calculator_answered_is_flagged_not_marked():
+    q = "How fast is Llama 3 8B on one H100 and what would it cost per month?"
+    steps = [call(("estimate_throughput", {"model": "llama-3-8b", "gpu": "h100"})),
+             answer(lambda r: f"About {r['estimate_throughput']['decode_tokens_per_s']:.0f} tokens/s."),
+             answer(lambda r: f"About {r['estimate_throughput']['decode_tokens_per_s']:.0f} tokens/s.")]
+    a, model = run(steps, q)
+    assert a.engine == "llm" and a.warnings == ["Not checked against the calculators: the cost."]
+    assert "estimate_cost" in str(model.seen[-1][-1].content)  # the retry named what was missing
