@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
-from advisor.answer import Answer  # noqa: E402
+from advisor.answer import Answer, checked  # noqa: E402
 from advisor.config import redact_text  # noqa: E402
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
 from advisor.web import (  # noqa: E402
@@ -349,7 +349,7 @@ def final_text(answer: Answer) -> str:
     text = readable(answer.text)
     if answer.warnings:
         return text + "".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings)
-    if answer.engine == "llm" and any(not c.error for c in answer.calls):  # no mark without a successful call
+    if checked(answer):  # no mark without a successful calculator call
         return text + "\n\n✓ _Every figure above was checked against the calculators' results._"
     return text
 

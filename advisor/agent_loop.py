@@ -48,6 +48,9 @@ class Run:
     def events(self) -> Generator[StreamEvent, None, None]:
         from langchain_core.messages import AIMessage, HumanMessage
 
+        if self.contract.asks in (["local_path"], ["problem"]):  # the offline engine's own refusals, never a model's
+            raise LLMFailure(self._say("the question names a local file or a figure out of range",
+                                       "问题包含本地文件路径或超出范围的数字"))
         text = yield from self._attempt()
         problems = self._problems(text)
         if problems and time.monotonic() < self.deadline:

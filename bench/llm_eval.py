@@ -78,7 +78,7 @@ def score(row: dict, answer, truth: list | None = None) -> dict:
     model's. `truth`: the calculators' results for the question (the offline engine's calls); an answer is
     wrong when its verdict is not the row's, or (an LLM answer) a figure or verdict contradicts those results
     and the results of its own calls that were made with the row's expected arguments.
-    "checked": shown with no warning and a successful call behind it, i.e. marked as checked."""
+    "checked": shown with the mark (advisor.answer.checked: no warning, a successful calculator call)."""
     from advisor.grounding import check, verdict
 
     llm = answer.engine == "llm"
@@ -91,7 +91,11 @@ def score(row: dict, answer, truth: list | None = None) -> dict:
     want = row.get("verdict")
     zh = row.get("lang") == "zh"
     has_zh = any("\u4e00" <= ch <= "\u9fff" for ch in answer.text)
-    verdict_ok = (verdict(answer.text) == want) if want else None
+    from advisor.answer import checked as marked
+    from bench.chat_eval import verdict_of
+
+    said = verdict(answer.text) if llm else (verdict_of(answer.text.strip().split("\n")[0]) or verdict(answer.text))
+    verdict_ok = (said == want) if want else None
     wrong = verdict_ok is False
     if llm and truth is not None:
         # the calculators' results: the offline engine's calls, and the model's own calls made with the row's
@@ -100,7 +104,7 @@ def score(row: dict, answer, truth: list | None = None) -> dict:
         g = check(answer.text, truth, row["question"])
         wrong = wrong or bool(g.unsupported or g.contradiction)
     warned = any(w.startswith(GROUNDING_WARNINGS) or any(g in w for g in GROUNDING_WARNINGS) for w in answer.warnings)
-    checked = llm and not answer.warnings and bool(ran)
+    checked = marked(answer)
     return {"routed": routed, "args": args_ok, "verdict": verdict_ok, "grounding_warning": warned,
             "language": has_zh == zh, "llm": llm, "fallback": not llm, "right": not wrong,
             "llm_right": (not wrong) if llm else None, "checked": checked, "wrong_checked": checked and wrong,

@@ -277,3 +277,20 @@ def test_a_further_ask_no_calculator_answered_is_flagged_not_marked():
     a, model = run(steps, q)
     assert a.engine == "llm" and a.warnings == ["Not checked against the calculators: the cost."]
     assert "estimate_cost" in str(model.seen[-1][-1].content)  # the retry named what was missing
+
+
+def test_a_guidance_search_alone_earns_no_checked_mark(quick_guidance):
+    from app import final_text
+
+    q = "What's the difference between FSDP and DDP?"
+    steps = [call(("search_guidance", {"query": "FSDP vs DDP"})),
+             AIMessage("FSDP shards the model states across GPUs; DDP keeps a full copy on each.")]
+    a, _ = run(steps, q)
+    assert a.engine == "llm" and not a.warnings and "✓" not in final_text(a)
+
+
+def test_a_local_file_question_never_goes_to_the_model():
+    """The real model answered "To run /etc/passwd on a 4090, you would need to convert the 16-bit weights..."."""
+    a, model = run([AIMessage("To run /etc/passwd on a 4090, you would need 4-bit weights.")],
+                   "Can I run /etc/passwd on a 4090?")
+    assert a.engine == "offline" and "don't open local files" in a.text and not model.seen
