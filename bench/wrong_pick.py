@@ -128,6 +128,7 @@ def run(rows: list[dict], every: int = 3) -> dict:
     results are the calculators' answer that a checked LLM answer must not contradict."""
     import logging
 
+    from advisor.answer import checked as marked
     from advisor.llm import LLMEngine
     from advisor.offline.engine import OfflineEngine
 
@@ -155,7 +156,7 @@ def run(rows: list[dict], every: int = 3) -> dict:
         counts["picked_wrong"] += bool(wrong.get(row["question"]))
         counts["llm" if a.engine == "llm" else "fallback"] += 1
         counts["warned"] += a.engine == "llm" and bool(a.warnings)
-        checked = a.engine == "llm" and not a.warnings and any(not c.error for c in a.calls)
+        checked = marked(a)
         counts["shown_as_checked"] += checked
         counts["picked_wrong_shown_as_checked"] += checked and bool(wrong.get(row["question"]))
         if checked and contradicts(a, truth[row["question"]], row["question"]):

@@ -294,3 +294,13 @@ def test_a_local_file_question_never_goes_to_the_model():
     a, model = run([AIMessage("To run /etc/passwd on a 4090, you would need 4-bit weights.")],
                    "Can I run /etc/passwd on a 4090?")
     assert a.engine == "offline" and "don't open local files" in a.text and not model.seen
+
+
+def test_a_model_that_picks_wrong_one_time_in_three_gets_no_wrong_answer_shown_as_checked():
+    """bench/wrong_pick.py on the first 30 questions of the chat set (the bench runs all 446)."""
+    from bench import wrong_pick
+
+    rows = [json.loads(line) for line in wrong_pick.QUESTIONS.read_text(encoding="utf-8").splitlines()][:30]
+    c = wrong_pick.run(rows, every=3)
+    assert c["picked_wrong"] >= 5 and c["shown_as_checked"] >= 5
+    assert c["checked_but_contradicting"] == 0, c["bad"]
