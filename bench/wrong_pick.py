@@ -128,11 +128,20 @@ def run(rows: list[dict], every: int = 3) -> dict:
     results are the calculators' answer that a checked LLM answer must not contradict."""
     import logging
 
+    log = logging.getLogger("advisor.llm")
+    level = log.level
+    log.setLevel(logging.ERROR)  # one fallback line per question otherwise
+    try:
+        return _run(rows, every)
+    finally:
+        log.setLevel(level)
+
+
+def _run(rows: list[dict], every: int) -> dict:
     from advisor.answer import checked as marked
     from advisor.llm import LLMEngine
     from advisor.offline.engine import OfflineEngine
 
-    logging.getLogger("advisor.llm").setLevel(logging.ERROR)
     offline = OfflineEngine(quick=True)
     plan, truth, wrong = {}, {}, {}
     for i, row in enumerate(rows):
