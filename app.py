@@ -20,7 +20,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 import gradio as gr  # noqa: E402
 
 from advisor import app_panels  # noqa: E402
-from advisor.answer import Answer  # noqa: E402
+from advisor.answer import Answer, checked  # noqa: E402
 from advisor.config import RedactFilter, install_log_hygiene, one_line_library_errors, redact_text  # noqa: E402, F401
 from advisor.core import MAX_QUESTION_CHARS, Advisor, bound_text  # noqa: E402
 from advisor.http_limits import limit_uvicorn  # noqa: E402
@@ -379,7 +379,7 @@ def final_text(answer: Answer) -> str:
     text = readable(answer.text)
     if answer.warnings:
         return text + "".join(f"\n\n> ⚠️ {redact_text(w)}" for w in answer.warnings)
-    if answer.engine == "llm" and answer.calls:
+    if checked(answer):  # no mark without a successful calculator call
         return text + "\n\n✓ _Every figure above was checked against the calculators' results._"
     return text
 

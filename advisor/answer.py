@@ -30,3 +30,10 @@ class Answer(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     language: str = "en"
+
+
+def checked(answer: Answer) -> bool:
+    """Whether an answer may carry the mark "every figure was checked against the calculators' results": an LLM
+    answer with no warning and at least one successful calculator call (a guidance search is not a calculator)."""
+    return answer.engine == "llm" and not answer.warnings and any(
+        not c.error and c.tool != "search_guidance" for c in answer.calls)

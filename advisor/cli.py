@@ -10,6 +10,8 @@ import json
 import os
 import sys
 
+from .registry import TOOLS
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage + message)
@@ -42,15 +44,8 @@ class _Version(argparse.Action):
 # choices, bounds, descriptions, defaults), as vLLM builds its argparse from its config dataclasses. A field
 # added to a record becomes an option with no edit here. Values are checked by the record itself, so the CLI
 # accepts exactly what the tool accepts and refuses the rest with the tool's one-line fix-it message.
-RECORDS = {  # command: (module, request record, help)
-    "fit": ("tools.fit", "FitRequest", "does a model fit on N GPUs? what would make it fit"),
-    "memory": ("tools.memory", "MemoryRequest", "memory needed for inference or training"),
-    "throughput": ("tools.throughput", "ThroughputRequest", "decode and prefill speed on given GPUs"),
-    "train": ("tools.training", "TrainingRequest", "training FLOPs, time, GPU-hours, MFU and cost"),
-    "cost": ("tools.cost", "CostRequest", "rent, run cost, serving $/1M tokens, buy vs rent"),
-    "quantize": ("tools.quantization", "QuantizationRequest", "compare formats: size, fit, hardware support, quality"),
-    "plan": ("tools.plan", "PlanRequest", "which GPUs, how many, at what precision: ranked by cost and speed"),
-}
+RECORDS = {  # command: (module, request record, help), from the one declaration of each tool (advisor/registry.py)
+    d.command: (*d.request.split(":"), d.command_help) for d in TOOLS if d.command}
 # Short and historical spellings of record fields (README and scripts use them).
 ALIASES = {
     "model": ("-m",), "gpu": ("-g",), "gpu_count": ("--count", "-n"), "workload": ("-w",),

@@ -19,6 +19,9 @@ _DIGIT_RUN = re.compile(rf"\d[\d,_]{{{MAX_DIGIT_RUN},}}")
 # a number in a question: scientific notation (1e308, 2.5E+20) or a run of digits with separators
 _NUMBER = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[eE][+]?\d+|\d[\d,_]*)(?![\w])")
 LARGEST_NUMBER = 1e15  # tools.base.MAX_ANY_NUMBER: nothing this advisor sizes is larger
+# The one time limit on an answer (Advisor.time_limit_s), for the CLI, the app and Slack alike
+OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
+FALLBACK_MARGIN_S = 20.0  # after the LLM's limit: the offline engine's answer (and its tools) on a loaded machine
 
 
 def bound_text(text: str, limit: int) -> str:
@@ -98,6 +101,14 @@ class Advisor:
                 self.llm_engine = LLMEngine(llm, fallback=self.offline,
                                             time_limit_s=self.settings.advisor_answer_limit_s)
 
+    def time_limit_s(self) -> float:
+        """The one limit on an answer, from ADVISOR_ANSWER_LIMIT_S (Settings.advisor_answer_limit_s): with an LLM,
+        that long waiting for the model, then the offline engine's answer within FALLBACK_MARGIN_S; offline,
+        OFFLINE_TIME_LIMIT_S (or the setting, if lower). Front ends that stop waiting (the web app) use this,
+        so a slow local server falls back to the offline answer everywhere instead of "took too long"."""
+        limit = self.settings.advisor_answer_limit_s
+        return limit + FALLBACK_MARGIN_S if self.llm_engine else min(OFFLINE_TIME_LIMIT_S, limit)
+
     @property
     def engine_name(self) -> str:
         return "llm" if self.llm_engine else "offline"
@@ -139,7 +150,7 @@ class Advisor:
             yield StreamEvent("answer", answer=Answer(
                 text=f"That number ({absurd}) is beyond anything this advisor can size: GPU and user counts, "
                 f"tokens, hours and prices all stop at {LARGEST_NUMBER:g}. Check the number and ask again.",
-                engine=self.engine_name, warnings=warnings))
+                engine="offline", warnings=warnings))  # a canned refusal: no model wrote it
             return
         history = bound_history(history)
         defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "", 0)} \
@@ -150,7 +161,7 @@ class Advisor:
             if self.llm_engine:
                 note = ", ".join(f"{k}={v}" for k, v in defaults.items())
                 events = self.llm_engine._events(f"{q}\n\n(My defaults, if I did not say otherwise: {note})"
-                                                 if note else q, history, stream=_stream)
+                                                 if note else q, history, stream=_stream, asked=q)
             else:
                 events = iter([StreamEvent("answer", answer=self.offline.ask(q, history, defaults=defaults))])
             for event in events:

@@ -70,7 +70,7 @@ def _one(m: re.Match) -> Figure | None:
         mult = (1e8,) if m.group("yi") == "亿" else (1e4,)
     kind, scales = "any", (1.0,)
     for i, (_, k, s) in enumerate(_UNITS):
-        if m.group(f"u{i}"):
+        if m.group(f"u{i}") is not None:  # "" for a unit read ahead without taking it ("12 A100s")
             kind, scales = k, s
             break
     if m.group("cur"):
@@ -83,6 +83,8 @@ def _one(m: re.Match) -> Figure | None:
         kind = "params" if m.group("mult") in ("B", "b") else "any"
     if m.group("mult") in ("k", "K") and kind in ("tokens", "any"):
         mult = (1e3, 1024.0)  # "8k context" is 8,192 tokens as often as 8,000
+    if kind == "bytes" and decimals and GIB in scales and len(scales) > 1 and m.group(0).rstrip()[-1] in "Bb":
+        scales = tuple(x for x in scales if x != GIB)  # "494.56 GB" is decimal; only a round "24 GB" may be GiB
     scales = tuple(s * k for s in scales for k in mult)
     plain = tuple(value * k for k in mult) + ((value,) if mult != (1.0,) else ())
     return Figure(m.group(0).strip(), value, kind, scales, plain, decimals)

@@ -74,10 +74,29 @@ def _from_text(text: str, bare: str = "bare") -> Iterable[Known]:
             yield Known(bare, p, p)  # bare figures; the user's own ("24/7") backs an echo with a unit too
 
 
-def known_values(calls: list, question: str, history: list | None) -> list[Known]:
+# Guidance passages are prose written for other cases: a number in one ("12 GPUs", "80 GB", "$2/hour") never
+# supports a count, memory, speed, time or cost in an answer; it backs only a figure nothing gives a unit to.
+PROSE_TOOLS = {"search_guidance"}
+SIZING_KINDS = {"count", "bytes", "bandwidth", "rate", "time", "usd", "flops", "power", "fraction", "tokens", "params"}
+
+
+def _prose(result: Any) -> Iterable[Known]:
+    for k in _walk(result):
+        if k.kind in ("any", "bare", "user"):
+            yield Known("prose", k.base, k.shown)
+        elif k.kind not in SIZING_KINDS:
+            yield k
+
+
+def known_values(calls: list, question: str, history: list | None, quoted: bool = False) -> list[Known]:
+    """quoted: guidance passages back figures as any result does (the offline engine quotes a passage next to
+    its citation); by default (an LLM's answer) they back no count, memory, speed, time or cost."""
     known: list[Known] = []
     for c in calls:
         if getattr(c, "error", None):
+            continue
+        if getattr(c, "tool", None) in PROSE_TOOLS and not quoted:
+            known.extend(_prose(getattr(c, "result", c)))
             continue
         known.extend(_walk(getattr(c, "result", c)))
         known.extend(_walk(getattr(c, "args", {}) or {}))
@@ -146,7 +165,9 @@ def check(text: str, calls: list, question: str = "", history: list | None = Non
     return Grounding(unsupported=list(dict.fromkeys(bad)), contradiction=contradiction(text, calls))
 
 
-def unsupported_numbers(text: str, calls: list, question: str, history: list | None = None) -> list[str]:
-    """The figures in `text` that no tool result, question or earlier turn supports (verdicts aside)."""
-    known = known_values(calls, question, history)
+def unsupported_numbers(text: str, calls: list, question: str, history: list | None = None,
+                        quoted: bool = True) -> list[str]:
+    """The figures in `text` that no tool result, question or earlier turn supports (verdicts aside). For the
+    offline engine's answers, which quote guidance passages with their citation (quoted=True)."""
+    known = known_values(calls, question, history, quoted)
     return list(dict.fromkeys(f.raw for f in figures(text) if not supported(f, known)))

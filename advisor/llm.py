@@ -39,8 +39,8 @@ at once when independent.
 - For why/how, call search_guidance and cite (knowledge/docs/<file> § <heading>).
 - Reply briefly in the user's language: verdict first, then key numbers, then options."""
 
-RETRY_PROMPT = ("Your answer has {problems}. Call the tools that give those numbers, or remove them, and answer "
-                "again following the rules.")
+RETRY_PROMPT = ("Your answer has {problems}. Call the tools that give those numbers, with the question's own "
+                "facts, or remove the numbers, and answer again following the rules.")
 SIZING_TOOLS = {"check_fit", "estimate_memory", "recommend_hardware", "estimate_throughput", "estimate_training",
                 "estimate_cost", "compare_quantization", "lookup_gpu", "lookup_model"}
 
@@ -121,11 +121,13 @@ class LLMEngine:
         """The answer's text as the model writes it, then the checked Answer (kind "answer")."""
         yield from self._events(question, history, stream=True)
 
-    def _events(self, question: str, history: list | None, stream: bool) -> Iterator[StreamEvent]:
+    def _events(self, question: str, history: list | None, stream: bool,
+                asked: str | None = None) -> Iterator[StreamEvent]:
+        """asked: the person's question when `question` carries more (the UI's defaults note)."""
         from .agent_loop import Run
 
-        zh = _zh(question)
-        run = Run(self, question, history, stream)
+        zh = _zh(asked or question)
+        run = Run(self, question, history, stream, asked)
         try:
             yield from run.events()
         except LLMFailure as exc:

@@ -16,7 +16,7 @@ from tools.base import check, record, spec, to_dict
 
 @record
 class LookupGpuRequest:
-    name: str = spec(description="GPU name as people type it: '4090', 'h100 sxm', 'MI300X', 'M2 Ultra'")
+    name: str = spec(description="GPU name as the person wrote it; e.g. '4090', 'h100 sxm', 'MI300X', 'M2 Ultra'")
 
     def __post_init__(self) -> None:
         check(self)
@@ -24,7 +24,8 @@ class LookupGpuRequest:
 
 @record
 class LookupModelRequest:
-    name: str = spec(description="model name ('llama-3.1-70b', 'Qwen2.5-32B', 'GLM4-9B'), a Hugging Face repo id (org/name), or a size like '13B'")
+    name: str = spec(description="model name as the person wrote it, a Hugging Face repo id (org/name), or a size in "
+                             "billions of parameters; e.g. 'llama-3.1-70b', 'Qwen2.5-32B', 'GLM4-9B', '13B'")
 
     def __post_init__(self) -> None:
         check(self)
@@ -47,6 +48,21 @@ class ToolSpec:
     description: str
 
 
+@dataclass(frozen=True)
+class ToolDecl:
+    """One tool, declared once. Everything else is derived from TOOLS: the registry every engine runs
+    (registry(): the offline engine's calls, the LLM's tools, MCP), the LLM's lean schemas (`core`:
+    the arguments they list; advisor/toolkit.py), and the CLI's sizing commands (`command`; advisor/cli.py).
+    Strings, not imports, so the CLI loads only the record of the command it runs."""
+    name: str
+    request: str  # "module:RequestRecord"
+    run: str  # "module:function" taking the request record
+    description: str  # for the model and MCP clients
+    core: tuple[str, ...]  # the arguments the LLM's schema lists (the rest are accepted when sent)
+    command: str | None = None  # its `gpu-advisor` command, if it has one
+    command_help: str = ""
+
+
 def _search(req: SearchGuidanceRequest) -> list[dict]:
     import contextlib
 
@@ -59,50 +75,79 @@ def _search(req: SearchGuidanceRequest) -> list[dict]:
     return [dataclasses.asdict(p) | {"citation": p.citation} for p in found]
 
 
-def _registry() -> dict[str, ToolSpec]:
-    from tools.cost import CostRequest, estimate_cost
-    from tools.fit import FitRequest, check_fit
-    from tools.lookup import lookup_gpu, lookup_model
-    from tools.memory import MemoryRequest, estimate_memory
-    from tools.plan import PlanRequest, recommend_hardware
-    from tools.quantization import QuantizationRequest, compare_quantization
-    from tools.runnable import RunnableRequest, rank_runnable
-    from tools.throughput import ThroughputRequest, estimate_throughput
-    from tools.training import TrainingRequest, estimate_training
+def _lookup_gpu(req: LookupGpuRequest):
+    from tools.lookup import lookup_gpu
 
-    specs = [
-        ToolSpec("check_fit", FitRequest, check_fit,
-                 "Does a model fit on N GPUs, for inference or training (full, LoRA, QLoRA)? Verdict, GiB needed vs "
-                 "available per GPU, and changes that would make it fit."),
-        ToolSpec("estimate_memory", MemoryRequest, estimate_memory,
-                 "Memory per GPU and in total, broken down: weights, KV cache, activations, gradients, optimizer, "
-                 "overhead."),
-        ToolSpec("recommend_hardware", PlanRequest, recommend_hardware,
-                 "Which GPUs and how many: configurations ranked by cost and by speed, for serving, fine-tuning or "
-                 "pretraining."),
-        ToolSpec("estimate_throughput", ThroughputRequest, estimate_throughput,
-                 "Speed on given GPUs: decode tokens/s per stream and in total, prefill tokens/s, time to first token."),
-        ToolSpec("estimate_training", TrainingRequest, estimate_training,
-                 "Training time for pretraining, full fine-tuning, LoRA or QLoRA: FLOPs, hours, GPU-hours, MFU."),
-        ToolSpec("estimate_cost", CostRequest, estimate_cost,
-                 "Cost: rent per GPU-hour, cost of hours or GPU-hours, serving $ per 1M tokens, buy-vs-rent "
-                 "break-even."),
-        ToolSpec("compare_quantization", QuantizationRequest, compare_quantization,
-                 "Weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, fit and "
-                 "native support on a GPU, quality impact."),
-        ToolSpec("rank_runnable_models", RunnableRequest, rank_runnable,
-                 "Which catalog models run on given GPUs, ranked (largest first): for inference in the least lossy "
-                 "format that fits, with context and tokens/s; or for LoRA / QLoRA fine-tuning. Filter by family and "
-                 "size."),
-        ToolSpec("lookup_gpu", LookupGpuRequest, lambda r: lookup_gpu(r.name),
-                 "A GPU's specs: memory, bandwidth, TFLOPS by precision, interconnect, power."),
-        ToolSpec("lookup_model", LookupModelRequest, lambda r: lookup_model(r.name),
-                 "A model's architecture, parameters (total and active), KV cache bytes per token."),
-        ToolSpec("search_guidance", SearchGuidanceRequest, _search,
-                 "Search our hardware guidance for explanations (QLoRA, ZeRO, tensor parallelism, PagedAttention...); "
-                 "passages with citations."),
-    ]
-    return {s.name: s for s in specs}
+    return lookup_gpu(req.name)
+
+
+def _lookup_model(req: LookupModelRequest):
+    from tools.lookup import lookup_model
+
+    return lookup_model(req.name)
+
+
+_MEMORY_ARGS = ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "framework")
+TOOLS: tuple[ToolDecl, ...] = (
+    ToolDecl("check_fit", "tools.fit:FitRequest", "tools.fit:check_fit",
+             "Does a model fit on N GPUs, for inference or training (full, LoRA, QLoRA)? Verdict, GiB needed vs "
+             "available per GPU, and changes that would make it fit.",
+             _MEMORY_ARGS, "fit", "does a model fit on N GPUs? what would make it fit"),
+    ToolDecl("estimate_memory", "tools.memory:MemoryRequest", "tools.memory:estimate_memory",
+             "Memory per GPU and in total, broken down: weights, KV cache, activations, gradients, optimizer, "
+             "overhead.",
+             _MEMORY_ARGS, "memory", "memory needed for inference or training"),
+    ToolDecl("recommend_hardware", "tools.plan:PlanRequest", "tools.plan:recommend_hardware",
+             "Which GPUs and how many: configurations ranked by cost and by speed, for serving, fine-tuning or "
+             "pretraining.",
+             ("model", "workload", "method", "context", "concurrency", "target_tokens_per_s", "tokens",
+              "deadline_days", "gpus"),
+             "plan", "which GPUs, how many, at what precision: ranked by cost and speed"),
+    ToolDecl("estimate_throughput", "tools.throughput:ThroughputRequest", "tools.throughput:estimate_throughput",
+             "Speed on given GPUs: decode tokens/s per stream and in total, prefill tokens/s, time to first token.",
+             ("model", "gpu", "gpu_count", "precision", "framework", "batch", "concurrency", "prompt_tokens",
+              "output_tokens"),
+             "throughput", "decode and prefill speed on given GPUs"),
+    ToolDecl("estimate_training", "tools.training:TrainingRequest", "tools.training:estimate_training",
+             "Training time for pretraining, full fine-tuning, LoRA or QLoRA: FLOPs, hours, GPU-hours, MFU.",
+             ("model", "tokens", "gpu", "gpu_count", "method", "precision", "sequence_length"),
+             "train", "training FLOPs, time, GPU-hours, MFU and cost"),
+    ToolDecl("estimate_cost", "tools.cost:CostRequest", "tools.cost:estimate_cost",
+             "Cost: rent per GPU-hour, cost of hours or GPU-hours, serving $ per 1M tokens, buy-vs-rent "
+             "break-even.",
+             ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day", "months"),
+             "cost", "rent, run cost, serving $/1M tokens, buy vs rent"),
+    ToolDecl("compare_quantization", "tools.quantization:QuantizationRequest",
+             "tools.quantization:compare_quantization",
+             "Weight formats (bf16, fp8, int8, GPTQ, AWQ, NF4, GGUF, MXFP4, NVFP4) for a model: size, fit and "
+             "native support on a GPU, quality impact.",
+             ("model", "gpu", "gpu_count", "context", "formats"),
+             "quantize", "compare formats: size, fit, hardware support, quality"),
+    ToolDecl("rank_runnable_models", "tools.runnable:RunnableRequest", "tools.runnable:rank_runnable",
+             "Which catalog models run on given GPUs, ranked (largest first): for inference in the least lossy "
+             "format that fits, with context and tokens/s; or for LoRA / QLoRA fine-tuning. Filter by family and "
+             "size.",
+             ("gpu", "gpu_count", "workload", "family", "max_params_b")),
+    ToolDecl("lookup_gpu", "advisor.registry:LookupGpuRequest", "advisor.registry:_lookup_gpu",
+             "A GPU's specs: memory, bandwidth, TFLOPS by precision, interconnect, power.", ("name",)),
+    ToolDecl("lookup_model", "advisor.registry:LookupModelRequest", "advisor.registry:_lookup_model",
+             "A model's architecture, parameters (total and active), KV cache bytes per token.", ("name",)),
+    ToolDecl("search_guidance", "advisor.registry:SearchGuidanceRequest", "advisor.registry:_search",
+             "Search our hardware guidance for explanations (QLoRA, ZeRO, tensor parallelism, PagedAttention...); "
+             "passages with citations.", ("query",)),
+)
+
+
+def load(path: str) -> Any:
+    """The object at "module:name"."""
+    import importlib
+
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _registry() -> dict[str, ToolSpec]:
+    return {d.name: ToolSpec(d.name, load(d.request), load(d.run), d.description) for d in TOOLS}
 
 
 _CACHE: dict[str, ToolSpec] = {}

@@ -94,6 +94,20 @@ def text_tool_calls(text: str) -> list[tuple[str, Any]]:
     return calls
 
 
+def argument_blob(text: str, names: set[str] | frozenset[str]) -> bool:
+    """A JSON object of tool arguments (or of a tool result) written as the answer: '```json {"model": "13B",
+    "gpu": "rtx-4090", ...}```'. `names`: every argument and result field name. Never an answer."""
+    if not text or "{" not in text:
+        return False
+    for obj in _objects(_FENCE.sub(" ", text)):
+        for item in obj if isinstance(obj, list) else [obj]:
+            if isinstance(item, dict) and item:
+                hits = len(set(item) & names)
+                if hits >= 2 or (hits and hits == len(item)):
+                    return True
+    return False
+
+
 def looks_like_tool_call(text: str) -> bool:
     """A tool-call blob (or the remains of one) that must not be shown to the user as an answer."""
     return bool(text) and bool(_BLOB_HINT.search(text) or _TAGGED.search(text))

@@ -22,27 +22,14 @@ from pydantic import Field, TypeAdapter, ValidationError, create_model
 from tools.errors import AdvisorInputError
 
 from .answer import ToolCallRecord
-from .registry import ToolSpec, registry, result_dict, run_tool
+from .registry import TOOLS, ToolSpec, registry, result_dict, run_tool
 from .toolcalls import repair_json
 
 MAX_LIST = 20  # long lists are cut for the model; the Answer's records keep results whole
 # bulky fields the model does not need: every plan option (by_cost/by_speed keep the best), GPU spec sources
 DROP = {"recommend_hardware": {"options"}, "lookup_gpu": {"sources", "aliases"}, "lookup_model": {"config_source"},
         "estimate_cost": {"note", "source"}}
-CORE = {
-    "check_fit": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch", "framework"),
-    "estimate_memory": ("model", "gpu", "gpu_count", "workload", "method", "precision", "context", "batch",
-                        "framework"),
-    "recommend_hardware": ("model", "workload", "method", "context", "concurrency", "target_tokens_per_s", "tokens",
-                           "deadline_days", "gpus"),
-    "estimate_throughput": ("model", "gpu", "gpu_count", "precision", "framework", "batch", "concurrency",
-                            "prompt_tokens", "output_tokens"),
-    "estimate_training": ("model", "tokens", "gpu", "gpu_count", "method", "precision", "sequence_length"),
-    "estimate_cost": ("gpu", "gpu_count", "hours", "gpu_hours", "tokens_per_s", "utilization", "hours_per_day",
-                      "months"),
-    "compare_quantization": ("model", "gpu", "gpu_count", "context", "formats"),
-    "lookup_gpu": ("name",), "lookup_model": ("name",), "search_guidance": ("query",),
-}
+CORE = {d.name: d.core for d in TOOLS}  # the arguments each lean schema lists (advisor/registry.py)
 
 
 def _short(description: str) -> str:
@@ -123,6 +110,24 @@ def validate_args(name: str, raw: Any) -> dict:
     return {k: v for k, v in parsed.model_dump(exclude_unset=True).items() if v is not None}
 
 
+# result fields a model may write back as if they were an answer or arguments (with every argument name)
+RESULT_FIELDS = frozenset({"fits", "verdict", "required_gib", "available_gib", "headroom_gib", "per_gpu_gib",
+                           "total_gib", "breakdown_gib", "decode_tokens_per_s", "prefill_tokens_per_s", "hours",
+                           "gpu_hours", "usd", "usd_per_hour", "usd_per_gpu_hour", "by_cost", "by_speed", "options"})
+
+
+@cache
+def parameter_names(name: str) -> frozenset[str]:
+    spec = registry().get(name)
+    return frozenset(f.name for f in dataclasses.fields(spec.request)) if spec else frozenset()
+
+
+@cache
+def field_names() -> frozenset[str]:
+    """Every tool's argument names and the common result fields: a JSON object made of them is not an answer."""
+    return frozenset().union(*(parameter_names(n) for n in registry())) - {"name", "query", "k"} | RESULT_FIELDS
+
+
 def _example(name: str) -> dict:
     required = tool_schema(name)["function"]["parameters"]["required"]
     return {k: "..." for k in required}
@@ -136,11 +141,16 @@ def compact(value: Any, drop: frozenset | set = frozenset()) -> Any:
     return value
 
 
-def execute(name: str, raw_args: Any) -> tuple[ToolCallRecord, str]:
-    """Run one call: the record for the Answer, and the text the model gets back (JSON, or "Error: ...")."""
+def execute(name: str, raw_args: Any, guard=None) -> tuple[ToolCallRecord, str]:
+    """Run one call: the record for the Answer, and the text the model gets back (JSON, or "Error: ...").
+    guard(name, args): None, or why the (validated) arguments contradict the question; then the call is not
+    run and the reason is its error (advisor.contract)."""
     args = raw_args if isinstance(raw_args, dict) else {}
     try:
         args = validate_args(name, raw_args)
+        refused = guard(name, args) if guard is not None else None
+        if refused:
+            raise AdvisorInputError(refused)
         result = result_dict(run_tool(name, args))
     except AdvisorInputError as exc:
         message = f"Error: {exc}"

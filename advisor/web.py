@@ -28,8 +28,6 @@ from .config import redact_text
 
 log = logging.getLogger("gpu-advisor.app")
 
-OFFLINE_TIME_LIMIT_S = 20.0  # the offline engine answers in ~15-50 ms; 20 s means something is wrong
-LLM_TIME_LIMIT_S = 90.0  # the LLM engine bounds its own calls (timeout, retries, fallback) below this
 MAX_SHOWN_MESSAGES = 60  # per session: the last 30 exchanges are kept and shown
 MAX_PENDING_QUESTIONS = 8  # per session: questions waiting for an answer (more are refused, saying so)
 MAX_SENT_ENTRIES = 8  # the page's log of sent messages keeps its last 8 (app.SEND_JS)
@@ -219,8 +217,9 @@ def busy_answer(advisor, retry_after_s: int) -> Answer:
 
 
 def time_limit_s(advisor) -> float:
-    default = LLM_TIME_LIMIT_S if advisor.engine_name == "llm" else OFFLINE_TIME_LIMIT_S
-    return _env_number("ADVISOR_ANSWER_TIME_LIMIT_S", default, 1.0, 600.0)
+    """The advisor's own limit (ADVISOR_ANSWER_LIMIT_S; advisor.core.Advisor.time_limit_s): one for every front end."""
+    own = getattr(advisor, "time_limit_s", None)
+    return min(max(own() if callable(own) else 20.0, 1.0), 3600.0)
 
 
 def answer_with_time_limit(advisor, question: str, history: list, defaults: dict,

@@ -25,7 +25,8 @@ SHAPES = [
      {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "lora"},
      lambda r: f"No: LoRA needs {r['check_fit']['required_gib']:.1f} GiB per GPU; the 4090 has "
                f"{r['check_fit']['available_gib']:.2f} GiB."),
-    ("And with QLoRA?", "check_fit", {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "qlora"},
+    ("Can I fine-tune 13B with QLoRA on one 4090?", "check_fit",
+     {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "qlora"},
      lambda r: f"Yes: QLoRA needs {r['check_fit']['required_gib']:.1f} GiB."),
     ("Will Llama 3 70B run on 2x3090 at 4-bit?", "check_fit",
      {"model": "llama-3-70b", "gpu": "rtx-3090", "gpu_count": 2, "precision": "q4_k_m"},
@@ -45,7 +46,7 @@ SHAPES = [
     ("How fast is Llama 3 8B Q4_K_M on a 4090?", "estimate_throughput",
      {"model": "llama-3-8b", "gpu": "rtx-4090", "precision": "q4_k_m"},
      lambda r: f"About {r['estimate_throughput']['decode_tokens_per_s']:.0f} tokens/s."),
-    ("Time to train 7B on 2T tokens on 2048 A100s?", "estimate_training",
+    ("How long to train 7B on 2T tokens on 2048 A100s?", "estimate_training",
      {"model": "llama-2-7b", "tokens": 2e12, "gpu": "a100-80gb-sxm", "gpu_count": 2048},
      lambda r: f"{r['estimate_training']['hours']:.0f} hours, {r['estimate_training']['gpu_hours']:.0f} GPU-hours "
                f"at {r['estimate_training']['mfu'] * 100:.1f}% MFU."),
@@ -161,7 +162,7 @@ def test_tool_schemas_carry_descriptions_and_choices():
                           "estimate_training", "estimate_cost", "compare_quantization", "lookup_gpu", "lookup_model",
                           "search_guidance"}
     schema = tools["check_fit"]["parameters"]
-    assert "rtx-4090" in schema["properties"]["gpu"]["description"]
+    assert "as the person wrote it" in schema["properties"]["gpu"]["description"]  # no example value to copy
     assert "qlora" in schema["properties"]["method"]["enum"]  # valid choices reach the model
     assert "model" in schema["required"] and "gpu" in schema["required"]
     assert "lora_rank" not in schema["properties"]  # rarely used: accepted, not advertised

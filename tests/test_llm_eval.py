@@ -77,16 +77,38 @@ def run_eval(reply):
 def test_a_model_that_routes_well_scores_well(text_form):
     s = run_eval(router(text_form))
     assert s["routed_pct"] == s["args_pct"] == s["verdict_pct"] == s["language_pct"] == s["llm_pct"] == 100
+    assert s["right_pct"] == s["checked_pct"] == 100 and s["wrong_checked_pct"] == s["fallback_pct"] == 0
     assert s["grounding_warning_pct"] == 0 and s["questions"] == 3
     assert s["tokens_per_answer"] > 0 and s["latency_s_p50"] > 0  # the stub reports 2 tokens per call
-    assert "tool routing (expected tools ran): 100.0% of 3" in llm_eval.report(s)
+    assert "tool routing (expected tools ran; LLM answers only): 100.0% of 3" in llm_eval.report(s)
 
 
 def test_a_model_that_guesses_scores_badly():
     s = run_eval(guesser)
-    assert s["llm_pct"] == 0  # every answer fell back to the offline engine
-    # the offline engine still routes most questions itself; the report says who answered
-    assert "answered by the LLM (not the offline fallback): 0.0% of 3" in llm_eval.report(s)
+    assert s["llm_pct"] == 0 and s["fallback_pct"] == 100  # every answer fell back to the offline engine
+    # the offline engine's calls are not credited to the model: routing and arguments are not scored at all
+    assert s["routed_n"] == s["args_n"] == 0 and s["wrong_checked_pct"] == 0
+    report = llm_eval.report(s)
+    assert "answered by the LLM (not the offline fallback): 0.0% of 3" in report
+    assert "tool routing (expected tools ran; LLM answers only): n/a" in report
+
+
+def test_a_wrong_answer_shown_as_checked_is_counted():
+    from advisor.answer import Answer, ToolCallRecord
+    from advisor.toolkit import execute
+
+    row = ROWS[0]
+    fit, _ = execute("check_fit", {"model": "llama-2-13b", "gpu": "rtx-4090", "method": "lora"})
+    truth = [fit]
+    right = Answer(text=f"No: {fit.result['required_gib']:.1f} GiB needed.", engine="llm", calls=[fit])
+    assert llm_eval.score(row, right, truth)["wrong_checked"] is False
+    wrong_verdict = Answer(text="Yes, it fits.", engine="llm", calls=[fit])
+    assert llm_eval.score(row, wrong_verdict, truth)["wrong_checked"] is True
+    other = ToolCallRecord(tool="check_fit", args={}, result={"required_gib": 9.99, "fits": False})
+    wrong_figure = Answer(text="No: 9.99 GiB needed.", engine="llm", calls=[other])
+    assert llm_eval.score(row, wrong_figure, truth)["wrong_checked"] is True
+    warned = Answer(text="No: 9.99 GiB needed.", engine="llm", calls=[other], warnings=["Unverified figures: 9.99"])
+    assert llm_eval.score(row, warned, truth)["wrong_checked"] is False
 
 
 def test_the_cli_runs_against_an_endpoint_from_the_environment(monkeypatch, tmp_path, capsys):
@@ -100,6 +122,18 @@ def test_the_cli_runs_against_an_endpoint_from_the_environment(monkeypatch, tmp_
     assert out["routed_pct"] == 100 and out["questions"] == 3 and out["tokens_per_answer"] > 0
 
 
+def _figure(results: dict) -> str:
+    """The key figure of the first tool result, as an answer states it (an answer must state a result)."""
+    r = next(iter(results.values()), {})
+    if isinstance(r, dict) and r.get("by_cost"):
+        return f"{r['by_cost'][0]['gpu_count']}x {r['by_cost'][0]['gpu']}."
+    if isinstance(r, dict) and "decode_tokens_per_s" in r:
+        return f"About {r['decode_tokens_per_s']:.1f} tokens/s."
+    if isinstance(r, dict) and "usd_per_gpu_hour" in r:
+        return f"${r['usd_per_gpu_hour']:.2f} per GPU-hour."
+    return "Here is what the tools say."
+
+
 def oracle(rows: list[dict], text_form: bool):
     """A scripted model that makes, for each question of the real question set, the calls the set expects
     (written as text when text_form, as small local models do), then answers verdict-first from the result."""
@@ -111,9 +145,9 @@ def oracle(rows: list[dict], text_form: bool):
         if any(m["role"] == "tool" for m in messages[-3:]) or row is None:
             fit = tool_results(messages)
             fits = [v["fits"] for v in fit.values() if isinstance(v, dict) and "fits" in v]
-            word = ("Yes." if fits[-1] else "No.") if fits else "Here is what the tools say."
+            word = ("Yes." if fits[-1] else "No.") if fits else _figure(fit)
             return {"content": ("可以。" if fits and fits[-1] else "不行。") if row and row["lang"] == "zh" and fits
-                    else ("这是工具的结果。" if row and row["lang"] == "zh" else word)}
+                    else ("工具的结果：" + _figure(fit) if row and row["lang"] == "zh" else word)}
         calls = [(t, row["args"].get(t, {})) for t in row["tools"]]
         if text_form:
             return {"content": "\n".join(f"<tool_call>{json.dumps({'name': n, 'arguments': a})}</tool_call>"

@@ -68,9 +68,28 @@ def test_a_hanging_server_is_cut_off_at_the_time_limit(streaming):
 
 
 def test_a_model_that_never_stops_calling_tools():
-    answer, server, seconds = ask([lambda m: {"tool_calls": [("check_fit", FIT)]}], repeat_last=True, rounds=3)
+    def another_batch(messages):  # a new call every round, never an answer
+        return {"tool_calls": [("check_fit", FIT | {"batch": len(messages)})]}
+    answer, server, seconds = ask([another_batch], repeat_last=True, rounds=3)
     assert_offline_with(answer, "still calling tools after 3 rounds")
     assert len(server.requests) == 3 and seconds < LIMIT_S + 5
+
+
+def test_an_identical_repeated_call_stops_at_once():
+    """One question made the same call 5 times (198 s) against a real model: the second identical call ends it."""
+    answer, server, _ = ask([lambda m: {"tool_calls": [("check_fit", FIT)]}], repeat_last=True, rounds=6)
+    assert_offline_with(answer, "repeated the same check_fit call")
+    assert len(server.requests) == 2
+
+
+def test_a_tool_result_echoed_back_as_a_call_stops():
+    def echo(messages):
+        return {"content": "<tool_call>" + json.dumps({"name": "check_fit",
+                                                       "arguments": next(iter(tool_results(messages).values()))})
+                + "</tool_call>"}
+    answer, server, _ = ask([lambda m: {"tool_calls": [("check_fit", FIT)]}, echo])
+    assert_offline_with(answer, "sent a tool result back as a new call")
+    assert len(server.requests) == 2
 
 
 @pytest.mark.parametrize("raw", ['{"model": "llama-2-13b", "gpu": "rtx-4090", "method": "lora",}',  # trailing comma
@@ -127,7 +146,7 @@ def test_a_sizing_answer_without_tools_is_retried_then_answered_offline():
     guess = lambda m: {"content": "Yes, it fits: about 20 GiB."}  # noqa: E731
     answer, server, _ = ask([guess, guess])
     assert "figures that no tool result supports: 20 GiB" in server.requests[1]["messages"][-1]["content"]
-    assert_offline_with(answer, "without running the calculators")
+    assert_offline_with(answer, "it answered whether it fits without calling check_fit")
 
 
 def test_a_verdict_that_contradicts_the_tool_is_retried_and_flagged():

@@ -55,7 +55,7 @@ def test_an_answer_past_its_time_limit_gets_a_short_reply(monkeypatch):
             time.sleep(3)
             return Answer(text="late", engine="offline")
 
-    monkeypatch.setenv("ADVISOR_ANSWER_TIME_LIMIT_S", "1")
+    monkeypatch.setenv("ADVISOR_ANSWER_LIMIT_S", "1")
     start = time.perf_counter()
     answer = answer_with_time_limit(Slow(engine="offline", quick_start=True), "q", [], {})
     assert time.perf_counter() - start < 2.5 and "took too long" in answer.text

@@ -59,7 +59,7 @@ def test_a_stream_past_its_time_limit_ends_with_a_short_reply(monkeypatch):
             time.sleep(3)
             yield StreamEvent("answer", answer=Answer(text="late", engine="offline"))
 
-    monkeypatch.setenv("ADVISOR_ANSWER_TIME_LIMIT_S", "1")
+    monkeypatch.setenv("ADVISOR_ANSWER_LIMIT_S", "1")
     start = time.perf_counter()
     events = list(stream_with_time_limit(Slow(engine="offline", quick_start=True), "q", [], {}))
     assert time.perf_counter() - start < 2.5

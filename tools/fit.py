@@ -11,7 +11,7 @@ from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 
 @record
 class FitRequest(MemoryRequest):
-    gpu: str = spec(description="GPU name, e.g. 'rtx-4090', 'h100-sxm', 'a100-80gb'")
+    gpu: str = spec(description="GPU name as the person wrote it; e.g. 'rtx-4090', 'h100-sxm', 'a100-80gb'")
 
 
 @record

@@ -30,8 +30,9 @@ _WORKLOAD_WORDS = {"infer": "inference", "inference": "inference", "serve": "inf
 class MemoryRequest:
     """What to size. Defaults are stated in the result's assumptions."""
 
-    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
-    workload: Workload = spec("inference", description="inference or training (fine-tuning/pretraining)")
+    model: str = spec(description="the model as the person wrote it: a catalog name or alias, a Hugging Face repo id (org/name) or a size in billions of parameters; e.g. '13B', or (CLI only) a config.json path")
+    workload: Workload | None = spec(None, description="inference or training (fine-tuning/pretraining); default "
+                                     "inference, or training when a method is given")
     method: Method | None = spec(None, description="training method: full, lora, qlora, pretrain (default full)")
     precision: str | None = spec(None, description="weights: bf16, fp16, fp32, fp8, mxfp4, int8, nf4, awq, gptq, "
                                  "q4_k_m, ...; default: the model's native format (inference) or bf16 (training)")
@@ -67,7 +68,12 @@ class MemoryRequest:
                 raise AdvisorInputError("--workload must be 'inference' or 'training' (fine-tuning, pretraining).")
             self.workload = word
         if self.method and self.workload == "inference":
-            self.workload = "training"
+            raise AdvisorInputError(
+                f"workload 'inference' takes no training method, but method '{self.method}' was given: to size "
+                f"serving, leave out the method (--method); to size a {self.method} run, use workload 'training' "
+                "(--workload training).")
+        if self.workload is None:
+            self.workload = "training" if self.method else "inference"
         for name in ("precision", "kv_dtype"):
             value = getattr(self, name)
             if isinstance(value, str):

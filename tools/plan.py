@@ -40,7 +40,7 @@ PP_STAGES = (2, 4, 8)
 
 @record
 class PlanRequest:
-    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '70B', or (CLI only) a config.json path")
+    model: str = spec(description="the model as the person wrote it: a catalog name or alias, a Hugging Face repo id (org/name) or a size in billions of parameters; e.g. '70B', or (CLI only) a config.json path")
     workload: Literal["inference", "finetune", "pretrain"] = spec("inference", "what to plan for")
     method: Literal["full", "lora", "qlora"] = spec("lora", "fine-tuning method")
     context: int = spec(INFERENCE_CONTEXT, "inference: tokens per user's sequence (prompt + answer); training: "

@@ -27,7 +27,7 @@ DEFAULT_FORMATS = ["bf16", "fp8", "int8", "gptq-4bit-g128", "gptq-3bit-g128", "a
 
 @record
 class QuantizationRequest:
-    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '70B', or (CLI only) a config.json path")
+    model: str = spec(description="the model as the person wrote it: a catalog name or alias, a Hugging Face repo id (org/name) or a size in billions of parameters; e.g. '70B', or (CLI only) a config.json path")
     gpu: str | None = spec(None, "GPU to check the fit on")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
     context: int = spec(INFERENCE_CONTEXT, "tokens per sequence for the KV cache", gt=0, le=2**24)

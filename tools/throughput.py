@@ -91,8 +91,8 @@ CPU_BANDWIDTH_GB_S = 80.0  # dual-channel DDR5 desktop; servers have more (set -
 
 @record
 class ThroughputRequest:
-    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '13B', or (CLI only) a config.json path")
-    gpu: str = spec(description="GPU name, e.g. 'rtx-4090', 'h100-sxm'")
+    model: str = spec(description="the model as the person wrote it: a catalog name or alias, a Hugging Face repo id (org/name) or a size in billions of parameters; e.g. '13B', or (CLI only) a config.json path")
+    gpu: str = spec(description="GPU name as the person wrote it; e.g. 'rtx-4090', 'h100-sxm'")
     gpu_count: int = spec(1, "number of GPUs", gt=0, le=4096)
     precision: str | None = spec(None, "weights: bf16, fp8, mxfp4, int8, awq, gptq, nf4, q4_k_m, ...; "
                                  "default: the model's native format")

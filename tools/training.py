@@ -34,9 +34,10 @@ QLORA_FACTOR = 0.7  # bitsandbytes dequantizes every NF4 weight in each forward 
 
 @record
 class TrainingRequest:
-    model: str = spec(description="catalog name or alias, a Hugging Face repo id (org/name), a size like '7B', or "
+    model: str = spec(description="the model as the person wrote it: a catalog name or alias, a Hugging Face repo id (org/name) or a size in billions of parameters; e.g. '7B', or "
                       "(CLI only) a config.json path")
-    tokens: float = spec(description="training tokens (e.g. 2e12 for pretraining, 1e8 for a fine-tune)", ge=1,
+    tokens: float = spec(description="training tokens, the number the person gave (T = 10^12, B = 10^9); e.g. 2e12 "
+                                       "for pretraining, 1e8 for a fine-tune", ge=1,
                          le=1e15)
     gpu: str = spec("a100-80gb-sxm", "GPU type")
     gpu_count: int = spec(8, "GPUs training together", gt=0, le=1_000_000)
