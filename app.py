@@ -434,7 +434,7 @@ def create_app(advisor: Advisor | None = None, local: bool = False) -> gr.Blocks
                                      show_label=False, elem_id="question", max_lines=6)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 gr.Examples(EXAMPLES, inputs=msg, label="Try")
-                with gr.Accordion("Show work: tool calls, sources and chart", open=False,
+                with gr.Accordion("Show work: tool calls, sources and chart · 计算过程：工具调用、来源和图表", open=False,
                                   elem_id="show-work") as show_work:
                     chart = gr.Plot(label="Chart", elem_id="chart", visible=False)  # shown when there is one
                     work = gr.Markdown(elem_id="work")

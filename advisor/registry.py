@@ -61,6 +61,10 @@ class ToolDecl:
     core: tuple[str, ...]  # the arguments the LLM's schema lists (the rest are accepted when sent)
     command: str | None = None  # its `gpu-advisor` command, if it has one
     command_help: str = ""
+    # offered to the LLM: every model call carries the schemas, and their budget
+    # (tests/test_llm_agent.py::test_prompt_and_schemas_stay_lean) has no room for every tool; MCP and the offline
+    # engine have all of them
+    for_llm: bool = True
 
 
 def _search(req: SearchGuidanceRequest) -> list[dict]:
@@ -127,7 +131,7 @@ TOOLS: tuple[ToolDecl, ...] = (
              "Which catalog models run on given GPUs, ranked (largest first): for inference in the least lossy "
              "format that fits, with context and tokens/s; or for LoRA / QLoRA fine-tuning. Filter by family and "
              "size.",
-             ("gpu", "gpu_count", "workload", "family", "max_params_b")),
+             ("gpu", "gpu_count", "workload", "family", "max_params_b"), for_llm=False),
     ToolDecl("lookup_gpu", "advisor.registry:LookupGpuRequest", "advisor.registry:_lookup_gpu",
              "A GPU's specs: memory, bandwidth, TFLOPS by precision, interconnect, power.", ("name",)),
     ToolDecl("lookup_model", "advisor.registry:LookupModelRequest", "advisor.registry:_lookup_model",

@@ -68,10 +68,7 @@ def tool_schema(name: str, lean: bool = True) -> dict:
     return {"type": "function", "function": {"name": name, "description": spec.description, "parameters": params}}
 
 
-# Registry tools not offered to the LLM: every model call carries the schemas, and their budget
-# (tests/test_llm_agent.py::test_prompt_and_schemas_stay_lean) has no room for them. MCP clients and the offline
-# engine still have them.
-NOT_FOR_LLM = frozenset({"rank_runnable_models"})
+NOT_FOR_LLM = frozenset(d.name for d in TOOLS if not d.for_llm)  # declared in advisor/registry.py
 
 
 def openai_tools(lean: bool = True) -> list[dict]:

@@ -247,8 +247,10 @@ def test_each_tool_is_declared_once_and_every_front_end_derives_from_it():
     from advisor.toolkit import CORE, openai_tools
 
     names = [d.name for d in TOOLS]
-    assert len(set(names)) == len(names) == 10
-    assert list(registry()) == list(CORE) == [t["function"]["name"] for t in openai_tools()] == names
+    assert len(set(names)) == len(names) == 11
+    assert list(registry()) == list(CORE) == names
+    assert [t["function"]["name"] for t in openai_tools()] == [d.name for d in TOOLS if d.for_llm]
+    assert [d.name for d in TOOLS if not d.for_llm] == ["rank_runnable_models"]
     listed = asyncio.run(build_server().list_tools())
     assert {t.name for t in listed} == set(names)
     for d in TOOLS:

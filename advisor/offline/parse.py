@@ -470,6 +470,18 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
 
 def find_context(text: str) -> int | None:
     low = text.lower()
+    # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
+    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:约|大概)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
+        re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
+                  r"item|record)|on average|/\s*(?:example|sample))", low) or \
+        re.search(r"(?:examples?|samples?|conversations?|documents?|instructions?|rows?|records?|dialogues?)\s+"
+                  r"(?:of|with|at|averaging)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?(\d[\d,]{1,6})\s*tokens?", low) or \
+        re.search(r"(\d[\d,]{1,6})[\s-]*tokens?\s+(?:examples?|samples?|conversations?|documents?|instructions?|"
+                  r"rows?|records?|dialogues?)", low)
+    if m:  # read first: "50k examples of 1,000 tokens" is 1,000 tokens a sequence, not a 50k context
+        v = int(m.group(1).replace(",", ""))
+        if 16 <= v <= 2**24:
+            return v
     m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)))"
                   r"(?!\s*(?:users|requests|\$|usd|dollars))", low)
     if m and not re.search(r"\$\s*" + re.escape(m.group(1)) + r"\s*k", low):
@@ -490,13 +502,6 @@ def find_context(text: str) -> int | None:
         re.search(r"(?<![\w.])(\d{1,2}(?:\.\d+)?)\s*m(?=\s*(?:上下文|长度))", low)
     if m:
         return int(float(m.group(1)) * 1024 * 1024)
-    # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
-    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:约|大概)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
-        re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
-                  r"item|record)|on average|/\s*(?:example|sample))", low)
-    if m:
-        v = int(m.group(1).replace(",", ""))
-        return v if 16 <= v <= 2**24 else None
     return None
 
 
@@ -950,8 +955,9 @@ def find_offload(text: str) -> str | None:
 
 def find_examples(text: str) -> tuple[int | None, float | None]:
     low = text.lower()
-    m = re.search(rf"({_NUM})\s*(k|m)?\s*(?:training\s+)?(?:examples|samples|conversations|documents|instructions|rows|条(?:数据|样本)?)",
-                  low)
+    # "50k examples", "50k training samples", "50k 1,000-token examples" (the length between count and noun)
+    m = re.search(rf"({_NUM})\s*(k|m)?\s*(?:\d[\d,]*[\s-]*tokens?\s+)?(?:training\s+)?"
+                  rf"(?:examples|samples|conversations|documents|instructions|rows|条(?:数据|样本)?)", low)
     n = None
     if m:
         n = int(to_number(m.group(1)) * {"k": 1e3, "m": 1e6}.get(m.group(2) or "", 1))
