@@ -12,7 +12,7 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
-from . import accounting, my_machine, table
+from . import accounting, my_machine, own_numbers, table
 from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
@@ -224,8 +224,18 @@ class OfflineEngine:
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        own = None
+        if not (routed and routed.spec.name == "decline"):
+            users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
+            found = own_numbers.answer(question, users, turn.zh, turn.call)
+            if found is not None:
+                own, own_facts, own_kind = found
+                turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
+                    k: v for k, v in dataclasses.asdict(own_facts).items() if v not in (None, False)})
         if routed and routed.spec.name == "decline":
             replies = [asks_.decline(turn, slots, question)]
+        elif own is not None:  # money asked with the person's own figures: plain arithmetic on them
+            replies = [own]
         elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
         elif now.unknown_gpus and not now.gpus:
@@ -241,9 +251,9 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
-        if slots.price_currency and replies and (asks == ["power"] or not slots.model):
+        if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model):
             replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
-        unused = accounting.unused(question, now, slots, turn, replies)
+        unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)

@@ -1,0 +1,77 @@
+"""Money asked with the person's own figures (blind round 2, now in-sample): the answer is arithmetic on their
+prices, hours, kW, utilisation and measured tokens/s, in their currency; a follow-up that changes one figure
+re-computes with it."""
+
+import re
+
+import pytest
+
+from advisor.offline.engine import OfflineEngine
+
+ENGINE = OfflineEngine(quick=True)
+
+
+def _lead(text: str) -> str:
+    return text.split("\n")[0]
+
+
+def _figure(text: str) -> float:
+    m = re.search(r"[$¥]([\d,]+(?:\.\d+)?)", _lead(text))
+    assert m, text
+    return float(m.group(1).replace(",", ""))
+
+
+def _chat(turns: list[str]) -> list[str]:
+    history, out = [], []
+    for t in turns:
+        a = ENGINE.ask(t, history=history)
+        out.append(a.text)
+        history += [{"role": "user", "content": t}, {"role": "assistant", "content": a.text}]
+    return out
+
+
+@pytest.mark.parametrize("turns,figures,sign", [
+    (["租 2 张 A100 80G 跑模型，每卡每小时 9.8 元，每天开 10 小时，每周 5 天，一个月多少钱？", "那要是 24 小时不关机呢？"],
+     [4250, 14300], "¥"),
+    (["renting 4x A100 80GB at $1.29/gpu/hr, 12 hours a day, weekdays only. monthly bill?",
+      "how much if I switch to 2x H100 at $2.49 for the same hours?"], [1342, 1295], "$"),
+    (["8B model on one H100 at $2.50/h, we measured 3,000 tok/s output at full load. what's $/1M tokens?",
+      "and if the box is only 30% utilized on average?"], [0.23, 0.77], "$"),
+    (["阿里云上 8 卡 A800 一小时 220 元，我们每天跑 6 小时，一个月 22 个工作日，要多少钱？"], [29040], "¥"),
+    (["租 4 张 4090 跑 qwen2.5 32b，每卡每小时 1.6 元，每天 24 小时，按月算多少钱？", "那如果每天只开 8 小时、周末关机呢？"],
+     [4670, 1111], "¥"),
+    (["自建 H100 跑 llama3.1 70b fp8，每卡每小时 2 美元，2 卡，总吞吐按 2000 tok/s 算，每百万 token 成本多少？"], [0.56], "$"),
+    (["we spend $18k/month renting 8x H100. buying an HGX H100 box is ~$280k plus ~$2k/month colo+power. break-even?"],
+     [17.5], None),
+    (["租一张 H100 每小时 18 元，买一张要 22 万，我们每天用 20 小时，多久回本？电费 0.8 元/度"], [21], None),
+    (["买一台 8 卡 4090 服务器大概 20 万，和租云上 4090（每卡每小时 1.8 元）比，每天用 16 小时，多久回本？电费 0.8 元/度，整机满载 4kW"],
+     [36.7], None),
+    (["buy a 4090 rig for $3,000 or rent a 4090 at $0.40/h? I use it ~6 h/day. power $0.30/kWh, rig pulls ~550 W under load"],
+     [70], None),
+    (["Should I buy an RTX 6000-class 48GB card for $7k or rent an L40S at $0.85/h? I'd use it ~40 hours a week.",
+      "how much per month is renting then?"], [52, 147], None),
+    (["what's the monthly power cost of one H200 at 70% average utilization, 24/7, $0.12/kWh?"], [43], "$"),
+    (["机房电费 1.1 元/度，一台 8 卡 H100 服务器满载 10kW，PUE 1.4，一年电费多少？"], [11242], "¥"),
+    (["we push about 30M tokens/day through Llama 3.1 8B. self-host on one L4 at $0.70/h vs paying an API $0.10 per 1M "
+      "tokens. which is cheaper?"], [91], "$"),
+])
+def test_money_with_the_persons_own_figures(turns, figures, sign):
+    for text, want in zip(_chat(turns), figures, strict=True):
+        if sign:
+            got = _figure(text)
+            assert sign in _lead(text) and ("$" not in text if sign == "¥" else True), text
+        else:  # break-even months, or a monthly figure in the lead
+            nums = [float(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*(?:\.\d+)?)", _lead(text))]
+            got = min(nums, key=lambda x: abs(x - want))
+        assert abs(got - want) <= 0.05 * want, (want, text)
+
+
+def test_package_price_follow_up_compares_with_pay_as_you_go():
+    _, text = _chat(["阿里云上 8 卡 A800 一小时 220 元，我们每天跑 6 小时，一个月 22 个工作日，要多少钱？", "如果包月价是 9 万，哪个划算？"])
+    assert "按量更划算" in _lead(text) and "29,040" in _lead(text) and "90,000" in _lead(text)
+
+
+def test_the_own_arithmetic_is_on_the_record():
+    a = ENGINE.ask("renting 4x A100 80GB at $1.29/gpu/hr, 12 hours a day, weekdays only. monthly bill?")
+    c = [c for c in a.calls if c.tool == "own_numbers"][0]
+    assert c.args["price_hour"] == 1.29 and c.args["count"] == 4 and c.args["hours_per_day"] == 12
