@@ -75,3 +75,27 @@ def test_the_own_arithmetic_is_on_the_record():
     a = ENGINE.ask("renting 4x A100 80GB at $1.29/gpu/hr, 12 hours a day, weekdays only. monthly bill?")
     c = [c for c in a.calls if c.tool == "own_numbers"][0]
     assert c.args["price_hour"] == 1.29 and c.args["count"] == 4 and c.args["hours_per_day"] == 12
+
+
+@pytest.mark.parametrize("q", [
+    "单卡 H200 跑 qwen2.5-72b fp8，每人 8k 上下文，最多多少人同时用？",
+    "两张 L40S 部署 qwen2.5-14b-instruct fp16，客服场景，每人 2k 上下文，最多支持多少并发？",
+    "one H100 running Llama-3.1-8B in bf16. every user should get 20 tok/s, average context 2k. how many concurrent users?",
+])
+def test_how_many_users_is_a_capacity_answer_not_max_context_or_a_speed_check(q):
+    a = ENGINE.ask(q)
+    assert [c for c in a.calls if c.tool == "max_users"], a.text
+    assert re.search(r"concurrent users|并发用户", _lead(a.text)), a.text
+
+
+def test_capacity_follow_up_with_a_per_user_speed_in_chinese():
+    _, text = _chat(["H20 上跑 qwen2.5 72b fp8，单用户多少 token/s？H20 是 96G、4.0TB/s 的那个",
+                     "那 8 张 H20 一起跑，能给多少人用？每人 20 tok/s，4k 上下文"])
+    assert "并发用户" in _lead(text) and "8 张" in _lead(text), text
+
+
+def test_a_wanted_speed_is_a_target_not_a_measurement():
+    from advisor.offline.parse import parse
+
+    s = parse("every user should get 20 tok/s on one H100 with Llama 3.1 8B")
+    assert s.target_tps == 20 and s.measured_tps is None

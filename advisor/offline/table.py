@@ -75,7 +75,7 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
             (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
-            "max_context", requires=("model", "hardware"), priority=65, unless=("training",)),
+            "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -105,8 +105,10 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+             r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
-            "capacity", requires=("model", "gpu", "target_tps"), optional=("count", "context", "precision"), priority=60),
+            # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
+            "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
             (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
             "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
@@ -208,11 +210,15 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         from .asks import SPEC_WORDS
 
         return bool(SPEC_WORDS.search(question))
+    if test == "concurrency":  # "how many people at once", "最多多少并发": users, not the longest context
+        return bool(CONCURRENCY.search(question))
     if test == "claimed_spec":
         return claimed_spec(question) is not None
     return getattr(s, test, None) not in (None, [], False)
 
 
+CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:users|people|requests)\b|"
+                         r"\bconcurrent (?:users|requests)\b", re.I)
 CLAIMED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(tflops|pflops|tops|gb/s|tb/s)\b", re.I)
 
 
