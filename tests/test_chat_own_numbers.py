@@ -121,3 +121,18 @@ def test_enough_with_a_model_is_answered_not_asked_back():
 
 def test_car_repair_is_off_topic():
     assert "outside what I do" in ENGINE.ask("can you help me fix my car's check engine light? code P0420").text
+
+
+@pytest.mark.parametrize("q,figure", [
+    ("我想用 LoRA 微调 llama3 8b，10 万条数据，每条 512 token，3 个 epoch，用一张 4090（租的，每小时 2.5 元），要多久多少钱？", "¥"),
+    ("用 8 张 H800 全参微调 qwen2.5 7b，数据 20 万条，每条平均 1000 token，训 2 个 epoch，租金每卡每小时 15 元，大概多久、多少钱？", "¥"),
+])
+def test_training_cost_at_a_yuan_price_is_in_yuan(q, figure):
+    text = ENGINE.ask(q).text
+    assert figure in _lead(text) and "$" not in _lead(text), text
+
+
+def test_the_currency_note_is_said_once():
+    text = ENGINE.ask("公司要上线一个客服机器人，用 Qwen2.5-32B-Instruct，预计高峰 100 人同时在线，每人 15 tok/s，上下文 4k。用 L40S "
+                      "要几张？每月租金多少（每卡每小时 6 元，24 小时）？").text
+    assert text.count("按你给的人民币价格计算") == 1 and "$" not in text, text

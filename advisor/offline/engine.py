@@ -251,8 +251,8 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
-        if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model):
-            replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
+        if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
+            replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0) for i, r in enumerate(replies)]
         unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
@@ -264,7 +264,7 @@ class OfflineEngine:
 CURRENCY_SIGN = {"CNY": "¥"}
 
 
-def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
+def _in_currency(r: Reply, currency: str, zh: bool, first: bool = True) -> Reply:
     """Prices given in another currency (yuan per GPU-hour or per kWh): the same arithmetic, so every figure of this
     answer is in that currency; the catalog's offers (in dollars) are left out."""
     sign = CURRENCY_SIGN.get(currency, currency + " ")
@@ -273,7 +273,7 @@ def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
     def swap(text: str) -> str:
         return text.replace("$", sign)
 
-    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）")
+    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）") if first else ""
     return Reply(swap(r.lead) + note, [swap(b) for b in keep], [swap(a) for a in r.assumptions if not re.search(r"on file|已收录", a)],
                  r.cite)
 
