@@ -136,3 +136,13 @@ def test_the_currency_note_is_said_once():
     text = ENGINE.ask("公司要上线一个客服机器人，用 Qwen2.5-32B-Instruct，预计高峰 100 人同时在线，每人 15 tok/s，上下文 4k。用 L40S "
                       "要几张？每月租金多少（每卡每小时 6 元，24 小时）？").text
     assert text.count("按你给的人民币价格计算") == 1 and "$" not in text, text
+
+
+@pytest.mark.parametrize("q,fmt", [
+    ("部署 llama3.3 70b 给团队用，H100 两张，用 fp8 还是 awq int4？", "fp8"),
+    ("Mac 上跑 qwen2.5 32b，M2 Ultra 192G，GGUF 用 Q4_K_M 还是 Q8_0 好？", "q8_0"),
+    ("一张 3090 跑 llama3.1 8b，用 fp16 还是 q8 还是 q4？主要做 RAG，上下文 16k", "bf16"),
+])
+def test_a_format_choice_gets_a_recommendation_not_only_sizes(q, fmt):
+    lead = _lead(ENGINE.ask(q).text)
+    assert re.search(rf"(?:建议用|Use) {fmt}\b", lead), lead
