@@ -146,3 +146,8 @@ def test_the_currency_note_is_said_once():
 def test_a_format_choice_gets_a_recommendation_not_only_sizes(q, fmt):
     lead = _lead(ENGINE.ask(q).text)
     assert re.search(rf"(?:建议用|Use) {fmt}\b", lead), lead
+
+
+def test_a_follow_up_on_a_device_outside_the_catalog_stays_on_that_device():
+    _, text = _chat(["用 Jetson AGX Orin 64G 跑 qwen2.5 7b 做机器人对话，速度够吗？功耗多少？", "那换 Qwen3-30B-A3B 呢？"])
+    assert "Jetson" in _lead(text) and "H100" not in text and "64 GB" in text, text

@@ -242,6 +242,10 @@ class OfflineEngine:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
             replies = [_device(turn, slots, now.devices, question)]
+        elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
+              and FOLLOW_UP.search(question.lower())):  # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
+            said = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
+            replies = [_device(turn, slots, state.devices, said[-300:] + " " + question)]
         else:
             try:
                 replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
