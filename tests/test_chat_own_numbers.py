@@ -151,3 +151,14 @@ def test_a_format_choice_gets_a_recommendation_not_only_sizes(q, fmt):
 def test_a_follow_up_on_a_device_outside_the_catalog_stays_on_that_device():
     _, text = _chat(["用 Jetson AGX Orin 64G 跑 qwen2.5 7b 做机器人对话，速度够吗？功耗多少？", "那换 Qwen3-30B-A3B 呢？"])
     assert "Jetson" in _lead(text) and "H100" not in text and "64 GB" in text, text
+
+
+def test_a_budget_below_the_purchase_follow_up_says_the_gap_and_options():
+    _, text = _chat(["we spend $18k/month renting 8x H100. buying an HGX H100 box is ~$280k plus ~$2k/month colo+power. "
+                     "break-even?", "what if we only have $200k?"])
+    assert "$80,000 short" in _lead(text) and "keep renting" in _lead(text), text
+
+
+def test_how_many_concurrent_8k_users_follow_up_is_a_capacity_answer():
+    _, text = _chat(["DeepSeek-V3 on 8x MI300X — bf16 or only fp8?", "how many concurrent 8k users then?"])
+    assert "concurrent users" in _lead(text), text

@@ -50,6 +50,7 @@ class Facts:
     api_per_m: float | None = None
     tokens_per_day: float | None = None
     years: float | None = None  # amortisation period of a purchase
+    budget: float | None = None  # "what if we only have $200k?"
     cny: bool = False
 
 
@@ -156,6 +157,12 @@ def facts(text: str) -> Facts:
     if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
+    m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
+                  low)
+    if m:
+        got = _money(m.group(1) if re.search(r"[$¥￥]|万", m.group(1)) else "$" + m.group(1))
+        if got:
+            f.budget, f.buy = got[0][2], None if f.buy == got[0][2] else f.buy
     m = re.search(r"over\s*(\d+)\s*years?|(\d+)\s*年(?:折旧|摊)", low)
     if m:
         f.years = float(m.group(1) or m.group(2))
@@ -245,6 +252,8 @@ def kind(question: str, f: Facts) -> str | None:
         return "per_m"
     if PER_M.search(q) and f.tps and f.buy and f.years:
         return "per_m"
+    if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
+        return "budget_short"
     if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and hm)):
         return "break_even"
     if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
@@ -357,6 +366,23 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                             f"**买更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）回本**（按你给的数字）。")
         steps.append(pick(zh, "not counted: resale value, staff, financing, the rest of the server",
                           "未计：残值、运维人力、资金成本、主机其他部件"))
+    elif k == "budget_short":
+        short = f.buy - f.budget
+        share = f.budget / f.buy
+        n = f.count or 1
+        lead = pick(zh, f"**{m(f.budget)} is {m(short)} short of the {m(f.buy)} purchase**: finance or lease the "
+                        f"{m(short)}, buy a smaller box (~{share:.0%} of it: about {max(1, int(n * share))} of {n} GPUs at "
+                        f"the same price per GPU), or keep renting.",
+                    f"**{m(f.budget)} 比 {m(f.buy)} 的采购价少 {m(short)}**：可以贷款/租赁补上差额，买小一点的配置"
+                    f"（约 {share:.0%}：{n} 张里约 {max(1, int(n * share))} 张），或者继续租。")
+        if f.rent_month:
+            months = f.budget / max(f.rent_month * share - (f.own_month or 0) * share, 1e-9)
+            steps.append(pick(zh, f"a box of {share:.0%} the size replaces {m(f.rent_month * share)} a month of renting and "
+                                  f"pays back in about {months:,.1f} months at the same ratio",
+                              f"按比例缩小的配置可替代每月 {m(f.rent_month * share)} 的租金，约 {months:,.1f} 个月回本"))
+        else:
+            steps.append(pick(zh, "renting needs no capital: compare the monthly rent with the financing cost",
+                              "租不占用资金：把月租和贷款成本比一比"))
     elif k == "power":
         kw = f.kw
         src = pick(zh, f"{kw:g} kW (yours)", f"{kw:g} kW（你给的）") if kw else ""

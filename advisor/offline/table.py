@@ -115,10 +115,10 @@ TABLE: tuple[AskSpec, ...] = (
             priority=70, yields_to=("buy_rent",),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
     AskSpec("capacity",
-            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:chat )?(?:users|people|requests|streams|sessions|"
+            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
              r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
-             r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
+             r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
@@ -235,7 +235,7 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     return getattr(s, test, None) not in (None, [], False)
 
 
-CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:users|people|requests)\b|"
+CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:\d+k )?(?:users|people|requests)\b|"
                          r"\bconcurrent (?:users|requests)\b", re.I)
 CLAIMED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(tflops|pflops|tops|gb/s|tb/s)\b", re.I)
 
