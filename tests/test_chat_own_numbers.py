@@ -162,3 +162,8 @@ def test_a_budget_below_the_purchase_follow_up_says_the_gap_and_options():
 def test_how_many_concurrent_8k_users_follow_up_is_a_capacity_answer():
     _, text = _chat(["DeepSeek-V3 on 8x MI300X — bf16 or only fp8?", "how many concurrent 8k users then?"])
     assert "concurrent users" in _lead(text), text
+
+
+def test_formats_at_a_long_context_that_none_fits_say_what_fits_at_an_ordinary_one():
+    lead = _lead(ENGINE.ask("Qwen3-30B-A3B on a 24GB 4090 — q4? q8? and can I do 128k context?").text)
+    assert lead.startswith("**Not at 131,072 tokens") and "q4_k_m fits" in lead and "q8_0 does not" in lead, lead

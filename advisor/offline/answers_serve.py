@@ -651,6 +651,19 @@ def _compare_formats(turn, s: Slots) -> Reply:
     lead = pick(zh, f"**{smallest.format} is the smallest: {smallest.weights_gb:.1f} GB** of weights for {model_label(q.model, zh)}.",
                 f"**{smallest.format} 最小：权重 {smallest.weights_gb:.1f} GB**（{model_label(q.model, zh)}）。")
     verdict = _format_verdict(s, q.options, zh)
+    if verdict and s.gpu and not any(o.fits for o in q.options) and (s.context or 0) > 8192:
+        # "can I do 128k?": none fits at that context; say what fits at an ordinary one
+        short = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=8192,
+                          formats=s.formats)
+        ok = [o for o in short.options if o.fits]
+        if ok:
+            best = max(ok, key=lambda o: o.bits_per_weight)
+            verdict = pick(zh, f"**Not at {s.context:,} tokens of context; at 8,192 tokens {best.format} fits** "
+                               f"({gib(best.total_gib)} per GPU)" + (f", {', '.join(o.format for o in short.options if not o.fits)} "
+                                                                     "does not" if len(ok) < len(short.options) else "") + ".",
+                           f"**{s.context:,} tokens 上下文放不下；8,192 tokens 时 {best.format} 放得下**"
+                           f"（每卡 {gib(best.total_gib)}）" + (f"，{'、'.join(o.format for o in short.options if not o.fits)} 放不下"
+                                                             if len(ok) < len(short.options) else "") + "。")
     if verdict:
         lead = verdict + "\n" + lead.replace("**", "")
     return Reply(lead + "\n" + "\n".join(lines), [])
