@@ -167,3 +167,9 @@ def test_how_many_concurrent_8k_users_follow_up_is_a_capacity_answer():
 def test_formats_at_a_long_context_that_none_fits_say_what_fits_at_an_ordinary_one():
     lead = _lead(ENGINE.ask("Qwen3-30B-A3B on a 24GB 4090 — q4? q8? and can I do 128k context?").text)
     assert lead.startswith("**Not at 131,072 tokens") and "q4_k_m fits" in lead and "q8_0 does not" in lead, lead
+
+
+def test_fp8_or_int8_on_a100_then_h100():
+    a100, h100 = _chat(["I have A100s. should I serve qwen2.5 32b in fp8 or int8?", "ok and if I move to H100s?"])
+    assert _lead(a100).startswith("**Use int8**") and "no FP8 tensor cores" in _lead(a100), a100
+    assert _lead(h100).startswith("**Use fp8**"), h100

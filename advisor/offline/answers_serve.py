@@ -701,8 +701,11 @@ def _format_verdict(s: Slots, options: list, zh: bool) -> str | None:
         usable = [o for o in pool if not (o.format == "fp8" and not g.supports_fp8) and not o.format.startswith("q")] or pool
         best = min(usable, key=lambda o: rank.get(o.format, 99))
         why = pick(zh, "for several users with vLLM: FP8 keeps quality and runs on FP8 tensor cores" if best.format == "fp8"
+                   else "for several users with vLLM: INT8 (W8A8) keeps quality and runs on INT8 tensor cores"
+                   if best.format == "int8"
                    else "for several users with vLLM: the smallest serving format leaves the most memory for users' KV cache",
                    "多人用 vLLM 服务：FP8 质量几乎无损、走 FP8 张量核心" if best.format == "fp8"
+                   else "多人用 vLLM 服务：INT8（W8A8）质量几乎无损、走 INT8 张量核心" if best.format == "int8"
                    else "多人用 vLLM 服务：更小的服务格式给用户的 KV 缓存留更多显存")
         if "fp8" in {o.format for o in options} and not g.supports_fp8:
             why += pick(zh, f"; {g.name} has no FP8 tensor cores, so FP8 gains it nothing", f"；{g.name} 没有 FP8 张量核心，FP8 对它没有加速")

@@ -421,8 +421,8 @@ def find_formats(text: str) -> list[str]:
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
         out.remove("4bit")
-    if "int8" in out and any(f in out for f in ("fp8", "q8_0")):
-        out.remove("int8")
+    if "int8" in out and any(f in out for f in ("fp8", "q8_0")) and not re.search(r"\bint-?8\b", low):
+        out.remove("int8")  # ("fp8 or int8" names both)
     return out
 
 
