@@ -4,6 +4,7 @@ calculators in tools/search.py, recorded as tool calls like the registry's."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from tools import search
@@ -300,9 +301,15 @@ def _target(s: Slots, zh: bool) -> str:
     return pick(zh, f"{s.target_tps:g} tokens/s each", f"每人 {s.target_tps:g} tokens/s")
 
 
+DEFAULT_USER_TPS = 20.0  # per-user speed when none is said: faster than people read
+
+
 def capacity(turn, s: Slots, question: str) -> Reply:
-    """Users a configuration carries with every user at the stated per-user speed."""
+    """Users a configuration carries with every user at the stated per-user speed (a stated default if none)."""
     zh = turn.zh
+    speed_given = bool(s.target_tps)
+    if not speed_given:
+        s = dataclasses.replace(s, target_tps=DEFAULT_USER_TPS)
     n = s.count or 1
     r = turn.derive("max_users", search.max_users, model=s.model, gpu=s.gpu, gpu_count=n,
                     target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
@@ -336,6 +343,9 @@ def capacity(turn, s: Slots, question: str) -> Reply:
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
     assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),
+                   *([] if speed_given else [pick(zh, f"{DEFAULT_USER_TPS:g} tokens/s per user (you did not say; tell me "
+                                                      "yours and I'll recount)", f"每人 {DEFAULT_USER_TPS:g} tokens/s"
+                                                  "（你没说每人要多快；告诉我你的要求可以重算）")]),
                    pick(zh, "vLLM with continuous batching", "vLLM 连续批处理")]
     return Reply(lead, body, assumptions)
 

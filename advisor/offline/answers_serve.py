@@ -650,7 +650,68 @@ def _compare_formats(turn, s: Slots) -> Reply:
     smallest = min(q.options, key=lambda o: o.weights_gb)
     lead = pick(zh, f"**{smallest.format} is the smallest: {smallest.weights_gb:.1f} GB** of weights for {model_label(q.model, zh)}.",
                 f"**{smallest.format} 最小：权重 {smallest.weights_gb:.1f} GB**（{model_label(q.model, zh)}）。")
+    verdict = _format_verdict(s, q.options, zh)
+    if verdict and s.gpu and not any(o.fits for o in q.options) and (s.context or 0) > 8192:
+        # "can I do 128k?": none fits at that context; say what fits at an ordinary one
+        short = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=8192,
+                          formats=s.formats)
+        ok = [o for o in short.options if o.fits]
+        if ok:
+            best = max(ok, key=lambda o: o.bits_per_weight)
+            verdict = pick(zh, f"**Not at {s.context:,} tokens of context; at 8,192 tokens {best.format} fits** "
+                               f"({gib(best.total_gib)} per GPU)" + (f", {', '.join(o.format for o in short.options if not o.fits)} "
+                                                                     "does not" if len(ok) < len(short.options) else "") + ".",
+                           f"**{s.context:,} tokens 上下文放不下；8,192 tokens 时 {best.format} 放得下**"
+                           f"（每卡 {gib(best.total_gib)}）" + (f"，{'、'.join(o.format for o in short.options if not o.fits)} 放不下"
+                                                             if len(ok) < len(short.options) else "") + "。")
+    if verdict:
+        lead = verdict + "\n" + lead.replace("**", "")
     return Reply(lead + "\n" + "\n".join(lines), [])
+
+
+SERVING_ORDER = ("fp8", "int8", "awq-4bit", "gptq-4bit", "bf16", "fp16")  # several users: throughput first, then quality
+
+
+def _format_verdict(s: Slots, options: list, zh: bool) -> str | None:
+    """'fp16, q8 or q4?': a recommendation, not only sizes. One person on a desktop card or a Mac: the least lossy
+    format that fits with a tenth of the memory left for the context. Several users, or a datacenter card: FP8 where
+    the card has FP8 tensor cores, else the 4-bit serving formats (AWQ/GPTQ) for vLLM; GGUF is for llama.cpp."""
+    from tools.gpus import get_gpu
+
+    if not s.gpu:
+        return None
+    g = get_gpu(s.gpu)
+    per_gpu = g.memory_gib
+    roomy = [o for o in options if o.fits and (o.total_gib is None or o.total_gib <= 0.9 * per_gpu)]
+    fits = [o for o in options if o.fits]
+    pool = roomy or fits
+    if not pool:
+        return pick(zh, f"**None of these fits {g.name}** at this context: use a smaller model or more memory.",
+                    f"**这几种都放不下 {g.name}**（按这个上下文）：换小一点的模型或更大显存。")
+    one_user = (s.users or 1) <= 1 and _desktop_one_user(s, g.id, s.users or 1)
+    if one_user:
+        best = max(pool, key=lambda o: o.bits_per_weight)
+        why = pick(zh, "the least lossy of these that fits with room for the context",
+                   "这几种里放得下、还留有上下文空间的质量最好的一个")
+        if best.bits_per_weight > 9 and any(o.format.startswith("q8") for o in pool):
+            why += pick(zh, "; Q8_0 is nearly as good and about twice as fast",
+                        "；Q8_0 质量几乎一样、速度约快一倍")
+    else:
+        rank = {f: i for i, f in enumerate(SERVING_ORDER)}
+        usable = [o for o in pool if not (o.format == "fp8" and not g.supports_fp8) and not o.format.startswith("q")] or pool
+        best = min(usable, key=lambda o: rank.get(o.format, 99))
+        why = pick(zh, "for several users with vLLM: FP8 keeps quality and runs on FP8 tensor cores" if best.format == "fp8"
+                   else "for several users with vLLM: INT8 (W8A8) keeps quality and runs on INT8 tensor cores"
+                   if best.format == "int8"
+                   else "for several users with vLLM: the smallest serving format leaves the most memory for users' KV cache",
+                   "多人用 vLLM 服务：FP8 质量几乎无损、走 FP8 张量核心" if best.format == "fp8"
+                   else "多人用 vLLM 服务：INT8（W8A8）质量几乎无损、走 INT8 张量核心" if best.format == "int8"
+                   else "多人用 vLLM 服务：更小的服务格式给用户的 KV 缓存留更多显存")
+        if "fp8" in {o.format for o in options} and not g.supports_fp8:
+            why += pick(zh, f"; {g.name} has no FP8 tensor cores, so FP8 gains it nothing", f"；{g.name} 没有 FP8 张量核心，FP8 对它没有加速")
+        elif g.supports_fp8 and "fp8" not in {o.format for o in options}:
+            why += pick(zh, f"; {g.name} also runs FP8 natively, worth a look", f"；{g.name} 原生支持 FP8，也值得考虑")
+    return pick(zh, f"**Use {best.format}** on {g.name}: {why}.", f"**建议用 {best.format}**（{g.name}）：{why}。")
 
 
 __all__ = ["compare", "how_many", "speed", "which_gpu", "training_args", "inference_args"]

@@ -12,7 +12,7 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
-from . import accounting, my_machine, table
+from . import accounting, my_machine, own_numbers, table
 from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
@@ -224,14 +224,28 @@ class OfflineEngine:
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        own = None
+        if not (routed and routed.spec.name == "decline"):
+            users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
+            found = own_numbers.answer(question, users, turn.zh, turn.call)
+            if found is not None:
+                own, own_facts, own_kind = found
+                turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
+                    k: v for k, v in dataclasses.asdict(own_facts).items() if v not in (None, False)})
         if routed and routed.spec.name == "decline":
             replies = [asks_.decline(turn, slots, question)]
+        elif own is not None:  # money asked with the person's own figures: plain arithmetic on them
+            replies = [own]
         elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
             replies = [_device(turn, slots, now.devices, question)]
+        elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
+              and FOLLOW_UP.search(question.lower())):  # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
+            said = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
+            replies = [_device(turn, slots, state.devices, said[-300:] + " " + question)]
         else:
             try:
                 replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
@@ -241,9 +255,9 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
-        if slots.price_currency and replies and (asks == ["power"] or not slots.model):
-            replies = [_in_currency(r, slots.price_currency, turn.zh) for r in replies]
-        unused = accounting.unused(question, now, slots, turn, replies)
+        if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
+            replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0) for i, r in enumerate(replies)]
+        unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
@@ -254,7 +268,7 @@ class OfflineEngine:
 CURRENCY_SIGN = {"CNY": "¥"}
 
 
-def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
+def _in_currency(r: Reply, currency: str, zh: bool, first: bool = True) -> Reply:
     """Prices given in another currency (yuan per GPU-hour or per kWh): the same arithmetic, so every figure of this
     answer is in that currency; the catalog's offers (in dollars) are left out."""
     sign = CURRENCY_SIGN.get(currency, currency + " ")
@@ -263,7 +277,7 @@ def _in_currency(r: Reply, currency: str, zh: bool) -> Reply:
     def swap(text: str) -> str:
         return text.replace("$", sign)
 
-    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）")
+    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）") if first else ""
     return Reply(swap(r.lead) + note, [swap(b) for b in keep], [swap(a) for a in r.assumptions if not re.search(r"on file|已收录", a)],
                  r.cite)
 

@@ -421,8 +421,8 @@ def find_formats(text: str) -> list[str]:
     # "AWQ 4-bit", "8-bit FP8": the bit width only restates the named format
     if "4bit" in out and any(f in out for f in ("awq-4bit", "gptq-4bit-g128", "q4_k_m", "q4_0", "nf4", "mxfp4", "nvfp4")):
         out.remove("4bit")
-    if "int8" in out and any(f in out for f in ("fp8", "q8_0")):
-        out.remove("int8")
+    if "int8" in out and any(f in out for f in ("fp8", "q8_0")) and not re.search(r"\bint-?8\b", low):
+        out.remove("int8")  # ("fp8 or int8" names both)
     return out
 
 
@@ -650,7 +650,7 @@ def find_aggregate_speed(text: str) -> float | None:
     return to_number(value) * scale
 
 
-MEASURED = re.compile(rf"\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing)\s+(?:about\s+|around\s+|~)?"
+MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!can )(?<!could )\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing)\s+(?:about\s+|around\s+|~)?"
                       rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)|"
                       rf"(?:只有|才|实测|测得|跑出|跑到)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
                       re.I)
@@ -674,7 +674,8 @@ def find_target_speed(text: str) -> float | None:
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
     if not m:
-        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|每个?用户|每路|至少)\s*({_NUM})\s*"
+        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|每个?用户|每路|至少|"
+                      rf"(?:should|must|needs? to|to|can|could) (?:get|see|have|receive|reach))\s*(?:about\s+|around\s+|~)?({_NUM})\s*"
                       r"(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)", text.lower())
     if not m:
         m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s)", text.lower())

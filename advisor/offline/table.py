@@ -40,10 +40,18 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)",
            r"\bstolen (?:credit )?cards?\b", r"\bfake (?:accounts|identit(?:y|ies)|ids?)\b", r"\bcarding\b",
            r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
-           r"\bsmuggl\w+\b")
+           r"\bsmuggl\w+\b", r"\bfake news\b", r"\bdisinformation\b", r"\bastroturf", r"\bpropaganda bots?\b",
+           r"\b(?:bypass|get around|circumvent|evade)\b.{0,30}\b(?:kyc|identity|id|verification|real-name)\b",
+           r"\b(?:mass|bulk)[- ]?(?:register|creat|sign)\w*\b.{0,20}\baccounts\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
-              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号")
+              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
+              r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
+              r"带节奏|水军|刷单|刷量|刷评")
+
+SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
+                  "or 'rent 2 H100s for a month')?",
+                  "具体算什么：哪个模型、训练还是部署、用多少（例如“部署 Llama 3.1 8B 给 20 人用”或“租 2 张 H100 一个月”）？")
 
 TABLE: tuple[AskSpec, ...] = (
     AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100, carries=False),
@@ -51,7 +59,8 @@ TABLE: tuple[AskSpec, ...] = (
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
-                          r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b"),
+                          r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
+                          r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b"),
             (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
     AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1, carries=False),
@@ -61,6 +70,13 @@ TABLE: tuple[AskSpec, ...] = (
             "clarify_only", requires=("model",), priority=97, carries=False,
             missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
                                "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
+    AskSpec("which_setup",  # "is the 4090 enough?" with no model: one short question, never a spec dump
+            (r"\b(?:is|are)\b.{0,30}\benough\b\W*$",), (r"^\W*(?:够吗|够不够|够用吗)\W*$", r"^.{0,12}(?:够用吗|够不够用)\W*$"),
+            "clarify_only", requires=("model",), priority=97, carries=False, missing={"model": SETUP_QUESTION}),
+    AskSpec("which_cost",  # "how much will it cost?" with no model, GPU or workload anywhere in the conversation
+            (r"\bhow much (?:will|would|does) (?:it|this|that) cost\W*$", r"\b(?:calculate|estimate|work out) (?:the |my )?costs?\W*$"),
+            (r"^\W*(?:帮我|请)?(?:算|估|计算|估算)(?:一下|下)?.{0,6}(?:多少钱|成本|费用)\W*$",),
+            "clarify_only", requires=("subject",), priority=97, carries=False, missing={"subject": SETUP_QUESTION}),
     AskSpec("model_facts",
             (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
              r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
@@ -75,7 +91,7 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
             (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
-            "max_context", requires=("model", "hardware"), priority=65, unless=("training",)),
+            "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -99,14 +115,16 @@ TABLE: tuple[AskSpec, ...] = (
             priority=70, yields_to=("buy_rent",),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
     AskSpec("capacity",
-            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:chat )?(?:users|people|requests|streams|sessions|"
+            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
              r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
-             r"\bhow many (?:concurrent |simultaneous )?(?:users|people|requests|streams)\b(?! do i need| would i need)",
+             r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+             r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
-            "capacity", requires=("model", "gpu", "target_tps"), optional=("count", "context", "precision"), priority=60),
+            # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
+            "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
             (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
             "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
@@ -208,11 +226,17 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         from .asks import SPEC_WORDS
 
         return bool(SPEC_WORDS.search(question))
+    if test == "subject":  # anything to price: a model, a GPU, a memory size, a token count
+        return bool(s.model or s.gpu or s.vram_gib or s.tokens or s.tokens_per_day or now.devices or now.unknown_gpus)
+    if test == "concurrency":  # "how many people at once", "最多多少并发": users, not the longest context
+        return bool(CONCURRENCY.search(question))
     if test == "claimed_spec":
         return claimed_spec(question) is not None
     return getattr(s, test, None) not in (None, [], False)
 
 
+CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:\d+k )?(?:users|people|requests)\b|"
+                         r"\bconcurrent (?:users|requests)\b", re.I)
 CLAIMED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(tflops|pflops|tops|gb/s|tb/s)\b", re.I)
 
 

@@ -1,0 +1,471 @@
+"""Money asked about with the person's own numbers: a monthly rental bill, a break-even, a cost per 1M tokens from a
+measured throughput, an electricity bill from the watts they gave, self-hosting against an API price.
+
+When the question gives every figure the answer needs (their price per GPU-hour or per server-hour, their hours a
+day and days a week, their purchase price, kW, $/kWh, PUE, utilisation, measured tokens/s), the answer is plain
+arithmetic on those figures, in the currency they used, with each step shown. Catalog prices and TDPs are used only
+for what the person did not give (and then said so). A follow-up that changes one figure ("what if it runs 24 hours?",
+"2x H100 at $2.49 for the same hours", "only 30% utilized") re-computes with it and keeps the others.
+
+`answer` returns None when the question is not such an ask or lacks a figure; the other asks then answer it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+
+from tools.cost import PUE, electricity_usd_per_kwh
+from tools.errors import AdvisorInputError
+from tools.gpus import get_gpu
+
+from .parse import find_gpus, find_tokens_per_day, to_number, zh_number
+from .text import Reply, pick
+
+DAYS_PER_MONTH = 730 / 24  # 730 hours a month, as tools/cost.py
+WEEKS_PER_MONTH = 52 / 12
+
+NUM = r"(\d[\d,]*(?:\.\d+)?)"
+_CNY = r"(?:元|块|rmb|cny|yuan|人民币)"
+_PER_HOUR = r"(?:\s*/\s*(?:gpu\s*/\s*)?(?:h|hr|hour)\b|\s*(?:per|an|a|/)\s*(?:gpu[- ]?)?(?:h|hr|hour)\b|\s*/\s*卡\s*/\s*(?:小)?时)"
+
+
+@dataclass
+class Facts:
+    price_hour: float | None = None  # per GPU-hour (per_gpu) or per server-hour
+    per_gpu: bool | None = None
+    count: int | None = None
+    gpu: str | None = None
+    hours_per_day: float | None = None
+    hours_per_week: float | None = None
+    days_per_month: float | None = None
+    buy: float | None = None
+    rent_month: float | None = None  # what they spend renting a month
+    own_month: float | None = None  # colo + power a month when owning
+    package_month: float | None = None  # a monthly package price to compare with pay-as-you-go
+    kw: float | None = None
+    per_kwh: float | None = None
+    pue: float | None = None
+    util: float | None = None  # 0..1
+    tps: float | None = None  # measured aggregate tokens/s
+    api_per_m: float | None = None
+    tokens_per_day: float | None = None
+    years: float | None = None  # amortisation period of a purchase
+    budget: float | None = None  # "what if we only have $200k?"
+    cny: bool = False
+
+
+def _amount(s: str, wan: str | None) -> float:
+    v = to_number(s.replace(",", ""))
+    return v * 10_000 if wan else v
+
+
+def _money(text: str) -> list[tuple[int, int, float, bool]]:
+    """(start, end, value, yuan?) for every amount of money: '$1.29', '9.8 元', '22万', '¥200k', '9 万'."""
+    out = []
+    for m in re.finditer(r"(\$|¥|￥|usd\s*)\s*" + NUM + r"\s*(k\b|万)?", text, re.I):
+        v = _amount(m.group(2), m.group(3) == "万") * (1000 if (m.group(3) or "").lower() == "k" else 1)
+        out.append((m.start(), m.end(), v, m.group(1) in "¥￥"))
+    for m in re.finditer(NUM + r"\s*(万|千)?\s*(?:美元|美金|刀|usd|dollars?)", text, re.I):
+        if not any(s <= m.start() < e for s, e, _, _ in out):
+            v = to_number(m.group(1).replace(",", "")) * {"万": 10_000, "千": 1000}.get(m.group(2) or "", 1)
+            out.append((m.start(), m.end(), v, False))
+    for m in re.finditer(NUM + r"\s*(万|千)?\s*" + _CNY + r"|" + NUM + r"\s*万(?!\s*(?:token|tokens|亿))", text, re.I):
+        num, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), "万")
+        if any(s <= m.start() < e for s, e, _, _ in out):
+            continue
+        v = to_number(num.replace(",", "")) * {"万": 10_000, "千": 1000}.get(unit or "", 1)
+        out.append((m.start(), m.end(), v, True))
+    return sorted(out)
+
+
+def _hours(text: str, f: Facts) -> None:
+    low = text.lower()
+    if re.search(r"24\s*/\s*7|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
+        f.hours_per_day = 24.0
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
+                  + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
+    if m:
+        f.hours_per_day = float(next(g for g in m.groups() if g).replace(",", ""))
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*" + NUM + r"\s*(?:个)?小时", low)
+    if m:
+        f.hours_per_week = float(next(g for g in m.groups() if g))
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per) month)|每月\s*(\d+)\s*天", low)
+    if m:
+        f.days_per_month = float(next(g for g in m.groups() if g))
+    elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low):
+        f.days_per_month = 5 * WEEKS_PER_MONTH
+    elif f.hours_per_day == 24.0 and not re.search(r"工作日|weekday", low):
+        f.days_per_month = DAYS_PER_MONTH
+
+
+def facts(text: str) -> Facts:
+    f = Facts()
+    low = text.lower()
+    f.cny = bool(re.search(_CNY + r"|¥|￥|万(?!\s*token)", low)) and not re.search(r"\$|美元|美金|usd", low)
+    gpus = find_gpus(text)
+    if gpus:
+        f.gpu, f.count = gpus[0][0], gpus[0][1]
+    m = re.search(r"(\d+)\s*(?:x|×|张|块|卡|台)\s*(?:卡)?\s*[a-z]", low) or re.search(r"(\d+)\s*卡", low)
+    if m and not f.count:
+        f.count = int(m.group(1))
+    f.count = f.count or _zh_count(text)
+    _hours(text, f)
+    for s, e, v, yuan in _money(text):
+        after, before = low[e:e + 24], low[max(0, s - 14):s]
+        f.cny = f.cny or yuan
+        if re.match(r"\s*(?:/|per|每|一)\s*(?:kwh|度|千瓦时)", after) or re.search(r"电费\s*$|电价\s*$", before):
+            f.per_kwh = v
+        elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|million|百万)|\s*per 1m", after) or re.search(
+                r"(?:每百万|per (?:1m|million)(?: tokens)?)\s*$", before):
+            f.api_per_m = v
+        elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时)\s*$", before) or \
+                re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
+            f.price_hour = v
+            per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
+            total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
+            f.per_gpu = True if per_gpu else (False if total else None)
+        elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before):
+            if re.search(r"包月", before):
+                f.package_month = v
+            elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + before):
+                f.own_month = v
+            else:
+                f.rent_month = v
+        elif re.search(r"包月", before):
+            f.package_month = v
+        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要", low[max(0, s - 40):s] + after[:10]) \
+                and v >= 300:
+            f.buy = v
+    if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
+        f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
+    m = re.search(NUM + r"\s*kw\b(?!h)", low)
+    if m:
+        f.kw = float(m.group(1))
+    else:
+        m = re.search(NUM + r"\s*(?:w|watts?|瓦)\b", low)
+        if m and float(m.group(1).replace(",", "")) >= 50:
+            f.kw = float(m.group(1).replace(",", "")) / 1000
+    m = re.search(r"pue\s*(?:of|=|为|是)?\s*(\d(?:\.\d+)?)", low)
+    if m:
+        f.pue = float(m.group(1))
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率)|(?:utili[sz]\w*|利用率|"
+                  r"负载)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
+    if m:
+        f.util = float(m.group(1) or m.group(2)) / 100
+    m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
+                  r"stream|request|head)|/\s*(?:user|person)|every))", low)
+    if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
+        f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+    f.tokens_per_day = find_tokens_per_day(text)
+    m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
+                  low)
+    if m:
+        got = _money(m.group(1) if re.search(r"[$¥￥]|万", m.group(1)) else "$" + m.group(1))
+        if got:
+            f.budget, f.buy = got[0][2], None if f.buy == got[0][2] else f.buy
+    m = re.search(r"over\s*(\d+)\s*years?|(\d+)\s*年(?:折旧|摊)", low)
+    if m:
+        f.years = float(m.group(1) or m.group(2))
+    return f
+
+
+def _zh_count(text: str) -> int | None:
+    m = re.search(r"([一二两三四五六七八九十])\s*(?:张|块|台)", text)
+    return int(zh_number(m.group(1))) if m and zh_number(m.group(1)) else None
+
+
+BREAK_EVEN = re.compile(r"break[- ]?even|pay (?:for )?itself|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
+                        r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买", re.I)
+PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
+MONTHLY = re.compile(r"month|\bbill\b|\bmo\b|一个月|每月|按月|月费|月租|包月|per month", re.I)
+POWER = re.compile(r"electricity|power (?:cost|bill)|energy (?:cost|bill)|电费", re.I)
+CHEAPER = re.compile(r"cheaper|which is (?:less|better)|vs\.?|versus|哪个(?:便宜|划算)|划算|便宜", re.I)
+REFERS_BACK = re.compile(r"^\s*(?:what about|how about|and\b|what if|how much if|if\b|then\b|now\b|same\b|instead|"
+                         r"那|如果|要是|换成|改成|改用|再)|same hours|同样|那要是|那如果", re.I)
+
+
+def _merge(old: Facts, new: Facts, text: str) -> Facts:
+    out = replace(old)
+    for fl in fields(new):
+        v = getattr(new, fl.name)
+        if v not in (None, False):
+            setattr(out, fl.name, v)
+    if new.hours_per_day is not None and new.days_per_month is None and new.hours_per_day == 24.0:
+        out.days_per_month = DAYS_PER_MONTH
+    if new.hours_per_day is not None:
+        out.hours_per_week = None
+    if new.gpu and new.gpu != old.gpu and new.per_gpu is None:
+        out.per_gpu = old.per_gpu if old.per_gpu is not None else True
+    if new.price_hour is None and new.gpu and new.gpu != old.gpu:
+        bare = [v for s, e, v, _ in _money(text)]
+        out.price_hour = bare[0] if bare else None  # "2x H100 at $2.49": the new card's price
+    return out
+
+
+def _money_str(v: float, cny: bool) -> str:
+    sign = "¥" if cny else "$"
+    if v >= 100:
+        return f"{sign}{v:,.0f}"
+    return f"{sign}{v:,.2f}"
+
+
+def _hours_month(f: Facts) -> tuple[float, str, str] | None:
+    if f.hours_per_week:
+        h = f.hours_per_week * WEEKS_PER_MONTH
+        return h, f"{f.hours_per_week:g} h/week x {WEEKS_PER_MONTH:.2f} weeks = {h:,.0f} h", \
+            f"每周 {f.hours_per_week:g} 小时 x {WEEKS_PER_MONTH:.2f} 周 = {h:,.0f} 小时"
+    if f.hours_per_day:
+        days = f.days_per_month or DAYS_PER_MONTH
+        h = f.hours_per_day * days
+        return h, f"{f.hours_per_day:g} h/day x {days:.1f} days = {h:,.0f} h", \
+            f"每天 {f.hours_per_day:g} 小时 x {days:.1f} 天 = {h:,.0f} 小时"
+    return None
+
+
+def _hourly(f: Facts) -> tuple[float, str, str] | None:
+    if not f.price_hour:
+        return None
+    n = f.count or 1
+    c = f.cny
+    if f.per_gpu and n > 1:
+        return f.price_hour * n, f"{n} x {_money_str(f.price_hour, c)}/GPU-hour = {_money_str(f.price_hour * n, c)}/h", \
+            f"{n} 张 x {_money_str(f.price_hour, c)}/卡时 = {_money_str(f.price_hour * n, c)}/小时"
+    return f.price_hour, f"{_money_str(f.price_hour, c)}/h", f"{_money_str(f.price_hour, c)}/小时"
+
+
+def _catalog_kw(f: Facts) -> tuple[float, str] | None:
+    if not f.gpu:
+        return None
+    g = get_gpu(f.gpu)
+    if not g.tdp_w:
+        return None
+    n = f.count or 1
+    return g.tdp_w * n / 1000, f"{n} x {g.tdp_w:.0f} W ({g.name} TDP, catalog)"
+
+
+def kind(question: str, f: Facts) -> str | None:
+    q = question
+    hm = _hours_month(f)
+    if f.api_per_m and f.tokens_per_day and f.price_hour:
+        return "api"
+    if PER_M.search(q) and f.tps and f.price_hour is not None:
+        return "per_m"
+    if PER_M.search(q) and f.tps and f.buy and f.years:
+        return "per_m"
+    if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
+        return "budget_short"
+    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and hm)):
+        return "break_even"
+    if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
+        return "power"
+    if f.package_month and f.price_hour and hm:
+        return "package"
+    if MONTHLY.search(q) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
+        return "monthly"
+    return None
+
+
+def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
+    c = f.cny
+    m = lambda v: _money_str(v, c)  # noqa: E731
+    steps: list[str] = []
+    if k in ("monthly", "package"):
+        hourly, hen, hzh = _hourly(f)
+        hours, men, mzh = _hours_month(f)
+        bill = hourly * hours
+        steps = [pick(zh, f"{hen}; {men} a month", f"{hzh}；{mzh}/月"),
+                 pick(zh, f"{m(hourly)}/h x {hours:,.0f} h = {m(bill)} a month", f"{m(hourly)}/小时 x {hours:,.0f} 小时 = {m(bill)}/月")]
+        lead = pick(zh, f"**About {m(bill)} a month** with your price and hours.", f"**每月约 {m(bill)}**（按你给的价格和时长）。")
+        if k == "package":
+            better = bill < f.package_month
+            breakeven_h = f.package_month / hourly
+            lead = pick(zh, f"**Pay-as-you-go is cheaper: {m(bill)} vs the {m(f.package_month)} monthly package**" if better
+                        else f"**The monthly package is cheaper: {m(f.package_month)} vs {m(bill)} pay-as-you-go**",
+                        f"**按量更划算：每月 {m(bill)}，包月 {m(f.package_month)}**" if better
+                        else f"**包月更划算：包月 {m(f.package_month)}，按量每月 {m(bill)}**")
+            steps.append(pick(zh, f"the package pays off above {m(f.package_month)} / {m(hourly)}/h = {breakeven_h:,.0f} h a month "
+                                  f"(~{breakeven_h / DAYS_PER_MONTH:.1f} h/day)",
+                              f"每月使用超过 {m(f.package_month)} / {m(hourly)} = {breakeven_h:,.0f} 小时（约每天 "
+                              f"{breakeven_h / DAYS_PER_MONTH:.1f} 小时）包月才划算"))
+    elif k == "per_m":
+        util = f.util or 1.0
+        tok_h = f.tps * 3600 * util
+        if f.price_hour is not None:
+            hourly, hen, hzh = _hourly(f)
+            steps.append(pick(zh, hen, hzh))
+        else:
+            hourly = f.buy / (f.years * 365 * (f.hours_per_day or 24))
+            steps.append(pick(zh, f"{m(f.buy)} over {f.years:g} years of {f.hours_per_day or 24:g} h/day = {m(hourly)}/h",
+                              f"{m(f.buy)} 分摊 {f.years:g} 年、每天 {f.hours_per_day or 24:g} 小时 = {m(hourly)}/小时"))
+        kw = f.kw or (_catalog_kw(f) or (None,))[0]
+        if f.per_kwh and kw:
+            hourly += kw * f.per_kwh
+            steps.append(pick(zh, f"+ power {kw:g} kW x {m(f.per_kwh)}/kWh = {m(hourly)}/h",
+                              f"+ 电费 {kw:g} kW x {m(f.per_kwh)}/度 = {m(hourly)}/小时"))
+        per_m = hourly / (tok_h / 1e6)
+        steps.append(pick(zh, f"{f.tps:,.0f} tok/s x 3,600" + (f" x {util:.0%} utilisation" if util < 1 else "")
+                              + f" = {tok_h / 1e6:,.2f}M tokens/h", f"{f.tps:,.0f} tok/s x 3600"
+                              + (f" x 利用率 {util:.0%}" if util < 1 else "") + f" = 每小时 {tok_h / 1e6:,.2f}M token"))
+        steps.append(pick(zh, f"{m(hourly)} / {tok_h / 1e6:,.2f}M = {m(per_m)} per 1M tokens",
+                          f"{m(hourly)} / {tok_h / 1e6:,.2f}M = 每百万 token {m(per_m)}"))
+        lead = pick(zh, f"**About {m(per_m)} per 1M tokens** from your measured {f.tps:,.0f} tokens/s"
+                        + (f" at {util:.0%} average utilisation" if util < 1 else " at full load") + ".",
+                    f"**每百万 token 约 {m(per_m)}**（按你实测的 {f.tps:,.0f} tok/s"
+                    + (f"、平均利用率 {util:.0%}" if util < 1 else "、满载") + "）。")
+        if util == 1.0:
+            steps.append(pick(zh, "that needs the box busy all the time: at 50% average load it doubles",
+                              "这要求机器一直满载：平均负载 50% 时成本翻倍"))
+    elif k == "break_even":
+        own = f.own_month
+        if f.rent_month:
+            rent = f.rent_month
+            steps.append(pick(zh, f"renting: {m(rent)} a month", f"租：每月 {m(rent)}"))
+        else:
+            hourly, hen, hzh = _hourly(f)
+            hours, men, mzh = _hours_month(f)
+            rent = hourly * hours
+            steps.append(pick(zh, f"renting: {hen} x {men} = {m(rent)} a month", f"租：{hzh} x {mzh} = 每月 {m(rent)}"))
+            if f.gpu and call is not None:  # the cost tool, with the person's figures (one answer everywhere)
+                n = f.count or 1
+                watts = f.kw * 1000 / n if f.kw else None
+                r = call("estimate_cost", gpu=f.gpu, gpu_count=n, usd_per_gpu_hour=hourly / n,
+                         purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
+                         usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw else None),
+                         owning_usd_per_month=f.own_month)
+                if own is None and r.power_usd_per_month is not None:
+                    own = r.power_usd_per_month
+                    src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
+                        f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W x PUE {f.pue or PUE:g} x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
+                    steps.append(pick(zh, f"owning: power {src} for {hours:,.0f} h = {m(own)} a month",
+                                      f"自有：电费 {src}，{hours:,.0f} 小时 = 每月 {m(own)}"))
+        if own is not None and f.own_month:
+            steps.append(pick(zh, f"owning: {m(own)} a month (colo, power)", f"自有：每月 {m(own)}（托管、电费）"))
+        elif own is None and f.per_kwh:
+            kw, src = (f.kw, f"{f.kw:g} kW") if f.kw else (_catalog_kw(f) or (None, ""))
+            hm = _hours_month(f)
+            hours = hm[0] if hm else 730
+            if kw:
+                own = kw * (f.pue or 1.0) * hours * f.per_kwh
+                steps.append(pick(zh, f"owning: power {src} x {hours:,.0f} h x {m(f.per_kwh)}/kWh = {m(own)} a month",
+                                  f"自有：电费 {kw:g} kW x {hours:,.0f} 小时 x {m(f.per_kwh)}/度 = 每月 {m(own)}"))
+        own = own or 0.0
+        saving = rent - own
+        if saving <= 0:
+            lead = pick(zh, f"**Rent: buying never pays back**: owning costs {m(own)} a month, renting {m(rent)}.",
+                        f"**租更划算：买了回不了本**：自有每月 {m(own)}，租每月 {m(rent)}。")
+        else:
+            months = f.buy / saving
+            steps.append(pick(zh, f"{m(f.buy)} / {m(saving)} saved a month = {months:,.1f} months",
+                              f"{m(f.buy)} / 每月省 {m(saving)} = {months:,.1f} 个月"))
+            if months > 36:
+                lead = pick(zh, f"**Rent: buying breaks even only after about {months:,.1f} months ({months / 12:.1f} years)**"
+                                " with your numbers, longer than a typical 3-year card life.",
+                            f"**租更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）才回本**（按你给的数字），超过一般 3 年的使用寿命。")
+            else:
+                lead = pick(zh, f"**Buy: it pays back in about {months:,.1f} months ({months / 12:.1f} years)** with your numbers.",
+                            f"**买更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）回本**（按你给的数字）。")
+        steps.append(pick(zh, "not counted: resale value, staff, financing, the rest of the server",
+                          "未计：残值、运维人力、资金成本、主机其他部件"))
+    elif k == "budget_short":
+        short = f.buy - f.budget
+        share = f.budget / f.buy
+        n = f.count or 1
+        lead = pick(zh, f"**{m(f.budget)} is {m(short)} short of the {m(f.buy)} purchase**: finance or lease the "
+                        f"{m(short)}, buy a smaller box (~{share:.0%} of it: about {max(1, int(n * share))} of {n} GPUs at "
+                        f"the same price per GPU), or keep renting.",
+                    f"**{m(f.budget)} 比 {m(f.buy)} 的采购价少 {m(short)}**：可以贷款/租赁补上差额，买小一点的配置"
+                    f"（约 {share:.0%}：{n} 张里约 {max(1, int(n * share))} 张），或者继续租。")
+        if f.rent_month:
+            months = f.budget / max(f.rent_month * share - (f.own_month or 0) * share, 1e-9)
+            steps.append(pick(zh, f"a box of {share:.0%} the size replaces {m(f.rent_month * share)} a month of renting and "
+                                  f"pays back in about {months:,.1f} months at the same ratio",
+                              f"按比例缩小的配置可替代每月 {m(f.rent_month * share)} 的租金，约 {months:,.1f} 个月回本"))
+        else:
+            steps.append(pick(zh, "renting needs no capital: compare the monthly rent with the financing cost",
+                              "租不占用资金：把月租和贷款成本比一比"))
+    elif k == "power":
+        kw = f.kw
+        src = pick(zh, f"{kw:g} kW (yours)", f"{kw:g} kW（你给的）") if kw else ""
+        if not kw:
+            kw, src = _catalog_kw(f) or (None, "")
+        if not kw:
+            raise ValueError("no power figure")
+        util = f.util or 1.0
+        pue = f.pue or 1.0
+        hm = _hours_month(f)
+        hours = hm[0] if hm else 730.0
+        kwh = kw * util * pue * hours
+        bill = kwh * f.per_kwh
+        year = re.search(r"year|annual|一年|每年|年电费", " ".join([]))
+        steps = [pick(zh, f"{src}" + (f" x {util:.0%} utilisation" if util < 1 else "") + (f" x PUE {pue:g}" if pue != 1 else "")
+                          + f" x {hours:,.0f} h = {kwh:,.0f} kWh", f"{src}" + (f" x 利用率 {util:.0%}" if util < 1 else "")
+                      + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {hours:,.0f} 小时 = {kwh:,.0f} 度"),
+                 pick(zh, f"{kwh:,.0f} kWh x {m(f.per_kwh)}/kWh = {m(bill)} a month; {m(bill * 12)} a year",
+                      f"{kwh:,.0f} 度 x {m(f.per_kwh)}/度 = 每月 {m(bill)}；每年 {m(bill * 12)}")]
+        del year
+        lead = pick(zh, f"**About {m(bill)} a month ({m(bill * 12)} a year)** for electricity with your figures.",
+                    f"**电费每月约 {m(bill)}（每年约 {m(bill * 12)}）**（按你给的数字）。")
+        if not f.pue:
+            steps.append(pick(zh, "without cooling: a data centre's PUE of 1.2-1.5 adds 20-50%",
+                              "未含制冷：机房 PUE 1.2-1.5 会再加 20-50%"))
+    elif k == "api":
+        hourly, hen, hzh = _hourly(f)
+        hpd = f.hours_per_day or 24.0
+        self_month = hourly * hpd * DAYS_PER_MONTH
+        api_month = f.tokens_per_day / 1e6 * f.api_per_m * DAYS_PER_MONTH
+        steps = [pick(zh, f"self-host: {hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
+                      f"自建：{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
+                 pick(zh, f"API: {f.tokens_per_day / 1e6:,.0f}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
+                          f"{m(api_month)} a month", f"API：每天 {f.tokens_per_day / 1e6:,.0f}M token x 每百万 {m(f.api_per_m)} x "
+                      f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
+        cheaper_api = api_month < self_month
+        ratio = max(api_month, self_month) / max(min(api_month, self_month), 1e-9)
+        lead = pick(zh, (f"**The API is cheaper: {m(api_month)} vs {m(self_month)} a month** ({ratio:.1f}x)" if cheaper_api
+                         else f"**Self-hosting is cheaper: {m(self_month)} vs {m(api_month)} a month** ({ratio:.1f}x)")
+                    + " at your volume and prices.",
+                    (f"**API 更便宜：每月 {m(api_month)}，自建 {m(self_month)}**（{ratio:.1f} 倍）" if cheaper_api
+                     else f"**自建更便宜：每月 {m(self_month)}，API {m(api_month)}**（{ratio:.1f} 倍）") + "（按你的用量和价格）。")
+        if f.tps:
+            need = f.tokens_per_day / 86400
+            steps.append(pick(zh, f"your {f.tps:,.0f} tok/s covers {f.tps * 86400 / 1e6:,.0f}M tokens/day; you need {need:,.0f} tok/s on average",
+                              f"你的 {f.tps:,.0f} tok/s 每天可出 {f.tps * 86400 / 1e6:,.0f}M token；平均只需 {need:,.0f} tok/s"))
+    else:
+        raise ValueError(k)
+    return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。")],
+                 [pick(zh, "your own prices and hours (no catalog price used)", "用你给的价格和时长（未用目录价格）")])
+
+
+def _previous_facts(history_user: list[str]) -> tuple[Facts | None, str | None]:
+    """The facts of the last user turn that was an own-numbers money ask, with that ask."""
+    acc: Facts | None = None
+    k = None
+    for text in history_user[-4:]:
+        f = facts(text)
+        if acc is not None and REFERS_BACK.search(text):
+            f = _merge(acc, f, text)
+        kk = kind(text, f)
+        if kk:
+            acc, k = f, kk
+        else:
+            acc, k = None, None
+    return acc, k
+
+
+def answer(question: str, history_user: list[str], zh: bool, call=None) -> tuple[Reply, Facts, str] | None:
+    """call: runs a registry tool and records it (Turn.call), for the figures a tool computes."""
+    f = facts(question)
+    k = kind(question, f)
+    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question))
+    if k is None and history_user and (REFERS_BACK.search(question) or short_money):
+        old, old_k = _previous_facts(history_user)
+        if old is not None:
+            f = _merge(old, f, question)
+            k = kind(question, f) or (old_k if kind(" ".join(history_user[-1:]), f) else None)
+            if k is None and old_k in ("monthly",) and f.package_month:
+                k = "package"
+    if k is None:
+        return None
+    try:
+        return compute(k, f, zh, call), f, k
+    except (ValueError, TypeError, ZeroDivisionError, AdvisorInputError):
+        return None
