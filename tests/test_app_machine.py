@@ -99,7 +99,10 @@ def test_a_config_json_picked_in_the_page_is_sized_exactly_and_bad_files_are_ref
     qlora = check_fit(FitRequest(model="llama-2-13b", gpu="rtx-3090", method="qlora")).required_gib
     assert "from your config.json" in text and f"{qlora:.2f}" in text
     _ask(page, "Can I fine-tune it with QLoRA?")  # the sized model is the chat's model now
-    page.wait_for_function("() => [...document.querySelectorAll('#chat .message-row')].some("
-                           "r => r.innerText.includes('QLoRA'))", timeout=60_000)
-    assert f"{qlora:.1f} GiB" in page.locator("#chat").inner_text()
+    # wait for the answer's figure itself: the question's own row already says "QLoRA" (waiting on that word
+    # raced the answer under load)
+    figure = f"{qlora:.1f} GiB"
+    page.wait_for_function("f => [...document.querySelectorAll('#chat .message-row')].some("
+                           "r => r.innerText.includes(f))", arg=figure, timeout=60_000)
+    assert figure in page.locator("#chat").inner_text()
     page.close()
