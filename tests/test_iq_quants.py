@@ -38,3 +38,19 @@ def test_quantize_tool_compares_iq_formats_on_request():
     assert set(by) == {"iq2_xs", "iq2_m", "iq3_m"}
     assert by["iq2_xs"].fits and not by["iq3_m"].fits  # 19.7 GiB of weights fit 24 GB; 29.7 GiB do not
     assert by["iq2_m"].quality_impact == "large"
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Can I run llama 3 70B at IQ2_XS on a 4090?", ["iq2_xs"]), ("iq4_xs or q4_k_m?", ["iq4_xs", "q4_k_m"]),
+    ("Llama 3 70B IQ3-XXS", ["iq3_xxs"]), ("iq1_m on a 3090", ["iq1_m"])])
+def test_chat_reads_iq_formats(question, expected):
+    from advisor.offline.parse import find_formats
+
+    assert find_formats(question) == expected
+
+
+def test_chat_sizes_an_iq_quant_not_bf16():
+    from advisor.offline.engine import OfflineEngine
+
+    first = OfflineEngine(quick=True).ask("Can I run llama 3 70B at IQ2_XS on a 4090?").text.splitlines()[0]
+    assert "Yes" in first and "(iq2_xs)" in first and "bf16" not in first, first

@@ -408,6 +408,9 @@ PRECISIONS = [
     (r"\bint4\b|\b4[- ]?bits?\b|\bq4\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
     (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
+    # GGUF i-quants ("IQ2_M", "iq4_xs", "IQ3-XXS")
+    *[(rf"\b{k.replace('_', '[_-]')}\b", k) for k in ("iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m",
+                                                      "iq3_xxs", "iq3_s", "iq3_m", "iq4_xs", "iq4_nl")],
 ]
 
 
