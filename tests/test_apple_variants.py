@@ -9,7 +9,9 @@ from advisor.offline.parse import find_gpus
 from tools.gpus import all_gpus, get_gpu, memory_variant
 
 VARIANTS = ["m3-max-36gb", "m3-max-48gb", "m3-max-64gb", "m3-max-96gb", "m4-max-36gb", "m4-max-48gb", "m4-max-64gb",
-            "m4-pro", "m4-pro-24gb", "m4-pro-64gb", "m4", "m4-24gb", "m4-32gb"]
+            "m4-pro", "m4-pro-48gb", "m4-pro-64gb", "m4", "m4-24gb", "m4-32gb", "m3-ultra-96gb", "m3-ultra-256gb",
+            "m1-max", "m1-max-32gb", "m2-max", "m2-max-32gb", "m2-max-64gb", "m1-pro", "m1-pro-32gb", "m2-pro",
+            "m2-pro-32gb", "m3-pro", "m3-pro-36gb", "m2", "m2-16gb", "m2-24gb", "m3", "m3-16gb", "m3-24gb"]
 
 
 @pytest.mark.parametrize("gpu_id", VARIANTS)
@@ -23,8 +25,9 @@ def test_variant_is_in_the_catalog_with_sources_and_the_macos_limit(gpu_id):
 
 @pytest.mark.parametrize("gpu_id,memory_gib,bandwidth", [
     ("m3-max-36gb", 36, 300), ("m3-max-96gb", 96, 300), ("m3-max-48gb", 48, 400), ("m3-max", 128, 400),
-    ("m4-max-36gb", 36, 410), ("m4-max-64gb", 64, 546), ("m4-pro", 48, 273), ("m4-pro-24gb", 24, 273),
-    ("m4", 16, 120), ("m4-32gb", 32, 120)])
+    ("m4-max-36gb", 36, 410), ("m4-max-64gb", 64, 546), ("m4-pro-48gb", 48, 273), ("m4-pro", 24, 273),
+    ("m4", 16, 120), ("m4-32gb", 32, 120), ("m3-ultra-96gb", 96, 819), ("m1-max", 64, 400), ("m2-max-32gb", 32, 400),
+    ("m1-pro", 16, 200), ("m2-pro-32gb", 32, 200), ("m3-pro-36gb", 36, 153.6), ("m2", 8, 102.4), ("m3-24gb", 24, 102.4)])
 def test_variant_memory_and_bandwidth(gpu_id, memory_gib, bandwidth):
     g = get_gpu(gpu_id)
     assert (g.memory_gib, g.memory_bandwidth_gb_per_s) == (memory_gib, bandwidth)
@@ -32,7 +35,8 @@ def test_variant_memory_and_bandwidth(gpu_id, memory_gib, bandwidth):
 
 @pytest.mark.parametrize("typed,expected", [
     ("M3 Max 36GB", "m3-max-36gb"), ("m3 max 30-core", "m3-max-36gb"), ("M2 Ultra 192GB", "m2-ultra"),
-    ("Mac mini M4 Pro 48GB", "m4-pro"), ("M4 Pro 24GB", "m4-pro-24gb"), ("M4 16GB", "m4"), ("M4 32GB", "m4-32gb"),
+    ("Mac mini M4 Pro 48GB", "m4-pro-48gb"), ("M4 Pro 24GB", "m4-pro"), ("M3 Ultra 96GB", "m3-ultra-96gb"),
+    ("M2 Max 64GB", "m2-max-64gb"), ("M1 Max", "m1-max"), ("M3 Pro 36GB", "m3-pro-36gb"), ("MacBook Air M2", "m2"), ("M4 16GB", "m4"), ("M4 32GB", "m4-32gb"),
     ("M3 Max", "m3-max"), ("M4 Max", "m4-max"), ("M4 Pro", "m4-pro"), ("M4", "m4")])
 def test_names_people_type_resolve_to_the_variant(typed, expected):
     assert get_gpu(typed).id == expected
