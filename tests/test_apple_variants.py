@@ -46,6 +46,7 @@ def test_names_people_type_resolve_to_the_variant(typed, expected):
     ("Can I run gpt-oss-20b on my MacBook Pro M3 Max with 36GB?", "m3-max-36gb"),
     ("llama 3 8b on an M4 Max (36 GB)?", "m4-max-36gb"), ("M4 Pro, 64GB: which model fits?", "m4-pro-64gb"),
     ("Can my M3 Max run Llama 3 70B?", "m3-max"), ("M3 Max with 40GB", "m3-max"),  # no such variant: the default
+    ("My MacBook Air M2 has 16GB", "m2-16gb"),
     ("RTX 4090 with 24GB", "rtx-4090")])
 def test_chat_parser_reads_the_memory_after_the_chip(question, expected):
     assert find_gpus(question)[0][0] == expected

@@ -321,7 +321,7 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
 
 def _memory_variant(gpu_id: str, after: str) -> str:
     """'M3 Max with 36GB', 'M4 Pro (48 GB)': the variant of an Apple chip with the memory written just after it."""
-    m = re.match(r"\s*(?:\(|,|with|w/|and)?\s*(\d{1,3})\s*(?:gb|gib|g)\b", after, flags=re.I)
+    m = re.match(r"\s*(?:\(|,|with|w/|and|has|have)?\s*(\d{1,3})\s*(?:gb|gib|g)\b", after, flags=re.I)
     if not m:
         return gpu_id
     from tools.gpus import memory_variant
