@@ -12,7 +12,7 @@ import pytest
 
 from advisor import machine as machine_mod
 from advisor.machine import detect_machine
-from tools.detect import machine_from, match_catalog, parse_apple_sysctl, parse_nvidia_smi, parse_rocm_smi
+from tools.detect import DetectedGPU, machine_from, match_catalog, parse_apple_sysctl, parse_nvidia_smi, parse_rocm_smi
 from tools.errors import AdvisorInputError
 from tools.runnable import RunnableRequest, rank_runnable
 
@@ -69,7 +69,9 @@ def test_apple_silicon_chip_and_unified_memory():
     (m3,) = [match_catalog(g) for g in parse_apple_sysctl(read("sysctl-apple-m3-max-128gb.txt"))]
     assert (m3.name, m3.memory_mib, m3.catalog_id) == ("Apple M3 Max", 131072, "m3-max")
     (m2,) = [match_catalog(g) for g in parse_apple_sysctl(read("sysctl-apple-m2-max-96gb.txt"))]
-    assert m2.catalog_id is None and "not in the GPU catalog" in m2.note
+    assert m2.catalog_id == "m2-max"  # the catalog has had the M2 Max (96 GB) since issue 27
+    odd = match_catalog(DetectedGPU(index=0, name="Apple M3 Max", vendor="apple", memory_mib=40 * 1024, driver=""))
+    assert odd.catalog_id is None and "not in the catalog" in odd.note  # no 40 GB M3 Max: not sized as the 128 GB one
     assert parse_apple_sysctl("Intel(R) Core(TM) i9\n68719476736\n") == []
 
 

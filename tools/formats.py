@@ -32,10 +32,18 @@ GGUF_BASE = {
     "Q4_K_M": "Q4_K", "Q4_K_S": "Q4_K", "Q4_0": "Q4_0", "Q4_1": "Q4_1", "IQ4_XS": "IQ4_XS",
     "IQ4_NL": "IQ4_NL", "Q3_K_L": "Q3_K", "Q3_K_M": "Q3_K", "Q3_K_S": "Q3_K", "Q2_K": "Q2_K",
     "IQ3_XXS": "IQ3_XXS", "IQ2_XXS": "IQ2_XXS", "F16": "F16", "BF16": "BF16",
+    # i-quants (llama.cpp llama_model_quantize_impl default_type): IQ2_S files are mostly IQ2_XS tensors, IQ2_M
+    # mostly IQ2_S, IQ3_M mostly IQ3_S; the published sizes (quantize --help: IQ1_S 1.56, IQ1_M 1.75, IQ2_XXS 2.06,
+    # IQ2_XS 2.31, IQ2_S 2.5, IQ2_M 2.7, IQ3_XXS 3.06, IQ3_S 3.44, IQ3_M 3.66 bpw) include the bumps below
+    "IQ1_S": "IQ1_S", "IQ1_M": "IQ1_M", "IQ2_XS": "IQ2_XS", "IQ2_S": "IQ2_XS", "IQ2_M": "IQ2_S",
+    "IQ3_S": "IQ3_S", "IQ3_M": "IQ3_S",
 }
+# llama_tensor_get_type sends every block tensor of these file types through one branch of its own
+_IQ_LOW = ("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M")
 # k-quants need rows divisible by 256; llama.cpp falls back to these (convert_incompatible_tensor)
 _FALLBACK = {"Q2_K": "IQ4_NL", "Q3_K": "IQ4_NL", "IQ4_XS": "IQ4_NL", "Q4_K": "Q5_0", "Q5_K": "Q5_1",
-             "Q6_K": "Q8_0", "IQ3_XXS": "IQ4_NL", "IQ2_XXS": "IQ4_NL", "IQ3_S": "IQ4_NL"}
+             "Q6_K": "Q8_0", "IQ3_XXS": "IQ4_NL", "IQ2_XXS": "IQ4_NL", "IQ3_S": "IQ4_NL", "IQ2_XS": "IQ4_NL",
+             "IQ2_S": "IQ4_NL", "IQ1_S": "IQ4_NL", "IQ1_M": "IQ4_NL"}
 
 Family = Literal["float", "fp8", "int8", "gptq", "awq", "bnb4", "gguf", "mxfp4", "nvfp4"]
 
@@ -115,6 +123,8 @@ def _gguf_layer_type(ftype: str, role: str, i: int, n: int, m: ModelSpec) -> str
     base = GGUF_BASE[ftype]
     n_gqa = m.num_heads // max(m.num_kv_heads, 1)
     n_expert = m.num_experts
+    if ftype in _IQ_LOW:
+        return _iq_low_layer_type(ftype, role, i, n, m)
     if role == "attn_v":
         t = base
         if ftype == "Q2_K":
@@ -125,6 +135,8 @@ def _gguf_layer_type(ftype: str, role: str, i: int, n: int, m: ModelSpec) -> str
             t = "Q5_K"
         elif ftype in ("IQ4_NL", "IQ4_XS") and n_gqa >= 4:
             t = "Q5_K"
+        elif (ftype == "IQ3_S" and n_gqa >= 4) or ftype == "IQ3_M":
+            t = "Q4_K"
         elif ftype in ("Q4_K_M", "Q5_K_M") and _use_more_bits(i, n):
             t = "Q6_K"
         elif ftype == "Q4_K_S" and i < 4:
@@ -150,6 +162,8 @@ def _gguf_layer_type(ftype: str, role: str, i: int, n: int, m: ModelSpec) -> str
             return "Q6_K" if _use_more_bits(i, n) else base
         if ftype in ("IQ4_NL", "IQ4_XS") and i < n // 8:
             return "Q5_K"
+        if ftype == "IQ3_M" and (i < n // 8 or (n_expert == 8 and _use_more_bits(i, n))):
+            return "Q4_K"
         if ftype == "Q5_K_M" and _use_more_bits(i, n):
             return "Q6_K"
         if ftype == "Q4_K_S" and not falcon and i < n // 8:
@@ -158,12 +172,32 @@ def _gguf_layer_type(ftype: str, role: str, i: int, n: int, m: ModelSpec) -> str
     if role == "attn_o":
         if m.model_type == "falcon":
             return "Q4_K" if ftype == "Q3_K_L" else base
-        if n_expert == 8 and ftype in ("Q2_K", "Q3_K_S", "Q3_K_M", "IQ4_NL", "Q4_K_S", "Q4_K_M", "IQ4_XS"):
+        if n_expert == 8 and ftype in ("Q2_K", "Q3_K_S", "Q3_K_M", "IQ4_NL", "Q4_K_S", "Q4_K_M", "IQ4_XS",
+                                       "IQ3_S", "IQ3_M"):
             return "Q5_K"
-        return {"Q2_K": "Q3_K", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K"}.get(ftype, base)
+        return {"Q2_K": "Q3_K", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K", "IQ3_M": "Q4_K"}.get(ftype, base)
     if role == "attn_qkv":
-        return {"Q3_K_M": "Q4_K", "Q3_K_L": "Q4_K", "Q4_K_M": "Q5_K", "Q5_K_M": "Q6_K"}.get(ftype, base)
+        return {"Q3_K_M": "Q4_K", "Q3_K_L": "Q4_K", "Q4_K_M": "Q5_K", "Q5_K_M": "Q6_K", "IQ3_M": "Q4_K"}.get(ftype, base)
     return base
+
+
+def _iq_low_layer_type(ftype: str, role: str, i: int, n: int, m: ModelSpec) -> str:
+    """llama_tensor_get_type's branch for IQ1_S/IQ1_M/IQ2_XXS/IQ2_XS/IQ2_S/IQ2_M files (no 70B or 8-expert attn_v
+    bump there): attn_v, the first eighth of ffn_down and attn_output get more bits."""
+    n_gqa = m.num_heads // max(m.num_kv_heads, 1)
+    n_expert = m.num_experts
+    more = "IQ3_S" if ftype in ("IQ2_S", "IQ2_M") else "Q2_K"
+    if role == "attn_v":
+        return "Q4_K" if n_gqa >= 4 or n_expert >= 4 else more
+    if role == "attn_k" and n_expert == 8:
+        return "Q4_K"
+    if role in ("mlp_down", "expert_down", "shared_down"):
+        return more if i < n // 8 else GGUF_BASE[ftype]
+    if role == "attn_o":
+        if n_expert == 8:
+            return "Q5_K"
+        return {"IQ1_S": "IQ2_XXS", "IQ1_M": "IQ2_XXS", "IQ2_S": "IQ3_S", "IQ2_M": "IQ3_S"}.get(ftype, GGUF_BASE[ftype])
+    return GGUF_BASE[ftype]
 
 
 def _gguf_group_bits(ftype: str, g: TensorGroup, m: ModelSpec) -> float:
@@ -174,10 +208,14 @@ def _gguf_group_bits(ftype: str, g: TensorGroup, m: ModelSpec) -> float:
     if base in ("F16", "BF16"):
         return g.total * 16.0
     if g.role == "lm_head" or (g.role == "embed" and m.tie_embeddings):
-        t = "Q8_0" if (m.model_type == "falcon" or g.cols % 256) else ("Q8_0" if base == "Q8_0" else "Q6_K")
+        t = "Q8_0" if (m.model_type == "falcon" or g.cols % 256) else ("Q8_0" if base == "Q8_0" else
+                                                                      "Q5_K" if ftype in _IQ_LOW + ("IQ3_XXS",) else "Q6_K")
         return g.total * GGML_BPW[t]
     if g.role in ("embed", "pos_embed", "extra", "router"):
         t = base if g.role != "router" else "F32"
+        if g.role == "embed":
+            t = {"IQ2_XXS": "Q2_K", "IQ2_XS": "Q2_K", "IQ1_S": "Q2_K", "IQ1_M": "Q2_K", "IQ2_S": "IQ3_S",
+                 "IQ2_M": "IQ3_S", "IQ3_XXS": "IQ3_S"}.get(ftype, t)
         return g.total * GGML_BPW[_compat(t, g.cols or m.hidden_size)]
     per = g.per_layer
     bits = 0.0

@@ -120,3 +120,17 @@ def get_gpu(name: str) -> GPU:
 @lru_cache(maxsize=1)
 def _by_id() -> dict[str, GPU]:
     return {g.id: g for g in all_gpus()}
+
+
+def memory_variant(gpu_id: str, memory_gb: int) -> str | None:
+    """The catalog entry for the same chip with `memory_gb` of memory ('m3-max', 36 -> 'm3-max-36gb'), or None.
+    Only Apple unified-memory chips have memory variants (an 'M3 Max with 36GB' is a 30-core, 300 GB/s part)."""
+    gpu = _by_id().get(gpu_id)
+    if gpu is None or gpu.kind != "apple_unified":
+        return None
+    base = gpu_id.rsplit("-", 1)[0] if gpu_id.endswith("gb") else gpu_id
+    for candidate in (base, f"{base}-{memory_gb}gb"):
+        g = _by_id().get(candidate)
+        if g is not None and round(g.memory_gib) == memory_gb:
+            return g.id
+    return None

@@ -312,10 +312,20 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
         problem = None
         if count is None:
             count, problem = _count_near(text, toks[i][0], toks[i + n - 1][0] + len(gram[-1]))
-        found.append((i, index[key], count, problem))
+        gpu_id = _memory_variant(index[key], text[toks[i + n - 1][0] + len(gram[-1]):])
+        found.append((i, gpu_id, count, problem))
         used.update(range(i, i + n))
     found.sort()
     return [(g, c, p) for _, g, c, p in found]
+
+
+def _memory_variant(gpu_id: str, after: str) -> str:
+    """'M3 Max with 36GB', 'M4 Pro (48 GB)': the variant of an Apple chip with the memory written just after it."""
+    m = re.match(r"\s*(?:\(|,|with|w/|and|has|have)?\s*(\d{1,3})\s*(?:gb|gib|g)\b", after, flags=re.I)
+    if not m:
+        return gpu_id
+    from tools.gpus import memory_variant
+    return memory_variant(gpu_id, int(m.group(1))) or gpu_id
 
 
 MAX_GPUS = 100_000
@@ -398,6 +408,9 @@ PRECISIONS = [
     (r"\bint4\b|\b4[- ]?bits?\b|\bq4\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
     (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
+    # GGUF i-quants ("IQ2_M", "iq4_xs", "IQ3-XXS")
+    *[(rf"\b{k.replace('_', '[_-]')}\b", k) for k in ("iq1_s", "iq1_m", "iq2_xxs", "iq2_xs", "iq2_s", "iq2_m",
+                                                      "iq3_xxs", "iq3_s", "iq3_m", "iq4_xs", "iq4_nl")],
 ]
 
 
