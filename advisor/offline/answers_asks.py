@@ -170,6 +170,24 @@ def off_topic(turn, s: Slots, question: str) -> Reply:
                       "（例如“一张 4090 能跑 Llama 3.1 8B 吗？”）。"))
 
 
+SIZING_ASK = re.compile(r"\bhow (?:many|much|fast|long|big)\b|\bcosts?\b|\bprice\b|\bneed\b|\bwhich\b|\brun\b|\bhost\b|"
+                        r"几张|几块|多少|多快|多久|多大|需要|要什么|成本|费用|跑|部署", re.I)
+MODEL_WORDS = re.compile(r"\b(?:llms?|(?:large |language |ai )?models?|llama|qwen|mistral|mixtral|deepseek|gemma|phi|gpt|"
+                         r"chatbot|cards?|chips?|accelerators?)\b|大模型|模型|卡|算力|芯片", re.I)
+
+
+def outside(turn, s: Slots, question: str) -> Reply:
+    """No GPU, model size or workload named. A sizing question about models or cards in general ("跑大模型需要几张卡？",
+    "How much does it cost to run llama?") gets one short question for the facts it needs; anything else is off topic."""
+    if SIZING_ASK.search(question) and MODEL_WORDS.search(question):
+        from .table import WHAT_JOB
+
+        return Reply(pick(turn.zh, f"**One thing first:** {WHAT_JOB[0]}", f"**先确认一点：**{WHAT_JOB[1]}"),
+                     [pick(turn.zh, "With these I can give the figure; without them any number would be a guess.",
+                           "有了这些我才能给出数字，否则只能是猜测。")])
+    return off_topic(turn, s, question)
+
+
 def serve_compare(turn, s: Slots, question: str) -> Reply:
     """Two or more GPUs to serve a model at a load: each GPU's cheapest setup for that load, compared by cost."""
     from .answers_money import tokens_per_dollar
