@@ -43,6 +43,9 @@ class Facts:
     own_month: float | None = None  # colo + power a month when owning
     package_month: float | None = None  # a monthly package price to compare with pay-as-you-go
     kw: float | None = None
+    w_each: float | None = None  # "~300 W each": per card, times the count
+    w_extra: float | None = None  # "plus ~150 W for the rest of the box"
+    no_power: bool = False  # "先不算电费", "ignore power"
     per_kwh: float | None = None
     pue: float | None = None
     util: float | None = None  # 0..1
@@ -135,24 +138,28 @@ def facts(text: str) -> Facts:
             f.package_month = v
         elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要", low[max(0, s - 40):s] + after[:10]) \
                 and v >= 300:
-            f.buy = v
+            each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
+                re.search(r"(?:每张|每块|单卡)\s*$", before)
+            v = v * (f.count or 1) if each else v
+            plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
+            f.buy = f.buy + v if plus else v
     if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
         f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
     m = re.search(NUM + r"\s*kw\b(?!h)", low)
     if m:
         f.kw = float(m.group(1))
     else:
-        m = re.search(NUM + r"\s*(?:w|watts?|瓦)\b", low)
-        if m and float(m.group(1).replace(",", "")) >= 50:
-            f.kw = float(m.group(1).replace(",", "")) / 1000
+        _watts(low, f)
+    f.no_power = bool(re.search(r"不算电费|不含电费|不计电费|电费(?:先)?不算|(?:ignore|ignoring|excluding|exclude|without|no) "
+                                r"(?:the )?(?:power|electricity)", low))
     m = re.search(r"pue\s*(?:of|=|为|是)?\s*(\d(?:\.\d+)?)", low)
     if m:
         f.pue = float(m.group(1))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率)|(?:utili[sz]\w*|利用率|"
-                  r"负载)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率|of (?:the )?(?:tdp|board power|"
+                  r"max(?:imum)? power|power limit|day|time))|(?:utili[sz]\w*|利用率|负载|busy)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
     if m:
         f.util = float(m.group(1) or m.group(2)) / 100
-    m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
+    m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:(?:output|generated|aggregate|total|generation)\s+)?(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
                   r"stream|request|head)|/\s*(?:user|person)|every))", low)
     if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -167,6 +174,38 @@ def facts(text: str) -> Facts:
     if m:
         f.years = float(m.group(1) or m.group(2))
     return f
+
+
+def _watts(low: str, f: Facts) -> None:
+    """Power in watts: a total ("1,200 W"), per card ("300 W each", "power-limit the cards to 250W": times the count)
+    and what the rest of the box adds ("plus ~150 W for the rest")."""
+    for m in re.finditer(NUM + r"\s*(?:w|watts?|瓦)\b", low):
+        w = float(m.group(1).replace(",", ""))
+        if w < 50:
+            continue
+        before, after = low[max(0, m.start() - 30):m.start()], low[m.end():m.end() + 30]
+        if re.match(r"\s*(?:each|apiece|per (?:card|gpu)|a (?:card|gpu)|/\s*(?:card|gpu))|\s*(?:每张|每块|每卡)", after) or \
+                re.search(r"(?:cards?|gpus?|each)\s*(?:to|at)\s*(?:~|about\s*)?$|(?:每张|每块|每卡|单卡)\D{0,4}$", before):
+            f.w_each = w
+        elif (f.w_each or f.kw) and re.search(r"(?:plus|\+|another|additional|extra|另加|加上|外加|其他)\W{0,3}(?:about\s*|~)?$", before):
+            f.w_extra = (f.w_extra or 0) + w
+        elif f.kw is None and f.w_each is None:
+            f.kw = w / 1000
+    _kw_from_parts(f)
+
+
+def _kw_from_parts(f: Facts) -> None:
+    if f.w_each:
+        f.kw = (f.w_each * (f.count or 1) + (f.w_extra or 0)) / 1000
+    elif f.w_extra and f.kw:
+        f.kw = f.kw + f.w_extra / 1000
+
+
+def _kw_src(f: Facts, zh: bool) -> str:
+    yours = pick(zh, " (yours)", "（你给的）")
+    if f.w_each:
+        return f"{f.count or 1} x {f.w_each:g} W" + (f" + {f.w_extra:g} W" if f.w_extra else "") + f" = {f.kw:g} kW" + yours
+    return f"{f.kw:g} kW" + yours
 
 
 def _zh_count(text: str) -> int | None:
@@ -194,6 +233,10 @@ def _merge(old: Facts, new: Facts, text: str) -> Facts:
         out.days_per_month = DAYS_PER_MONTH
     if new.hours_per_day is not None:
         out.hours_per_week = None
+    if new.w_each or new.w_extra:  # "what if I power-limit the cards to 250W?": the rest of the box still counts
+        if new.w_each and not new.w_extra:
+            out.w_extra = old.w_extra
+        _kw_from_parts(out)
     if new.gpu and new.gpu != old.gpu and new.per_gpu is None:
         out.per_gpu = old.per_gpu if old.per_gpu is not None else True
     if new.price_hour is None and new.gpu and new.gpu != old.gpu:
@@ -254,7 +297,7 @@ def kind(question: str, f: Facts) -> str | None:
         return "per_m"
     if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
         return "budget_short"
-    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and hm)):
+    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and (hm or f.util))):
         return "break_even"
     if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
         return "power"
@@ -322,7 +365,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             steps.append(pick(zh, f"renting: {m(rent)} a month", f"租：每月 {m(rent)}"))
         else:
             hourly, hen, hzh = _hourly(f)
-            hours, men, mzh = _hours_month(f)
+            hours, men, mzh = _hours_month(f) or (730 * f.util, f"{f.util:.0%} of 730 h = {730 * f.util:,.0f} h",
+                                                  f"730 小时的 {f.util:.0%} = {730 * f.util:,.0f} 小时")
             rent = hourly * hours
             steps.append(pick(zh, f"renting: {hen} x {men} = {m(rent)} a month", f"租：{hzh} x {mzh} = 每月 {m(rent)}"))
             if f.gpu and call is not None:  # the cost tool, with the person's figures (one answer everywhere)
@@ -332,7 +376,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                          purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
                          usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw else None),
                          owning_usd_per_month=f.own_month)
-                if own is None and r.power_usd_per_month is not None:
+                if own is None and r.power_usd_per_month is not None and not f.no_power:
                     own = r.power_usd_per_month
                     src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
                         f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W x PUE {f.pue or PUE:g} x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
@@ -340,10 +384,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                                       f"自有：电费 {src}，{hours:,.0f} 小时 = 每月 {m(own)}"))
         if own is not None and f.own_month:
             steps.append(pick(zh, f"owning: {m(own)} a month (colo, power)", f"自有：每月 {m(own)}（托管、电费）"))
-        elif own is None and f.per_kwh:
+        elif own is None and f.per_kwh and not f.no_power:
             kw, src = (f.kw, f"{f.kw:g} kW") if f.kw else (_catalog_kw(f) or (None, ""))
             hm = _hours_month(f)
-            hours = hm[0] if hm else 730
+            hours = hm[0] if hm else 730 * (f.util or 1.0)
             if kw:
                 own = kw * (f.pue or 1.0) * hours * f.per_kwh
                 steps.append(pick(zh, f"owning: power {src} x {hours:,.0f} h x {m(f.per_kwh)}/kWh = {m(own)} a month",
@@ -385,7 +429,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                               "租不占用资金：把月租和贷款成本比一比"))
     elif k == "power":
         kw = f.kw
-        src = pick(zh, f"{kw:g} kW (yours)", f"{kw:g} kW（你给的）") if kw else ""
+        src = _kw_src(f, zh) if kw else ""
         if not kw:
             kw, src = _catalog_kw(f) or (None, "")
         if not kw:
