@@ -215,3 +215,37 @@ def test_a_measured_output_rate_and_a_busy_share_are_used():
                                       ("Full fine-tune Llama 3.1 8B on 500M tokens for 2 epochs on 8x H100: how long?", "1B tokens")])
 def test_epochs_multiply_a_token_count(q, tokens):
     assert tokens in _lead(ENGINE.ask(q).text)
+
+
+# ---- round 3 follow-ups (in-sample: R3-095, R3-048, R3-012 turn 2, R3-067, R3-043 turn 2), then other words
+
+@pytest.mark.parametrize("turns,figure", [
+    (["3x L40S at $0.99/hr each, running 16 hours a day. Monthly cost?", "per year?"], 17345),
+    (["2 张 A100 每卡每小时 1.5 美元，每天 8 小时，一个月多少钱？", "一年呢？"], 8760),
+    (["我们用 2 张 H100（每卡每小时 2.5 美元）跑 70b fp8，聚合吞吐 3000 tok/s，每百万 token 成本多少？", "那 7x24 跑一个月要多少钱？"], 3650),
+])
+def test_a_follow_up_asking_another_period_gets_that_period(turns, figure):
+    assert _figure(_chat(turns)[-1]) == pytest.approx(figure, rel=0.01)
+
+
+def test_including_power_after_a_payback_recomputes_the_payback():
+    last = _chat(["买一台 8 卡 H100 服务器大约 30 万美元，租的话每卡每小时 2.5 美元。如果我们利用率 60%，多久回本？先不算电费",
+                  "算上电费呢？整机满载 10kW，电价 0.1 美元/度"])[-1]
+    assert re.search(r"36\.0 个月", _lead(last)), last
+
+
+@pytest.mark.parametrize("turns,cheaper,self_month", [
+    (["每天 5000 万 token 输出，用 API 每百万 token 0.6 美元，和自建一张 H100（每小时 2 美元，实测 2000 tok/s）比，每月哪个便宜？",
+      "如果每天涨到 2 亿 token 呢？"], "自建更便宜", "$2,920"),
+    (["We output 20M tokens a day; an API charges $1 per million tokens, or one L40S at $1/hr doing 800 tok/s. Which is "
+      "cheaper per month?"], "The API is cheaper", "$730"),
+])
+def test_api_against_self_hosting_reads_the_api_price_and_scales_to_the_volume(turns, cheaper, self_month):
+    last = _chat(turns)[-1]
+    assert cheaper in _lead(last) and self_month in last, last
+
+
+def test_epochs_in_a_follow_up_multiply_the_earlier_token_count():
+    last = _chat(["LoRA fine-tune of Llama 3.1 8B on 50M tokens, 1 epoch, one A100 80GB. How long?",
+                  "and 3 epochs on one H100 instead?"])[-1]
+    assert "150M tokens" in _lead(last), last

@@ -11,6 +11,7 @@ for what the person did not give (and then said so). A follow-up that changes on
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields, replace
 
@@ -46,6 +47,7 @@ class Facts:
     w_each: float | None = None  # "~300 W each": per card, times the count
     w_extra: float | None = None  # "plus ~150 W for the rest of the box"
     no_power: bool = False  # "先不算电费", "ignore power"
+    per_year: bool = False  # "per year?": the same bill over 12 months
     per_kwh: float | None = None
     pue: float | None = None
     util: float | None = None  # 0..1
@@ -83,7 +85,7 @@ def _money(text: str) -> list[tuple[int, int, float, bool]]:
 
 def _hours(text: str, f: Facts) -> None:
     low = text.lower()
-    if re.search(r"24\s*/\s*7|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
+    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
@@ -119,7 +121,7 @@ def facts(text: str) -> Facts:
         if re.match(r"\s*(?:/|per|每|一)\s*(?:kwh|度|千瓦时)", after) or re.search(r"电费\s*$|电价\s*$", before):
             f.per_kwh = v
         elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|million|百万)|\s*per 1m", after) or re.search(
-                r"(?:每百万|per (?:1m|million)(?: tokens)?)\s*$", before):
+                r"(?:每百万\s*(?:个\s*)?(?:tokens?)?|per (?:1m|million)(?: tokens)?)\s*$", before):
             f.api_per_m = v
         elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时)\s*$", before) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
@@ -150,6 +152,7 @@ def facts(text: str) -> Facts:
         f.kw = float(m.group(1))
     else:
         _watts(low, f)
+    f.per_year = bool(YEARLY.search(low)) and not re.search(r"over\s*\d+\s*years?|\d+\s*年(?:折旧|摊)", low)
     f.no_power = bool(re.search(r"不算电费|不含电费|不计电费|电费(?:先)?不算|(?:ignore|ignoring|excluding|exclude|without|no) "
                                 r"(?:the )?(?:power|electricity)", low))
     m = re.search(r"pue\s*(?:of|=|为|是)?\s*(\d(?:\.\d+)?)", low)
@@ -216,11 +219,14 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pay (?:for )?itself|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
+YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
 MONTHLY = re.compile(r"month|\bbill\b|\bmo\b|一个月|每月|按月|月费|月租|包月|per month", re.I)
 POWER = re.compile(r"electricity|power (?:cost|bill)|energy (?:cost|bill)|电费", re.I)
 CHEAPER = re.compile(r"cheaper|which is (?:less|better)|vs\.?|versus|哪个(?:便宜|划算)|划算|便宜", re.I)
+INCLUDE_POWER = re.compile(r"算上电费|加上电费|含电费|包括电费|计入电费|(?:including|include|with|add(?:ing)?|counting) (?:the )?"
+                           r"(?:power|electricity)", re.I)
 REFERS_BACK = re.compile(r"^\s*(?:what about|how about|and\b|what if|how much if|if\b|then\b|now\b|same\b|instead|"
-                         r"那|如果|要是|换成|改成|改用|再)|same hours|同样|那要是|那如果", re.I)
+                         r"算上|加上|including|那|如果|要是|换成|改成|改用|再)|same hours|同样|那要是|那如果", re.I)
 
 
 def _merge(old: Facts, new: Facts, text: str) -> Facts:
@@ -233,6 +239,8 @@ def _merge(old: Facts, new: Facts, text: str) -> Facts:
         out.days_per_month = DAYS_PER_MONTH
     if new.hours_per_day is not None:
         out.hours_per_week = None
+    if INCLUDE_POWER.search(text) or (new.per_kwh and not new.no_power):
+        out.no_power = False
     if new.w_each or new.w_extra:  # "what if I power-limit the cards to 250W?": the rest of the box still counts
         if new.w_each and not new.w_extra:
             out.w_extra = old.w_extra
@@ -303,7 +311,7 @@ def kind(question: str, f: Facts) -> str | None:
         return "power"
     if f.package_month and f.price_hour and hm:
         return "package"
-    if MONTHLY.search(q) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
+    if (MONTHLY.search(q) or f.per_year) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
         return "monthly"
     return None
 
@@ -319,6 +327,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         steps = [pick(zh, f"{hen}; {men} a month", f"{hzh}；{mzh}/月"),
                  pick(zh, f"{m(hourly)}/h x {hours:,.0f} h = {m(bill)} a month", f"{m(hourly)}/小时 x {hours:,.0f} 小时 = {m(bill)}/月")]
         lead = pick(zh, f"**About {m(bill)} a month** with your price and hours.", f"**每月约 {m(bill)}**（按你给的价格和时长）。")
+        if f.per_year:
+            steps.append(pick(zh, f"{m(bill)} x 12 = {m(bill * 12)} a year", f"{m(bill)} x 12 = 每年 {m(bill * 12)}"))
+            lead = pick(zh, f"**About {m(bill * 12)} a year** ({m(bill)} a month) with your price and hours.",
+                        f"**每年约 {m(bill * 12)}**（每月 {m(bill)}，按你给的价格和时长）。")
         if k == "package":
             better = bill < f.package_month
             breakeven_h = f.package_month / hourly
@@ -455,10 +467,13 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
     elif k == "api":
         hourly, hen, hzh = _hourly(f)
         hpd = f.hours_per_day or 24.0
-        self_month = hourly * hpd * DAYS_PER_MONTH
+        # the measured rate caps one setup: a daily volume above it needs that many setups (on average, before peaks)
+        copies = max(1, math.ceil(f.tokens_per_day / (f.tps * 3600 * hpd))) if f.tps else 1
+        self_month = hourly * hpd * DAYS_PER_MONTH * copies
         api_month = f.tokens_per_day / 1e6 * f.api_per_m * DAYS_PER_MONTH
-        steps = [pick(zh, f"self-host: {hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
-                      f"自建：{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
+        times = f"{copies} x " if copies > 1 else ""
+        steps = [pick(zh, f"self-host: {times}{hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
+                      f"自建：{times}{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
                  pick(zh, f"API: {f.tokens_per_day / 1e6:,.0f}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
                           f"{m(api_month)} a month", f"API：每天 {f.tokens_per_day / 1e6:,.0f}M token x 每百万 {m(f.api_per_m)} x "
                       f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
@@ -473,6 +488,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             need = f.tokens_per_day / 86400
             steps.append(pick(zh, f"your {f.tps:,.0f} tok/s covers {f.tps * 86400 / 1e6:,.0f}M tokens/day; you need {need:,.0f} tok/s on average",
                               f"你的 {f.tps:,.0f} tok/s 每天可出 {f.tps * 86400 / 1e6:,.0f}M token；平均只需 {need:,.0f} tok/s"))
+            if copies > 1:
+                steps.append(pick(zh, f"so {copies} setups like yours (more for peaks)", f"所以要 {copies} 套你这样的配置（高峰还要更多）"))
     else:
         raise ValueError(k)
     return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。")],
@@ -499,7 +516,11 @@ def answer(question: str, history_user: list[str], zh: bool, call=None) -> tuple
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes."""
     f = facts(question)
     k = kind(question, f)
-    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question))
+    if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
+        old, old_k = _previous_facts(history_user)
+        if old is not None and old_k == "break_even":
+            f, k = _merge(old, f, question), "break_even"
+    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question) or YEARLY.search(question))
     if k is None and history_user and (REFERS_BACK.search(question) or short_money):
         old, old_k = _previous_facts(history_user)
         if old is not None:
