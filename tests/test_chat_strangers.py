@@ -609,3 +609,10 @@ def test_kv_cache_asked_in_mixed_chinese_is_the_kv_cache():
                                      ("一个 7B 到 14B 的模型，3060 能跑吗", "14B")])
 def test_a_size_range_is_sized_at_its_top(q, model):
     assert parse(q).model == model
+
+
+@pytest.mark.parametrize("q", ["4 张 4090 跑 qwen2.5-32b awq，每人要 10 tok/s，上下文 4k，大概能接多少人？",  # R3-087 (in-sample)
+                               "两张 A100 跑 Qwen2.5 14B，每人 15 tok/s，能容纳多少用户？"])
+def test_how_many_people_it_can_take_is_a_capacity_answer_not_one_stream(q):
+    lead = _first(ENGINE.ask(q).text)
+    assert "并发用户" in lead and "单路" not in lead, lead
