@@ -616,3 +616,13 @@ def test_a_size_range_is_sized_at_its_top(q, model):
 def test_how_many_people_it_can_take_is_a_capacity_answer_not_one_stream(q):
     lead = _first(ENGINE.ask(q).text)
     assert "并发用户" in lead and "单路" not in lead, lead
+
+
+@pytest.mark.parametrize("q,low,high", [
+    ("Memory-wise, how many concurrent users can one H200 handle with Llama 3.1 70B fp8 at 8k context each?", 17, 45),  # R3-047
+    ("按显存算，一张 A100 80G 跑 Qwen2.5 14B，4k 上下文，能支持多少人？", 30, 90),
+])
+def test_a_memory_only_user_count_is_the_kv_cache_count_not_a_speed_floor(q, low, high):
+    lead = _first(ENGINE.ask(q).text)
+    m = re.search(r"(?:About|约) (\d+) (?:concurrent users by memory|个并发用户)", lead)
+    assert m and low <= int(m.group(1)) <= high and re.search(r"by memory|按显存", lead), lead

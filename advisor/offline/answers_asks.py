@@ -322,6 +322,10 @@ def _target(s: Slots, zh: bool) -> str:
 DEFAULT_USER_TPS = 20.0  # per-user speed when none is said: faster than people read
 
 
+MEMORY_ONLY = re.compile(r"memory[- ]wise|by memory|memory alone|memory[- ]only|in terms of memory|kv[- ]cache[- ]wise|"
+                         r"(?:按|从|光看|只看|单看)显存|显存(?:上|角度|层面)", re.I)
+
+
 def capacity(turn, s: Slots, question: str) -> Reply:
     """Users a configuration carries with every user at the stated per-user speed (a stated default if none)."""
     zh = turn.zh
@@ -359,6 +363,18 @@ def capacity(turn, s: Slots, question: str) -> Reply:
     body = [pick(zh, "By format:", "按格式：") + "\n" + "\n".join(lines),
             pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
+    if MEMORY_ONLY.search(question) and not speed_given:  # "memory-wise, how many users": the KV cache's count first
+        from .answers_fit import inference_args
+
+        f = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n,
+                      **{**inference_args(s), "precision": best["precision"]})
+        if f.fits and f.max_batch:
+            body.insert(0, pick(zh, "With a speed floor: ", "再加速度下限：") + lead.replace("**", ""))
+            lead = pick(zh, f"**About {f.max_batch} concurrent users by memory**: the KV cache of {n}x {r['gpu']} holds "
+                            f"{f.max_batch} conversations of {r['context']:,} tokens with {r['model']} ({best['precision']}); "
+                            "speed per user is not counted in that figure.",
+                        f"**按显存约 {f.max_batch} 个并发用户**：{n} 张 {r['gpu']} 的 KV 缓存能放下 {f.max_batch} 段 "
+                        f"{r['context']:,} tokens 的对话（{r['model']}，{best['precision']}）；这个数不考虑每人的速度。")
     assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),
                    *([] if speed_given else [pick(zh, f"{DEFAULT_USER_TPS:g} tokens/s per user (you did not say; tell me "
