@@ -249,3 +249,8 @@ def test_epochs_in_a_follow_up_multiply_the_earlier_token_count():
     last = _chat(["LoRA fine-tune of Llama 3.1 8B on 50M tokens, 1 epoch, one A100 80GB. How long?",
                   "and 3 epochs on one H100 instead?"])[-1]
     assert "150M tokens" in _lead(last), last
+
+
+def test_days_a_month_in_a_follow_up_are_used():  # R3-010 turn 2 (in-sample): 4 x $1.60 x 10 h x 22 days
+    last = _chat(["4 张 A100 租用，每卡每小时 1.6 美元，7x24 跑一个月多少钱？", "如果只在工作日白天跑，每天 10 小时，一个月 22 天呢？"])[-1]
+    assert _figure(last) == pytest.approx(1408, rel=0.005) and "不是这次回答用到的数字" not in last, last

@@ -94,7 +94,7 @@ def _hours(text: str, f: Facts) -> None:
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*" + NUM + r"\s*(?:个)?小时", low)
     if m:
         f.hours_per_week = float(next(g for g in m.groups() if g))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per) month)|每月\s*(\d+)\s*天", low)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
     elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low):
