@@ -626,3 +626,17 @@ def test_a_memory_only_user_count_is_the_kv_cache_count_not_a_speed_floor(q, low
     lead = _first(ENGINE.ask(q).text)
     m = re.search(r"(?:About|约) (\d+) (?:concurrent users by memory|个并发用户)", lead)
     assert m and low <= int(m.group(1)) <= high and re.search(r"by memory|按显存", lead), lead
+
+
+@pytest.mark.parametrize("q", ["For fine-tuning, is one H100 faster than two A100 80GBs?",  # R3-086 (in-sample)
+                               "Is one H100 faster than two RTX A6000s for fine-tuning?"])
+def test_one_card_against_two_compares_the_two_setups(q):
+    lead = _first(ENGINE.ask(q).text)
+    m = re.search(r"about ([\d.]+)x faster", lead)
+    assert m and 1.05 <= float(m.group(1)) <= 4 and re.search(r"2x NVIDIA (?:A100|RTX A6000)", lead), lead
+    assert "pretraining" not in lead and "full fine-tuning" in lead, lead
+
+
+def test_fit_answers_that_all_fit_are_not_called_none_runs_it():
+    text = ENGINE.ask("Is one H100 faster than 2x A100 80GB for fine-tuning Llama 3.1 8B?").text
+    assert "None of these runs it" not in text and "Yes" in text, text

@@ -418,6 +418,36 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, [], [a for a in assumptions if a])
 
 
+def _counts_each(question: str, gpus: list[str]) -> list[int] | None:
+    """Each compared GPU's own count when the question gives them different counts ("one H100 vs two A100s")."""
+    from .parse import find_gpus
+
+    found = {g: c for g, c, *_ in find_gpus(question)}
+    counts = [found.get(g) or 1 for g in gpus]
+    return counts if len(gpus) == 2 and len(set(counts)) > 1 else None
+
+
+def _setups_vs(turn, s: Slots, gpus: list[str], counts: list[int], model: str, tokens, method: str, stated: str) -> Reply:
+    zh = turn.zh
+    rows = []
+    for g, c in zip(gpus, counts, strict=True):
+        r = turn.derive("compare_gpus", search.compare_gpus, gpus=[g], model=model, workload="training",
+                        tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=c)
+        row = r["rows"][0]
+        if "hours" not in row:
+            return Reply(pick(zh, f"**I can't compare these for {model}:** {row.get('error', '')}", f"**无法比较：**{row.get('error', '')}"))
+        rows.append((c, row))
+    (fast_c, fast), (slow_c, slow) = sorted(rows, key=lambda x: x[1]["hours"])
+    ratio = round(slow["hours"] / fast["hours"], 2)
+    figs = ", ".join(f"{c}x {x['gpu']}: {hours_text(x['hours'], False)}" for c, x in rows)
+    figs_zh = "，".join(f"{c} 张 {x['gpu']}：{hours_text(x['hours'], True)}" for c, x in rows)
+    lead = pick(zh, f"**{fast_c}x {fast['gpu']}: about {ratio:g}x faster** than {slow_c}x {slow['gpu']}{stated}: {figs}.",
+                f"**{fast_c} 张 {fast['gpu']} 约快 {ratio:g} 倍**（相对 {slow_c} 张 {slow['gpu']}）{stated}：{figs_zh}。")
+    body = [pick(zh, "Training follows compute; several cards also lose a little to communication between them.",
+                 "训练速度取决于算力；多卡之间的通信也会损失一些。")]
+    return Reply(lead, body, [pick(zh, f"{counts[0]} and {counts[1]} GPUs as you said", f"按你说的 {counts[0]} 张和 {counts[1]} 张")])
+
+
 def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     """Two GPUs for one workload: which is faster, by how much, and up to what price ratio the faster one is worth
     it. With no model named, a stated representative workload."""
@@ -427,19 +457,23 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     stated = ""
     model = s.model
     if training:
-        method = "pretrain" if s.workload == "pretrain" or not s.method else s.method
+        fine_tune = re.search(r"fine-?tun|微调|\bsft\b", question, re.I)  # "for fine-tuning": a full fine-tune, not pretraining
+        method = s.method or ("full" if fine_tune and s.workload != "pretrain" else "pretrain")
         tokens = s.tokens
         if not model:
             model, tokens = (REPRESENTATIVE_PRETRAIN if method == "pretrain" else ("8B", 5e7))
-            stated = pick(zh, f" (no model named: {'pretraining ' if method == 'pretrain' else method + ' of '}a {model} "
+            stated = pick(zh, f" (no model named: {dict(pretrain='pretraining ', full='full fine-tuning of ').get(method, method + ' of ')}a {model} "
                               f"model on {tokens:,.0f} tokens as the example)",
-                          f"（未指定模型：以{'预训练' if method == 'pretrain' else method + ' 微调'} {model} 模型、{tokens:,.0f} tokens 为例）")
+                          f"（未指定模型：以{dict(pretrain='预训练', full='全量微调').get(method, method + ' 微调')} {model} 模型、{tokens:,.0f} tokens 为例）")
         if not tokens and method == "pretrain":  # a model and no budget: Chinchilla's 20 tokens per parameter, said
             info = turn.call("lookup_model", name=model)
             tokens = round(info.params_b * 20, 1) * 1e9
             stated = pick(zh, f" (no token count given: {tokens:,.0f} tokens, 20 per parameter)",
                           f"（未给 token 数：按每参数 20 个，{tokens:,.0f} tokens）")
         n = s.count or (8 if method == "pretrain" else 1)
+        counts = _counts_each(question, gpus)
+        if counts:  # "one H100 vs two A100s": each side with its own count, the ratio between the two setups
+            return _setups_vs(turn, s, gpus, counts, model, tokens, method, stated)
         r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
                         tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
     else:
