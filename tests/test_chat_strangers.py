@@ -640,3 +640,14 @@ def test_one_card_against_two_compares_the_two_setups(q):
 def test_fit_answers_that_all_fit_are_not_called_none_runs_it():
     text = ENGINE.ask("Is one H100 faster than 2x A100 80GB for fine-tuning Llama 3.1 8B?").text
     assert "None of these runs it" not in text and "Yes" in text, text
+
+
+@pytest.mark.parametrize("q,stages", [
+    ("What's the difference between ZeRO-2 and ZeRO-3 memory-wise? Give an example with a 7B model on 8 GPUs.",  # R3-016
+     ("ZeRO-3", "ZeRO-2")),
+    ("How do ZeRO-1 and ZeRO-3 differ for a 13B full fine-tune on 4 A100s?", ("ZeRO-3", "ZeRO-1")),
+])
+def test_zero_stages_asked_with_and_get_the_training_memory_of_those_stages(q, stages):
+    a = ENGINE.ask(q)
+    lead = _first(a.text)
+    assert f"**{stages[0]} saves about" in lead and f"over {stages[1]}**" in lead and "inference" not in lead, lead

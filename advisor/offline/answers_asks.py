@@ -257,11 +257,16 @@ def zero_savings(turn, s: Slots, question: str) -> Reply:
     r = turn.derive("zero_savings", search.zero_savings, model=s.model, gpu_count=n, gpu=s.gpu, method=method,
                     context=s.context)
     st = r["stages"]
-    lead = pick(zh, f"**ZeRO-3 saves about {gib(r['zero3_saves_vs_zero2_gib'])} per GPU over ZeRO-2** for {s.model} "
-                    f"({method} fine-tune/training, {n} GPUs): {gib(st['zero2']['per_gpu_gib'])} -> "
-                    f"{gib(st['zero3']['per_gpu_gib'])}, by sharding the weights too.",
-                f"**{n} 卡训练 {s.model}（{method}）时，ZeRO-3 比 ZeRO-2 每卡约省 {gib(r['zero3_saves_vs_zero2_gib'])}**："
-                f"{gib(st['zero2']['per_gpu_gib'])} -> {gib(st['zero3']['per_gpu_gib'])}，因为权重也被切分。")
+    named = sorted({int(x) for x in re.findall(r"zero[- ]?([123])\b", question, re.I)})
+    lo, hi = (named[0], named[-1]) if len(named) >= 2 else (2, 3)  # the two stages asked about ("ZeRO-1 and ZeRO-3")
+    saves = st[f"zero{lo}"]["per_gpu_gib"] - st[f"zero{hi}"]["per_gpu_gib"]
+    what_en = "the gradients and the weights too" if (lo, hi) == (1, 3) else {2: "the gradients too", 3: "the weights too"}[hi]
+    what_zh = "梯度和权重也被切分" if (lo, hi) == (1, 3) else {2: "梯度也被切分", 3: "权重也被切分"}[hi]
+    lead = pick(zh, f"**ZeRO-{hi} saves about {gib(saves)} per GPU over ZeRO-{lo}** for {s.model} "
+                    f"({method} fine-tune/training, {n} GPUs): {gib(st[f'zero{lo}']['per_gpu_gib'])} -> "
+                    f"{gib(st[f'zero{hi}']['per_gpu_gib'])}, by sharding {what_en}.",
+                f"**{n} 卡训练 {s.model}（{method}）时，ZeRO-{hi} 比 ZeRO-{lo} 每卡约省 {gib(saves)}**："
+                f"{gib(st[f'zero{lo}']['per_gpu_gib'])} -> {gib(st[f'zero{hi}']['per_gpu_gib'])}，因为{what_zh}。")
     rows = []
     for stage, label in (("none", pick(zh, "no sharding (DDP)", "不切分（DDP）")), ("zero1", "ZeRO-1"), ("zero2", "ZeRO-2"),
                          ("zero3", "ZeRO-3")):

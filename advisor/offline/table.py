@@ -110,7 +110,7 @@ TABLE: tuple[AskSpec, ...] = (
             "spec_check", requires=("gpu", "claimed_spec"), priority=90,
             missing={"gpu": ("Which GPU is the figure for (e.g. H100 SXM or H100 PCIe)?", "这个数字是哪款 GPU 的（如 H100 SXM 还是 PCIe）？")}),
     AskSpec("zero_savings",
-            (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
+            (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|and|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
              r"\b(?:save|saves|saving|savings|gain|reduce|cut)\b.{0,40}zero[- ]?[123]|zero[- ]?[123]\b.{0,40}\b(?:save|saves|saving|savings)\b"),
             (r"zero[- ]?[123].{0,30}(?:和|与|比|对比|相比|还是|省).{0,30}zero[- ]?[123]", r"zero[- ]?[123].{0,20}(?:省|节省|减少)"),
             "zero_savings", requires=("model",), optional=("count", "gpu", "method", "context"), priority=80,
