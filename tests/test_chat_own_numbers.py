@@ -173,3 +173,84 @@ def test_fp8_or_int8_on_a100_then_h100():
     a100, h100 = _chat(["I have A100s. should I serve qwen2.5 32b in fp8 or int8?", "ok and if I move to H100s?"])
     assert _lead(a100).startswith("**Use int8**") and "no FP8 tensor cores" in _lead(a100), a100
     assert _lead(h100).startswith("**Use fp8**"), h100
+
+
+# ---- round 3 blind (in-sample: R3-011, R3-084, R3-012, R3-052, R3-068, R3-009, R3-044), then the same cause in other
+# words: a figure the person gave is used, never listed as "not used" or replaced by a catalog figure
+
+@pytest.mark.parametrize("turns,figures", [
+    (["My rig: 4x RTX 3090 doing inference 12 hours a day at ~300 W each, plus ~150 W for the rest of the box. "
+      "Electricity is $0.30/kWh. Monthly bill?", "what if I power-limit the cards to 250W?"], [148, 126]),
+    (["3x RTX A6000 at 300 W each plus 200 W for the host, 10 hours a day, $0.20/kWh: monthly power bill?"], [66.9]),
+    (["How much power does one H200 draw, and what's the annual electricity at $0.10/kWh if it runs 24/7 at ~80% of TDP?"],
+     [40.88]),
+])
+def test_per_card_watts_the_rest_of_the_box_and_a_share_of_tdp_are_used(turns, figures):
+    for text, want in zip(_chat(turns), figures, strict=True):
+        assert _figure(text) == pytest.approx(want, rel=0.02), text
+
+
+@pytest.mark.parametrize("q,months", [
+    ("买一台 8 卡 H100 服务器大约 30 万美元，租的话每卡每小时 2.5 美元。如果我们利用率 60%，多久回本？先不算电费", 34.2),
+    ("An H100 PCIe costs $25k. Cloud price is $2/hr. At 100% utilization, how many months to break even? Power 350W at "
+     "$0.15/kWh.", 17.6),
+    ("Buy 2x RTX 4090 at $1,800 each plus $1,500 for the rest of the box, or rent 2x 4090 at $0.40/hr each? I use it "
+     "about 6 hours a day. Break-even? Ignore power.", 34.9),
+    ("4 cards at $2,000 each, or rent them at $1/hr per GPU; we run at 50% utilisation. Payback? Excluding power.", 5.5),
+])
+def test_break_even_uses_the_persons_price_utilisation_and_each(q, months):
+    text = ENGINE.ask(q).text
+    m = re.search(r"([\d.]+) (?:months|个月)", _lead(text))
+    assert m and float(m.group(1)) == pytest.approx(months, rel=0.03), text
+    assert "not used" not in text and "不是这次回答用到的数字" not in text
+
+
+def test_a_measured_output_rate_and_a_busy_share_are_used():
+    first, second = _chat(["I rent an H100 at $2.20/hr and it pushes about 2,500 output tokens/s aggregate on my 8B model. "
+                           "What's my cost per 1M tokens?", "and if it's only busy 40% of the day?"])
+    assert _figure(first) == pytest.approx(0.24, abs=0.01) and _figure(second) == pytest.approx(0.61, abs=0.01)
+
+
+@pytest.mark.parametrize("q,tokens", [("8 张 A100 80G 全参微调 qwen2.5-7b，数据 2 亿 token，训 3 个 epoch，要多久？", "6 亿"),
+                                      ("Full fine-tune Llama 3.1 8B on 500M tokens for 2 epochs on 8x H100: how long?", "1B tokens")])
+def test_epochs_multiply_a_token_count(q, tokens):
+    assert tokens in _lead(ENGINE.ask(q).text)
+
+
+# ---- round 3 follow-ups (in-sample: R3-095, R3-048, R3-012 turn 2, R3-067, R3-043 turn 2), then other words
+
+@pytest.mark.parametrize("turns,figure", [
+    (["3x L40S at $0.99/hr each, running 16 hours a day. Monthly cost?", "per year?"], 17345),
+    (["2 张 A100 每卡每小时 1.5 美元，每天 8 小时，一个月多少钱？", "一年呢？"], 8760),
+    (["我们用 2 张 H100（每卡每小时 2.5 美元）跑 70b fp8，聚合吞吐 3000 tok/s，每百万 token 成本多少？", "那 7x24 跑一个月要多少钱？"], 3650),
+])
+def test_a_follow_up_asking_another_period_gets_that_period(turns, figure):
+    assert _figure(_chat(turns)[-1]) == pytest.approx(figure, rel=0.01)
+
+
+def test_including_power_after_a_payback_recomputes_the_payback():
+    last = _chat(["买一台 8 卡 H100 服务器大约 30 万美元，租的话每卡每小时 2.5 美元。如果我们利用率 60%，多久回本？先不算电费",
+                  "算上电费呢？整机满载 10kW，电价 0.1 美元/度"])[-1]
+    assert re.search(r"36\.0 个月", _lead(last)), last
+
+
+@pytest.mark.parametrize("turns,cheaper,self_month", [
+    (["每天 5000 万 token 输出，用 API 每百万 token 0.6 美元，和自建一张 H100（每小时 2 美元，实测 2000 tok/s）比，每月哪个便宜？",
+      "如果每天涨到 2 亿 token 呢？"], "自建更便宜", "$2,920"),
+    (["We output 20M tokens a day; an API charges $1 per million tokens, or one L40S at $1/hr doing 800 tok/s. Which is "
+      "cheaper per month?"], "The API is cheaper", "$730"),
+])
+def test_api_against_self_hosting_reads_the_api_price_and_scales_to_the_volume(turns, cheaper, self_month):
+    last = _chat(turns)[-1]
+    assert cheaper in _lead(last) and self_month in last, last
+
+
+def test_epochs_in_a_follow_up_multiply_the_earlier_token_count():
+    last = _chat(["LoRA fine-tune of Llama 3.1 8B on 50M tokens, 1 epoch, one A100 80GB. How long?",
+                  "and 3 epochs on one H100 instead?"])[-1]
+    assert "150M tokens" in _lead(last), last
+
+
+def test_days_a_month_in_a_follow_up_are_used():  # R3-010 turn 2 (in-sample): 4 x $1.60 x 10 h x 22 days
+    last = _chat(["4 张 A100 租用，每卡每小时 1.6 美元，7x24 跑一个月多少钱？", "如果只在工作日白天跑，每天 10 小时，一个月 22 天呢？"])[-1]
+    assert _figure(last) == pytest.approx(1408, rel=0.005) and "不是这次回答用到的数字" not in last, last

@@ -170,6 +170,24 @@ def off_topic(turn, s: Slots, question: str) -> Reply:
                       "（例如“一张 4090 能跑 Llama 3.1 8B 吗？”）。"))
 
 
+SIZING_ASK = re.compile(r"\bhow (?:many|much|fast|long|big)\b|\bcosts?\b|\bprice\b|\bneed\b|\bwhich\b|\brun\b|\bhost\b|"
+                        r"几张|几块|多少|多快|多久|多大|需要|要什么|成本|费用|跑|部署", re.I)
+MODEL_WORDS = re.compile(r"\b(?:llms?|(?:large |language |ai )?models?|llama|qwen|mistral|mixtral|deepseek|gemma|phi|gpt|"
+                         r"chatbot|cards?|chips?|accelerators?)\b|大模型|模型|卡|算力|芯片", re.I)
+
+
+def outside(turn, s: Slots, question: str) -> Reply:
+    """No GPU, model size or workload named. A sizing question about models or cards in general ("跑大模型需要几张卡？",
+    "How much does it cost to run llama?") gets one short question for the facts it needs; anything else is off topic."""
+    if SIZING_ASK.search(question) and MODEL_WORDS.search(question):
+        from .table import WHAT_JOB
+
+        return Reply(pick(turn.zh, f"**One thing first:** {WHAT_JOB[0]}", f"**先确认一点：**{WHAT_JOB[1]}"),
+                     [pick(turn.zh, "With these I can give the figure; without them any number would be a guess.",
+                           "有了这些我才能给出数字，否则只能是猜测。")])
+    return off_topic(turn, s, question)
+
+
 def serve_compare(turn, s: Slots, question: str) -> Reply:
     """Two or more GPUs to serve a model at a load: each GPU's cheapest setup for that load, compared by cost."""
     from .answers_money import tokens_per_dollar
@@ -239,11 +257,16 @@ def zero_savings(turn, s: Slots, question: str) -> Reply:
     r = turn.derive("zero_savings", search.zero_savings, model=s.model, gpu_count=n, gpu=s.gpu, method=method,
                     context=s.context)
     st = r["stages"]
-    lead = pick(zh, f"**ZeRO-3 saves about {gib(r['zero3_saves_vs_zero2_gib'])} per GPU over ZeRO-2** for {s.model} "
-                    f"({method} fine-tune/training, {n} GPUs): {gib(st['zero2']['per_gpu_gib'])} -> "
-                    f"{gib(st['zero3']['per_gpu_gib'])}, by sharding the weights too.",
-                f"**{n} 卡训练 {s.model}（{method}）时，ZeRO-3 比 ZeRO-2 每卡约省 {gib(r['zero3_saves_vs_zero2_gib'])}**："
-                f"{gib(st['zero2']['per_gpu_gib'])} -> {gib(st['zero3']['per_gpu_gib'])}，因为权重也被切分。")
+    named = sorted({int(x) for x in re.findall(r"zero[- ]?([123])\b", question, re.I)})
+    lo, hi = (named[0], named[-1]) if len(named) >= 2 else (2, 3)  # the two stages asked about ("ZeRO-1 and ZeRO-3")
+    saves = st[f"zero{lo}"]["per_gpu_gib"] - st[f"zero{hi}"]["per_gpu_gib"]
+    what_en = "the gradients and the weights too" if (lo, hi) == (1, 3) else {2: "the gradients too", 3: "the weights too"}[hi]
+    what_zh = "梯度和权重也被切分" if (lo, hi) == (1, 3) else {2: "梯度也被切分", 3: "权重也被切分"}[hi]
+    lead = pick(zh, f"**ZeRO-{hi} saves about {gib(saves)} per GPU over ZeRO-{lo}** for {s.model} "
+                    f"({method} fine-tune/training, {n} GPUs): {gib(st[f'zero{lo}']['per_gpu_gib'])} -> "
+                    f"{gib(st[f'zero{hi}']['per_gpu_gib'])}, by sharding {what_en}.",
+                f"**{n} 卡训练 {s.model}（{method}）时，ZeRO-{hi} 比 ZeRO-{lo} 每卡约省 {gib(saves)}**："
+                f"{gib(st[f'zero{lo}']['per_gpu_gib'])} -> {gib(st[f'zero{hi}']['per_gpu_gib'])}，因为{what_zh}。")
     rows = []
     for stage, label in (("none", pick(zh, "no sharding (DDP)", "不切分（DDP）")), ("zero1", "ZeRO-1"), ("zero2", "ZeRO-2"),
                          ("zero3", "ZeRO-3")):
@@ -304,6 +327,10 @@ def _target(s: Slots, zh: bool) -> str:
 DEFAULT_USER_TPS = 20.0  # per-user speed when none is said: faster than people read
 
 
+MEMORY_ONLY = re.compile(r"memory[- ]wise|by memory|memory alone|memory[- ]only|in terms of memory|kv[- ]cache[- ]wise|"
+                         r"(?:按|从|光看|只看|单看)显存|显存(?:上|角度|层面)", re.I)
+
+
 def capacity(turn, s: Slots, question: str) -> Reply:
     """Users a configuration carries with every user at the stated per-user speed (a stated default if none)."""
     zh = turn.zh
@@ -341,6 +368,18 @@ def capacity(turn, s: Slots, question: str) -> Reply:
     body = [pick(zh, "By format:", "按格式：") + "\n" + "\n".join(lines),
             pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
+    if MEMORY_ONLY.search(question) and not speed_given:  # "memory-wise, how many users": the KV cache's count first
+        from .answers_fit import inference_args
+
+        f = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n,
+                      **{**inference_args(s), "precision": best["precision"]})
+        if f.fits and f.max_batch:
+            body.insert(0, pick(zh, "With a speed floor: ", "再加速度下限：") + lead.replace("**", ""))
+            lead = pick(zh, f"**About {f.max_batch} concurrent users by memory**: the KV cache of {n}x {r['gpu']} holds "
+                            f"{f.max_batch} conversations of {r['context']:,} tokens with {r['model']} ({best['precision']}); "
+                            "speed per user is not counted in that figure.",
+                        f"**按显存约 {f.max_batch} 个并发用户**：{n} 张 {r['gpu']} 的 KV 缓存能放下 {f.max_batch} 段 "
+                        f"{r['context']:,} tokens 的对话（{r['model']}，{best['precision']}）；这个数不考虑每人的速度。")
     assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),
                    *([] if speed_given else [pick(zh, f"{DEFAULT_USER_TPS:g} tokens/s per user (you did not say; tell me "
@@ -384,6 +423,36 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, [], [a for a in assumptions if a])
 
 
+def _counts_each(question: str, gpus: list[str]) -> list[int] | None:
+    """Each compared GPU's own count when the question gives them different counts ("one H100 vs two A100s")."""
+    from .parse import find_gpus
+
+    found = {g: c for g, c, *_ in find_gpus(question)}
+    counts = [found.get(g) or 1 for g in gpus]
+    return counts if len(gpus) == 2 and len(set(counts)) > 1 else None
+
+
+def _setups_vs(turn, s: Slots, gpus: list[str], counts: list[int], model: str, tokens, method: str, stated: str) -> Reply:
+    zh = turn.zh
+    rows = []
+    for g, c in zip(gpus, counts, strict=True):
+        r = turn.derive("compare_gpus", search.compare_gpus, gpus=[g], model=model, workload="training",
+                        tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=c)
+        row = r["rows"][0]
+        if "hours" not in row:
+            return Reply(pick(zh, f"**I can't compare these for {model}:** {row.get('error', '')}", f"**无法比较：**{row.get('error', '')}"))
+        rows.append((c, row))
+    (fast_c, fast), (slow_c, slow) = sorted(rows, key=lambda x: x[1]["hours"])
+    ratio = round(slow["hours"] / fast["hours"], 2)
+    figs = ", ".join(f"{c}x {x['gpu']}: {hours_text(x['hours'], False)}" for c, x in rows)
+    figs_zh = "，".join(f"{c} 张 {x['gpu']}：{hours_text(x['hours'], True)}" for c, x in rows)
+    lead = pick(zh, f"**{fast_c}x {fast['gpu']}: about {ratio:g}x faster** than {slow_c}x {slow['gpu']}{stated}: {figs}.",
+                f"**{fast_c} 张 {fast['gpu']} 约快 {ratio:g} 倍**（相对 {slow_c} 张 {slow['gpu']}）{stated}：{figs_zh}。")
+    body = [pick(zh, "Training follows compute; several cards also lose a little to communication between them.",
+                 "训练速度取决于算力；多卡之间的通信也会损失一些。")]
+    return Reply(lead, body, [pick(zh, f"{counts[0]} and {counts[1]} GPUs as you said", f"按你说的 {counts[0]} 张和 {counts[1]} 张")])
+
+
 def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     """Two GPUs for one workload: which is faster, by how much, and up to what price ratio the faster one is worth
     it. With no model named, a stated representative workload."""
@@ -393,19 +462,23 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     stated = ""
     model = s.model
     if training:
-        method = "pretrain" if s.workload == "pretrain" or not s.method else s.method
+        fine_tune = re.search(r"fine-?tun|微调|\bsft\b", question, re.I)  # "for fine-tuning": a full fine-tune, not pretraining
+        method = s.method or ("full" if fine_tune and s.workload != "pretrain" else "pretrain")
         tokens = s.tokens
         if not model:
             model, tokens = (REPRESENTATIVE_PRETRAIN if method == "pretrain" else ("8B", 5e7))
-            stated = pick(zh, f" (no model named: {'pretraining ' if method == 'pretrain' else method + ' of '}a {model} "
+            stated = pick(zh, f" (no model named: {dict(pretrain='pretraining ', full='full fine-tuning of ').get(method, method + ' of ')}a {model} "
                               f"model on {tokens:,.0f} tokens as the example)",
-                          f"（未指定模型：以{'预训练' if method == 'pretrain' else method + ' 微调'} {model} 模型、{tokens:,.0f} tokens 为例）")
+                          f"（未指定模型：以{dict(pretrain='预训练', full='全量微调').get(method, method + ' 微调')} {model} 模型、{tokens:,.0f} tokens 为例）")
         if not tokens and method == "pretrain":  # a model and no budget: Chinchilla's 20 tokens per parameter, said
             info = turn.call("lookup_model", name=model)
             tokens = round(info.params_b * 20, 1) * 1e9
             stated = pick(zh, f" (no token count given: {tokens:,.0f} tokens, 20 per parameter)",
                           f"（未给 token 数：按每参数 20 个，{tokens:,.0f} tokens）")
         n = s.count or (8 if method == "pretrain" else 1)
+        counts = _counts_each(question, gpus)
+        if counts:  # "one H100 vs two A100s": each side with its own count, the ratio between the two setups
+            return _setups_vs(turn, s, gpus, counts, model, tokens, method, stated)
         r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
                         tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
     else:

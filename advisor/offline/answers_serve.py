@@ -583,14 +583,15 @@ def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> st
         return ""
     import re as _re
 
-    speeds = []
+    speeds, fit = [], []
     for r in results:
         m = _re.search(r"([\d,.]+) tokens/s", r.lead)
-        fits = not r.lead.startswith(("**Does not fit", "**放不下"))
+        fits = not r.lead.startswith(("**Does not fit", "**放不下", "**No.", "**No,"))
+        fit.append(fits)
         speeds.append(float(m.group(1).replace(",", "")) if m and fits else None)
     ok = [i for i, v in enumerate(speeds) if v is not None]
-    if not ok:
-        return pick(zh, "**None of these runs it.**", "**这几种配置都放不下。**")
+    if not ok:  # no speeds to compare (fit answers for a training job): say "none runs it" only when none fits
+        return "" if any(fit) else pick(zh, "**None of these runs it.**", "**这几种配置都放不下。**")
     if len(ok) < len(speeds):
         i = ok[0] if len(ok) == 1 else max(ok, key=lambda k: speeds[k])
         others = ", ".join(names[k] for k in range(len(names)) if k not in ok)

@@ -50,12 +50,16 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     count = s.count or (64 if method == "pretrain" and not desk else 1)  # "my 4090": one card, not a cluster
     seq = s.context or (PRETRAIN_SEQUENCE_LENGTH if method == "pretrain" else FINETUNE_SEQUENCE_LENGTH)
     from_examples = bool(s.examples and not s.tokens)
-    tokens = s.tokens or chinchilla or (s.examples * seq * (s.epochs or 1) if from_examples else
-                                        FINETUNE_TOKENS * (s.epochs or 1))
+    epochs_of_tokens = s.epochs if s.tokens and s.epochs and s.epochs != 1 else None  # "2 亿 token，训 3 个 epoch"
+    tokens = s.tokens * (epochs_of_tokens or 1) if s.tokens else (chinchilla or (
+        s.examples * seq * (s.epochs or 1) if from_examples else FINETUNE_TOKENS * (s.epochs or 1)))
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
     defaults = []
+    if epochs_of_tokens:
+        defaults.append(pick(zh, f"{tokens_text(s.tokens, False)} x {epochs_of_tokens:g} epochs = {tokens_text(tokens, False)}",
+                             f"{tokens_text(s.tokens, True)} × {epochs_of_tokens:g} 轮 = {tokens_text(tokens, True)}"))
     if from_examples:
         defaults.append(pick(zh, f"{s.examples:,} examples x {seq:,} tokens" + (f" x {s.epochs:g} epochs" if s.epochs else "")
                              + " (packed sequences; shorter examples train faster)",

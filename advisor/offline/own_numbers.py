@@ -11,6 +11,7 @@ for what the person did not give (and then said so). A follow-up that changes on
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, fields, replace
 
@@ -43,6 +44,10 @@ class Facts:
     own_month: float | None = None  # colo + power a month when owning
     package_month: float | None = None  # a monthly package price to compare with pay-as-you-go
     kw: float | None = None
+    w_each: float | None = None  # "~300 W each": per card, times the count
+    w_extra: float | None = None  # "plus ~150 W for the rest of the box"
+    no_power: bool = False  # "先不算电费", "ignore power"
+    per_year: bool = False  # "per year?": the same bill over 12 months
     per_kwh: float | None = None
     pue: float | None = None
     util: float | None = None  # 0..1
@@ -80,7 +85,7 @@ def _money(text: str) -> list[tuple[int, int, float, bool]]:
 
 def _hours(text: str, f: Facts) -> None:
     low = text.lower()
-    if re.search(r"24\s*/\s*7|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
+    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
@@ -89,7 +94,7 @@ def _hours(text: str, f: Facts) -> None:
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*" + NUM + r"\s*(?:个)?小时", low)
     if m:
         f.hours_per_week = float(next(g for g in m.groups() if g))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per) month)|每月\s*(\d+)\s*天", low)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
     elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low):
@@ -116,7 +121,7 @@ def facts(text: str) -> Facts:
         if re.match(r"\s*(?:/|per|每|一)\s*(?:kwh|度|千瓦时)", after) or re.search(r"电费\s*$|电价\s*$", before):
             f.per_kwh = v
         elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|million|百万)|\s*per 1m", after) or re.search(
-                r"(?:每百万|per (?:1m|million)(?: tokens)?)\s*$", before):
+                r"(?:每百万\s*(?:个\s*)?(?:tokens?)?|per (?:1m|million)(?: tokens)?)\s*$", before):
             f.api_per_m = v
         elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时)\s*$", before) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
@@ -135,24 +140,29 @@ def facts(text: str) -> Facts:
             f.package_month = v
         elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要", low[max(0, s - 40):s] + after[:10]) \
                 and v >= 300:
-            f.buy = v
+            each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
+                re.search(r"(?:每张|每块|单卡)\s*$", before)
+            v = v * (f.count or 1) if each else v
+            plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
+            f.buy = f.buy + v if plus else v
     if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
         f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
     m = re.search(NUM + r"\s*kw\b(?!h)", low)
     if m:
         f.kw = float(m.group(1))
     else:
-        m = re.search(NUM + r"\s*(?:w|watts?|瓦)\b", low)
-        if m and float(m.group(1).replace(",", "")) >= 50:
-            f.kw = float(m.group(1).replace(",", "")) / 1000
+        _watts(low, f)
+    f.per_year = bool(YEARLY.search(low)) and not re.search(r"over\s*\d+\s*years?|\d+\s*年(?:折旧|摊)", low)
+    f.no_power = bool(re.search(r"不算电费|不含电费|不计电费|电费(?:先)?不算|(?:ignore|ignoring|excluding|exclude|without|no) "
+                                r"(?:the )?(?:power|electricity)", low))
     m = re.search(r"pue\s*(?:of|=|为|是)?\s*(\d(?:\.\d+)?)", low)
     if m:
         f.pue = float(m.group(1))
-    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率)|(?:utili[sz]\w*|利用率|"
-                  r"负载)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率|of (?:the )?(?:tdp|board power|"
+                  r"max(?:imum)? power|power limit|day|time))|(?:utili[sz]\w*|利用率|负载|busy)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
     if m:
         f.util = float(m.group(1) or m.group(2)) / 100
-    m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
+    m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:(?:output|generated|aggregate|total|generation)\s+)?(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
                   r"stream|request|head)|/\s*(?:user|person)|every))", low)
     if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -169,6 +179,38 @@ def facts(text: str) -> Facts:
     return f
 
 
+def _watts(low: str, f: Facts) -> None:
+    """Power in watts: a total ("1,200 W"), per card ("300 W each", "power-limit the cards to 250W": times the count)
+    and what the rest of the box adds ("plus ~150 W for the rest")."""
+    for m in re.finditer(NUM + r"\s*(?:w|watts?|瓦)\b", low):
+        w = float(m.group(1).replace(",", ""))
+        if w < 50:
+            continue
+        before, after = low[max(0, m.start() - 30):m.start()], low[m.end():m.end() + 30]
+        if re.match(r"\s*(?:each|apiece|per (?:card|gpu)|a (?:card|gpu)|/\s*(?:card|gpu))|\s*(?:每张|每块|每卡)", after) or \
+                re.search(r"(?:cards?|gpus?|each)\s*(?:to|at)\s*(?:~|about\s*)?$|(?:每张|每块|每卡|单卡)\D{0,4}$", before):
+            f.w_each = w
+        elif (f.w_each or f.kw) and re.search(r"(?:plus|\+|another|additional|extra|另加|加上|外加|其他)\W{0,3}(?:about\s*|~)?$", before):
+            f.w_extra = (f.w_extra or 0) + w
+        elif f.kw is None and f.w_each is None:
+            f.kw = w / 1000
+    _kw_from_parts(f)
+
+
+def _kw_from_parts(f: Facts) -> None:
+    if f.w_each:
+        f.kw = (f.w_each * (f.count or 1) + (f.w_extra or 0)) / 1000
+    elif f.w_extra and f.kw:
+        f.kw = f.kw + f.w_extra / 1000
+
+
+def _kw_src(f: Facts, zh: bool) -> str:
+    yours = pick(zh, " (yours)", "（你给的）")
+    if f.w_each:
+        return f"{f.count or 1} x {f.w_each:g} W" + (f" + {f.w_extra:g} W" if f.w_extra else "") + f" = {f.kw:g} kW" + yours
+    return f"{f.kw:g} kW" + yours
+
+
 def _zh_count(text: str) -> int | None:
     m = re.search(r"([一二两三四五六七八九十])\s*(?:张|块|台)", text)
     return int(zh_number(m.group(1))) if m and zh_number(m.group(1)) else None
@@ -177,11 +219,14 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pay (?:for )?itself|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
+YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
 MONTHLY = re.compile(r"month|\bbill\b|\bmo\b|一个月|每月|按月|月费|月租|包月|per month", re.I)
 POWER = re.compile(r"electricity|power (?:cost|bill)|energy (?:cost|bill)|电费", re.I)
 CHEAPER = re.compile(r"cheaper|which is (?:less|better)|vs\.?|versus|哪个(?:便宜|划算)|划算|便宜", re.I)
+INCLUDE_POWER = re.compile(r"算上电费|加上电费|含电费|包括电费|计入电费|(?:including|include|with|add(?:ing)?|counting) (?:the )?"
+                           r"(?:power|electricity)", re.I)
 REFERS_BACK = re.compile(r"^\s*(?:what about|how about|and\b|what if|how much if|if\b|then\b|now\b|same\b|instead|"
-                         r"那|如果|要是|换成|改成|改用|再)|same hours|同样|那要是|那如果", re.I)
+                         r"算上|加上|including|那|如果|要是|换成|改成|改用|再)|same hours|同样|那要是|那如果", re.I)
 
 
 def _merge(old: Facts, new: Facts, text: str) -> Facts:
@@ -194,6 +239,12 @@ def _merge(old: Facts, new: Facts, text: str) -> Facts:
         out.days_per_month = DAYS_PER_MONTH
     if new.hours_per_day is not None:
         out.hours_per_week = None
+    if INCLUDE_POWER.search(text) or (new.per_kwh and not new.no_power):
+        out.no_power = False
+    if new.w_each or new.w_extra:  # "what if I power-limit the cards to 250W?": the rest of the box still counts
+        if new.w_each and not new.w_extra:
+            out.w_extra = old.w_extra
+        _kw_from_parts(out)
     if new.gpu and new.gpu != old.gpu and new.per_gpu is None:
         out.per_gpu = old.per_gpu if old.per_gpu is not None else True
     if new.price_hour is None and new.gpu and new.gpu != old.gpu:
@@ -254,13 +305,13 @@ def kind(question: str, f: Facts) -> str | None:
         return "per_m"
     if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
         return "budget_short"
-    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and hm)):
+    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and (hm or f.util))):
         return "break_even"
     if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
         return "power"
     if f.package_month and f.price_hour and hm:
         return "package"
-    if MONTHLY.search(q) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
+    if (MONTHLY.search(q) or f.per_year) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
         return "monthly"
     return None
 
@@ -276,6 +327,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         steps = [pick(zh, f"{hen}; {men} a month", f"{hzh}；{mzh}/月"),
                  pick(zh, f"{m(hourly)}/h x {hours:,.0f} h = {m(bill)} a month", f"{m(hourly)}/小时 x {hours:,.0f} 小时 = {m(bill)}/月")]
         lead = pick(zh, f"**About {m(bill)} a month** with your price and hours.", f"**每月约 {m(bill)}**（按你给的价格和时长）。")
+        if f.per_year:
+            steps.append(pick(zh, f"{m(bill)} x 12 = {m(bill * 12)} a year", f"{m(bill)} x 12 = 每年 {m(bill * 12)}"))
+            lead = pick(zh, f"**About {m(bill * 12)} a year** ({m(bill)} a month) with your price and hours.",
+                        f"**每年约 {m(bill * 12)}**（每月 {m(bill)}，按你给的价格和时长）。")
         if k == "package":
             better = bill < f.package_month
             breakeven_h = f.package_month / hourly
@@ -322,7 +377,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             steps.append(pick(zh, f"renting: {m(rent)} a month", f"租：每月 {m(rent)}"))
         else:
             hourly, hen, hzh = _hourly(f)
-            hours, men, mzh = _hours_month(f)
+            hours, men, mzh = _hours_month(f) or (730 * f.util, f"{f.util:.0%} of 730 h = {730 * f.util:,.0f} h",
+                                                  f"730 小时的 {f.util:.0%} = {730 * f.util:,.0f} 小时")
             rent = hourly * hours
             steps.append(pick(zh, f"renting: {hen} x {men} = {m(rent)} a month", f"租：{hzh} x {mzh} = 每月 {m(rent)}"))
             if f.gpu and call is not None:  # the cost tool, with the person's figures (one answer everywhere)
@@ -332,7 +388,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                          purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
                          usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw else None),
                          owning_usd_per_month=f.own_month)
-                if own is None and r.power_usd_per_month is not None:
+                if own is None and r.power_usd_per_month is not None and not f.no_power:
                     own = r.power_usd_per_month
                     src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
                         f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W x PUE {f.pue or PUE:g} x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
@@ -340,10 +396,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                                       f"自有：电费 {src}，{hours:,.0f} 小时 = 每月 {m(own)}"))
         if own is not None and f.own_month:
             steps.append(pick(zh, f"owning: {m(own)} a month (colo, power)", f"自有：每月 {m(own)}（托管、电费）"))
-        elif own is None and f.per_kwh:
+        elif own is None and f.per_kwh and not f.no_power:
             kw, src = (f.kw, f"{f.kw:g} kW") if f.kw else (_catalog_kw(f) or (None, ""))
             hm = _hours_month(f)
-            hours = hm[0] if hm else 730
+            hours = hm[0] if hm else 730 * (f.util or 1.0)
             if kw:
                 own = kw * (f.pue or 1.0) * hours * f.per_kwh
                 steps.append(pick(zh, f"owning: power {src} x {hours:,.0f} h x {m(f.per_kwh)}/kWh = {m(own)} a month",
@@ -385,7 +441,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                               "租不占用资金：把月租和贷款成本比一比"))
     elif k == "power":
         kw = f.kw
-        src = pick(zh, f"{kw:g} kW (yours)", f"{kw:g} kW（你给的）") if kw else ""
+        src = _kw_src(f, zh) if kw else ""
         if not kw:
             kw, src = _catalog_kw(f) or (None, "")
         if not kw:
@@ -411,10 +467,13 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
     elif k == "api":
         hourly, hen, hzh = _hourly(f)
         hpd = f.hours_per_day or 24.0
-        self_month = hourly * hpd * DAYS_PER_MONTH
+        # the measured rate caps one setup: a daily volume above it needs that many setups (on average, before peaks)
+        copies = max(1, math.ceil(f.tokens_per_day / (f.tps * 3600 * hpd))) if f.tps else 1
+        self_month = hourly * hpd * DAYS_PER_MONTH * copies
         api_month = f.tokens_per_day / 1e6 * f.api_per_m * DAYS_PER_MONTH
-        steps = [pick(zh, f"self-host: {hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
-                      f"自建：{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
+        times = f"{copies} x " if copies > 1 else ""
+        steps = [pick(zh, f"self-host: {times}{hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
+                      f"自建：{times}{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
                  pick(zh, f"API: {f.tokens_per_day / 1e6:,.0f}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
                           f"{m(api_month)} a month", f"API：每天 {f.tokens_per_day / 1e6:,.0f}M token x 每百万 {m(f.api_per_m)} x "
                       f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
@@ -429,6 +488,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             need = f.tokens_per_day / 86400
             steps.append(pick(zh, f"your {f.tps:,.0f} tok/s covers {f.tps * 86400 / 1e6:,.0f}M tokens/day; you need {need:,.0f} tok/s on average",
                               f"你的 {f.tps:,.0f} tok/s 每天可出 {f.tps * 86400 / 1e6:,.0f}M token；平均只需 {need:,.0f} tok/s"))
+            if copies > 1:
+                steps.append(pick(zh, f"so {copies} setups like yours (more for peaks)", f"所以要 {copies} 套你这样的配置（高峰还要更多）"))
     else:
         raise ValueError(k)
     return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。")],
@@ -455,7 +516,11 @@ def answer(question: str, history_user: list[str], zh: bool, call=None) -> tuple
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes."""
     f = facts(question)
     k = kind(question, f)
-    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question))
+    if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
+        old, old_k = _previous_facts(history_user)
+        if old is not None and old_k == "break_even":
+            f, k = _merge(old, f, question), "break_even"
+    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question) or YEARLY.search(question))
     if k is None and history_user and (REFERS_BACK.search(question) or short_money):
         old, old_k = _previous_facts(history_user)
         if old is not None:

@@ -38,6 +38,8 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
            r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)", r"\bbioweapon\b", r"\bnerve agent\b",
            r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)",
+           r"\bstolen\b", r"\bwithout (?:getting|being) (?:caught|detected|noticed|traced)\b",
+           r"\b(?:someone|somebody|other people|others)(?: else)?'?s? (?:accounts?|credentials|api keys?|logins?|cards?)\b",
            r"\bstolen (?:credit )?cards?\b", r"\bfake (?:accounts|identit(?:y|ies)|ids?)\b", r"\bcarding\b",
            r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
            r"\bsmuggl\w+\b", r"\bfake news\b", r"\bdisinformation\b", r"\bastroturf", r"\bpropaganda bots?\b",
@@ -47,11 +49,17 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
-              r"带节奏|水军|刷单|刷量|刷评")
+              r"带节奏|水军|刷单|刷量|刷评|盗用|盗取|偷用|冒用|被盗|偷来的|(?:别人|他人|其他人)的.{0,6}(?:账号|账户|密钥|凭证|信用卡)|"
+              r"不被(?:发现|抓|查到|追踪)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
                   "具体算什么：哪个模型、训练还是部署、用多少（例如“部署 Llama 3.1 8B 给 20 人用”或“租 2 张 H100 一个月”）？")
+
+WHAT_JOB = ("Which model and size (e.g. Llama 3.1 8B or 70B), at what precision, on which GPU, and for what: training, "
+            "fine-tuning or serving (how many users, what context)? For a cost, also self-hosted or an API, and hours a day.",
+            "哪个模型、多大（例如 Llama 3.1 8B 还是 70B）、什么精度、用哪款 GPU、做什么：训练、微调还是部署（多少人同时用、"
+            "多长上下文）？算成本还需要知道自建还是用 API、每天用几小时。")
 
 TABLE: tuple[AskSpec, ...] = (
     AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100, carries=False),
@@ -63,7 +71,7 @@ TABLE: tuple[AskSpec, ...] = (
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b"),
             (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
-    AskSpec("outside", (r"\S",), (), "off_topic", requires=("no_domain",), priority=1, carries=False),
+    AskSpec("outside", (r"\S",), (), "outside", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
             (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",),
             (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
@@ -102,7 +110,7 @@ TABLE: tuple[AskSpec, ...] = (
             "spec_check", requires=("gpu", "claimed_spec"), priority=90,
             missing={"gpu": ("Which GPU is the figure for (e.g. H100 SXM or H100 PCIe)?", "这个数字是哪款 GPU 的（如 H100 SXM 还是 PCIe）？")}),
     AskSpec("zero_savings",
-            (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
+            (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|and|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
              r"\b(?:save|saves|saving|savings|gain|reduce|cut)\b.{0,40}zero[- ]?[123]|zero[- ]?[123]\b.{0,40}\b(?:save|saves|saving|savings)\b"),
             (r"zero[- ]?[123].{0,30}(?:和|与|比|对比|相比|还是|省).{0,30}zero[- ]?[123]", r"zero[- ]?[123].{0,20}(?:省|节省|减少)"),
             "zero_savings", requires=("model",), optional=("count", "gpu", "method", "context"), priority=80,
@@ -120,7 +128,7 @@ TABLE: tuple[AskSpec, ...] = (
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
              r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
-            (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+            (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
