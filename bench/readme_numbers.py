@@ -45,11 +45,14 @@ def headline() -> str:
     return f'```\n$ gpu-advisor ask "{HEADLINE_QUESTION}"\n{kept}\n```'
 
 
-def tests_block(summary: str, seconds: float, when: str) -> str:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+def tests_block(summary: str, seconds: float, when: str, measured_here: bool = True) -> str:
+    """The load average is only said for a run this script made: for a saved log it would be today's load, not
+    the run's."""
     minutes = f"{seconds / 60:.1f} minutes"
-    return (f"Last full run (`pytest -q`, {when}, {os.cpu_count()} cores, load average {load:.1f} at the end): "
-            f"`{summary}` in {minutes}.")
+    load = ""
+    if measured_here and hasattr(os, "getloadavg"):
+        load = f", load average {os.getloadavg()[0]:.1f} at the end"
+    return f"Last full run (`pytest -q`, {when}, {os.cpu_count()} cores{load}): `{summary}` in {minutes}."
 
 
 def run_pytest() -> str:
@@ -90,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("no pytest summary line ('N passed ... in S s') found")
         summary, seconds = found[-1]
         when = dt.date.fromtimestamp(Path(args.pytest_log).stat().st_mtime if args.pytest_log else time.time())
-        new = replace_block(new, "tests", tests_block(summary.strip(), float(seconds), when.strftime("%d %b %Y")))
+        new = replace_block(new, "tests", tests_block(summary.strip(), float(seconds), when.strftime("%d %b %Y"),
+                                                   measured_here=not args.pytest_log))
     README.write_text(new, encoding="utf-8")
     print(f"README.md updated ({'headline' if args.skip_tests else 'headline and tests'})")  # noqa: T201
     return 0
