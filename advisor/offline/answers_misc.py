@@ -7,7 +7,7 @@ import re
 
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, gib, memory_assumptions, model_label, pick, what
+from .text import Reply, format_option_line, gib, memory_assumptions, model_label, pick, what
 
 GIB_PER_GB = 2**30 / 1e9
 
@@ -133,10 +133,7 @@ def quantization(turn, s: Slots, question: str) -> Reply:
                   formats=formats)
     lines = []
     for o in q.options:
-        fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
-        total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
-        lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; "
-                     f"{o.quality_impact}")
+        lines.append(format_option_line(o, zh))
     desktop = bool(s.gpu) and (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp") and \
         _desktop(s.gpu) and len(s.formats) < 2
     gguf = next((o.format for o in q.options if o.fits and o.format.startswith("q")), None) if desktop else None

@@ -10,7 +10,7 @@ from tools.throughput import serving_split
 
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, gib, hours_text, model_label, on_gpus, pick, tps, usd
+from .text import Reply, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
 CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
 
@@ -644,10 +644,7 @@ def _compare_formats(turn, s: Slots) -> Reply:
                   formats=s.formats)
     lines = []
     for o in q.options:
-        fit_text = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
-        total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
-        lines.append(f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit_text}; "
-                     f"{o.quality_impact}")
+        lines.append(format_option_line(o, zh))
     smallest = min(q.options, key=lambda o: o.weights_gb)
     lead = pick(zh, f"**{smallest.format} is the smallest: {smallest.weights_gb:.1f} GB** of weights for {model_label(q.model, zh)}.",
                 f"**{smallest.format} 最小：权重 {smallest.weights_gb:.1f} GB**（{model_label(q.model, zh)}）。")

@@ -66,6 +66,19 @@ def tokens_text(n: float, zh: bool) -> str:
     return f"{n:g} tokens"
 
 
+QUALITY_ZH = {"none": "无损", "negligible": "几乎无损", "small": "轻微损失", "moderate": "中等损失", "large": "明显损失",
+              "unknown": "无公开数据"}
+
+
+def format_option_line(o, zh: bool) -> str:
+    """One weight format in a list: file size, bits per weight, memory per GPU, fit, and the measured quality
+    class (tools/data/quant_quality.json), in the asker's language."""
+    fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
+    total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
+    quality = pick(zh, f"quality: {o.quality_impact}", f"质量：{QUALITY_ZH.get(o.quality_impact, o.quality_impact)}")
+    return f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; {quality}"
+
+
 def method_name(method: str | None, zh: bool) -> str:
     en, z = METHOD_NAMES.get(method or "full", (method or "", method or ""))
     return z if zh else en
