@@ -47,11 +47,14 @@ def test_ui_defaults_reach_the_tools():
 
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def running_app(tmp_path_factory, path_first: Path | None = None):
+    """Start app.py on a free port (no LLM, no Chroma server, its own data folder; `path_first` ahead of PATH,
+    e.g. a fake nvidia-smi), yield its URL once it answers, stop it afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
     env["ADVISOR_DATA_DIR"] = str(tmp_path_factory.mktemp("app-data"))
+    if path_first is not None:
+        env["PATH"] = f"{path_first}{os.pathsep}{env['PATH']}"
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
@@ -68,6 +71,11 @@ def server(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    yield from running_app(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -3,17 +3,11 @@
 clear message), driven in headless Chromium."""
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from advisor.upload import size_model
-from tests.fakes import free_port
-from tests.test_app import ROOT, _ask, _open, browser  # noqa: F401 - the browser fixture
+from tests.test_app import ROOT, _ask, _open, browser, running_app  # noqa: F401 - the browser fixture
 from tests.test_detect import fake_tool
 from tools.fit import FitRequest, check_fit
 from tools.models import _entries
@@ -36,26 +30,7 @@ def test_size_model_is_exact_and_refuses_what_is_not_a_config():
 def local_server(tmp_path_factory):
     bin_dir = tmp_path_factory.mktemp("bin")
     fake_tool(bin_dir, "nvidia-smi", "nvidia-smi-2x-rtx-3090.csv")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "CHROMA_"))}
-    env["ADVISOR_DATA_DIR"] = str(tmp_path_factory.mktemp("app-data"))
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 120
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except Exception:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                raise RuntimeError("app did not start:\n" + (proc.stdout.read() if proc.stdout else "")) from None
-            time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from running_app(tmp_path_factory, path_first=bin_dir)
 
 
 def test_this_machine_lists_the_two_3090s_and_what_runs(local_server, browser):  # noqa: F811
