@@ -44,8 +44,11 @@ def test_this_machine_lists_the_two_3090s_and_what_runs(local_server, browser): 
     assert "LoRA fine-tuning" in text and "QLoRA fine-tuning" in text and "tokens/s" in text
     assert page.locator("#default-gpu input").input_value() == "rtx-3090"  # set as My GPU
     _ask(page, "What can I run on my machine?")
+    # the answer streams section by section: wait for a later section (the catalog id) as well as the lead,
+    # or the first section alone is read (it raced under CI load)
     page.wait_for_function("() => [...document.querySelectorAll('#chat .message-row')].some("
-                           "r => r.innerText.includes('catalog models run'))", timeout=60_000)
+                           "r => r.innerText.includes('catalog models run') && r.innerText.includes('rtx-3090'))",
+                           timeout=60_000)
     chat = page.locator("#chat").inner_text()
     assert "On 2x NVIDIA GeForce RTX 3090 24GB" in chat and "rtx-3090" in chat
     page.close()
