@@ -229,7 +229,11 @@ class GuidanceIndex:
                     self._collection = col
                     return self._status("up to date", col.count(), start, digest)
             with self._build_lock():
-                # the lock may have been held by another process building what we need: look again
+                # the lock may have been held by another process building what we need, or repairing the store:
+                # reconnect (a store it deleted and recreated is a new database file; writing through a connection
+                # opened before that fails with SQLite's "attempt to write a readonly database") and look again
+                if not os.environ.get("CHROMA_HOST"):
+                    self._drop_client()
                 col, state = self._open_current(digest)
                 if col is not None and not force:
                     self._collection = col

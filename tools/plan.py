@@ -20,7 +20,7 @@ from .memory import MemoryRequest, estimate_memory
 from .models import get_model
 from .prices import gpu_prices
 from .quantization import mxfp4_weight_only
-from .throughput import ThroughputRequest, estimate_throughput, serving_split, speed_numbers
+from .throughput import ThroughputRequest, chat_turn, estimate_throughput, serving_split, speed_numbers
 from .training import TrainingRequest, estimate_training
 
 COUNTS = (1, 2, 4, 8)
@@ -175,13 +175,12 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
         per_replica = mem.max_concurrent_sequences
     if not per_replica:
         return None
-    prompt, out = serving_split(context)
     C = req.concurrency
 
     base = ThroughputRequest(
         model=req.model, gpu=gpu.id, gpu_count=tp * pp, tensor_parallel=None if engine == "llama.cpp" else tp,
         pipeline_parallel=None if engine == "llama.cpp" else pp, precision=prec, framework=engine, concurrency=1,
-        prompt_tokens=prompt, output_tokens=out, continuous_batching=engine != "llama.cpp")
+        **chat_turn(context), continuous_batching=engine != "llama.cpp")
 
     def numbers(users: int):
         one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
@@ -190,7 +189,14 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
 
     def ok(n) -> bool:  # the same rounding as the result's fields
         return round(n.decode, 2) >= req.target_tokens_per_s and (req.ttft_s is None
-                                                                  or round(n.t_prefill, 4) <= req.ttft_s)
+                                                                  or round(full_prompt_ttft(n.B), 4) <= req.ttft_s)
+
+    def full_prompt_ttft(users: int) -> float:
+        """A conversation's first turn prefills its whole prompt (nothing cached yet): the TTFT a target must meet."""
+        one = copy.copy(base)
+        one.batch = one.concurrency = users
+        one.prefix_cached_tokens = 0
+        return speed_numbers(one, m=m, gpu=gpu).t_prefill
 
     # most users per replica that the KV pool holds and that still meet the per-user targets (speed falls with load)
     lo, hi = 0, min(per_replica, C)
@@ -210,7 +216,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     users = math.ceil(C / replicas)  # spread evenly
     one = copy.copy(base)
     one.batch = one.concurrency = users
-    return mem, replicas, users, one, speed_numbers(one, m=m, gpu=gpu)
+    return mem, replicas, users, one, speed_numbers(one, m=m, gpu=gpu), full_prompt_ttft(users)
 
 
 def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
@@ -242,20 +248,22 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
                 got = _serve(req, m, gpu, prec, tp, engine, context, pp)
                 if got is None:
                     continue
-                mem, replicas, users, one, n = got
+                mem, replicas, users, one, n, ttft = got
                 if replicas * tp * pp > req.gpu_cap:
                     continue
                 key = (replicas * tp * pp, -round(n.decode, 2))
                 if best is None or key < best[0]:
-                    best = (key, tp, pp, mem, replicas, users, one)
+                    best = (key, tp, pp, mem, replicas, users, one, ttft)
             if best is not None:
-                _, tp, pp, mem, replicas, users, one = best
+                _, tp, pp, mem, replicas, users, one, ttft = best
                 t = estimate_throughput(one)  # the full result (its text) only for the layout kept
-                options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp))
+                options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp,
+                                               ttft))
     return options, considered
 
 
-def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp: int = 1) -> PlanOption:
+def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp: int = 1,
+                    ttft_s: float | None = None) -> PlanOption:
     n = replicas * tp * pp
     avail = available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
     need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
@@ -303,7 +311,7 @@ def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context
                       headroom_pct=round(100 * headroom, 1), tight=tight,
                       decode_tokens_per_s=t.decode_tokens_per_s, decode_tokens_per_s_total=round(aggregate, 1),
                       aggregate_tokens_per_s=round(aggregate, 1), max_concurrent_sequences=holds,
-                      kv_pool_gib=mem.kv_pool_gib, ttft_s=round(t.time_to_first_token_s, 3), multi_node=multi,
+                      kv_pool_gib=mem.kv_pool_gib, ttft_s=round(ttft_s if ttft_s is not None else t.time_to_first_token_s, 3), multi_node=multi,
                       consumer=gpu.kind == "consumer", usd_per_hour=round(usd_h, 2) if usd_h else None,
                       usd_per_million_tokens=round(per_m, 3) if per_m else None, reason="; ".join(why))
 
@@ -461,7 +469,8 @@ def recommend_hardware(req: PlanRequest) -> PlanResult:
                          f"not the {req.context:,} asked.")
         prompt, out = serving_split(context)
         assumptions = [
-            f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer), "
+            f"{req.concurrency} concurrent user(s), {context:,} tokens each ({prompt:,} prompt + {out:,} answer; "
+            f"a chat turn prefills only its new message, {out:,} tokens: the earlier turns are in the prefix cache), "
             f"at least {req.target_tokens_per_s:g} tokens/s per user"
             + ("" if req.target_tokens_per_s != DEFAULT_TARGET_TOKENS_PER_S else " (default target)")
             + (f", first token within {req.ttft_s:g} s" if req.ttft_s else ""),

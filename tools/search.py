@@ -19,7 +19,7 @@ from .plan import (
     _serve_precisions,
 )
 from .prices import electricity_usd_per_kwh, gpu_prices
-from .throughput import ThroughputRequest, estimate_throughput, serving_split
+from .throughput import ThroughputRequest, chat_turn, estimate_throughput, serving_split
 from .training import TrainingRequest, estimate_training
 
 HOURS_PER_MONTH = 365 * 24 / 12  # 730
@@ -68,14 +68,9 @@ def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: flo
 
 
 def _replica(got: tuple) -> tuple:
-    """(memory estimate, users per replica, decode tokens/s per user) from tools/plan.py's `_serve` result: its first
-    item is the memory estimate, its third the users per replica and its last the speed at that load (a
-    ThroughputResult, or the plan's speed numbers with `decode`)."""
-    last = got[-1]
-    decode = getattr(last, "decode_tokens_per_s", None)
-    if decode is None:
-        decode = getattr(last, "decode", 0.0)
-    return got[0], got[2], float(decode)
+    """(memory estimate, users per replica, decode tokens/s per user) from tools/plan.py's `_serve` result
+    (memory, replicas, users per replica, request, speed numbers at that load, full-prompt TTFT)."""
+    return got[0], got[2], float(got[4].decode)
 
 
 def users_for_daily_tokens(tokens_per_day: float, target_tokens_per_s: float | None = None,
@@ -105,10 +100,10 @@ def compare_gpus(gpus: list[str], model: str, workload: str = "inference", token
         row: dict = dict(gpu=g.name, gpu_id=g.id, usd_per_gpu_hour=price)
         try:
             if workload == "inference":
-                prompt, out = serving_split(8192 if users > 1 else 1024)
+                prompt, out = serving_split(1024)
+                tokens = chat_turn(8192) if users > 1 else dict(prompt_tokens=prompt, output_tokens=out)
                 t = estimate_throughput(ThroughputRequest(model=model, gpu=g.id, gpu_count=gpu_count, precision=precision,
-                                                          concurrency=users, prompt_tokens=prompt, output_tokens=out,
-                                                          continuous_batching=users > 1))
+                                                          concurrency=users, **tokens, continuous_batching=users > 1))
                 row.update(decode_tokens_per_s=round(t.decode_tokens_per_s, 1), precision=t.precision,
                            speed=t.decode_tokens_per_s)
             else:

@@ -121,6 +121,9 @@ class ThroughputRequest:
                                           "it wait", gt=0, le=65536)
     max_num_batched_tokens: int | None = spec(None, "engine cap on tokens in one step (vLLM "
                                                     "max_num_batched_tokens): the prefill chunk", gt=0, le=2**22)
+    prefix_cached_tokens: int = spec(0, "of each prompt, the tokens already in the KV cache from the conversation's "
+                                        "earlier turns (prefix caching, on by default in vLLM and SGLang): held and "
+                                        "attended to, not prefilled again", ge=0, le=2**24)
 
     def __post_init__(self) -> None:
         if isinstance(self.precision, str):
@@ -128,6 +131,9 @@ class ThroughputRequest:
         check(self)
         if self.concurrency is not None:
             self.batch = self.concurrency
+        if self.prefix_cached_tokens >= self.prompt_tokens:
+            raise AdvisorInputError(f"prefix_cached_tokens ({self.prefix_cached_tokens:,}) must be below prompt_tokens "
+                                    f"({self.prompt_tokens:,}): at least the new message is prefilled.")
 
 
 @record
@@ -167,6 +173,16 @@ def serving_split(context: int) -> tuple[int, int]:
     at most a quarter of the sequence; the rest is prompt. Plans and chat speed-at-load answers use this one split."""
     out = min(512, max(1, context // 4))
     return max(1, context - out), out
+
+
+def chat_turn(context: int) -> dict:
+    """One turn of a chat conversation that has grown to `context` tokens, as ThroughputRequest fields: the prompt
+    and answer split as serving_split splits them, and of the prompt only the person's new message is prefilled -
+    assumed as long as the answer; the earlier turns' KV is reused from the prefix cache (vLLM's automatic prefix
+    caching and SGLang's radix cache, both on by default). A one-shot request (a document, RAG, a batch job) has no
+    cached prefix: pass prompt_tokens alone for that."""
+    prompt, out = serving_split(context)
+    return dict(prompt_tokens=prompt, output_tokens=out, prefix_cached_tokens=max(0, prompt - out))
 
 
 def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, str]:
@@ -457,7 +473,8 @@ def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: Mo
     mixed = req.continuous_batching and not lay.layer_split
     # steady state: B users each send a prompt every output_tokens steps, so each step also computes
     # B x prompt / output prompt tokens (chunked prefill mixed into the decode batch)
-    extra = B * req.prompt_tokens / req.output_tokens if mixed else 0.0
+    new_prompt = req.prompt_tokens - req.prefix_cached_tokens  # a cached prefix is attended to, not prefilled
+    extra = B * new_prompt / req.output_tokens if mixed else 0.0
     step = decode_step(m, fmt, gpu, lay, framework, B, avg_ctx, req.kv_dtype, calib, extra, off,
                        req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
     t_step = step.total(mixed)
@@ -465,15 +482,15 @@ def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: Mo
     chunk_cap = req.max_num_batched_tokens or SERVE_CHUNK_TOKENS
     if mixed:
         # a new prompt is prefilled in chunks of max_num_batched_tokens, each chunk riding along one decode step
-        chunk = min(req.prompt_tokens, chunk_cap)
+        chunk = min(new_prompt, chunk_cap)
         chunk_step = decode_step(m, fmt, gpu, lay, framework, B, avg_ctx, req.kv_dtype, calib, extra + chunk * lay.pp,
                                  off, req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
-        t_prefill = math.ceil(req.prompt_tokens / chunk) * chunk_step.total(True)
-        p_tokens = req.prompt_tokens
+        t_prefill = math.ceil(new_prompt / chunk) * chunk_step.total(True)
+        p_tokens = new_prompt
     else:
         # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
-        p_tokens = B * req.prompt_tokens
-        t_prefill = prefill_seconds(m, fmt, gpu, lay, framework, p_tokens, req.prompt_tokens, calib, eta_bw, eta_c)
+        p_tokens = B * new_prompt
+        t_prefill = prefill_seconds(m, fmt, gpu, lay, framework, p_tokens, new_prompt, calib, eta_bw, eta_c)
     if off:
         t_prefill += off * w_bytes / (req.cpu_bandwidth_gb_per_s * 1e9)
     decode = 1 / t_step
@@ -504,6 +521,10 @@ def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None)
         f"({'CUDA-graph replay' if kclass == 'graph' else 'llama.cpp graph' if kclass == 'llamacpp' else 'eager launches'})",
         f"prompt {req.prompt_tokens:,} + output {req.output_tokens:,} tokens, batch {B}, KV cache {req.kv_dtype}",
     ]
+    if req.prefix_cached_tokens:
+        assumptions.append(f"a chat turn: {req.prefix_cached_tokens:,} of the prompt's tokens are the conversation's "
+                           f"earlier turns, reused from the prefix cache; the new {req.prompt_tokens - req.prefix_cached_tokens:,} are prefilled (time to "
+                           f"first token is for those)")
     if mixed:
         assumptions.append(f"continuous batching at a steady load of {B} users: each step also prefills their next "
                            f"prompts ({extra:,.0f} prompt tokens per step on average); a new prompt is prefilled in "
