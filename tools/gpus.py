@@ -31,7 +31,7 @@ class GPU:
 
     id: str
     name: str
-    vendor: Literal["nvidia", "amd", "apple", "google", "intel"]
+    vendor: Literal["nvidia", "amd", "apple", "google", "intel", "other"]
     kind: str
     architecture: str
     release_year: int | None = None
@@ -103,10 +103,57 @@ def _index() -> dict[str, str]:
     return index
 
 
+DESCRIBED = "described:"  # a device outside the catalog, sized from the figures its owner gave (its id holds them)
+
+
+def described_gpu_id(name: str, memory_gib: float, bandwidth_gb_per_s: float | None = None,
+                     tflops: float | None = None, shared_memory: bool = False, base: str | None = None) -> str:
+    """The id of a device the catalog lacks, from the person's own figures: 'described:Jetson AGX Orin|64|204.8||1|'.
+    `base` is a catalog GPU whose other specs stand in for those not given (a 4090 modded to 48 GB)."""
+    fields = (name.replace("|", " ").strip(), f"{memory_gib:g}", f"{bandwidth_gb_per_s:g}" if bandwidth_gb_per_s else "",
+              f"{tflops:g}" if tflops else "", "1" if shared_memory else "0", base or "")
+    return DESCRIBED + "|".join(fields)
+
+
+def _described(gpu_id: str) -> GPU:
+    """The GPU record a described id stands for. Memory chips come in binary sizes, so '64 GB' is 64 GiB (as the
+    catalog's cards: an '80GB' H100 reports 79.6 GiB); shared (unified) memory leaves a quarter to the system, as
+    Apple's default GPU limit does; a bandwidth not given is 0 (speed then asks for it)."""
+    try:
+        name, mem, bw, tflops, shared, base = gpu_id[len(DESCRIBED):].split("|")
+        memory = float(mem)
+        bandwidth = float(bw) if bw else None
+        peak = float(tflops) if tflops else None
+    except ValueError:
+        raise UnknownNameError("GPU", gpu_id, [], "A described device is 'described:NAME|memory GiB|GB/s|TFLOPS|"
+                               "shared 0/1|catalog base'.") from None
+    if not (0 < memory <= 4096) or (bandwidth is not None and not 0 < bandwidth <= 1e5) or \
+            (peak is not None and not 0 < peak <= 1e5):
+        raise UnknownNameError("GPU", gpu_id, [], "Memory must be 0-4096 GiB, bandwidth 0-100,000 GB/s and "
+                               "TFLOPS 0-100,000.")
+    like = get_gpu(base) if base else None
+    return GPU(
+        id=gpu_id, name=name if f"{memory:g} GB" in name else f"{name} {memory:g} GB", vendor=like.vendor if like else "other", kind=like.kind if like else "described",
+        architecture=like.architecture if like else "as described", memory_gib=memory,
+        memory_vendor_label=f"{memory:g} GB (as you described it)",
+        memory_bandwidth_gb_per_s=bandwidth or (like.memory_bandwidth_gb_per_s if like else 0.0),
+        bf16_tflops_dense=peak or (like.bf16_tflops_dense if like else None),
+        fp16_tflops_dense=peak or (like.fp16_tflops_dense if like else None),
+        fp8_tflops_dense=like.fp8_tflops_dense if like else None, fp32_tflops=like.fp32_tflops if like else None,
+        interconnect=like.interconnect if like else None, tdp_w=like.tdp_w if like else None,
+        gpu_usable_fraction=0.75 if shared == "1" else 1.0,
+        notes=f"not in the catalog: sized from the figures given ({memory:g} GB"
+              + (f", {bandwidth:g} GB/s" if bandwidth else "") + (f", {peak:g} TFLOPS" if peak else "")
+              + (", shared with the CPU" if shared == "1" else "") + (f"; other specs as {like.name}" if like else "")
+              + ")")
+
+
 def get_gpu(name: str) -> GPU:
-    """Find a GPU by id, name or alias ('4090', 'rtx4090', 'RTX 4090 24GB', 'h100 sxm')."""
+    """Find a GPU by id, name or alias ('4090', 'rtx4090', 'RTX 4090 24GB', 'h100 sxm'), or a described device."""
     if not name or not name.strip():
         raise UnknownNameError("GPU", name or "", [], "Give a GPU name, e.g. 'rtx-4090' or 'h100-sxm'.")
+    if name.startswith(DESCRIBED):
+        return _described(name)
     index = _index()
     key = norm_key(name)
     for candidate in (key, key.removeprefix("rtx"), "rtx" + key):

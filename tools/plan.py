@@ -142,11 +142,14 @@ def gpus_per_node(gpu: GPU) -> int:
     return GPUS_PER_NODE
 
 
-def _runs(prec: str, gpu: GPU) -> bool:
+def _runs(prec: str, gpu: GPU, chosen: bool = False) -> bool:
+    """Whether a serving engine runs this format on this GPU. FP8 on NVIDIA GPUs without FP8 tensor cores (Ampere:
+    A100, A10, RTX 30xx) runs weight-only (vLLM's FP8 Marlin kernels, 16-bit compute): planned only when the person
+    chose FP8, as the plans otherwise offer FP8 where it also speeds up the math."""
     if gpu.vendor == "apple":
         return prec == "q4_k_m"
     if prec == "fp8":
-        return gpu.supports_fp8
+        return gpu.supports_fp8 or (chosen and gpu.vendor == "nvidia" and gpu.supports_bf16)
     family = weight_format(prec).family
     if family in ("mxfp4", "nvfp4"):  # native FP4 tensor cores, or vLLM's weight-only MXFP4 kernels on NVIDIA
         return bool(gpu.fp4_tflops_dense) or (family == "mxfp4" and mxfp4_weight_only(gpu))
@@ -229,7 +232,7 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
         if single_user and _runs("q4_k_m", gpu):
             precisions.append("q4_k_m")  # llama.cpp / Ollama: fine for one local user, not for many
         if req.precision:  # a format the person chose: only that one
-            precisions = [req.precision] if _runs(req.precision, gpu) else []
+            precisions = [req.precision] if _runs(req.precision, gpu, chosen=True) else []
         for prec in precisions:
             engine = "llama.cpp" if prec.startswith("q") else "vllm"
             best = None

@@ -28,10 +28,11 @@ SEARCH_USERS = 4096  # the most concurrent users a capacity search asks a replic
 
 
 def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: float | None = None,
-              context: int | None = None, precision: str | None = None) -> dict:
+              context: int | None = None, precision: str | None = None, tensor_parallel: int | None = None) -> dict:
     """The most concurrent users `gpu_count` x `gpu` serve with every user at >= target tokens/s, per weight format:
     the plan's own search (tools/plan.py `_serve`: the KV pool bounds the users, the per-user speed falls with load),
-    over the tensor-parallel degrees that divide the GPUs, replicas on the rest."""
+    over the tensor-parallel degrees that divide the GPUs (or the one given: 1 = a replica per GPU), replicas on
+    the rest."""
     m = get_model(model)
     g = get_gpu(gpu)
     target = target_tokens_per_s or DEFAULT_TARGET_TOKENS_PER_S
@@ -41,12 +42,13 @@ def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: flo
     formats = [precision] if precision else list(_serve_precisions(m.native_precision))
     rows = []
     for prec in formats:
-        if not _runs(prec, g):
+        if not _runs(prec, g, chosen=bool(precision)):
             continue
         engine = "llama.cpp" if prec.startswith("q") else "vllm"
         best = None
         for tp in TP_DEGREES:
-            if tp > gpu_count or gpu_count % tp or (engine == "vllm" and m.num_heads % tp):
+            if tp > gpu_count or gpu_count % tp or (engine == "vllm" and m.num_heads % tp) or \
+                    (tensor_parallel and tp != tensor_parallel):
                 continue
             got = _serve(req, m, g, prec, tp, engine, ctx)
             if got is None:

@@ -186,6 +186,8 @@ def chat_turn(context: int) -> dict:
 
 
 def _peak_tflops(gpu: GPU, fmt: WeightFormat, framework: str) -> tuple[float, str]:
+    if gpu.kind == "described" and not (gpu.bf16_tflops_dense or gpu.fp16_tflops_dense):
+        return math.inf, "TFLOPS (not given: compute taken as not limiting)"  # decode then rests on bandwidth alone
     bf16 = gpu.bf16_tflops_dense or gpu.fp16_tflops_dense or gpu.fp32_tflops or 1.0
     if fmt.family == "fp8" and gpu.fp8_tflops_dense and framework in ("vllm", "tensorrt-llm", "sglang"):
         return gpu.fp8_tflops_dense, "FP8"
@@ -457,6 +459,9 @@ def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: Mo
     calib = calib or SERVE_CALIB
     m = m or get_model(req.model)
     gpu = gpu or get_gpu(req.gpu)
+    if not gpu.memory_bandwidth_gb_per_s:
+        raise AdvisorInputError(f"A speed on {gpu.name} needs its memory bandwidth (decode reads every weight per "
+                                "token): give it, e.g. '204.8 GB/s'.")
     fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
     if fmt.family == "gguf" and framework != "llama.cpp":
@@ -514,7 +519,8 @@ def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None)
     assumptions = [
         f"{framework}: {bw_share:.0%} of {gpu.memory_bandwidth_gb_per_s:g} GB/s reached by decode"
         + ("" if eta_bw else _assumed("bandwidth", gpu.vendor))
-        + f", {mfu:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies"
+        + (f", {mfu:.0%} of {peak:g} {peak_kind} TFLOPS by large matrix multiplies" if math.isfinite(peak) else
+           ", compute not limiting (no TFLOPS given)")
         + (f" (x{WEIGHT_ONLY_QUANT_PENALTY:g} for dequantizing weights{_assumed('penalty', True)})"
            if mfu < calib.mfu and not eta_c else ""),
         f"{_kernels_per_layer(m):.0f} kernels per layer at {getattr(calib, f'kernel_{kclass}_s') * 1e6:.1f} us each "
@@ -532,6 +538,10 @@ def estimate_throughput(req: ThroughputRequest, calib: ServeCalib | None = None)
     if users > B:
         assumptions.append(f"max_num_seqs {B}: {users - B} of {users} users wait for a slot")
     notes = [m.note] if m.note else []
+    if gpu.notes and gpu.kind == "described":
+        notes.append(f"{gpu.name} is {gpu.notes}" + ("; with no TFLOPS given, decode is taken as bandwidth-bound and "
+                                                     "prefill (time to first token) is not estimated"
+                                                     if math.isinf(peak) else ""))
     if req.precision is None and fmt.key != "bf16":
         notes.append(f"{m.name} ships in {fmt.key.upper()}; sized in that format.")
     if req.gpu_count > 1:

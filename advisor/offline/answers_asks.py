@@ -339,7 +339,8 @@ def capacity(turn, s: Slots, question: str) -> Reply:
         s = dataclasses.replace(s, target_tps=DEFAULT_USER_TPS)
     n = s.count or 1
     r = turn.derive("max_users", search.max_users, model=s.model, gpu=s.gpu, gpu_count=n,
-                    target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
+                    target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision,
+                    tensor_parallel=s.tensor_parallel)
     rows = [x for x in r["by_format"] if x["users"]]
     if not rows:
         lead = pick(zh, f"**None at {_target(s, zh)}:** {n}x {r['gpu']} cannot give even one user of {r['model']} that "
@@ -547,3 +548,115 @@ def format_choice(turn, s: Slots, question: str) -> Reply:
                           f"{name} 没有 FP8 张量核心，FP8 权重对它没有加速。"))
     return Reply(pick(zh, f"**Which model?** That decides whether each format fits; in general, {rule}",
                       f"**请问是哪个模型？**这决定了每种格式放不放得下；一般来说，{rule}"), extra)
+
+
+# ---- work at a steady full load: a batch job, requests per second, one request's time ------------------------
+
+SERVE_MAX_SEQS = 256  # vLLM's default max_num_seqs: the most requests one engine runs in a step
+
+
+def _full_load(turn, s: Slots, prompt: int, out: int):
+    """(throughput at the busiest steady load, requests running together): as many one-shot requests of `prompt` +
+    `out` tokens as the KV pool holds (at most vLLM's max_num_seqs), each prefilled in full (no shared prefix)."""
+    gpu, n = s.gpu or "h100-sxm", s.count or 1
+    mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision, framework="vllm",
+                    context=prompt + out, batch=1)
+    running = max(1, min(mem.max_concurrent_sequences or 1, SERVE_MAX_SEQS))
+    t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision, framework="vllm",
+                  batch=running, prompt_tokens=prompt, output_tokens=out, continuous_batching=True)
+    return t, running
+
+
+def _io(s: Slots) -> tuple[int, int, bool]:
+    """(prompt, output tokens per request, whether both were given); a chat-sized request where not said."""
+    prompt, out = s.input_tokens or 512, s.output_tokens or 256
+    return prompt, out, bool(s.input_tokens and s.output_tokens)
+
+
+def batch_job(turn, s: Slots, question: str) -> Reply:
+    """'2M documents, 800 tokens in and 150 out each, on one L4: how long?' / '5e8 output tokens at a measured 3,000
+    tok/s: hours and cost?': the time and rent of a batch job at a steady full load."""
+    zh = turn.zh
+    prompt, out, said = _io(s)
+    gpu, n = s.gpu or "h100-sxm", s.count or 1
+    total_out = s.output_total or (s.items * out if s.items else None)
+    if s.aggregate_tps:  # the person's own measured rate: plain arithmetic on it
+        rate, how = s.aggregate_tps, pick(zh, f"your measured {s.aggregate_tps:,.0f} output tokens/s",
+                                          f"你实测的 {s.aggregate_tps:,.0f} 输出 tokens/s")
+        body = []
+    else:
+        t, running = _full_load(turn, s, prompt, out)
+        rate = t.decode_tokens_per_s_total
+        how = pick(zh, f"about {rate:,.0f} output tokens/s with {running} requests running together ({t.precision}, "
+                       f"vLLM, {prompt:,} tokens in + {out:,} out each)",
+                   f"约 {rate:,.0f} 输出 tokens/s，{running} 个请求同时跑（{t.precision}，vLLM，每个输入 {prompt:,} + 输出 {out:,} tokens）")
+        body = [pick(zh, f"At that load each request's prompt is prefilled alongside the decoding of the others; the "
+                         f"KV cache holds {running} requests of {prompt + out:,} tokens.",
+                     f"这个负载下，每个请求的提示词与其他请求的解码一起算；KV 缓存可容纳 {running} 个 {prompt + out:,} tokens 的请求。")]
+        if not said:
+            body.append(pick(zh, f"Tokens per request not given: assumed {prompt:,} in and {out:,} out.",
+                             f"没给每个请求的 token 数：按输入 {prompt:,}、输出 {out:,} 估算。"))
+    if not total_out:
+        return Reply(pick(zh, f"**About {rate:,.0f} output tokens/s** on {n}x {gpu_name(gpu)} ({how}). How many "
+                              "requests (or output tokens) in all?",
+                          f"**约 {rate:,.0f} 输出 tokens/s**（{n} 张 {gpu_name(gpu)}，{how}）。一共多少个请求（或多少输出 token）？"),
+                     body)
+    hours = total_out / rate / 3600
+    c = turn.call("estimate_cost", gpu=gpu, gpu_count=n, hours=hours)
+    what_job = pick(zh, f"{s.items:,.0f} requests x {out:,} output tokens = {total_out:,.0f} output tokens" if s.items and
+                    not s.output_total else f"{total_out:,.0f} output tokens",
+                    f"{s.items:,.0f} 个请求 × {out:,} 输出 tokens = {total_out:,.0f} 输出 tokens" if s.items and not s.output_total
+                    else f"{total_out:,.0f} 输出 tokens")
+    cost = pick(zh, f", about {usd(c.usd)} of rent at {usd(c.usd_per_gpu_hour)}/GPU-hour" if c.usd else "",
+                f"，租金约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/卡时）" if c.usd else "")
+    lead = pick(zh, f"**About {hours_text(hours, False)}**{cost} for {what_job} on {n}x {gpu_name(gpu)} at {how}.",
+                f"**约 {hours_text(hours, True)}**{cost}：{what_job}，{n} 张 {gpu_name(gpu)}，按{how}。")
+    if s.items and s.input_tokens:
+        body.append(pick(zh, f"Input read: {s.items * prompt:,.0f} prompt tokens (prefilled, counted in the rate).",
+                         f"读入：{s.items * prompt:,.0f} 个提示词 tokens（预填充，已计入速率）。"))
+    return Reply(lead, body)
+
+
+def qps(turn, s: Slots, question: str) -> Reply:
+    """'How many QPS can 4x H100 serve Qwen2.5-72B at 1,500 in / 500 out?': requests per second at a steady full load."""
+    zh = turn.zh
+    prompt, out, said = _io(s)
+    t, running = _full_load(turn, s, prompt, out)
+    per_s = t.decode_tokens_per_s_total / out
+    n, gpu = s.count or 1, gpu_name(s.gpu or "h100-sxm")
+    lead = pick(zh, f"**About {per_s:,.1f} requests/s** ({prompt:,} tokens in, {out:,} out each) on {n}x {gpu} "
+                    f"({t.precision}, vLLM): {t.decode_tokens_per_s_total:,.0f} output tokens/s with {running} requests "
+                    f"running together, each at about {tps(t.decode_tokens_per_s)} tokens/s.",
+                f"**约 {per_s:,.1f} QPS**（每个请求输入 {prompt:,}、输出 {out:,} tokens），{n} 张 {gpu}（{t.precision}，vLLM）："
+                f"{running} 个请求同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s，每个约 {tps(t.decode_tokens_per_s)} tokens/s。")
+    body = [pick(zh, f"Each request takes about {t.request_seconds:,.1f} s at that load (first token after "
+                     f"{t.time_to_first_token_s:,.2f} s, queueing excluded); fewer requests at once are each faster, "
+                     "with fewer requests per second in all.",
+                 f"这个负载下每个请求约 {t.request_seconds:,.1f} 秒（首 token {t.time_to_first_token_s:,.2f} 秒，不含排队）；"
+                 "同时跑的请求越少，单个越快，但每秒完成的请求越少。")]
+    if not said:
+        body.append(pick(zh, f"Tokens per request not given: assumed {prompt:,} in and {out:,} out.",
+                         f"没给每个请求的 token 数：按输入 {prompt:,}、输出 {out:,} 估算。"))
+    return Reply(lead, body)
+
+
+def request_time(turn, s: Slots, question: str) -> Reply:
+    """'How many seconds to generate 500 tokens after a 2,000-token prompt?': one request, alone on the GPU."""
+    zh = turn.zh
+    prompt, out = s.input_tokens or 512, s.output_tokens or 256
+    gpu, n = s.gpu or "h100-sxm", s.count or 1
+    t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision,
+                  prompt_tokens=prompt, output_tokens=out, batch=1)
+    lead = pick(zh, f"**About {t.request_seconds:,.1f} s** for {out:,} tokens after a {prompt:,}-token prompt: "
+                    f"first token after {t.time_to_first_token_s:,.2f} s, then {out:,} tokens at about "
+                    f"{tps(t.decode_tokens_per_s)} tokens/s ({t.model} {t.precision} on {n}x {t.gpu}, {t.framework}).",
+                f"**约 {t.request_seconds:,.1f} 秒**：提示词 {prompt:,} tokens，首 token {t.time_to_first_token_s:,.2f} 秒，之后 "
+                f"{out:,} 个 token 按约 {tps(t.decode_tokens_per_s)} tokens/s 生成（{t.model} {t.precision}，{n} 张 {t.gpu}，{t.framework}）。")
+    return Reply(lead, [pick(zh, "One request alone on the GPU; with others running at the same time each is slower.",
+                             "按 GPU 上只有这一个请求估算；同时有其他请求时每个都会变慢。")])
+
+
+def gpu_name(gpu: str) -> str:
+    from tools.gpus import get_gpu
+
+    return get_gpu(gpu).name

@@ -462,6 +462,9 @@ def speed(turn, s: Slots) -> Reply:
     body = [pick(zh, f"Limited by {bound}. Prefill {tps(r.prefill_tokens_per_s)} tokens/s; first token after "
                      f"{r.time_to_first_token_s:.2f} s.",
                  f"瓶颈是{bound}。Prefill {tps(r.prefill_tokens_per_s)} tokens/s，首 token {r.time_to_first_token_s:.2f} 秒。")]
+    if any("not estimated" in n for n in r.notes):  # a described device with no TFLOPS: no prefill figure to give
+        body = [pick(zh, f"Limited by {bound}; with no TFLOPS given, the time to first token is not estimated.",
+                     f"瓶颈是{bound}；没有给出 TFLOPS，首 token 时间不做估算。")]
     if room_text:
         body.insert(0, room_text)
     if s.target_tps:
@@ -648,7 +651,7 @@ def _compare_formats(turn, s: Slots) -> Reply:
     smallest = min(q.options, key=lambda o: o.weights_gb)
     lead = pick(zh, f"**{smallest.format} is the smallest: {smallest.weights_gb:.1f} GB** of weights for {model_label(q.model, zh)}.",
                 f"**{smallest.format} 最小：权重 {smallest.weights_gb:.1f} GB**（{model_label(q.model, zh)}）。")
-    verdict = _format_verdict(s, q.options, zh)
+    verdict = _format_verdict(s, q.options, zh, turn)
     if verdict and s.gpu and not any(o.fits for o in q.options) and (s.context or 0) > 8192:
         # "can I do 128k?": none fits at that context; say what fits at an ordinary one
         short = turn.call("compare_quantization", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=8192,
@@ -670,10 +673,11 @@ def _compare_formats(turn, s: Slots) -> Reply:
 SERVING_ORDER = ("fp8", "int8", "awq-4bit", "gptq-4bit", "bf16", "fp16")  # several users: throughput first, then quality
 
 
-def _format_verdict(s: Slots, options: list, zh: bool) -> str | None:
+def _format_verdict(s: Slots, options: list, zh: bool, turn=None) -> str | None:
     """'fp16, q8 or q4?': a recommendation, not only sizes. One person on a desktop card or a Mac: the least lossy
-    format that fits with a tenth of the memory left for the context. Several users, or a datacenter card: FP8 where
-    the card has FP8 tensor cores, else the 4-bit serving formats (AWQ/GPTQ) for vLLM; GGUF is for llama.cpp."""
+    format that fits with a tenth of the memory left for the context. Several users, or a datacenter card: the
+    format that serves the most users at the per-user speed (tools/search.max_users: the KV pool left after the
+    weights, and the speed at that load), the least lossy one within a tenth of the most; GGUF is for llama.cpp."""
     from tools.gpus import get_gpu
 
     if not s.gpu:
@@ -698,6 +702,22 @@ def _format_verdict(s: Slots, options: list, zh: bool) -> str | None:
         rank = {f: i for i, f in enumerate(SERVING_ORDER)}
         usable = [o for o in pool if not (o.format == "fp8" and not g.supports_fp8) and not o.format.startswith("q")] or pool
         best = min(usable, key=lambda o: rank.get(o.format, 99))
+        from .answers_asks import DEFAULT_USER_TPS
+
+        served = _users_by_format(turn, s, g.id, [o.format for o in usable]) if turn is not None else {}
+        target = s.target_tps or DEFAULT_USER_TPS
+        listed = ", ".join(f"{f} {n}" for f, n in sorted(served.items(), key=lambda kv: -kv[1]))
+        evidence = pick(zh, f" (users at {target:g} tokens/s each on {s.count or 1}x {g.name}: {listed})",
+                        f"（每人 {target:g} tokens/s 时 {s.count or 1} 张 {g.name} 带的用户数：{listed}）") if served else ""
+        if s.users and any(served.values()):  # a load said: the least lossy format that carries it
+            enough = [o for o in usable if served.get(o.format, 0) >= s.users]
+            best = max(enough, key=lambda o: o.bits_per_weight) if enough else \
+                max(usable, key=lambda o: served.get(o.format, 0))
+            why = pick(zh, f"the least lossy format that serves your {s.users} users" if enough else
+                           f"none serves {s.users} users on this setup; this one serves the most",
+                       f"能带 {s.users} 个用户的格式里质量最好" if enough else f"这套配置没有格式能带 {s.users} 个用户；它带得最多")
+            return pick(zh, f"**Use {best.format}** on {g.name}: {why}{evidence}.",
+                        f"**建议用 {best.format}**（{g.name}）：{why}{evidence}。")
         why = pick(zh, "for several users with vLLM: FP8 keeps quality and runs on FP8 tensor cores" if best.format == "fp8"
                    else "for several users with vLLM: INT8 (W8A8) keeps quality and runs on INT8 tensor cores"
                    if best.format == "int8"
@@ -709,7 +729,24 @@ def _format_verdict(s: Slots, options: list, zh: bool) -> str | None:
             why += pick(zh, f"; {g.name} has no FP8 tensor cores, so FP8 gains it nothing", f"；{g.name} 没有 FP8 张量核心，FP8 对它没有加速")
         elif g.supports_fp8 and "fp8" not in {o.format for o in options}:
             why += pick(zh, f"; {g.name} also runs FP8 natively, worth a look", f"；{g.name} 原生支持 FP8，也值得考虑")
+        why += evidence
     return pick(zh, f"**Use {best.format}** on {g.name}: {why}.", f"**建议用 {best.format}**（{g.name}）：{why}。")
+
+
+def _users_by_format(turn, s: Slots, gpu: str, formats: list[str]) -> dict[str, int]:
+    """Users served at the per-user speed, for each serving format (tools/search.max_users, on the record)."""
+    from tools import search
+
+    from .answers_asks import DEFAULT_USER_TPS
+
+    out = {}
+    for fmt in formats:
+        if fmt not in ("bf16", "fp16", "fp8", "int8", "awq-4bit", "gptq-4bit"):
+            continue
+        r = turn.derive("max_users", search.max_users, model=s.model, gpu=gpu, gpu_count=s.count or 1,
+                        target_tokens_per_s=s.target_tps or DEFAULT_USER_TPS, context=s.context, precision=fmt)
+        out[fmt] = r["users"]
+    return out
 
 
 __all__ = ["compare", "how_many", "speed", "which_gpu", "training_args", "inference_args"]

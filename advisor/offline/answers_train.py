@@ -53,8 +53,10 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     epochs_of_tokens = s.epochs if s.tokens and s.epochs and s.epochs != 1 else None  # "2 亿 token，训 3 个 epoch"
     tokens = s.tokens * (epochs_of_tokens or 1) if s.tokens else (chinchilla or (
         s.examples * seq * (s.epochs or 1) if from_examples else FINETUNE_TOKENS * (s.epochs or 1)))
+    # an MFU the person gives is their whole-run efficiency: used as given, with no goodput taken off it on top
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
-                  sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None)
+                  sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None,
+                  mfu=s.mfu, goodput=1.0 if s.mfu else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
     defaults = []
     if epochs_of_tokens:

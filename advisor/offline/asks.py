@@ -14,7 +14,8 @@ DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer
                     r"expert|cuda|rocm|tpu|apple|(?<![a-z])(?:tp|pp|mfu|oom)(?![a-z])|decod|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽|利用率|解码", re.I)
 
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
-                       r"那|如果|换成|再|用|改成|那么|要是|改用)", re.I)
+                       r"那|如果|换成|换|再|用|改成|那么|要是|改用|切换到|还是)|"
+                       r"^[^。.!?？！\n]{1,24}呢\s*[?？]?\s*$", re.I)  # a short turn ending in 呢: "FP8 呢", "8 卡呢？"
 
 PATTERNS = {
     "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
@@ -36,7 +37,8 @@ PATTERNS = {
                r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
                 r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台|几台|"
-                r"\bhow many (?:nodes|servers|machines|boxes)\b",
+                r"\bhow many (?:nodes|servers|machines|boxes)\b|\b(?:minimum|min|smallest|fewest|least|required) (?:number|count) of\b|"
+                r"\bnumber of (?:\w+ ){0,3}(?:gpus?|cards?|nodes|servers)\b|最少(?:要|需要)?(?:几|多少)",
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"

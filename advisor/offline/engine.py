@@ -12,7 +12,7 @@ from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
 from ..registry import registry, result_dict, run_tool
-from . import accounting, my_machine, own_numbers, table
+from . import accounting, my_machine, own_numbers, parts, table
 from . import answers_asks as asks_
 from . import answers_fit as fit_
 from . import answers_misc as misc
@@ -207,8 +207,38 @@ class OfflineEngine:
         self.quick = quick
 
     def ask(self, question: str, history: list | None = None, defaults: dict | None = None) -> Answer:
+        """One answer; a question that asks several things (advisor/offline/parts.py) gets each part answered in
+        turn, the earlier parts standing as the conversation so far."""
+        preamble, asked, numbered = parts.split(question)
+        if len(asked) < 2:
+            return self._ask_one(question, history, defaults)
+        # two questions in a row ("how many L40S? the monthly rent at ¥6 per card-hour?") are one setup asked
+        # twice: each hears the whole question first, so a fact stated in one (a price in yuan) holds for the
+        # other. Numbered parts are separate questions sharing the preamble (said with the first part).
+        history = [*(history or [])] + ([] if numbered else [{"role": "user", "content": question}])
+        answers, found, texts = [], None, []
+        for i, part in enumerate(asked):
+            text = f"{preamble} {part}".strip() if i == 0 else part
+            answer, found = self._ask_one(text, history, defaults, found=found or (None, None), parted=True,
+                                          said=" ".join(texts))
+            texts.append(text)
+            answers.append(answer)
+            history += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.text}]
+        labels = [f"**{i + 1})** " if numbered else "" for i in range(len(asked))]
+        text = "\n\n".join(label + a.text for label, a in zip(labels, answers, strict=True))
+        return Answer(text=text, engine="offline", calls=[c for a in answers for c in a.calls],
+                      sources=[x for a in answers for x in a.sources], warnings=[w for a in answers for w in a.warnings],
+                      language="zh" if is_chinese(question) else "en")
+
+    def _ask_one(self, question: str, history: list | None = None, defaults: dict | None = None,
+                 found: tuple = (None, None), parted: bool = False, said: str = "") -> Answer | tuple[Answer, tuple]:
+        """One ask answered. `found` (when answering the parts of one question): the configuration and GPU count an
+        earlier part found, which a later part prices or times ("how many H100s ..., and the monthly cost?");
+        then (the answer, what this part found) is returned; `said` is the question's earlier parts, whose figures
+        (a price, a measured speed) a money ask in this part uses."""
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, question, quick=self.quick)
+        turn.config, turn.config_count = found
         state, previous, owned = conversation_state(history)
         now = parse(question)
         if starts_fresh(question, now, state):
@@ -227,7 +257,8 @@ class OfflineEngine:
         own = None
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
-            found = own_numbers.answer(question, users, turn.zh, turn.call)
+            count = turn.config.gpu_count if turn.config is not None else turn.config_count
+            found = own_numbers.answer(f"{said} {question}".strip(), users, turn.zh, turn.call, count=count)
             if found is not None:
                 own, own_facts, own_kind = found
                 turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
@@ -244,8 +275,8 @@ class OfflineEngine:
             replies = [_device(turn, slots, now.devices, question)]
         elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
               and FOLLOW_UP.search(question.lower())):  # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
-            said = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
-            replies = [_device(turn, slots, state.devices, said[-300:] + " " + question)]
+            earlier = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
+            replies = [_device(turn, slots, state.devices, earlier[-300:] + " " + question)]
         else:
             try:
                 replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
@@ -256,13 +287,15 @@ class OfflineEngine:
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
         if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
-            replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0) for i, r in enumerate(replies)]
+            replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0 and not said)  # said once a question
+                       for i, r in enumerate(replies)]
         unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
-        return Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
-                      language=lang)
+        answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
+                        language=lang)
+        return (answer, (turn.config, turn.config_count)) if parted else answer
 
 
 CURRENCY_SIGN = {"CNY": "¥"}
@@ -289,7 +322,7 @@ def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Re
     return [getattr(asks_, routed.spec.answer)(turn, s, question)]
 
 
-ACCELERATORS = re.compile(r"gaudi|ascend|tpu", re.I)  # own memory (HBM), not shared with a CPU
+ACCELERATORS = re.compile(r"gaudi|ascend|tpu|mtt", re.I)  # own memory (HBM), not shared with a CPU
 
 
 def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:
@@ -423,6 +456,7 @@ def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
     return Reply(lead)
 
 
+NO_BANDWIDTH = "needs its memory bandwidth"  # tools/throughput.py, a described device with no bandwidth given
 CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
 TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P<heads>\d+) attention heads; use a GPU "
                       r"count that divides \d+ \(e\.g\. (?P<divisors>[\d, ]+)\)")
@@ -431,6 +465,16 @@ TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P
 def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message: str) -> list[Reply]:
     """A context beyond the model's limit: say so first, then answer at the limit. Other input problems: say what
     to change."""
+    if NO_BANDWIDTH in message and s.model:  # a device described without its bandwidth: the fit, and ask for it
+        try:
+            replies = _answer(turn, s, ["fit"], question)
+        except AdvisorInputError:
+            return [misc.input_problem(turn, message)]
+        replies[-1].body.append(pick(turn.zh, "For a speed, give its memory bandwidth (e.g. '204.8 GB/s'): decoding "
+                                              "reads every weight once per token, so bandwidth sets the speed.",
+                                     "要估算速度，请告诉我它的内存带宽（例如“204.8 GB/s”）：每生成一个 token 都要把权重读一遍，"
+                                     "速度由带宽决定。"))
+        return replies
     tp = TP_SPLIT.search(message)
     if tp and s.count and s.count > 1 and not fit_.training(s) and not s.pipeline_parallel:
         # "3 RTX 4090s": tensor parallel cannot split the heads three ways; pipeline parallel splits the layers

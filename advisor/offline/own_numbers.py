@@ -44,6 +44,8 @@ class Facts:
     own_month: float | None = None  # colo + power a month when owning
     package_month: float | None = None  # a monthly package price to compare with pay-as-you-go
     kw: float | None = None
+    kw_idle: float | None = None  # "idles at ~30 W", "空闲大概 30W": the draw when on but not working
+    busy_hours_per_day: float | None = None  # "really inferring 2 hours a day", "每天真正推理 2 小时"
     w_each: float | None = None  # "~300 W each": per card, times the count
     w_extra: float | None = None  # "plus ~150 W for the rest of the box"
     no_power: bool = False  # "先不算电费", "ignore power"
@@ -85,6 +87,16 @@ def _money(text: str) -> list[tuple[int, int, float, bool]]:
 
 def _hours(text: str, f: Facts) -> None:
     low = text.lower()
+    busy = re.search(r"每天\s*(?:(?:真正|实际上?)\s*(?:在)?\s*(?:推理|跑|干活|工作|用|使用|忙)|(?:大概|只)?\s*(?:推理|跑推理|干活|忙|满载))"
+                     r"\s*(?:大概|约)?\s*" + NUM
+                     + r"\s*(?:个)?\s*小时|\b(?:busy|inferring|working|under load|in use|actually (?:used|running|busy))\s+"
+                     r"(?:for\s+)?(?:about\s+|~)?" + NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day", low)
+    if busy:
+        f.busy_hours_per_day = float(next(g for g in busy.groups() if g).replace(",", ""))
+        low = low[:busy.start()] + " " + low[busy.end():]  # the busy hours are not the hours it is on
+    if re.search(r"(?:挂着|开着|跑|运行|开机)\s*24\s*(?:个)?\s*小时|24\s*(?:个)?\s*小时\s*(?:开机|挂着|开着|不关)|left on\b|"
+                 r"\bon all day\b|\balways on\b", low):
+        f.hours_per_day = 24.0
     if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
@@ -184,9 +196,12 @@ def _watts(low: str, f: Facts) -> None:
     and what the rest of the box adds ("plus ~150 W for the rest")."""
     for m in re.finditer(NUM + r"\s*(?:w|watts?|瓦)\b", low):
         w = float(m.group(1).replace(",", ""))
+        before, after = low[max(0, m.start() - 30):m.start()], low[m.end():m.end() + 30]
+        if re.search(r"(?:idle|idling|空闲|待机|闲置|闲时)\D{0,12}$", before) or re.match(r"\s*(?:at |when |while )?(?:idle|空闲|待机)", after):
+            f.kw_idle = w / 1000
+            continue
         if w < 50:
             continue
-        before, after = low[max(0, m.start() - 30):m.start()], low[m.end():m.end() + 30]
         if re.match(r"\s*(?:each|apiece|per (?:card|gpu)|a (?:card|gpu)|/\s*(?:card|gpu))|\s*(?:每张|每块|每卡)", after) or \
                 re.search(r"(?:cards?|gpus?|each)\s*(?:to|at)\s*(?:~|about\s*)?$|(?:每张|每块|每卡|单卡)\D{0,4}$", before):
             f.w_each = w
@@ -216,7 +231,7 @@ def _zh_count(text: str) -> int | None:
     return int(zh_number(m.group(1))) if m and zh_number(m.group(1)) else None
 
 
-BREAK_EVEN = re.compile(r"break[- ]?even|pay (?:for )?itself|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
+BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
 YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
@@ -305,8 +320,8 @@ def kind(question: str, f: Facts) -> str | None:
         return "per_m"
     if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
         return "budget_short"
-    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or (f.price_hour and (hm or f.util))):
-        return "break_even"
+    if BREAK_EVEN.search(q) and f.buy and (f.rent_month or f.price_hour):
+        return "break_even"  # no hours said: the hours a bought box runs, all month (said in the working)
     if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
         return "power"
     if f.package_month and f.price_hour and hm:
@@ -377,8 +392,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             steps.append(pick(zh, f"renting: {m(rent)} a month", f"租：每月 {m(rent)}"))
         else:
             hourly, hen, hzh = _hourly(f)
-            hours, men, mzh = _hours_month(f) or (730 * f.util, f"{f.util:.0%} of 730 h = {730 * f.util:,.0f} h",
-                                                  f"730 小时的 {f.util:.0%} = {730 * f.util:,.0f} 小时")
+            util = f.util or 1.0
+            hours, men, mzh = _hours_month(f) or (
+                730 * util, f"{util:.0%} of 730 h = {730 * util:,.0f} h" + ("" if f.util else " (no hours given: all month)"),
+                f"730 小时的 {util:.0%} = {730 * util:,.0f} 小时" + ("" if f.util else "（未给时长：按整月）"))
             rent = hourly * hours
             steps.append(pick(zh, f"renting: {hen} x {men} = {m(rent)} a month", f"租：{hzh} x {mzh} = 每月 {m(rent)}"))
             if f.gpu and call is not None:  # the cost tool, with the person's figures (one answer everywhere)
@@ -451,6 +468,14 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         hm = _hours_month(f)
         hours = hm[0] if hm else 730.0
         kwh = kw * util * pue * hours
+        if f.kw_idle is not None and f.busy_hours_per_day is not None:  # on all day, busy only some of it
+            on = f.hours_per_day or 24.0
+            busy, idle = min(f.busy_hours_per_day, on), max(on - f.busy_hours_per_day, 0.0)
+            days = f.days_per_month or DAYS_PER_MONTH
+            kwh = (kw * busy + f.kw_idle * idle) * pue * days
+            src = pick(zh, f"({kw:g} kW x {busy:g} h busy + {f.kw_idle:g} kW x {idle:g} h idle) a day x {days:.1f} days",
+                       f"（{kw:g} kW x 忙 {busy:g} 小时 + {f.kw_idle:g} kW x 空闲 {idle:g} 小时）/天 x {days:.1f} 天")
+            hours, util = days * on, 1.0
         bill = kwh * f.per_kwh
         year = re.search(r"year|annual|一年|每年|年电费", " ".join([]))
         steps = [pick(zh, f"{src}" + (f" x {util:.0%} utilisation" if util < 1 else "") + (f" x PUE {pue:g}" if pue != 1 else "")
@@ -458,9 +483,14 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                       + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {hours:,.0f} 小时 = {kwh:,.0f} 度"),
                  pick(zh, f"{kwh:,.0f} kWh x {m(f.per_kwh)}/kWh = {m(bill)} a month; {m(bill * 12)} a year",
                       f"{kwh:,.0f} 度 x {m(f.per_kwh)}/度 = 每月 {m(bill)}；每年 {m(bill * 12)}")]
+        if f.kw_idle is not None and f.busy_hours_per_day is not None:
+            steps[0] = f"{src}" + (f" x PUE {pue:g}" if pue != 1 else "") + pick(zh, f" = {kwh:,.0f} kWh", f" = {kwh:,.0f} 度")
         del year
         lead = pick(zh, f"**About {m(bill)} a month ({m(bill * 12)} a year)** for electricity with your figures.",
                     f"**电费每月约 {m(bill)}（每年约 {m(bill * 12)}）**（按你给的数字）。")
+        if f.per_year:  # a year asked: the year first
+            lead = pick(zh, f"**About {m(bill * 12)} a year ({m(bill)} a month)** for electricity with your figures.",
+                        f"**电费每年约 {m(bill * 12)}（每月约 {m(bill)}）**（按你给的数字）。")
         if not f.pue:
             steps.append(pick(zh, "without cooling: a data centre's PUE of 1.2-1.5 adds 20-50%",
                               "未含制冷：机房 PUE 1.2-1.5 会再加 20-50%"))
@@ -512,9 +542,13 @@ def _previous_facts(history_user: list[str]) -> tuple[Facts | None, str | None]:
     return acc, k
 
 
-def answer(question: str, history_user: list[str], zh: bool, call=None) -> tuple[Reply, Facts, str] | None:
-    """call: runs a registry tool and records it (Turn.call), for the figures a tool computes."""
+def answer(question: str, history_user: list[str], zh: bool, call=None,
+           count: int | None = None) -> tuple[Reply, Facts, str] | None:
+    """call: runs a registry tool and records it (Turn.call), for the figures a tool computes. count: the GPU count
+    an earlier part of the same question found ("how many H100s ..., and the monthly cost at $2.40/GPU-hour?")."""
     f = facts(question)
+    if count and not f.count:
+        f.count = count
     k = kind(question, f)
     if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
         old, old_k = _previous_facts(history_user)

@@ -77,6 +77,12 @@ class Slots:
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
     offload: str | None = None  # "optimizer" | "optimizer+params" | "none" (said: no offload), said explicitly
+    mfu: float | None = None  # the person's own efficiency: "MFU 按 40%", "at 45% MFU" (0-1)
+    tensor_parallel: int | None = None  # said: "TP=4", "tensor parallel 2"; 1 for "one replica per GPU", "DDP"
+    input_tokens: int | None = None  # per request: "~800 input tokens", "平均输入 1500", "prompt 大概 2000 token"
+    output_tokens: int | None = None  # per request: "~150 output tokens each", "输出 500", "生成 500 个 token"
+    items: float | None = None  # requests in a batch job: "2 million documents", "50k prompts", "100 万条"
+    output_total: float | None = None  # output tokens to generate in all: "5 亿输出 token", "500M output tokens"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
@@ -102,8 +108,9 @@ class Slots:
         out.devices = list(self.devices)
         if self.gpu and not self.mixed_gpus:
             out.mixed_gpus = []
-        if self.gpu and not self.count:
-            out.count = None  # a new GPU without a count means one of them
+        if self.gpu and not self.count and not _same_class(self.gpu, old.gpu):
+            out.count = None  # a new kind of GPU without a count means one of them (8 H100s, then "a Mac Studio?")
+        # a card of the same class in place of the last one keeps its count: "8x H100 ... or H200?" means 8 H200s
         if self.workload == "inference" and not self.method:
             out.method = None
         if self.precision and not self.framework and old.framework:
@@ -117,6 +124,17 @@ class Slots:
         if self.workload == "inference" and old.workload in ("training", "pretrain") and self.precision is None:
             out.precision = old.precision if old.precision not in ("nf4", "nf4-dq") else None
         return out
+
+
+def _same_class(gpu: str | None, old: str | None) -> bool:
+    from tools.gpus import get_gpu
+
+    if not gpu or not old:
+        return False
+    try:
+        return get_gpu(gpu).kind == get_gpu(old).kind
+    except Exception:  # noqa: BLE001 - an unknown name is not the same class
+        return False
 
 
 def is_chinese(text: str) -> bool:
@@ -199,6 +217,13 @@ HUB_ID = re.compile(r"(?<![\w./-])([A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,9
 LOCAL_PATH = re.compile(r"(?:^|\s)((?:~|\.{1,2})?/[\w./-]+|[\w./-]+\.json)\b")
 
 
+# "100M training tokens", "2B words of data", "5M documents", "1M 条": a count of things, not a model of that size
+COUNTED_AFTER = (r"(?!\s*(?:(?:training|train|pretraining|fine-?tuning|input|output|prompt|generated|new|more|unique|"
+                 r"text|of|the|total|个|条)\s*){0,2}(?:tokens?|words?|examples?|samples?|rows?|pairs?|documents?|docs?|"
+                 r"conversations?|chats?|characters?|chars?|images?|requests?|users?|queries|records?|lines?|"
+                 r"条|个|字|词|次))")
+
+
 def find_models(text: str) -> list[str]:
     """Every model named: catalog names and aliases (longest match first), Hub ids, 'Llama 70B', '13B'."""
     found: list[tuple[int, str]] = []
@@ -225,7 +250,7 @@ def find_models(text: str) -> list[str]:
             # a catalog model by its Hub id (or another repo of its publisher, e.g. an -Instruct tune), else the id
             # itself (looked up on the Hub, or sized from the size in its name)
             found.append((m.start(), find_catalog_id(hub) or hub))
-    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])(?!\s*(?:tokens?|token))", text):
+    for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])" + COUNTED_AFTER, text):
         if any(abs(pos - m.start()) < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
             continue  # the size inside a name already matched ("Llama 3.1 70B")
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
@@ -454,8 +479,13 @@ def find_kv_dtype(text: str) -> str | None:
     return "fp8" if v == "int8" else v
 
 
+NEGATED_METHOD = re.compile(r"(?:不想用|不想|不用|不要|不是|别用|并非|而不是|\bwithout\b|\bnot\b|\bno\b|\binstead of\b|"
+                            r"\brather than\b|\bother than\b|\bdon'?t want\b|\bnot using\b)\s*(?:to\s+)?(?:use\s+|using\s+|a\s+|"
+                            r"用\s*)?(?:q-?lora|lora|peft|adapters?)\b", re.I)
+
+
 def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
-    low = text.lower()
+    low = NEGATED_METHOD.sub(" ", text.lower())  # "不想用 LoRA", "without LoRA": the method not wanted is not the method
     method = None
     if re.search(r"\bq-?lora\b", low):
         method = "qlora"
@@ -495,13 +525,19 @@ def find_context(text: str) -> int | None:
         v = int(m.group(1).replace(",", ""))
         if 16 <= v <= 2**24:
             return v
-    m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)))"
+    m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)|"
+                  r"conversations?|chats?|documents?|docs?|prompts?|requests?|queries|items?|rows?|records?|pairs?|"
+                  r"files?|articles?|emails?|tickets?|sessions?|calls?|messages?))"
                   r"(?!\s*(?:users|requests|\$|usd|dollars))", low)
     if m and not re.search(r"\$\s*" + re.escape(m.group(1)) + r"\s*k", low):
         v = float(m.group(1))
         if v <= 2048:
             return int(v * 1024)
-    m = re.search(r"(?:context|ctx|sequence length|seq len|sequence|上下文|长度)\D{0,12}?(\d{3,7})\b", low)
+    # the names people and frameworks give a sequence length: "seq 4096", "seq_len", "max_seq_length" (TRL, Unsloth),
+    # "cutoff_len" (LLaMA-Factory), "max_model_len" (vLLM), "sequence_len" (Axolotl), "block_size", "n_ctx"/"num_ctx"
+    m = re.search(r"(?:context|ctx|max_model_len|max[_ ]seq(?:uence)?[_ ]len(?:gth)?|seq(?:uence)?[_ ]?len(?:gth)?|"
+                  r"sequence|\bseq\b|cutoff_len|max_length|block_size|model_max_length|序列|上下文|长度)"
+                  r"\D{0,12}?(\d{3,7})\b", low)
     if m:
         return int(m.group(1))
     m = re.search(r"(\d{3,7})\s*(?:-token|token)s?\s*(?:context|window|prompt|sequences?|上下文)", low)
@@ -518,6 +554,78 @@ def find_context(text: str) -> int | None:
     return None
 
 
+def find_tensor_parallel(text: str) -> int | None:
+    """'TP=4', 'tensor parallel 2', '--tensor-parallel-size 8'; 1 for a copy on every GPU ('one replica per GPU',
+    'each GPU holds a full copy', '每卡一个副本', data parallel)."""
+    m = re.search(r"\btp\s*=?\s*(\d{1,2})\b|tensor[- _]parallel(?:[- _]size)?\s*(?:of|=)?\s*(\d{1,2})\b|张量并行\s*(\d{1,2})", text,
+                  re.I)
+    if m:
+        return int(next(g for g in m.groups() if g))
+    if re.search(r"\b(?:one|a|1) (?:replica|copy|instance) (?:per|on each|on every|each) (?:gpu|card)\b|\beach (?:gpu|card) "
+                 r"(?:holds|has|runs|keeps|gets) (?:a |its own )?(?:full |whole )?(?:copy|replica)\b|\bdata[- ]parallel\b|"
+                 r"每(?:张)?卡(?:一个|各)?(?:一份|副本|一个实例)|每张卡各跑一份|数据并行", text, re.I):
+        return 1
+    return None
+
+
+def find_mfu(text: str) -> float | None:
+    """An MFU the person fixes: 'MFU 按 40%', 'at 45% MFU', 'MFU of 0.38', 'mfu=50%' (0-1)."""
+    m = re.search(r"\bmfu\s*(?:of|at|=|:|按|为|是|取|约|大概|~)?\s*(?:按|为|是|取|约)?\s*(\d{1,2}(?:\.\d+)?)\s*%|"
+                  r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:的\s*)?mfu\b|\bmfu\s*(?:of|=|:)?\s*(0\.\d+)\b", text, re.I)
+    if not m:
+        return None
+    v = float(m.group(1) or m.group(2)) / 100 if (m.group(1) or m.group(2)) else float(m.group(3))
+    return v if 0.01 <= v <= 1 else None
+
+
+_IN = r"(?:input|prompt|输入|提示词|prompt\s*长度)"
+_OUT = r"(?:output|generated|completion|answer|response|输出|生成|回复|回答)"
+_TOK = r"(?:\s*(?:个)?\s*(?:tokens?|toks?|token))"
+
+
+def find_io_tokens(text: str) -> tuple[int | None, int | None]:
+    """Tokens per request, in and out: '~800 input tokens and ~150 output tokens', '平均输入 1500 输出 500',
+    'prompt 大概 2000 token', '生成 500 个 token', '1,200 prompt tokens (with history) and ~120 output tokens'."""
+    low = text.lower()
+
+    def grab(word: str) -> int | None:
+        m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
+            re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
+                      rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%))", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    return grab(_IN), grab(_OUT)
+
+
+_ITEM = (r"(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|pages?|emails?|"
+         r"tickets?|summaries|条|篇|个请求|个文档|份|次请求|个问题)")
+_ITEM_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "十万": 1e5,
+               "百万": 1e6, "千万": 1e7, "亿": 1e8}
+
+
+def find_items(text: str) -> float | None:
+    """Requests in a batch job: '2 million documents', '50k prompts', '100 万条', '20万篇文章'."""
+    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)",
+                  text.lower())
+    if not m:
+        return None
+    v = to_number(m.group(1)) * _ITEM_SCALE.get(m.group(2) or "", 1)
+    return v if 1 <= v <= 1e12 else None
+
+
+def find_output_total(text: str) -> float | None:
+    """Output tokens to generate in all: '5 亿输出 token', '500M output tokens', '处理 5 亿输出 token'."""
+    low = text.lower()
+    m = re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*{_OUT}\s*(?:tokens?|token)", low) or \
+        re.search(rf"{_OUT}\s*({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*(?:tokens?|token)", low)
+    if not m:
+        return None
+    return to_number(m.group(1)) * _ITEM_SCALE[m.group(2)]
+
+
 def find_batch(text: str) -> int | None:
     m = re.search(r"(?:batch(?: size)?|micro-?batch|批大小|批次)\D{0,4}?(\d{1,5})\b", text.lower())
     return int(m.group(1)) if m else None
@@ -526,14 +634,28 @@ def find_batch(text: str) -> int | None:
 _USER_WORDS = r"(?:users|requests|streams|sessions|people|clients|customers|conversations|chats|sequences|queries)"
 
 
+_PEOPLE = r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|人|employees|users|people|staff|seats|customers|students|members)"
+_AT_ONCE = r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active)"
+POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*{_PEOPLE}.{{0,40}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
+                              rf"(?:(?:of (?:them|those|users|people)\s*)?(?:are |is |会|在)?\s*)?{_AT_ONCE}|"
+                              rf"(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:(?:our|the|their)\s+)?(?P<people2>{_NUM})\s*{_PEOPLE}",
+                              re.I)
+
+
 def find_users(text: str) -> tuple[int | None, str | None]:
     """Concurrent users / parallel requests: '40 concurrent users', 'concurrency of 16', '16并发', '50个用户'."""
     low = text.lower()
+    share = POPULATION_SHARE.search(low)
+    if share:  # "500 employees, ~10% at once at peak": the people at once are the share of the head count
+        people = to_number(share.group("people") or share.group("people2"))
+        pct = float(share.group("pct") or share.group("pct2"))
+        if 0 < pct <= 100 and 1 <= people <= 1e8:
+            return max(1, round(people * pct / 100)), None
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
             r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
-            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿))",
+            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|token|t/s))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
             r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
@@ -641,7 +763,8 @@ def find_hours_per_day(text: str) -> float | None:
 
 ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每个请求|单用户|每位)\s*(?:每秒|/秒|一秒)\s*(?:至少|要|需要|能有|有)?\s*"
                                r"(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)|"
-                               r"(?:每人|每个?人|每个?用户|每路|每位)\s*(?:要求|需要|至少|要)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*"
+                               r"(?:每人|每个?人|每个?用户|每路|每位)\s*(?:期望|希望|要求|需要|至少|要|能有|大概|约)?\s*(?:达到|有)?\s*"
+                               r"(\d+(?:\.\d+)?)\s*(?:个)?\s*"
                                r"(?:token|tok)s?\s*(?:/\s*s|每秒|/秒)|"
                                r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)")
 
@@ -649,7 +772,8 @@ ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每�
 AGGREGATE = re.compile(rf"({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\s*"
                        r"(?:in )?(?:aggregate|total|in total|overall|combined|across all users|throughput)|"
                        rf"(?:aggregate|total|overall|combined)\s+(?:throughput\s+)?(?:of\s+)?({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s|tokens? per second|tok/s)|"
-                       rf"(?:总吞吐|合计|总共|总计)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)", re.I)
+                       rf"(?:总吞吐|吞吐量?|throughput|合计|总共|总计)\s*(?:是|为|有|达到|约|大概|of|is|at|=|:|：)?\s*(?:约|大概|about|~)?\s*"
+                       rf"({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)", re.I)
 
 
 def find_aggregate_speed(text: str) -> float | None:
@@ -687,7 +811,7 @@ def find_target_speed(text: str) -> float | None:
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
     if not m:
-        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|每个?用户|每路|至少|"
+        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|expect|expects|每个?用户|每路|至少|期望|希望|"
                       rf"(?:should|must|needs? to|to|can|could) (?:get|see|have|receive|reach))\s*(?:about\s+|around\s+|~)?({_NUM})\s*"
                       r"(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)", text.lower())
     if not m:
@@ -839,8 +963,52 @@ DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:o
                      r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
                      r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
                      r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|"
+                     r"(?:摩尔线程\s*|moore threads\s*)?\bmtt\s*s\d{3,4}\b|"
                      r"\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
                      re.I)
+
+
+STATED_MEMORY = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*(?:gb|gib|g)\b(?!\s*/\s*s)(?!ps)(?!\s*(?:of\s+)?(?:ram|system|host|"
+                           r"cpu|dram|disk|ssd|内存条|硬盘))", re.I)
+STATED_BANDWIDTH = re.compile(r"(\d+(?:\.\d+)?)\s*(tb|gb)\s*(?:/\s*s|ps|每秒)", re.I)
+STATED_TFLOPS = re.compile(r"(\d+(?:\.\d+)?)\s*tflops", re.I)
+NO_GPU = re.compile(r"raspberry|树莓派|iphone|ipad|android|pixel|snapdragon|phone|手机|\bcpu\b|intel core|xeon|ryzen|"
+                    r"laptop|notebook|笔记本|steam deck|coral", re.I)
+MODDED = re.compile(r"\bmod(?:ded|ified)?\b|\bhacked\b|\bupgraded\b|\bfrankenstein\b|魔改|改装|改版|改的|改过", re.I)
+SHARED_MEMORY = re.compile(r"raspberry|树莓派|jetson|orin|iphone|ipad|android|pixel|snapdragon|steam deck|laptop|notebook|"
+                           r"笔记本|手机|phone|\bcpu\b|ryzen|intel core|xeon|unified|统一内存|共享内存", re.I)
+
+
+def describe_device(text: str, s: Slots) -> str | None:
+    """A device the catalog lacks, with its memory given ('Jetson AGX Orin 64GB, 204.8 GB/s', '昇腾910B 64GB HBM',
+    'Arc A770 16GB', 'my 4090 modded to 48GB'): the described-GPU id that carries those figures (tools/gpus.py),
+    so every tool sizes it as the person described it. Bandwidth and TFLOPS are used when given."""
+    from tools.gpus import described_gpu_id, get_gpu
+
+    base = None
+    if s.devices or s.unknown_gpus:
+        name = (s.devices or s.unknown_gpus)[0]
+        if re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?|A laptop with no GPU named|CPU only|phone", name):
+            return None  # no chip named: which one is the question
+        if NO_GPU.search(name):
+            return None  # a board, phone or CPU with no GPU to size: its own answer (what the model needs, in RAM)
+        shared = bool(s.devices) and bool(SHARED_MEMORY.search(name))
+    elif s.gpu and len(set(s.gpus)) == 1 and MODDED.search(text):
+        base = get_gpu(s.gpu)
+        name, shared = f"{base.name.rsplit(' ', 1)[0] if base.name.endswith('GB') else base.name} (modified)", False
+    else:
+        return None
+    mems = [float(m.group(1)) for m in STATED_MEMORY.finditer(text)]
+    mems = [m for m in mems if 1 <= m <= 4096 and (base is None or abs(m - base.memory_gib) > 0.1 * base.memory_gib)]
+    if not mems:
+        return None
+    bw = STATED_BANDWIDTH.search(text)
+    bandwidth = float(bw.group(1)) * (1000 if bw.group(2).lower() == "tb" else 1) if bw else None
+    tf = STATED_TFLOPS.search(text)
+    if base is not None:
+        name = f"{name.replace(' (modified)', '')} modified to {mems[0]:g} GB"
+    return described_gpu_id(name, mems[0], bandwidth, float(tf.group(1)) if tf else None, shared,
+                            base.id if base else None)
 
 
 def find_devices(text: str) -> list[str]:
@@ -853,6 +1021,8 @@ def find_devices(text: str) -> list[str]:
         name = "A laptop with no GPU named" if name.lower() == "laptop" else name
         name = re.sub(r"^昇腾\s*", "Huawei Ascend ", name).strip()
         name = re.sub(r"(?i)^gaudi", "Intel Gaudi", name)
+        name = re.sub(r"(?i)^(?:摩尔线程|moore threads)\s*", "", name)
+        name = re.sub(r"(?i)^mtt\s*s", "Moore Threads MTT S", name)
         name = re.sub(r"(?i)^raspberry\s*pi", "Raspberry Pi", name)
         name = re.sub(r"(?i)^jetson", "Jetson", name)
         name = re.sub(r"(?i)^树莓派\s*", "Raspberry Pi ", name).strip()
@@ -948,6 +1118,10 @@ def find_sharding(text: str) -> str | None:
     low = text.lower()
     m = re.search(r"zero[- ]?(1|2|3)\b|zero stage (1|2|3)|\b(fsdp)\b|\b(deepspeed)\b", low)
     if not m:
+        # plain data parallel: every GPU holds the whole model ("with DDP", "each GPU holds a full copy")
+        if re.search(r"\bddp\b|distributeddataparallel|\beach (?:gpu|card) (?:holds|has|keeps) (?:a )?(?:full|whole) copy|"
+                     r"每(?:张)?卡(?:都)?(?:放|存|有)(?:一份)?完整", low):
+            return "none"
         return None
     if m.group(3):
         return "fsdp"
@@ -1078,12 +1252,21 @@ def parse(text: str) -> Slots:
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    s.mfu = find_mfu(text)
+    s.tensor_parallel = find_tensor_parallel(text)
+    s.input_tokens, s.output_tokens = find_io_tokens(text)
+    s.items = find_items(text)
+    s.output_total = find_output_total(text)
     if s.examples and s.tokens and s.tokens <= 2**20:  # "50k examples of 1k tokens": the length of each example
         s.context = s.context or int(s.tokens)
         s.tokens = None
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
+    described = describe_device(text, s)
+    if described:  # hardware outside the catalog, with the figures it needs: sized as described
+        s.gpu, s.gpus, s.counts = described, [described], [s.count or 1]
+        s.devices, s.unknown_gpus, s.vram_gib = [], [], None
     neg = re.search(r"(?<![\w.])-\s*(\d+)\s*(?:x\s*)?(?:gpus?|cards?|张|块|卡|nodes?)|(?<![\w.])-\s*(\d+)\s*x?\s*(?=[a-z]*\d{2,4})",
                     text, re.I)
     if neg and s.count == int(neg.group(1) or neg.group(2) or 0):

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from tools.gpus import DESCRIBED
+
 from .parse import Slots
 
 
@@ -44,13 +46,29 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
            r"\bsmuggl\w+\b", r"\bfake news\b", r"\bdisinformation\b", r"\bastroturf", r"\bpropaganda bots?\b",
            r"\b(?:bypass|get around|circumvent|evade)\b.{0,30}\b(?:kyc|identity|id|verification|real-name)\b",
-           r"\b(?:mass|bulk)[- ]?(?:register|creat|sign)\w*\b.{0,20}\baccounts\b")
+           r"\b(?:mass|bulk)[- ]?(?:register|creat|sign)\w*\b.{0,20}\baccounts\b",
+           # concealment from the people who own or run the hardware or the account
+           r"\bwithout (?:the |my |our |their |any )?(?:admins?|administrators?|owners?|it|boss|employer|school|"
+           r"university|lab|company|anyone|anybody|them)\b.{0,15}\b(?:notic|know|find(?:ing)? out|see|seeing|detect)",
+           r"\bhide\b.{0,30}\b(?:process(?:es)?|usage|mining|miner|jobs?|workloads?)\b.{0,20}\bfrom\b",
+           r"\b(?:avoid|evade|dodge|escape)\w*\b.{0,20}\b(?:detection|getting (?:banned|caught|flagged)|being (?:banned|"
+           r"caught|flagged)|bans?)\b",
+           # credentials or compute that are not the person's
+           r"\b(?:leaked|stolen|scraped|found|someone'?s|other people'?s)\b.{0,20}\b(?:api |access |aws |gcp |azure |cloud )?"
+           r"(?:keys?|credentials|tokens|logins?)\b",
+           r"\b(?:mine|mining)\b.{0,40}\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s|someone"
+           r"(?: else)?'?s)\b|\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s)\b.{0,60}\b(?:mine|"
+           r"mining) (?:crypto|bitcoin|monero|eth)")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
               r"带节奏|水军|刷单|刷量|刷评|盗用|盗取|偷用|冒用|被盗|偷来的|(?:别人|他人|其他人)的.{0,6}(?:账号|账户|密钥|凭证|信用卡)|"
-              r"不被(?:发现|抓|查到|追踪)")
+              r"不被(?:发现|抓|查到|追踪)|"
+              # concealment, and credentials or compute that are not the person's
+              r"(?:避免|防止|不会?|以免|怕)被封|隐藏.{0,6}进程|瞒着|躲过.{0,6}(?:检测|审计|监控)|不让.{0,8}(?:发现|知道)|"
+              r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
+              r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -100,6 +118,29 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
             (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
             "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
+    AskSpec("batch_job",
+            (r"\bbatch (?:job|inference|processing|run|generation)\b", r"\boffline (?:inference|processing|generation)\b",
+             r"\b(?:process|generate|summari[sz]e|classify|label|translate|tag)\b.{0,40}\b(?:documents?|docs|prompts|items|"
+             r"records|rows|files|articles|emails|tickets|output tokens)\b.{0,80}\b(?:how long|how many (?:hours|days)|cost)",
+             r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b"),
+            (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,30}"
+             r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",),
+            "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
+                                                                   "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
+            priority=86, unless=("training",),
+            missing={"job_size": ("How many requests (or output tokens) in all, and about how many tokens in and out each?",
+                                  "一共多少个请求（或多少输出 token），每个大约输入、输出多少 token？")}),
+    AskSpec("qps",
+            (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s)\b"),
+            (r"qps|每秒(?:多少|几个)?请求|每秒能处理多少(?:个)?请求",),
+            "qps", requires=("model", "hardware"), optional=("count", "precision", "input_tokens", "output_tokens"),
+            priority=84, unless=("training",)),
+    AskSpec("request_time",
+            (r"\bhow (?:many seconds|long)\b.{0,60}\b(?:generate|produce|output|write|answer)\b.{0,30}\d[\d,]*\s*tokens?",
+             r"\b(?:generate|produce|output)\b.{0,10}\d[\d,]*\s*tokens?.{0,40}\bhow (?:many seconds|long)\b"),
+            (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
+            "request_time", requires=("model", "output_tokens"), optional=("gpu", "count", "precision", "input_tokens"),
+            priority=83, unless=("training",)),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -238,8 +279,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(s.model or s.gpu or s.vram_gib or s.tokens or s.tokens_per_day or now.devices or now.unknown_gpus)
     if test == "concurrency":  # "how many people at once", "最多多少并发": users, not the longest context
         return bool(CONCURRENCY.search(question))
-    if test == "claimed_spec":
-        return claimed_spec(question) is not None
+    if test == "job_size":  # a batch job's size: requests, or output tokens in all
+        return bool(s.items or s.output_total)
+    if test == "claimed_spec":  # a device described by its figures ('Arc A770 16GB, 560 GB/s') claims nothing
+        return claimed_spec(question) is not None and not (s.gpu or "").startswith(DESCRIBED)
     return getattr(s, test, None) not in (None, [], False)
 
 

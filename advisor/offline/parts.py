@@ -1,0 +1,72 @@
+"""A question that asks several things: split into its parts, each answered in turn.
+
+"三个问题：1）... 2）... 3）...", "(a) ... (b) ... (c) ...", "Two questions: X, and Y?", or two questions in a row
+("8 卡 H100 能放下吗？还是得上 H200？"). The parts are answered as a short conversation: the text before the first part
+(and each earlier part) is the history of the next one, so a part that names no model or GPU ("2) single-user
+speed?") uses the ones named before it, exactly as a follow-up does. Answering only the first part of a question
+that asked three is the failure this prevents.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "1）", "2)", "(a)", "（b）", "a)", "1." at the start or after a space/colon/punctuation; the numbering must run in
+# order (1, 2, ... or a, b, ...) for the markers to count as parts
+MARKER = re.compile(r"(?:(?<=^)|(?<=[\s:：;；,，。?？!！]))(?:[(（]\s*([1-9a-eA-E])\s*[)）]|([1-9a-eA-E])\s*[)）]|([1-9])[.、](?!\d))\s*")
+ANNOUNCED = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:questions|things)\b|[两二三四几]个问题", re.I)
+AND_ASK = re.compile(r"[,，;；]?\s*\b(?:and|also|plus)\s+(?=(?:what|how|which|is|can|could|does|do|will|would)\b)|"
+                     r"[,，;；]\s*(?:以及|还有|另外|再问)", re.I)
+QUESTION_END = re.compile(r"(?<=[?？])\s*")
+MIN_PART_CHARS = 6
+
+
+def split(question: str) -> tuple[str, list[str], bool]:
+    """(the shared preamble, the parts, whether they were numbered): no parts when the question asks one thing."""
+    numbered = _numbered(question)
+    if numbered:
+        return (*numbered, True)
+    if ANNOUNCED.search(question):  # "Two questions: A, and B?"
+        head, _, rest = question.partition(":") if ":" in question else question.partition("：")
+        body = rest if rest.strip() else question
+        pieces = [p.strip(" ,，;；") for p in AND_ASK.split(body) if p and p.strip(" ,，;；")]
+        if len(pieces) >= 2:
+            return (head if rest.strip() else ""), pieces, False
+    pieces = [p.strip() for p in QUESTION_END.split(question.strip()) if p.strip()]
+    asks = [p for p in pieces if p.endswith(("?", "？"))]
+    # two questions in a row are two parts only when the later ones bring facts of their own (a figure, a GPU, a
+    # model): "... fits on 8 H100s? Or does it need H200s?" is two; "cheapest way to serve it? monthly cost?" is one
+    # ask in two sentences, answered together
+    if len(asks) >= 2 and all(len(p) >= MIN_PART_CHARS for p in asks) and all(_own_facts(p) for p in pieces[1:]):
+        return "", pieces, False
+    return "", [], False
+
+
+def _own_facts(text: str) -> bool:
+    from .parse import parse
+
+    s = parse(text)
+    return bool(re.search(r"\d", text) or s.gpu or s.model or s.devices or s.unknown_gpus)
+
+
+def _numbered(question: str) -> tuple[str, list[str]] | None:
+    found = list(MARKER.finditer(question))
+    labels = [(m.group(1) or m.group(2) or m.group(3)).lower() for m in found]
+    # the longest run of markers numbered in order from 1 or a
+    for first in ("1", "a"):
+        if first not in labels:
+            continue
+        start = labels.index(first)
+        run = [found[start]]
+        expect = chr(ord(first) + 1)
+        for m, label in zip(found[start + 1:], labels[start + 1:], strict=True):
+            if label == expect:
+                run.append(m)
+                expect = chr(ord(expect) + 1)
+        if len(run) >= 2:
+            preamble = question[:run[0].start()].strip()
+            parts = [question[m.end():(run[i + 1].start() if i + 1 < len(run) else len(question))].strip(" ,，;；")
+                     for i, m in enumerate(run)]
+            if all(len(p) >= 2 for p in parts):
+                return preamble, parts
+    return None
