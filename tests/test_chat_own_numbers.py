@@ -51,7 +51,7 @@ def _chat(turns: list[str]) -> list[str]:
     (["Should I buy an RTX 6000-class 48GB card for $7k or rent an L40S at $0.85/h? I'd use it ~40 hours a week.",
       "how much per month is renting then?"], [52, 147], None),
     (["what's the monthly power cost of one H200 at 70% average utilization, 24/7, $0.12/kWh?"], [43], "$"),
-    (["机房电费 1.1 元/度，一台 8 卡 H100 服务器满载 10kW，PUE 1.4，一年电费多少？"], [11242], "¥"),
+    (["机房电费 1.1 元/度，一台 8 卡 H100 服务器满载 10kW，PUE 1.4，一年电费多少？"], [134904], "¥"),  # a year asked: the year leads
     (["we push about 30M tokens/day through Llama 3.1 8B. self-host on one L4 at $0.70/h vs paying an API $0.10 per 1M "
       "tokens. which is cheaper?"], [91], "$"),
 ])
@@ -183,7 +183,7 @@ def test_fp8_or_int8_on_a100_then_h100():
       "Electricity is $0.30/kWh. Monthly bill?", "what if I power-limit the cards to 250W?"], [148, 126]),
     (["3x RTX A6000 at 300 W each plus 200 W for the host, 10 hours a day, $0.20/kWh: monthly power bill?"], [66.9]),
     (["How much power does one H200 draw, and what's the annual electricity at $0.10/kWh if it runs 24/7 at ~80% of TDP?"],
-     [40.88]),
+     [491]),  # the annual figure asked leads
 ])
 def test_per_card_watts_the_rest_of_the_box_and_a_share_of_tdp_are_used(turns, figures):
     for text, want in zip(_chat(turns), figures, strict=True):
