@@ -170,9 +170,10 @@ def zero_savings(model: str, gpu_count: int = 8, gpu: str | None = None, method:
 
 
 def estimate_energy(gpu: str, gpu_count: int = 1, hours_per_day: float | None = None, usd_per_kwh: float | None = None,
-                    months: float | None = None, tokens_per_s: float | None = None, pue: float = PUE) -> dict:
+                    months: float | None = None, tokens_per_s: float | None = None, pue: float = PUE,
+                    days: float | None = None) -> dict:
     """Power and energy: the GPUs' board power (TDP, a ceiling under full load) x PUE x hours x $/kWh, per month,
-    over `months`, and per 1M generated tokens when the configuration's tokens/s is given."""
+    over `months` (or `days`: a week is 7), and per 1M generated tokens when the configuration's tokens/s is given."""
     g = get_gpu(gpu)
     if not g.tdp_w:
         raise AdvisorInputError(f"{g.name} has no board power on file; give the watts (e.g. '350 W').")
@@ -186,6 +187,9 @@ def estimate_energy(gpu: str, gpu_count: int = 1, hours_per_day: float | None = 
                price_basis="given" if usd_per_kwh else "default (US commercial average, tools/data/prices.json)")
     if months:
         out.update(months=months, usd_total=round(kwh_month * price * months, 2))
+    if days:
+        kwh = kw * hpd * days
+        out.update(days=days, kwh_period=round(kwh, 1), usd_period=round(kwh * price, 2))
     if tokens_per_s:
         kwh_per_m = kw / (tokens_per_s * 3600) * 1e6
         out.update(tokens_per_s=tokens_per_s, kwh_per_million_tokens=round(kwh_per_m, 3),

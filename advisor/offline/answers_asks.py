@@ -286,14 +286,19 @@ def power(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     n = s.count or 1
     tokens_per_s = None
-    if s.model and s.workload != "training":
+    given_tps = s.aggregate_tps or s.measured_tps  # "an L40S doing 1,500 tok/s": the person's rate, not an estimate
+    if given_tps:
+        tokens_per_s = given_tps
+    elif s.model and s.workload != "training":
         users = s.users or s.batch or 32
         t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=n, precision=s.precision,
                       concurrency=users, continuous_batching=users > 1)
         tokens_per_s = t.decode_tokens_per_s_total
+    period = _period(question)
+    days = _period_days(period) if period else None
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
-                    usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 else None,
-                    tokens_per_s=tokens_per_s)
+                    usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
+                    tokens_per_s=tokens_per_s, days=days[0] if days else None)
     draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each)",
                 f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W）")
     lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
@@ -307,8 +312,22 @@ def power(turn, s: Slots, question: str) -> Reply:
                                     f"；每天 {r['hours_per_day']:g} 小时约每月 {usd(r['usd_per_month'])}（{r['kwh_per_month']:,.0f} "
                                     f"千瓦时，PUE {r['pue']:g}，${r['usd_per_kwh']:g}/千瓦时）。")
     body = []
-    if r.get("usd_total"):
+    if days:  # "训练一周，电费多少？", "per year?": the bill for the period asked leads
+        _, en, cn = days
+        cost, kwh = r["usd_period"], r["kwh_period"]
+        body.insert(0, lead.replace("**", ""))
+        lead = pick(zh, f"**About {usd(cost)} for {en}** ({kwh:,.0f} kWh): {draw}, {r['hours_per_day']:g} hours a day, "
+                        f"PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
+                    f"**{cn}电费约 {usd(cost)}**（{kwh:,.0f} 千瓦时）：{draw}，每天 {r['hours_per_day']:g} 小时，PUE {r['pue']:g}，"
+                    f"${r['usd_per_kwh']:g}/千瓦时。")
+    if r.get("usd_total") and not days:
         body.append(pick(zh, f"Over {r['months']:g} months: {usd(r['usd_total'])}.", f"{r['months']:g} 个月合计 {usd(r['usd_total'])}。"))
+    if r.get("kwh_per_million_tokens") and re.search(r"per (?:1m|million)|/\s*1m|每百万|百万\s*token", question, re.I):
+        body.insert(0, lead.replace("**", ""))  # energy per 1M tokens asked: that leads
+        lead = pick(zh, f"**About {r['kwh_per_million_tokens']:g} kWh per 1M generated tokens** ({usd(r['usd_per_million_tokens'])} of "
+                        f"electricity) at {tps(r['tokens_per_s'])} tokens/s on {draw}, PUE {r['pue']:g}.",
+                    f"**每百万生成 token 约 {r['kwh_per_million_tokens']:g} 千瓦时**（电费 {usd(r['usd_per_million_tokens'])}），按合计 "
+                    f"{tps(r['tokens_per_s'])} tokens/s，{draw}，PUE {r['pue']:g}。")
     if r.get("kwh_per_million_tokens"):
         body.append(pick(zh, f"Per 1M generated tokens at full load ({tps(r['tokens_per_s'])} tokens/s in all): "
                              f"{r['kwh_per_million_tokens']:g} kWh, {usd(r['usd_per_million_tokens'])}.",
@@ -318,6 +337,37 @@ def power(turn, s: Slots, question: str) -> Reply:
                             "adds cooling and power delivery", "按板卡功耗（TDP）上限计：满载接近，空闲远低于此；PUE 计入散热和供电损耗"),
                    pick(zh, f"electricity: {r['price_basis']}", "电价：" + ("你给的价格" if s.usd_per_kwh else "默认值（美国商业电价均值）"))]
     return Reply(lead, body, assumptions)
+
+
+DAYS_PER_MONTH = 30.4
+PERIOD = re.compile(r"\b(?:for|over|in|per|a|one|each)\s+(?:(\d+)\s+)?(day|week|year)s?\b(?!\s*(?:a|per)\b)|"
+                    r"(?:训练|跑|用|运行)?\s*(一|两|三|\d+)\s*(?:个)?\s*(天|周|星期|年)(?!\s*(?:内|之内))(?=.{0,12}(?:电费|多少钱|花多少|成本))|"
+                    r"(每天|每周|每年|一年|一周|一天)(?=.{0,6}(?:电费|多少钱|花多少))", re.I)
+
+
+def _period(question: str) -> re.Match | None:
+    """The period a bill is asked for ('for a week', '训练一周', 'per year?'), never the 'a day' of '12 hours a day'."""
+    for m in PERIOD.finditer(question):
+        if not re.search(r"(?:hours?|hrs?|\bh|小时)\s*$", question[:m.start()], re.I):
+            return m
+    return None
+
+
+def _period_days(m: re.Match) -> tuple[float, str, str]:
+    """(days, English, Chinese) of a period asked for: 'for a week', '训练一周', '一年'."""
+    zh_n = {"一": 1, "两": 2, "三": 3}
+    if m.group(2):
+        n = float(m.group(1) or 1)
+        unit = m.group(2).lower()
+    elif m.group(4):
+        n = float(zh_n.get(m.group(3), m.group(3)))
+        unit = {"天": "day", "周": "week", "星期": "week", "年": "year"}[m.group(4)]
+    else:
+        n, unit = 1.0, {"天": "day", "周": "week", "年": "year"}[m.group(5)[-1]]
+    days = n * {"day": 1, "week": 7, "year": 365}[unit]
+    en = f"{n:g} {unit}s" if n != 1 else f"a {unit}"
+    cn = f"{n:g}{ {'day': '天', 'week': '周', 'year': '年'}[unit] }"
+    return days, en, cn
 
 
 def _target(s: Slots, zh: bool) -> str:

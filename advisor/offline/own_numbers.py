@@ -19,7 +19,7 @@ from tools.cost import PUE, electricity_usd_per_kwh
 from tools.errors import AdvisorInputError
 from tools.gpus import get_gpu
 
-from .parse import find_gpus, find_tokens_per_day, to_number, zh_number
+from .parse import find_gpus, find_tokens_per_day, find_users, to_number, zh_number
 from .text import Reply, pick
 
 DAYS_PER_MONTH = 730 / 24  # 730 hours a month, as tools/cost.py
@@ -58,6 +58,7 @@ class Facts:
     tokens_per_day: float | None = None
     years: float | None = None  # amortisation period of a purchase
     budget: float | None = None  # "what if we only have $200k?"
+    users: int | None = None  # "~40 users": a monthly bill is also given per user
     cny: bool = False
 
 
@@ -97,8 +98,18 @@ def _hours(text: str, f: Facts) -> None:
     if re.search(r"(?:挂着|开着|跑|运行|开机)\s*24\s*(?:个)?\s*小时|24\s*(?:个)?\s*小时\s*(?:开机|挂着|开着|不关)|left on\b|"
                  r"\bon all day\b|\balways on\b", low):
         f.hours_per_day = 24.0
-    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:小时|h)\s*不关机|不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
+    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:个)?\s*(?:小时|h)\s*(?:不关机|不停|不间断|连续|运行|开着)|不关机|全天|around the clock|"
+                 r"24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
+    span = re.search(r"(?<![\d.:])(\d{1,2})(?::00)?\s*(am|点)?\s*(?:-?\s*to\s*-?|-|–|至|到)\s*(\d{1,2})(?::00)?\s*(pm|点)?(?![\d.:%])"
+                     r"(?=\s*(?:on |，|,|\s|$|每|工作|weekdays|workdays|点))", low)
+    if span and (span.group(2) or span.group(4) or re.search(r"\d\s*-?to-?\s*\d", span.group(0))):
+        start, end = int(span.group(1)), int(span.group(3))
+        end = end + 12 if end <= start and end < 12 else end  # "9-to-6": 9:00 to 18:00
+        if 0 < end - start <= 24:
+            f.hours_per_day = float(end - start)
+    if re.search(r"朝九晚六|早九晚六", low):
+        f.hours_per_day = 9.0
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
@@ -126,16 +137,19 @@ def facts(text: str) -> Facts:
     if m and not f.count:
         f.count = int(m.group(1))
     f.count = f.count or _zh_count(text)
+    if re.search(r"\b(?:dgx|hgx)\b", low) and (f.count or 1) == 1:
+        f.count = 8 * (f.count or 1)  # a DGX/HGX server holds 8 GPUs
     _hours(text, f)
     for s, e, v, yuan in _money(text):
         after, before = low[e:e + 24], low[max(0, s - 14):s]
         f.cny = f.cny or yuan
         if re.match(r"\s*(?:/|per|每|一)\s*(?:kwh|度|千瓦时)", after) or re.search(r"电费\s*$|电价\s*$", before):
             f.per_kwh = v
-        elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|million|百万)|\s*per 1m", after) or re.search(
+        elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|m\b|million|百万)|\s*per 1m", after) or re.search(
                 r"(?:每百万\s*(?:个\s*)?(?:tokens?)?|per (?:1m|million)(?: tokens)?)\s*$", before):
             f.api_per_m = v
-        elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时)\s*$", before) or \
+        elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时|卡时|租金|租价)\s*(?:是|为|约|大概)?\s*$",
+                                                           before) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
             f.price_hour = v
             per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
@@ -178,7 +192,12 @@ def facts(text: str) -> Facts:
                   r"stream|request|head)|/\s*(?:user|person)|every))", low)
     if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+    m = re.search(r"(?:吞吐|throughput)\s*(?:量)?\s*(?:是|为|约|大概)?\s*(?:每秒|/\s*s|per second)\s*(?:约|大概)?\s*(\d[\d,.]*)\s*(k)?\s*(?:个)?\s*"
+                  r"(?:tokens?|tok)", low)
+    if m and not f.tps:  # "吞吐每秒 400 tokens"
+        f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
+    f.users = find_users(text)[0]
     m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
                   low)
     if m:
@@ -346,6 +365,11 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             steps.append(pick(zh, f"{m(bill)} x 12 = {m(bill * 12)} a year", f"{m(bill)} x 12 = 每年 {m(bill * 12)}"))
             lead = pick(zh, f"**About {m(bill * 12)} a year** ({m(bill)} a month) with your price and hours.",
                         f"**每年约 {m(bill * 12)}**（每月 {m(bill)}，按你给的价格和时长）。")
+        if f.users and f.users > 1:
+            steps.append(pick(zh, f"{m(bill)} / {f.users} users = {m(bill / f.users)} per user a month",
+                              f"{m(bill)} / {f.users} 人 = 每人每月 {m(bill / f.users)}"))
+            lead = lead.rstrip("。.") + pick(zh, f"; about {m(bill / f.users)} per user for {f.users} users.",
+                                            f"；{f.users} 人平均每人每月约 {m(bill / f.users)}。")
         if k == "package":
             better = bill < f.package_month
             breakeven_h = f.package_month / hourly

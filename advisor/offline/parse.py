@@ -691,11 +691,24 @@ TOKENS_PER_DAY = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thou
                             r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)", re.I)
 
 
+TOKENS_PER_MONTH = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+|input\s+)?"
+                              r"(?:tokens?|toks?)\s*(?:a|per|each|every|/)\s*(?:month|mo)\b|"
+                              r"(?:每月|一个月|每个月|月均)[^，。,.\d]{0,8}?(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
+                              r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:output\s*|输出\s*)?(?:token|tokens|词元)", re.I)
+
+
 def find_tokens_per_day(text: str) -> float | None:
-    """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'."""
+    """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'; a monthly one
+    ('300M tokens a month', '每月 3 亿 output token') as its daily average (30.4 days)."""
     m = TOKENS_PER_DAY.search(text.lower())
     if not m:
-        return None
+        mm = TOKENS_PER_MONTH.search(text.lower())
+        if not mm:
+            return None
+        if mm.group(1):
+            return to_number(mm.group(1)) * _SCALE.get(mm.group(2) or "", 1) / 30.4
+        v = to_number(mm.group(3)) if mm.group(3)[0].isdigit() else zh_number(mm.group(3))
+        return (v or 0) * _ZH_SCALE.get(mm.group(4) or "", 1) / 30.4 or None
     if m.group(1):
         return to_number(m.group(1)) * _SCALE.get(m.group(2) or "", 1)
     v = to_number(m.group(3)) if m.group(3)[0].isdigit() else zh_number(m.group(3))
@@ -915,7 +928,10 @@ GPU_HOUR_PRICE = re.compile(
     rf"\$\s*({_NUM})\s*(?:usd\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)|"
-    r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)",
+    r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)|"
+    # "每卡时 1.5 美元", "租金 $2/小时", "卡时单价 2 美元"
+    r"(?:每卡时|每卡每时|卡时单价|每\s*gpu\s*小时|租金|租价)\s*(?:是|为|约|大概)?\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)?"
+    r"(?=\s*(?:/\s*(?:卡\s*)?(?:小时|h)|每小时|[,，。;；)）]|$|\s))(?!\s*(?:元|块|万|k\b))",
     re.I)
 
 
