@@ -710,3 +710,78 @@ def gpu_name(gpu: str) -> str:
     from tools.gpus import get_gpu
 
     return get_gpu(gpu).name
+
+
+DEFAULT_PEAK_FACTOR = 2.0  # a day's busiest hour over its average, when not said (chat traffic peaks ~2-3x)
+
+
+def volume(turn, s: Slots, question: str) -> Reply:
+    """A request or token volume ('20k chats a day, 1,500 in / 300 out each', '1B tokens a day, 20% output', '120
+    requests a minute'): the GPUs that carry it at its peak, from one setup's requests per second at a steady full
+    load (its KV pool full of one-shot requests, each prefilled in full)."""
+    import math
+
+    from tools.errors import AdvisorInputError
+
+    zh = turn.zh
+    prompt, out, said = _io(s)
+    notes = []
+    if s.request_rate:
+        rate = s.request_rate
+        basis = pick(zh, f"{rate * 86400:,.0f} requests a day = {rate:,.2f}/s on average",
+                     f"每天 {rate * 86400:,.0f} 个请求 = 平均每秒 {rate:,.2f} 个") if s.rate_is_daily else \
+            pick(zh, f"{rate:,.2f} requests/s ({rate * 60:,.0f} a minute)", f"每秒 {rate:,.2f} 个请求（每分钟 {rate * 60:,.0f} 个）")
+    else:
+        share = s.output_share
+        if share and not said:  # requests shaped by the share: the default answer length, the prompt to match
+            prompt = max(1, round(out * (1 - share) / share))
+        rate = s.tokens_per_day / (prompt + out) / 86400
+        basis = pick(zh, f"{s.tokens_per_day:,.0f} tokens a day in requests of {prompt:,} in + {out:,} out = "
+                         f"{rate:,.2f} requests/s on average",
+                     f"每天 {s.tokens_per_day:,.0f} tokens，按每个请求输入 {prompt:,} + 输出 {out:,} = 平均每秒 {rate:,.2f} 个请求")
+    if not said and not s.output_share:
+        notes.append(pick(zh, f"Tokens per request not given: assumed {prompt:,} in and {out:,} out.",
+                          f"没给每个请求的 token 数：按输入 {prompt:,}、输出 {out:,} 估算。"))
+    daily = s.rate_is_daily or not s.request_rate  # a day's volume: its busiest hour runs above the average
+    peak = s.peak_factor or (DEFAULT_PEAK_FACTOR if daily else 1.0)
+    need = rate * peak
+    gpu = s.gpu or "h100-sxm"
+    t = running = tp = None
+    for tp in (1, 2, 4, 8):
+        try:
+            mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=tp, precision=s.precision,
+                            framework="vllm", context=prompt + out, batch=1)
+        except AdvisorInputError:
+            continue
+        if mem.max_concurrent_sequences:
+            t, running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=tp), prompt, out)
+            break
+    if t is None:
+        return Reply(pick(zh, f"**{s.model} does not fit on up to 8x {gpu_name(gpu)}** with requests of {prompt + out:,} tokens.",
+                          f"**{s.model} 在最多 8 张 {gpu_name(gpu)} 上都放不下**（每个请求 {prompt + out:,} tokens）。"))
+    qps = t.decode_tokens_per_s_total / out
+    copies = max(1, math.ceil(need / qps))
+    gpus = copies * tp
+    setup = pick(zh, f"{t.precision}, vLLM" + (f", {copies} copies x TP={tp}" if tp > 1 else ""),
+                 f"{t.precision}，vLLM" + (f"，{copies} 份 x TP={tp}" if tp > 1 else ""))
+    one = pick(zh, f"one copy serves about {qps:,.1f} requests/s at full load ({running} running together, "
+                   f"{t.decode_tokens_per_s_total:,.0f} output tokens/s)",
+               f"一份满载约每秒 {qps:,.1f} 个请求（{running} 个同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s）")
+    peak_text = pick(zh, f"x {peak:g} at the peak" + ("" if s.peak_factor else " (assumed; say yours)") + f" = {need:,.2f}/s",
+                     f"高峰按 {peak:g} 倍" + ("" if s.peak_factor else "（假设，可告诉我实际值）") + f" = 每秒 {need:,.2f} 个") \
+        if peak != 1 else pick(zh, "as the rate to carry", "按这个速率承载")
+    if s.count:
+        enough = s.count >= gpus
+        lead = pick(zh, f"**{'Yes' if enough else 'No'}: {s.count}x {t.gpu} {'carry' if enough else 'do not carry'} it** - "
+                        f"{gpus} needed for {basis}, {peak_text}; {one}.",
+                    f"**{'够' if enough else '不够'}：{s.count} 张 {t.gpu}{'撑得住' if enough else '撑不住'}**——需要 {gpus} 张："
+                    f"{basis}，{peak_text}；{one}。")
+    else:
+        lead = pick(zh, f"**{gpus}x {t.gpu}** ({setup}) for {basis}, {peak_text}: {one}.",
+                    f"**{gpus} 张 {t.gpu}**（{setup}）：{basis}，{peak_text}；{one}。")
+    util = need / (copies * qps)
+    notes.append(pick(zh, f"At the peak they run at {util:.0%} of that capacity; each request takes about "
+                          f"{t.request_seconds:,.1f} s at full load (first token after {t.time_to_first_token_s:,.2f} s).",
+                      f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
+                      f"{t.time_to_first_token_s:,.2f} 秒）。"))
+    return Reply(lead, notes)

@@ -83,6 +83,10 @@ class Slots:
     output_tokens: int | None = None  # per request: "~150 output tokens each", "输出 500", "生成 500 个 token"
     items: float | None = None  # requests in a batch job: "2 million documents", "50k prompts", "100 万条"
     output_total: float | None = None  # output tokens to generate in all: "5 亿输出 token", "500M output tokens"
+    request_rate: float | None = None  # requests per second on average: "20k chats a day", "120 requests per minute"
+    rate_is_daily: bool = False  # the rate was a day's count (its peak hour runs above it)
+    output_share: float | None = None  # of a token volume, the share that is output: "输出大约占 20%"
+    peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
@@ -597,7 +601,14 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    return grab(_IN), grab(_OUT)
+    def short(word: str) -> int | None:  # "3k tokens in, 250 out", "1,200 in / 150 out"
+        m = re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:tokens?\s*)?{word}\b(?!\s*(?:of|the|a)\b)", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    return grab(_IN) or short("in"), grab(_OUT) or short("out")
 
 
 _ITEM = (r"(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|pages?|emails?|"
@@ -614,6 +625,55 @@ def find_items(text: str) -> float | None:
         return None
     v = to_number(m.group(1)) * _ITEM_SCALE.get(m.group(2) or "", 1)
     return v if 1 <= v <= 1e12 else None
+
+
+_REQ = (r"(?:requests?|queries|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|"
+        r"次对话|次请求|个请求|次调用|次会话|条消息|个对话|个问题|次问答|次)")
+_PER_UNIT = {"day": 86400, "d": 86400, "天": 86400, "日": 86400, "hour": 3600, "hr": 3600, "h": 3600, "小时": 3600,
+             "minute": 60, "min": 60, "分钟": 60, "second": 1, "sec": 1, "s": 1, "秒": 1}
+_RATE_SCALE = {**_ITEM_SCALE, "": 1}
+
+
+def find_request_rate(text: str) -> tuple[float | None, bool]:
+    """Requests per second on average: '20k chats a day', '120 requests per minute', '每天 2 万次对话', '每分钟 50 个请求',
+    times the turns of each conversation ('50k conversations/day, each ~6 turns')."""
+    low = text.lower()
+    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|万|千)?\s*{_REQ}\s*(?:/|per|a|an|each|every)\s*"
+                  r"(day|d|hour|hr|h|minute|min|second|sec|s)\b", low)
+    if m:
+        v, unit = to_number(m.group(1)) * _RATE_SCALE.get(m.group(2) or "", 1) * (1000 if m.group(2) == "千" else 1), m.group(3)
+    else:
+        m = re.search(rf"(?:每|一)(天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理)?\s*({_NUM})\s*(万|千)?\s*{_REQ}", low) or \
+            re.search(rf"日均\s*({_NUM})\s*(万|千)?\s*{_REQ}()", low)
+        if not m:
+            return None, False
+        if m.group(1) in _PER_UNIT:
+            unit, num, scale = m.group(1), m.group(2), m.group(3)
+        else:
+            unit, num, scale = "天", m.group(1), m.group(2)
+        v = to_number(num) * {"万": 1e4, "千": 1e3}.get(scale or "", 1)
+    turns = re.search(r"(?:each|every|per conversation|per chat)?\s*~?\s*(\d{1,3})\s*(?:turns|rounds|轮)", low)
+    rate = v / _PER_UNIT[unit] * (int(turns.group(1)) if turns else 1)
+    return (rate, _PER_UNIT[unit] == 86400) if 0 < rate <= 1e7 else (None, False)
+
+
+def find_output_share(text: str) -> float | None:
+    """The output share of a stated token volume: '输出大约占 20%', 'about 20% output', 'output ~20%'."""
+    m = re.search(r"(?:输出|output|generated)\s*(?:tokens?)?\s*(?:大约|大概|约)?\s*(?:占|is|are|about|~|=|:|：)?\s*(?:about\s*|~)?"
+                  r"(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:it|them|that|the tokens) )?(?:is |are )?(?:output|输出)",
+                  text.lower())
+    return float(m.group(1) or m.group(2)) / 100 if m else None
+
+
+def find_peak_factor(text: str) -> float | None:
+    """'the peak hour is 3x average', 'peaks at 2x', '高峰是平均的 3 倍'."""
+    m = re.search(r"peak\w*\s*(?:hour\s*)?(?:is|at|of|=)?\s*(?:about\s*|~)?(\d+(?:\.\d+)?)\s*(?:x|×|times)|"
+                  r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s*)?(?:average\s*)?(?:at|during|in)?\s*(?:the\s*)?peak|"
+                  r"高峰\D{0,8}?(\d+(?:\.\d+)?)\s*倍", text.lower())
+    if not m:
+        return None
+    v = float(next(g for g in m.groups() if g))
+    return v if 1 <= v <= 100 else None
 
 
 def find_output_total(text: str) -> float | None:
@@ -638,7 +698,8 @@ _PEOPLE = r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|人|employe
 _AT_ONCE = r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active)"
 POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*{_PEOPLE}.{{0,40}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
                               rf"(?:(?:of (?:them|those|users|people)\s*)?(?:are |is |会|在)?\s*)?{_AT_ONCE}|"
-                              rf"(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:(?:our|the|their)\s+)?(?P<people2>{_NUM})\s*{_PEOPLE}",
+                              rf"(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:(?:our|the|their)\s+)?(?P<people2>{_NUM})\s*{_PEOPLE}|"
+                              rf"(?P<people3>{_NUM})\s*{_PEOPLE}.{{0,24}}?{_AT_ONCE}.{{0,16}}?(?P<pct3>\d{{1,3}}(?:\.\d+)?)\s*%",
                               re.I)
 
 
@@ -647,8 +708,8 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     low = text.lower()
     share = POPULATION_SHARE.search(low)
     if share:  # "500 employees, ~10% at once at peak": the people at once are the share of the head count
-        people = to_number(share.group("people") or share.group("people2"))
-        pct = float(share.group("pct") or share.group("pct2"))
+        people = to_number(share.group("people") or share.group("people2") or share.group("people3"))
+        pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
         if 0 < pct <= 100 and 1 <= people <= 1e8:
             return max(1, round(people * pct / 100)), None
     pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
@@ -688,7 +749,8 @@ _DAILY = r"\s*(?:a|per|each|every|/)\s*(?:day|d)\b|\s*daily\b|\s*(?:每天|一�
 TOKENS_PER_DAY = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+)?"
                             rf"(?:tokens?|toks?)(?:{_DAILY})|"
                             r"(?:每天|一天|每日|日均)[^，。,.\d]{0,8}?(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*"
-                            r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)", re.I)
+                            r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:token|tokens|词元)|"
+                            rf"(?:每天|一天|每日|日均)[^，。,.\d]{{0,8}}?({_NUM})\s*(t|b|m|k)\s*(?:tokens?|toks?)", re.I)
 
 
 TOKENS_PER_MONTH = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)?\s*(?:output\s+|generated\s+|input\s+)?"
@@ -711,6 +773,8 @@ def find_tokens_per_day(text: str) -> float | None:
         return (v or 0) * _ZH_SCALE.get(mm.group(4) or "", 1) / 30.4 or None
     if m.group(1):
         return to_number(m.group(1)) * _SCALE.get(m.group(2) or "", 1)
+    if m.group(5):  # "每天处理 10M tokens"
+        return to_number(m.group(5)) * _SCALE[m.group(6)]
     v = to_number(m.group(3)) if m.group(3)[0].isdigit() else zh_number(m.group(3))
     return (v or 0) * _ZH_SCALE.get(m.group(4) or "", 1) or None
 
@@ -1273,6 +1337,12 @@ def parse(text: str) -> Slots:
     s.input_tokens, s.output_tokens = find_io_tokens(text)
     s.items = find_items(text)
     s.output_total = find_output_total(text)
+    s.request_rate, s.rate_is_daily = find_request_rate(text)
+    if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
+        s.users = None  # "120 requests per minute" is a rate, not 120 people at once
+    if s.request_rate:
+        s.items = None  # nor a batch of 120 requests
+    s.output_share, s.peak_factor = find_output_share(text), find_peak_factor(text)
     if s.examples and s.tokens and s.tokens <= 2**20:  # "50k examples of 1k tokens": the length of each example
         s.context = s.context or int(s.tokens)
         s.tokens = None

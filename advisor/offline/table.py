@@ -118,6 +118,14 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
             (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
             "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
+    AskSpec("volume",
+            (r"\bhow many\b", r"\benough\b", r"\bdo (?:i|we) need\b", r"\bhandle\b", r"\bcarry\b", r"\bkeep up\b",
+             r"\bsuffice\b", r"\bwhat (?:hardware|gpus?|setup)\b"),
+            (r"几张|多少张|几块|多少块|够不够|够吗|够用|需要几|要几|撑得住|扛得住|扛不扛|撑不撑|多少卡|几台",),
+            "volume", requires=("model", "load_volume"), optional=("gpu", "count", "precision", "input_tokens",
+                                                                  "output_tokens", "output_share", "peak_factor"),
+            priority=87, unless=("training",),
+            missing={}),
     AskSpec("batch_job",
             (r"\bbatch (?:job|inference|processing|run|generation)\b", r"\boffline (?:inference|processing|generation)\b",
              r"\b(?:process|generate|summari[sz]e|classify|label|translate|tag)\b.{0,40}\b(?:documents?|docs|prompts|items|"
@@ -279,6 +287,9 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(s.model or s.gpu or s.vram_gib or s.tokens or s.tokens_per_day or now.devices or now.unknown_gpus)
     if test == "concurrency":  # "how many people at once", "最多多少并发": users, not the longest context
         return bool(CONCURRENCY.search(question))
+    if test == "load_volume":  # a request rate, or a daily token volume split into input and output, to carry
+        # (a daily volume alone is the output to generate: the daily_volume row, which also prices it)
+        return bool(s.request_rate or (s.tokens_per_day and (s.output_share or s.input_tokens)))
     if test == "job_size":  # a batch job's size: requests, or output tokens in all
         return bool(s.items or s.output_total)
     if test == "claimed_spec":  # a device described by its figures ('Arc A770 16GB, 560 GB/s') claims nothing
