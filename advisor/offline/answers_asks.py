@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from tools import search
+from tools.throughput import chat_turn
 
 from .parse import Slots
 from .text import Reply, gib, hours_text, pick, tps, usd
@@ -171,7 +172,8 @@ def off_topic(turn, s: Slots, question: str) -> Reply:
 
 
 SIZING_ASK = re.compile(r"\bhow (?:many|much|fast|long|big)\b|\bcosts?\b|\bprice\b|\bneed\b|\bwhich\b|\brun\b|\bhost\b|"
-                        r"几张|几块|多少|多快|多久|多大|需要|要什么|成本|费用|跑|部署", re.I)
+                        r"\bbuy\b|\bbest\b|\bshould\b|\brecommend|"
+                        r"几张|几块|多少|多快|多久|多大|需要|要什么|成本|费用|跑|部署|买什么|买哪|什么好|哪个好|选什么|推荐|上什么", re.I)
 MODEL_WORDS = re.compile(r"\b(?:llms?|(?:large |language |ai )?models?|llama|qwen|mistral|mixtral|deepseek|gemma|phi|gpt|"
                          r"chatbot|cards?|chips?|accelerators?)\b|大模型|模型|卡|算力|芯片", re.I)
 
@@ -419,18 +421,22 @@ def capacity(turn, s: Slots, question: str) -> Reply:
     body = [pick(zh, "By format:", "按格式：") + "\n" + "\n".join(lines),
             pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
-    if MEMORY_ONLY.search(question) and not speed_given:  # "memory-wise, how many users": the KV cache's count first
+    if not speed_given:  # no speed asked ("max concurrent users at 4k?", "memory-wise"): the KV cache's count first
         from .answers_fit import inference_args
 
-        f = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n,
-                      **{**inference_args(s), "precision": best["precision"]})
+        fmt = s.precision or best["precision"]
+        f = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n, **{**inference_args(s), "precision": fmt})
         if f.fits and f.max_batch:
-            body.insert(0, pick(zh, "With a speed floor: ", "再加速度下限：") + lead.replace("**", ""))
+            at = turn.call("estimate_throughput", model=s.model, gpu=r["gpu_id"], gpu_count=n, precision=fmt,
+                           framework="vllm", batch=f.max_batch, continuous_batching=True,
+                           **chat_turn(r["context"]))
+            body.insert(0, pick(zh, f"With a floor of {DEFAULT_USER_TPS:g} tokens/s each: ", f"再加每人 {DEFAULT_USER_TPS:g} "
+                                "tokens/s 的速度下限：") + lead.replace("**", ""))
             lead = pick(zh, f"**About {f.max_batch} concurrent users by memory**: the KV cache of {n}x {r['gpu']} holds "
-                            f"{f.max_batch} conversations of {r['context']:,} tokens with {r['model']} ({best['precision']}); "
-                            "speed per user is not counted in that figure.",
+                            f"{f.max_batch} conversations of {r['context']:,} tokens with {r['model']} ({fmt}); at that "
+                            f"load each gets about {tps(at.decode_tokens_per_s)} tokens/s.",
                         f"**按显存约 {f.max_batch} 个并发用户**：{n} 张 {r['gpu']} 的 KV 缓存能放下 {f.max_batch} 段 "
-                        f"{r['context']:,} tokens 的对话（{r['model']}，{best['precision']}）；这个数不考虑每人的速度。")
+                        f"{r['context']:,} tokens 的对话（{r['model']}，{fmt}）；这时每人约 {tps(at.decode_tokens_per_s)} tokens/s。")
     assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),
                    *([] if speed_given else [pick(zh, f"{DEFAULT_USER_TPS:g} tokens/s per user (you did not say; tell me "

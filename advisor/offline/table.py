@@ -58,7 +58,13 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"(?:keys?|credentials|tokens|logins?)\b",
            r"\b(?:mine|mining)\b.{0,40}\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s|someone"
            r"(?: else)?'?s)\b|\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s)\b.{0,60}\b(?:mine|"
-           r"mining) (?:crypto|bitcoin|monero|eth)")
+           r"mining) (?:crypto|bitcoin|monero|eth)",
+           # breaking into data that is not the person's, and fraud
+           r"\bcrack(?:ing)?\b.{0,30}\b(?:hash(?:es)?|passwords?|bcrypt|md5|sha-?\d*)\b",
+           r"\b(?:database|db|data) dump\b.{0,40}\b(?:took|taken|stole|stolen|copied|grabbed|leaked)\b|"
+           r"\b(?:took|taken|stole|stolen|copied|grabbed)\b.{0,30}\bfrom (?:my |our |the )?(?:ex-?employer|former employer|"
+           r"old job|previous (?:job|employer)|last job)",
+           r"\b(?:scam|fraud(?:ulent)?|phishing)\b.{0,30}\b(?:sms|texts?|messages?|emails?|calls?|model|bot|site)s?\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
@@ -68,7 +74,8 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               # concealment, and credentials or compute that are not the person's
               r"(?:避免|防止|不会?|以免|怕)被封|隐藏.{0,6}进程|瞒着|躲过.{0,6}(?:检测|审计|监控)|不让.{0,8}(?:发现|知道)|"
               r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
-              r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)")
+              r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)|"
+              r"诈骗|骗人|骗钱|钓鱼(?:短信|邮件|网站|链接)|破解.{0,8}(?:哈希|密码|hash)|拖库|撞库|前公司的.{0,10}(?:数据|数据库)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -84,10 +91,10 @@ TABLE: tuple[AskSpec, ...] = (
     AskSpec("social", (r"^\W*(?:ok(?:ay)?|thanks?(?: a lot| so much)?|thank you(?: very much)?|thx|ty|cool|great|nice|got it|"
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
-    AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
+    AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
                           r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b"),
-            (r"写(?:一首|一个|篇)?(?:诗|故事|歌|笑话|作文)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
+            (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
     AskSpec("outside", (r"\S",), (), "outside", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
@@ -176,10 +183,12 @@ TABLE: tuple[AskSpec, ...] = (
              r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
              r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
-             r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams)\b"),
+             r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams|chats|conversations|sessions)\b",
+             r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
-             r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)"),
+             r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
+             r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)"),
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
             "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
