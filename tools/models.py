@@ -76,6 +76,23 @@ def all_specs() -> list[ModelSpec]:
     return [catalog_spec(mid) for mid in model_ids()]
 
 
+def longer_context_twin(model_id: str, context: int) -> ModelSpec | None:
+    """The catalog model of the same shape (layers, widths, heads, vocabulary) that supports `context` tokens, when
+    `model_id` does not: Llama 3 8B (8k) and Llama 3.1 8B (128k) are one network with a longer RoPE schedule, so a
+    question about "Llama 3 8B at 128k" is sized on 3.1 and says so. The shortest such window, or None."""
+    try:
+        m = catalog_spec(model_id)
+    except (KeyError, ValueError):
+        return None
+    family = m.id.split("-")[0]  # a twin of the same family ("llama-3.1-8b"), not a distill that copied the shape
+    shape = (m.num_layers, m.hidden_size, m.num_heads, m.num_kv_heads, m.head_dim, m.intermediate_size, m.vocab_size,
+             m.is_moe)
+    twins = [t for t in all_specs() if t.id != m.id and t.id.split("-")[0] == family and t.max_context >= context and
+             (t.num_layers, t.hidden_size, t.num_heads, t.num_kv_heads, t.head_dim, t.intermediate_size, t.vocab_size,
+              t.is_moe) == shape]
+    return min(twins, key=lambda t: (t.max_context, t.id)) if twins else None
+
+
 def size_spec(params_b: float) -> ModelSpec:
     """A typical dense decoder of about `params_b` billion parameters (approximate by design)."""
     if not 0.01 <= params_b <= 2000:

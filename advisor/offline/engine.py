@@ -496,6 +496,22 @@ def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message
         return [misc.input_problem(turn, _zh_error(message) if turn.zh else message)]
     limit = int(m.group("limit").replace(",", ""))
     asked = s.context
+    from tools.models import longer_context_twin
+
+    twin = longer_context_twin(s.model, asked) if s.model else None
+    if twin is not None:  # "Llama 3 70B at 100k": the same network with a longer window (Llama 3.1), at the asked context
+        first = s.model
+        s.model = twin.id
+        try:
+            replies = _answer(turn, s, asks, question)
+        except AdvisorInputError as exc:
+            return [misc.input_problem(turn, _zh_error(str(exc)) if turn.zh else str(exc))]
+        replies[0].body.insert(0, pick(turn.zh, f"{m.group('model')} ({first}) stops at {limit:,} tokens; {twin.name} is the "
+                                                 f"same network with a {twin.max_context:,}-token window, so it is sized at "
+                                                 f"{asked:,} tokens.",
+                                       f"{m.group('model')}（{first}）最长 {limit:,} tokens；{twin.name} 是同一个网络、上下文 "
+                                       f"{twin.max_context:,} tokens，所以按它在 {asked:,} tokens 下计算。"))
+        return replies
     s.context = limit
     try:
         replies = _answer(turn, s, asks, question)

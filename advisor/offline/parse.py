@@ -267,7 +267,9 @@ def find_models(text: str) -> list[str]:
     for _, mid in found:
         if mid not in out:
             out.append(mid)
-    return out
+    # "deepseek r1 distill 32b": the name and a more specific one of it ("deepseek-r1" inside
+    # "deepseek-r1-distill-qwen-32b") are one model, the specific one
+    return [m for m in out if not any(o != m and o.startswith(m + "-") for o in out)]
 
 
 def _looks_like_hub_id(s: str) -> bool:
@@ -495,7 +497,8 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "qlora"
     elif re.search(r"\blora\b|\bpeft\b|\badapters?\b", low):
         method = "lora"
-    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|全量|全参", low):
+    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|"
+                   r"\bfull[- ]?(?:sft|ft|finetune|training|weights? (?:training|fine-?tuning))\b|全量|全参", low):
         method = "full"
     if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
         return None if method in (None, "full") else method, "pretrain"
@@ -583,7 +586,7 @@ def find_mfu(text: str) -> float | None:
 
 
 _IN = r"(?:input|prompt|输入|提示词|prompt\s*长度)"
-_OUT = r"(?:output|generated|completion|answer|response|输出|生成|回复|回答)"
+_OUT = r"(?:output|generated|completion|answer|response|think(?:s|ing)?(?: for)?|reason(?:s|ing)?(?: for)?|输出|生成|回复|回答|思考)"
 _TOK = r"(?:\s*(?:个)?\s*(?:tokens?|toks?|token))"
 
 
@@ -594,6 +597,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
 
     def grab(word: str) -> int | None:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
+            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}\s*{word}(?!\s*\d)", low) or \
             re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
                       rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%))", low)
         if not m:

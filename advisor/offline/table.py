@@ -123,7 +123,7 @@ TABLE: tuple[AskSpec, ...] = (
     AskSpec("max_context",
             (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
-            (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的上下文",),
+            (r"(?:最大|最长).{0,8}(?:上下文|序列)|上下文.{0,6}(?:最多|最长|多长)|多长的?上下文|上下文(?:能)?(?:开|设)到?多(?:长|大)",),
             "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
     AskSpec("volume",
             (r"\bhow many\b", r"\benough\b", r"\bdo (?:i|we) need\b", r"\bhandle\b", r"\bcarry\b", r"\bkeep up\b",
@@ -137,9 +137,12 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bbatch (?:job|inference|processing|run|generation)\b", r"\boffline (?:inference|processing|generation)\b",
              r"\b(?:process|generate|summari[sz]e|classify|label|translate|tag)\b.{0,40}\b(?:documents?|docs|prompts|items|"
              r"records|rows|files|articles|emails|tickets|output tokens)\b.{0,80}\b(?:how long|how many (?:hours|days)|cost)",
-             r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b"),
+             r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b",
+             r"\b(?:classify|classification|label(?:l?ing)?|tag(?:ging)?|summari[sz](?:e|ing|ation)|translat(?:e|ing|ion)|"
+             r"extract(?:ion|ing)?|sentiment)\b.{0,80}\b(?:how long|how many (?:hours|days)|eta|time|cost)\b"),
             (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,30}"
-             r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",),
+             r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",
+             r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)"),
             "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
                                                                    "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
             priority=86, unless=("training",),
@@ -152,7 +155,8 @@ TABLE: tuple[AskSpec, ...] = (
             priority=84, unless=("training",)),
     AskSpec("request_time",
             (r"\bhow (?:many seconds|long)\b.{0,60}\b(?:generate|produce|output|write|answer)\b.{0,30}\d[\d,]*\s*tokens?",
-             r"\b(?:generate|produce|output)\b.{0,10}\d[\d,]*\s*tokens?.{0,40}\bhow (?:many seconds|long)\b"),
+             r"\b(?:generate|produce|output|thinks?|reasons?)\b.{0,14}\d[\d,]*\s*tokens?.{0,60}\bhow (?:many seconds|long)\b",
+             r"\bhow long (?:am i|are we|will i|do i|would i) (?:be )?wait"),
             (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
             "request_time", requires=("model", "output_tokens"), optional=("gpu", "count", "precision", "input_tokens"),
             priority=83, unless=("training",)),
