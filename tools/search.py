@@ -6,6 +6,8 @@ Each function returns a plain dict (JSON-ready) whose numeric fields carry their
 
 from __future__ import annotations
 
+import math
+
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 from .memory import MemoryRequest, estimate_memory
@@ -195,3 +197,38 @@ def estimate_energy(gpu: str, gpu_count: int = 1, hours_per_day: float | None = 
         out.update(tokens_per_s=tokens_per_s, kwh_per_million_tokens=round(kwh_per_m, 3),
                    usd_per_million_tokens=round(kwh_per_m * price, 4))
     return out
+
+
+def batch_job_time(tokens_per_s: float, output_tokens_total: float | None = None, items: float | None = None,
+                   output_tokens: int | None = None, prompt_tokens: int | None = None) -> dict:
+    """A batch job at a steady generation rate: its output tokens (given, or items x output tokens each), the prompt
+    tokens it reads, and the hours it takes."""
+    total = output_tokens_total or (items * output_tokens if items and output_tokens else None)
+    if not total or tokens_per_s <= 0:
+        raise AdvisorInputError("A batch job needs its size (requests and tokens each, or output tokens in all) and a "
+                                "rate above 0 tokens/s.")
+    out = dict(tokens_per_s=tokens_per_s, output_tokens_total=total, hours=round(total / tokens_per_s / 3600, 3))
+    if items:
+        out.update(items=items, output_tokens_each=output_tokens)
+        if prompt_tokens:
+            out.update(prompt_tokens_each=prompt_tokens, prompt_tokens_total=items * prompt_tokens)
+    return out
+
+
+def request_volume(requests_per_s: float, peak_factor: float, setup_requests_per_s: float, gpus_per_setup: int) -> dict:
+    """A request rate carried by copies of one setup: the rate at its peak, the copies and GPUs that carry it, and how
+    busy they are then."""
+    need = requests_per_s * peak_factor
+    copies = max(1, math.ceil(need / setup_requests_per_s))
+    return dict(requests_per_s=round(requests_per_s, 4), requests_per_day=round(requests_per_s * 86400),
+                requests_per_minute=round(requests_per_s * 60, 1), peak_factor=peak_factor,
+                peak_requests_per_s=round(need, 4), setup_requests_per_s=round(setup_requests_per_s, 3),
+                copies=copies, gpus=copies * gpus_per_setup, utilisation_at_peak=round(need / (copies * setup_requests_per_s), 3))
+
+
+def requests_at_rate(output_tokens_per_s: float, output_tokens_each: int) -> dict:
+    """Requests completed per second when a setup generates `output_tokens_per_s` in all and each request asks for
+    `output_tokens_each` (the prompt's prefill is already in that rate at a steady load)."""
+    return dict(output_tokens_per_s=output_tokens_per_s, output_tokens_each=output_tokens_each,
+                requests_per_s=round(output_tokens_per_s / output_tokens_each, 3),
+                requests_per_minute=round(output_tokens_per_s / output_tokens_each * 60, 1))

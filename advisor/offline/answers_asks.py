@@ -657,19 +657,22 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                               "requests (or output tokens) in all?",
                           f"**约 {rate:,.0f} 输出 tokens/s**（{n} 张 {gpu_name(gpu)}，{how}）。一共多少个请求（或多少输出 token）？"),
                      body)
-    hours = total_out / rate / 3600
+    job = turn.derive("batch_job_time", search.batch_job_time, tokens_per_s=rate, output_tokens_total=s.output_total,
+                      items=s.items, output_tokens=out, prompt_tokens=prompt if s.input_tokens else None)
+    hours = job["hours"]
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=n, hours=hours)
-    what_job = pick(zh, f"{s.items:,.0f} requests x {out:,} output tokens = {total_out:,.0f} output tokens" if s.items and
+    total_out = job["output_tokens_total"]
+    what_job = pick(zh, f"{job['items']:,.0f} requests x {out:,} output tokens = {total_out:,.0f} output tokens" if s.items and
                     not s.output_total else f"{total_out:,.0f} output tokens",
-                    f"{s.items:,.0f} 个请求 × {out:,} 输出 tokens = {total_out:,.0f} 输出 tokens" if s.items and not s.output_total
+                    f"{job['items']:,.0f} 个请求 × {out:,} 输出 tokens = {total_out:,.0f} 输出 tokens" if s.items and not s.output_total
                     else f"{total_out:,.0f} 输出 tokens")
     cost = pick(zh, f", about {usd(c.usd)} of rent at {usd(c.usd_per_gpu_hour)}/GPU-hour" if c.usd else "",
                 f"，租金约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/卡时）" if c.usd else "")
     lead = pick(zh, f"**About {hours_text(hours, False)}**{cost} for {what_job} on {n}x {gpu_name(gpu)} at {how}.",
                 f"**约 {hours_text(hours, True)}**{cost}：{what_job}，{n} 张 {gpu_name(gpu)}，按{how}。")
-    if s.items and s.input_tokens:
-        body.append(pick(zh, f"Input read: {s.items * prompt:,.0f} prompt tokens (prefilled, counted in the rate).",
-                         f"读入：{s.items * prompt:,.0f} 个提示词 tokens（预填充，已计入速率）。"))
+    if job.get("prompt_tokens_total"):
+        body.append(pick(zh, f"Input read: {job['prompt_tokens_total']:,.0f} prompt tokens (prefilled, counted in the rate).",
+                         f"读入：{job['prompt_tokens_total']:,.0f} 个提示词 tokens（预填充，已计入速率）。"))
     return Reply(lead, body)
 
 
@@ -678,7 +681,8 @@ def qps(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     prompt, out, said = _io(s)
     t, running = _full_load(turn, s, prompt, out)
-    per_s = t.decode_tokens_per_s_total / out
+    per_s = turn.derive("requests_at_rate", search.requests_at_rate, output_tokens_per_s=t.decode_tokens_per_s_total,
+                        output_tokens_each=out)["requests_per_s"]
     n, gpu = s.count or 1, gpu_name(s.gpu or "h100-sxm")
     lead = pick(zh, f"**About {per_s:,.1f} requests/s** ({prompt:,} tokens in, {out:,} out each) on {n}x {gpu} "
                     f"({t.precision}, vLLM): {t.decode_tokens_per_s_total:,.0f} output tokens/s with {running} requests "
@@ -725,7 +729,6 @@ def volume(turn, s: Slots, question: str) -> Reply:
     """A request or token volume ('20k chats a day, 1,500 in / 300 out each', '1B tokens a day, 20% output', '120
     requests a minute'): the GPUs that carry it at its peak, from one setup's requests per second at a steady full
     load (its KV pool full of one-shot requests, each prefilled in full)."""
-    import math
 
     from tools.errors import AdvisorInputError
 
@@ -734,23 +737,16 @@ def volume(turn, s: Slots, question: str) -> Reply:
     notes = []
     if s.request_rate:
         rate = s.request_rate
-        basis = pick(zh, f"{rate * 86400:,.0f} requests a day = {rate:,.2f}/s on average",
-                     f"每天 {rate * 86400:,.0f} 个请求 = 平均每秒 {rate:,.2f} 个") if s.rate_is_daily else \
-            pick(zh, f"{rate:,.2f} requests/s ({rate * 60:,.0f} a minute)", f"每秒 {rate:,.2f} 个请求（每分钟 {rate * 60:,.0f} 个）")
     else:
         share = s.output_share
         if share and not said:  # requests shaped by the share: the default answer length, the prompt to match
             prompt = max(1, round(out * (1 - share) / share))
         rate = s.tokens_per_day / (prompt + out) / 86400
-        basis = pick(zh, f"{s.tokens_per_day:,.0f} tokens a day in requests of {prompt:,} in + {out:,} out = "
-                         f"{rate:,.2f} requests/s on average",
-                     f"每天 {s.tokens_per_day:,.0f} tokens，按每个请求输入 {prompt:,} + 输出 {out:,} = 平均每秒 {rate:,.2f} 个请求")
     if not said and not s.output_share:
         notes.append(pick(zh, f"Tokens per request not given: assumed {prompt:,} in and {out:,} out.",
                           f"没给每个请求的 token 数：按输入 {prompt:,}、输出 {out:,} 估算。"))
     daily = s.rate_is_daily or not s.request_rate  # a day's volume: its busiest hour runs above the average
     peak = s.peak_factor or (DEFAULT_PEAK_FACTOR if daily else 1.0)
-    need = rate * peak
     gpu = s.gpu or "h100-sxm"
     t = running = tp = None
     for tp in (1, 2, 4, 8):
@@ -765,16 +761,26 @@ def volume(turn, s: Slots, question: str) -> Reply:
     if t is None:
         return Reply(pick(zh, f"**{s.model} does not fit on up to 8x {gpu_name(gpu)}** with requests of {prompt + out:,} tokens.",
                           f"**{s.model} 在最多 8 张 {gpu_name(gpu)} 上都放不下**（每个请求 {prompt + out:,} tokens）。"))
-    qps = t.decode_tokens_per_s_total / out
-    copies = max(1, math.ceil(need / qps))
-    gpus = copies * tp
+    v = turn.derive("request_volume", search.request_volume, requests_per_s=rate, peak_factor=peak,
+                    setup_requests_per_s=t.decode_tokens_per_s_total / out, gpus_per_setup=tp)
+    qps, copies, gpus, need = v["setup_requests_per_s"], v["copies"], v["gpus"], v["peak_requests_per_s"]
+    if s.request_rate and not s.rate_is_daily:
+        basis = pick(zh, f"{v['requests_per_s']:g} requests/s ({v['requests_per_minute']:g} a minute)",
+                     f"每秒 {v['requests_per_s']:g} 个请求（每分钟 {v['requests_per_minute']:g} 个）")
+    elif s.request_rate:
+        basis = pick(zh, f"{v['requests_per_day']:,} requests a day = {v['requests_per_s']:g}/s on average",
+                     f"每天 {v['requests_per_day']:,} 个请求 = 平均每秒 {v['requests_per_s']:g} 个")
+    else:
+        basis = pick(zh, f"{s.tokens_per_day:,.0f} tokens a day in requests of {prompt:,} in + {out:,} out = "
+                         f"{v['requests_per_s']:g} requests/s on average",
+                     f"每天 {s.tokens_per_day:,.0f} tokens，按每个请求输入 {prompt:,} + 输出 {out:,} = 平均每秒 {v['requests_per_s']:g} 个请求")
     setup = pick(zh, f"{t.precision}, vLLM" + (f", {copies} copies x TP={tp}" if tp > 1 else ""),
                  f"{t.precision}，vLLM" + (f"，{copies} 份 x TP={tp}" if tp > 1 else ""))
-    one = pick(zh, f"one copy serves about {qps:,.1f} requests/s at full load ({running} running together, "
+    one = pick(zh, f"one copy serves about {qps:g} requests/s at full load ({running} running together, "
                    f"{t.decode_tokens_per_s_total:,.0f} output tokens/s)",
-               f"一份满载约每秒 {qps:,.1f} 个请求（{running} 个同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s）")
-    peak_text = pick(zh, f"x {peak:g} at the peak" + ("" if s.peak_factor else " (assumed; say yours)") + f" = {need:,.2f}/s",
-                     f"高峰按 {peak:g} 倍" + ("" if s.peak_factor else "（假设，可告诉我实际值）") + f" = 每秒 {need:,.2f} 个") \
+               f"一份满载约每秒 {qps:g} 个请求（{running} 个同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s）")
+    peak_text = pick(zh, f"x {peak:g} at the peak" + ("" if s.peak_factor else " (assumed; say yours)") + f" = {need:g}/s",
+                     f"高峰按 {peak:g} 倍" + ("" if s.peak_factor else "（假设，可告诉我实际值）") + f" = 每秒 {need:g} 个") \
         if peak != 1 else pick(zh, "as the rate to carry", "按这个速率承载")
     if s.count:
         enough = s.count >= gpus
@@ -785,7 +791,7 @@ def volume(turn, s: Slots, question: str) -> Reply:
     else:
         lead = pick(zh, f"**{gpus}x {t.gpu}** ({setup}) for {basis}, {peak_text}: {one}.",
                     f"**{gpus} 张 {t.gpu}**（{setup}）：{basis}，{peak_text}；{one}。")
-    util = need / (copies * qps)
+    util = v["utilisation_at_peak"]
     notes.append(pick(zh, f"At the peak they run at {util:.0%} of that capacity; each request takes about "
                           f"{t.request_seconds:,.1f} s at full load (first token after {t.time_to_first_token_s:,.2f} s).",
                       f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
