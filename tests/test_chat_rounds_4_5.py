@@ -264,3 +264,24 @@ def test_grounded_figures_in_the_new_asks():
               "1 H100 enough?"):
         a = ENGINE.ask(q)
         assert not unsupported_numbers(a.text, a.calls, q, []), a.text
+
+
+# ---- claims checked against physics -------------------------------------------------------------------------------
+
+def test_a_speed_claim_above_the_bandwidth_ceiling_or_on_a_card_it_does_not_fit_is_refuted():
+    a = ENGINE.ask("A blog claims a single 4090 generates 150 tok/s with Llama 3 70B Q4. Is that possible?")
+    assert _first(a.text).startswith("**Not as stated") and "GiB" in _first(a.text)
+    b = ENGINE.ask("Someone on reddit claims they get 120 tok/s single-stream on Llama 3 70B Q4 with two 3090s. Plausible?")
+    assert _first(b.text).startswith("**Not plausible")
+
+
+def test_a_training_claim_is_checked_by_the_mfu_it_implies():
+    from tools.search import training_claim
+
+    a = ENGINE.ask("My colleague says Llama 3 8B took 1.3M H100-hours to train on 15T tokens. Does that add up?")
+    r = training_claim("llama-3-8b", 15e12, "h100-sxm", 1024, claimed_gpu_hours=1.3e6)
+    assert f"{r['implied_mfu']:.0%} MFU" in _first(a.text) and 0.1 < r["implied_mfu"] < 0.25
+    b = ENGINE.ask("销售说 8 卡 H100 一天能把 Llama-3-8B 从头训练一遍（15T token），真的假的？")
+    assert _first(b.text).startswith("**不可能")
+    c = ENGINE.ask("Is it realistic to pretrain a 7B on 2T tokens in 3 weeks with 256 H100s?")
+    assert _first(c.text).startswith("**Yes")

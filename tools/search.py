@@ -232,3 +232,21 @@ def requests_at_rate(output_tokens_per_s: float, output_tokens_each: int) -> dic
     return dict(output_tokens_per_s=output_tokens_per_s, output_tokens_each=output_tokens_each,
                 requests_per_s=round(output_tokens_per_s / output_tokens_each, 3),
                 requests_per_minute=round(output_tokens_per_s / output_tokens_each * 60, 1))
+
+
+def training_claim(model: str, tokens: float, gpu: str, gpu_count: int = 8, claimed_gpu_hours: float | None = None,
+                   claimed_days: float | None = None) -> dict:
+    """A claimed training cost ('1.3M H100-hours for 8B on 15T tokens', '8 H100s do it in a day') against the
+    estimate: the estimate's GPU-hours and days, the ratio of the claim to it, and the MFU the claim implies
+    (the model's training FLOPs / (claimed GPU-seconds x peak))."""
+    r = estimate_training(TrainingRequest(model=model, tokens=tokens, gpu=gpu, gpu_count=gpu_count, method="pretrain"))
+    peak = r.tflops_per_gpu / r.mfu  # TFLOPS per GPU at 100%
+    out = dict(model=r.model, gpu=r.gpu, gpu_count=gpu_count, tokens=tokens, estimate_gpu_hours=round(r.gpu_hours),
+               estimate_days=round(r.days, 1), estimate_mfu=r.mfu, flops=r.flops)
+    if claimed_gpu_hours:
+        out.update(claimed_gpu_hours=claimed_gpu_hours, ratio=round(claimed_gpu_hours / r.gpu_hours, 2),
+                   implied_mfu=round(r.flops / (claimed_gpu_hours * 3600 * peak * 1e12), 3))
+    if claimed_days:
+        out.update(claimed_days=claimed_days, ratio=round(claimed_days / r.days, 3),
+                   implied_mfu=round(r.flops / (claimed_days * 86400 * gpu_count * peak * 1e12), 3))
+    return out

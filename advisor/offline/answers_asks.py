@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from tools import search
+from tools.gpus import get_gpu
 from tools.throughput import chat_turn
 
 from .parse import Slots
@@ -75,6 +76,28 @@ def speed_check(turn, s: Slots, question: str) -> Reply:
     load = pick(zh, f"{s.users} users at once, each" if (s.users or 1) > 1 else "one stream",
                 f"{s.users} 路并发、每路" if (s.users or 1) > 1 else "单路")
     ratio = seen / expect if expect else 1
+    fit = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=t.precision,
+                    framework=t.framework, batch=s.users or 1)
+    g = get_gpu(s.gpu)
+    ceiling = g.memory_bandwidth_gb_per_s * (s.count or 1) / t.weights_read_gb_per_token  # every weight read per token
+    if not fit.fits and (s.users or 1) <= 1:  # "150 tok/s with Llama 3 70B Q4 on one 4090": it does not even fit
+        return Reply(pick(zh, f"**Not as stated: {t.model} {t.precision} needs {fit.required_gib:.1f} GiB per GPU and "
+                              f"{s.count or 1}x {t.gpu} has {fit.available_gib:.1f}**, so {seen:g} tokens/s is not possible "
+                              "on the GPU alone; with layers left in CPU RAM, expect a few tokens/s.",
+                          f"**不可能：{t.model} {t.precision} 每卡需要 {fit.required_gib:.1f} GiB，{s.count or 1} 张 {t.gpu} 只有 "
+                          f"{fit.available_gib:.1f} GiB**，所以 {seen:g} tokens/s 单靠 GPU 做不到；部分层放在 CPU 内存时只有每秒几个 token。"),
+                     [pick(zh, f"Even if it fit, reading {t.weights_read_gb_per_token:.1f} GB of weights per token at "
+                               f"{g.memory_bandwidth_gb_per_s:,.0f} GB/s caps one stream at {ceiling:,.0f} tokens/s.",
+                           f"就算放得下，每个 token 读 {t.weights_read_gb_per_token:.1f} GB 权重、带宽 {g.memory_bandwidth_gb_per_s:,.0f} GB/s，"
+                           f"单路上限约 {ceiling:,.0f} tokens/s。")])
+    if ratio > 2 and seen > ceiling and (s.users or 1) <= 1:
+        return Reply(pick(zh, f"**Not plausible: {seen:g} tokens/s is above the memory-bandwidth ceiling of about "
+                              f"{ceiling:,.0f}** for {t.model} {t.precision} on {s.count or 1}x {t.gpu} (every weight, "
+                              f"{t.weights_read_gb_per_token:.1f} GB, is read per token); we estimate about {tps(expect)}.",
+                          f"**不可信：{seen:g} tokens/s 超过了显存带宽上限（约 {ceiling:,.0f}）**：{t.model} {t.precision} 在 "
+                          f"{s.count or 1} 张 {t.gpu} 上每个 token 要读 {t.weights_read_gb_per_token:.1f} GB 权重；我们估算约 {tps(expect)}。"),
+                     [pick(zh, "Speculative decoding or batching many streams can raise a total, not one stream's plain "
+                               "decode past this ceiling.", "投机解码或多路并发能提高总吞吐，但单路普通解码超不过这个上限。")])
     if 0.65 <= ratio <= 1.5:
         lead = pick(zh, f"**Yes, that is about what to expect:** we estimate about {tps(expect)} tokens/s for {t.model} "
                         f"{t.precision} on {s.count or 1}x {t.gpu} ({t.framework}), {load}.",
@@ -797,3 +820,66 @@ def volume(turn, s: Slots, question: str) -> Reply:
                       f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
                       f"{t.time_to_first_token_s:,.2f} 秒）。"))
     return Reply(lead, notes)
+
+
+CLAIMED_DAYS = re.compile(r"\b(?:in|within|under)\s+(?:a|one|(\d+(?:\.\d+)?))\s*(day|week|month)s?\b|"
+                          r"(一|两|三|四|五|六|七|十|\d+(?:\.\d+)?)\s*(?:个)?\s*(天|周|星期|月)(?:内|之内|就|能|可以|训完|搞定)")
+_ZH_NUM = {"一": 1, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "十": 10}
+
+
+def training_claim(turn, s: Slots, question: str) -> Reply:
+    """'Llama 3 8B took 1.3M H100-hours on 15T tokens - does that add up?', '8 H100s train it in a day?': the claim
+    against the estimate, with the MFU the claim implies (physics: the run's FLOPs over the GPU-time claimed)."""
+    zh = turn.zh
+    unit = re.search(r"\b([a-z]{1,3}\d{2,4}[a-z]?)[- ]?(?:hours?|hrs?)\b", question, re.I)
+    gpu = s.gpu or (unit and parse_gpu(unit.group(1))) or "h100-sxm"
+    days = None
+    m = CLAIMED_DAYS.search(question)
+    if m and not s.gpu_hours:
+        if m.group(2):
+            days = float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2).lower()]
+        else:
+            days = float(_ZH_NUM.get(m.group(3), m.group(3))) * {"天": 1, "周": 7, "星期": 7, "月": 30}[m.group(4)]
+    r = turn.derive("training_claim", search.training_claim, model=s.model, tokens=s.tokens, gpu=gpu,
+                    gpu_count=s.count or (8 if days else 1024), claimed_gpu_hours=s.gpu_hours, claimed_days=days)
+    implied = r.get("implied_mfu")
+    if implied is None:
+        return Reply(pick(zh, f"**About {r['estimate_gpu_hours']:,} GPU-hours** ({r['estimate_days']:,} days on "
+                              f"{r['gpu_count']}x {r['gpu']}) to train {r['model']} on {s.tokens:,.0f} tokens.",
+                          f"**约 {r['estimate_gpu_hours']:,} GPU-小时**（{r['gpu_count']} 张 {r['gpu']} 约 {r['estimate_days']:,} 天）。"))
+    claim = pick(zh, f"{r['claimed_gpu_hours']:,.0f} GPU-hours" if s.gpu_hours else f"{days:g} days on {r['gpu_count']}x {r['gpu']}",
+                 f"{r['claimed_gpu_hours']:,.0f} GPU-小时" if s.gpu_hours else f"{r['gpu_count']} 张 {r['gpu']} {days:g} 天")
+    ours = pick(zh, f"we estimate about {r['estimate_gpu_hours']:,} GPU-hours ({r['estimate_days']:,} days on "
+                    f"{r['gpu_count']}x {r['gpu']}) at {r['estimate_mfu']:.0%} MFU",
+                f"我们估算约 {r['estimate_gpu_hours']:,} GPU-小时（{r['gpu_count']} 张约 {r['estimate_days']:,} 天），MFU {r['estimate_mfu']:.0%}")
+    if implied > 1:
+        lead = pick(zh, f"**Not possible: it takes about {r['estimate_days']:,} days on {r['gpu_count']}x {r['gpu']}, not "
+                        f"{days:g}**; {claim} would need {implied:,.0f}x the GPUs' peak FLOPS - {ours}." if days else
+                        f"**Not possible: {claim} would need {implied:,.1f}x the GPUs' peak FLOPS** - {ours}.",
+                    f"**不可能：{r['gpu_count']} 张 {r['gpu']} 约需 {r['estimate_days']:,} 天，不是 {days:g} 天**；{claim} 要求超过峰值算力的 "
+                    f"{implied:,.0f} 倍——{ours}。" if days else f"**不可能：{claim} 需要峰值算力的 {implied:,.1f} 倍**——{ours}。")
+    elif implied > 0.7:
+        lead = pick(zh, f"**Not possible: {claim} would need {implied:.0%} MFU**; GPUs sustain 35-55% on large training "
+                        f"runs - {ours}.",
+                    f"**不可能：{claim} 需要 {implied:.0%} 的 MFU**，大规模训练实际只有 35-55%——{ours}。")
+    elif days and r["ratio"] >= 1:  # a deadline the run meets
+        lead = pick(zh, f"**Yes: about {r['estimate_days']:,} days**, within the {days:g} days asked ({claim} needs only "
+                        f"{implied:.0%} MFU) - {ours}.",
+                    f"**可以：约 {r['estimate_days']:,} 天**，在 {days:g} 天之内（{claim} 只需 {implied:.0%} 的 MFU）——{ours}。")
+    elif implied >= 0.25:
+        lead = pick(zh, f"**Yes, that adds up: {claim} means {implied:.0%} MFU**, within what large runs reach - {ours}.",
+                    f"**说得通：{claim} 相当于 {implied:.0%} 的 MFU**，在大规模训练的常见范围内——{ours}。")
+    else:
+        lead = pick(zh, f"**Plausible but inefficient: {claim} means {implied:.0%} MFU**, about {r['ratio']:g}x our estimate "
+                        f"- {ours}; the gap is restarts, evaluation, data stalls or a smaller batch.",
+                    f"**可能，但效率偏低：{claim} 相当于 {implied:.0%} 的 MFU**，约为我们估算的 {r['ratio']:g} 倍——{ours}；"
+                    "差距来自重启、评测、数据等待或更小的 batch。")
+    return Reply(lead, [pick(zh, f"Training FLOPs: {r['flops']:.2e} (6 x parameters x tokens, plus attention).",
+                             f"训练计算量：{r['flops']:.2e} FLOPs（6 x 参数 x tokens，加注意力）。")])
+
+
+def parse_gpu(text: str) -> str | None:
+    from .parse import find_gpus
+
+    found = find_gpus(text)
+    return found[0][0] if found else None

@@ -868,9 +868,10 @@ def find_aggregate_speed(text: str) -> float | None:
     return to_number(value) * scale
 
 
-MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!can )(?<!could )\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing)\s+(?:about\s+|around\s+|~)?"
+MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!can )(?<!could )\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing|generates?|generating|"
+                      rf"hits?|hitting|achieves?|reach(?:es)?|claims?|claiming|does|outputs?|produces?)\s+(?:about\s+|around\s+|~)?"
                       rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)|"
-                      rf"(?:只有|才|实测|测得|跑出|跑到)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
+                      rf"(?:只有|才|实测|测得|跑出|跑到|能跑|能到|达到|号称|声称|宣称)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
                       re.I)
 
 
@@ -1119,8 +1120,10 @@ def find_usage_hours(text: str) -> tuple[float | None, float | None]:
     """(hours of use, GPU-hours): 'for 100 hours', 'over 36 hrs', '租100小时', '500 GPU-hours'. Hours a day
     ('8 hours a day') and deadlines are other slots."""
     low = text.lower()
-    gh = re.search(rf"({_NUM})\s*(k)?\s*gpu[- ]?(?:hours?|hrs?|h)\b|({_NUM})\s*(?:个)?\s*(?:gpu|卡)\s*(?:小时|时)", low)
-    gpu_hours = to_number(gh.group(1) or gh.group(3)) * (1e3 if gh.group(2) else 1) if gh else None
+    gh = re.search(rf"({_NUM})\s*(k|m|million)?\s*(?:gpu|[a-z]{{1,3}}\d{{2,4}}[a-z]?)[- ]?(?:hours?|hrs?|h)\b|"
+                   rf"({_NUM})\s*(万|百万)?\s*(?:个)?\s*(?:gpu|卡|[a-z]{{1,3}}\d{{2,4}})\s*(?:小时|时)", low)
+    scale = {"k": 1e3, "m": 1e6, "million": 1e6, "万": 1e4, "百万": 1e6}
+    gpu_hours = to_number(gh.group(1) or gh.group(3)) * scale.get(gh.group(2) or gh.group(4) or "", 1) if gh else None
     m = re.search(rf"\b(?:for|over|during|about|around|total of|rent(?:ing)?\b.{{0,30}}\bfor)\s+(?:about\s+|around\s+)?({_NUM})\s*"
                   r"(?:hours?|hrs?|h)\b(?!\s*(?:a|per|each|every|/)\s*(?:day|d|week)\b)(?!\s*gpu)", low) or \
         re.search(r"(?:用|租|跑|运行|使用)\s*(?:了)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*(?:每天|/天))", text)

@@ -160,6 +160,11 @@ TABLE: tuple[AskSpec, ...] = (
             (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
             "request_time", requires=("model", "output_tokens"), optional=("gpu", "count", "precision", "input_tokens"),
             priority=83, unless=("training",)),
+    AskSpec("training_claim",  # "1.3M H100-hours for 8B on 15T tokens - does that add up?", "8 卡一天训完 15T？"
+            (r"\badd up\b", r"\bplausible\b", r"\brealistic\b", r"\bpossible\b", r"\btrue\b", r"\bbelieve\b",
+             r"\blegit\b", r"\bright\b\s*\?"),
+            (r"真的假的|靠谱吗|可能吗|可信吗|对吗|真的吗|吹牛",),
+            "training_claim", requires=("model", "tokens", "claimed_run"), priority=88),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
              r"plan with|believe|trust)",
@@ -199,8 +204,10 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
             "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
     AskSpec("speed_check",  # "my 3090 gets 20 tokens/s on Llama 3 8B Q4, is that normal?"
-            (r"\bnormal\b|\bexpected\b|\bright\b|\bslow\b|\bok\b|\breasonable\b|\btoo low\b|\bshould\b|\?",),
-            (r"正常|合理|太慢|慢吗|对吗|应该",), "speed_check", requires=("model", "gpu", "measured_tps"), priority=59),
+            (r"\bnormal\b|\bexpected\b|\bright\b|\bslow\b|\bok\b|\breasonable\b|\btoo low\b|\bshould\b|\bpossible\b|"
+             r"\bplausible\b|\brealistic\b|\btrue\b|\blegit\b|\?",),
+            (r"正常|合理|太慢|慢吗|对吗|应该|可能|靠谱|真的|可信",), "speed_check", requires=("model", "gpu", "measured_tps"),
+            priority=59),
     AskSpec("framework_choice",
             (r"\bvllm\b.{0,30}\b(?:or|vs\.?|versus)\b.{0,20}(?:llama\.?cpp|ollama|lm ?studio)",
              r"(?:llama\.?cpp|ollama|lm ?studio).{0,30}\b(?:or|vs\.?|versus)\b.{0,20}\bvllm\b"),
@@ -303,6 +310,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     if test == "load_volume":  # a request rate, or a daily token volume split into input and output, to carry
         # (a daily volume alone is the output to generate: the daily_volume row, which also prices it)
         return bool(s.request_rate or (s.tokens_per_day and (s.output_share or s.input_tokens)))
+    if test == "claimed_run":  # a claimed training cost: GPU-hours, or a duration on stated GPUs
+        from .answers_asks import CLAIMED_DAYS
+
+        return bool(s.gpu_hours or (CLAIMED_DAYS.search(question) and (s.gpu or s.count)))
     if test == "job_size":  # a batch job's size: requests, or output tokens in all
         return bool(s.items or s.output_total)
     if test == "claimed_spec":  # a device described by its figures ('Arc A770 16GB, 560 GB/s') claims nothing
