@@ -285,3 +285,13 @@ def test_a_training_claim_is_checked_by_the_mfu_it_implies():
     assert _first(b.text).startswith("**不可能")
     c = ENGINE.ask("Is it realistic to pretrain a 7B on 2T tokens in 3 weeks with 256 H100s?")
     assert _first(c.text).startswith("**Yes")
+
+
+def test_a_speed_comparison_says_which_setup_the_model_does_not_fit():
+    a = ENGINE.ask("H200 vs 2x H100 for Llama 3.1 70B in bf16 inference - which should I pick?")
+    assert _first(a.text).startswith("**Only 2x NVIDIA H100") and "does not fit" in _first(a.text)
+
+
+def test_a_datacenter_card_is_not_recommended_a_gguf_file_and_a_no_fp8_question_is_answered_first():
+    a = ENGINE.ask("A100 不支持 FP8 吧？那 A100 上跑 qwen2.5-72b 用什么量化比较好")
+    assert _first(a.text).startswith("对，") and "q8_0" not in _first(a.text) and "q4_k" not in _first(a.text)

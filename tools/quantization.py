@@ -145,6 +145,9 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
             sources=[f.get("source", "") for f in q.get("figures", [])],
         ))
     fitting = sorted((o for o in options if o.fits), key=lambda o: quality_order(o.format, o.bits_per_weight))
+    if gpu is not None and gpu.kind == "datacenter" and any(o.framework != "llama.cpp" for o in fitting):
+        # a datacenter card runs a serving engine (vLLM, SGLang, TRT-LLM): GGUF files are for llama.cpp/Ollama
+        fitting = [o for o in fitting if o.framework != "llama.cpp"]
     best = fitting[0].format if fitting and gpu else None
     notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
              "head usually stay 16-bit."]

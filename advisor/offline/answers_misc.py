@@ -145,6 +145,13 @@ def quantization(turn, s: Slots, question: str) -> Reply:
     else:
         lead = pick(zh, f"**{model_label(q.model, zh)} by weight format** (file size, memory and quality):",
                     f"**{model_label(q.model, zh)} 各量化格式**（大小、显存、质量）：")
+    if s.gpu and re.search(r"fp8", question, re.I):
+        from tools.gpus import get_gpu
+
+        g = get_gpu(s.gpu)
+        if not g.supports_fp8:  # "A100 不支持 FP8 吧？": answered first
+            lead = pick(zh, f"Right, {g.name} has no FP8 tensor cores (FP8 weights run weight-only, 16-bit math). ",
+                        f"对，{g.name} 没有 FP8 张量核心（FP8 权重只能按 weight-only 运行，计算仍是 16 位）。") + lead
     if gguf and gguf != q.smallest_that_fits:  # the tool's pick leads (as the CLI's); one person's runtime too
         lines.insert(0, pick(zh, f"For one person with llama.cpp/Ollama: **{gguf}** (GGUF) is the least lossy file that fits.",
                              f"一个人用 llama.cpp/Ollama 时：**{gguf}**（GGUF）是放得下且损失最小的文件。"))

@@ -499,7 +499,17 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu)})
         if kind == "speed" and not training(sub):
-            r = speed(turn, sub)
+            r = fit(turn, sub)  # a speed for a setup the model does not fit in is no answer: the fit verdict first
+            checked = next((c.result for c in reversed(turn.calls) if c.tool == "check_fit" and isinstance(c.result, dict)),
+                           None)
+            need, have = (checked or {}).get("required_gib"), (checked or {}).get("available_gib")
+            short = bool(need and have and need > have)
+            room = (checked or {}).get("max_context") or 0  # the longest context that does fit, if any
+            if not short or room >= 2048:  # it runs with a shorter context (at least 2k tokens): a speed is given
+                r = speed(turn, sub)
+                if short:
+                    r.lead += pick(zh, f" (tight: {need:.1f} of {have:.1f} GiB per GPU at this context; up to {room:,} "
+                                       "tokens fit)", f"（很紧：这个上下文每卡需要 {need:.1f} GiB，可用 {have:.1f}；最多 {room:,} tokens 放得下）")
         elif kind == "cost" and training(sub) and sub.tokens:
             from .answers_train import training_time
 
@@ -690,6 +700,9 @@ def _format_verdict(s: Slots, options: list, zh: bool, turn=None) -> str | None:
     if not pool:
         return pick(zh, f"**None of these fits {g.name}** at this context: use a smaller model or more memory.",
                     f"**这几种都放不下 {g.name}**（按这个上下文）：换小一点的模型或更大显存。")
+    if (s.framework in ("vllm", "sglang", "tensorrt-llm") or g.kind == "datacenter") and \
+            any(not o.format.startswith("q") for o in pool):
+        pool = [o for o in pool if not o.format.startswith("q")]  # GGUF is for llama.cpp, not a serving engine
     one_user = (s.users or 1) <= 1 and _desktop_one_user(s, g.id, s.users or 1)
     if one_user:
         best = max(pool, key=lambda o: o.bits_per_weight)
