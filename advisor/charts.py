@@ -65,6 +65,9 @@ def chart_for(answer: Answer):
 
 def _chart_for(answer: Answer):
     fits = _calls(answer, "check_fit", "estimate_memory")
+    speeds = _calls(answer, "estimate_throughput")
+    if len(speeds) >= 2 and len(speeds) >= len(fits):  # a speed comparison (each option's fit checked first)
+        return speed_chart([c.result for c in speeds])
     if fits:
         return memory_chart([c.result for c in fits], [c.args for c in fits])
     plan = _calls(answer, "recommend_hardware")

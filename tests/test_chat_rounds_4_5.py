@@ -295,3 +295,16 @@ def test_a_speed_comparison_says_which_setup_the_model_does_not_fit():
 def test_a_datacenter_card_is_not_recommended_a_gguf_file_and_a_no_fp8_question_is_answered_first():
     a = ENGINE.ask("A100 不支持 FP8 吧？那 A100 上跑 qwen2.5-72b 用什么量化比较好")
     assert _first(a.text).startswith("对，") and "q8_0" not in _first(a.text) and "q4_k" not in _first(a.text)
+
+
+def test_a_training_comparison_gives_each_options_hours_on_one_method():
+    a = ENGINE.ask("Is one H100 faster than 2x A100 80GB for fine-tuning Llama 3.1 8B?")
+    runs = [c for c in a.calls if c.tool == "estimate_training"]
+    assert len({c.args["method"] for c in runs}) == 1 and _first(a.text).startswith("**Yes: NVIDIA H100")
+    b = ENGINE.ask("A100 80GB vs L40S for LoRA fine-tuning Llama 3.1 8B — which one finishes faster?")
+    assert "hours" in _first(b.text)
+
+
+def test_a_price_with_several_gpus_named_belongs_to_the_one_before_it():
+    s = parse("Llama-3.1-8B 全参微调，8×H100，要多久？花多少钱（2.2 美元/卡时）？训完部署到 1 张 L40S 够不够 100 并发？")
+    assert (s.usd_per_gpu_hour, s.price_gpu) == (2.2, "h100-sxm")

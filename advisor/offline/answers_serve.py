@@ -8,6 +8,7 @@ from tools.defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH  #
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
 from tools.throughput import serving_split
 
+from ..registry import result_dict
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
 from .text import Reply, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
@@ -489,6 +490,24 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         rows = [(s.model, g) for g in s.gpus[:4]]
     lines, results = [], []
     kind = then or ("speed" if not training(s) else "fit")
+    if training(s) and kind in ("fit", "speed") and re.search(r"\bfaster\b|\bfinish(?:es)?\b|\bquicker\b|\bsooner\b|"
+                                                              r"\bspeed\b|\bhow long\b|更快|快多少|多快|谁快|哪个快|多久",
+                                                              turn.question, re.I):
+        kind = "time"  # "A100 vs L40S for LoRA on 8B: which finishes faster?": the run's hours on each
+        if not s.method:  # compared on one method: the heaviest that fits on every option
+            from tools.fit import FitRequest, check_fit
+
+            from .answers_fit import training_args
+            for method in ("full", "lora", "qlora"):
+                sub_s = Slots(**{**s.__dict__, "method": method})
+                try:
+                    if all(check_fit(FitRequest(model=model, gpu=gpu or s.gpu or "h100-sxm", gpu_count=_count_for(s, gpu),
+                                                **{k: v for k, v in training_args(sub_s, _count_for(s, gpu)).items()
+                                                   if v is not None})).fits for model, gpu in rows):
+                        s = sub_s
+                        break
+                except Exception:  # noqa: BLE001 - a method a row cannot take: try the next
+                    continue
     if kind == "cost" and not training(s) and len(s.models) < 2:
         from .answers_money import tokens_per_dollar
 
@@ -499,18 +518,21 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu)})
         if kind == "speed" and not training(sub):
-            r = fit(turn, sub)  # a speed for a setup the model does not fit in is no answer: the fit verdict first
-            checked = next((c.result for c in reversed(turn.calls) if c.tool == "check_fit" and isinstance(c.result, dict)),
-                           None)
+            # a speed for a setup the model does not fit in is no answer: the fit first (with no format set, speed()
+            # picks one that fits, or says none does)
+            checked = result_dict(turn.call("check_fit", model=sub.model, gpu=sub.gpu, gpu_count=sub.count or 1,
+                                            **inference_args(sub))) if sub.precision else {}
             need, have = (checked or {}).get("required_gib"), (checked or {}).get("available_gib")
             short = bool(need and have and need > have)
             room = (checked or {}).get("max_context") or 0  # the longest context that does fit, if any
-            if not short or room >= 2048:  # it runs with a shorter context (at least 2k tokens): a speed is given
+            if short and room < 2048:
+                r = fit(turn, sub)  # the verdict, with what would make it fit
+            else:  # fits, or runs with a shorter context (at least 2k tokens): a speed is given
                 r = speed(turn, sub)
                 if short:
                     r.lead += pick(zh, f" (tight: {need:.1f} of {have:.1f} GiB per GPU at this context; up to {room:,} "
                                        "tokens fit)", f"（很紧：这个上下文每卡需要 {need:.1f} GiB，可用 {have:.1f}；最多 {room:,} tokens 放得下）")
-        elif kind == "cost" and training(sub) and sub.tokens:
+        elif (kind == "cost" and training(sub) and sub.tokens) or (kind == "time" and training(sub)):
             from .answers_train import training_time
 
             r = training_time(turn, sub, with_cost=True)
@@ -586,6 +608,20 @@ def _row_name(turn, reply: Reply, key: str | None, models: bool, s: Slots) -> st
 def _compare_lead(turn, kind: str, names: list[str], results: list[Reply]) -> str:
     """'X is faster: a vs b tokens/s', 'X is cheaper: $a vs $b', or 'Only X runs it' when some options do not fit."""
     zh = turn.zh
+    hours = [c.result.get("hours") for c in turn.calls if c.tool == "estimate_training" and isinstance(c.result, dict)]
+    faster = re.search(r"\bfaster\b|\bfinish(?:es)?\b|\bquicker\b|\bsooner\b|更快|快多少|谁快|哪个快", turn.question, re.I)
+    if kind == "time" and faster and len(hours) == len(names) >= 2 and all(hours):
+        i = min(range(len(hours)), key=lambda k: hours[k])
+        j = max(range(len(hours)), key=lambda k: hours[k])
+        if hours[j] / hours[i] < 1.1:
+            return pick(zh, f"**About the same: {hours_text(hours[i], False)} on {names[i]} vs {hours_text(hours[j], False)} "
+                            f"on {names[j]}** (within a tenth; pick by price):",
+                        f"**差不多：{names[i]} {hours_text(hours[i], True)}，{names[j]} {hours_text(hours[j], True)}**（相差不到一成，按价格选）：")
+        yes = ("Yes: " if i == 0 else "No: ") if re.match(r"\s*(?:is|are|does|do|would|will|can)\b", turn.question, re.I) else ""
+        return pick(zh, f"**{yes}{names[i]} finishes faster: {hours_text(hours[i], False)} vs {hours_text(hours[j], False)} on "
+                        f"{names[j]}** ({hours[j] / hours[i]:.1f}x):",
+                    f"**{names[i]} 更快：{hours_text(hours[i], True)}，{names[j]} 要 {hours_text(hours[j], True)}**"
+                    f"（{hours[j] / hours[i]:.1f} 倍）：")
     costs = [c.result.get("usd") for c in turn.calls if c.tool == "estimate_cost" and isinstance(c.result, dict)]
     if kind in ("cost", "time") and len(costs) == len(names) >= 2 and all(costs):
         i = min(range(len(costs)), key=lambda k: costs[k])

@@ -249,7 +249,7 @@ class OfflineEngine:
             turn.gpu_prices = dict(slots.gpu_prices)
         elif slots.usd_per_gpu_hour:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
-            turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else None
+            turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else slots.price_gpu
         routed = table.route(question, now, slots)
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again

@@ -61,6 +61,7 @@ class Slots:
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
+    price_gpu: str | None = None  # with several GPUs named, the one the price follows ("8×H100 ... 2.2 美元/卡时 ... L40S")
     gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
     purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
     owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
@@ -1314,6 +1315,10 @@ def parse(text: str) -> Slots:
     s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
+    if s.usd_per_gpu_hour and len(set(s.gpus)) > 1:
+        at = GPU_HOUR_PRICE.search(text.lower())
+        before = _dedup_gpus(find_gpus(text[:at.start()])) if at else []
+        s.price_gpu = before[-1][0] if before else None
     if not s.usd_per_gpu_hour and not s.usd_per_kwh:
         cny_hour, cny_kwh = find_cny_prices(text)
         if cny_hour or cny_kwh:  # priced in yuan: the arithmetic is the same, the answer says ¥

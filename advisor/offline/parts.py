@@ -23,7 +23,7 @@ MIN_PART_CHARS = 6
 
 def split(question: str) -> tuple[str, list[str], bool]:
     """(the shared preamble, the parts, whether they were numbered): no parts when the question asks one thing.
-    Two questions in a row are two parts only when each asks something different (`_distinct_asks`)."""
+    Two questions in a row are two parts only when each asks something of its own (`_grouped`)."""
     numbered = _numbered(question)
     if numbered:
         return (*numbered, True)
@@ -38,32 +38,46 @@ def split(question: str) -> tuple[str, list[str], bool]:
     # two questions in a row are two parts only when the later ones bring facts of their own (a figure, a GPU, a
     # model): "... fits on 8 H100s? Or does it need H200s?" is two; "cheapest way to serve it? monthly cost?" is one
     # ask in two sentences, answered together
-    if len(asks) >= 2 and all(len(p) >= MIN_PART_CHARS for p in asks) and all(_own_facts(p) for p in pieces[1:]) \
-            and _distinct_asks(pieces):
-        return "", pieces, False
+    if len(asks) >= 2 and all(len(p) >= MIN_PART_CHARS for p in asks) and all(_own_facts(p) for p in pieces[1:]):
+        grouped = _grouped(pieces)
+        if len(grouped) >= 2:
+            return "", grouped, False
     return "", [], False
 
 
-def _distinct_asks(pieces: list[str]) -> bool:
-    """Whether the pieces ask different things: "Buy or rent? We'd use it 60% of the time. What's the payback?" asks
-    one thing twice (the payback), "Does it fit on 8 H100s? Or do I need H200s?" asks the fit twice on two setups
-    (still two parts: they name different hardware)."""
+ANSWERED_TOGETHER = {frozenset({"time", "cost"}), frozenset({"fit", "memory"}), frozenset({"fit", "speed"})}
+NO_ASK = {"unknown", "outside", "which_model", "social", "problem"}
+
+
+def _grouped(pieces: list[str]) -> list[str]:
+    """The pieces grouped into parts: a piece with no ask of its own ("What's the payback?" after the figures), the
+    same ask again with no new subject, or an ask answered together with the one before ("how long? and the cost at
+    $2.2/GPU-hour?") joins the part before it. Each piece's ask is read with the facts said before it."""
     from .asks import detect
-    from .parse import parse
+    from .parse import Slots, parse
     from .table import route
 
-    seen = []
+    groups: list[str] = []
+    group_asks: set[str] = set()
+    said = Slots()
     for piece in pieces:
-        s = parse(piece)
-        routed = route(piece, s, s)
-        asks = tuple([routed.spec.name] if routed else detect(piece, s, s, None))
-        if not asks or set(asks) <= {"unknown", "outside", "which_model", "social", "problem"}:
-            return False  # a piece with no ask of its own ("What's the payback?" after the figures) continues the one before
-        key = (asks, s.gpu, s.count, s.model)
-        if asks and asks in [k[0] for k in seen] and not (s.gpu or s.model):
-            return False  # the same ask again with no new subject: one question in two sentences
-        seen.append(key)
-    return True
+        now = parse(piece)
+        merged = now.merged_over(said)
+        routed = route(piece, now, merged)
+        asks = set([routed.spec.name] if routed else detect(piece, now, merged, None))
+        if asks == {"gpu_specs"} and not now.gpu:
+            asks = set()  # a spec sheet only for the card said before: no ask of its own
+        said = merged
+        joins = groups and (not asks or asks <= NO_ASK
+                            or (asks <= group_asks and not (now.gpu or now.model))
+                            or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks))
+        if joins:
+            groups[-1] = f"{groups[-1]} {piece}"
+            group_asks |= asks - NO_ASK
+        else:
+            groups.append(piece)
+            group_asks = asks - NO_ASK
+    return groups
 
 
 def _own_facts(text: str) -> bool:
