@@ -566,6 +566,11 @@ def _previous_facts(history_user: list[str]) -> tuple[Facts | None, str | None]:
     return acc, k
 
 
+# a follow-up that changes only the hours of a bill: "vs keeping them on 24/7?", "那每天只开 8 小时呢"
+HOURS_CHANGE = re.compile(r"24\s*/\s*7|7\s*[x×]\s*24|around the clock|\d+\s*(?:h|hours?)\s*(?:a|per|/)\s*day|weekdays?|"
+                          r"不关机|每天\s*\d+\s*(?:个)?小时|工作日|周末", re.I)
+
+
 def answer(question: str, history_user: list[str], zh: bool, call=None,
            count: int | None = None) -> tuple[Reply, Facts, str] | None:
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes. count: the GPU count
@@ -578,7 +583,8 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
         old, old_k = _previous_facts(history_user)
         if old is not None and old_k == "break_even":
             f, k = _merge(old, f, question), "break_even"
-    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question) or YEARLY.search(question))
+    short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question) or YEARLY.search(question)
+                                              or HOURS_CHANGE.search(question))
     if k is None and history_user and (REFERS_BACK.search(question) or short_money):
         old, old_k = _previous_facts(history_user)
         if old is not None:

@@ -261,7 +261,9 @@ def find_models(text: str) -> list[str]:
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
         if not 0.01 <= value <= 5000:
             continue
-        family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value)
+        after = text.lower()[m.end(): m.end() + 16]
+        family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value) or (
+            _family_match(after, value) if re.match(r"\s*(?:的|版的?|of)\s*[a-z]", after) else None)  # "70B 的 llama 3.1"
         found.append((m.start(), family or f"{m.group(1)}{m.group(2).upper()}"))
     found.sort()
     out: list[str] = []

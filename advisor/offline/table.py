@@ -345,7 +345,8 @@ def again(name: str, question: str, now: Slots, merged: Slots) -> Route | None:
     spec = next((a for a in TABLE if a.name == name and a.carries), None)
     if spec is None:
         return None
-    missing = [t for t in spec.requires if not _has(t, merged, now, question)]
+    # a follow-up inherits what the turn before named ("and with 2 of them each?" keeps its two GPUs)
+    missing = [t for t in spec.requires if not _has(t, merged, merged, question)]
     return Route(spec, []) if not missing else None
 
 
