@@ -490,12 +490,15 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
     lead = pick(zh, f"**{best.gpu_count}x {best.gpu}** ({_layout(best, zh)}) for {model_label(p.model, zh)} at "
                     f"{s.tokens_per_day:,.0f} tokens a day: that is {tps(load['average_tokens_per_s'])} tokens/s on average, "
                     f"planned for a {load['peak_factor']:g}x peak of {tps(load['peak_tokens_per_s'])} tokens/s = {users} "
-                    f"streams at {load['target_tokens_per_s']:g} tokens/s each. **About {usd(c.usd)} a month** "
-                    f"({load['hours_per_day']:g} h a day at {usd(c.usd_per_gpu_hour)}/GPU-hour).",
+                    f"streams at {load['target_tokens_per_s']:g} tokens/s each. " + (
+                        f"**About {usd(c.usd)} a month** ({load['hours_per_day']:g} h a day at {usd(c.usd_per_gpu_hour)}"
+                        "/GPU-hour)." if c.usd else f"No rental price on file for {best.gpu}: give yours (e.g. '$2/GPU-hour') "
+                                                   "for the monthly bill."),
                 f"**{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}）运行 {model_label(p.model, zh)}，每天 "
                 f"{s.tokens_per_day:,.0f} tokens：平均 {tps(load['average_tokens_per_s'])} tokens/s，按 {load['peak_factor']:g} 倍峰值 "
                 f"{tps(load['peak_tokens_per_s'])} tokens/s 规划 = {users} 路并发、每路 {load['target_tokens_per_s']:g} tokens/s。"
-                f"**每月约 {usd(c.usd)}**（每天 {load['hours_per_day']:g} 小时，{usd(c.usd_per_gpu_hour)}/卡时）。")
+                + (f"**每月约 {usd(c.usd)}**（每天 {load['hours_per_day']:g} 小时，{usd(c.usd_per_gpu_hour)}/卡时）。" if c.usd else
+                   f"目录里没有 {best.gpu} 的租价：告诉我你的价格（例如“每卡时 2 美元”）即可算月账单。"))
     assumptions = [pick(zh, f"traffic peaks at {load['peak_factor']:g}x the daily average (say your peak if you know it)",
                         f"峰值按日均的 {load['peak_factor']:g} 倍（如知道实际峰值请告诉我）"),
                    pick(zh, f"rent: {c.assumptions[0]}" if c.assumptions else "", "租金：" + (
@@ -647,9 +650,11 @@ def _full_load(turn, s: Slots, prompt: int, out: int):
 
 
 def _io(s: Slots) -> tuple[int, int, bool]:
-    """(prompt, output tokens per request, whether both were given); a chat-sized request where not said."""
-    prompt, out = s.input_tokens or 512, s.output_tokens or 256
-    return prompt, out, bool(s.input_tokens and s.output_tokens)
+    """(prompt, output tokens per request, whether both were given); a chat-sized request where not said. In a job
+    of N items, 'N documents of ~2,000 tokens each' is the prompt of each."""
+    given_in = s.input_tokens or (s.context if s.items and s.output_tokens and s.context else None)
+    prompt, out = given_in or 512, s.output_tokens or 256
+    return prompt, out, bool(given_in and s.output_tokens)
 
 
 def batch_job(turn, s: Slots, question: str) -> Reply:
@@ -707,10 +712,11 @@ def qps(turn, s: Slots, question: str) -> Reply:
     per_s = turn.derive("requests_at_rate", search.requests_at_rate, output_tokens_per_s=t.decode_tokens_per_s_total,
                         output_tokens_each=out)["requests_per_s"]
     n, gpu = s.count or 1, gpu_name(s.gpu or "h100-sxm")
-    lead = pick(zh, f"**About {per_s:,.1f} requests/s** ({prompt:,} tokens in, {out:,} out each) on {n}x {gpu} "
+    per_min = turn.calls[-1].result["requests_per_minute"]
+    lead = pick(zh, f"**About {per_s:,.1f} requests/s ({per_min:,.0f} a minute)** ({prompt:,} tokens in, {out:,} out each) on {n}x {gpu} "
                     f"({t.precision}, vLLM): {t.decode_tokens_per_s_total:,.0f} output tokens/s with {running} requests "
                     f"running together, each at about {tps(t.decode_tokens_per_s)} tokens/s.",
-                f"**约 {per_s:,.1f} QPS**（每个请求输入 {prompt:,}、输出 {out:,} tokens），{n} 张 {gpu}（{t.precision}，vLLM）："
+                f"**约 {per_s:,.1f} QPS（每分钟约 {per_min:,.0f} 个）**（每个请求输入 {prompt:,}、输出 {out:,} tokens），{n} 张 {gpu}（{t.precision}，vLLM）："
                 f"{running} 个请求同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s，每个约 {tps(t.decode_tokens_per_s)} tokens/s。")
     body = [pick(zh, f"Each request takes about {t.request_seconds:,.1f} s at that load (first token after "
                      f"{t.time_to_first_token_s:,.2f} s, queueing excluded); fewer requests at once are each faster, "

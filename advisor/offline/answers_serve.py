@@ -42,7 +42,8 @@ def option_line(o, zh: bool, workload: str = "inference") -> str:
         return (pick(zh, f"{cfg}: {tps(o.decode_tokens_per_s)} tok/s per user, {tps(_aggregate(o))} in all",
                      f"{cfg}：每用户 {tps(o.decode_tokens_per_s)} tok/s，合计 {tps(_aggregate(o))}")
                 + room + f", {price}" + per_m_text + flags)
-    total = (usd(o.usd_total) if o.usd_total >= 1 else pick(zh, "under $1", "不到 $1")) if o.usd_total is not None else "?"
+    total = (usd(o.usd_total) if o.usd_total >= 1 else pick(zh, "under $1", "不到 $1")) if o.usd_total is not None else \
+        pick(zh, "no price on file", "无价格数据")
     return pick(zh, f"{cfg}: {hours_text(o.hours or 0, False)}, {o.gpu_hours or 0:,.0f} GPU-hours, {total}",
                 f"{cfg}：{hours_text(o.hours or 0, True)}，{o.gpu_hours or 0:,.0f} GPU-小时，{total}")
 

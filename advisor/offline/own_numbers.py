@@ -114,7 +114,8 @@ def _hours(text: str, f: Facts) -> None:
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
         f.hours_per_day = float(next(g for g in m.groups() if g).replace(",", ""))
-    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*" + NUM + r"\s*(?:个)?小时", low)
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*(?:用|跑|开|使用)?\s*(?:大概|约)?\s*" + NUM
+                  + r"\s*(?:个)?小时", low)
     if m:
         f.hours_per_week = float(next(g for g in m.groups() if g))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
@@ -133,7 +134,7 @@ def facts(text: str) -> Facts:
     gpus = find_gpus(text)
     if gpus:
         f.gpu, f.count = gpus[0][0], gpus[0][1]
-    m = re.search(r"(\d+)\s*(?:x|×|张|块|卡|台)\s*(?:卡)?\s*[a-z]", low) or re.search(r"(\d+)\s*卡", low)
+    m = re.search(r"(\d+)\s*(?:x|×|张|块|卡|台)\s*(?:卡)?\s*[a-z]", low) or re.search(r"(\d+)\s*(?:张|块)?\s*卡", low)
     if m and not f.count:
         f.count = int(m.group(1))
     f.count = f.count or _zh_count(text)
@@ -155,7 +156,8 @@ def facts(text: str) -> Facts:
             per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
-        elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before):
+        elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before) \
+                or re.search(r"(?:每月|月租|每个月|一个月)\s*(?:是|为|约|大概)?\s*$", before):
             if re.search(r"包月", before):
                 f.package_month = v
             elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + before):

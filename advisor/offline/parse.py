@@ -231,6 +231,7 @@ COUNTED_AFTER = (r"(?!\s*(?:(?:training|train|pretraining|fine-?tuning|input|out
 
 def find_models(text: str) -> list[str]:
     """Every model named: catalog names and aliases (longest match first), Hub ids, 'Llama 70B', '13B'."""
+    text = re.sub(r"(?i)\bds(?=[\s-]*(?:r1|v3|v2|coder|math)\b)", "deepseek", text)  # "ds r1 distill 14b", "ds v3"
     found: list[tuple[int, str]] = []
     used: set[int] = set()
     index = _model_index()
@@ -256,7 +257,7 @@ def find_models(text: str) -> list[str]:
             # itself (looked up on the Hub, or sized from the size in its name)
             found.append((m.start(), find_catalog_id(hub) or hub))
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])" + COUNTED_AFTER, text):
-        if any(abs(pos - m.start()) < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
+        if any(0 <= m.start() - pos < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
             continue  # the size inside a name already matched ("Llama 3.1 70B")
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
         if not 0.01 <= value <= 5000:
@@ -589,8 +590,9 @@ def find_mfu(text: str) -> float | None:
 
 
 _IN = r"(?:input|prompt|输入|提示词|prompt\s*长度)"
-_OUT = r"(?:output|generated|completion|answer|response|think(?:s|ing)?(?: for)?|reason(?:s|ing)?(?: for)?|输出|生成|回复|回答|思考)"
-_TOK = r"(?:\s*(?:个)?\s*(?:tokens?|toks?|token))"
+_OUT = r"(?:output|generated|completion|answer|response|summar(?:y|ies)|repl(?:y|ies)|label|think(?:s|ing)?(?: for)?|" \
+       r"reason(?:s|ing)?(?: for)?|输出|生成|回复|回答|思考|摘要)"
+_TOK = r"(?:[\s-]*(?:个)?\s*(?:tokens?|toks?|token))"
 
 
 def find_io_tokens(text: str) -> tuple[int | None, int | None]:
@@ -602,14 +604,17 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}\s*{word}(?!\s*\d)", low) or \
             re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
-                      rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%))", low)
+                      rf"(\d[\d,]*(?:\.\d+)?)(?![\d,.])\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
+                      rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
+            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?=\s*[/,，、;；)）]|\s*$)", low)
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    def short(word: str) -> int | None:  # "3k tokens in, 250 out", "1,200 in / 150 out"
-        m = re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:tokens?\s*)?{word}\b(?!\s*(?:of|the|a)\b)", low)
+    def short(word: str) -> int | None:  # "3k tokens in, 250 out", "1,200 in / 150 out" (not "an L4 in bf16")
+        sep = r"(?:tokens?\s+in\b|in\s*(?:/|,|and\b|\+|;))" if word == "in" else r"(?:tokens?\s+)?out\b"
+        m = re.search(rf"(?<![\w.-])(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{sep}(?!\s*(?:of|the|a)\b)", low)
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -636,7 +641,8 @@ def find_items(text: str) -> float | None:
 
 _REQ = (r"(?:requests?|queries|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|"
         r"次对话|次请求|个请求|次调用|次会话|条消息|个对话|个问题|次问答|次)")
-_PER_UNIT = {"day": 86400, "d": 86400, "天": 86400, "日": 86400, "hour": 3600, "hr": 3600, "h": 3600, "小时": 3600,
+_PER_UNIT = {"month": 86400 * 30.4, "mo": 86400 * 30.4, "月": 86400 * 30.4,
+             "day": 86400, "d": 86400, "天": 86400, "日": 86400, "hour": 3600, "hr": 3600, "h": 3600, "小时": 3600,
              "minute": 60, "min": 60, "分钟": 60, "second": 1, "sec": 1, "s": 1, "秒": 1}
 _RATE_SCALE = {**_ITEM_SCALE, "": 1}
 
@@ -646,11 +652,11 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
     times the turns of each conversation ('50k conversations/day, each ~6 turns')."""
     low = text.lower()
     m = re.search(rf"({_NUM})\s*(k|thousand|m|million|万|千)?\s*{_REQ}\s*(?:/|per|a|an|each|every)\s*"
-                  r"(day|d|hour|hr|h|minute|min|second|sec|s)\b", low)
+                  r"(month|mo|day|d|hour|hr|h|minute|min|second|sec|s)\b", low)
     if m:
         v, unit = to_number(m.group(1)) * _RATE_SCALE.get(m.group(2) or "", 1) * (1000 if m.group(2) == "千" else 1), m.group(3)
     else:
-        m = re.search(rf"(?:每|一)(天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理)?\s*({_NUM})\s*(万|千)?\s*{_REQ}", low) or \
+        m = re.search(rf"(?:每个?|一个?)(月|天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理|总共)?\s*({_NUM})\s*(万|千)?\s*{_REQ}", low) or \
             re.search(rf"日均\s*({_NUM})\s*(万|千)?\s*{_REQ}()", low)
         if not m:
             return None, False
@@ -661,11 +667,16 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
         v = to_number(num) * {"万": 1e4, "千": 1e3}.get(scale or "", 1)
     turns = re.search(r"(?:each|every|per conversation|per chat)?\s*~?\s*(\d{1,3})\s*(?:turns|rounds|轮)", low)
     rate = v / _PER_UNIT[unit] * (int(turns.group(1)) if turns else 1)
-    return (rate, _PER_UNIT[unit] == 86400) if 0 < rate <= 1e7 else (None, False)
+    return (rate, _PER_UNIT[unit] >= 86400) if 0 < rate <= 1e7 else (None, False)
 
 
 def find_output_share(text: str) -> float | None:
-    """The output share of a stated token volume: '输出大约占 20%', 'about 20% output', 'output ~20%'."""
+    """The output share of a stated token volume: '输出大约占 20%', 'about 20% output', 'output ~20%', or a ratio
+    ('输入:输出 = 4:1', 'input:output 4:1', 'in/out 3:1')."""
+    r = re.search(r"(?:输入|input|in)\s*[:：/]\s*(?:输出|output|out)\s*(?:=|是|为|约|~)?\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)",
+                  text.lower())
+    if r and float(r.group(1)) + float(r.group(2)) > 0:
+        return float(r.group(2)) / (float(r.group(1)) + float(r.group(2)))
     m = re.search(r"(?:输出|output|generated)\s*(?:tokens?)?\s*(?:大约|大概|约)?\s*(?:占|is|are|about|~|=|:|：)?\s*(?:about\s*|~)?"
                   r"(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:it|them|that|the tokens) )?(?:is |are )?(?:output|输出)",
                   text.lower())

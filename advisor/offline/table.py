@@ -75,7 +75,8 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"(?:避免|防止|不会?|以免|怕)被封|隐藏.{0,6}进程|瞒着|躲过.{0,6}(?:检测|审计|监控)|不让.{0,8}(?:发现|知道)|"
               r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
               r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)|"
-              r"诈骗|骗人|骗钱|钓鱼(?:短信|邮件|网站|链接)|破解.{0,8}(?:哈希|密码|hash)|拖库|撞库|前公司的.{0,10}(?:数据|数据库)")
+              r"诈骗|骗人|骗钱|钓鱼(?:短信|邮件|网站|链接)|破解.{0,8}(?:哈希|密码|hash)|拖库|撞库|前公司的.{0,10}(?:数据|数据库)|"
+              r"(?:不会|别|不要|不能)被.{0,10}(?:发现|查到|知道|察觉)|偷偷.{0,16}(?:挖矿|挖币|跑|用)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -139,8 +140,8 @@ TABLE: tuple[AskSpec, ...] = (
              r"records|rows|files|articles|emails|tickets|output tokens)\b.{0,80}\b(?:how long|how many (?:hours|days)|cost)",
              r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b",
              r"\b(?:classify|classification|label(?:l?ing)?|tag(?:ging)?|summari[sz](?:e|ing|ation)|translat(?:e|ing|ion)|"
-             r"extract(?:ion|ing)?|sentiment)\b.{0,80}\b(?:how long|how many (?:hours|days)|eta|time|cost)\b"),
-            (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,30}"
+             r"extract(?:ion|ing)?|sentiment)\b.{0,160}\b(?:how long|how many (?:hours|days)|eta|time|cost)\b"),
+            (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,80}"
              r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",
              r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)"),
             "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
@@ -149,12 +150,13 @@ TABLE: tuple[AskSpec, ...] = (
             missing={"job_size": ("How many requests (or output tokens) in all, and about how many tokens in and out each?",
                                   "一共多少个请求（或多少输出 token），每个大约输入、输出多少 token？")}),
     AskSpec("qps",
-            (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s)\b"),
-            (r"qps|每秒(?:多少|几个)?请求|每秒能处理多少(?:个)?请求",),
+            (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s|minute|min)\b",
+             r"\bhow many requests\b.{0,40}\b(?:handle|serve|process|do|per)\b"),
+            (r"qps|每秒(?:多少|几个)?请求|每秒能处理多少(?:个)?请求|每分钟(?:能)?(?:处理|跑|完成)?多少(?:条|个|次)?",),
             "qps", requires=("model", "hardware"), optional=("count", "precision", "input_tokens", "output_tokens"),
             priority=84, unless=("training",)),
     AskSpec("request_time",
-            (r"\bhow (?:many seconds|long)\b.{0,60}\b(?:generate|produce|output|write|answer)\b.{0,30}\d[\d,]*\s*tokens?",
+            (r"\bhow (?:many seconds|long)\b.{0,60}\b(?:generate|produce|output|write|answer)\b.{0,30}\d[\d,]*[\s-]*tokens?",
              r"\b(?:generate|produce|output|thinks?|reasons?)\b.{0,14}\d[\d,]*\s*tokens?.{0,60}\bhow (?:many seconds|long)\b",
              r"\bhow long (?:am i|are we|will i|do i|would i) (?:be )?wait"),
             (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
