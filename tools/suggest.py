@@ -8,7 +8,7 @@ from .gpus import GPU, all_gpus
 from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 
 # lower = less disruptive (speed or quality cost, money); fitting suggestions come first
-_RANK = {"gradient-checkpointing": 1, "kv-fp8": 2, "smaller-batch": 3, "shorter-context": 3,
+_RANK = {"gradient-checkpointing": 1, "leaner-trainer": 1.5, "kv-fp8": 2, "smaller-batch": 3, "shorter-context": 3,
          "8bit-optimizer": 3, "quantize": 4, "lora": 4, "qlora": 4.5, "zero3": 5, "offload": 6,
          "tensor-parallel": 5.5, "more-gpus": 7, "bigger-gpu": 8}
 
@@ -70,6 +70,11 @@ def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str
         if tp:
             opts.append(("tensor-parallel", f"tensor parallel {tp} (Megatron-style; activations and weights split "
                          f"{tp} ways)" + plus, {"tensor_parallel": tp, **ck}))
+    if method in ("lora", "qlora") and req.framework in (None, "transformers"):
+        # Hugging Face PEFT keeps embeddings/LM head in fp32 (QLoRA) and materialises fp32 logits; torchtune keeps
+        # them bf16 and chunks the loss (Unsloth and Liger go further): same run, less memory
+        opts.append(("leaner-trainer", "train with torchtune (bf16 embeddings, chunked loss) or Unsloth instead of "
+                     "Hugging Face PEFT" + plus, {"framework": "torchtune", **ck}))
     if req.gpu_count > 1 and req.sharding != "zero3":
         opts.append(("zero3", f"shard weights, gradients and optimizer over the {req.gpu_count} GPUs (ZeRO-3/FSDP)"
                      + plus, {"sharding": "zero3", **ck}))
