@@ -366,3 +366,15 @@ def test_a_lora_run_that_fits_only_with_a_leaner_trainer_says_so():
     assert not r.fits and lean.fits and lean.changes["framework"] == "torchtune"
     a = ENGINE.ask("QLoRA 微调 qwen2.5 32b，单张 4090，seq 2048，batch 1，能跑吗")
     assert "torchtune" in _first(a.text) and f"{lean.required_gib:.1f} GiB" in _first(a.text)
+
+
+@pytest.mark.parametrize("q,lead", [
+    ("Our rack has a 15 kW power budget. How many 8x H100 SXM servers can we fit, or how many 4x L40S boxes instead?",
+     "**1 server(s) of 8x NVIDIA H100"),
+    ("实验室那路电只有 3kW，能放几张 3090 跑训练？", "**3 kW 可以放 4 张"),
+])
+def test_a_power_budget_fits_servers_with_their_hosts_counted(q, lead):
+    from tools.search import power_budget
+
+    assert _first(ENGINE.ask(q).text).startswith(lead)
+    assert power_budget("h100-sxm", 10.2)["servers"] == 1  # the DGX H100's rated 10.2 kW is one server

@@ -250,3 +250,33 @@ def training_claim(model: str, tokens: float, gpu: str, gpu_count: int = 8, clai
         out.update(claimed_days=claimed_days, ratio=round(claimed_days / r.days, 3),
                    implied_mfu=round(r.flops / (claimed_days * 86400 * gpu_count * peak * 1e12), 3))
     return out
+
+
+# An 8-GPU SXM server's non-GPU draw (CPUs, NVSwitches, NICs, fans, PSU losses): NVIDIA's DGX H100 is rated at
+# 10.2 kW maximum input (DGX H100 user guide, power specifications) with 8 x 700 W of GPUs, leaving 4.6 kW.
+SXM_SERVER_HOST_KW = 10.2 - 8 * 0.7
+# A PCIe server or workstation: the host taken as 35% of its GPUs' board power plus 0.3 kW (an assumption, stated
+# in the answer; dual-socket 4-GPU PCIe servers are sold with 2-3 kW supplies for ~1.4 kW of GPUs).
+PCIE_HOST_SHARE, PCIE_HOST_KW = 0.35, 0.3
+CONTINUOUS_LOAD_SHARE = 0.8  # a circuit carries a continuous load of at most 80% of its breaker rating (NEC 210.19)
+
+
+def power_budget(gpu: str, budget_kw: float, gpus_per_server: int | None = None, circuit: bool = False) -> dict:
+    """How many GPUs (or servers of `gpus_per_server`) a power budget carries at full board power, with the rest of
+    each server counted, and on a circuit only 80% of its rating used continuously."""
+    g = get_gpu(gpu)
+    if not g.tdp_w:
+        raise AdvisorInputError(f"{g.name} has no board power on file; give its watts (e.g. '350 W').")
+    usable = budget_kw * (CONTINUOUS_LOAD_SHARE if circuit else 1.0)
+    sxm = "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
+    n = gpus_per_server or (8 if sxm else 1)
+    gpu_kw = g.tdp_w * n / 1000
+    host_kw = SXM_SERVER_HOST_KW * n / 8 if sxm else PCIE_HOST_SHARE * gpu_kw + PCIE_HOST_KW
+    server_kw = gpu_kw + host_kw
+    servers = int(usable // server_kw)
+    if gpus_per_server is None and not sxm:  # single cards in one box: one host, as many cards as the rest allows
+        servers = max(0, int((usable - PCIE_HOST_KW) // (g.tdp_w / 1000 * (1 + PCIE_HOST_SHARE))))
+        n, server_kw = 1, g.tdp_w / 1000 * (1 + PCIE_HOST_SHARE)
+    return dict(gpu=g.name, tdp_w=g.tdp_w, budget_kw=budget_kw, usable_kw=round(usable, 2), circuit=circuit,
+                gpus_per_server=n, server_kw=round(server_kw, 2), servers=servers, gpus=servers * n,
+                gpus_by_board_power_alone=int(usable * 1000 // g.tdp_w))

@@ -889,3 +889,48 @@ def parse_gpu(text: str) -> str | None:
 
     found = find_gpus(text)
     return found[0][0] if found else None
+
+
+def power_budget(turn, s: Slots, question: str) -> Reply:
+    """'Our rack has 15 kW: how many 8x H100 servers, or 4x L40S boxes?', '那路电只有 3kW，能放几张 3090？': servers (or
+    cards) that fit the budget at full board power, each server's host counted (tools/search.power_budget)."""
+    zh = turn.zh
+    rows = []
+    sizes = [int(x) for x in re.findall(r"(\d{1,2})\s*-?\s*(?:gpu|卡)\b", question, re.I)]  # "4-GPU L40S servers"
+    for i, gpu in enumerate(list(dict.fromkeys(s.gpus or [s.gpu]))[:3]):
+        per_server = (s.counts[i] if i < len(s.counts) else None) or (sizes[i] if i < len(sizes) else None)
+        rows.append(turn.derive("power_budget", search.power_budget, gpu=gpu, budget_kw=s.power_budget_kw,
+                                gpus_per_server=per_server if per_server and per_server > 1 else None,
+                                circuit=s.on_circuit))
+    def one(r) -> str:
+        if r["gpus_per_server"] > 1:
+            return pick(zh, f"{r['servers']} server(s) of {r['gpus_per_server']}x {r['gpu']} ({r['server_kw']:g} kW each, "
+                            f"{r['gpus']} GPUs)",
+                        f"{r['servers']} 台 {r['gpus_per_server']} 卡 {r['gpu']} 服务器（每台 {r['server_kw']:g} kW，共 {r['gpus']} 张）")
+        return pick(zh, f"{r['gpus']}x {r['gpu']} ({r['tdp_w']:g} W each plus the host)",
+                    f"{r['gpus']} 张 {r['gpu']}（每张 {r['tdp_w']:g} W，另算主机）")
+    usable = rows[0]["usable_kw"]
+    lead = pick(zh, f"**{' or '.join(one(r) for r in rows)}** fit in {s.power_budget_kw:g} kW"
+                    + (f" ({usable:g} kW of it for a continuous load)" if s.on_circuit else "") + ".",
+                f"**{s.power_budget_kw:g} kW 可以放 {' 或 '.join(one(r) for r in rows)}**"
+                + (f"（持续负载按 {usable:g} kW 计）" if s.on_circuit else "") + "。")
+    body = []
+    if len(rows) >= 2:
+        from tools.gpus import get_gpu
+
+        power = [(r["gpus"] * (get_gpu(g).bf16_tflops_dense or 0), r) for r, g in zip(rows, dict.fromkeys(s.gpus), strict=False)]
+        if all(p for p, _ in power):
+            best = max(power, key=lambda x: x[0])
+            body.append(pick(zh, "Dense BF16 compute in the budget: " + ", ".join(f"{p / 1000:,.1f} PFLOPS with {r['gpu']}"
+                                                                               for p, r in power)
+                             + f"; most with {best[1]['gpu']}.",
+                             "预算内的 BF16 稠密算力：" + "，".join(f"{r['gpu']} {p / 1000:,.1f} PFLOPS" for p, r in power)
+                             + f"；{best[1]['gpu']} 最多。"))
+    body.append(pick(zh, "Board power (TDP) is the ceiling under full load; an 8-GPU SXM server is counted at its rated "
+                         "10.2 kW (DGX H100), a PCIe box as its GPUs + 35% + 0.3 kW for CPUs, fans and supply losses"
+                         + ("; a circuit carries 80% of its rating continuously" if s.on_circuit else "")
+                         + f". By GPU board power alone: {rows[0]['gpus_by_board_power_alone']} GPUs.",
+                     "按板卡功耗（TDP）满载上限计；8 卡 SXM 服务器按额定 10.2 kW（DGX H100），PCIe 机器按 GPU 功耗 + 35% + 0.3 kW"
+                     "（CPU、风扇、电源损耗）" + ("；电路持续负载按额定的 80%" if s.on_circuit else "")
+                     + f"。只算 GPU 板卡功耗：{rows[0]['gpus_by_board_power_alone']} 张。"))
+    return Reply(lead, body)

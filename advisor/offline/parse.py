@@ -62,6 +62,8 @@ class Slots:
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
     price_gpu: str | None = None  # with several GPUs named, the one the price follows ("8×H100 ... 2.2 美元/卡时 ... L40S")
+    power_budget_kw: float | None = None  # "a 15 kW rack", "那路电只有 3kW", "a 20 A / 240 V circuit" is not read
+    on_circuit: bool = False  # the budget is a circuit's rating (80% of it carries a continuous load)
     gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
     purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
     owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
@@ -577,6 +579,18 @@ def find_tensor_parallel(text: str) -> int | None:
                  r"每(?:张)?卡(?:一个|各)?(?:一份|副本|一个实例)|每张卡各跑一份|数据并行", text, re.I):
         return 1
     return None
+
+
+def find_power_budget(text: str) -> tuple[float | None, bool]:
+    """A power budget to fit GPUs into: 'our rack has a 15 kW power budget', '那路电只有 3kW', 'a 2,000 W circuit'."""
+    low = text.lower()
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(kw|千瓦)(?!h|时)", low) or re.search(r"(\d[\d,]{3,})\s*(w|瓦)\b(?!h)", low)
+    if not m or not re.search(r"budget|rack|cabinet|circuit|breaker|outlet|power (?:limit|cap|feed|supply)|机柜|预算|电路|那路电|"
+                              r"供电|插座|空开|只有|限电|功率上限", low):
+        return None, False
+    kw = float(m.group(1).replace(",", "")) / (1 if m.group(2) in ("kw", "千瓦") else 1000)
+    circuit = bool(re.search(r"circuit|breaker|outlet|电路|那路电|插座|空开|一路电", low))
+    return (kw if 0.1 <= kw <= 100_000 else None), circuit
 
 
 def find_mfu(text: str) -> float | None:
@@ -1358,6 +1372,7 @@ def parse(text: str) -> Slots:
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
     s.mfu = find_mfu(text)
+    s.power_budget_kw, s.on_circuit = find_power_budget(text)
     s.tensor_parallel = find_tensor_parallel(text)
     s.input_tokens, s.output_tokens = find_io_tokens(text)
     s.items = find_items(text)

@@ -162,6 +162,10 @@ TABLE: tuple[AskSpec, ...] = (
             (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
             "request_time", requires=("model", "output_tokens"), optional=("gpu", "count", "precision", "input_tokens"),
             priority=83, unless=("training",)),
+    AskSpec("power_budget",  # "a 15 kW rack: how many 8x H100 servers?", "那路电只有 3kW，能放几张 3090？"
+            (r"\bhow many\b", r"\bfit\b", r"\bcan (?:i|we) (?:put|run|power|host)\b"),
+            (r"几张|多少张|几台|多少台|能放|能带|能插|放几|带几",),
+            "power_budget", requires=("gpu", "power_budget_kw"), priority=89, unless=("model",)),
     AskSpec("training_claim",  # "1.3M H100-hours for 8B on 15T tokens - does that add up?", "8 卡一天训完 15T？"
             (r"\badd up\b", r"\bplausible\b", r"\brealistic\b", r"\bpossible\b", r"\btrue\b", r"\bbelieve\b",
              r"\blegit\b", r"\bright\b\s*\?"),
