@@ -378,3 +378,18 @@ def test_a_power_budget_fits_servers_with_their_hosts_counted(q, lead):
 
     assert _first(ENGINE.ask(q).text).startswith(lead)
     assert power_budget("h100-sxm", 10.2)["servers"] == 1  # the DGX H100's rated 10.2 kW is one server
+
+
+@pytest.mark.parametrize("turns,check", [
+    (["Full fine-tune of Llama 3.2 3B on a single 4090? seq len 2048, batch 4.",
+      "What if I add a second 4090 and use DeepSpeed ZeRO-3?"], "2x NVIDIA GeForce RTX 4090"),
+    (["用 64 张 H800 训一个 7B 模型，2T tokens，大概要多久？", "如果 MFU 只有 30% 呢？"], "MFU 30%"),
+    (["一个月内用 2000 亿 token 预训练一个 7B，用 H20 和 H800 分别需要多少张？", "如果时间放宽到两个月呢？"], "60 天内"),
+    (["家里 4 张 3090 跑训练，每天 12 小时，电价 0.56 元/度，一个月电费多少？", "如果改成 24 小时不停呢？"], "每天 24 小时"),
+])
+def test_a_follow_up_that_changes_one_figure_recomputes_with_it(turns, check):
+    assert check in _chat(*turns).text
+
+
+def test_is_it_enough_with_no_model_asks_which_model():
+    assert "Which model" in _first(ENGINE.ask("Is one H100 enough for our chatbot?").text)

@@ -296,10 +296,12 @@ def which_gpu(turn, s: Slots) -> Reply:
                     f"{usd(best.usd_per_hour)}/小时，每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
     else:
         within = pick(zh, f" within {s.days:g} days" if s.days else "", f"（{s.days:g} 天内）" if s.days else "")
+        cost_en = (usd(best.usd_total) if (best.usd_total or 0) >= 1 else "under $1") if best.usd_total is not None else \
+            "no price on file"
+        cost_zh = usd(best.usd_total) if best.usd_total is not None else "无价格数据"
         lead = pick(zh, f"**{best.gpu_count}x {best.gpu}**{within}: about {hours_text(best.hours or 0, False)} and "
-                        f"{usd(best.usd_total) if (best.usd_total or 0) >= 1 else 'under $1'} "
-                        f"for {model_label(p.model, zh)} ({workload}).",
-                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{usd(best.usd_total)}，{model_label(p.model, zh)}"
+                        f"{cost_en} for {model_label(p.model, zh)} ({workload}).",
+                    f"**{best.gpu_count} 张 {best.gpu}**{within}：约 {hours_text(best.hours or 0, True)}、{cost_zh}，{model_label(p.model, zh)}"
                     f"（{'预训练' if workload == 'pretrain' else '微调'}）。")
     lead = pinned + lead
     body = [pick(zh, "Cheapest options:", "按价格排序：") + "\n"

@@ -412,8 +412,12 @@ def _short(x: float) -> str:
 
 
 def find_bare_count(text: str) -> int | None:
-    """'on two of them', 'with 4 GPUs', '两张', '8卡' -- a count without a GPU name."""
+    """'on two of them', 'with 4 GPUs', '两张', '8卡' -- a count without a GPU name; 'add a second 4090' is two."""
     low = text.lower()
+    nth = re.search(r"\b(?:a|one) (second|third|fourth)\b|再加(一|两)张|第(二|三|四)张", low)
+    if nth:
+        word = nth.group(1) or nth.group(2) or nth.group(3)
+        return {"second": 2, "third": 3, "fourth": 4, "一": 2, "两": 3, "二": 2, "三": 3, "四": 4}[word]
     m = re.search(rf"(?<![\w.])(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s+(?:of them|gpus?|cards?|nodes? of)\b", low)
     if m:
         w = m.group(1)
@@ -506,9 +510,10 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
     elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|"
                    r"\bfull[- ]?(?:sft|ft|finetune|training|weights? (?:training|fine-?tuning))\b|全量|全参", low):
         method = "full"
-    if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练", low):
+    if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练|从头训|chinchilla|compute[- ]optimal|计算最优|龙猫", low):
         return None if method in (None, "full") else method, "pretrain"
-    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|\bsft\b|\brlhf\b|\bdpo\b|\bddp\b|\bfsdp\b", low)
+    training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|训(?:要|多久|完|一遍|一轮)|\bsft\b|\brlhf\b|"
+                         r"\bdpo\b|\bddp\b|\bfsdp\b", low)
     if method or training:
         if not method and training and find_tokens(text) and find_tokens(text) >= 5e10 and not re.search(
                 r"fine[- ]?tun|finetun|微调|\bsft\b", low):
@@ -595,7 +600,8 @@ def find_power_budget(text: str) -> tuple[float | None, bool]:
 
 def find_mfu(text: str) -> float | None:
     """An MFU the person fixes: 'MFU 按 40%', 'at 45% MFU', 'MFU of 0.38', 'mfu=50%' (0-1)."""
-    m = re.search(r"\bmfu\s*(?:of|at|=|:|按|为|是|取|约|大概|~)?\s*(?:按|为|是|取|约)?\s*(\d{1,2}(?:\.\d+)?)\s*%|"
+    m = re.search(r"\bmfu\s*(?:of|at|=|:|按|为|是|取|约|大概|~|只有|才|仅|only|just|is only|drops to)?\s*(?:按|为|是|取|约)?\s*"
+                  r"(\d{1,2}(?:\.\d+)?)\s*%|"
                   r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:的\s*)?mfu\b|\bmfu\s*(?:of|=|:)?\s*(0\.\d+)\b", text, re.I)
     if not m:
         return None
@@ -839,7 +845,8 @@ def find_days(text: str) -> float | None:
     if m:
         return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
     m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)\s*(?:内|之内|以内|完成|训完|搞定|跑完)",
-                  text)
+                  text) or re.search(r"(?:放宽到|延长到|放到|改成|改为|给|有)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)",
+                                     text)
     if m:
         v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
         return (v or 0) * {"天": 1, "周": 7, "星期": 7, "月": 30}[m.group(2)] or None
@@ -848,7 +855,8 @@ def find_days(text: str) -> float | None:
 
 def find_hours_per_day(text: str) -> float | None:
     low = text.lower()
-    if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|全天|24小时不停", low):
+    if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|全天|24\s*(?:个)?\s*小时\s*(?:不停|不间断|不关机|连续|运行)",
+                 low):
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:

@@ -99,7 +99,8 @@ TABLE: tuple[AskSpec, ...] = (
             unless=("model", "gpu_named"), carries=False),
     AskSpec("outside", (r"\S",), (), "outside", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
-            (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",),
+            (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",
+             r"\b(?:is|are)\b.{0,30}\benough\b.{0,30}\b(?:for (?:our|my|the|a)|to (?:run|serve|host))\b"),
             (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
             "clarify_only", requires=("model",), priority=97, carries=False,
             missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
