@@ -393,3 +393,22 @@ def test_a_follow_up_that_changes_one_figure_recomputes_with_it(turns, check):
 
 def test_is_it_enough_with_no_model_asks_which_model():
     assert "Which model" in _first(ENGINE.ask("Is one H100 enough for our chatbot?").text)
+
+
+def test_enough_memory_gets_the_verdict_and_a_kv_cache_format_is_not_the_weights():
+    a = _chat("qwen 2.5 coder 32b 想在两张 4090 上跑 AWQ，tp=2，32k 上下文，4 个并发，显存够吗？", "那把 kv cache 换成 fp8 呢？")
+    assert "awq-4bit" in _first(a.text) and "可以" in _first(a.text)
+    s = parse("那把 kv cache 换成 fp8 呢？")
+    assert (s.kv_dtype, s.precision) == ("fp8", None)
+
+
+def test_an_unnamed_accelerator_with_its_specs_and_a_mac_with_its_bandwidth_are_sized():
+    a = ENGINE.ask("我们有一款国产加速卡：64GB HBM，带宽 1.6 TB/s，FP16 稠密 256 TFLOPS。qwen2.5 32b bf16 单卡能跑吗？多快？")
+    assert "你的加速卡" in _first(a.text) and "H100" not in _first(a.text)
+    b = ENGINE.ask("I have a Mac Studio M2 Ultra, 192GB unified memory, 800 GB/s. Can it run Llama 3.1 70B at Q8 and how fast?")
+    assert _first(b.text).startswith("**Yes.**") and "tokens/s" in _first(b.text)
+
+
+def test_a_yuan_price_with_the_sign_before_it_prices_a_training_run():
+    a = ENGINE.ask("8 卡 A100 做 llama 3.2 3b 的 SFT，数据共 3 亿 token，每卡时 ¥8，总费用大概多少？")
+    assert "¥8.00/GPU-小时" in _first(a.text) or "¥8" in _first(a.text)

@@ -445,9 +445,11 @@ def capacity(turn, s: Slots, question: str) -> Reply:
             pick(zh, "Fewer users each get more speed; the KV cache (memory for each conversation) caps the count too.",
                  "用户越少每人越快；KV 缓存（每段对话占的显存）也限制人数。")]
     if not speed_given:  # no speed asked ("max concurrent users at 4k?", "memory-wise"): the KV cache's count first
+        from tools.models import get_model
+
         from .answers_fit import inference_args
 
-        fmt = s.precision or best["precision"]
+        fmt = s.precision or get_model(s.model).native_precision  # the model as it ships unless a format is said
         f = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n, **{**inference_args(s), "precision": fmt})
         if f.fits and f.max_batch:
             at = turn.call("estimate_throughput", model=s.model, gpu=r["gpu_id"], gpu_count=n, precision=fmt,

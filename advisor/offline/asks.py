@@ -181,8 +181,10 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             and not _strong("fit", q):
         asks.remove("fit")
     # "memory" said while asking whether it fits, or how many GPUs, is part of that ask
-    if "memory" in asks and any(a in asks for a in ("fit", "how_many", "which_gpu")) and not _strong("memory", q):
-        asks.remove("memory")
+    if "memory" in asks and any(a in asks for a in ("fit", "how_many", "which_gpu")) and \
+            (not _strong("memory", q) or ("fit" in asks and _strong("fit", q) and not re.search(
+                r"\bhow much (?:memory|vram)|多少显存|显存多少|多大显存|显存(?:需要|要)多", q))):
+        asks.remove("memory")  # "显存够吗？": the fit verdict, whose breakdown is the memory
     return asks
 
 
@@ -198,7 +200,7 @@ def _strong(ask: str, q: str) -> bool:
     """Asks whose keywords are also everyday words count only when said plainly."""
     strong = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b"
                    r"(?! (?:expect|get|achieve|reach|hope))|"
-                   r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
+                   r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|够吗|够用|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
               "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
               "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
               "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}

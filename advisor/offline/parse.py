@@ -488,7 +488,8 @@ def _without_kv(low: str) -> str:
 
 def find_kv_dtype(text: str) -> str | None:
     low = text.lower()
-    m = re.search(r"\b(fp8|int8|q8_0|q4_0)\s*(?:kv|k/v)|kv[- ]?cache\s*(?:in|at|as)?\s*(fp8|int8|q8_0|q4_0)", low)
+    m = re.search(r"\b(fp8|int8|q8_0|q4_0)\s*(?:kv|k/v)|kv[- ]?(?:cache|缓存)?\s*(?:in|at|as|to|换成|改成|改用|用)?\s*(fp8|int8|q8_0|q4_0)",
+                  low)
     if not m:
         return None
     v = m.group(1) or m.group(2)
@@ -1040,7 +1041,7 @@ GPU_HOUR_PRICE = re.compile(
     re.I)
 
 
-CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?|"
+CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
                       r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
 CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
                      r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)", re.I)
@@ -1050,7 +1051,7 @@ def find_cny_prices(text: str) -> tuple[float | None, float | None]:
     """(yuan per GPU-hour, yuan per kWh): '每张每小时9块钱人民币', '9元/小时', '电价0.6元/度'."""
     h = CNY_HOUR.search(text)
     k = CNY_KWH.search(text)
-    hour = to_number(h.group(1) or h.group(2)) if h else None
+    hour = to_number(next(g for g in h.groups() if g)) if h else None
     kwh = to_number(k.group(1) or k.group(2)) if k else None
     return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
 
@@ -1100,6 +1101,10 @@ SHARED_MEMORY = re.compile(r"raspberry|树莓派|jetson|orin|iphone|ipad|android
                            r"笔记本|手机|phone|\bcpu\b|ryzen|intel core|xeon|unified|统一内存|共享内存", re.I)
 
 
+def pick_zh_en(text: str, zh: str, en: str) -> str:
+    return zh if _CJK.search(text) else en
+
+
 def describe_device(text: str, s: Slots) -> str | None:
     """A device the catalog lacks, with its memory given ('Jetson AGX Orin 64GB, 204.8 GB/s', '昇腾910B 64GB HBM',
     'Arc A770 16GB', 'my 4090 modded to 48GB'): the described-GPU id that carries those figures (tools/gpus.py),
@@ -1114,6 +1119,8 @@ def describe_device(text: str, s: Slots) -> str | None:
         if NO_GPU.search(name):
             return None  # a board, phone or CPU with no GPU to size: its own answer (what the model needs, in RAM)
         shared = bool(s.devices) and bool(SHARED_MEMORY.search(name))
+    elif not s.gpu and STATED_BANDWIDTH.search(text) and re.search(r"加速卡|加速器|芯片|\baccelerator\b|\bnpu\b|国产卡|自研", text, re.I):
+        name, shared = pick_zh_en(text, "你的加速卡", "your accelerator"), False  # unnamed, described by its figures
     elif s.gpu and len(set(s.gpus)) == 1 and MODDED.search(text):
         base = get_gpu(s.gpu)
         name, shared = f"{base.name.rsplit(' ', 1)[0] if base.name.endswith('GB') else base.name} (modified)", False
@@ -1334,6 +1341,11 @@ def parse(text: str) -> Slots:
     s.formats = find_formats(text)
     s.precision = s.formats[0] if len(s.formats) == 1 else None
     s.kv_dtype = find_kv_dtype(text)
+    if s.kv_dtype and s.kv_dtype in s.formats and re.search(
+            rf"kv\s*(?:-?cache|缓存)?\s*(?:换成|改成|改用|用|in|to|=|as|at)?\s*{re.escape(s.kv_dtype)}|{re.escape(s.kv_dtype)}\s*kv",
+            text.lower()):
+        s.formats = [f for f in s.formats if f != s.kv_dtype]  # "kv cache 换成 fp8": the cache's format, not the weights'
+        s.precision = s.formats[0] if len(s.formats) == 1 else None
     s.context = find_context(text)
     s.batch = find_batch(text)
     s.users, problem = find_users(text)

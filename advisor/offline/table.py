@@ -173,8 +173,9 @@ TABLE: tuple[AskSpec, ...] = (
             (r"真的假的|靠谱吗|可能吗|可信吗|对吗|真的吗|吹牛",),
             "training_claim", requires=("model", "tokens", "claimed_run"), priority=88),
     AskSpec("spec_check",
-            (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\?|right|correct|true|real|realistic|accurate|use that|"
-             r"plan with|believe|trust)",
+            (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\bright\b|correct|true|real\b|realistic|accurate|use that|"
+             r"plan (?:\w+ )?with|believe|trust)",
+             r"\b(?:quoted?|quoting|claims?|says?|told|heard|advertised|marketing)\b.{0,40}\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)",
              r"\b(?:vendor|nvidia|amd|datasheet|spec sheet|marketing|they|it)\s+(?:says?|claims?|quotes?|lists?|advertises?)"
              r"\b.{0,60}\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)"),
             (r"(?:标称|号称|宣传|官方|厂商|说).{0,30}\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)",
@@ -204,7 +205,8 @@ TABLE: tuple[AskSpec, ...] = (
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
-             r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)"),
+             r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)",
+             r"(?:塞|放|跑|容纳|装)(?:下)?\s*(?:多少|几)\s*(?:条|个|路)"),
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
             "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
