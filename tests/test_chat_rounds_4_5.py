@@ -412,3 +412,11 @@ def test_an_unnamed_accelerator_with_its_specs_and_a_mac_with_its_bandwidth_are_
 def test_a_yuan_price_with_the_sign_before_it_prices_a_training_run():
     a = ENGINE.ask("8 卡 A100 做 llama 3.2 3b 的 SFT，数据共 3 亿 token，每卡时 ¥8，总费用大概多少？")
     assert "¥8.00/GPU-小时" in _first(a.text) or "¥8" in _first(a.text)
+
+
+def test_a_cost_per_million_compares_with_an_api_or_gives_the_margin_and_the_full_load_figure():
+    a = ENGINE.ask("租 8 卡 H100 集群每小时 $20，跑 llama3.3 70b，实测输出吞吐 8000 token/s，月均利用率 40%，每百万输出 token 成本多少？"
+                   "对比 API $0.6/M 哪个划算？")
+    assert "API更便宜" in _first(a.text) and "满载时每百万 token $0.69" in _first(a.text)
+    b = ENGINE.ask("我们按 ¥2/百万 token 卖 qwen2.5 7b 的 API，成本是 4090 每卡时 ¥1.8，单卡实测 1800 tok/s，平均利用率 50%，毛利率多少？")
+    assert "毛利率约 72%" in _first(b.text)

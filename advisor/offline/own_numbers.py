@@ -59,6 +59,7 @@ class Facts:
     years: float | None = None  # amortisation period of a purchase
     budget: float | None = None  # "what if we only have $200k?"
     users: int | None = None  # "~40 users": a monthly bill is also given per user
+    selling: bool = False  # the price per 1M tokens is what the person sells at ("按 ¥2/百万 token 卖", "we charge")
     cny: bool = False
 
 
@@ -200,6 +201,7 @@ def facts(text: str) -> Facts:
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
     f.users = find_users(text)[0]
+    f.selling = bool(re.search(r"\bsell|\bcharge|售价|卖|定价|收费|毛利|margin", low))
     m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
                   low)
     if m:
@@ -408,9 +410,26 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                         + (f" at {util:.0%} average utilisation" if util < 1 else " at full load") + ".",
                     f"**每百万 token 约 {m(per_m)}**（按你实测的 {f.tps:,.0f} tok/s"
                     + (f"、平均利用率 {util:.0%}" if util < 1 else "、满载") + "）。")
+        if util < 1.0:  # the full-load figure too: what the box costs per token when it is kept busy
+            full = hourly / (f.tps * 3600 / 1e6)
+            steps.append(pick(zh, f"at full load {m(full)} per 1M tokens", f"满载时每百万 token {m(full)}"))
+            lead += pick(zh, f" At full load: {m(full)} per 1M.", f"满载时每百万 token {m(full)}。")
         if util == 1.0:
             steps.append(pick(zh, "that needs the box busy all the time: at 50% average load it doubles",
                               "这要求机器一直满载：平均负载 50% 时成本翻倍"))
+        if f.api_per_m:  # a price per 1M tokens said too: an API to compare with, or the price the person sells at
+            if f.selling:
+                margin = 1 - per_m / f.api_per_m
+                lead += pick(zh, f" **Gross margin about {margin:.0%}** at your price of {m(f.api_per_m)} per 1M.",
+                             f"**按你的售价每百万 {m(f.api_per_m)}，毛利率约 {margin:.0%}。**")
+                steps.append(pick(zh, f"margin = 1 - {m(per_m)} / {m(f.api_per_m)} = {margin:.0%}",
+                                  f"毛利率 = 1 - {m(per_m)} / {m(f.api_per_m)} = {margin:.0%}"))
+            else:
+                cheaper = per_m < f.api_per_m
+                ratio = max(per_m, f.api_per_m) / max(min(per_m, f.api_per_m), 1e-9)
+                lead += pick(zh, f" **{'Self-hosting' if cheaper else 'The API'} is cheaper** ({m(per_m)} vs the API's "
+                                 f"{m(f.api_per_m)} per 1M, {ratio:.1f}x).",
+                             f"**{'自建' if cheaper else 'API'}更便宜**（自建每百万 {m(per_m)}，API {m(f.api_per_m)}，{ratio:.1f} 倍）。")
     elif k == "break_even":
         own = f.own_month
         if f.rent_month:

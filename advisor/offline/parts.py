@@ -70,7 +70,8 @@ def _grouped(pieces: list[str]) -> list[str]:
         said = merged
         joins = groups and (not asks or asks <= NO_ASK
                             or (asks <= group_asks and not (now.gpu or now.model))
-                            or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks))
+                            or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks)
+                            or _same_money_ask(groups[-1], piece))
         if joins:
             groups[-1] = f"{groups[-1]} {piece}"
             group_asks |= asks - NO_ASK
@@ -78,6 +79,15 @@ def _grouped(pieces: list[str]) -> list[str]:
             groups.append(piece)
             group_asks = asks - NO_ASK
     return groups
+
+
+def _same_money_ask(before: str, piece: str) -> bool:
+    """'$/1M at 40% utilisation? And against a $0.6/M API?': one calculation on the person's figures, answered once."""
+    from . import own_numbers
+
+    first = own_numbers.kind(before, own_numbers.facts(before))
+    both = f"{before} {piece}"
+    return bool(first) and own_numbers.kind(both, own_numbers.facts(both)) == first
 
 
 def _own_facts(text: str) -> bool:
