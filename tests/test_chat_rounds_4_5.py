@@ -420,3 +420,10 @@ def test_a_cost_per_million_compares_with_an_api_or_gives_the_margin_and_the_ful
     assert "API更便宜" in _first(a.text) and "满载时每百万 token $0.69" in _first(a.text)
     b = ENGINE.ask("我们按 ¥2/百万 token 卖 qwen2.5 7b 的 API，成本是 4090 每卡时 ¥1.8，单卡实测 1800 tok/s，平均利用率 50%，毛利率多少？")
     assert "毛利率约 72%" in _first(b.text)
+
+
+def test_a_claimed_multiple_between_two_gpus_is_judged_and_prefill_yields_to_a_speed_question():
+    a = ENGINE.ask("有人说 H100 训练比 A100 快 9 倍，靠谱吗？")
+    assert _first(a.text).startswith("**不靠谱：实际约") and "****" not in a.text
+    b = ENGINE.ask("H20 上跑 DeepSeek-R1-Distill-Qwen-14B bf16，单路输出速度大概多少？prefill 会不会很慢？")
+    assert _first(b.text).startswith("**单路约") and "Prefill" in b.text

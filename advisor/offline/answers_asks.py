@@ -538,7 +538,26 @@ def _setups_vs(turn, s: Slots, gpus: list[str], counts: list[int], model: str, t
     return Reply(lead, body, [pick(zh, f"{counts[0]} and {counts[1]} GPUs as you said", f"按你说的 {counts[0]} 张和 {counts[1]} 张")])
 
 
+CLAIMED_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|倍|times)(?:\s*(?:faster|quicker|as fast|速度|更快|的速度))?", re.I)
+
+
 def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
+    """Two GPUs for one workload, and a claimed multiple ('H100 trains 9x faster than A100, true?') judged against
+    the ratio the calculators give."""
+    reply = _gpu_vs_gpu(turn, s, question)
+    claim = CLAIMED_MULTIPLE.search(question)
+    done = next((c.result for c in reversed(turn.calls) if c.tool == "compare_gpus" and isinstance(c.result, dict)), None)
+    if claim and done and done.get("speedup_x"):
+        said, ours = float(claim.group(1)), done["speedup_x"]
+        close = 1 / 1.5 <= said / ours <= 1.5
+        reply.lead = pick(turn.zh, f"**{'About right' if close else 'No'}: about {ours:.1f}x, "
+                                   f"{'in line with' if close else 'not'} the {said:g}x claimed.** ",
+                          f"**{'基本靠谱' if close else '不靠谱'}：实际约 {ours:.1f} 倍，{'与说法相符' if close else f'不是 {said:g} 倍'}。**") \
+            + reply.lead.replace("**", "")
+    return reply
+
+
+def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     """Two GPUs for one workload: which is faster, by how much, and up to what price ratio the faster one is worth
     it. With no model named, a stated representative workload."""
     zh = turn.zh

@@ -121,6 +121,7 @@ TABLE: tuple[AskSpec, ...] = (
                         r"\bhow long\b.{0,40}\b(?:read|process|ingest)\b.{0,30}\bprompt\b"),
             (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)",),
             "prefill", requires=("model", "gpu"), optional=("context", "count", "precision"), priority=75,
+            yields_to=("speed",),  # "how fast, and is prefill slow?": the speed answer gives both
             unless=("training",)),
     AskSpec("max_context",
             (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
@@ -235,9 +236,10 @@ TABLE: tuple[AskSpec, ...] = (
             priority=55, missing={"model": ("Which model?", "用哪个模型？")}),
     AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
             (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
+             r"\b\d+(?:\.\d+)?\s*(?:x|times) (?:faster|quicker)\b",
              r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
             # (value words count here only for training: serving value is cost per token, asks.detect's "value")
-            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍|性价比",),
+            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍|性价比|快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
     AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
