@@ -280,3 +280,19 @@ def power_budget(gpu: str, budget_kw: float, gpus_per_server: int | None = None,
     return dict(gpu=g.name, tdp_w=g.tdp_w, budget_kw=budget_kw, usable_kw=round(usable, 2), circuit=circuit,
                 gpus_per_server=n, server_kw=round(server_kw, 2), servers=servers, gpus=servers * n,
                 gpus_by_board_power_alone=int(usable * 1000 // g.tdp_w))
+
+
+def mfu_from_throughput(model: str, gpu: str, gpu_count: int, tokens_per_s: float, method: str = "pretrain",
+                        sequence_length: int | None = None) -> dict:
+    """The MFU a measured training throughput means: the model's training FLOPs per token (6 x parameters + attention;
+    4 x for LoRA's frozen weights) x tokens/s over the GPUs' dense peak. Recomputation is not counted (that would be
+    HFU)."""
+    args = dict(model=model, tokens=1e9, gpu=gpu, gpu_count=gpu_count, method=method)
+    if sequence_length:
+        args["sequence_length"] = sequence_length
+    r = estimate_training(TrainingRequest(**args))
+    peak = r.tflops_per_gpu / r.mfu
+    mfu = r.flops_per_token * tokens_per_s / (gpu_count * peak * 1e12)
+    return dict(model=r.model, gpu=r.gpu, gpu_count=gpu_count, tokens_per_s=tokens_per_s,
+                flops_per_token=r.flops_per_token, peak_tflops_per_gpu=round(peak, 1), mfu=round(mfu, 3),
+                estimate_mfu=r.mfu, tokens_per_s_per_gpu=round(tokens_per_s / gpu_count, 1))

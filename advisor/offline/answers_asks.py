@@ -955,3 +955,33 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
                      "（CPU、风扇、电源损耗）" + ("；电路持续负载按额定的 80%" if s.on_circuit else "")
                      + f"。只算 GPU 板卡功耗：{rows[0]['gpus_by_board_power_alone']} 张。"))
     return Reply(lead, body)
+
+
+TRAIN_RATE = re.compile(r"每秒\s*(?:处理|训练|跑|吞吐)?\s*(?:约|大概)?\s*(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:个)?\s*tokens?|"
+                        r"吞吐\s*(?:是|为|约|大概)?\s*(?:每秒)?\s*(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:个)?\s*tokens?|"
+                        r"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tok(?:en)?s?\s*(?:/\s*s(?:ec)?|per second)", re.I)
+
+
+def mfu_measured(turn, s: Slots, question: str) -> Reply:
+    """'8 A100s train 7B at 25k tokens/s - what's the MFU?': the model's training FLOPs per token x the rate over the
+    GPUs' dense peak (tools/search.mfu_from_throughput), with what MFU means."""
+    zh = turn.zh
+    m = TRAIN_RATE.search(question)
+    if m.group(1) or m.group(3):
+        rate = float(m.group(1) or m.group(3)) * {"万": 1e4, "千": 1e3}.get(m.group(2) or m.group(4) or "", 1)
+    else:
+        rate = float(m.group(5).replace(",", "")) * (1e3 if m.group(6) else 1)
+    method = s.method if s.method in ("full", "lora", "qlora") else "pretrain"
+    r = turn.derive("mfu_from_throughput", search.mfu_from_throughput, model=s.model, gpu=s.gpu, gpu_count=s.count or 1,
+                    tokens_per_s=rate, method=method, sequence_length=s.context)
+    lead = pick(zh, f"**MFU about {r['mfu']:.0%}**: {r['flops_per_token'] / 1e9:,.1f} GFLOPs per token x {rate:,.0f} tokens/s "
+                    f"over {r['gpu_count']} x {r['peak_tflops_per_gpu']:,g} dense BF16 TFLOPS ({r['gpu']}).",
+                f"**MFU 约 {r['mfu']:.0%}**：每 token {r['flops_per_token'] / 1e9:,.1f} GFLOPs x {rate:,.0f} tokens/s，除以 "
+                f"{r['gpu_count']} x {r['peak_tflops_per_gpu']:,g} 稠密 BF16 TFLOPS（{r['gpu']}）。")
+    body = [pick(zh, "MFU (model FLOPs utilisation) is the share of the GPUs' peak that the model's own FLOPs use: 6 per "
+                     "parameter per token for training (forward 2, backward 4) plus attention. Recomputed activations are "
+                     f"not counted (counting them gives HFU). Large runs reach 35-55%; our estimate for this setup is "
+                     f"{r['estimate_mfu']:.0%}.",
+                 "MFU（模型算力利用率）= 模型本身的计算量占 GPU 峰值算力的比例：训练每个参数每个 token 约 6 次运算（前向 2、反向 4），再加注意力。"
+                 f"激活重计算的运算不算在内（算进去叫 HFU）。大规模训练一般 35-55%；这个配置我们估算约 {r['estimate_mfu']:.0%}。")]
+    return Reply(lead, body)

@@ -167,8 +167,8 @@ def facts(text: str) -> Facts:
                 f.rent_month = v
         elif re.search(r"包月", before):
             f.package_month = v
-        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要", low[max(0, s - 40):s] + after[:10]) \
-                and v >= 300:
+        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要|现在|现价|报价|售价|价格|一张|一块",
+                       low[max(0, s - 40):s] + after[:10]) and v >= 300:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
                 re.search(r"(?:每张|每块|单卡)\s*$", before)
             v = v * (f.count or 1) if each else v

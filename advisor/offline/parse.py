@@ -411,6 +411,10 @@ def _short(x: float) -> str:
     return f"{x:g}" if abs(x) < 1e15 else f"{x:.0e}"
 
 
+SERVERS_OF = re.compile(r"(\d+|两|二|三|四)\s*台\s*(\d{1,2})\s*卡|"
+                        r"\b(\d+|two|three|four)\s+(\d{1,2})\s*[- ]?(?:x\s*)?(?:gpu|card)s?\s*(?:\w+\s+){0,2}?(?:servers?|nodes?|machines?|boxes)\b")
+
+
 def find_bare_count(text: str) -> int | None:
     """'on two of them', 'with 4 GPUs', '两张', '8卡' -- a count without a GPU name; 'add a second 4090' is two."""
     low = text.lower()
@@ -1319,6 +1323,13 @@ def parse(text: str) -> Slots:
         s.counts = [c for _, c, _ in gpus]
         s.gpu, s.count = gpus[0][0], gpus[0][1]
         s.problems += [p for _, _, p in gpus if p]
+        servers = SERVERS_OF.search(text.lower())
+        if servers:  # "两台 8 卡 H100", "two 8-GPU servers": the GPUs of all the servers
+            a, b = (servers.group(1) or servers.group(3)), (servers.group(2) or servers.group(4))
+            a = int(a) if a.isdigit() else {"two": 2, "three": 3, "four": 4, "两": 2, "二": 2, "三": 3, "四": 4}.get(a, 1)
+            if a > 1 and s.count in (None, int(b)):
+                s.count = a * int(b)
+                s.counts = [s.count] + s.counts[1:]
     gpus = _with_form_factor_pair(text, gpus)
     if len(gpus) > len(s.gpus):
         s.gpus, s.counts = [g for g, _, _ in gpus], [c for _, c, _ in gpus]

@@ -71,7 +71,8 @@ def _grouped(pieces: list[str]) -> list[str]:
         joins = groups and (not asks or asks <= NO_ASK
                             or (asks <= group_asks and not (now.gpu or now.model))
                             or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks)
-                            or _same_money_ask(groups[-1], piece))
+                            or _same_money_ask(groups[-1], piece)
+                            or group_asks <= {"explain"})  # "What is MFU? For my run, what is it?": one answer
         if joins:
             groups[-1] = f"{groups[-1]} {piece}"
             group_asks |= asks - NO_ASK

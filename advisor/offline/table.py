@@ -164,6 +164,8 @@ TABLE: tuple[AskSpec, ...] = (
             (r"生成\s*\d[\d,]*\s*个?\s*token.{0,20}(?:多少秒|几秒|多久|多长时间)|(?:多少秒|几秒|多久).{0,20}生成\s*\d+",),
             "request_time", requires=("model", "output_tokens"), optional=("gpu", "count", "precision", "input_tokens"),
             priority=83, unless=("training",)),
+    AskSpec("mfu_measured",  # "8 A100s train 7B at 25k tokens/s, what's the MFU?"
+            (r"\bmfu\b",), (r"mfu|算力利用率",), "mfu_measured", requires=("model", "gpu", "training_rate"), priority=91),
     AskSpec("power_budget",  # "a 15 kW rack: how many 8x H100 servers?", "那路电只有 3kW，能放几张 3090？"
             (r"\bhow many\b", r"\bfit\b", r"\bcan (?:i|we) (?:put|run|power|host)\b"),
             (r"几张|多少张|几台|多少台|能放|能带|能插|放几|带几",),
@@ -321,6 +323,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     if test == "load_volume":  # a request rate, or a daily token volume split into input and output, to carry
         # (a daily volume alone is the output to generate: the daily_volume row, which also prices it)
         return bool(s.request_rate or (s.tokens_per_day and (s.output_share or s.input_tokens)))
+    if test == "training_rate":  # a measured training throughput to turn into an MFU
+        from .answers_asks import TRAIN_RATE
+
+        return bool(TRAIN_RATE.search(question)) and not s.mfu
     if test == "claimed_run":  # a claimed training cost: GPU-hours, or a duration on stated GPUs
         from .answers_asks import CLAIMED_DAYS
 
