@@ -58,7 +58,8 @@ PATTERNS = {
             r"多少钱|价格|租|费用|成本|花费|预算|花多少",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
-                    r"\bwhich (?:quant\w*|format)|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|(?:多大|对比|比较).*量化|量化后",
+                    r"\bwhich (?:quant\w*|format)|\bbest (?:quant\w*|format|gguf)\b|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|"
+                    r"(?:多大|对比|比较).*量化|量化后|(?:最好|最合适|推荐)的?量化|用哪个量化",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bwhat'?s the minimum\b|\bminimum (?:vram|memory|gpu memory)\b|最低(?:配置|显存)|至少要多少显存|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",

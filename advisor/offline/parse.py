@@ -89,6 +89,7 @@ class Slots:
     request_rate: float | None = None  # requests per second on average: "20k chats a day", "120 requests per minute"
     rate_is_daily: bool = False  # the rate was a day's count (its peak hour runs above it)
     output_share: float | None = None  # of a token volume, the share that is output: "输出大约占 20%"
+    users_share_pct: float | None = None  # "500 employees, 10% at once": the share the users were counted from
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     epochs: float | None = None
@@ -1360,6 +1361,9 @@ def parse(text: str) -> Slots:
     s.context = find_context(text)
     s.batch = find_batch(text)
     s.users, problem = find_users(text)
+    share = POPULATION_SHARE.search(text.lower())
+    if share and s.users:
+        s.users_share_pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
     if problem:
         s.problems.append(problem)
     s.tokens = find_tokens(text)
