@@ -444,3 +444,14 @@ def test_servers_of_n_gpus_and_a_price_in_wan():
     assert parse("We have two 8-GPU H100 servers").count == 16
     a = ENGINE.ask("一张 4090 现在 1.5 万，云上租 4090 每小时 2 元。我每天用 8 小时，电费 0.6 元/度，买的话多久能回本？")
     assert "回本" in _first(a.text) and _figure(a.text) > 24  # months: 15,000 / (2 x 8 x 30.4 - power) ~ 3 years
+
+
+def test_a_fit_answers_speed_at_load_uses_the_plans_chat_turn():
+    from tools.plan import PlanRequest, recommend_hardware
+
+    a = ENGINE.ask("It's llama 3.1 8b, around 100 concurrent users, 4k context, and we'd use H100s. Does one H100 fit?")
+    load = [c for c in a.calls if c.tool == "estimate_throughput" and c.args.get("batch") == 100]
+    assert load and load[0].args.get("prefix_cached_tokens")  # a chat turn: the earlier turns are in the prefix cache
+    p = recommend_hardware(PlanRequest(model="llama-3.1-8b", concurrency=100, context=4096, gpus=["h100-sxm"],
+                                       precision=load[0].args.get("precision") or "bf16", limit=1))
+    assert p.by_cost[0].decode_tokens_per_s == pytest.approx(load[0].result["decode_tokens_per_s"], rel=0.1)

@@ -270,13 +270,15 @@ def _speed_at_load(turn, s: Slots, gpu: str, n: int, precision: str, users: int,
     fw = s.framework or ("llama.cpp" if precision and re.match(r"q\d", precision) else "vllm")  # GGUF: llama.cpp
     """Per-user and total decode speed with `users` sequences of `context` tokens (the context the memory
     verdict sized), split into prompt and answer as the serving plans split it."""
-    from tools.throughput import serving_split
+    from tools.throughput import chat_turn, serving_split
 
     zh = turn.zh
-    prompt, out = serving_split(context)
+    batching = fw not in ("llama.cpp", "ollama")
+    # users chatting: each turn prefills only its new message (the plans' chat turn, tools/throughput.chat_turn)
+    tokens = chat_turn(context) if batching and users > 1 else dict(zip(("prompt_tokens", "output_tokens"),
+                                                                        serving_split(context), strict=True))
     t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=precision,
-                  framework=fw, batch=users, prompt_tokens=prompt, output_tokens=out,
-                  continuous_batching=fw not in ("llama.cpp", "ollama"))
+                  framework=fw, batch=users, continuous_batching=batching, **tokens)
     per, total = t.decode_tokens_per_s, t.decode_tokens_per_s_total
     return pick(zh, f"At {users} concurrent users: about {per:,.0f} tokens/s each, {total:,.0f} tokens/s in all "
                     f"({t.framework}).",

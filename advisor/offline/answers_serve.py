@@ -6,7 +6,7 @@ import re
 
 from tools.defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH  # noqa: E402
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
-from tools.throughput import serving_split
+from tools.throughput import chat_turn, serving_split
 
 from ..registry import result_dict
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
@@ -442,9 +442,11 @@ def speed(turn, s: Slots) -> Reply:
     room_text, running = "", users
     if users > 1:
         room_text, running = _kv_room(turn, s, gpu, precision, users, s.context or prompt + out)
+    batching = users > 1 and framework not in ("llama.cpp", "ollama")
+    cached = chat_turn(s.context)["prefix_cached_tokens"] if batching and s.context else None  # chat turns, as plans
     r = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
                   framework=framework, batch=max(1, running), kv_dtype=s.kv_dtype, prompt_tokens=prompt,
-                  output_tokens=out, continuous_batching=users > 1 and framework not in ("llama.cpp", "ollama"))
+                  output_tokens=out, continuous_batching=batching, prefix_cached_tokens=cached)
     assumed = "" if s.gpu else pick(zh, " (no GPU given: assumed one H100 SXM)", "（未指定 GPU，按 1 张 H100 SXM 估算）")
     where = on_gpus(r.gpu_count, r.gpu, zh)
     bound = pick(zh, "memory bandwidth" if r.bound.startswith("memory") else "compute",
