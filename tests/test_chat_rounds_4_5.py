@@ -455,3 +455,14 @@ def test_a_fit_answers_speed_at_load_uses_the_plans_chat_turn():
     p = recommend_hardware(PlanRequest(model="llama-3.1-8b", concurrency=100, context=4096, gpus=["h100-sxm"],
                                        precision=load[0].args.get("precision") or "bf16", limit=1))
     assert p.by_cost[0].decode_tokens_per_s == pytest.approx(load[0].result["decode_tokens_per_s"], rel=0.1)
+
+
+def test_a_bill_in_euros_and_its_24_7_variant_are_two_answers():
+    a = ENGINE.ask("We pay €1.20/h per L40S. Need 3 of them running 16 hours/day, 22 working days a month. Monthly bill? "
+                   "And if we went 24/7 instead?")
+    assert f"€{3 * 1.2 * 16 * 22:,.0f} a month" in a.text and f"€{3 * 1.2 * 730:,.0f} a month" in a.text
+    assert "$" not in a.text
+
+
+def test_epochs_over_a_hyphenated_token_count():
+    assert parse("Full-param SFT of qwen2.5 7b on a 200M-token dataset, 3 epochs, 8x A100 80GB").tokens == 2e8

@@ -258,7 +258,7 @@ class OfflineEngine:
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
             count = turn.config.gpu_count if turn.config is not None else turn.config_count
-            found = own_numbers.answer(f"{said} {question}".strip(), users, turn.zh, turn.call, count=count)
+            found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said)
             if found is not None:
                 own, own_facts, own_kind = found
                 turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
@@ -298,7 +298,8 @@ class OfflineEngine:
         return (answer, (turn.config, turn.config_count)) if parted else answer
 
 
-CURRENCY_SIGN = {"CNY": "¥"}
+CURRENCY_SIGN = {"CNY": "¥", "EUR": "€"}
+CURRENCY_ZH = {"CNY": "人民币", "EUR": "欧元"}
 
 
 def _in_currency(r: Reply, currency: str, zh: bool, first: bool = True) -> Reply:
@@ -310,7 +311,8 @@ def _in_currency(r: Reply, currency: str, zh: bool, first: bool = True) -> Reply
     def swap(text: str) -> str:
         return text.replace("$", sign)
 
-    note = pick(zh, f" (in {currency}, as you gave the price)", "（按你给的人民币价格计算）") if first else ""
+    note = pick(zh, f" (in {currency}, as you gave the price)", f"（按你给的{CURRENCY_ZH.get(currency, currency)}价格计算）") \
+        if first else ""
     return Reply(swap(r.lead) + note, [swap(b) for b in keep], [swap(a) for a in r.assumptions if not re.search(r"on file|已收录", a)],
                  r.cite)
 

@@ -71,7 +71,7 @@ def _amount(s: str, wan: str | None) -> float:
 def _money(text: str) -> list[tuple[int, int, float, bool]]:
     """(start, end, value, yuan?) for every amount of money: '$1.29', '9.8 元', '22万', '¥200k', '9 万'."""
     out = []
-    for m in re.finditer(r"(\$|¥|￥|usd\s*)\s*" + NUM + r"\s*(k\b|万)?", text, re.I):
+    for m in re.finditer(r"(\$|¥|￥|€|usd\s*|eur\s*)\s*" + NUM + r"\s*(k\b|万)?", text, re.I):
         v = _amount(m.group(2), m.group(3) == "万") * (1000 if (m.group(3) or "").lower() == "k" else 1)
         out.append((m.start(), m.end(), v, m.group(1) in "¥￥"))
     for m in re.finditer(NUM + r"\s*(万|千)?\s*(?:美元|美金|刀|usd|dollars?)", text, re.I):
@@ -132,6 +132,7 @@ def facts(text: str) -> Facts:
     f = Facts()
     low = text.lower()
     f.cny = bool(re.search(_CNY + r"|¥|￥|万(?!\s*token)", low)) and not re.search(r"\$|美元|美金|usd", low)
+    euro = bool(re.search(r"€|\beur\b|\beuros?\b|欧元", low)) and not re.search(r"\$|美元|usd|¥|元", low)
     gpus = find_gpus(text)
     if gpus:
         f.gpu, f.count = gpus[0][0], gpus[0][1]
@@ -139,6 +140,9 @@ def facts(text: str) -> Facts:
     if m and not f.count:
         f.count = int(m.group(1))
     f.count = f.count or _zh_count(text)
+    m = re.search(r"\b(\d{1,4})\s+(?:of them|gpus|cards)\b", low)
+    if m and not f.count:  # "need 3 of them"
+        f.count = int(m.group(1))
     if re.search(r"\b(?:dgx|hgx)\b", low) and (f.count or 1) == 1:
         f.count = 8 * (f.count or 1)  # a DGX/HGX server holds 8 GPUs
     _hours(text, f)
@@ -176,6 +180,8 @@ def facts(text: str) -> Facts:
             f.buy = f.buy + v if plus else v
     if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
         f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
+    if euro:
+        f.cny = "€"  # the figures in euros: the same arithmetic, the sign the person used
     m = re.search(NUM + r"\s*kw\b(?!h)", low)
     if m:
         f.kw = float(m.group(1))
@@ -291,8 +297,8 @@ def _merge(old: Facts, new: Facts, text: str) -> Facts:
     return out
 
 
-def _money_str(v: float, cny: bool) -> str:
-    sign = "¥" if cny else "$"
+def _money_str(v: float, cny: bool | str) -> str:
+    sign = cny if isinstance(cny, str) else "¥" if cny else "$"  # a currency sign as given ("€"), yuan, or dollars
     if v >= 100:
         return f"{sign}{v:,.0f}"
     return f"{sign}{v:,.2f}"
@@ -593,13 +599,22 @@ HOURS_CHANGE = re.compile(r"24\s*/\s*7|7\s*[x×]\s*24|around the clock|\d+\s*(?:
 
 
 def answer(question: str, history_user: list[str], zh: bool, call=None,
-           count: int | None = None) -> tuple[Reply, Facts, str] | None:
+           count: int | None = None, said: str = "") -> tuple[Reply, Facts, str] | None:
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes. count: the GPU count
-    an earlier part of the same question found ("how many H100s ..., and the monthly cost at $2.40/GPU-hour?")."""
+    an earlier part of the same question found ("how many H100s ..., and the monthly cost at $2.40/GPU-hour?");
+    said: the question's earlier parts, whose figures fill what this part does not say (this part's own win)."""
     f = facts(question)
+    if said:
+        base = facts(said)
+        for fld in fields(Facts):
+            if getattr(f, fld.name) in (None, False) and getattr(base, fld.name) not in (None, False):
+                setattr(f, fld.name, getattr(base, fld.name))
+        if f.hours_per_day and not re.search(r"weekday|workday|工作日|working days|days? a month|每月\s*\d+\s*天", question, re.I) \
+                and facts(question).hours_per_day == 24.0:
+            f.days_per_month = DAYS_PER_MONTH  # "and if 24/7 instead?": every day, not the workdays said before
     if count and not f.count:
         f.count = count
-    k = kind(question, f)
+    k = kind(f"{said} {question}" if said and not kind(question, f) else question, f)
     if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
         old, old_k = _previous_facts(history_user)
         if old is not None and old_k == "break_even":

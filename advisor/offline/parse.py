@@ -829,7 +829,7 @@ PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:
 
 def find_tokens(text: str) -> float | None:
     low = PROMPT_TOKENS.sub(" ", PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower())))
-    m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)\s*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
+    m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)[\s-]*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
         return to_number(m.group(1)) * _SCALE[m.group(2)]
     m = re.search(rf"({_NUM})\s*(?:training\s+)?tokens?\b", low)
@@ -1036,7 +1036,7 @@ def find_months(text: str) -> float | None:
 
 _PER_HOUR = r"(?:/|per|an|a|each|every)\s*(?:gpu[- ]?)?(?:hour|hr|h)\b"
 GPU_HOUR_PRICE = re.compile(
-    rf"\$\s*({_NUM})\s*(?:usd\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
+    rf"[$€]\s*({_NUM})\s*(?:usd\s*|eur\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)|"
     r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)|"
@@ -1377,6 +1377,8 @@ def parse(text: str) -> Slots:
     s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
+    if s.usd_per_gpu_hour and re.search(r"€\s*\d|\d\s*(?:eur|euros?)\b|欧元", text, re.I):
+        s.price_currency = "EUR"  # priced in euros: the same arithmetic, every figure in euros
     if s.usd_per_gpu_hour and len(set(s.gpus)) > 1:
         at = GPU_HOUR_PRICE.search(text.lower())
         before = _dedup_gpus(find_gpus(text[:at.start()])) if at else []

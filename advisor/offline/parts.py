@@ -68,7 +68,7 @@ def _grouped(pieces: list[str]) -> list[str]:
         if asks == {"gpu_specs"} and not now.gpu:
             asks = set()  # a spec sheet only for the card said before: no ask of its own
         said = merged
-        joins = groups and (not asks or asks <= NO_ASK
+        joins = groups and not _money_variant(groups[-1], piece) and (not asks or asks <= NO_ASK
                             or (asks <= group_asks and not (now.gpu or now.model))
                             or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks)
                             or _same_money_ask(groups[-1], piece)
@@ -82,13 +82,27 @@ def _grouped(pieces: list[str]) -> list[str]:
     return groups
 
 
+def _money_variant(before: str, piece: str) -> bool:
+    """'Monthly bill at 16 h a day? And if we went 24/7 instead?': the same money calculation with a figure changed,
+    a second answer of its own."""
+    from . import own_numbers
+
+    a, b = own_numbers.facts(before), own_numbers.facts(piece)
+    if not own_numbers.kind(before, a):
+        return False
+    return any(getattr(b, k) is not None and getattr(a, k) is not None and getattr(b, k) != getattr(a, k)
+               for k in ("hours_per_day", "util", "price_hour", "count", "tps"))
+
+
 def _same_money_ask(before: str, piece: str) -> bool:
     """'$/1M at 40% utilisation? And against a $0.6/M API?': one calculation on the person's figures, answered once."""
     from . import own_numbers
 
     first = own_numbers.kind(before, own_numbers.facts(before))
     both = f"{before} {piece}"
-    return bool(first) and own_numbers.kind(both, own_numbers.facts(both)) == first
+    if not first or own_numbers.kind(both, own_numbers.facts(both)) != first:
+        return False
+    return not _money_variant(before, piece)  # the same calculation with a figure changed is a second answer
 
 
 def _own_facts(text: str) -> bool:
