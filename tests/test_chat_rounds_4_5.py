@@ -466,3 +466,8 @@ def test_a_bill_in_euros_and_its_24_7_variant_are_two_answers():
 
 def test_epochs_over_a_hyphenated_token_count():
     assert parse("Full-param SFT of qwen2.5 7b on a 200M-token dataset, 3 epochs, 8x A100 80GB").tokens == 2e8
+
+
+def test_a_follow_up_that_changes_nothing_says_so_instead_of_repeating_silently():
+    a = _chat("8 张 H100 全参微调 Qwen2.5-14B，seq 4096，显存够不够？", "那用 ZeRO-3 + 激活重计算呢？")
+    assert _first(a.text).startswith("**和上面一样：**")

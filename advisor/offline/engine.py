@@ -293,6 +293,11 @@ class OfflineEngine:
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
+        last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
+        if last and not parted and replies and text.split("\n", 1)[0] == last.split("\n", 1)[0]:
+            # a follow-up whose answer is the one above ("那用 ZeRO-3 + 重计算呢？" when both were assumed): say so
+            text = pick(turn.zh, "**Same as above:** what you named was already assumed there. ",
+                        "**和上面一样：**上面的估算已经是这个设置。") + text
         answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                         language=lang)
         return (answer, (turn.config, turn.config_count)) if parted else answer
