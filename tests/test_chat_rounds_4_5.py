@@ -471,3 +471,26 @@ def test_epochs_over_a_hyphenated_token_count():
 def test_a_follow_up_that_changes_nothing_says_so_instead_of_repeating_silently():
     a = _chat("8 张 H100 全参微调 Qwen2.5-14B，seq 4096，显存够不够？", "那用 ZeRO-3 + 激活重计算呢？")
     assert _first(a.text).startswith("**和上面一样：**")
+
+
+def test_reserved_against_on_demand_at_the_hours_used():
+    a = ENGINE.ask("L20 按需每卡时 4.5 元，包一年折合每卡时 2.8 元。我们 4 张卡，平均每天只用 9 个小时，选哪个划算？")
+    assert _first(a.text).startswith("**按需更划算")  # 4 x 4.5 x 9 x 30.4 = 4,928 < 4 x 2.8 x 730 = 8,176
+    assert "¥4,928" in a.text and "¥8,176" in a.text and "14.9 小时" in a.text
+    a = ENGINE.ask("On-demand H100 is $2.99/h, a 1-year reserved commitment is $1.90/h. We use 8 GPUs about 20 hours a day. "
+                   "Which is cheaper?")
+    assert _first(a.text).startswith("**The commitment is cheaper")  # 8 x 2.99 x 20 x 30.4 > 8 x 1.90 x 730
+
+
+def test_gpus_for_a_daily_volume_at_a_measured_rate_per_gpu():
+    a = ENGINE.ask("Our vendor quotes $0.90 per GPU-hour for A10G. Mistral 7B does about 600 tok/s aggregate per GPU on our "
+                   "workload. We generate ~30M output tokens/day. How many GPUs and monthly cost?")
+    assert _first(a.text).startswith("**1 GPU(s), about $657 a month")  # 30M / 86,400 = 347 tok/s < 600
+
+
+def test_a_deadline_for_a_batch_job_is_answered_first():
+    a = ENGINE.ask("离线给 50 万篇文档打标签，每篇平均输入 2000 token，输出 20 token 左右，用 qwen2.5 7b，四张 4090，两周内能跑完吗？")
+    assert _first(a.text).startswith("**能：")
+    a = ENGINE.ask("Generating 10M synthetic Q&A pairs with Qwen2.5-72B (avg 300 tokens in, 400 out) on one 8x H100 node. "
+                   "How many days?")
+    assert "10,000,000 requests" in a.text and "Q&A" not in _first(a.text).split("for")[0]

@@ -719,6 +719,12 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                 f"，租金约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/卡时）" if c.usd else "")
     lead = pick(zh, f"**About {hours_text(hours, False)}**{cost} for {what_job} on {n}x {gpu_name(gpu)} at {how}.",
                 f"**约 {hours_text(hours, True)}**{cost}：{what_job}，{n} 张 {gpu_name(gpu)}，按{how}。")
+    if s.days:  # "两周内能跑完吗？": the deadline answered first
+        ok = hours <= s.days * 24
+        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} the "
+                        f"{s.days:g} days.** ",
+                    f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {s.days:g} 天{'之内' if ok else ''}。**") \
+            + lead.replace("**", "")
     if job.get("prompt_tokens_total"):
         body.append(pick(zh, f"Input read: {job['prompt_tokens_total']:,.0f} prompt tokens (prefilled, counted in the rate).",
                          f"读入：{job['prompt_tokens_total']:,.0f} 个提示词 tokens（预填充，已计入速率）。"))

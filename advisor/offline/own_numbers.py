@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, fields, replace
 
-from tools.cost import PUE, electricity_usd_per_kwh
+from tools.cost import HOURS_PER_MONTH, PUE, electricity_usd_per_kwh
 from tools.errors import AdvisorInputError
 from tools.gpus import get_gpu
 
@@ -60,6 +60,7 @@ class Facts:
     budget: float | None = None  # "what if we only have $200k?"
     users: int | None = None  # "~40 users": a monthly bill is also given per user
     selling: bool = False  # the price per 1M tokens is what the person sells at ("按 ¥2/百万 token 卖", "we charge")
+    reserved_hour: float | None = None  # a committed (reserved, 包年) price per GPU-hour beside the on-demand one
     cny: bool = False
 
 
@@ -111,7 +112,7 @@ def _hours(text: str, f: Facts) -> None:
             f.hours_per_day = float(end - start)
     if re.search(r"朝九晚六|早九晚六", low):
         f.hours_per_day = 9.0
-    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|每天(?:开|跑|用|运行|使用)?\s*" + NUM + r"\s*(?:个)?小时|"
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|(?:每天|每日|一天)(?:平均|大概|大约|约|只|就|开|跑|用|运行|使用|\s){0,4}" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
         f.hours_per_day = float(next(g for g in m.groups() if g).replace(",", ""))
@@ -208,6 +209,11 @@ def facts(text: str) -> Facts:
     f.tokens_per_day = find_tokens_per_day(text)
     f.users = find_users(text)[0]
     f.selling = bool(re.search(r"\bsell|\bcharge|售价|卖|定价|收费|毛利|margin", low))
+    hourly = [(s_, v) for s_, e, v, _ in _money(text) if re.match(r"\s*(?:/|per|每|一)?\s*(?:gpu[- ]?|卡)?\s*(?:hour|hr|h\b|小时|时)",
+                                                                   low[e:e + 12]) or re.search(r"(?:卡时|每小时|小时)\s*$", low[max(0, s_ - 8):s_])]
+    if len(hourly) >= 2 and re.search(r"reserved|commit|1[- ]year|annual|包年|包一年|包月|长期|预留|合约", low):
+        tagged = sorted(hourly, key=lambda x: x[1])
+        f.reserved_hour, f.price_hour = tagged[0][1], tagged[-1][1]  # the committed price is the lower one
     m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
                   low)
     if m:
@@ -343,8 +349,15 @@ def kind(question: str, f: Facts) -> str | None:
     hm = _hours_month(f)
     if f.api_per_m and f.tokens_per_day and f.price_hour:
         return "api"
+    if f.reserved_hour and f.price_hour and (hm or f.util):
+        return "reserved"
     if PER_M.search(q) and f.tps and f.price_hour is not None:
         return "per_m"
+    if PER_M.search(q) and f.tps and f.rent_month:  # a monthly rent: per hour is the month's 730 hours
+        f.price_hour, f.per_gpu = f.rent_month / HOURS_PER_MONTH, False
+        return "per_m"
+    if f.tokens_per_day and f.tps and f.price_hour and re.search(r"how many|几张|多少张|几块|要几", q, re.I):
+        return "volume_gpus"
     if PER_M.search(q) and f.tps and f.buy and f.years:
         return "per_m"
     if f.budget and f.buy and f.budget < f.buy and (f.rent_month or f.price_hour):
@@ -436,6 +449,33 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 lead += pick(zh, f" **{'Self-hosting' if cheaper else 'The API'} is cheaper** ({m(per_m)} vs the API's "
                                  f"{m(f.api_per_m)} per 1M, {ratio:.1f}x).",
                              f"**{'自建' if cheaper else 'API'}更便宜**（自建每百万 {m(per_m)}，API {m(f.api_per_m)}，{ratio:.1f} 倍）。")
+    elif k == "reserved":  # on-demand at the hours used vs a commitment paid for every hour
+        n = f.count or 1
+        hours, men, mzh = _hours_month(f) or (HOURS_PER_MONTH * (f.util or 1), f"{f.util or 1:.0%} of 730 h", f"730 小时的 {f.util or 1:.0%}")
+        od = f.price_hour * n * hours
+        rs = f.reserved_hour * n * HOURS_PER_MONTH
+        cheaper = od < rs
+        even = 24 * f.reserved_hour / f.price_hour
+        steps = [pick(zh, f"on demand: {n} x {m(f.price_hour)}/h x {men} = {m(od)} a month",
+                      f"按需：{n} 张 x {m(f.price_hour)}/小时 x {mzh} = 每月 {m(od)}"),
+                 pick(zh, f"committed: {n} x {m(f.reserved_hour)}/h x 730 h (paid every hour) = {m(rs)} a month",
+                      f"包年：{n} 张 x {m(f.reserved_hour)}/小时 x 730 小时（每小时都付） = 每月 {m(rs)}"),
+                 pick(zh, f"the commitment pays off above {even:.1f} hours a day", f"每天用超过 {even:.1f} 小时包年才划算")]
+        lead = pick(zh, f"**{'On demand' if cheaper else 'The commitment'} is cheaper: {m(min(od, rs))} vs {m(max(od, rs))} a month** "
+                        "with your hours.",
+                    f"**{'按需' if cheaper else '包年'}更划算：每月 {m(min(od, rs))}，另一种 {m(max(od, rs))}**（按你的用量）。")
+    elif k == "volume_gpus":  # a daily volume at the person's measured rate per GPU
+        need = f.tokens_per_day / 86400
+        gpus = max(1, math.ceil(need / f.tps))
+        bill = gpus * f.price_hour * HOURS_PER_MONTH
+        steps = [pick(zh, f"{f.tokens_per_day / 1e6:,.0f}M tokens a day = {need:,.0f} tokens/s on average",
+                      f"每天 {f.tokens_per_day / 1e6:,.0f}M token = 平均 {need:,.0f} tokens/s"),
+                 pick(zh, f"{need:,.0f} / {f.tps:,.0f} per GPU = {need / f.tps:.2f} -> {gpus} GPU(s) (more for peaks)",
+                      f"{need:,.0f} / 每卡 {f.tps:,.0f} = {need / f.tps:.2f} -> {gpus} 张（高峰还要更多）"),
+                 pick(zh, f"{gpus} x {m(f.price_hour)}/h x 730 h = {m(bill)} a month", f"{gpus} 张 x {m(f.price_hour)}/小时 x 730 小时 = 每月 {m(bill)}")]
+        lead = pick(zh, f"**{gpus} GPU(s), about {m(bill)} a month** at your measured {f.tps:,.0f} tokens/s per GPU and "
+                        f"{m(f.price_hour)}/GPU-hour (24/7).",
+                    f"**{gpus} 张卡，每月约 {m(bill)}**（按你实测的每卡 {f.tps:,.0f} tokens/s、{m(f.price_hour)}/卡时，7x24）。")
     elif k == "break_even":
         own = f.own_month
         if f.rent_month:

@@ -226,10 +226,11 @@ LOCAL_PATH = re.compile(r"(?:^|\s)((?:~|\.{1,2})?/[\w./-]+|[\w./-]+\.json)\b")
 
 
 # "100M training tokens", "2B words of data", "5M documents", "1M 条": a count of things, not a model of that size
-COUNTED_AFTER = (r"(?!\s*(?:(?:training|train|pretraining|fine-?tuning|input|output|prompt|generated|new|more|unique|"
-                 r"text|of|the|total|个|条)\s*){0,2}(?:tokens?|words?|examples?|samples?|rows?|pairs?|documents?|docs?|"
+COUNTED_AFTER = (r"(?!(?i:\s*(?:(?:training|train|pretraining|fine-?tuning|input|output|prompt|generated|new|more|unique|"
+                 r"text|of|the|total|synthetic|q&a|qa|chat|user|个|条|[a-z&/-]+(?=\s+(?:pairs?|examples?|samples?|"
+                 r"documents?|docs?|records?|rows?|questions?|answers?)))\s*){0,2}(?:tokens?|words?|examples?|samples?|rows?|pairs?|documents?|docs?|"
                  r"conversations?|chats?|characters?|chars?|images?|requests?|users?|queries|records?|lines?|"
-                 r"条|个|字|词|次))")
+                 r"条|个|字|词|次)))")
 
 
 def find_models(text: str) -> list[str]:
@@ -649,8 +650,8 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     return grab(_IN) or short("in"), grab(_OUT) or short("out")
 
 
-_ITEM = (r"(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|pages?|emails?|"
-         r"tickets?|summaries|条|篇|个请求|个文档|份|次请求|个问题)")
+_ITEM = (r"(?:(?:[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
+         r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions)|条|篇|个请求|个文档|份|次请求|个问题)")
 _ITEM_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "十万": 1e5,
                "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
@@ -721,8 +722,11 @@ def find_peak_factor(text: str) -> float | None:
 
 
 def find_output_total(text: str) -> float | None:
-    """Output tokens to generate in all: '5 亿输出 token', '500M output tokens', '处理 5 亿输出 token'."""
+    """Output tokens to generate in all: '5 亿输出 token', '500M output tokens', '处理 5 亿输出 token' (not a rate:
+    '30M output tokens a day' is a daily volume)."""
     low = text.lower()
+    if TOKENS_PER_DAY.search(low):
+        return None
     m = re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*{_OUT}\s*(?:tokens?|token)", low) or \
         re.search(rf"{_OUT}\s*({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*(?:tokens?|token)", low)
     if not m:
