@@ -494,3 +494,16 @@ def test_a_deadline_for_a_batch_job_is_answered_first():
     a = ENGINE.ask("Generating 10M synthetic Q&A pairs with Qwen2.5-72B (avg 300 tokens in, 400 out) on one 8x H100 node. "
                    "How many days?")
     assert "10,000,000 requests" in a.text and "Q&A" not in _first(a.text).split("for")[0]
+
+
+def test_a_commitment_for_one_run_is_paid_for_the_whole_term():
+    a = ENGINE.ask("Reserved H100 at $2.10/h for 1 year vs on-demand $3.20/h. We need 16 GPUs for a 3-week training run, "
+                   "then nothing. Which?")
+    assert _first(a.text).startswith("**On demand is cheaper: $25,805 vs $294,336")  # 16 x 3.2 x 504 h vs 16 x 2.1 x 8,760 h
+    a = ENGINE.ask("3-month commit at $1.80/h or on-demand $2.60/h for 4 L40S, we train for 45 days straight")
+    assert "$15,768" in _first(a.text) and "$11,232" in _first(a.text)  # 4 x 1.8 x 2,190 h; 4 x 2.6 x 1,080 h
+
+
+def test_a_speed_each_user_wants_is_not_a_measured_rate_per_gpu():
+    a = ENGINE.ask("我们每天大概 2000 万 token，Qwen2.5-32B，A100 每卡时 1.2 美元，每人要 30 token/s，需要几张卡？")
+    assert "实测" not in a.text and "30 tokens/s" in a.text  # sized by a plan at 30 tok/s per stream, not 231 / 30 GPUs

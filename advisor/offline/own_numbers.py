@@ -61,6 +61,8 @@ class Facts:
     users: int | None = None  # "~40 users": a monthly bill is also given per user
     selling: bool = False  # the price per 1M tokens is what the person sells at ("按 ¥2/百万 token 卖", "we charge")
     reserved_hour: float | None = None  # a committed (reserved, 包年) price per GPU-hour beside the on-demand one
+    term_months: float = 12.0  # how long the commitment binds ("1-year", "3-month commit", 包年)
+    run_days: float | None = None  # a job that runs around the clock for a while ("a 3-week training run")
     cny: bool = False
 
 
@@ -200,7 +202,8 @@ def facts(text: str) -> Facts:
         f.util = float(m.group(1) or m.group(2)) / 100
     m = re.search(r"(\d[\d,.]*)\s*(k)?\s*(?:(?:output|generated|aggregate|total|generation)\s+)?(?:tok(?:en)?s?\s*/\s*s|tokens? (?:per|a) second|tps)\b(?!\s*(?:each|per (?:user|person|"
                   r"stream|request|head)|/\s*(?:user|person)|every))", low)
-    if m and not re.search(r"(?:每人|每个用户|每路|per user|each user)\W{0,4}$", low[max(0, m.start() - 12):m.start()]):
+    if m and not re.search(r"(?:每人|每个人|每个用户|每位用户|每路|单用户|per user|each user|users? (?:want|need|expect|get)|"
+                          r"(?:a|per|each) (?:person|user|stream))[^\d]{0,8}$", low[max(0, m.start() - 24):m.start()]):
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     m = re.search(r"(?:吞吐|throughput)\s*(?:量)?\s*(?:是|为|约|大概)?\s*(?:每秒|/\s*s|per second)\s*(?:约|大概)?\s*(\d[\d,.]*)\s*(k)?\s*(?:个)?\s*"
                   r"(?:tokens?|tok)", low)
@@ -214,6 +217,17 @@ def facts(text: str) -> Facts:
     if len(hourly) >= 2 and re.search(r"reserved|commit|1[- ]year|annual|包年|包一年|包月|长期|预留|合约", low):
         tagged = sorted(hourly, key=lambda x: x[1])
         f.reserved_hour, f.price_hour = tagged[0][1], tagged[-1][1]  # the committed price is the lower one
+        t = re.search(r"(\d+)[- ]?(year|yr|month|mo)\b|(\d+|一|两|三|六)\s*(?:个)?\s*(年|月)", low)
+        if t:
+            num = t.group(1) or t.group(3)
+            num = float(num) if num.isdigit() else {"一": 1, "两": 2, "三": 3, "六": 6}[num]
+            f.term_months = num * (12 if (t.group(2) or t.group(4)) in ("year", "yr", "年") else 1)
+        r = re.search(r"(\d+(?:\.\d+)?)[- ]?(week|day)s?(?:-long)?\s+(?:\w+\s+)?(?:run|job|training)|(\d+(?:\.\d+)?)\s*(周|天)\s*(?:的)?"
+                      r"\s*(?:训练|任务|跑)|(?:for|训练|跑)\s*(\d+(?:\.\d+)?)\s*(weeks?|days?|周|天)", low)
+        if r:
+            num = float(r.group(1) or r.group(3) or r.group(5))
+            unit = r.group(2) or r.group(4) or r.group(6)
+            f.run_days = num * (7 if unit.startswith(("week", "周")) else 1)
     m = re.search(r"(?:only (?:have|got)|budget (?:is|of)|can (?:only )?spend|预算(?:只有|是|为)?|只有)\s*(?:about |~)?([$¥￥]?\s*\d[\d,.]*\s*(?:k|万)?)",
                   low)
     if m:
@@ -349,7 +363,7 @@ def kind(question: str, f: Facts) -> str | None:
     hm = _hours_month(f)
     if f.api_per_m and f.tokens_per_day and f.price_hour:
         return "api"
-    if f.reserved_hour and f.price_hour and (hm or f.util):
+    if f.reserved_hour and f.price_hour and (hm or f.util or f.run_days):
         return "reserved"
     if PER_M.search(q) and f.tps and f.price_hour is not None:
         return "per_m"
@@ -449,6 +463,24 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 lead += pick(zh, f" **{'Self-hosting' if cheaper else 'The API'} is cheaper** ({m(per_m)} vs the API's "
                                  f"{m(f.api_per_m)} per 1M, {ratio:.1f}x).",
                              f"**{'自建' if cheaper else 'API'}更便宜**（自建每百万 {m(per_m)}，API {m(f.api_per_m)}，{ratio:.1f} 倍）。")
+    elif k == "reserved" and f.run_days and not _hours_month(f):  # one job: on demand for it vs the whole term
+        n = f.count or 1
+        run_h = f.run_days * 24
+        term_h = f.term_months * HOURS_PER_MONTH
+        od = f.price_hour * n * run_h
+        rs = f.reserved_hour * n * term_h
+        cheaper = od < rs
+        steps = [pick(zh, f"on demand for the run: {n} x {m(f.price_hour)}/h x {f.run_days:g} days x 24 h = {m(od)}",
+                      f"按需跑这一次：{n} 张 x {m(f.price_hour)}/小时 x {f.run_days:g} 天 x 24 小时 = {m(od)}"),
+                 pick(zh, f"committed for {f.term_months:g} months: {n} x {m(f.reserved_hour)}/h x {term_h:,.0f} h = {m(rs)}",
+                      f"包 {f.term_months:g} 个月：{n} 张 x {m(f.reserved_hour)}/小时 x {term_h:,.0f} 小时 = {m(rs)}"),
+                 pick(zh, f"the commitment pays off only if you use it {term_h * f.reserved_hour / f.price_hour / 24:,.0f} days "
+                          "or more around the clock in that term",
+                      f"只有在期内满负荷用满 {term_h * f.reserved_hour / f.price_hour / 24:,.0f} 天以上，包期才划算")]
+        lead = pick(zh, f"**{'On demand' if cheaper else 'The commitment'} is cheaper: {m(min(od, rs))} vs {m(max(od, rs))}** "
+                        f"for a {f.run_days:g}-day run on {n} GPU(s) (the commitment is paid for all {f.term_months:g} months).",
+                    f"**{'按需' if cheaper else '包期'}更划算：{m(min(od, rs))}，另一种 {m(max(od, rs))}**（{n} 张卡跑 {f.run_days:g} 天；"
+                    f"包期要付满 {f.term_months:g} 个月）。")
     elif k == "reserved":  # on-demand at the hours used vs a commitment paid for every hour
         n = f.count or 1
         hours, men, mzh = _hours_month(f) or (HOURS_PER_MONTH * (f.util or 1), f"{f.util or 1:.0%} of 730 h", f"730 小时的 {f.util or 1:.0%}")
