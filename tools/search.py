@@ -173,17 +173,18 @@ def zero_savings(model: str, gpu_count: int = 8, gpu: str | None = None, method:
 
 def estimate_energy(gpu: str, gpu_count: int = 1, hours_per_day: float | None = None, usd_per_kwh: float | None = None,
                     months: float | None = None, tokens_per_s: float | None = None, pue: float = PUE,
-                    days: float | None = None) -> dict:
+                    days: float | None = None, watts_per_gpu: float | None = None) -> dict:
     """Power and energy: the GPUs' board power (TDP, a ceiling under full load) x PUE x hours x $/kWh, per month,
     over `months` (or `days`: a week is 7), and per 1M generated tokens when the configuration's tokens/s is given."""
     g = get_gpu(gpu)
-    if not g.tdp_w:
+    watts = watts_per_gpu or g.tdp_w  # a stated draw (a power limit) replaces the board power
+    if not watts:
         raise AdvisorInputError(f"{g.name} has no board power on file; give the watts (e.g. '350 W').")
     price = usd_per_kwh or electricity_usd_per_kwh()
     hpd = hours_per_day or 24.0
-    kw = g.tdp_w * gpu_count * pue / 1000
+    kw = watts * gpu_count * pue / 1000
     kwh_month = kw * hpd * HOURS_PER_MONTH / 24
-    out = dict(gpu=g.name, gpu_count=gpu_count, tdp_w=g.tdp_w, total_w=g.tdp_w * gpu_count, pue=pue,
+    out = dict(gpu=g.name, gpu_count=gpu_count, tdp_w=watts, total_w=watts * gpu_count, pue=pue,
                facility_kw=round(kw, 2), hours_per_day=hpd, usd_per_kwh=price,
                kwh_per_month=round(kwh_month, 0), usd_per_month=round(kwh_month * price, 2),
                price_basis="given" if usd_per_kwh else "default (US commercial average, tools/data/prices.json)")
@@ -280,6 +281,25 @@ def power_budget(gpu: str, budget_kw: float, gpus_per_server: int | None = None,
     return dict(gpu=g.name, tdp_w=g.tdp_w, budget_kw=budget_kw, usable_kw=round(usable, 2), circuit=circuit,
                 gpus_per_server=n, server_kw=round(server_kw, 2), servers=servers, gpus=servers * n,
                 gpus_by_board_power_alone=int(usable * 1000 // g.tdp_w))
+
+
+def facility_power(gpu: str, gpu_count: int, pue: float = PUE) -> dict:
+    """The power and cooling to reserve for GPUs at full load: their servers' input power (GPUs at board power plus
+    each server's host, as power_budget counts it), the facility draw with PUE, and the heat to remove (all the IT
+    power ends up as heat: 1 kW = 3,412 BTU/h = 0.284 refrigeration tons)."""
+    g = get_gpu(gpu)
+    if not g.tdp_w:
+        raise AdvisorInputError(f"{g.name} has no board power on file; give its watts (e.g. '350 W').")
+    sxm = "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
+    per_server = 8 if sxm else min(gpu_count, 8)
+    servers = max(1, -(-gpu_count // per_server))
+    gpu_kw = g.tdp_w * gpu_count / 1000
+    host_kw = (SXM_SERVER_HOST_KW * gpu_count / 8) if sxm else servers * PCIE_HOST_KW + PCIE_HOST_SHARE * gpu_kw
+    it_kw = gpu_kw + host_kw
+    return dict(gpu=g.name, gpu_count=gpu_count, tdp_w=g.tdp_w, servers=servers, gpus_per_server=per_server,
+                gpu_kw=round(gpu_kw, 2), host_kw=round(host_kw, 2), it_kw=round(it_kw, 2), pue=pue,
+                facility_kw=round(it_kw * pue, 2), cooling_kw=round(it_kw, 2), btu_per_hour=round(it_kw * 3412),
+                cooling_tons=round(it_kw * 0.2843, 1))
 
 
 def mfu_from_throughput(model: str, gpu: str, gpu_count: int, tokens_per_s: float, method: str = "pretrain",

@@ -305,11 +305,41 @@ def zero_savings(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+RESERVE_POWER = re.compile(r"预留|多少电力|多大(?:的)?功率|功率多大|制冷|散热|供电|电力容量|多少千瓦|几千瓦|\bcooling\b|\breserve\b|"
+                           r"\bprovision\b|how (?:much|many) (?:power|kw|kilowatts)\b(?! (?:does|do|will) it cost)|\bpower (?:and|&) cooling\b|"
+                           r"\bheat\b|\bbtu\b|\bcircuits?\b.{0,20}\bneed", re.I)
+
+
+def _facility_power(turn, s: Slots, n: int) -> Reply:
+    """'How much power and cooling for 4 DGX B200?': kW to reserve, not a bill."""
+    zh = turn.zh
+    r = turn.derive("facility_power", search.facility_power, gpu=s.gpu, gpu_count=n, **({"pue": s.pue} if s.pue else {}))
+    lead = pick(zh, f"**Reserve about {r['it_kw']:,.1f} kW of IT power ({r['facility_kw']:,.1f} kW at the facility with PUE "
+                    f"{r['pue']:g}) and cooling for about {r['cooling_kw']:,.1f} kW of heat** ({r['btu_per_hour']:,} BTU/h, "
+                    f"{r['cooling_tons']:,.1f} tons) for {n}x {r['gpu']} at full load.",
+                f"**约需预留 {r['it_kw']:,.1f} kW 的 IT 供电（按 PUE {r['pue']:g} 计机房总计 {r['facility_kw']:,.1f} kW），制冷按约 "
+                f"{r['cooling_kw']:,.1f} kW 的散热量**（{r['btu_per_hour']:,} BTU/h，约 {r['cooling_tons']:,.1f} 冷吨）：{n} 张 {r['gpu']} 满载。")
+    body = [pick(zh, f"Working: {n} x {r['tdp_w']:,.0f} W of GPUs = {r['gpu_kw']:,.1f} kW, plus {r['host_kw']:,.1f} kW for the rest of "
+                     f"{r['servers']} server(s) (CPUs, NVSwitches, NICs, fans, supply losses) = {r['it_kw']:,.1f} kW; every watt "
+                     "drawn becomes heat to remove.",
+                 f"计算：GPU {n} x {r['tdp_w']:,.0f} W = {r['gpu_kw']:,.1f} kW，加上 {r['servers']} 台服务器其余部分（CPU、NVSwitch、"
+                 f"网卡、风扇、电源损耗）{r['host_kw']:,.1f} kW = {r['it_kw']:,.1f} kW；用电全部变成要带走的热量。"),
+            pick(zh, "Size circuits for the servers' nameplate maximum input (it can be higher than this full-load "
+                     "estimate; check the vendor's sheet) and keep continuous load at or below 80% of a breaker.",
+                 "配电按服务器铭牌最大输入功率设计（可能高于这里的满载估算，以厂商规格为准），持续负载不超过断路器额定的 80%。")]
+    assumptions = [pick(zh, "an 8-GPU SXM server's host draws 4.6 kW (DGX H100: 10.2 kW rated with 8 x 700 W GPUs); a PCIe "
+                            "box 35% of its GPUs + 0.3 kW", "8 卡 SXM 服务器非 GPU 部分按 4.6 kW（DGX H100 额定 10.2 kW，含 8 x 700 W "
+                            "GPU）；PCIe 机器按 GPU 功耗的 35% + 0.3 kW")]
+    return Reply(lead, body, assumptions)
+
+
 def power(turn, s: Slots, question: str) -> Reply:
     """Power and energy: the catalog's board power x GPUs x hours x $/kWh, per month, and per 1M tokens when a model
     is named (from the serving speed at the load)."""
     zh = turn.zh
     n = s.count or 1
+    if RESERVE_POWER.search(question) and not re.search(r"电费|bill|cost|费用|多少钱|per month|a month|每月|\$|¥|€", question, re.I):
+        return _facility_power(turn, s, n)
     tokens_per_s = None
     given_tps = s.aggregate_tps or s.measured_tps  # "an L40S doing 1,500 tok/s": the person's rate, not an estimate
     if given_tps:
@@ -321,11 +351,13 @@ def power(turn, s: Slots, question: str) -> Reply:
         tokens_per_s = t.decode_tokens_per_s_total
     period = _period(question)
     days = _period_days(period) if period else None
+    extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
-                    tokens_per_s=tokens_per_s, days=days[0] if days else None)
-    draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each)",
-                f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W）")
+                    tokens_per_s=tokens_per_s, days=days[0] if days else None, **extra)
+    limit = pick(zh, ", as you said", "，按你给的") if s.watts_per_gpu else ""
+    draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each{limit})",
+                f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W{limit}）")
     lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
                     f"{r['hours_per_day']:g} hours a day, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
                 f"**电费每月约 {usd(r['usd_per_month'])}**（{r['kwh_per_month']:,.0f} 千瓦时）：{draw}，每天 "
@@ -721,9 +753,11 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                 f"**约 {hours_text(hours, True)}**{cost}：{what_job}，{n} 张 {gpu_name(gpu)}，按{how}。")
     if s.days:  # "两周内能跑完吗？": the deadline answered first
         ok = hours <= s.days * 24
-        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} the "
-                        f"{s.days:g} days.** ",
-                    f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {s.days:g} 天{'之内' if ok else ''}。**") \
+        limit_en = f"the {s.days * 24:g} hours" if s.days < 2 else f"the {s.days:g} days"
+        limit_zh = f"{s.days * 24:g} 小时" if s.days < 2 and s.days != 1 else f"{s.days:g} 天"
+        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} "
+                        f"{limit_en}.** ",
+                    f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}。**") \
             + lead.replace("**", "")
     if job.get("prompt_tokens_total"):
         body.append(pick(zh, f"Input read: {job['prompt_tokens_total']:,.0f} prompt tokens (prefilled, counted in the rate).",

@@ -46,7 +46,7 @@ PATTERNS = {
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
              r"\bhow quick|\bfaster\b|速度|多快|吞吐|延迟|每秒|哪个快|更快|快多少",
     "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|\beta\b|"
-            r"\btime\s*[?？]|\bduration\b|\bhow much time\b|"
+            r"(?<!same )(?<!a )(?<!one )(?<!real )(?<!real-)(?<!first )(?<!any )(?<!response )(?<!latency )\btime\s*[?？]|\bduration\b|\bhow much time\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
                 r"\bshould i buy\b|\bpurchase\b|\bpay (?:for )?itself|\bpays? off\b|\bbuying\b.{0,40}\bworth|买还是租|租还是买|回本|值得买|"

@@ -222,9 +222,15 @@ class OfflineEngine:
             answer, found = self._ask_one(text, history, defaults, found=found or (None, None), parted=True,
                                           said=" ".join(texts))
             texts.append(text)
+            if any(a.text == answer.text for a in answers) and not numbered:
+                continue  # two sentences of one ask ("monthly cost? at 24 h a day") answered alike: said once
             answers.append(answer)
             history += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.text}]
-        labels = [f"**{i + 1})** " if numbered else "" for i in range(len(asked))]
+        if len(answers) == 1:
+            a = answers[0]
+            return Answer(text=a.text, engine="offline", calls=a.calls, sources=a.sources, warnings=a.warnings,
+                          language="zh" if is_chinese(question) else "en")
+        labels = [f"**{i + 1})** " if numbered else "" for i in range(len(answers))]
         text = "\n\n".join(label + a.text for label, a in zip(labels, answers, strict=True))
         return Answer(text=text, engine="offline", calls=[c for a in answers for c in a.calls],
                       sources=[x for a in answers for x in a.sources], warnings=[w for a in answers for w in a.warnings],

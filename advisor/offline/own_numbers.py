@@ -382,6 +382,8 @@ def kind(question: str, f: Facts) -> str | None:
         return "power"
     if f.package_month and f.price_hour and hm:
         return "package"
+    if PER_M.search(q) and not f.tps and not MONTHLY.search(q):
+        return None  # a price per 1M tokens needs a throughput: the serving estimate gives it, not plain arithmetic
     if (MONTHLY.search(q) or f.per_year) and f.price_hour and hm and not (f.buy and BREAK_EVEN.search(q)):
         return "monthly"
     return None
@@ -500,8 +502,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         need = f.tokens_per_day / 86400
         gpus = max(1, math.ceil(need / f.tps))
         bill = gpus * f.price_hour * HOURS_PER_MONTH
-        steps = [pick(zh, f"{f.tokens_per_day / 1e6:,.0f}M tokens a day = {need:,.0f} tokens/s on average",
-                      f"每天 {f.tokens_per_day / 1e6:,.0f}M token = 平均 {need:,.0f} tokens/s"),
+        steps = [pick(zh, f"{_millions(f.tokens_per_day)}M tokens a day = {need:,.0f} tokens/s on average",
+                      f"每天 {_millions(f.tokens_per_day)}M token = 平均 {need:,.0f} tokens/s"),
                  pick(zh, f"{need:,.0f} / {f.tps:,.0f} per GPU = {need / f.tps:.2f} -> {gpus} GPU(s) (more for peaks)",
                       f"{need:,.0f} / 每卡 {f.tps:,.0f} = {need / f.tps:.2f} -> {gpus} 张（高峰还要更多）"),
                  pick(zh, f"{gpus} x {m(f.price_hour)}/h x 730 h = {m(bill)} a month", f"{gpus} 张 x {m(f.price_hour)}/小时 x 730 小时 = 每月 {m(bill)}")]
@@ -627,8 +629,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         times = f"{copies} x " if copies > 1 else ""
         steps = [pick(zh, f"self-host: {times}{hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
                       f"自建：{times}{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
-                 pick(zh, f"API: {f.tokens_per_day / 1e6:,.0f}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
-                          f"{m(api_month)} a month", f"API：每天 {f.tokens_per_day / 1e6:,.0f}M token x 每百万 {m(f.api_per_m)} x "
+                 pick(zh, f"API: {_millions(f.tokens_per_day)}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
+                          f"{m(api_month)} a month", f"API：每天 {_millions(f.tokens_per_day)}M token x 每百万 {m(f.api_per_m)} x "
                       f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
         cheaper_api = api_month < self_month
         ratio = max(api_month, self_month) / max(min(api_month, self_month), 1e-9)
@@ -686,7 +688,9 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
             f.days_per_month = DAYS_PER_MONTH  # "and if 24/7 instead?": every day, not the workdays said before
     if count and not f.count:
         f.count = count
-    k = kind(f"{said} {question}" if said and not kind(question, f) else question, f)
+    k = kind(question, f)
+    if k is None and said and not (PER_M.search(question) and not f.tps):  # a per-1M part is not the earlier part's ask
+        k = kind(f"{said} {question}", f)
     if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
         old, old_k = _previous_facts(history_user)
         if old is not None and old_k == "break_even":
@@ -706,3 +710,9 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
         return compute(k, f, zh, call), f, k
     except (ValueError, TypeError, ZeroDivisionError, AdvisorInputError):
         return None
+
+
+def _millions(tokens: float) -> str:
+    """1,500,000 -> '1.5', 20,000,000 -> '20', 250,000 -> '0.25': a daily volume in millions, never rounded to 0."""
+    v = tokens / 1e6
+    return f"{v:,.0f}" if v >= 10 else f"{v:.3g}"

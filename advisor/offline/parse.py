@@ -60,6 +60,9 @@ class Slots:
     budget_other: float | None = None  # a budget in another currency, as given
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
+    pue: float | None = None  # "with PUE 1.2": facility power over IT power
+    watts_per_gpu: float | None = None  # "power-limit them to 300W each", "A100 每卡 400W": the draw per GPU
+    same_setup: bool = False  # "and a 3B model, same tokens?": a new model in the setup said before, not a new topic
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
     price_gpu: str | None = None  # with several GPUs named, the one the price follows ("8×H100 ... 2.2 美元/卡时 ... L40S")
     power_budget_kw: float | None = None  # "a 15 kW rack", "那路电只有 3kW", "a 20 A / 240 V circuit" is not read
@@ -103,7 +106,7 @@ class Slots:
     def merged_over(self, old: Slots) -> Slots:
         """This turn's facts, falling back to the conversation's for whatever this turn does not say.
         A turn naming a different model starts a new topic; one that says 'serve/run' drops the training method."""
-        if self.model and old.model and self.model != old.model and len(self.models) < 2:
+        if self.model and old.model and self.model != old.model and len(self.models) < 2 and not self.same_setup:
             old = replace(old, model=None, models=[], method=None, workload=None, precision=None, tokens=None,
                           claimed_gb=None)
         out = replace(old)
@@ -266,6 +269,8 @@ def find_models(text: str) -> list[str]:
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
         if not 0.01 <= value <= 5000:
             continue
+        if m.group(1) == "910" and m.group(2) in "bB":
+            continue  # Huawei's Ascend 910B accelerator, not a 910-billion-parameter model
         after = text.lower()[m.end(): m.end() + 16]
         family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value) or (
             _family_match(after, value) if re.match(r"\s*(?:的|版的?|of)\s*[a-z]", after) else None)  # "70B 的 llama 3.1"
@@ -385,6 +390,18 @@ def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None
     """The count written just before a GPU name ('8 H100s', 'two A100', '8x H100', '两张4090') or just after it
     ('H100 x8', '4090 * 2')."""
     before = text[max(0, start - 40): start]
+    # "4 台 DGX B200", "two DGX H100 servers", "a DGX H100": each DGX/HGX server holds 8 GPUs
+    m = re.search(rf"(?:({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)})|{_ZH_NUMERAL})\s*(?:台|x|×)?\s*|\b(?:a|an|one)\s+|^|\s)(?:nvidia\s+)?"
+                  r"(?:dgx|hgx)[\s-]*$", before, flags=re.I)
+    if not m and re.match(r"(?:nvidia\s+)?(?:dgx|hgx)\b", text[start:end], flags=re.I):  # the alias holds "DGX B200"
+        m = re.search(rf"(?:({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)})|{_ZH_NUMERAL})\s*(?:台|x|×)?\s*|\b(?:a|an|one)\s+|^|\s)$",
+                      before, flags=re.I)
+    if m:
+        w = m.group(1)
+        n = (to_number(w) if re.fullmatch(_NUM, w) else (NUMBER_WORDS.get(w.lower()) or zh_number(w))) if w else 1
+        return _gpu_count(str(int(n * 8))) if n else (None, None)
+    if re.search(r"(?:双|俩)\s*(?:卡|路)?\s*(?:nvidia\s*|rtx\s*)*$", before, flags=re.I):
+        return 2, None  # "双 3090", "双卡 4090"
     m = re.search(rf"({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s*(?:x|×|\*)?\s*(?:nvidia\s+|geforce\s+|rtx\s+|amd\s+)*$",
                   before, flags=re.I)
     if m:
@@ -553,7 +570,8 @@ def find_context(text: str) -> int | None:
     m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)|"
                   r"conversations?|chats?|documents?|docs?|prompts?|requests?|queries|items?|rows?|records?|pairs?|"
                   r"files?|articles?|emails?|tickets?|sessions?|calls?|messages?))"
-                  r"(?!\s*(?:users|requests|\$|usd|dollars))", low)
+                  r"(?!\s*(?:users|requests|\$|usd|dollars))(?!\s*(?:[a-z-]+\s+){0,2}(?!tokens\b|toks\b)[a-z]{3,}s\b)", low)
+    # ("300k customer support transcripts", "10k user questions": a count of things, not a context)
     if m and not re.search(r"\$\s*" + re.escape(m.group(1)) + r"\s*k", low):
         v = float(m.group(1))
         if v <= 2048:
@@ -647,7 +665,21 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    return grab(_IN) or short("in"), grab(_OUT) or short("out")
+    def each() -> int | None:  # "(~3k tokens each)", "avg 60 tokens each incl. prompt": the prompt of each item
+        m = re.search(r"(?:~|about |around |avg |average )?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s*(?:each|apiece)\b", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    def said_as(word: str) -> int | None:  # "output is json ~100 tokens", "the output is a single label, 1 token"
+        m = re.search(rf"{word}\s+(?:is|are|=)\s+(?:[a-z]+\s+){{0,3}}?(?:~|about |around )?(\d[\d,]*)\s*(k)?{_TOK}", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    return grab(_IN) or short("in") or each(), said_as(_OUT) or grab(_OUT) or short("out")
 
 
 _ITEM = (r"(?:(?:[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
@@ -656,10 +688,27 @@ _ITEM_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "b
                "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
 
+_PER_ITEM = re.compile(r"tokens?\s*(?:each|apiece|per (?:item|piece|one))|\beach\b[^.;]{0,24}?tokens?|(?:avg|average)\s*~?\s*\d[\d,.]*\s*k?"
+                       r"\s*tokens?|每(?:次|条|篇|个|份|段)", re.I)
+_NOT_ITEMS = {"tokens", "toks", "gpus", "cards", "users", "hours", "days", "weeks", "months", "years", "epochs", "layers",
+              "params", "parameters", "seconds", "minutes", "requests/s", "dollars", "bits", "bytes", "nodes", "servers"}
+
+
 def find_items(text: str) -> float | None:
-    """Requests in a batch job: '2 million documents', '50k prompts', '100 万条', '20万篇文章'."""
-    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)",
-                  text.lower())
+    """Requests in a batch job: '2 million documents', '50k prompts', '100 万条', '20万篇文章'; any counted things
+    when each one's size is given ('10M tweets (avg 60 tokens each)', '300k transcripts (~3k tokens each)',
+    '20 万次评测，每次输入 6k token')."""
+    low = text.lower()
+    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)", low)
+    if not m and _PER_ITEM.search(low):
+        for c in re.finditer(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:(?:[a-z-]+\s+){{0,2}}([a-z]{{3,}}s)\b|"
+                             r"(?:个|条|篇|份|段)?\s*次|条|篇|份|段)", low):
+            if c.group(3) and (c.group(3) in _NOT_ITEMS or c.group(3).startswith(("token", "gpu", "user", "hour"))):
+                continue
+            if not c.group(2) and to_number(c.group(1)) < 100:
+                continue  # "2 H100s", "3 epochs": a count of things, not a batch
+            m = c
+            break
     if not m:
         return None
     v = to_number(m.group(1)) * _ITEM_SCALE.get(m.group(2) or "", 1)
@@ -728,7 +777,8 @@ def find_output_total(text: str) -> float | None:
     if TOKENS_PER_DAY.search(low):
         return None
     m = re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*{_OUT}\s*(?:tokens?|token)", low) or \
-        re.search(rf"{_OUT}\s*({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*(?:tokens?|token)", low)
+        re.search(rf"{_OUT}\s*(?:也|也是|总共|一共|共|约|大约|大概|~|\s)*({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*"
+                  r"(?:tokens?|token)", low)
     if not m:
         return None
     return to_number(m.group(1)) * _ITEM_SCALE[m.group(2)]
@@ -809,7 +859,25 @@ TOKENS_PER_MONTH = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|th
 
 def find_tokens_per_day(text: str) -> float | None:
     """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'; a monthly one
-    ('300M tokens a month', '每月 3 亿 output token') as its daily average (30.4 days)."""
+    ('300M tokens a month', '每月 3 亿 output token') as its daily average (30.4 days). A volume per person
+    ('30 人每人每天大约 5 万 token', '50k tokens per user per day') is multiplied by the head count."""
+    v = _tokens_per_day(text)
+    if not v:
+        return v
+    low = text.lower()
+    m = TOKENS_PER_DAY.search(low) or TOKENS_PER_MONTH.search(low)
+    near = low[max(0, m.start() - 12): m.end() + 16] if m else ""
+    if re.search(r"每人|每个人|每个用户|每位|人均|per (?:user|person|head|employee|seat)|\beach\b|a (?:user|person|head)", near):
+        users = find_users(text)[0]
+        if not users:
+            h = re.search(r"(\d[\d,]*)\s*(?:个|名|位)?\s*(?:人|员工|用户|users?|people|employees|seats|staff)", low)
+            users = int(h.group(1).replace(",", "")) if h else None
+        if users and users > 1:
+            return v * users
+    return v
+
+
+def _tokens_per_day(text: str) -> float | None:
     m = TOKENS_PER_DAY.search(text.lower())
     if not m:
         mm = TOKENS_PER_MONTH.search(text.lower())
@@ -854,12 +922,22 @@ def find_days(text: str) -> float | None:
                   r"(day|week|month)s?", low)
     if m:
         return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
-    m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)\s*(?:内|之内|以内|完成|训完|搞定|跑完)",
+    # a deadline in hours: "finish overnight (10 hours)", "done within 8 hours", "in under 12h"
+    m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by morning)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
+                  r"(?:hours?|hrs?|h)\b", low) or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:内|之内|以内)\s*(?:能|可以)?\s*"
+                                                       r"(?:跑完|完成|搞定|做完|处理完)", text)
+    if m and 0 < float(m.group(1)) <= 240:
+        return float(m.group(1)) / 24
+    if re.search(r"overnight", low):
+        return 12 / 24  # "can it finish overnight?": about 12 hours
+    m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)\s*(?:内|之内|以内|完成|训完|搞定|跑完)|"
+                  r"(一|1)\s*(天)\s*(?:能|可以|能不能|可不可以)\s*(?:跑完|完成|处理完|做完)",
                   text) or re.search(r"(?:放宽到|延长到|放到|改成|改为|给|有)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)",
                                      text)
     if m:
-        v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
-        return (v or 0) * {"天": 1, "周": 7, "星期": 7, "月": 30}[m.group(2)] or None
+        num, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        v = to_number(num) if num[0].isdigit() else zh_number(num)
+        return (v or 0) * {"天": 1, "周": 7, "星期": 7, "月": 30}[unit] or None
     return None
 
 
@@ -1093,7 +1171,7 @@ def find_gpu_hour_price(text: str) -> float | None:
 DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
                      r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
                      r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
-                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|"
+                     r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|(?<![\w.-])910[abc]\b|"
                      r"(?:摩尔线程\s*|moore threads\s*)?\bmtt\s*s\d{3,4}\b|"
                      r"\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
                      re.I)
@@ -1157,6 +1235,7 @@ def find_devices(text: str) -> list[str]:
                 "笔记本": "laptop", "notebook": "laptop"}.get(name.lower(), name)
         name = "A laptop with no GPU named" if name.lower() == "laptop" else name
         name = re.sub(r"^昇腾\s*", "Huawei Ascend ", name).strip()
+        name = re.sub(r"(?i)^(910[abc])$", lambda x: "Huawei Ascend " + x.group(1).upper(), name)
         name = re.sub(r"(?i)^gaudi", "Intel Gaudi", name)
         name = re.sub(r"(?i)^(?:摩尔线程|moore threads)\s*", "", name)
         name = re.sub(r"(?i)^mtt\s*s", "Moore Threads MTT S", name)
@@ -1214,12 +1293,33 @@ def find_owning_monthly(text: str) -> float | None:
 
 
 def find_kwh_price(text: str) -> float | None:
-    m = re.search(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|dollars?|\$|美元)?\s*(?:/|per|a|每)\s*(?:kwh|度)",
-                  text.lower())
+    low = text.lower()
+    c = re.search(rf"({_NUM})\s*(?:cents?|¢|c|ct)\s*(?:/|per|a|an)\s*kwh", low)  # "8 cents/kWh", "30c/kWh"
+    if c:
+        v = to_number(c.group(1)) / 100
+        return v if 0 < v <= 10 else None
+    m = re.search(rf"[$€£]\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|eur|euros?|dollars?|\$|€|美元|欧元)?\s*(?:/|per|a|每)\s*(?:kwh|度)",
+                  low)
     if not m:
         return None
     v = to_number(m.group(1) or m.group(2))
     return v if 0 < v <= 10 else None
+
+
+def find_pue(text: str) -> float | None:
+    m = re.search(r"\bpue\s*(?:of|=|:|：|is|是|为|约|~)?\s*(\d(?:\.\d+)?)", text.lower())
+    v = float(m.group(1)) if m else None
+    return v if v and 1.0 <= v <= 3.0 else None
+
+
+def find_watts_per_gpu(text: str) -> float | None:
+    """The draw per GPU when the person states it: 'power-limit them to 300W each', '每卡 400W', 'at 350 W per card'."""
+    low = text.lower()
+    m = re.search(r"(?:power[- ]?limit(?:ed)?|cap(?:ped)?|limit(?:ed)?)\s*(?:them|it|each|the gpus?|the cards?)?\s*(?:to|at)\s*(\d{2,4})\s*w\b|"
+                  r"(\d{2,4})\s*w(?:atts?)?\s*(?:each|apiece|per (?:gpu|card))|(?:每卡|每张卡?|每块卡?|单卡)\s*(?:功耗)?\s*(?:约|大约|是)?\s*"
+                  r"(\d{2,4})\s*w\b|(?:功耗|限制?到|限功耗到?)\s*(\d{2,4})\s*w\b", low)
+    v = float(next(g for g in m.groups() if g)) if m else None
+    return v if v and 30 <= v <= 2000 else None
 
 
 def find_claimed_gb(text: str) -> float | None:
@@ -1380,6 +1480,16 @@ def parse(text: str) -> Slots:
     s.budget_other = budget if s.budget_currency not in ("USD", None) else None
     s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
+    s.pue = find_pue(text) or (1.0 if re.search(r"家里|家用|在家|\bat home\b|\bhome (?:pc|server|rig|lab|setup)\b|"
+                                                 r"\bmy (?:pc|desktop|rig|gaming pc|workstation)\b|台式机", text, re.I) else None)
+    # (a PC at home has no data-centre cooling overhead: PUE 1.0)
+    s.same_setup = bool(re.search(r"\bsame (?:tokens?|data(?:set)?|setup|settings?|config(?:uration)?|hardware|gpus?|budget|"
+                                  r"run|job|everything)\b|\beverything else (?:the )?same\b|其他(?:都)?(?:一样|不变|相同)|同样的(?:数据|token|配置|设置)|"
+                                  r"(?:数据|token|配置|设置)(?:都)?(?:一样|不变|相同)", text, re.I))
+    s.watts_per_gpu = find_watts_per_gpu(text)
+    if s.usd_per_kwh and re.search(r"€\s*\d[\d.,]*\s*(?:/|per|a)\s*kwh|\d\s*(?:eur|euros?|欧元)\s*(?:/|per|a|每)\s*(?:kwh|度)|"
+                                   r"(?:eur|euro)\s*cents?", text, re.I):
+        s.price_currency = "EUR"
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
     if s.usd_per_gpu_hour and re.search(r"€\s*\d|\d\s*(?:eur|euros?)\b|欧元", text, re.I):
         s.price_currency = "EUR"  # priced in euros: the same arithmetic, every figure in euros

@@ -45,6 +45,9 @@ def split(question: str) -> tuple[str, list[str], bool]:
     return "", [], False
 
 
+# a piece that states facts and asks nothing ("30 人每人每天大约 5 万 token") belongs to the part before it
+QUESTION_WORDS = re.compile(r"\b(?:how|what|which|when|where|why|can|could|should|would|is|are|do|does|will)\b|多少|多久|几|吗|呢|"
+                            r"怎么|如何|哪|是否|能不能|够不够|行不行|划算", re.I)
 ANSWERED_TOGETHER = {frozenset({"time", "cost"}), frozenset({"fit", "memory"}), frozenset({"fit", "speed"})}
 NO_ASK = {"unknown", "outside", "which_model", "social", "problem"}
 
@@ -68,7 +71,8 @@ def _grouped(pieces: list[str]) -> list[str]:
         if asks == {"gpu_specs"} and not now.gpu:
             asks = set()  # a spec sheet only for the card said before: no ask of its own
         said = merged
-        joins = groups and not _money_variant(groups[-1], piece) and (not asks or asks <= NO_ASK
+        statement = not piece.rstrip().endswith(("?", "？")) and not QUESTION_WORDS.search(piece)
+        joins = groups and not _money_variant(groups[-1], piece) and (not asks or asks <= NO_ASK or statement
                             or (asks <= group_asks and not (now.gpu or now.model))
                             or any(frozenset({a, b}) in ANSWERED_TOGETHER for a in asks for b in group_asks)
                             or _same_money_ask(groups[-1], piece)

@@ -142,7 +142,8 @@ TABLE: tuple[AskSpec, ...] = (
              r"records|rows|files|articles|emails|tickets|output tokens)\b.{0,80}\b(?:how long|how many (?:hours|days)|cost)",
              r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b",
              r"\b(?:classify|classification|label(?:l?ing)?|tag(?:ging)?|summari[sz](?:e|ing|ation)|translat(?:e|ing|ion)|"
-             r"extract(?:ion|ing)?|sentiment|generat(?:e|ing)|synthetic)\b.{0,160}\b(?:how long|how many (?:hours|days)|eta|time|cost)\b"),
+             r"extract(?:ion|ing)?|sentiment|generat(?:e|ing)|synthetic)\b.{0,160}\b(?:how long|how many (?:hours|days)|eta|time|cost|"
+             r"finish|overnight|in time|deadline)\b"),
             (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,80}"
              r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",
              r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感|离线).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少|跑完|来得及)"),
