@@ -101,3 +101,38 @@ def test_a_new_model_with_the_same_tokens_keeps_the_pretraining_run():
     a = _chat("How long to pretrain a 1B model on 100B tokens with 8x H100? cost at $2.5/GPU-hr?",
               "and a 3B model, same tokens?")
     assert "100B tokens" in _first(a.text) and "pretraining" in _first(a.text)
+
+
+@pytest.mark.parametrize("q", ["how many concurent users can one A100 80GB handle w/ mistral small 3 (24b) in bf16 at 8k context?",
+                               "4 张 4090 跑 Qwen2.5 72B AWQ，大概能撑几个 8k 的并发"])
+def test_how_many_concurrent_is_a_capacity_ask(q):
+    a = ENGINE.ask(q)
+    assert any(c.tool == "max_users" for c in a.calls)
+
+
+def test_concurrent_chat_users_are_read_and_served_by_replicas():
+    assert parse("what GPU setup do we need for 1000 concurrent chat users on Llama 3.3 70B").users == 1000
+    a = ENGINE.ask("what GPU setup do we need for 1000 concurrent chat users on Llama 3.3 70B? want ~25 tok/s per user")
+    assert "replicas" in _first(a.text) and "Nothing" not in _first(a.text)
+
+
+def test_a_measured_setup_is_scaled_to_the_users_wanted():
+    a = ENGINE.ask("I measured 2,400 output tok/s aggregate on one H100 with vLLM for our 8B model at 64 concurrent. "
+                   "How many H100s for 500 concurrent at the same per-user speed?")
+    assert _first(a.text).startswith("**8 GPU(s)**") and "37.5 tokens/s" in _first(a.text)
+
+
+@pytest.mark.parametrize("q, cheaper, first, second", [
+    ("Compare monthly bill: 4x L40S at $1.10/hr each vs 1x H200 at $3.80/hr, 24/7", "H200", "$2,774", "$3,212"),
+    ("A100 每卡时 12 元，H100 每卡时 20 元，8 张卡每天跑 10 小时，一个月哪个便宜？", "A100", "¥29,200", "¥48,667"),
+])
+def test_two_setups_each_at_its_own_price(q, cheaper, first, second):
+    lead = _first(ENGINE.ask(q).text)
+    assert cheaper in lead.split("：")[0].split(" is ")[0] and first in lead and second in lead
+
+
+def test_a_daily_volume_on_the_persons_own_gpus_gets_a_verdict_and_their_bill():
+    a = ENGINE.ask("给老板算个账：我们每天大约 5000 万 token（输入 4000 万 输出 1000 万），自建 Qwen2.5-32B 用 2 张 H100，"
+                   "租金 $2/卡时，一个月多少钱？能撑住吗？折合每百万 token 多少？")
+    lead = _first(a.text)
+    assert lead.startswith("**撑得住") and "$2,920" in lead and "输出 20%" in lead  # 2 x $2 x 730 h; 10M of 50M output

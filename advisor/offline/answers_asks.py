@@ -445,6 +445,8 @@ def capacity(turn, s: Slots, question: str) -> Reply:
     if not speed_given:
         s = dataclasses.replace(s, target_tps=DEFAULT_USER_TPS)
     n = s.count or 1
+    if s.precision and re.fullmatch(r"q\d.*", s.precision):  # many users means a batching engine: 4-bit there is AWQ
+        s = dataclasses.replace(s, precision="awq-4bit")
     r = turn.derive("max_users", search.max_users, model=s.model, gpu=s.gpu, gpu_count=n,
                     target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision,
                     tensor_parallel=s.tensor_parallel)
@@ -509,7 +511,8 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
     from .answers_serve import _layout, model_label
 
     zh = turn.zh
-    load = turn.derive("users_for_daily_tokens", search.users_for_daily_tokens, tokens_per_day=s.tokens_per_day,
+    out_per_day = s.tokens_per_day * (s.output_share or 1.0)  # generation is the load; the prompts are prefilled alongside
+    load = turn.derive("users_for_daily_tokens", search.users_for_daily_tokens, tokens_per_day=out_per_day,
                        target_tokens_per_s=s.target_tps, hours_per_day=s.hours_per_day)
     users = load["concurrent_streams"]
     p = turn.call("recommend_hardware", model=s.model, workload="inference", context=s.context or 4096, concurrency=users,
@@ -519,6 +522,32 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
         return Reply(pick(zh, f"**Nothing on file carries {users} streams** ({s.tokens_per_day:,.0f} tokens a day) within 64 GPUs.",
                           f"**目录里没有能承载 {users} 路并发的配置**（每天 {s.tokens_per_day:,.0f} tokens，64 卡以内）。"))
     best = p.by_cost[0]
+    if s.count and s.gpu and best.gpu_id == s.gpu:  # the person's own count: whether it carries the load, then their bill
+        enough = s.count >= best.gpu_count
+        c = turn.call("estimate_cost", gpu=s.gpu, gpu_count=s.count, hours=round(load["hours_per_day"] * 365 / 12, 1))
+        per_m = c.usd / (out_per_day * 365 / 12 / 1e6) if c.usd else None
+        all_m = c.usd / (s.tokens_per_day * 365 / 12 / 1e6) if c.usd else None
+        share = (pick(zh, f" ({s.output_share:.0%} of it output: {out_per_day:,.0f} generated tokens a day)",
+                      f"（其中输出 {s.output_share:.0%}：每天生成 {out_per_day:,.0f} tokens）") if s.output_share else "")
+        lead = pick(zh, f"**{'Yes' if enough else 'No'}: {s.count}x {best.gpu} "
+                        f"{('carries' if s.count == 1 else 'carry') if enough else ('does not' if s.count == 1 else 'do not') + ' carry'} "
+                        f"{s.tokens_per_day:,.0f} tokens a day** of {model_label(p.model, zh)}{share}: the peak needs "
+                        f"{best.gpu_count} ({_layout(best, zh)}). "
+                        + (f"**About {usd(c.usd)} a month** for your {s.count} at {usd(c.usd_per_gpu_hour)}/GPU-hour, "
+                           f"{usd(per_m)} per 1M output tokens" + (f" ({usd(all_m)} per 1M tokens in and out)"
+                                                                  if s.output_share else "") + "." if c.usd else ""),
+                    f"**{'撑得住' if enough else '撑不住'}：{s.count} 张 {best.gpu} 承载每天 {s.tokens_per_day:,.0f} tokens 的 "
+                    f"{model_label(p.model, zh)}{share}{'' if enough else '不够'}**：按峰值需要 {best.gpu_count} 张（{_layout(best, zh)}）。"
+                    + (f"**你的 {s.count} 张每月约 {usd(c.usd)}**（{usd(c.usd_per_gpu_hour)}/卡时），折合每百万输出 token "
+                       f"{usd(per_m)}" + (f"（按输入加输出每百万 token {usd(all_m)}）" if s.output_share else "") + "。"
+                       if c.usd else ""))
+        body = [pick(zh, f"Load: {tps(load['average_tokens_per_s'])} output tokens/s on average, planned for a "
+                         f"{load['peak_factor']:g}x peak of {tps(load['peak_tokens_per_s'])} = {users} streams at "
+                         f"{load['target_tokens_per_s']:g} tokens/s each.",
+                     f"负载：平均 {tps(load['average_tokens_per_s'])} 输出 tokens/s，按 {load['peak_factor']:g} 倍峰值 "
+                     f"{tps(load['peak_tokens_per_s'])} = {users} 路并发、每路 {load['target_tokens_per_s']:g} tokens/s。")]
+        return Reply(lead, body, [pick(zh, f"traffic peaks at {load['peak_factor']:g}x the daily average (say your peak if you "
+                                            "know it)", f"峰值按日均的 {load['peak_factor']:g} 倍（如知道实际峰值请告诉我）")])
     hours = load["hours_per_day"] * 365 / 12
     c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count, hours=round(hours, 1))
     lead = pick(zh, f"**{best.gpu_count}x {best.gpu}** ({_layout(best, zh)}) for {model_label(p.model, zh)} at "

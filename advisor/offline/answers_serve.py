@@ -61,8 +61,10 @@ def _flags(o, zh: bool) -> str:
 
 def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
     users = s.users or s.batch or 1
+    # one server's 8 GPUs unless the load needs more: many users are served by replicas over several servers
+    cap = s.count or (8 if users <= 64 else 64 if users <= 512 else 512)
     args = dict(model=s.model, workload=workload, context=s.context or PLAN_CONTEXT, concurrency=users, limit=8,
-                gpus=gpus, max_gpus=max(8, s.count or 8))
+                gpus=gpus, max_gpus=max(8, cap))
     if workload == "inference":
         args["target_tokens_per_s"] = s.target_tps or (CHAT_TARGET_TPS if users > 1 else None)
         args["ttft_s"] = s.ttft_s

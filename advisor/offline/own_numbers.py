@@ -63,6 +63,8 @@ class Facts:
     reserved_hour: float | None = None  # a committed (reserved, 包年) price per GPU-hour beside the on-demand one
     term_months: float = 12.0  # how long the commitment binds ("1-year", "3-month commit", 包年)
     run_days: float | None = None  # a job that runs around the clock for a while ("a 3-week training run")
+    measured_at: int | None = None  # the concurrency a measured throughput was taken at ("2,400 tok/s at 64 concurrent")
+    users_wanted: int | None = None  # the concurrency to size for ("how many H100s for 500 concurrent?")
     cny: bool = False
 
 
@@ -211,6 +213,10 @@ def facts(text: str) -> Facts:
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
     f.users = find_users(text)[0]
+    conc = [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*)\s*(?:concurrent|simultaneous|parallel|并发|个并发|路并发)"
+                                                      r"(?:\s*(?:users?|requests?|streams?|sessions?|用户|请求))?", low)]
+    if len(conc) >= 2 and f.tps and conc[0] != conc[1]:
+        f.measured_at, f.users_wanted = conc[0], conc[1]  # measured first, then the load to size for
     f.selling = bool(re.search(r"\bsell|\bcharge|售价|卖|定价|收费|毛利|margin", low))
     hourly = [(s_, v) for s_, e, v, _ in _money(text) if re.match(r"\s*(?:/|per|每|一)?\s*(?:gpu[- ]?|卡)?\s*(?:hour|hr|h\b|小时|时)",
                                                                    low[e:e + 12]) or re.search(r"(?:卡时|每小时|小时)\s*$", low[max(0, s_ - 8):s_])]
@@ -370,6 +376,8 @@ def kind(question: str, f: Facts) -> str | None:
     if PER_M.search(q) and f.tps and f.rent_month:  # a monthly rent: per hour is the month's 730 hours
         f.price_hour, f.per_gpu = f.rent_month / HOURS_PER_MONTH, False
         return "per_m"
+    if f.measured_at and f.users_wanted and re.search(r"how many|几张|多少张|几块|要几|需要多少", q, re.I):
+        return "scale_measured"
     if f.tokens_per_day and f.tps and f.price_hour and re.search(r"how many|几张|多少张|几块|要几", q, re.I):
         return "volume_gpus"
     if PER_M.search(q) and f.tps and f.buy and f.years:
@@ -498,6 +506,23 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         lead = pick(zh, f"**{'On demand' if cheaper else 'The commitment'} is cheaper: {m(min(od, rs))} vs {m(max(od, rs))} a month** "
                         "with your hours.",
                     f"**{'按需' if cheaper else '包年'}更划算：每月 {m(min(od, rs))}，另一种 {m(max(od, rs))}**（按你的用量）。")
+    elif k == "scale_measured":  # a measured setup copied until it carries the load at the same per-user speed
+        n = f.count or 1
+        per_user = f.tps / f.measured_at
+        copies = math.ceil(f.users_wanted / f.measured_at)
+        gpus = copies * n
+        steps = [pick(zh, f"measured: {f.tps:,.0f} tok/s / {f.measured_at} users = {per_user:,.1f} tok/s per user on {n} GPU(s)",
+                      f"实测：{f.tps:,.0f} tok/s / {f.measured_at} 个并发 = 每人 {per_user:,.1f} tok/s（{n} 张卡）"),
+                 pick(zh, f"{f.users_wanted} / {f.measured_at} = {f.users_wanted / f.measured_at:.2f} -> {copies} copies of that "
+                          f"setup = {gpus} GPU(s)", f"{f.users_wanted} / {f.measured_at} = {f.users_wanted / f.measured_at:.2f} -> "
+                          f"{copies} 份这样的配置 = {gpus} 张卡")]
+        if f.price_hour:
+            steps.append(pick(zh, f"{gpus} x {m(f.price_hour)}/h x 730 h = {m(gpus * f.price_hour * HOURS_PER_MONTH)} a month",
+                              f"{gpus} 张 x {m(f.price_hour)}/小时 x 730 小时 = 每月 {m(gpus * f.price_hour * HOURS_PER_MONTH)}"))
+        lead = pick(zh, f"**{gpus} GPU(s)** for {f.users_wanted} concurrent users at your measured {per_user:,.1f} tokens/s "
+                        f"each ({copies} copies of the {n}-GPU setup you measured at {f.measured_at} users).",
+                    f"**{gpus} 张卡**：{f.users_wanted} 个并发、每人保持你实测的 {per_user:,.1f} tokens/s（你实测的 {n} 卡配置在 "
+                    f"{f.measured_at} 个并发下，复制 {copies} 份）。")
     elif k == "volume_gpus":  # a daily volume at the person's measured rate per GPU
         need = f.tokens_per_day / 86400
         gpus = max(1, math.ceil(need / f.tps))
@@ -688,6 +713,10 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
             f.days_per_month = DAYS_PER_MONTH  # "and if 24/7 instead?": every day, not the workdays said before
     if count and not f.count:
         f.count = count
+    options = _priced_options(question)
+    if options and (MONTHLY.search(question) or re.search(r"\bbill\b|\brent\b|账单|租金|月租|一个月|每月", question, re.I)) \
+            and not re.search(r"\bvalue\b|\bfaster\b|\bworth\b|性价比|更快|值不值|tokens?\s*/\s*s|per (?:1m|million)|每百万", question, re.I):
+        return _compare_monthly(options, f, zh), f, "compare_monthly"
     k = kind(question, f)
     if k is None and said and not (PER_M.search(question) and not f.tps):  # a per-1M part is not the earlier part's ask
         k = kind(f"{said} {question}", f)
@@ -710,6 +739,46 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
         return compute(k, f, zh, call), f, k
     except (ValueError, TypeError, ZeroDivisionError, AdvisorInputError):
         return None
+
+
+OPTION_SPLIT = re.compile(r"\bvs\.?\b|\bversus\b|\bor\b|\bcompared (?:to|with)\b|还是|对比|相比|或者|[;；]", re.I)
+
+
+def _priced_options(question: str) -> list[Facts]:
+    """'4x L40S at $1.10/hr each vs 1x H200 at $3.80/hr': two setups, each with its own GPU, count and price."""
+    for splitter in (OPTION_SPLIT, re.compile(r"[,，、]")):
+        pieces = [p for p in splitter.split(question) if p.strip()]
+        opts = [o for o in map(facts, pieces) if o.gpu and o.price_hour and o.per_gpu is not False]
+        if len(opts) >= 2 and len({o.gpu for o in opts}) >= 2:
+            shared = facts(question).count if all(o.count is None for o in opts) else None
+            for o in opts:
+                o.count = o.count or shared
+            return opts
+    return []
+
+
+def _compare_monthly(options: list[Facts], f: Facts, zh: bool) -> Reply:
+    """Each setup's monthly rent at the hours said (24/7 when none), cheapest first."""
+    def m(x: float) -> str:
+        return _money_str(x, f.cny)
+
+    hours, men, mzh = _hours_month(f) or (HOURS_PER_MONTH, "730 h (24/7)", "730 小时（7x24）")
+    rows = []
+    for o in options:
+        n = o.count or 1
+        rows.append((o.price_hour * n * hours, n, o))
+    rows.sort(key=lambda r: r[0])
+    from tools.gpus import get_gpu
+
+    steps = [pick(zh, f"{n}x {get_gpu(o.gpu).name}: {n} x {m(o.price_hour)}/h x {men} = {m(cost)} a month",
+                  f"{n} 张 {get_gpu(o.gpu).name}：{n} x {m(o.price_hour)}/小时 x {mzh} = 每月 {m(cost)}") for cost, n, o in rows]
+    (c0, n0, o0), (c1, _, _) = rows[0], rows[1]
+    lead = pick(zh, f"**{n0}x {get_gpu(o0.gpu).name} is cheaper: {m(c0)} vs {m(c1)} a month** at your prices "
+                    f"({m(c1 - c0)} less).",
+                f"**{n0} 张 {get_gpu(o0.gpu).name} 更便宜：每月 {m(c0)}，另一种 {m(c1)}**（按你给的价格，少 {m(c1 - c0)}）。")
+    return Reply(lead, [pick(zh, "Working: ", "计算：") + ("；" if zh else "; ").join(steps) + ("。" if zh else ".")],
+                 [pick(zh, "rent only: whether each setup carries your model and load is a separate check",
+                       "只算租金：每种配置能否跑你的模型和负载需另行核对")])
 
 
 def _millions(tokens: float) -> str:

@@ -753,6 +753,18 @@ def find_output_share(text: str) -> float | None:
                   text.lower())
     if r and float(r.group(1)) + float(r.group(2)) > 0:
         return float(r.group(2)) / (float(r.group(1)) + float(r.group(2)))
+    # the two volumes said apart: "输入 4000 万 输出 1000 万", "(40M in, 10M out)", "30M input / 10M output tokens"
+    scale = r"\s*(k|m|b|million|billion|万|百万|千万|亿)?"
+    r = re.search(rf"(?:输入|input)\s*(?:约|大约|大概)?\s*(\d+(?:\.\d+)?){scale}.{{0,12}}?(?:输出|output)\s*(?:约|大约|大概)?\s*"
+                  rf"(\d+(?:\.\d+)?){scale}", text.lower()) or \
+        re.search(rf"(\d+(?:\.\d+)?){scale}\s*(?:tokens?\s*)?(?:in|input)\b.{{0,12}}?(\d+(?:\.\d+)?){scale}\s*(?:tokens?\s*)?"
+                  r"(?:out|output)\b", text.lower())
+    if r:
+        f = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+        a = float(r.group(1)) * f.get(r.group(2) or "", 1)
+        b = float(r.group(3)) * f.get(r.group(4) or "", 1)
+        if a > 1000 and b > 1000 and 0 < b < a + b:  # volumes, not a request's few hundred tokens
+            return b / (a + b)
     m = re.search(r"(?:输出|output|generated)\s*(?:tokens?)?\s*(?:大约|大概|约)?\s*(?:占|is|are|about|~|=|:|：)?\s*(?:about\s*|~)?"
                   r"(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:it|them|that|the tokens) )?(?:is |are )?(?:output|输出)",
                   text.lower())
@@ -810,7 +822,8 @@ def find_users(text: str) -> tuple[int | None, str | None]:
         pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
         if 0 < pct <= 100 and 1 <= people <= 1e8:
             return max(1, round(people * pct / 100)), None
-    pats = [rf"({_NUM})\s*(?:concurrent|simultaneous|parallel|active|concurrently)?\s*{_USER_WORDS}",
+    pats = [rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+){{0,2}}"
+            rf"{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
             r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
@@ -1116,7 +1129,7 @@ def find_months(text: str) -> float | None:
     return None
 
 
-_PER_HOUR = r"(?:/|per|an|a|each|every)\s*(?:gpu[- ]?)?(?:hour|hr|h)\b"
+_PER_HOUR = r"(?:(?:/|per|an|a|each|every)\s*(?:gpu[- ]?)?(?:hour|hr|h)\b|\s*/\s*(?:卡\s*)?(?:小时|时)|\s*每(?:卡)?(?:小时|卡时))"
 GPU_HOUR_PRICE = re.compile(
     rf"[$€]\s*({_NUM})\s*(?:usd\s*|eur\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"

@@ -205,12 +205,14 @@ TABLE: tuple[AskSpec, ...] = (
              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
              r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams|chats|conversations|sessions)\b",
-             r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b"),
+             r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b",
+             r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
              r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)",
-             r"(?:塞|放|跑|容纳|装)(?:下)?\s*(?:多少|几)\s*(?:条|个|路)"),
+             r"(?:塞|放|跑|容纳|装)(?:下)?\s*(?:多少|几)\s*(?:条|个|路)",
+             r"(?:撑|扛|支持|带|承载|接)\s*(?:得住)?\s*(?:几|多少)\s*(?:个|路)?.{0,12}?(?:并发|用户|请求|会话)"),
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
             "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
