@@ -694,6 +694,8 @@ def _settle_formats(s: Slots) -> Slots:
         if fit_.training(s):
             return "nf4-dq"
         desktop = fit_.gpu_kind(s.gpu) in ("consumer", "workstation", "apple_unified") if s.gpu else False  # a Mac too
+        if s.gpu and s.gpu.startswith("described:") and s.gpu.split("|")[4] == "1":
+            desktop = True  # a described box whose memory the CPU shares (Strix Halo, Jetson): llama.cpp's GGUF
         one_user = (s.users or s.batch or 1) <= 1 and s.framework in (None, "llama.cpp")
         return fit_.FOUR_BIT_CONSUMER if desktop and one_user else fit_.FOUR_BIT_SERVER
 

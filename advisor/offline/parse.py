@@ -481,6 +481,9 @@ PRECISIONS = [
 def find_formats(text: str) -> list[str]:
     """Every weight format named, in order of mention."""
     low = _without_kv(text.lower())
+    # a precision that names a spec, not the weights: "FP16 算力 200 TFLOPS", "BF16 989 TFLOPS", "fp8 compute"
+    low = re.sub(r"\b(?:fp|bf|int)\d+\s*(?:tensor\s*)?(?:算力|性能|峰值|compute|performance|peak|throughput of|flops|tflops|tops|"
+                 r"[:：=]?\s*(?:约|大概|~)?\s*\d[\d,.]*\s*(?:p|t)?(?:flops|ops))", " ", low)
     hits = []
     for pattern, value in PRECISIONS:
         m = re.search(pattern, low)
@@ -1216,8 +1219,9 @@ def describe_device(text: str, s: Slots) -> str | None:
         name = (s.devices or s.unknown_gpus)[0]
         if re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?|A laptop with no GPU named|CPU only|phone", name):
             return None  # no chip named: which one is the question
-        if NO_GPU.search(name):
+        if NO_GPU.search(name) and not STATED_BANDWIDTH.search(text):
             return None  # a board, phone or CPU with no GPU to size: its own answer (what the model needs, in RAM)
+        # (with its memory bandwidth given, a CPU or APU box - "Ryzen AI Max+ 395 128G, 256 GB/s" - is sized as described)
         shared = bool(s.devices) and bool(SHARED_MEMORY.search(name))
     elif not s.gpu and STATED_BANDWIDTH.search(text) and re.search(r"加速卡|加速器|芯片|\baccelerator\b|\bnpu\b|国产卡|自研", text, re.I):
         name, shared = pick_zh_en(text, "你的加速卡", "your accelerator"), False  # unnamed, described by its figures
@@ -1555,6 +1559,15 @@ def parse(text: str) -> Slots:
         s.vram_gib = find_vram(text)
     described = describe_device(text, s)
     if described:  # hardware outside the catalog, with the figures it needs: sized as described
+        if not s.count:  # "4x Tesla P40 (24GB each, ...)", "两张国产卡": the count written with the unnamed card
+            name = described.split(":", 1)[1].split("|", 1)[0]
+            at = text.lower().find(name.lower())
+            m = re.search(rf"(?<![\w.])({_NUM}|{'|'.join(NUMBER_WORDS)})\s*(?:x|×|\*)?\s*(?:tesla\s+|nvidia\s+|intel\s+|amd\s+)?$",
+                          text[max(0, at - 24):at], re.I) if at > 0 else None
+            if m:
+                s.count = _gpu_count(m.group(1))[0]
+            else:
+                s.count = find_bare_count(text)
         s.gpu, s.gpus, s.counts = described, [described], [s.count or 1]
         s.devices, s.unknown_gpus, s.vram_gib = [], [], None
     neg = re.search(r"(?<![\w.])-\s*(\d+)\s*(?:x\s*)?(?:gpus?|cards?|张|块|卡|nodes?)|(?<![\w.])-\s*(\d+)\s*x?\s*(?=[a-z]*\d{2,4})",

@@ -51,6 +51,9 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bwithout (?:the |my |our |their |any )?(?:admins?|administrators?|owners?|it|boss|employer|school|"
            r"university|lab|company|anyone|anybody|them)\b.{0,15}\b(?:notic|know|find(?:ing)? out|see|seeing|detect)",
            r"\bhide\b.{0,30}\b(?:process(?:es)?|usage|mining|miner|jobs?|workloads?)\b.{0,20}\bfrom\b",
+           r"\b(?:doesn'?t|does not|won'?t|will not|wouldn'?t|not|never)\s+(?:show(?:s)? up|appear|be (?:seen|visible|noticed|logged))\b"
+           r".{0,30}\b(?:nvidia-smi|monitoring|dashboards?|logs?|admins?|it team|audit)",
+           r"\bleak(?:ed)?\b.{0,30}\b(?:weights|checkpoints?|model files?)\b|\b(?:weights|checkpoints?)\b.{0,20}\bleak(?:ed)?\b",
            r"\b(?:avoid|evade|dodge|escape)\w*\b.{0,20}\b(?:detection|getting (?:banned|caught|flagged)|being (?:banned|"
            r"caught|flagged)|bans?)\b",
            # credentials or compute that are not the person's
@@ -70,7 +73,7 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
               r"带节奏|水军|刷单|刷量|刷评|盗用|盗取|偷用|冒用|被盗|偷来的|(?:别人|他人|其他人)的.{0,6}(?:账号|账户|密钥|凭证|信用卡)|"
-              r"不被(?:发现|抓|查到|追踪)|"
+              r"不被.{0,6}(?:发现|抓|查到|追踪|察觉|检测到)|(?:泄露|泄漏|偷来|盗来).{0,6}的.{0,8}(?:权重|模型|checkpoint)|"
               # concealment, and credentials or compute that are not the person's
               r"(?:避免|防止|不会?|以免|怕)被封|隐藏.{0,6}进程|瞒着|躲过.{0,6}(?:检测|审计|监控)|不让.{0,8}(?:发现|知道)|"
               r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
@@ -94,8 +97,11 @@ TABLE: tuple[AskSpec, ...] = (
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
                           r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
-                          r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b"),
-            (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说)", r"天气", r"菜谱", r"股价"), "off_topic", priority=98,
+                          r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b",
+                          r"\b(?:gaming|play(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant))\b|"
+                          r"\bray[- ]tracing\b|\b\d+\s*fps\b|\b(?:cyberpunk|fortnite|minecraft|elden ring|valorant)\b"),
+            (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说)", r"天气", r"菜谱", r"股价",
+             r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡"), "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
     AskSpec("outside", (r"\S",), (), "outside", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
