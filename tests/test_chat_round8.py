@@ -161,3 +161,23 @@ def test_concealment_and_leaked_weights_are_declined(q):
 
 def test_a_gaming_question_is_outside_what_it_does():
     assert "outside" in _first(ENGINE.ask("can you recommend a good GPU for playing Cyberpunk at 4K with ray tracing?").text)
+
+
+def test_gpu_hours_named_by_the_card_are_read_and_priced():
+    assert parse("Meta says Llama 3.1 405B took 30.84M H100 GPU-hours on 15T tokens. plausible?").gpu_hours == 30.84e6
+    assert parse("DeepSeek-V3 说训练用了 278.8 万 H800 GPU 小时，14.8T token").gpu_hours == 2.788e6
+    assert parse("how many H100-hours roughly?").gpu == "h100-sxm"
+    a = ENGINE.ask("DeepSeek-V3 说训练用了 278.8 万 H800 GPU 小时，14.8T token，这个数合理吗？按 $2/小时是多少钱？")
+    assert _first(a.text).startswith("**说得通") and "$5,576,000" in a.text  # 2.788M GPU-hours x $2
+
+
+def test_a_fine_tune_on_tokens_said_in_words_is_timed():
+    a = ENGINE.ask("rough estimate pls: full SFT of llama3.2 3b on half a billion tokens using 4x A100 80GB?")
+    assert "500M tokens" in _first(a.text) and "hours" in _first(a.text)
+
+
+def test_a_training_time_then_its_electricity_for_the_whole_run():
+    a = ENGINE.ask("用 64 张 A100 80G 预训练 7B 模型 1T tokens 要多久？电费怎么算？A100 每卡 400W，电价 0.6 元/度，PUE 1.3")
+    train = next(c for c in a.calls if c.tool == "estimate_training").result
+    assert a.text.startswith("**约") and "整个训练电费约" in a.text
+    assert f"{train['hours']:,.0f} 小时" in a.text.split("整个训练电费约")[1]  # the run's hours, 25.6 kW x PUE 1.3

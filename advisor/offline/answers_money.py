@@ -234,7 +234,7 @@ def _rent_for_hours(turn, s: Slots) -> Reply:
                   gpu_hours=s.gpu_hours)
     if c.usd is None:
         return rent_price(turn, s)
-    span = (pick(zh, f"{s.gpu_hours:,g} GPU-hours", f"{s.gpu_hours:,g} 卡时") if s.gpu_hours else
+    span = (pick(zh, f"{s.gpu_hours:,.0f} GPU-hours", f"{s.gpu_hours:,.0f} 卡时") if s.gpu_hours else
             pick(zh, f"{s.usage_hours:,g} hours", f"{s.usage_hours:,g} 小时"))
     lead = pick(zh, f"**About {usd(c.usd)}** for {span} on {on_gpus(n, c.gpu, False)} at {usd(c.usd_per_gpu_hour)}/GPU-hour "
                     f"({c.price_basis}).",

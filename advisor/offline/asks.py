@@ -45,7 +45,7 @@ PATTERNS = {
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
              r"\bhow quick|\bfaster\b|速度|多快|吞吐|延迟|每秒|哪个快|更快|快多少",
-    "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\bwall[- ]clock\b|\bfinish\b|\beta\b|"
+    "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\b[a-z]{1,3}\d{2,4}[a-z]?[- ](?:gpu[- ])?hours\b|\bwall[- ]clock\b|\bfinish\b|\beta\b|"
             r"(?<!same )(?<!a )(?<!one )(?<!real )(?<!real-)(?<!first )(?<!any )(?<!response )(?<!latency )\btime\s*[?？]|\bduration\b|\bhow much time\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",
     "buy_rent": r"\brent or buy\b|\bbuy or rent\b|\bbuy vs\.? rent|\brent vs\.? buy|\bbreak[- ]?even\b|\bworth buying\b|"
@@ -144,6 +144,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
         # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer
         asks = ["time"] + [a for a in asks if a not in ("fit", "memory", "time", "how_many", "which_gpu")]
+    if not asks and merged.workload in ("training", "pretrain") and now.tokens and merged.model:
+        asks = ["fit", "time"]  # "full SFT of 3B on half a billion tokens using 4x A100?": whether it fits, how long
     if asks == ["fit"] and merged.workload in ("training", "pretrain") and now.tokens and not now.days:
         asks.append("time")  # "can I pretrain 1B on my 4090? 10B tokens": whether it fits, and how long it takes
     if "buy_rent" in asks and "cost" in asks:

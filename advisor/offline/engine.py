@@ -216,11 +216,13 @@ class OfflineEngine:
         # twice: each hears the whole question first, so a fact stated in one (a price in yuan) holds for the
         # other. Numbered parts are separate questions sharing the preamble (said with the first part).
         history = [*(history or [])] + ([] if numbered else [{"role": "user", "content": question}])
-        answers, found, texts = [], None, []
+        answers, found, texts, run_hours = [], None, [], None
         for i, part in enumerate(asked):
             text = f"{preamble} {part}".strip() if i == 0 else part
             answer, found = self._ask_one(text, history, defaults, found=found or (None, None), parted=True,
-                                          said=" ".join(texts))
+                                          said=" ".join(texts), run_hours=run_hours)
+            run_hours = next((c.result.get("hours") for c in answer.calls if c.tool == "estimate_training"
+                              and isinstance(c.result, dict) and c.result.get("hours")), run_hours)
             texts.append(text)
             if any(a.text == answer.text for a in answers) and not numbered:
                 continue  # two sentences of one ask ("monthly cost? at 24 h a day") answered alike: said once
@@ -237,7 +239,8 @@ class OfflineEngine:
                       language="zh" if is_chinese(question) else "en")
 
     def _ask_one(self, question: str, history: list | None = None, defaults: dict | None = None,
-                 found: tuple = (None, None), parted: bool = False, said: str = "") -> Answer | tuple[Answer, tuple]:
+                 found: tuple = (None, None), parted: bool = False, said: str = "",
+                 run_hours: float | None = None) -> Answer | tuple[Answer, tuple]:
         """One ask answered. `found` (when answering the parts of one question): the configuration and GPU count an
         earlier part found, which a later part prices or times ("how many H100s ..., and the monthly cost?");
         then (the answer, what this part found) is returned; `said` is the question's earlier parts, whose figures
@@ -257,14 +260,14 @@ class OfflineEngine:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
             turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else slots.price_gpu
         routed = table.route(question, now, slots)
-        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()):
+        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
         own = None
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
             count = turn.config.gpu_count if turn.config is not None else turn.config_count
-            found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said)
+            found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said, run_hours=run_hours)
             if found is not None:
                 own, own_facts, own_kind = found
                 turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
@@ -596,6 +599,8 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
     if ask == "time":
         return ("train", lambda t, s, q: train.training_time(t, s))
     if ask == "cost":
+        if s.gpu_hours and s.gpu:  # "278.8 万 H800 GPU 小时 ... 按 $2/小时是多少钱": those GPU-hours at the price
+            return ("price", lambda t, s, q: money.rent_cost(t, s))
         if s.model and (s.tokens or s.examples or training):
             return ("train", lambda t, s, q: train.training_time(t, s))
         if s.model and not s.gpu and (s.months or s.hours_per_day):

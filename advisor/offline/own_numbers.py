@@ -63,6 +63,7 @@ class Facts:
     reserved_hour: float | None = None  # a committed (reserved, 包年) price per GPU-hour beside the on-demand one
     term_months: float = 12.0  # how long the commitment binds ("1-year", "3-month commit", 包年)
     run_days: float | None = None  # a job that runs around the clock for a while ("a 3-week training run")
+    run_hours: float | None = None  # a run's wall-clock hours found by an earlier part (its training time estimate)
     measured_at: int | None = None  # the concurrency a measured throughput was taken at ("2,400 tok/s at 64 concurrent")
     users_wanted: int | None = None  # the concurrency to size for ("how many H100s for 500 concurrent?")
     cny: bool = False
@@ -638,6 +639,15 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         del year
         lead = pick(zh, f"**About {m(bill)} a month ({m(bill * 12)} a year)** for electricity with your figures.",
                     f"**电费每月约 {m(bill)}（每年约 {m(bill * 12)}）**（按你给的数字）。")
+        if f.run_hours:  # the run an earlier part timed: its electricity, not a month's
+            run_kwh = kw * util * pue * f.run_hours
+            steps.insert(0, pick(zh, f"for the run: {kw:g} kW" + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {f.run_hours:,.0f} h "
+                                     f"= {run_kwh:,.0f} kWh x {m(f.per_kwh)} = {m(run_kwh * f.per_kwh)}",
+                                 f"整个训练：{kw:g} kW" + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {f.run_hours:,.0f} 小时 = "
+                                 f"{run_kwh:,.0f} 度 x {m(f.per_kwh)} = {m(run_kwh * f.per_kwh)}"))
+            lead = pick(zh, f"**About {m(run_kwh * f.per_kwh)} of electricity for the whole run** ({f.run_hours:,.0f} h, "
+                            f"{run_kwh:,.0f} kWh); {m(bill)} a month while it runs.",
+                        f"**整个训练电费约 {m(run_kwh * f.per_kwh)}**（{f.run_hours:,.0f} 小时，{run_kwh:,.0f} 度）；运行期间每月 {m(bill)}。")
         if f.per_year:  # a year asked: the year first
             lead = pick(zh, f"**About {m(bill * 12)} a year ({m(bill)} a month)** for electricity with your figures.",
                         f"**电费每年约 {m(bill * 12)}（每月约 {m(bill)}）**（按你给的数字）。")
@@ -698,7 +708,7 @@ HOURS_CHANGE = re.compile(r"24\s*/\s*7|7\s*[x×]\s*24|around the clock|\d+\s*(?:
 
 
 def answer(question: str, history_user: list[str], zh: bool, call=None,
-           count: int | None = None, said: str = "") -> tuple[Reply, Facts, str] | None:
+           count: int | None = None, said: str = "", run_hours: float | None = None) -> tuple[Reply, Facts, str] | None:
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes. count: the GPU count
     an earlier part of the same question found ("how many H100s ..., and the monthly cost at $2.40/GPU-hour?");
     said: the question's earlier parts, whose figures fill what this part does not say (this part's own win)."""
@@ -713,6 +723,10 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
             f.days_per_month = DAYS_PER_MONTH  # "and if 24/7 instead?": every day, not the workdays said before
     if count and not f.count:
         f.count = count
+    if f.w_each:
+        _kw_from_parts(f)  # watts per card times the count said in another part ("64 张 ... 每卡 400W")
+    if run_hours and not _hours_month(f):
+        f.run_hours = run_hours
     options = _priced_options(question)
     if options and (MONTHLY.search(question) or re.search(r"\bbill\b|\brent\b|账单|租金|月租|一个月|每月", question, re.I)) \
             and not re.search(r"\bvalue\b|\bfaster\b|\bworth\b|性价比|更快|值不值|tokens?\s*/\s*s|per (?:1m|million)|每百万", question, re.I):

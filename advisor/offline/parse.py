@@ -336,6 +336,7 @@ def _neg(released: str) -> tuple:
 def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
     """Every GPU named, with the count written with it ('2x3090', 'two A100s', '8×H100', '两张4090', 'H100 x8').
     Returns (gpu id, count or None, problem or None) in order of mention."""
+    text = re.sub(r"(?i)(?<=\d)-(?=(?:gpu[- ]?)?(?:hours?|hrs?|days?|months?)\b)", " ", text)  # "H100-hours": the H100
     toks = _tokens(text)
     words = [t for _, t in toks]
     index = _gpu_index()
@@ -917,6 +918,13 @@ PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:
 
 def find_tokens(text: str) -> float | None:
     low = PROMPT_TOKENS.sub(" ", PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower())))
+    # "half a billion tokens", "a trillion tokens", "quarter of a billion": the number said in words
+    w = re.search(r"\b(half a|a quarter of a|quarter of a|a|one|two|three|five|ten)\s+(trillion|billion|million)\s+(?:training\s+)?tokens?\b",
+                  low)
+    if w:
+        n = {"half a": 0.5, "a quarter of a": 0.25, "quarter of a": 0.25, "a": 1, "one": 1, "two": 2, "three": 3,
+             "five": 5, "ten": 10}[w.group(1)]
+        return n * _SCALE[w.group(2)]
     m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)[\s-]*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
     if m:
         return to_number(m.group(1)) * _SCALE[m.group(2)]
@@ -1268,8 +1276,11 @@ def find_usage_hours(text: str) -> tuple[float | None, float | None]:
     """(hours of use, GPU-hours): 'for 100 hours', 'over 36 hrs', '租100小时', '500 GPU-hours'. Hours a day
     ('8 hours a day') and deadlines are other slots."""
     low = text.lower()
-    gh = re.search(rf"({_NUM})\s*(k|m|million)?\s*(?:gpu|[a-z]{{1,3}}\d{{2,4}}[a-z]?)[- ]?(?:hours?|hrs?|h)\b|"
-                   rf"({_NUM})\s*(万|百万)?\s*(?:个)?\s*(?:gpu|卡|[a-z]{{1,3}}\d{{2,4}})\s*(?:小时|时)", low)
+    # "30.84M H100 GPU-hours", "278.8 万 H800 GPU 小时", "500 GPU-hours", "2M H100-hours" (never the 100 of "H100")
+    gh = re.search(rf"(?<![a-z\d.])({_NUM})\s*(k|m|million)?\s*(?:[a-z]{{1,3}}\d{{2,4}}[a-z]?\s*)?(?:gpu|[a-z]{{1,3}}\d{{2,4}}[a-z]?)"
+                   rf"[- ]?(?:hours?|hrs?|h)\b|"
+                   rf"(?<![a-z\d.])({_NUM})\s*(万|百万)?\s*(?:个)?\s*(?:[a-z]{{1,3}}\d{{2,4}}[a-z]?\s*)?(?:gpu|卡|[a-z]{{1,3}}\d{{2,4}})\s*"
+                   r"(?:小时|时)", low)
     scale = {"k": 1e3, "m": 1e6, "million": 1e6, "万": 1e4, "百万": 1e6}
     gpu_hours = to_number(gh.group(1) or gh.group(3)) * scale.get(gh.group(2) or gh.group(4) or "", 1) if gh else None
     m = re.search(rf"\b(?:for|over|during|about|around|total of|rent(?:ing)?\b.{{0,30}}\bfor)\s+(?:about\s+|around\s+)?({_NUM})\s*"

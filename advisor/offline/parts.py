@@ -34,7 +34,15 @@ def split(question: str) -> tuple[str, list[str], bool]:
         if len(pieces) >= 2:
             return (head if rest.strip() else ""), pieces, False
     pieces = [p.strip() for p in QUESTION_END.split(question.strip()) if p.strip()]
-    asks = [p for p in pieces if p.endswith(("?", "？"))]
+    # the facts said after a short question belong to it: "要多久？电费怎么算？A100 每卡 400W，电价 0.6 元/度"
+    joined: list[str] = []
+    for p in pieces:
+        if joined and not p.endswith(("?", "？")) and not QUESTION_WORDS.search(p) and joined[-1].endswith(("?", "？")):
+            joined[-1] = f"{joined[-1]} {p}"
+        else:
+            joined.append(p)
+    pieces = joined
+    asks = [p for p in pieces if re.search(r"[?？]", p)]
     # two questions in a row are two parts only when the later ones bring facts of their own (a figure, a GPU, a
     # model): "... fits on 8 H100s? Or does it need H200s?" is two; "cheapest way to serve it? monthly cost?" is one
     # ask in two sentences, answered together

@@ -179,8 +179,8 @@ TABLE: tuple[AskSpec, ...] = (
             "power_budget", requires=("gpu", "power_budget_kw"), priority=89, unless=("model",)),
     AskSpec("training_claim",  # "1.3M H100-hours for 8B on 15T tokens - does that add up?", "8 卡一天训完 15T？"
             (r"\badd up\b", r"\bplausible\b", r"\brealistic\b", r"\bpossible\b", r"\btrue\b", r"\bbelieve\b",
-             r"\blegit\b", r"\bright\b\s*\?"),
-            (r"真的假的|靠谱吗|可能吗|可信吗|对吗|真的吗|吹牛",),
+             r"\blegit\b", r"\bright\b\s*\?", r"\breasonable\b", r"\bmake sense\b", r"\bcredible\b"),
+            (r"真的假的|靠谱吗|可能吗|可信吗|对吗|真的吗|吹牛|合理吗|合理不|说得通|站得住|对不对|可信不",),
             "training_claim", requires=("model", "tokens", "claimed_run"), priority=88),
     AskSpec("spec_check",
             (r"\d[\d,.]*\s*(?:tflops|pflops|tops|gb/s|tb/s)\b.{0,60}(?:\bright\b|correct|true|real\b|realistic|accurate|use that|"
