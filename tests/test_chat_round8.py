@@ -181,3 +181,25 @@ def test_a_training_time_then_its_electricity_for_the_whole_run():
     train = next(c for c in a.calls if c.tool == "estimate_training").result
     assert a.text.startswith("**约") and "整个训练电费约" in a.text
     assert f"{train['hours']:,.0f} 小时" in a.text.split("整个训练电费约")[1]  # the run's hours, 25.6 kW x PUE 1.3
+
+
+@pytest.mark.parametrize("q, lead", [
+    ("rtx 5090 at $2,000 vs runpod at $0.89/hr. I fine tune maybe 10 hrs a week. electricity is 30 cents/kWh", "**Rent"),
+    ("二手 A100 80G PCIe ¥6 万一张 vs 租 ¥7/卡时，一年满负载跑，哪个划算？", "**买更划算"),
+])
+def test_a_card_price_against_a_rent_is_a_payback(q, lead):
+    a = ENGINE.ask(q)
+    assert _first(a.text).startswith(lead)
+    assert "¥0.15" not in a.text  # a dollar default is never put into a yuan sum
+
+
+def test_a_price_gap_the_person_states_decides_worth_it():
+    a = ENGINE.ask("H100 vs H200 for serving Llama 3.1 70B - is H200 worth paying ~30% more per hour?")
+    assert "at 1.3x the price" in _first(a.text) and "Not used" not in a.text
+    assert "claimed" not in _first(ENGINE.ask("L40S vs A100 for inference - is it worth 1.5x the price?").text)
+
+
+def test_gpus_that_cannot_hold_the_model_alone_are_compared_at_the_fewest_that_do():
+    a = ENGINE.ask("MI300X vs H100 for llama 3.1 405b inference?")
+    assert "None of these" not in a.text and "tokens/s" in _first(a.text)
+    assert _first(ENGINE.ask("H100 vs L40S for Llama 3.1 70B: which is faster?").text).startswith("**Only")

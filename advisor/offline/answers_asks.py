@@ -599,7 +599,8 @@ def _setups_vs(turn, s: Slots, gpus: list[str], counts: list[int], model: str, t
     return Reply(lead, body, [pick(zh, f"{counts[0]} and {counts[1]} GPUs as you said", f"按你说的 {counts[0]} 张和 {counts[1]} 张")])
 
 
-CLAIMED_MULTIPLE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:x|×|倍|times)(?:\s*(?:faster|quicker|as fast|速度|更快|的速度))?", re.I)
+CLAIMED_MULTIPLE = re.compile(r"(?<!贵)(?<!贵了)(\d+(?:\.\d+)?)\s*(?:x|×|倍|times)(?!\s*(?:the\s+)?(?:price|cost|rent|money|as much)\b)"
+                              r"(?!\s*(?:的)?(?:价格|价钱|租金|钱))(?:\s*(?:faster|quicker|as fast|速度|更快|的速度))?", re.I)
 
 
 def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
@@ -673,7 +674,14 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                             if "decode_tokens_per_s" in x)
     worth_en = f"worth it up to about {ratio:g}x the price"
     worth_zh = f"价格在 {ratio:g} 倍以内就划算"
-    if price_ratio:
+    said = _said_price_ratio(question)
+    if said:  # "is H200 worth paying ~30% more per hour?": the person's price gap decides
+        turn.derive("said_price_ratio", lambda **kw: kw, price_ratio=said, percent_more=round((said - 1) * 100, 6))
+        yes = ratio >= said
+        worth_en = (f"**{'yes' if yes else 'no'}, at {said:g}x the price it is {'worth it' if yes else 'not worth it'}** "
+                    f"for this job (worth it up to about {ratio:g}x the price)")
+        worth_zh = f"**按贵 {said - 1:.0%}（{said:g} 倍）算，{'值得' if yes else '不值'}**（快 {ratio:g} 倍，{ratio:g} 倍以内都划算）"
+    elif price_ratio:
         worth_en += (f"; at the rents on file ({price_ratio:g}x) it is the better buy" if r["faster_is_cheaper_per_work"]
                      else f"; at the rents on file ({price_ratio:g}x) the slower card costs less per unit of work")
         worth_zh += (f"；按已收录租金（{price_ratio:g} 倍）更快的更划算" if r["faster_is_cheaper_per_work"]
@@ -683,6 +691,21 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
                  "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
     return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
+
+
+def _said_price_ratio(question: str) -> float | None:
+    """The price gap the person states: '~30% more per hour' -> 1.3, '1.5x the price', 'twice the cost', '贵 30%',
+    '贵一倍'."""
+    q = question.lower()
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:more|higher|extra|pricier|dearer)|(?:贵|多花|高出?)\s*(?:了)?\s*(\d+(?:\.\d+)?)\s*%", q)
+    if m:
+        return 1 + float(m.group(1) or m.group(2)) / 100
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x|×|times)\s*(?:the\s+)?(?:price|cost|rent|as much)", q)
+    if m:
+        return float(m.group(1))
+    if re.search(r"\btwice (?:the|as much)\b|\bdouble the (?:price|cost)\b|贵一倍|两倍的?(?:价格|价钱|租金)", q):
+        return 2.0
+    return None
 
 
 def format_choice(turn, s: Slots, question: str) -> Reply:

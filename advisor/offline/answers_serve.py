@@ -521,9 +521,17 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         return tokens_per_dollar(turn, s)  # serving: each GPU's cheapest setup for the load, by $ per 1M tokens
     if kind == "speed" and not s.precision and not training(s):
         s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
+    fewest = {}
+    if kind == "speed" and not training(s) and len(s.models) < 2 and not any(_count_for(s, g) for _, g in rows):
+        # "MI300X vs H100 for 405B": when one GPU of neither holds it, each on the fewest that do
+        fewest = {g: _fewest_that_fit(Slots(**{**s.__dict__, "model": m, "gpu": g or s.gpu or "h100-sxm"})) for m, g in rows}
+        if any(c == 1 for c in fewest.values()):
+            fewest = {}
+    row_counts = []
     for model, gpu in rows:
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
-                       "count": _count_for(s, gpu)})
+                       "count": _count_for(s, gpu) or fewest.get(gpu)})
+        row_counts.append(sub.count)
         if kind == "speed" and not training(sub):
             # a speed for a setup the model does not fit in is no answer: the fit first (with no format set, speed()
             # picks one that fits, or says none does)
@@ -547,8 +555,9 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
             r = fit(turn, sub)
         results.append(r)
         lines.append(f"- {r.lead}")
-    names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2, s)
-             for r, (model, gpu) in zip(results, rows, strict=True)]
+    names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2,
+                       Slots(**{**s.__dict__, "count": c}) if c and not s.count and len(s.models) < 2 else s)
+             for r, (model, gpu), c in zip(results, rows, row_counts, strict=True)]
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
     return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
@@ -683,6 +692,23 @@ def _common_format(s: Slots, rows: list) -> str | None:
                 ok = False
         if ok:
             return fmt
+    return None
+
+
+def _fewest_that_fit(s: Slots) -> int | None:
+    """The fewest of these GPUs (1, 2, 4 or 8) that hold the model in its chosen format, or in any of bf16, fp8 and
+    4-bit when none is chosen; None when none of these counts is enough."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    formats = [s.precision] if s.precision else [None, "fp8", "awq-4bit"]
+    for c in (1, 2, 4, 8):
+        for f in formats:
+            try:
+                if check_fit(FitRequest(model=s.model, gpu=s.gpu, gpu_count=c, **({"precision": f} if f else {}))).fits:
+                    return c
+            except AdvisorInputError:
+                continue
     return None
 
 

@@ -177,13 +177,18 @@ def facts(text: str) -> Facts:
                 f.rent_month = v
         elif re.search(r"包月", before):
             f.package_month = v
-        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|要|现在|现价|报价|售价|价格|一张|一块",
+        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
+                       r"要|现在|现价|报价|售价|价格|一张|一块",
                        low[max(0, s - 40):s] + after[:10]) and v >= 300:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
                 re.search(r"(?:每张|每块|单卡)\s*$", before)
             v = v * (f.count or 1) if each else v
             plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
             f.buy = f.buy + v if plus else v
+    if f.per_kwh is None:  # "30 cents/kWh", "€0.32/kWh": the parser's forms
+        from .parse import find_kwh_price
+
+        f.per_kwh = find_kwh_price(text)
     if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
         f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
     if euro:
@@ -288,7 +293,9 @@ def _zh_count(text: str) -> int | None:
 
 
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
-                        r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买", re.I)
+                        r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
+                        r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
 YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
 MONTHLY = re.compile(r"month|\bbill\b|\bmo\b|一个月|每月|按月|月费|月租|包月|per month", re.I)
@@ -387,7 +394,7 @@ def kind(question: str, f: Facts) -> str | None:
         return "budget_short"
     if BREAK_EVEN.search(q) and f.buy and (f.rent_month or f.price_hour):
         return "break_even"  # no hours said: the hours a bought box runs, all month (said in the working)
-    if POWER.search(q) and f.per_kwh and (f.kw or f.util or f.pue) and not f.price_hour:
+    if POWER.search(q) and f.per_kwh and (f.kw or f.util) and not f.price_hour:  # (PUE alone: the energy tool takes it)
         return "power"
     if f.package_month and f.price_hour and hm:
         return "package"
@@ -556,7 +563,10 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                          purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
                          usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw else None),
                          owning_usd_per_month=f.own_month)
-                if own is None and r.power_usd_per_month is not None and not f.no_power:
+                if own is None and r.power_usd_per_month is not None and not f.no_power and f.cny and not f.per_kwh:
+                    # the default electricity price is in dollars: not put into a yuan or euro sum; said instead
+                    steps.append(pick(zh, "power not counted: give your price per kWh", "未计电费：告诉我电价（元/度）即可算上"))
+                elif own is None and r.power_usd_per_month is not None and not f.no_power:
                     own = r.power_usd_per_month
                     src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
                         f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W x PUE {f.pue or PUE:g} x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
