@@ -203,3 +203,19 @@ def test_gpus_that_cannot_hold_the_model_alone_are_compared_at_the_fewest_that_d
     a = ENGINE.ask("MI300X vs H100 for llama 3.1 405b inference?")
     assert "None of these" not in a.text and "tokens/s" in _first(a.text)
     assert _first(ENGINE.ask("H100 vs L40S for Llama 3.1 70B: which is faster?").text).startswith("**Only")
+
+
+def test_dgx_spark_is_one_gpu():
+    assert parse("DGX Spark 128G 能跑 gpt-oss-120b 吗？速度怎么样").count is None
+    assert parse("two DGX Sparks").count == 2
+
+
+def test_a_follow_up_figure_the_answer_cannot_use_is_said_not_called_the_same():
+    a = _chat("I measured 2,400 output tok/s aggregate on one H100 with vLLM for our 8B model at 64 concurrent. How many "
+              "H100s for 500 concurrent at the same per-user speed?", "what if we're ok with 20 tok/s per user?")
+    assert not a.text.startswith("**Same as above") and "'20 tok/s'" in a.text
+
+
+def test_a_card_outside_the_catalog_in_a_comparison_is_named():
+    a = ENGINE.ask("H20 和 910B 跑大模型推理谁快？")
+    assert "910B 不在目录里" in a.text

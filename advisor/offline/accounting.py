@@ -100,3 +100,17 @@ def note(unused_mentions: list[str], zh: bool) -> str:
     listed_zh = "、".join(f"“{u}”" for u in unused_mentions)
     return (f"不是这次回答用到的数字：{listed_zh}（如果它很重要，请说明它指什么，我再算一次）。" if zh else
             f"Not used in this answer: {listed} (if it matters, say what it is for and I'll size with it).")
+
+
+def unused_by_own(question: str, answer_text: str, own_facts) -> list[str]:
+    """For an answer from the person's own figures (own_numbers): the figures of the question that neither its facts
+    nor its text hold ("what if we're ok with 20 tok/s per user?" after a scaled measurement)."""
+    from dataclasses import asdict
+
+    held = {round(v, 6) for v in _numbers(asdict(own_facts))} | {round(v, 6) for v in _numbers(answer_text)}
+    out = []
+    for m in MENTION.finditer(spaced(bounded(question))):
+        raw = m.group(0).strip()
+        if not any(round(c, 6) in held for c in _candidates(raw)):
+            out.append(raw)
+    return out

@@ -295,6 +295,12 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
+            if now.devices and now.gpus and replies and not any(d in replies[0].lead for d in now.devices):
+                # "H20 和 910B 谁快？": the card outside the catalog is named, never dropped silently
+                listed = ", ".join(now.devices)
+                replies[0].body.insert(0, pick(turn.zh, f"{listed} is not in the catalog, so it is not compared here: give its "
+                                                        "memory and bandwidth (e.g. '64 GB, 1.6 TB/s') to size it.",
+                                               f"{listed} 不在目录里，这里没法对比：告诉我它的显存和带宽（例如“64 GB，1.6 TB/s”）即可按它估算。"))
         if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
             replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0 and not said)  # said once a question
                        for i, r in enumerate(replies)]
@@ -304,9 +310,16 @@ class OfflineEngine:
         text = _compose(turn, replies, slots, question)
         last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
         if last and not parted and replies and text.split("\n", 1)[0] == last.split("\n", 1)[0]:
-            # a follow-up whose answer is the one above ("那用 ZeRO-3 + 重计算呢？" when both were assumed): say so
-            text = pick(turn.zh, "**Same as above:** what you named was already assumed there. ",
-                        "**和上面一样：**上面的估算已经是这个设置。") + text
+            # a follow-up whose answer is the one above ("那用 ZeRO-3 + 重计算呢？" when both were assumed): say so -
+            # unless it gave a figure the answer does not use ("ok with 20 tok/s per user?"): then that is said
+            new = accounting.unused_by_own(question, text, own_facts) if own is not None else unused
+            if new:
+                replies[-1].body.append(accounting.note(new, turn.zh))
+                text = pick(turn.zh, "**Unchanged by what you added:** ", "**你补充的条件没有改变这个估算：**") + \
+                    _compose(turn, replies, slots, question)
+            else:
+                text = pick(turn.zh, "**Same as above:** what you named was already assumed there. ",
+                            "**和上面一样：**上面的估算已经是这个设置。") + text
         answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                         language=lang)
         return (answer, (turn.config, turn.config_count)) if parted else answer

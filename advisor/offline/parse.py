@@ -394,7 +394,10 @@ def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None
     # "4 台 DGX B200", "two DGX H100 servers", "a DGX H100": each DGX/HGX server holds 8 GPUs
     m = re.search(rf"(?:({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)})|{_ZH_NUMERAL})\s*(?:台|x|×)?\s*|\b(?:a|an|one)\s+|^|\s)(?:nvidia\s+)?"
                   r"(?:dgx|hgx)[\s-]*$", before, flags=re.I)
-    if not m and re.match(r"(?:nvidia\s+)?(?:dgx|hgx)\b", text[start:end], flags=re.I):  # the alias holds "DGX B200"
+    if re.match(r"(?:nvidia\s+)?dgx[\s-]*(?:spark|station)", text[start - 8 if m else start: end + 12], flags=re.I) or \
+            re.search(r"(?:spark|station)", text[start:end], flags=re.I):
+        m = None  # DGX Spark and DGX Station are one GPU each, not an 8-GPU server
+    elif not m and re.match(r"(?:nvidia\s+)?(?:dgx|hgx)\b", text[start:end], flags=re.I):  # the alias holds "DGX B200"
         m = re.search(rf"(?:({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)})|{_ZH_NUMERAL})\s*(?:台|x|×)?\s*|\b(?:a|an|one)\s+|^|\s)$",
                       before, flags=re.I)
     if m:
