@@ -219,3 +219,14 @@ def test_a_follow_up_figure_the_answer_cannot_use_is_said_not_called_the_same():
 def test_a_card_outside_the_catalog_in_a_comparison_is_named():
     a = ENGINE.ask("H20 和 910B 跑大模型推理谁快？")
     assert "910B 不在目录里" in a.text
+
+
+def test_formats_for_throughput_are_compared_at_a_busy_load():
+    a = ENGINE.ask("H100 上部署 Llama-3.3-70B，用 FP8 还是 AWQ INT4？追求吞吐")
+    loads = [c.args.get("concurrency") for c in a.calls if c.tool == "estimate_throughput"]
+    assert loads and all(x and x > 1 for x in loads) and _first(a.text).startswith("**fp8 更快")
+
+
+def test_facts_given_after_a_clarifying_question_answer_that_question():
+    a = _chat("how many GPUs do I need for llama?", "llama 3.1 70b, around 20 users, 8k context")
+    assert any(c.tool == "recommend_hardware" for c in a.calls) and "GiB" not in _first(a.text).split("**")[1]

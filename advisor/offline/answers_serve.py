@@ -88,6 +88,7 @@ def _target_text(s: Slots, zh: bool) -> str:
 
 PER_TOKEN = re.compile(r"per (?:million|1m|m|1,000,000)\b|per (?:output )?token|/\s*1m|每百万|每个? ?token|每 ?token", re.I)
 BUSY_SERVER_USERS = 32  # "cost per token" means a busy server: 32 concurrent requests unless the person says how many
+THROUGHPUT_WORDS = re.compile(r"\bthroughput\b|\bmax(?:imum)? tokens?/s\b|\bmany users\b|\bhigh concurrency\b|吞吐|高并发|大并发|并发量大", re.I)
 
 
 def serving_cost(turn, s: Slots, question: str = "") -> Reply:
@@ -571,6 +572,9 @@ def _compare_format_speeds(turn, s: Slots) -> Reply:
     zh = turn.zh
     gpu = s.gpu or "h100-sxm"
     users = s.users or s.batch or 1
+    if users == 1 and THROUGHPUT_WORDS.search(turn.question):  # "追求吞吐", "for max throughput": at a busy load
+        users = BUSY_SERVER_USERS
+        s = Slots(**{**s.__dict__, "users": users})
     counts = [s.count] if s.count else [1, 2, 4, 8]
     n = None
     for c in counts:
@@ -599,10 +603,14 @@ def _compare_format_speeds(turn, s: Slots) -> Reply:
     fast, slow = max(speeds, key=lambda x: x[1]), min(speeds, key=lambda x: x[1])
     where = on_gpus(n, _gpu_name(gpu), zh)
     each = pick(zh, f" per user with {users} users" if users > 1 else "", f"（{users} 路并发时每路）" if users > 1 else "")
-    lead = pick(zh, f"**{fast[0]} is faster: {tps(fast[1])} vs {tps(slow[1])} tokens/s{each} in {slow[0]}** on {where} (decode "
-                    "reads every weight once per token, so fewer bytes per weight means more tokens/s):",
-                f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s{each}**（{where}；解码每个 token "
-                "要把权重读一遍，每个权重字节越少越快）：")
+    why = (pick(zh, "with many requests batched, dequantizing 4-bit weights inside each matrix multiply costs more than "
+                    "the bytes it saves; FP8 runs natively on FP8 tensor cores",
+                "多路并发批处理时，4-bit 权重在每次矩阵乘法里反量化的开销超过省下的读取量；FP8 直接在 FP8 张量核心上算")
+           if users > 1 and fast[0] in ("fp8", "nvfp4", "mxfp4") and slow[0].endswith("4bit") else
+           pick(zh, "decode reads every weight once per token, so fewer bytes per weight means more tokens/s",
+                "解码每个 token 要把权重读一遍，每个权重字节越少越快"))
+    lead = pick(zh, f"**{fast[0]} is faster: {tps(fast[1])} vs {tps(slow[1])} tokens/s{each} in {slow[0]}** on {where} ({why}):",
+                f"**{fast[0]} 更快：{tps(fast[1])} tokens/s，{slow[0]} 为 {tps(slow[1])} tokens/s{each}**（{where}；{why}）：")
     return Reply(lead + "\n" + lines, [], rows[0][1].assumptions)
 
 

@@ -105,6 +105,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             # "what if I only have 64?" after "how many GPUs ...": how it goes on that many
             return ["time"] if merged.workload in ("training", "pretrain") else ["fit", "speed"]
         return previous
+    if previous and not found and not now.gpus and (now.model or now.users or now.context) and \
+            previous[0] in ("how_many", "which_gpu", "speed", "time", "cost"):
+        return previous  # "llama 3.1 70b, around 20 users, 8k context" after a clarifying question: the facts it asked for
     if not now.model and not merged.model and not now.claimed_gb and CONCEPT_TERMS.search(q) and \
             (YES_NO.search(q) or re.search(r"^\s*(?:what|why|how|explain)\b|什么|为什么|多少|怎么", q)):
         return ["explain"]

@@ -178,7 +178,9 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         merged = now.merged_over(state)
         routed = table.route(content, now, merged)
         asks = [routed.spec.name] if routed and not routed.missing else detect(content, now, merged, asks)
-        if asks in (["problem"], ["local_path"], ["unknown"]):
+        if asks == ["unknown"]:  # "how many GPUs do I need for llama?" (no model yet): the ask stands for the answer
+            asks = [n for n in ("how_many", "which_gpu", "speed", "time", "cost") if re.search(PATTERNS[n], content.lower())][:1] or None
+        if asks in (["problem"], ["local_path"]):
             asks = None
         if (now.gpu or now.vram_gib) and OWNED.search(content):
             owned = _owned(merged)
