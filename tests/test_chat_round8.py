@@ -223,7 +223,7 @@ def test_a_card_outside_the_catalog_in_a_comparison_is_named():
 
 def test_formats_for_throughput_are_compared_at_a_busy_load():
     a = ENGINE.ask("H100 上部署 Llama-3.3-70B，用 FP8 还是 AWQ INT4？追求吞吐")
-    loads = [c.args.get("concurrency") for c in a.calls if c.tool == "estimate_throughput"]
+    loads = [c.args.get("concurrency") or c.args.get("batch") for c in a.calls if c.tool == "estimate_throughput"]
     assert loads and all(x and x > 1 for x in loads) and _first(a.text).startswith("**fp8 更快")
 
 
