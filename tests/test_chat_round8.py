@@ -230,3 +230,13 @@ def test_formats_for_throughput_are_compared_at_a_busy_load():
 def test_facts_given_after_a_clarifying_question_answer_that_question():
     a = _chat("how many GPUs do I need for llama?", "llama 3.1 70b, around 20 users, 8k context")
     assert any(c.tool == "recommend_hardware" for c in a.calls) and "GiB" not in _first(a.text).split("**")[1]
+
+
+@pytest.mark.parametrize("q, lead", [
+    ("A vendor says their box with a single L4 serves Llama 3.1 70B at 50 tok/s per user for 100 users. Plausible?",
+     "**Not as stated"),
+    ("网上说 4 张 4090 就能跑满血 DeepSeek R1 671B，每秒 20 token，真的假的？", "**不可能"),
+    ("某厂商说他们的一体机 8 卡 H20 跑 DeepSeek-R1 能支持 1000 并发，每个用户 30 tok/s，靠谱吗", "**不靠谱"),
+])
+def test_a_claimed_serving_speed_gets_a_verdict(q, lead):
+    assert _first(ENGINE.ask(q).text).startswith(lead)

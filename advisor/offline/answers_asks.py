@@ -80,6 +80,18 @@ def speed_check(turn, s: Slots, question: str) -> Reply:
                     framework=t.framework, batch=s.users or 1)
     g = get_gpu(s.gpu)
     ceiling = g.memory_bandwidth_gb_per_s * (s.count or 1) / t.weights_read_gb_per_token  # every weight read per token
+    if not fit.fits and (s.users or 1) > 1:  # "8 卡 H20 跑 R1 支持 1000 并发、每人 30 tok/s": the KV cache for them first
+        one = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=t.precision,
+                        framework=t.framework, batch=1)
+        most = one.max_batch or 0  # the sequences the KV cache holds at this context: memory alone, before any speed
+        lead = pick(zh, f"**Not as stated: {s.count or 1}x {t.gpu} {'cannot hold ' + t.model + ' at all' if not one.fits else f'hold the context of about {most} users at once, not {s.users}'}**"
+                        f" ({t.precision}; {s.users} users need {fit.required_gib:.0f} GiB per GPU of {fit.available_gib:.0f}"
+                        " at 8k tokens each).",
+                    f"**不靠谱：{s.count or 1} 张 {t.gpu} {'根本放不下 ' + t.model if not one.fits else f'显存只放得下约 {most} 个用户的上下文，不是 {s.users} 个'}**"
+                    f"（{t.precision}；{s.users} 个并发每卡需要 {fit.required_gib:.0f} GiB，只有 {fit.available_gib:.0f} GiB，按每人 8k tokens）。")
+        return Reply(lead, [pick(zh, "Concurrent users are bounded by the KV cache (each user's context held in GPU memory) "
+                                     "and by the speed each one gets as the batch grows.",
+                                 "并发数受 KV 缓存（每个用户的上下文都占显存）和批量变大后每人速度下降两方面限制。")])
     if not fit.fits and (s.users or 1) <= 1:  # "150 tok/s with Llama 3 70B Q4 on one 4090": it does not even fit
         return Reply(pick(zh, f"**Not as stated: {t.model} {t.precision} needs {fit.required_gib:.1f} GiB per GPU and "
                               f"{s.count or 1}x {t.gpu} has {fit.available_gib:.1f}**, so {seen:g} tokens/s is not possible "

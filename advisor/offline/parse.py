@@ -1026,6 +1026,11 @@ MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!
                       re.I)
 
 
+CLAIMED_SPEED = re.compile(r"\b(?:plausible|realistic|possible|legit|believable|credible)\b|\btrue\?|\b(?:vendor|they|someone|blog|"
+                           r"post|article)\b.{0,30}\b(?:says?|claims?|promises?|advertis\w+)\b|真的假的|靠谱吗|可能吗|可信吗|"
+                           r"真的吗|吹牛|网上说|厂商说|号称|宣称|声称", re.I)
+
+
 def find_measured_speed(text: str) -> float | None:
     """A speed the person observes and asks about ('my 3090 gets 20 tokens/s, is that normal?')."""
     m = MEASURED.search(text)
@@ -1547,6 +1552,12 @@ def parse(text: str) -> Slots:
     s.usage_hours, s.gpu_hours = find_usage_hours(text)
     s.aggregate_tps = find_aggregate_speed(text)
     s.measured_tps = None if s.aggregate_tps else find_measured_speed(text)  # "I get 900 tokens/s aggregate": a rate
+    if not s.measured_tps and not s.aggregate_tps and CLAIMED_SPEED.search(text):
+        # "a vendor says ... 50 tok/s per user for 100 users. Plausible?", "网上说 ... 每秒 20 token，真的假的": the claimed
+        # speed is the figure to check
+        z = re.search(r"每秒\s*(?:约|大概)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:tokens?|token)|(\d+(?:\.\d+)?)\s*(?:tok(?:en)?s?\s*/\s*s|t/s|tps)\b",
+                      text.lower())
+        s.measured_tps = s.target_tps or (to_number(z.group(1) or z.group(2)) if z else None)
     s.per_million = bool(PER_MILLION.search(text))
     s.framework = find_framework(text)
     s.checkpointing = find_checkpointing(text)
