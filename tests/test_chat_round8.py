@@ -240,3 +240,13 @@ def test_facts_given_after_a_clarifying_question_answer_that_question():
 ])
 def test_a_claimed_serving_speed_gets_a_verdict(q, lead):
     assert _first(ENGINE.ask(q).text).startswith(lead)
+
+
+def test_two_cards_with_their_own_prices_are_judged_at_those_prices():
+    a = ENGINE.ask("4090 和 3090 跑 7B-14B 推理差距大吗？二手 3090 ¥5500，新 4090 ¥1.5万，哪个值")
+    assert "2.73 倍" in _first(a.text) and "不值" in _first(a.text)  # 15,000 / 5,500; ~1.1x faster for 2.7x the price
+
+
+def test_which_card_is_better_with_a_rent_said_in_passing_is_a_comparison():
+    a = ENGINE.ask("L40S 和 A100 80G 做 LLM 推理哪个好？租价差不多")
+    assert "约快" in _first(a.text) and any(c.tool == "compare_gpus" for c in a.calls)

@@ -687,6 +687,11 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     worth_en = f"worth it up to about {ratio:g}x the price"
     worth_zh = f"价格在 {ratio:g} 倍以内就划算"
     said = _said_price_ratio(question)
+    prices = _said_card_prices(question)
+    fast_id = next((x["gpu_id"] for x in r["rows"] if x.get("gpu") == r["faster"]), None)
+    slow_id = next((x["gpu_id"] for x in r["rows"] if x.get("gpu") == r["slower"]), None)
+    if not said and fast_id in prices and slow_id in prices and prices[slow_id]:
+        said = round(prices[fast_id] / prices[slow_id], 2)  # "二手 3090 ¥5500，新 4090 ¥1.5万": their own prices
     if said:  # "is H200 worth paying ~30% more per hour?": the person's price gap decides
         turn.derive("said_price_ratio", lambda **kw: kw, price_ratio=said, percent_more=round((said - 1) * 100, 6))
         yes = ratio >= said
@@ -703,6 +708,27 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
                  "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
     return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
+
+
+def _said_card_prices(question: str) -> dict[str, float]:
+    """A price the person gives right after a card ('二手 3090 ¥5500，新 4090 ¥1.5万', '3090 at $700 vs 4090 at $1,800'):
+    card id -> price, in the currency given."""
+    from .parse import find_gpus
+
+    out: dict[str, float] = {}
+    for gid, _, _ in find_gpus(question):
+        from tools.gpus import get_gpu
+
+        names = [a for a in get_gpu(gid).aliases if len(a) >= 3] + [gid]
+        for name in sorted(names, key=len, reverse=True):
+            m = re.search(re.escape(name) + r"\W{0,3}(?:(?:at|for|is|@|卖|要|价格|售价)\W{0,3})?[$¥￥€]?\s*(\d+(?:[.,]\d+)?)\s*(万|k)?"
+                          r"(?!\s*(?:gb|g\b|tokens?|tok|%|w\b|x\b|张|块|卡))", question, re.I)
+            if m:
+                v = float(m.group(1).replace(",", "")) * {"万": 1e4, "k": 1e3, "K": 1e3}.get(m.group(2) or "", 1)
+                if v >= 50:
+                    out.setdefault(gid, v)
+                break
+    return out
 
 
 def _said_price_ratio(question: str) -> float | None:

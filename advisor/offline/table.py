@@ -250,7 +250,8 @@ TABLE: tuple[AskSpec, ...] = (
              r"\b\d+(?:\.\d+)?\s*(?:x|times) (?:faster|quicker)\b",
              r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
             # (value words count here only for training: serving value is cost per token, asks.detect's "value")
-            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差几倍|性价比|快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍",),
+            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差距大(?:吗|不大)|差几倍|性价比|哪个(?:更)?值|"
+             r"快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
     AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
@@ -261,7 +262,7 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bvs\.?\b|\bversus\b|\bor\b|\bover\b|\bcompared? (?:to|with)\b|\bbetter\b|\bfaster\b",),
             (r"哪个(?:更)?(?:好|快|值)|还是|对比|比较|相比|更快",),
             "gpu_vs_gpu", requires=("gpus>=2", "no_model"), optional=("workload", "method", "count", "users"),
-            priority=50, yields_to=("buy_rent", "cost"), unless=("formats>=2", "spec_words")),
+            priority=50, yields_to=("buy_rent",), unless=("formats>=2", "spec_words", "cost_ask")),
     AskSpec("format_choice",
             (r"\bwhich\b", r"\bbest\b", r"\bshould i\b", r"\bor\b", r"\bvs\.?\b"),
             (r"哪个|哪种|选|还是|推荐",),
@@ -321,6 +322,9 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
 
         training = s.workload in ("training", "pretrain") or bool(s.method)
         return bool(VALUE.search(question)) and not training  # training value: cost of the run, compared here
+    if test == "cost_ask":  # "which is cheaper", "多少钱": a price question (a rent said in passing is not one)
+        return bool(re.search(r"cheaper|cheapest|\bcost(?:s)? (?:less|more)\b|how much (?:does|would|will|is)|\bprice\b.{0,20}\?|"
+                              r"便宜|省钱|多少钱|贵多少|费用", question, re.I))
     if test == "spec_words":  # "compare the specs / bandwidth of A100 and H100": the spec sheet answer
         from .asks import SPEC_WORDS
 
