@@ -250,3 +250,18 @@ def test_two_cards_with_their_own_prices_are_judged_at_those_prices():
 def test_which_card_is_better_with_a_rent_said_in_passing_is_a_comparison():
     a = ENGINE.ask("L40S 和 A100 80G 做 LLM 推理哪个好？租价差不多")
     assert "约快" in _first(a.text) and any(c.tool == "compare_gpus" for c in a.calls)
+
+
+def test_eight_bit_on_a_mac_is_gguf_and_fits():
+    a = ENGINE.ask("Mac mini M4 Pro 64G 跑 Qwen3-30B-A3B，用 MLX 4bit 还是 8bit？")
+    assert _first(a.text).startswith("**建议用 q8_0") and "不在目录里" not in a.text
+
+
+def test_two_and_three_bit_are_gguf_formats():
+    from advisor.offline.parse import find_formats
+    assert find_formats("a 2-bit quant of llama 3.1 70b") == ["q2_k"] and find_formats("3-bit") == ["q3_k_m"]
+
+
+def test_the_bare_size_note_names_the_bare_size():
+    a = ENGINE.ask("is a 2-bit quant of llama 3.1 70b on a single 3090 better than running 8b at fp16?")
+    assert "A bare size: 8B" in a.text and "llama-3.1-70b was sized" not in a.text

@@ -297,9 +297,10 @@ class OfflineEngine:
                 replies[0].body.insert(0, _mixed_note(turn, now))
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
-            if now.devices and now.gpus and replies and not any(d in replies[0].lead for d in now.devices):
+            if now.devices and now.gpus and replies and any(ACCELERATORS.search(d) for d in now.devices) and \
+                    not any(d in replies[0].lead for d in now.devices):
                 # "H20 和 910B 谁快？": the card outside the catalog is named, never dropped silently
-                listed = ", ".join(now.devices)
+                listed = ", ".join(d for d in now.devices if ACCELERATORS.search(d))
                 replies[0].body.insert(0, pick(turn.zh, f"{listed} is not in the catalog, so it is not compared here: give its "
                                                         "memory and bandwidth (e.g. '64 GB, 1.6 TB/s') to size it.",
                                                f"{listed} 不在目录里，这里没法对比：告诉我它的显存和带宽（例如“64 GB，1.6 TB/s”）即可按它估算。"))
@@ -672,11 +673,11 @@ def _why(turn: Turn, topic: str) -> str:
 
 def _model_note(turn: Turn, s: Slots, question: str) -> str:
     """Say plainly when a named model is not in the catalog and a generic shape was used."""
-    approx = next((c.result for c in turn.calls if isinstance(c.result, dict) and
-                   (c.result.get("approximate_shape") or (c.result.get("memory") or {}).get("approximate_shape"))), None)
-    if approx is None or not s.model:
+    call = next((c for c in turn.calls if isinstance(c.result, dict) and
+                 (c.result.get("approximate_shape") or (c.result.get("memory") or {}).get("approximate_shape"))), None)
+    if call is None or not s.model:
         return ""
-    size = s.model
+    size = str(call.args.get("model") or s.model)  # the bare size that was sized, not the first model named
     m = re.search(r"([A-Za-z][\w.\-]*?)-?" + re.escape(size.rstrip("BbMm")) + r"\s*[bBmM]\b", question)
     named = m.group(0).strip() if m and re.search(r"[A-Za-z]{2,}", m.group(1)) else None
     if named:
@@ -709,6 +710,8 @@ def _settle_formats(s: Slots) -> Slots:
                 return get_model(s.model).native_precision if s.model else None
             except AdvisorInputError:
                 return None
+        if fmt == "int8" and s.gpu and fit_.gpu_kind(s.gpu) == "apple_unified":
+            return "q8_0"  # 8-bit on a Mac: llama.cpp's Q8_0 (or MLX 8-bit, the same size), not bitsandbytes
         if fmt != "4bit":
             return fmt
         if fit_.training(s):

@@ -474,6 +474,7 @@ PRECISIONS = [
     (r"\bmxfp4\b", "mxfp4"), (r"\bnvfp4\b|\bfp4\b", "nvfp4"), (r"\bfp8\b|\bw8a8\b", "fp8"),
     (r"\bint8\b|\b8[- ]?bits?\b|8位|8比特|8-?bit量化", "int8"),
     (r"\bint4\b|\b4[- ]?bits?\b|\bq4\b|4位|4比特|四比特", "4bit"),  # AWQ or GGUF: settled once the GPU and load are known
+    (r"\b3[- ]?bits?\b|3位|3比特|三比特", "q3_k_m"), (r"\b2[- ]?bits?\b|2位|2比特|二比特", "q2_k"),  # only GGUF ships these
     (r"\bbf16\b|\bbfloat16\b", "bf16"), (r"\bfp16\b|\bhalf precision\b|\b16[- ]?bits?\b|半精度|16位", "bf16"),
     (r"\bfp32\b|\bfloat32\b", "fp32"),  # "full precision" / 全精度 mean unquantized: the native format (below)
     # GGUF i-quants ("IQ2_M", "iq4_xs", "IQ3-XXS")
