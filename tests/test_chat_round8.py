@@ -265,3 +265,14 @@ def test_two_and_three_bit_are_gguf_formats():
 def test_the_bare_size_note_names_the_bare_size():
     a = ENGINE.ask("is a 2-bit quant of llama 3.1 70b on a single 3090 better than running 8b at fp16?")
     assert "A bare size: 8B" in a.text and "llama-3.1-70b was sized" not in a.text
+
+
+@pytest.mark.parametrize("q, gpu, count", [
+    ("g5.xlarge $1.006/h 一个月多少钱", "a10g", 1),
+    ("3x A10G on AWS g5.xlarge at $1.006/hr each", "a10g", 3),
+    ("p4d.24xlarge for llama 70b?", "a100-40gb-sxm", 8),
+    ("2 g6e.12xlarge", "l40s", 8),
+])
+def test_a_cloud_instance_name_stands_for_its_gpus(q, gpu, count):
+    s = parse(q)
+    assert (s.gpu, s.count) == (gpu, count)

@@ -333,9 +333,30 @@ def _neg(released: str) -> tuple:
     return tuple(-ord(c) for c in released)
 
 
+@lru_cache(maxsize=1)
+def _instances() -> dict:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "data" / "cloud_instances.json"
+    return json.loads(path.read_text())["instances"]
+
+
 def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
     """Every GPU named, with the count written with it ('2x3090', 'two A100s', '8×H100', '两张4090', 'H100 x8').
+    A cloud instance name stands for its GPUs ('g5.xlarge': one A10G; tools/data/cloud_instances.json).
     Returns (gpu id, count or None, problem or None) in order of mention."""
+    inst = [(m.start(), m.group(1).lower()) for m in re.finditer(r"(?i)\b([a-z]\d[a-z]{0,2}\.\d{0,2}x?large)\b", text)
+            if m.group(1).lower() in _instances()]
+    if inst:
+        rest = find_gpus(re.sub(r"(?i)\b[a-z]\d[a-z]{0,2}\.\d{0,2}x?large\b", " ", text))
+        found = []
+        for at, name in inst:
+            gid, per = _instances()[name][:2]
+            m = re.search(r"(\d{1,3})\s*(?:x|×)?\s*(?:aws\s+)?$", text[max(0, at - 12):at], re.I)  # "2 g6e.12xlarge"
+            stated = next((c for g, c, _ in rest if g == gid and c), None)  # "3x A10G on g5.xlarge": the cards said
+            found.append((gid, stated or per * (int(m.group(1)) if m else 1), None))
+        return found + [g for g in rest if g[0] not in {f[0] for f in found}]
     text = re.sub(r"(?i)(?<=\d)-(?=(?:gpu[- ]?)?(?:hours?|hrs?|days?|months?)\b)", " ", text)  # "H100-hours": the H100
     toks = _tokens(text)
     words = [t for _, t in toks]
