@@ -276,3 +276,10 @@ def test_the_bare_size_note_names_the_bare_size():
 def test_a_cloud_instance_name_stands_for_its_gpus(q, gpu, count):
     s = parse(q)
     assert (s.gpu, s.count) == (gpu, count)
+
+
+def test_two_qs_announced_are_two_parts():
+    from advisor.offline import parts
+    _, asked, _ = parts.split("two Qs: what's the max context I can get for Qwen2.5-14B AWQ on a single 4090, and roughly "
+                              "how many tok/s?")
+    assert len(asked) == 2

@@ -14,8 +14,9 @@ import re
 # "1）", "2)", "(a)", "（b）", "a)", "1." at the start or after a space/colon/punctuation; the numbering must run in
 # order (1, 2, ... or a, b, ...) for the markers to count as parts
 MARKER = re.compile(r"(?:(?<=^)|(?<=[\s:：;；,，。?？!！]))(?:[(（]\s*([1-9a-eA-E])\s*[)）]|([1-9a-eA-E])\s*[)）]|([1-9])[.、](?!\d))\s*")
-ANNOUNCED = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:questions|things)\b|[两二三四几]个问题", re.I)
-AND_ASK = re.compile(r"[,，;；]?\s*\b(?:and|also|plus)\s+(?=(?:what|how|which|is|can|could|does|do|will|would)\b)|"
+ANNOUNCED = re.compile(r"\b(?:two|three|four|2|3|4)\s+(?:questions|things|qs)\b|[两二三四几]个问题", re.I)
+AND_ASK = re.compile(r"[,，;；]?\s*\b(?:and|also|plus)\s+(?:(?:roughly|approximately|about|also)\s+)?"
+                     r"(?=(?:what|how|which|is|can|could|does|do|will|would)\b)|"
                      r"[,，;；]\s*(?:以及|还有|另外|再问)", re.I)
 QUESTION_END = re.compile(r"(?<=[?？])\s*")
 MIN_PART_CHARS = 6
