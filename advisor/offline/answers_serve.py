@@ -62,7 +62,7 @@ def _flags(o, zh: bool) -> str:
 def _plan(turn, s: Slots, gpus: list[str] | None, workload: str = "inference"):
     users = s.users or s.batch or 1
     # one server's 8 GPUs unless the load needs more: many users are served by replicas over several servers
-    cap = s.count or (8 if users <= 64 else 64 if users <= 512 else 512)
+    cap = s.count or (8 if users <= 16 else 64 if users <= 512 else 512)
     args = dict(model=s.model, workload=workload, context=s.context or PLAN_CONTEXT, concurrency=users, limit=8,
                 gpus=gpus, max_gpus=max(8, cap))
     if workload == "inference":

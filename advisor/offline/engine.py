@@ -640,6 +640,11 @@ def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:
     note = _model_note(turn, s, question)
     if note:
         parts.append(note)
+    if s.users_assumed_share and s.population:
+        parts.append(pick(zh, f"Users at once: {s.users} assumed, {s.users_assumed_share:g}% of the {s.population:,} people at the "
+                              "busiest time; say your share (e.g. '10% at once') to resize.",
+                          f"同时在线：按 {s.population:,} 人中高峰 {s.users_assumed_share:g}% 同时使用，约 {s.users} 人；"
+                          "告诉我你们的比例（例如“10% 同时在线”）可重新估算。"))
     assumptions: list[str] = []
     for r in replies:
         assumptions += [a for a in r.assumptions if a not in assumptions]
@@ -724,6 +729,8 @@ def _settle_formats(s: Slots) -> Slots:
 
     s.precision = settle(s.precision)
     s.formats = [settle(f) for f in s.formats]
+    if s.framework == "llama.cpp" and not s.precision and not fit_.training(s):
+        s.precision = fit_.FOUR_BIT_CONSUMER  # "with ollama": its default download is Q4_K_M, never the model's fp8/bf16
     return s
 
 

@@ -93,6 +93,8 @@ class Slots:
     rate_is_daily: bool = False  # the rate was a day's count (its peak hour runs above it)
     output_share: float | None = None  # of a token volume, the share that is output: "输出大约占 20%"
     users_share_pct: float | None = None  # "500 employees, 10% at once": the share the users were counted from
+    population: int | None = None  # "1500 employees": a head count, not users at once (a share said later sizes the load)
+    users_assumed_share: float | None = None  # no share said: the users at once taken as this % of the head count
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     epochs: float | None = None
@@ -128,6 +130,8 @@ class Slots:
             gguf = self.precision.startswith("q") and self.precision[1:2].isdigit()
             if gguf != (old.framework == "llama.cpp"):
                 out.framework = None  # "换成 Q4_K_M" after a vLLM answer: the format decides the runtime
+        if self.users_share_pct and not self.users and out.population:  # a share of the head count said before
+            out.users = max(1, round(out.population * self.users_share_pct / 100))
         if self.vram_gib and not self.gpu:
             out.gpu, out.gpus, out.count = None, [], None
         if self.workload in ("training", "pretrain") and self.precision is None and old.workload == "inference":
@@ -519,6 +523,8 @@ def find_formats(text: str) -> list[str]:
     for _, v in sorted(hits):
         if v not in out:
             out.append(v)
+    if "q4_k_m" in out and not re.search(r"\bq4_k_m\b|\bq4km\b", low) and any(v.startswith("q") and v != "q4_k_m" for v in out):
+        out.remove("q4_k_m")  # "gguf q8_0": GGUF names the file type, q8_0 the format
     # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
     if not out and re.search(r"满血|全精度|不量化|未量化|原生精度|原版精度|\bunquantized\b|\bnon-?quantized\b|\bfull[- ]precision\b|"
                              r"\bno quantization\b|\bwithout quantiz\w*|\bnative (?:precision|format|weights)\b|"
@@ -854,9 +860,10 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     pats = [rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+){{0,2}}"
             rf"{_USER_WORDS}",
             rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
-            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用))",
+            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用)|"
+            r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
             r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
-            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|token|t/s))",
+            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|token|t/s))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
             r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
@@ -1047,6 +1054,8 @@ MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!
                       rf"(?:只有|才|实测|测得|跑出|跑到|能跑|能到|达到|号称|声称|宣称)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
                       re.I)
 
+
+ASSUMED_ACTIVE_SHARE = 5.0  # % of a head count using an internal assistant at once at peak, when the person says none
 
 CLAIMED_SPEED = re.compile(r"\b(?:plausible|realistic|possible|legit|believable|credible)\b|\btrue\?|\b(?:vendor|they|someone|blog|"
                            r"post|article)\b.{0,30}\b(?:says?|claims?|promises?|advertis\w+)\b|真的假的|靠谱吗|可能吗|可信吗|"
@@ -1526,6 +1535,16 @@ def parse(text: str) -> Slots:
     share = POPULATION_SHARE.search(text.lower())
     if share and s.users:
         s.users_share_pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
+    head = re.search(rf"({_NUM})\s*(?:k\b)?\s*(?:个|位|名)?\s*(?:employees|staff|people in the company|seats|员工|职员|同事)", text.lower())
+    if head and not s.users:
+        s.population = int(to_number(head.group(1)) * (1000 if re.match(r"\s*k\b", text.lower()[head.end(1):]) else 1))
+    alone = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:them|those|people|users|employees)\s*)?(?:are |is |会|在)?\s*"
+                      r"(?:active|online|concurrent|at once|at the same time|同时|在线|并发)", text.lower())
+    if alone and not s.users:
+        s.users_share_pct = float(alone.group(1))  # "what if only 2% are active at once?": users from the head count
+    if s.population and not s.users and not s.users_share_pct:
+        s.users = max(1, round(s.population * ASSUMED_ACTIVE_SHARE / 100))  # 1,500 staff are not 1,500 users at once
+        s.users_assumed_share = ASSUMED_ACTIVE_SHARE
     if problem:
         s.problems.append(problem)
     s.tokens = find_tokens(text)
