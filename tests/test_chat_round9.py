@@ -1,4 +1,6 @@
 """Blind round 9 (docs/blind-rounds/round9): causes fixed after grading, each checked on a rephrasing as well."""
+import pytest
+
 from advisor.offline.engine import OfflineEngine
 from advisor.offline.parse import find_formats, find_users, parse
 
@@ -42,3 +44,52 @@ def test_a_head_count_is_sized_at_a_stated_share_and_a_later_share_resizes():
 def test_many_users_on_a_big_moe_model_are_served_past_one_server():
     a = ENGINE.ask("Which GPUs for 50 concurrent users on Qwen3-235B-A22B at ~30 tok/s each?")
     assert "Nothing" not in _first(a.text)
+
+
+def test_a_monthly_rent_is_not_an_hourly_price():
+    a = ENGINE.ask("我们用 H800 8 卡机，每月租金 12 万人民币，跑 DeepSeek-V3，实测总吞吐 5000 tokens/s（输出），每天平均利用率 50%。"
+                   "每百万输出 token 成本？")
+    assert "¥18" in _first(a.text)  # 120,000 / 730 h / (5,000 x 3,600 x 50% / 1e6)
+
+
+def test_a_price_per_card_hour_is_not_divided_by_the_cards():
+    assert parse("128 张 H800，租金每卡时 ¥15 的话总共多少钱").usd_per_gpu_hour == 15
+
+
+@pytest.mark.parametrize("q, lead", [
+    ("买一张 4090 大概 ¥14000，租的话 ¥1.9/小时。我每天大概用 6 小时，值不值得买？", "**租更划算"),
+    ("we have a quote for an 8x H100 server at ~$280k. Alternative is renting at $2.3/gpu-hr. Expected usage ~60% of the "
+     "time over 3 years. Which is cheaper overall?", "**Rent"),
+])
+def test_buy_or_rent_said_other_ways_is_a_payback_at_their_prices(q, lead):
+    assert _first(ENGINE.ask(q).text).startswith(lead)
+
+
+@pytest.mark.parametrize("q, first", [
+    ("要用 qwen2.5-72b 生成 10 万条合成数据，每条输出约 1000 token，输入 500。8 卡 H100，一天能跑完吗", "**能"),
+    ("周五前（还有 3 天）要用 deepseek-r1-distill-qwen-32b 跑 5 万道数学题，每题推理输出平均 4000 token。手上 2 张 A100 80G 来得及吗",
+     "**"),
+])
+def test_generation_jobs_with_a_deadline_are_timed(q, first):
+    a = ENGINE.ask(q)
+    assert any(c.tool == "batch_job_time" for c in a.calls) and _first(a.text).startswith(first)
+
+
+def test_input_equal_to_output_is_read():
+    s = parse("We're translating 40k documents, ~3k tokens each (in = out roughly).")
+    assert (s.items, s.input_tokens, s.output_tokens) == (40000, 3000, 3000)
+
+
+def test_a_per_gpu_training_rate_gives_the_mfu_and_times_the_next_part_at_it():
+    a = ENGINE.ask("our team measured 1,300 tokens/s per GPU training a 13B model on A100 80GB. what's our MFU? and how "
+                   "long for 50B tokens on 64 GPUs?")
+    mfu = next(c.result["mfu"] for c in a.calls if c.tool == "mfu_from_throughput")
+    assert 0.3 < mfu < 0.4
+    t = next(c for c in a.calls if c.tool == "estimate_training")
+    assert t.args["mfu"] == pytest.approx(mfu, abs=0.01)
+
+
+def test_office_hours_are_nine_a_day_on_weekdays():
+    a = _chat("We run 2x L4 at $0.86/hr each for a chatbot 24/7. Monthly cost?",
+              "what if we only run it during office hours (9-6, mon-fri)?")
+    assert "$335" in _first(a.text)

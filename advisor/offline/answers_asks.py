@@ -1102,7 +1102,11 @@ def mfu_measured(turn, s: Slots, question: str) -> Reply:
     else:
         rate = float(m.group(5).replace(",", "")) * (1e3 if m.group(6) else 1)
     method = s.method if s.method in ("full", "lora", "qlora") else "pretrain"
-    r = turn.derive("mfu_from_throughput", search.mfu_from_throughput, model=s.model, gpu=s.gpu, gpu_count=s.count or 1,
+    n = s.count or 1
+    per_gpu = re.search(r"per (?:gpu|card|device)|/\s*gpu|each gpu|每卡|每张卡?|单卡", question[m.end():m.end() + 24], re.I)
+    # "1,300 tokens/s per GPU ... on 64 GPUs": a per-GPU rate, measured on one GPU of the run
+    count_for_rate = 1 if per_gpu else n
+    r = turn.derive("mfu_from_throughput", search.mfu_from_throughput, model=s.model, gpu=s.gpu, gpu_count=count_for_rate,
                     tokens_per_s=rate, method=method, sequence_length=s.context)
     lead = pick(zh, f"**MFU about {r['mfu']:.0%}**: {r['flops_per_token'] / 1e9:,.1f} GFLOPs per token x {rate:,.0f} tokens/s "
                     f"over {r['gpu_count']} x {r['peak_tflops_per_gpu']:,g} dense BF16 TFLOPS ({r['gpu']}).",

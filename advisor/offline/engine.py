@@ -225,6 +225,10 @@ class OfflineEngine:
                                           said=" ".join(texts), run_hours=run_hours)
             run_hours = next((c.result.get("hours") for c in answer.calls if c.tool == "estimate_training"
                               and isinstance(c.result, dict) and c.result.get("hours")), run_hours)
+            measured = next((c.result.get("mfu") for c in answer.calls if c.tool == "mfu_from_throughput"
+                             and isinstance(c.result, dict) and c.result.get("mfu")), None)
+            if measured:  # "what's our MFU? and how long for 50B tokens?": the later part at the MFU they measured
+                defaults = {**(defaults or {}), "mfu": round(measured, 3)}
             texts.append(text)
             if any(a.text == answer.text for a in answers) and not numbered:
                 continue  # two sentences of one ask ("monthly cost? at 24 h a day") answered alike: said once
@@ -744,7 +748,7 @@ def _with_defaults(state: Slots, defaults: dict) -> Slots:
         state.count = state.count or int(defaults.get("gpu_count") or 1)
     if defaults.get("model") and not state.model:  # the app's "Size a model" (advisor/app_panels.py)
         state.model = str(defaults["model"])
-    for key, slot in (("precision", "precision"), ("context", "context")):
+    for key, slot in (("precision", "precision"), ("context", "context"), ("mfu", "mfu")):
         if defaults.get(key) and getattr(state, slot) is None:
             setattr(state, slot, defaults[key])
     return state

@@ -110,13 +110,14 @@ def _hours(text: str, f: Facts) -> None:
         f.hours_per_day = 24.0
     span = re.search(r"(?<![\d.:])(\d{1,2})(?::00)?\s*(am|点)?\s*(?:-?\s*to\s*-?|-|–|至|到)\s*(\d{1,2})(?::00)?\s*(pm|点)?(?![\d.:%])"
                      r"(?=\s*(?:on |，|,|\s|$|每|工作|weekdays|workdays|点))", low)
-    if span and (span.group(2) or span.group(4) or re.search(r"\d\s*-?to-?\s*\d", span.group(0))):
+    office = re.search(r"office hours|business hours|working hours|work hours|上班时间|工作时间|办公时间", low)
+    if span and (span.group(2) or span.group(4) or re.search(r"\d\s*-?to-?\s*\d", span.group(0)) or office):
         start, end = int(span.group(1)), int(span.group(3))
         end = end + 12 if end <= start and end < 12 else end  # "9-to-6": 9:00 to 18:00
         if 0 < end - start <= 24:
             f.hours_per_day = float(end - start)
-    if re.search(r"朝九晚六|早九晚六", low):
-        f.hours_per_day = 9.0
+    if re.search(r"朝九晚六|早九晚六", low) or (office and f.hours_per_day is None):
+        f.hours_per_day = 9.0  # office hours with no span said: 9 to 6
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|(?:每天|每日|一天)(?:平均|大概|大约|约|只|就|开|跑|用|运行|使用|\s){0,4}" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
@@ -128,7 +129,8 @@ def _hours(text: str, f: Facts) -> None:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
-    elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low):
+    elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low) \
+            or office:
         f.days_per_month = 5 * WEEKS_PER_MONTH
     elif f.hours_per_day == 24.0 and not re.search(r"工作日|weekday", low):
         f.days_per_month = DAYS_PER_MONTH
@@ -160,15 +162,16 @@ def facts(text: str) -> Facts:
         elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|m\b|million|百万)|\s*per 1m", after) or re.search(
                 r"(?:每百万\s*(?:个\s*)?(?:tokens?)?|per (?:1m|million)(?: tokens)?)\s*$", before):
             f.api_per_m = v
-        elif re.match(_PER_HOUR, after, re.I) or re.search(r"(?:每小时|一小时|每卡每小时|每张每小时|小时|卡时|租金|租价)\s*(?:是|为|约|大概)?\s*$",
-                                                           before) or \
+        elif not re.search(r"(?:每月|月租|每个月|一个月|包月|per month|a month|monthly)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$",
+                           before) and (re.match(_PER_HOUR, after, re.I) or re.search(
+                               r"(?:每小时|一小时|每卡每小时|每张每小时|小时|卡时|租金|租价)\s*(?:是|为|约|大概)?\s*$", before)) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
             f.price_hour = v
             per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
         elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before) \
-                or re.search(r"(?:每月|月租|每个月|一个月)\s*(?:是|为|约|大概)?\s*$", before):
+                or re.search(r"(?:每月|月租|每个月|一个月)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$", before):
             if re.search(r"包月", before):
                 f.package_month = v
             elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + before):
@@ -177,7 +180,7 @@ def facts(text: str) -> Facts:
                 f.rent_month = v
         elif re.search(r"包月", before):
             f.package_month = v
-        elif re.search(r"buy|purchase|cost|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
+        elif re.search(r"buy|purchase|cost|quote|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
                        r"要|现在|现价|报价|售价|价格|一张|一块",
                        low[max(0, s - 40):s] + after[:10]) and v >= 300:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
@@ -295,7 +298,8 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
                         r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
-                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜", re.I)
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|"
+                        r"\b(?:alternative|instead)\b.{0,30}\brent|\bwhich is cheaper\b|\bcheaper overall\b", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
 YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
 MONTHLY = re.compile(r"month|\bbill\b|\bmo\b|一个月|每月|按月|月费|月租|包月|per month", re.I)

@@ -714,11 +714,15 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    return grab(_IN) or short("in") or each(), said_as(_OUT) or grab(_OUT) or short("out")
+    inp, out = grab(_IN) or short("in") or each(), said_as(_OUT) or grab(_OUT) or short("out")
+    if inp and not out and re.search(r"\bin\s*(?:=|≈|~|equals?)\s*out\b|input (?:roughly |about )?(?:=|equals?|same as) output|"
+                                     r"输入.{0,4}(?:等于|≈|差不多|相当|一样).{0,4}输出|输出.{0,4}(?:和|与|跟)输入.{0,4}(?:差不多|一样|相当)", low):
+        out = inp  # "(in = out roughly)": a translation's output is as long as its input
+    return inp, out
 
 
 _ITEM = (r"(?:(?:[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
-         r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions)|条|篇|个请求|个文档|份|次请求|个问题)")
+         r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions)|条|篇|个请求|个文档|份|次请求|个问题|道题|道|对)")
 _ITEM_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "十万": 1e5,
                "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
@@ -1586,8 +1590,9 @@ def parse(text: str) -> Slots:
     if purchase:
         s.purchase_usd_per_gpu = round(purchase / n_for_total, 2) if whole else purchase
     if s.usd_per_gpu_hour and n_for_total > 1 and re.search(
-            r"(?:/|per|an?)\s*(?:hour|hr|h)\b\s*(?:in\s+)?(?:total|for (?:both|all|the (?:pair|server|node)))|总共|合计|一共",
-            text, re.I):
+            r"(?:/|per|an?)\s*(?:hour|hr|h)\b\s*(?:in\s+)?(?:total|for (?:both|all|the (?:pair|server|node)))|"
+            r"(?:总共|合计|一共)\s*(?:[$¥￥]|\d)",  # a price said as the total ("总共 ¥20/小时"), not "总共多少钱"
+            text, re.I) and not re.search(r"每卡|每张|per gpu|/gpu|gpu[- ]?h(?:ou)?r|卡时", text, re.I):
         s.usd_per_gpu_hour = round(s.usd_per_gpu_hour / n_for_total, 4)  # "$4.50/hr total" for 2 GPUs
     s.tokens_per_day = find_tokens_per_day(text)
     s.usage_hours, s.gpu_hours = find_usage_hours(text)

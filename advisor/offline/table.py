@@ -152,7 +152,9 @@ TABLE: tuple[AskSpec, ...] = (
              r"finish|overnight|in time|deadline)\b"),
             (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,80}"
              r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",
-             r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感|离线).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少|跑完|来得及)"),
+             r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感|离线).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少|跑完|来得及)",
+             r"(?:生成|合成|跑|推理|处理)\s*\d[\d.]*\s*(?:万|千|百万|亿)?\s*(?:条|道|篇|个|份|次).{0,90}(?:多久|多长时间|几天|几个小时|"
+             r"多少小时|多少钱|花多少|跑完|来得及|完成)"),
             "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
                                                                    "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
             priority=86, unless=("training",),
@@ -344,6 +346,8 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         from .answers_asks import CLAIMED_DAYS
 
         return bool(s.gpu_hours or (CLAIMED_DAYS.search(question) and (s.gpu or s.count)))
+    if test == "measured_tps":  # a speed to check is said in this turn, not one from a turn or part before
+        return bool(now.measured_tps)
     if test == "job_size":  # a batch job's size: requests, or output tokens in all
         return bool(s.items or s.output_total)
     if test == "claimed_spec":  # a device described by its figures ('Arc A770 16GB, 560 GB/s') claims nothing
