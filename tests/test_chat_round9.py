@@ -93,3 +93,23 @@ def test_office_hours_are_nine_a_day_on_weekdays():
     a = _chat("We run 2x L4 at $0.86/hr each for a chatbot 24/7. Monthly cost?",
               "what if we only run it during office hours (9-6, mon-fri)?")
     assert "$335" in _first(a.text)
+
+
+def test_a_speed_in_a_format_that_does_not_fit_says_so_and_gives_one_that_does():
+    a = ENGINE.ask("how fast is phi-4 on a T4 in fp16? colab")
+    assert _first(a.text).startswith("**bf16 does not fit**") and "tokens/s" in _first(a.text)
+
+
+def test_two_rents_decide_worth_it():
+    a = ENGINE.ask("H100 vs H200 for serving Llama 3.1 70B, is H200 worth it at $3.5/h vs $2.5/h?")
+    assert "at 1.4x the price" in _first(a.text) and "Not used" not in a.text
+
+
+def test_a_home_power_bill_in_euros_per_month_then_a_power_limit():
+    a = _chat("My home rig is 4x 3090. Running LLM inference 10h a day, electricity 0.32 €/kWh. Monthly cost?",
+              "if I power-limit them to 250W?")
+    assert _first(a.text).startswith("**About €") and "a month" in _first(a.text) and "250 W each" in _first(a.text)
+
+
+def test_writing_a_weekly_report_is_outside():
+    assert "超出了我的范围" in _first(ENGINE.ask("帮我写一份周报，内容是本周完成了模型部署").text)

@@ -417,7 +417,7 @@ PERIOD = re.compile(r"\b(?:for|over|in|per|a|one|each)\s+(?:(\d+)\s+)?(day|week|
 def _period(question: str) -> re.Match | None:
     """The period a bill is asked for ('for a week', '训练一周', 'per year?'), never the 'a day' of '12 hours a day'."""
     for m in PERIOD.finditer(question):
-        if not re.search(r"(?:hours?|hrs?|\bh|小时)\s*$", question[:m.start()], re.I):
+        if not re.search(r"(?:hours?|hrs?|\bh|\dh|小时)\s*$", question[:m.start()], re.I):
             return m
     return None
 
@@ -687,13 +687,27 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     worth_en = f"worth it up to about {ratio:g}x the price"
     worth_zh = f"价格在 {ratio:g} 倍以内就划算"
     said = _said_price_ratio(question)
-    prices = _said_card_prices(question)
+    prices = dict(s.gpu_prices) if len(s.gpu_prices) >= 2 else _said_card_prices(question)
+    w = re.search(r"\b([a-z]+\d{2,4}[a-z]*)\b[^$?]{0,30}\bworth (?:it )?(?:at|for)\s*\$\s*(\d+(?:\.\d+)?)\s*(?:/\s*h\w*)?\s*"
+                  r"(?:vs\.?|versus|over|against|compared to)\s*\$\s*(\d+(?:\.\d+)?)", question, re.I)
+    if w and len(prices) < 2:  # "is H200 worth it at $3.5/h vs $2.5/h?": the named card at the first price, the other at the second
+        from tools.gpus import get_gpu
+
+        try:
+            named = get_gpu(w.group(1)).id
+            other = next(g for g in gpus if g != named)
+            prices = {named: float(w.group(2)), other: float(w.group(3))}
+        except Exception:  # noqa: BLE001 - not a card name: no pairing
+            pass
     fast_id = next((x["gpu_id"] for x in r["rows"] if x.get("gpu") == r["faster"]), None)
     slow_id = next((x["gpu_id"] for x in r["rows"] if x.get("gpu") == r["slower"]), None)
     if not said and fast_id in prices and slow_id in prices and prices[slow_id]:
         said = round(prices[fast_id] / prices[slow_id], 2)  # "二手 3090 ¥5500，新 4090 ¥1.5万": their own prices
     if said:  # "is H200 worth paying ~30% more per hour?": the person's price gap decides
-        turn.derive("said_price_ratio", lambda **kw: kw, price_ratio=said, percent_more=round((said - 1) * 100, 6))
+        turn.derive("said_price_ratio", lambda **kw: kw, price_ratio=said, percent_more=round((said - 1) * 100, 6),
+                    prices=sorted(prices.values()))
+        if prices:
+            turn.price_used = True  # the person's own rents decided the verdict
         yes = ratio >= said
         worth_en = (f"**{'yes' if yes else 'no'}, at {said:g}x the price it is {'worth it' if yes else 'not worth it'}** "
                     f"for this job (worth it up to about {ratio:g}x the price)")

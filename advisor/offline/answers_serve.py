@@ -429,6 +429,19 @@ def speed(turn, s: Slots) -> Reply:
     users = s.users or s.batch or 1
     # a fit verdict given in this answer settles the format; the speed is for that same setup
     precision = s.precision or _format_of_verdict(turn, s, gpu) or _format_that_fits(turn, s, gpu, users)
+    no_fit = ""
+    if s.precision and users <= 1 and not any(c.tool == "check_fit" for c in turn.calls):
+        # "how fast is phi-4 on a T4 in fp16?": a speed for a setup that does not load is no answer; say so, and give
+        # the speed of the least lossy format that does
+        f = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=s.precision,
+                      **({"framework": s.framework} if s.framework else {}))
+        if not f.fits:
+            alt = _format_that_fits(turn, Slots(**{**s.__dict__, "precision": None}), gpu, users)
+            if alt:
+                no_fit = pick(zh, f"**{s.precision} does not fit** ({f.required_gib:.1f} GiB per GPU needed, {f.available_gib:.1f} usable); "
+                                  f"in {alt}: ", f"**{s.precision} 放不下**（每卡需要 {f.required_gib:.1f} GiB，可用 {f.available_gib:.1f}）；"
+                                  f"改用 {alt}：")
+                precision = alt
     if precision is None and not s.precision and _nothing_fits(turn, s, gpu, users):
         where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
         return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",
@@ -464,7 +477,7 @@ def speed(turn, s: Slots) -> Reply:
                     f"{tps(r.decode_tokens_per_s)} tokens/s**{at_once}{assumed}：{model_label(r.model, zh)} {r.precision}，{where}"
                     f"（{r.framework}）。")
     else:
-        lead = pick(zh, f"**About {tps(r.decode_tokens_per_s)} tokens/s** for one stream{assumed}: {model_label(r.model, zh)} "
+        lead = no_fit + pick(zh, f"**About {tps(r.decode_tokens_per_s)} tokens/s** for one stream{assumed}: {model_label(r.model, zh)} "
                         f"{r.precision} on {where} ({r.framework}).",
                     f"**单路约 {tps(r.decode_tokens_per_s)} tokens/s**{assumed}：{model_label(r.model, zh)} {r.precision}，{where}"
                     f"（{r.framework}）。")

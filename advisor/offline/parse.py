@@ -1568,7 +1568,7 @@ def parse(text: str) -> Slots:
                                   r"run|job|everything)\b|\beverything else (?:the )?same\b|其他(?:都)?(?:一样|不变|相同)|同样的(?:数据|token|配置|设置)|"
                                   r"(?:数据|token|配置|设置)(?:都)?(?:一样|不变|相同)", text, re.I))
     s.watts_per_gpu = find_watts_per_gpu(text)
-    if s.usd_per_kwh and re.search(r"€\s*\d[\d.,]*\s*(?:/|per|a)\s*kwh|\d\s*(?:eur|euros?|欧元)\s*(?:/|per|a|每)\s*(?:kwh|度)|"
+    if s.usd_per_kwh and re.search(r"€\s*\d[\d.,]*\s*(?:/|per|a)\s*kwh|\d\s*(?:eur|euros?|欧元|€)\s*(?:/|per|a|每)\s*(?:kwh|度)|"
                                    r"(?:eur|euro)\s*cents?", text, re.I):
         s.price_currency = "EUR"
     s.usd_per_gpu_hour = find_gpu_hour_price(text)
