@@ -113,3 +113,9 @@ def test_a_home_power_bill_in_euros_per_month_then_a_power_limit():
 
 def test_writing_a_weekly_report_is_outside():
     assert "超出了我的范围" in _first(ENGINE.ask("帮我写一份周报，内容是本周完成了模型部署").text)
+
+
+def test_the_memory_written_before_an_apple_chip_picks_its_variant():
+    assert parse("Q8_0 or Q4_K_M for llama 3.1 8b on my 16GB M2 MacBook Air?").gpu == "m2-16gb"
+    assert parse("M2 MacBook Air 16GB").gpu == "m2-16gb"
+    assert parse("an H100 80GB").gpu == "h100-sxm"

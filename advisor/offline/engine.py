@@ -327,8 +327,8 @@ class OfflineEngine:
                 text = pick(turn.zh, "**Unchanged by what you added:** ", "**你补充的条件没有改变这个估算：**") + \
                     _compose(turn, replies, slots, question)
             else:
-                text = pick(turn.zh, "**Same as above:** what you named was already assumed there. ",
-                            "**和上面一样：**上面的估算已经是这个设置。") + text
+                text = pick(turn.zh, "**Same as above:** nothing you added changes these figures. ",
+                            "**和上面一样：**你补充的内容不改变这些数字。") + text
         answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                         language=lang)
         return (answer, (turn.config, turn.config_count)) if parted else answer

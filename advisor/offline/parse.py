@@ -382,16 +382,18 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
         problem = None
         if count is None:
             count, problem = _count_near(text, toks[i][0], toks[i + n - 1][0] + len(gram[-1]))
-        gpu_id = _memory_variant(index[key], text[toks[i + n - 1][0] + len(gram[-1]):])
+        gpu_id = _memory_variant(index[key], text[toks[i + n - 1][0] + len(gram[-1]):], text[max(0, toks[i][0] - 16):toks[i][0]])
         found.append((i, gpu_id, count, problem))
         used.update(range(i, i + n))
     found.sort()
     return [(g, c, p) for _, g, c, p in found]
 
 
-def _memory_variant(gpu_id: str, after: str) -> str:
-    """'M3 Max with 36GB', 'M4 Pro (48 GB)': the variant of an Apple chip with the memory written just after it."""
-    m = re.match(r"\s*(?:\(|,|with|w/|and|has|have)?\s*(\d{1,3})\s*(?:gb|gib|g)\b", after, flags=re.I)
+def _memory_variant(gpu_id: str, after: str, before: str = "") -> str:
+    """'M3 Max with 36GB', 'M4 Pro (48 GB)', 'my 16GB M2 MacBook Air': the variant of an Apple chip with the memory
+    written just after it, or just before it."""
+    m = re.match(r"\s*(?:\(|,|with|w/|and|has|have)?\s*(?:(?:macbook|mac)\s*(?:air|pro|mini|studio)?\s*)?(\d{1,3})\s*(?:gb|gib|g)\b",
+                 after, flags=re.I) or re.search(r"(\d{1,3})\s*(?:gb|gib|g)\s*(?:of\s+)?(?:unified\s+|ram\s+)?(?:apple\s+)?$", before, flags=re.I)
     if not m:
         return gpu_id
     from tools.gpus import memory_variant
