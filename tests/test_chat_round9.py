@@ -119,3 +119,15 @@ def test_the_memory_written_before_an_apple_chip_picks_its_variant():
     assert parse("Q8_0 or Q4_K_M for llama 3.1 8b on my 16GB M2 MacBook Air?").gpu == "m2-16gb"
     assert parse("M2 MacBook Air 16GB").gpu == "m2-16gb"
     assert parse("an H100 80GB").gpu == "h100-sxm"
+
+
+def test_per_million_from_hosting_and_power_at_a_measured_rate():
+    a = ENGINE.ask("4 张 4090 服务器 托管月费 ¥3500，电费另算 1 元/度，整机满载 2000W。跑 qwen2.5-32b awq 每秒大概 800 token（总吞吐）。"
+                   "一百万 token 成本多少钱？按一个月 24 小时满载算")
+    assert "¥2.36" in _first(a.text)  # (3,500 / 730 + 2 kW x ¥1) / (800 x 3,600 / 1e6)
+
+
+def test_a_request_volume_with_a_rent_and_api_prices_gets_the_bill_and_the_comparison():
+    a = ENGINE.ask("阿里云 A10 (24G) 每小时 ¥11.5，部署 glm-4-9b-chat，每天大概 2000 次调用，每次输入 1500 输出 400。单卡够吗？"
+                   "每月成本多少？和直接调 API（输入 1 元/百万 token，输出 4 元/百万）比哪个划算")
+    assert _first(a.text).startswith("**够") and "¥8,395" in a.text and "API更便宜" in a.text

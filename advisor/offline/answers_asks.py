@@ -985,12 +985,43 @@ def volume(turn, s: Slots, question: str) -> Reply:
     else:
         lead = pick(zh, f"**{gpus}x {t.gpu}** ({setup}) for {basis}, {peak_text}: {one}.",
                     f"**{gpus} 张 {t.gpu}**（{setup}）：{basis}，{peak_text}；{one}。")
+    n_run = max(s.count or 0, gpus)
+    if s.usd_per_gpu_hour:  # "A10 每小时 ¥11.5 ... 每月成本多少": the bill of the GPUs it takes, 24 h a day
+        month = n_run * s.usd_per_gpu_hour * 730
+        turn.price_used = True
+        turn.derive("monthly_rent", lambda **kw: kw, gpus=n_run, usd_per_gpu_hour=s.usd_per_gpu_hour, hours=730,
+                    usd=round(month, 2))
+        notes.append(pick(zh, f"Monthly: {n_run} x {usd(s.usd_per_gpu_hour)}/GPU-hour x 730 h = {usd(month)}.",
+                          f"每月：{n_run} 张 x {usd(s.usd_per_gpu_hour)}/卡时 x 730 小时 = {usd(month)}。"))
+        api = _api_in_out(question)
+        if api and s.request_rate:  # "和直接调 API（输入 1 元/百万，输出 4 元/百万）比": the same requests at the API's prices
+            per_req = (prompt * api[0] + out * api[1]) / 1e6
+            api_month = per_req * s.request_rate * 86400 * 30.4
+            turn.derive("api_cost", lambda **kw: kw, input_per_m=api[0], output_per_m=api[1], requests_per_s=s.request_rate,
+                        usd_per_month=round(api_month, 2))
+            cheaper = pick(zh, "the API" if api_month < month else "self-hosting", "API" if api_month < month else "自建")
+            notes.append(pick(zh, f"The API at {usd(api[0])}/1M in and {usd(api[1])}/1M out: {usd(api_month)} a month for the same "
+                                  f"requests, so {cheaper} is cheaper.",
+                              f"按 API 价格（输入每百万 {usd(api[0])}，输出每百万 {usd(api[1])}）同样的请求每月 {usd(api_month)}，"
+                              f"{cheaper}更便宜。"))
     util = v["utilisation_at_peak"]
     notes.append(pick(zh, f"At the peak they run at {util:.0%} of that capacity; each request takes about "
                           f"{t.request_seconds:,.1f} s at full load (first token after {t.time_to_first_token_s:,.2f} s).",
                       f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
                       f"{t.time_to_first_token_s:,.2f} 秒）。"))
     return Reply(lead, notes)
+
+
+def _api_in_out(question: str) -> tuple[float, float] | None:
+    """An API's prices per 1M tokens, input and output: '输入 1 元/百万 token，输出 4 元/百万', '$0.15/M input and $0.60/M
+    output'."""
+    q = question.lower()
+    unit = r"\s*(?:元|块|美元|\$)?\s*(?:/|每)\s*(?:百万|1m\b|m\b|million)"
+    i = re.search(r"(?:输入|input)\s*[:：]?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)" + unit, q) or \
+        re.search(r"[$¥￥]\s*(\d+(?:\.\d+)?)" + unit + r"\s*(?:tokens?\s*)?(?:input|in)\b", q)
+    o = re.search(r"(?:输出|output)\s*[:：]?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)" + unit, q) or \
+        re.search(r"[$¥￥]\s*(\d+(?:\.\d+)?)" + unit + r"\s*(?:tokens?\s*)?(?:output|out)\b", q)
+    return (float(i.group(1)), float(o.group(1))) if i and o else None
 
 
 CLAIMED_DAYS = re.compile(r"\b(?:in|within|under)\s+(?:a|one|(\d+(?:\.\d+)?))\s*(day|week|month)s?\b|"

@@ -171,7 +171,7 @@ def facts(text: str) -> Facts:
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
         elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before) \
-                or re.search(r"(?:每月|月租|每个月|一个月)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$", before):
+                or re.search(r"(?:每月|月租|月费|每个月|一个月)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$", before):
             if re.search(r"包月", before):
                 f.package_month = v
             elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + before):
@@ -219,6 +219,9 @@ def facts(text: str) -> Facts:
     m = re.search(r"(?:吞吐|throughput)\s*(?:量)?\s*(?:是|为|约|大概)?\s*(?:每秒|/\s*s|per second)\s*(?:约|大概)?\s*(\d[\d,.]*)\s*(k)?\s*(?:个)?\s*"
                   r"(?:tokens?|tok)", low)
     if m and not f.tps:  # "吞吐每秒 400 tokens"
+        f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+    m = re.search(r"每秒\s*(?:大概|大约|约)?\s*(\d[\d,.]*)\s*(k)?\s*(?:个)?\s*(?:tokens?|tok).{0,8}(?:总吞吐|吞吐|合计|整机)", low)
+    if m and not f.tps:  # "每秒大概 800 token（总吞吐）"
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
     f.users = find_users(text)[0]
@@ -384,6 +387,10 @@ def kind(question: str, f: Facts) -> str | None:
     if f.reserved_hour and f.price_hour and (hm or f.util or f.run_days):
         return "reserved"
     if PER_M.search(q) and f.tps and f.price_hour is not None:
+        return "per_m"
+    if PER_M.search(q) and f.tps and f.own_month and not f.price_hour and not f.rent_month:
+        # "托管月费 ¥3500，电费另算 1 元/度，整机 2000W": owning's monthly bill (hosting + power) over the month's hours
+        f.price_hour, f.per_gpu = f.own_month / HOURS_PER_MONTH, False  # (the per-1M working adds the power)
         return "per_m"
     if PER_M.search(q) and f.tps and f.rent_month:  # a monthly rent: per hour is the month's 730 hours
         f.price_hour, f.per_gpu = f.rent_month / HOURS_PER_MONTH, False
