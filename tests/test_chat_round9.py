@@ -131,3 +131,8 @@ def test_a_request_volume_with_a_rent_and_api_prices_gets_the_bill_and_the_compa
     a = ENGINE.ask("阿里云 A10 (24G) 每小时 ¥11.5，部署 glm-4-9b-chat，每天大概 2000 次调用，每次输入 1500 输出 400。单卡够吗？"
                    "每月成本多少？和直接调 API（输入 1 元/百万 token，输出 4 元/百万）比哪个划算")
     assert _first(a.text).startswith("**够") and "¥8,395" in a.text and "API更便宜" in a.text
+
+
+def test_a_monthly_bill_for_the_cards_they_will_run():
+    a = ENGINE.ask("每卡时 ¥2.8 的 4090，部署 qwen2.5-14b，一个月大概多少钱？我们要 3 张卡做冗余")
+    assert "¥6,132" in _first(a.text)  # 3 x ¥2.8 x 730 h

@@ -478,6 +478,18 @@ def serving_monthly(turn, s: Slots) -> Reply:
     best = min(p.by_cost, key=lambda o: (o.usd_per_hour or 1e18, -(o.decode_tokens_per_s or 0)))
     hpd = s.hours_per_day or 24.0
     months = s.months or 1.0
+    if s.count and len(set(s.gpus)) == 1 and best.gpu_id == s.gpus[0] and s.count > best.gpu_count:
+        # "我们要 3 张卡做冗余": the bill is for the cards they will run, though fewer carry the load
+        c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=s.count, hours_per_day=hpd, months=months)
+        period = period_text(months, zh)
+        lead = pick(zh, f"**About {usd(c.rent_usd_total)} {'a month' if months == 1 else 'for ' + period}** for your {s.count}x "
+                        f"{best.gpu} ({use_text(hpd, False)}, {usd(c.usd_per_gpu_hour)}/GPU-hour); {best.gpu_count} of them carry "
+                        f"{model_label(p.model, zh)} ({_layout(best, zh)}, about {tps(best.decode_tokens_per_s)} tokens/s per user), "
+                        "the rest are spare.",
+                    f"**{'每月' if months == 1 else period}约 {usd(c.rent_usd_total)}**：你的 {s.count} 张 {best.gpu}（{use_text(hpd, True)}，"
+                    f"{usd(c.usd_per_gpu_hour)}/卡时）；其中 {best.gpu_count} 张就能跑 {model_label(p.model, zh)}（{_layout(best, zh)}，"
+                    f"每用户约 {tps(best.decode_tokens_per_s)} tokens/s），其余做冗余。")
+        return Reply(lead, [], _plan_assumptions(p, s, zh))
     c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count, hours_per_day=hpd, months=months)
     users = s.users or s.batch or 1
     load = pick(zh, f" for {users} users" if users > 1 else "", f"，{users} 个用户" if users > 1 else "")
