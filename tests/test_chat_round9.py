@@ -136,3 +136,9 @@ def test_a_request_volume_with_a_rent_and_api_prices_gets_the_bill_and_the_compa
 def test_a_monthly_bill_for_the_cards_they_will_run():
     a = ENGINE.ask("每卡时 ¥2.8 的 4090，部署 qwen2.5-14b，一个月大概多少钱？我们要 3 张卡做冗余")
     assert "¥6,132" in _first(a.text)  # 3 x ¥2.8 x 730 h
+
+
+def test_a_traffic_answer_to_a_cost_question_gets_the_gpus_and_the_bill():
+    a = _chat("What's the cost to run a chatbot for our customers?",
+              "about 10k conversations a day, ~8 messages each, we're thinking an 8B model")
+    assert "80,000 requests a day" in _first(a.text) and "Monthly:" in a.text

@@ -986,6 +986,13 @@ def volume(turn, s: Slots, question: str) -> Reply:
         lead = pick(zh, f"**{gpus}x {t.gpu}** ({setup}) for {basis}, {peak_text}: {one}.",
                     f"**{gpus} 张 {t.gpu}**（{setup}）：{basis}，{peak_text}；{one}。")
     n_run = max(s.count or 0, gpus)
+    if not s.usd_per_gpu_hour:  # the bill at the median rent on file, so a volume always comes with its cost
+        c = turn.call("estimate_cost", gpu=gpu, gpu_count=n_run, hours_per_day=24.0, months=1.0)
+        if c.rent_usd_total:
+            notes.append(pick(zh, f"Monthly: about {usd(c.rent_usd_total)} for {n_run}x {t.gpu} around the clock at "
+                                  f"{usd(c.usd_per_gpu_hour)}/GPU-hour (median on-demand rent on file; give yours to use it).",
+                              f"每月：{n_run} 张 {t.gpu} 全天运行约 {usd(c.rent_usd_total)}（{usd(c.usd_per_gpu_hour)}/卡时，已收录按需租价中位数；"
+                              "告诉我你的价格即可替换）。"))
     if s.usd_per_gpu_hour:  # "A10 每小时 ¥11.5 ... 每月成本多少": the bill of the GPUs it takes, 24 h a day
         month = n_run * s.usd_per_gpu_hour * 730
         turn.price_used = True

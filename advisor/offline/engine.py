@@ -178,7 +178,7 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         merged = now.merged_over(state)
         routed = table.route(content, now, merged)
         asks = [routed.spec.name] if routed and not routed.missing else detect(content, now, merged, asks)
-        if asks == ["unknown"]:  # "how many GPUs do I need for llama?" (no model yet): the ask stands for the answer
+        if asks in (["unknown"], ["outside"]):  # "how many GPUs do I need for llama?" (no model yet): the ask stands
             asks = [n for n in ("how_many", "which_gpu", "speed", "time", "cost") if re.search(PATTERNS[n], content.lower())][:1] or None
         if asks in (["problem"], ["local_path"]):
             asks = None
@@ -266,6 +266,9 @@ class OfflineEngine:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
             turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else slots.price_gpu
         routed = table.route(question, now, slots)
+        if routed is None and previous and previous[0] in ("cost", "which_gpu", "how_many") and slots.model and \
+                (now.request_rate or now.tokens_per_day):  # "10k conversations a day, ~8 messages each" after "what would it cost?"
+            routed = table.again("volume", question, now, slots) or table.again("daily_volume", question, now, slots)
         if routed is None and previous == ["power"] and (now.watts_per_gpu or now.pue or now.usd_per_kwh) and not now.model:
             routed = table.again("power", question, now, slots)  # "if I power-limit them to 250W?": the bill at that draw
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:

@@ -782,7 +782,8 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
         else:
             unit, num, scale = "天", m.group(1), m.group(2)
         v = to_number(num) * {"万": 1e4, "千": 1e3}.get(scale or "", 1)
-    turns = re.search(r"(?:each|every|per conversation|per chat)?\s*~?\s*(\d{1,3})\s*(?:turns|rounds|轮)", low)
+    turns = re.search(r"(?:each|every|per conversation|per chat)?\s*~?\s*(\d{1,3})\s*(?:turns|rounds|messages|exchanges|轮|条消息)"
+                      r"(?!\s*(?:a|per|/)\s*(?:day|hour|minute))", low)
     rate = v / _PER_UNIT[unit] * (int(turns.group(1)) if turns else 1)
     return (rate, _PER_UNIT[unit] >= 86400) if 0 < rate <= 1e7 else (None, False)
 
