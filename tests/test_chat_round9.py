@@ -142,3 +142,9 @@ def test_a_traffic_answer_to_a_cost_question_gets_the_gpus_and_the_bill():
     a = _chat("What's the cost to run a chatbot for our customers?",
               "about 10k conversations a day, ~8 messages each, we're thinking an 8B model")
     assert "80,000 requests a day" in _first(a.text) and "Monthly:" in a.text
+
+
+def test_a_deadline_follow_up_on_a_batch_job_says_what_it_takes():
+    a = _chat("need to summarize 2 million support tickets (avg 800 tokens in, 150 out) with Llama 3.1 8B. We have 4x A100 "
+              "80GB. How long?", "deadline is 6 hours. what do we need?")
+    assert _first(a.text).startswith("**No: about") and "copies of this setup" in a.text  # 18 h on 4 -> 3-4 copies

@@ -5,6 +5,7 @@ calculators in tools/search.py, recorded as tool calls like the registry's."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
 from tools import search
@@ -857,6 +858,12 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                 f"**约 {hours_text(hours, True)}**{cost}：{what_job}，{n} 张 {gpu_name(gpu)}，按{how}。")
     if s.days:  # "两周内能跑完吗？": the deadline answered first
         ok = hours <= s.days * 24
+        if not ok:  # what it takes: the job splits over copies of the setup (each its own requests)
+            copies = math.ceil(hours / (s.days * 24))
+            body.insert(0, pick(zh, f"To finish within the deadline: {copies * n}x {gpu_name(gpu)} ({copies} copies of this setup, "
+                                    f"the requests split between them, about {hours_text(hours / copies, False)}).",
+                                f"要按时完成：{copies * n} 张 {gpu_name(gpu)}（{copies} 份这样的配置，请求分开跑，约 "
+                                f"{hours_text(hours / copies, True)}）。"))
         limit_en = f"the {s.days * 24:g} hours" if s.days < 2 else f"the {s.days:g} days"
         limit_zh = f"{s.days * 24:g} 小时" if s.days < 2 and s.days != 1 else f"{s.days:g} 天"
         lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} "

@@ -986,7 +986,7 @@ def find_days(text: str) -> float | None:
     if m:
         return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
     # a deadline in hours: "finish overnight (10 hours)", "done within 8 hours", "in under 12h"
-    m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by morning)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
+    m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by morning|deadline (?:is|of)|deadline:?)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
                   r"(?:hours?|hrs?|h)\b", low) or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:内|之内|以内)\s*(?:能|可以)?\s*"
                                                        r"(?:跑完|完成|搞定|做完|处理完)", text)
     if m and 0 < float(m.group(1)) <= 240:
