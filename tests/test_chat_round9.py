@@ -148,3 +148,8 @@ def test_a_deadline_follow_up_on_a_batch_job_says_what_it_takes():
     a = _chat("need to summarize 2 million support tickets (avg 800 tokens in, 150 out) with Llama 3.1 8B. We have 4x A100 "
               "80GB. How long?", "deadline is 6 hours. what do we need?")
     assert _first(a.text).startswith("**No: about") and "copies of this setup" in a.text  # 18 h on 4 -> 3-4 copies
+
+
+def test_first_token_latency_asked_leads_with_it():
+    a = ENGINE.ask("TTFT 和 TPOT 分别受什么影响？我们 RAG 输入 8k token，qwen2.5-14b 在 L40S 上，首字延迟大概多少")
+    assert _first(a.text).startswith("**约") and "秒" in _first(a.text).split("**")[1]

@@ -126,10 +126,10 @@ TABLE: tuple[AskSpec, ...] = (
             "model_facts", requires=("model",), priority=85, carries=False),
     AskSpec("prefill", (r"\bprefill\b", r"\btime to first token\b", r"\bttft\b.{0,40}\b(?:how|what)\b",
                         r"\bhow long\b.{0,40}\b(?:read|process|ingest)\b.{0,30}\bprompt\b"),
-            (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)",),
+            (r"预填充|首 ?token.{0,10}(?:多久|多长时间|几秒)|处理.{0,20}提示词.{0,10}(?:多久|多长时间)|"
+             r"(?:首字|首 ?token|首包)(?:延迟|时延|时间).{0,10}(?:多少|多久|多长|几秒|大概)",),
             "prefill", requires=("model", "gpu"), optional=("context", "count", "precision"), priority=75,
-            yields_to=("speed",),  # "how fast, and is prefill slow?": the speed answer gives both
-            unless=("training",)),
+            unless=("training", "speed_not_ttft")),  # "how fast, and is prefill slow?": the speed answer gives both
     AskSpec("max_context",
             (r"\bwhat (?:context|sequence)(?: length)? can\b", r"\b(?:max(?:imum)?|longest|largest) (?:context|sequence)",
              r"\bhow (?:long|much) (?:a |of a )?context\b"),
@@ -325,6 +325,11 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
 
         training = s.workload in ("training", "pretrain") or bool(s.method)
         return bool(VALUE.search(question)) and not training  # training value: cost of the run, compared here
+    if test == "speed_not_ttft":  # a speed asked, and the first token's wait not named as the figure wanted
+        from .asks import PATTERNS
+
+        return bool(re.search(PATTERNS["speed"], question.lower())) and not re.search(
+            r"\bttft\b|time to first token|首字|首 ?token|首包|first[- ]token latency", question, re.I)
     if test == "cost_ask":  # "which is cheaper", "多少钱": a price question (a rent said in passing is not one)
         return bool(re.search(r"cheaper|cheapest|\bcost(?:s)? (?:less|more)\b|how much (?:does|would|will|is)|\bprice\b.{0,20}\?|"
                               r"便宜|省钱|多少钱|贵多少|费用", question, re.I))
