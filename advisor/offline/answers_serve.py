@@ -225,9 +225,9 @@ def how_many(turn, s: Slots) -> Reply:
                  f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if best.gpu_count > node else "")
     lead = pick(zh, f"**{best.gpu_count}x {g.name}{nodes}** ({_layout(best, zh)}) for "
                     f"{model_label(p.model, zh)} with {load}{_target_text(s, zh)}: about {tps(best.decode_tokens_per_s)} "
-                    "tokens/s per user.",
+                    f"tokens/s per user{_likely(best, zh)}.",
                 f"**{best.gpu_count} 张 {g.name}{nodes}**（{_layout(best, zh)}）可服务 {model_label(p.model, zh)}"
-                f"（{load}{_target_text(s, zh)}），每用户约 {tps(best.decode_tokens_per_s)} tokens/s。")
+                f"（{load}{_target_text(s, zh)}），每用户约 {tps(best.decode_tokens_per_s)} tokens/s{_likely(best, zh)}。")
     by_prec = {}
     for o in sorted(p.options, key=lambda o: (o.gpu_count, o.tight)):
         by_prec.setdefault(o.precision, o)
@@ -484,6 +484,9 @@ def speed(turn, s: Slots) -> Reply:
     body = [pick(zh, f"Limited by {bound}. Prefill {tps(r.prefill_tokens_per_s)} tokens/s; first token after "
                      f"{r.time_to_first_token_s:.2f} s.",
                  f"瓶颈是{bound}。Prefill {tps(r.prefill_tokens_per_s)} tokens/s，首 token {r.time_to_first_token_s:.2f} 秒。")]
+    spread = speed_range_text(r, zh)
+    if spread:
+        body.append(spread)
     if any("not estimated" in n for n in r.notes):  # a described device with no TFLOPS: no prefill figure to give
         body = [pick(zh, f"Limited by {bound}; with no TFLOPS given, the time to first token is not estimated.",
                      f"瓶颈是{bound}；没有给出 TFLOPS，首 token 时间不做估算。")]
@@ -495,6 +498,30 @@ def speed(turn, s: Slots) -> Reply:
                             f"{'达到' if ok else '达不到'}每路 {s.target_tps:g} tokens/s 的目标。"))
     assumptions = list(r.assumptions) if not zh else [f"框架 {r.framework}", f"权重 {r.precision}", f"并发 {users}"]
     return Reply(lead, body, assumptions)
+
+
+def _likely(o, zh: bool) -> str:
+    """' (likely 43-90)' after a plan option's per-user speed: its group's held-out spread."""
+    rng = _o(o, "decode_tokens_per_s_range")
+    if not rng:
+        return ""
+    return pick(zh, f" (likely {tps(rng[0])}-{tps(rng[1])})", f"（可能在 {tps(rng[0])}-{tps(rng[1])} 之间）")
+
+
+def speed_range_text(r, zh: bool) -> str:
+    """The likely spread of a speed estimate: the 10th-90th percentile of the held-out errors of its group
+    (tools/throughput.value_range), with what it assumes; empty when the group has no held-out rows."""
+    if not r.decode_tokens_per_s_range:
+        return ""
+    lo, hi = r.decode_tokens_per_s_range
+    ttft = r.time_to_first_token_s_range
+    ttft_en = f"; first token {ttft[0]:.2f}-{ttft[1]:.2f} s" if ttft else ""
+    ttft_zh = f"；首 token {ttft[0]:.2f}-{ttft[1]:.2f} 秒" if ttft else ""
+    return pick(zh, f"Likely range: {tps(lo)}-{tps(hi)} tokens/s per stream{ttft_en} (the usual spread of our "
+                    f"estimates' errors on published measurements they were not fitted to; engine version and kernels "
+                    f"move it).",
+                f"可能区间：每路 {tps(lo)}-{tps(hi)} tokens/s{ttft_zh}（按我们的估算在未参与拟合的公开实测上的常见误差；"
+                f"引擎版本和算子会让它变动）。")
 
 
 # ---- comparisons ------------------------------------------------------------------------------------------
