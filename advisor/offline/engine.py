@@ -656,6 +656,10 @@ def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:
                               "busiest time; say your share (e.g. '10% at once') to resize.",
                           f"同时在线：按 {s.population:,} 人中高峰 {s.users_assumed_share:g}% 同时使用，约 {s.users} 人；"
                           "告诉我你们的比例（例如“10% 同时在线”）可重新估算。"))
+    elif s.population and s.users and s.population > s.users and not s.users_share_pct:
+        parts.append(pick(zh, f"Sized for the {s.users} at once, not all {s.population:,} people: the others are not "
+                              "asking at that moment.",
+                          f"按高峰同时使用的 {s.users} 人估算，不是全部 {s.population:,} 人：其余的人此刻不在提问。"))
     assumptions: list[str] = []
     for r in replies:
         assumptions += [a for a in r.assumptions if a not in assumptions]

@@ -864,13 +864,20 @@ def find_users(text: str) -> tuple[int | None, str | None]:
         pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
         if 0 < pct <= 100 and 1 <= people <= 1e8:
             return max(1, round(people * pct / 100)), None
-    pats = [rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+){{0,2}}"
-            rf"{_USER_WORDS}",
-            rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
-            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|用户|路|人同时|人在线|个请求|人(?:用|使用)|"
-            r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
-            r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
-            r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|token|t/s))",
+    # people at once before head counts: "200 人用，高峰时 20 人同时提问" / "200 staff, 20 concurrent users" is 20
+    at_once = [rf"({_NUM})\s*(?:(?:chat|chatbot)\s+)?(?:(?:concurrent|simultaneous|parallel|active|concurrently|online|live|"
+               rf"peak)\s+){{1,2}}(?:(?:chat|chatbot)\s+)?{_USER_WORDS}",
+               rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
+               rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
+               r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
+               r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
+               r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
+               r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|"
+               r"token|t/s))"]
+    pats = at_once + [
+            rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+)"
+            rf"{{0,2}}{_USER_WORDS}",
+            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:用户|人(?:用|使用))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
             r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
@@ -1543,6 +1550,11 @@ def parse(text: str) -> Slots:
     if share and s.users:
         s.users_share_pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
     head = re.search(rf"({_NUM})\s*(?:k\b)?\s*(?:个|位|名)?\s*(?:employees|staff|people in the company|seats|员工|职员|同事)", text.lower())
+    if s.users and not s.users_share_pct:  # "200 人用，高峰时 20 人同时": the head count beside the users at once
+        total = head or re.search(rf"({_NUM})\s*(?:个|位|名)?\s*(?:人(?:用|使用|左右|的)|users?\s+(?:in )?total|total users|"
+                                  rf"people use|employees|用户(?:总数|量))", text.lower())
+        if total and to_number(total.group(1)) and to_number(total.group(1)) > s.users:
+            s.population = int(to_number(total.group(1)))
     if head and not s.users:
         s.population = int(to_number(head.group(1)) * (1000 if re.match(r"\s*k\b", text.lower()[head.end(1):]) else 1))
     alone = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:them|those|people|users|employees)\s*)?(?:are |is |会|在)?\s*"
