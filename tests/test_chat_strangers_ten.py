@@ -18,3 +18,25 @@ def test_capacity_answer_sizes_the_peak_not_the_head_count():
     first = a.text.splitlines()[0]
     assert "20 个并发用户" in first and "200 个并发" not in first
     assert "不是这次回答用到的数字" not in a.text
+
+
+def test_electricity_after_a_training_time_is_for_that_run():
+    a = ENGINE.ask("8 张 H100 训练 Llama 3.1 8B 全参微调，数据 5 亿 token，训 2 个 epoch，要多久？电费按 1 元一度算多少钱？")
+    assert "整个训练" in a.text and "电费每月" not in a.text
+    en = ENGINE.ask("How long to pretrain a 3B model on 300B tokens with 64 H100s? And what is the electricity at $0.12/kWh?")
+    assert "for the whole run" in en.text and "a month for power" not in en.text
+    assert "Per 1M generated tokens" not in en.text  # a training run generates no served tokens
+
+
+def test_power_bill_alone_is_still_monthly():
+    a = ENGINE.ask("What's the monthly electricity bill for 8 H100s at $0.15/kWh?")
+    assert "a month for power" in a.text.splitlines()[0]
+
+
+def test_zero_stages_on_the_persons_cards_get_a_verdict():
+    a = ENGINE.ask("what's the difference in vram between zero-2 and zero-3 when full finetuning a 13b model on 4 a100 40gb?")
+    assert "Neither fits your 4x NVIDIA A100 SXM4 40GB" in a.text and "ZeRO-Offload" in a.text
+    b = ENGINE.ask("ZeRO-2 和 ZeRO-3 对 7B 全参微调 8 张 A100 80G 显存差多少？")
+    assert "ZeRO-2、ZeRO-3 放得下" in b.text
+    c = ENGINE.ask("How much memory does ZeRO-3 save over ZeRO-2 for a 13B full fine-tune on 8 GPUs?")
+    assert "fit" not in c.text.split("\n\n")[1]  # no card named: no verdict invented

@@ -12,6 +12,7 @@ from tools import search
 from tools.gpus import get_gpu
 from tools.throughput import chat_turn
 
+from .answers_fit import training
 from .parse import Slots
 from .text import Reply, gib, hours_text, pick, tps, usd
 
@@ -314,8 +315,30 @@ def zero_savings(turn, s: Slots, question: str) -> Reply:
     body = ["\n".join(rows), pick(zh, "ZeRO-3 gathers each layer's weights before use, so it moves more data between "
                                       "GPUs every step: worth it when ZeRO-2 does not fit.",
                                   "ZeRO-3 每层用前要把权重聚合回来，每步的卡间通信更多：ZeRO-2 放不下时才值得。")]
+    if s.gpu:  # the person's card: which stages fit it, said first among the figures
+        body.insert(0, _zero_verdict(s.gpu, st, n, zh))
     assumptions = [] if s.count else [pick(zh, "8 GPUs (say how many for yours)", "按 8 张卡（可告诉我你的卡数）")]
     return Reply(lead, body, assumptions)
+
+
+def _zero_verdict(gpu: str, stages: dict, n: int, zh: bool) -> str:
+    """Which ZeRO stages fit the person's GPU, and what to do when none does."""
+    g = get_gpu(gpu)
+    cap = g.usable_gib
+    names = {"none": "DDP", "zero1": "ZeRO-1", "zero2": "ZeRO-2", "zero3": "ZeRO-3"}
+    fitting = [names[k] for k, v in stages.items() if v["per_gpu_gib"] <= cap]
+    if fitting:
+        return pick(zh, f"On {n}x {g.name} ({gib(cap)} each): {', '.join(fitting)} fit"
+                        + (f"; {', '.join(x for x in names.values() if x not in fitting)} do not." if len(fitting) < 4 else "."),
+                    f"在 {n} 张 {g.name}（每张 {gib(cap)}）上：{'、'.join(fitting)} 放得下"
+                    + (f"；{'、'.join(x for x in names.values() if x not in fitting)} 放不下。" if len(fitting) < 4 else "。"))
+    z3 = stages["zero3"]["per_gpu_gib"]
+    more = math.ceil(n * z3 / cap) if z3 > cap else n
+    return pick(zh, f"Neither fits your {n}x {g.name} ({gib(cap)} each): even ZeRO-3 needs {gib(z3)} per GPU. Options: "
+                    f"offload the optimizer states to CPU (ZeRO-Offload), LoRA/QLoRA instead of a full fine-tune, or more "
+                    f"GPUs (ZeRO-3 shards everything, so roughly {more}+ of them).",
+                f"你的 {n} 张 {g.name}（每张 {gib(cap)}）都放不下：ZeRO-3 每卡也要 {gib(z3)}。办法：把优化器状态卸载到 CPU"
+                f"（ZeRO-Offload）、改用 LoRA/QLoRA，或加卡（ZeRO-3 全部切分，大约 {more} 张以上）。")
 
 
 RESERVE_POWER = re.compile(r"预留|多少电力|多大(?:的)?功率|功率多大|制冷|散热|供电|电力容量|多少千瓦|几千瓦|\bcooling\b|\breserve\b|"
@@ -357,13 +380,17 @@ def power(turn, s: Slots, question: str) -> Reply:
     given_tps = s.aggregate_tps or s.measured_tps  # "an L40S doing 1,500 tok/s": the person's rate, not an estimate
     if given_tps:
         tokens_per_s = given_tps
-    elif s.model and s.workload != "training":
+    elif s.model and not training(s) and not getattr(turn, "run_hours", None):
         users = s.users or s.batch or 32
         t = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=n, precision=s.precision,
                       concurrency=users, continuous_batching=users > 1)
         tokens_per_s = t.decode_tokens_per_s_total
     period = _period(question)
     days = _period_days(period) if period else None
+    run_h = getattr(turn, "run_hours", None)
+    if run_h and not days and not s.hours_per_day:  # "要多久？电费多少？": the bill for the run just timed, not a month
+        days = (run_h / 24, f"the whole run ({hours_text(run_h, False)} around the clock)",
+                f"整个训练（{hours_text(run_h, True)}，不停机）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
@@ -385,7 +412,8 @@ def power(turn, s: Slots, question: str) -> Reply:
     if days:  # "训练一周，电费多少？", "per year?": the bill for the period asked leads
         _, en, cn = days
         cost, kwh = r["usd_period"], r["kwh_period"]
-        body.insert(0, lead.replace("**", ""))
+        if not run_h:  # a run's bill stands alone: a month of power is not what it costs
+            body.insert(0, lead.replace("**", ""))
         lead = pick(zh, f"**About {usd(cost)} for {en}** ({kwh:,.0f} kWh): {draw}, {r['hours_per_day']:g} hours a day, "
                         f"PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
                     f"**{cn}电费约 {usd(cost)}**（{kwh:,.0f} 千瓦时）：{draw}，每天 {r['hours_per_day']:g} 小时，PUE {r['pue']:g}，"

@@ -43,6 +43,7 @@ class Turn:
         self.gpu_prices: dict = {}  # gpu id -> the person's price for it
         self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
         self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
+        self.run_hours: float | None = None  # a run an earlier part timed: a power bill asked after it is for that run
 
     def derive(self, tool: str, fn, **args: Any) -> Any:
         """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
@@ -254,6 +255,7 @@ class OfflineEngine:
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, question, quick=self.quick)
         turn.config, turn.config_count = found
+        turn.run_hours = run_hours
         state, previous, owned = conversation_state(history)
         now = parse(question)
         if starts_fresh(question, now, state):
