@@ -294,6 +294,9 @@ def layout(req: ThroughputRequest, m: ModelSpec, framework: str) -> Layout:
         tp = max(1, n // pp)
     else:  # tensor parallel within a server, one pipeline stage per server (vLLM's multi-node recipe)
         tp, pp = (n, 1) if n <= GPUS_PER_NODE else (GPUS_PER_NODE, math.ceil(n / GPUS_PER_NODE))
+        if m.num_heads % tp:  # 8 GPUs, 28 heads: the widest tensor split that divides both, the rest as stages
+            tp = max(d for d in range(1, tp + 1) if m.num_heads % d == 0 and n % d == 0)
+            pp = n // tp
     if tp * pp != n:
         raise AdvisorInputError(f"tensor parallel {tp} x pipeline parallel {pp} = {tp * pp} GPUs, not the "
                                 f"{n} asked for; set --tensor-parallel and --pipeline-parallel so they multiply "

@@ -701,6 +701,7 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
         return Reply(pick(zh, f"**I can't compare these for {model}:** {errors}", f"**无法比较：**{errors}"))
     ratio, price_ratio = r["speedup_x"], r["rent_multiple_x"]
     specs = [turn.call("lookup_gpu", name=g) for g in gpus]
+    specs.sort(key=lambda g: g.name != r["faster"])  # the faster card's figure first, as the lead names it
     if training:  # what sets the pace: compute for training, memory bandwidth for generating tokens
         pace = " vs ".join(f"{g.bf16_tflops_dense or g.fp16_tflops_dense or 0:,g}" for g in specs) + " dense BF16 TFLOPS"
     else:

@@ -67,7 +67,24 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:database|db|data) dump\b.{0,40}\b(?:took|taken|stole|stolen|copied|grabbed|leaked)\b|"
            r"\b(?:took|taken|stole|stolen|copied|grabbed)\b.{0,30}\bfrom (?:my |our |the )?(?:ex-?employer|former employer|"
            r"old job|previous (?:job|employer)|last job)",
-           r"\b(?:scam|fraud(?:ulent)?|phishing)\b.{0,30}\b(?:sms|texts?|messages?|emails?|calls?|model|bot|site)s?\b")
+           r"\b(?:scam|fraud(?:ulent)?|phishing)\b.{0,30}\b(?:sms|texts?|messages?|emails?|calls?|model|bot|site)s?\b",
+           # families, not phrases: a sizing question never needs to stay unseen, use what is not the person's, or
+           # multiply free accounts. Concealment from whoever runs the hardware or counts its use:
+           r"\b(?:without|not|never|no)\b.{0,25}\b(?:show(?:s|ing)? up|appear(?:s|ing)?|being (?:seen|noticed|detected|logged|"
+           r"tracked|flagged))\b.{0,40}\b(?:nvidia-smi|slurm|accounting|monitor\w*|dashboards?|logs?|admins?|audit\w*|"
+           r"billing|top|htop)\b",
+           r"\bundetect(?:ed|able)\b|\bunder the radar\b|\bstealth(?:ily| mode)?\b.{0,30}\b(?:min\w+|jobs?|process\w*|gpus?)\b|"
+           r"\bso (?:that )?(?:no ?one|nobody|(?:my |the )?(?:boss|admins?|it|company)) (?:knows|notices|finds out|sees)\b",
+           # compute or credentials that belong to someone else
+           r"\b(?:former|ex-?|old|previous)\s*(?:colleague|co-?worker|employee|employer|teammate|boss)'?s?\b.{0,30}"
+           r"\b(?:keys?|accounts?|credentials|logins?|passwords?|tokens?)\b",
+           r"\b(?:miner|mining|cryptomin\w*|monero|xmr)\b.{0,50}\b(?:company|work|employer|school|university|lab|cluster|"
+           r"office)\b",
+           # many free accounts for one person
+           r"\b(?:auto[- ]?creat\w*|mass[- ]?creat\w*|bulk[- ]?creat\w*|generat\w* )\b.{0,40}\baccounts\b|"
+           r"\b\d{2,}\s+(?:\w+\s+){0,2}accounts\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|fake|throwaway)\b|"
+           r"\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b.{0,60}\baccounts?\b|"
+           r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
@@ -79,7 +96,13 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
               r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)|"
               r"诈骗|骗人|骗钱|钓鱼(?:短信|邮件|网站|链接)|破解.{0,8}(?:哈希|密码|hash)|拖库|撞库|前公司的.{0,10}(?:数据|数据库)|"
-              r"(?:不会|别|不要|不能)被.{0,10}(?:发现|查到|知道|察觉)|偷偷.{0,16}(?:挖矿|挖币|跑|用)")
+              r"(?:不会|别|不要|不能)被.{0,10}(?:发现|查到|知道|察觉)|偷偷.{0,16}(?:挖矿|挖币|跑|用)|"
+              # families: staying unseen ("不容易被发现", "不易察觉"), what is not the person's ("前同事的 AccessKey",
+              # "离职员工的账号"), many free accounts ("注册 200 个号")
+              r"不(?:容易|易|太会|怎么)被.{0,10}(?:发现|查到|知道|察觉|检测|追踪)|不(?:易|容易)(?:察觉|发现)|神不知鬼不觉|"
+              r"(?:同事|前同事|老同事|离职员工|离职同事|前员工|前任|朋友|室友|老板|导师)的.{0,16}(?:key|密钥|账号|账户|凭证|"
+              r"密码|accesskey|access key|ak\b|token)|离职.{0,20}(?:账号|key|密钥|accesskey).{0,12}(?:还能用|能用|没注销)|"
+              r"(?:注册|搞|开|弄)\s*\d{2,}\s*个?\s*(?:号|账号|账户|小号)|(?:临时|一次性)邮箱.{0,20}(?:注册|账号)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -104,6 +127,13 @@ TABLE: tuple[AskSpec, ...] = (
              r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡", r"(?:帮我|帮忙|给我)?写.{0,6}(?:周报|日报|月报|总结报告|邮件|简历|文案|情书|演讲稿)"),
             "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
+    # games name GPUs too ("4070 super or 7800 xt for cyberpunk at 1440p?"): frame rates are outside whatever the card
+    AskSpec("off_topic", (r"\b\d+\s*fps\b|\bfps\b.{0,40}\b(?:1080p|1440p|2160p|4k|ultra|high settings)\b|"
+                          r"\b(?:1080p|1440p|2160p|4k)\b.{0,30}\b(?:gaming|fps|ultra|settings|ray[- ]?tracing)\b|"
+                          r"\bplay(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant|starfield)\b|"
+                          r"\b(?:cyberpunk|fortnite|elden ring|valorant|starfield|call of duty|warzone|baldur'?s gate)\b",),
+            (r"打游戏|玩游戏|游戏帧数|帧数|帧率|光追|黑神话|原神|吃鸡|2k\s*分辨率.{0,10}(?:游戏|帧)",),
+            "off_topic", priority=98, unless=("model", "llm_words"), carries=False),
     AskSpec("outside", (r"\S",), (), "outside", requires=("no_domain",), priority=1, carries=False),
     AskSpec("which_model",  # "Will it fit on a 3090?" with nothing before it: ask which model, never assume one
             (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",
@@ -161,6 +191,11 @@ TABLE: tuple[AskSpec, ...] = (
             priority=86, unless=("training",),
             missing={"job_size": ("How many requests (or output tokens) in all, and about how many tokens in and out each?",
                                   "一共多少个请求（或多少输出 token），每个大约输入、输出多少 token？")}),
+    # a job described by its size ("2 million tickets, ~800 tokens in, 150 out each", "20 万条商品描述（输入 500 token，输出
+    # 20 token）") is a batch job whatever else the question says ("how many gpus?", "8 小时够不够？")
+    AskSpec("batch_job", (r"\S",), (), "batch_job", requires=("model", "sized_job"),
+            optional=("gpu", "count", "precision", "input_tokens", "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
+            priority=85, unless=("training", "load")),
     AskSpec("qps",
             (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s|minute|min)\b",
              r"\bhow many requests\b.{0,40}\b(?:handle|serve|process|do|per)\b"),
@@ -275,8 +310,9 @@ TABLE: tuple[AskSpec, ...] = (
 
 
 @cache
-def _compiled(name: str) -> re.Pattern:
-    spec = next(a for a in TABLE if a.name == name)
+def _compiled(index: int) -> re.Pattern:
+    """The trigger of the table's row `index` (rows may share an ask's name with other triggers and tests)."""
+    spec = TABLE[index]
     return re.compile("|".join(f"(?:{p})" for p in (*spec.en, *spec.zh)), re.I)
 
 
@@ -309,6 +345,12 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(RENT_WORDS.search(question))
     if test == "gpu_named":
         return bool(now.gpus)
+    if test == "sized_job":  # counted things with their tokens each, said in this turn
+        each = {now.input_tokens, now.output_tokens} - {None}
+        return bool(now.items and each and now.items >= 100 and now.items not in each)  # "64k-token prompt" is one
+    if test == "llm_words":  # a game question that is about models after all ("fps in cyberpunk, and can it run llama?")
+        return bool(re.search(r"\bllms?\b|\bmodels?\b|\binference\b|\btokens?\b|\btrain\w*|fine-?tun\w*|\bai\b|大模型|模型|推理|"
+                              r"训练|微调", question, re.I))
     if test == "no_domain":  # nothing about GPUs, models or workloads at all
         from .asks import DOMAIN
 
@@ -395,8 +437,8 @@ def route(question: str, now: Slots, merged: Slots) -> Route | None:
     from .asks import PATTERNS
 
     q = question.lower()
-    for spec in sorted(TABLE, key=lambda a: -a.priority):
-        if not _compiled(spec.name).search(q):
+    for index, spec in sorted(enumerate(TABLE), key=lambda x: -x[1].priority):
+        if not _compiled(index).search(q):
             continue
         if any(re.search(PATTERNS[a], q) for a in spec.yields_to if a in PATTERNS):
             continue
