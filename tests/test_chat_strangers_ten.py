@@ -40,3 +40,22 @@ def test_zero_stages_on_the_persons_cards_get_a_verdict():
     assert "ZeRO-2、ZeRO-3 放得下" in b.text
     c = ENGINE.ask("How much memory does ZeRO-3 save over ZeRO-2 for a 13B full fine-tune on 8 GPUs?")
     assert "fit" not in c.text.split("\n\n")[1]  # no card named: no verdict invented
+
+
+def test_dpo_counts_the_reference_model_and_its_pairs():
+    a = ENGINE.ask("DPO on llama 3.1 8b (full params), 20k preference pairs, each pair ~3k tokens total (chosen+rejected), "
+                   "2 epochs, 4x a100 80gb. how long roughly")
+    t = next(c for c in a.calls if c.tool == "estimate_training")
+    assert t.args["reference_model"] is True and t.args["tokens"] > 1e8  # 20k pairs x ~3k tokens x 2 epochs
+    assert "DPO (full parameters)" in a.text.splitlines()[0]
+    sft = ENGINE.ask("full fine-tune llama 3.1 8b on 123M tokens with 4x a100 80gb, 3k sequences: how long?")
+    hours = [next(c for c in x.calls if c.tool == "estimate_training").result["hours"] for x in (a, sft)]
+    assert 1.2 < hours[0] / hours[1] < 1.45  # the reference forward: 2N on top of 6N, about a third more
+    zh = ENGINE.ask("用 LoRA 做 DPO，Qwen2.5-7B，1 万组偏好数据，每组 2k token，1 张 H100 要多久？")
+    assert "DPO（LoRA）" in zh.text and "不是这次回答用到的数字" not in zh.text
+
+
+def test_a_tiny_training_run_does_not_fail():
+    a = ENGINE.ask("LoRA fine-tune llama 3.1 8b on 5k tokens on one H100, how long")
+    assert a.text.startswith("**under a minute")
+    assert "couldn't" not in a.text

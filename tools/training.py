@@ -60,6 +60,8 @@ class TrainingRequest:
         "infiniband", "fabric between nodes: infiniband (or RoCE at 200-400 Gb/s per GPU) or ethernet (commodity)")
     goodput: float | None = spec(None, "override the share of wall time doing useful steps (0-1)", ge=0.01,
                                     le=1)
+    reference_model: bool = spec(False, "preference training with a frozen reference model (DPO, KTO, IPO): it "
+                                        "also runs a forward pass over every token, 2N more FLOPs per token")
 
     def __post_init__(self) -> None:
         check(self)
@@ -91,6 +93,11 @@ class TrainingResult:
     notes: list[str] = spec(factory=list)
 
 
+def attn_forward(m, seq: int) -> float:
+    """Attention FLOPs of one forward pass per token (QK^T and AV over the causal half of `seq`)."""
+    return 4 * m.num_layers * m.num_heads * m.head_dim * seq
+
+
 def flops_per_token(m, n_mult: float, method: str, seq: int) -> tuple[float, float]:
     """(useful FLOPs per token, attention share of them)."""
     attn = 12 * m.num_layers * m.num_heads * m.head_dim * seq
@@ -112,6 +119,8 @@ def estimate_training(req: TrainingRequest, calib=CALIB, spec_override=None) -> 
     # parameters each token multiplies: all but the embedding lookup, plus the LM head when it is tied
     n_mult = c.active - c.embedding - c.extra + (m.vocab_size * m.hidden_size if m.tie_embeddings else 0)
     per_token, attn = flops_per_token(m, n_mult, req.method, req.sequence_length)
+    if req.reference_model:  # the frozen reference model's forward over the same tokens (TRL's DPOTrainer default)
+        per_token, attn = per_token + 2 * n_mult + attn_forward(m, req.sequence_length), attn + attn_forward(m, req.sequence_length)
     framework, tp = default_layout(req.framework, c.active, req.gpu_count, req.tensor_parallel)
     if tp * req.pipeline_parallel > req.gpu_count:
         raise AdvisorInputError(f"Tensor parallel {tp} x pipeline parallel {req.pipeline_parallel} needs at least "
@@ -140,7 +149,9 @@ def estimate_training(req: TrainingRequest, calib=CALIB, spec_override=None) -> 
     assumptions = [
         f"{per_token / 1e9:.1f} GFLOPs per token ("
         + ("6N + attention" if req.method in ("pretrain", "full") else "4N + attention: frozen weights get no gradient")
-        + f", N = {n_mult / 1e9:.2f}B multiplied parameters, sequence {req.sequence_length:,})",
+        + f", N = {n_mult / 1e9:.2f}B multiplied parameters, sequence {req.sequence_length:,})"
+        + ("; + 2N for the frozen reference model's forward (DPO-style; precomputing its log-probs once saves it)"
+           if req.reference_model else ""),
         f"MFU while running {mfu:.1%} ({'; '.join(why)}); range {lo_mfu:.0%}-{hi_mfu:.0%}",
         f"goodput {good:.0%} ({good_why}): hours = running time / goodput",
         f"{req.gpu_count} x {gpu.name} at {peak:g} dense {req.precision.upper()} TFLOPS each, {framework}"

@@ -57,6 +57,8 @@ def _candidates(raw: str) -> list[float]:
     for word, scale in SCALES.items():
         if rest.startswith(word):
             out.append(v * scale)
+    if rest.startswith("k"):  # "2k tokens" of a sequence is read as 2,048
+        out.append(v * 1024)
     if re.match(r"(?:years?|年)", rest):
         out.append(v * 12)
     if re.match(r"(?:weeks?|周)", rest):

@@ -56,8 +56,9 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     # an MFU the person gives is their whole-run efficiency: used as given, with no goodput taken off it on top
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None,
-                  mfu=s.mfu, goodput=1.0 if s.mfu else None)
-    c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost else None
+                  mfu=s.mfu, goodput=1.0 if s.mfu else None, reference_model=s.preference or None)
+    c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost and t.gpu_hours > 0 \
+        else None  # a run too short to round to a tenth of a GPU-hour costs nothing worth saying
     defaults = []
     if epochs_of_tokens:
         defaults.append(pick(zh, f"{tokens_text(s.tokens, False)} x {epochs_of_tokens:g} epochs = {tokens_text(tokens, False)}",
@@ -82,9 +83,13 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
         defaults.append(pick(zh, f"no GPU given: {count}x {t.gpu}", f"未指定 GPU：按 {count} 张 {t.gpu}"))
     elif not s.count:
         defaults.append(pick(zh, f"no count given: {count} GPU(s)", f"未指定卡数：按 {count} 张"))
-    what = pick(zh, f"{method_name(method, False)} {model_label(t.model, zh)} on {tokens_text(t.tokens, False)} with "
+    name_en, name_zh = method_name(method, False), method_name(method, True)
+    if s.preference:  # DPO with all weights trained is not "full fine-tuning" to the person who asked
+        name_en, name_zh = (f"DPO ({'full parameters' if method == 'full' else method_name(method, False)}) of",
+                            f"DPO（{'全参数' if method == 'full' else method_name(method, True)}）")
+    what = pick(zh, f"{name_en} {model_label(t.model, zh)} on {tokens_text(t.tokens, False)} with "
                     f"{on_gpus(t.gpu_count, t.gpu, False)}",
-                f"{model_label(t.model, zh)} {method_name(method, True)}，{tokens_text(t.tokens, True)}，{on_gpus(t.gpu_count, t.gpu, True)}")
+                f"{model_label(t.model, zh)} {name_zh}，{tokens_text(t.tokens, True)}，{on_gpus(t.gpu_count, t.gpu, True)}")
     cost = ""
     if c is not None and c.usd:
         cost = pick(zh, f" and about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour",
@@ -92,8 +97,9 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     rng = _range(t, zh)
     if memory_note:
         what += memory_note
-    lead = pick(zh, f"**About {hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
-                f"**约 {hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
+    about = ("About ", "约 ") if t.hours * 60 >= 0.5 else ("", "")
+    lead = pick(zh, f"**{about[0]}{hours_text(t.hours, False)}{rng}, {t.gpu_hours:,.0f} GPU-hours{cost}** for {what}.",
+                f"**{about[1]}{hours_text(t.hours, True)}{rng}、{t.gpu_hours:,.0f} GPU-小时{cost}**：{what}。")
     if s.days:  # a deadline: the verdict on it comes first
         ok = t.days <= s.days
         lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {t.days:,.1f} days** (deadline: {s.days:g} days) for {what}; "

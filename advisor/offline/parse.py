@@ -97,6 +97,7 @@ class Slots:
     users_assumed_share: float | None = None  # no share said: the users at once taken as this % of the head count
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
+    preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
     claimed_gb: float | None = None  # "only 3.5 GB" in a misconception question
@@ -1466,15 +1467,18 @@ def find_offload(text: str) -> str | None:
 def find_examples(text: str) -> tuple[int | None, float | None]:
     low = text.lower()
     # "50k examples", "50k training samples", "50k 1,000-token examples" (the length between count and noun)
-    m = re.search(rf"({_NUM})\s*(k|m)?\s*(?:\d[\d,]*[\s-]*tokens?\s+)?(?:training\s+)?"
-                  rf"(?:examples|samples|conversations|documents|instructions|rows|条(?:数据|样本)?)", low)
+    m = re.search(rf"({_NUM})\s*(k|m)?\s*(?:\d[\d,]*[\s-]*tokens?\s+)?(?:(?:training|preference|instruction|chat|sft|"
+                  rf"dpo|rlhf|labeled|labelled)\s+)?"
+                  rf"(?:examples|samples|conversations|documents|instructions|rows|pairs|dialogues|"
+                  rf"条(?:数据|样本)?|组|对(?:偏好)?数据)", low)
     n = None
     if m:
         n = int(to_number(m.group(1)) * {"k": 1e3, "m": 1e6}.get(m.group(2) or "", 1))
     else:
-        m = re.search(r"(\d+(?:\.\d+)?)\s*(万)\s*条", text)
+        m = re.search(r"(\d+(?:\.\d+)?)\s*(万|千)?\s*(?:条|组|对)(?:偏好|对话|样本|数据|指令|问答)", text) or \
+            re.search(r"(\d+(?:\.\d+)?)\s*(万)\s*条", text)
         if m:
-            n = int(float(m.group(1)) * 1e4)
+            n = int(float(m.group(1)) * {"万": 1e4, "千": 1e3}.get(m.group(2) or "", 1))
     e = re.search(r"(\d+(?:\.\d+)?)\s*(?:epochs?|个?轮|个 epoch)", low)
     epochs = float(e.group(1)) if e else None
     return (n if n and 0 < n <= 1e10 else None), (epochs if epochs and 0 < epochs <= 1000 else None)
@@ -1627,6 +1631,7 @@ def parse(text: str) -> Slots:
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    s.preference = True if re.search(r"\b(?:dpo|kto|ipo)\b", text, re.I) else None
     s.mfu = find_mfu(text)
     s.power_budget_kw, s.on_circuit = find_power_budget(text)
     s.tensor_parallel = find_tensor_parallel(text)

@@ -47,7 +47,9 @@ def usd(x: float | None) -> str:
 
 def hours_text(h: float, zh: bool) -> str:
     if h < 1:
-        return pick(zh, f"{max(1, round(h * 60))} minutes", f"{max(1, round(h * 60))} 分钟")
+        mins = max(1, round(h * 60))
+        return pick(zh, f"{mins} minute{'s' if mins > 1 else ''}" if h * 60 >= 0.5 else "under a minute",
+                    f"{mins} 分钟" if h * 60 >= 0.5 else "不到 1 分钟")
     if h >= 48:
         return pick(zh, f"{h:,.0f} hours ({h / 24:,.1f} days)", f"{h:,.0f} 小时（{h / 24:,.1f} 天）")
     return pick(zh, f"{h:,.1f} hours", f"{h:,.1f} 小时")
