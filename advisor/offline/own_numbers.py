@@ -38,6 +38,9 @@ class Facts:
     gpu: str | None = None
     hours_per_day: float | None = None
     hours_per_week: float | None = None
+    hours_per_month: float | None = None  # "maybe 40 hrs of training a month", "每月用 40 小时"
+    gpu_hours_month: float | None = None  # "we burn 3,000 H100-hours a month": the fleet's use, over the bought cards
+    rent_count: int | None = None  # the cards rented when they differ from those bought ("buy 2 3090s or rent an A100")
     days_per_month: float | None = None
     buy: float | None = None
     rent_month: float | None = None  # what they spend renting a month
@@ -74,8 +77,9 @@ def _amount(s: str, wan: str | None) -> float:
     return v * 10_000 if wan else v
 
 
-def _money(text: str) -> list[tuple[int, int, float, bool]]:
-    """(start, end, value, yuan?) for every amount of money: '$1.29', '9.8 元', '22万', '¥200k', '9 万'."""
+def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
+    """(start, end, value, yuan?) for every amount of money: '$1.29', '9.8 元', '22万', '¥200k', '9 万'; with `bare`
+    (a question priced in yuan), also a plain number where a price stands ('租每月 4500', '一张 5500')."""
     out = []
     for m in re.finditer(r"(\$|¥|￥|€|usd\s*|eur\s*)\s*" + NUM + r"\s*(k\b|万)?", text, re.I):
         v = _amount(m.group(2), m.group(3) == "万") * (1000 if (m.group(3) or "").lower() == "k" else 1)
@@ -90,6 +94,13 @@ def _money(text: str) -> list[tuple[int, int, float, bool]]:
             continue
         v = to_number(num.replace(",", "")) * {"万": 10_000, "千": 1000}.get(unit or "", 1)
         out.append((m.start(), m.end(), v, True))
+    if bare:
+        for m in re.finditer(r"(?:租|买断|买|报价|售价|价格|一张|每张|一块|每块|每月|月租|月费|花)\s*(?:的话)?\s*(?:是|为|大概|大约|约|要)?\s*"
+                             r"(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*(?:万|千|张|块卡|卡|台|个|小时|天|周|年|月|%|w\b|瓦|gb|g\b|t\b|b\b|k\b|"
+                             r"tok|元|块|人|倍|度))", text, re.I):
+            if any(s <= m.start(1) < e for s, e, _, _ in out) or to_number(m.group(1).replace(",", "")) < 100:
+                continue
+            out.append((m.start(1), m.end(1), to_number(m.group(1).replace(",", "")), True))
     return sorted(out)
 
 
@@ -122,10 +133,19 @@ def _hours(text: str, f: Facts) -> None:
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
         f.hours_per_day = float(next(g for g in m.groups() if g).replace(",", ""))
-    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|每周\s*(?:用|跑|开|使用)?\s*(?:大概|约)?\s*" + NUM
-                  + r"\s*(?:个)?小时", low)
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|(?:每周|一周|每星期|一星期|每礼拜)\s*(?:用|跑|开|使用|训练)?\s*"
+                  r"(?:大概|约|大约)?\s*" + NUM + r"\s*(?:个)?小时", low)
     if m:
         f.hours_per_week = float(next(g for g in m.groups() if g))
+    m = re.search(r"(?<![\w-])" + NUM + r"\s*(?:h|hrs?|hours?)\s*(?:of\s+\w+\s+)?(?:a|per|/|each)\s*month|(?:每月|一个月|每个月)\s*"
+                  r"(?:用|跑|开|使用|训练|大概|约|大约|\s){0,4}" + NUM + r"\s*(?:个)?小时", low)
+    if m and not re.match(r"\s*(?:不停|不间断|连续|不关|运行|开着|全天)", low[m.end():]) and f.hours_per_day != 24.0:
+        f.hours_per_month = float(next(g for g in m.groups() if g).replace(",", ""))  # not "一个月 24 小时不停"
+    m = re.search(NUM + r"\s*(?:[a-z]\d{2,4}[a-z]*[- ])?gpu[- ]?hours?\s*(?:a|per|/|each)\s*month|" + NUM
+                  + r"\s*[a-z]\d{2,4}[a-z]*[- ]hours?\s*(?:a|per|/|each)\s*month|(?:每月|一个月)\D{0,6}" + NUM
+                  + r"\s*(?:个)?\s*(?:gpu|卡)\s*(?:小)?时", low)
+    if m:
+        f.gpu_hours_month = float(next(g for g in m.groups() if g).replace(",", ""))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
@@ -154,7 +174,14 @@ def facts(text: str) -> Facts:
     if re.search(r"\b(?:dgx|hgx)\b", low) and (f.count or 1) == 1:
         f.count = 8 * (f.count or 1)  # a DGX/HGX server holds 8 GPUs
     _hours(text, f)
-    for s, e, v, yuan in _money(text):
+    if f.gpu_hours_month:  # "3,000 h100-hours a month ... 8x h100": the count is the box's, not the hours'
+        later = [g for g in gpus if g[1] and g[1] != int(f.gpu_hours_month)]
+        f.count = later[0][1] if later else (8 if re.search(r"\b(?:dgx|hgx)\b", low) else None)
+    if f.gpu_hours_month and f.count:  # each bought card would run its share of those hours
+        f.hours_per_month = round(f.gpu_hours_month / f.count, 1)
+    if len({g[0] for g in gpus}) >= 2 and re.search(r"还是.{0,6}租|\bor\b.{0,10}\brent|租", low):
+        f.rent_count = gpus[1][1] or 1  # "买两张 3090 还是租 A100": the rent is for the other card, as many as named
+    for s, e, v, yuan in _money(text, bare=f.cny):
         after, before = low[e:e + 24], low[max(0, s - 14):s]
         f.cny = f.cny or yuan
         if re.match(r"\s*(?:/|per|每|一)\s*(?:kwh|度|千瓦时)", after) or re.search(r"电费\s*$|电价\s*$", before):
@@ -184,10 +211,14 @@ def facts(text: str) -> Facts:
                        r"要|现在|现价|报价|售价|价格|一张|一块",
                        low[max(0, s - 40):s] + after[:10]) and v >= 300:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
-                re.search(r"(?:每张|每块|单卡)\s*$", before)
+                re.search(r"(?:每张|每块|单卡|一张|一块)\s*$", before)
             v = v * (f.count or 1) if each else v
             plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
             f.buy = f.buy + v if plus else v
+    if f.gpu_hours_month and not f.price_hour:  # "3,000 h100-hours a month on lambda at $2.49": its price per GPU-hour
+        small = [v for _, _, v, _ in _money(text, bare=f.cny) if 0 < v < (200 if f.cny else 50) and v != f.per_kwh]
+        if small:
+            f.price_hour, f.per_gpu = small[0], True
     if f.per_kwh is None:  # "30 cents/kWh", "€0.32/kWh": the parser's forms
         from .parse import find_kwh_price
 
@@ -301,7 +332,8 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
                         r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
-                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|"
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
+                        r"\bwhen does buying\b|\bis it dumb to buy\b|\bworth buying\b|"
                         r"\b(?:alternative|instead)\b.{0,30}\brent|\bwhich is cheaper\b|\bcheaper overall\b", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
 YEARLY = re.compile(r"\b(?:per|a|each|every) year\b|\byearly\b|\bannual(?:ly)?\b|/\s*(?:year|yr)\b|一年|每年|全年|年费", re.I)
@@ -346,6 +378,8 @@ def _money_str(v: float, cny: bool | str) -> str:
 
 
 def _hours_month(f: Facts) -> tuple[float, str, str] | None:
+    if f.hours_per_month:
+        return f.hours_per_month, f"{f.hours_per_month:g} h a month", f"每月 {f.hours_per_month:g} 小时"
     if f.hours_per_week:
         h = f.hours_per_week * WEEKS_PER_MONTH
         return h, f"{f.hours_per_week:g} h/week x {WEEKS_PER_MONTH:.2f} weeks = {h:,.0f} h", \
@@ -361,7 +395,7 @@ def _hours_month(f: Facts) -> tuple[float, str, str] | None:
 def _hourly(f: Facts) -> tuple[float, str, str] | None:
     if not f.price_hour:
         return None
-    n = f.count or 1
+    n = f.rent_count or f.count or 1
     c = f.cny
     if f.per_gpu and n > 1:
         return f.price_hour * n, f"{n} x {_money_str(f.price_hour, c)}/GPU-hour = {_money_str(f.price_hour * n, c)}/h", \
@@ -567,7 +601,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 f"730 小时的 {util:.0%} = {730 * util:,.0f} 小时" + ("" if f.util else "（未给时长：按整月）"))
             rent = hourly * hours
             steps.append(pick(zh, f"renting: {hen} x {men} = {m(rent)} a month", f"租：{hzh} x {mzh} = 每月 {m(rent)}"))
-            if f.gpu and call is not None:  # the cost tool, with the person's figures (one answer everywhere)
+            if f.gpu and call is not None and not f.rent_count:  # the cost tool, with the person's figures
                 n = f.count or 1
                 watts = f.kw * 1000 / n if f.kw else None
                 r = call("estimate_cost", gpu=f.gpu, gpu_count=n, usd_per_gpu_hour=hourly / n,
