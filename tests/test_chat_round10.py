@@ -85,3 +85,35 @@ def test_yuan_prices_without_a_currency_word():
 def test_a_lab_quote_against_per_card_hour_rent_at_a_utilisation():
     a = ENGINE.ask("实验室想买 8 卡 H100 服务器，报价 230 万人民币。云上租 H100 每卡时 15 元。我们估计利用率 60%，用 3 年，怎么算划算？")
     assert "43.8 个月" in _first(a.text) and "¥52,560" in a.text
+
+
+# --- follow-ups that change one thing ----------------------------------------------------------------------------
+
+def test_a_price_of_power_after_a_payback_redoes_the_payback():
+    a = _chat("should i buy a 4090 ($1.8k) or just rent one on runpod at $0.39/h? id use it maybe 8 hours a day, 5 days "
+              "a week", "electricity is 30c/kwh here btw")
+    assert "breaks even" in _first(a.text) and "$0.30/kWh" in a.text
+    b = _chat("What is the monthly electricity bill for 8 H100s at $0.15/kWh?", "what about at $0.25/kWh?")
+    assert "a month for power" in _first(b.text) and "$0.25/kWh" in _first(b.text)
+
+
+def test_hours_changed_after_a_payback():
+    a = _chat("个人玩家想跑 70B，买两张二手 3090（一张 5500）还是租 A100？租的话一小时大概 8 块。一周用 10 小时左右。",
+              "如果每天用 6 小时呢？")
+    assert "每天 6 小时" in a.text and "7.5 个月" in _first(a.text)
+
+
+def test_traffic_scaled_in_a_follow_up():
+    first = ("我们用 4 张 H100 部署 Llama 3.3 70B（fp8），每天大概处理 2 亿 token（输入 1.5 亿，输出 5000 万），租金每卡每小时 "
+             "2.8 美元。算下来每百万 token 多少钱？")
+    a = _chat(first, "如果流量只有现在的一半呢？")
+    assert "100,000,000 tokens" in _first(a.text) and "和上面一样" not in a.text
+    b = _chat("How many H100s to serve Llama 3.1 70B to 40 concurrent users at 8k context?", "what if traffic doubles?")
+    assert "80 concurrent users" in _first(b.text)
+
+
+def test_a_card_added_to_a_comparison_and_counts_each():
+    a = _chat("4090 vs 3090 for local llm inference, is the 4090 worth paying 2x?", "and vs a used a6000 48gb?")
+    assert "RTX A6000" in _first(a.text) and "RTX 4090" in _first(a.text) and "Memory:" in a.text
+    b = _chat("5090 和 4090 到底差多少？主要本地跑 32B 的 Q4 模型", "那两张 4090 和一张 5090 比呢？")
+    assert "2x NVIDIA GeForce RTX 4090" in _first(b.text) and "各 2 张卡" not in b.text

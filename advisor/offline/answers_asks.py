@@ -689,6 +689,10 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
         r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
                         tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
     else:
+        if model and _counts_each(question, gpus):  # "两张 4090 和一张 5090 比": each setup with its own count, by speed
+            from .answers_serve import compare
+
+            return compare(turn, s, "speed")
         if not model:
             model = REPRESENTATIVE_MODEL
             stated = pick(zh, " (no model named: Llama 3.1 8B in bf16, one user, as the example)",
@@ -751,6 +755,12 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                 f"**{r['faster']} 约快 {ratio:g} 倍**（相对 {r['slower']}；{pace}）{stated}：{figs_zh}；{worth_zh}。")
     body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
                  "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
+    big, small = max(specs, key=lambda g: g.memory_gib), min(specs, key=lambda g: g.memory_gib)
+    if big.memory_gib >= 1.5 * small.memory_gib:  # capacity decides which models load at all, before speed
+        body.append(pick(zh, f"Memory: {big.name} holds {gib(big.memory_gib)} against {gib(small.memory_gib)}: larger models and "
+                             f"longer contexts that do not load on {small.name} fit on it.",
+                         f"显存：{big.name} 有 {gib(big.memory_gib)}，{small.name} 只有 {gib(small.memory_gib)}：后者装不下的更大模型和"
+                         f"更长上下文，前者能装下。"))
     return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
 
 

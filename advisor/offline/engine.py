@@ -267,6 +267,14 @@ class OfflineEngine:
         elif slots.usd_per_gpu_hour:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
             turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else slots.price_gpu
+        if now.load_scale and previous:  # "如果流量只有现在的一半呢？": the load said before, scaled; the same ask again
+            scaled = [f for f in ("tokens_per_day", "request_rate", "users", "items") if getattr(state, f)
+                      and getattr(now, f) is None]
+            for f in scaled:
+                v = getattr(state, f) * now.load_scale
+                setattr(slots, f, max(1, round(v)) if f in ("users",) else v)
+            if scaled:
+                turn.derive("load_scaled", lambda **kw: kw, factor=now.load_scale, fields=scaled)
         routed = table.route(question, now, slots)
         if routed is None and previous and previous[0] in ("cost", "which_gpu", "how_many") and slots.model and \
                 (now.request_rate or now.tokens_per_day):  # "10k conversations a day, ~8 messages each" after "what would it cost?"
@@ -275,6 +283,13 @@ class OfflineEngine:
             routed = table.again("batch_job", question, now, slots)  # "deadline is 6 hours. what do we need?"
         if routed is None and previous == ["power"] and (now.watts_per_gpu or now.pue or now.usd_per_kwh) and not now.model:
             routed = table.again("power", question, now, slots)  # "if I power-limit them to 250W?": the bill at that draw
+        if routed is None and previous and previous[0] in ("gpu_vs_gpu", "gpu_worth") and len(set(now.gpus)) == 1 and not now.model and \
+                state.gpus and re.search(r"\bvs\.?\b|\bversus\b|\bcompared?\b|\bagainst\b|和.{0,16}比|跟.{0,16}比|比呢|对比",
+                                         question, re.I) and now.gpus[0] != state.gpus[0]:
+            slots.gpus = [state.gpus[0], now.gpus[0]]  # "and vs a used a6000?": the card the thread is about, against it
+            routed = table.again(previous[0], question, now, slots)
+        if routed is None and previous and len(previous) == 1 and now.load_scale:
+            routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)

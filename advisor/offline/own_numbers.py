@@ -795,7 +795,10 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
             f, k = _merge(old, f, question), "break_even"
     short_money = len(question) < 80 and bool(MONTHLY.search(question) or PER_M.search(question) or YEARLY.search(question)
                                               or HOURS_CHANGE.search(question))
-    if k is None and history_user and (REFERS_BACK.search(question) or short_money):
+    # a short turn that only states a figure ("electricity is 30c/kwh here btw", "利用率只有 40%") changes that figure
+    figure_only = len(question) < 80 and not f.gpu and any(
+        v is not None for v in (f.per_kwh, f.pue, f.util, f.price_hour, f.buy, f.rent_month, f.hours_per_month))
+    if k is None and history_user and (REFERS_BACK.search(question) or short_money or figure_only):
         old, old_k = _previous_facts(history_user)
         if old is not None:
             f = _merge(old, f, question)

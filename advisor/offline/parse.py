@@ -97,6 +97,7 @@ class Slots:
     users_assumed_share: float | None = None  # no share said: the users at once taken as this % of the head count
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
+    load_scale: float | None = None  # "what if traffic halves / doubles?", "流量只有现在的一半": the load before, scaled
     preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
@@ -1464,6 +1465,25 @@ def find_offload(text: str) -> str | None:
     return None
 
 
+_LOAD_WORDS = r"(?:traffic|load|volume|usage|requests|users|demand|流量|请求量|用户量|用量|访问量|负载|并发|调用量|token ?量)"
+_FACTORS = {"half": 0.5, "一半": 0.5, "减半": 0.5, "double": 2.0, "doubles": 2.0, "doubled": 2.0, "twice": 2.0, "翻倍": 2.0,
+            "翻一倍": 2.0, "两倍": 2.0, "triple": 3.0, "triples": 3.0, "三倍": 3.0, "翻两番": 4.0, "四倍": 4.0, "十倍": 10.0}
+
+
+def find_load_scale(text: str) -> float | None:
+    """A change to the load said before, as a factor: 'what if traffic doubles?', 'half the traffic', '流量只有现在的
+    一半', '用户量翻倍', '10x the requests'."""
+    low = text.lower()
+    words = "|".join(sorted(_FACTORS, key=len, reverse=True))
+    m = re.search(rf"{_LOAD_WORDS}.{{0,16}}?(?:({words})|(\d+(?:\.\d+)?)\s*(?:x|×|倍)(?!\s*(?:faster|slower|更快)))|"
+                  rf"(?:({words})|(\d+(?:\.\d+)?)\s*(?:x|×))\s*(?:the\s+|our\s+|现在的\s*|more\s+)?(?:current\s+)?{_LOAD_WORDS}", low)
+    if not m:
+        return None
+    word = m.group(1) or m.group(3)
+    v = _FACTORS[word] if word else float(m.group(2) or m.group(4))
+    return v if 0 < v <= 1000 and v != 1 else None
+
+
 def find_examples(text: str) -> tuple[int | None, float | None]:
     low = text.lower()
     # "50k examples", "50k training samples", "50k 1,000-token examples" (the length between count and noun)
@@ -1631,6 +1651,7 @@ def parse(text: str) -> Slots:
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    s.load_scale = find_load_scale(text)
     s.preference = True if re.search(r"\b(?:dpo|kto|ipo)\b", text, re.I) else None
     s.mfu = find_mfu(text)
     s.power_budget_kw, s.on_circuit = find_power_budget(text)
