@@ -117,3 +117,24 @@ def test_a_card_added_to_a_comparison_and_counts_each():
     assert "RTX A6000" in _first(a.text) and "RTX 4090" in _first(a.text) and "Memory:" in a.text
     b = _chat("5090 和 4090 到底差多少？主要本地跑 32B 的 Q4 模型", "那两张 4090 和一张 5090 比呢？")
     assert "2x NVIDIA GeForce RTX 4090" in _first(b.text) and "各 2 张卡" not in b.text
+
+
+# --- power ---------------------------------------------------------------------------------------------------------
+
+def test_amps_and_volts_are_a_power_budget_and_none_fitting_is_said():
+    a = ENGINE.ask("机房一个机柜只有 16A 220V 的电，能放几台 8 卡 H100 服务器？")
+    assert _first(a.text).startswith("**一台都放不下") and "3.52 kW" in _first(a.text)
+    b = ENGINE.ask("we have a 30 A / 208 V circuit: how many 8x H100 servers?")
+    assert any(c.tool == "power_budget" for c in b.calls)
+
+
+def test_servers_that_fit_a_rack_and_their_bill():
+    a = ENGINE.ask("colo gives us 17kw per rack. how many 8x h200 servers fit, and what's the monthly power bill at "
+                   "$0.12/kwh if they run ~70% load")
+    assert _first(a.text).startswith("**1 server(s)") and "$625 a month" in a.text
+
+
+def test_energy_per_million_tokens_needs_the_speed_not_a_monthly_bill():
+    a = ENGINE.ask("what's the energy cost per million tokens generating with llama 3.1 8b on an h100 (700w)? power is "
+                   "10 cents/kwh")
+    assert "per 1M generated tokens" in _first(a.text)

@@ -1159,6 +1159,16 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
         return pick(zh, f"{r['gpus']}x {r['gpu']} ({r['tdp_w']:g} W each plus the host)",
                     f"{r['gpus']} 张 {r['gpu']}（每张 {r['tdp_w']:g} W，另算主机）")
     usable = rows[0]["usable_kw"]
+    r0 = rows[0]
+    if len(rows) == 1 and r0["gpus_per_server"] > 1 and r0["servers"] == 0:  # not even one server: say so first
+        lead = pick(zh, f"**None: one {r0['gpus_per_server']}x {r0['gpu']} server draws about {r0['server_kw']:g} kW, more than "
+                        f"the {usable:g} kW{' you can load continuously' if s.on_circuit else ''}.** By GPU board power "
+                        f"alone {r0['gpus_by_board_power_alone']} of its GPUs would fit: a smaller box (fewer or lower-power "
+                        "cards), or a bigger feed.",
+                    f"**一台都放不下：一台 {r0['gpus_per_server']} 卡 {r0['gpu']} 服务器约 {r0['server_kw']:g} kW，超过 {usable:g} kW"
+                    f"{'（持续负载）' if s.on_circuit else ''}。**只算 GPU 板卡功耗也只够 {r0['gpus_by_board_power_alone']} 张："
+                    "换更少或更低功耗的卡的机器，或者加大供电。")
+        return Reply(lead, [])
     lead = pick(zh, f"**{' or '.join(one(r) for r in rows)}** fit in {s.power_budget_kw:g} kW"
                     + (f" ({usable:g} kW of it for a continuous load)" if s.on_circuit else "") + ".",
                 f"**{s.power_budget_kw:g} kW 可以放 {' 或 '.join(one(r) for r in rows)}**"
@@ -1182,6 +1192,14 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
                      "按板卡功耗（TDP）满载上限计；8 卡 SXM 服务器按额定 10.2 kW（DGX H100），PCIe 机器按 GPU 功耗 + 35% + 0.3 kW"
                      "（CPU、风扇、电源损耗）" + ("；电路持续负载按额定的 80%" if s.on_circuit else "")
                      + f"。只算 GPU 板卡功耗：{rows[0]['gpus_by_board_power_alone']} 张。"))
+    if s.usd_per_kwh and r0.get("servers"):  # "... and the monthly power bill at $0.12/kWh at ~70% load"
+        util = (s.hours_per_day or 24.0) / 24  # "~70% load" is read as hours a day in use
+        kw = r0["servers"] * r0["server_kw"] if r0["gpus_per_server"] > 1 else r0["gpus"] * r0["tdp_w"] / 1000
+        bill = kw * util * 730 * s.usd_per_kwh
+        body.insert(0, pick(zh, f"Power bill for them: {kw:g} kW x {util:.0%} load x 730 h x ${s.usd_per_kwh:g}/kWh = "
+                                f"{usd(bill)} a month (PUE not added; the rack's cooling is usually in the colo fee).",
+                            f"它们的电费：{kw:g} kW x {util:.0%} 负载 x 730 小时 x {s.usd_per_kwh:g}/度 = 每月 {usd(bill)}"
+                            "（未乘 PUE；机柜散热通常含在托管费里）。"))
     return Reply(lead, body)
 
 

@@ -439,8 +439,9 @@ def kind(question: str, f: Facts) -> str | None:
         return "budget_short"
     if BREAK_EVEN.search(q) and f.buy and (f.rent_month or f.price_hour):
         return "break_even"  # no hours said: the hours a bought box runs, all month (said in the working)
-    if POWER.search(q) and f.per_kwh and (f.kw or f.util) and not f.price_hour:  # (PUE alone: the energy tool takes it)
-        return "power"
+    if POWER.search(q) and f.per_kwh and (f.kw or f.util) and not f.price_hour and not (PER_M.search(q) and not f.tps) \
+            and not re.search(r"how many\b.{0,40}\b(?:fit|servers?|boxes|nodes)|能放几|放几台|几台|多少台", q, re.I):
+        return "power"  # (energy per 1M tokens needs a speed: the power ask; servers that fit a budget: power_budget)
     if f.package_month and f.price_hour and hm:
         return "package"
     if PER_M.search(q) and not f.tps and not MONTHLY.search(q):

@@ -65,7 +65,7 @@ class Slots:
     same_setup: bool = False  # "and a 3B model, same tokens?": a new model in the setup said before, not a new topic
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
     price_gpu: str | None = None  # with several GPUs named, the one the price follows ("8×H100 ... 2.2 美元/卡时 ... L40S")
-    power_budget_kw: float | None = None  # "a 15 kW rack", "那路电只有 3kW", "a 20 A / 240 V circuit" is not read
+    power_budget_kw: float | None = None  # "a 15 kW rack", "那路电只有 3kW", "16A 220V" (amps x volts)
     on_circuit: bool = False  # the budget is a circuit's rating (80% of it carries a continuous load)
     gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
     purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
@@ -653,6 +653,12 @@ def find_tensor_parallel(text: str) -> int | None:
 def find_power_budget(text: str) -> tuple[float | None, bool]:
     """A power budget to fit GPUs into: 'our rack has a 15 kW power budget', '那路电只有 3kW', 'a 2,000 W circuit'."""
     low = text.lower()
+    amps = re.search(r"(\d+(?:\.\d+)?)\s*(?:a|amps?|安培?)\b\s*(?:[/x×,，@]|at|的)?\s*(\d{3})\s*(?:v|volts?|伏)|"
+                     r"(\d{3})\s*(?:v|volts?|伏)\s*(?:[/x×,，@]|at|的)?\s*(\d+(?:\.\d+)?)\s*(?:a|amps?|安培?)\b", low)
+    if amps:  # "16A 220V", "a 30 A / 208 V circuit": amps x volts (single phase)
+        a_, v_ = (amps.group(1), amps.group(2)) if amps.group(1) else (amps.group(4), amps.group(3))
+        kw = float(a_) * float(v_) / 1000
+        return (kw if 0.1 <= kw <= 100_000 else None), bool(re.search(r"circuit|breaker|outlet|电路|那路电|插座|空开|一路电", low))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(kw|千瓦)(?!h|时)", low) or re.search(r"(\d[\d,]{3,})\s*(w|瓦)\b(?!h)", low)
     if not m or not re.search(r"budget|rack|cabinet|circuit|breaker|outlet|power (?:limit|cap|feed|supply)|机柜|预算|电路|那路电|"
                               r"供电|插座|空开|只有|限电|功率上限", low):
