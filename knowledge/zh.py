@@ -17,7 +17,7 @@ GLOSSARY = {
     "数据并行": "data parallel DDP", "专家并行": "expert parallelism MoE", "序列并行": "sequence context parallelism",
     "并行": "parallelism", "分布式": "distributed training", "梯度检查点": "gradient checkpointing activation recomputation",
     "梯度累积": "gradient accumulation", "梯度": "gradients", "优化器": "optimizer Adam states", "激活值": "activations",
-    "激活": "activations", "键值缓存": "KV cache", "缓存": "cache", "上下文": "context length", "长上下文": "long context KV cache",
+    "激活参数": "active parameters experts", "激活": "activations", "键值缓存": "KV cache", "缓存": "cache", "上下文": "context length", "长上下文": "long context KV cache",
     "批量": "batch size", "批处理": "batching", "连续批处理": "continuous batching", "动态批处理": "dynamic batching",
     "吞吐": "throughput tokens per second", "吞吐量": "throughput tokens per second", "速度": "speed tokens per second",
     "延迟": "latency time to first token", "首字延迟": "time to first token", "带宽": "memory bandwidth",

@@ -138,3 +138,15 @@ def test_energy_per_million_tokens_needs_the_speed_not_a_monthly_bill():
     a = ENGINE.ask("what's the energy cost per million tokens generating with llama 3.1 8b on an h100 (700w)? power is "
                    "10 cents/kwh")
     assert "per 1M generated tokens" in _first(a.text)
+
+
+# --- concepts --------------------------------------------------------------------------------------------------------
+
+def test_concept_questions_find_their_section():
+    assert "混合专家" in _first(ENGINE.ask("MoE 模型为什么显存要按总参数算，速度却按激活参数算？").text)
+    assert "Mixture-of-experts" in _first(ENGINE.ask(
+        "why does a MoE need memory for all its experts but run at the speed of its active parameters?").text)
+    assert "batch 1" in _first(ENGINE.ask("为什么都说大模型推理是 memory bound 而不是 compute bound？").text)
+    a = ENGINE.ask("difference between tensor parallel and pipeline parallel for inference, and when do i use which? "
+                   "we have 2 nodes of 8x h100")
+    assert _first(a.text).startswith("**Tensor parallelism splits every layer")

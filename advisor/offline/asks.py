@@ -109,7 +109,7 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
             previous[0] in ("how_many", "which_gpu", "speed", "time", "cost"):
         return previous  # "llama 3.1 70b, around 20 users, 8k context" after a clarifying question: the facts it asked for
     if not now.model and not merged.model and not now.claimed_gb and CONCEPT_TERMS.search(q) and \
-            (YES_NO.search(q) or re.search(r"^\s*(?:what|why|how|explain)\b|什么|为什么|多少|怎么", q)):
+            (YES_NO.search(q) or re.search(r"^\s*(?:what|why|how|explain|(?:the )?difference|when)\b|什么|为什么|多少|怎么|区别", q)):
         return ["explain"]
     if now.claimed_gb and now.model and CLAIM_CHECK.search(q):
         return ["misconception"]

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 # abbreviations a question uses for what the headings spell out
 ABBREVIATIONS = {"tp": "tensor parallelism", "pp": "pipeline parallelism", "dp": "data parallelism",
-                 "mfu": "mfu model flops utilization", "kv": "kv", "ep": "expert parallelism"}
+                 "mfu": "mfu model flops utilization", "kv": "kv", "ep": "expert parallelism",
+                 "moe": "moe mixture experts"}
 _WORD = re.compile(r"[a-z][a-z0-9]*|\d+[a-z]+")
 STOP = {"what", "whats", "what's", "the", "and", "is", "are", "does", "do", "did", "why", "how", "between", "difference",
         "differences", "of", "a", "an", "for", "use", "than", "less", "more", "with", "can", "it", "in", "on", "to",
@@ -47,7 +48,8 @@ PHRASES = [(re.compile(r"\bout of (?:gpu )?memory\b|\bnot enough (?:gpu )?(?:mem
            (re.compile(r"\b(?:more|multiple|several|two|three|four|eight|extra|additional|\d+x?)\s+(?:gpus|cards|graphics cards)\b|"
                        r"\bacross (?:two|several|multiple|\d+) gpus\b"), " multi "),
            (re.compile(r"\btoken generation\b|\bgenerating tokens\b"), " decoding "),
-           (re.compile(r"\b(?:speed(?:s)? up|speedup|quicker|double|accelerate)\b"), " faster ")]
+           (re.compile(r"\b(?:speed(?:s)? up|speedup|quicker|double|accelerate)\b"), " faster "),
+           (re.compile(r"\b(?:memory|bandwidth|compute)[- ]bound\b"), " decoding bandwidth ")]
 REPLACE = {" faster "}  # a synonym replaces the word; other phrases add the heading's word next to the question's
 
 
