@@ -150,3 +150,23 @@ def test_concept_questions_find_their_section():
     a = ENGINE.ask("difference between tensor parallel and pipeline parallel for inference, and when do i use which? "
                    "we have 2 nodes of 8x h100")
     assert _first(a.text).startswith("**Tensor parallelism splits every layer")
+
+
+# --- hardware as the person has it ----------------------------------------------------------------------------------
+
+def test_a_cards_own_memory_makes_its_variant():
+    a = ENGINE.ask("m2 max macbook w/ 32gb unified memory. whats the biggest model i can run comfortably and how fast?")
+    assert "M2 Max" in _first(a.text) and "32 GB" in _first(a.text) and "tokens/s" in a.text
+    b = ENGINE.ask("笔记本 RTX 4070 Laptop（8G 显存），能跑 Qwen2.5-7B 吗？")
+    assert "Laptop" in _first(b.text) and "8 GB" in _first(b.text)
+    c = ENGINE.ask("can a 4090 run llama 3.1 8b in bf16?")
+    assert "NVIDIA GeForce RTX 4090 24GB" in _first(c.text)  # the catalog's own card: no variant
+
+
+def test_a_family_without_a_size_gets_verdicts_per_size_and_one_question():
+    a = ENGINE.ask("is an a100 enough for llama?")
+    assert _first(a.text).startswith("**Which Llama?") and "Llama 3.1 405B: does not fit" in a.text
+    b = ENGINE.ask("4090 能跑 qwen 吗？")
+    assert "Qwen2.5 32B：q4_k_m 可以" in b.text and "哪个模型" in b.text
+    c = ENGINE.ask("is an a100 enough for llama 3.1 8b?")
+    assert _first(c.text).startswith("**Yes.**")

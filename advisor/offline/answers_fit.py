@@ -469,7 +469,17 @@ def largest(turn, s: Slots) -> Reply:
     lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {job}** on {n}x {name} (at {ctx:,} tokens).",
                 f"**最大约 {best.memory.params_b:.0f}B 参数：{job}**，{n} 张 {name}，序列 {ctx:,} tokens。")
     head = pick(zh, "Largest catalog model by precision:", "各精度下能跑的最大模型：")
-    return Reply(lead, [head + "\n" + "\n".join(lines)])
+    body = [head + "\n" + "\n".join(lines)]
+    if not training(s):  # "... and how fast?": one stream of that largest model
+        try:
+            t = turn.call("estimate_throughput", model=best.memory.model_id, gpu=gpu, gpu_count=n,
+                          precision=best.memory.precision)
+            body.append(pick(zh, f"One stream of it: about {t.decode_tokens_per_s:,.0f} tokens/s; a model half the size runs "
+                                 "about twice as fast.",
+                             f"单路约 {t.decode_tokens_per_s:,.0f} tokens/s；小一半的模型大约快一倍。"))
+        except Exception:  # noqa: BLE001 - a device with no bandwidth given: no speed to say
+            pass
+    return Reply(lead, body)
 
 
 def sharding_choice(turn, s: Slots) -> Reply:
@@ -507,3 +517,55 @@ def sharding_choice(turn, s: Slots) -> Reply:
         body = [pick(zh, "Options: ", "可选：") + "; ".join(
             suggestion_text(x, zh) for x in fsdp.suggestions[:3] if x.fits)] if any(x.fits for x in fsdp.suggestions) else []
     return Reply(lead, body, memory_assumptions(fsdp.memory, {**base, "sharding": "fsdp"}, zh))
+
+
+# a model family named without its size ("is an a100 enough for llama?"): its common sizes, each with the lightest
+# format that loads on the card, and one question back
+FAMILY = re.compile(r"\b(?:llama|qwen|mistral|gemma|deepseek|phi)\b(?![- ]?\d)(?!\s*(?:\d|v\d|r1|3\.\d|2\.5))"
+                    r"(?!\.cpp|[-_ ]?cpp|file|[-_]server|[-_ ]?index|[-_ ]factory)", re.I)
+FAMILY_ASK = re.compile(r"\benough\b|\brun\b|\bfit\b|\bserve\b|\bhost\b|\bhandle\b|够|能跑|跑得动|跑|部署|放得下", re.I)
+FAMILY_SIZES = {"llama": ("llama-3.1-8b", "llama-3.3-70b", "llama-3.1-405b"),
+                "qwen": ("qwen2.5-7b", "qwen2.5-32b", "qwen2.5-72b"),
+                "mistral": ("mistral-7b", "mistral-small-24b", "mistral-large-123b"),
+                "gemma": ("gemma-2-9b", "gemma-2-27b"),
+                "deepseek": ("deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-qwen-32b", "deepseek-v3"),
+                "phi": ("phi-3-mini", "phi-4")}
+
+
+def family_fits(turn, s: Slots, question: str) -> Reply:
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+    from tools.models import find_catalog_id, get_model
+
+    zh = turn.zh
+    fam = FAMILY.search(question).group(0).lower()
+    n = s.count or 1
+    rows = []
+    for name in FAMILY_SIZES[fam]:
+        mid = find_catalog_id(name)
+        if not mid:
+            continue
+        verdict = None
+        for prec in ("bf16", "fp8", "awq-4bit" if get_gpu(s.gpu).kind == "datacenter" else "q4_k_m"):
+            try:
+                if check_fit(FitRequest(model=mid, gpu=s.gpu, gpu_count=n, precision=prec)).fits:
+                    verdict = turn.call("check_fit", model=mid, gpu=s.gpu, gpu_count=n, precision=prec)
+                    break
+            except AdvisorInputError:
+                continue
+        rows.append((get_model(mid).name, verdict))
+    where = on_gpus(n, get_gpu(s.gpu).name, zh)
+    lines = []
+    for mid, r in rows:
+        if r is None:
+            lines.append(pick(zh, f"- {mid}: does not fit, even at 4-bit", f"- {mid}：4-bit 也放不下"))
+        else:
+            lines.append(pick(zh, f"- {r.memory.model}: yes in {r.memory.precision} ({gib(r.required_gib)} of "
+                                  f"{gib(r.available_gib)})",
+                              f"- {r.memory.model}：{r.memory.precision} 可以（{gib(r.required_gib)} / {gib(r.available_gib)}）"))
+    lead = pick(zh, f"**Which {fam.title()}? It depends on the size** on {where}:",
+                f"**要看是哪个尺寸的 {fam.title()}**（{where}）：")
+    ask = pick(zh, "Which model and size do you mean, and for how many users or what context?",
+               "你说的是哪个模型、多大尺寸？多少人用、多长上下文？")
+    return Reply(lead, ["\n".join(lines), ask])

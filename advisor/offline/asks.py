@@ -115,6 +115,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["misconception"]
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
+        if "largest" in found:  # "m2 max w/ 32gb unified memory: biggest model i can run?": not its spec sheet
+            return ["largest"]
         if "buy_rent" in found:
             return ["buy_rent"]
         if "cost" in found and "speed" not in found:

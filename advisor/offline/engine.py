@@ -312,6 +312,8 @@ class OfflineEngine:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
             replies = [_device(turn, slots, now.devices, question)]
+        elif not slots.model and slots.gpu and fit_.FAMILY.search(question) and fit_.FAMILY_ASK.search(question) and not (routed and routed.spec.name == "decline"):
+            replies = [fit_.family_fits(turn, slots, question)]  # "is an a100 enough for llama?": which size, with verdicts
         elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
               and FOLLOW_UP.search(question.lower())):  # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
             earlier = " ".join(c for r, c in map(_role_content, history or []) if r == "user")

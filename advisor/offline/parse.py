@@ -1285,6 +1285,16 @@ def describe_device(text: str, s: Slots) -> str | None:
     so every tool sizes it as the person described it. Bandwidth and TFLOPS are used when given."""
     from tools.gpus import described_gpu_id, get_gpu
 
+    if s.gpu and len(set(s.gpus)) == 1 and not s.gpu.startswith("described:") and _own_memory(text, get_gpu(s.gpu)):
+        # the card's own memory said, and not the catalog's: "RTX 4070 Laptop（8G 显存）", "m2 max w/ 32gb unified
+        # memory" - the variant they have, the rest of its specs as the catalog's card
+        base = get_gpu(s.gpu)
+        variant = _own_memory(text, base)
+        name = re.sub(r"\s*\(?\d+\s*GB\)?\s*$|,?\s*\d+GB\)$", "", base.name).strip().rstrip(",")
+        name = (name + ")" if name.count("(") > name.count(")") else name)
+        if re.search(r"laptop|notebook|笔记本|移动版|mobile", text, re.I) and base.vendor != "apple":
+            name += " Laptop"
+        return described_gpu_id(name, variant, None, None, base.vendor == "apple", base.id)
     base = None
     if s.devices or s.unknown_gpus:
         name = (s.devices or s.unknown_gpus)[0]
@@ -1312,6 +1322,23 @@ def describe_device(text: str, s: Slots) -> str | None:
         name = f"{name.replace(' (modified)', '')} modified to {mems[0]:g} GB"
     return described_gpu_id(name, mems[0], bandwidth, float(tf.group(1)) if tf else None, shared,
                             base.id if base else None)
+
+
+_OWN_MEMORY = re.compile(r"(\d{1,4})\s*(?:gb|g)\b\s*(?:of\s+)?(?:显存|vram|unified(?:\s+memory|\s+ram)?|统一内存|gddr\w*|hbm\w*)|"
+                         r"(?:显存|vram)\s*(?:是|只有|有|为|:)?\s*(\d{1,4})\s*(?:gb|g)\b", re.I)
+
+
+def _own_memory(text: str, base) -> float | None:
+    """The memory of the person's own card, when said as the card's ('8G 显存', '32gb unified memory'; any size next
+    to an Apple chip, which comes in several) and not what the catalog's card has."""
+    m = _OWN_MEMORY.search(text)
+    v = float(m.group(1) or m.group(2)) if m else None
+    if v is None and base.vendor == "apple":
+        m = STATED_MEMORY.search(text)
+        v = float(m.group(1)) if m else None
+    if v and 1 <= v <= 1024 and abs(v - base.memory_gib) > 0.1 * base.memory_gib:
+        return v
+    return None
 
 
 def find_devices(text: str) -> list[str]:
