@@ -170,3 +170,13 @@ def test_a_family_without_a_size_gets_verdicts_per_size_and_one_question():
     assert "Qwen2.5 32B：q4_k_m 可以" in b.text and "哪个模型" in b.text
     c = ENGINE.ask("is an a100 enough for llama 3.1 8b?")
     assert _first(c.text).startswith("**Yes.**")
+
+
+def test_radeon_7900_xtx_is_in_the_catalog_and_each_model_gets_its_speed():
+    from advisor.offline.parse import find_gpus
+
+    assert find_gpus("AMD 7900 XTX 24G 跑大模型") == [("rx-7900-xtx", None, None)]
+    assert find_gpus("2x 7900 xtx") == [("rx-7900-xtx", 2, None)] and find_gpus("8x h100") == [("h100-sxm", 8, None)]
+    a = ENGINE.ask("AMD 7900 XTX 24G 跑大模型怎么样？Llama 3.1 8B 和 Qwen2.5-32B 的 Q4 大概多少速度？ROCm 靠谱吗？")
+    assert "7900 XTX" in _first(a.text) and "Qwen2.5 32B" in a.text and a.text.count("ROCm：") == 1
+    assert "H100" not in a.text

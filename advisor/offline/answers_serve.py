@@ -424,6 +424,29 @@ def _desktop_one_user(s: Slots, gpu: str, users: int) -> bool:
 
 
 def speed(turn, s: Slots) -> Reply:
+    models = list(dict.fromkeys(s.models))
+    if len(models) >= 2 and len(set(s.gpus)) <= 1 and not training(s):
+        # "Llama 3.1 8B 和 Qwen2.5-32B 的 Q4 大概多少速度？": each model on the same card, one after the other
+        replies = [_speed_one(turn, Slots(**{**s.__dict__, "model": m, "models": [m]})) for m in models[:3]]
+        body = [r.lead.replace("**", "") for r in replies[1:]] + replies[0].body
+        return Reply(replies[0].lead, body + _rocm_note(turn, s), replies[0].assumptions)
+    reply = _speed_one(turn, s)
+    reply.body += _rocm_note(turn, s)
+    return reply
+
+
+def _rocm_note(turn, s: Slots) -> list[str]:
+    """'ROCm 靠谱吗？': what runs on an AMD card, said when asked."""
+    if not re.search(r"\brocm\b|\bamd\b.{0,30}(?:support|work|reliable|靠谱|能用)", turn.question, re.I):
+        return []
+    return [pick(turn.zh, "ROCm: llama.cpp (HIP or Vulkan builds), Ollama and vLLM run on RDNA 3 and Instinct cards; "
+                          "decode reaches a little less of the bandwidth than CUDA does (already in these figures), "
+                          "and newer kernels (FP8, some quantized formats) arrive later than on NVIDIA.",
+                 "ROCm：llama.cpp（HIP 或 Vulkan 版）、Ollama 和 vLLM 都能在 RDNA 3 和 Instinct 卡上跑；解码能用到的带宽比 CUDA "
+                 "略低（上面的数字已计入），新内核（FP8、部分量化格式）通常比 NVIDIA 晚支持。")]
+
+
+def _speed_one(turn, s: Slots) -> Reply:
     zh = turn.zh
     gpu = s.gpu or "h100-sxm"
     users = s.users or s.batch or 1

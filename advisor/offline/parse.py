@@ -373,7 +373,7 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
         if any(j in used for j in range(i, i + n)):
             continue
         joined = "".join(gram)
-        m = re.fullmatch(r"(\d{1,6})[x×*](.+)", joined, flags=re.I)
+        m = None if norm_key(joined) in index else re.fullmatch(r"(\d{1,6})[x×*](.+)", joined, flags=re.I)  # "7900xtx"
         count, key = (int(m.group(1)), norm_key(m.group(2))) if m else (None, norm_key(joined))
         if key not in index and key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "4090s", "A100s"
