@@ -180,3 +180,18 @@ def test_radeon_7900_xtx_is_in_the_catalog_and_each_model_gets_its_speed():
     a = ENGINE.ask("AMD 7900 XTX 24G 跑大模型怎么样？Llama 3.1 8B 和 Qwen2.5-32B 的 Q4 大概多少速度？ROCm 靠谱吗？")
     assert "7900 XTX" in _first(a.text) and "Qwen2.5 32B" in a.text and a.text.count("ROCm：") == 1
     assert "H100" not in a.text
+
+
+def test_a_job_in_totals_runs_on_enough_gpus_and_its_rent_follows_a_price():
+    a = ENGINE.ask("一次性任务：1 亿 token 输入、2000 万 token 输出，一周内完成。用 DeepSeek-V3 官方 API 还是自己租卡跑划算？")
+    job = next(c for c in a.calls if c.tool == "batch_job_time")
+    assert job.args["output_tokens_total"] == 2e7 and "16 张" in _first(a.text)  # 671B in FP8 does not fit on one
+    assert not any(c.tool == "estimate_training" for c in a.calls)
+    b = _chat("need to summarize 2 million support tickets (~800 tokens in, 150 out each) with llama 3.1 8b by friday, "
+              "4 days from now. how many gpus? we can rent h100s", "cost at $2.3/h?")
+    assert "$2.30/GPU-hour" in _first(b.text) and "a month" not in _first(b.text)
+
+
+def test_a_memory_the_model_needs_is_not_the_cards():
+    a = ENGINE.ask("blog says 'llama 3.1 70b needs 140gb of vram so you need 2 a100s minimum'. true?")
+    assert "140 GB" not in a.text.split("\n")[0] and "A100 SXM4 80GB" in a.text

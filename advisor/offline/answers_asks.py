@@ -834,10 +834,10 @@ def format_choice(turn, s: Slots, question: str) -> Reply:
 SERVE_MAX_SEQS = 256  # vLLM's default max_num_seqs: the most requests one engine runs in a step
 
 
-def _full_load(turn, s: Slots, prompt: int, out: int):
+def _full_load(turn, s: Slots, prompt: int, out: int, count: int | None = None):
     """(throughput at the busiest steady load, requests running together): as many one-shot requests of `prompt` +
     `out` tokens as the KV pool holds (at most vLLM's max_num_seqs), each prefilled in full (no shared prefix)."""
-    gpu, n = s.gpu or "h100-sxm", s.count or 1
+    gpu, n = s.gpu or "h100-sxm", count or s.count or 1
     mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision, framework="vllm",
                     context=prompt + out, batch=1)
     running = max(1, min(mem.max_concurrent_sequences or 1, SERVE_MAX_SEQS))
@@ -851,7 +851,23 @@ def _io(s: Slots) -> tuple[int, int, bool]:
     of N items, 'N documents of ~2,000 tokens each' is the prompt of each."""
     given_in = s.input_tokens or (s.context if s.items and s.output_tokens and s.context else None)
     prompt, out = given_in or 512, s.output_tokens or 256
+    if not given_in and s.input_total and s.output_total:  # totals only: requests of the default output, the totals' mix
+        prompt = max(1, round(out * s.input_total / s.output_total))
     return prompt, out, bool(given_in and s.output_tokens)
+
+
+def _fewest_holding(model: str, gpu: str, precision: str | None) -> int:
+    """The fewest GPUs (1, 2, 4, 8, 16, 32) that hold the model with room for a batch: DeepSeek-V3 is not run on one."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    for n in (1, 2, 4, 8, 16, 32):
+        try:
+            if check_fit(FitRequest(model=model, gpu=gpu, gpu_count=n, precision=precision, batch=8)).fits:
+                return n
+        except AdvisorInputError:
+            continue
+    return 1
 
 
 def batch_job(turn, s: Slots, question: str) -> Reply:
@@ -859,14 +875,14 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
     tok/s: hours and cost?': the time and rent of a batch job at a steady full load."""
     zh = turn.zh
     prompt, out, said = _io(s)
-    gpu, n = s.gpu or "h100-sxm", s.count or 1
+    gpu, n = s.gpu or "h100-sxm", s.count or _fewest_holding(s.model, s.gpu or "h100-sxm", s.precision)
     total_out = s.output_total or (s.items * out if s.items else None)
     if s.aggregate_tps:  # the person's own measured rate: plain arithmetic on it
         rate, how = s.aggregate_tps, pick(zh, f"your measured {s.aggregate_tps:,.0f} output tokens/s",
                                           f"你实测的 {s.aggregate_tps:,.0f} 输出 tokens/s")
         body = []
     else:
-        t, running = _full_load(turn, s, prompt, out)
+        t, running = _full_load(turn, s, prompt, out, n)
         rate = t.decode_tokens_per_s_total
         how = pick(zh, f"about {rate:,.0f} output tokens/s with {running} requests running together ({t.precision}, "
                        f"vLLM, {prompt:,} tokens in + {out:,} out each)",

@@ -279,7 +279,8 @@ class OfflineEngine:
         if routed is None and previous and previous[0] in ("cost", "which_gpu", "how_many") and slots.model and \
                 (now.request_rate or now.tokens_per_day):  # "10k conversations a day, ~8 messages each" after "what would it cost?"
             routed = table.again("volume", question, now, slots) or table.again("daily_volume", question, now, slots)
-        if routed is None and previous == ["batch_job"] and (now.days or now.gpu or now.count) and not now.model:
+        if routed is None and previous == ["batch_job"] and (now.days or now.gpu or now.count or now.usd_per_gpu_hour) \
+                and not now.model:  # "cost at $2.3/h?" after a batch job: that job's rent at the price
             routed = table.again("batch_job", question, now, slots)  # "deadline is 6 hours. what do we need?"
         if routed is None and previous == ["power"] and (now.watts_per_gpu or now.pue or now.usd_per_kwh) and not now.model:
             routed = table.again("power", question, now, slots)  # "if I power-limit them to 250W?": the bill at that draw

@@ -97,6 +97,7 @@ class Slots:
     users_assumed_share: float | None = None  # no share said: the users at once taken as this % of the head count
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
+    input_total: float | None = None  # "1 亿 token 输入" beside an output total: the job's prompt tokens in all
     load_scale: float | None = None  # "what if traffic halves / doubles?", "流量只有现在的一半": the load before, scaled
     preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
     epochs: float | None = None
@@ -839,11 +840,22 @@ def find_output_total(text: str) -> float | None:
     if TOKENS_PER_DAY.search(low):
         return None
     m = re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*{_OUT}\s*(?:tokens?|token)", low) or \
+        re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*(?:tokens?|token)\s*{_OUT}", low) or \
         re.search(rf"{_OUT}\s*(?:也|也是|总共|一共|共|约|大约|大概|~|\s)*({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*"
                   r"(?:tokens?|token)", low)
     if not m:
         return None
     return to_number(m.group(1)) * _ITEM_SCALE[m.group(2)]
+
+
+def find_input_total(text: str) -> float | None:
+    """Prompt tokens to read in all, beside an output total: '1 亿 token 输入', '1.6B input tokens'."""
+    low = text.lower()
+    if TOKENS_PER_DAY.search(low):
+        return None
+    m = re.search(rf"({_NUM})\s*(k|m|million|b|billion|万|百万|千万|亿)\s*(?:个)?\s*(?:{_IN}\s*(?:tokens?|token)|(?:tokens?|token)\s*{_IN})",
+                  low)
+    return to_number(m.group(1)) * _ITEM_SCALE[m.group(2)] if m else None
 
 
 def find_batch(text: str) -> int | None:
@@ -1332,6 +1344,9 @@ def _own_memory(text: str, base) -> float | None:
     """The memory of the person's own card, when said as the card's ('8G 显存', '32gb unified memory'; any size next
     to an Apple chip, which comes in several) and not what the catalog's card has."""
     m = _OWN_MEMORY.search(text)
+    if m and re.search(r"(?:needs?|requires?|takes?|uses?|eats?|需要|要|占用?|吃)\s*(?:about|around|~|约|大概)?\s*$",
+                       text[max(0, m.start() - 14):m.start()], re.I):
+        m = None  # "llama 70b needs 140gb of vram": what the model needs, not the card's memory
     v = float(m.group(1) or m.group(2)) if m else None
     if v is None and base.vendor == "apple":
         m = STATED_MEMORY.search(text)
@@ -1692,6 +1707,7 @@ def parse(text: str) -> Slots:
     s.input_tokens, s.output_tokens = find_io_tokens(text)
     s.items = find_items(text)
     s.output_total = find_output_total(text)
+    s.input_total = find_input_total(text) if s.output_total else None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
     if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once

@@ -347,6 +347,8 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(now.gpus)
     if test == "sized_job":  # counted things with their tokens each, said in this turn
         each = {now.input_tokens, now.output_tokens} - {None}
+        if now.output_total and now.input_total:  # "1 亿 token 输入、2000 万 token 输出": the job in totals
+            return True
         return bool(now.items and each and now.items >= 100 and now.items not in each)  # "64k-token prompt" is one
     if test == "llm_words":  # a game question that is about models after all ("fps in cyberpunk, and can it run llama?")
         return bool(re.search(r"\bllms?\b|\bmodels?\b|\binference\b|\btokens?\b|\btrain\w*|fine-?tun\w*|\bai\b|大模型|模型|推理|"
