@@ -195,3 +195,20 @@ def test_a_job_in_totals_runs_on_enough_gpus_and_its_rent_follows_a_price():
 def test_a_memory_the_model_needs_is_not_the_cards():
     a = ENGINE.ask("blog says 'llama 3.1 70b needs 140gb of vram so you need 2 a100s minimum'. true?")
     assert "140 GB" not in a.text.split("\n")[0] and "A100 SXM4 80GB" in a.text
+
+
+def test_will_it_oom_is_answered_with_that_polarity():
+    a = ENGINE.ask("training a gemma 2 9b qlora on a colab T4 (16gb). seq 512, batch 8. will it oom?")
+    assert _first(a.text).startswith("**Yes, it runs out of memory.**")
+    b = ENGINE.ask("will llama 3.1 8b oom on an a100 80gb in bf16?")
+    assert _first(b.text).startswith("**No, it fits.**")
+    c = ENGINE.ask("qwen2.5 7b 在 4090 上 bf16 推理会不会爆显存？")
+    assert _first(c.text).startswith("**不会爆显存")
+
+
+def test_a_claim_about_fit_gets_the_verdict_and_people_at_once_is_capacity():
+    a = ENGINE.ask("does deepseek r1 (the full 671b, not a distill) fit on one 8x h100 node? my boss says yes bc its fp8 native")
+    assert _first(a.text).startswith("**No.**")
+    b = ENGINE.ask("rtx 4090 running mistral 7b awq for our discord bot. roughly how many ppl can chat at once before it "
+                   "drops under 10 tok/s each? convos are like 2k tokens")
+    assert "concurrent users" in _first(b.text)

@@ -130,6 +130,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         if "misconception" in found and now.model:
             return ["misconception"]
         return ["explain"]
+    if "misconception" in found and "fit" in found and merged.gpu and merged.model and not now.claimed_gb:
+        return ["fit"]  # "does R1 fit on one 8x H100 node? my boss says yes": the verdict settles the claim
     if "misconception" in found and (now.claimed_gb or now.model):
         return ["misconception"]
     if "explain" in found and merged.model and "kv" in found:

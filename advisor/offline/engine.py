@@ -294,6 +294,8 @@ class OfflineEngine:
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
+            asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
         own = None
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
@@ -338,6 +340,8 @@ class OfflineEngine:
         if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
             replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0 and not said)  # said once a question
                        for i, r in enumerate(replies)]
+        if replies and OOM_ASK.search(question):  # "will it OOM?": the verdict answers that question, not "does it fit"
+            replies[0].lead = _oom_polarity(replies[0].lead)
         unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
@@ -660,6 +664,19 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
             return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
         return ("price", lambda t, s, q: money.rent_cost(t, s))
     return ("unknown", lambda t, s, q: misc.unknown(t, s))
+
+
+OOM_ASK = re.compile(r"\b(?:will|would|does|do|is|am)\b.{0,30}\b(?:oom|run out of (?:gpu )?(?:memory|vram)|out of memory)\b|"
+                     r"\boom\?|会不会爆(?:显存)?|会爆显存|爆显存吗|会 ?oom|会不会 ?oom", re.I)
+
+
+def _oom_polarity(lead: str) -> str:
+    """A fit verdict said as the answer to "will it run out of memory?"."""
+    for fits, en, zh in (("**No.**", "**Yes, it runs out of memory.**", None), ("**Yes.**", "**No, it fits.**", None),
+                         ("**放不下。**", None, "**会爆显存。**"), ("**可以。**", None, "**不会爆显存，放得下。**")):
+        if lead.startswith(fits):
+            return (en or zh) + lead[len(fits):]
+    return lead
 
 
 def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:

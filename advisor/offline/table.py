@@ -250,7 +250,9 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams|chats|conversations|sessions)\b",
              r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b",
-             r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)"),
+             r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)",
+             r"\bhow many (?:ppl|folks|persons|players|members|people|users)\b.{0,40}\b(?:at once|at the same time|"
+             r"simultaneously|concurrently|before)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
@@ -405,7 +407,9 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     return getattr(s, test, None) not in (None, [], False)
 
 
-CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:\d+k )?(?:users|people|requests)\b|"
+CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:\d+k )?(?:users|people|ppl|folks|"
+                         r"persons|requests|chats|players|members)\b|\bhow many\b.{0,30}\b(?:at once|at the same time|simultaneously|"
+                         r"concurrently)\b|"
                          r"\bconcurrent (?:users|requests)\b", re.I)
 CLAIMED = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(tflops|pflops|tops|gb/s|tb/s)\b", re.I)
 
