@@ -212,3 +212,10 @@ def test_a_claim_about_fit_gets_the_verdict_and_people_at_once_is_capacity():
     b = ENGINE.ask("rtx 4090 running mistral 7b awq for our discord bot. roughly how many ppl can chat at once before it "
                    "drops under 10 tok/s each? convos are like 2k tokens")
     assert "concurrent users" in _first(b.text)
+
+
+def test_pretraining_that_would_take_years_gets_cluster_sizes():
+    a = ENGINE.ask("老板让我估一下：从零预训练一个 70B 模型，15T token（对标 Llama 3），H100 集群按 2 美元/卡时，大概要花多少钱？多少卡跑多久？")
+    assert "按集群规模" in a.text and "4,096 张" in a.text and "$2.00/GPU-小时" in a.text
+    b = ENGINE.ask("How long to pretrain a 7B model on 1T tokens with 64 H100s?")
+    assert "By cluster size" not in b.text  # the count the person gave is the plan

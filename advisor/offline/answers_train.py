@@ -108,6 +108,13 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
                     f"{t.gpu_hours:,.0f} GPU-小时{cost}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
                  f"每卡 {t.tokens_per_s_per_gpu:,.0f} tokens/s，MFU {t.mfu:.0%}。")]
+    stated = re.search(rf"(?<![\d,]){t.gpu_count}(?![\d,])", turn.question)
+    if method == "pretrain" and t.days > 180 and not stated and not s.days:
+        # a pretraining run of years on the count that merely holds it is not a plan: the cluster sizes that make it one
+        ladder = _cluster_ladder(turn, s, tokens, seq, gpu, t)
+        if ladder:
+            lead, rows = ladder
+            body = [rows] + body
     if method in ("lora", "qlora"):
         body.append(pick(zh, f"{method_name(method, False)} still does about two-thirds of full fine-tuning's compute "
                              "per token: it saves memory, not most of the FLOPs.",
@@ -125,6 +132,35 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     assumptions = list(t.assumptions) if not zh else [f"MFU {t.mfu:.0%}", f"序列 {seq:,} tokens",
                                                        f"{t.gpu_count} 张 {t.gpu}"]
     return Reply(lead, body, assumptions)
+
+
+def _cluster_ladder(turn, s: Slots, tokens: float, seq: int, gpu: str, t) -> tuple[str, str] | None:
+    """Pretraining that would take years on the GPUs that merely hold it: the days on clusters of 512-16,384 GPUs
+    (MFU falls a little with scale in the step model), led by the smallest that finishes within about three months."""
+    zh = turn.zh
+    rows, pick_row = [], None
+    for n in (512, 1024, 2048, 4096, 8192, 16384):
+        if n <= t.gpu_count:
+            continue
+        r = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=n, method="pretrain",
+                      sequence_length=seq, mfu=s.mfu, goodput=1.0 if s.mfu else None)
+        rows.append(r)
+        if pick_row is None and r.days <= 92:
+            pick_row = r
+    if not rows:
+        return None
+    best = pick_row or rows[-1]
+    c = turn.call("estimate_cost", gpu=gpu, gpu_count=best.gpu_count, gpu_hours=best.gpu_hours)
+    lead = pick(zh, f"**About {best.gpu_hours:,.0f} GPU-hours, {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour**: on "
+                    f"{best.gpu_count:,} {best.gpu} about {best.days:,.0f} days (the GPU-hours barely change with the "
+                    "cluster size; the days do).",
+                f"**约 {best.gpu_hours:,.0f} GPU-小时，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）**：用 "
+                f"{best.gpu_count:,} 张 {best.gpu} 约 {best.days:,.0f} 天（总 GPU-小时几乎不随集群大小变，天数会变）。")
+    lines = [pick(zh, f"- {r.gpu_count:,} GPUs: about {r.days:,.0f} days (MFU {r.mfu:.0%})",
+                  f"- {r.gpu_count:,} 张：约 {r.days:,.0f} 天（MFU {r.mfu:.0%}）") for r in rows]
+    head = pick(zh, f"By cluster size (the {t.gpu_count} GPUs that merely hold it would take {t.days / 365:,.1f} years):",
+                f"按集群规模（只够放下的 {t.gpu_count} 张要跑 {t.days / 365:,.1f} 年）：")
+    return lead, head + "\n" + "\n".join(lines)
 
 
 def _gpus_for_deadline(turn, s: Slots, method: str, tokens: float, seq: int, gpu: str, t) -> str:
