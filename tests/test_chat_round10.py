@@ -219,3 +219,10 @@ def test_pretraining_that_would_take_years_gets_cluster_sizes():
     assert "按集群规模" in a.text and "4,096 张" in a.text and "$2.00/GPU-小时" in a.text
     b = ENGINE.ask("How long to pretrain a 7B model on 1T tokens with 64 H100s?")
     assert "By cluster size" not in b.text  # the count the person gave is the plan
+
+
+def test_a_monthly_in_out_volume_against_what_the_api_costs_now():
+    a = ENGINE.ask("we pay openai ~$9k/month for gpt-4o-mini. would self-hosting qwen2.5-32b on rented gpus be cheaper? "
+                   "traffic is ~1.2B input + 150M output tokens a month")
+    assert "1.2B" not in a.text.split("\n")[0] and "44,407,895 tokens a day" in _first(a.text)
+    assert "you pay $9,000 a month now" in a.text

@@ -1048,15 +1048,17 @@ def volume(turn, s: Slots, question: str) -> Reply:
         lead = pick(zh, f"**{gpus}x {t.gpu}** ({setup}) for {basis}, {peak_text}: {one}.",
                     f"**{gpus} 张 {t.gpu}**（{setup}）：{basis}，{peak_text}；{one}。")
     n_run = max(s.count or 0, gpus)
+    self_month = None
     if not s.usd_per_gpu_hour:  # the bill at the median rent on file, so a volume always comes with its cost
         c = turn.call("estimate_cost", gpu=gpu, gpu_count=n_run, hours_per_day=24.0, months=1.0)
+        self_month = c.rent_usd_total
         if c.rent_usd_total:
             notes.append(pick(zh, f"Monthly: about {usd(c.rent_usd_total)} for {n_run}x {t.gpu} around the clock at "
                                   f"{usd(c.usd_per_gpu_hour)}/GPU-hour (median on-demand rent on file; give yours to use it).",
                               f"每月：{n_run} 张 {t.gpu} 全天运行约 {usd(c.rent_usd_total)}（{usd(c.usd_per_gpu_hour)}/卡时，已收录按需租价中位数；"
                               "告诉我你的价格即可替换）。"))
     if s.usd_per_gpu_hour:  # "A10 每小时 ¥11.5 ... 每月成本多少": the bill of the GPUs it takes, 24 h a day
-        month = n_run * s.usd_per_gpu_hour * 730
+        month = self_month = n_run * s.usd_per_gpu_hour * 730
         turn.price_used = True
         turn.derive("monthly_rent", lambda **kw: kw, gpus=n_run, usd_per_gpu_hour=s.usd_per_gpu_hour, hours=730,
                     usd=round(month, 2))
@@ -1073,12 +1075,26 @@ def volume(turn, s: Slots, question: str) -> Reply:
                                   f"requests, so {cheaper} is cheaper.",
                               f"按 API 价格（输入每百万 {usd(api[0])}，输出每百万 {usd(api[1])}）同样的请求每月 {usd(api_month)}，"
                               f"{cheaper}更便宜。"))
+    paid = API_SPEND.search(question)
+    if paid and self_month:  # "we pay openai ~$9k/month": what they pay now against renting the GPUs it takes
+        now_month = float(paid.group(1).replace(",", "")) * (1000 if paid.group(2) else 1)
+        turn.derive("current_api_spend", lambda **kw: kw, usd_per_month=now_month)
+        better = now_month > self_month
+        notes.insert(0, pick(zh, f"{'Yes' if better else 'No'}: you pay {usd(now_month)} a month now; renting these GPUs "
+                                 f"around the clock is about {usd(self_month)} ({'cheaper' if better else 'dearer'}), "
+                                 "before engineering time.",
+                             f"{'划算' if better else '不划算'}：现在每月付 {usd(now_month)}；租这些卡全天运行约每月 {usd(self_month)}"
+                             f"（{'更便宜' if better else '更贵'}），未算人力。"))
     util = v["utilisation_at_peak"]
     notes.append(pick(zh, f"At the peak they run at {util:.0%} of that capacity; each request takes about "
                           f"{t.request_seconds:,.1f} s at full load (first token after {t.time_to_first_token_s:,.2f} s).",
                       f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
                       f"{t.time_to_first_token_s:,.2f} 秒）。"))
     return Reply(lead, notes)
+
+
+API_SPEND = re.compile(r"(?:\bpay(?:ing)?|\bspend(?:ing)?|\bbill(?:ed)?|\bcosts? us|花|付|开销)\D{0,30}?\$\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?"
+                       r"\s*(?:/|a|per|每|一个?)\s*(?:month|mo\b|月)", re.I)
 
 
 def _api_in_out(question: str) -> tuple[float, float] | None:

@@ -240,7 +240,7 @@ COUNTED_AFTER = (r"(?!(?i:\s*(?:(?:training|train|pretraining|fine-?tuning|input
                  r"text|of|the|total|synthetic|q&a|qa|chat|user|个|条|[a-z&/-]+(?=\s+(?:pairs?|examples?|samples?|"
                  r"documents?|docs?|records?|rows?|questions?|answers?)))\s*){0,2}(?:tokens?|words?|examples?|samples?|rows?|pairs?|documents?|docs?|"
                  r"conversations?|chats?|characters?|chars?|images?|requests?|users?|queries|records?|lines?|"
-                 r"条|个|字|词|次)))")
+                 r"条|个|字|词|次))|(?i:\s*(?:input|output|prompt|completion|generated)s?\b))")  # "1.2B input + 150M output"
 
 
 def find_models(text: str) -> list[str]:
@@ -1714,6 +1714,11 @@ def parse(text: str) -> Slots:
     if s.request_rate:
         s.items = None  # nor a batch of 120 requests
     s.output_share, s.peak_factor = find_output_share(text), find_peak_factor(text)
+    if s.tokens_per_day and s.output_share:  # "1.2B input + 150M output tokens a month": the volume read is the output's
+        vol = TOKENS_PER_DAY.search(text.lower()) or TOKENS_PER_MONTH.search(text.lower())
+        if vol and re.search(r"output|generated|输出|生成", vol.group(0)) and \
+                re.search(r"input|prompt|输入", text.lower()[max(0, vol.start() - 40):vol.start()]):
+            s.tokens_per_day = s.tokens_per_day / s.output_share
     if s.examples and s.tokens and s.tokens <= 2**20:  # "50k examples of 1k tokens": the length of each example
         s.context = s.context or int(s.tokens)
         s.tokens = None

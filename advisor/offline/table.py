@@ -167,7 +167,7 @@ TABLE: tuple[AskSpec, ...] = (
             "max_context", requires=("model", "hardware"), priority=65, unless=("training", "concurrency")),
     AskSpec("volume",
             (r"\bhow many\b", r"\benough\b", r"\bdo (?:i|we) need\b", r"\bhandle\b", r"\bcarry\b", r"\bkeep up\b",
-             r"\bsuffice\b", r"\bwhat (?:hardware|gpus?|setup)\b"),
+             r"\bsuffice\b", r"\bwhat (?:hardware|gpus?|setup)\b", r"\bcheaper\b", r"\bself-?host"),
             (r"几张|多少张|几块|多少块|够不够|够吗|够用|需要几|要几|撑得住|扛得住|扛不扛|撑不撑|多少卡|几台",),
             "volume", requires=("model", "load_volume"), optional=("gpu", "count", "precision", "input_tokens",
                                                                   "output_tokens", "output_share", "peak_factor"),
