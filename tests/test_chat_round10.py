@@ -226,3 +226,9 @@ def test_a_monthly_in_out_volume_against_what_the_api_costs_now():
                    "traffic is ~1.2B input + 150M output tokens a month")
     assert "1.2B" not in a.text.split("\n")[0] and "44,407,895 tokens a day" in _first(a.text)
     assert "you pay $9,000 a month now" in a.text
+
+
+def test_a_follow_up_keeps_the_format_the_answer_settled_on():
+    a = _chat("can i run llama 3.1 70b on two 3090s? like actually usable, not 1 tok/s lol",
+              "ok and what if i want 32k context instead of like 8k")
+    assert "(q4_k_m) at 32,768 tokens" in _first(a.text)

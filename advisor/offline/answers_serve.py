@@ -538,6 +538,8 @@ def speed_range_text(r, zh: bool) -> str:
         return ""
     lo, hi = r.decode_tokens_per_s_range
     ttft = r.time_to_first_token_s_range
+    if ttft and ttft[1] > 5 * ttft[0]:
+        ttft = []  # a first-token spread over 5x (early ROCm rows prefilled 4-11x slower) says nothing a reader can use
     ttft_en = f"; first token {ttft[0]:.2f}-{ttft[1]:.2f} s" if ttft else ""
     ttft_zh = f"；首 token {ttft[0]:.2f}-{ttft[1]:.2f} 秒" if ttft else ""
     return pick(zh, f"Likely range: {tps(lo)}-{tps(hi)} tokens/s per stream{ttft_en} (the usual spread of our "

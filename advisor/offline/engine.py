@@ -262,6 +262,9 @@ class OfflineEngine:
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
+        settled = _settled_format(history) if previous and not now.precision and not now.model else None
+        if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
+            slots = dataclasses.replace(slots, precision=settled, formats=[settled])
         if slots.gpu_prices:
             turn.gpu_prices = dict(slots.gpu_prices)
         elif slots.usd_per_gpu_hour:
@@ -664,6 +667,18 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
             return ("serving_cost", lambda t, s, q: serve.serving_cost(t, s, q))
         return ("price", lambda t, s, q: money.rent_cost(t, s))
     return ("unknown", lambda t, s, q: misc.unknown(t, s))
+
+
+SETTLED = re.compile(r"not in [\w-]+; yes at ([\w-]+)\*\*|放不下；([\w-]+) 可以\*\*|\*\*[\w-]+ (?:does not fit|放不下)\*\*[^；;\n]*[；;]"
+                     r"\s*(?:改用|switching to) ([\w-]+)")
+
+
+def _settled_format(history: list | None) -> str | None:
+    """The weight format the last answer settled on when the one asked did not fit ("not in bf16; yes at q4_k_m"), so
+    a follow-up that changes something else keeps it."""
+    last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
+    m = SETTLED.search(last.split("\n", 1)[0])
+    return next((g for g in m.groups() if g), None) if m else None
 
 
 OOM_ASK = re.compile(r"\b(?:will|would|does|do|is|am)\b.{0,30}\b(?:oom|run out of (?:gpu )?(?:memory|vram)|out of memory)\b|"
