@@ -1,21 +1,8 @@
 """Blind round 10 (docs/blind-rounds/round10): causes fixed after grading, each checked on a rephrasing too."""
-from advisor.offline.engine import OfflineEngine
 from advisor.offline.own_numbers import facts
-
-ENGINE = OfflineEngine(quick=True)
-
-
-def _first(text: str) -> str:
-    return text.strip().splitlines()[0]
-
-
-def _chat(*turns):
-    history, answer = [], None
-    for t in turns:
-        answer = ENGINE.ask(t, history=history)
-        history += [{"role": "user", "content": t}, {"role": "assistant", "content": answer.text}]
-    return answer
-
+from tests.chat_helpers import ENGINE
+from tests.chat_helpers import chat as _chat
+from tests.chat_helpers import first_line as _first
 
 # --- harm families: concealment, what is not the person's, many free accounts ------------------------------------
 

@@ -5,23 +5,11 @@ a deadline in hours, cents/kWh, PUE and a power limit, '双 3090', 'N 台 DGX'; 
 keeps the setup; a part repeated word for word is said once."""
 import pytest
 
-from advisor.offline.engine import OfflineEngine
 from advisor.offline.parse import find_context, find_tokens_per_day, parse
+from tests.chat_helpers import ENGINE
+from tests.chat_helpers import chat as _chat
+from tests.chat_helpers import first_line as _first
 from tools import search
-
-ENGINE = OfflineEngine(quick=True)
-
-
-def _first(text: str) -> str:
-    return text.strip().splitlines()[0]
-
-
-def _chat(*turns):
-    history, answer = [], None
-    for t in turns:
-        answer = ENGINE.ask(t, history=history)
-        history += [{"role": "user", "content": t}, {"role": "assistant", "content": answer.text}]
-    return answer
 
 
 def test_at_the_same_time_is_not_a_question_about_time():

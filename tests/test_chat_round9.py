@@ -1,22 +1,10 @@
 """Blind round 9 (docs/blind-rounds/round9): causes fixed after grading, each checked on a rephrasing as well."""
 import pytest
 
-from advisor.offline.engine import OfflineEngine
 from advisor.offline.parse import find_formats, find_users, parse
-
-ENGINE = OfflineEngine(quick=True)
-
-
-def _first(text: str) -> str:
-    return text.strip().splitlines()[0]
-
-
-def _chat(*turns):
-    history, answer = [], None
-    for t in turns:
-        answer = ENGINE.ask(t, history=history)
-        history += [{"role": "user", "content": t}, {"role": "assistant", "content": answer.text}]
-    return answer
+from tests.chat_helpers import ENGINE
+from tests.chat_helpers import chat as _chat
+from tests.chat_helpers import first_line as _first
 
 
 def test_ollama_means_a_gguf_format():

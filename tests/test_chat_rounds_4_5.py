@@ -11,25 +11,13 @@ import pytest
 
 from advisor.grounding import unsupported_numbers
 from advisor.offline import parts
-from advisor.offline.engine import OfflineEngine
 from advisor.offline.parse import parse
+from tests.chat_helpers import ENGINE
+from tests.chat_helpers import chat as _chat
+from tests.chat_helpers import first_line as _first
 from tools.gpus import described_gpu_id, get_gpu
 from tools.plan import PlanRequest, recommend_hardware
 from tools.throughput import ThroughputRequest, chat_turn, estimate_throughput
-
-ENGINE = OfflineEngine(quick=True)
-
-
-def _first(text: str) -> str:
-    return text.strip().splitlines()[0]
-
-
-def _chat(*turns):
-    history, answer = [], None
-    for t in turns:
-        answer = ENGINE.ask(t, history=history)
-        history += [{"role": "user", "content": t}, {"role": "assistant", "content": answer.text}]
-    return answer
 
 
 def _figure(text: str) -> float:
