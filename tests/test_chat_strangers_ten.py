@@ -59,3 +59,14 @@ def test_a_tiny_training_run_does_not_fail():
     a = ENGINE.ask("LoRA fine-tune llama 3.1 8b on 5k tokens on one H100, how long")
     assert a.text.startswith("**under a minute")
     assert "couldn't" not in a.text
+
+
+def test_buying_a_card_compares_purchase_prices_and_a_used_one_its_used_price():
+    from tools.prices import gpu_prices
+
+    assert gpu_prices("rtx-3090").used_usd == 700 and gpu_prices("rtx-3090").purchase_usd == 1499
+    a = ENGINE.ask("is an rtx 5090 worth it over a used 3090 for local llm inference? mostly 30b models at q4")
+    lead = a.text.splitlines()[0]
+    assert "$700 used" in lead and "the slower card gives more speed per dollar" in lead
+    b = ENGINE.ask("4090 vs 3090 for llm inference, which to rent?")
+    assert "rents on file" in b.text.splitlines()[0]

@@ -746,6 +746,15 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
         worth_en = (f"**{'yes' if yes else 'no'}, at {said:g}x the price it is {'worth it' if yes else 'not worth it'}** "
                     f"for this job (worth it up to about {ratio:g}x the price)")
         worth_zh = f"**按贵 {said - 1:.0%}（{said:g} 倍）算，{'值得' if yes else '不值'}**（快 {ratio:g} 倍，{ratio:g} 倍以内都划算）"
+    elif (bought := _purchase_prices(question, fast_id, slow_id)) is not None:  # buying, not renting: what each costs
+        (fast_usd, fast_kind), (slow_usd, slow_kind) = bought
+        buy_ratio = round(fast_usd / slow_usd, 2)
+        turn.derive("purchase_ratio", lambda **kw: kw, faster_usd=fast_usd, slower_usd=slow_usd, ratio=buy_ratio)
+        better = buy_ratio <= ratio
+        worth_en += (f"; to buy, at the prices on file ({usd(fast_usd)} {fast_kind} vs {usd(slow_usd)} {slow_kind}, "
+                     f"{buy_ratio:g}x) {'the faster card is the better buy' if better else 'the slower card gives more speed per dollar'}")
+        worth_zh += (f"；按已收录的购买价（{usd(fast_usd)} {fast_kind} 对 {usd(slow_usd)} {slow_kind}，{buy_ratio:g} 倍）"
+                     f"{'快的更划算' if better else '慢的那张每块钱的速度更高'}")
     elif price_ratio:
         worth_en += (f"; at the rents on file ({price_ratio:g}x) it is the better buy" if r["faster_is_cheaper_per_work"]
                      else f"; at the rents on file ({price_ratio:g}x) the slower card costs less per unit of work")
@@ -762,6 +771,29 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                          f"显存：{big.name} 有 {gib(big.memory_gib)}，{small.name} 只有 {gib(small.memory_gib)}：后者装不下的更大模型和"
                          f"更长上下文，前者能装下。"))
     return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
+
+
+BUYING = re.compile(r"\bbuy(?:ing)?\b|\bpurchas\w*|\bused\b|second-?hand|\blocal(?:ly)?\b|\bat home\b|\bown\b|二手|买|购|本地|自己用", re.I)
+
+
+def _purchase_prices(question: str, fast_id: str | None, slow_id: str | None):
+    """((usd, kind), (usd, kind)) for the faster and slower card when the question is about buying them: a used price
+    on file for a card said used ('a used 3090'), else the new price on file; None when either is missing."""
+    from tools.prices import gpu_prices
+
+    if not (fast_id and slow_id and BUYING.search(question)):
+        return None
+    used_said = bool(re.search(r"\bused\b|second-?hand|二手", question, re.I))
+    out = []
+    for gid in (fast_id, slow_id):
+        p = gpu_prices(gid)
+        if used_said and p.used_usd:
+            out.append((p.used_usd, "used"))
+        elif p.purchase_usd:
+            out.append((p.purchase_usd, "new"))
+        else:
+            return None
+    return tuple(out)
 
 
 def _said_card_prices(question: str) -> dict[str, float]:
