@@ -70,6 +70,8 @@ class Facts:
     measured_at: int | None = None  # the concurrency a measured throughput was taken at ("2,400 tok/s at 64 concurrent")
     users_wanted: int | None = None  # the concurrency to size for ("how many H100s for 500 concurrent?")
     cny: bool = False
+    api_in_out: tuple | None = None  # an API's input and output prices per 1M ("输入 $0.4/M、输出 $1.2/M")
+    output_share: float | None = None  # the share of a daily volume that is output ("输出占 20%")
 
 
 def _amount(s: str, wan: str | None) -> float:
@@ -88,7 +90,8 @@ def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
         if not any(s <= m.start() < e for s, e, _, _ in out):
             v = to_number(m.group(1).replace(",", "")) * {"万": 10_000, "千": 1000}.get(m.group(2) or "", 1)
             out.append((m.start(), m.end(), v, False))
-    for m in re.finditer(NUM + r"\s*(万|千)?\s*" + _CNY + r"|" + NUM + r"\s*万(?!\s*(?:token|tokens|亿))", text, re.I):
+    for m in re.finditer(NUM + r"\s*(万|千)?\s*" + _CNY + r"|" + NUM + r"\s*万(?!\s*(?:token|tokens|亿|个?\s*gpu|个?\s*卡|个?\s*小时|"
+                         r"张|台|人|条|次|[a-z]\d))", text, re.I):
         num, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), "万")
         if any(s <= m.start() < e for s, e, _, _ in out):
             continue
@@ -116,6 +119,8 @@ def _hours(text: str, f: Facts) -> None:
     if re.search(r"(?:挂着|开着|跑|运行|开机)\s*24\s*(?:个)?\s*小时|24\s*(?:个)?\s*小时\s*(?:开机|挂着|开着|不关)|left on\b|"
                  r"\bon all day\b|\balways on\b", low):
         f.hours_per_day = 24.0
+    if re.search(r"\bevery ?day\b|\bdaily\b|\b7 days a week\b|每天都|天天|一周七天|周末也", low):
+        f.days_per_month = DAYS_PER_MONTH  # "12h a day every day": not the workdays said before
     if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:个)?\s*(?:小时|h)\s*(?:不关机|不停|不间断|连续|运行|开着)|不关机|全天|around the clock|"
                  r"24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
@@ -146,6 +151,11 @@ def _hours(text: str, f: Facts) -> None:
                   + r"\s*(?:个)?\s*(?:gpu|卡)\s*(?:小)?时", low)
     if m:
         f.gpu_hours_month = float(next(g for g in m.groups() if g).replace(",", ""))
+    y = re.search(r"(?:一年|每年|全年)\D{0,8}?(\d[\d,.]*)\s*(万|千)?\s*(?:个)?\s*(?:[a-z]\d{2,4}\s*)?(?:gpu|卡)\s*[- ]?(?:小时|时)|"
+                  r"(\d[\d,.]*)\s*(k)?\s*(?:[a-z]\d{2,4}[- ])?gpu[- ]?hours?\s*(?:a|per|each|/)\s*year", low)
+    if y and not f.gpu_hours_month:  # "一年大概要 5 万 GPU 小时": a year's use, a month of it
+        num, unit = (y.group(1), y.group(2)) if y.group(1) else (y.group(3), y.group(4))
+        f.gpu_hours_month = float(num.replace(",", "")) * {"万": 1e4, "千": 1e3, "k": 1e3}.get(unit or "", 1) / 12
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
@@ -219,10 +229,16 @@ def facts(text: str) -> Facts:
         small = [v for _, _, v, _ in _money(text, bare=f.cny) if 0 < v < (200 if f.cny else 50) and v != f.per_kwh]
         if small:
             f.price_hour, f.per_gpu = small[0], True
+    from .answers_asks import _api_in_out
+    from .parse import find_output_share
+
+    f.api_in_out, f.output_share = _api_in_out(text), find_output_share(text)
     if f.per_kwh is None:  # "30 cents/kWh", "€0.32/kWh": the parser's forms
         from .parse import find_kwh_price
 
         f.per_kwh = find_kwh_price(text)
+    if f.price_hour and re.search(r"(?i)\b[a-z]\d[a-z]{0,2}\.\d{0,2}x?large\b", text):
+        f.per_gpu = False  # "g5.12xlarge (4x A10G, $5.67/h)": the instance's price, all its cards
     if f.per_gpu is None and f.price_hour:  # "8 卡 A800 一小时 220 元": a price that size is for the server
         f.per_gpu = not (f.count and f.count > 1 and f.price_hour > (60 if f.cny else 15))
     if euro:
@@ -716,13 +732,19 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         # the measured rate caps one setup: a daily volume above it needs that many setups (on average, before peaks)
         copies = max(1, math.ceil(f.tokens_per_day / (f.tps * 3600 * hpd))) if f.tps else 1
         self_month = hourly * hpd * DAYS_PER_MONTH * copies
-        api_month = f.tokens_per_day / 1e6 * f.api_per_m * DAYS_PER_MONTH
+        per_m, blend_en, blend_zh = f.api_per_m, "", ""
+        if f.api_in_out and f.output_share:  # input and output priced apart: the person's own mix of the two
+            (pin, pout), share = f.api_in_out, f.output_share
+            per_m = pin * (1 - share) + pout * share
+            blend_en = f" ({1 - share:.0%} input at {m(pin)} + {share:.0%} output at {m(pout)})"
+            blend_zh = f"（输入 {1 - share:.0%} x {m(pin)} + 输出 {share:.0%} x {m(pout)}）"
+        api_month = f.tokens_per_day / 1e6 * per_m * DAYS_PER_MONTH
         times = f"{copies} x " if copies > 1 else ""
         steps = [pick(zh, f"self-host: {times}{hen} x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {m(self_month)} a month",
                       f"自建：{times}{hzh} x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(self_month)}"),
-                 pick(zh, f"API: {_millions(f.tokens_per_day)}M tokens/day x {m(f.api_per_m)}/1M x {DAYS_PER_MONTH:.1f} days = "
-                          f"{m(api_month)} a month", f"API：每天 {_millions(f.tokens_per_day)}M token x 每百万 {m(f.api_per_m)} x "
-                      f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
+                 pick(zh, f"API: {_millions(f.tokens_per_day)}M tokens/day x {m(per_m)}/1M{blend_en} x {DAYS_PER_MONTH:.1f} "
+                          f"days = {m(api_month)} a month", f"API：每天 {_millions(f.tokens_per_day)}M token x 每百万 {m(per_m)}"
+                      f"{blend_zh} x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
         cheaper_api = api_month < self_month
         ratio = max(api_month, self_month) / max(min(api_month, self_month), 1e-9)
         lead = pick(zh, (f"**The API is cheaper: {m(api_month)} vs {m(self_month)} a month** ({ratio:.1f}x)" if cheaper_api

@@ -278,6 +278,8 @@ def find_models(text: str) -> list[str]:
             continue
         if m.group(1) == "910" and m.group(2) in "bB":
             continue  # Huawei's Ascend 910B accelerator, not a 910-billion-parameter model
+        if re.match(r"-\s*(?:tokens?|toks?|words?)\b", text[m.end():], re.I):
+            continue  # "a 40M-token corpus": a count of tokens, not a model size
         after = text.lower()[m.end(): m.end() + 16]
         family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value) or (
             _family_match(after, value) if re.match(r"\s*(?:的|版的?|of)\s*[a-z]", after) else None)  # "70B 的 llama 3.1"
@@ -848,6 +850,11 @@ def find_output_total(text: str) -> float | None:
     return to_number(m.group(1)) * _ITEM_SCALE[m.group(2)]
 
 
+CORPUS_JOB = re.compile(r"\b(?:translat\w*|rewrit\w*|paraphras\w*|summari[sz]\w*|classif\w*|label\w*|clean\w*|process\w*)\b|"
+                        r"翻译|改写|清洗|重写|摘要|总结|分类|打标|标注|润色", re.I)
+TRAINING_WORDS = re.compile(r"\btrain\w*|fine-?tun\w*|\bsft\b|\blora\b|\bqlora\b|pretrain\w*|训练|微调|预训练", re.I)
+
+
 def find_input_total(text: str) -> float | None:
     """Prompt tokens to read in all, beside an output total: '1 亿 token 输入', '1.6B input tokens'."""
     low = text.lower()
@@ -896,7 +903,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                r"token|t/s))"]
     pats = at_once + [
             rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+)"
-            rf"{{0,2}}{_USER_WORDS}",
+            rf"{{0,2}}{_USER_WORDS}(?!\s*(?:/\s*day|a day|per day|each day|daily|a month|per month|/\s*month))",
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:用户|人(?:用|使用))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
@@ -1010,14 +1017,16 @@ def find_days(text: str) -> float | None:
     low = text.lower()
     m = re.search(r"(?:in|within|under|deadline of|deadline|by|less than|finish in|done in)\s+(?:a|one|(\d+(?:\.\d+)?))\s*"
                   r"(day|week|month)s?", low)
-    m = m or re.search(r"(?:(\d+(?:\.\d+)?)|a|one)\s*(day|week|month)s?\s+(?:from now|left|away|to (?:do|finish|get) it)\b", low)
+    m = m or re.search(r"(?:(\d+(?:\.\d+)?)|a|one)\s*(day|week|month)s?\s+(?:from now|left|away|to (?:do|finish|get) it)\b", low) \
+        or re.search(r"\b(?:have|got|has|get)\b.{0,40}?\bfor (?:(\d+(?:\.\d+)?)|a|one)\s*(day|week|month)s?\b", low)
     if m:
         return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
     # a deadline in hours: "finish overnight (10 hours)", "done within 8 hours", "in under 12h"
     m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by morning|deadline (?:is|of)|deadline:?)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
                   r"(?:hours?|hrs?|h)\b", low) or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:内|之内|以内)\s*(?:能|可以)?\s*"
                                                        r"(?:跑完|完成|搞定|做完|处理完)", text)
-    m = m or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:够不够|够吗|够用吗|能不能|能否|来得及|跑得完|跑完吗)", text)
+    m = m or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:够不够|够吗|够用吗|能不能|能否|来得及|跑得完|跑完吗|的?\s*(?:窗口|时间窗))", text) \
+        or re.search(r"(\d+(?:\.\d+)?)[- ]?(?:hours?|hrs?|h)\s+(?:batch\s+)?window\b", low)
     if m and 0 < float(m.group(1)) <= 240:
         return float(m.group(1)) / 24
     if re.search(r"overnight", low):
@@ -1316,7 +1325,9 @@ def describe_device(text: str, s: Slots) -> str | None:
             return None  # a board, phone or CPU with no GPU to size: its own answer (what the model needs, in RAM)
         # (with its memory bandwidth given, a CPU or APU box - "Ryzen AI Max+ 395 128G, 256 GB/s" - is sized as described)
         shared = bool(s.devices) and bool(SHARED_MEMORY.search(name))
-    elif not s.gpu and STATED_BANDWIDTH.search(text) and re.search(r"加速卡|加速器|芯片|\baccelerator\b|\bnpu\b|国产卡|自研", text, re.I):
+    elif not s.gpu and STATED_BANDWIDTH.search(text) and re.search(r"加速卡|加速器|芯片|\baccelerator\b|\bnpu\b|国产卡|自研|"
+                                                                     r"hypothetical|imaginary|假设有?一?张卡|一张卡|\ba card\b|"
+                                                                     r"\bcard with\b", text, re.I):
         name, shared = pick_zh_en(text, "你的加速卡", "your accelerator"), False  # unnamed, described by its figures
     elif s.gpu and len(set(s.gpus)) == 1 and MODDED.search(text):
         base = get_gpu(s.gpu)
@@ -1708,6 +1719,14 @@ def parse(text: str) -> Slots:
     s.items = find_items(text)
     s.output_total = find_output_total(text)
     s.input_total = find_input_total(text) if s.output_total else None
+    job = CORPUS_JOB.search(text)
+    if job and s.tokens and s.tokens >= 1e5 and not s.items and not s.output_total and not TRAINING_WORDS.search(text):
+        # "1 亿 token 的语料 ... 清洗改写（输入输出大概 1:1）", "translating a 40M-token corpus, output ~same length": the
+        # corpus is the job's input; the output in proportion to what the job writes
+        verb = job.group(0).lower()
+        ratio = 1.0 if re.search(r"1\s*[:：比]\s*1|same length|similar length|一样长|差不多长|等长", text, re.I) else (
+            0.2 if re.search(r"summar|摘要|总结", verb) else 0.05 if re.search(r"classif|label|tag|分类|打标|标注", verb) else 1.0)
+        s.input_total, s.output_total, s.tokens = s.tokens, s.tokens * ratio, None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
     if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once

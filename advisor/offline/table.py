@@ -57,8 +57,13 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:avoid|evade|dodge|escape)\w*\b.{0,20}\b(?:detection|getting (?:banned|caught|flagged)|being (?:banned|"
            r"caught|flagged)|bans?)\b",
            # credentials or compute that are not the person's
-           r"\b(?:leaked|stolen|scraped|found|someone'?s|other people'?s)\b.{0,20}\b(?:api |access |aws |gcp |azure |cloud )?"
-           r"(?:keys?|credentials|tokens|logins?)\b",
+           r"\b(?:leaked|stolen|scraped|found|someone'?s|other people'?s)\b.{0,40}\b(?:api |access |aws |gcp |azure |cloud )?"
+           r"(?:keys?|credentials|tokens|logins?)\b(?!.{0,20}\b(?:per|a|/)\s*(?:second|sec|s|day|month)\b)",
+           # getting past a provider's limits with extra identities, and asking whether they will notice
+           r"\b(?:more|extra|multiple|several|a few|new|\d+)\s+(?:\w+\s+)?accounts?\b.{0,80}\b(?:quota|limit|cap|capped|ban)\w*|"
+           r"\b(?:quota|limit|cap|capped|banned)\b.{0,80}\b(?:more|extra|multiple|several|a few|new|\d+)\s+(?:\w+\s+)?accounts?\b",
+           r"\b(?:will|would|do|does)\s+(?:they|aws|gcp|azure|google|amazon|the (?:provider|cloud|admins?|company))\s+"
+           r"(?:notice|find out|detect|catch|flag)\b",
            r"\b(?:mine|mining)\b.{0,40}\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s|someone"
            r"(?: else)?'?s)\b|\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s)\b.{0,60}\b(?:mine|"
            r"mining) (?:crypto|bitcoin|monero|eth)",
@@ -102,7 +107,9 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"不(?:容易|易|太会|怎么)被.{0,10}(?:发现|查到|知道|察觉|检测|追踪)|不(?:易|容易)(?:察觉|发现)|神不知鬼不觉|"
               r"(?:同事|前同事|老同事|离职员工|离职同事|前员工|前任|朋友|室友|老板|导师)的.{0,16}(?:key|密钥|账号|账户|凭证|"
               r"密码|accesskey|access key|ak\b|token)|离职.{0,20}(?:账号|key|密钥|accesskey).{0,12}(?:还能用|能用|没注销)|"
-              r"(?:注册|搞|开|弄)\s*\d{2,}\s*个?.{0,12}?(?:号|账号|账户|小号)|(?:临时|一次性)邮箱.{0,20}(?:注册|账号)")
+              r"(?:注册|搞|开|弄)\s*\d{2,}\s*个?.{0,12}?(?:号|账号|账户|小号)|(?:临时|一次性)邮箱.{0,20}(?:注册|账号)|"
+              r"(?:掩护|伪装|假装|冒充|看起来像).{0,20}(?:挖矿|挖币|矿)|(?:挖矿|挖币|跑矿).{0,30}(?:掩护|伪装|假装|看起来像|不被)|"
+              r"被封.{0,10}(?:还想|再|这次)|多(?:开|注册)几个(?:号|账号)|换.{0,6}(?:账号|身份).{0,10}(?:配额|额度|限额)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -119,11 +126,11 @@ TABLE: tuple[AskSpec, ...] = (
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
-                          r"\bweather\b", r"\brecipe\b", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
+                          r"\bweather\b", r"\brecipe\b", r"\bsourdough\b|\bbaking\b|\bbake\b|\bcook(?:ing)?\b|\bgarden", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b",
                           r"\b(?:gaming|play(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant))\b|"
                           r"\bray[- ]tracing\b|\b\d+\s*fps\b|\b(?:cyberpunk|fortnite|minecraft|elden ring|valorant)\b"),
-            (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说)", r"天气", r"菜谱", r"股价",
+            (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说|绝句|律诗|对联|打油诗)", r"天气", r"菜谱", r"股价",
              r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡", r"(?:帮我|帮忙|给我)?写.{0,6}(?:周报|日报|月报|总结报告|邮件|简历|文案|情书|演讲稿)"),
             "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
@@ -198,6 +205,7 @@ TABLE: tuple[AskSpec, ...] = (
             priority=85, unless=("training", "load")),
     AskSpec("qps",
             (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s|minute|min)\b",
+             r"\breqs?\s*(?:/|per|a)\s*(?:min|minute|s|sec|second)\b",
              r"\bhow many requests\b.{0,40}\b(?:handle|serve|process|do|per)\b"),
             (r"qps|每秒(?:多少|几个)?请求|每秒能处理多少(?:个)?请求|每分钟(?:能)?(?:处理|跑|完成)?多少(?:条|个|次)?",),
             "qps", requires=("model", "hardware"), optional=("count", "precision", "input_tokens", "output_tokens"),
@@ -241,7 +249,7 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bwatts?\b", r"\bhow much power\b", r"\bpower\b.{0,20}\b(?:per month|monthly|a month|per 1m|per million)"),
             (r"电费", r"功耗", r"耗电", r"用电", r"多少电", r"能耗", r"千瓦时|度电"),
             "power", requires=("gpu",), optional=("count", "hours_per_day", "usd_per_kwh", "months", "model", "users"),
-            priority=70, yields_to=("buy_rent",),
+            priority=70, yields_to=("buy_rent",), unless=("power_excluded",),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
     AskSpec("capacity",
             (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
@@ -347,6 +355,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(RENT_WORDS.search(question))
     if test == "gpu_named":
         return bool(now.gpus)
+    if test == "power_excluded":  # "电费先不算", "ignore electricity": power is what they do not want
+        return bool(re.search(r"(?:电费|电价)\s*(?:先|暂时|暂且)?\s*(?:不算|不计|不考虑|不用管)|不(?:算|计|考虑)电费|"
+                              r"\b(?:ignore|ignoring|excluding|exclude|without|leave out|not counting)\s+(?:the\s+)?"
+                              r"(?:power|electricity)", question, re.I))
     if test == "sized_job":  # counted things with their tokens each, said in this turn
         each = {now.input_tokens, now.output_tokens} - {None}
         if now.output_total and now.input_total:  # "1 亿 token 输入、2000 万 token 输出": the job in totals
