@@ -273,3 +273,15 @@ def test_round11_parse_causes():
     assert "a minute" in _first(b.text)
     c = ENGINE.ask("hypothetical card: 48gb vram, 1.2 tb/s, 200 tflops bf16. could it finetune llama 3.1 8b with lora?")
     assert "48" in _first(c.text) and "H100" not in _first(c.text)
+
+
+def test_round11_a_claimed_minimum_count_and_a_speed_for_what_does_not_load():
+    a = ENGINE.ask("vendor told us llama 3.1 70b needs 8x h100 minimum for inference. true?")
+    assert _first(a.text).startswith("**No: 4x NVIDIA H100") and "awq-4bit: 1x" in a.text
+    b = _chat("vendor told us llama 3.1 70b needs 8x h100 minimum for inference. true?",
+              "they also said llama 3.1 405b needs 32 h100s")
+    assert _first(b.text).startswith("**No: 16x")
+    c = ENGINE.ask("can llama 3.1 8b run on 2x 4090 at minimum 8k context?")
+    assert _first(c.text).startswith("**Yes.**")  # a minimum context is not a claimed GPU count
+    d = ENGINE.ask("M2 Ultra 192G 跑 Llama-3.1-405B 的 Q4，能有几个 token/s？别跟我说跑不了")
+    assert _first(d.text).startswith("**q4_k_m 跑不了") and not any(x.tool == "estimate_throughput" for x in d.calls)

@@ -569,3 +569,56 @@ def family_fits(turn, s: Slots, question: str) -> Reply:
     ask = pick(zh, "Which model and size do you mean, and for how many users or what context?",
                "你说的是哪个模型、多大尺寸？多少人用、多长上下文？")
     return Reply(lead, ["\n".join(lines), ask])
+
+
+_CARDS = r"\s*x?\s*(?:gpus?\b|cards?\b|(?:nvidia\s+)?[a-z]{1,4}\s?\d{2,4}[a-z]*)"
+MIN_CLAIM = re.compile(rf"\b(?:minimum|at least|min)\W{{0,3}}(?:of\s+)?\d+{_CARDS}|\d+{_CARDS}s?\s+(?:minimum|at least|min)\b|"
+                       r"(?:最少|至少|起码|最低)\s*(?:要|需要)?\s*\d+\s*张|\d+\s*张\S{0,8}(?:起步|起)|"
+                       rf"(?:\bsaid|\bsays|\btold|\bclaims?|\bheard|\bvendor|\bsales|听说|说|销售).{{0,60}}\bneeds?\s+\d+{_CARDS}|"
+                       r"(?:说|听说|销售).{0,30}(?:要|需要)\s*\d+\s*张", re.I)
+
+
+def minimum_claim(turn, s: Slots) -> Reply:
+    """'The vendor says 70B needs 8x H100 minimum - true?': the fewest of those GPUs that hold it, in its own format and
+    in the lighter ones the card runs, against the count claimed."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.gpus import get_gpu
+
+    zh, g, claimed = turn.zh, get_gpu(s.gpu), s.count
+    formats = [s.precision] if s.precision else [None] + (["fp8"] if g.supports_fp8 else ["int8"]) + ["awq-4bit"]
+    fewest = []
+    for fmt in formats:
+        for n in (1, 2, 4, 8, 16, 32, 64):
+            try:
+                if check_fit(FitRequest(model=s.model, gpu=g.id, gpu_count=n, precision=fmt, context=s.context)).fits:
+                    r = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, precision=fmt, context=s.context)
+                    fewest.append((r.memory.precision, n, r))
+                    break
+            except AdvisorInputError:
+                continue
+    if not fewest:
+        return Reply(pick(zh, f"**Not even {claimed}**: it does not fit on up to 64x {g.name} in the formats we size.",
+                          f"**{claimed} 张也不够**：最多 64 张 {g.name} 在我们估算的格式下都放不下。"))
+    native = fewest[0]
+    least = min(fewest, key=lambda x: x[1])
+    name = model_label(native[2].memory.model, zh)
+    if native[1] < claimed:
+        lead = pick(zh, f"**No: {native[1]}x {g.name} hold {name} in {native[0]}**, not {claimed}",
+                    f"**不对：{native[1]} 张 {g.name} 就能放下 {name}（{native[0]}）**，不需要 {claimed} 张")
+    elif native[1] == claimed:
+        lead = pick(zh, f"**In {native[0]}, yes: {claimed}x {g.name} is the fewest that hold {name}**",
+                    f"**按 {native[0]} 算没错：{name} 最少要 {claimed} 张 {g.name}**")
+    else:
+        lead = pick(zh, f"**No, more: {name} in {native[0]} needs {native[1]}x {g.name}**, not {claimed}",
+                    f"**不够：{name}（{native[0]}）需要 {native[1]} 张 {g.name}**，不是 {claimed} 张")
+    if least[1] < native[1]:
+        lead += pick(zh, f"; in {least[0]} {least[1]} do.", f"；{least[0]} 只要 {least[1]} 张。")
+    else:
+        lead += "." if not zh else "。"
+    lines = [pick(zh, f"- {fmt}: {n}x ({gib(r.required_gib)} of {gib(r.available_gib)} per GPU)",
+                  f"- {fmt}：{n} 张（每卡 {gib(r.required_gib)} / {gib(r.available_gib)}）") for fmt, n, r in fewest]
+    body = [pick(zh, "Fewest GPUs that load it, by format (one user at the context sized; more users need room for "
+                     "their KV cache, and more GPUs also run faster):",
+                 "按格式列出能放下的最少卡数（按单用户和所列上下文；多用户要给 KV 缓存留空间，卡多也更快）：") + "\n" + "\n".join(lines)]
+    return Reply(lead, body)

@@ -465,6 +465,17 @@ def _speed_one(turn, s: Slots) -> Reply:
                                   f"in {alt}: ", f"**{s.precision} 放不下**（每卡需要 {f.required_gib:.1f} GiB，可用 {f.available_gib:.1f}）；"
                                   f"改用 {alt}：")
                 precision = alt
+            else:  # no format loads it: no speed to give, and what would make it load
+                where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
+                ideas = [x for x in (f.suggestions or []) if x.fits][:3]
+                body = [pick(zh, "What would make it load:\n" + "\n".join(f"- {x.description}: {x.required_gib:.0f} GiB per GPU"
+                                                                           for x in ideas),
+                             "能放下的办法：\n" + "\n".join(f"- {x.description}：每卡 {x.required_gib:.0f} GiB" for x in ideas))] \
+                    if ideas else []
+                return Reply(pick(zh, f"**It does not run in {s.precision}: it needs {f.required_gib:.1f} GiB on {where}, "
+                                      f"{f.available_gib:.1f} usable**, so there is no speed to give for it.",
+                                  f"**{s.precision} 跑不了：在 {where} 上需要 {f.required_gib:.1f} GiB，可用 {f.available_gib:.1f}**，"
+                                  "所以没有这个配置的速度。"), body)
     if precision is None and not s.precision and _nothing_fits(turn, s, gpu, users):
         where = on_gpus(s.count or 1, _gpu_name(gpu), zh)
         return Reply(pick(zh, f"**Does not fit** on {where} in any format we size, so there is no speed to give.",

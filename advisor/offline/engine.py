@@ -299,6 +299,9 @@ class OfflineEngine:
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
         if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
             asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
+        if (asks and asks[0] in ("fit", "misconception") and now.count and slots.gpu and slots.model
+                and fit_.MIN_CLAIM.search(question) and not fit_.training(slots) and not routed):
+            asks = ["minimum_claim"]  # "needs 8x H100 minimum, true?": the fewest that hold it, against the claim
         own = None
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
@@ -617,6 +620,7 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
         "explain": ("explain", misc.concept),
         "misconception": ("misconception", misc.misconception),
         "largest": ("largest", lambda t, s, q: fit_.largest(t, s)),
+        "minimum_claim": ("minimum_claim", lambda t, s, q: fit_.minimum_claim(t, s)),
         "limits": ("limits", fit_.limits),
         "kv": ("kv", lambda t, s, q: fit_.kv_cache(t, s)),
         "gpu_specs": ("gpu_specs", lambda t, s, q: misc.gpu_specs(t, s)),
