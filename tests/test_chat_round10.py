@@ -285,3 +285,10 @@ def test_round11_a_claimed_minimum_count_and_a_speed_for_what_does_not_load():
     assert _first(c.text).startswith("**Yes.**")  # a minimum context is not a claimed GPU count
     d = ENGINE.ask("M2 Ultra 192G 跑 Llama-3.1-405B 的 Q4，能有几个 token/s？别跟我说跑不了")
     assert _first(d.text).startswith("**q4_k_m 跑不了") and not any(x.tool == "estimate_throughput" for x in d.calls)
+
+
+def test_round11_an_outlet_and_a_machine_get_a_yes_or_no_and_the_follow_up_keeps_the_outlet():
+    a = ENGINE.ask("家里 220V 16A 的插座，带得动两张 5090 的机器吗？")
+    assert _first(a.text).startswith("**带得动") and "2.82 kW" in _first(a.text)
+    b = _chat("家里 220V 16A 的插座，带得动两张 5090 的机器吗？", "那四张呢？")
+    assert _first(b.text).startswith("**带不动") and "4 卡" in _first(b.text)

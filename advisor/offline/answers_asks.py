@@ -1211,7 +1211,8 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
     rows = []
     sizes = [int(x) for x in re.findall(r"(\d{1,2})\s*-?\s*(?:gpu|卡)\b", question, re.I)]  # "4-GPU L40S servers"
     for i, gpu in enumerate(list(dict.fromkeys(s.gpus or [s.gpu]))[:3]):
-        per_server = (s.counts[i] if i < len(s.counts) else None) or (sizes[i] if i < len(sizes) else None)
+        per_server = (s.count if len(set(s.gpus or [s.gpu])) == 1 and s.count else None) or \
+            (s.counts[i] if i < len(s.counts) else None) or (sizes[i] if i < len(sizes) else None)
         rows.append(turn.derive("power_budget", search.power_budget, gpu=gpu, budget_kw=s.power_budget_kw,
                                 gpus_per_server=per_server if per_server and per_server > 1 else None,
                                 circuit=s.on_circuit))
@@ -1224,6 +1225,21 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
                     f"{r['gpus']} 张 {r['gpu']}（每张 {r['tdp_w']:g} W，另算主机）")
     usable = rows[0]["usable_kw"]
     r0 = rows[0]
+    yes_no = re.search(r"吗|呢[？?]?\s*$|够不够|带得动|带不动|扛得住|撑得住|跳闸|\bwhat about\b|\b(?:can|will|would|does|is)\b.{0,40}\b(?:handle|power|run|"
+                       r"take|enough|trip)\b", question, re.I)
+    if len(rows) == 1 and r0["gpus_per_server"] > 1 and yes_no:  # "220V 16A 的插座带得动两张 5090 的机器吗？": that machine
+        ok = r0["servers"] >= 1
+        lead = pick(zh, f"**{'Yes' if ok else 'No'}: one {r0['gpus_per_server']}x {r0['gpu']} machine draws about "
+                        f"{r0['server_kw']:g} kW at full load, {'within' if ok else 'more than'} the {usable:g} kW"
+                        f"{' you can load continuously' if s.on_circuit else ''}.**",
+                    f"**{'带得动' if ok else '带不动'}：一台 {r0['gpus_per_server']} 卡 {r0['gpu']} 的机器满载约 {r0['server_kw']:g} kW，"
+                    f"{'在' if ok else '超过'} {usable:g} kW{'（持续负载）' if s.on_circuit else ''}{'之内' if ok else ''}。**")
+        body = [pick(zh, "Board power (TDP) at full load plus the host (CPU, fans, supply losses: 35% + 0.3 kW for a PCIe "
+                         "box); power-limiting the cards (nvidia-smi -pl) cuts it, at some speed."
+                         + (" A circuit carries 80% of its rating continuously." if s.on_circuit else ""),
+                     "按板卡满载功耗加主机（CPU、风扇、电源损耗：PCIe 机器按 GPU 的 35% + 0.3 kW）；用 nvidia-smi -pl 限功率可以降下来，"
+                     "速度会慢一些。" + ("电路持续负载按额定的 80%。" if s.on_circuit else ""))]
+        return Reply(lead, body)
     if len(rows) == 1 and r0["gpus_per_server"] > 1 and r0["servers"] == 0:  # not even one server: say so first
         lead = pick(zh, f"**None: one {r0['gpus_per_server']}x {r0['gpu']} server draws about {r0['server_kw']:g} kW, more than "
                         f"the {usable:g} kW{' you can load continuously' if s.on_circuit else ''}.** By GPU board power "

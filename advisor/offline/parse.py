@@ -66,7 +66,7 @@ class Slots:
     usd_per_gpu_hour: float | None = None  # the person's own rental price: "$2.50/hour", "每卡每小时2美元"
     price_gpu: str | None = None  # with several GPUs named, the one the price follows ("8×H100 ... 2.2 美元/卡时 ... L40S")
     power_budget_kw: float | None = None  # "a 15 kW rack", "那路电只有 3kW", "16A 220V" (amps x volts)
-    on_circuit: bool = False  # the budget is a circuit's rating (80% of it carries a continuous load)
+    on_circuit: bool | None = None  # the budget is a circuit's rating (80% of it carries a continuous load)
     gpu_prices: dict = field(default_factory=dict)  # gpu id -> price, when each GPU named has its own ("H100 is $2.99/h")
     purchase_usd_per_gpu: float | None = None  # "buying costs $30,000", "a server with 2 H100s is $75,000" (per GPU)
     owning_usd_per_month: float | None = None  # "+ $300/month power and hosting"
@@ -665,7 +665,7 @@ def find_power_budget(text: str) -> tuple[float | None, bool]:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(kw|千瓦)(?!h|时)", low) or re.search(r"(\d[\d,]{3,})\s*(w|瓦)\b(?!h)", low)
     if not m or not re.search(r"budget|rack|cabinet|circuit|breaker|outlet|power (?:limit|cap|feed|supply)|机柜|预算|电路|那路电|"
                               r"供电|插座|空开|只有|限电|功率上限", low):
-        return None, False
+        return None, None  # (None: a follow-up keeps the circuit said before)
     kw = float(m.group(1).replace(",", "")) / (1 if m.group(2) in ("kw", "千瓦") else 1000)
     circuit = bool(re.search(r"circuit|breaker|outlet|电路|那路电|插座|空开|一路电", low))
     return (kw if 0.1 <= kw <= 100_000 else None), circuit

@@ -220,8 +220,9 @@ TABLE: tuple[AskSpec, ...] = (
     AskSpec("mfu_measured",  # "8 A100s train 7B at 25k tokens/s, what's the MFU?"
             (r"\bmfu\b",), (r"mfu|算力利用率",), "mfu_measured", requires=("model", "gpu", "training_rate"), priority=91),
     AskSpec("power_budget",  # "a 15 kW rack: how many 8x H100 servers?", "那路电只有 3kW，能放几张 3090？"
-            (r"\bhow many\b", r"\bfit\b", r"\bcan (?:i|we) (?:put|run|power|host)\b"),
-            (r"几张|多少张|几台|多少台|能放|能带|能插|放几|带几",),
+            (r"\bhow many\b", r"\bfit\b", r"\bcan (?:i|we) (?:put|run|power|host)\b",
+             r"\b(?:handle|enough|power|support|take|trip)\b"),
+            (r"几张|多少张|几台|多少台|能放|能带|能插|放几|带几|带得动|带不动|扛得住|撑得住|够不够|够吗|跳闸",),
             "power_budget", requires=("gpu", "power_budget_kw"), priority=89, unless=("model",)),
     AskSpec("training_claim",  # "1.3M H100-hours for 8B on 15T tokens - does that add up?", "8 卡一天训完 15T？"
             (r"\badd up\b", r"\bplausible\b", r"\brealistic\b", r"\bpossible\b", r"\btrue\b", r"\bbelieve\b",
