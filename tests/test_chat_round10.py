@@ -292,3 +292,14 @@ def test_round11_an_outlet_and_a_machine_get_a_yes_or_no_and_the_follow_up_keeps
     assert _first(a.text).startswith("**带得动") and "2.82 kW" in _first(a.text)
     b = _chat("家里 220V 16A 的插座，带得动两张 5090 的机器吗？", "那四张呢？")
     assert _first(b.text).startswith("**带不动") and "4 卡" in _first(b.text)
+
+
+def test_round11_value_compared_at_the_persons_own_rents():
+    from advisor.offline.answers_money import said_hourly_prices
+
+    assert said_hourly_prices("2x h100 ($4.4/h total) or 1x h200 ($3.6/h)?") == (
+        {"h100-sxm": 4.4, "h200-sxm": 3.6}, {"h100-sxm": True, "h200-sxm": False})
+    a = ENGINE.ask("T4 和 A10 跑 7B 模型哪个更划算？阿里云上 T4 一小时 11 块，A10 一小时 18 块")
+    assert _first(a.text).startswith("**NVIDIA A10 24GB") and "¥44.00/小时" in a.text and "按你给的租价" in a.text
+    b = ENGINE.ask("H200 和 B200 跑 DeepSeek-R1 推理，性价比怎么比？H200 租 3.5 美元/卡时，B200 5.5")
+    assert _first(b.text).startswith("**NVIDIA H200") and "$28.00/小时" in b.text

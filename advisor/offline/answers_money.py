@@ -7,6 +7,7 @@ deadline, power price) is passed to the tools and said back in the first sentenc
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .parse import Slots
 from .text import Reply, gib, hours_text, method_name, model_label, on_gpus, pick, tokens_text, tps, usd
@@ -536,6 +537,30 @@ VALUE = re.compile(r"tokens? per (?:dollar|\$|buck)|\bper token\b|cheaper per|pe
 BUSY_USERS = 32
 
 
+def said_hourly_prices(question: str) -> tuple[dict[str, float], dict[str, bool]]:
+    """Hourly rents the person gives card by card ('T4 一小时 11 块，A10 一小时 18 块', 'H200 租 3.5 美元/卡时，B200 5.5',
+    '2x h100 ($4.4/h total) or 1x h200 ($3.6/h)'): card id -> price, and which of them are for the whole setup."""
+    from tools.gpus import get_gpu
+
+    from .parse import find_gpus
+
+    if not re.search(r"小时|卡时|/\s*h(?:r|our)?\b|per hour|an hour|hourly|/hr\b", question, re.I):
+        return {}, {}
+    out, total = {}, {}
+    for gid, _, _ in find_gpus(question):
+        names = [a for a in get_gpu(gid).aliases if len(a) >= 2] + [gid]
+        for name in sorted(names, key=len, reverse=True):
+            m = re.search(re.escape(name) + r"s?\W{0,4}(?:租|一小时|每小时|每卡时|per hour|hourly|at|@|is|costs?|:|：)?\s*"
+                          r"(?:大概|约|大约|~)?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)\s*(?:块|元|美元|刀|usd|dollars?)?\s*"
+                          r"(?:/\s*(?:h|hr|hour|小时|卡时|gpu[- ]?hour)\b)?\s*(total|in all|整机|合计)?(?!\s*(?:gb|g\b|x\b|张|卡|b\b|%))",
+                          question, re.I)
+            if m and float(m.group(1)) < 500:
+                out[gid] = float(m.group(1))
+                total[gid] = bool(m.group(2))
+                break
+    return (out, total) if len(out) >= 2 else ({}, {})
+
+
 def tokens_per_dollar(turn, s: Slots) -> Reply:
     """Which GPU gives the most tokens per dollar when serving: each GPU's cheapest configuration at a busy load,
     compared by rent per 1M output tokens (the format each runs best, said on each line)."""
@@ -555,6 +580,18 @@ def tokens_per_dollar(turn, s: Slots) -> Reply:
     if not ok:
         return Reply(pick(zh, f"**None of these serves {model} at {users} concurrent requests within 8 GPUs.**",
                           f"**这几种 GPU 在 8 卡以内都无法以 {users} 路并发运行 {model}。**"))
+    prices, total = said_hourly_prices(turn.question)
+    prices = prices or dict(s.gpu_prices)
+    if prices and all(o.gpu_id in prices for _, o in ok):  # their own rents: every row at its own price
+        turn.price_used = True
+        repriced = []
+        for g, o in ok:
+            hourly = prices[o.gpu_id] * (1 if total.get(o.gpu_id) else o.gpu_count)
+            agg = o.aggregate_tokens_per_s or o.decode_tokens_per_s_total
+            repriced.append((g, replace(o, usd_per_hour=round(hourly, 4),
+                                        usd_per_million_tokens=round(hourly / (agg * 3600) * 1e6, 4))))
+        ok = repriced
+        rows = [(g, next((o2 for g2, o2 in ok if g2 == g), o), p) for g, o, p in rows]
     ok.sort(key=lambda x: x[1].usd_per_million_tokens)
     g0, b0 = ok[0]
     worst = ok[-1][1]
@@ -578,9 +615,11 @@ def tokens_per_dollar(turn, s: Slots) -> Reply:
                               f"{usd(o.usd_per_hour)}/h",
                           f"- {o.gpu_count} 张 {o.gpu}（{_layout(o, zh)}）：每百万 token {usd(o.usd_per_million_tokens)}，合计 "
                           f"{tps(o.aggregate_tokens_per_s or o.decode_tokens_per_s_total)} tokens/s，{usd(o.usd_per_hour)}/小时"))
-    body = [pick(zh, "Each at its cheapest configuration per token (format and layout on each line), rented at the "
-                     "median on-demand price and busy all the time; fewer users raise every figure.",
-                     "每种 GPU 取每 token 最便宜的配置（格式和并行方式见各行），按需报价中位数、满负载计算；并发越少，每 token 越贵。")]
+    basis_en, basis_zh = ("at the rents you gave", "按你给的租价") if turn.price_used else (
+        "rented at the median on-demand price", "按需报价中位数")
+    body = [pick(zh, f"Each at its cheapest configuration per token (format and layout on each line), {basis_en} and "
+                     "busy all the time; fewer users raise every figure.",
+                     f"每种 GPU 取每 token 最便宜的配置（格式和并行方式见各行），{basis_zh}、满负载计算；并发越少，每 token 越贵。")]
     from .answers_serve import _plan_assumptions
 
     return Reply(lead + "\n" + "\n".join(lines), body, _plan_assumptions(rows[0][2], sub, zh))
