@@ -303,3 +303,12 @@ def test_round11_value_compared_at_the_persons_own_rents():
     assert _first(a.text).startswith("**NVIDIA A10 24GB") and "¥44.00/小时" in a.text and "按你给的租价" in a.text
     b = ENGINE.ask("H200 和 B200 跑 DeepSeek-R1 推理，性价比怎么比？H200 租 3.5 美元/卡时，B200 5.5")
     assert _first(b.text).startswith("**NVIDIA H200") and "$28.00/小时" in b.text
+
+
+def test_round11_a_servers_power_counts_its_host_and_requests_get_a_price_per_thousand():
+    a = ENGINE.ask("8x h100 sxm node running a month of training. how many kwh, and at $0.10/kwh whats the bill? dc pue is 1.3")
+    assert "10,200 W" in _first(a.text) and "host included" in _first(a.text)
+    b = ENGINE.ask("What is the monthly electricity bill for 8 H100s at $0.15/kWh?")
+    assert "5,600 W" in _first(b.text)  # no server said: the GPUs' board power
+    c = ENGINE.ask("rough $ per 1k requests for gpt-oss-20b on an L4 at $0.7/hr? reqs are ~1k in, 300 out")
+    assert _first(c.text).startswith("**About $0.0") and "per 1,000 requests" in _first(c.text)

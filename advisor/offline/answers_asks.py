@@ -392,10 +392,18 @@ def power(turn, s: Slots, question: str) -> Reply:
         days = (run_h / 24, f"the whole run ({hours_text(run_h, False)} around the clock)",
                 f"整个训练（{hours_text(run_h, True)}，不停机）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
+    host_note = ""
+    if not s.watts_per_gpu and re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I):
+        # a whole server's bill, not its GPUs' alone: each GPU's share of the server's input power (host counted)
+        srv = search.power_budget(gpu=s.gpu, budget_kw=1e4, gpus_per_server=8 if n % 8 == 0 else n)
+        extra["watts_per_gpu"] = round(srv["server_kw"] * 1000 / srv["gpus_per_server"])
+        host_note = pick(turn.zh, f"Counted per server: {srv['server_kw']:g} kW each ({srv['gpus_per_server']} GPUs at board "
+                                  "power plus the host: CPUs, memory, fans, NICs).",
+                         f"按整机计：每台 {srv['server_kw']:g} kW（{srv['gpus_per_server']} 张 GPU 满载功耗加主机：CPU、内存、风扇、网卡）。")
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
                     tokens_per_s=tokens_per_s, days=days[0] if days else None, **extra)
-    limit = pick(zh, ", as you said", "，按你给的") if s.watts_per_gpu else ""
+    limit = pick(zh, ", as you said", "，按你给的") if s.watts_per_gpu else pick(zh, ", host included", "，含主机") if host_note else ""
     draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each{limit})",
                 f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W{limit}）")
     lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
@@ -431,6 +439,8 @@ def power(turn, s: Slots, question: str) -> Reply:
                              f"{r['kwh_per_million_tokens']:g} kWh, {usd(r['usd_per_million_tokens'])}.",
                          f"满载时（合计 {tps(r['tokens_per_s'])} tokens/s）每百万 token：{r['kwh_per_million_tokens']:g} 千瓦时，"
                          f"{usd(r['usd_per_million_tokens'])}。"))
+    if host_note:
+        body.insert(0, host_note)
     assumptions = [pick(zh, "board power (TDP) is a ceiling: GPUs under full load run near it, idle far below; PUE "
                             "adds cooling and power delivery", "按板卡功耗（TDP）上限计：满载接近，空闲远低于此；PUE 计入散热和供电损耗"),
                    pick(zh, f"electricity: {r['price_basis']}", "电价：" + ("你给的价格" if s.usd_per_kwh else "默认值（美国商业电价均值）"))]
@@ -985,7 +995,24 @@ def qps(turn, s: Slots, question: str) -> Reply:
     if not said:
         body.append(pick(zh, f"Tokens per request not given: assumed {prompt:,} in and {out:,} out.",
                          f"没给每个请求的 token 数：按输入 {prompt:,}、输出 {out:,} 估算。"))
+    if PER_K_REQUESTS.search(question):  # "$ per 1k requests at $0.7/hr": the rent of the hour over its requests
+        c = turn.call("estimate_cost", gpu=s.gpu or "h100-sxm", gpu_count=n, hours=1.0,
+                      **({"usd_per_gpu_hour": s.usd_per_gpu_hour} if s.usd_per_gpu_hour else {}))
+        if c.usd_per_gpu_hour:
+            hourly = c.usd_per_gpu_hour * n
+            per_k = hourly / (per_s * 3600) * 1000
+            turn.derive("usd_per_1k_requests", lambda **kw: kw, usd_per_hour=round(hourly, 4), requests_per_s=per_s,
+                        usd=round(per_k, 4))
+            body.insert(0, lead.replace("**", ""))
+            lead = pick(zh, f"**About {usd(per_k)} per 1,000 requests** at full load: {usd(hourly)}/h over {per_s * 3600:,.0f} "
+                            f"requests an hour ({prompt:,} in + {out:,} out each, {n}x {gpu}); at lower load each costs more.",
+                        f"**满载时每千次请求约 {usd(per_k)}**：每小时 {usd(hourly)}，完成 {per_s * 3600:,.0f} 个请求（每个输入 {prompt:,} + "
+                        f"输出 {out:,}，{n} 张 {gpu}）；负载低时每次更贵。")
     return Reply(lead, body)
+
+
+PER_K_REQUESTS = re.compile(r"\bper (?:1k|1,?000|thousand|k) (?:requests|reqs|calls|queries|conversations)\b|每千次|每 ?1000 ?次|"
+                            r"每千个请求|每一千次", re.I)
 
 
 def request_time(turn, s: Slots, question: str) -> Reply:
