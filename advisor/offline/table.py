@@ -64,6 +64,15 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:quota|limit|cap|capped|banned)\b.{0,80}\b(?:more|extra|multiple|several|a few|new|\d+)\s+(?:\w+\s+)?accounts?\b",
            r"\b(?:will|would|do|does)\s+(?:they|aws|gcp|azure|google|amazon|the (?:provider|cloud|admins?|company))\s+"
            r"(?:notice|find out|detect|catch|flag)\b",
+           # deceiving third parties: mail past the spam filters, bank look-alikes, fake reviews, posing as a human
+           r"\b(?:so|that|without)\b.{0,20}\b(?:gmail|outlook|yahoo|spam filters?|the filters?)\b.{0,20}"
+           r"\b(?:flag|flags|catch|catches|detect|detects|filter|filters)\b",
+           r"\b(?:account|identity|security|password[- ]reset) (?:verification )?(?:e-?mails?|messages?|texts?|sms)\b.{0,80}"
+           r"\b(?:bank|paypal|their name|personali[sz]ed)\b",
+           r"\bfake (?:reviews?|testimonials?|ratings?|followers|likes)\b|\b(?:reviews?|testimonials?)\b.{0,40}"
+           r"\b(?:sock ?puppet|fake|burner) accounts?\b",
+           r"\bpretend(?:ing|s)? to be (?:a )?(?:real|human|person|girl|woman|man)\b|\b(?:without|so) (?:them|they|users|people|"
+           r"anyone)\b.{0,25}\b(?:know(?:ing)?|realiz\w*|notic\w*|find(?:ing)? out)\b.{0,25}\b(?:ai|a bot|bots?)\b",
            r"\b(?:mine|mining)\b.{0,40}\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s|someone"
            r"(?: else)?'?s)\b|\b(?:friend'?s|work|company|employer'?s|school'?s|university'?s|lab'?s)\b.{0,60}\b(?:mine|"
            r"mining) (?:crypto|bitcoin|monero|eth)",
@@ -109,7 +118,11 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"密码|accesskey|access key|ak\b|token)|离职.{0,20}(?:账号|key|密钥|accesskey).{0,12}(?:还能用|能用|没注销)|"
               r"(?:注册|搞|开|弄)\s*\d{2,}\s*个?.{0,12}?(?:号|账号|账户|小号)|(?:临时|一次性)邮箱.{0,20}(?:注册|账号)|"
               r"(?:掩护|伪装|假装|冒充|看起来像).{0,20}(?:挖矿|挖币|矿)|(?:挖矿|挖币|跑矿).{0,30}(?:掩护|伪装|假装|看起来像|不被)|"
-              r"被封.{0,10}(?:还想|再|这次)|多(?:开|注册)几个(?:号|账号)|换.{0,6}(?:账号|身份).{0,10}(?:配额|额度|限额)")
+              r"被封.{0,10}(?:还想|再|这次)|多(?:开|注册)几个(?:号|账号)|换.{0,6}(?:账号|身份).{0,10}(?:配额|额度|限额)|"
+              # deceiving third parties: fake reviews, posing as a human, luring payments, mail past spam filters
+              r"(?:好评|评价|评论|晒单|点评).{0,30}(?:小号|假|刷|看起来像真人|像真人写)|(?:小号|水军).{0,20}(?:好评|评论|评价|点评)|"
+              r"扮成真人|冒充真人|假装(?:成)?真人|伪装成真人|(?:不能|别|不要|不会)让.{0,10}(?:发现|知道|看出).{0,8}(?:是\s*ai|是机器人|是模型|是\s*bot)|"
+              r"(?:引导|诱导|忽悠).{0,8}(?:充值|付款|转账|打钱)|(?:不被|躲过|绕过).{0,8}(?:垃圾邮件|反垃圾|风控)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
