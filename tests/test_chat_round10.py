@@ -324,3 +324,32 @@ def test_round12_fraud_against_third_parties_is_declined_and_ordinary_mail_is_no
     for q in ("we send a few thousand marketing emails a day with llama 3.1 8b; how many GPUs?",
               "summarize 10k customer reviews with qwen2.5 7b on one L4, how long?"):
         assert "can't help" not in ENGINE.ask(q).text, q
+
+
+# --- round 12 causes (docs/blind-rounds/round12), fixed after its grading -------------------------------------------
+
+def test_round12_tokens_per_request_hours_and_shares_as_given():
+    a = ENGINE.ask("用 vLLM 在一张 L40S 上跑 Qwen2.5-7B-Instruct,平均每个请求输入 1500、输出 500 token,大概能撑多少并发?")
+    assert "2,000 tokens" in a.text and "8,192" not in _first(a.text)
+    b = ENGINE.ask("planning to serve qwen3-32b to ~300 internal users, maybe 10% active at once, ~8k context typical. how "
+                   "many gpus and which?")
+    assert "30 users" in _first(b.text)
+    c = ENGINE.ask("个人开发者想跑 70B 模型做研究,买 Mac Studio M3 Ultra 96G(大概 4000 美元)还是按需租 H100(2 美元/小时)?每周大概用 15 小时")
+    assert "每周 15 小时" in c.text and "30.8 个月" in _first(c.text)
+    d = ENGINE.ask("my lab pays ~$0.12/kwh. buy 4x used 3090s (~$750 each) or keep renting a100s for occasional finetuning, "
+                   "like 20 hrs a month?")
+    assert _first(d.text).startswith("**Renting")
+    e = _chat("how much does it cost in power to finetune llama 3.1 8b on one 4090 for 12 hours? i pay 0.22 eur/kwh",
+              "and if i power limit the card to 300w?")
+    assert "12.0 hours" in _first(e.text) and "300 W" in _first(e.text)
+
+
+def test_round12_batch_jobs_of_texts_per_item_sizes_and_copies_on_many_gpus():
+    from advisor.offline.parse import find_io_tokens
+
+    assert find_io_tokens("每篇大概 300 token 英文，输出约 400 token 中文") == (300, 400)
+    a = ENGINE.ask("need to classify 10 million short texts (~300 tokens in, ~5 out) with llama 3.1 8b. how long on one h100?")
+    assert any(c.tool == "batch_job_time" for c in a.calls)
+    b = ENGINE.ask("translating ~1B tokens total (about half input half output) with qwen2.5-7b on 8x 4090 rented at $0.35/h "
+                   "each. time and cost?")
+    assert "8 copies of 1 GPU" in _first(b.text) and "$0.35/GPU-hour" in _first(b.text)

@@ -387,10 +387,10 @@ def power(turn, s: Slots, question: str) -> Reply:
         tokens_per_s = t.decode_tokens_per_s_total
     period = _period(question)
     days = _period_days(period) if period else None
-    run_h = getattr(turn, "run_hours", None)
+    run_h = getattr(turn, "run_hours", None) or (s.job_hours if not s.hours_per_day else None)
     if run_h and not days and not s.hours_per_day:  # "要多久？电费多少？": the bill for the run just timed, not a month
-        days = (run_h / 24, f"the whole run ({hours_text(run_h, False)} around the clock)",
-                f"整个训练（{hours_text(run_h, True)}，不停机）")
+        days = (run_h / 24, f"the whole run ({hours_text(run_h, False)})",
+                f"{'整个训练' if getattr(turn, 'run_hours', None) else '整个任务'}（{hours_text(run_h, True)}）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
     host_note = ""
     if not s.watts_per_gpu and re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I):
@@ -924,11 +924,18 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                                           f"你实测的 {s.aggregate_tps:,.0f} 输出 tokens/s")
         body = []
     else:
-        t, running = _full_load(turn, s, prompt, out, n)
-        rate = t.decode_tokens_per_s_total
-        how = pick(zh, f"about {rate:,.0f} output tokens/s with {running} requests running together ({t.precision}, "
-                       f"vLLM, {prompt:,} tokens in + {out:,} out each)",
-                   f"约 {rate:,.0f} 输出 tokens/s，{running} 个请求同时跑（{t.precision}，vLLM，每个输入 {prompt:,} + 输出 {out:,} tokens）")
+        # a batch job on many GPUs runs copies of the smallest setup that holds the model (8 copies of one 4090 for a
+        # 7B), not one model split 8 ways
+        per = _fewest_holding(s.model, gpu, s.precision) if s.count else n
+        copies = max(1, n // per) if per <= n else 1
+        t, running = _full_load(turn, s, prompt, out, min(per, n))
+        rate = t.decode_tokens_per_s_total * copies
+        each = pick(zh, f", {copies} copies of {per} GPU{'s' if per > 1 else ''}" if copies > 1 else "",
+                    f"，{copies} 份、每份 {per} 张卡" if copies > 1 else "")
+        how = pick(zh, f"about {rate:,.0f} output tokens/s with {running} requests running together{' in each' if copies > 1 else ''} "
+                       f"({t.precision}, vLLM, {prompt:,} tokens in + {out:,} out each{each})",
+                   f"约 {rate:,.0f} 输出 tokens/s，{'每份' if copies > 1 else ''}{running} 个请求同时跑（{t.precision}，vLLM，每个输入 {prompt:,} + "
+                   f"输出 {out:,} tokens{each}）")
         body = [pick(zh, f"At that load each request's prompt is prefilled alongside the decoding of the others; the "
                          f"KV cache holds {running} requests of {prompt + out:,} tokens.",
                      f"这个负载下，每个请求的提示词与其他请求的解码一起算；KV 缓存可容纳 {running} 个 {prompt + out:,} tokens 的请求。")]

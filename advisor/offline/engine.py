@@ -262,6 +262,9 @@ class OfflineEngine:
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
+        if not slots.context and slots.input_tokens and slots.output_tokens and not slots.items and not slots.output_total \
+                and not fit_.training(slots):  # "每个请求输入 1500、输出 500": requests of 2,000 tokens, not the 8k default
+            slots = dataclasses.replace(slots, context=slots.input_tokens + slots.output_tokens)
         settled = _settled_format(history) if previous and not now.precision and not now.model else None
         if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
             slots = dataclasses.replace(slots, precision=settled, formats=[settled])

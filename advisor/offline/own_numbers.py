@@ -138,8 +138,8 @@ def _hours(text: str, f: Facts) -> None:
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
         f.hours_per_day = float(next(g for g in m.groups() if g).replace(",", ""))
-    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|(?:每周|一周|每星期|一星期|每礼拜)\s*(?:用|跑|开|使用|训练)?\s*"
-                  r"(?:大概|约|大约)?\s*" + NUM + r"\s*(?:个)?小时", low)
+    m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*week|(?:每周|一周|每星期|一星期|每礼拜)\s*"
+                  r"(?:用|跑|开|使用|训练|大概|约|大约|\s){0,4}" + NUM + r"\s*(?:个)?小时", low)
     if m:
         f.hours_per_week = float(next(g for g in m.groups() if g))
     m = re.search(r"(?<![\w-])" + NUM + r"\s*(?:h|hrs?|hours?)\s*(?:of\s+\w+\s+)?(?:a|per|/|each)\s*month|(?:每月|一个月|每个月)\s*"

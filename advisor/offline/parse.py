@@ -98,6 +98,7 @@ class Slots:
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     input_total: float | None = None  # "1 亿 token 输入" beside an output total: the job's prompt tokens in all
+    job_hours: float | None = None  # "fine-tune on one 4090 for 12 hours", "跑 12 个小时的训练": a job's running time
     load_scale: float | None = None  # "what if traffic halves / doubles?", "流量只有现在的一半": the load before, scaled
     preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
     epochs: float | None = None
@@ -727,7 +728,17 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    inp, out = grab(_IN) or short("in") or each(), said_as(_OUT) or grab(_OUT) or short("out")
+    def per_item_zh() -> int | None:  # "每篇大概 300 token 英文，输出约 400 token": each item's own size is its input
+        m = re.search(r"每(?:篇|条|个|份|道|段|封)\D{0,6}?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:个)?\s*(?:tokens?|token)", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    out = said_as(_OUT) or grab(_OUT) or short("out")
+    inp = grab(_IN) or short("in") or each() or (per_item_zh() if out else None)
+    if inp and out and inp == out and per_item_zh() and grab(_IN) is None:
+        inp = per_item_zh()
     if inp and not out and re.search(r"\bin\s*(?:=|≈|~|equals?)\s*out\b|input (?:roughly |about )?(?:=|equals?|same as) output|"
                                      r"输入.{0,4}(?:等于|≈|差不多|相当|一样).{0,4}输出|输出.{0,4}(?:和|与|跟)输入.{0,4}(?:差不多|一样|相当)", low):
         out = inp  # "(in = out roughly)": a translation's output is as long as its input
@@ -735,7 +746,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
 
 
 _ITEM = (r"(?:(?:[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
-         r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions)|条|篇|个请求|个文档|份|次请求|个问题|道题|道|对)")
+         r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions|texts?|snippets?|sentences?|passages?|"
+         r"paragraphs?|descriptions?|reviews?|comments?|posts?|messages?|transcripts?|abstracts?|problems?)|条|篇|个请求|个文档|"
+         r"份|次请求|个问题|道题|道|对)")
 _ITEM_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "十万": 1e5,
                "百万": 1e6, "千万": 1e7, "亿": 1e8}
 
@@ -875,7 +888,7 @@ _USER_WORDS = r"(?:users|requests|streams|sessions|people|clients|customers|conv
 
 _PEOPLE = r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|人|employees|users|people|staff|seats|customers|students|members)"
 _AT_ONCE = r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active)"
-POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*{_PEOPLE}.{{0,40}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
+POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{0,40}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
                               rf"(?:(?:of (?:them|those|users|people)\s*)?(?:are |is |会|在)?\s*)?{_AT_ONCE}|"
                               rf"(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:(?:our|the|their)\s+)?(?P<people2>{_NUM})\s*{_PEOPLE}|"
                               rf"(?P<people3>{_NUM})\s*{_PEOPLE}.{{0,24}}?{_AT_ONCE}.{{0,16}}?(?P<pct3>\d{{1,3}}(?:\.\d+)?)\s*%",
@@ -1064,6 +1077,15 @@ def find_hours_per_day(text: str) -> float | None:
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
+    # hours a week or a month in all ("like 20 hrs a month", "每周大概用 15 小时"): the average day
+    m = re.search(r"(?<![\w-])(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\s*(?:of\s+\w+\s+)?(?:a|per|/|each)\s*(week|month)\b|"
+                  r"(每周|一周|每星期|每个月|每月|一个月)\s*(?:大概|大约|约|只|就)?\s*(?:用|跑|开|使用|训练)?\s*(?:大概|大约|约)?\s*"
+                  r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*(?:不停|不间断|连续|不关|全天))", low)
+    if m:
+        v, per = (float(m.group(1)), m.group(2)) if m.group(1) else (float(m.group(4)), m.group(3))
+        days = 7 if per in ("week", "每周", "一周", "每星期") else 30.4
+        if 0 < v <= days * 24:
+            return round(v / days, 2)
     return None
 
 
@@ -1711,6 +1733,9 @@ def parse(text: str) -> Slots:
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
     s.load_scale = find_load_scale(text)
+    jh = re.search(r"\bfor (?:about |~)?(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b(?!\s*(?:a|per|each|/)\s*(?:day|week|month))|"
+                   r"(?:跑|训练|训|用)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*/)(?!.{0,2}(?:每天|一天))", text, re.I)
+    s.job_hours = float(jh.group(1) or jh.group(2)) if jh and 0 < float(jh.group(1) or jh.group(2)) <= 2000 else None
     s.preference = True if re.search(r"\b(?:dpo|kto|ipo)\b", text, re.I) else None
     s.mfu = find_mfu(text)
     s.power_budget_kw, s.on_circuit = find_power_budget(text)
@@ -1724,9 +1749,12 @@ def parse(text: str) -> Slots:
         # "1 亿 token 的语料 ... 清洗改写（输入输出大概 1:1）", "translating a 40M-token corpus, output ~same length": the
         # corpus is the job's input; the output in proportion to what the job writes
         verb = job.group(0).lower()
+        if re.search(r"half input,? (?:and )?half output|half in,? half out|输入输出各一半|一半输入", text, re.I):
+            s.input_total, s.output_total, s.tokens = s.tokens / 2, s.tokens / 2, None  # a total, split as said
         ratio = 1.0 if re.search(r"1\s*[:：比]\s*1|same length|similar length|一样长|差不多长|等长", text, re.I) else (
             0.2 if re.search(r"summar|摘要|总结", verb) else 0.05 if re.search(r"classif|label|tag|分类|打标|标注", verb) else 1.0)
-        s.input_total, s.output_total, s.tokens = s.tokens, s.tokens * ratio, None
+        if s.tokens:
+            s.input_total, s.output_total, s.tokens = s.tokens, s.tokens * ratio, None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
     if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once
