@@ -353,3 +353,12 @@ def test_round12_batch_jobs_of_texts_per_item_sizes_and_copies_on_many_gpus():
     b = ENGINE.ask("translating ~1B tokens total (about half input half output) with qwen2.5-7b on 8x 4090 rented at $0.35/h "
                    "each. time and cost?")
     assert "8 copies of 1 GPU" in _first(b.text) and "$0.35/GPU-hour" in _first(b.text)
+
+
+def test_round12_vague_asks_answer_what_they_can_and_ask_one_question():
+    a = ENGINE.ask("跑 deepseek 要多少显存")
+    assert _first(a.text).startswith("**要看是哪个 DeepSeek**") and "DeepSeek-V3" in a.text and "哪个模型" in a.text
+    b = ENGINE.ask("is a 4090 good for ai?")
+    assert _first(b.text).startswith("**Up to about") and "What for:" in b.text
+    c = ENGINE.ask("网上说 MoE 模型显存只要按激活参数算,Qwen3-235B-A22B 只需要 22B 模型那么多显存就行?")
+    assert _first(c.text).startswith("**不对：显存按总参数算")

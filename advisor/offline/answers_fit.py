@@ -622,3 +622,27 @@ def minimum_claim(turn, s: Slots) -> Reply:
                      "their KV cache, and more GPUs also run faster):",
                  "按格式列出能放下的最少卡数（按单用户和所列上下文；多用户要给 KV 缓存留空间，卡多也更快）：") + "\n" + "\n".join(lines)]
     return Reply(lead, body)
+
+
+def family_memory(turn, s: Slots, question: str) -> Reply:
+    """'跑 deepseek 要多少显存': a family named without a size or a card: each common size's memory in its own format and at
+    4-bit, then one question."""
+    from tools.models import find_catalog_id, get_model
+
+    zh = turn.zh
+    fam = FAMILY.search(question).group(0).lower()
+    lines = []
+    for name in FAMILY_SIZES[fam]:
+        mid = find_catalog_id(name)
+        if not mid:
+            continue
+        own = turn.call("estimate_memory", model=mid)
+        four = turn.call("estimate_memory", model=mid, precision="q4_k_m")
+        lines.append(pick(zh, f"- {get_model(mid).name}: {gib(own.per_gpu_gib)} in {own.precision}, {gib(four.per_gpu_gib)} at "
+                              "4-bit (Q4_K_M)",
+                          f"- {get_model(mid).name}：{own.precision} 约 {gib(own.per_gpu_gib)}，4-bit（Q4_K_M）约 {gib(four.per_gpu_gib)}"))
+    shown = {"deepseek": "DeepSeek", "qwen": "Qwen", "llama": "Llama", "phi": "Phi", "gemma": "Gemma"}.get(fam, fam.title())
+    lead = pick(zh, f"**It depends on which {shown}**: one user at 8k context needs about",
+                f"**要看是哪个 {shown}**：单用户、8k 上下文大约需要")
+    ask = pick(zh, "Which model and size, on what GPU, and for how many users?", "具体是哪个模型、多大？用什么卡、几个人用？")
+    return Reply(lead, ["\n".join(lines), ask])

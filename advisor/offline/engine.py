@@ -44,6 +44,7 @@ class Turn:
         self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
         self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
         self.run_hours: float | None = None  # a run an earlier part timed: a power bill asked after it is for that run
+        self.good_for = False  # "is a 4090 good for ai?": what it runs, then which job
 
     def derive(self, tool: str, fn, **args: Any) -> Any:
         """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
@@ -300,6 +301,10 @@ class OfflineEngine:
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
+        if not slots.model and slots.gpu and GOOD_FOR.search(question) and asks in (["gpu_specs"], ["unknown"], ["explain"],
+                                                                                  ["fit"], ["memory"]):
+            asks = ["largest"]  # "is a 4090 good for ai?": what it runs, and a question about the job
+            turn.good_for = True
         if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
             asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
         if (asks and asks[0] in ("fit", "misconception") and now.count and slots.gpu and slots.model
@@ -324,6 +329,9 @@ class OfflineEngine:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
             replies = [_device(turn, slots, now.devices, question)]
+        elif not slots.model and not slots.gpu and fit_.FAMILY.search(question) and MEMORY_ASK.search(question) and not \
+                (routed and routed.spec.name == "decline"):
+            replies = [fit_.family_memory(turn, slots, question)]  # "跑 deepseek 要多少显存": per size, and which one
         elif not slots.model and slots.gpu and fit_.FAMILY.search(question) and fit_.FAMILY_ASK.search(question) and not (routed and routed.spec.name == "decline"):
             replies = [fit_.family_fits(turn, slots, question)]  # "is an a100 enough for llama?": which size, with verdicts
         elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
@@ -349,6 +357,18 @@ class OfflineEngine:
         if own is None and slots.price_currency and replies and (asks == ["power"] or not slots.model or turn.price_used):
             replies = [_in_currency(r, slots.price_currency, turn.zh, first=i == 0 and not said)  # said once a question
                        for i, r in enumerate(replies)]
+        if replies and getattr(turn, "good_for", False):
+            replies[-1].body.append(pick(turn.zh, "What for: which model, and inference or fine-tuning? I can then say how fast "
+                                                  "and whether it fits.", "具体想做什么：哪个模型、推理还是微调？告诉我就能算速度和能不能放下。"))
+        if replies and slots.model and MOE_ACTIVE_CLAIM.search(question) and asks and asks[0] in ("memory", "misconception"):
+            from tools.models import get_model
+
+            m = get_model(slots.model)
+            if m.is_moe and not replies[0].lead.startswith(("**No", "**不")):  # "显存只按激活参数算?": every expert sits in memory
+                replies[0].lead = pick(turn.zh, "**No: memory follows the total parameters, not the active ones**: every expert "
+                                                "must be loaded, though each token uses only a few (that sets the speed). ",
+                                       "**不对：显存按总参数算，不是激活参数**：所有专家都要加载进显存，每个 token 只用其中几个（这决定速度）。") \
+                    + replies[0].lead.replace("**", "")
         if replies and OOM_ASK.search(question):  # "will it OOM?": the verdict answers that question, not "does it fit"
             replies[0].lead = _oom_polarity(replies[0].lead)
         unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
@@ -688,6 +708,12 @@ def _settled_format(history: list | None) -> str | None:
     return next((g for g in m.groups() if g), None) if m else None
 
 
+MEMORY_ASK = re.compile(r"显存|内存|memory|vram|\bgb\b", re.I)
+GOOD_FOR = re.compile(r"\b(?:good|enough|worth it|ok|okay|decent|any good)\b.{0,12}\b(?:for )?(?:ai|llms?|local llms?|ml|machine learning|"
+                      r"deep learning|models?|inference|fine-?tuning)\b|适合.{0,6}(?:ai|大模型|模型|跑)|跑.{0,6}(?:ai|大模型)(?:怎么样|行吗|够吗)",
+                      re.I)
+MOE_ACTIVE_CLAIM = re.compile(r"(?:显存|内存|memory|vram).{0,20}(?:激活参数|active param)|(?:激活参数|active param).{0,30}"
+                              r"(?:显存|内存|memory|vram)", re.I)
 OOM_ASK = re.compile(r"\b(?:will|would|does|do|is|am)\b.{0,30}\b(?:oom|run out of (?:gpu )?(?:memory|vram)|out of memory)\b|"
                      r"\boom\?|会不会爆(?:显存)?|会爆显存|爆显存吗|会 ?oom|会不会 ?oom", re.I)
 
