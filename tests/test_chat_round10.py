@@ -362,3 +362,12 @@ def test_round12_vague_asks_answer_what_they_can_and_ask_one_question():
     assert _first(b.text).startswith("**Up to about") and "What for:" in b.text
     c = ENGINE.ask("网上说 MoE 模型显存只要按激活参数算,Qwen3-235B-A22B 只需要 22B 模型那么多显存就行?")
     assert _first(c.text).startswith("**不对：显存按总参数算")
+
+
+def test_round12_training_asks_serving_words_and_published_runs():
+    a = ENGINE.ask("whats the cost per million output tokens serving llama 3.1 8b on one h100 at $2.5/h, assuming its fully busy")
+    assert _first(a.text).startswith("**About $") and "per 1M output tokens" in _first(a.text)
+    b = ENGINE.ask("how many gpu hours did llama 3.1 405b take to train, and what would that cost me at $2/h")
+    assert "$2.00/GPU-hour" in _first(b.text) and "Meta reports 30.84M" in b.text
+    c = _chat("what does pretraining a 7b on 1T tokens cost on rented h100s", "what if we train in fp8?")
+    assert "in FP8" in _first(c.text) and "pretraining" in _first(c.text) and "64x" in _first(c.text)

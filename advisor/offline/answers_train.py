@@ -18,7 +18,20 @@ from .text import Reply, hours_text, method_name, model_label, on_gpus, pick, to
 # Token budgets of famous runs people ask to redo ("how long to train GPT-3?"): name pattern -> (tokens, params B, source)
 PUBLISHED_PRETRAIN_TOKENS = {
     r"\bgpt-?3\b": (300e9, 175.0, "GPT-3's own 300B training tokens (Brown et al. 2020, Table D.1)"),
+    # Llama 3 / 3.1: "pretrained on over 15 trillion tokens" (github.com/meta-llama/llama3 MODEL_CARD.md; the 3.1 card
+    # repeats ~15T); the size check below picks the member
+    r"\bllama[- ]?3(?:\.1)?\b.{0,12}\b8b": (15e12, 8.03, "Llama 3's own ~15T pretraining tokens (Meta model card)"),
+    r"\bllama[- ]?3(?:\.1)?\b.{0,12}\b70b": (15e12, 70.6, "Llama 3's own ~15T pretraining tokens (Meta model card)"),
+    r"\bllama[- ]?3(?:\.1)?\b.{0,12}\b405b": (15e12, 405.9, "Llama 3.1's own ~15T pretraining tokens (Meta model card)"),
 }
+
+
+# Published whole-run GPU-hours, said beside our estimate when the question asks what a model's training took:
+# Llama 3.1 model card (github.com/meta-llama/llama-models, MODELS/llama3_1/MODEL_CARD.md): "cumulative of 39.3M GPU
+# hours of computation on H100-80GB" - 8B 1.46M, 70B 7.0M, 405B 30.84M.
+PUBLISHED_GPU_HOURS = {"llama-3.1-8b": (1.46e6, "H100-80GB"), "llama-3.1-70b": (7.0e6, "H100-80GB"),
+                       "llama-3.1-405b": (30.84e6, "H100-80GB")}
+TOOK = re.compile(r"\b(?:did|does|took|take)\b.{0,30}\bto train\b|\bwas (?:it )?trained\b|训练(?:用了|花了|耗费了?)", re.I)
 
 
 def _time_method(s: Slots) -> str:
@@ -56,7 +69,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     # an MFU the person gives is their whole-run efficiency: used as given, with no goodput taken off it on top
     t = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
                   sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None,
-                  mfu=s.mfu, goodput=1.0 if s.mfu else None, reference_model=s.preference or None)
+                  mfu=s.mfu, goodput=1.0 if s.mfu else None, reference_model=s.preference or None,
+                  precision="fp8" if s.train_fp8 else None)
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=count, gpu_hours=t.gpu_hours) if with_cost and t.gpu_hours > 0 \
         else None  # a run too short to round to a tenth of a GPU-hour costs nothing worth saying
     defaults = []
@@ -84,6 +98,8 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
     elif not s.count:
         defaults.append(pick(zh, f"no count given: {count} GPU(s)", f"未指定卡数：按 {count} 张"))
     name_en, name_zh = method_name(method, False), method_name(method, True)
+    if s.train_fp8:  # "train in fp8": the matmuls in FP8 (Transformer Engine), said in the lead
+        name_en, name_zh = f"{name_en} in FP8", f"{name_zh}（FP8 训练）"
     if s.preference:  # DPO with all weights trained is not "full fine-tuning" to the person who asked
         name_en, name_zh = (f"DPO ({'full parameters' if method == 'full' else method_name(method, False)}) of",
                             f"DPO（{'全参数' if method == 'full' else method_name(method, True)}）")
@@ -108,13 +124,21 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
                     f"{t.gpu_hours:,.0f} GPU-小时{cost}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
                  f"每卡 {t.tokens_per_s_per_gpu:,.0f} tokens/s，MFU {t.mfu:.0%}。")]
+    shown = t.gpu_hours
     stated = re.search(rf"(?<![\d,]){t.gpu_count}(?![\d,])", turn.question)
     if method == "pretrain" and t.days > 180 and not stated and not s.days:
         # a pretraining run of years on the count that merely holds it is not a plan: the cluster sizes that make it one
         ladder = _cluster_ladder(turn, s, tokens, seq, gpu, t)
         if ladder:
-            lead, rows = ladder
+            lead, rows, shown = ladder
             body = [rows] + body
+    published = PUBLISHED_GPU_HOURS.get(s.model) if TOOK.search(turn.question) else None
+    if published:  # "how many GPU hours did Llama 3.1 405B take to train?": what its makers report, beside ours
+        body.insert(1 if len(body) > 1 else 0, pick(
+            zh, f"Meta reports {published[0] / 1e6:g}M {published[1]} GPU-hours for its pretraining (Llama 3.1 model card); "
+                f"this estimate is {shown / published[0]:.2f}x that.",
+            f"Meta 公布的预训练用量是 {published[0] / 1e6:g}M {published[1]} GPU-小时（Llama 3.1 模型卡）；"
+            f"这里的估算是它的 {shown / published[0]:.2f} 倍。"))
     if method in ("lora", "qlora"):
         body.append(pick(zh, f"{method_name(method, False)} still does about two-thirds of full fine-tuning's compute "
                              "per token: it saves memory, not most of the FLOPs.",
@@ -160,7 +184,7 @@ def _cluster_ladder(turn, s: Slots, tokens: float, seq: int, gpu: str, t) -> tup
                   f"- {r.gpu_count:,} 张：约 {r.days:,.0f} 天（MFU {r.mfu:.0%}）") for r in rows]
     head = pick(zh, f"By cluster size (the {t.gpu_count} GPUs that merely hold it would take {t.days / 365:,.1f} years):",
                 f"按集群规模（只够放下的 {t.gpu_count} 张要跑 {t.days / 365:,.1f} 年）：")
-    return lead, head + "\n" + "\n".join(lines)
+    return lead, head + "\n" + "\n".join(lines), best.gpu_hours
 
 
 def _gpus_for_deadline(turn, s: Slots, method: str, tokens: float, seq: int, gpu: str, t) -> str:

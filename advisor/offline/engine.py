@@ -26,6 +26,9 @@ from .text import Reply, pick, what
 log = logging.getLogger(__name__)
 
 
+ANY_GPU = "*"  # a price given with no card named: it stands for the one card an answer sizes
+
+
 class Turn:
     """One answer being built: records each tool call and the guidance cited."""
 
@@ -69,7 +72,8 @@ class Turn:
                 self.price_used = True
         if self.usd_per_gpu_hour and "usd_per_gpu_hour" in known and "usd_per_gpu_hour" not in args:
             named = [args["gpu"]] if args.get("gpu") else list(args.get("gpus") or [])
-            if named and self.price_gpu and all(_gpu_id(g) == self.price_gpu for g in named):
+            if named and self.price_gpu and (all(_gpu_id(g) == self.price_gpu for g in named) or
+                                              self.price_gpu == ANY_GPU and len({_gpu_id(g) for g in named}) == 1):
                 args["usd_per_gpu_hour"] = self.usd_per_gpu_hour  # the price the person pays, not the catalog's
                 self.price_used = True
         result = run_tool(tool, args)
@@ -266,6 +270,10 @@ class OfflineEngine:
         if not slots.context and slots.input_tokens and slots.output_tokens and not slots.items and not slots.output_total \
                 and not fit_.training(slots):  # "每个请求输入 1500、输出 500": requests of 2,000 tokens, not the 8k default
             slots = dataclasses.replace(slots, context=slots.input_tokens + slots.output_tokens)
+        if fit_.training(slots) and slots.precision == "fp8" and slots.method in (None, "full"):
+            # "what if we train in fp8?": FP8 matmuls in a full or pretraining run (the master weights stay bf16), not an
+            # FP8 checkpoint to fine-tune
+            slots = dataclasses.replace(slots, precision=None, formats=[f for f in slots.formats if f != "fp8"], train_fp8=True)
         settled = _settled_format(history) if previous and not now.precision and not now.model else None
         if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
             slots = dataclasses.replace(slots, precision=settled, formats=[settled])
@@ -274,6 +282,8 @@ class OfflineEngine:
         elif slots.usd_per_gpu_hour:
             turn.usd_per_gpu_hour = slots.usd_per_gpu_hour
             turn.price_gpu = slots.gpu if len(set(slots.gpus)) <= 1 else slots.price_gpu
+            if not slots.gpus and not slots.vram_gib:  # "$2/h" and no card named: the price of whichever card is sized
+                turn.price_gpu = ANY_GPU
         if now.load_scale and previous:  # "如果流量只有现在的一半呢？": the load said before, scaled; the same ask again
             scaled = [f for f in ("tokens_per_day", "request_rate", "users", "items") if getattr(state, f)
                       and getattr(now, f) is None]
@@ -305,6 +315,10 @@ class OfflineEngine:
                                                                                   ["fit"], ["memory"]):
             asks = ["largest"]  # "is a 4090 good for ai?": what it runs, and a question about the job
             turn.good_for = True
+        if fit_.training(slots) and slots.model and re.search(r"gpu[- ]?hours?|gpu ?小时|卡时|gpu-小时", question, re.I) \
+                and asks and all(a in ("memory", "fit", "unknown", "cost", "how_many", "time") for a in asks) and not now.count \
+                and not re.search(r"how many (?:gpus?|cards?|[a-z]\d{2,4}s?)\b(?![\s-]*hours?)|几张|多少张|几块", question, re.I):
+            asks = ["time"]  # "how many GPU hours did Llama 3.1 405B take to train?": the run, not its memory
         if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
             asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
         if (asks and asks[0] in ("fit", "misconception") and now.count and slots.gpu and slots.model

@@ -98,6 +98,7 @@ class Slots:
     peak_factor: float | None = None  # "the peak hour is 3x average", "高峰是平均的 3 倍"
     examples: int | None = None  # "10k examples": tokens = examples x sequence length x epochs
     input_total: float | None = None  # "1 亿 token 输入" beside an output total: the job's prompt tokens in all
+    train_fp8: bool | None = None  # "what if we train in fp8?": FP8 compute for a full or pretraining run (set by the engine)
     job_hours: float | None = None  # "fine-tune on one 4090 for 12 hours", "跑 12 个小时的训练": a job's running time
     load_scale: float | None = None  # "what if traffic halves / doubles?", "流量只有现在的一半": the load before, scaled
     preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
@@ -142,6 +143,8 @@ class Slots:
             out.precision = None
         if self.workload == "inference" and old.workload in ("training", "pretrain") and self.precision is None:
             out.precision = old.precision if old.precision not in ("nf4", "nf4-dq") else None
+        if old.workload == "pretrain" and self.workload == "training" and not self.method and not self.model:
+            out.workload = "pretrain"  # "what if we train in fp8?" after a pretraining run: still that run
         return out
 
 
@@ -574,10 +577,13 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         method = "qlora"
     elif re.search(r"\blora\b|\bpeft\b|\badapters?\b", low):
         method = "lora"
-    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully\b|\bfull fine|\bfull[- ]param(?:eter)?s?\b|"
+    elif re.search(r"\bfull(?:y)?[- ]?(?:parameter )?fine[- ]?tun|\bfully (?:fine|train|sft|updat|retrain)|\bfull fine|\bfull[- ]param(?:eter)?s?\b|"
                    r"\bfull[- ]?(?:sft|ft|finetune|training|weights? (?:training|fine-?tuning))\b|全量|全参", low):
         method = "full"
-    if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练|从头训|chinchilla|compute[- ]optimal|计算最优|龙猫", low):
+    if re.search(r"pre-?train|from scratch|预训练|从头训练|从零训练|从头训|chinchilla|compute[- ]optimal|计算最优|龙猫|"
+                 r"\b(?:did|does|took|take|it take)\b.{0,30}\bto train\b|\bwas (?:it )?trained\b|\b(?:meta|they|openai|google|"
+                 r"deepseek|alibaba|mistral) (?:used|spent|needed|took) .{0,30}\btrain|(?:当初|原来|官方)?训练(?:用了|花了|耗费了?)", low) \
+            and not re.search(r"fine[- ]?tun|微调|\blora\b|\bsft\b", low):
         return None if method in (None, "full") else method, "pretrain"
     training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|训(?:要|多久|完|一遍|一轮)|\bsft\b|\brlhf\b|"
                          r"\bdpo\b|\bddp\b|\bfsdp\b", low)
