@@ -269,11 +269,9 @@ def power_budget(gpu: str, budget_kw: float, gpus_per_server: int | None = None,
     if not g.tdp_w:
         raise AdvisorInputError(f"{g.name} has no board power on file; give its watts (e.g. '350 W').")
     usable = budget_kw * (CONTINUOUS_LOAD_SHARE if circuit else 1.0)
-    sxm = "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
+    sxm = _is_sxm(g)
     n = gpus_per_server or (8 if sxm else 1)
-    gpu_kw = g.tdp_w * n / 1000
-    host_kw = SXM_SERVER_HOST_KW * n / 8 if sxm else PCIE_HOST_SHARE * gpu_kw + PCIE_HOST_KW
-    server_kw = gpu_kw + host_kw
+    server_kw = server_draw_kw(g, n)
     servers = int(usable // server_kw)
     if gpus_per_server is None and not sxm:  # single cards in one box: one host, as many cards as the rest allows
         servers = max(0, int((usable - PCIE_HOST_KW) // (g.tdp_w / 1000 * (1 + PCIE_HOST_SHARE))))
@@ -283,6 +281,17 @@ def power_budget(gpu: str, budget_kw: float, gpus_per_server: int | None = None,
                 gpus_by_board_power_alone=int(usable * 1000 // g.tdp_w))
 
 
+def _is_sxm(g) -> bool:
+    return "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
+
+
+def server_draw_kw(g, gpus: int) -> float:
+    """A server's input power at full load: its GPUs at board power plus the host (an SXM server's share of its rated
+    host draw; a PCIe box 35% of its GPUs + 0.3 kW)."""
+    gpu_kw = g.tdp_w * gpus / 1000
+    return gpu_kw + (SXM_SERVER_HOST_KW * gpus / 8 if _is_sxm(g) else PCIE_HOST_SHARE * gpu_kw + PCIE_HOST_KW)
+
+
 def facility_power(gpu: str, gpu_count: int, pue: float = PUE) -> dict:
     """The power and cooling to reserve for GPUs at full load: their servers' input power (GPUs at board power plus
     each server's host, as power_budget counts it), the facility draw with PUE, and the heat to remove (all the IT
@@ -290,7 +299,7 @@ def facility_power(gpu: str, gpu_count: int, pue: float = PUE) -> dict:
     g = get_gpu(gpu)
     if not g.tdp_w:
         raise AdvisorInputError(f"{g.name} has no board power on file; give its watts (e.g. '350 W').")
-    sxm = "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
+    sxm = _is_sxm(g)
     per_server = 8 if sxm else min(gpu_count, 8)
     servers = max(1, -(-gpu_count // per_server))
     gpu_kw = g.tdp_w * gpu_count / 1000

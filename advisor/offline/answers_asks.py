@@ -12,7 +12,7 @@ from tools import search
 from tools.gpus import get_gpu
 from tools.throughput import chat_turn
 
-from .answers_fit import training
+from .answers_fit import fewest_gpus, training
 from .parse import Slots
 from .text import Reply, gib, hours_text, pick, tps, usd
 
@@ -395,11 +395,12 @@ def power(turn, s: Slots, question: str) -> Reply:
     host_note = ""
     if not s.watts_per_gpu and re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I):
         # a whole server's bill, not its GPUs' alone: each GPU's share of the server's input power (host counted)
-        srv = search.power_budget(gpu=s.gpu, budget_kw=1e4, gpus_per_server=8 if n % 8 == 0 else n)
-        extra["watts_per_gpu"] = round(srv["server_kw"] * 1000 / srv["gpus_per_server"])
-        host_note = pick(turn.zh, f"Counted per server: {srv['server_kw']:g} kW each ({srv['gpus_per_server']} GPUs at board "
-                                  "power plus the host: CPUs, memory, fans, NICs).",
-                         f"按整机计：每台 {srv['server_kw']:g} kW（{srv['gpus_per_server']} 张 GPU 满载功耗加主机：CPU、内存、风扇、网卡）。")
+        per = 8 if n % 8 == 0 else n
+        kw = round(search.server_draw_kw(get_gpu(s.gpu), per), 2)
+        extra["watts_per_gpu"] = round(kw * 1000 / per)
+        host_note = pick(turn.zh, f"Counted per server: {kw:g} kW each ({per} GPUs at board power plus the host: CPUs, "
+                                  "memory, fans, NICs).",
+                         f"按整机计：每台 {kw:g} kW（{per} 张 GPU 满载功耗加主机：CPU、内存、风扇、网卡）。")
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
                     tokens_per_s=tokens_per_s, days=days[0] if days else None, **extra)
@@ -900,16 +901,7 @@ def _io(s: Slots) -> tuple[int, int, bool]:
 
 def _fewest_holding(model: str, gpu: str, precision: str | None) -> int:
     """The fewest GPUs (1, 2, 4, 8, 16, 32) that hold the model with room for a batch: DeepSeek-V3 is not run on one."""
-    from tools.errors import AdvisorInputError
-    from tools.fit import FitRequest, check_fit
-
-    for n in (1, 2, 4, 8, 16, 32):
-        try:
-            if check_fit(FitRequest(model=model, gpu=gpu, gpu_count=n, precision=precision, batch=8)).fits:
-                return n
-        except AdvisorInputError:
-            continue
-    return 1
+    return fewest_gpus(model, gpu, precision, counts=(1, 2, 4, 8, 16, 32), batch=8) or 1
 
 
 def batch_job(turn, s: Slots, question: str) -> Reply:

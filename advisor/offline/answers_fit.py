@@ -578,25 +578,35 @@ MIN_CLAIM = re.compile(rf"\b(?:minimum|at least|min)\W{{0,3}}(?:of\s+)?\d+{_CARD
                        r"(?:说|听说|销售).{0,30}(?:要|需要)\s*\d+\s*张", re.I)
 
 
+def fewest_gpus(model: str, gpu: str, precision: str | None = None, counts=(1, 2, 4, 8, 16, 32, 64),
+                **fit_args) -> int | None:
+    """The fewest of these GPUs, among `counts`, that hold the model in `precision` (its own format when None); None
+    when none of them does. A count the layout cannot use is skipped."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    for n in counts:
+        try:
+            if check_fit(FitRequest(model=model, gpu=gpu, gpu_count=n, precision=precision, **fit_args)).fits:
+                return n
+        except AdvisorInputError:
+            continue
+    return None
+
+
 def minimum_claim(turn, s: Slots) -> Reply:
     """'The vendor says 70B needs 8x H100 minimum - true?': the fewest of those GPUs that hold it, in its own format and
     in the lighter ones the card runs, against the count claimed."""
-    from tools.errors import AdvisorInputError
-    from tools.fit import FitRequest, check_fit
     from tools.gpus import get_gpu
 
     zh, g, claimed = turn.zh, get_gpu(s.gpu), s.count
     formats = [s.precision] if s.precision else [None] + (["fp8"] if g.supports_fp8 else ["int8"]) + ["awq-4bit"]
     fewest = []
     for fmt in formats:
-        for n in (1, 2, 4, 8, 16, 32, 64):
-            try:
-                if check_fit(FitRequest(model=s.model, gpu=g.id, gpu_count=n, precision=fmt, context=s.context)).fits:
-                    r = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, precision=fmt, context=s.context)
-                    fewest.append((r.memory.precision, n, r))
-                    break
-            except AdvisorInputError:
-                continue
+        n = fewest_gpus(s.model, g.id, fmt, context=s.context)
+        if n:
+            r = turn.call("check_fit", model=s.model, gpu=g.id, gpu_count=n, precision=fmt, context=s.context)
+            fewest.append((r.memory.precision, n, r))
     if not fewest:
         return Reply(pick(zh, f"**Not even {claimed}**: it does not fit on up to 64x {g.name} in the formats we size.",
                           f"**{claimed} 张也不够**：最多 64 张 {g.name} 在我们估算的格式下都放不下。"))

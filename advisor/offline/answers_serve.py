@@ -782,18 +782,11 @@ def _common_format(s: Slots, rows: list) -> str | None:
 def _fewest_that_fit(s: Slots) -> int | None:
     """The fewest of these GPUs (1, 2, 4 or 8) that hold the model in its chosen format, or in any of bf16, fp8 and
     4-bit when none is chosen; None when none of these counts is enough."""
-    from tools.errors import AdvisorInputError
-    from tools.fit import FitRequest, check_fit
+    from .answers_fit import fewest_gpus
 
     formats = [s.precision] if s.precision else [None, "fp8", "awq-4bit"]
-    for c in (1, 2, 4, 8):
-        for f in formats:
-            try:
-                if check_fit(FitRequest(model=s.model, gpu=s.gpu, gpu_count=c, **({"precision": f} if f else {}))).fits:
-                    return c
-            except AdvisorInputError:
-                continue
-    return None
+    found = [n for f in formats if (n := fewest_gpus(s.model, s.gpu, f, counts=(1, 2, 4, 8)))]
+    return min(found) if found else None
 
 
 def _count_for(s: Slots, gpu: str | None) -> int | None:
