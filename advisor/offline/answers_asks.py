@@ -810,21 +810,14 @@ def _purchase_prices(question: str, fast_id: str | None, slow_id: str | None):
 def _said_card_prices(question: str) -> dict[str, float]:
     """A price the person gives right after a card ('二手 3090 ¥5500，新 4090 ¥1.5万', '3090 at $700 vs 4090 at $1,800'):
     card id -> price, in the currency given."""
-    from .parse import find_gpus
+    from .parse import after_each_card
 
     out: dict[str, float] = {}
-    for gid, _, _ in find_gpus(question):
-        from tools.gpus import get_gpu
-
-        names = [a for a in get_gpu(gid).aliases if len(a) >= 3] + [gid]
-        for name in sorted(names, key=len, reverse=True):
-            m = re.search(re.escape(name) + r"\W{0,3}(?:(?:at|for|is|@|卖|要|价格|售价)\W{0,3})?[$¥￥€]?\s*(\d+(?:[.,]\d+)?)\s*(万|k)?"
-                          r"(?!\s*(?:gb|g\b|tokens?|tok|%|w\b|x\b|张|块|卡))", question, re.I)
-            if m:
-                v = float(m.group(1).replace(",", "")) * {"万": 1e4, "k": 1e3, "K": 1e3}.get(m.group(2) or "", 1)
-                if v >= 50:
-                    out.setdefault(gid, v)
-                break
+    for gid, m in after_each_card(question, r"\W{0,3}(?:(?:at|for|is|@|卖|要|价格|售价)\W{0,3})?[$¥￥€]?\s*(\d+(?:[.,]\d+)?)\s*"
+                                            r"(万|k)?(?!\s*(?:gb|g\b|tokens?|tok|%|w\b|x\b|张|块|卡))").items():
+        v = float(m.group(1).replace(",", "")) * {"万": 1e4, "k": 1e3, "K": 1e3}.get(m.group(2) or "", 1)
+        if v >= 50:
+            out[gid] = v
     return out
 
 

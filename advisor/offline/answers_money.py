@@ -540,24 +540,16 @@ BUSY_USERS = 32
 def said_hourly_prices(question: str) -> tuple[dict[str, float], dict[str, bool]]:
     """Hourly rents the person gives card by card ('T4 一小时 11 块，A10 一小时 18 块', 'H200 租 3.5 美元/卡时，B200 5.5',
     '2x h100 ($4.4/h total) or 1x h200 ($3.6/h)'): card id -> price, and which of them are for the whole setup."""
-    from tools.gpus import get_gpu
-
-    from .parse import find_gpus
+    from .parse import after_each_card
 
     if not re.search(r"小时|卡时|/\s*h(?:r|our)?\b|per hour|an hour|hourly|/hr\b", question, re.I):
         return {}, {}
-    out, total = {}, {}
-    for gid, _, _ in find_gpus(question):
-        names = [a for a in get_gpu(gid).aliases if len(a) >= 2] + [gid]
-        for name in sorted(names, key=len, reverse=True):
-            m = re.search(re.escape(name) + r"s?\W{0,4}(?:租|一小时|每小时|每卡时|per hour|hourly|at|@|is|costs?|:|：)?\s*"
-                          r"(?:大概|约|大约|~)?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)\s*(?:块|元|美元|刀|usd|dollars?)?\s*"
-                          r"(?:/\s*(?:h|hr|hour|小时|卡时|gpu[- ]?hour)\b)?\s*(total|in all|整机|合计)?(?!\s*(?:gb|g\b|x\b|张|卡|b\b|%))",
-                          question, re.I)
-            if m and float(m.group(1)) < 500:
-                out[gid] = float(m.group(1))
-                total[gid] = bool(m.group(2))
-                break
+    tail = (r"s?\W{0,4}(?:租|一小时|每小时|每卡时|per hour|hourly|at|@|is|costs?|:|：)?\s*(?:大概|约|大约|~)?\s*[$¥￥]?\s*"
+            r"(\d+(?:\.\d+)?)\s*(?:块|元|美元|刀|usd|dollars?)?\s*(?:/\s*(?:h|hr|hour|小时|卡时|gpu[- ]?hour)\b)?\s*"
+            r"(total|in all|整机|合计)?(?!\s*(?:gb|g\b|x\b|张|卡|b\b|%))")
+    found = {gid: m for gid, m in after_each_card(question, tail, min_alias=2).items() if float(m.group(1)) < 500}
+    out = {gid: float(m.group(1)) for gid, m in found.items()}
+    total = {gid: bool(m.group(2)) for gid, m in found.items()}
     return (out, total) if len(out) >= 2 else ({}, {})
 
 

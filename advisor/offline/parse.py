@@ -398,6 +398,22 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
     return [(g, c, p) for _, g, c, p in found]
 
 
+def after_each_card(text: str, tail: str, min_alias: int = 3) -> dict[str, re.Match]:
+    """For each GPU named, the first match of `tail` written right after its name (its longest alias found first):
+    '3090 at $700', 'T4 一小时 11 块'."""
+    from tools.gpus import get_gpu
+
+    out: dict[str, re.Match] = {}
+    for gid, _, _ in find_gpus(text):
+        names = [a for a in get_gpu(gid).aliases if len(a) >= min_alias] + [gid]
+        for name in sorted(names, key=len, reverse=True):
+            m = re.search(re.escape(name) + tail, text, re.I)
+            if m:
+                out.setdefault(gid, m)
+                break
+    return out
+
+
 def _memory_variant(gpu_id: str, after: str, before: str = "") -> str:
     """'M3 Max with 36GB', 'M4 Pro (48 GB)', 'my 16GB M2 MacBook Air': the variant of an Apple chip with the memory
     written just after it, or just before it."""
