@@ -955,10 +955,20 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                                 f"{hours_text(hours / copies, True)}）。"))
         limit_en = f"the {s.days * 24:g} hours" if s.days < 2 else f"the {s.days:g} days"
         limit_zh = f"{s.days * 24:g} 小时" if s.days < 2 and s.days != 1 else f"{s.days:g} 天"
-        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} "
-                        f"{limit_en}.** ",
-                    f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}。**") \
-            + lead.replace("**", "")
+        asked_count = re.search(r"\bhow many\b|几张|多少张|几块|需要几|要几", question, re.I)
+        if not ok and asked_count:  # "how many do we need by tomorrow morning?": the count that meets it leads
+            rent_en = f"; rent about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour" if c.usd else ""
+            rent_zh = f"，租金约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/卡时）" if c.usd else ""
+            lead = pick(zh, f"**{copies * n}x {gpu_name(gpu)}, about {hours_text(hours / copies, False)}**, within {limit_en}"
+                            f"{rent_en} (one setup of {n} would take {hours_text(hours, False)}). ",
+                        f"**{copies * n} 张 {gpu_name(gpu)}，约 {hours_text(hours / copies, True)}**，在 {limit_zh}之内{rent_zh}"
+                        f"（{n} 张要 {hours_text(hours, True)}）。") + lead.replace("**", "")
+            body.pop(0)
+        else:
+            lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} "
+                            f"{limit_en}.** ",
+                        f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}。**") \
+                + lead.replace("**", "")
     if job.get("prompt_tokens_total"):
         body.append(pick(zh, f"Input read: {job['prompt_tokens_total']:,.0f} prompt tokens (prefilled, counted in the rate).",
                          f"读入：{job['prompt_tokens_total']:,.0f} 个提示词 tokens（预填充，已计入速率）。"))

@@ -1057,7 +1057,8 @@ def find_days(text: str) -> float | None:
     if m:
         return float(m.group(1) or 1) * {"day": 1, "week": 7, "month": 30}[m.group(2)]
     # a deadline in hours: "finish overnight (10 hours)", "done within 8 hours", "in under 12h"
-    m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by morning|deadline (?:is|of)|deadline:?)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
+    m = re.search(r"(?:in|within|under|finish(?:ed)? in|done in|overnight|by (?:tomorrow )?(?:morning|tonight|tomorrow)|"
+                  r"deadline (?:is|of)|deadline:?)\W{0,3}(?:about |~)?(\d+(?:\.\d+)?)\s*"
                   r"(?:hours?|hrs?|h)\b", low) or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:内|之内|以内)\s*(?:能|可以)?\s*"
                                                        r"(?:跑完|完成|搞定|做完|处理完)", text)
     m = m or re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?\s*小时\s*(?:够不够|够吗|够用吗|能不能|能否|来得及|跑得完|跑完吗|的?\s*(?:窗口|时间窗))", text) \
