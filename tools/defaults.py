@@ -48,6 +48,12 @@ TIGHT_HEADROOM = 0.10
 # Serving context per sequence when none is given: 8k covers a chat turn with history or a RAG prompt;
 # vLLM's own default (the model's full window, e.g. 128k) rarely fits and people set --max-model-len.
 INFERENCE_CONTEXT = 8192
+# Many users chatting at once, no context said: each conversation is sized at the tokens it holds on average, half that
+# window. A conversation grows turn by turn from its first prompt towards the window, so at a random moment it holds
+# about half (fewer where most chats end early); vLLM's and SGLang's paged KV cache allocate blocks for the tokens held,
+# not for the window, so the pool carries users at their average. The answer says so and gives the count with every
+# conversation at the full window beside it. An assumption about the workload, not a fit to any row.
+CHAT_CONTEXT_AVERAGE = INFERENCE_CONTEXT // 2
 # Fine-tuning sequence length when none is given: 2k, as in the QLoRA/Alpaca-style recipes
 # (torchtune's and Axolotl's example configs use 2048).
 FINETUNE_SEQUENCE_LENGTH = 2048

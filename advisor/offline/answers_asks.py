@@ -14,7 +14,7 @@ from tools.throughput import chat_turn
 
 from .answers_fit import fewest_gpus, training
 from .parse import Slots
-from .text import Reply, gib, hours_text, pick, tps, usd
+from .text import Reply, chat_average_note, gib, hours_text, pick, tps, usd
 
 REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
 REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
@@ -548,7 +548,14 @@ def capacity(turn, s: Slots, question: str) -> Reply:
                             f"load each gets about {tps(at.decode_tokens_per_s)} tokens/s.",
                         f"**按显存约 {f.max_batch} 个并发用户**：{n} 张 {r['gpu']} 的 KV 缓存能放下 {f.max_batch} 段 "
                         f"{r['context']:,} tokens 的对话（{r['model']}，{fmt}）；这时每人约 {tps(at.decode_tokens_per_s)} tokens/s。")
-    assumptions = [pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
+            if s.context_default:  # sized at a chat's average: the count with every conversation at the full window too
+                full = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n,
+                                 **{**inference_args(s), "precision": fmt, "context": 2 * r["context"]})
+                if full.fits and full.max_batch:
+                    lead += pick(zh, f" If every conversation filled a window of {2 * r['context']:,} tokens: {full.max_batch}.",
+                                 f"如果每段对话都用满 {2 * r['context']:,} tokens：{full.max_batch} 个。")
+    assumptions = [chat_average_note(r["context"], zh) if s.context_default else
+                   pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),
                    *([] if speed_given else [pick(zh, f"{DEFAULT_USER_TPS:g} tokens/s per user (you did not say; tell me "
                                                       "yours and I'll recount)", f"每人 {DEFAULT_USER_TPS:g} tokens/s"

@@ -11,7 +11,7 @@ from tools.throughput import chat_turn, serving_split
 from ..registry import result_dict
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
+from .text import Reply, chat_average_note, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
 CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
 
@@ -143,6 +143,8 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
             c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=best["aggregate_tokens_per_s"],
                           utilization=util)
             if c.usd_per_million_tokens:
+                turn.derive("hourly_output", lambda tokens_per_s: {"hourly_output_tokens": tokens_per_s * 3600},
+                            tokens_per_s=best["aggregate_tokens_per_s"])
                 setup = f"{best['precision']}, {best['framework']}" + (
                     f", TP={best['tensor_parallel']}" if best["tensor_parallel"] > 1 else "")
                 return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** for {cap['model']} on "
@@ -153,8 +155,11 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
                                   f"（{setup}），{usd(c.usd_per_hour)}/小时，承载 {cap['users']} 个用户、每人 "
                                   f"{tps(best['decode_tokens_per_s'])} tokens/s（合计 {tps(best['aggregate_tokens_per_s'])}）"
                                   + (f"，{util:.0%} 时间在忙" if util < 1 else "，满负载") + "。"),
-                             [pick(zh, "Fewer users than that raise the cost per token in proportion.",
-                                   "用户少于这个数，每 token 成本按比例上升。")])
+                             [pick(zh, f"That is about {best['aggregate_tokens_per_s'] * 3600 / 1e6:,.1f}M tokens an hour. "
+                                       "Fewer users than that raise the cost per token in proportion.",
+                                   f"即每小时约 {best['aggregate_tokens_per_s'] * 3600 / 1e4:,.0f} 万 tokens。"
+                                   "用户少于这个数，每 token 成本按比例上升。")],
+                             [chat_average_note(s.context, zh)] if s.context_default else [])
     users = s.users or s.batch or BUSY_SERVER_USERS
     p = _plan(turn, Slots(**{**s.__dict__, "users": users}), [g.id])
     priced = [o for o in p.by_cost if _o(o, "usd_per_million_tokens")]
@@ -174,13 +179,14 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
 
 
 def _plan_assumptions(p, s: Slots, zh: bool) -> list[str]:
+    said = [chat_average_note(s.context, zh)] if s.context_default and p.workload == "inference" else []
     if not zh:
-        return list(p.assumptions)
+        return said + list(p.assumptions)
     mine = next((a for a in p.assumptions if a.startswith("rent: your price")), None)
     price = f"价格按你给的每卡每小时 ${s.usd_per_gpu_hour:g}" if mine and s.usd_per_gpu_hour else "价格按已收录的按需报价中位数"
     if p.workload == "inference":
         users = s.users or s.batch or 1
-        return [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎", price]
+        return said + [f"上下文 {s.context or PLAN_CONTEXT:,} tokens，{users} 个并发", "多路并发时用 vLLM/SGLang 等批处理引擎", price]
     return ["梯度检查点开启；多卡用 ZeRO-3/FSDP", price]
 
 

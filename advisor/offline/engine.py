@@ -353,6 +353,10 @@ class OfflineEngine:
             earlier = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
             replies = [_device(turn, slots, state.devices, earlier[-300:] + " " + question)]
         else:
+            slots = _chat_context(slots, routed.spec.name if routed else (asks or [None])[0])
+            if slots.context_default:  # the figures the assumption says: the window and the average sized at
+                turn.derive("chat_context_average", lambda **kw: kw, average_tokens=slots.context,
+                            window_tokens=2 * slots.context)
             try:
                 replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
             except AdvisorInputError as exc:
@@ -404,6 +408,25 @@ class OfflineEngine:
         answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                         language=lang)
         return (answer, (turn.config, turn.config_count)) if parted else answer
+
+
+MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
+# asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
+# speed at load keeps its benchmark-length prompts (answers_serve.speed)
+LOAD_SIZING_ASKS = ("how_many", "which_gpu", "cost", "budget", "value", "volume", "daily_volume")
+
+
+def _chat_context(s: Slots, ask: str | None) -> Slots:
+    """Many users chatting and no context said: each conversation at the tokens it holds on average
+    (tools/defaults.CHAT_CONTEXT_AVERAGE), flagged so the answer says it and gives the full-window count too."""
+    from tools.defaults import CHAT_CONTEXT_AVERAGE
+
+    if s.context or fit_.training(s) or s.items or s.output_total:
+        return s
+    if ask in MANY_USERS_ASKS or (s.users or 0) > 1 and ask in LOAD_SIZING_ASKS or \
+            (s.per_million and s.model and not s.aggregate_tps and ask in ("cost", "measured_cost")):
+        return dataclasses.replace(s, context=CHAT_CONTEXT_AVERAGE, context_default=True)  # a cost per token: a busy server
+    return s
 
 
 CURRENCY_SIGN = {"CNY": "¥", "EUR": "€"}

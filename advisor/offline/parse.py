@@ -48,6 +48,7 @@ class Slots:
     formats: list[str] = field(default_factory=list)  # every weight format named (comparisons)
     kv_dtype: str | None = None
     context: int | None = None
+    context_default: bool = False  # set by the engine: no context said, many users sized at a chat's average (defaults)
     batch: int | None = None  # explicit batch / micro-batch
     users: int | None = None  # concurrent users / requests / streams
     tokens: float | None = None

@@ -27,6 +27,15 @@ def pick(zh: bool, en: str, zh_text: str) -> str:
     return zh_text if zh else en
 
 
+def chat_average_note(context: int, zh: bool) -> str:
+    """The assumption behind a many-user answer sized at a chat's average context (tools/defaults.CHAT_CONTEXT_AVERAGE)."""
+    return pick(zh, f"{context:,} tokens per conversation: you did not say a context, and a chat holds about half of a "
+                    f"window of {2 * context:,} tokens on average (the KV cache holds the tokens used, not the window); "
+                    "tell me yours to recount",
+                f"每段对话按 {context:,} tokens：你没说上下文，聊天平均只用到 {2 * context:,} tokens 窗口的一半左右"
+                "（KV 缓存按实际用到的 token 占显存，不按窗口）；告诉我你的上下文可以重算")
+
+
 def gib(x: float) -> str:
     return f"{x:.1f} GiB" if x < 100 else f"{x:,.0f} GiB"
 
