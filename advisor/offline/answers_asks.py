@@ -34,6 +34,37 @@ def clarify_only(turn, s: Slots, question: str) -> Reply:  # never reached with 
     return unknown(turn, s)
 
 
+TYPICAL_TRAINING_JOBS = (  # (model, tokens, method, GPUs): a LoRA run, a full fine-tune, a small pretraining run
+    ("llama-3.1-8b", 5e7, "lora", 1), ("llama-3.1-8b", 5e8, "full", 8), ("llama-3.2-1b", 2e10, "pretrain", 8))
+
+
+def training_cost_typical(turn, s: Slots, question: str) -> Reply:
+    """'训练一个模型要多少钱？' with nothing else said: three typical jobs costed by the tools (H100 rent on file), then
+    one question for the facts that set the figure."""
+    from .text import tokens_text
+
+    zh = turn.zh
+    lines = []
+    for model, tokens, method, n in TYPICAL_TRAINING_JOBS:
+        t = turn.call("estimate_training", model=model, tokens=tokens, gpu="h100-sxm", gpu_count=n, method=method,
+                      sequence_length=2048 if method != "pretrain" else 4096,
+                      gradient_checkpointing=True if method != "pretrain" else None)
+        c = turn.call("estimate_cost", gpu="h100-sxm", gpu_count=n, gpu_hours=max(t.gpu_hours, 0.1))
+        job = {"lora": pick(zh, "LoRA fine-tune", "LoRA 微调"), "full": pick(zh, "full fine-tune", "全参数微调"),
+               "pretrain": pick(zh, "pretraining", "预训练")}[method]
+        lines.append(pick(zh, f"- {job} of {t.model} on {tokens_text(tokens, zh)}, {n}x H100: about "
+                              f"{hours_text(t.hours, zh)}, {usd(c.usd)}",
+                          f"- {t.model} {job}，{tokens_text(tokens, zh)}，{n} 张 H100：约 {hours_text(t.hours, zh)}，{usd(c.usd)}"))
+    lead = pick(zh, "**From a few dollars to millions: it depends on the model size and how much data.** Typical jobs "
+                    "(H100 rent on file):",
+                "**从几美元到上百万美元不等：取决于模型多大、数据多少。**几个典型任务（按已收录的 H100 租价）：")
+    ask = pick(zh, "Which model size, about how many tokens (or examples x length), and full fine-tune, LoRA or pretraining?",
+               "你要训练多大的模型、大约多少 token（或多少条样本 x 每条长度），全参数微调、LoRA 还是从头预训练？")
+    rule = pick(zh, "Compute is about 6 x parameters x tokens FLOPs (LoRA about 4 x parameters x tokens), at 40-50% of the GPU's peak.",
+                "算力约为 6 x 参数量 x token 数 FLOPs（LoRA 约 4 x 参数量 x token 数），GPU 峰值利用率 40-50%。")
+    return Reply(lead, ["\n".join(lines), rule, ask])
+
+
 def model_facts(turn, s: Slots, question: str) -> Reply:
     """'How many layers does Llama 3 70B have?': the architecture from the catalog (or the Hub config)."""
     zh = turn.zh

@@ -521,15 +521,33 @@ def sharding_choice(turn, s: Slots) -> Reply:
 
 # a model family named without its size ("is an a100 enough for llama?"): its common sizes, each with the lightest
 # format that loads on the card, and one question back
-FAMILY = re.compile(r"\b(?:llama|qwen|mistral|gemma|deepseek|phi)\b(?![- ]?\d)(?!\s*(?:\d|v\d|r1|3\.\d|2\.5))"
+FAMILY = re.compile(r"(?<![a-z0-9])(?:llama|qwen|mistral|gemma|deepseek|phi)(?![a-z0-9])(?![- ]?\d)(?!\s*(?:\d|v\d|r1|3\.\d|2\.5))"
                     r"(?!\.cpp|[-_ ]?cpp|file|[-_]server|[-_ ]?index|[-_ ]factory)", re.I)
-FAMILY_ASK = re.compile(r"\benough\b|\brun\b|\bfit\b|\bserve\b|\bhost\b|\bhandle\b|够|能跑|跑得动|跑|部署|放得下", re.I)
+FAMILY_ASK = re.compile(r"\benough\b|\brun\b|\bfit\b|\bserve\b|\bhost\b|\bhandle\b|fine-?tun\w*|\btrain\w*|\blora\b|"
+                        r"够|能跑|跑得动|跑|部署|放得下|微调|训练", re.I)
 FAMILY_SIZES = {"llama": ("llama-3.1-8b", "llama-3.3-70b", "llama-3.1-405b"),
                 "qwen": ("qwen2.5-7b", "qwen2.5-32b", "qwen2.5-72b"),
                 "mistral": ("mistral-7b", "mistral-small-24b", "mistral-large-123b"),
                 "gemma": ("gemma-2-9b", "gemma-2-27b"),
                 "deepseek": ("deepseek-r1-distill-qwen-7b", "deepseek-r1-distill-qwen-32b", "deepseek-v3"),
                 "phi": ("phi-3-mini", "phi-4")}
+
+
+def family_size(now: Slots, earlier: str) -> Slots:
+    """"the 70b one, with 4 bit" after a family named without a size ("how much vram to run llama?"): that family's
+    model of the size said (FAMILY_SIZES), not a generic shape of that size."""
+    from tools.models import find_catalog_id, get_model
+    from tools.params import count_params
+
+    m = FAMILY.findall(earlier or "")
+    if not (now.model and re.fullmatch(r"\d+(?:\.\d+)?[bB]", now.model) and m and len(now.models) <= 1):
+        return now
+    size = float(now.model[:-1])
+    for name in FAMILY_SIZES[m[-1].lower()]:
+        mid = find_catalog_id(name)
+        if mid and abs(count_params(get_model(mid)).total / 1e9 - size) <= 0.15 * size:
+            return replace(now, model=mid, models=[mid])
+    return now
 
 
 def family_fits(turn, s: Slots, question: str) -> Reply:
@@ -541,16 +559,22 @@ def family_fits(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     fam = FAMILY.search(question).group(0).lower()
     n = s.count or 1
+    tuning = training(s) or bool(re.search(r"fine-?tun|\btrain|\blora\b|微调|训练", question, re.I))
+    # serving: the lightest format that loads; fine-tuning: the lightest method that fits (full, LoRA, QLoRA)
+    tries = [dict(method=m) for m in ((s.method,) if s.method else ("full", "lora", "qlora"))] if tuning else \
+        [dict(precision=p) for p in ("bf16", "fp8", "awq-4bit" if get_gpu(s.gpu).kind == "datacenter" else "q4_k_m")]
     rows = []
     for name in FAMILY_SIZES[fam]:
         mid = find_catalog_id(name)
         if not mid:
             continue
         verdict = None
-        for prec in ("bf16", "fp8", "awq-4bit" if get_gpu(s.gpu).kind == "datacenter" else "q4_k_m"):
+        for args in tries:
+            if tuning:
+                args = {**args, "workload": "training"}
             try:
-                if check_fit(FitRequest(model=mid, gpu=s.gpu, gpu_count=n, precision=prec)).fits:
-                    verdict = turn.call("check_fit", model=mid, gpu=s.gpu, gpu_count=n, precision=prec)
+                if check_fit(FitRequest(model=mid, gpu=s.gpu, gpu_count=n, **args)).fits:
+                    verdict = turn.call("check_fit", model=mid, gpu=s.gpu, gpu_count=n, **args)
                     break
             except AdvisorInputError:
                 continue
@@ -559,15 +583,19 @@ def family_fits(turn, s: Slots, question: str) -> Reply:
     lines = []
     for mid, r in rows:
         if r is None:
-            lines.append(pick(zh, f"- {mid}: does not fit, even at 4-bit", f"- {mid}：4-bit 也放不下"))
+            lines.append(pick(zh, f"- {mid}: does not fit, even with QLoRA" if tuning else f"- {mid}: does not fit, even at 4-bit",
+                              f"- {mid}：QLoRA 也放不下" if tuning else f"- {mid}：4-bit 也放不下"))
         else:
-            lines.append(pick(zh, f"- {r.memory.model}: yes in {r.memory.precision} ({gib(r.required_gib)} of "
-                                  f"{gib(r.available_gib)})",
-                              f"- {r.memory.model}：{r.memory.precision} 可以（{gib(r.required_gib)} / {gib(r.available_gib)}）"))
-    lead = pick(zh, f"**Which {fam.title()}? It depends on the size** on {where}:",
-                f"**要看是哪个尺寸的 {fam.title()}**（{where}）：")
-    ask = pick(zh, "Which model and size do you mean, and for how many users or what context?",
-               "你说的是哪个模型、多大尺寸？多少人用、多长上下文？")
+            how = method_name(r.memory.method, zh) if tuning else r.memory.precision
+            lines.append(pick(zh, f"- {r.memory.model}: yes with {how} ({gib(r.required_gib)} of {gib(r.available_gib)})",
+                              f"- {r.memory.model}：{how} 可以（{gib(r.required_gib)} / {gib(r.available_gib)}）"))
+    job = pick(zh, "fine-tune", "微调") if tuning else ""
+    lead = pick(zh, f"**Which {fam.title()}? It depends on the size** to {job + ' ' if job else ''}on {where}:",
+                f"**要看是哪个尺寸的 {fam.title()}**（{where}{'，' + job if job else ''}）：")
+    ask = pick(zh, "Which model and size do you mean, and how long are your training sequences?",
+               "你说的是哪个模型、多大尺寸？训练样本多长？") if tuning else \
+        pick(zh, "Which model and size do you mean, and for how many users or what context?",
+             "你说的是哪个模型、多大尺寸？多少人用、多长上下文？")
     return Reply(lead, ["\n".join(lines), ask])
 
 

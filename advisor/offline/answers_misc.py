@@ -216,7 +216,13 @@ def unknown(turn, s: Slots, prefix: str = "") -> Reply:
     if s.gpu:
         got.append(f"GPU {s.count or 1}x {s.gpu}")
     if s.workload:
-        got.append(s.workload)
+        got.append(pick(zh, s.workload, {"inference": "推理部署", "training": "训练", "pretrain": "预训练"}.get(s.workload, s.workload)))
+    if s.workload == "inference" and not s.model:  # "部署一个大模型给公司内部用，需要几张卡？": the two facts that set the count
+        return Reply(prefix + pick(zh, "**It depends on the model and the load.** Which model (e.g. Llama 3.1 8B, Qwen2.5-32B, "
+                                       "a 70B), and about how many people use it at once?",
+                                   "**要看模型和并发。**用哪个模型（例如 Llama 3.1 8B、Qwen2.5-32B 还是 70B 级），大约多少人同时用？"),
+                     [pick(zh, "With those two I can give the GPU count, the speed per user and the monthly cost.",
+                           "有了这两点我就能给出卡数、每人速度和每月成本。")])
     understood = ", ".join(got) or pick(zh, "no model or GPU", "没有识别出模型或 GPU")
     return Reply(prefix + pick(zh, f"I understood: {understood}. Tell me the model (e.g. Llama 3.1 8B, Qwen2.5-32B, or a "
                                    "size like '13B'), the GPU (e.g. 'one 4090', '2x A100 80GB') and the job (inference, "

@@ -173,12 +173,13 @@ def _owned(state: Slots) -> Slots:
 def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots]:
     """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), and the
     hardware the person said is theirs."""
-    state, asks, owned = Slots(), None, Slots()
+    state, asks, owned, earlier = Slots(), None, Slots(), ""
     for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
             continue
-        now = parse(content)
+        now = fit_.family_size(parse(content), earlier)
+        earlier = content
         if starts_fresh(content, now, state):
             state, asks = _owned(owned), None
         merged = now.merged_over(state)
@@ -263,6 +264,8 @@ class OfflineEngine:
         turn.run_hours = run_hours
         state, previous, owned = conversation_state(history)
         now = parse(question)
+        if history:  # "the 70b one" after "how much vram to run llama?": that family's 70B
+            now = fit_.family_size(now, " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user"))
         if starts_fresh(question, now, state):
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
@@ -310,6 +313,8 @@ class OfflineEngine:
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
+        if routed is None and previous == ["decline"] and FOLLOW_UP.search(question.lower()):
+            routed = table.Route(next(a for a in table.TABLE if a.name == "decline"), [])  # "ok what if I just ..."
         asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
         if not slots.model and slots.gpu and GOOD_FOR.search(question) and asks in (["gpu_specs"], ["unknown"], ["explain"],
                                                                                   ["fit"], ["memory"]):
@@ -337,6 +342,8 @@ class OfflineEngine:
             replies = [asks_.decline(turn, slots, question)]
         elif own is not None:  # money asked with the person's own figures: plain arithmetic on them
             replies = [own]
+        elif routed and routed.spec.name in ("off_topic", "social"):  # a gaming laptop is outside, not a device to size
+            replies = _routed(turn, slots, routed, question)
         elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
         elif now.unknown_gpus and not now.gpus:
@@ -394,7 +401,8 @@ class OfflineEngine:
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
         last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
-        if last and not parted and replies and text.split("\n", 1)[0] == last.split("\n", 1)[0]:
+        if last and not parted and replies and text.split("\n", 1)[0] == last.split("\n", 1)[0] and \
+                not (routed and routed.spec.name == "decline"):
             # a follow-up whose answer is the one above ("那用 ZeRO-3 + 重计算呢？" when both were assumed): say so -
             # unless it gave a figure the answer does not use ("ok with 20 tok/s per user?"): then that is said
             new = accounting.unused_by_own(question, text, own_facts) if own is not None else unused

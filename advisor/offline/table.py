@@ -97,6 +97,14 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            # many free accounts for one person
            r"\b(?:auto[- ]?creat\w*|mass[- ]?creat\w*|bulk[- ]?creat\w*|generat\w* )\b.{0,40}\baccounts\b|"
            r"\b\d{2,}\s+(?:\w+\s+){0,2}accounts\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|fake|throwaway)\b|"
+           # code that spreads itself to machines that are not the person's, disguises, and getting past sanctions
+           r"\bspread(?:s|ing)? (?:itself )?(?:to|across|through|over) (?:the |all )?(?:other |every )?(?:machines|computers|"
+           r"hosts|pcs|servers|workstations|nodes)\b|\bself[- ]?(?:propagat|replicat|spread)\w*|\bworm\b",
+           r"\bwithout (?:people|anyone|anybody|them|others|(?:my|our|the|their) (?:boss|team|coworkers|colleagues|users|"
+           r"employer|company|school|admins?|it(?: team)?|owners?|manager))\s+(?:knowing|noticing|realizing|finding out)\b",
+           r"\b(?:rename|disguise|mask|camouflage)\w*\b.{0,40}\b(?:looks? like|appears? (?:as|like)|pass(?:es)? (?:as|for))\b",
+           r"\bsanctioned\b|\bsanctions?\b.{0,30}\b(?:around|evade|evading|bypass|avoid|get past|despite)\b|"
+           r"\bshell compan(?:y|ies)\b",
            r"\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b.{0,60}\baccounts?\b|"
            r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
 
@@ -122,7 +130,12 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               # deceiving third parties: fake reviews, posing as a human, luring payments, mail past spam filters
               r"(?:好评|评价|评论|晒单|点评).{0,30}(?:小号|假|刷|看起来像真人|像真人写)|(?:小号|水军).{0,20}(?:好评|评论|评价|点评)|"
               r"扮成真人|冒充真人|假装(?:成)?真人|伪装成真人|(?:不能|别|不要|不会)让.{0,10}(?:发现|知道|看出).{0,8}(?:是\s*ai|是机器人|是模型|是\s*bot)|"
-              r"(?:引导|诱导|忽悠).{0,8}(?:充值|付款|转账|打钱)|(?:不被|躲过|绕过).{0,8}(?:垃圾邮件|反垃圾|风控)")
+              r"(?:引导|诱导|忽悠).{0,8}(?:充值|付款|转账|打钱)|(?:不被|躲过|绕过).{0,8}(?:垃圾邮件|反垃圾|风控)|"
+              # spreading to machines that are not the person's, disguises, sanctions
+              r"蠕虫|自动传播|自我复制.{0,10}(?:脚本|程序)|传播到.{0,10}(?:其他|别的|所有).{0,6}(?:机器|电脑|主机|服务器)|"
+              r"(?:伪装成|假装成|冒充).{0,12}(?:训练|pytorch|正常).{0,6}(?:任务|进程|作业)|改.{0,6}进程名|"
+              r"(?:被)?制裁(?:国家|地区)?.{0,30}(?:运|卖|买|发货|出口|弄到|搞到)|(?:运|卖|发货|出口|弄|搞).{0,30}(?:被)?制裁|"
+              r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)")
 
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
@@ -169,6 +182,15 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bhow much (?:will|would|does) (?:it|this|that) cost\W*$", r"\b(?:calculate|estimate|work out) (?:the |my )?costs?\W*$"),
             (r"^\W*(?:帮我|请)?(?:算|估|计算|估算)(?:一下|下)?.{0,6}(?:多少钱|成本|费用)\W*$",),
             "clarify_only", requires=("subject",), priority=97, carries=False, missing={"subject": SETUP_QUESTION}),
+    # "训练一个模型要多少钱？", "how much does it cost to fine-tune an llm?": no model, data or GPU said - typical jobs'
+    # costs from the tools, then one question (answers_asks.training_cost_typical)
+    AskSpec("training_cost_typical",
+            (r"\bhow much (?:does|would|will|do|is) (?:it|they)? ?(?:cost|be) to (?:train|fine-?tune|pre-?train)\b"
+             r"(?: (?:a|an|my|our|your|the|one))? ?(?:(?:own|custom|small|large|big) )?(?:llm|model|ai|language model|gpt)s?\b",
+             r"\b(?:cost|price) (?:of|to) (?:train|fine-?tun)\w* (?:a|an|my|our|one)? ?(?:(?:own|custom|small|large|big) )?"
+             r"(?:llm|model|ai|language model)s?\b\W*$"),
+            (r"^\W*(?:我想|想|我们想|请问)?\s*(?:训练|微调|预训练|炼)(?:一个|个)?(?:自己的)?\s*(?:大)?模型.{0,8}(?:要|需要|得)?(?:多少钱|花多少|成本|费用|多少成本)",),
+            "training_cost_typical", priority=96, unless=("model", "subject"), carries=False),
     AskSpec("model_facts",
             (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
              r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
