@@ -54,3 +54,71 @@ def test_a_training_cost_with_nothing_said_gives_typical_jobs_and_one_question(q
 def test_a_deployment_with_no_model_asks_the_two_facts_in_chinese():
     a = chat("我们要部署一个大模型给公司内部用，需要买几张卡？")
     assert "inference" not in a.text and "多少人同时用" in a.text
+
+
+@pytest.mark.parametrize("t,expect", [
+    ("classify 10M product descriptions with llama 3.1 8b", ["llama-3.1-8b"]),
+    ("2B web pages with qwen 7b", ["qwen2.5-7b"]),
+    ("7B models on a 4090", ["7B"]), ("70B runs fine?", ["70B"]), ("the 8B fits", ["8B"]),
+])
+def test_a_size_before_a_plural_noun_counts_things_not_a_model(t, expect):
+    from advisor.offline.parse import find_models
+
+    assert find_models(t) == expect
+
+
+def test_counted_texts_are_a_batch_job_on_the_model_named():
+    a = chat("need to classify 10M product descriptions (~300 tokens in, ~10 tokens out each) with llama 3.1 8b. "
+             "how long on one H100 with vllm?")
+    hours = float(re.search(r"About ([\d.]+) hours", first_line(a.text)).group(1))
+    assert 15 < hours < 50 and "generic" not in a.text  # 3e9 prompt tokens of an 8B model: compute-bound prefill
+
+
+def test_only_n_of_them_active_is_users_at_once_not_a_gpu_count():
+    from advisor.offline.parse import parse
+
+    s = parse("what if only ~10 of them are active at the same time?")
+    assert s.users == 10 and s.count is None
+    a = chat("how many H100s do i need to serve Llama-3.1-70B at 32k context to 50 users?",
+             "what if only ~10 of them are active at the same time?")
+    assert "10 concurrent users" in first_line(a.text)
+
+
+@pytest.mark.parametrize("q", ["whats MFU and what's a realistic number for llm training on h100s?",
+                               "MoE模型为啥显存占用大但推理快？比如Qwen3-30B-A3B"])
+def test_a_concept_asked_with_a_card_or_model_named_is_explained(q):
+    a = chat(q)
+    assert "TFLOPS" not in first_line(a.text) and "GiB" not in first_line(a.text)  # a concept, not a spec or a size
+    assert any(c.tool == "search_guidance" for c in a.calls)  # (which passage: the vector index, absent in quick runs)
+
+
+def test_which_gguf_fits_lists_the_i_quants():
+    a = chat("显卡是3090，想跑Llama-3.1-70B，GGUF哪个量化能塞进24G？")
+    assert re.match(r"\*\*iq2", first_line(a.text))
+
+
+def test_energy_of_a_training_run_in_kwh():
+    a = chat("how much energy does it take to pretrain a 1B model on 100B tokens on H100s? in kWh")
+    assert re.match(r"\*\*About [\d,]+ kWh for the whole run", first_line(a.text))
+    assert any(c.tool == "estimate_training" for c in a.calls)
+
+
+def test_a_purchase_and_a_rent_are_a_buy_or_rent_verdict():
+    a = chat("startup here. we need ~1 H100 running inference continuously for the next 18 months. reserved cloud is "
+             "$1.90/hr (1yr commit), or buy a PCIe H100 for $27k and host it for $250/mo. which one?")
+    lead = first_line(a.text)
+    assert "cheaper" in lead and "24 hours a day" in lead and "$27,000" in lead and "$24,966" in lead
+    assert a.text.count("buying: $27,000 per GPU") == 1  # each assumption said once
+
+
+def test_a_machine_priced_in_yuan_against_a_yuan_rent():
+    a = chat("实验室想搞4张4090跑实验，整机7万人民币；或者租AutoDL的4090每卡每小时2块。平均每天用10小时，哪个划算？电费按0.6一度",
+             "如果每天跑满24小时呢？")
+    assert re.match(r"\*\*买：每天 24 小时.*¥70,000.*1[45]\.\d 个月回本", first_line(a.text))
+
+
+def test_a_servers_price_is_split_over_its_cards():
+    from advisor.offline.parse import parse
+
+    assert parse("8卡H100服务器买断大概25万美元，租的话每卡每小时2美元").purchase_usd_per_gpu == 31250
+    assert parse("电费按0.6一度").usd_per_kwh == 0.6

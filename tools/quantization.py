@@ -22,7 +22,8 @@ from .params import count_params
 from .units import GB, GIB
 
 DEFAULT_FORMATS = ["bf16", "fp8", "int8", "gptq-4bit-g128", "gptq-3bit-g128", "awq-4bit", "nf4", "q8_0", "q6_k",
-                   "q5_k_m", "q4_k_m", "q4_0", "iq4_xs", "q3_k_m", "q2_k", "mxfp4", "nvfp4"]
+                   "q5_k_m", "q4_k_m", "q4_0", "iq4_xs", "q3_k_m", "iq3_xxs", "q2_k", "iq2_m", "iq2_xs", "iq1_s", "mxfp4",
+                   "nvfp4"]  # the i-quants: what a 70B on one 24 GB card or DeepSeek on a 192 GB Mac can load
 
 
 @record

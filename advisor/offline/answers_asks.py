@@ -400,6 +400,9 @@ def _facility_power(turn, s: Slots, n: int) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+ENERGY_ASK = re.compile(r"\bkwh\b|\benergy\b|\bmwh\b|千瓦时|度电|多少度|耗电量|能耗", re.I)
+
+
 def power(turn, s: Slots, question: str) -> Reply:
     """Power and energy: the catalog's board power x GPUs x hours x $/kWh, per month, and per 1M tokens when a model
     is named (from the serving speed at the load)."""
@@ -407,6 +410,13 @@ def power(turn, s: Slots, question: str) -> Reply:
     n = s.count or 1
     if RESERVE_POWER.search(question) and not re.search(r"电费|bill|cost|费用|多少钱|per month|a month|每月|\$|¥|€", question, re.I):
         return _facility_power(turn, s, n)
+    if training(s) and s.model and s.tokens and not getattr(turn, "run_hours", None) and not s.job_hours:
+        # "energy to pretrain a 1B model on 100B tokens on H100s?": the run's GPU-hours at the cards' draw
+        n = s.count or 8
+        method = s.method or ("pretrain" if s.workload == "pretrain" else "full")
+        t = turn.call("estimate_training", model=s.model, tokens=s.tokens, gpu=s.gpu, gpu_count=n, method=method,
+                      gradient_checkpointing=True if method != "pretrain" else None)
+        turn.run_hours = t.hours
     tokens_per_s = None
     given_tps = s.aggregate_tps or s.measured_tps  # "an L40S doing 1,500 tok/s": the person's rate, not an estimate
     if given_tps:
@@ -458,6 +468,10 @@ def power(turn, s: Slots, question: str) -> Reply:
                         f"PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
                     f"**{cn}电费约 {usd(cost)}**（{kwh:,.0f} 千瓦时）：{draw}，每天 {r['hours_per_day']:g} 小时，PUE {r['pue']:g}，"
                     f"${r['usd_per_kwh']:g}/千瓦时。")
+        if ENERGY_ASK.search(question) and not re.search(r"\bcost|\bbill|\$|电费|多少钱|费用", question, re.I):
+            lead = pick(zh, f"**About {kwh:,.0f} kWh for {en}**: {draw}, PUE {r['pue']:g}; at ${r['usd_per_kwh']:g}/kWh "
+                            f"that is {usd(cost)}.",
+                        f"**{cn}约耗电 {kwh:,.0f} 千瓦时**：{draw}，PUE {r['pue']:g}；按 ${r['usd_per_kwh']:g}/千瓦时约 {usd(cost)}。")
     if r.get("usd_total") and not days:
         body.append(pick(zh, f"Over {r['months']:g} months: {usd(r['usd_total'])}.", f"{r['months']:g} 个月合计 {usd(r['usd_total'])}。"))
     if r.get("kwh_per_million_tokens") and re.search(r"per (?:1m|million)|/\s*1m|每百万|百万\s*token", question, re.I):

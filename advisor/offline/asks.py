@@ -24,7 +24,7 @@ PATTERNS = {
           r"kv ?(?:缓存|cache).{0,20}(?:多大|多少)",
     "explain": r"\bwhat (?:is|are|does)\b(?!.*\b(?:need|fit|cost|fast|speed|memory|vram|largest|biggest|price|size)\b)|"
                r"\bexplain\b|\bwhy\b|\bdifference between\b|\bdifferences?\b.*\b(?:and|vs)\b|\bhow does\b|"
-               r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|什么是|区别|原理|怎么理解|解释|有什么不同",
+               r"\bwhen should\b|\bwhat'?s the point\b|是什么|为什么|为啥|为何|咋回事|怎么回事|什么是|区别|原理|怎么理解|解释|有什么不同",
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
                      r"\bmy (?:friend|colleague|boss|coworker)\b|\bsomeone (?:said|told)\b|\bpeople say\b|"
                      r"\bis (?:that|this|it) (?:right|correct|true|accurate)\b|"
@@ -59,7 +59,8 @@ PATTERNS = {
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
                     r"\bwhich (?:quant\w*|format)|\bbest (?:quant\w*|format|gguf)\b|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|"
-                    r"(?:多大|对比|比较).*量化|量化后|(?:最好|最合适|推荐)的?量化|用哪个量化",
+                    r"(?:多大|对比|比较).*量化|量化后|(?:最好|最合适|推荐)的?量化|用哪个量化|哪个量化|什么量化|哪档量化|哪一档|"
+                    r"\bwhich (?:gguf|quant|q\d)\b",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bwhat'?s the minimum\b|\bminimum (?:vram|memory|gpu memory)\b|最低(?:配置|显存)|至少要多少显存|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",
@@ -97,6 +98,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["local_path"]
     if now.problems:
         return ["problem"]
+    if now.purchase_usd_per_gpu and now.usd_per_gpu_hour and not re.search(r"\bhow many\b|几张|多少张", q):
+        return ["buy_rent"]  # "rent at $1.90/hr, or buy one for $27k and host it for $250/mo?": the two prices decide
     # a follow-up that names no new ask keeps the last one ("what about two of them?", "那用QLoRA呢?")
     explicit = [a for a in found if a not in ("fit", "memory", "cost", "explain") or _strong(a, q)]
     if previous and FOLLOW_UP.search(q) and not explicit and (not now.model or len(q) < 60):
@@ -115,6 +118,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["misconception"]
     gpus_only = not now.model and not merged.model
     if gpus_only and now.gpus:
+        if ("explain" in found or re.match(r"\s*what'?s\b", q)) and CONCEPT_TERMS.search(q) and not SPEC_WORDS.search(q):
+            return ["explain"]  # "whats MFU and what's realistic on h100s?": the concept, not the card's spec sheet
         if "largest" in found:  # "m2 max w/ 32gb unified memory: biggest model i can run?": not its spec sheet
             return ["largest"]
         if "buy_rent" in found:

@@ -792,7 +792,9 @@ def _compose(turn: Turn, replies: list[Reply], s: Slots, question: str) -> str:
                           f"按高峰同时使用的 {s.users} 人估算，不是全部 {s.population:,} 人：其余的人此刻不在提问。"))
     assumptions: list[str] = []
     for r in replies:
-        assumptions += [a for a in r.assumptions if a not in assumptions]
+        for a in r.assumptions:
+            if a not in assumptions:
+                assumptions.append(a)
     if assumptions:
         parts.append(pick(zh, "Assumptions: ", "假设：") + ("；" if zh else "; ").join(assumptions))
     topic = next((r.cite for r in replies if r.cite), None)

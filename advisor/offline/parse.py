@@ -248,6 +248,13 @@ COUNTED_AFTER = (r"(?!(?i:\s*(?:(?:training|train|pretraining|fine-?tuning|input
                  r"条|个|字|词|次))|(?i:\s*(?:input|output|prompt|completion|generated)s?\b))")  # "1.2B input + 150M output"
 
 
+# a plural noun after a size (one word may sit between: "10M product descriptions") counts things; verbs in -s ("70B
+# runs", "8B fits") and the words that name models or their parts ("7B models", "70B params") do not
+PLURAL_AFTER = re.compile(r"\s+(?:[a-z-]+\s+)?(?!(?:models|params|parameters|weights|variants|versions|checkpoints|"
+                          r"runs|fits|needs|takes|uses|does|gets|works|loads|requires|seems|looks|goes|makes|means|costs|"
+                          r"is|was|has|needs|outputs|inputs)\b)[a-z]{2,}[^s\W]s\b", re.I)
+
+
 def find_models(text: str) -> list[str]:
     """Every model named: catalog names and aliases (longest match first), Hub ids, 'Llama 70B', '13B'."""
     text = re.sub(r"(?i)\bds(?=[\s-]*(?:r1|v3|v2|coder|math)\b)", "deepseek", text)  # "ds r1 distill 14b", "ds v3"
@@ -285,6 +292,8 @@ def find_models(text: str) -> list[str]:
             continue  # Huawei's Ascend 910B accelerator, not a 910-billion-parameter model
         if re.match(r"-\s*(?:tokens?|toks?|words?)\b", text[m.end():], re.I):
             continue  # "a 40M-token corpus": a count of tokens, not a model size
+        if PLURAL_AFTER.match(text[m.end():]):
+            continue  # "10M product descriptions", "2B web pages": things counted, whatever they are
         after = text.lower()[m.end(): m.end() + 16]
         family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value) or (
             _family_match(after, value) if re.match(r"\s*(?:的|版的?|of)\s*[a-z]", after) else None)  # "70B 的 llama 3.1"
@@ -372,6 +381,8 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
             found.append((gid, stated or per * (int(m.group(1)) if m else 1), None))
         return found + [g for g in rest if g[0] not in {f[0] for f in found}]
     text = re.sub(r"(?i)(?<=\d)-(?=(?:gpu[- ]?)?(?:hours?|hrs?|days?|months?)\b)", " ", text)  # "H100-hours": the H100
+    # the form factor said first ("a PCIe H100", "SXM A100", "NVL H100"): as the catalog names it, after the card
+    text = re.sub(r"(?i)\b(pcie|sxm[45]?|nvl)\s+((?:nvidia\s+)?[ahlb]\d{2,3}[a-z]?)\b", r"\2 \1", text)
     toks = _tokens(text)
     words = [t for _, t in toks]
     index = _gpu_index()
@@ -498,7 +509,8 @@ def find_bare_count(text: str) -> int | None:
     if nth:
         word = nth.group(1) or nth.group(2) or nth.group(3)
         return {"second": 2, "third": 3, "fourth": 4, "一": 2, "两": 3, "二": 2, "三": 3, "四": 4}[word]
-    m = re.search(rf"(?<![\w.])(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s+(?:of them|gpus?|cards?|nodes? of)\b", low)
+    m = re.search(rf"(?<![\w.])(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s+(?:of them(?!\s+(?:are|is|will be|would be)?\s*"
+                  rf"(?:active|online|concurrent|chatting|using))|gpus?|cards?|nodes? of)\b", low)
     if m:
         w = m.group(1)
         n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
@@ -932,6 +944,11 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                rf"peak)\s+){{1,2}}(?:(?:chat|chatbot)\s+)?{_USER_WORDS}",
                rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
                rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
+               # "what if only ~10 of them are active at the same time?", "only 5 are online at once"
+               rf"~?\s*({_NUM})\s+of\s+(?:them|those|these|us|the\s+\w+)\s+(?:are\s+|is\s+|will be\s+|would be\s+)?"
+               rf"(?:active|online|concurrent|chatting|using it)\b",
+               rf"\b(?:only|just)\s+(?:about\s+|around\s+)?~?\s*({_NUM})\s+(?:are\s+|will be\s+)?(?:active|online|"
+               rf"concurrent|chatting)\b",
                r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
                r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
                r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
@@ -1081,8 +1098,9 @@ def find_days(text: str) -> float | None:
 
 def find_hours_per_day(text: str) -> float | None:
     low = text.lower()
-    if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|全天|24\s*(?:个)?\s*小时\s*(?:不停|不间断|不关机|连续|运行)",
-                 low):
+    if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|\bcontinuous(?:ly)?\b|\b24 hours a day\b|"
+                 r"全天|不间断|(?:跑|开|用)满\s*24\s*(?:个)?\s*小时|24\s*(?:个)?\s*小时\s*(?:不停|不间断|不关机|连续|运行)",
+                 low) and not re.search(r"continuous(?:ly)? batch", low):  # "continuous batching" is not a schedule
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
@@ -1285,7 +1303,10 @@ GPU_HOUR_PRICE = re.compile(
 CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
                       r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
 CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
-                     r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)", re.I)
+                     r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)|"
+                     # no currency in a Chinese question: yuan ("电费按0.6一度", "电价 0.5/度")
+                     r"(?:电费|电价)\s*(?:按|是|为|约|大概)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)?\s*(?:/|每|一)?\s*(?:度|千瓦时)|"
+                     r"(\d+(?:\.\d+)?)\s*一度", re.I)
 
 
 def find_cny_prices(text: str) -> tuple[float | None, float | None]:
@@ -1293,7 +1314,7 @@ def find_cny_prices(text: str) -> tuple[float | None, float | None]:
     h = CNY_HOUR.search(text)
     k = CNY_KWH.search(text)
     hour = to_number(next(g for g in h.groups() if g)) if h else None
-    kwh = to_number(k.group(1) or k.group(2)) if k else None
+    kwh = to_number(next(g for g in k.groups() if g)) if k else None
     return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
 
 
@@ -1458,9 +1479,12 @@ PURCHASE = re.compile(
     rf"\$\s*({_NUM})\s*{_K}\s*(?:to buy|purchase|up ?front|each to buy|per (?:card|gpu) to buy)|"
     rf"\b(?:server|box|machine|rig|workstation|node)\b[^.$]{{0,40}}?\b(?:is|costs?|for|at)\s*\$\s*({_NUM})\s*{_K}|"
     rf"(?:买|购买|购置)[^，。,.\d]{{0,12}}?(\d+(?:\.\d+)?)\s*(万)?\s*(?:美元|美金|刀)", re.I)
+# a machine's price in yuan ("整机7万人民币", "买一台要 6 万块"): kept in yuan, as the yuan rents beside it are
+PURCHASE_CNY = re.compile(r"(?:整机|买|购买|购置|一台|服务器|主机|装机|配一台)[^，。,.;；\d]{0,12}?(\d+(?:\.\d+)?)\s*(万)?\s*"
+                          r"(?:人民币|元|块|rmb)", re.I)
 OWNING_MONTHLY = re.compile(rf"\$\s*({_NUM})\s*(?:/|per|a)\s*(?:month|mo)\b[^.]{{0,20}}?(?:power|electricity|hosting|colo\w*|"
-                            r"running|upkeep)|(?:power|electricity|hosting|colo\w*)[^.$]{0,20}?\$\s*(" + _NUM +
-                            r")\s*(?:/|per|a)\s*(?:month|mo)\b", re.I)
+                            r"running|upkeep)|(?:power|electricity|host\w*|colo\w*|keep|run|maintain)[^.$]{0,20}?\$\s*(" + _NUM +
+                            r")\s*(?:/|per|a)\s*(?:month|mo)\b", re.I)  # "host it for $250/mo"
 
 
 def find_purchase(text: str) -> tuple[float | None, bool]:
@@ -1472,9 +1496,21 @@ def find_purchase(text: str) -> tuple[float | None, bool]:
     for value, scale in ((g[0], g[1]), (g[2], g[3]), (g[4], g[5]), (g[6], g[7])):
         if value:
             v = to_number(value) * {"k": 1e3, "thousand": 1e3, "万": 1e4}.get((scale or "").lower(), 1)
-            whole = bool(g[4]) or bool(re.search(r"\b(?:server|box|machine|rig|total|both|all)\b|整机|一台", m.group(0), re.I))
+            said = text[max(0, m.start() - 24): m.end()]  # "8卡H100服务器买断大概25万美元": the server's price
+            whole = bool(g[4]) or bool(re.search(r"\b(?:server|box|machine|rig|node|total|both|all)\b|整机|一台|服务器|\d\s*卡",
+                                                 said, re.I))
             return (v if 100 <= v <= 1e8 else None), whole
     return None, False
+
+
+def find_purchase_cny(text: str) -> tuple[float | None, bool]:
+    """(a purchase price in yuan, whether for the whole machine): '整机7万人民币'."""
+    m = PURCHASE_CNY.search(text)
+    if not m:
+        return None, False
+    v = to_number(m.group(1)) * (1e4 if m.group(2) else 1)
+    whole = bool(re.search(r"整机|一台|服务器|主机|装机|\d\s*卡", text[max(0, m.start() - 24): m.end()]))
+    return (v if 500 <= v <= 1e9 else None), whole
 
 
 def find_owning_monthly(text: str) -> float | None:
@@ -1731,6 +1767,8 @@ def parse(text: str) -> Slots:
     if len(set(s.gpus)) >= 2:
         s.gpu_prices = find_gpu_prices(text)
     purchase, whole = find_purchase(text)
+    if not purchase and s.price_currency == "CNY":
+        purchase, whole = find_purchase_cny(text)
     s.owning_usd_per_month = find_owning_monthly(text)
     n_for_total = s.count or 1
     if purchase:

@@ -286,7 +286,7 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bwatts?\b", r"\bhow much power\b", r"\bpower\b.{0,20}\b(?:per month|monthly|a month|per 1m|per million)"),
             (r"电费", r"功耗", r"耗电", r"用电", r"多少电", r"能耗", r"千瓦时|度电"),
             "power", requires=("gpu",), optional=("count", "hours_per_day", "usd_per_kwh", "months", "model", "users"),
-            priority=70, yields_to=("buy_rent",), unless=("power_excluded",),
+            priority=70, yields_to=("buy_rent",), unless=("power_excluded", "purchase_and_rent"),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
     AskSpec("capacity",
             (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
@@ -390,6 +390,8 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         from .answers_money import RENT_WORDS
 
         return bool(RENT_WORDS.search(question))
+    if test == "purchase_and_rent":  # a price to buy and a price to rent, both said: whether buying pays off
+        return bool(now.purchase_usd_per_gpu and now.usd_per_gpu_hour)
     if test == "gpu_named":
         return bool(now.gpus)
     if test == "power_excluded":  # "电费先不算", "ignore electricity": power is what they do not want
@@ -492,8 +494,11 @@ def route(question: str, now: Slots, merged: Slots) -> Route | None:
     from .asks import PATTERNS
 
     q = question.lower()
+    both_prices = _has("purchase_and_rent", merged, now, question)  # buy or rent: the legacy buy_rent answer
     for index, spec in sorted(enumerate(TABLE), key=lambda x: -x[1].priority):
         if not _compiled(index).search(q):
+            continue
+        if both_prices and spec.name not in ("decline", "social", "off_topic", "outside"):
             continue
         if any(re.search(PATTERNS[a], q) for a in spec.yields_to if a in PATTERNS):
             continue
