@@ -122,3 +122,30 @@ def test_a_servers_price_is_split_over_its_cards():
 
     assert parse("8卡H100服务器买断大概25万美元，租的话每卡每小时2美元").purchase_usd_per_gpu == 31250
     assert parse("电费按0.6一度").usd_per_kwh == 0.6
+
+
+def test_a_monthly_bill_and_a_cost_per_million_asked_together_get_both():
+    a = chat("running llama 3.1 8b on a rented A10G at $1.01/hr, 24/7. how much per month, and whats the cost per 1M "
+             "output tokens if we push ~600 tok/s aggregate?")
+    lead = first_line(a.text)
+    assert "$737 a month" in lead and "$0.47 per 1M" in lead
+
+
+def test_busy_hours_against_always_on():
+    a = chat("serverless question: per-second billing, L40S at $1.95/hr. our bursty traffic keeps a gpu busy ~3 hrs per "
+             "day total. monthly cost vs keeping one up 24/7?")
+    assert re.search(r"\$178 a month.*\$1,424 always on", first_line(a.text))
+
+
+def test_gpus_in_dollars_against_an_api_in_yuan_states_the_break_even_rate():
+    a = chat("DeepSeek-V3 自建 vs 官方API：我们每天1亿tokens，输入输出大概3:1。官方价输入2元/百万、输出8元/百万。"
+             "自建打算租8卡H200，每卡每小时3.5美元。哪个便宜？")
+    lead = first_line(a.text)
+    assert "API 就更便宜" in lead and "$20,440" in lead and "¥10,646" in lead  # 3:1 blend: ¥3.50 per 1M
+    assert re.search(r"超过 ¥0\.5\d", lead)
+
+
+def test_a_monthly_rent_in_yuan_against_an_api_price():
+    a = chat("我们租了一台8卡4090服务器，月租1.2万人民币，跑Qwen2.5-14B给内部用，每天大概2000万token，折合每百万token多少钱？"
+             "跟调API每百万2块比哪个划算？", "如果每天涨到2亿token呢？")
+    assert "¥12,000" in first_line(a.text) and "¥1.97" in first_line(a.text)

@@ -70,6 +70,9 @@ class Facts:
     measured_at: int | None = None  # the concurrency a measured throughput was taken at ("2,400 tok/s at 64 concurrent")
     users_wanted: int | None = None  # the concurrency to size for ("how many H100s for 500 concurrent?")
     cny: bool = False
+    asked_per_m: bool = False  # the question asks a price per 1M tokens too ("折合每百万token多少钱？")
+    hour_yuan: bool | None = None  # the currency of the hourly price and of the API price, each as written: a question
+    api_yuan: bool | None = None  # may price its GPUs in dollars and the API in yuan (no exchange rate on file)
     api_in_out: tuple | None = None  # an API's input and output prices per 1M ("输入 $0.4/M、输出 $1.2/M")
     output_share: float | None = None  # the share of a daily volume that is output ("输出占 20%")
 
@@ -169,6 +172,7 @@ def _hours(text: str, f: Facts) -> None:
 def facts(text: str) -> Facts:
     f = Facts()
     low = text.lower()
+    f.asked_per_m = bool(PER_M.search(text))
     f.cny = bool(re.search(_CNY + r"|¥|￥|万(?!\s*token)", low)) and not re.search(r"\$|美元|美金|usd", low)
     euro = bool(re.search(r"€|\beur\b|\beuros?\b|欧元", low)) and not re.search(r"\$|美元|usd|¥|元", low)
     gpus = find_gpus(text)
@@ -198,12 +202,12 @@ def facts(text: str) -> Facts:
             f.per_kwh = v
         elif re.match(r"\s*(?:/|per|for|每)\s*(?:1\s*m\b|1m|m\b|million|百万)|\s*per 1m", after) or re.search(
                 r"(?:每百万\s*(?:个\s*)?(?:tokens?)?|per (?:1m|million)(?: tokens)?)\s*$", before):
-            f.api_per_m = v
+            f.api_per_m, f.api_yuan = v, yuan
         elif not re.search(r"(?:每月|月租|每个月|一个月|包月|per month|a month|monthly)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$",
                            before) and (re.match(_PER_HOUR, after, re.I) or re.search(
                                r"(?:每小时|一小时|每卡每小时|每张每小时|小时|卡时|租金|租价)\s*(?:是|为|约|大概)?\s*$", before)) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
-            f.price_hour = v
+            f.price_hour, f.hour_yuan = v, yuan
             per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
@@ -432,6 +436,9 @@ def _catalog_kw(f: Facts) -> tuple[float, str] | None:
 def kind(question: str, f: Facts) -> str | None:
     q = question
     hm = _hours_month(f)
+    if f.api_per_m and f.tokens_per_day and f.rent_month and not f.price_hour:
+        # "月租1.2万 ... 每天 2000 万 token ... 跟 API 每百万 2 块比": the month's rent over the month's hours
+        f.price_hour, f.per_gpu, f.hours_per_day = f.rent_month / HOURS_PER_MONTH, False, 24.0
     if f.api_per_m and f.tokens_per_day and f.price_hour:
         return "api"
     if f.reserved_hour and f.price_hour and (hm or f.util or f.run_days):
@@ -745,13 +752,28 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                  pick(zh, f"API: {_millions(f.tokens_per_day)}M tokens/day x {m(per_m)}/1M{blend_en} x {DAYS_PER_MONTH:.1f} "
                           f"days = {m(api_month)} a month", f"API：每天 {_millions(f.tokens_per_day)}M token x 每百万 {m(per_m)}"
                       f"{blend_zh} x {DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}")]
+        if f.hour_yuan is not None and f.api_yuan is not None and f.hour_yuan != f.api_yuan:
+            own, api = (lambda v: _money_str(v, f.hour_yuan)), (lambda v: _money_str(v, f.api_yuan))
+            bl_en, bl_zh = (blend_en.replace("$", "¥"), blend_zh.replace("$", "¥")) if f.api_yuan else (blend_en, blend_zh)
+            steps = [pick(zh, f"self-host: {times}{own(hourly)}/h x {hpd:g} h x {DAYS_PER_MONTH:.1f} days = {own(self_month)} a month",
+                          f"自建：{times}{own(hourly)}/小时 x {hpd:g} 小时 x {DAYS_PER_MONTH:.1f} 天 = 每月 {own(self_month)}"),
+                     pick(zh, f"API: {_millions(f.tokens_per_day)}M tokens/day x {api(per_m)}/1M{bl_en} x {DAYS_PER_MONTH:.1f} "
+                              f"days = {api(api_month)} a month",
+                          f"API：每天 {_millions(f.tokens_per_day)}M token x 每百万 {api(per_m)}{bl_zh} x {DAYS_PER_MONTH:.1f} 天 = "
+                          f"每月 {api(api_month)}")]
+            return _api_two_currencies(f, zh, self_month, api_month, steps)
         cheaper_api = api_month < self_month
         ratio = max(api_month, self_month) / max(min(api_month, self_month), 1e-9)
+        own_per_m = self_month / (f.tokens_per_day * DAYS_PER_MONTH / 1e6)  # what their own tokens cost at that volume
         lead = pick(zh, (f"**The API is cheaper: {m(api_month)} vs {m(self_month)} a month** ({ratio:.1f}x)" if cheaper_api
                          else f"**Self-hosting is cheaper: {m(self_month)} vs {m(api_month)} a month** ({ratio:.1f}x)")
                     + " at your volume and prices.",
                     (f"**API 更便宜：每月 {m(api_month)}，自建 {m(self_month)}**（{ratio:.1f} 倍）" if cheaper_api
                      else f"**自建更便宜：每月 {m(self_month)}，API {m(api_month)}**（{ratio:.1f} 倍）") + "（按你的用量和价格）。")
+        if f.asked_per_m:
+            lead += pick(zh, f" Self-hosted, your {_millions(f.tokens_per_day)}M tokens a day cost {m(own_per_m)} per 1M, "
+                             f"against the API's {m(per_m)}.",
+                         f"自建按你每天 {_millions(f.tokens_per_day)}M token 折合每百万 {m(own_per_m)}，API 为 {m(per_m)}。")
         if f.tps:
             need = f.tokens_per_day / 86400
             steps.append(pick(zh, f"your {f.tps:,.0f} tok/s covers {f.tps * 86400 / 1e6:,.0f}M tokens/day; you need {need:,.0f} tok/s on average",
@@ -761,6 +783,28 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
     else:
         raise ValueError(k)
     return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。")],
+                 [pick(zh, "your own prices and hours (no catalog price used)", "用你给的价格和时长（未用目录价格）")])
+
+
+def _api_two_currencies(f: Facts, zh: bool, self_month: float, api_month: float, steps: list[str]) -> Reply:
+    """GPUs rented in one currency, the API priced in the other ('每卡每小时3.5美元' against '输入2元/百万'): each bill in its
+    own currency, and the exchange rate at which they would cost the same, so the verdict needs no rate on file."""
+    own, api = (lambda v: _money_str(v, f.hour_yuan)), (lambda v: _money_str(v, f.api_yuan))
+    # yuan per dollar at which the two bills are equal (a dollar bill of D is D x rate yuan)
+    rate = api_month / self_month if not f.hour_yuan else self_month / api_month
+    # self-hosting in dollars costs self_month x rate yuan: the API (in yuan) is cheaper for any rate above `rate`
+    if not f.hour_yuan:
+        lead = pick(zh, f"**The API is cheaper at any exchange rate above ¥{rate:.2f} per dollar**: self-hosting {own(self_month)} "
+                        f"a month against the API's {api(api_month)} a month.",
+                    f"**只要 1 美元兑换超过 ¥{rate:.2f}，API 就更便宜**：自建每月 {own(self_month)}，API 每月 {api(api_month)}。")
+    else:
+        lead = pick(zh, f"**Self-hosting is cheaper at any exchange rate above ¥{rate:.2f} per dollar**: self-hosting "
+                        f"{own(self_month)} a month against the API's {api(api_month)} a month.",
+                    f"**只要 1 美元兑换超过 ¥{rate:.2f}，自建就更便宜**：自建每月 {own(self_month)}，API 每月 {api(api_month)}。")
+    return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。"),
+                        pick(zh, "The two prices are in different currencies and no exchange rate is on file: the verdict "
+                                 "is stated as the rate where they meet.",
+                             "两个价格币种不同，这里没有汇率：结论按两者相等时的汇率给出。")],
                  [pick(zh, "your own prices and hours (no catalog price used)", "用你给的价格和时长（未用目录价格）")])
 
 
@@ -831,7 +875,28 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
     if k is None:
         return None
     try:
-        return compute(k, f, zh, call), f, k
+        reply = compute(k, f, zh, call)
+        if k == "per_m" and MONTHLY.search(question) and f.price_hour and _hours_month(f):
+            # "how much per month, and the cost per 1M at 600 tok/s?": both asks, the month first as asked
+            month = compute("monthly", f, zh, call)
+            reply = Reply(month.lead + " " + reply.lead, month.body + reply.body, reply.assumptions)
+        elif k == "monthly" and f.busy_hours_per_day and f.hours_per_day and f.busy_hours_per_day < f.hours_per_day \
+                and re.search(r"\bvs\.?\b|\bversus\b|\bor\b|compared|instead|serverless|per-second|按秒|按需|还是|对比|相比",
+                              question, re.I):
+            # "busy ~3 hrs a day, serverless vs keeping one up 24/7": the busy hours' bill against the always-on one
+            busy = replace(f, hours_per_day=f.busy_hours_per_day, busy_hours_per_day=None)
+            paid = compute("monthly", busy, zh, call)
+            saved = _hourly(f)[0] * (_hours_month(f)[0] - _hours_month(busy)[0])
+            lead = pick(zh, f"**About {_money_str(_hourly(busy)[0] * _hours_month(busy)[0], f.cny)} a month paying only "
+                            f"the {f.busy_hours_per_day:g} busy hours a day, against {_money_str(_hourly(f)[0] * _hours_month(f)[0], f.cny)} "
+                            f"always on**: {_money_str(saved, f.cny)} a month less.",
+                        f"**只为每天忙的 {f.busy_hours_per_day:g} 小时付费每月约 {_money_str(_hourly(busy)[0] * _hours_month(busy)[0], f.cny)}，"
+                        f"一直开着约 {_money_str(_hourly(f)[0] * _hours_month(f)[0], f.cny)}**：每月少 {_money_str(saved, f.cny)}。")
+            reply = Reply(lead, paid.body + reply.body + [pick(zh, "Per-second billing also pays for cold starts (loading the "
+                                                                   "model each time a GPU wakes), not counted here.",
+                                                               "按秒计费还要为冷启动（每次唤醒加载模型）付费，这里没算。")],
+                          reply.assumptions)
+        return reply, f, k
     except (ValueError, TypeError, ZeroDivisionError, AdvisorInputError):
         return None
 

@@ -850,8 +850,8 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
 def find_output_share(text: str) -> float | None:
     """The output share of a stated token volume: '输出大约占 20%', 'about 20% output', 'output ~20%', or a ratio
     ('输入:输出 = 4:1', 'input:output 4:1', 'in/out 3:1')."""
-    r = re.search(r"(?:输入|input|in)\s*[:：/]\s*(?:输出|output|out)\s*(?:=|是|为|约|~)?\s*(\d+(?:\.\d+)?)\s*[:：]\s*(\d+(?:\.\d+)?)",
-                  text.lower())
+    r = re.search(r"(?:输入|input|in)\s*(?:[:：/和与跟]|and)?\s*(?:输出|output|out)\s*(?:的?比例?|ratio)?\s*(?:=|是|为|约|~|大概|大约|"
+                  r"of|is|about)?\s*(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)", text.lower())  # "输入输出大概3:1"
     if r and float(r.group(1)) + float(r.group(2)) > 0:
         return float(r.group(2)) / (float(r.group(1)) + float(r.group(2)))
     # the two volumes said apart: "输入 4000 万 输出 1000 万", "(40M in, 10M out)", "30M input / 10M output tokens"
