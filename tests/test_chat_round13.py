@@ -149,3 +149,26 @@ def test_a_monthly_rent_in_yuan_against_an_api_price():
     a = chat("我们租了一台8卡4090服务器，月租1.2万人民币，跑Qwen2.5-14B给内部用，每天大概2000万token，折合每百万token多少钱？"
              "跟调API每百万2块比哪个划算？", "如果每天涨到2亿token呢？")
     assert "¥12,000" in first_line(a.text) and "¥1.97" in first_line(a.text)
+
+
+def test_a_claimed_memory_that_matches_16_bit_says_so_and_gives_lighter_formats():
+    a = chat("someone on reddit says you need 140GB to run llama 70b. true?")
+    lead = first_line(a.text)
+    assert lead.startswith("**Yes, roughly") and "fp8" in lead and "awq-4bit" in lead
+
+
+def test_a_claimed_speed_above_one_stream_is_checked_as_a_batched_total():
+    a = chat("看到有人说4090跑7B模型能到200 tokens/s，靠谱吗？")
+    assert first_line(a.text).startswith("**单路达不到，多路合计可以")
+
+
+def test_a_claim_that_a_mac_runs_a_671b_model_gets_a_no_with_the_lowest_quant_and_the_distills():
+    a = chat("my coworker claims his M3 Max 128gb runs deepseek r1 671b locally. is that real?")
+    lead = first_line(a.text)
+    assert lead.startswith("**No.**") and "iq1_s" in lead and "distill" in lead
+    assert "tensor parallel" not in a.text  # Macs are not split by tensor parallel
+
+
+def test_a_card_faster_for_one_stream_says_when_the_order_flips():
+    a = chat("听说H20推理比H100还快？真的假的")
+    assert "H20" in first_line(a.text) and "反过来" in a.text

@@ -134,7 +134,7 @@ def _scale_out(req: MemoryRequest, mem: MemoryEstimate, gpu: GPU, avail: float) 
 
     out = []
     for n in (2, 4, 8, 16, 32, 64):
-        if n <= req.gpu_count:
+        if n <= req.gpu_count or gpu.vendor == "apple":  # Macs are not split by tensor parallel (one unified memory each)
             continue
         changes: dict = {"gpu_count": n}
         if req.workload == "inference":

@@ -165,6 +165,20 @@ def speed_check(turn, s: Slots, question: str) -> Reply:
                         "draft/speculative setup reads fewer bytes per token).",
                     f"**比我们的估算（{tps(expect)} tokens/s）更高**：请确认模型和量化格式（更小的量化或投机解码每个 token 读的字节更少）。")
         body = []
+        if (s.users or 1) <= 1:  # a figure above one stream may be a total over several requests at once
+            for n in (4, 8, 16, 32):
+                batched = "awq-4bit" if t.precision.startswith(("q", "iq")) else t.precision  # vLLM's 4-bit is AWQ
+                b = turn.call("estimate_throughput", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=batched,
+                              framework="vllm", batch=n, continuous_batching=True)
+                if b.decode_tokens_per_s_total >= seen:
+                    lead = pick(zh, f"**Not for one stream, yes as a total:** one request gets about {tps(expect)} tokens/s "
+                                    f"({t.model} {t.precision}, {s.count or 1}x {t.gpu}), but {n} requests at once in vLLM "
+                                    f"reach about {tps(b.decode_tokens_per_s_total)} tokens/s together, so {seen:g} is a "
+                                    "batched total.",
+                                f"**单路达不到，多路合计可以：**单个请求约 {tps(expect)} tokens/s（{t.model} {t.precision}，{s.count or 1} 张 "
+                                f"{t.gpu}），而 vLLM 同时跑 {n} 个请求合计约 {tps(b.decode_tokens_per_s_total)} tokens/s，"
+                                f"所以 {seen:g} 应是多路合计。")
+                    break
     return Reply(lead, body)
 
 
@@ -827,6 +841,17 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                 f"**{r['faster']} 约快 {ratio:g} 倍**（相对 {r['slower']}；{pace}）{stated}：{figs_zh}；{worth_zh}。")
     body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
                  "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
+    if not training and (s.users or 1) == 1:  # one user rides on bandwidth; many users at once on compute: the order may flip
+        busy = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="inference",
+                           gpu_count=n, users=64, precision=s.precision)
+        if busy.get("speedup_x") and busy["faster"] != r["faster"]:
+            tflops = " vs ".join(f"{g.bf16_tflops_dense or g.fp16_tflops_dense or 0:,g}"
+                                 for g in sorted(specs, key=lambda g: g.name != busy["faster"]))
+            body.insert(0, pick(zh, f"Serving many users reverses it: at 64 users at once {busy['faster']} is about "
+                                    f"{busy['speedup_x']:g}x faster in total ({tflops} dense BF16 TFLOPS), so it is only "
+                                    "for one or a few streams that the other card wins.",
+                                f"多用户并发时结果反过来：64 个用户同时请求时 {busy['faster']} 总吞吐约快 {busy['speedup_x']:g} 倍"
+                                f"（稠密 BF16 {tflops} TFLOPS），只有单路或少量并发时另一张卡更快。"))
     big, small = max(specs, key=lambda g: g.memory_gib), min(specs, key=lambda g: g.memory_gib)
     if big.memory_gib >= 1.5 * small.memory_gib:  # capacity decides which models load at all, before speed
         body.append(pick(zh, f"Memory: {big.name} holds {gib(big.memory_gib)} against {gib(small.memory_gib)}: larger models and "

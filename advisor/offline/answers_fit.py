@@ -254,6 +254,20 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     lead = pick(zh, f"**No.** {label}{load} on {where} needs {gib(r.required_gib)} per GPU; each has "
                     f"{gib(r.available_gib)}.",
                 f"**放不下。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，每卡只有 {gib(r.available_gib)}。")
+    if not s.precision and users <= 1 and gpu_kind(gpu) != "datacenter":
+        # a desk machine: the 2- and 1.58-bit i-quants people try before giving up (IQ2_XS, IQ1_S)
+        for fmt in ("iq2_xs", "iq1_s"):
+            q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
+            if q.fits:
+                lead += pick(zh, f" Only at {fmt} ({gib(q.required_gib)}), with a large quality loss.",
+                             f"只有 {fmt} 放得下（{gib(q.required_gib)}），质量损失很大。")
+                break
+        else:
+            lead += pick(zh, f" Not even at 1.58-bit (iq1_s): {gib(q.required_gib)}.",
+                         f"1.58 位（iq1_s）也要 {gib(q.required_gib)}，放不下。")
+            if "deepseek-r1" in (s.model or "") and "distill" not in (s.model or ""):
+                lead += pick(zh, " What runs on such machines under that name is a DeepSeek-R1 distill (Qwen or Llama, "
+                                 "1.5B to 70B).", "在这类机器上以这个名字跑的通常是 DeepSeek-R1 蒸馏版（Qwen 或 Llama，1.5B 到 70B）。")
     body.append(_suggestions(r, zh))
     return Reply(lead, body, memory_assumptions(m, args, zh))
 

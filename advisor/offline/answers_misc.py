@@ -55,6 +55,11 @@ def misconception(turn, s: Slots, question: str) -> Reply:
         if close:
             lead = pick(zh, f"**Yes, roughly:** {label} needs about {need_gb:.1f} GB ({gib(m.per_gpu_gib)}) in all.",
                         f"**基本是的：** {label} 总共约需 {need_gb:.1f} GB（{gib(m.per_gpu_gib)}）。")
+            if not training(s) and not s.precision and m.precision in ("bf16", "fp16"):  # true at 16-bit; lighter formats
+                lighter = [turn.call("estimate_memory", model=s.model, gpu_count=s.count or 1,
+                                     **{**args, "precision": p}) for p in ("fp8", "awq-4bit")]
+                lead += pick(zh, " That is at 16-bit: " + ", ".join(f"{x.precision} about {gib(x.per_gpu_gib)}" for x in lighter)
+                             + ".", "这是 16 位的数字：" + "，".join(f"{x.precision} 约 {gib(x.per_gpu_gib)}" for x in lighter) + "。")
         else:
             lead = pick(zh, f"**No - about {need_gb:.1f} GB ({gib(m.per_gpu_gib)}), not {s.claimed_gb:g} GB.** "
                             f"The weights alone are {weights_gb:.1f} GB for {label}.",
@@ -86,7 +91,7 @@ def misconception(turn, s: Slots, question: str) -> Reply:
     from .text import breakdown
 
     body.append(breakdown(m, zh))
-    return Reply(lead, body, memory_assumptions(m, args, zh), cite="misconceptions " + question)
+    return Reply(lead, body, memory_assumptions(m, args, zh), cite=None if s.claimed_gb else "misconceptions " + question)
 
 
 def _desktop(gpu: str) -> bool:

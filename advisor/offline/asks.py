@@ -28,7 +28,9 @@ PATTERNS = {
     "misconception": r"\breally\b|\bis it true\b|\bi (?:heard|read)\b|\bmyth\b|\bsupposedly\b|\bthey say\b|"
                      r"\bmy (?:friend|colleague|boss|coworker)\b|\bsomeone (?:said|told)\b|\bpeople say\b|"
                      r"\bis (?:that|this|it) (?:right|correct|true|accurate)\b|"
-                     r"真的|听说|是不是只|据说|对吗|对不对|是真的吗",
+                     r"\b(?:says?|said|claims?|claimed|posted|wrote|reckons?|insists?)\b.{0,120}\b(?:true|real|legit|right|"
+                     r"correct|accurate|possible|believable)\b|"
+                     r"真的|听说|是不是只|据说|对吗|对不对|是真的吗|真的假的|(?:有人|他|她|别人|网上|帖子).{0,6}说.{0,60}(?:靠谱|可信)",
     "limits": r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a)|what)\s+(?:batch|context|"
               r"sequence length|sequence|prompt)(?: size| length)? (?:can|could|will|fits?|is possible)|"
               r"\b(?:max(?:imum)?|largest|biggest|longest|how big (?:a|of a)|how long (?:a|of a))\s+(?:batch|context|"
@@ -135,8 +137,10 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         if "misconception" in found and now.model:
             return ["misconception"]
         return ["explain"]
-    if "misconception" in found and "fit" in found and merged.gpu and merged.model and not now.claimed_gb:
-        return ["fit"]  # "does R1 fit on one 8x H100 node? my boss says yes": the verdict settles the claim
+    if "misconception" in found and ("fit" in found or re.search(r"\b(?:claims?|says?|said)\b.{0,60}\b(?:runs?|running)\b|"
+                                                                   r"说.{0,30}(?:跑|运行)", q)) and merged.gpu \
+            and merged.model and not now.claimed_gb:
+        return ["fit"]  # "does R1 fit on one 8x H100 node? my boss says yes", "claims his M3 Max runs R1": the verdict
     if "misconception" in found and (now.claimed_gb or now.model):
         return ["misconception"]
     if "explain" in found and merged.model and "kv" in found:

@@ -344,8 +344,8 @@ TABLE: tuple[AskSpec, ...] = (
             "serve_compare", requires=("gpus>=2", "model", "load", "no_count"), priority=51,
             yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "training")),
     AskSpec("gpu_vs_gpu",  # two GPUs and no model: a stated representative workload
-            (r"\bvs\.?\b|\bversus\b|\bor\b|\bover\b|\bcompared? (?:to|with)\b|\bbetter\b|\bfaster\b",),
-            (r"哪个(?:更)?(?:好|快|值)|还是|对比|比较|相比|更快",),
+            (r"\bvs\.?\b|\bversus\b|\bor\b|\bover\b|\bcompared? (?:to|with)\b|\bbetter\b|\bfaster\b|\bslower\b",),
+            (r"哪个(?:更)?(?:好|快|值)|还是|对比|比较|相比|更快|比.{1,16}(?:还|更)?(?:快|慢|强|好)",),
             "gpu_vs_gpu", requires=("gpus>=2", "no_model"), optional=("workload", "method", "count", "users"),
             priority=50, yields_to=("buy_rent",), unless=("formats>=2", "spec_words", "cost_ask")),
     AskSpec("format_choice",
