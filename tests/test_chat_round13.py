@@ -172,3 +172,22 @@ def test_a_claim_that_a_mac_runs_a_671b_model_gets_a_no_with_the_lowest_quant_an
 def test_a_card_faster_for_one_stream_says_when_the_order_flips():
     a = chat("听说H20推理比H100还快？真的假的")
     assert "H20" in first_line(a.text) and "反过来" in a.text
+
+
+@pytest.mark.parametrize("q,bw", [("jetson orin nano super 8gb — can it run llama 3.2 3b? how fast?", "102 GB/s"),
+                                  ("Intel Arc B580 12G 跑Qwen2.5-7B速度怎么样", None)])
+def test_a_board_named_with_its_memory_gets_a_speed_from_its_figures_on_file(q, bw):
+    a = chat(q)
+    assert re.search(r"tokens/s", a.text) and "give its memory bandwidth" not in a.text and "带宽（例如" not in a.text
+    if bw:
+        assert bw in a.text
+
+
+def test_known_devices_carry_their_sources():
+    import json
+    from pathlib import Path
+
+    import tools
+
+    data = json.loads((Path(tools.__file__).parent / "data" / "known_devices.json").read_text())
+    assert all(d["source"] and "read 2026" in d["source"] and d["bandwidth_gb_per_s"] > 0 for d in data["devices"])

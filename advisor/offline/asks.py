@@ -46,7 +46,8 @@ PATTERNS = {
     "which_gpu": r"\bwhich gpu|\bwhat gpu|\bwhat hardware|\bwhat (?:should|do) i (?:buy|rent|use|need)|\brecommend|"
                  r"\bbest gpu|\bcheapest\b|\bwhat setup\b|哪个gpu|哪款|什么显卡|什么gpu|推荐|选什么|买什么|最便宜|什么配置",
     "speed": r"\bhow fast\b|\bspeed\b|tokens?\s*/\s*s|tok/s|tokens per second|\bthroughput\b|\blatency\b|\bttft\b|"
-             r"\bhow quick|\bfaster\b|速度|多快|吞吐|延迟|每秒|哪个快|更快|快多少",
+             r"\bhow quick|\bfaster\b|速度|多快|吞吐|延迟|每秒|哪个快|更快|快多少|跑.{0,24}怎么样|表现如何|"
+             r"\bhow (?:well|good) (?:does|would|will) it (?:run|do)\b|\bhow (?:does|would) it (?:run|perform)\b",
     "time": r"\bhow long\b|\bhow many (?:days|hours|weeks)\b|\bgpu[- ]hours\b|\b[a-z]{1,3}\d{2,4}[a-z]?[- ](?:gpu[- ])?hours\b|\bwall[- ]clock\b|\bfinish\b|\beta\b|"
             r"(?<!same )(?<!a )(?<!one )(?<!real )(?<!real-)(?<!first )(?<!any )(?<!response )(?<!latency )\btime\s*[?？]|\bduration\b|\bhow much time\b|"
             r"多久|多长时间|几天|多少天|多少小时|耗时",

@@ -1408,10 +1408,16 @@ def describe_device(text: str, s: Slots) -> str | None:
     bw = STATED_BANDWIDTH.search(text)
     bandwidth = float(bw.group(1)) * (1000 if bw.group(2).lower() == "tb" else 1) if bw else None
     tf = STATED_TFLOPS.search(text)
+    tflops = float(tf.group(1)) if tf else None
     if base is not None:
         name = f"{name.replace(' (modified)', '')} modified to {mems[0]:g} GB"
-    return described_gpu_id(name, mems[0], bandwidth, float(tf.group(1)) if tf else None, shared,
-                            base.id if base else None)
+    else:
+        from tools.gpus import known_device
+
+        known = known_device(f"{name} {text}") if not bandwidth else None
+        if known:  # "jetson orin nano super 8gb", "Arc B580 12G": the board's figures on file (sourced), not asked again
+            name, bandwidth, tflops = known["name"], known["bandwidth_gb_per_s"], tflops or known.get("fp16_tflops_dense")
+    return described_gpu_id(name, mems[0], bandwidth, tflops, shared, base.id if base else None)
 
 
 _OWN_MEMORY = re.compile(r"(\d{1,4})\s*(?:gb|g)\b\s*(?:of\s+)?(?:显存|vram|unified(?:\s+memory|\s+ram)?|统一内存|gddr\w*|hbm\w*)|"
