@@ -191,3 +191,22 @@ def test_known_devices_carry_their_sources():
 
     data = json.loads((Path(tools.__file__).parent / "data" / "known_devices.json").read_text())
     assert all(d["source"] and "read 2026" in d["source"] and d["bandwidth_gb_per_s"] > 0 for d in data["devices"])
+
+
+def test_which_method_on_my_card_after_sizing_both_is_the_lightest_that_fits():
+    a = ENGINE_ASK("三个问题：1. Llama-3.1-8B全参微调要多少显存？2. LoRA呢？3. 我只有一张4090该选哪个")
+    part3 = a.text.split("**3)**")[1]
+    assert part3.strip().startswith("**可以，用 LoRA") and "全量微调" in part3
+
+
+def test_a_serving_part_after_a_training_part_is_a_serving_verdict():
+    a = ENGINE_ASK("planning a fine-tune then serve: (a) LoRA on Qwen2.5-7B, 1M samples avg 512 tokens, 1 epoch — how "
+                   "long on 1 A100 80GB? (b) then serve it to ~30 concurrent users on the same card, ok?")
+    part2 = a.text.split("**2)**")[1]
+    assert "inference" in part2.split("\n")[0] and "30 concurrent users" in part2 and "512 tokens each" not in part2
+
+
+def ENGINE_ASK(q):  # noqa: N802 - one question with its parts, as the chat asks it
+    from .chat_helpers import ENGINE
+
+    return ENGINE.ask(q)

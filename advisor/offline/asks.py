@@ -105,6 +105,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["buy_rent"]  # "rent at $1.90/hr, or buy one for $27k and host it for $250/mo?": the two prices decide
     # a follow-up that names no new ask keeps the last one ("what about two of them?", "那用QLoRA呢?")
     explicit = [a for a in found if a not in ("fit", "memory", "cost", "explain") or _strong(a, q)]
+    if previous and previous[0] == "time" and now.workload == "inference" and (now.users or "fit" in found):
+        return ["fit"]  # "(b) then serve it to ~30 users on the same card, ok?" after a training time: serving now
     if previous and FOLLOW_UP.search(q) and not explicit and (not now.model or len(q) < 60):
         # "what about 70B?" after "what GPU do I need for 8B?": the same ask for the new model
         if now.count and not now.gpu and not now.model and any(a in previous for a in ("how_many", "which_gpu")):

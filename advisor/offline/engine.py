@@ -324,6 +324,12 @@ class OfflineEngine:
                 and asks and all(a in ("memory", "fit", "unknown", "cost", "how_many", "time") for a in asks) and not now.count \
                 and not re.search(r"how many (?:gpus?|cards?|[a-z]\d{2,4}s?)\b(?![\s-]*hours?)|几张|多少张|几块", question, re.I):
             asks = ["time"]  # "how many GPU hours did Llama 3.1 405B take to train?": the run, not its memory
+        if fit_.training(slots) and slots.model and (now.gpu or now.vram_gib) and not now.method and \
+                CHOOSE_METHOD.search(question) and not routed and not re.search(r"ddp|fsdp|zero|deepspeed|megatron",
+                                                                                  question, re.I):
+            # "我只有一张4090该选哪个" after full and LoRA were sized: the lightest method that fits that card
+            slots = dataclasses.replace(slots, method=None, workload="training")
+            asks = ["fit"]
         if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
             asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
         if (asks and asks[0] in ("fit", "misconception") and now.count and slots.gpu and slots.model
@@ -418,6 +424,8 @@ class OfflineEngine:
         return (answer, (turn.config, turn.config_count)) if parted else answer
 
 
+CHOOSE_METHOD = re.compile(r"选哪个|该选|选哪种|用哪个|用哪种|哪个好|\bwhich (?:one|method|should|do i|would you)\b|"
+                           r"\bwhat should i (?:use|pick|choose|go with)\b|\bwhich is better\b", re.I)
 MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)

@@ -144,6 +144,8 @@ class Slots:
             out.precision = None
         if self.workload == "inference" and old.workload in ("training", "pretrain") and self.precision is None:
             out.precision = old.precision if old.precision not in ("nf4", "nf4-dq") else None
+        if self.workload == "inference" and old.workload in ("training", "pretrain") and self.context is None:
+            out.context = None  # the training samples' length is not the serving context ("then serve it to 30 users")
         if old.workload == "pretrain" and self.workload == "training" and not self.method and not self.model:
             out.workload = "pretrain"  # "what if we train in fp8?" after a pretraining run: still that run
         return out
