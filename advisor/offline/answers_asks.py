@@ -1421,3 +1421,68 @@ def mfu_measured(turn, s: Slots, question: str) -> Reply:
                  "MFU（模型算力利用率）= 模型本身的计算量占 GPU 峰值算力的比例：训练每个参数每个 token 约 6 次运算（前向 2、反向 4），再加注意力。"
                  f"激活重计算的运算不算在内（算进去叫 HFU）。大规模训练一般 35-55%；这个配置我们估算约 {r['estimate_mfu']:.0%}。")]
     return Reply(lead, body)
+
+
+ENCODER_CARDS = ("t4", "l4", "a10", "l40s", "a100-80gb-sxm", "h100-sxm")  # single cards tried for a sustained load
+
+
+def embedding(turn, s: Slots, question: str) -> Reply:
+    """An embedding or reranking job (tools/embedding.py): hours for a corpus, or the share of a card a sustained rate
+    takes (the cheapest single card that carries it when none is named)."""
+    from tools import embedding as emb
+
+    zh = turn.zh
+    each = s.input_tokens or (s.context if s.context and s.context <= 8192 else None) or 512
+    total = s.tokens or (s.items * each if s.items and s.items > 1000 else None)
+    rate = s.request_rate or (s.items if s.items and s.items <= 1000 and re.search(
+        r"/\s*s(?:ec)?\b|per sec|a second|每秒|/秒", question, re.I) else None)
+    n = s.count or 1
+    gpu = s.gpu
+    if rate and not total:
+        tried = [gpu] if gpu else list(ENCODER_CARDS)
+        for g in tried:
+            r = turn.derive("embedding_job", emb.embedding_job, model=question, gpu=g, gpu_count=n if gpu else 1,
+                            tokens_per_text=each, texts_per_s=rate)
+            if gpu or r["load_share"] <= 0.8:  # the cheapest card with a fifth of its compute to spare
+                break
+        ok = r["load_share"] <= 1
+        verdict_en, verdict_zh = ("Yes" if ok else "No", "可以" if ok else "不够") if gpu else ("One card is enough", "一张卡就够")
+        lead = pick(zh, f"**{verdict_en}: {r['gpu_count']}x {r['gpu']} {'carries' if ok else 'cannot carry'} "
+                        f"{rate:g} texts/s of {each:,} tokens with {r['model']}** at about {r['load_share']:.0%} of its "
+                        f"compute ({r['load_share_high']:.0%} at the low end): {r['tokens_per_s_needed']:,.0f} tokens/s x "
+                        f"{r['flops_per_token'] / 1e9:.2f} GFLOPs = {r['tflops_needed']:.0f} TFLOPS needed.",
+                    f"**{verdict_zh}：{r['gpu_count']} 张 {r['gpu']} {'扛得住' if ok else '扛不住'} {r['model']} 每秒 "
+                    f"{rate:g} 条、每条 {each:,} tokens**，约占算力的 {r['load_share']:.0%}（效率偏低时 {r['load_share_high']:.0%}）："
+                    f"每秒 {r['tokens_per_s_needed']:,.0f} tokens x {r['flops_per_token'] / 1e9:.2f} GFLOPs = 需要 "
+                    f"{r['tflops_needed']:.0f} TFLOPS。")
+    elif total:
+        r = turn.derive("embedding_job", emb.embedding_job, model=question, gpu=gpu or "l4", gpu_count=n,
+                        total_tokens=total, tokens_per_text=each)
+        lead = pick(zh, f"**About {hours_text(r['hours'], False)}** ({hours_text(r['hours_low'], False)} to "
+                        f"{hours_text(r['hours_high'], False)}) to embed {total:,.0f} tokens with {r['model']} on "
+                        f"{n}x {r['gpu']}: one forward pass per token, {r['flops_per_token'] / 1e9:.2f} GFLOPs each, at "
+                        f"{r['efficiency']:.0%} (30-50%) of the cards' FP16 peak.",
+                    f"**约 {hours_text(r['hours'], True)}**（{hours_text(r['hours_low'], True)} 到 {hours_text(r['hours_high'], True)}）："
+                    f"用 {r['model']} 在 {n} 张 {r['gpu']} 上对 {total:,.0f} tokens 做向量化；每个 token 前向一次，"
+                    f"{r['flops_per_token'] / 1e9:.2f} GFLOPs，按 FP16 峰值的 {r['efficiency']:.0%}（30-50%）计。")
+        if s.usd_per_gpu_hour:
+            lead += pick(zh, f" At ${s.usd_per_gpu_hour:g}/GPU-hour: about {usd(r['hours'] * n * s.usd_per_gpu_hour)}.",
+                         f"按每卡每小时 ${s.usd_per_gpu_hour:g}：约 {usd(r['hours'] * n * s.usd_per_gpu_hour)}。")
+    else:
+        return Reply(pick(zh, "**How much text, and on which GPU?** An embedding job costs one forward pass per token: "
+                              "say the number of texts and their length (or tokens in all), or the texts per second.",
+                          "**多少文本、用什么卡？**向量化每个 token 前向一次：告诉我条数和每条长度（或总 token 数），或每秒多少条。"))
+    body = [pick(zh, f"Memory is no constraint: the weights are {gib(r['weights_gib'])} in FP16 ({r['params'] / 1e6:,.0f}M "
+                     f"parameters, {r['non_embedding_params'] / 1e6:,.0f}M outside the embedding table); batches of texts "
+                     "fill the rest.",
+                 f"显存不是问题：FP16 权重 {gib(r['weights_gib'])}（{r['params'] / 1e6:,.0f}M 参数，其中词表以外 "
+                 f"{r['non_embedding_params'] / 1e6:,.0f}M）；其余显存用来放批量文本。"),
+            pick(zh, "Sort texts by length (less padding), run FP16 with large batches (TEI, Infinity or sentence-transformers); "
+                     "tokenizing on the CPU can become the limit on fast cards.",
+                 "按长度排序（减少 padding）、FP16 大批量（TEI、Infinity 或 sentence-transformers）；卡很快时 CPU 分词可能成为瓶颈。")]
+    said = s.input_tokens or (s.context if s.context and s.context <= 8192 else None)
+    return Reply(lead, body, [pick(zh, f"{each:,} tokens per text" + ("" if said else " (assumed)") +
+                                   f"; {r['efficiency']:.0%} of FP16 peak, an assumption no measurement here checks",
+                                   f"每条 {each:,} tokens" + ("" if said else "（假设）") +
+                                   f"；按 FP16 峰值的 {r['efficiency']:.0%}，这是未经实测校验的假设")])
+
