@@ -1239,7 +1239,7 @@ def _api_in_out(question: str) -> tuple[float, float] | None:
     """An API's prices per 1M tokens, input and output: '输入 1 元/百万 token，输出 4 元/百万', '$0.15/M input and $0.60/M
     output'."""
     q = question.lower()
-    unit = r"\s*(?:元|块|美元|\$)?\s*(?:/|每)\s*(?:百万|1m\b|m\b|million)"
+    unit = r"\s*(?:元|块|美元|\$)?\s*(?:/|每|per|a)\s*(?:百万|1m\b|m\b|million)(?:\s*tokens?)?"
     i = re.search(r"(?:输入|input)\s*[:：]?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)" + unit, q) or \
         re.search(r"[$¥￥]\s*(\d+(?:\.\d+)?)" + unit + r"\s*(?:tokens?\s*)?(?:input|in)\b", q)
     o = re.search(r"(?:输出|output)\s*[:：]?\s*[$¥￥]?\s*(\d+(?:\.\d+)?)" + unit, q) or \

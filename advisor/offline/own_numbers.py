@@ -70,6 +70,7 @@ class Facts:
     measured_at: int | None = None  # the concurrency a measured throughput was taken at ("2,400 tok/s at 64 concurrent")
     users_wanted: int | None = None  # the concurrency to size for ("how many H100s for 500 concurrent?")
     cny: bool = False
+    asked_util: bool = False  # the question asks at what utilization buying pays off
     asked_per_m: bool = False  # the question asks a price per 1M tokens too ("折合每百万token多少钱？")
     hour_yuan: bool | None = None  # the currency of the hourly price and of the API price, each as written: a question
     api_yuan: bool | None = None  # may price its GPUs in dollars and the API in yuan (no exchange rate on file)
@@ -173,6 +174,7 @@ def facts(text: str) -> Facts:
     f = Facts()
     low = text.lower()
     f.asked_per_m = bool(PER_M.search(text))
+    f.asked_util = bool(re.search(r"utili[sz]ation|利用率|how many hours|多少小时", text, re.I))
     f.cny = bool(re.search(_CNY + r"|¥|￥|万(?!\s*token)", low)) and not re.search(r"\$|美元|美金|usd", low)
     euro = bool(re.search(r"€|\beur\b|\beuros?\b|欧元", low)) and not re.search(r"\$|美元|usd|¥|元", low)
     gpus = find_gpus(text)
@@ -208,7 +210,7 @@ def facts(text: str) -> Facts:
                                r"(?:每小时|一小时|每卡每小时|每张每小时|小时|卡时|租金|租价)\s*(?:是|为|约|大概)?\s*$", before)) or \
                 re.match(r"\s*(?:/|每)\s*(?:卡\s*)?(?:小)?时", after):
             f.price_hour, f.hour_yuan = v, yuan
-            per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each)", low[max(0, s - 14):e + 24])
+            per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each|卡时|/\s*卡|per card|a card)", low[max(0, s - 14):e + 24])
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
         elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before) \
@@ -237,6 +239,7 @@ def facts(text: str) -> Facts:
     from .parse import find_output_share
 
     f.api_in_out, f.output_share = _api_in_out(text), find_output_share(text)
+
     if f.per_kwh is None:  # "30 cents/kWh", "€0.32/kWh": the parser's forms
         from .parse import find_kwh_price
 
@@ -275,6 +278,13 @@ def facts(text: str) -> Facts:
     if m and not f.tps:  # "每秒大概 800 token（总吞吐）"
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
+    both = re.search(r"(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?(?:input|输入)\s*(?:tokens?\s*)?(?:\+|and|,|/|、|和)"
+                     r"\s*(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?(?:output|输出)", low)
+    if both and f.api_in_out:  # "300M input + 60M output tokens per day": the day's volume is both
+        sc = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "亿": 1e8}
+        a, b = float(both.group(1)) * sc.get(both.group(2) or "", 1), float(both.group(3)) * sc.get(both.group(4) or "", 1)
+        if f.tokens_per_day and abs(f.tokens_per_day - b) < 1 or not f.tokens_per_day:
+            f.tokens_per_day, f.output_share = a + b, b / (a + b)
     f.users = find_users(text)[0]
     conc = [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*)\s*(?:concurrent|simultaneous|parallel|并发|个并发|路并发)"
                                                       r"(?:\s*(?:users?|requests?|streams?|sessions?|用户|请求))?", low)]
@@ -303,9 +313,12 @@ def facts(text: str) -> Facts:
         got = _money(m.group(1) if re.search(r"[$¥￥]|万", m.group(1)) else "$" + m.group(1))
         if got:
             f.budget, f.buy = got[0][2], None if f.buy == got[0][2] else f.buy
-    m = re.search(r"over\s*(\d+)\s*years?|(\d+)\s*年(?:折旧|摊)", low)
+    m = re.search(r"over\s*(\d+)\s*years?|(\d+)\s*年(?:折旧|摊)|(?:over|in|within|for)\s+(?:the\s+next\s+)?(\d+|two|three|four|five)"
+                  r"\s*years?|([一二两三四五\d]+)\s*年(?:内|之内|里)?", low)
     if m:
-        f.years = float(m.group(1) or m.group(2))
+        word = m.group(1) or m.group(2) or m.group(3) or m.group(4)
+        f.years = float({"two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+                         "五": 5}.get(word, word) if not word.isdigit() else word)
     return f
 
 
@@ -387,6 +400,8 @@ def _merge(old: Facts, new: Facts, text: str) -> Facts:
     if new.price_hour is None and new.gpu and new.gpu != old.gpu:
         bare = [v for s, e, v, _ in _money(text)]
         out.price_hour = bare[0] if bare else None  # "2x H100 at $2.49": the new card's price
+    if new.gpu_hours_month and out.count:  # "如果每月只用 500 卡时呢？": each card's share of the new card-hours
+        out.hours_per_month = round(new.gpu_hours_month / out.count, 1)
     return out
 
 
@@ -415,7 +430,7 @@ def _hours_month(f: Facts) -> tuple[float, str, str] | None:
 def _hourly(f: Facts) -> tuple[float, str, str] | None:
     if not f.price_hour:
         return None
-    n = f.rent_count or f.count or 1
+    n = (f.count if f.gpu_hours_month else None) or f.rent_count or f.count or 1  # card-hours a month: all the cards'
     c = f.cny
     if f.per_gpu and n > 1:
         return f.price_hour * n, f"{n} x {_money_str(f.price_hour, c)}/GPU-hour = {_money_str(f.price_hour * n, c)}/h", \
@@ -667,6 +682,24 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             else:
                 lead = pick(zh, f"**Buy: it pays back in about {months:,.1f} months ({months / 12:.1f} years)** with your numbers.",
                             f"**买更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）回本**（按你给的数字）。")
+        if f.years and saving > 0 and not f.rent_month:  # over the period said: both totals, and the use at which they meet
+            months_t = 12 * f.years
+            rent_t, own_t = rent * months_t, f.buy + own * months_t
+            per_use_hour = (rent - own) / max(hours, 1e-9)  # what an hour of use saves by owning
+            breakeven = f.buy / (per_use_hour * 730 * months_t)
+            steps.append(pick(zh, f"over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; they meet at "
+                                  f"{breakeven:.0%} use ({730 * breakeven:,.0f} h a month)",
+                              f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；利用率 {breakeven:.0%}"
+                              f"（每月约 {730 * breakeven:,.0f} 小时）时两者持平"))
+            if f.asked_util and not f.util:
+                lead = pick(zh, f"**Buying pays off above about {breakeven:.0%} utilization over {f.years:g} years** "
+                                f"(about {730 * breakeven:,.0f} hours a month): below it renting is cheaper.",
+                            f"**{f.years:g} 年内利用率高于约 {breakeven:.0%}（每月约 {730 * breakeven:,.0f} 小时）买才划算**，"
+                            "低于它租更便宜。")
+            else:
+                lead += pick(zh, f" Over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; buying wins above "
+                                 f"{breakeven:.0%} use.", f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；利用率高于 "
+                                 f"{breakeven:.0%} 买才划算。")
         steps.append(pick(zh, "not counted: resale value, staff, financing, the rest of the server",
                           "未计：残值、运维人力、资金成本、主机其他部件"))
     elif k == "budget_short":
@@ -864,12 +897,16 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
                                               or HOURS_CHANGE.search(question))
     # a short turn that only states a figure ("electricity is 30c/kwh here btw", "利用率只有 40%") changes that figure
     figure_only = len(question) < 80 and not f.gpu and any(
-        v is not None for v in (f.per_kwh, f.pue, f.util, f.price_hour, f.buy, f.rent_month, f.hours_per_month))
+        v is not None for v in (f.per_kwh, f.pue, f.util, f.price_hour, f.buy, f.rent_month, f.hours_per_month,
+                                f.gpu_hours_month))
     if k is None and history_user and (REFERS_BACK.search(question) or short_money or figure_only):
         old, old_k = _previous_facts(history_user)
         if old is not None:
             f = _merge(old, f, question)
             k = kind(question, f) or (old_k if kind(" ".join(history_user[-1:]), f) else None)
+            if old_k in ("break_even", "api", "reserved") and figure_only and k != old_k and not re.search(
+                    r"how much|what(?:'s| is) the|多少钱|花多少|多少", question, re.I) and kind(" ".join(history_user[-1:]), f) == old_k:
+                k = old_k  # "如果每月只用 500 卡时呢？" after a payback: the payback at the new figure
             if k is None and old_k in ("monthly",) and f.package_month:
                 k = "package"
     if k is None:

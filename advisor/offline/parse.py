@@ -1106,7 +1106,8 @@ def find_hours_per_day(text: str) -> float | None:
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
-        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*(?:用|跑|使用|运行|开)?\s*(?:了)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
+        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*(?:用|跑|使用|运行|开|推理|训练|生成|工作|在线|开机|满载|干活)?"
+                      r"\s*(?:了)?\s*(?:大概|大约|约)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
     if m:
         v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
         week = re.search(r"(\d)\s*days?\s*(?:a|per|each|every|/)\s*week|(?:每周|一周|每星期)\s*(?:用|跑)?\s*([1-7一二两三四五六七])\s*天",

@@ -32,6 +32,8 @@ def split(question: str) -> tuple[str, list[str], bool]:
         head, _, rest = question.partition(":") if ":" in question else question.partition("：")
         body = rest if rest.strip() else question
         pieces = [p.strip(" ,，;；") for p in AND_ASK.split(body) if p and p.strip(" ,，;；")]
+        if len(pieces) < 2:  # "三个问题：A？B 呢？C 呢？": the question marks part them
+            pieces = [p.strip() for p in QUESTION_END.split(body.strip()) if p.strip()]
         if len(pieces) >= 2:
             return (head if rest.strip() else ""), pieces, False
     pieces = [p.strip() for p in QUESTION_END.split(question.strip()) if p.strip()]

@@ -1,0 +1,41 @@
+"""Causes found by blind round 14 (docs/blind-rounds/round14), as families rather than the round's phrasings."""
+import re
+
+from .chat_helpers import ENGINE, chat, first_line
+
+
+def test_an_announced_list_of_questions_split_on_question_marks_answers_each():
+    a = ENGINE.ask("三个问题：Llama-3.1-8B 全参微调要多少显存？LoRA 呢？FP16 推理 8k 上下文呢？")
+    assert "全量微调" in a.text and "LoRA" in a.text and "推理" in a.text
+    assert len(re.findall(r"约需 [\d.]+ GiB", a.text)) == 3
+
+
+def test_hours_a_day_of_inference_set_the_power_bill():
+    a = chat("家里跑本地大模型，3090 待机和推理分别耗多少电？每天推理 4 小时，电费 0.6 元/度，一个月多少钱")
+    assert "每天 4 小时" in first_line(a.text) and "“4 小时”" not in a.text
+
+
+def test_an_api_priced_per_input_and_output_with_both_volumes():
+    a = chat("cheaper to self-host qwen2.5-72b on 4x h100 ($2.2/gpu-hr) or pay an api at $0.40 per 1M input / $1.20 per "
+             "1M output? we do 300M input + 60M output tokens per day")
+    assert "$5,840" in first_line(a.text) and "$6,424" in first_line(a.text)
+
+
+def test_a_rent_per_card_hour_against_a_servers_price_counts_every_card():
+    a = chat("租 H100 ¥15/卡时，还是买一台 8 卡 H100 服务器 ¥220 万？三年内预计平均利用率 50%，电费 ¥0.6/度，整机 10kW")
+    lead = first_line(a.text)
+    assert lead.startswith("**租更划算") and "¥1,576,800" in lead and "73%" in lead
+
+
+def test_card_hours_a_month_against_a_bought_box_and_a_follow_up_figure():
+    a = chat("买 8 张 4090 组个服务器大概 15 万，还是租 A100 每卡时 ¥7？我们主要做 7B-13B 的 LoRA 微调，每月大概用 2000 卡时")
+    assert re.match(r"\*\*买更划算：约 10\.7 个月", first_line(a.text))
+    b = chat("买 8 张 4090 组个服务器大概 15 万，还是租 A100 每卡时 ¥7？我们主要做 7B-13B 的 LoRA 微调，每月大概用 2000 卡时",
+             "如果每月只用 500 卡时呢？")
+    assert re.match(r"\*\*租更划算：约 42\.9 个月", first_line(b.text))
+
+
+def test_the_utilization_at_which_buying_pays_off():
+    a = chat("8x h100 server is ~$250k. cloud is $2/gpu-hr. at what utilization does buying pay off over 3 years? "
+             "power ~10kw at $0.12/kwh")
+    assert re.match(r"\*\*Buying pays off above about 6\d% utilization over 3 years", first_line(a.text))
