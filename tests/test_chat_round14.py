@@ -39,3 +39,23 @@ def test_the_utilization_at_which_buying_pays_off():
     a = chat("8x h100 server is ~$250k. cloud is $2/gpu-hr. at what utilization does buying pay off over 3 years? "
              "power ~10kw at $0.12/kwh")
     assert re.match(r"\*\*Buying pays off above about 6\d% utilization over 3 years", first_line(a.text))
+
+
+def test_a_model_shaped_name_the_catalog_lacks_is_said_back_not_replaced():
+    a = chat("macbook pro m4 max 128gb — can it run llama 3.3 70b? how fast?", "what about glm-4.5-air?")
+    assert "glm-4.5-air is not in my model catalog" in first_line(a.text) and "Llama" not in a.text
+    from advisor.offline.parse import parse
+
+    for t in ("llama 3.1 8b on a 4090", "Qwen3-235B-A22B", "DeepSeek-R1-Distill-Llama-70B", "Qwen2.5-VL-7B"):
+        assert parse(t).unknown_models == []
+
+
+def test_how_much_faster_on_another_gpu_after_a_training_time_is_the_run_there():
+    a = chat("用 LoRA 微调 Qwen2.5-14B，数据 20 万条，每条平均 800 token，跑 3 个 epoch，单张 A100 80G 大概要多久？",
+             "换成 H100 能快多少？")
+    assert "H100" in first_line(a.text) and "小时" in first_line(a.text) and "tokens/s" not in first_line(a.text)
+
+
+def test_a_follow_up_keeps_the_method_the_last_answer_settled_on():
+    a = chat("Qwen2.5-7B 用 LoRA 微调，手上只有一张 3060 12G，能跑吗？序列长度 1024", "那序列长度拉到 4096 呢？")
+    assert "QLoRA" in first_line(a.text)

@@ -175,6 +175,9 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         asks.remove("buy_rent")  # "what GPU should I buy" asks which GPU, not whether to buy
     if "time" in asks and "speed" in asks and merged.workload in ("training", "pretrain"):
         asks.remove("speed")
+    if asks == ["speed"] and merged.workload in ("training", "pretrain") and (merged.tokens or merged.examples) and \
+            not re.search(r"tokens?\s*/\s*s|tok/s|每秒|推理|inference|serv", q):
+        asks = ["time"]  # "换成 H100 能快多少？" after a fine-tune's time: the run on H100, not a decode speed
     if "quantization" in asks:
         asks = ["quantization"]
     if "largest" in asks:

@@ -277,6 +277,9 @@ class OfflineEngine:
             # "what if we train in fp8?": FP8 matmuls in a full or pretraining run (the master weights stay bf16), not an
             # FP8 checkpoint to fine-tune
             slots = dataclasses.replace(slots, precision=None, formats=[f for f in slots.formats if f != "fp8"], train_fp8=True)
+        if previous and fit_.training(slots) and not now.method and not now.model and not now.precision and \
+                _settled_method(history):  # "then 4096?" after "no in LoRA; yes with QLoRA": QLoRA at 4096
+            slots = dataclasses.replace(slots, method=_settled_method(history), precision=None)
         settled = _settled_format(history) if previous and not now.precision and not now.model else None
         if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
             slots = dataclasses.replace(slots, precision=settled, formats=[settled])
@@ -354,6 +357,8 @@ class OfflineEngine:
             replies = [asks_.embedding(turn, slots, question)]
         elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
+        elif now.unknown_models and not now.model and not (routed and routed.spec.name == "decline"):
+            replies = [_unknown_model(turn, now.unknown_models)]  # never size the last model in its place
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
         elif now.devices and not now.gpus:
@@ -616,6 +621,17 @@ def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
     return Reply(lead)
 
 
+def _unknown_model(turn: Turn, names: list[str]) -> Reply:
+    """A model the catalog lacks (and the Hub, off here, cannot fill in): say so and ask for its size."""
+    listed = ", ".join(names)
+    return Reply(pick(turn.zh, f"**{listed} is not in my model catalog**, and its Hugging Face config is not reachable "
+                               "here, so I won't size another model in its place. Give its size (for a mixture-of-experts "
+                               "model, total and active parameters, e.g. '106B, 12B active') or its Hugging Face repo id, "
+                               "and I'll size it.",
+                      f"**我的模型目录里没有 {listed}**，这里也读不到它在 Hugging Face 上的配置，所以不会拿别的模型顶替。"
+                      "告诉我它的参数量（MoE 模型请给总参数和激活参数，例如“106B，激活 12B”）或 Hugging Face 仓库名，我就能估算。"))
+
+
 NO_BANDWIDTH = "needs its memory bandwidth"  # tools/throughput.py, a described device with no bandwidth given
 CONTEXT_LIMIT = re.compile(r"beyond (?P<model>.+?)'s limit of (?P<limit>[\d,]+)")
 TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P<heads>\d+) attention heads; use a GPU "
@@ -770,6 +786,17 @@ def _settled_format(history: list | None) -> str | None:
     last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
     m = SETTLED.search(last.split("\n", 1)[0])
     return next((g for g in m.groups() if g), None) if m else None
+
+
+SETTLED_METHOD = re.compile(r"改用 QLoRA|switch(?:ing)? to QLoRA|QLoRA[^.。]{0,60}(?:fits|则可以|可以)|yes,? with QLoRA|可以，用 QLoRA",
+                            re.I)
+
+
+def _settled_method(history: list | None) -> str | None:
+    """QLoRA when the last answer said the method asked did not fit and QLoRA does, so a follow-up that changes the
+    sequence length ("那序列长度拉到 4096 呢？") keeps it."""
+    last = next((c for r, c in reversed([_role_content(h) for h in history or []]) if r == "assistant" and c), "")
+    return "qlora" if SETTLED_METHOD.search(last.split("\n", 1)[0]) else None
 
 
 MEMORY_ASK = re.compile(r"显存|内存|memory|vram|\bgb\b", re.I)

@@ -110,6 +110,7 @@ class Slots:
     problems: list[str] = field(default_factory=list)  # figures out of any sensible range
     unknown_gpus: list[str] = field(default_factory=list)  # GPU names not in the catalog ("RTX 9090", "B300")
     mixed_gpus: list[str] = field(default_factory=list)  # different cards used together ("a 3090 and a 4090 together")
+    unknown_models: list[str] = field(default_factory=list)  # model-shaped names the catalog lacks ("glm-4.5-air")
 
     def merged_over(self, old: Slots) -> Slots:
         """This turn's facts, falling back to the conversation's for whatever this turn does not say.
@@ -124,6 +125,7 @@ class Slots:
                 setattr(out, f.name, value)
         out.problems = list(self.problems)
         out.unknown_gpus = list(self.unknown_gpus)
+        out.unknown_models = list(self.unknown_models)
         out.devices = list(self.devices)
         if self.gpu and not self.mixed_gpus:
             out.mixed_gpus = []
@@ -1443,6 +1445,31 @@ def _own_memory(text: str, base) -> float | None:
     return None
 
 
+# a name in a model family's shape ("glm-4.5-air", "phi-5-mini", "kimi-k2"): said back when the catalog lacks it
+MODEL_SHAPED = re.compile(r"(?<![\w/.-])((?:llama|qwen|mistral|mixtral|gemma|phi|glm|chatglm|deepseek|yi|baichuan|internlm|"
+                          r"minicpm|falcon|gpt-oss|command-r|olmo|granite|kimi|ernie|hunyuan|nemotron|jamba|dbrx|grok|"
+                          r"minimax|seed-oss|codestral|devstral|magistral|pixtral)[-_ ]?(?:[a-z]*\d[\w.]*)(?:[-_](?:[a-z]+\d*[\w.]*))*)",
+                          re.I)
+
+
+def find_unknown_models(text: str, found: list[str]) -> list[str]:
+    """Model-shaped names that neither the catalog nor a size resolves ('glm-4.5-air', 'kimi-k2')."""
+    from tools.models import find_catalog_id
+
+    out = []
+    for m in MODEL_SHAPED.finditer(text):
+        name = m.group(1).rstrip(".-_")
+        key = re.sub(r"[\s_]+", "-", name.lower())
+        if find_catalog_id(name) or any(key in (f or "").lower() or key.replace("-", "") in (f or "").lower().replace("-", "")
+                                        for f in found):
+            continue
+        if found and any(find_catalog_id(name[:i]) for i in range(len(name), 3, -1)):
+            continue  # a longer spelling of a model already found ("qwen2.5-7b-instruct-awq")
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def find_devices(text: str) -> list[str]:
     """Hardware the GPU catalog does not cover (boards, phones, CPUs): named back, never sized as a catalog GPU."""
     out = []
@@ -1710,6 +1737,7 @@ def parse(text: str) -> Slots:
         if low.upper() in s.models and high.upper() in s.models:
             s.models = [high.upper()] + [m for m in s.models if m not in (low.upper(), high.upper())]
     s.model = s.models[0] if s.models else None
+    s.unknown_models = find_unknown_models(text, s.models)
     s.method, s.workload = find_method_and_workload(text)
     s.formats = find_formats(text)
     s.precision = s.formats[0] if len(s.formats) == 1 else None
