@@ -59,3 +59,26 @@ def test_how_much_faster_on_another_gpu_after_a_training_time_is_the_run_there()
 def test_a_follow_up_keeps_the_method_the_last_answer_settled_on():
     a = chat("Qwen2.5-7B 用 LoRA 微调，手上只有一张 3060 12G，能跑吗？序列长度 1024", "那序列长度拉到 4096 呢？")
     assert "QLoRA" in first_line(a.text)
+
+
+def test_each_cards_rate_is_the_total_for_a_cost_per_million_and_a_utilization_follow_up():
+    a = chat("serving llama 3.1 8b on 2x l40s at $0.90/hr each, 24/7. whats my cost per million output tokens if they "
+             "push ~2,500 tok/s each on average?")
+    assert first_line(a.text).startswith("**About $0.10 per 1M") and "Not used" not in a.text
+    b = chat("serving llama 3.1 8b on 2x l40s at $0.90/hr each, 24/7. whats my cost per million output tokens if they "
+             "push ~2,500 tok/s each on average?", "and if real utilization is only 30%?")
+    assert first_line(b.text).startswith("**About $0.33 per 1M")
+
+
+def test_generating_tokens_is_a_batch_job_against_the_budget():
+    a = chat("want to generate 2B tokens of synthetic data with qwen2.5-72b-instruct fp8. avg prompt 300 tok, output 700 "
+             "tok. budget 10k usd at $2.5/hr per h100. doable?")
+    assert first_line(a.text).startswith("**Yes: about $") and "LoRA" not in a.text and "output tokens" in a.text
+
+
+def test_the_largest_model_a_budget_pretrains_compute_optimally():
+    a = chat("预算 50 万人民币，租 H100 大概 ¥15/卡时，能从头预训练多大的模型？按 Chinchilla 20 token/参数算")
+    size = float(re.search(r"约 ([\d.]+)B 参数", first_line(a.text)).group(1))
+    assert 14 < size < 27 and "33,333 卡时" in first_line(a.text)
+    b = chat("with a $100k budget at $2/gpu-hour on h100s, how big a model can we pretrain chinchilla-optimal?")
+    assert "50,000 GPU-hours" in first_line(b.text)

@@ -1046,6 +1046,12 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
                             f"{limit_en}.** ",
                         f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}。**") \
                 + lead.replace("**", "")
+    if s.budget_usd and c.usd and not s.days:  # "budget 10k usd ... doable?": the rent against the budget leads
+        ok = c.usd <= s.budget_usd
+        lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {usd(c.usd)} of your {usd(s.budget_usd)}** "
+                        f"({c.usd / s.budget_usd:.0%}). ",
+                    f"**{'够' if ok else '不够'}：约 {usd(c.usd)}，预算 {usd(s.budget_usd)}**（{c.usd / s.budget_usd:.0%}）。") \
+            + lead.replace("**", "")
     if job.get("prompt_tokens_total"):
         body.append(pick(zh, f"Input read: {job['prompt_tokens_total']:,.0f} prompt tokens (prefilled, counted in the rate).",
                          f"读入：{job['prompt_tokens_total']:,.0f} 个提示词 tokens（预填充，已计入速率）。"))
@@ -1485,4 +1491,43 @@ def embedding(turn, s: Slots, question: str) -> Reply:
                                    f"; {r['efficiency']:.0%} of FP16 peak, an assumption no measurement here checks",
                                    f"每条 {each:,} tokens" + ("" if said else "（假设）") +
                                    f"；按 FP16 峰值的 {r['efficiency']:.0%}，这是未经实测校验的假设")])
+
+
+def largest_trainable(turn, s: Slots, question: str) -> Reply:
+    """'A budget of ¥500k at ¥15 per H100-hour: how big a model can we pretrain, Chinchilla-style?': the GPU-hours the
+    money buys, and the model whose compute-optimal run (20 tokens a parameter, Hoffmann et al. 2022) takes them, found
+    with the training-time estimate itself (its MFU depends on the model's size)."""
+    from tools.defaults import PRETRAIN_TOKENS_PER_PARAM
+
+    zh = turn.zh
+    budget = s.budget_usd or s.budget_other
+    price = s.usd_per_gpu_hour
+    gpu = s.gpu or "h100-sxm"
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:tokens?|token)\s*(?:/|per|每)\s*(?:param\w*|参数)", question, re.I)
+    ratio = float(m.group(1)) if m else PRETRAIN_TOKENS_PER_PARAM
+    gpu_hours = budget / price
+    size_b, t = 7.0, None
+    for _ in range(4):  # cost grows with the square of the size: rescale until the run uses the GPU-hours bought
+        n = max(8, min(4096, 2 ** round(math.log2(max(8, gpu_hours / 24 / 30)))))  # about a month on the GPUs
+        t = turn.call("estimate_training", model=f"{size_b:.3g}B", tokens=size_b * 1e9 * ratio, gpu=gpu, gpu_count=n,
+                      method="pretrain")
+        size_b = max(0.05, size_b * math.sqrt(gpu_hours / t.gpu_hours))
+    money = usd(budget) if not s.price_currency else f"¥{budget:,.0f}"
+    lead = pick(zh, f"**About {t.model.split('(')[0].replace('generic ', '').replace(' dense model', '').strip()} parameters**: "
+                    f"{money} at {'¥' if s.price_currency else '$'}{price:g} per GPU-hour buys {gpu_hours:,.0f} GPU-hours, and "
+                    f"a compute-optimal run ({ratio:g} tokens per parameter, {t.tokens / 1e9:,.0f}B tokens) of that size takes "
+                    f"{t.gpu_hours:,.0f} GPU-hours at {t.mfu:.0%} MFU.",
+                f"**约 {t.model.split('(')[0].replace('generic ', '').replace(' dense model', '').strip()} 参数**：{money}、每卡时 "
+                f"{'¥' if s.price_currency else '$'}{price:g} 可买 {gpu_hours:,.0f} 卡时；按 Chinchilla 每参数 {ratio:g} 个 token"
+                f"（{t.tokens / 1e9:,.0f}B tokens）训练这个规模要 {t.gpu_hours:,.0f} 卡时（MFU {t.mfu:.0%}）。")
+    body = [pick(zh, f"Compute: 6 x parameters x tokens = {t.flops:.2e} FLOPs. On {t.gpu_count} {t.gpu} it runs about "
+                     f"{hours_text(t.hours, False)}; more GPUs finish sooner for about the same GPU-hours.",
+                 f"算力：6 x 参数 x token = {t.flops:.2e} FLOPs。用 {t.gpu_count} 张 {t.gpu} 约 {hours_text(t.hours, True)}；卡越多越快，"
+                 "卡时基本不变。"),
+            pick(zh, "Chinchilla-optimal is the best loss for the compute, not the best model to serve: models meant for "
+                     "serving (Llama 3's small ones among them) are trained on far more tokens per parameter.",
+                 "Chinchilla 最优是同样算力下损失最低，不是最适合部署的模型：用于部署的小模型（如 Llama 3 的小尺寸）"
+                 "每个参数训练的 token 要多得多。")]
+    return Reply(lead, body, [pick(zh, "a dense Llama-style model; evaluation, failed runs and data work not counted",
+                                   "按稠密 Llama 式结构；未计评估、失败重跑和数据处理")])
 

@@ -125,6 +125,9 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
     util = round(s.hours_per_day / 24, 3) if s.hours_per_day else 1.0
     if s.aggregate_tps:  # the person's own measured rate: rent / tokens, nothing of ours in between
         n = s.count or 1
+        if n > 1:  # "they push ~2,500 tok/s each": the per-card figure behind the total
+            turn.derive("aggregate_rate", lambda **kw: kw, tokens_per_s=s.aggregate_tps, tokens_per_s_per_gpu=s.aggregate_tps / n,
+                        gpu_count=n)
         c = turn.call("estimate_cost", gpu=g.id, gpu_count=n, tokens_per_s=s.aggregate_tps, utilization=util)
         if c.usd_per_million_tokens:
             return Reply(pick(zh, f"**About {usd(c.usd_per_million_tokens)} per 1M output tokens** at your {s.aggregate_tps:,g} "

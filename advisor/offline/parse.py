@@ -1120,7 +1120,7 @@ def find_hours_per_day(text: str) -> float | None:
         elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
             v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
-    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,6}(\d{1,3})\s*%",
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,14}(\d{1,3})\s*%",
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
@@ -1231,6 +1231,7 @@ def find_money(text: str) -> tuple[float | None, str | None]:
             rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
             rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
             rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b"]
+    pats = [pats[2], pats[0], pats[1], pats[3], pats[4]]  # "$100k budget at $2/gpu-hour": the amount said before the word
     for i, pat in enumerate(pats):
         m = re.search(pat, low)
         if not m:
@@ -1305,7 +1306,8 @@ GPU_HOUR_PRICE = re.compile(
     re.I)
 
 
-CNY_HOUR = re.compile(r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
+CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*]?\s*)?(?:卡时|小时|h\b)|"  # "¥15/卡时"
+                      r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
                       r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
 CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
                      r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)|"
@@ -1818,6 +1820,13 @@ def parse(text: str) -> Slots:
     s.tokens_per_day = find_tokens_per_day(text)
     s.usage_hours, s.gpu_hours = find_usage_hours(text)
     s.aggregate_tps = find_aggregate_speed(text)
+    each = re.search(rf"\b(?:they|the (?:gpus|cards)|both|all)\b[^.?]{{0,30}}?(?:push|do|get|hit|serve|generate|produce|average|"
+                     rf"run at|deliver)\w*\s+(?:about\s+|around\s+|~)?({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok/s|t/s)\s*each",
+                     text, re.I)
+    if each and not s.aggregate_tps and (s.count or 0) > 1:  # "2x l40s ... they push ~2,500 tok/s each": per card, in all
+        s.aggregate_tps = to_number(each.group(1)) * (1e3 if each.group(2) else 1) * s.count
+        if s.target_tps == to_number(each.group(1)) * (1e3 if each.group(2) else 1):
+            s.target_tps = None  # a rate the cards give, not a speed each user wants
     s.measured_tps = None if s.aggregate_tps else find_measured_speed(text)  # "I get 900 tokens/s aggregate": a rate
     if not s.measured_tps and not s.aggregate_tps and CLAIMED_SPEED.search(text):
         # "a vendor says ... 50 tok/s per user for 100 users. Plausible?", "网上说 ... 每秒 20 token，真的假的": the claimed
@@ -1854,6 +1863,14 @@ def parse(text: str) -> Slots:
             0.2 if re.search(r"summar|摘要|总结", verb) else 0.05 if re.search(r"classif|label|tag|分类|打标|标注", verb) else 1.0)
         if s.tokens:
             s.input_total, s.output_total, s.tokens = s.tokens, s.tokens * ratio, None
+    gen = re.search(r"\b(?:generat\w*|produc\w*|synthesi[sz]\w*|writ\w*)\b[^.?]{0,20}?\d[\d.,]*\s*[kmb]?\s*(?:tokens?)\b|"
+                    r"生成\s*\d[\d.,]*\s*(?:万|亿|[kmb])?\s*(?:tokens?|个?\s*token)", text, re.I)
+    if gen and s.tokens and not s.output_total and not TRAINING_WORDS.search(text):
+        # "generate 2B tokens of synthetic data ... prompt 300, output 700": that many output tokens, each request's share
+        s.output_total, s.tokens = s.tokens, None
+        if s.output_tokens and not s.items:
+            s.items = s.output_total / s.output_tokens
+            s.input_total = s.items * s.input_tokens if s.input_tokens else None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
     if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once

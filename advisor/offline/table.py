@@ -191,6 +191,14 @@ TABLE: tuple[AskSpec, ...] = (
              r"(?:llm|model|ai|language model)s?\b\W*$"),
             (r"^\W*(?:我想|想|我们想|请问)?\s*(?:训练|微调|预训练|炼)(?:一个|个)?(?:自己的)?\s*(?:大)?模型.{0,8}(?:要|需要|得)?(?:多少钱|花多少|成本|费用|多少成本)",),
             "training_cost_typical", priority=96, unless=("model", "subject"), carries=False),
+    # "预算 50 万、¥15/卡时，按 Chinchilla 能预训练多大的模型？": the compute the money buys, at 20 tokens a parameter
+    AskSpec("largest_trainable",
+            (r"\bhow (?:big|large) (?:a |of a )?model\b.{0,40}\b(?:train|pre-?train)", r"\b(?:largest|biggest) model\b.{0,40}"
+             r"\b(?:train|pre-?train)", r"\bwhat size (?:of )?model\b.{0,40}\b(?:train|pre-?train)"),
+            (r"(?:训练?|预训练|训)\S{0,6}多大的?模型|多大的?模型.{0,10}(?:训|预训练)",),
+            "largest_trainable", requires=("any_budget", "usd_per_gpu_hour"), priority=95, carries=False,
+            missing={"usd_per_gpu_hour": ("At what price per GPU-hour (e.g. '$2.5/h for an H100')?",
+                                          "按每卡每小时多少钱算（例如 H100 每卡时 ¥15）？")}),
     AskSpec("model_facts",
             (r"\bhow many (?:layers|attention heads|heads|kv heads|experts|parameters|params)\b",
              r"\b(?:hidden size|vocab(?:ulary)? size|number of layers|head dim)\b"),
