@@ -82,3 +82,12 @@ def test_the_largest_model_a_budget_pretrains_compute_optimally():
     assert 14 < size < 27 and "33,333 卡时" in first_line(a.text)
     b = chat("with a $100k budget at $2/gpu-hour on h100s, how big a model can we pretrain chinchilla-optimal?")
     assert "50,000 GPU-hours" in first_line(b.text)
+
+
+def test_a_vague_question_gets_a_tool_backed_rule_of_thumb_and_one_question():
+    a = chat("我们要上线一个客服大模型，需要几张卡？")
+    assert "先确认一点" in first_line(a.text) and "Llama 3.3 70B" in a.text and "2x NVIDIA H100" in a.text
+    b = chat("8 张 A100，训练一个模型要多久？")
+    assert re.match(r"\*\*这些典型任务从 .+ 到 .+ 不等", first_line(b.text)) and "A100" in b.text and "Ampere" not in b.text
+    c = chat("whats the cost to finetune mistral?")
+    assert re.match(r"\*\*From \$[\d.]+ to \$[\d.]+ for these typical jobs", first_line(c.text)) and "Mistral 7B" in c.text

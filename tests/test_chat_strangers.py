@@ -181,7 +181,8 @@ def test_harmful_requests_get_a_short_decline(q):
                                "How many cards do I need for an LLM?", "用大模型要花多少钱？"])
 def test_a_vague_sizing_question_gets_one_clarifying_question_not_a_decline(q):
     a = ENGINE.ask(q)
-    assert re.search(r"One thing first|先确认一点", _first(a.text)) and not a.calls
+    assert re.search(r"One thing first|先确认一点", _first(a.text))
+    assert all(c.tool in ("check_fit", "lookup_model") for c in a.calls)  # at most the rule-of-thumb sizes (round 14)
     assert not re.search(r"outside what I do|超出了我的范围", a.text)
 
 

@@ -41,23 +41,37 @@ TYPICAL_TRAINING_JOBS = (  # (model, tokens, method, GPUs): a LoRA run, a full f
 def training_cost_typical(turn, s: Slots, question: str) -> Reply:
     """'训练一个模型要多少钱？' with nothing else said: three typical jobs costed by the tools (H100 rent on file), then
     one question for the facts that set the figure."""
+    from .answers_fit import FAMILY, FAMILY_SIZES
     from .text import tokens_text
 
     zh = turn.zh
-    lines = []
-    for model, tokens, method, n in TYPICAL_TRAINING_JOBS:
-        t = turn.call("estimate_training", model=model, tokens=tokens, gpu="h100-sxm", gpu_count=n, method=method,
+    lines, costs, spans = [], [], []
+    gpu = s.gpu or "h100-sxm"
+    fam = FAMILY.search(question)
+    small = next((m for m in FAMILY_SIZES[fam.group(0).lower()]), None) if fam else None
+    jobs = [(small or model, tokens, method, s.count or n) for model, tokens, method, n in TYPICAL_TRAINING_JOBS]
+    if fam:  # "cost to finetune mistral?": the family's small model, fine-tuned two ways
+        jobs = jobs[:2]
+    for model, tokens, method, n in jobs:
+        t = turn.call("estimate_training", model=model, tokens=tokens, gpu=gpu, gpu_count=n, method=method,
                       sequence_length=2048 if method != "pretrain" else 4096,
                       gradient_checkpointing=True if method != "pretrain" else None)
-        c = turn.call("estimate_cost", gpu="h100-sxm", gpu_count=n, gpu_hours=max(t.gpu_hours, 0.1))
+        c = turn.call("estimate_cost", gpu=gpu, gpu_count=n, gpu_hours=max(t.gpu_hours, 0.1))
+        costs.append(c.usd or 0)
+        spans.append(t.hours)
         job = {"lora": pick(zh, "LoRA fine-tune", "LoRA 微调"), "full": pick(zh, "full fine-tune", "全参数微调"),
                "pretrain": pick(zh, "pretraining", "预训练")}[method]
-        lines.append(pick(zh, f"- {job} of {t.model} on {tokens_text(tokens, zh)}, {n}x H100: about "
+        lines.append(pick(zh, f"- {job} of {t.model} on {tokens_text(tokens, zh)}, {n}x {t.gpu}: about "
                               f"{hours_text(t.hours, zh)}, {usd(c.usd)}",
-                          f"- {t.model} {job}，{tokens_text(tokens, zh)}，{n} 张 H100：约 {hours_text(t.hours, zh)}，{usd(c.usd)}"))
-    lead = pick(zh, "**From a few dollars to millions: it depends on the model size and how much data.** Typical jobs "
-                    "(H100 rent on file):",
-                "**从几美元到上百万美元不等：取决于模型多大、数据多少。**几个典型任务（按已收录的 H100 租价）：")
+                          f"- {t.model} {job}，{tokens_text(tokens, zh)}，{n} 张 {t.gpu}：约 {hours_text(t.hours, zh)}，{usd(c.usd)}"))
+    if re.search(r"how long|多久|多长时间|几天", question, re.I):
+        lead = pick(zh, f"**From {hours_text(min(spans), False)} to {hours_text(max(spans), False)} for these typical jobs** "
+                        "(a larger model or more data scales it up):",
+                    f"**这些典型任务从 {hours_text(min(spans), True)} 到 {hours_text(max(spans), True)} 不等**（模型更大、数据更多则成倍增加）：")
+    else:
+        lead = pick(zh, f"**From {usd(min(costs))} to {usd(max(costs))} for these typical jobs** at the rent on file (a larger "
+                        "model or more data scales it up):",
+                    f"**这些典型任务从 {usd(min(costs))} 到 {usd(max(costs))} 不等**（按已收录租价；模型更大、数据更多则成倍增加）：")
     ask = pick(zh, "Which model size, about how many tokens (or examples x length), and full fine-tune, LoRA or pretraining?",
                "你要训练多大的模型、大约多少 token（或多少条样本 x 每条长度），全参数微调、LoRA 还是从头预训练？")
     rule = pick(zh, "Compute is about 6 x parameters x tokens FLOPs (LoRA about 4 x parameters x tokens), at 40-50% of the GPU's peak.",
@@ -264,11 +278,14 @@ def outside(turn, s: Slots, question: str) -> Reply:
     """No GPU, model size or workload named. A sizing question about models or cards in general ("跑大模型需要几张卡？",
     "How much does it cost to run llama?") gets one short question for the facts it needs; anything else is off topic."""
     if SIZING_ASK.search(question) and MODEL_WORDS.search(question):
+        from .answers_misc import _size_tiers
         from .table import WHAT_JOB
 
-        return Reply(pick(turn.zh, f"**One thing first:** {WHAT_JOB[0]}", f"**先确认一点：**{WHAT_JOB[1]}"),
-                     [pick(turn.zh, "With these I can give the figure; without them any number would be a guess.",
-                           "有了这些我才能给出数字，否则只能是猜测。")])
+        body = [pick(turn.zh, "With these I can give the figure for your case.", "有了这些就能按你的情况给出数字。")]
+        if re.search(r"几张|几块|多少张|how many|什么(?:显)?卡|哪(?:张|种|款)卡|what (?:gpu|card|hardware)|which (?:gpu|card)|"
+                     r"部署|上线|serve|deploy|host", question, re.I) and not re.search(r"训练|微调|train|fine-?tun", question, re.I):
+            body.insert(0, _size_tiers(turn, turn.zh))  # the rule of thumb first: what each common size needs
+        return Reply(pick(turn.zh, f"**One thing first:** {WHAT_JOB[0]}", f"**先确认一点：**{WHAT_JOB[1]}"), body)
     return off_topic(turn, s, question)
 
 

@@ -226,14 +226,39 @@ def unknown(turn, s: Slots, prefix: str = "") -> Reply:
         return Reply(prefix + pick(zh, "**It depends on the model and the load.** Which model (e.g. Llama 3.1 8B, Qwen2.5-32B, "
                                        "a 70B), and about how many people use it at once?",
                                    "**要看模型和并发。**用哪个模型（例如 Llama 3.1 8B、Qwen2.5-32B 还是 70B 级），大约多少人同时用？"),
-                     [pick(zh, "With those two I can give the GPU count, the speed per user and the monthly cost.",
-                           "有了这两点我就能给出卡数、每人速度和每月成本。")])
+                     [_size_tiers(turn, zh),
+                      pick(zh, "With the model and the users at once I can give the GPU count, the speed per user and the "
+                               "monthly cost.", "告诉我模型和同时使用人数，就能给出卡数、每人速度和每月成本。")])
     understood = ", ".join(got) or pick(zh, "no model or GPU", "没有识别出模型或 GPU")
     return Reply(prefix + pick(zh, f"I understood: {understood}. Tell me the model (e.g. Llama 3.1 8B, Qwen2.5-32B, or a "
                                    "size like '13B'), the GPU (e.g. 'one 4090', '2x A100 80GB') and the job (inference, "
                                    "LoRA/QLoRA fine-tuning, pretraining).",
                                f"我理解到的是：{understood}。请告诉我模型（如 Llama 3.1 8B、Qwen2.5-32B 或 “13B”）、GPU（如 4090、"
                                "2x A100 80GB）以及用途（推理、LoRA/QLoRA 微调、预训练）。"))
+
+
+TIER_MODELS = ("llama-3.1-8b", "qwen2.5-32b", "llama-3.3-70b")  # small, medium, large: what "a model" usually means
+TIER_GPUS = ("l40s", "h100-sxm")
+
+
+def _size_tiers(turn, zh: bool) -> str:
+    """The fewest of two common cards that load each of three typical model sizes in FP8 (memory for one user; more
+    users need room for their KV cache): the rule of thumb, from the fit check itself."""
+    from .answers_fit import fewest_gpus
+
+    lines = []
+    for model in TIER_MODELS:
+        parts = []
+        for gpu in TIER_GPUS:
+            n = fewest_gpus(model, gpu, "fp8")
+            if n:
+                r = turn.call("check_fit", model=model, gpu=gpu, gpu_count=n, precision="fp8")
+                parts.append(f"{n}x {r.gpu}")
+        if parts:
+            name = turn.call("lookup_model", name=model).model
+            lines.append(f"- {name}: " + pick(zh, " or ", " 或 ").join(parts))
+    return pick(zh, "As a guide, the fewest cards that load each size in FP8 (one user; many users need more for their "
+                    "context):\n", "参考：FP8 下能装下各尺寸的最少卡数（按单用户；多用户还要给上下文留显存）：\n") + "\n".join(lines)
 
 
 def problem(turn, s: Slots) -> Reply:

@@ -191,6 +191,14 @@ TABLE: tuple[AskSpec, ...] = (
              r"(?:llm|model|ai|language model)s?\b\W*$"),
             (r"^\W*(?:我想|想|我们想|请问)?\s*(?:训练|微调|预训练|炼)(?:一个|个)?(?:自己的)?\s*(?:大)?模型.{0,8}(?:要|需要|得)?(?:多少钱|花多少|成本|费用|多少成本)",),
             "training_cost_typical", priority=96, unless=("model", "subject"), carries=False),
+    # "8 张 A100，训练一个模型要多久？", "cost to finetune mistral?": typical jobs on the cards said, or of the family said
+    AskSpec("training_cost_typical",
+            (r"\bhow long\b.{0,30}\b(?:train|fine-?tune)\b.{0,12}\b(?:a|an|my|our)\s+(?:model|llm)\b\W*$",
+             r"\b(?:cost|price)\b.{0,20}\b(?:to |of )?(?:train|fine-?tun\w*)\s+(?:a |an )?(?:llama|qwen|mistral|gemma|phi|deepseek)"
+             r"\W*$"),
+            (r"训练?(?:一个|个)?(?:大)?模型.{0,6}(?:要|需要)?(?:多久|多长时间|几天)", r"(?:微调|训练)\s*(?:一下)?\s*(?:llama|qwen|mistral|gemma|"
+             r"phi|deepseek)\S{0,4}\s*(?:要|需要)?(?:多少钱|多久)"),
+            "training_cost_typical", priority=95, unless=("model",), carries=False),
     # "预算 50 万、¥15/卡时，按 Chinchilla 能预训练多大的模型？": the compute the money buys, at 20 tokens a parameter
     AskSpec("largest_trainable",
             (r"\bhow (?:big|large) (?:a |of a )?model\b.{0,40}\b(?:train|pre-?train)", r"\b(?:largest|biggest) model\b.{0,40}"
