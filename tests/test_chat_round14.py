@@ -91,3 +91,16 @@ def test_a_vague_question_gets_a_tool_backed_rule_of_thumb_and_one_question():
     assert re.match(r"\*\*这些典型任务从 .+ 到 .+ 不等", first_line(b.text)) and "A100" in b.text and "Ampere" not in b.text
     c = chat("whats the cost to finetune mistral?")
     assert re.match(r"\*\*From \$[\d.]+ to \$[\d.]+ for these typical jobs", first_line(c.text)) and "Mistral 7B" in c.text
+
+
+def test_one_default_per_user_speed_and_prompts_and_answers_said_in_the_plural():
+    from advisor.offline.answers_asks import DEFAULT_USER_TPS
+    from advisor.offline.answers_serve import CHAT_TARGET_TPS
+    from advisor.offline.parse import parse
+
+    assert DEFAULT_USER_TPS == CHAT_TARGET_TPS == 10.0
+    s = parse("bf16. prompts ~1500 tok, answers ~300. how many concurrent users before it gets slow?")
+    assert (s.input_tokens, s.output_tokens) == (1500, 300)
+    a = chat("we serve qwen2.5-7b-instruct on one l4 for an internal chatbot, bf16. prompts ~1500 tok, answers ~300. how "
+             "many concurrent users before it gets slow?")
+    assert "1,800 tokens" in first_line(a.text)

@@ -54,6 +54,9 @@ INFERENCE_CONTEXT = 8192
 # not for the window, so the pool carries users at their average. The answer says so and gives the count with every
 # conversation at the full window beside it. An assumption about the workload, not a fit to any row.
 CHAT_CONTEXT_AVERAGE = INFERENCE_CONTEXT // 2
+# The speed each chat user should get when none is said: people read about 4-8 words (5-10 tokens) a second, so 10
+# tokens/s streams as fast as it is read. One figure for capacity counts and for GPU plans alike (they used 20 and 10).
+CHAT_USER_TOKENS_PER_S = 10.0
 # Fine-tuning sequence length when none is given: 2k, as in the QLoRA/Alpaca-style recipes
 # (torchtune's and Axolotl's example configs use 2048).
 FINETUNE_SEQUENCE_LENGTH = 2048

@@ -9,6 +9,7 @@ import math
 import re
 
 from tools import search
+from tools.defaults import CHAT_USER_TOKENS_PER_S
 from tools.gpus import get_gpu
 from tools.throughput import chat_turn
 
@@ -559,7 +560,7 @@ def _target(s: Slots, zh: bool) -> str:
     return pick(zh, f"{s.target_tps:g} tokens/s each", f"每人 {s.target_tps:g} tokens/s")
 
 
-DEFAULT_USER_TPS = 20.0  # per-user speed when none is said: faster than people read
+DEFAULT_USER_TPS = CHAT_USER_TOKENS_PER_S  # per-user speed when none is said (tools/defaults.py)
 
 
 MEMORY_ONLY = re.compile(r"memory[- ]wise|by memory|memory alone|memory[- ]only|in terms of memory|kv[- ]cache[- ]wise|"

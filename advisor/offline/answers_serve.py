@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tools.defaults import FINETUNE_SEQUENCE_LENGTH, PRETRAIN_SEQUENCE_LENGTH  # noqa: E402
+from tools.defaults import (  # noqa: E402
+    CHAT_USER_TOKENS_PER_S,  # noqa: E402
+    FINETUNE_SEQUENCE_LENGTH,
+    PRETRAIN_SEQUENCE_LENGTH,
+)
 from tools.defaults import INFERENCE_CONTEXT as PLAN_CONTEXT  # noqa: E402 - one home for defaults
 from tools.throughput import chat_turn, serving_split
 
@@ -13,7 +17,7 @@ from .answers_fit import fit, how_many_training, inference_args, training, train
 from .parse import Slots
 from .text import Reply, chat_average_note, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
-CHAT_TARGET_TPS = 10.0  # a chat user reads ~5-10 words/s; 10 tokens/s each is the stated default target
+CHAT_TARGET_TPS = CHAT_USER_TOKENS_PER_S  # the stated default per-user target (tools/defaults.py)
 
 
 def _o(o, name: str, default=None):

@@ -722,8 +722,8 @@ def find_mfu(text: str) -> float | None:
     return v if 0.01 <= v <= 1 else None
 
 
-_IN = r"(?:input|prompt|输入|提示词|prompt\s*长度)"
-_OUT = r"(?:output|generated|completion|answer|response|summar(?:y|ies)|repl(?:y|ies)|label|think(?:s|ing)?(?: for)?|" \
+_IN = r"(?:inputs?|prompts?|输入|提示词|prompt\s*长度)"
+_OUT = r"(?:outputs?|generated|completions?|answer|response|(?:answers|responses)(?=\s*[~≈:：]\s*\d)|summar(?:y|ies)|repl(?:y|ies)|label|think(?:s|ing)?(?: for)?|" \
        r"reason(?:s|ing)?(?: for)?|输出|生成|回复|回答|思考|摘要)"
 _TOK = r"(?:[\s-]*(?:个)?\s*(?:tokens?|toks?|token))"
 
@@ -737,7 +737,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}\s*{word}(?!\s*\d)", low) or \
             re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
-                      rf"(\d[\d,]*(?:\.\d+)?)(?![\d,.])\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
+                      rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?=\s*[/,，、;；)）]|\s*$)", low)
         if not m:
