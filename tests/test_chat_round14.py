@@ -104,3 +104,9 @@ def test_one_default_per_user_speed_and_prompts_and_answers_said_in_the_plural()
     a = chat("we serve qwen2.5-7b-instruct on one l4 for an internal chatbot, bf16. prompts ~1500 tok, answers ~300. how "
              "many concurrent users before it gets slow?")
     assert "1,800 tokens" in first_line(a.text)
+
+
+def test_a_speed_asked_for_a_format_within_a_tenth_of_the_card_is_given_with_the_squeeze_said():
+    a = chat("single stream decode speed for llama 3.3 70b fp8 on one h100 sxm w/ vllm?")
+    lead = first_line(a.text)
+    assert lead.startswith("**Tight: fp8") and "fp8 on 1x NVIDIA H100" in lead and "awq" not in lead

@@ -471,7 +471,14 @@ def _speed_one(turn, s: Slots) -> Reply:
         # the speed of the least lossy format that does
         f = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=s.precision,
                       **({"framework": s.framework} if s.framework else {}))
-        if not f.fits:
+        if not f.fits and f.required_gib <= 1.10 * f.available_gib:
+            # within a tenth of the card (the estimate's own error): the speed of the format asked, with the squeeze said
+            no_fit = pick(zh, f"**Tight: {s.precision} needs {f.required_gib:.1f} GiB per GPU of {f.available_gib:.1f} usable** at "
+                              "vLLM's defaults and this context; with a shorter context (--max-model-len) and "
+                              "--gpu-memory-utilization 0.95 it loads. ",
+                          f"**很紧：{s.precision} 每卡需要 {f.required_gib:.1f} GiB，默认设置下可用 {f.available_gib:.1f}**；缩短上下文"
+                          "（--max-model-len）并把 --gpu-memory-utilization 调到 0.95 可以放下。")
+        elif not f.fits:
             alt = _format_that_fits(turn, Slots(**{**s.__dict__, "precision": None}), gpu, users)
             if alt:
                 no_fit = pick(zh, f"**{s.precision} does not fit** ({f.required_gib:.1f} GiB per GPU needed, {f.available_gib:.1f} usable); "
