@@ -9,11 +9,10 @@ and the answer gives that range. Padding (texts of mixed lengths in one batch) c
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from pathlib import Path
 
+from .catalog_io import load_json
 from .errors import AdvisorInputError
 from .gpus import get_gpu
 
@@ -23,7 +22,7 @@ ENCODER_EFFICIENCY_RANGE = (0.3, 0.5)
 
 @cache
 def _models() -> list[dict]:
-    return json.loads((Path(__file__).parent / "data" / "encoder_models.json").read_text())["models"]
+    return load_json("encoder_models.json")["models"]
 
 
 def find_encoder(text: str) -> dict | None:

@@ -106,14 +106,16 @@ def _index() -> dict[str, str]:
 DESCRIBED = "described:"  # a device outside the catalog, sized from the figures its owner gave (its id holds them)
 
 
+@lru_cache(maxsize=1)
+def _known_devices() -> tuple[dict, ...]:
+    return tuple(load_json("known_devices.json")["devices"])
+
+
 def known_device(name: str) -> dict | None:
     """A board or card outside the catalog whose bandwidth is on file (tools/data/known_devices.json), by its name."""
-    import json
     import re
-    from pathlib import Path
 
-    data = json.loads((Path(__file__).parent / "data" / "known_devices.json").read_text())
-    return next((d for d in data["devices"] if re.search(d["match"], name, re.I)), None)
+    return next((d for d in _known_devices() if re.search(d["match"], name, re.I)), None)
 
 
 def described_gpu_id(name: str, memory_gib: float, bandwidth_gb_per_s: float | None = None,

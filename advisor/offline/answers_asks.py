@@ -9,7 +9,7 @@ import math
 import re
 
 from tools import search
-from tools.defaults import CHAT_USER_TOKENS_PER_S
+from tools.defaults import CHAT_USER_TOKENS_PER_S, INFERENCE_CONTEXT
 from tools.gpus import get_gpu
 from tools.throughput import chat_turn
 
@@ -49,7 +49,7 @@ def training_cost_typical(turn, s: Slots, question: str) -> Reply:
     lines, costs, spans = [], [], []
     gpu = s.gpu or "h100-sxm"
     fam = FAMILY.search(question)
-    small = next((m for m in FAMILY_SIZES[fam.group(0).lower()]), None) if fam else None
+    small = FAMILY_SIZES[fam.group(0).lower()][0] if fam else None
     jobs = [(small or model, tokens, method, s.count or n) for model, tokens, method, n in TYPICAL_TRAINING_JOBS]
     if fam:  # "cost to finetune mistral?": the family's small model, fine-tuned two ways
         jobs = jobs[:2]
@@ -279,13 +279,13 @@ def outside(turn, s: Slots, question: str) -> Reply:
     """No GPU, model size or workload named. A sizing question about models or cards in general ("跑大模型需要几张卡？",
     "How much does it cost to run llama?") gets one short question for the facts it needs; anything else is off topic."""
     if SIZING_ASK.search(question) and MODEL_WORDS.search(question):
-        from .answers_misc import _size_tiers
+        from .answers_misc import size_tiers
         from .table import WHAT_JOB
 
         body = [pick(turn.zh, "With these I can give the figure for your case.", "有了这些就能按你的情况给出数字。")]
         if re.search(r"几张|几块|多少张|how many|什么(?:显)?卡|哪(?:张|种|款)卡|what (?:gpu|card|hardware)|which (?:gpu|card)|"
                      r"部署|上线|serve|deploy|host", question, re.I) and not re.search(r"训练|微调|train|fine-?tun", question, re.I):
-            body.insert(0, _size_tiers(turn, turn.zh))  # the rule of thumb first: what each common size needs
+            body.insert(0, size_tiers(turn, turn.zh))  # the rule of thumb first: what each common size needs
         return Reply(pick(turn.zh, f"**One thing first:** {WHAT_JOB[0]}", f"**先确认一点：**{WHAT_JOB[1]}"), body)
     return off_topic(turn, s, question)
 
@@ -627,10 +627,10 @@ def capacity(turn, s: Slots, question: str) -> Reply:
                         f"{r['context']:,} tokens 的对话（{r['model']}，{fmt}）；这时每人约 {tps(at.decode_tokens_per_s)} tokens/s。")
             if s.context_default:  # sized at a chat's average: the count with every conversation at the full window too
                 full = turn.call("check_fit", model=s.model, gpu=r["gpu_id"], gpu_count=n,
-                                 **{**inference_args(s), "precision": fmt, "context": 2 * r["context"]})
+                                 **{**inference_args(s), "precision": fmt, "context": INFERENCE_CONTEXT})
                 if full.fits and full.max_batch:
-                    lead += pick(zh, f" If every conversation filled a window of {2 * r['context']:,} tokens: {full.max_batch}.",
-                                 f"如果每段对话都用满 {2 * r['context']:,} tokens：{full.max_batch} 个。")
+                    lead += pick(zh, f" If every conversation filled a window of {INFERENCE_CONTEXT:,} tokens: {full.max_batch}.",
+                                 f"如果每段对话都用满 {INFERENCE_CONTEXT:,} tokens：{full.max_batch} 个。")
     assumptions = [chat_average_note(r["context"], zh) if s.context_default else
                    pick(zh, f"{r['context']:,} tokens per conversation", f"每段对话 {r['context']:,} tokens")
                    + ("" if s.context else pick(zh, " (default)", "（默认）")),

@@ -226,7 +226,7 @@ def unknown(turn, s: Slots, prefix: str = "") -> Reply:
         return Reply(prefix + pick(zh, "**It depends on the model and the load.** Which model (e.g. Llama 3.1 8B, Qwen2.5-32B, "
                                        "a 70B), and about how many people use it at once?",
                                    "**要看模型和并发。**用哪个模型（例如 Llama 3.1 8B、Qwen2.5-32B 还是 70B 级），大约多少人同时用？"),
-                     [_size_tiers(turn, zh),
+                     [size_tiers(turn, zh),
                       pick(zh, "With the model and the users at once I can give the GPU count, the speed per user and the "
                                "monthly cost.", "告诉我模型和同时使用人数，就能给出卡数、每人速度和每月成本。")])
     understood = ", ".join(got) or pick(zh, "no model or GPU", "没有识别出模型或 GPU")
@@ -241,7 +241,7 @@ TIER_MODELS = ("llama-3.1-8b", "qwen2.5-32b", "llama-3.3-70b")  # small, medium,
 TIER_GPUS = ("l40s", "h100-sxm")
 
 
-def _size_tiers(turn, zh: bool) -> str:
+def size_tiers(turn, zh: bool) -> str:
     """The fewest of two common cards that load each of three typical model sizes in FP8 (memory for one user; more
     users need room for their KV cache): the rule of thumb, from the fit check itself."""
     from .answers_fit import fewest_gpus

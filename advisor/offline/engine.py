@@ -8,6 +8,7 @@ import logging
 import re
 from typing import Any
 
+from tools.defaults import INFERENCE_CONTEXT
 from tools.errors import AdvisorInputError
 
 from ..answer import Answer, Source, ToolCallRecord
@@ -277,9 +278,10 @@ class OfflineEngine:
             # "what if we train in fp8?": FP8 matmuls in a full or pretraining run (the master weights stay bf16), not an
             # FP8 checkpoint to fine-tune
             slots = dataclasses.replace(slots, precision=None, formats=[f for f in slots.formats if f != "fp8"], train_fp8=True)
-        if previous and fit_.training(slots) and not now.method and not now.model and not now.precision and \
-                _settled_method(history):  # "then 4096?" after "no in LoRA; yes with QLoRA": QLoRA at 4096
-            slots = dataclasses.replace(slots, method=_settled_method(history), precision=None)
+        method = _settled_method(history) if previous and fit_.training(slots) and not (now.method or now.model
+                                                                                         or now.precision) else None
+        if method:  # "then 4096?" after "not in LoRA; yes with QLoRA": QLoRA at 4096
+            slots = dataclasses.replace(slots, method=method, precision=None)
         settled = _settled_format(history) if previous and not now.precision and not now.model else None
         if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
             slots = dataclasses.replace(slots, precision=settled, formats=[settled])
@@ -376,7 +378,7 @@ class OfflineEngine:
             slots = _chat_context(slots, routed.spec.name if routed else (asks or [None])[0])
             if slots.context_default:  # the figures the assumption says: the window and the average sized at
                 turn.derive("chat_context_average", lambda **kw: kw, average_tokens=slots.context,
-                            window_tokens=2 * slots.context)
+                            window_tokens=INFERENCE_CONTEXT)
             try:
                 replies = _routed(turn, slots, routed, question) if routed else _answer(turn, slots, asks, question)
             except AdvisorInputError as exc:
@@ -624,11 +626,11 @@ def _unknown_gpu(turn: Turn, names: list[str]) -> Reply:
 def _unknown_model(turn: Turn, names: list[str]) -> Reply:
     """A model the catalog lacks (and the Hub, off here, cannot fill in): say so and ask for its size."""
     listed = ", ".join(names)
-    return Reply(pick(turn.zh, f"**{listed} is not in my model catalog**, and its Hugging Face config is not reachable "
-                               "here, so I won't size another model in its place. Give its size (for a mixture-of-experts "
+    return Reply(pick(turn.zh, f"**{listed} is not in my model catalog**, and I can't look it up by that name, so I "
+                               "won't size another model in its place. Give its size (for a mixture-of-experts "
                                "model, total and active parameters, e.g. '106B, 12B active') or its Hugging Face repo id, "
                                "and I'll size it.",
-                      f"**我的模型目录里没有 {listed}**，这里也读不到它在 Hugging Face 上的配置，所以不会拿别的模型顶替。"
+                      f"**我的模型目录里没有 {listed}**，按这个名字也查不到它的配置，所以不会拿别的模型顶替。"
                       "告诉我它的参数量（MoE 模型请给总参数和激活参数，例如“106B，激活 12B”）或 Hugging Face 仓库名，我就能估算。"))
 
 

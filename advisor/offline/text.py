@@ -29,10 +29,12 @@ def pick(zh: bool, en: str, zh_text: str) -> str:
 
 def chat_average_note(context: int, zh: bool) -> str:
     """The assumption behind a many-user answer sized at a chat's average context (tools/defaults.CHAT_CONTEXT_AVERAGE)."""
+    from tools.defaults import INFERENCE_CONTEXT
+
     return pick(zh, f"{context:,} tokens per conversation: you did not say a context, and a chat holds about half of a "
-                    f"window of {2 * context:,} tokens on average (the KV cache holds the tokens used, not the window); "
+                    f"window of {INFERENCE_CONTEXT:,} tokens on average (the KV cache holds the tokens used, not the window); "
                     "tell me yours to recount",
-                f"每段对话按 {context:,} tokens：你没说上下文，聊天平均只用到 {2 * context:,} tokens 窗口的一半左右"
+                f"每段对话按 {context:,} tokens：你没说上下文，聊天平均只用到 {INFERENCE_CONTEXT:,} tokens 窗口的一半左右"
                 "（KV 缓存按实际用到的 token 占显存，不按窗口）；告诉我你的上下文可以重算")
 
 
