@@ -16,6 +16,11 @@ import sys
 # person turns them on (set before gradio is imported, which reads them at import time).
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# Gradio's queue re-summarises its whole event history (a pandas group-by over up to 10,000 events) after
+# every event, for a monitoring page this app does not show: 1.5 ms per answer on a fresh server, ~6 ms
+# once the history is full (bench/api_load.py). Summarise rarely and keep a short history.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100000")
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 
 import gradio as gr  # noqa: E402
 

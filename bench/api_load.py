@@ -5,7 +5,7 @@ Prints seconds per question (p50, p95, max; from the predict call to its answer)
 many answers said "busy, retry", the 1-minute load average before and after, and the server's thread count.
 Target (issue 25): 50 users, 0 errors, p95 <= 3 s on a 2-core machine; 100 users, 0 errors.
 
-    python bench/api_load.py [--users 50 100] [--procs 4] [--url http://127.0.0.1:7860]   (without --url it starts the app)
+    python bench/api_load.py [--users 50 100] [--procs 4] [--no-ssl-verify] [--url http://127.0.0.1:7860]   (without --url it starts the app)
 """
 
 from __future__ import annotations
@@ -49,12 +49,12 @@ def cpu_s(pid: int | None) -> float | None:
 
 
 def one_user(url: str, questions: list[str], times: list, errors: Counter, busy: list, ready: threading.Barrier,
-             go: threading.Event) -> None:
+             go: threading.Event, ssl_verify: bool = True) -> None:
     """Connect, wait until every user of every process is connected, then ask the questions one after the other."""
     from gradio_client import Client
 
     try:
-        client = Client(url, verbose=False)
+        client = Client(url, verbose=False, ssl_verify=ssl_verify)
     except Exception as exc:  # noqa: BLE001 - counted
         errors[f"connect: {type(exc).__name__}"] += 1
         ready.abort()
@@ -86,7 +86,7 @@ def one_user(url: str, questions: list[str], times: list, errors: Counter, busy:
     client.close() if hasattr(client, "close") else None
 
 
-def _users_in_process(url: str, plans: list, barrier, results) -> None:
+def _users_in_process(url: str, plans: list, barrier, results, ssl_verify: bool = True) -> None:
     """One client process: its users as threads; all processes start asking together."""
     times: list[float] = []
     errors: Counter = Counter()
@@ -95,7 +95,8 @@ def _users_in_process(url: str, plans: list, barrier, results) -> None:
     threads = []
     for model, _, gpu, _ in plans:
         qs = [f"Can I run {model} on one {gpu}?", f"How many {gpu} do I need to serve {model} for 20 users?"]
-        t = threading.Thread(target=one_user, args=(url, qs, times, errors, busy, ready, go), daemon=True)
+        t = threading.Thread(target=one_user, args=(url, qs, times, errors, busy, ready, go, ssl_verify),
+                             daemon=True)
         t.start()
         threads.append(t)
     try:
@@ -110,7 +111,7 @@ def _users_in_process(url: str, plans: list, barrier, results) -> None:
     results.put((times, dict(errors), busy, (cpu_s(os.getpid()) or 0) - (cpu_at_start or 0)))
 
 
-def run(url: str, users: int, pid: int | None, procs: int) -> dict:
+def run(url: str, users: int, pid: int | None, procs: int, ssl_verify: bool = True) -> dict:
     """`users` users over `procs` client processes (API users are separate programs: one Python process
     holding all of them measures its own GIL as much as the server)."""
     import multiprocessing as mp
@@ -119,7 +120,7 @@ def run(url: str, users: int, pid: int | None, procs: int) -> dict:
     sessions = plan(users)
     procs = max(1, min(procs, users))
     barrier, results = ctx.Barrier(procs + 1), ctx.Queue()
-    workers = [ctx.Process(target=_users_in_process, args=(url, sessions[i::procs], barrier, results))
+    workers = [ctx.Process(target=_users_in_process, args=(url, sessions[i::procs], barrier, results, ssl_verify))
                for i in range(procs)]
     for w in workers:
         w.start()
@@ -153,7 +154,7 @@ def run(url: str, users: int, pid: int | None, procs: int) -> dict:
             "load_1min_after": round(os.getloadavg()[0], 2), "server_threads_before": threads_before,
             "server_threads_peak": peak_threads or None,
             "server_cpu_s": round(cpu_s(pid) - server_cpu, 1) if server_cpu is not None else None,
-            "clients_cpu_s": round(clients_cpu, 1), "cores": os.cpu_count()}
+            "clients_cpu_s": round(clients_cpu, 1), "client_ssl_verify": ssl_verify, "cores": os.cpu_count()}
 
 
 def main() -> int:
@@ -161,15 +162,18 @@ def main() -> int:
     ap.add_argument("--users", type=int, nargs="+", default=[50])
     ap.add_argument("--url")
     ap.add_argument("--procs", type=int, default=4, help="client processes the users are spread over")
+    ap.add_argument("--no-ssl-verify", action="store_true",
+                    help="clients made with ssl_verify=False: over http:// nothing is verified either way, but "
+                         "gradio_client loads the CA bundle for every request (~45 ms of CPU a call) unless told not to")
     ap.add_argument("--root", type=Path, default=None, help="another checkout's app.py (the code before a change)")
     args = ap.parse_args()
     if args.url:
         for n in args.users:
-            print(json.dumps(run(loopback(args.url), n, None, args.procs)), flush=True)
+            print(json.dumps(run(loopback(args.url), n, None, args.procs, not args.no_ssl_verify)), flush=True)
         return 0
     with running_app(**({"root": args.root.resolve()} if args.root else {})) as (url, proc, _):
         for n in args.users:
-            print(json.dumps(run(url, n, proc.pid, args.procs)), flush=True)
+            print(json.dumps(run(url, n, proc.pid, args.procs, not args.no_ssl_verify)), flush=True)
     return 0
 
 
