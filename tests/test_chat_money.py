@@ -73,8 +73,10 @@ def test_budgets_in_k_and_wan_and_their_currency(q, amount, currency):
     s = parse(q)
     assert s.budget_currency == currency
     assert (s.budget_usd if currency == "USD" else s.budget_other) == amount
-    if currency != "USD":
-        assert s.budget_usd is None  # never compared as if it were dollars
+    if currency != "USD":  # compared in dollars at the dated rate on file, never as if it were dollars
+        assert s.budget_rate is not None and s.budget_rate.date
+        assert s.budget_usd == pytest.approx(amount / s.budget_rate.per_usd)
+        assert s.budget_usd != amount
 
 
 def test_24_7_and_kwh_price():
@@ -221,12 +223,13 @@ def test_budget_enough_with_count_and_deadline_zh():
     assert first.startswith("**够") and "$10,000" in first and "14 天" in first
 
 
-def test_a_budget_in_another_currency_is_said_plainly():
+def test_a_budget_in_another_currency_is_converted_at_a_dated_rate_said_plainly():
     zh = ENGINE.ask("我只有5万人民币预算，想微调qwen2.5 7b，够吗")
-    assert "只按美元计价" in zh.text and "50,000 人民币" in zh.text
+    assert "50,000 人民币约合 $6,897" in zh.text and "2025-02-21" in zh.text  # ¥7.25 per dollar, dated
+    assert _first(zh.text).startswith("**够")
     en = ENGINE.ask("I have a budget of €30k to LoRA fine-tune llama 3.1 8b on 100M tokens, is that enough?")
-    assert "US dollars only" in en.text and "30,000 euros" in en.text
-    assert "within budget" not in _first(en.text).lower()
+    assert "30,000 euros is about $31,381" in en.text  # 0.956 euros per dollar
+    assert "within budget" in _first(en.text).lower()
 
 
 def test_tokens_per_dollar_compares_cost_per_token_not_speed():
@@ -281,7 +284,7 @@ def test_a_serving_budget_per_month_and_one_in_yuan():
     assert ("Within" if c.result["rent_usd_total"] <= 3000 else "Over") + " your $3,000 budget" in _first(en.text)
     zh = ENGINE.ask("我们每个月预算2万元，想部署llama 3.1 70b给50个人用，够吗")
     assert _calls(zh, "recommend_hardware")[0].args["concurrency"] == 50
-    assert _first(zh.text).startswith("**每月约 $") and "只按美元计价" in zh.text and "20,000 人民币" in zh.text
+    assert _first(zh.text).startswith("**在 $2,759 预算内：每月约 $") and "20,000 人民币约合 $2,759" in zh.text
 
 
 def test_a_follow_up_changes_only_the_hours_or_the_period():

@@ -137,12 +137,13 @@ def test_busy_hours_against_always_on():
     assert re.search(r"\$178 a month.*\$1,424 always on", first_line(a.text))
 
 
-def test_gpus_in_dollars_against_an_api_in_yuan_states_the_break_even_rate():
+def test_gpus_in_dollars_against_an_api_in_yuan_gives_the_verdict_at_the_dated_rate_and_the_break_even():
     a = chat("DeepSeek-V3 自建 vs 官方API：我们每天1亿tokens，输入输出大概3:1。官方价输入2元/百万、输出8元/百万。"
              "自建打算租8卡H200，每卡每小时3.5美元。哪个便宜？")
     lead = first_line(a.text)
-    assert "API 就更便宜" in lead and "$20,440" in lead and "¥10,646" in lead  # 3:1 blend: ¥3.50 per 1M
-    assert re.search(r"超过 ¥0\.5\d", lead)
+    assert lead.startswith("**API 更便宜") and "$20,440" in lead and "¥10,646" in lead  # 3:1 blend: ¥3.50 per 1M
+    assert "¥148,190" in lead and "2025-02-21" in lead  # $20,440 at ¥7.25, the dated rate, said
+    assert re.search(r"¥0\.5\d 时两者持平", lead)
 
 
 def test_a_monthly_rent_in_yuan_against_an_api_price():

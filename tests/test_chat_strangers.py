@@ -595,10 +595,11 @@ def test_training_value_between_two_gpus_compares_the_run():
     assert "倍" in _first(a.text) and not _calls(a, "recommend_hardware")
 
 
-def test_a_budget_to_buy_in_yuan_gives_dollar_setups_and_says_it_is_not_converted():
+def test_a_budget_to_buy_in_yuan_gives_dollar_setups_at_a_dated_rate():
     a = ENGINE.ask("我想买显卡跑 Llama 3.1 70B，预算 3 万人民币，买什么？")
     assert _calls(a, "estimate_cost")[0].result["purchase_usd"]
-    assert "人民币" in _first(a.text) and "每月" not in _first(a.text)
+    assert "$4,138 预算内" in _first(a.text) and "每月" not in _first(a.text)
+    assert "30,000 人民币约合 $4,138" in a.text
 
 
 def test_kv_cache_asked_in_mixed_chinese_is_the_kv_cache():

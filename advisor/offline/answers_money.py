@@ -275,16 +275,37 @@ def _offers(c, zh: bool) -> list[str]:
 # ---- budgets ---------------------------------------------------------------------------------------------------
 
 def currency_note(s: Slots, zh: bool) -> str:
-    if not s.budget_other or not s.budget_currency:
-        return ""
+    """How a budget in another currency was compared with the dollar prices: the rate, its date and source, or that
+    there is none on file."""
+    if not s.budget_other or not s.budget_currency or s.budget_currency == s.price_currency:
+        return ""  # no other currency, or the same one as the prices: no conversion to say
     en, z = CURRENCY_NAMES.get(s.budget_currency, (s.budget_currency, s.budget_currency))
     amount = f"{s.budget_other:,.0f}"
-    return pick(zh, f"I price in US dollars only, so I cannot say whether {amount} {en} is enough: convert it at "
-                    "today's rate and compare with the dollar figure.",
-                f"我只按美元计价，无法直接判断 {amount} {z}够不够：请按当前汇率换算成美元，再与下面的美元金额比较。")
+    r = s.budget_rate
+    if r is None:
+        return pick(zh, f"I have no exchange rate on file for {en}, so I cannot say whether {amount} {en} is enough: "
+                        "tell me the rate (e.g. 'at 0.8 per dollar') or compare with the dollar figure.",
+                    f"这里没有{z}的汇率，无法判断 {amount} {z}够不够：请告诉我汇率，或与下面的美元金额比较。")
+    usd_amount = usd(s.budget_usd)
+    if r.said:
+        return pick(zh, f"{amount} {en} is about {usd_amount} at your rate of {r.per_usd:g} per dollar.",
+                    f"{amount} {z}按你给的汇率 {r.per_usd:g} 约合 {usd_amount}。")
+    return pick(zh, f"{amount} {en} is about {usd_amount} at {r.per_usd:g} per dollar (Federal Reserve, {r.date}; "
+                    f"rates move, so tell me yours, e.g. 'at {r.per_usd * 0.98:.3g} per dollar', and I will recount).",
+                f"{amount} {z}约合 {usd_amount}（按 {r.per_usd:g} 兑 1 美元，美联储 {r.date} 汇率；汇率会变，"
+                f"告诉我你的汇率，如“汇率按{r.per_usd * 0.98:.3g}”，我重新算）。")
 
 
 def budget(turn, s: Slots, question: str = "") -> Reply:
+    """The budget answer; a budget given in another currency says first how it was converted."""
+    r = _budget(turn, s, question)
+    note = currency_note(s, turn.zh)
+    if note and note not in r.body:
+        r.body.insert(0, note)
+    return r
+
+
+def _budget(turn, s: Slots, question: str = "") -> Reply:
     """Is the budget enough for this training run? The verdict and both figures first, on a configuration that fits
     in memory (and meets the deadline when one is given); then the cheapest-offer price, which can flip it."""
     from .answers_serve import _plan
@@ -294,11 +315,7 @@ def budget(turn, s: Slots, question: str = "") -> Reply:
             not RENT_WORDS.search(question) and (s.budget_usd or s.budget_other) and not s.months:
         return _budget_to_buy(turn, s)
     if not (s.workload in ("training", "pretrain") or s.tokens or s.examples):
-        r = serving_monthly(turn, s)
-        note = currency_note(s, zh)
-        if note:
-            r.body.insert(0, note)
-        return r
+        return serving_monthly(turn, s)
     pretrain = s.workload == "pretrain"
     if s.count and len(s.gpus) < 2 or pretrain and not s.days and not len(s.gpus) >= 2:
         return _budget_on_run(turn, s)
@@ -343,7 +360,7 @@ BUILD = re.compile(r"\bbuy\b|\bbuild\b|\brig\b|\blocal(?:ly)?\b|\bpurchase\b|\bo
 
 def _budget_to_buy(turn, s: Slots) -> Reply:
     """A budget to buy hardware ('$20k to build a local rig for 70B for 5 people'): the setups that serve the load,
-    priced at the purchase prices on file, and the fastest one within the budget."""
+    priced at the purchase prices on file; the one with the fewest cards within the budget first, the fastest beside it."""
     from tools.prices import gpu_prices
 
     from .answers_serve import _layout, _plan, _target_text
@@ -366,7 +383,9 @@ def _budget_to_buy(turn, s: Slots) -> Reply:
     load = pick(zh, f" for {users} users{_target_text(s, zh)}" if users > 1 else "",
                 f"（{users} 个用户{_target_text(s, zh)}）" if users > 1 else "")
     if within:
-        cost, best = max(within, key=lambda x: (x[1].decode_tokens_per_s or 0, -x[0]))
+        # the simplest machine that carries the load: the fewest cards (a box of 8 consumer cards at TP=8, or two of
+        # them, is not what a budget buys when one or two larger cards do it), then the least costly of those
+        cost, best = min(within, key=lambda x: (x[1].gpu_count, x[0]))
         c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
         lead = pick(zh, f"**Within your {usd(s.budget_usd)}: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
                         f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}: about "
@@ -379,7 +398,7 @@ def _budget_to_buy(turn, s: Slots) -> Reply:
         lead = pick(zh, f"**Least costly setup to buy: {best.gpu_count}x {best.gpu}** ({_layout(best, zh)}), about "
                         f"{usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
                     f"**最便宜的可购买配置：{best.gpu_count} 张 {best.gpu}**（{_layout(best, zh)}），显卡约 {usd(c.purchase_usd)}，"
-                    f"运行 {model_label(p.model, zh)}{load}。") + " " + currency_note(s, zh)
+                    f"运行 {model_label(p.model, zh)}{load}。")
     else:
         cost, best = min(priced, key=lambda x: x[0])
         c = turn.call("estimate_cost", gpu=best.gpu_id, gpu_count=best.gpu_count)
@@ -387,15 +406,19 @@ def _budget_to_buy(turn, s: Slots) -> Reply:
                         f"({_layout(best, zh)}), about {usd(c.purchase_usd)} for the GPUs, for {model_label(p.model, zh)}{load}.",
                     f"**{usd(s.budget_usd)} 不够：**最便宜的可购买配置是 {best.gpu_count} 张 {best.gpu}（{_layout(best, zh)}），"
                     f"显卡约 {usd(c.purchase_usd)}，运行 {model_label(p.model, zh)}{load}。")
-    others = sorted(within or priced, key=lambda x: x[0])
+    others = sorted(within or priced, key=lambda x: x[0])[:4]
+    if within:
+        fastest = max(within, key=lambda x: (x[1].decode_tokens_per_s or 0, -x[0]))
+        others = [fastest] + [x for x in others if x is not fastest][:3]
     lines = []
-    for _, o in others[:4]:
+    for _, o in others:
         if o is best:
             continue
         co = turn.call("estimate_cost", gpu=o.gpu_id, gpu_count=o.gpu_count)
         lines.append(f"- {o.gpu_count}x {o.gpu} ({_layout(o, zh)}): {usd(co.purchase_usd)}, "
                      + pick(zh, f"{tps(o.decode_tokens_per_s)} tokens/s per user", f"每用户 {tps(o.decode_tokens_per_s)} tokens/s"))
-    body = ([pick(zh, "Other setups:", "其他配置：") + "\n" + "\n".join(lines)] if lines else []) + [
+    note = currency_note(s, zh)
+    body = ([note] if note else []) + ([pick(zh, "Other setups:", "其他配置：") + "\n" + "\n".join(lines)] if lines else []) + [
         pick(zh, "GPU prices only (purchase prices on file, some of them used or street prices): the rest of the machine "
                  "(CPU, RAM, power supply, case) comes on top.",
              "只含显卡价格（已收录的购买价，部分为二手或市场价）：主机其余部分（CPU、内存、电源、机箱）另算。")]

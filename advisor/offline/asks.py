@@ -15,7 +15,7 @@ DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer
 
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
                        r"那|如果|换成|换|再|用|改成|那么|要是|改用|切换到|还是)|"
-                       r"^[^。.!?？！\n]{1,24}呢\s*[?？]?\s*$|"  # a short turn ending in 呢: "FP8 呢", "8 卡呢？"
+                       r"^(?:[^。.!?？！\n]|(?<=\d)\.(?=\d)){1,24}呢\s*[?？]?\s*$|"  # a short turn ending in 呢: "FP8 呢", "汇率按7.0算呢"
                        r"^\s*(?:and\s+)?(?:per|a|each|every|for a|over a)\s+(?:year|month|week|day)\s*[?？.]?\s*$|"
                        r"^\s*(?:每年|一年|每月|一个月|每周|一周|每天)\s*(?:呢|多少)?\s*[?？]?\s*$", re.I)
 

@@ -821,23 +821,34 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
 
 def _api_two_currencies(f: Facts, zh: bool, self_month: float, api_month: float, steps: list[str]) -> Reply:
     """GPUs rented in one currency, the API priced in the other ('每卡每小时3.5美元' against '输入2元/百万'): each bill in its
-    own currency, and the exchange rate at which they would cost the same, so the verdict needs no rate on file."""
+    own currency, the verdict at the dated yuan rate on file, and the exchange rate at which they would cost the same
+    (so a reader with today's rate can check the verdict)."""
+    from tools import currency
+
     own, api = (lambda v: _money_str(v, f.hour_yuan)), (lambda v: _money_str(v, f.api_yuan))
     # yuan per dollar at which the two bills are equal (a dollar bill of D is D x rate yuan)
-    rate = api_month / self_month if not f.hour_yuan else self_month / api_month
-    # self-hosting in dollars costs self_month x rate yuan: the API (in yuan) is cheaper for any rate above `rate`
-    if not f.hour_yuan:
-        lead = pick(zh, f"**The API is cheaper at any exchange rate above ¥{rate:.2f} per dollar**: self-hosting {own(self_month)} "
-                        f"a month against the API's {api(api_month)} a month.",
-                    f"**只要 1 美元兑换超过 ¥{rate:.2f}，API 就更便宜**：自建每月 {own(self_month)}，API 每月 {api(api_month)}。")
+    even = api_month / self_month if not f.hour_yuan else self_month / api_month
+    r = currency.rate("CNY")
+    bills = pick(zh, f"self-hosting {own(self_month)} a month against the API's {api(api_month)} a month",
+                 f"自建每月 {own(self_month)}，API 每月 {api(api_month)}")
+    if r is None:
+        lead = pick(zh, f"**They cost the same at ¥{even:.2f} per dollar**: {bills}.",
+                    f"**两者在 1 美元兑 ¥{even:.2f} 时持平**：{bills}。")
     else:
-        lead = pick(zh, f"**Self-hosting is cheaper at any exchange rate above ¥{rate:.2f} per dollar**: self-hosting "
-                        f"{own(self_month)} a month against the API's {api(api_month)} a month.",
-                    f"**只要 1 美元兑换超过 ¥{rate:.2f}，自建就更便宜**：自建每月 {own(self_month)}，API 每月 {api(api_month)}。")
+        # self-hosting priced in dollars is cheaper when the dollar buys fewer yuan than break-even, and the reverse
+        self_cheaper = r.per_usd < even if not f.hour_yuan else r.per_usd > even
+        yuan_self = self_month * r.per_usd if not f.hour_yuan else self_month
+        yuan_api = api_month if f.api_yuan else api_month * r.per_usd
+        winner = pick(zh, "Self-hosting is cheaper" if self_cheaper else "The API is cheaper",
+                      "自建更便宜" if self_cheaper else "API 更便宜")
+        lead = pick(zh, f"**{winner}: about ¥{yuan_self:,.0f} vs ¥{yuan_api:,.0f} a month** at ¥{r.per_usd:g} per dollar "
+                        f"(Federal Reserve, {r.date}); {bills}. They cost the same at ¥{even:.2f} per dollar.",
+                    f"**{winner}：每月约 ¥{yuan_self:,.0f} 对 ¥{yuan_api:,.0f}**（按 1 美元兑 ¥{r.per_usd:g}，美联储 {r.date} "
+                    f"汇率）；{bills}。汇率为 ¥{even:.2f} 时两者持平。")
     return Reply(lead, [pick(zh, "Working: ", "计算：") + pick(zh, "; ", "；").join(steps) + pick(zh, ".", "。"),
-                        pick(zh, "The two prices are in different currencies and no exchange rate is on file: the verdict "
-                                 "is stated as the rate where they meet.",
-                             "两个价格币种不同，这里没有汇率：结论按两者相等时的汇率给出。")],
+                        pick(zh, "The two prices are in different currencies: the verdict uses the dated rate on file; "
+                                 "with a different rate, compare it with the break-even rate.",
+                             "两个价格币种不同：结论按收录的带日期汇率；汇率不同时与持平汇率比较即可。")],
                  [pick(zh, "your own prices and hours (no catalog price used)", "用你给的价格和时长（未用目录价格）")])
 
 

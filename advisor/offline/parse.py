@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 
+from tools import currency
 from tools.catalog_io import norm_key
 
 MAX_CHARS = 2000  # a question longer than this is cut (the UI says so); parsing is linear anyway
@@ -57,8 +58,10 @@ class Slots:
     target_tps: float | None = None  # per-user decode speed wanted
     ttft_s: float | None = None
     budget_usd: float | None = None
-    budget_currency: str | None = None  # "USD", or the other currency a budget was given in (we price in USD only)
-    budget_other: float | None = None  # a budget in another currency, as given
+    budget_currency: str | None = None  # "USD", or the other currency a budget was given in
+    budget_other: float | None = None  # a budget in another currency, as given (budget_usd is it converted)
+    budget_rate: object | None = None  # the tools.currency.Rate that converted budget_other (the person's or on file)
+    per_usd_said: float | None = None  # an exchange rate the person gave: "汇率按7.1", "at 7.2 yuan per dollar"
     months: float | None = None  # a period of use: "for a year", "要用3年", "per month", "一个月"
     usd_per_kwh: float | None = None  # "power at $0.10/kWh"
     pue: float | None = None  # "with PUE 1.2": facility power over IT power
@@ -150,7 +153,20 @@ class Slots:
             out.context = None  # the training samples' length is not the serving context ("then serve it to 30 users")
         if old.workload == "pretrain" and self.workload == "training" and not self.method and not self.model:
             out.workload = "pretrain"  # "what if we train in fp8?" after a pretraining run: still that run
+        if self.per_usd_said and out.budget_other:
+            convert_budget(out)  # "汇率按7.0算呢" after a budget in yuan: the budget at that rate
         return out
+
+
+def convert_budget(s: Slots) -> None:
+    """A budget given in another currency, in dollars at the person's rate or else the dated one on file (the answer
+    says which); left unconverted where no rate is on file. A budget in the currency the person's prices are in
+    ("预算50万, ¥15/卡时") needs no rate: the arithmetic runs in that currency, as the prices do."""
+    if s.price_currency and s.price_currency == s.budget_currency:
+        s.budget_rate, s.budget_usd = None, s.budget_other
+        return
+    s.budget_rate = currency.rate(s.budget_currency, s.per_usd_said)
+    s.budget_usd = currency.to_usd(s.budget_other, s.budget_rate) if s.budget_rate else None
 
 
 def _same_class(gpu: str | None, old: str | None) -> bool:
@@ -1230,8 +1246,12 @@ def find_money(text: str) -> tuple[float | None, str | None]:
             rf"\D{{0,12}}?(?:{cur})\s*{num}\b",
             rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
             rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
-            rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b"]
-    pats = [pats[2], pats[0], pats[1], pats[3], pats[4]]  # "$100k budget at $2/gpu-hour": the amount said before the word
+            rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b",
+            # money to spend on a machine: "$20k to build a local rig", "€15k for a workstation", "花20万买卡"
+            rf"(?:{cur})\s*{num}\s+(?:to (?:build|spend|buy|put into|invest)|for (?:a |an |the |my |our )?(?:local )?"
+            rf"(?:rig|build|server|machine|box|setup|workstation|hardware|gpus?|cards?)\b)",
+            rf"(?:花|投入|拿出|准备)\s*{num}\s*(?:{cur})?\s*(?:买|搭|配|组|采购)"]
+    pats = [pats[2], pats[0], pats[1], pats[3], pats[5], pats[6], pats[4]]  # "$100k budget at $2/gpu-hour": the amount before the word
     for i, pat in enumerate(pats):
         m = re.search(pat, low)
         if not m:
@@ -1241,8 +1261,32 @@ def find_money(text: str) -> tuple[float | None, str | None]:
         currency = next((c for p, c in _CURRENCY if re.search(p, said)), None)
         if currency is None and i < 4:
             continue
+        if currency is None and i == 5:
+            currency = "CNY"  # "花20万买卡": an amount in 万 with no currency, said in Chinese
         return value, currency
     return None, None
+
+
+_RATE_VALUE = r"(\d{1,3}(?:\.\d{1,4})?)"
+
+
+def find_exchange_rate(text: str) -> float | None:
+    """An exchange rate the person gave, in units of their currency per US dollar: '汇率按7.1', '按 7.2 的汇率',
+    '1美元=7.2元', '7.2元/美元', 'at 7.2 yuan per dollar', 'exchange rate 7.1', 'USD/CNY 7.2', '1 usd = 0.92 eur'."""
+    low = text.lower()
+    pats = [rf"汇率\s*(?:按|是|为|:|：|取|约|大约)?\s*{_RATE_VALUE}",
+            rf"按\s*{_RATE_VALUE}\s*(?:的)?\s*汇率",
+            rf"1\s*(?:美元|美金|usd|\$|dollar)\s*(?:=|＝|兑|换|约|≈)\s*{_RATE_VALUE}\s*(?:元|人民币|rmb|cny|eur|欧元|日元|jpy|yen)",
+            rf"{_RATE_VALUE}\s*(?:元|人民币|rmb|cny|块)\s*(?:/|每|一)\s*(?:美元|美金|usd|dollar)",
+            rf"\b(?:at|@)\s*{_RATE_VALUE}\s*(?:yuan|rmb|cny|eur|euros?|yen|jpy)\s*(?:per|to the|to a|a|/)\s*(?:dollar|usd|\$)",
+            rf"\bexchange rate\s*(?:of|is|at|:|=|~|≈)?\s*(?:about |around )?{_RATE_VALUE}\b",
+            rf"\busd\s*/\s*(?:cny|rmb|eur|jpy)\s*(?:=|:|at|of|~)?\s*{_RATE_VALUE}\b"]
+    for pat in pats:
+        m = re.search(pat, low)
+        if m:
+            value = float(m.group(1))
+            return value if 0.01 <= value <= 1000 else None
+    return None
 
 
 def find_budget(text: str) -> float | None:
@@ -1780,6 +1824,7 @@ def parse(text: str) -> Slots:
     budget, s.budget_currency = find_money(text)
     s.budget_usd = budget if s.budget_currency in ("USD", None) else None
     s.budget_other = budget if s.budget_currency not in ("USD", None) else None
+    s.per_usd_said = find_exchange_rate(text)
     s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
     s.pue = find_pue(text) or (1.0 if re.search(r"家里|家用|在家|\bat home\b|\bhome (?:pc|server|rig|lab|setup)\b|"
@@ -1915,6 +1960,8 @@ def parse(text: str) -> Slots:
     if s.days is not None and not 0 < s.days <= 3650:
         s.problems.append(f"a deadline of {_short(s.days)} days is out of range (up to 10 years)")
         s.days = None
+    if s.budget_other:  # "预算20万人民币": in dollars at the person's rate, else the dated one on file (said in the answer)
+        convert_budget(s)
     return s
 
 
