@@ -478,6 +478,7 @@ def largest(turn, s: Slots) -> Reply:
     if best is None:
         return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
                           f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
+    turn.config_model = best.memory.model  # a later part of the question ("and how long would it take?") uses it
     job = what(best.memory, zh)
     ctx = best.memory.context
     lead = pick(zh, f"**Up to about {best.memory.params_b:.0f}B parameters: {job}** on {n}x {name} (at {ctx:,} tokens).",

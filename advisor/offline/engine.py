@@ -47,6 +47,7 @@ class Turn:
         self.gpu_prices: dict = {}  # gpu id -> the person's price for it
         self.config = None  # the serving configuration an ask found (a PlanOption), for the asks after it
         self.config_count: int | None = None  # the training GPU count an ask found, for the time asked after it
+        self.config_model: str | None = None  # the model an ask found ("the biggest I can QLoRA"), for the part after it
         self.run_hours: float | None = None  # a run an earlier part timed: a power bill asked after it is for that run
         self.good_for = False  # "is a 4090 good for ai?": what it runs, then which job
 
@@ -229,7 +230,7 @@ class OfflineEngine:
         answers, found, texts, run_hours = [], None, [], None
         for i, part in enumerate(asked):
             text = f"{preamble} {part}".strip() if i == 0 else part
-            answer, found = self._ask_one(text, history, defaults, found=found or (None, None), parted=True,
+            answer, found = self._ask_one(text, history, defaults, found=found or (None, None, None), parted=True,
                                           said=" ".join(texts), run_hours=run_hours)
             run_hours = next((c.result.get("hours") for c in answer.calls if c.tool == "estimate_training"
                               and isinstance(c.result, dict) and c.result.get("hours")), run_hours)
@@ -253,7 +254,7 @@ class OfflineEngine:
                       language="zh" if is_chinese(question) else "en")
 
     def _ask_one(self, question: str, history: list | None = None, defaults: dict | None = None,
-                 found: tuple = (None, None), parted: bool = False, said: str = "",
+                 found: tuple = (None, None, None), parted: bool = False, said: str = "",
                  run_hours: float | None = None) -> Answer | tuple[Answer, tuple]:
         """One ask answered. `found` (when answering the parts of one question): the configuration and GPU count an
         earlier part found, which a later part prices or times ("how many H100s ..., and the monthly cost?");
@@ -261,7 +262,7 @@ class OfflineEngine:
         (a price, a measured speed) a money ask in this part uses."""
         lang = "zh" if is_chinese(question) else "en"
         turn = Turn(lang, question, quick=self.quick)
-        turn.config, turn.config_count = found
+        turn.config, turn.config_count, turn.config_model = found
         turn.run_hours = run_hours
         state, previous, owned = conversation_state(history)
         now = parse(question)
@@ -271,6 +272,8 @@ class OfflineEngine:
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
+        if parted and turn.config_model and not now.model:  # "..., and how long would an epoch take?": on the model
+            slots = dataclasses.replace(slots, model=turn.config_model)  # the earlier part found (the biggest that fits)
         if not slots.context and slots.input_tokens and slots.output_tokens and not slots.items and not slots.output_total \
                 and not fit_.training(slots):  # "每个请求输入 1500、输出 500": requests of 2,000 tokens, not the 8k default
             slots = dataclasses.replace(slots, context=slots.input_tokens + slots.output_tokens)
@@ -430,7 +433,7 @@ class OfflineEngine:
                             "**和上面一样：**你补充的内容不改变这些数字。") + text
         answer = Answer(text=text, engine="offline", calls=turn.calls, sources=turn.sources, warnings=turn.warnings,
                         language=lang)
-        return (answer, (turn.config, turn.config_count)) if parted else answer
+        return (answer, (turn.config, turn.config_count, turn.config_model)) if parted else answer
 
 
 def _encoder_job(question: str, now: Slots) -> bool:

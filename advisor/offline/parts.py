@@ -53,7 +53,41 @@ def split(question: str) -> tuple[str, list[str], bool]:
         grouped = _grouped(pieces)
         if len(grouped) >= 2:
             return "", grouped, False
+    # one sentence asking two things: "what's the biggest model I can QLoRA on a 5090, and how long would an epoch
+    # take?" - two parts when the asks on each side of the "and" are not answered together anyway
+    # take?" - two parts when the whole question, read as one, would drop an ask one of its sides makes
+    if len(asks) <= 1:
+        pieces = [p.strip(" ,，;；") for p in AND_ASK.split(question.strip()) if p and p.strip(" ,，;；")]
+        if len(pieces) >= 2 and all(len(p) >= MIN_PART_CHARS for p in pieces) and _drops_an_ask(question, pieces):
+            grouped = _grouped(pieces)
+            if len(grouped) >= 2:
+                return "", grouped, False
     return "", [], False
+
+
+def _asks_of(text: str, said=None) -> set[str]:
+    from .asks import detect
+    from .parse import Slots, parse
+    from .table import route
+
+    now = parse(text)
+    merged = now.merged_over(said or Slots())
+    routed = route(text, now, merged)
+    return set([routed.spec.name] if routed else detect(text, now, merged, None)) - NO_ASK
+
+
+def _drops_an_ask(question: str, pieces: list[str]) -> bool:
+    """Whether the question read as one answers fewer asks than its pieces make (an ask answered together with
+    another, as fit with speed, counts as answered)."""
+    from .parse import parse
+
+    whole = _asks_of(question)
+    said = parse(pieces[0])
+    for piece in pieces[1:]:
+        for a in _asks_of(piece, said):
+            if a not in whole and not any(frozenset({a, b}) in ANSWERED_TOGETHER for b in whole):
+                return True
+    return False
 
 
 # a piece that states facts and asks nothing ("30 人每人每天大约 5 万 token") belongs to the part before it
