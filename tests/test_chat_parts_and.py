@@ -17,3 +17,10 @@ def test_asks_answered_together_stay_one_answer():
     for q in ("can I run qwen2.5 14b on a 3090 and what context can I use?",
               "can I run llama 3.1 8b on a 4060 ti and how fast will it be?"):
         assert parts.split(q)[1] == [], q
+
+
+def test_which_has_more_throughput_is_answered_at_a_busy_load_with_per_gpu_figures():
+    a = chat("4张H100 和 2张MI300X 跑 Llama 3.1 70B FP8 推理，哪个吞吐更高？")
+    t = [c for c in a.calls if c.tool == "estimate_throughput"]
+    assert t and all(c.args.get("batch", c.args.get("concurrency")) == 32 for c in t)
+    assert "32 路并发" in a.text and "按每张卡算" in a.text

@@ -618,14 +618,18 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         return tokens_per_dollar(turn, s)  # serving: each GPU's cheapest setup for the load, by $ per 1M tokens
     if kind == "speed" and not s.precision and not training(s):
         s = Slots(**{**s.__dict__, "precision": _common_format(s, rows)})
+    busy = kind == "speed" and not training(s) and not (s.users or s.batch) and bool(THROUGHPUT_WORDS.search(turn.question))
+    if busy:  # "which has higher throughput?": the total at a busy server's load, not one stream's speed
+        s = Slots(**{**s.__dict__, "users": BUSY_SERVER_USERS})
     fewest = {}
     if kind == "speed" and not training(s) and len(s.models) < 2 and not any(_count_for(s, g) for _, g in rows):
         # "MI300X vs H100 for 405B": when one GPU of neither holds it, each on the fewest that do
         fewest = {g: _fewest_that_fit(Slots(**{**s.__dict__, "model": m, "gpu": g or s.gpu or "h100-sxm"})) for m, g in rows}
         if any(c == 1 for c in fewest.values()):
             fewest = {}
-    row_counts = []
+    row_counts, totals = [], []  # totals: tokens/s per GPU of each row at the load, from the throughput tool
     for model, gpu in rows:
+        before = len(turn.calls)
         sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu) or fewest.get(gpu)})
         row_counts.append(sub.count)
@@ -652,12 +656,26 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
             r = fit(turn, sub)
         results.append(r)
         lines.append(f"- {r.lead}")
+        t = next((c.result for c in reversed(turn.calls[before:]) if c.tool == "estimate_throughput"
+                  and isinstance(c.result, dict)), None)
+        totals.append((t.get("decode_tokens_per_s_total") or 0) / (sub.count or 1) if t else None)
     names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2,
                        Slots(**{**s.__dict__, "count": c}) if c and not s.count and len(s.models) < 2 else s)
              for r, (model, gpu), c in zip(results, rows, row_counts, strict=True)]
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
-    return Reply(lead + "\n" + "\n".join(lines), [], results[0].assumptions if results else [])
+    body = []
+    counts = {c or 1 for c in row_counts}
+    if kind == "speed" and len(counts) > 1 and all(totals) and len(totals) == len(names):
+        # 4 H100s against 2 MI300Xs: the totals compare setups, the per-GPU figures compare the cards
+        per = pick(zh, ", ".join(f"{n} {tps(v)} tokens/s" for n, v in zip(names, totals, strict=True)),
+                   "，".join(f"{n} {tps(v)} tokens/s" for n, v in zip(names, totals, strict=True)))
+        body.append(pick(zh, f"Per GPU (the setups have different GPU counts): {per}.", f"按每张卡算（两边卡数不同）：{per}。"))
+    if busy:
+        body.append(pick(zh, f"Throughput is taken at a busy server's load, {BUSY_SERVER_USERS} concurrent requests; tell "
+                             "me yours to recount. One stream alone runs much slower in total.",
+                         f"吞吐按繁忙服务器的负载计算：{BUSY_SERVER_USERS} 路并发；告诉我你的并发数可以重算。单路请求的合计速度低得多。"))
+    return Reply(lead + "\n" + "\n".join(lines), body, results[0].assumptions if results else [])
 
 
 def _compare_format_speeds(turn, s: Slots) -> Reply:
