@@ -100,19 +100,18 @@ def _bound(v: float) -> str:
 
 
 def _check_number(flag: str, value: float, meta: dict) -> None:
-    got = f"(got {short_number(value)})"
     if isinstance(value, float) and not math.isfinite(value):
-        raise AdvisorInputError(f"{flag} must be a finite number {got}.")
+        raise AdvisorInputError(f"{flag} must be a finite number (got {short_number(value)}).")
     if "gt" in meta and not value > meta["gt"]:
-        raise AdvisorInputError(f"{flag} must be greater than {_bound(meta['gt'])} {got}.")
+        raise AdvisorInputError(f"{flag} must be greater than {_bound(meta['gt'])} (got {short_number(value)}).")
     if "ge" in meta and not value >= meta["ge"]:
-        raise AdvisorInputError(f"{flag} must be at least {_bound(meta['ge'])} {got}.")
+        raise AdvisorInputError(f"{flag} must be at least {_bound(meta['ge'])} (got {short_number(value)}).")
     if "le" in meta and not value <= meta["le"]:
-        raise AdvisorInputError(f"{flag} must be at most {_bound(meta['le'])} {got}.")
+        raise AdvisorInputError(f"{flag} must be at most {_bound(meta['le'])} (got {short_number(value)}).")
     if abs(value) > MAX_ANY_NUMBER:
-        raise AdvisorInputError(f"{flag} must be at most {_bound(MAX_ANY_NUMBER)} {got}.")
+        raise AdvisorInputError(f"{flag} must be at most {_bound(MAX_ANY_NUMBER)} (got {short_number(value)}).")
     if "gt" in meta and meta["gt"] == 0 and "ge" not in meta and value < MIN_POSITIVE:
-        raise AdvisorInputError(f"{flag} must be a positive number of sensible size {got}.")
+        raise AdvisorInputError(f"{flag} must be a positive number of sensible size (got {short_number(value)}).")
 
 
 def check(obj: Any) -> None:

@@ -165,6 +165,7 @@ def looks_like_path(text: str) -> bool:
             or text.count("/") > 1 or bool(re.match(r"^[A-Za-z]:", text)))
 
 
+@lru_cache(maxsize=4096)
 def find_catalog_id(text: str) -> str | None:
     """The catalog id for a name as typed ('llama3 70b', 'Qwen/Qwen2.5-72B-Instruct', '通义千问72B'), or None."""
     index = _index()

@@ -162,17 +162,43 @@ def _serve_precisions(native: str) -> tuple[str, ...]:
     return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
+_AVAILABLE: dict[tuple, float] = {}
+_MEMORY_BASE: dict[tuple, MemoryRequest] = {}
+
+
+def _memory_base(model: str, prec: str, context: int, engine: str, gpu_id: str) -> MemoryRequest:
+    """One validated memory request per model, format, context, engine and GPU; layouts copy it and set their counts."""
+    key = (model, prec, context, engine, gpu_id)
+    if key not in _MEMORY_BASE:
+        if len(_MEMORY_BASE) > 4096:
+            _MEMORY_BASE.clear()
+        _MEMORY_BASE[key] = MemoryRequest(model=model, precision=prec, context=context, batch=1, framework=engine,
+                                          gpu=gpu_id)
+    return _MEMORY_BASE[key]
+
+
+def _available(model: str, gpu: GPU, engine: str) -> float:
+    """GiB per GPU an engine may use (the same for every layout and format): built once per GPU and engine."""
+    key = (model, gpu.id, gpu.memory_gib, gpu.usable_gib, engine)
+    if key not in _AVAILABLE:
+        if len(_AVAILABLE) > 4096:
+            _AVAILABLE.clear()
+        _AVAILABLE[key] = available_gib(gpu, MemoryRequest(model=model, framework=engine))
+    return _AVAILABLE[key]
+
+
 def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int, pp: int = 1):
-    """(memory estimate, best (replicas, users per replica, throughput)) for one GPU, precision and TP x PP layout,
-    or None when a replica cannot hold one sequence or no replica count meets the targets."""
+    """(memory estimate, replicas, users per replica, their throughput request and numbers, a function giving the
+    first turn's TTFT) for one GPU, precision and TP x PP layout, or None when a replica cannot hold one sequence or
+    no replica count meets the targets."""
     try:
-        mem = estimate_memory(MemoryRequest(model=req.model, precision=prec, context=context, batch=1,
-                                            gpu_count=tp * pp, tensor_parallel=tp, pipeline_parallel=pp,
-                                            framework=engine, gpu=gpu.id))
+        mem_req = copy.copy(_memory_base(req.model, prec, context, engine, gpu.id))  # validated once per format
+        mem_req.gpu_count, mem_req.tensor_parallel, mem_req.pipeline_parallel = tp * pp, tp, pp  # counts in bounds
+        mem = estimate_memory(mem_req)
     except AdvisorInputError:
         return None
     if engine == "llama.cpp":
-        fits = mem.per_gpu_gib <= available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
+        fits = mem.per_gpu_gib <= _available(req.model, gpu, engine)
         per_replica = 1 if fits else 0
     else:
         per_replica = mem.max_concurrent_sequences
@@ -185,10 +211,14 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
         pipeline_parallel=None if engine == "llama.cpp" else pp, precision=prec, framework=engine, concurrency=1,
         **chat_turn(context), continuous_batching=engine != "llama.cpp")
 
+    seen: dict[int, object] = {}  # the search and the result ask for the same user counts: each computed once
+
     def numbers(users: int):
-        one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
-        one.batch = one.concurrency = users
-        return speed_numbers(one, m=m, gpu=gpu)
+        if users not in seen:
+            one = copy.copy(base)  # validated once above; users is a count within the request's bounds (<= 4096)
+            one.batch = one.concurrency = users
+            seen[users] = speed_numbers(one, m=m, gpu=gpu)
+        return seen[users]
 
     def ok(n) -> bool:  # the same rounding as the result's fields
         return round(n.decode, 2) >= req.target_tokens_per_s and (req.ttft_s is None
@@ -219,7 +249,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     users = math.ceil(C / replicas)  # spread evenly
     one = copy.copy(base)
     one.batch = one.concurrency = users
-    return mem, replicas, users, one, speed_numbers(one, m=m, gpu=gpu), full_prompt_ttft(users)
+    return mem, replicas, users, one, numbers(users), lambda: full_prompt_ttft(users)  # TTFT: only for the one kept
 
 
 def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
@@ -261,14 +291,14 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
                 _, tp, pp, mem, replicas, users, one, ttft = best
                 t = estimate_throughput(one)  # the full result (its text) only for the layout kept
                 options.append(_serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp,
-                                               ttft))
+                                               ttft()))
     return options, considered
 
 
 def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp: int = 1,
                     ttft_s: float | None = None) -> PlanOption:
     n = replicas * tp * pp
-    avail = available_gib(gpu, MemoryRequest(model=req.model, framework=engine))
+    avail = _available(req.model, gpu, engine)
     need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
     headroom = (avail - need) / avail
     price = req.usd_per_gpu_hour or _price(gpu, req.price)

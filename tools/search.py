@@ -73,7 +73,7 @@ def max_users(model: str, gpu: str, gpu_count: int = 1, target_tokens_per_s: flo
 
 def _replica(got: tuple) -> tuple:
     """(memory estimate, users per replica, decode tokens/s per user) from tools/plan.py's `_serve` result
-    (memory, replicas, users per replica, request, speed numbers at that load, full-prompt TTFT)."""
+    (memory, replicas, users per replica, request, speed numbers at that load, a function giving the TTFT)."""
     return got[0], got[2], float(got[4].decode)
 
 
