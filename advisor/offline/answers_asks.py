@@ -1167,15 +1167,24 @@ def volume(turn, s: Slots, question: str) -> Reply:
     peak = s.peak_factor or (DEFAULT_PEAK_FACTOR if daily else 1.0)
     gpu = s.gpu or "h100-sxm"
     t = running = tp = None
-    for tp in (1, 2, 4, 8):
+    # each tensor-parallel width that holds a request, and the one that carries the peak on the fewest GPUs in all
+    # (70B in bf16 on 2 H100s holds 3 requests at once; on 4 it holds dozens, so 4-wide copies need fewer GPUs)
+    best_key = None
+    for width in (1, 2, 4, 8):
         try:
-            mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=tp, precision=s.precision,
+            mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=width, precision=s.precision,
                             framework="vllm", context=prompt + out, batch=1)
         except AdvisorInputError:
             continue
-        if mem.max_concurrent_sequences:
-            t, running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=tp), prompt, out)
-            break
+        if not mem.max_concurrent_sequences:
+            continue
+        got, n_running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=width), prompt, out)
+        setup_rps = got.decode_tokens_per_s_total / out
+        key = (width * math.ceil(rate * (s.peak_factor or (DEFAULT_PEAK_FACTOR if s.rate_is_daily or not s.request_rate
+                                                           else 1.0)) / setup_rps) if setup_rps else math.inf,
+               -setup_rps / width)  # as many GPUs either way: the one with more room (2 x TP=2 at 3 requests each is full)
+        if best_key is None or key < best_key:
+            t, running, tp, best_key = got, n_running, width, key
     if t is None:
         return Reply(pick(zh, f"**{s.model} does not fit on up to 8x {gpu_name(gpu)}** with requests of {prompt + out:,} tokens.",
                           f"**{s.model} 在最多 8 张 {gpu_name(gpu)} 上都放不下**（每个请求 {prompt + out:,} tokens）。"))
@@ -1192,8 +1201,9 @@ def volume(turn, s: Slots, question: str) -> Reply:
         basis = pick(zh, f"{s.tokens_per_day:,.0f} tokens a day in requests of {prompt:,} in + {out:,} out = "
                          f"{v['requests_per_s']:g} requests/s on average",
                      f"每天 {s.tokens_per_day:,.0f} tokens，按每个请求输入 {prompt:,} + 输出 {out:,} = 平均每秒 {v['requests_per_s']:g} 个请求")
-    setup = pick(zh, f"{t.precision}, vLLM" + (f", {copies} copies x TP={tp}" if tp > 1 else ""),
-                 f"{t.precision}，vLLM" + (f"，{copies} 份 x TP={tp}" if tp > 1 else ""))
+    width = f"TP={tp}" if copies == 1 else f"{copies} copies x TP={tp}"
+    setup = pick(zh, f"{t.precision}, vLLM" + (f", {width}" if tp > 1 else ""),
+                 f"{t.precision}，vLLM" + ((f"，TP={tp}" if copies == 1 else f"，{copies} 份 x TP={tp}") if tp > 1 else ""))
     one = pick(zh, f"one copy serves about {qps:g} requests/s at full load ({running} running together, "
                    f"{t.decode_tokens_per_s_total:,.0f} output tokens/s)",
                f"一份满载约每秒 {qps:g} 个请求（{running} 个同时跑，合计 {t.decode_tokens_per_s_total:,.0f} 输出 tokens/s）")
@@ -1224,6 +1234,10 @@ def volume(turn, s: Slots, question: str) -> Reply:
         turn.price_used = True
         turn.derive("monthly_rent", lambda **kw: kw, gpus=n_run, usd_per_gpu_hour=s.usd_per_gpu_hour, hours=730,
                     usd=round(month, 2))
+        day = n_run * s.usd_per_gpu_hour * 24
+        if PER_DAY.search(question):  # "GPU cost per day at $2.5/hr?": the day's bill, in the lead
+            lead = lead.rstrip() + pick(zh, f" **Per day: {n_run} x {usd(s.usd_per_gpu_hour)} x 24 h = {usd(day)}.**",
+                                        f" **每天：{n_run} 张 x {usd(s.usd_per_gpu_hour)}/卡时 x 24 小时 = {usd(day)}。**")
         notes.append(pick(zh, f"Monthly: {n_run} x {usd(s.usd_per_gpu_hour)}/GPU-hour x 730 h = {usd(month)}.",
                           f"每月：{n_run} 张 x {usd(s.usd_per_gpu_hour)}/卡时 x 730 小时 = {usd(month)}。"))
         api = _api_in_out(question)
@@ -1255,6 +1269,8 @@ def volume(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, notes)
 
 
+PER_DAY = re.compile(r"\bper day\b|\ba day\b\s*\?|\bdaily (?:cost|bill|spend)|\bcost (?:per|a|each) day|每天.{0,8}(?:成本|费用|多少钱|花)|"
+                     r"一天.{0,8}(?:成本|费用|多少钱|花)|日(?:成本|费用)", re.I)
 API_SPEND = re.compile(r"(?:\bpay(?:ing)?|\bspend(?:ing)?|\bbill(?:ed)?|\bcosts? us|花|付|开销)\D{0,30}?\$\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?"
                        r"\s*(?:/|a|per|每|一个?)\s*(?:month|mo\b|月)", re.I)
 

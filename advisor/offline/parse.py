@@ -755,7 +755,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
             re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
                       rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
-            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?=\s*[/,，、;；)）]|\s*$)", low)
+            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?<!s)(?=\s*[/,，、;；)）。]|\.(?!\d)|\s*$)", low)  # not "200k prompts,"
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -791,6 +791,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         return int(v) if 1 <= v <= 2**22 else None
 
     out = said_as(_OUT) or grab(_OUT) or short("out")
+    if not out and re.search(r"(?:只|仅)?输出一个(?:标签|类别|分类|字)|只(?:输出|出|要)(?:标签|类别|分类)|一个标签|"
+                             r"\b(?:a single|one|just (?:a|the|one)) (?:label|class|category|token)\b|\blabel only\b", low):
+        out = 1  # a classifier's answer: one label, a token or two
     inp = grab(_IN) or short("in") or each() or (per_item_zh() if out else None)
     if inp and out and inp == out and per_item_zh() and grab(_IN) is None:
         inp = per_item_zh()
@@ -819,7 +822,9 @@ def find_items(text: str) -> float | None:
     when each one's size is given ('10M tweets (avg 60 tokens each)', '300k transcripts (~3k tokens each)',
     '20 万次评测，每次输入 6k token')."""
     low = text.lower()
-    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)", low)
+    # not a digit that ends a name ("DeepSeek-R1 对 10 万道题": the job is 100,000 problems, not 1 pair)
+    m = re.search(rf"(?<![a-z\d.-])({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)",
+                  low)
     if not m and _PER_ITEM.search(low):
         for c in re.finditer(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:(?:[a-z-]+\s+){{0,2}}([a-z]{{3,}}s)\b|"
                              r"(?:个|条|篇|份|段)?\s*次|条|篇|份|段)", low):
@@ -835,7 +840,8 @@ def find_items(text: str) -> float | None:
     return v if 1 <= v <= 1e12 else None
 
 
-_REQ = (r"(?:requests?|queries|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|"
+_REQ = (r"(?:requests?|queries|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|comments?|reviews?|"
+        r"documents?|docs|emails?|prompts?|posts?|articles?|"
         r"次对话|次请求|个请求|次调用|次会话|条消息|个对话|个问题|次问答|次)")
 _PER_UNIT = {"month": 86400 * 30.4, "mo": 86400 * 30.4, "月": 86400 * 30.4,
              "day": 86400, "d": 86400, "天": 86400, "日": 86400, "hour": 3600, "hr": 3600, "h": 3600, "小时": 3600,
@@ -852,8 +858,10 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
     if m:
         v, unit = to_number(m.group(1)) * _RATE_SCALE.get(m.group(2) or "", 1) * (1000 if m.group(2) == "千" else 1), m.group(3)
     else:
-        m = re.search(rf"(?:每个?|一个?)(月|天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理|总共)?\s*({_NUM})\s*(万|千)?\s*{_REQ}", low) or \
-            re.search(rf"日均\s*({_NUM})\s*(万|千)?\s*{_REQ}()", low)
+        # "每天有 2000 万条用户评论": counted items a day are requests too
+        m = re.search(rf"(?:每个?|一个?)(月|天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理|总共)?\s*({_NUM})\s*(万|千)?\s*"
+                      rf"(?:{_REQ}|条|篇|份)", low) or \
+            re.search(rf"日均\s*({_NUM})\s*(万|千)?\s*(?:{_REQ}|条|篇|份)()", low)
         if not m:
             return None, False
         if m.group(1) in _PER_UNIT:

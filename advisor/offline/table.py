@@ -231,6 +231,14 @@ TABLE: tuple[AskSpec, ...] = (
                                                                   "output_tokens", "output_share", "peak_factor"),
             priority=87, unless=("training",),
             missing={}),
+    # what serving a request rate costs ("3,000 conversations/day ... GPU cost per day on H100s at $2.5/hr?"): the GPUs
+    # that carry it, and their bill (a token volume a day has its own row, daily_volume)
+    AskSpec("volume",
+            (r"\bcost\b", r"\bper day\b", r"\bdaily\b.{0,12}\b(?:bill|spend)\b", r"\bhow much (?:would|will|does) (?:it|that)\b"),
+            (r"成本|费用|多少钱",),
+            "volume", requires=("model", "request_rate"), optional=("gpu", "count", "precision", "input_tokens",
+                                                                    "output_tokens", "usd_per_gpu_hour", "peak_factor"),
+            priority=87, unless=("training",)),
     AskSpec("batch_job",
             (r"\bbatch (?:job|inference|processing|run|generation)\b", r"\boffline (?:inference|processing|generation)\b",
              r"\b(?:process|generate|summari[sz]e|classify|label|translate|tag)\b.{0,40}\b(?:documents?|docs|prompts|items|"

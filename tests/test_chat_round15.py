@@ -1,0 +1,45 @@
+"""Round 15's causes (docs/blind-rounds/round15), fixed as families after the round was graded."""
+import re
+
+from advisor.offline.parse import find_io_tokens, parse
+from tests.chat_helpers import chat, first_line
+
+# ---- batch jobs and request volumes ------------------------------------------------------------------------------
+
+def test_a_digit_ending_a_model_name_is_not_a_count_of_items():
+    s = parse("我们要用 DeepSeek-R1 对 10 万道数学题做蒸馏数据生成，每题平均输出 4000 token（带思考过程），输入 300 token。")
+    assert (s.items, s.input_tokens, s.output_tokens) == (100_000, 300, 4000)
+
+
+def test_a_count_of_prompts_is_not_the_prompt_length():
+    assert find_io_tokens("run llama 3.1 70b over 200k prompts, avg 800 tokens in / 400 out") == (800, 400)
+    assert find_io_tokens("each turn ~1,500 input tokens (history + RAG) and ~200 output.") == (1500, 200)
+
+
+def test_generating_distillation_data_is_a_batch_job_not_a_fine_tune():
+    a = chat("我们要用 DeepSeek-R1 对 10 万道数学题做蒸馏数据生成，每题平均输出 4000 token（带思考过程），输入 300 token。"
+             "手上有 2 台 8 卡 H100（共 16 张），大概要跑多久？", "如果换成 DeepSeek-R1-Distill-Qwen-32B 来生成呢？")
+    assert not [c for c in a.calls if c.tool == "estimate_training"]
+    assert "400,000,000 输出 tokens" in a.text and "小时" in first_line(a.text)
+
+
+def test_an_offline_eval_over_prompts_is_a_batch_job():
+    a = chat("offline eval: we need to run llama 3.1 70b over 200k prompts, avg 800 tokens in / 400 out, on 8x H100 we "
+             "own. how long?")
+    assert first_line(a.text).startswith("**About") and "80,000,000 output tokens" in first_line(a.text)
+    assert not [c for c in a.calls if c.tool == "estimate_training"]
+
+
+def test_items_a_day_to_classify_are_a_request_volume():
+    s = parse("每天有 2000 万条用户评论要做情感分类，打算用 Qwen2.5-1.5B 做判别（只输出一个标签），平均每条 80 token。")
+    assert round(s.request_rate) == 231 and (s.input_tokens, s.output_tokens) == (80, 1)
+    a = chat("每天有 2000 万条用户评论要做情感分类，打算用 Qwen2.5-1.5B 做判别（只输出一个标签），平均每条 80 token。用 T4 的话需要几张？")
+    assert re.match(r"\*\*\d+ 张 NVIDIA T4", first_line(a.text)) and "20,000,000 个请求" in first_line(a.text)
+
+
+def test_the_daily_bill_of_a_request_volume_on_the_widest_copy_that_needs_no_more_gpus():
+    a = chat("support-chat startup: 3,000 conversations/day, ~10 turns each, each turn ~1,500 input tokens (history + "
+             "RAG) and ~200 output. llama 3.1 70b. GPU cost per day on H100s at $2.5/hr?")
+    lead = first_line(a.text)
+    assert lead.startswith("**4x NVIDIA H100") and "TP=4" in lead and "Per day: 4 x $2.50 x 24 h = $240" in lead
+    assert not [c for c in a.calls if c.tool == "estimate_training"]
