@@ -43,3 +43,22 @@ def test_the_daily_bill_of_a_request_volume_on_the_widest_copy_that_needs_no_mor
     lead = first_line(a.text)
     assert lead.startswith("**4x NVIDIA H100") and "TP=4" in lead and "Per day: 4 x $2.50 x 24 h = $240" in lead
     assert not [c for c in a.calls if c.tool == "estimate_training"]
+
+
+# ---- formats a GPU cannot run; a pick with room to run ---------------------------------------------------------------
+
+def test_fp8_is_not_offered_on_a_t4_and_the_pick_is_a_4_bit_format():
+    from tools.quantization import QuantizationRequest, compare_quantization
+
+    q = compare_quantization(QuantizationRequest(model="qwen3-8b", gpu="t4", formats=["gptq-4bit-g128", "awq-4bit", "fp8"]))
+    fp8 = next(o for o in q.options if o.format == "fp8")
+    assert fp8.fits is False and fp8.runs_on_gpu.startswith("not supported")
+    assert q.smallest_that_fits in ("awq-4bit", "gptq-4bit-g128")
+    a = chat("Qwen3-8B 要部署在 T4 上，量化选 GPTQ-Int4、AWQ 还是 FP8 比较好？")
+    assert re.match(r"\*\*(awq|gptq)", first_line(a.text)) and "跑不了 FP8" in first_line(a.text)
+    assert "这张卡不支持" in a.text
+
+
+def test_a_datacenter_pick_is_a_format_a_serving_engine_runs():
+    a = chat("deepseek-v3 on 8x H100 — what quantization do i need to make it fit?")
+    assert re.match(r"\*\*(awq-4bit|gptq-4bit)", first_line(a.text)) and "8x NVIDIA H100" in first_line(a.text)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from .base import check, record, replace, spec
 from .catalog_io import load_json
-from .defaults import BATCH, INFERENCE_CONTEXT, default_inference_framework
+from .defaults import BATCH, INFERENCE_CONTEXT, TIGHT_HEADROOM, default_inference_framework
 from .errors import AdvisorInputError
 from .fit import available_gib
 from .formats import WeightFormat, weight_bytes, weight_format
@@ -48,6 +48,7 @@ class QuantOption:
     weights_gb: float = spec(description="decimal GB, as file listings show")
     total_gib: float | None = spec(None, "per GPU at the requested context, if it can run")
     fits: bool | None = None
+    tight: bool | None = spec(None, "fits with less than a tenth of the memory free (little room for the KV cache)")
     runs_on_gpu: str = spec(description="native, emulated/weight-only, or not supported, with the reason")
     framework: str
     quality: str = spec(description="typical impact vs 16-bit, with the figure it rests on")
@@ -97,7 +98,10 @@ def hardware_support(fmt: WeightFormat, gpu: GPU | None) -> tuple[str, str]:
     if fmt.family == "fp8":
         if gpu.supports_fp8:
             return f"native FP8 tensor cores ({gpu.architecture})", "vllm"
-        return "weight-only FP8 (no FP8 tensor cores before Ada/Hopper): memory saving, little speed-up", "vllm"
+        if mxfp4_weight_only(gpu):  # vLLM's FP8 Marlin kernels: NVIDIA SM80 (Ampere) or newer
+            return "weight-only FP8 (no FP8 tensor cores before Ada/Hopper): memory saving, little speed-up", "vllm"
+        return (f"not supported on {gpu.architecture or gpu.name}: FP8 weight-only kernels need NVIDIA Ampere (SM80) or "
+                "newer, FP8 tensor cores Ada/Hopper; use AWQ/GPTQ 4-bit or INT8"), "vllm"
     if fmt.family in ("nvfp4", "mxfp4"):
         if gpu.fp4_tflops_dense:
             return f"native FP4 tensor cores ({gpu.architecture})", "tensorrt-llm" if fmt.family == "nvfp4" else "vllm"
@@ -121,6 +125,7 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
         names = [m.native_precision, *names]  # the format the weights ship in (MXFP4 for gpt-oss)
     params = count_params(m).total
     options: list[QuantOption] = []
+    room: dict[str, float] = {}  # GiB per GPU the format's runtime may use
     quality = _quality().get("formats", {})
     for name in names:
         fmt = weight_format(name)
@@ -134,21 +139,32 @@ def compare_quantization(req: QuantizationRequest) -> QuantizationResult:
                                         batch=req.batch, gpu_count=req.gpu_count, gpu=gpu.id)
                 est = estimate_memory(mem_req)
                 total = est.per_gpu_gib
-                fits = total <= available_gib(gpu, replace(mem_req, framework=est.framework))
+                room[fmt.key] = available_gib(gpu, replace(mem_req, framework=est.framework))
+                fits = total <= room[fmt.key]
             except AdvisorInputError:
                 total, fits = None, None
         q = quality.get(fmt.key) or quality.get(_quality_key(fmt)) or {}
         options.append(QuantOption(
             format=fmt.key, label=fmt.label, bits_per_weight=round(size * 8 / params, 3),
             weights_gib=round(size / GIB, 2), weights_gb=round(size / GB, 2), total_gib=total,
-            fits=fits if runnable else False if gpu else None, runs_on_gpu=support, framework=framework,
+            fits=fits if runnable else False if gpu else None,
+            tight=(total > room[fmt.key] * (1 - TIGHT_HEADROOM)) if fits and runnable else None,
+            runs_on_gpu=support, framework=framework,
             quality=q.get("summary", "no published figure on file"), quality_impact=q.get("impact", "unknown"),
             sources=[f.get("source", "") for f in q.get("figures", [])],
         ))
     fitting = sorted((o for o in options if o.fits), key=lambda o: quality_order(o.format, o.bits_per_weight))
-    if gpu is not None and gpu.kind == "datacenter" and any(o.framework != "llama.cpp" for o in fitting):
-        # a datacenter card runs a serving engine (vLLM, SGLang, TRT-LLM): GGUF files are for llama.cpp/Ollama
-        fitting = [o for o in fitting if o.framework != "llama.cpp"]
+    if gpu is not None and gpu.kind == "datacenter" and any(o.framework in ("vllm", "sglang", "tensorrt-llm")
+                                                            for o in fitting):
+        # a datacenter card runs a serving engine (vLLM, SGLang, TRT-LLM): GGUF files are for llama.cpp/Ollama, and
+        # bitsandbytes formats run in plain transformers, not a serving engine
+        fitting = [o for o in fitting if o.framework in ("vllm", "sglang", "tensorrt-llm")]
+    if gpu is not None and fitting and fitting[0].tight:
+        # a format that fills the card to within a tenth holds the weights and little KV cache: one of the same
+        # near-lossless class with room to run is the better pick (never a lossier one just for room)
+        roomy = [o for o in fitting if not o.tight and o.quality_impact == fitting[0].quality_impact
+                 and o.quality_impact in ("none", "negligible", "small")]  # a lossy class orders by measured loss
+        fitting = roomy + [o for o in fitting if o not in roomy]
     best = fitting[0].format if fitting and gpu else None
     notes = ["4-bit weights are ~4x smaller than 16-bit (not 8x): 4 bits plus group scales, and embeddings/LM "
              "head usually stay 16-bit."]

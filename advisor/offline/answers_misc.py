@@ -7,7 +7,7 @@ import re
 
 from .answers_fit import inference_args, training, training_args
 from .parse import Slots
-from .text import Reply, format_option_line, gib, memory_assumptions, model_label, pick, what
+from .text import Reply, format_option_line, gib, memory_assumptions, model_label, on_gpus, pick, what
 
 GIB_PER_GB = 2**30 / 1e9
 
@@ -143,10 +143,11 @@ def quantization(turn, s: Slots, question: str) -> Reply:
         _desktop(s.gpu) and len(s.formats) < 2
     gguf = next((o.format for o in q.options if o.fits and o.format.startswith("q")), None) if desktop else None
     if q.gpu:
-        lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {q.gpu}."
-                    if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {q.gpu}.**",
-                    f"**{q.smallest_that_fits}** 是 {model_label(q.model, zh)} 在 {q.gpu} 上放得下且损失最小的格式。"
-                    if q.smallest_that_fits else f"**{model_label(q.model, zh)} 的所有格式在 {q.gpu} 上都放不下。**")
+        where = on_gpus(q.gpu_count, q.gpu, zh) if q.gpu_count > 1 else q.gpu
+        lead = pick(zh, f"**{q.smallest_that_fits}** is the least lossy format of {model_label(q.model, zh)} that fits on {where}."
+                    if q.smallest_that_fits else f"**No format of {model_label(q.model, zh)} fits on {where}.**",
+                    f"**{q.smallest_that_fits}** 是 {model_label(q.model, zh)} 在 {where} 上放得下且损失最小的格式。"
+                    if q.smallest_that_fits else f"**{model_label(q.model, zh)} 的所有格式在 {where} 上都放不下。**")
     else:
         lead = pick(zh, f"**{model_label(q.model, zh)} by weight format** (file size, memory and quality):",
                     f"**{model_label(q.model, zh)} 各量化格式**（大小、显存、质量）：")
@@ -154,9 +155,18 @@ def quantization(turn, s: Slots, question: str) -> Reply:
         from tools.gpus import get_gpu
 
         g = get_gpu(s.gpu)
-        if not g.supports_fp8:  # "A100 不支持 FP8 吧？": answered first
-            lead = pick(zh, f"Right, {g.name} has no FP8 tensor cores (FP8 weights run weight-only, 16-bit math). ",
-                        f"对，{g.name} 没有 FP8 张量核心（FP8 权重只能按 weight-only 运行，计算仍是 16 位）。") + lead
+        fp8 = next((o for o in q.options if o.format == "fp8"), None)
+        if not g.supports_fp8:  # "A100 不支持 FP8 吧？": answered first, as the tool says this card runs it
+            asked = re.search(r"不支持|没有|doesn'?t|does not|no fp8|support", question, re.I)
+            right = pick(zh, "Right, " if asked else "", "对，" if asked else "")
+            if fp8 is not None and fp8.runs_on_gpu.startswith("not supported"):
+                note = pick(zh, f"{right}{g.name} cannot run FP8 weights (no FP8 tensor cores, and the weight-only FP8 "
+                                "kernels need Ampere or newer).",
+                            f"{right}{g.name} 跑不了 FP8 权重（没有 FP8 张量核心，weight-only FP8 内核也要 Ampere 及以上）。")
+                lead = note + " " + lead if asked else lead + " " + note  # asked about FP8: that first
+            else:
+                lead = pick(zh, f"{right}{g.name} has no FP8 tensor cores (FP8 weights run weight-only, 16-bit math). ",
+                            f"{right}{g.name} 没有 FP8 张量核心（FP8 权重只能按 weight-only 运行，计算仍是 16 位）。") + lead
     if gguf and gguf != q.smallest_that_fits:  # the tool's pick leads (as the CLI's); one person's runtime too
         lines.insert(0, pick(zh, f"For one person with llama.cpp/Ollama: **{gguf}** (GGUF) is the least lossy file that fits.",
                              f"一个人用 llama.cpp/Ollama 时：**{gguf}**（GGUF）是放得下且损失最小的文件。"))

@@ -86,7 +86,16 @@ QUALITY_ZH = {"none": "无损", "negligible": "几乎无损", "small": "轻微�
 def format_option_line(o, zh: bool) -> str:
     """One weight format in a list: file size, bits per weight, memory per GPU, fit, and the measured quality
     class (tools/data/quant_quality.json), in the asker's language."""
-    fit = "" if o.fits is None else pick(zh, " - fits" if o.fits else " - too big", "，放得下" if o.fits else "，放不下")
+    unsupported = o.runs_on_gpu.startswith(("not supported", "needs"))
+    if o.fits is None:
+        fit = ""
+    elif unsupported:
+        fit = pick(zh, " - not supported on this GPU", "，这张卡不支持")
+    elif o.fits:
+        fit = pick(zh, " - fits, tight (little KV room)" if o.tight else " - fits",
+                   "，放得下但很紧（KV 空间很少）" if o.tight else "，放得下")
+    else:
+        fit = pick(zh, " - too big", "，放不下")
     total = f", {gib(o.total_gib)}/GPU" if o.total_gib is not None else ""
     quality = pick(zh, f"quality: {o.quality_impact}", f"质量：{QUALITY_ZH.get(o.quality_impact, o.quality_impact)}")
     return f"- {o.format}: {o.weights_gb:.1f} GB ({o.bits_per_weight:.2f} bits/w){total}{fit}; {quality}"
