@@ -62,3 +62,42 @@ def test_fp8_is_not_offered_on_a_t4_and_the_pick_is_a_4_bit_format():
 def test_a_datacenter_pick_is_a_format_a_serving_engine_runs():
     a = chat("deepseek-v3 on 8x H100 — what quantization do i need to make it fit?")
     assert re.match(r"\*\*(awq-4bit|gptq-4bit)", first_line(a.text)) and "8x NVIDIA H100" in first_line(a.text)
+
+
+# ---- boards, phones and APU boxes with their figures on file ---------------------------------------------------------
+
+def test_a_board_on_file_gets_a_speed_in_the_format_people_run_on_it():
+    a = chat("Jetson AGX Orin 64GB for a robot — can it run llama 3.1 8b locally and how fast?")
+    lead = first_line(a.text)
+    assert lead.startswith("**Yes.**") and "q4_k_m" in lead and re.search(r"About \d+ tokens/s", lead)
+
+
+def test_the_biggest_usable_model_keeps_the_speed_asked_for():
+    a = chat("raspberry pi 5 8gb — whats the biggest LLM thats actually usable? like >5 tok/s")
+    lead = first_line(a.text)
+    assert "at >= 5 tokens/s" in lead and "The largest that fits" in lead
+    size = float(re.search(r"Up to about (\d+)B", lead).group(1))
+    assert size <= 5  # a ~3-4B model at Q4 on 17 GB/s, not the 9B that merely fits
+
+
+def test_a_phone_named_by_its_chip_gets_a_speed():
+    a = chat("手机上（骁龙 8 Gen 3，12G 内存）跑 Qwen2.5-3B 或者 Qwen3-4B 可行吗？大概多少 token/s？")
+    assert "Snapdragon 8 Gen 3" in a.text and re.search(r"单路约 \d+ tokens/s", first_line(a.text))
+
+
+def test_a_device_beside_a_catalog_card_is_compared_with_it():
+    s = parse("Intel Arc B580 12GB for a home LLM box — what can it run and how fast vs a used 3060 12GB?")
+    assert s.gpus[0].startswith("described:Intel Arc B580") and "rtx-3060-12gb" in s.gpus
+    a = chat("Intel Arc B580 12GB for a home LLM box — what can it run and how fast vs a used 3060 12GB?")
+    assert first_line(a.text).startswith("**Up to about") and "RTX 3060" in a.text
+
+
+def test_a_comparison_asked_with_speed_compares_speeds():
+    a = chat("DGX Spark 128G 能跑 gpt-oss-120b 吗？速度怎么样？跟 Mac Studio M3 Ultra 比呢？")
+    lead = first_line(a.text)
+    assert "更快" in lead and "GB10" in lead and "M3 Ultra" in lead
+
+
+def test_speed_and_power_asked_in_two_sentences_are_both_answered():
+    a = chat("用 Jetson AGX Orin 64G 跑 qwen2.5 7b 做机器人对话，速度够吗？功耗多少？")
+    assert re.search(r"单路约 \d+ tokens/s", a.text) and "60 W" in a.text and "PUE 1" in a.text

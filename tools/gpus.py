@@ -144,6 +144,7 @@ def _described(gpu_id: str) -> GPU:
         raise UnknownNameError("GPU", gpu_id, [], "Memory must be 0-4096 GiB, bandwidth 0-100,000 GB/s and "
                                "TFLOPS 0-100,000.")
     like = get_gpu(base) if base else None
+    known = None if like else known_device(name)
     return GPU(
         id=gpu_id, name=name if f"{memory:g} GB" in name else f"{name} {memory:g} GB", vendor=like.vendor if like else "other", kind=like.kind if like else "described",
         architecture=like.architecture if like else "as described", memory_gib=memory,
@@ -152,7 +153,8 @@ def _described(gpu_id: str) -> GPU:
         bf16_tflops_dense=peak or (like.bf16_tflops_dense if like else None),
         fp16_tflops_dense=peak or (like.fp16_tflops_dense if like else None),
         fp8_tflops_dense=like.fp8_tflops_dense if like else None, fp32_tflops=like.fp32_tflops if like else None,
-        interconnect=like.interconnect if like else None, tdp_w=like.tdp_w if like else None,
+        interconnect=like.interconnect if like else None,
+        tdp_w=like.tdp_w if like else (known or {}).get("power_w"),  # a board on file: its top power setting
         gpu_usable_fraction=0.75 if shared == "1" else 1.0,
         notes=f"not in the catalog: sized from the figures given ({memory:g} GB"
               + (f", {bandwidth:g} GB/s" if bandwidth else "") + (f", {peak:g} TFLOPS" if peak else "")

@@ -288,7 +288,9 @@ def _is_sxm(g) -> bool:
 def server_draw_kw(g, gpus: int) -> float:
     """A server's input power at full load: its GPUs at board power plus the host (an SXM server's share of its rated
     host draw; a PCIe box 35% of its GPUs + 0.3 kW)."""
-    gpu_kw = g.tdp_w * gpus / 1000
+    gpu_kw = (g.tdp_w or 0) * gpus / 1000
+    if g.kind == "described" and "shared with the CPU" in (g.notes or ""):
+        return gpu_kw  # a Jetson or an APU box: the module's power is the whole system's, no separate host
     return gpu_kw + (SXM_SERVER_HOST_KW * gpus / 8 if _is_sxm(g) else PCIE_HOST_SHARE * gpu_kw + PCIE_HOST_KW)
 
 

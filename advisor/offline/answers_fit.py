@@ -478,6 +478,20 @@ def largest(turn, s: Slots) -> Reply:
     if best is None:
         return Reply(pick(zh, f"**No catalog model runs on {n}x {name}** at {ctx:,} tokens of context.",
                           f"**{n} 张 {name} 跑不了目录里的任何模型**（上下文 {ctx:,} tokens）。"))
+    floor = _largest_at_speed(turn, s, specs, best, gpu, n) if s.target_tps and not training(s) else None
+    if floor is not None:  # "the biggest that's usable, >5 tok/s": the largest that fits AND keeps that speed
+        fast, fast_tps, big_tps = floor
+        turn.config_model = fast.memory.model
+        ctx = fast.memory.context
+        lead = pick(zh, f"**Up to about {fast.memory.params_b:.0f}B parameters at >= {s.target_tps:g} tokens/s: "
+                        f"{what(fast.memory, zh)}** on {n}x {name}, about {fast_tps:,.0f} tokens/s (at {ctx:,} tokens). "
+                        f"The largest that fits, {best.memory.model} ({best.memory.params_b:.0f}B), runs at about "
+                        f"{big_tps:,.1f} tokens/s.",
+                    f"**每秒 ≥ {s.target_tps:g} tokens 时最大约 {fast.memory.params_b:.0f}B 参数：{what(fast.memory, zh)}**，"
+                    f"{n} 张 {name}，约 {fast_tps:,.0f} tokens/s（序列 {ctx:,} tokens）。放得下的最大模型 {best.memory.model}"
+                    f"（{best.memory.params_b:.0f}B）只有约 {big_tps:,.1f} tokens/s。")
+        head = pick(zh, "Largest catalog model by precision (memory only):", "各精度下放得下的最大模型（只看显存）：")
+        return Reply(lead, [head + "\n" + "\n".join(lines)])
     turn.config_model = best.memory.model  # a later part of the question ("and how long would it take?") uses it
     job = what(best.memory, zh)
     ctx = best.memory.context
@@ -495,6 +509,42 @@ def largest(turn, s: Slots) -> Reply:
         except Exception:  # noqa: BLE001 - a device with no bandwidth given: no speed to say
             pass
     return Reply(lead, body)
+
+
+def _largest_at_speed(turn, s: Slots, specs: list, best, gpu: str, n: int):
+    """(the largest catalog model that fits in `best`'s format and decodes one stream at >= s.target_tps, its speed,
+    the speed of `best`) - or None when `best` itself is that fast, or no speed can be given."""
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+    from tools.throughput import ThroughputRequest, estimate_throughput
+
+    prec = best.memory.precision
+
+    def speed(model_id: str) -> float | None:
+        try:
+            return estimate_throughput(ThroughputRequest(model=model_id, gpu=gpu, gpu_count=n, precision=prec)
+                                       ).decode_tokens_per_s
+        except AdvisorInputError:
+            return None
+
+    big = speed(best.memory.model_id)
+    if big is None or big >= s.target_tps:
+        return None
+    for m in specs:  # largest first
+        if m.id == best.memory.model_id:
+            continue
+        try:
+            if not check_fit(FitRequest(model=m.id, gpu=gpu, gpu_count=n, precision=prec, context=s.context)).fits:
+                continue
+        except AdvisorInputError:
+            continue
+        v = speed(m.id)
+        if v is not None and v >= s.target_tps:
+            r = turn.call("check_fit", model=m.id, gpu=gpu, gpu_count=n, precision=prec,
+                          **({"context": s.context} if s.context else {}))
+            t = turn.call("estimate_throughput", model=m.id, gpu=gpu, gpu_count=n, precision=prec)
+            return r, t.decode_tokens_per_s, big
+    return None
 
 
 def sharding_choice(turn, s: Slots) -> Reply:

@@ -37,8 +37,9 @@ PATTERNS = {
               r"sequence length|sequence|prompt)|"
               r"\bhow (?:many|much) (?:concurrent |parallel |simultaneous )?(?:users|requests|sequences|streams|context)\b.{0,30}"
               r"\b(?:can|could|will|fit|handle|support|serve)|最大(?:batch|并发|上下文)|最多.{0,6}(?:并发|用户|上下文)|能支持多少",
-    "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
-               r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) model\b|\bbiggest\b.*\bmodel\b|最大.*模型|能跑多大|多大的模型",
+    "largest": r"\bwhat (?:llms?|models?|size of models?) can (?:i|it|we)\b|\bwhat can (?:it|i|we|this|that|my \w+) run\b|\bwhich (?:llms?|models?) (?:can|will|fit|run)|"
+               r"能跑什么模型|能跑哪些模型|\b(?:largest|biggest|max(?:imum)?) (?:model|llm)\b|\bbiggest\b.*\b(?:model|llm)\b|最大.*模型|"
+               r"能跑多大|多大的模型",
     "how_many": r"\bhow many\b(?!\s+(?:tokens?|hours?|days?|weeks?|months?|users?|requests?|people|sequences?|"
                 r"concurrent|parallel|simultaneous|streams?|gpu-hours|gb|gib|examples|epochs|parameters|params))|\bnumber of gpus\b|几张|多少张|几块|多少块|几个gpu|多少卡|几卡|多少个gpu|多少台|几台|"
                 r"\bhow many (?:nodes|servers|machines|boxes)\b|\b(?:minimum|min|smallest|fewest|least|required) (?:number|count) of\b|"
@@ -72,7 +73,7 @@ PATTERNS = {
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
-                     r"对比|比较|还是|哪个|和.{1,12}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
+                     r"对比|比较|还是|哪个|(?:和|跟|与|同).{1,24}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
 DDP_VS_SHARDED = re.compile(r"(?<![a-z])ddp(?![a-z]).{0,40}(?:(?<![a-z])fsdp(?![a-z])|zero)|"
                             r"(?:(?<![a-z])fsdp(?![a-z])|zero[- ]?\d?).{0,40}(?<![a-z])ddp(?![a-z])")
 VRAM_DESCRIPTION = re.compile(r"(\d+(?:\.\d+)?\s*(?:gb|gib|g))\s*(?:的\s*)?(?:of\s+)?(?:显存|vram|gpu memory|memory|内存)")
@@ -158,7 +159,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
         return ["value"]
     if len(now.models) >= 2 and COMPARE.search(q) or len(now.gpus) >= 2 and merged.model and COMPARE.search(q) \
             or len(now.formats) >= 2 and merged.model and "quantization" not in found:
-        return ["compare"] + [a for a in _ordered(found) if a in ("speed", "cost", "memory", "fit", "time")][:1]
+        # compared on what was asked, the most telling first: "能跑吗？速度怎么样？跟 X 比呢？" compares speeds (which fit too)
+        return ["compare"] + [a for a in ("speed", "cost", "time", "memory", "fit") if a in found][:1]
     asks = _ordered(found)
     if now.days and merged.workload in ("training", "pretrain") and ("fit" in asks or not asks):
         # "can 500 A100s pretrain it in 10 days?": the deadline is the question; memory is part of the answer

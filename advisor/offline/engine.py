@@ -929,6 +929,13 @@ def _settle_formats(s: Slots) -> Slots:
     s.formats = [settle(f) for f in s.formats]
     if s.framework == "llama.cpp" and not s.precision and not fit_.training(s):
         s.precision = fit_.FOUR_BIT_CONSUMER  # "with ollama": its default download is Q4_K_M, never the model's fp8/bf16
+    shared_box = bool(s.gpu and s.gpu.startswith("described:") and s.gpu.split("|")[4] == "1")
+    if shared_box and not s.precision and not s.formats and not fit_.training(s) and (s.users or s.batch or 1) <= 1 \
+            and s.framework in (None, "llama.cpp"):
+        # a Jetson, a Strix Halo box, a phone: llama.cpp's Q4_K_M as people run them, or the model's own 4-bit release
+        # (gpt-oss ships in MXFP4, which llama.cpp runs as released)
+        native = settle("native")
+        s.precision = native if native in ("mxfp4", "nvfp4") else fit_.FOUR_BIT_CONSUMER
     return s
 
 

@@ -1218,9 +1218,12 @@ def find_target_speed(text: str) -> float | None:
                   r"(?=[^.?!]{0,30}(?:each|per user|per request|per stream|every user|apiece|or more|at least|minimum))",
                   text.lower())
     if not m:
-        m = re.search(rf"(?:at least|minimum of|min|>=|≥|target of|target|want|need|expect|expects|每个?用户|每路|至少|期望|希望|"
+        m = re.search(rf"(?:at least|minimum of|min|>=|≥|>|more than|over|above|faster than|target of|target|want|need|expect|"
+                      rf"expects|每个?用户|每路|至少|期望|希望|超过|大于|"
                       rf"(?:should|must|needs? to|to|can|could) (?:get|see|have|receive|reach))\s*(?:about\s+|around\s+|~)?({_NUM})\s*"
                       r"(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)", text.lower())
+    if not m:  # "5+ tok/s": that speed or more
+        m = re.search(rf"({_NUM})\s*\+\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)", text.lower())
     if not m:
         m = re.search(rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s)", text.lower())
         if m and not re.search(r"\bat\s+" + re.escape(m.group(1)), text.lower()) and not re.search(
@@ -1404,7 +1407,7 @@ def find_gpu_hour_price(text: str) -> float | None:
 
 DEVICES = re.compile(r"raspberry\s*pi(?:\s*\d)?|树莓派\s*\d?|jetson(?:\s+(?:orin|agx|xavier|nano|nx|thor))*(?:\s+(?:nano|nx|agx))?|"
                      r"\borin nano\b|\biphone(?:\s*\d+)?(?:\s*pro)?|\bipad\b|\bandroid(?: phone)?|\bpixel \d+|"
-                     r"\bsnapdragon\b|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
+                     r"\bsnapdragon\b|骁龙|\bsteam deck\b|\bcoral\b|\bintel (?:core|xeon)\b|\bryzen(?:\s*\d+)?\b|"
                      r"\bcpu[- ]only\b|只有cpu|纯cpu|手机|\b(?:smart)?phone\b|\bgaudi\s*\d?\b|昇腾\s*\d*[a-z]?|\bascend\s*\d*[a-z]?\b|(?<![\w.-])910[abc]\b|"
                      r"(?:摩尔线程\s*|moore threads\s*)?\bmtt\s*s\d{3,4}\b|"
                      r"\blaptop\b|\bnotebook\b|笔记本|\bmac(?:book(?:\s+(?:pro|air))?|\s+mini|\s+studio)?\b(?!\s*(?:studio\s*)?m\d)",
@@ -1415,10 +1418,10 @@ STATED_MEMORY = re.compile(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*(?:gb|gib|g)\b(?!\s
                            r"cpu|dram|disk|ssd|内存条|硬盘))", re.I)
 STATED_BANDWIDTH = re.compile(r"(\d+(?:\.\d+)?)\s*(tb|gb)\s*(?:/\s*s|ps|每秒)", re.I)
 STATED_TFLOPS = re.compile(r"(\d+(?:\.\d+)?)\s*tflops", re.I)
-NO_GPU = re.compile(r"raspberry|树莓派|iphone|ipad|android|pixel|snapdragon|phone|手机|\bcpu\b|intel core|xeon|ryzen|"
+NO_GPU = re.compile(r"raspberry|树莓派|iphone|ipad|android|pixel|snapdragon|骁龙|phone|手机|\bcpu\b|intel core|xeon|ryzen|"
                     r"laptop|notebook|笔记本|steam deck|coral", re.I)
 MODDED = re.compile(r"\bmod(?:ded|ified)?\b|\bhacked\b|\bupgraded\b|\bfrankenstein\b|魔改|改装|改版|改的|改过", re.I)
-SHARED_MEMORY = re.compile(r"raspberry|树莓派|jetson|orin|iphone|ipad|android|pixel|snapdragon|steam deck|laptop|notebook|"
+SHARED_MEMORY = re.compile(r"raspberry|树莓派|jetson|orin|iphone|ipad|android|pixel|snapdragon|骁龙|steam deck|laptop|notebook|"
                            r"笔记本|手机|phone|\bcpu\b|ryzen|intel core|xeon|unified|统一内存|共享内存", re.I)
 
 
@@ -1444,11 +1447,19 @@ def describe_device(text: str, s: Slots) -> str | None:
         return described_gpu_id(name, variant, None, None, base.vendor == "apple", base.id)
     base = None
     if s.devices or s.unknown_gpus:
+        from tools.gpus import known_device
+
         name = (s.devices or s.unknown_gpus)[0]
-        if re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?|A laptop with no GPU named|CPU only|phone", name):
+        named = [d for d in (s.devices or s.unknown_gpus) if known_device(f"{d} {text}")]
+        if re.fullmatch(r"(?i)phone|手机", name) and named and len(s.devices) > 1:
+            name = next((d for d in s.devices if not re.fullmatch(r"(?i)phone|手机", d)), name)  # "手机（骁龙 8 Gen 3）"
+        if re.fullmatch(r"(?i)mac(?:book(?: pro| air)?| mini| studio)?|A laptop with no GPU named|CPU only|phone", name) \
+                and not known_device(text):
             return None  # no chip named: which one is the question
-        if NO_GPU.search(name) and not STATED_BANDWIDTH.search(text):
+
+        if NO_GPU.search(name) and not STATED_BANDWIDTH.search(text) and not known_device(f"{name} {text}"):
             return None  # a board, phone or CPU with no GPU to size: its own answer (what the model needs, in RAM)
+        # (one whose bandwidth is on file - a Raspberry Pi 5, a Snapdragon 8 Gen 3, a Ryzen AI Max+ 395 - is sized)
         # (with its memory bandwidth given, a CPU or APU box - "Ryzen AI Max+ 395 128G, 256 GB/s" - is sized as described)
         shared = bool(s.devices) and bool(SHARED_MEMORY.search(name))
     elif not s.gpu and STATED_BANDWIDTH.search(text) and re.search(r"加速卡|加速器|芯片|\baccelerator\b|\bnpu\b|国产卡|自研|"
@@ -1836,8 +1847,10 @@ def parse(text: str) -> Slots:
     s.months = find_months(OWNING_MONTHLY.sub(" ", text))  # "$300/month power" is a running cost, not a period
     s.usd_per_kwh = find_kwh_price(text)
     s.pue = find_pue(text) or (1.0 if re.search(r"家里|家用|在家|\bat home\b|\bhome (?:pc|server|rig|lab|setup)\b|"
-                                                 r"\bmy (?:pc|desktop|rig|gaming pc|workstation)\b|台式机", text, re.I) else None)
-    # (a PC at home has no data-centre cooling overhead: PUE 1.0)
+                                                 r"\bmy (?:pc|desktop|rig|gaming pc|workstation)\b|台式机|"
+                                                 r"\brobots?\b|机器人|\bdrones?\b|无人机|车载|\bon[- ]board\b|\bedge device\b|"
+                                                 r"边缘设备|jetson", text, re.I) else None)
+    # (a PC at home, a robot's board, has no data-centre cooling overhead: PUE 1.0)
     s.same_setup = bool(re.search(r"\bsame (?:tokens?|data(?:set)?|setup|settings?|config(?:uration)?|hardware|gpus?|budget|"
                                   r"run|job|everything)\b|\beverything else (?:the )?same\b|其他(?:都)?(?:一样|不变|相同)|同样的(?:数据|token|配置|设置)|"
                                   r"(?:数据|token|配置|设置)(?:都)?(?:一样|不变|相同)", text, re.I))
@@ -1952,7 +1965,11 @@ def parse(text: str) -> Slots:
                 s.count = _gpu_count(m.group(1))[0]
             else:
                 s.count = find_bare_count(text)
-        s.gpu, s.gpus, s.counts = described, [described], [s.count or 1]
+        base_id = described.rsplit("|", 1)[1]
+        # a device named beside catalog cards ("Arc B580 12GB ... vs a used 3060 12GB"): the cards stay, to compare
+        others = [g for g in dict.fromkeys(s.gpus) if g != base_id and not g.startswith("described:")] \
+            if (s.devices or s.unknown_gpus) else []
+        s.gpu, s.gpus, s.counts = described, [described, *others], [s.count or 1] + [1] * len(others)
         s.devices, s.unknown_gpus, s.vram_gib = [], [], None
     neg = re.search(r"(?<![\w.])-\s*(\d+)\s*(?:x\s*)?(?:gpus?|cards?|张|块|卡|nodes?)|(?<![\w.])-\s*(\d+)\s*x?\s*(?=[a-z]*\d{2,4})",
                     text, re.I)

@@ -48,8 +48,9 @@ def split(question: str) -> tuple[str, list[str], bool]:
     asks = [p for p in pieces if re.search(r"[?？]", p)]
     # two questions in a row are two parts only when the later ones bring facts of their own (a figure, a GPU, a
     # model): "... fits on 8 H100s? Or does it need H200s?" is two; "cheapest way to serve it? monthly cost?" is one
-    # ask in two sentences, answered together
-    if len(asks) >= 2 and all(len(p) >= MIN_PART_CHARS for p in asks) and all(_own_facts(p) for p in pieces[1:]):
+    # ask in two sentences, answered together - unless reading them as one would drop an ask ("速度够吗？功耗多少？")
+    if len(asks) >= 2 and all(_chars(p) >= MIN_PART_CHARS for p in asks) and (
+            all(_own_facts(p) for p in pieces[1:]) or _drops_an_ask(question, pieces)):
         grouped = _grouped(pieces)
         if len(grouped) >= 2:
             return "", grouped, False
@@ -63,6 +64,11 @@ def split(question: str) -> tuple[str, list[str], bool]:
             if len(grouped) >= 2:
                 return "", grouped, False
     return "", [], False
+
+
+def _chars(text: str) -> int:
+    """Length with a Chinese character counted twice (it carries about a word: "功耗多少？" is a question)."""
+    return len(text) + len(re.findall(r"[\u3400-\u9fff]", text))
 
 
 def _asks_of(text: str, said=None) -> set[str]:
@@ -82,11 +88,14 @@ def _drops_an_ask(question: str, pieces: list[str]) -> bool:
     from .parse import parse
 
     whole = _asks_of(question)
-    said = parse(pieces[0])
-    for piece in pieces[1:]:
+    said = None
+    for piece in pieces:
         for a in _asks_of(piece, said):
+            if a == "fit" and whole:
+                continue  # a fit verdict is part of nearly every answer (speed, limits, a volume, a plan)
             if a not in whole and not any(frozenset({a, b}) in ANSWERED_TOGETHER for b in whole):
                 return True
+        said = parse(piece).merged_over(said) if said is not None else parse(piece)
     return False
 
 

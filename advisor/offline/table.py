@@ -172,7 +172,7 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\b(?:will|would|does|can|could) (?:it|this|that) (?:fit|run|work)\b",
              r"\b(?:is|are)\b.{0,30}\benough\b.{0,30}\b(?:for (?:our|my|the|a)|to (?:run|serve|host))\b"),
             (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
-            "clarify_only", requires=("model",), priority=97, carries=False,
+            "clarify_only", requires=("model",), priority=97, carries=False, yields_to=("largest",),  # "what can it run"
             missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
                                "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
     AskSpec("which_setup",  # "is the 4090 enough?" with no model: one short question, never a spec dump
