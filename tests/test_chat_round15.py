@@ -101,3 +101,29 @@ def test_a_comparison_asked_with_speed_compares_speeds():
 def test_speed_and_power_asked_in_two_sentences_are_both_answered():
     a = chat("用 Jetson AGX Orin 64G 跑 qwen2.5 7b 做机器人对话，速度够吗？功耗多少？")
     assert re.search(r"单路约 \d+ tokens/s", a.text) and "60 W" in a.text and "PUE 1" in a.text
+
+
+# ---- the person's numbers: prices per card, utilization, prompt sizes, homework ------------------------------------
+
+def test_each_cards_own_rent_is_used_and_kept_in_a_follow_up():
+    a = chat("A100 80G 和 L40S 做 14B 以内模型的推理，哪个性价比高？云上 A100 1.8 美元/小时，L40S 1.0 美元/小时。")
+    assert "$1.80/小时" in a.text and "$2.00/小时" in a.text and "$8.00" not in a.text  # "80G" is not a price
+    b = chat("A100 80G 和 L40S 做 14B 以内模型的推理，哪个性价比高？云上 A100 1.8 美元/小时，L40S 1.0 美元/小时。", "如果都用 FP8 呢？")
+    assert "$1.80/小时" in b.text and "按已收录的按需报价中位数" not in b.text
+
+
+def test_a_utilization_said_as_utilized_prices_the_idle_share():
+    a = chat("what's my cost per 1M tokens serving llama 3.1 8b on one H100 at $2.2/hr if I keep it around 60% utilized?")
+    assert "busy 60% of the time" in first_line(a.text) and "Not used in this answer" not in a.text
+
+
+def test_prompt_and_reply_sizes_set_the_conversation_and_typos_do_not_hide_a_capacity_ask():
+    a = chat("Llama 3.1 8B on one A10G (24gb). users send ~2k token prompts and get ~300 token replies. how many "
+             "simultanious users before it falls over? we want at least 15 tok/s per user")
+    lead = first_line(a.text)
+    assert re.match(r"\*\*About \d+ concurrent users", lead) and "2,300 tokens per conversation" in lead
+
+
+def test_homework_is_declined():
+    a = chat("whats the derivative of x^2 * sin(x)? homework due tonight")
+    assert first_line(a.text).startswith("**That's outside what I do.**")

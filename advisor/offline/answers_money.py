@@ -568,7 +568,7 @@ def said_hourly_prices(question: str) -> tuple[dict[str, float], dict[str, bool]
     if not re.search(r"小时|卡时|/\s*h(?:r|our)?\b|per hour|an hour|hourly|/hr\b", question, re.I):
         return {}, {}
     tail = (r"s?\W{0,4}(?:租|一小时|每小时|每卡时|per hour|hourly|at|@|is|costs?|:|：)?\s*(?:大概|约|大约|~)?\s*[$¥￥]?\s*"
-            r"(\d+(?:\.\d+)?)\s*(?:块|元|美元|刀|usd|dollars?)?\s*(?:/\s*(?:h|hr|hour|小时|卡时|gpu[- ]?hour)\b)?\s*"
+            r"(\d+(?:\.\d+)?)(?![\d.])\s*(?:块|元|美元|刀|usd|dollars?)?\s*(?:/\s*(?:h|hr|hour|小时|卡时|gpu[- ]?hour)\b)?\s*"
             r"(total|in all|整机|合计)?(?!\s*(?:gb|g\b|x\b|张|卡|b\b|%))")
     found = {gid: m for gid, m in after_each_card(question, tail, min_alias=2).items() if float(m.group(1)) < 500}
     out = {gid: float(m.group(1)) for gid, m in found.items()}

@@ -124,7 +124,7 @@ class Slots:
         out = replace(old)
         for f in fields(self):
             value = getattr(self, f.name)
-            if value not in (None, []):
+            if value not in (None, [], {}):  # (an empty per-GPU price table keeps the one said before)
                 setattr(out, f.name, value)
         out.problems = list(self.problems)
         out.unknown_gpus = list(self.unknown_gpus)
@@ -803,7 +803,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     return inp, out
 
 
-_ITEM = (r"(?:(?:[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
+_ITEM = (r"(?:(?:(?!(?:tokens?|toks?)\b)[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
          r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions|texts?|snippets?|sentences?|passages?|"
          r"paragraphs?|descriptions?|reviews?|comments?|posts?|messages?|transcripts?|abstracts?|problems?)|条|篇|个请求|个文档|"
          r"份|次请求|个问题|道题|道|对)")
@@ -1144,7 +1144,7 @@ def find_hours_per_day(text: str) -> float | None:
         elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
             v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
-    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz]ation|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,14}(\d{1,3})\s*%",
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz](?:ation|ed)|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,14}(\d{1,3})\s*%",
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)

@@ -152,11 +152,13 @@ TABLE: tuple[AskSpec, ...] = (
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
-                          r"\bweather\b", r"\brecipe\b", r"\bsourdough\b|\bbaking\b|\bbake\b|\bcook(?:ing)?\b|\bgarden", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
+                          r"\bweather\b", r"\brecipe\b", r"\bhomework\b", r"\bderivative of\b|\bintegral of\b|"
+                          r"\bdifferentiate\b|\bsolve (?:for [a-z]\b|the equation)|\blimit of\b.{0,20}\bas [a-z] (?:->|approaches)", r"\bsourdough\b|\bbaking\b|\bbake\b|\bcook(?:ing)?\b|\bgarden", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b",
                           r"\b(?:gaming|play(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant))\b|"
                           r"\bray[- ]tracing\b|\b\d+\s*fps\b|\b(?:cyberpunk|fortnite|minecraft|elden ring|valorant)\b"),
             (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说|绝句|律诗|对联|打油诗)", r"天气", r"菜谱", r"股价",
+             r"作业|求导|导数|不定积分|定积分|解方程",
              r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡", r"(?:帮我|帮忙|给我)?写.{0,6}(?:周报|日报|月报|总结报告|邮件|简历|文案|情书|演讲稿)"),
             "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
@@ -321,7 +323,10 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b",
              r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)",
              r"\bhow many (?:ppl|folks|persons|players|members|people|users)\b.{0,40}\b(?:at once|at the same time|"
-             r"simultaneously|concurrently|before)\b"),
+             r"simultaneously|concurrently|before)\b",
+             # any word before "users", typos included: "how many simultanious users before it falls over?"
+             r"\bhow many (?:[a-z-]+ ){1,2}(?:users|people|requests|streams|sessions)\b.{0,60}\b(?:before|at once|"
+             r"can|could|handle|support|serve|falls? over|max(?:es)? out|keep up|sustain)\b"),
             (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
