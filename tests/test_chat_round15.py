@@ -127,3 +127,18 @@ def test_prompt_and_reply_sizes_set_the_conversation_and_typos_do_not_hide_a_cap
 def test_homework_is_declined():
     a = chat("whats the derivative of x^2 * sin(x)? homework due tonight")
     assert first_line(a.text).startswith("**That's outside what I do.**")
+
+
+def test_an_owned_machine_per_1m_tokens_from_its_price_depreciation_power_and_our_throughput():
+    a = chat("自建一台 4 张 L40S 的机器，整机 25 万元，按 3 年折旧，电价 1 元/度、PUE 1.4，跑 Qwen3-32B（FP8），每百万输出 token 成本大概多少？")
+    lead = first_line(a.text)
+    assert re.match(r"\*\*每百万 token 约 ¥\d", lead) and "我们的估算" in lead
+    assert "¥250,000 分摊 3 年" in a.text and "PUE 1.4" in a.text and "不是这次回答用到的数字" not in a.text
+
+
+def test_a_daily_volume_against_an_api_takes_the_gpus_it_needs_and_the_input_output_mix():
+    a = chat("我们每天大概 5 亿 token（输入输出各一半），模型用 Qwen2.5-72B。自己租 H100 部署划算，还是直接调 API？"
+             "API 价格按输入 4 元/百万、输出 12 元/百万，H100 租金 15 元/卡/小时。")
+    assert "¥121,667" in first_line(a.text)  # 50% x ¥4 + 50% x ¥12 = ¥8 per 1M
+    n = int(re.search(r"(\d+) 张卡", a.text).group(1))
+    assert n >= 3  # a 72B model at 500M tokens a day is not one H100

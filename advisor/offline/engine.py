@@ -347,7 +347,8 @@ class OfflineEngine:
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
             count = turn.config.gpu_count if turn.config is not None else turn.config_count
-            found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said, run_hours=run_hours)
+            found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said, run_hours=run_hours,
+                                       throughput=_full_load_rate(turn, slots))
             if found is not None:
                 own, own_facts, own_kind = found
                 turn.derive("own_numbers", lambda **kw: kw, kind=own_kind, **{
@@ -900,6 +901,29 @@ def _model_note(turn: Turn, s: Slots, question: str) -> str:
                     f"（{rng['low_model']} 到 {rng['high_model']}）；给出模型名可得精确结果。")
     return pick(turn.zh, f"A bare size: sized as a typical {size} dense (Llama-style) model, about ±10%.",
                 f"只给了参数量：按典型的 {size} 稠密（Llama 式）模型估算，约 ±10%。")
+
+
+def _full_load_rate(turn, s: Slots):
+    """For money asked with the person's own figures but no measured speed: a function giving (output tokens/s of the
+    model on the GPUs said at full load, what that is), from the serving estimate; None without a model and a GPU."""
+    if not (s.model and s.gpu) or fit_.training(s):
+        return None
+
+    def rate():
+        from tools import search
+
+        for n in ([s.count] if s.count else [1, 2, 4, 8]):  # no count said: the fewest of these GPUs that hold it
+            try:
+                cap = turn.derive("max_users", search.max_users, model=s.model, gpu=s.gpu, gpu_count=n,
+                                  target_tokens_per_s=s.target_tps, context=s.context, precision=s.precision)
+            except AdvisorInputError:
+                continue
+            if cap.get("users"):
+                best = cap["by_format"][0]
+                what = f"{cap['model']} {best['precision']}, {n}x {cap['gpu']}, {cap['users']} users"
+                return best["aggregate_tokens_per_s"], what, n
+        return None
+    return rate
 
 
 def _settle_formats(s: Slots) -> Slots:

@@ -55,6 +55,7 @@ class Facts:
     per_year: bool = False  # "per year?": the same bill over 12 months
     per_kwh: float | None = None
     pue: float | None = None
+    tps_estimated: str | None = None  # no measured speed: ours, for the model on these GPUs at full load (what it is)
     util: float | None = None  # 0..1
     tps: float | None = None  # measured aggregate tokens/s
     api_per_m: float | None = None
@@ -223,9 +224,12 @@ def facts(text: str) -> Facts:
                 f.rent_month = v
         elif re.search(r"包月", before):
             f.package_month = v
-        elif re.search(r"buy|purchase|cost|quote|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
-                       r"要|现在|现价|报价|售价|价格|一张|一块",
-                       low[max(0, s - 40):s] + after[:10]) and v >= 300:
+        elif (re.search(r"buy|purchase|cost|quote|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
+                        r"要|现在|现价|报价|售价|价格|一张|一块",
+                        low[max(0, s - 40):s] + after[:10])
+              # "整机 25 万元，按 3 年折旧": a machine's price written to be depreciated
+              or (re.search(r"折旧|depreciat|amortiz", low) and re.search(r"整机|一台|机器|machine|server|box",
+                                                                          low[max(0, s - 40):s]))) and v >= 300:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
                 re.search(r"(?:每张|每块|单卡|一张|一块)\s*$", before)
             v = v * (f.count or 1) if each else v
@@ -532,18 +536,24 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                               f"{m(f.buy)} 分摊 {f.years:g} 年、每天 {f.hours_per_day or 24:g} 小时 = {m(hourly)}/小时"))
         kw = f.kw or (_catalog_kw(f) or (None,))[0]
         if f.per_kwh and kw:
-            hourly += kw * f.per_kwh
-            steps.append(pick(zh, f"+ power {kw:g} kW x {m(f.per_kwh)}/kWh = {m(hourly)}/h",
-                              f"+ 电费 {kw:g} kW x {m(f.per_kwh)}/度 = {m(hourly)}/小时"))
+            pue = f.pue or 1.0
+            hourly += kw * pue * f.per_kwh
+            steps.append(pick(zh, f"+ power {kw:g} kW" + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {m(f.per_kwh)}/kWh = "
+                                  f"{m(hourly)}/h",
+                              f"+ 电费 {kw:g} kW" + (f" x PUE {pue:g}" if pue != 1 else "") + f" x {m(f.per_kwh)}/度 = "
+                                  f"{m(hourly)}/小时"))
         per_m = hourly / (tok_h / 1e6)
         steps.append(pick(zh, f"{f.tps:,.0f} tok/s x 3,600" + (f" x {util:.0%} utilisation" if util < 1 else "")
                               + f" = {tok_h / 1e6:,.2f}M tokens/h", f"{f.tps:,.0f} tok/s x 3600"
                               + (f" x 利用率 {util:.0%}" if util < 1 else "") + f" = 每小时 {tok_h / 1e6:,.2f}M token"))
         steps.append(pick(zh, f"{m(hourly)} / {tok_h / 1e6:,.2f}M = {m(per_m)} per 1M tokens",
                           f"{m(hourly)} / {tok_h / 1e6:,.2f}M = 每百万 token {m(per_m)}"))
-        lead = pick(zh, f"**About {m(per_m)} per 1M tokens** from your measured {f.tps:,.0f} tokens/s"
+        basis = pick(zh, f"from your measured {f.tps:,.0f} tokens/s", f"按你实测的 {f.tps:,.0f} tok/s") if not f.tps_estimated \
+            else pick(zh, f"at about {f.tps:,.0f} tokens/s ({f.tps_estimated}, our estimate)",
+                      f"按约 {f.tps:,.0f} tok/s（{f.tps_estimated}，我们的估算）")
+        lead = pick(zh, f"**About {m(per_m)} per 1M tokens** {basis}"
                         + (f" at {util:.0%} average utilisation" if util < 1 else " at full load") + ".",
-                    f"**每百万 token 约 {m(per_m)}**（按你实测的 {f.tps:,.0f} tok/s"
+                    f"**每百万 token 约 {m(per_m)}**（{basis}"
                     + (f"、平均利用率 {util:.0%}" if util < 1 else "、满载") + "）。")
         if util < 1.0:  # the full-load figure too: what the box costs per token when it is kept busy
             full = hourly / (f.tps * 3600 / 1e6)
@@ -770,7 +780,9 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         hourly, hen, hzh = _hourly(f)
         hpd = f.hours_per_day or 24.0
         # the measured rate caps one setup: a daily volume above it needs that many setups (on average, before peaks)
-        copies = max(1, math.ceil(f.tokens_per_day / (f.tps * 3600 * hpd))) if f.tps else 1
+        # (an estimated rate counts output tokens only: the output share of the volume is what it must make)
+        volume = f.tokens_per_day * (f.output_share or 0.5) if f.tps_estimated else f.tokens_per_day
+        copies = max(1, math.ceil(volume / (f.tps * 3600 * hpd))) if f.tps else 1
         self_month = hourly * hpd * DAYS_PER_MONTH * copies
         per_m, blend_en, blend_zh = f.api_per_m, "", ""
         if f.api_in_out and f.output_share:  # input and output priced apart: the person's own mix of the two
@@ -807,7 +819,16 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             lead += pick(zh, f" Self-hosted, your {_millions(f.tokens_per_day)}M tokens a day cost {m(own_per_m)} per 1M, "
                              f"against the API's {m(per_m)}.",
                          f"自建按你每天 {_millions(f.tokens_per_day)}M token 折合每百万 {m(own_per_m)}，API 为 {m(per_m)}。")
-        if f.tps:
+        if f.tps and f.tps_estimated:  # our estimate of one setup, against the volume's output tokens
+            need = volume / 86400
+            steps.append(pick(zh, f"one setup ({f.tps_estimated}) makes about {f.tps:,.0f} output tok/s at full load (our "
+                                  f"estimate) = {f.tps * 86400 / 1e6:,.0f}M a day; your output is {_millions(volume)}M a day "
+                                  f"({need:,.0f} tok/s on average)",
+                              f"一套（{f.tps_estimated}）满载约 {f.tps:,.0f} 输出 tok/s（我们的估算）= 每天 {f.tps * 86400 / 1e6:,.0f}M；"
+                              f"你的输出每天 {_millions(volume)}M（平均 {need:,.0f} tok/s）"))
+            steps.append(pick(zh, f"so {copies} setup(s), {copies * (f.count or 1)} GPUs (more for peaks)",
+                              f"所以要 {copies} 套、{copies * (f.count or 1)} 张卡（高峰还要更多）"))
+        elif f.tps:
             need = f.tokens_per_day / 86400
             steps.append(pick(zh, f"your {f.tps:,.0f} tok/s covers {f.tps * 86400 / 1e6:,.0f}M tokens/day; you need {need:,.0f} tok/s on average",
                               f"你的 {f.tps:,.0f} tok/s 每天可出 {f.tps * 86400 / 1e6:,.0f}M token；平均只需 {need:,.0f} tok/s"))
@@ -874,7 +895,8 @@ HOURS_CHANGE = re.compile(r"24\s*/\s*7|7\s*[x×]\s*24|around the clock|\d+\s*(?:
 
 
 def answer(question: str, history_user: list[str], zh: bool, call=None,
-           count: int | None = None, said: str = "", run_hours: float | None = None) -> tuple[Reply, Facts, str] | None:
+           count: int | None = None, said: str = "", run_hours: float | None = None,
+           throughput=None) -> tuple[Reply, Facts, str] | None:
     """call: runs a registry tool and records it (Turn.call), for the figures a tool computes. count: the GPU count
     an earlier part of the same question found ("how many H100s ..., and the monthly cost at $2.40/GPU-hour?");
     said: the question's earlier parts, whose figures fill what this part does not say (this part's own win)."""
@@ -900,6 +922,22 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
     k = kind(question, f)
     if k is None and said and not (PER_M.search(question) and not f.tps):  # a per-1M part is not the earlier part's ask
         k = kind(f"{said} {question}", f)
+    if k is None and throughput is not None and PER_M.search(question) and f.buy and f.years and not f.tps:
+        # "整机 25 万元，按 3 年折旧，电价 1 元/度 ... 每百万 token 成本": their machine's cost per hour, over the
+        # tokens our serving estimate says it makes at full load (said as an estimate)
+        est = throughput()
+        if est:
+            f.tps, f.tps_estimated, n = est
+            f.count = f.count or n
+            f.per_gpu = True if f.per_gpu is None else f.per_gpu  # a rent with no "total": per card
+            k = kind(question, f)
+    if k == "api" and not f.tps and throughput is not None:
+        # a daily volume against an API with no measured speed: the setups it takes, from our estimate of one
+        # setup's output tokens/s at full load (the volume's output share of it), not one GPU
+        est = throughput()
+        if est:
+            f.tps, f.tps_estimated, n = est
+            f.count = f.count or n
     if k == "power" and history_user and INCLUDE_POWER.search(question):  # "算上电费呢？" after a payback: the payback again
         old, old_k = _previous_facts(history_user)
         if old is not None and old_k == "break_even":

@@ -878,6 +878,10 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
 def find_output_share(text: str) -> float | None:
     """The output share of a stated token volume: '输出大约占 20%', 'about 20% output', 'output ~20%', or a ratio
     ('输入:输出 = 4:1', 'input:output 4:1', 'in/out 3:1')."""
+    if re.search(r"(?:输入|input)\s*(?:和|与|跟|、|/|and)?\s*(?:输出|output)\s*各(?:占)?(?:一半|50\s*%)|"
+                 r"\bhalf (?:input|in|prompt)s?\b.{0,12}\bhalf (?:output|out|completion)s?\b|\b(?:input|in)/(?:output|out) 50/50\b",
+                 text.lower()):
+        return 0.5  # "输入输出各一半", "half input, half output"
     r = re.search(r"(?:输入|input|in)\s*(?:[:：/和与跟]|and)?\s*(?:输出|output|out)\s*(?:的?比例?|ratio)?\s*(?:=|是|为|约|~|大概|大约|"
                   r"of|is|about)?\s*(\d+(?:\.\d+)?)\s*[:：比]\s*(\d+(?:\.\d+)?)", text.lower())  # "输入输出大概3:1"
     if r and float(r.group(1)) + float(r.group(2)) > 0:
@@ -1361,9 +1365,9 @@ GPU_HOUR_PRICE = re.compile(
     re.I)
 
 
-CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*]?\s*)?(?:卡时|小时|h\b)|"  # "¥15/卡时"
+CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*/]?\s*)?(?:卡时|小时|h\b)|"  # "¥15/卡时"
                       r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
-                      r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?小时|每小时|一小时|/卡时)")
+                      r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*/]?\s*)?小时|每小时|一小时|/卡时)")  # "15 元/卡/小时"
 CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
                      r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)|"
                      # no currency in a Chinese question: yuan ("电费按0.6一度", "电价 0.5/度")
