@@ -142,3 +142,24 @@ def test_a_daily_volume_against_an_api_takes_the_gpus_it_needs_and_the_input_out
     assert "¥121,667" in first_line(a.text)  # 50% x ¥4 + 50% x ¥12 = ¥8 per 1M
     n = int(re.search(r"(\d+) 张卡", a.text).group(1))
     assert n >= 3  # a 72B model at 500M tokens a day is not one H100
+
+
+# ---- embedding models ------------------------------------------------------------------------------------------------
+
+def test_bge_large_is_on_file_and_a_follow_up_switches_model_and_length():
+    a = chat("need to embed 50M documents (~500 tokens each) with bge-large-en-v1.5 by end of the week. how many GPUs?")
+    assert "BGE large en v1.5" in first_line(a.text) and "25,000,000,000 tokens" in first_line(a.text)
+    b = chat("need to embed 50M documents (~500 tokens each) with bge-large-en-v1.5 by end of the week. how many GPUs?",
+             "what if we switch to bge-m3 and the docs are ~2000 tokens?")
+    assert "BGE-M3" in first_line(b.text) and "100,000,000,000 tokens" in first_line(b.text)
+
+
+def test_an_embedding_service_on_a_card_gets_its_memory_and_rate():
+    a = chat("BGE-M3 做 embedding 服务，部署在一张 T4 上够吗？显存大概占多少？")
+    lead = first_line(a.text)
+    assert lead.startswith("**够：BGE-M3 做服务约占") and "GiB 显存" in lead and "条" in lead
+
+
+def test_a_card_without_bf16_is_not_listed_with_bf16():
+    a = chat("T4 specs")
+    assert "FP16 65 (no BF16)" in a.text and "BF16 65" not in a.text

@@ -74,3 +74,32 @@ def embedding_job(model: str, gpu: str, gpu_count: int = 1, total_tokens: float 
         out.update(texts_per_s=texts_per_s, tokens_per_s_needed=need, load_share=need / rate,
                    load_share_high=need / lo, tflops_needed=need * fpt / 1e12)
     return out
+
+
+# text-embeddings-inference's default --max-batch-tokens: the tokens one forward pass of a serving batch holds
+SERVING_BATCH_TOKENS = 16384
+# FP16 values live per token in one encoder layer's forward (input, Q/K/V, attention output, the FFN's 4x-wide
+# intermediate in and out: about 10 x hidden), one layer at a time; FlashAttention/SDPA never stores the scores
+ACTIVATION_VALUES_PER_HIDDEN = 10
+CUDA_CONTEXT_GIB = 0.5
+
+
+def serving_memory(model: str, gpu: str, tokens_per_text: int = 512,
+                   batch_tokens: int = SERVING_BATCH_TOKENS) -> dict:
+    """GPU memory of an embedding service: FP16 weights, one batch's activations (batch_tokens tokens, one layer live
+    at a time) and the CUDA context; and the texts per second one card sustains at that length."""
+    m = find_encoder(model)
+    if m is None:
+        raise AdvisorInputError(f"'{model}' is not an encoder model on file (bge-m3, bge-large-en-v1.5, ...).")
+    g = get_gpu(gpu)
+    job = embedding_job(model, gpu, 1, total_tokens=None, tokens_per_text=min(tokens_per_text, m["max_tokens"]))
+    hidden = m["config"]["hidden_size"]
+    act_gib = batch_tokens * hidden * ACTIVATION_VALUES_PER_HIDDEN * 2 / 2**30
+    total = job["weights_gib"] + act_gib + CUDA_CONTEXT_GIB
+    return dict(model=m["name"], gpu=g.name, gpu_memory_gib=g.memory_gib, weights_gib=job["weights_gib"],
+                activations_gib=act_gib, cuda_context_gib=CUDA_CONTEXT_GIB, total_gib=total,
+                fits=total <= g.usable_gib, batch_tokens=batch_tokens, tokens_per_text=job["tokens_per_text"],
+                texts_per_s=job["tokens_per_s"] / job["tokens_per_text"],
+                texts_per_s_low=job["tokens_per_s_low"] / job["tokens_per_text"],
+                texts_per_s_high=job["tokens_per_s_high"] / job["tokens_per_text"], params=job["params"])
+

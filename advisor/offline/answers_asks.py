@@ -1508,6 +1508,25 @@ def embedding(turn, s: Slots, question: str) -> Reply:
         if s.usd_per_gpu_hour:
             lead += pick(zh, f" At ${s.usd_per_gpu_hour:g}/GPU-hour: about {usd(r['hours'] * n * s.usd_per_gpu_hour)}.",
                          f"按每卡每小时 ${s.usd_per_gpu_hour:g}：约 {usd(r['hours'] * n * s.usd_per_gpu_hour)}。")
+    elif gpu:  # "BGE-M3 做 embedding 服务，部署在一张 T4 上够吗？显存大概占多少？": the service's memory and what one card carries
+        r = turn.derive("embedding_memory", emb.serving_memory, model=question, gpu=gpu, tokens_per_text=each)
+        lead = pick(zh, f"**{'Yes' if r['fits'] else 'No'}: {r['model']} as a service takes about {gib(r['total_gib'])} on "
+                        f"{r['gpu']}** ({gib(r['weights_gib'])} FP16 weights + {gib(r['activations_gib'])} for a batch of "
+                        f"{r['batch_tokens']:,} tokens + {gib(r['cuda_context_gib'])} CUDA context) of "
+                        f"{gib(r['gpu_memory_gib'])}; it embeds about {r['texts_per_s']:,.0f} texts/s of {each:,} tokens "
+                        f"({r['texts_per_s_low']:,.0f}-{r['texts_per_s_high']:,.0f}).",
+                    f"**{'够' if r['fits'] else '不够'}：{r['model']} 做服务约占 {gib(r['total_gib'])} 显存**（{r['gpu']}，共 "
+                    f"{gib(r['gpu_memory_gib'])}；FP16 权重 {gib(r['weights_gib'])} + 一批 {r['batch_tokens']:,} tokens 的激活 "
+                    f"{gib(r['activations_gib'])} + CUDA 上下文 {gib(r['cuda_context_gib'])}）；每秒约 {r['texts_per_s']:,.0f} 条、"
+                    f"每条 {each:,} tokens（{r['texts_per_s_low']:,.0f}-{r['texts_per_s_high']:,.0f}）。")
+        return Reply(lead, [pick(zh, "A larger --max-batch-tokens raises the activations in proportion; the weights stay the same. "
+                                     "Longer texts cost more per text (attention grows with length).",
+                                 "--max-batch-tokens 调大，激活按比例增加，权重不变；文本越长，每条越慢（注意力随长度增长）。")],
+                     [pick(zh, f"{each:,} tokens per text" + ("" if s.input_tokens else " (assumed)") + "; a batch of "
+                               f"{r['batch_tokens']:,} tokens (text-embeddings-inference's default --max-batch-tokens); "
+                               "40% of the FP16 peak, an assumption",
+                           f"每条 {each:,} tokens" + ("" if s.input_tokens else "（假设）") + f"；每批 {r['batch_tokens']:,} tokens"
+                           "（text-embeddings-inference 的默认 --max-batch-tokens）；按 FP16 峰值的 40%，这是假设")])
     else:
         return Reply(pick(zh, "**How much text, and on which GPU?** An embedding job costs one forward pass per token: "
                               "say the number of texts and their length (or tokens in all), or the texts per second.",

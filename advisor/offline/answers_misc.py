@@ -186,7 +186,8 @@ def gpu_specs(turn, s: Slots) -> Reply:
             price = pick(zh, f", {_usd(c.usd_per_gpu_hour)}/GPU-hour to rent", f"，租金 {_usd(c.usd_per_gpu_hour)}/GPU-小时") \
                 if c and c.usd_per_gpu_hour else ""
         lines.append(f"- **{g.name}**: {g.memory_gib:.1f} GiB, {g.memory_bandwidth_gb_per_s:,.0f} GB/s, "
-                     f"BF16 {g.bf16_tflops_dense or g.fp16_tflops_dense or 0:g} TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W{price}")
+                     + (f"BF16 {g.bf16_tflops_dense:g}" if g.bf16_tflops_dense else f"FP16 {g.fp16_tflops_dense or 0:g} (no BF16)")
+                     + f" TFLOPS{fp8}, {ic}, {g.tdp_w or 0:.0f} W{price}")
     if not lines:
         return unknown(turn, s)
     if len(lines) == 1:

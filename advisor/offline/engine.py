@@ -359,7 +359,7 @@ class OfflineEngine:
             replies = [own]
         elif routed and routed.spec.name in ("off_topic", "social"):  # a gaming laptop is outside, not a device to size
             replies = _routed(turn, slots, routed, question)
-        elif _encoder_job(question, now):  # "embed 1亿条 with bge-m3 on 4x 4090", "100 docs/sec with bge-m3: what gpu?"
+        elif _encoder_job(question, now, slots):  # "embed 1亿条 with bge-m3 on 4x 4090", "100 docs/sec with bge-m3: what gpu?"
             replies = [asks_.embedding(turn, slots, question)]
         elif my_machine.asks_what_runs(question, now):  # "what can I run on my machine?" (advisor/offline/my_machine.py)
             replies = [my_machine.reply(turn, now, question)]
@@ -437,13 +437,16 @@ class OfflineEngine:
         return (answer, (turn.config, turn.config_count, turn.config_model)) if parted else answer
 
 
-def _encoder_job(question: str, now: Slots) -> bool:
-    """An embedding or reranking model on file named with a job to size (a corpus or a rate), not a fine-tune of it."""
+def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool:
+    """An embedding or reranking model on file named with a job to size (a corpus or a rate, said now or in the
+    conversation: "what if we switch to bge-m3?"), not a fine-tune of it."""
     from tools.embedding import find_encoder
 
+    job = merged or now
     return bool(find_encoder(question)) and not fit_.training(now) and bool(
-        now.tokens or now.items or now.request_rate or re.search(r"多久|how long|hours|小时|what gpu|which gpu|什么卡|哪张卡",
-                                                                 question, re.I))
+        now.tokens or now.items or now.request_rate or job.items or job.request_rate or re.search(
+            r"多久|how long|hours|小时|what gpu|which gpu|how many gpus|什么卡|哪张卡|几张|够吗|够不够|够用|显存|\bvram\b|"
+            r"\bmemory\b|\benough\b|\bfits?\b", question, re.I))
 
 
 CHOOSE_METHOD = re.compile(r"选哪个|该选|选哪种|用哪个|用哪种|哪个好|\bwhich (?:one|method|should|do i|would you)\b|"

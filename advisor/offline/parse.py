@@ -769,8 +769,10 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    def each() -> int | None:  # "(~3k tokens each)", "avg 60 tokens each incl. prompt": the prompt of each item
-        m = re.search(r"(?:~|about |around |avg |average )?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s*(?:each|apiece)\b", low)
+    def each() -> int | None:  # "(~3k tokens each)", "avg 60 tokens each incl. prompt", "the docs are ~2000 tokens"
+        m = re.search(r"(?:~|about |around |avg |average )?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s*(?:each|apiece)\b", low) or \
+            re.search(r"\b(?:docs?|documents?|texts?|items?|articles?|pages?|passages?|chunks?|records?|emails?)\s+(?:are|is|of|average|"
+                      r"avg)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\b", low)
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
