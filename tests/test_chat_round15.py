@@ -163,3 +163,28 @@ def test_an_embedding_service_on_a_card_gets_its_memory_and_rate():
 def test_a_card_without_bf16_is_not_listed_with_bf16():
     a = chat("T4 specs")
     assert "FP16 65 (no BF16)" in a.text and "BF16 65" not in a.text
+
+
+# ---- concepts and claims ---------------------------------------------------------------------------------------------
+
+def test_a_second_ask_about_a_concept_is_answered_from_the_next_paragraph():
+    a = chat("张量并行和流水线并行有什么区别？推理的时候该用哪个？")
+    assert "节点内用张量并行，节点间用流水线并行" in a.text
+    b = chat("why is decode memory bound but prefill compute bound? numbers pls")
+    assert "compute-bound" in b.text and "bandwidth" in b.text  # both phases, whichever section leads
+
+
+def test_an_mfu_figure_gets_a_verdict_first():
+    a = chat("什么是 MFU？训练的时候 40% 算高还是低？")
+    assert first_line(a.text).startswith("**40% 的 MFU 算好的**")
+
+
+def test_the_moe_memory_claim_is_answered_no_with_the_models_own_counts():
+    a = chat("听说 MoE 模型很省显存，Qwen3-30B-A3B 只需要 3B 模型的显存就能跑，对吗？")
+    lead = first_line(a.text)
+    assert lead.startswith("**不对：") and "30.5B" in lead and "3.4B" in lead
+
+
+def test_fine_tuning_on_a_mac_is_answered_from_the_guidance():
+    a = chat("my friend says you can't fine-tune anything on a Mac because there's no CUDA. true?")
+    assert first_line(a.text).startswith("**CUDA is not required") and "mlx" in a.text.lower()

@@ -30,13 +30,49 @@ def concept(turn, s: Slots, question: str) -> Reply:
     if not ranked:
         return unknown(turn, s, pick(zh, "I found no guidance on that. ", "我没有找到相关指南。"))
     best, top = ranked[0]
-    lead, body = concepts.quote(top["text"], zh)
+    more = bool(concepts.SECOND_ASK.search(question))
+    lead, body = concepts.quote(top["text"], zh, more=more)
     lead = lead or top["heading"]
     source = pick(zh, f"Source: {top['citation']}", f"出处：{top['citation']}")
     if len(ranked) > 1 and ranked[1][1]["citation"] != top["citation"] and ranked[1][0] >= 0.85 * best:
         source += pick(zh, f"; see also {ranked[1][1]['citation']}", f"；另见 {ranked[1][1]['citation']}")
+        if more:  # "why is decode memory bound but prefill compute bound?": the other section's opening too
+            other, rest = concepts.quote(ranked[1][1]["text"], zh, sentences=2)
+            if other:
+                body.append(other + ("" if zh else " ") + (rest[0] if rest else ""))
     body.append(source)
+    verdict = _mfu_verdict(question, zh)
+    if verdict:  # "is 40% MFU high or low?": the verdict first, the explanation after
+        body.insert(0, f"**{lead}**" if len(lead) < 220 else lead)
+        return Reply(verdict, body)
     return Reply(f"**{lead}**" if len(lead) < 220 else lead, body)
+
+
+# MFU of well-tuned large training runs (knowledge/docs/distributed-training.md: Llama 3 405B 38-43% on H100s, PaLM
+# 46.2%, Megatron-LM 52%); smaller models, long sequences, PCIe-only GPUs and untuned code run lower
+MFU_TUNED_PCT = (35, 55)
+MFU_PCT = re.compile(r"(?:mfu\D{0,20}?(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*(?:的\s*)?mfu)", re.I)
+
+
+def _mfu_verdict(question: str, zh: bool) -> str | None:
+    """An MFU figure the person asks about, against what well-tuned runs reach."""
+    m = MFU_PCT.search(question) or (re.search(r"mfu", question, re.I) and re.search(r"(\d{1,2}(?:\.\d+)?)\s*%", question))
+    if not m:
+        return None
+    v = float(next(g for g in m.groups() if g))
+    lo, hi = MFU_TUNED_PCT
+    if v < lo - 10:
+        en, z = f"{v:g}% MFU is low", f"{v:g}% 的 MFU 偏低"
+    elif v < lo:
+        en, z = f"{v:g}% MFU is a little below a tuned run", f"{v:g}% 的 MFU 略低于调优良好的水平"
+    elif v <= hi:
+        en, z = f"{v:g}% MFU is good", f"{v:g}% 的 MFU 算好的"
+    else:
+        en, z = f"{v:g}% MFU is exceptionally high (check how it is counted)", f"{v:g}% 的 MFU 非常高（核对一下算法）"
+    return pick(zh, f"**{en}**: well-tuned large training runs reach {lo}-{hi}% (Llama 3 405B: 38-43% on H100s); smaller "
+                    "models, long sequences, PCIe-only GPUs and untuned code run lower.",
+                f"**{z}**：调优良好的大规模训练约 {lo}-{hi}%（Llama 3 405B 在 H100 上 38-43%）；小模型、长序列、只有 PCIe 互联"
+                "和未调优的代码会更低。")
 
 
 def misconception(turn, s: Slots, question: str) -> Reply:
@@ -292,3 +328,34 @@ def input_problem(turn, message: str) -> Reply:
     zh = turn.zh
     turn.warnings.append(message)
     return Reply(pick(zh, f"I couldn't compute that: {message}", f"这个问题我没法直接算：{message}"))
+
+
+MOE_CLAIM = re.compile(r"(?:只|仅|only|just)\s*(?:需要|要|needs?|takes?|uses?)?.{0,30}(?:显存|内存|memory|vram|ram)|"
+                       r"(?:省|save|saves|less|low)\w*\s*(?:显存|内存|memory|vram)|active\s*(?:params|parameters)?.{0,30}(?:memory|vram)|"
+                       r"(?:显存|memory|vram).{0,20}(?:active|激活)", re.I)
+CLAIM_WORDS = re.compile(r"听说|对吗|对不对|是真的|真的吗|是不是|\btrue\b|\breally\b|\bright\?|\bcorrect\b|\bi (?:heard|read)\b|"
+                         r"\bthey say\b|\bsomeone (?:said|told)\b|\bsays?\b", re.I)
+
+
+def moe_memory_claim(turn, s: Slots, question: str) -> str | None:
+    """'Qwen3-30B-A3B only needs a 3B model's memory, right?': no - every expert sits in memory; MoE saves compute per
+    token, not memory. The verdict with the model's own figures (its total and active parameters)."""
+    if not s.model or not CLAIM_WORDS.search(question) or not MOE_CLAIM.search(question):
+        return None
+    from tools.models import get_model
+    from tools.params import count_params
+
+    try:
+        m = get_model(s.model)
+    except Exception:  # noqa: BLE001 - no model, no verdict
+        return None
+    if not m.is_moe:
+        return None
+    c = count_params(m)
+    total, active = c.total / 1e9, c.active / 1e9
+    return pick(turn.zh, f"**No: {m.name} keeps all {total:.1f}B parameters in memory, not its {active:.1f}B active ones.** "
+                         "A mixture-of-experts model saves compute per token (each token uses a few experts), not memory: "
+                         "every expert must be loaded (or offloaded to CPU RAM, which is slow).",
+                f"**不对：{m.name} 要把全部 {total:.1f}B 参数放进显存，而不是只放 {active:.1f}B 激活参数。**MoE 省的是每个 token 的"
+                "计算量（每个 token 只用少数专家），不是显存：所有专家都要加载（或卸载到 CPU 内存，会很慢）。")
+

@@ -214,10 +214,18 @@ def rank(hits: list[dict], question: str, myths: bool = False) -> list[tuple[flo
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
-def quote(text: str, zh: bool, sentences: int = 3) -> tuple[str, list[str]]:
+# a question that asks a second thing about the concept ("what is MFU? is 40% good?", "difference between TP and PP,
+# and which for inference?", "why is decode memory bound but prefill compute bound?"): the passage's next paragraph,
+# where the guidance answers it, is quoted too
+SECOND_ASK = re.compile(r"[?？].{4,}[?？]|[?？]\s*\S{4,}|\band (?:which|when|how|what|is|does|should|why)\b|\bbut\b|"
+                        r"还是|该用|用哪|哪个|什么时候|算高|高还是低|好不好|正常吗|够不够|有没有用|有帮助吗|给.{0,4}(?:数|例子)|"
+                        r"\bnumbers\b|\bexamples?\b|\bhelp\b|\bgood\b|\bhigh or low\b|\brealistic\b", re.I)
+
+
+def quote(text: str, zh: bool, sentences: int = 3, more: bool = False) -> tuple[str, list[str]]:
     """(lead sentence, body lines) from a passage: the opening sentence and up to `sentences - 1` more from its
     paragraph; lists that follow the opening (a lead-in ending in ':' and its items) one line per item, never glued
-    into the prose."""
+    into the prose. `more`: the next paragraph's first sentences too (the question asked a second thing)."""
     from knowledge.sentences import clean, split_sentences
 
     paras = [p.strip() for p in re.split(r"\n\s*\n", re.sub(r"<!--.*?-->", "", text, flags=re.S)) if p.strip()]
@@ -239,6 +247,12 @@ def quote(text: str, zh: bool, sentences: int = 3) -> tuple[str, list[str]]:
             intro = clean(prose)
             body.append("\n".join(([intro] if intro else []) + [f"- {it}" for it in items[:6]]))
             lists += 1
+            continue
+        elif more and prose:
+            said = split_sentences(prose)
+            if said:
+                body.append(("" if zh else " ").join(said[:sentences]))
+            more = False
             continue
         else:
             break

@@ -21,7 +21,7 @@ from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
 from .asks import DOMAIN, FOLLOW_UP, PATTERNS, detect
-from .parse import Slots, is_chinese, parse
+from .parse import STATED_MEMORY, Slots, is_chinese, parse
 from .text import Reply, pick, what
 
 log = logging.getLogger(__name__)
@@ -367,7 +367,8 @@ class OfflineEngine:
             replies = [_unknown_model(turn, now.unknown_models)]  # never size the last model in its place
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
-        elif now.devices and not now.gpus:
+        elif now.devices and not now.gpus and not (not now.model and misc.CLAIM_WORDS.search(question)
+                                                   and not STATED_MEMORY.search(question)):
             replies = [_device(turn, slots, now.devices, question)]
         elif not slots.model and not slots.gpu and fit_.FAMILY.search(question) and MEMORY_ASK.search(question) and not \
                 (routed and routed.spec.name == "decline"):
@@ -389,6 +390,11 @@ class OfflineEngine:
                 replies = _within_limits(turn, slots, asks, question, str(exc))
             if now.mixed_gpus and replies:
                 replies[0].body.insert(0, _mixed_note(turn, now))
+            claim = misc.moe_memory_claim(turn, slots, question) if replies and not routed and not \
+                re.match(r"\*\*(?:No\b|不对|不是)", replies[0].lead) else None
+            if claim:  # "MoE 只需要 3B 的显存，对吗？": the verdict on the claim leads, the memory figures follow
+                replies[0].body.insert(0, replies[0].lead)
+                replies[0].lead = claim
             if now.unknown_gpus and replies:
                 replies[0].body.insert(0, _unknown_gpu(turn, now.unknown_gpus).lead.replace("**", ""))
             if now.devices and now.gpus and replies and any(ACCELERATORS.search(d) for d in now.devices) and \
