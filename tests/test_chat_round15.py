@@ -188,3 +188,9 @@ def test_the_moe_memory_claim_is_answered_no_with_the_models_own_counts():
 def test_fine_tuning_on_a_mac_is_answered_from_the_guidance():
     a = chat("my friend says you can't fine-tune anything on a Mac because there's no CUDA. true?")
     assert first_line(a.text).startswith("**CUDA is not required") and "mlx" in a.text.lower()
+
+
+def test_the_fewest_gpus_for_a_full_fine_tune_count_whole_nodes_and_say_the_offload_option():
+    a = chat("Full fine-tune Llama 3.1 70B — what's the minimum number of H100 80GB?")
+    assert first_line(a.text).startswith("**24x NVIDIA H100")  # 16 do not hold it, 24 do: not 32
+    assert "ZeRO-Offload" in a.text

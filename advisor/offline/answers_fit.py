@@ -352,7 +352,8 @@ def how_many_training(turn, s: Slots) -> Reply:
     zh = turn.zh
     g = get_gpu(s.gpu)
     found = None
-    for n in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512):
+    # within a node any count; past one node whole nodes of 8 (24 H100s hold what 16 do not, and 32 is not the minimum)
+    for n in (1, 2, 4, 8, 16, 24, 32, 40, 48, 56, 64, 96, 128, 192, 256, 384, 512):
         args = training_args(s, n)
         try:
             r = check_fit(FitRequest(model=s.model, gpu=g.id, gpu_count=n,
@@ -374,7 +375,35 @@ def how_many_training(turn, s: Slots) -> Reply:
                 f"{gib(found.available_gib)}" + ("，ZeRO-3/FSDP" if found.gpu_count > 1 else "") + "）。")
     body = [breakdown(m, zh), pick(zh, "That is the memory minimum; more GPUs finish sooner (ask how long).",
                                    "这是放得下的最少卡数；卡越多训练越快（可以问要多久）。")]
+    fewer = _fewer_with_offload(turn, s, g.id, found.gpu_count)
+    if fewer:  # the optimizer state in CPU RAM (DeepSpeed ZeRO-Offload): fewer GPUs, a slower step
+        body.insert(1, pick(zh, f"With the optimizer state offloaded to CPU RAM (ZeRO-Offload): {fewer.gpu_count}x "
+                                f"({gib(fewer.required_gib)} per GPU, about {gib(fewer.memory.host_ram_gib)} of host RAM in "
+                                "all), at the cost of a much slower optimizer step.",
+                            f"把优化器状态卸载到 CPU 内存（ZeRO-Offload）：{fewer.gpu_count} 张（每卡 {gib(fewer.required_gib)}，"
+                            f"共需主机内存约 {gib(fewer.memory.host_ram_gib)}），代价是优化器步骤慢很多。"))
     return Reply(lead, body, memory_assumptions(m, training_args(s, found.gpu_count), zh))
+
+
+def _fewer_with_offload(turn, s: Slots, gpu: str, n_found: int):
+    """The fewest GPUs below `n_found` that hold a full fine-tune or pretraining run with the optimizer state in CPU
+    RAM, with a tenth of their memory to spare, or None (LoRA/QLoRA keep little optimizer state)."""
+    from tools.defaults import TIGHT_HEADROOM
+    from tools.fit import FitRequest, check_fit
+
+    if (s.method or "full") not in ("full", "pretrain") or n_found <= 1:
+        return None
+    for n in (1, 2, 4, 8, 16, 24, 32, 48, 64):
+        if n >= n_found:
+            return None
+        args = {k: v for k, v in training_args(s, n).items() if v is not None}
+        try:
+            r = check_fit(FitRequest(model=s.model, gpu=gpu, gpu_count=n, **{**args, "offload": "optimizer"}))
+            if r.fits and r.required_gib <= r.available_gib * (1 - TIGHT_HEADROOM):  # with room, not at the edge
+                return turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "offload": "optimizer"})
+        except Exception:  # noqa: BLE001 - a count the layout cannot use
+            continue
+    return None
 
 
 # ---- limits: the largest batch or context that fits ----------------------------------------------------
