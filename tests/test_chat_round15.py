@@ -194,3 +194,10 @@ def test_the_fewest_gpus_for_a_full_fine_tune_count_whole_nodes_and_say_the_offl
     a = chat("Full fine-tune Llama 3.1 70B — what's the minimum number of H100 80GB?")
     assert first_line(a.text).startswith("**24x NVIDIA H100")  # 16 do not hold it, 24 do: not 32
     assert "ZeRO-Offload" in a.text
+
+
+def test_a_follow_up_after_a_question_answered_in_parts_re_asks_its_first_part_and_reads_bracketed_tokens():
+    a = chat("从零训一个 1B 的小模型，按 Chinchilla 的 20 倍 token 来，用 8 张 4090 大概要多久？电费按 0.6 元/度算要多少钱？",
+             "如果按现在流行的那种 100 倍 token（100B）呢？")
+    lead = first_line(a.text)
+    assert "1000 亿 tokens" in lead and "1B" in lead and "小时" in lead and "QLoRA" not in lead

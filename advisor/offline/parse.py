@@ -1078,6 +1078,11 @@ PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:
 
 def find_tokens(text: str) -> float | None:
     low = PROMPT_TOKENS.sub(" ", PER_MILLION.sub(" ", TOKENS_PER_DAY.sub(" ", text.lower())))
+    paren = re.search(r"(?:tokens?|词元)\s*[（(]\s*(\d+(?:\.\d+)?)\s*([bmt])\s*[)）]|[（(]\s*(\d+(?:\.\d+)?)\s*([bt])\s*[)）]\s*(?:tokens?|词元)",
+                      low)
+    if paren:  # "100 倍 token（100B）": the count written in brackets after the word
+        v, unit = (paren.group(1), paren.group(2)) if paren.group(1) else (paren.group(3), paren.group(4))
+        return float(v) * {"m": 1e6, "b": 1e9, "t": 1e12}[unit]
     # "half a billion tokens", "a trillion tokens", "quarter of a billion": the number said in words
     w = re.search(r"\b(half a|a quarter of a|quarter of a|a|one|two|three|five|ten)\s+(trillion|billion|million)\s+(?:training\s+)?tokens?\b",
                   low)
@@ -1304,6 +1309,10 @@ def find_exchange_rate(text: str) -> float | None:
             value = float(m.group(1))
             return value if 0.01 <= value <= 1000 else None
     return None
+
+
+TOKENS_AS_SIZE = re.compile(r"(?:tokens?|词元)\s*[（(]\s*\d+(?:\.\d+)?\s*[bBtTmM]\s*[)）]|"
+                            r"[（(]\s*\d+(?:\.\d+)?\s*[bBtT]\s*[)）]\s*(?:tokens?|词元)")
 
 
 def find_budget(text: str) -> float | None:
@@ -1801,7 +1810,8 @@ def parse(text: str) -> Slots:
     if s.count is None and not any(s.counts):
         s.count = find_bare_count(text)
     s.devices = find_devices(text)
-    s.models = find_models(DEVICES.sub(" ", _without_gpu_words(text, s.gpus)))
+    # "100 倍 token（100B）", "tokens (2T)": a token count written as a size, not a model
+    s.models = find_models(DEVICES.sub(" ", _without_gpu_words(TOKENS_AS_SIZE.sub(" ", text), s.gpus)))
     size_range = re.search(r"(?<![\w.])(\d+(?:\.\d+)?)\s*[bB]?\s*(?:-|–|to|~|到|至)\s*(\d+(?:\.\d+)?)\s*[bB]\b", text)
     if size_range and len(s.models) >= 2:  # "13B-34B models": the largest sets the hardware
         low, high = (f"{size_range.group(i)}B" for i in (1, 2))
