@@ -201,3 +201,19 @@ def test_a_follow_up_after_a_question_answered_in_parts_re_asks_its_first_part_a
              "如果按现在流行的那种 100 倍 token（100B）呢？")
     lead = first_line(a.text)
     assert "1000 亿 tokens" in lead and "1B" in lead and "小时" in lead and "QLoRA" not in lead
+
+
+def test_a_numbered_part_asking_cost_per_million_gets_it_for_the_setup_found_at_the_load_said():
+    a = chat("three q's: (1) how much vram does qwen2.5-72b need in fp8, (2) how many tok/s single-user on 2x H100 with "
+             "TP2, (3) what does that cost per million output tokens at $2.5/gpu-hr if we batch 32 users?")
+    part3 = a.text.split("**3)**", 1)[1]
+    assert re.search(r"About \$\d+\.\d+ per 1M output tokens", part3) and "32 concurrent" in part3 and "$5.00/hour" in part3
+
+
+def test_a_kv_cache_format_quality_question_gets_a_quality_verdict_and_the_saving():
+    a = chat("KV cache 用 FP8 会不会掉点？我们做长文本 RAG（64k 上下文），模型 Llama-3.1-8B，卡是 H100。", "那 INT4 的 KV cache 呢？")
+    lead = first_line(a.text)
+    assert lead.startswith("**Q4_0 的 KV cache") and "上下文越长损失越明显" in lead
+    assert "awq" not in a.text.lower()  # 4-bit here is the cache's, not the weights'
+    b = chat("does AWQ 4-bit hurt quality much for llama 3.1 70b?")
+    assert first_line(b.text).startswith("**awq-4bit: moderate quality loss**")

@@ -15,7 +15,7 @@ from tools.throughput import chat_turn
 
 from .answers_fit import fewest_gpus, training
 from .parse import Slots
-from .text import Reply, chat_average_note, gib, hours_text, pick, tps, usd
+from .text import QUALITY_ZH, Reply, chat_average_note, gib, hours_text, pick, tps, usd
 
 REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
 REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
@@ -1583,4 +1583,54 @@ def largest_trainable(turn, s: Slots, question: str) -> Reply:
                  "每个参数训练的 token 要多得多。")]
     return Reply(lead, body, [pick(zh, "a dense Llama-style model; evaluation, failed runs and data work not counted",
                                    "按稠密 Llama 式结构；未计评估、失败重跑和数据处理")])
+
+
+KV_QUALITY = {  # knowledge/docs/quantization.md § KV-cache quantization (vLLM, Ollama FAQ, KIVI)
+    "fp8": ("negligible", "usually no measurable loss: FP8 keeps 8 bits per value; calibrate the scales (llm-compressor) "
+                          "rather than leaving them at 1.0, and check your own long-context task once",
+            "通常测不出损失：FP8 每个值 8 bit；最好用 llm-compressor 校准 scale 而不是默认 1.0，并在自己的长文本任务上验证一次"),
+    "q8_0": ("negligible", "very small loss (Ollama's FAQ), half the memory of f16",
+             "损失很小（Ollama FAQ），显存是 f16 的一半"),
+    "q4_0": ("noticeable", "a quarter of the memory, with a loss that grows more noticeable at long contexts: treat it as "
+                           "an experiment and re-check long-context quality before you use it",
+             "显存只要四分之一，但上下文越长损失越明显：当作实验，上线前重新验证长文本效果"),
+}
+
+
+def format_quality(turn, s: Slots, question: str) -> Reply:
+    """'Will an FP8 KV cache lose accuracy for 64k RAG?', 'does AWQ hurt quality?': the quality verdict for the format
+    named (measured figures on file for weights, the guidance's rules for the KV cache), then what it saves."""
+    from tools.quantization import quality_entry
+
+    zh = turn.zh
+    kv = s.kv_dtype if (s.kv_dtype and re.search(r"\bkv\b|kv[- ]?cache|kv ?缓存", question, re.I)) else None
+    if kv:
+        impact, en, z = KV_QUALITY.get(kv, KV_QUALITY["fp8"])
+        ctx = f" at {s.context:,} tokens" if s.context else ""
+        lead = pick(zh, f"**A {kv.upper()} KV cache: {en}.**", f"**{kv.upper()} 的 KV cache：{z}。**")
+        body = []
+        if s.model and s.gpu:
+            a = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
+                          kv_dtype=kv, **({"precision": s.precision} if s.precision else {}))
+            b = turn.call("check_fit", model=s.model, gpu=s.gpu, gpu_count=s.count or 1, context=s.context,
+                          **({"precision": s.precision} if s.precision else {}))
+            body.append(pick(zh, f"What it saves{ctx}: the KV cache of one sequence {gib(b.memory.breakdown_gib['kv_cache'])} "
+                                 f"-> {gib(a.memory.breakdown_gib['kv_cache'])}; sequences the pool holds "
+                                 f"{b.memory.max_concurrent_sequences or 1} -> {a.memory.max_concurrent_sequences or 1}.",
+                             f"省下的显存{f'（{s.context:,} tokens）' if s.context else ''}：单条序列的 KV 缓存 "
+                             f"{gib(b.memory.breakdown_gib['kv_cache'])} -> {gib(a.memory.breakdown_gib['kv_cache'])}；KV 池可容纳 "
+                             f"{b.memory.max_concurrent_sequences or 1} -> {a.memory.max_concurrent_sequences or 1} 条。"))
+        body.append(pick(zh, "Source: knowledge/docs/quantization.md § KV-cache quantization",
+                         "出处：knowledge/docs/zh/quantization.md § KV cache 量化"))
+        return Reply(lead, body)
+    fmt = s.precision or (s.formats[0] if s.formats else None)
+    entry = quality_entry(fmt) if fmt else {}
+    if not entry:
+        from .answers_misc import concept
+
+        return concept(turn, s, question)
+    lead = pick(zh, f"**{fmt}: {entry.get('impact', 'unknown')} quality loss** - {entry.get('summary', '')}",
+                f"**{fmt}：{QUALITY_ZH.get(entry.get('impact', ''), entry.get('impact', ''))}**——{entry.get('summary', '')}")
+    src = [f.get("source", "") for f in entry.get("figures", []) if f.get("source")][:1]
+    return Reply(lead, [pick(zh, f"Source: {src[0]}", f"出处：{src[0]}")] if src else [])
 

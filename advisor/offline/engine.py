@@ -577,7 +577,12 @@ def _answer(turn: Turn, s: Slots, asks: list[str], question: str) -> list[Reply]
             continue  # the plan already gives the time and cost of each option
         if ask == "cost" and turn.config is not None and not fit_.training(s) and "config_cost" not in done:
             done.add("config_cost")  # "how many GPUs and the monthly bill?": the bill of the setup just found
-            replies.append(money.config_cost(turn, s, turn.config))
+            if serve.PER_TOKEN.search(question):  # "...cost per million output tokens if we batch 32 users?": that
+                c = turn.config  # setup's cost per token at the load said, not its monthly bill
+                replies.append(serve.serving_cost(turn, dataclasses.replace(
+                    s, gpu=c.gpu_id, gpus=[c.gpu_id], count=c.gpu_count, precision=c.precision), question))
+            else:
+                replies.append(money.config_cost(turn, s, turn.config))
             continue
         if ask == "speed" and ({"fit", "how_many", "plan"} & done) and not fit_.training(s) and any(
                 c.tool in ("estimate_throughput", "recommend_hardware") for c in turn.calls):

@@ -606,12 +606,12 @@ def _without_kv(low: str) -> str:
 
 def find_kv_dtype(text: str) -> str | None:
     low = text.lower()
-    m = re.search(r"\b(fp8|int8|q8_0|q4_0)\s*(?:kv|k/v)|kv[- ]?(?:cache|缓存)?\s*(?:in|at|as|to|换成|改成|改用|用)?\s*(fp8|int8|q8_0|q4_0)",
-                  low)
+    m = re.search(r"\b(fp8|int8|q8_0|q4_0|int4|4-?bit)\s*(?:的\s*)?(?:kv|k/v)|"
+                  r"kv[- ]?(?:cache|缓存)?\s*(?:in|at|as|to|换成|改成|改用|用)?\s*(fp8|int8|q8_0|q4_0|int4|4-?bit)", low)
     if not m:
         return None
     v = m.group(1) or m.group(2)
-    return "fp8" if v == "int8" else v
+    return {"int8": "fp8", "int4": "q4_0", "4bit": "q4_0", "4-bit": "q4_0"}.get(v, v)  # 4-bit KV: as llama.cpp's q4_0
 
 
 NEGATED_METHOD = re.compile(r"(?:不想用|不想|不用|不要|不是|别用|并非|而不是|\bwithout\b|\bnot\b|\bno\b|\binstead of\b|"
@@ -1823,6 +1823,10 @@ def parse(text: str) -> Slots:
     s.formats = find_formats(text)
     s.precision = s.formats[0] if len(s.formats) == 1 else None
     s.kv_dtype = find_kv_dtype(text)
+    if s.kv_dtype == "q4_0" and re.search(r"(?:int4|4-?bit)\s*(?:的\s*)?(?:kv|k/v)|kv[- ]?(?:cache|缓存)?\s*\S{0,3}\s*(?:int4|4-?bit)",
+                                          text.lower()):
+        s.formats = [f for f in s.formats if f != "4bit"]  # "INT4 的 KV cache": the cache's bits, not the weights'
+        s.precision = s.formats[0] if len(s.formats) == 1 else None
     if s.kv_dtype and s.kv_dtype in s.formats and re.search(
             rf"kv\s*(?:-?cache|缓存)?\s*(?:换成|改成|改用|用|in|to|=|as|at)?\s*{re.escape(s.kv_dtype)}|{re.escape(s.kv_dtype)}\s*kv",
             text.lower()):

@@ -241,6 +241,12 @@ TABLE: tuple[AskSpec, ...] = (
             "volume", requires=("model", "request_rate"), optional=("gpu", "count", "precision", "input_tokens",
                                                                     "output_tokens", "usd_per_gpu_hour", "peak_factor"),
             priority=87, unless=("training",)),
+    # "KV cache 用 FP8 会不会掉点？", "does AWQ hurt quality?": the measured quality of that format, not a fit check
+    AskSpec("format_quality",
+            (r"\b(?:lose|loses|losing|hurt|hurts|degrade|degrades|drop|drops|cost|costs)\b.{0,30}\b(?:quality|accuracy)\b|"
+             r"\b(?:quality|accuracy) (?:loss|drop|hit|impact|degradation)\b|\bhow (?:much )?worse\b",),
+            (r"掉点|掉精度|精度(?:损失|下降|会降)|效果(?:会)?(?:变差|下降|差很多)|质量(?:损失|下降)|影响(?:效果|精度|质量)|损失多少精度",),
+            "format_quality", requires=("format_said",), priority=88, unless=("training",)),
     AskSpec("batch_job",
             (r"\bbatch (?:job|inference|processing|run|generation)\b", r"\boffline (?:inference|processing|generation)\b",
              r"\b(?:process|generate|summari[sz]e|classify|label|translate|tag)\b.{0,40}\b(?:documents?|docs|prompts|items|"
@@ -480,6 +486,8 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         return bool(s.gpu_hours or (CLAIMED_DAYS.search(question) and (s.gpu or s.count)))
     if test == "measured_tps":  # a speed to check is said in this turn, not one from a turn or part before
         return bool(now.measured_tps)
+    if test == "format_said":  # a weight or KV-cache format named ("KV cache 用 FP8", "AWQ")
+        return bool(now.kv_dtype or now.precision or now.formats)
     if test == "job_size":  # a batch job's size: requests, or output tokens in all
         return bool(s.items or s.output_total)
     if test == "claimed_spec":  # a device described by its figures ('Arc A770 16GB, 560 GB/s') claims nothing
