@@ -217,3 +217,11 @@ def test_a_kv_cache_format_quality_question_gets_a_quality_verdict_and_the_savin
     assert "awq" not in a.text.lower()  # 4-bit here is the cache's, not the weights'
     b = chat("does AWQ 4-bit hurt quality much for llama 3.1 70b?")
     assert first_line(b.text).startswith("**awq-4bit: moderate quality loss**")
+
+
+def test_staff_named_by_their_role_are_the_users():
+    from advisor.offline.parse import parse
+
+    assert parse("我们预算每月 2 万元，部署 Qwen3-32B 给 100 个客服用，用什么卡？").users == 100
+    a = chat("我们预算每月 2 万元，部署 Qwen3-32B 给 100 个客服用，用什么卡？")
+    assert "100 个用户" in first_line(a.text) and "llama.cpp" not in first_line(a.text)

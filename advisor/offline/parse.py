@@ -994,7 +994,8 @@ def find_users(text: str) -> tuple[int | None, str | None]:
             r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:用户|人(?:用|使用))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
-            r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事)(?!民)",
+            r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事|客服|坐席|销售|工程师|开发者?|研究员|学生|老师|"
+            r"医生|律师|分析师|运营)(?!民)",
             r"(\d{1,7})\s*(?:个|位|名)?\s*人(?:的)?\s*(?:团队|公司|客服|系统|部门|规模)"]
     for p in pats:
         m = re.search(p, low)
