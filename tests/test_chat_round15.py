@@ -225,3 +225,10 @@ def test_staff_named_by_their_role_are_the_users():
     assert parse("我们预算每月 2 万元，部署 Qwen3-32B 给 100 个客服用，用什么卡？").users == 100
     a = chat("我们预算每月 2 万元，部署 Qwen3-32B 给 100 个客服用，用什么卡？")
     assert "100 个用户" in first_line(a.text) and "llama.cpp" not in first_line(a.text)
+
+
+def test_a_time_to_first_token_question_leads_with_it():
+    a = chat("vLLM 部署 Llama-3.1-8B，单张 L40S，首 token 延迟大概多少？")
+    assert re.match(r"\*\*首 token 约 \d+ 毫秒", first_line(a.text))
+    b = chat("what's the TTFT of llama 3.1 70b fp8 on 2x h100?")
+    assert re.match(r"\*\*About \d+ ms to the first token", first_line(b.text))
