@@ -60,7 +60,8 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:leaked|stolen|scraped|found|someone'?s|other people'?s)\b.{0,40}\b(?:api |access |aws |gcp |azure |cloud )?"
            r"(?:keys?|credentials|tokens|logins?)\b(?!.{0,20}\b(?:per|a|/)\s*(?:second|sec|s|day|month)\b)",
            # getting past a provider's limits with extra identities, and asking whether they will notice
-           r"\b(?:more|extra|multiple|several|a few|new|\d+)\s+(?:\w+\s+)?accounts?\b.{0,80}\b(?:quota|limit|cap|capped|ban)\w*|"
+           r"\b(?:more|extra|multiple|several|a few|new|different|many|rotating|throwaway|burner|\d+)\s+(?:\w+\s+)?accounts?\b"
+           r".{0,80}\b(?:quota|limit|cap|capped|ban)\w*|\brotat\w*\s+(?:\w+\s+)?accounts?\b|"
            r"\b(?:quota|limit|cap|capped|banned)\b.{0,80}\b(?:more|extra|multiple|several|a few|new|\d+)\s+(?:\w+\s+)?accounts?\b",
            r"\b(?:will|would|do|does)\s+(?:they|aws|gcp|azure|google|amazon|the (?:provider|cloud|admins?|company))\s+"
            r"(?:notice|find out|detect|catch|flag)\b",
@@ -109,7 +110,8 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
-              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|绕过.{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|盗刷|虚假账号|假账号|"
+              r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|(?:绕过|绕开|规避|避开|躲开).{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|"
+              r"盗刷|虚假账号|假账号|(?:改驱动|刷\s*bios|破解|解锁).{0,24}(?:算力限制|限制解锁|解锁.{0,6}算力|h100\s*的?水平)|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
               r"带节奏|水军|刷单|刷量|刷评|盗用|盗取|偷用|冒用|被盗|偷来的|(?:别人|他人|其他人)的.{0,6}(?:账号|账户|密钥|凭证|信用卡)|"
               r"不被.{0,6}(?:发现|抓|查到|追踪|察觉|检测到)|(?:泄露|泄漏|偷来|盗来).{0,6}的.{0,8}(?:权重|模型|checkpoint)|"
@@ -152,13 +154,13 @@ TABLE: tuple[AskSpec, ...] = (
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
-                          r"\bweather\b", r"\brecipe\b", r"\bhomework\b", r"\bderivative of\b|\bintegral of\b|"
+                          r"\bweather\b", r"\brecipe\b", r"\bhomework\b", r"\bcover letter\b|\bresume\b|\bcv for\b", r"\bderivative of\b|\bintegral of\b|"
                           r"\bdifferentiate\b|\bsolve (?:for [a-z]\b|the equation)|\blimit of\b.{0,20}\bas [a-z] (?:->|approaches)", r"\bsourdough\b|\bbaking\b|\bbake\b|\bcook(?:ing)?\b|\bgarden", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b",
                           r"\b(?:gaming|play(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant))\b|"
                           r"\bray[- ]tracing\b|\b\d+\s*fps\b|\b(?:cyberpunk|fortnite|minecraft|elden ring|valorant)\b"),
             (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说|绝句|律诗|对联|打油诗)", r"天气", r"菜谱", r"股价",
-             r"作业|求导|导数|不定积分|定积分|解方程",
+             r"作业|求导|导数|不定积分|定积分|解方程|(?:化学|物理|数学|生物)(?:题|作业|考试)|求过程|mol\s*/\s*l",
              r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡", r"(?:帮我|帮忙|给我)?写.{0,6}(?:周报|日报|月报|总结报告|邮件|简历|文案|情书|演讲稿)"),
             "off_topic", priority=98,
             unless=("model", "gpu_named"), carries=False),
