@@ -243,3 +243,10 @@ def test_round_16s_missed_declines_are_declined_and_near_misses_are_not():
               "高中化学题：0.1 mol/L 醋酸溶液的 pH 是多少？Ka=1.8×10^-5，求过程"):
         assert re.match(r"\*\*(?:That's outside what I do|这超出了我的范围)", first_line(chat(q).text)), q
     assert "can't help" not in chat("How many accounts do I need to run llama on 4 H100s?").text
+
+
+def test_a_desk_machine_that_misses_at_4_bit_tries_an_8_bit_kv_cache_then_3_bit():
+    a = chat("两张 3090 能跑 Qwen2.5-72B 吗？需要 8k 上下文，单人用。")
+    assert "q4_k_m 加 8 位（q8_0）KV 缓存可以" in first_line(a.text)
+    b = chat("can I run llama 3.3 70b on a single 3090?")
+    assert "Only at iq2_xs" in first_line(b.text)  # 70B at 3-bit (~30 GiB) is still too big for 24 GB

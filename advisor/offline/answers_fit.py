@@ -255,8 +255,20 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                     f"{gib(r.available_gib)}.",
                 f"**放不下。** {label}{load} 在 {where} 上每卡需要 {gib(r.required_gib)}，每卡只有 {gib(r.available_gib)}。")
     if not s.precision and users <= 1 and gpu_kind(gpu) != "datacenter":
-        # a desk machine: the 2- and 1.58-bit i-quants people try before giving up (IQ2_XS, IQ1_S)
-        for fmt in ("iq2_xs", "iq1_s"):
+        # a desk machine: Q4_K_M with an 8-bit KV cache (llama.cpp's -ctk q8_0 -ctv q8_0, Ollama's q8_0 KV type) first,
+        # then the 3-, 2- and 1.58-bit quants people try before giving up
+        q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n,
+                      **{**args, "precision": FOUR_BIT_CONSUMER, "kv_dtype": "q8_0"}) if not s.kv_dtype else None
+        if q is not None and q.fits:
+            name = model_label(m.model, zh)
+            lead = pick(zh, f"**{name}: not in {m.precision}; yes at {FOUR_BIT_CONSUMER} with an 8-bit (q8_0) KV cache**, "
+                            f"tight: {gib(q.required_gib)} of {gib(q.available_gib)} per GPU on {where} (llama.cpp "
+                            "-ctk q8_0 -ctv q8_0, or Ollama's q8_0 KV type).",
+                        f"**{name}：{m.precision} 放不下；{FOUR_BIT_CONSUMER} 加 8 位（q8_0）KV 缓存可以**，很紧：在 {where} 上每卡 "
+                        f"{gib(q.required_gib)}，可用 {gib(q.available_gib)}（llama.cpp -ctk q8_0 -ctv q8_0，或 Ollama 的 q8_0 KV）。")
+            return Reply(lead, [breakdown(q.memory, zh)], memory_assumptions(q.memory, {**args, "precision": FOUR_BIT_CONSUMER}, zh),
+                         cite=format_topic(FOUR_BIT_CONSUMER))
+        for fmt in ("q3_k_m", "iq3_xxs", "iq2_xs", "iq1_s"):
             q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
             if q.fits:
                 lead += pick(zh, f" Only at {fmt} ({gib(q.required_gib)}), with a large quality loss.",
