@@ -250,3 +250,13 @@ def test_a_desk_machine_that_misses_at_4_bit_tries_an_8_bit_kv_cache_then_3_bit(
     assert "q4_k_m 加 8 位（q8_0）KV 缓存可以" in first_line(a.text)
     b = chat("can I run llama 3.3 70b on a single 3090?")
     assert "Only at iq2_xs" in first_line(b.text)  # 70B at 3-bit (~30 GiB) is still too big for 24 GB
+
+
+def test_a_laptop_gpu_is_its_own_chip_and_a_two_model_comparison_keeps_both_models():
+    from advisor.offline.parse import parse
+
+    s = parse("I have a gaming laptop with an RTX 4070 (8GB) and 32GB RAM. Can I run Llama-3.1-8B or Qwen2.5-14B?")
+    assert s.gpu.startswith("described:GeForce RTX 4070 Laptop|8|256|") and len(s.gpus) == 1
+    a = chat("I have a gaming laptop with an RTX 4070 (8GB) and 32GB RAM. Can I run Llama-3.1-8B or Qwen2.5-14B locally "
+             "at a usable speed?", "what about if I got a laptop with a 4090 (16GB)?")
+    assert "RTX 4090 Laptop 16 GB" in a.text and "Qwen2.5 14B" in a.text and "Llama 3.1 8B" in a.text

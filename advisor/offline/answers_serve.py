@@ -643,7 +643,7 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
     row_counts, totals = [], []  # totals: tokens/s per GPU of each row at the load, from the throughput tool
     for model, gpu in rows:
         before = len(turn.calls)
-        sub = Slots(**{**s.__dict__, "model": model, "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
+        sub = Slots(**{**s.__dict__, "model": model, "models": [model], "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
                        "count": _count_for(s, gpu) or fewest.get(gpu)})
         row_counts.append(sub.count)
         if kind == "speed" and not training(sub):

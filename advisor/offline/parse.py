@@ -1436,6 +1436,7 @@ STATED_BANDWIDTH = re.compile(r"(\d+(?:\.\d+)?)\s*(tb|gb)\s*(?:/\s*s|ps|每秒)"
 STATED_TFLOPS = re.compile(r"(\d+(?:\.\d+)?)\s*tflops", re.I)
 NO_GPU = re.compile(r"raspberry|树莓派|iphone|ipad|android|pixel|snapdragon|骁龙|phone|手机|\bcpu\b|intel core|xeon|ryzen|"
                     r"laptop|notebook|笔记本|steam deck|coral", re.I)
+LAPTOP = re.compile(r"\blaptop\b|\bnotebook\b|\bmobile\b|笔记本|游戏本|移动版", re.I)
 MODDED = re.compile(r"\bmod(?:ded|ified)?\b|\bhacked\b|\bupgraded\b|\bfrankenstein\b|魔改|改装|改版|改的|改过", re.I)
 SHARED_MEMORY = re.compile(r"raspberry|树莓派|jetson|orin|iphone|ipad|android|pixel|snapdragon|骁龙|steam deck|laptop|notebook|"
                            r"笔记本|手机|phone|\bcpu\b|ryzen|intel core|xeon|unified|统一内存|共享内存", re.I)
@@ -1451,6 +1452,16 @@ def describe_device(text: str, s: Slots) -> str | None:
     so every tool sizes it as the person described it. Bandwidth and TFLOPS are used when given."""
     from tools.gpus import described_gpu_id, get_gpu
 
+    if s.gpu and len(set(s.gpus)) == 1 and not s.gpu.startswith("described:") and LAPTOP.search(text):
+        from tools.gpus import known_device
+
+        base = get_gpu(s.gpu)
+        known = known_device(f"{base.name} laptop")
+        if known and known.get("memory_gb"):  # "a gaming laptop with an RTX 4070 (8GB)": the laptop chip, not the desktop card
+            mem = _own_memory(text, base) or next((float(m.group(1)) for m in STATED_MEMORY.finditer(text)
+                                                   if float(m.group(1)) == known["memory_gb"]), known["memory_gb"])
+            return described_gpu_id(known["name"], mem, known["bandwidth_gb_per_s"], known.get("fp16_tflops_dense"), False,
+                                    base.id)
     if s.gpu and len(set(s.gpus)) == 1 and not s.gpu.startswith("described:") and _own_memory(text, get_gpu(s.gpu)):
         # the card's own memory said, and not the catalog's: "RTX 4070 Laptop（8G 显存）", "m2 max w/ 32gb unified
         # memory" - the variant they have, the rest of its specs as the catalog's card
@@ -1503,6 +1514,11 @@ def describe_device(text: str, s: Slots) -> str | None:
         known = known_device(f"{name} {text}") if not bandwidth else None
         if known:  # "jetson orin nano super 8gb", "Arc B580 12G": the board's figures on file (sourced), not asked again
             name, bandwidth, tflops = known["name"], known["bandwidth_gb_per_s"], tflops or known.get("fp16_tflops_dense")
+            if known.get("memory_gb"):  # a laptop's own GPU: its memory is its own, not shared with the CPU
+                shared = False
+                if s.gpu and not s.gpu.startswith("described:"):
+                    base = get_gpu(s.gpu)  # the desktop card of that name is this chip's stand-in, not a second card
+                    return described_gpu_id(name, mems[0], bandwidth, tflops, shared, base.id)
     return described_gpu_id(name, mems[0], bandwidth, tflops, shared, base.id if base else None)
 
 

@@ -238,6 +238,9 @@ def verdict_inference(model, gpu, n, precision=None, context=None, users=None):
             continue
         if check_fit(FitRequest(**{**base, "precision": fmt})).fits:
             return "yes_quantized"
+    if g.kind != "datacenter" and (users or 1) <= 1 and check_fit(FitRequest(**{**base, "precision": "q4_k_m",
+                                                                              "kv_dtype": "q8_0"})).fits:
+        return "yes_quantized"  # one user at a desk: Q4_K_M with an 8-bit KV cache (llama.cpp -ctk/-ctv q8_0)
     return "no"
 
 
