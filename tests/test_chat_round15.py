@@ -260,3 +260,8 @@ def test_a_laptop_gpu_is_its_own_chip_and_a_two_model_comparison_keeps_both_mode
     a = chat("I have a gaming laptop with an RTX 4070 (8GB) and 32GB RAM. Can I run Llama-3.1-8B or Qwen2.5-14B locally "
              "at a usable speed?", "what about if I got a laptop with a 4090 (16GB)?")
     assert "RTX 4090 Laptop 16 GB" in a.text and "Qwen2.5 14B" in a.text and "Llama 3.1 8B" in a.text
+
+
+def test_gpu_value_uses_the_hourly_rents_said_card_by_card():
+    a = chat("H200 和 B200 训练 70B 模型，哪个性价比高？H200 每卡时 3.5 美元，B200 5.5 美元")
+    assert "贵 57%" in first_line(a.text) and "已收录租金" not in first_line(a.text)

@@ -816,7 +816,10 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     worth_en = f"worth it up to about {ratio:g}x the price"
     worth_zh = f"价格在 {ratio:g} 倍以内就划算"
     said = _said_price_ratio(question)
-    prices = dict(s.gpu_prices) if len(s.gpu_prices) >= 2 else _said_card_prices(question)
+    from .answers_money import said_hourly_prices
+
+    # the rents or prices the person gives card by card: "H200 每卡时 3.5 美元，B200 5.5 美元", "3090 at $700 vs 4090 at $1,800"
+    prices = dict(s.gpu_prices) if len(s.gpu_prices) >= 2 else (said_hourly_prices(question)[0] or _said_card_prices(question))
     w = re.search(r"\b([a-z]+\d{2,4}[a-z]*)\b[^$?]{0,30}\bworth (?:it )?(?:at|for)\s*\$\s*(\d+(?:\.\d+)?)\s*(?:/\s*h\w*)?\s*"
                   r"(?:vs\.?|versus|over|against|compared to)\s*\$\s*(\d+(?:\.\d+)?)", question, re.I)
     if w and len(prices) < 2:  # "is H200 worth it at $3.5/h vs $2.5/h?": the named card at the first price, the other at the second
