@@ -265,3 +265,10 @@ def test_a_laptop_gpu_is_its_own_chip_and_a_two_model_comparison_keeps_both_mode
 def test_gpu_value_uses_the_hourly_rents_said_card_by_card():
     a = chat("H200 和 B200 训练 70B 模型，哪个性价比高？H200 每卡时 3.5 美元，B200 5.5 美元")
     assert "贵 57%" in first_line(a.text) and "已收录租金" not in first_line(a.text)
+
+
+def test_many_users_that_miss_in_16_bit_get_the_serving_combination_checked():
+    a = chat("can I serve qwen2.5-32b to 40 people on 2x RTX 4090?")
+    assert "awq-4bit weights, an FP8 KV cache and conversations averaging 4,096 tokens" in a.text
+    b = chat("can I serve qwen2.5-32b to 20 people on 2x RTX 4090?")
+    assert first_line(b.text).startswith("**Yes, with 4-bit weights and an FP8 KV cache.**") and "In 16-bit:" in b.text
