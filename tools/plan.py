@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import math
+from functools import lru_cache
 from typing import Literal
 
 from .base import check, record, spec
@@ -162,29 +163,11 @@ def _serve_precisions(native: str) -> tuple[str, ...]:
     return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
 
 
-_AVAILABLE: dict[tuple, float] = {}
-_MEMORY_BASE: dict[tuple, MemoryRequest] = {}
-
-
+@lru_cache(maxsize=4096)
 def _memory_base(model: str, prec: str, context: int, engine: str, gpu_id: str) -> MemoryRequest:
-    """One validated memory request per model, format, context, engine and GPU; layouts copy it and set their counts."""
-    key = (model, prec, context, engine, gpu_id)
-    if key not in _MEMORY_BASE:
-        if len(_MEMORY_BASE) > 4096:
-            _MEMORY_BASE.clear()
-        _MEMORY_BASE[key] = MemoryRequest(model=model, precision=prec, context=context, batch=1, framework=engine,
-                                          gpu=gpu_id)
-    return _MEMORY_BASE[key]
-
-
-def _available(model: str, gpu: GPU, engine: str) -> float:
-    """GiB per GPU an engine may use (the same for every layout and format): built once per GPU and engine."""
-    key = (model, gpu.id, gpu.memory_gib, gpu.usable_gib, engine)
-    if key not in _AVAILABLE:
-        if len(_AVAILABLE) > 4096:
-            _AVAILABLE.clear()
-        _AVAILABLE[key] = available_gib(gpu, MemoryRequest(model=model, framework=engine))
-    return _AVAILABLE[key]
+    """One validated memory request per model, format, context, engine and GPU; layouts copy it and set their counts
+    (it is shared: never changed in place)."""
+    return MemoryRequest(model=model, precision=prec, context=context, batch=1, framework=engine, gpu=gpu_id)
 
 
 def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, context: int, pp: int = 1):
@@ -198,7 +181,7 @@ def _serve(req: PlanRequest, m, gpu: GPU, prec: str, tp: int, engine: str, conte
     except AdvisorInputError:
         return None
     if engine == "llama.cpp":
-        fits = mem.per_gpu_gib <= _available(req.model, gpu, engine)
+        fits = mem.per_gpu_gib <= available_gib(gpu, _memory_base(req.model, prec, context, engine, gpu.id))
         per_replica = 1 if fits else 0
     else:
         per_replica = mem.max_concurrent_sequences
@@ -298,7 +281,7 @@ def _inference(req: PlanRequest) -> tuple[list[PlanOption], int]:
 def _serving_option(req, gpu, prec, engine, tp, mem, replicas, users, t, context, pp: int = 1,
                     ttft_s: float | None = None) -> PlanOption:
     n = replicas * tp * pp
-    avail = _available(req.model, gpu, engine)
+    avail = available_gib(gpu, _memory_base(req.model, prec, context, engine, gpu.id))
     need = mem.per_gpu_gib - mem.breakdown_gib["kv_cache"] + mem.breakdown_gib["kv_cache"] * users
     headroom = (avail - need) / avail
     price = req.usd_per_gpu_hour or _price(gpu, req.price)

@@ -1183,8 +1183,7 @@ def volume(turn, s: Slots, question: str) -> Reply:
             continue
         got, n_running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=width), prompt, out)
         setup_rps = got.decode_tokens_per_s_total / out
-        key = (width * math.ceil(rate * (s.peak_factor or (DEFAULT_PEAK_FACTOR if s.rate_is_daily or not s.request_rate
-                                                           else 1.0)) / setup_rps) if setup_rps else math.inf,
+        key = (width * math.ceil(rate * peak / setup_rps) if setup_rps else math.inf,
                -setup_rps / width)  # as many GPUs either way: the one with more room (2 x TP=2 at 3 requests each is full)
         if best_key is None or key < best_key:
             t, running, tp, best_key = got, n_running, width, key

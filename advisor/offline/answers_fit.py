@@ -283,20 +283,20 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
     body.append(_suggestions(r, zh))
     combo = _serving_combination(turn, s, gpu, n, users, args) if users > 1 and not s.precision else None
     if combo is not None:  # many users: the three changes a serving deployment makes together
-        if re.search(r"it fits|放得下(?!$)", combo) and "仍放不下" not in combo and "still too much" not in combo:
-            # the question was whether it can be served: yes, the way deployments serve it; the 16-bit miss follows
+        fits, text = combo
+        if fits:  # the question was whether it can be served: yes, the way deployments serve it; the 16-bit miss follows
             body.insert(0, lead.replace("**No.**", "In 16-bit:").replace("**放不下。**", "16 位下："))
-            lead = pick(zh, f"**Yes, with 4-bit weights and an FP8 KV cache.** {combo}", f"**可以，要用 4 位权重和 FP8 KV 缓存。**{combo}")
+            lead = pick(zh, f"**Yes, with 4-bit weights and an FP8 KV cache.** {text}", f"**可以，要用 4 位权重和 FP8 KV 缓存。**{text}")
         else:
-            body.insert(0, combo)
+            body.insert(0, text)
     return Reply(lead, body, memory_assumptions(m, args, zh))
 
 
-def _serving_combination(turn, s: Slots, gpu: str, n: int, users: int, args: dict) -> str | None:
+def _serving_combination(turn, s: Slots, gpu: str, n: int, users: int, args: dict) -> tuple[bool, str] | None:
     """'Can I serve 32B to 40 people on 2x 4090?' misses in 16-bit at the full window; a serving deployment makes three
     changes together - 4-bit weights, an FP8 KV cache, and conversations at a chat's average length rather than the
-    window (when no context was said) - and each alone may not be enough. The verdict with all three, said."""
-    from tools.defaults import CHAT_CONTEXT_AVERAGE
+    window (when no context was said) - and each alone may not be enough. (Whether it fits, the verdict said.)"""
+    from tools.defaults import CHAT_CONTEXT_AVERAGE, TIGHT_HEADROOM
 
     context = s.context or CHAT_CONTEXT_AVERAGE
     try:
@@ -308,12 +308,12 @@ def _serving_combination(turn, s: Slots, gpu: str, n: int, users: int, args: dic
     avg = "" if s.context else pick(zh, f" and conversations averaging {context:,} tokens (half the window)",
                                     f"、每段对话平均 {context:,} tokens（窗口的一半）")
     if q.fits:
-        tight = q.required_gib > q.available_gib * 0.9
-        return pick(zh, f"With {FOUR_BIT_SERVER} weights, an FP8 KV cache{avg}: {gib(q.required_gib)} of "
-                        f"{gib(q.available_gib)} per GPU for {users} users - it fits" + (", tightly." if tight else "."),
-                    f"用 {FOUR_BIT_SERVER} 权重、FP8 KV 缓存{avg}：{users} 个用户每卡 {gib(q.required_gib)}，可用 "
-                    f"{gib(q.available_gib)}——放得下" + ("，但很紧。" if tight else "。"))
-    return pick(zh, f"Even with {FOUR_BIT_SERVER} weights, an FP8 KV cache{avg}: {gib(q.required_gib)} of "
+        tight = q.required_gib > q.available_gib * (1 - TIGHT_HEADROOM)
+        return True, pick(zh, f"With {FOUR_BIT_SERVER} weights, an FP8 KV cache{avg}: {gib(q.required_gib)} of "
+                              f"{gib(q.available_gib)} per GPU for {users} users - it fits" + (", tightly." if tight else "."),
+                          f"用 {FOUR_BIT_SERVER} 权重、FP8 KV 缓存{avg}：{users} 个用户每卡 {gib(q.required_gib)}，可用 "
+                          f"{gib(q.available_gib)}——放得下" + ("，但很紧。" if tight else "。"))
+    return False, pick(zh, f"Even with {FOUR_BIT_SERVER} weights, an FP8 KV cache{avg}: {gib(q.required_gib)} of "
                     f"{gib(q.available_gib)} per GPU for {users} users - still too much.",
                 f"即使用 {FOUR_BIT_SERVER} 权重、FP8 KV 缓存{avg}：{users} 个用户每卡 {gib(q.required_gib)}，可用 "
                 f"{gib(q.available_gib)}——仍放不下。")

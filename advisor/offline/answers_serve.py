@@ -553,14 +553,12 @@ def _speed_one(turn, s: Slots) -> Reply:
     assumptions = list(r.assumptions) if not zh else [f"框架 {r.framework}", f"权重 {r.precision}", f"并发 {users}"]
     if TTFT_ASK.search(turn.question) and r.time_to_first_token_s and not any("not estimated" in n for n in r.notes):
         # "首 token 延迟大概多少？": the time to first token leads, the decode speed follows
-        prompt = r.prompt_tokens if hasattr(r, "prompt_tokens") else None
-        lead, body = pick(zh, f"**About {r.time_to_first_token_s * 1000:,.0f} ms to the first token**"
-                              + (f" for a {prompt:,}-token prompt" if prompt else "") + f"{assumed}: {model_label(r.model, zh)} "
-                              f"{r.precision} on {where} ({r.framework}), prefill {tps(r.prefill_tokens_per_s)} tokens/s; "
-                              "longer prompts and a queue of other requests add to it.",
-                         f"**首 token 约 {r.time_to_first_token_s * 1000:,.0f} 毫秒**" + (f"（提示词 {prompt:,} tokens）" if prompt else "")
-                         + f"{assumed}：{model_label(r.model, zh)} {r.precision}，{where}（{r.framework}），prefill "
-                           f"{tps(r.prefill_tokens_per_s)} tokens/s；提示词更长或有其他请求排队时会更久。"), [lead] + body[1:]
+        lead, body = pick(zh, f"**About {r.time_to_first_token_s * 1000:,.0f} ms to the first token**{assumed}: "
+                              f"{model_label(r.model, zh)} {r.precision} on {where} ({r.framework}), prefill "
+                              f"{tps(r.prefill_tokens_per_s)} tokens/s; longer prompts and a queue of other requests add to it.",
+                         f"**首 token 约 {r.time_to_first_token_s * 1000:,.0f} 毫秒**{assumed}：{model_label(r.model, zh)} "
+                         f"{r.precision}，{where}（{r.framework}），prefill {tps(r.prefill_tokens_per_s)} tokens/s；"
+                         "提示词更长或有其他请求排队时会更久。"), [lead] + body[1:]
     return Reply(lead, body, assumptions)
 
 
