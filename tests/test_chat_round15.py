@@ -272,3 +272,8 @@ def test_many_users_that_miss_in_16_bit_get_the_serving_combination_checked():
     assert "awq-4bit weights, an FP8 KV cache and conversations averaging 4,096 tokens" in a.text
     b = chat("can I serve qwen2.5-32b to 20 people on 2x RTX 4090?")
     assert first_line(b.text).startswith("**Yes, with 4-bit weights and an FP8 KV cache.**") and "In 16-bit:" in b.text
+
+
+def test_a_per_user_speed_stated_as_a_target_is_not_a_speed_asked():
+    a = chat("我们 30 个人用 Qwen2.5-14B 做代码助手，每人上下文 8k，要求每人 20 token/s，租 L40S 每卡每小时 6 元，每月多少钱？")
+    assert first_line(a.text).startswith("**每月约 ¥") and "30 个用户" in first_line(a.text)

@@ -72,6 +72,10 @@ PATTERNS = {
            r"\bdoes .* (?:fit|run|work)|\benough\b|\bpossible\b|\bsufficient\b|\bis it (?:ok|feasible)|能不能|能否|能跑|"
            r"可以|够不够|够吗|放得下|跑得动|吗|行不行|跑得起来",
 }
+# a speed asked for, as against a per-user speed stated as the target ("要求每人 20 token/s")
+SPEED_ASKED = re.compile(r"\bhow fast\b|\bspeed\b|\bthroughput\b|\blatency\b|\bttft\b|\bhow quick|\bfaster\b|"
+                         r"\bhow many (?:tokens?|tok)\b|\bwhat (?:tok/s|tokens? per second)|速度|多快|吞吐|延迟|哪个快|更快|快多少|"
+                         r"多少\s*(?:tokens?|tok)\s*/\s*s|每秒(?:多少|几)", re.I)
 COMPARE = re.compile(r"\bvs\.?\b|\bversus\b|\bcompare\b|\bcomparison\b|\bor\b|\bbetter\b|\bfaster\b|\bcheaper\b|"
                      r"对比|比较|还是|哪个|(?:和|跟|与|同).{1,24}(?:比|相比)|比.{1,12}(?:快|慢|贵|便宜|好)", re.I)
 DDP_VS_SHARDED = re.compile(r"(?<![a-z])ddp(?![a-z]).{0,40}(?:(?<![a-z])fsdp(?![a-z])|zero)|"
@@ -98,6 +102,8 @@ def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None)
     # "a 3090 with 24G显存", "24GB of VRAM": a description of the card, not a question about memory
     q = VRAM_DESCRIPTION.sub(r"\1", question.lower())
     found = [name for name, pattern in PATTERNS.items() if re.search(pattern, q)]
+    if "speed" in found and now.target_tps and not SPEED_ASKED.search(q):
+        found.remove("speed")  # "要求每人 20 token/s", "at least 15 tok/s each": a target to meet, not a speed asked
     if now.local_path and not merged.model:
         return ["local_path"]
     if now.problems:
