@@ -5,8 +5,8 @@ priority and the asks it yields to.
 
 `route` picks the highest-priority row whose phrases match and whose required facts are known; when phrases match
 but a required fact is missing, it returns the row with that fact named, and the answer says what it can and asks
-for the missing fact. Rows here are consulted before the older hand-ordered `asks.detect`, which still answers the
-asks not yet moved into the table (fit, memory, speed, time, cost, plans, buy-or-rent, comparisons, concepts).
+for the missing fact. Rows here are consulted before `asks.detect`, which reads the older asks (fit, memory, speed,
+time, cost, plans, buy-or-rent, comparisons, concepts) from its own tables of situations, rewrites and conflicts.
 Adding an ask is one row here and one answer function: the power/energy ask went in that way."""
 
 from __future__ import annotations
