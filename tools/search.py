@@ -91,10 +91,31 @@ def users_for_daily_tokens(tokens_per_day: float, target_tokens_per_s: float | N
                 concurrent_streams=users)
 
 
+def training_count_that_fits(gpus: list[str], model: str, method: str, counts=(1, 2, 4, 8, 16, 32, 64)) -> int | None:
+    """The fewest GPUs (of `counts`) on which a training run of `method` fits every card named, ZeRO-3 across them
+    (gradient checkpointing on for fine-tunes): the same count on each side, so a ratio compares like with like."""
+    for n in counts:
+        ok = True
+        for name in gpus:
+            g = get_gpu(name)
+            r = estimate_memory(MemoryRequest(model=model, workload="training", method=method, gpu_count=n, gpu=g.id,
+                                              sharding="zero3" if n > 1 else "none",
+                                              gradient_checkpointing=method != "pretrain"))
+            if r.per_gpu_gib > g.usable_gib:
+                ok = False
+                break
+        if ok:
+            return n
+    return None
+
+
 def compare_gpus(gpus: list[str], model: str, workload: str = "inference", tokens: float | None = None,
-                 method: str = "pretrain", gpu_count: int = 1, users: int = 1, precision: str | None = None) -> dict:
+                 method: str = "pretrain", gpu_count: int | None = None, users: int = 1, precision: str | None = None) -> dict:
     """One workload on each GPU: the speed of each (decode tokens/s per user for serving, hours for training), the
-    ratio to the slowest, the rent of each, and the price ratio up to which the faster one is the better buy."""
+    ratio to the slowest, the rent of each, and the price ratio up to which the faster one is the better buy.
+    A training run with no count given runs on the fewest GPUs that hold it on every card named."""
+    if gpu_count is None:
+        gpu_count = (training_count_that_fits(gpus, model, method) or 8) if workload != "inference" else 1
     if workload == "inference" and precision is None:
         precision = _common_format(model, gpus, gpu_count, users)
     rows = []
@@ -127,13 +148,13 @@ def compare_gpus(gpus: list[str], model: str, workload: str = "inference", token
                        if fast["usd_per_gpu_hour"] and slow["usd_per_gpu_hour"] else None)
         for r in rows:
             r.pop("speed", None)
-        return dict(model=model, workload=workload, rows=rows, faster=fast["gpu"], slower=slow["gpu"],
+        return dict(model=model, workload=workload, rows=rows, faster=fast["gpu"], slower=slow["gpu"], gpu_count=gpu_count,
                     speedup_x=round(ratio, 2), rent_multiple_x=round(price_ratio, 2) if price_ratio else None,
                     worth_up_to_x=round(ratio, 2),
                     faster_is_cheaper_per_work=bool(price_ratio and price_ratio < ratio))
     for r in rows:
         r.pop("speed", None)
-    return dict(model=model, workload=workload, rows=rows, faster=None, slower=None, speedup_x=None,
+    return dict(model=model, workload=workload, rows=rows, faster=None, slower=None, gpu_count=gpu_count, speedup_x=None,
                 rent_multiple_x=None, worth_up_to_x=None, faster_is_cheaper_per_work=None)
 
 

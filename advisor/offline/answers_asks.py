@@ -380,8 +380,37 @@ def zero_savings(turn, s: Slots, question: str) -> Reply:
                                   "ZeRO-3 每层用前要把权重聚合回来，每步的卡间通信更多：ZeRO-2 放不下时才值得。")]
     if s.gpu:  # the person's card: which stages fit it, said first among the figures
         body.insert(0, _zero_verdict(s.gpu, st, n, zh))
+    from .table import STAGE_CHOICE_EN, STAGE_CHOICE_ZH
+
+    if s.gpu and re.search(f"{STAGE_CHOICE_EN}|{STAGE_CHOICE_ZH}", question, re.I):  # "which stage?": the answer is one
+        body.insert(0, lead)
+        lead = _zero_pick(s.gpu, st, n, zh, question)
     assumptions = [] if s.count else [pick(zh, "8 GPUs (say how many for yours)", "按 8 张卡（可告诉我你的卡数）")]
     return Reply(lead, body, assumptions)
+
+
+def _zero_pick(gpu: str, stages: dict, n: int, zh: bool, question: str) -> str:
+    """The stage to use: the lowest that fits the card (each stage up adds communication: ZeRO-3 gathers every layer's
+    weights each step, slow over PCIe without NVLink); none fitting, what would."""
+    g = get_gpu(gpu)
+    cap = g.usable_gib
+    names = {"none": "DDP", "zero1": "ZeRO-1", "zero2": "ZeRO-2", "zero3": "ZeRO-3"}
+    fit = next((k for k in ("zero1", "zero2", "zero3") if stages[k]["per_gpu_gib"] <= cap * 0.9), None)
+    pcie = not g.nvlink_for(n) if hasattr(g, "nvlink_for") else False
+    if fit is None:
+        z3 = stages["zero3"]["per_gpu_gib"]
+        return pick(zh, f"**No stage fits {n}x {g.name}: even ZeRO-3 needs {gib(z3)} per GPU of {gib(cap)}** - use ZeRO-3 with "
+                        "the optimizer offloaded to CPU (ZeRO-Offload), or LoRA/QLoRA.",
+                    f"**{n} 张 {g.name} 上哪个 stage 都放不下：ZeRO-3 每卡也要 {gib(z3)}（每卡 {gib(cap)}）**——用 ZeRO-3 加优化器"
+                    "卸载到 CPU（ZeRO-Offload），或改用 LoRA/QLoRA。")
+    per = gib(stages[fit]["per_gpu_gib"])
+    lower = [names[k] for k in ("zero1", "zero2") if k != fit and stages[k]["per_gpu_gib"] > cap * 0.9
+             and ("zero1", "zero2", "zero3").index(k) < ("zero1", "zero2", "zero3").index(fit)]
+    why_en = (f"; {' and '.join(lower)} need{'s' if len(lower) == 1 else ''} more than its {gib(cap)}" if lower else "") + \
+        (" - over PCIe without NVLink, the lowest stage that fits is also the fastest" if pcie else "")
+    why_zh = (f"；{'、'.join(lower)} 超过每卡 {gib(cap)}" if lower else "") + ("——没有 NVLink 走 PCIe 时，放得下的最低 stage 也最快" if pcie else "")
+    return pick(zh, f"**{names[fit]}** for this run on {n}x {g.name}: {per} per GPU{why_en}.",
+                f"**选 {names[fit]}**：{n} 张 {g.name} 上每卡约 {per}{why_zh}。")
 
 
 def _zero_verdict(gpu: str, stages: dict, n: int, zh: bool) -> str:
@@ -390,9 +419,10 @@ def _zero_verdict(gpu: str, stages: dict, n: int, zh: bool) -> str:
     cap = g.usable_gib
     names = {"none": "DDP", "zero1": "ZeRO-1", "zero2": "ZeRO-2", "zero3": "ZeRO-3"}
     fitting = [names[k] for k, v in stages.items() if v["per_gpu_gib"] <= cap]
+    rest = [x for x in names.values() if x not in fitting]
     if fitting:
         return pick(zh, f"On {n}x {g.name} ({gib(cap)} each): {', '.join(fitting)} fit"
-                        + (f"; {', '.join(x for x in names.values() if x not in fitting)} do not." if len(fitting) < 4 else "."),
+                        + (f"; {', '.join(rest)} {'does' if len(rest) == 1 else 'do'} not." if rest else "."),
                     f"在 {n} 张 {g.name}（每张 {gib(cap)}）上：{'、'.join(fitting)} 放得下"
                     + (f"；{'、'.join(x for x in names.values() if x not in fitting)} 放不下。" if len(fitting) < 4 else "。"))
     z3 = stages["zero3"]["per_gpu_gib"]
@@ -777,12 +807,19 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
             tokens = round(info.params_b * 20, 1) * 1e9
             stated = pick(zh, f" (no token count given: {tokens:,.0f} tokens, 20 per parameter)",
                           f"（未给 token 数：按每参数 20 个，{tokens:,.0f} tokens）")
-        n = s.count or (8 if method == "pretrain" else 1)
+        if tokens and tokens < 1e6 and method != "pretrain":
+            tokens = None  # "prompt 经常 20k-30k token" said before: a prompt length, not a training budget
+        if not tokens and method != "pretrain" and not stated:
+            tokens = 5e7
+            stated = pick(zh, f" ({method} fine-tune on 50M tokens as the example; the ratio does not depend on it)",
+                          f"（以 {method} 微调 5,000 万 tokens 为例；倍数与 token 数无关）")
+        n = s.count or (8 if method == "pretrain" else None)  # a fine-tune: the fewest of each card that hold it
         counts = _counts_each(question, gpus)
         if counts:  # "one H100 vs two A100s": each side with its own count, the ratio between the two setups
             return _setups_vs(turn, s, gpus, counts, model, tokens, method, stated)
         r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="training",
                         tokens=tokens or (5e7 if method != "pretrain" else None), method=method, gpu_count=n)
+        n = r.get("gpu_count") or n
     else:
         if model and _counts_each(question, gpus):  # "两张 4090 和一张 5090 比": each setup with its own count, by speed
             from .answers_serve import compare

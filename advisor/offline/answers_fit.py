@@ -680,10 +680,22 @@ def family_size(now: Slots, earlier: str) -> Slots:
     from tools.models import find_catalog_id, get_model
     from tools.params import count_params
 
-    m = FAMILY.findall(earlier or "")
-    if not (now.model and re.fullmatch(r"\d+(?:\.\d+)?[bB]", now.model) and m and len(now.models) <= 1):
+    if not (now.model and re.fullmatch(r"\d+(?:\.\d+)?[bB]", now.model) and len(now.models) <= 1):
         return now
     size = float(now.model[:-1])
+    if earlier:  # "LoRA 微调 72B" after "我们主要跑 Qwen2.5-72B": the model of that size said before
+        from .parse import parse
+
+        for mid in reversed(parse(earlier[-600:]).models):
+            try:
+                total = count_params(get_model(mid)).total / 1e9
+            except Exception:  # noqa: BLE001 - a shape said before that is not a model on file
+                continue
+            if abs(total - size) <= 0.15 * size and not re.fullmatch(r"\d+(?:\.\d+)?[bB]", mid):
+                return replace(now, model=mid, models=[mid])
+    m = FAMILY.findall(earlier or "")
+    if not m:
+        return now
     for name in FAMILY_SIZES[m[-1].lower()]:
         mid = find_catalog_id(name)
         if mid and abs(count_params(get_model(mid)).total / 1e9 - size) <= 0.15 * size:

@@ -322,6 +322,11 @@ class OfflineEngine:
                                          question, re.I) and now.gpus[0] != state.gpus[0]:
             slots.gpus = [state.gpus[0], now.gpus[0]]  # "and vs a used a6000?": the card the thread is about, against it
             routed = table.again(previous[0], question, now, slots)
+        if routed is None and previous and previous[0] in ("gpu_vs_gpu", "gpu_worth") and len(set(state.gpus)) >= 2 and \
+                set(now.gpus) <= set(state.gpus) and FOLLOW_UP.search(question.lower()) and SLOWER_OR_FASTER.search(question):
+            # "那做训练呢，LoRA 微调 72B，H20 会慢多少？" after H20 vs H100: the same two cards, on the new job
+            slots.gpus = list(dict.fromkeys([*now.gpus, *state.gpus]))
+            routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and now.load_scale:
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
@@ -465,6 +470,8 @@ CHOOSE_METHOD = re.compile(r"选哪个|该选|选哪种|用哪个|用哪种|哪�
 MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)
+SLOWER_OR_FASTER = re.compile(r"\b(?:slower|faster|quicker|how much (?:slower|faster|better|worse)|difference|gap)\b|"
+                              r"慢多少|快多少|慢几倍|快几倍|差多少|差距|差几倍|慢|快", re.I)
 LOAD_SIZING_ASKS = ("how_many", "which_gpu", "cost", "budget", "value", "volume", "daily_volume")
 
 

@@ -161,6 +161,12 @@ def _hours(text: str, f: Facts) -> None:
     if y and not f.gpu_hours_month:  # "一年大概要 5 万 GPU 小时": a year's use, a month of it
         num, unit = (y.group(1), y.group(2)) if y.group(1) else (y.group(3), y.group(4))
         f.gpu_hours_month = float(num.replace(",", "")) * {"万": 1e4, "千": 1e3, "k": 1e3}.get(unit or "", 1) / 12
+    if f.hours_per_day is None and not (f.hours_per_week or f.hours_per_month or f.gpu_hours_month):
+        from .parse import find_hours_per_day
+
+        daily = find_hours_per_day(text)  # the chat's reading of a day's hours ("每天大概 8 张卡跑 10 小时", "每天跑满 20 小时")
+        if daily and not re.search(r"\b(?:week|month)\b|每周|一周|每月|一个月|utili|利用率|使用率|%", low):
+            f.hours_per_day = daily
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
@@ -197,7 +203,11 @@ def facts(text: str) -> Facts:
     if f.gpu_hours_month and f.count:  # each bought card would run its share of those hours
         f.hours_per_month = round(f.gpu_hours_month / f.count, 1)
     if len({g[0] for g in gpus}) >= 2 and re.search(r"还是.{0,6}租|\bor\b.{0,10}\brent|租", low):
-        f.rent_count = gpus[1][1] or 1  # "买两张 3090 还是租 A100": the rent is for the other card, as many as named
+        used = re.search(r"(\d{1,3})\s*(?:张|块)\s*(?:卡|gpu|显卡)?\s*(?:都|一起|同时)?\s*(?:跑|用|训练|开)|"
+                         r"\b(\d{1,3})\s+(?:gpus|cards)\s+(?:for|running|busy|in use)\b", low)
+        # "买两张 3090 还是租 A100": the rent is for the other card, as many as named, or as many as are in use
+        # ("每天大概 8 张卡跑 10 小时")
+        f.rent_count = gpus[1][1] or (int(used.group(1) or used.group(2)) if used else 1)
     for s, e, v, yuan in _money(text, bare=f.cny):
         after, before = low[e:e + 24], low[max(0, s - 14):s]
         f.cny = f.cny or yuan
@@ -233,6 +243,20 @@ def facts(text: str) -> Facts:
             each = re.match(r"\s*(?:each|apiece|a (?:card|gpu)|per (?:card|gpu))\b|\s*(?:每张|每块|一张|一块)", after) or \
                 re.search(r"(?:每张|每块|单卡|一张|一块)\s*$", before)
             v = v * (f.count or 1) if each else v
+            # "一台 8 卡服务器约 ¥16 万，要买两台", "$250k per server, we need 3": the machine's price times the machines
+            per_box = re.search(r"(?:一台|每台|单台|per (?:server|node|box|machine)|a (?:server|node|box)|each (?:server|node|box))"
+                                r"[^。；;，,]{0,24}$", low[max(0, s - 30):s]) or re.match(
+                r"\s*(?:per|a|each)\s+(?:server|node|box|machine)\b|\s*(?:一台|每台)", after)
+            per_box = per_box and not each
+            boxes = re.search(r"(?:买|需要|要|共|一共)\s*(两|二|三|四|五|六|八|十|\d{1,2})\s*台|"
+                              r"\b(?:need|buy|get)\s+(two|three|four|five|six|eight|\d{1,2})\s+(?:of them|servers|nodes|boxes|machines)\b",
+                              low)
+            if per_box and boxes:
+                word = boxes.group(1) or boxes.group(2)
+                n_boxes = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "八": 8, "十": 10,
+                                                            "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                                                            "eight": 8}[word]
+                v = v * n_boxes
             plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
             f.buy = f.buy + v if plus else v
     if f.gpu_hours_month and not f.price_hour:  # "3,000 h100-hours a month on lambda at $2.49": its price per GPU-hour
@@ -642,6 +666,11 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         if f.rent_month:
             rent = f.rent_month
             steps.append(pick(zh, f"renting: {m(rent)} a month", f"租：每月 {m(rent)}"))
+            if f.price_hour and not _hours_month(f) and rent / f.price_hour <= 744:
+                # "$120/month renting at ~$0.40/hr": that is 300 hours of use a month, the hours an owned card draws power
+                f.hours_per_month = round(rent / (f.price_hour * (f.count if f.per_gpu and f.count else 1)), 1)
+                steps.append(pick(zh, f"{m(rent)} / {m(f.price_hour)}/h = {f.hours_per_month:g} h of use a month",
+                                  f"{m(rent)} / {m(f.price_hour)}/小时 = 每月使用 {f.hours_per_month:g} 小时"))
         else:
             hourly, hen, hzh = _hourly(f)
             util = f.util or 1.0

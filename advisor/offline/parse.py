@@ -94,6 +94,7 @@ class Slots:
     items: float | None = None  # requests in a batch job: "2 million documents", "50k prompts", "100 万条"
     output_total: float | None = None  # output tokens to generate in all: "5 亿输出 token", "500M output tokens"
     request_rate: float | None = None  # requests per second on average: "20k chats a day", "120 requests per minute"
+    daily_users: int | None = None  # people a day, not at once: "10 万 DAU", "100k daily active users", "日活 5 万"
     rate_is_daily: bool = False  # the rate was a day's count (its peak hour runs above it)
     output_share: float | None = None  # of a token volume, the share that is output: "输出大约占 20%"
     users_share_pct: float | None = None  # "500 employees, 10% at once": the share the users were counted from
@@ -956,8 +957,9 @@ _USER_WORDS = r"(?:users|requests|streams|sessions|people|clients|customers|conv
 
 
 _PEOPLE = r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|人|employees|users|people|staff|seats|customers|students|members)"
-_AT_ONCE = r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active)"
-POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{0,40}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
+_AT_ONCE = (r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active|"
+            r"(?:actually |really )?(?:waiting|generating|chatting|typing|using it|querying)\b)")
+POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{0,90}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
                               rf"(?:(?:of (?:them|those|users|people)\s*)?(?:are |is |会|在)?\s*)?{_AT_ONCE}|"
                               rf"(?P<pct2>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:of\s+)?(?:(?:our|the|their)\s+)?(?P<people2>{_NUM})\s*{_PEOPLE}|"
                               rf"(?P<people3>{_NUM})\s*{_PEOPLE}.{{0,24}}?{_AT_ONCE}.{{0,16}}?(?P<pct3>\d{{1,3}}(?:\.\d+)?)\s*%",
@@ -977,6 +979,9 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     at_once = [rf"({_NUM})\s*(?:(?:chat|chatbot)\s+)?(?:(?:concurrent|simultaneous|parallel|active|concurrently|online|live|"
                rf"peak)\s+){{1,2}}(?:(?:chat|chatbot)\s+)?{_USER_WORDS}",
                rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
+               # any people at once: "8 lawyers at the same time", "30 agents concurrently" (not GPUs, tokens or hours)
+               rf"({_NUM})\s+(?!(?:gpus|cards|tokens|hours|days|nodes|servers|layers|experts|requests/s)\b)[a-z]{{3,}}s\s+"
+               r"(?:at once|at the same time|simultaneously|concurrently|in parallel)\b",
                rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
                # "what if only ~10 of them are active at the same time?", "only 5 are online at once"
                rf"~?\s*({_NUM})\s+of\s+(?:them|those|these|us|the\s+\w+)\s+(?:are\s+|is\s+|will be\s+|would be\s+)?"
@@ -1035,6 +1040,24 @@ TOKENS_PER_MONTH = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|th
                               r"(万亿|千亿|亿|千万|百万|万)?\s*(?:个)?\s*(?:output\s*|输出\s*)?(?:token|tokens|词元)", re.I)
 
 
+_DAU_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "万": 1e4, "千": 1e3, "十万": 1e5, "百万": 1e6, "亿": 1e8}
+DAILY_USERS = re.compile(rf"({_NUM})\s*(k|thousand|m|million|十万|百万|万|千|亿)?\s*(?:的)?\s*(?:dau\b|daily (?:active )?users|"
+                         rf"users (?:a|per|each) day|users/day|日活)|(?:dau|日活(?:用户)?|daily active users)\s*(?:of|is|=|:|约|大概|有|为|是|~)?\s*"
+                         rf"~?\s*({_NUM})\s*(k|thousand|m|million|十万|百万|万|千|亿)?", re.I)
+PER_PERSON = re.compile(r"每人|每个人|每个用户|每位|人均|per (?:user|person|head|employee|seat)|\beach\b|a (?:user|person|head)",
+                        re.I)
+
+
+def find_daily_users(text: str) -> int | None:
+    """People using it in a day (not at once): '10 万 DAU', '100k daily active users', '日活 5 万', 'DAU of 2,000'."""
+    m = DAILY_USERS.search(text)
+    if not m:
+        return None
+    num, scale = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    v = to_number(num) * _DAU_SCALE.get((scale or "").lower(), 1)
+    return int(v) if 1 <= v <= 1e10 else None
+
+
 def find_tokens_per_day(text: str) -> float | None:
     """A serving volume: '10M tokens a day', '2B tokens per day', '每天1000万token', '日均1亿token'; a monthly one
     ('300M tokens a month', '每月 3 亿 output token') as its daily average (30.4 days). A volume per person
@@ -1044,9 +1067,11 @@ def find_tokens_per_day(text: str) -> float | None:
         return v
     low = text.lower()
     m = TOKENS_PER_DAY.search(low) or TOKENS_PER_MONTH.search(low)
-    near = low[max(0, m.start() - 12): m.end() + 16] if m else ""
+    near = low[max(0, m.start() - 24): m.end() + 16] if m else ""
     if re.search(r"每人|每个人|每个用户|每位|人均|per (?:user|person|head|employee|seat)|\beach\b|a (?:user|person|head)", near):
         users = find_users(text)[0]
+        if not users:
+            users = find_daily_users(text)  # "10 万 DAU，人均每天生成 3000 token": the volume of all of them
         if not users:
             h = re.search(r"(\d[\d,]*)\s*(?:个|名|位)?\s*(?:人|员工|用户|users?|people|employees|seats|staff)", low)
             users = int(h.group(1).replace(",", "")) if h else None
@@ -1144,8 +1169,10 @@ def find_hours_per_day(text: str) -> float | None:
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
-        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*(?:用|跑|使用|运行|开|推理|训练|生成|工作|在线|开机|满载|干活)?"
-                      r"\s*(?:了)?\s*(?:大概|大约|约)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
+        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*"
+                      r"(?:\d+\s*(?:张|块|台)\s*(?:卡|gpu|显卡|机器)?\s*(?:都|一起)?\s*)?"  # "每天大概 8 张卡跑 10 小时"
+                      r"(?:用|跑|使用|运行|开|推理|训练|生成|工作|在线|开机|满载|干活)?\s*(?:满|足|了)?"
+                      r"\s*(?:大概|大约|约)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
     if m:
         v = to_number(m.group(1)) if m.group(1)[0].isdigit() else zh_number(m.group(1))
         week = re.search(r"(\d)\s*days?\s*(?:a|per|each|every|/)\s*week|(?:每周|一周|每星期)\s*(?:用|跑)?\s*([1-7一二两三四五六七])\s*天",
@@ -1177,7 +1204,10 @@ ZH_PER_USER_SPEED = re.compile(r"(?:每人|每个?人|每个?用户|每路|每�
                                r"(?:每人|每个?人|每个?用户|每路|每位)\s*(?:期望|希望|要求|需要|至少|要|能有|大概|约)?\s*(?:达到|有)?\s*"
                                r"(\d+(?:\.\d+)?)\s*(?:个)?\s*"
                                r"(?:token|tok)s?\s*(?:/\s*s|每秒|/秒)|"
-                               r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)")
+                               r"(?:每秒|一秒)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:每人|每个?用户|每路|/人)|"
+                               # "每个用户生成速度不低于 20 token/s", "单用户输出速度要 30 tok/s 以上"
+                               r"(?:每人|每个?人|每个?用户|每路|每位|单用户|单路)[^。，,;；？?\d]{0,10}?"
+                               r"(?:速度|生成|输出|吐字)[^。，,;；？?\d]{0,8}?(\d+(?:\.\d+)?)\s*(?:个)?\s*(?:token|tok|字|词元)s?\s*(?:/\s*s|每秒|/秒)")
 
 
 AGGREGATE = re.compile(rf"({_NUM})\s*(k)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)\s*"
@@ -1846,6 +1876,8 @@ def parse(text: str) -> Slots:
         s.precision = s.formats[0] if len(s.formats) == 1 else None
     if s.kv_dtype and s.kv_dtype in s.formats and re.search(
             rf"kv\s*(?:-?cache|缓存)?\s*(?:换成|改成|改用|用|in|to|=|as|at)?\s*{re.escape(s.kv_dtype)}|{re.escape(s.kv_dtype)}\s*kv",
+            text.lower()) and not re.search(  # "FP8 权重 + FP8 KV cache": the weights' format too
+            rf"{re.escape(s.kv_dtype)}\s*(?:的)?\s*(?:权重|weights?\b|模型)|(?:权重|weights?)\s*(?:用|in|=|as|at|:)?\s*{re.escape(s.kv_dtype)}",
             text.lower()):
         s.formats = [f for f in s.formats if f != s.kv_dtype]  # "kv cache 换成 fp8": the cache's format, not the weights'
         s.precision = s.formats[0] if len(s.formats) == 1 else None
@@ -1975,6 +2007,10 @@ def parse(text: str) -> Slots:
             s.items = s.output_total / s.output_tokens
             s.input_total = s.items * s.input_tokens if s.input_tokens else None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
+    s.daily_users = find_daily_users(text)
+    if s.daily_users and s.request_rate and PER_PERSON.search(text) and not re.search(
+            rf"{s.daily_users:,}\s*{_REQ}|{s.daily_users}\s*{_REQ}", text.lower()):
+        s.request_rate *= s.daily_users  # "2,000 DAU, each sends about 20 queries a day": everyone's requests
     if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once
     if s.request_rate:

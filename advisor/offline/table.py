@@ -139,6 +139,11 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"(?:被)?制裁(?:国家|地区)?.{0,30}(?:运|卖|买|发货|出口|弄到|搞到)|(?:运|卖|发货|出口|弄|搞).{0,30}(?:被)?制裁|"
               r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)")
 
+# which ZeRO stage to use ("选哪个 stage 合适", "which ZeRO stage for 7B on 8x 4090?"): the lowest stage that fits
+STAGE_CHOICE_EN = (r"\b(?:which|what) (?:deepspeed |zero[- ]?)?stage\b|\bstage (?:should|do|would) (?:i|we)\b|"
+                   r"\bzero[- ]?[123]\b.{0,30}\bor\b.{0,10}\b(?:zero[- ]?)?[123]\b.{0,40}\?|\bwhich zero\b")
+STAGE_CHOICE_ZH = r"(?:选|用)?\s*(?:哪个|哪一个|什么|哪种|哪级|哪一级)\s*(?:zero\s*)?(?:stage|阶段)|zero\s*(?:选|用)?\s*(?:哪个|哪一个|几|哪级)|stage\s*几"
+
 SETUP_QUESTION = ("What for: which model, training or serving, and how much use (e.g. 'serve Llama 3.1 8B to 20 users' "
                   "or 'rent 2 H100s for a month')?",
                   "具体算什么：哪个模型、训练还是部署、用多少（例如“部署 Llama 3.1 8B 给 20 人用”或“租 2 张 H100 一个月”）？")
@@ -311,8 +316,10 @@ TABLE: tuple[AskSpec, ...] = (
             missing={"gpu": ("Which GPU is the figure for (e.g. H100 SXM or H100 PCIe)?", "这个数字是哪款 GPU 的（如 H100 SXM 还是 PCIe）？")}),
     AskSpec("zero_savings",
             (r"zero[- ]?[123]\b.{0,60}\b(?:vs\.?|versus|or|and|compared|over|than|instead of)\b.{0,20}zero[- ]?[123]",
-             r"\b(?:save|saves|saving|savings|gain|reduce|cut)\b.{0,40}zero[- ]?[123]|zero[- ]?[123]\b.{0,40}\b(?:save|saves|saving|savings)\b"),
-            (r"zero[- ]?[123].{0,30}(?:和|与|比|对比|相比|还是|省).{0,30}zero[- ]?[123]", r"zero[- ]?[123].{0,20}(?:省|节省|减少)"),
+             r"\b(?:save|saves|saving|savings|gain|reduce|cut)\b.{0,40}zero[- ]?[123]|zero[- ]?[123]\b.{0,40}\b(?:save|saves|saving|savings)\b",
+             STAGE_CHOICE_EN),
+            (r"zero[- ]?[123].{0,30}(?:和|与|比|对比|相比|还是|省).{0,30}zero[- ]?[123]", r"zero[- ]?[123].{0,20}(?:省|节省|减少)",
+             STAGE_CHOICE_ZH),
             "zero_savings", requires=("model",), optional=("count", "gpu", "method", "context"), priority=80,
             missing={"model": ("Which model size (e.g. 13B)?", "模型多大（例如 13B）？")}),
     AskSpec("power",
