@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -207,7 +208,7 @@ def test_bad_input_and_separate_sessions(server, browser):
     _open(a, server)
     _open(b, server)
     _ask(a, "<script>alert('x')</script><img src=x onerror=alert(1)>")
-    a.get_by_text("Tell me the model").first.wait_for(timeout=60_000)
+    a.get_by_text(re.compile("Tell me the model|outside what I do")).first.wait_for(timeout=60_000)
     _ask(a, "   ")
     a.wait_for_timeout(1500)  # let the empty submit settle (it clears the box) before typing again
     _ask(a, "Can I run Llama 3.1 8B on an RTX 4090? " + "z" * 10_000)

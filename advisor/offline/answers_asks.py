@@ -1034,7 +1034,49 @@ def _fewest_holding(model: str, gpu: str, precision: str | None) -> int:
 
 def batch_job(turn, s: Slots, question: str) -> Reply:
     """'2M documents, 800 tokens in and 150 out each, on one L4: how long?' / '5e8 output tokens at a measured 3,000
-    tok/s: hours and cost?': the time and rent of a batch job at a steady full load."""
+    tok/s: hours and cost?': the time and rent of a batch job at a steady full load. Two cards named ("how many L4s,
+    or H100s instead?"): the job on each, the cheaper first."""
+    gpus = list(dict.fromkeys(s.gpus))
+    if len(gpus) >= 2 and not s.aggregate_tps and not s.count:
+        return _batch_job_compared(turn, s, question, gpus[:2])
+    reply = _batch_job_one(turn, s, question)
+    gpu = s.gpu or "h100-sxm"
+    hours = next((c.result["hours"] for c in reversed(turn.calls) if c.tool == "batch_job_time"), None)
+    if hours and not s.precision and not s.aggregate_tps and get_gpu(gpu).fp8_tflops_dense and s.model:
+        # a throughput job on a card with FP8 tensor cores: FP8 weights are the usual choice; said beside bf16
+        from tools.models import get_model
+
+        if (get_model(s.model).native_precision or "bf16") not in ("fp8",):
+            fast = _batch_job_one(turn, dataclasses.replace(s, precision="fp8"), question)
+            hours8 = next((c.result["hours"] for c in reversed(turn.calls) if c.tool == "batch_job_time"), None)
+            if hours8 and hours8 < 0.9 * hours:
+                reply.body.insert(0, pick(turn.zh, f"With FP8 weights (this GPU has FP8 tensor cores; near-lossless for "
+                                                   f"generation): {fast.lead.replace('**', '')}",
+                                          f"用 FP8 权重（这款 GPU 有 FP8 张量核心，生成质量基本无损）：{fast.lead.replace('**', '')}"))
+    return reply
+
+
+def _batch_job_compared(turn, s: Slots, question: str, gpus: list[str]) -> Reply:
+    zh = turn.zh
+    rows = []
+    for g in gpus:
+        r = _batch_job_one(turn, dataclasses.replace(s, gpu=g, gpus=[g], count=None), question)
+        cost = next((c.result for c in reversed(turn.calls) if c.tool == "estimate_cost"), None)
+        usd_total = (cost.get("usd") if isinstance(cost, dict) else getattr(cost, "usd", None)) if cost is not None else None
+        rows.append((usd_total if usd_total else math.inf, g, r))
+    rows.sort(key=lambda x: x[0])
+    best_usd, best, first = rows[0]
+    other_usd, other, _ = rows[1]
+    cheaper = math.isfinite(best_usd) and math.isfinite(other_usd) and best_usd < other_usd
+    lead = pick(zh, f"**{gpu_name(best)} is cheaper for this job" + (f" ({usd(best_usd)} vs {usd(other_usd)}, "
+                                                                        f"{other_usd / best_usd:.1f}x)" if cheaper else "") + ":** ",
+                f"**这个任务用 {gpu_name(best)} 更便宜" + (f"（{usd(best_usd)} 对 {usd(other_usd)}，{other_usd / best_usd:.1f} 倍）"
+                                                         if cheaper else "") + "：**") if cheaper else ""
+    body = [pick(zh, f"{gpu_name(g)}: ", f"{gpu_name(g)}：") + r.lead.replace("**", "") for _, g, r in rows]
+    return Reply(lead + body[0] if lead else body[0], body[1:] + first.body)
+
+
+def _batch_job_one(turn, s: Slots, question: str) -> Reply:
     zh = turn.zh
     prompt, out, said = _io(s)
     gpu, n = s.gpu or "h100-sxm", s.count or _fewest_holding(s.model, s.gpu or "h100-sxm", s.precision)
@@ -1094,16 +1136,17 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
         if not ok and asked_count:  # "how many do we need by tomorrow morning?": the count that meets it leads
             rent_en = f"; rent about {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour" if c.usd else ""
             rent_zh = f"，租金约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/卡时）" if c.usd else ""
+            body[0] = pick(zh, "One setup: ", "单份配置：") + lead.replace("**", "")
             lead = pick(zh, f"**{copies * n}x {gpu_name(gpu)}, about {hours_text(hours / copies, False)}**, within {limit_en}"
-                            f"{rent_en} (one setup of {n} would take {hours_text(hours, False)}). ",
+                            f"{rent_en} (one setup of {n} would take {hours_text(hours, False)}).",
                         f"**{copies * n} 张 {gpu_name(gpu)}，约 {hours_text(hours / copies, True)}**，在 {limit_zh}之内{rent_zh}"
-                        f"（{n} 张要 {hours_text(hours, True)}）。") + lead.replace("**", "")
-            body.pop(0)
+                        f"（{n} 张要 {hours_text(hours, True)}）。")
         else:
+            rest = re.sub(r"^(?:About [^,]+?(?=,| for )|约 [^，：]+?(?=[，：]))[,，]?\s*", "", lead.replace("**", ""))
             lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {hours_text(hours, False)}, {'within' if ok else 'more than'} "
-                            f"{limit_en}.** ",
-                        f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}。**") \
-                + lead.replace("**", "")
+                            f"{limit_en}**; ",
+                        f"**{'能' if ok else '不能'}：约 {hours_text(hours, True)}，{'在' if ok else '超过'} {limit_zh}{'之内' if ok else ''}**；") \
+                + rest
     if s.budget_usd and c.usd and not s.days:  # "budget 10k usd ... doable?": the rent against the budget leads
         ok = c.usd <= s.budget_usd
         lead = pick(zh, f"**{'Yes' if ok else 'No'}: about {usd(c.usd)} of your {usd(s.budget_usd)}** "

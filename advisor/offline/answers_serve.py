@@ -182,6 +182,25 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
                 f"{g.name}（{_layout(best, zh)}），{users} 个并发请求{stated}，{usd(best.usd_per_hour)}/小时。")
     body = [pick(zh, "Cost per token falls as more requests share the GPU: with one user at a time it is many times "
                      "higher.", "并发越多，每个 token 越便宜；一次只服务一个用户时要贵很多倍。"), option_line(best, zh)]
+    per_m = best.usd_per_million_tokens
+    if s.hours_per_day and s.hours_per_day < 24:  # busy part of the day: rented all day, each token carries the idle hours
+        idle = per_m * 24 / s.hours_per_day
+        body.insert(0, pick(zh, f"Busy {s.hours_per_day:g} h a day: {usd(idle)} per 1M if the GPUs stay rented around the "
+                                f"clock, {usd(per_m)} if they are shut down (or serve other work) when idle.",
+                            f"每天只忙 {s.hours_per_day:g} 小时：GPU 全天租着时每百万 token {usd(idle)}；闲时关机（或跑别的任务）则为 {usd(per_m)}。"))
+        turn.derive("idle_hours_share", lambda **kw: kw, busy_hours_per_day=s.hours_per_day, usd_per_million_busy=per_m,
+                    usd_per_million_rented_all_day=round(idle, 4))
+    from .own_numbers import facts
+
+    api = facts(turn.question).api_per_m if getattr(turn, "question", None) else None
+    if api:  # "和直接调 API（比如 $2/M 输出）比如何": self-hosting against that price
+        ours = per_m * 24 / s.hours_per_day if s.hours_per_day and s.hours_per_day < 24 else per_m
+        cheaper = ours < api
+        ratio = max(ours, api) / min(ours, api)
+        lead += pick(zh, f" **{'Self-hosting' if cheaper else 'The API'} is cheaper**: {usd(ours)} vs the API's {usd(api)} per 1M "
+                         f"output tokens ({ratio:.1f}x), while the GPUs stay this busy.",
+                     f"**{'自建' if cheaper else 'API'}更便宜**：自建每百万输出 token {usd(ours)}，API {usd(api)}（{ratio:.1f} 倍），前提是 GPU 一直这么忙。")
+        turn.derive("api_compared", lambda **kw: kw, self_usd_per_million=round(ours, 4), api_usd_per_million=api)
     return Reply(lead, body, _plan_assumptions(p, Slots(**{**s.__dict__, "users": users}), zh))
 
 

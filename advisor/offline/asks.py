@@ -65,7 +65,10 @@ PATTERNS = {
                     r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
                     r"\bwhich (?:quant\w*|format)|\bbest (?:quant\w*|format|gguf)\b|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|"
                     r"(?:多大|对比|比较).*量化|量化后|(?:最好|最合适|推荐)的?量化|用哪个量化|哪个量化|什么量化|哪档量化|哪一档|"
-                    r"\bwhich (?:gguf|quant|q\d)\b",
+                    r"\bwhich (?:gguf|quant|q\d)\b|"
+                    # "would you pick AWQ in vLLM, GGUF Q4_K_M in llama.cpp, or FP8?": a choice among formats named
+                    r"\b(?:would|should|do|shall) (?:you|i|we) (?:pick|choose|go with|use|recommend)\b.{0,100}"
+                    r"\b(?:awq|gguf|gptq|fp8|int8|int4|q[2-8]_k|exl2|nf4|bnb)\b",
     "memory": r"\bhow much (?:memory|vram|gpu memory|ram)\b|\bmemory (?:does|do|would|will|needed|required|footprint)|"
               r"\bwhat'?s the minimum\b|\bminimum (?:vram|memory|gpu memory)\b|最低(?:配置|显存)|至少要多少显存|"
               r"\bvram\b|\bmemory\b|显存|内存|多少g\b|多大显存",

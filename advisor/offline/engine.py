@@ -226,6 +226,11 @@ class OfflineEngine:
         """One answer; a question that asks several things (advisor/offline/parts.py) gets each part answered in
         turn, the earlier parts standing as the conversation so far."""
         preamble, asked, numbered = parts.split(question)
+        if len(asked) >= 2:
+            whole = parse(question)
+            routed = table.route(question, whole, whole)
+            if routed and routed.spec.name == "decline":
+                asked = [question]  # harm in any part declines the whole question: no part of it is sized
         if len(asked) < 2:
             return self._ask_one(question, history, defaults)
         # two questions in a row ("how many L40S? the monthly rent at ¥6 per card-hour?") are one setup asked
@@ -431,7 +436,8 @@ class OfflineEngine:
                     + replies[0].lead.replace("**", "")
         if replies and OOM_ASK.search(question):  # "will it OOM?": the verdict answers that question, not "does it fit"
             replies[0].lead = _oom_polarity(replies[0].lead)
-        unused = accounting.unused(question, now, slots, turn, replies) if own is None else []
+        declined = bool(routed and routed.spec.name in ("decline", "off_topic", "outside", "social"))
+        unused = accounting.unused(question, now, slots, turn, replies) if own is None and not declined else []
         if unused and replies and not now.problems:  # an out-of-range figure is already said back
             replies[-1].body.append(accounting.note(unused, turn.zh))
         text = _compose(turn, replies, slots, question)
@@ -673,6 +679,22 @@ TP_SPLIT = re.compile(r"Tensor parallel \d+ does not divide (?P<model>.+?)'s (?P
 def _within_limits(turn: Turn, s: Slots, asks: list[str], question: str, message: str) -> list[Reply]:
     """A context beyond the model's limit: say so first, then answer at the limit. Other input problems: say what
     to change."""
+    if "llama.cpp runs GGUF files" in message and s.framework:
+        # "AWQ in vLLM, GGUF Q4_K_M in llama.cpp, or FP8?": each format on the engine that runs it, not the one named
+        try:
+            return _answer(turn, dataclasses.replace(s, framework=None), asks, question)
+        except AdvisorInputError as exc:
+            message = str(exc)
+    if "cannot train" in message and s.precision and fit_.training(s):
+        # "fine-tune Qwen2.5-32B-Instruct-AWQ": a quantized checkpoint trains as QLoRA (frozen 4-bit base, adapters)
+        try:
+            replies = _answer(turn, dataclasses.replace(s, method="qlora", precision=None), asks, question)
+            replies[0].body.insert(0, pick(turn.zh, f"A {s.precision} checkpoint cannot be fully fine-tuned (every weight is "
+                                                    "updated in 16-bit): sized as QLoRA, the 4-bit base frozen with adapters.",
+                                           f"{s.precision} 量化权重不能全参微调（要以 16 位更新每个权重）：按 QLoRA 估算，4 位底座冻结、只训适配器。"))
+            return replies
+        except AdvisorInputError as exc:
+            message = str(exc)
     if NO_BANDWIDTH in message and s.model:  # a device described without its bandwidth: the fit, and ask for it
         try:
             replies = _answer(turn, s, ["fit"], question)

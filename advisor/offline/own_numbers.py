@@ -165,7 +165,8 @@ def _hours(text: str, f: Facts) -> None:
         from .parse import find_hours_per_day
 
         daily = find_hours_per_day(text)  # the chat's reading of a day's hours ("每天大概 8 张卡跑 10 小时", "每天跑满 20 小时")
-        if daily and not re.search(r"\b(?:week|month)\b|每周|一周|每月|一个月|utili|利用率|使用率|%", low):
+        if daily and re.search(r"\d\s*(?:个)?\s*(?:小时|hours?|hrs?|h\b)", low) and \
+                not re.search(r"\b(?:week|month)\b|每周|一周|每月|一个月|utili|利用率|使用率|%", low):
             f.hours_per_day = daily
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:

@@ -280,6 +280,7 @@ def find_models(text: str) -> list[str]:
     """Every model named: catalog names and aliases (longest match first), Hub ids, 'Llama 70B', '13B'."""
     text = re.sub(r"(?i)\bds(?=[\s-]*(?:r1|v3|v2|coder|math)\b)", "deepseek", text)  # "ds r1 distill 14b", "ds v3"
     found: list[tuple[int, str]] = []
+    spans: list[tuple[int, int]] = []  # where the names matched lie: a size inside one is that name's
     used: set[int] = set()
     index = _model_index()
     toks = _tokens(text)
@@ -291,6 +292,7 @@ def find_models(text: str) -> list[str]:
             key = norm_key(variant)
             if key in index and not key.isdigit() and not _is_size_only(key):
                 found.append((toks[i][0], index[key]))
+                spans.append((toks[i][0], toks[i + n - 1][0] + len(toks[i + n - 1][1])))
                 used.update(range(i, i + n))
                 break
     for m in HUB_ID.finditer(text):
@@ -304,8 +306,9 @@ def find_models(text: str) -> list[str]:
             # itself (looked up on the Hub, or sized from the size in its name)
             found.append((m.start(), find_catalog_id(hub) or hub))
     for m in re.finditer(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])" + COUNTED_AFTER, text):
-        if any(0 <= m.start() - pos < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found):
-            continue  # the size inside a name already matched ("Llama 3.1 70B")
+        if any(0 <= m.start() - pos < 24 and _id_has_size(mid, m.group(1)) for pos, mid in found) or \
+                any(a <= m.start() < b for a, b in spans):
+            continue  # the size inside a name already matched ("Llama 3.1 70B", "DeepSeek-R1-Distill-Llama-70B")
         value = float(m.group(1)) / (1000 if m.group(2).lower() == "m" else 1)
         if not 0.01 <= value <= 5000:
             continue
@@ -620,6 +623,13 @@ NEGATED_METHOD = re.compile(r"(?:不想用|不想|不用|不要|不是|别用|�
                             r"用\s*)?(?:q-?lora|lora|peft|adapters?)\b", re.I)
 
 
+# making data with a model: generating, synthesising or distilling samples (the model is served, not trained)
+DATA_GENERATION = re.compile(r"\b(?:generat\w*|synthes\w*|produc\w*|creat\w*|distill\w*|label\w*|annotat\w*)\b.{0,40}"
+                             r"\b(?:synthetic|training|sft|instruction|fine-?tuning)?\s*(?:data(?:set)?|samples|examples|pairs|"
+                             r"conversations|responses|completions)\b|\bsynthetic (?:data|training data|samples|dataset)\b|"
+                             r"(?:生成|合成|造|蒸馏|标注)\s*.{0,12}(?:训练)?(?:数据|样本|语料|问答对)|合成数据", re.I)
+
+
 def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
     low = NEGATED_METHOD.sub(" ", text.lower())  # "不想用 LoRA", "without LoRA": the method not wanted is not the method
     method = None
@@ -637,6 +647,9 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
         return None if method in (None, "full") else method, "pretrain"
     training = re.search(r"fine[- ]?tun|finetun|\btrain|微调|训练|训\s*(?:一个|个)?\s*\d|训(?:要|多久|完|一遍|一轮)|\bsft\b|\brlhf\b|"
                          r"\bdpo\b|\bddp\b|\bfsdp\b", low)
+    if training and not method and DATA_GENERATION.search(low) and not re.search(r"\bthen (?:fine[- ]?tune|train)|然后(?:微调|训练)|"
+                                                                                   r"再(?:微调|训练)|\band (?:fine[- ]?tune|train)\b", low):
+        return None, "inference"  # "generate synthetic training data: 2M samples with Qwen 72B": a generation job, not training
     if method or training:
         if not method and training and find_tokens(text) and find_tokens(text) >= 5e10 and not re.search(
                 r"fine[- ]?tun|finetun|微调|\bsft\b", low):
@@ -747,13 +760,16 @@ _TOK = r"(?:[\s-]*(?:个)?\s*(?:tokens?|toks?|token))"
 
 def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     """Tokens per request, in and out: '~800 input tokens and ~150 output tokens', '平均输入 1500 输出 500',
-    'prompt 大概 2000 token', '生成 500 个 token', '1,200 prompt tokens (with history) and ~120 output tokens'."""
-    low = text.lower()
+    'prompt 大概 2000 token', '生成 500 个 token', '1,200 prompt tokens (with history) and ~120 output tokens'.
+    A range ('1-3 个 token', '20k-30k tokens') is read at its upper end, the size the job must hold."""
+    low = re.sub(r"(\d[\d,.]*)\s*(k)?\s*(?:-|–|~|到|至)\s*(\d[\d,.]*)\s*(k)?(?=\s*(?:个)?\s*tok)",
+                 lambda m: m.group(3) + (m.group(4) or m.group(2) or ""), text.lower())
 
     def grab(word: str) -> int | None:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}\s*{word}(?!\s*\d)", low) or \
-            re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around)?\s*(?:约|大概|大约|~)?\s*"
+            re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around|只要|只有|仅|只需|就|大概是|一般)?\s*"
+                      rf"(?:约|大概|大约|~)?\s*"
                       rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?<!s)(?=\s*[/,，、;；)）。]|\.(?!\d)|\s*$)", low)  # not "200k prompts,"
@@ -773,7 +789,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     def each() -> int | None:  # "(~3k tokens each)", "avg 60 tokens each incl. prompt", "the docs are ~2000 tokens"
         m = re.search(r"(?:~|about |around |avg |average )?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s*(?:each|apiece)\b", low) or \
             re.search(r"\b(?:docs?|documents?|texts?|items?|articles?|pages?|passages?|chunks?|records?|emails?)\s+(?:are|is|of|average|"
-                      r"avg)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\b", low)
+                      r"avg)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\b", low) or \
+            re.search(r"(?:篇|条|份|封|段|个文档)[^，。,;；\d]{0,12}?[（(]\s*(?:平均|每篇|每条|约|大概|大约|~)*\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?"
+                      r"\s*(?:个)?\s*tokens?", low)  # "80 万篇中文新闻（平均 2000 token）": each item's size
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -801,8 +819,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     if inp and out and inp == out and per_item_zh() and grab(_IN) is None:
         inp = per_item_zh()
     if inp and not out and re.search(r"\bin\s*(?:=|≈|~|equals?)\s*out\b|input (?:roughly |about )?(?:=|equals?|same as) output|"
-                                     r"输入.{0,4}(?:等于|≈|差不多|相当|一样).{0,4}输出|输出.{0,4}(?:和|与|跟)输入.{0,4}(?:差不多|一样|相当)", low):
-        out = inp  # "(in = out roughly)": a translation's output is as long as its input
+                                     r"输入.{0,4}(?:等于|≈|差不多|相当|一样).{0,4}输出|输出.{0,4}(?:和|与|跟)输入.{0,4}(?:差不多|一样|相当)|"
+                                     r"\btranslat\w*|翻译|译成|译为", low):
+        out = inp  # "(in = out roughly)", a translation: the output is about as long as the input
     return inp, out
 
 
@@ -862,7 +881,8 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
         v, unit = to_number(m.group(1)) * _RATE_SCALE.get(m.group(2) or "", 1) * (1000 if m.group(2) == "千" else 1), m.group(3)
     else:
         # "每天有 2000 万条用户评论": counted items a day are requests too
-        m = re.search(rf"(?:每个?|一个?)(月|天|日|小时|分钟|秒)\s*(?:大概|约|大约|有|要处理|处理|总共)?\s*({_NUM})\s*(万|千)?\s*"
+        m = re.search(rf"(?:每个?|一个?)(月|天|日|小时|分钟|秒)\s*(?:平均|大概|约|大约|有|要处理|处理|总共|会|发|调用)?\s*(?:大概|约)?\s*"
+                      rf"({_NUM})\s*(万|千)?\s*"
                       rf"(?:{_REQ}|条|篇|份)", low) or \
             re.search(rf"日均\s*({_NUM})\s*(万|千)?\s*(?:{_REQ}|条|篇|份)()", low)
         if not m:
@@ -1041,7 +1061,7 @@ TOKENS_PER_MONTH = re.compile(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|th
 
 
 _DAU_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "万": 1e4, "千": 1e3, "十万": 1e5, "百万": 1e6, "亿": 1e8}
-DAILY_USERS = re.compile(rf"({_NUM})\s*(k|thousand|m|million|十万|百万|万|千|亿)?\s*(?:的)?\s*(?:dau\b|daily (?:active )?users|"
+DAILY_USERS = re.compile(rf"({_NUM})\s*(k|thousand|m|million|十万|百万|万|千|亿)?\s*(?:个|名|位)?\s*(?:的)?\s*(?:dau\b|daily (?:active )?users|"
                          rf"users (?:a|per|each) day|users/day|日活)|(?:dau|日活(?:用户)?|daily active users)\s*(?:of|is|=|:|约|大概|有|为|是|~)?\s*"
                          rf"~?\s*({_NUM})\s*(k|thousand|m|million|十万|百万|万|千|亿)?", re.I)
 PER_PERSON = re.compile(r"每人|每个人|每个用户|每位|人均|per (?:user|person|head|employee|seat)|\beach\b|a (?:user|person|head)",
@@ -1148,14 +1168,25 @@ def find_days(text: str) -> float | None:
         or re.search(r"(\d+(?:\.\d+)?)[- ]?(?:hours?|hrs?|h)\s+(?:batch\s+)?window\b", low)
     if m and 0 < float(m.group(1)) <= 240:
         return float(m.group(1)) / 24
+    m = re.search(r"\b(?:have|got|has)\b[^.?!]{0,40}?\(\s*(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*\)|"  # "for the weekend (60 hours)"
+                  r"\bfor the weekend\b\W{0,3}(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b", low)
+    if m and 0 < float(m.group(1) or m.group(2)) <= 720:
+        return float(m.group(1) or m.group(2)) / 24
     if re.search(r"overnight", low):
         return 12 / 24  # "can it finish overnight?": about 12 hours
+    m = re.search(r"\b(?:have|got|has|given)\s+(?:only\s+|just\s+|about\s+)?(a|one|two|three|\d+(?:\.\d+)?)\s*(day|week|month)s?\b"
+                  r"(?!\s*(?:of|worth of)\s+(?:data|logs|traffic|tokens))", low)
+    if m:  # "Have a week.", "we have 2 weeks": the time there is to finish the job
+        n = {"a": 1, "one": 1, "two": 2, "three": 3}.get(m.group(1)) or float(m.group(1))
+        return n * {"day": 1, "week": 7, "month": 30}[m.group(2)]
     m = re.search(r"(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)\s*(?:内|之内|以内|完成|训完|搞定|跑完)|"
-                  r"(一|1)\s*(天)\s*(?:能|可以|能不能|可不可以)\s*(?:跑完|完成|处理完|做完)",
+                  r"(一|1)\s*(天)\s*(?:能|可以|能不能|可不可以)\s*(?:跑完|完成|处理完|做完)|"
+                  # "可以跑 3 天，来得及吗？": the days there are, asked against
+                  r"(?:可以|能|只能)\s*(?:跑|用|租)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)(?=.{0,12}(?:来得及|够|赶得上|完成|跑完))",
                   text) or re.search(r"(?:放宽到|延长到|放到|改成|改为|给|有)\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*(天|周|星期|月)",
                                      text)
     if m:
-        num, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        num, unit = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.lastindex and m.lastindex >= i and m.group(i))
         v = to_number(num) if num[0].isdigit() else zh_number(num)
         return (v or 0) * {"天": 1, "周": 7, "星期": 7, "月": 30}[unit] or None
     return None
@@ -1169,7 +1200,7 @@ def find_hours_per_day(text: str) -> float | None:
         return 24.0
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
-        m = re.search(r"(?:每天|一天|每日)\s*(?:只|就|大概|大约|约|平均)?\s*"
+        m = re.search(r"(?:每天|一天|每日|白天|daytime)\s*(?:只|就|大概|大约|约|平均)?\s*"
                       r"(?:\d+\s*(?:张|块|台)\s*(?:卡|gpu|显卡|机器)?\s*(?:都|一起)?\s*)?"  # "每天大概 8 张卡跑 10 小时"
                       r"(?:用|跑|使用|运行|开|推理|训练|生成|工作|在线|开机|满载|干活)?\s*(?:满|足|了)?"
                       r"\s*(?:大概|大约|约)?\s*(\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?:个)?\s*小时", text)
@@ -1400,6 +1431,7 @@ GPU_HOUR_PRICE = re.compile(
     rf"[$€]\s*({_NUM})\s*(?:usd\s*|eur\s*)?(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     rf"({_NUM})\s*(?:usd|dollars?|bucks)\s*(?:/\s*gpu\s*|per gpu\s*)?{_PER_HOUR}|"
     r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)|"
+    r"(?:每卡|每张卡?|每块卡?|单卡|每个?gpu|每gpu)?\s*(?:每小时|一小时|每个小时|/小时)\s*\$\s*(\d+(?:\.\d+)?)|"  # "每卡每小时 $2.5"
     r"(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)\s*(?:每卡|每张卡?)?\s*(?:/\s*(?:卡\s*[·*]?\s*)?(?:小时|h)|每小时|一小时|每卡时|/卡时)|"
     # "每卡时 1.5 美元", "租金 $2/小时", "卡时单价 2 美元"
     r"(?:每卡时|每卡每时|卡时单价|每\s*gpu\s*小时|租金|租价)\s*(?:是|为|约|大概)?\s*(?:\$\s*)?(\d+(?:\.\d+)?)\s*(?:美元|美金|刀|usd|\$)?"
@@ -1407,7 +1439,7 @@ GPU_HOUR_PRICE = re.compile(
     re.I)
 
 
-CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*/]?\s*)?(?:卡时|小时|h\b)|"  # "¥15/卡时"
+CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*/]?\s*)?(?:卡时|小时|时|h\b)|"  # "¥15/卡时", "¥8/时"
                       r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
                       r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*/]?\s*)?小时|每小时|一小时|/卡时)")  # "15 元/卡/小时"
 CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
@@ -1426,11 +1458,11 @@ def find_cny_prices(text: str) -> tuple[float | None, float | None]:
     return (hour if hour and 0 < hour <= 10000 else None), (kwh if kwh and 0 < kwh <= 100 else None)
 
 
-def find_gpu_prices(text: str) -> dict:
+def find_gpu_prices(text: str, pattern: re.Pattern = GPU_HOUR_PRICE) -> dict:
     """Each GPU's own price when several are priced: 'H100 is $2.99/h, A100 is $1.49/h' -> the GPU named nearest before
-    each price (within the same clause)."""
+    each price (within the same clause). `pattern` reads the price: dollars, or yuan (CNY_HOUR: 'L4（¥3.5/卡时）')."""
     out = {}
-    for m in GPU_HOUR_PRICE.finditer(text.lower()):
+    for m in pattern.finditer(text.lower()):
         before = text[max(0, m.start() - 40): m.start()]
         before = re.split(r"[,;，；。]|\band\b", before)[-1]
         named = find_gpus(before)
@@ -1939,7 +1971,7 @@ def parse(text: str) -> Slots:
         if cny_hour or cny_kwh:  # priced in yuan: the arithmetic is the same, the answer says ¥
             s.usd_per_gpu_hour, s.usd_per_kwh, s.price_currency = cny_hour, cny_kwh, "CNY"
     if len(set(s.gpus)) >= 2:
-        s.gpu_prices = find_gpu_prices(text)
+        s.gpu_prices = find_gpu_prices(text, CNY_HOUR if s.price_currency == "CNY" else GPU_HOUR_PRICE)
     purchase, whole = find_purchase(text)
     if not purchase and s.price_currency == "CNY":
         purchase, whole = find_purchase_cny(text)

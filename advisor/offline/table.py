@@ -106,6 +106,11 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:rename|disguise|mask|camouflage)\w*\b.{0,40}\b(?:looks? like|appears? (?:as|like)|pass(?:es)? (?:as|for))\b",
            r"\bsanctioned\b|\bsanctions?\b.{0,30}\b(?:around|evade|evading|bypass|avoid|get past|despite)\b|"
            r"\bshell compan(?:y|ies)\b",
+           # keeping use hidden from monitoring, and payouts from someone else's machines
+           r"\b(?:keep|stop|prevent|hide)\b.{0,50}\bfrom (?:showing up|appearing|being (?:seen|noticed|detected|logged|flagged))\b",
+           r"\bquietly\b.{0,40}\b(?:min(?:e|er|ing)|crypto|payouts?)\b|\bpayouts?\b.{0,30}\b(?:my own|personal) "
+           r"(?:wallet|account)\b",
+           r"\bcompromised\b.{0,20}\b(?:pcs|machines|computers|servers|hosts|gpus|accounts)\b",
            r"\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b.{0,60}\baccounts?\b|"
            r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
 
@@ -130,7 +135,9 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"(?:掩护|伪装|假装|冒充|看起来像).{0,20}(?:挖矿|挖币|矿)|(?:挖矿|挖币|跑矿).{0,30}(?:掩护|伪装|假装|看起来像|不被)|"
               r"被封.{0,10}(?:还想|再|这次)|多(?:开|注册)几个(?:号|账号)|换.{0,6}(?:账号|身份).{0,10}(?:配额|额度|限额)|"
               # deceiving third parties: fake reviews, posing as a human, luring payments, mail past spam filters
-              r"(?:好评|评价|评论|晒单|点评).{0,30}(?:小号|假|刷|看起来像真人|像真人写)|(?:小号|水军).{0,20}(?:好评|评论|评价|点评)|"
+              r"(?:好评|评价|评论|晒单|点评).{0,30}(?:小号|假|刷|看起来像真人|像真人写)|假的?.{0,8}(?:好评|评价|评论|种草|测评|笔记|晒单)|"
+              r"(?:不被|躲过|绕过|避开|防止被).{0,8}(?:平台|系统|风控|算法)?.{0,4}(?:识别|检测|判定|发现)|"
+              r"(?:小号|水军).{0,20}(?:好评|评论|评价|点评)|"
               r"扮成真人|冒充真人|假装(?:成)?真人|伪装成真人|(?:不能|别|不要|不会)让.{0,10}(?:发现|知道|看出).{0,8}(?:是\s*ai|是机器人|是模型|是\s*bot)|"
               r"(?:引导|诱导|忽悠).{0,8}(?:充值|付款|转账|打钱)|(?:不被|躲过|绕过).{0,8}(?:垃圾邮件|反垃圾|风控)|"
               # spreading to machines that are not the person's, disguises, sanctions
@@ -159,12 +166,13 @@ TABLE: tuple[AskSpec, ...] = (
                        r"perfect|awesome|hi|hello|hey)\W*(?:thanks?|thank you)?\W*$",),
             (r"^\W*(?:谢谢|多谢|好的|明白了|收到|你好|您好|感谢)\W*(?:谢谢)?\W*$",), "social", priority=99, carries=False),
     AskSpec("off_topic", (r"\b(?:write|compose|give) (?:me )?(?:a |an )?(?:\w+ ){0,3}(?:poem|story|song|joke|essay|haiku|limerick|rap)\b",
-                          r"\bweather\b", r"\brecipe\b", r"\bhomework\b", r"\bcover letter\b|\bresume\b|\bcv for\b", r"\bderivative of\b|\bintegral of\b|"
+                          r"\bweather\b", r"\brecipe\b", r"\bitinerar(?:y|ies)\b|\bvacation\b|\bsightseeing\b|\bhoneymoon\b", r"\bhomework\b", r"\bcover letter\b|\bresume\b|\bcv for\b", r"\bderivative of\b|\bintegral of\b|"
                           r"\bdifferentiate\b|\bsolve (?:for [a-z]\b|the equation)|\blimit of\b.{0,20}\bas [a-z] (?:->|approaches)", r"\bsourdough\b|\bbaking\b|\bbake\b|\bcook(?:ing)?\b|\bgarden", r"\bstock price\b", r"\bhoroscope\b", r"\bcheck engine\b",
                           r"\b(?:my|the) (?:car|bike|dishwasher|washing machine|fridge|boiler|plumbing)\b",
                           r"\b(?:gaming|play(?:ing)? (?:games?|cyberpunk|fortnite|minecraft|elden ring|call of duty|valorant))\b|"
                           r"\bray[- ]tracing\b|\b\d+\s*fps\b|\b(?:cyberpunk|fortnite|minecraft|elden ring|valorant)\b"),
             (r"写.{0,3}(?:一首|一个|一篇|篇|首|个)?.{0,12}(?:诗|故事|歌词?|笑话|作文|小说|绝句|律诗|对联|打油诗)", r"天气", r"菜谱", r"股价",
+             r"旅游|旅行|行程(?:规划|安排)|攻略|景点|自驾游",
              r"作业|求导|导数|不定积分|定积分|解方程|(?:化学|物理|数学|生物)(?:题|作业|考试)|求过程|mol\s*/\s*l",
              r"打游戏|玩游戏|游戏帧数|光追|黑神话|原神|吃鸡", r"(?:帮我|帮忙|给我)?写.{0,6}(?:周报|日报|月报|总结报告|邮件|简历|文案|情书|演讲稿)"),
             "off_topic", priority=98,
@@ -373,7 +381,8 @@ TABLE: tuple[AskSpec, ...] = (
             (r"(?:每天|一天|每日|日均).{0,12}(?:token|词元)",),
             "daily_volume", requires=("model", "tokens_per_day"), optional=("gpu", "target_tps", "usd_per_gpu_hour",
                                                                             "hours_per_day", "context"),
-            priority=55, missing={"model": ("Which model?", "用哪个模型？")}),
+            priority=55, missing={"model": ("Which model?", "用哪个模型？")},
+            unless=("cards_compared_per_token",)),  # "L4 还是 H100，哪个每百万 token 更便宜": the per-token comparison
     AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
             (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
              r"\b\d+(?:\.\d+)?\s*(?:x|times) (?:faster|quicker)\b",
@@ -454,7 +463,7 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
         from .asks import DOMAIN
 
         return not (DOMAIN.search(question) or s.model or s.gpu or s.vram_gib or now.devices or now.unknown_gpus
-                    or now.local_path or now.problems or re.search(r"\d", question))
+                    or now.local_path or now.problems or SIZING_NUMBER.search(question))
     if test == "load":
         return (s.users or 0) > 1 or bool(s.tokens_per_day)
     if test == "no_count":
@@ -474,6 +483,8 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     if test == "cost_ask":  # "which is cheaper", "多少钱": a price question (a rent said in passing is not one)
         return bool(re.search(r"cheaper|cheapest|\bcost(?:s)? (?:less|more)\b|how much (?:does|would|will|is)|\bprice\b.{0,20}\?|"
                               r"便宜|省钱|多少钱|贵多少|费用", question, re.I))
+    if test == "cards_compared_per_token":  # two cards and a per-token price asked: asks.detect's "value"
+        return len(set(now.gpus)) >= 2 and _has("value_words", s, now, question)
     if test == "spec_words":  # "compare the specs / bandwidth of A100 and H100": the spec sheet answer
         from .asks import SPEC_WORDS
 
@@ -504,6 +515,11 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     return getattr(s, test, None) not in (None, [], False)
 
 
+# a number that could size something: with a unit of memory, compute, money, time, people or GPUs ("3-day itinerary"
+# and "a 1990s car" are not; "24", "80GB", "$2/h", "3 天", "两张" are)
+SIZING_NUMBER = re.compile(r"[$¥€£]\s*\d|\d[\d,.]*\s*(?:[kmbt]\b|gb|gib|tb|mb|x\b|w\b|kw|%|tok|tokens?|gpus?|cards?|"
+                           r"nodes?|hours?|hrs?|h\b|days?\b(?!-)|weeks?|months?|users?|people|k\b|亿|万|元|块|张|卡|台|小时|天|人|"
+                           r"个|g\b)|\b\d+\s*[?？.]?\s*$", re.I)
 CONCURRENCY = re.compile(r"并发|多少(?:个)?(?:人|用户)|几个人|\bhow many (?:concurrent |simultaneous )?(?:\d+k )?(?:users|people|ppl|folks|"
                          r"persons|requests|chats|players|members)\b|\bhow many\b.{0,30}\b(?:at once|at the same time|simultaneously|"
                          r"concurrently)\b|"
