@@ -48,3 +48,19 @@ def test_every_condition_is_a_known_test():
 def test_a_conflict_is_explained_in_the_trace():
     got, trace = _route("we need Llama 3.1 70B served to 40 users at 8k: rent or buy 2 H100s, and what does it cost?")
     assert "cost" not in got and "cost<buy_rent" in trace
+
+
+@pytest.mark.parametrize("row", asks.OVERRIDES, ids=lambda r: r.name)
+def test_each_override_applies_to_its_own_example(row):
+    example = row.example.split(" (")[0]
+    now = parse(example)
+    # "该选哪个" is asked after full fine-tuning and LoRA were sized: the conversation said the training run
+    merged = now.merged_over(parse("full fine-tune or LoRA for Llama 3 8B?")) if row.name == "choose_method" else now
+    trace: list[str] = []
+    got = asks.detect(example, now, merged, None, trace, overrides=True)
+    assert trace[-1] == row.name and got == list(row.asks), (example, trace, got)
+
+
+def test_overrides_are_read_only_for_the_turns_own_answer():
+    now = parse("Llama 3 8B 在 4090 上会不会爆显存？")
+    assert asks.detect("Llama 3 8B 在 4090 上会不会爆显存？", now, now, None) == ["memory"]

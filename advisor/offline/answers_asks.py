@@ -1005,15 +1005,29 @@ def format_choice(turn, s: Slots, question: str) -> Reply:
 SERVE_MAX_SEQS = 256  # vLLM's default max_num_seqs: the most requests one engine runs in a step
 
 
-def _full_load(turn, s: Slots, prompt: int, out: int, count: int | None = None):
+def _full_load(turn, s: Slots, prompt: int, out: int, count: int | None = None, target_tps: float | None = None):
     """(throughput at the busiest steady load, requests running together): as many one-shot requests of `prompt` +
-    `out` tokens as the KV pool holds (at most vLLM's max_num_seqs), each prefilled in full (no shared prefix)."""
+    `out` tokens as the KV pool holds (at most vLLM's max_num_seqs), each prefilled in full (no shared prefix); with
+    a per-request speed to keep, the busiest load that keeps it."""
     gpu, n = s.gpu or "h100-sxm", count or s.count or 1
     mem = turn.call("estimate_memory", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision, framework="vllm",
                     context=prompt + out, batch=1)
     running = max(1, min(mem.max_concurrent_sequences or 1, SERVE_MAX_SEQS))
     t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision, framework="vllm",
                   batch=running, prompt_tokens=prompt, output_tokens=out, continuous_batching=True)
+    if target_tps and t.decode_tokens_per_s < target_tps and running > 1:
+        # "生成 ≥20 tok/s": the busiest load at which each request still gets that speed (fewer running together)
+        lo, hi, best = 1, running - 1, None
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            got = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=s.precision,
+                            framework="vllm", batch=mid, prompt_tokens=prompt, output_tokens=out, continuous_batching=True)
+            if got.decode_tokens_per_s >= target_tps:
+                best, lo = (got, mid), mid + 1
+            else:
+                hi = mid - 1
+        if best:
+            return best
     return t, running
 
 
@@ -1261,7 +1275,7 @@ def volume(turn, s: Slots, question: str) -> Reply:
             continue
         if not mem.max_concurrent_sequences:
             continue
-        got, n_running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=width), prompt, out)
+        got, n_running = _full_load(turn, dataclasses.replace(s, gpu=gpu, count=width), prompt, out, target_tps=s.target_tps)
         setup_rps = got.decode_tokens_per_s_total / out
         key = (width * math.ceil(rate * peak / setup_rps) if setup_rps else math.inf,
                -setup_rps / width)  # as many GPUs either way: the one with more room (2 x TP=2 at 3 requests each is full)

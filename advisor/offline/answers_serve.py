@@ -569,6 +569,20 @@ def _speed_one(turn, s: Slots) -> Reply:
         ok = r.decode_tokens_per_s >= s.target_tps
         body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.target_tps:g} tokens/s target per stream.",
                             f"{'达到' if ok else '达不到'}每路 {s.target_tps:g} tokens/s 的目标。"))
+    if CONTEXT_MATTERS.search(turn.question) and s.context and s.context > 2048:
+        # "Does context length matter much?": the same stream at a short context, and what the long one costs
+        short_p, short_o = serving_split(1024)
+        r1 = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=s.count or 1, precision=precision,
+                       framework=framework, batch=max(1, running), kv_dtype=s.kv_dtype, prompt_tokens=short_p,
+                       output_tokens=short_o, continuous_batching=batching)
+        slower = 1 - r.decode_tokens_per_s / r1.decode_tokens_per_s if r1.decode_tokens_per_s else 0
+        body.insert(0, pick(zh, f"Context matters {'a little' if slower < 0.15 else 'a lot'} for decoding: about "
+                                f"{tps(r1.decode_tokens_per_s)} tokens/s at 1,024 tokens against {tps(r.decode_tokens_per_s)} at "
+                                f"{s.context:,} ({slower:.0%} slower: each token also reads the whole KV cache); it matters most "
+                                f"for the first token, {r.time_to_first_token_s:.1f} s against {r1.time_to_first_token_s:.2f} s.",
+                            f"上下文对生成速度的影响{'不大' if slower < 0.15 else '很大'}：1,024 tokens 时约 {tps(r1.decode_tokens_per_s)} "
+                            f"tokens/s，{s.context:,} tokens 时约 {tps(r.decode_tokens_per_s)}（慢 {slower:.0%}：每个 token 还要读一遍 KV 缓存）；"
+                            f"影响最大的是首 token：{r.time_to_first_token_s:.1f} 秒对 {r1.time_to_first_token_s:.2f} 秒。"))
     assumptions = list(r.assumptions) if not zh else [f"框架 {r.framework}", f"权重 {r.precision}", f"并发 {users}"]
     if TTFT_ASK.search(turn.question) and r.time_to_first_token_s and not any("not estimated" in n for n in r.notes):
         # "首 token 延迟大概多少？": the time to first token leads, the decode speed follows
@@ -581,6 +595,9 @@ def _speed_one(turn, s: Slots) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+CONTEXT_MATTERS = re.compile(r"\b(?:context|prompt)(?: length| size)?\b.{0,30}\b(?:matter|affect|slow|impact|change|make a difference)|"
+                             r"\b(?:does|will|would) (?:the )?(?:longer |long )?(?:context|prompt)\b.{0,20}\b(?:matter|slow|hurt)|"
+                             r"(?:上下文|提示词|prompt).{0,12}(?:影响|有关系|重要|变慢|拖慢|有多大影响)", re.I)
 TTFT_ASK = re.compile(r"\bttft\b|time to first token|first[- ]token (?:latency|time)|首\s*token|首字|首包|首 ?token ?延迟", re.I)
 
 

@@ -34,6 +34,10 @@ PUBLISHED_GPU_HOURS = {"llama-3.1-8b": (1.46e6, "H100-80GB"), "llama-3.1-70b": (
 TOOK = re.compile(r"\b(?:did|does|took|take)\b.{0,30}\bto train\b|\bwas (?:it )?trained\b|训练(?:用了|花了|耗费了?)", re.I)
 
 
+FP8_GAIN_ASK = re.compile(r"(?:快多少|快几倍|能快|提速|加速多少|省多少)|\bhow much (?:faster|quicker|time)\b|\bspeed-?up\b|"
+                          r"\bfaster\b|\bvs\.? bf16\b|\bcompared (?:to|with) bf16\b", re.I)
+
+
 def _time_method(s: Slots) -> str:
     """Training on a token budget is pretraining unless a fine-tune is said; LoRA/QLoRA only when said."""
     if s.workload == "pretrain":
@@ -124,6 +128,19 @@ def training_time(turn, s: Slots, with_cost: bool = True) -> Reply:
                     f"{t.gpu_hours:,.0f} GPU-小时{cost}。")
     body = [pick(zh, f"{t.tokens_per_s_per_gpu:,.0f} tokens/s per GPU at {t.mfu:.0%} MFU.",
                  f"每卡 {t.tokens_per_s_per_gpu:,.0f} tokens/s，MFU {t.mfu:.0%}。")]
+    if s.train_fp8 and FP8_GAIN_ASK.search(turn.question):
+        # "要多久？换成 FP8 训练能快多少？": the BF16 run beside the FP8 one, and the ratio between them
+        b = turn.call("estimate_training", model=s.model, tokens=tokens, gpu=gpu, gpu_count=count, method=method,
+                      sequence_length=seq, gradient_checkpointing=True if method != "pretrain" else None,
+                      mfu=s.mfu, goodput=1.0 if s.mfu else None, reference_model=s.preference or None)
+        gain = b.hours / t.hours if t.hours else 0
+        body.insert(0, pick(zh, f"In BF16 the same run takes about {hours_text(b.hours, False)} ({b.gpu_hours:,.0f} GPU-hours): "
+                                f"FP8 is about {gain:.2f}x faster ({(1 - 1 / gain):.0%} less time) - FP8 speeds the matrix "
+                                "multiplies, not attention, communication or the optimizer step.",
+                            f"BF16 训练同样的量约 {hours_text(b.hours, True)}（{b.gpu_hours:,.0f} GPU-小时）：FP8 约快 {gain:.2f} 倍"
+                            f"（省 {(1 - 1 / gain):.0%} 时间）——FP8 只加速矩阵乘，不加速注意力、通信和优化器。"))
+        turn.derive("fp8_training_gain", lambda **kw: kw, bf16_hours=round(b.hours, 1), fp8_hours=round(t.hours, 1),
+                    speedup_x=round(gain, 3))
     shown = t.gpu_hours
     stated = re.search(rf"(?<![\d,]){t.gpu_count}(?![\d,])", turn.question)
     if method == "pretrain" and t.days > 180 and not stated and not s.days:
@@ -175,10 +192,12 @@ def _cluster_ladder(turn, s: Slots, tokens: float, seq: int, gpu: str, t) -> tup
         return None
     best = pick_row or rows[-1]
     c = turn.call("estimate_cost", gpu=gpu, gpu_count=best.gpu_count, gpu_hours=best.gpu_hours)
-    lead = pick(zh, f"**About {best.gpu_hours:,.0f} GPU-hours, {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour**: on "
+    priced_en = f", {usd(c.usd)} at {usd(c.usd_per_gpu_hour)}/GPU-hour" if c.usd else ""  # no rent on file: none said
+    priced_zh = f"，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）" if c.usd else ""
+    lead = pick(zh, f"**About {best.gpu_hours:,.0f} GPU-hours{priced_en}**: on "
                     f"{best.gpu_count:,} {best.gpu} about {best.days:,.0f} days (the GPU-hours barely change with the "
                     "cluster size; the days do).",
-                f"**约 {best.gpu_hours:,.0f} GPU-小时，约 {usd(c.usd)}（{usd(c.usd_per_gpu_hour)}/GPU-小时）**：用 "
+                f"**约 {best.gpu_hours:,.0f} GPU-小时{priced_zh}**：用 "
                 f"{best.gpu_count:,} 张 {best.gpu} 约 {best.days:,.0f} 天（总 GPU-小时几乎不随集群大小变，天数会变）。")
     lines = [pick(zh, f"- {r.gpu_count:,} GPUs: about {r.days:,.0f} days (MFU {r.mfu:.0%})",
                   f"- {r.gpu_count:,} 张：约 {r.days:,.0f} 天（MFU {r.mfu:.0%}）") for r in rows]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .answers_fit import MIN_CLAIM
 from .answers_money import VALUE
 from .parse import Slots
 
@@ -147,7 +148,7 @@ SITUATIONS: tuple[Situation, ...] = (
     Situation("local_path", "how much VRAM does ./my-finetune need?", ("now.local_path", "!merged.model"), ("local_path",)),
     Situation("problem", "how long to train Llama 3 8B on -4 GPUs?", ("now.problems",), ("problem",)),
     Situation("buy_or_rent_prices", "rent at $1.90/hr, or buy one for $27k and host it for $250/mo?",
-              ("now.purchase_usd_per_gpu", "now.usd_per_gpu_hour", "!re:how_many_cards"), ("buy_rent",)),
+              ("now.purchase_usd_per_gpu", "now.usd_per_gpu_hour", "!re:how_many_words"), ("buy_rent",)),
     Situation("serving_after_training", "(b) then serve it to ~30 users on the same card, ok?",
               ("prev:time", "now_inference", "users_or_fit_found"), ("fit",), after=("time",)),
     Situation("count_follow_up_training", "and if we only have 64 GPUs to pretrain it?",
@@ -190,6 +191,8 @@ SITUATIONS: tuple[Situation, ...] = (
               ("value",)),
     Situation("compare", "Llama 8B or Qwen 7B on a 4090: which is faster?", ("compare_asked",),
               ("compare", "@first:speed|cost|time|memory|fit")),
+    Situation("each_model", "想全参微调 Qwen2.5-1.5B 和 Qwen2.5-3B，两张 3090 能行吗？",
+              ("models>=2", "found_sizing"), ("compare", "@first:speed|time|cost|memory|fit")),
 )
 
 FALLBACKS: tuple[Situation, ...] = (
@@ -233,11 +236,37 @@ ADJUSTMENTS: tuple[Rewrite | Conflict, ...] = (
     Conflict("memory", ("fit",), "Llama 3 70B 显存够吗？",
              when=("strong:fit",), unless=("re:how_much_memory",)),
 )
+# Applied last, to whatever the tables above decided, in the turn's own answer (not when a question is split into
+# parts): readings that hold whichever row decided ("is a 4090 good for AI?" with no model is what it runs). The
+# engine applies the slot changes a row names (choose_method: the method left open for the lightest that fits).
+OVERRIDES: tuple[Rewrite, ...] = (
+    Rewrite("good_for", "is a 4090 good for ai?", ("!merged.model", "merged.gpu", "re:good_for",
+                                                   "asks_one_of:gpu_specs|unknown|explain|fit|memory"), "set", ("largest",)),
+    Rewrite("gpu_hours_of_a_run", "how many GPU hours did Llama 3.1 405B take to train?",
+            ("run_training", "merged.model", "re:gpu_hours", "asks_within:memory|fit|unknown|cost|how_many|time", "!now.count",
+             "!re:how_many_cards"), "set", ("time",)),
+    Rewrite("choose_method", "我只有一张4090该选哪个 (after full and LoRA were sized for 7B)",
+            ("run_training", "merged.model", "now_hardware", "!now.method", "re:choose_method", "!re:sharding_words"),
+            "set", ("fit",)),
+    Rewrite("oom", "Llama 3 8B 在 4090 上会不会爆显存？", ("asks_only:memory", "merged.gpu", "merged.model", "re:oom"),
+            "set", ("fit",)),
+    Rewrite("minimum_claim", "Llama 3 70B needs 8x H100 minimum, true?",
+            ("asks_first:fit|misconception", "now.count", "merged.gpu", "merged.model", "re:min_claim", "!run_training"),
+            "set", ("minimum_claim",)),
+)
+CHOOSE_METHOD = re.compile(r"选哪个|该选|选哪种|用哪个|用哪种|哪个好|\bwhich (?:one|method|should|do i|would you)\b|"
+                           r"\bwhat should i (?:use|pick|choose|go with)\b|\bwhich is better\b", re.I)
+GOOD_FOR = re.compile(r"\b(?:good|enough|worth it|ok|okay|decent|any good)\b.{0,20}\b(?:for )?(?:ai|llms?|local llms?|ml|machine learning|"
+                      r"deep learning|models?|inference|fine-?tuning)\b|适合.{0,6}(?:ai|大模型|模型|跑)|跑.{0,6}(?:ai|大模型)(?:怎么样|行吗|够吗)",
+                      re.I)
+OOM_ASK = re.compile(r"\b(?:will|would|does|do|is|am)\b.{0,30}\b(?:oom|run out of (?:gpu )?(?:memory|vram)|out of memory)\b|"
+                     r"\boom\?|会不会爆(?:显存)?|会爆显存|爆显存吗|会 ?oom|会不会 ?oom", re.I)
+
 # the order asks found by their phrases are answered in
 ORDER = ["kv", "limits", "fit", "how_many", "which_gpu", "memory", "speed", "time", "cost", "buy_rent", "explain", "misconception"]
 
 REGEXES = {
-    "how_many_cards": re.compile(r"\bhow many\b|几张|多少张"),
+    "how_many_words": re.compile(r"\bhow many\b|几张|多少张"),
     "concept_terms": CONCEPT_TERMS,
     "claim_check": CLAIM_CHECK,
     "spec_words": SPEC_WORDS,
@@ -249,6 +278,13 @@ REGEXES = {
     "fit_words": re.compile(r"\bfits?\b|\benough\b|够|放得下"),
     "how_much_memory": re.compile(r"\bhow much (?:memory|vram)|多少显存|显存多少|多大显存|显存(?:需要|要)多"),
     "domain": DOMAIN,
+    "good_for": GOOD_FOR,
+    "gpu_hours": re.compile(r"gpu[- ]?hours?|gpu ?小时|卡时|gpu-小时", re.I),
+    "how_many_cards": re.compile(r"how many (?:gpus?|cards?|[a-z]\d{2,4}s?)\b(?![\s-]*hours?)|几张|多少张|几块", re.I),
+    "choose_method": CHOOSE_METHOD,
+    "sharding_words": re.compile(r"ddp|fsdp|zero|deepspeed|megatron", re.I),
+    "oom": OOM_ASK,
+    "min_claim": MIN_CLAIM,
 }
 STRONG = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b"
                  r"(?! (?:expect|get|achieve|reach|hope))|"
@@ -292,6 +328,7 @@ def _compare_asked(r: _Reading) -> bool:
 CONDITIONS = {
     "follow_up": _follow_up,
     "training": lambda r: _training(r.merged),
+    "run_training": lambda r: _training(r.merged) or bool(r.merged.method),  # a method said is a training run
     "now_inference": lambda r: r.now.workload == "inference",
     "users_or_fit_found": lambda r: bool(r.now.users) or "fit" in r.found,
     "found_any": lambda r: bool(r.found),
@@ -299,6 +336,8 @@ CONDITIONS = {
     "question_form": lambda r: bool(YES_NO.search(r.q) or QUESTION_FORM.search(r.q)),
     "gpus_only": lambda r: not r.now.model and not r.merged.model and bool(r.now.gpus),
     "gpus>=2": lambda r: len(r.now.gpus) >= 2,
+    "models>=2": lambda r: len(set(r.now.models)) >= 2,
+    "found_sizing": lambda r: any(a in r.found for a in ("fit", "memory", "speed", "time", "cost")),
     "explain_or_whats": lambda r: "explain" in r.found or bool(re.match(r"\s*what'?s\b", r.q)),
     "specs_wanted": lambda r: len(r.now.gpus) >= 2 or bool(SPEC_WORDS.search(r.q)) or "memory" in r.found
     or "explain" in r.found,
@@ -315,6 +354,7 @@ CONDITIONS = {
                                     r.now.hours_per_day, r.now.tokens, r.now.days, r.now.target_tps, r.now.kv_dtype,
                                     r.now.checkpointing is not None)),
     "hardware": lambda r: bool(r.merged.gpu or r.merged.vram_gib),
+    "now_hardware": lambda r: bool(r.now.gpu or r.now.vram_gib),
     "subject": lambda r: bool(r.merged.model or r.merged.gpu),
 }
 
@@ -329,6 +369,12 @@ def _holds(test: str, r: _Reading) -> bool:
         return arg in r.asks
     if kind == "asks_only":
         return r.asks == [arg]
+    if kind == "asks_one_of":  # the asks are exactly one of these
+        return len(r.asks) == 1 and r.asks[0] in arg.split("|")
+    if kind == "asks_within":  # some asks, all of them among these
+        return bool(r.asks) and all(a in arg.split("|") for a in r.asks)
+    if kind == "asks_first":
+        return bool(r.asks) and r.asks[0] in arg.split("|")
     if kind == "prev":
         return bool(r.previous) and r.previous[0] in arg.split("|")
     if kind == "prev_has":
@@ -358,10 +404,23 @@ def _asks_of(row: Situation, r: _Reading) -> list[str]:
 
 
 def detect(question: str, now: Slots, merged: Slots, previous: list[str] | None,
-           trace: list[str] | None = None) -> list[str]:
+           trace: list[str] | None = None, overrides: bool = False) -> list[str]:
     """The asks, most important first. `now` is this turn's facts, `merged` the conversation's. Reads the tables
-    above and decides nothing of its own; `trace`, when given, receives the names of the rows that applied."""
+    above and decides nothing of its own; `trace`, when given, receives the names of the rows that applied.
+    `overrides`: the turn's own answer, with OVERRIDES read last."""
     trace = [] if trace is None else trace
+    asks = _detect(question, now, merged, previous, trace)
+    if overrides:
+        r = _Reading(VRAM_DESCRIPTION.sub(r"\1", question.lower()), [], now, merged, previous or [], list(asks))
+        for row in OVERRIDES:
+            if all(_holds(t, r) for t in row.when):
+                trace.append(row.name)
+                r.asks = list(row.asks)
+        asks = r.asks
+    return asks
+
+
+def _detect(question: str, now: Slots, merged: Slots, previous: list[str] | None, trace: list[str]) -> list[str]:
     # "a 3090 with 24G显存", "24GB of VRAM": a description of the card, not a question about memory
     q = VRAM_DESCRIPTION.sub(r"\1", question.lower())
     r = _Reading(q, [name for name, pattern in PATTERNS.items() if re.search(pattern, q)], now, merged, previous or [])

@@ -20,7 +20,7 @@ from . import answers_misc as misc
 from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
-from .asks import DOMAIN, FOLLOW_UP, PATTERNS, detect
+from .asks import DOMAIN, FOLLOW_UP, OOM_ASK, PATTERNS, detect
 from .parse import STATED_MEMORY, Slots, is_chinese, parse
 from .text import Reply, pick, what
 
@@ -336,28 +336,15 @@ class OfflineEngine:
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
             routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
-        if routed is None and previous == ["decline"] and FOLLOW_UP.search(question.lower()):
-            routed = table.Route(next(a for a in table.TABLE if a.name == "decline"), [])  # "ok what if I just ..."
-        asks = [routed.spec.name] if routed else detect(question, now, slots, previous)
-        if not slots.model and slots.gpu and GOOD_FOR.search(question) and asks in (["gpu_specs"], ["unknown"], ["explain"],
-                                                                                  ["fit"], ["memory"]):
-            asks = ["largest"]  # "is a 4090 good for ai?": what it runs, and a question about the job
+        if routed is None and previous == ["decline"] and (FOLLOW_UP.search(question.lower()) or not (now.model or now.gpu)):
+            # "ok what if I just ...", "只是拿来测试我们自己的系统，不会发出去的": the same request, reframed, still declined
+            routed = table.Route(next(a for a in table.TABLE if a.name == "decline"), [])
+        trace: list[str] = []
+        asks = [routed.spec.name] if routed else detect(question, now, slots, previous, trace, overrides=True)
+        if "good_for" in trace:  # "is a 4090 good for ai?": what it runs, and a question about the job
             turn.good_for = True
-        if fit_.training(slots) and slots.model and re.search(r"gpu[- ]?hours?|gpu ?小时|卡时|gpu-小时", question, re.I) \
-                and asks and all(a in ("memory", "fit", "unknown", "cost", "how_many", "time") for a in asks) and not now.count \
-                and not re.search(r"how many (?:gpus?|cards?|[a-z]\d{2,4}s?)\b(?![\s-]*hours?)|几张|多少张|几块", question, re.I):
-            asks = ["time"]  # "how many GPU hours did Llama 3.1 405B take to train?": the run, not its memory
-        if fit_.training(slots) and slots.model and (now.gpu or now.vram_gib) and not now.method and \
-                CHOOSE_METHOD.search(question) and not routed and not re.search(r"ddp|fsdp|zero|deepspeed|megatron",
-                                                                                  question, re.I):
-            # "我只有一张4090该选哪个" after full and LoRA were sized: the lightest method that fits that card
+        if "choose_method" in trace:  # "我只有一张4090该选哪个": the lightest method that fits that card
             slots = dataclasses.replace(slots, method=None, workload="training")
-            asks = ["fit"]
-        if asks == ["memory"] and slots.gpu and slots.model and OOM_ASK.search(question):
-            asks = ["fit"]  # "4090 上会不会爆显存？": a verdict on that card, not a memory figure alone
-        if (asks and asks[0] in ("fit", "misconception") and now.count and slots.gpu and slots.model
-                and fit_.MIN_CLAIM.search(question) and not fit_.training(slots) and not routed):
-            asks = ["minimum_claim"]  # "needs 8x H100 minimum, true?": the fewest that hold it, against the claim
         own = None
         if not (routed and routed.spec.name == "decline"):
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
@@ -471,8 +458,6 @@ def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool
             r"\bmemory\b|\benough\b|\bfits?\b", question, re.I))
 
 
-CHOOSE_METHOD = re.compile(r"选哪个|该选|选哪种|用哪个|用哪种|哪个好|\bwhich (?:one|method|should|do i|would you)\b|"
-                           r"\bwhat should i (?:use|pick|choose|go with)\b|\bwhich is better\b", re.I)
 MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)
@@ -854,13 +839,8 @@ def _settled_method(history: list | None) -> str | None:
 
 
 MEMORY_ASK = re.compile(r"显存|内存|memory|vram|\bgb\b", re.I)
-GOOD_FOR = re.compile(r"\b(?:good|enough|worth it|ok|okay|decent|any good)\b.{0,12}\b(?:for )?(?:ai|llms?|local llms?|ml|machine learning|"
-                      r"deep learning|models?|inference|fine-?tuning)\b|适合.{0,6}(?:ai|大模型|模型|跑)|跑.{0,6}(?:ai|大模型)(?:怎么样|行吗|够吗)",
-                      re.I)
 MOE_ACTIVE_CLAIM = re.compile(r"(?:显存|内存|memory|vram).{0,20}(?:激活参数|active param)|(?:激活参数|active param).{0,30}"
                               r"(?:显存|内存|memory|vram)", re.I)
-OOM_ASK = re.compile(r"\b(?:will|would|does|do|is|am)\b.{0,30}\b(?:oom|run out of (?:gpu )?(?:memory|vram)|out of memory)\b|"
-                     r"\boom\?|会不会爆(?:显存)?|会爆显存|爆显存吗|会 ?oom|会不会 ?oom", re.I)
 
 
 def _oom_polarity(lead: str) -> str:

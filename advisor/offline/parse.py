@@ -321,6 +321,8 @@ def find_models(text: str) -> list[str]:
         after = text.lower()[m.end(): m.end() + 16]
         family = _family_match(text.lower()[max(0, m.start() - 30): m.start()], value) or (
             _family_match(after, value) if re.match(r"\s*(?:的|版的?|of)\s*[a-z]", after) else None)  # "70B 的 llama 3.1"
+        if not family and any(_id_has_size(mid, m.group(1)) for _, mid in found if "/" not in mid and not _is_size_only(mid)):
+            continue  # "Llama-3.1-70B ... (H100 也能放下 FP8 70B 吧？)": a bare size of a model named is that model
         found.append((m.start(), family or f"{m.group(1)}{m.group(2).upper()}"))
     found.sort()
     out: list[str] = []
@@ -768,7 +770,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     def grab(word: str) -> int | None:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}\s*{word}(?!\s*\d)", low) or \
-            re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around|只要|只有|仅|只需|就|大概是|一般)?\s*"
+            re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around|average|averaging|avg|只要|只有|仅|只需|就|大概是|一般)?\s*"
                       rf"(?:约|大概|大约|~)?\s*"
                       rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
@@ -869,6 +871,28 @@ _PER_UNIT = {"month": 86400 * 30.4, "mo": 86400 * 30.4, "月": 86400 * 30.4,
              "day": 86400, "d": 86400, "天": 86400, "日": 86400, "hour": 3600, "hr": 3600, "h": 3600, "小时": 3600,
              "minute": 60, "min": 60, "分钟": 60, "second": 1, "sec": 1, "s": 1, "秒": 1}
 _RATE_SCALE = {**_ITEM_SCALE, "": 1}
+
+
+REQUEST_INTERVAL = re.compile(
+    r"\b(?:each|every (?:user|agent|player|one|person)|per (?:user|agent|player))\b[^.;]{0,40}?\b(?:a|one)\s+(?:request|message|"
+    r"query|question|call|turn|prompt)s?\s+(?:about\s+|roughly\s+|around\s+|~\s*)?(?:once\s+)?every\s+(\d+(?:\.\d+)?)\s*"
+    r"(seconds?|secs?|s|minutes?|mins?)\b|"
+    r"(?:每人|每个人|每个用户|每位|人均|每个玩家)[^，。,;；]{0,8}?每\s*(\d+(?:\.\d+)?)\s*(秒|分钟)\s*"
+    r"(?:钟)?\s*(?:左右)?\s*(?:说|发|问|请求|调用|一次|一句|一条|一个)", re.I)
+
+
+EMBED_JOB = re.compile(r"\bembed(?:ding)?s?\b|\bvectori[sz]\w*|\bencode\b.{0,20}\b(?:texts?|documents?|titles?|chunks?)|"
+                       r"(?:生成|算|计算|转成?|做)\s*(?:向量|embedding)|向量化|嵌入向量", re.I)
+
+
+def find_request_interval(text: str) -> float | None:
+    """Seconds between one person's requests: 'each fires a request about every 30 seconds', '每人平均每 10 秒说一句'."""
+    m = REQUEST_INTERVAL.search(text)
+    if not m:
+        return None
+    v, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    secs = float(v) * (60 if unit.lower().startswith(("min", "分")) else 1)
+    return secs if 0 < secs <= 86400 else None
 
 
 def find_request_rate(text: str) -> tuple[float | None, bool]:
@@ -988,7 +1012,9 @@ POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{
 
 def find_users(text: str) -> tuple[int | None, str | None]:
     """Concurrent users / parallel requests: '40 concurrent users', 'concurrency of 16', '16并发', '50个用户'."""
-    low = text.lower()
+    # "5 万人在线": fifty thousand people, not "万" (10,000) read alone
+    low = re.sub(r"(\d+(?:\.\d+)?)\s*万(?=\s*(?:个|名|位)?\s*(?:人|用户|玩家|学生|员工|客户))",
+                 lambda m: str(int(float(m.group(1)) * 1e4)), text.lower())
     share = POPULATION_SHARE.search(low)
     if share:  # "500 employees, ~10% at once at peak": the people at once are the share of the head count
         people = to_number(share.group("people") or share.group("people2") or share.group("people3"))
@@ -1001,14 +1027,14 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
                # any people at once: "8 lawyers at the same time", "30 agents concurrently" (not GPUs, tokens or hours)
                rf"({_NUM})\s+(?!(?:gpus|cards|tokens|hours|days|nodes|servers|layers|experts|requests/s)\b)[a-z]{{3,}}s\s+"
-               r"(?:at once|at the same time|simultaneously|concurrently|in parallel)\b",
+               r"(?:are\s+|is\s+)?(?:at once|at the same time|simultaneously|concurrently|in parallel|active|online)\b",
                rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
                # "what if only ~10 of them are active at the same time?", "only 5 are online at once"
                rf"~?\s*({_NUM})\s+of\s+(?:them|those|these|us|the\s+\w+)\s+(?:are\s+|is\s+|will be\s+|would be\s+)?"
                rf"(?:active|online|concurrent|chatting|using it)\b",
                rf"\b(?:only|just)\s+(?:about\s+|around\s+)?~?\s*({_NUM})\s+(?:are\s+|will be\s+)?(?:active|online|"
                rf"concurrent|chatting)\b",
-               r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
+               r"(\d{1,3}(?:,\d{3})+|\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
                r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
                r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
                r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|"
@@ -1016,7 +1042,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
     pats = at_once + [
             rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+)"
             rf"{{0,2}}{_USER_WORDS}(?!\s*(?:/\s*day|a day|per day|each day|daily|a month|per month|/\s*month))",
-            r"(\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:用户|人(?:用|使用))",
+            r"(\d{1,3}(?:,\d{3})+|\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:用户|人(?:用|使用))",
             rf"\bteam of ({_NUM})\b|\b({_NUM})[- ](?:person|people|member|user)[- ]team\b",
             # head counts, after every 'at once' pattern: "给 200 人的客服系统", "30 人的团队"
             r"(?:给|供|为|面向)\s*(\d{1,7})\s*(?:个|位|名)?\s*(?:人|用户|员工|同事|客服|坐席|销售|工程师|开发者?|研究员|学生|老师|"
@@ -2038,7 +2064,16 @@ def parse(text: str) -> Slots:
         if s.output_tokens and not s.items:
             s.items = s.output_total / s.output_tokens
             s.input_total = s.items * s.input_tokens if s.input_tokens else None
+    if EMBED_JOB.search(text) and s.model and (s.items or s.examples) and s.method is None:
+        # "给 5000 万条标题生成向量，用 Qwen3-Embedding-0.6B": one forward pass over each text, no tokens generated
+        s.items, s.examples, s.workload = s.items or s.examples, None, "inference"
+        s.output_tokens = s.output_tokens or 1
+        s.input_tokens = s.input_tokens or s.context
+        s.context = None
     s.request_rate, s.rate_is_daily = find_request_rate(text)
+    interval = find_request_interval(text)
+    if interval and s.users and not s.request_rate:  # "200 agents active, each fires a request about every 30 seconds"
+        s.request_rate, s.rate_is_daily = s.users / interval, False
     s.daily_users = find_daily_users(text)
     if s.daily_users and s.request_rate and PER_PERSON.search(text) and not re.search(
             rf"{s.daily_users:,}\s*{_REQ}|{s.daily_users}\s*{_REQ}", text.lower()):

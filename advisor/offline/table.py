@@ -111,6 +111,12 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bquietly\b.{0,40}\b(?:min(?:e|er|ing)|crypto|payouts?)\b|\bpayouts?\b.{0,30}\b(?:my own|personal) "
            r"(?:wallet|account)\b",
            r"\bcompromised\b.{0,20}\b(?:pcs|machines|computers|servers|hosts|gpus|accounts)\b",
+           # passing one kind of use off as another to whoever provides the compute, and farming trial credits
+           r"\bdisguise\w*\b.{0,40}\b(?:traffic|jobs?|usage|workloads?|requests|inference)\b",
+           r"\b(?:forbids?|prohibits?|bans?|not allowed|no)\b.{0,20}\bcommercial (?:use|usage)\b.{0,120}"
+           r"\b(?:quietly|secretly|anyway|disguise|hide|without (?:them|telling))\b",
+           r"\b(?:farm|farming)\b.{0,30}\b(?:credits?|trials?|sign-?ups?|bonuses)\b|\bfree[- ]trial accounts\b",
+           r"\bfrom linking (?:the |our |my )?accounts\b|\bresidential prox(?:y|ies)\b|\bfingerprint spoof\w*",
            r"\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b.{0,60}\baccounts?\b|"
            r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
 
@@ -143,7 +149,8 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               # spreading to machines that are not the person's, disguises, sanctions
               r"蠕虫|自动传播|自我复制.{0,10}(?:脚本|程序)|传播到.{0,10}(?:其他|别的|所有).{0,6}(?:机器|电脑|主机|服务器)|"
               r"(?:伪装成|假装成|冒充).{0,12}(?:训练|pytorch|正常).{0,6}(?:任务|进程|作业)|改.{0,6}进程名|"
-              r"(?:被)?制裁(?:国家|地区)?.{0,30}(?:运|卖|买|发货|出口|弄到|搞到)|(?:运|卖|发货|出口|弄|搞).{0,30}(?:被)?制裁|"
+              r"(?:被)?制裁(?:国家|地区)?.{0,30}(?:运|卖|买|发货|出口|弄到|搞到)|(?:薅|刷).{0,6}(?:试用|新用户).{0,6}(?:额度|代金券|赠金)|"
+              r"(?:伪装成|假装成|冒充).{0,10}(?:科研|学术|研究).{0,6}(?:任务|用途|流量)|(?:运|卖|发货|出口|弄|搞).{0,30}(?:被)?制裁|"
               r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)")
 
 # which ZeRO stage to use ("选哪个 stage 合适", "which ZeRO stage for 7B on 8x 4090?"): the lowest stage that fits
