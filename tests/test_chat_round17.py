@@ -340,3 +340,31 @@ def test_a_training_ladder_with_no_rent_on_file_says_no_price():
     a = Advisor().ask("DeepSeek-V3 用了约 278.8 万 H800 GPU 小时训练 14.8T token。我们想训一个总参 170B、激活 9B 的 MoE，训练 5T token，"
                       "大概需要多少 H800 GPU 小时?", [])
     assert "?" not in a.text.split("\n")[0].replace("？", "")
+
+
+def test_twice_as_fast_claimed_in_chinese_gets_a_verdict(advisor):
+    a = advisor.ask("销售说 H200 跑 Llama-3-70B 推理比 H100 快一倍,这个说法靠谱吗?", [])
+    assert a.text.startswith("**不靠谱") and "不是 2 倍" in a.text
+
+
+def test_electricity_in_yuan_is_billed_in_yuan_and_the_psu_sized(advisor):
+    a = advisor.ask("家里放了 4 张 3090 跑训练,每天跑 10 小时左右,电价 ¥0.6/度。一个月电费大概多少?电源要配多大?", [])
+    lead = a.text.split("\n")[0]
+    assert "¥" in lead and "$" not in lead and "电源：约 2,100 W" in a.text
+
+
+def test_one_rented_card_is_priced_as_one(advisor):
+    a = advisor.ask("Hospital IT: we're weighing buying an on-prem 4x L40S server (~$55k) versus renting one H100 at "
+                    "$4/hr. It would run inference 24/7. Which is cheaper over 3 years?", [])
+    assert "4 x $4.00" not in a.text and "$2,920 a month" in a.text
+
+
+def test_a_project_shorter_than_the_payback_rents(advisor):
+    a = advisor.ask("我们有个 3 个月的项目,需要 16 张 H800 训模型。租的话 ¥18/卡时,买的话两台 8 卡服务器加组网大概 ¥550 万。买还是租?", [])
+    assert a.text.startswith("**租：项目只有 3 个月")
+
+
+def test_n_of_them_after_a_server_is_n_servers(advisor):
+    _, second = _chat(advisor, "We're placing one DGX H100 in a colo. How much power should we provision?",
+                      "What if we put 4 of them in the same rack?")
+    assert "32x NVIDIA H100" in second.text and "host included" in second.text

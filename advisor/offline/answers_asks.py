@@ -465,7 +465,34 @@ def _facility_power(turn, s: Slots, n: int) -> Reply:
 ENERGY_ASK = re.compile(r"\bkwh\b|\benergy\b|\bmwh\b|千瓦时|度电|多少度|耗电量|能耗", re.I)
 
 
+PSU_ASK = re.compile(r"电源|\bpsu\b|power supply|\bpsus\b|多少瓦的?电源", re.I)
+PLATFORM_W = 250  # CPU, board, drives and fans of a desktop or workstation around the cards (an assumption, said)
+PSU_HEADROOM = 1.25  # a PSU run at ~80% of its rating: efficient, and room for GPU transient spikes
+
+
 def power(turn, s: Slots, question: str) -> Reply:
+    """Power and energy (`_power`), and the power supply to buy when asked: the cards' board power (or the limit
+    said) plus the rest of the machine, with a quarter of headroom."""
+    reply = _power(turn, s, question)
+    if PSU_ASK.search(question) and s.gpu:
+        g = get_gpu(s.gpu)
+        n = s.count or 1
+        each = s.watts_per_gpu or g.tdp_w
+        if each:
+            load = n * each + PLATFORM_W
+            psu = math.ceil(load * PSU_HEADROOM / 100) * 100
+            turn.derive("psu_size", lambda **kw: kw, gpu_watts=each, gpu_count=n, platform_watts=PLATFORM_W,
+                        headroom=PSU_HEADROOM, load_watts=load, psu_watts=psu)
+            reply.body.insert(0, pick(turn.zh, f"Power supply: about {psu:,} W ({n} x {each:.0f} W of cards + ~{PLATFORM_W} W for the "
+                                               f"rest of the machine = {load:,} W, with 25% headroom for efficiency and "
+                                               "the cards' brief power spikes); past ~1,600 W that is two supplies or a "
+                                               "server chassis, and a dedicated circuit.",
+                                      f"电源：约 {psu:,} W（{n} 张 x {each:.0f} W 显卡 + 主机其余约 {PLATFORM_W} W = {load:,} W，"
+                                      "留 25% 余量给效率和显卡的瞬时功耗尖峰）；超过约 1,600 W 就要双电源或服务器机箱，并单独走一路电。"))
+    return reply
+
+
+def _power(turn, s: Slots, question: str) -> Reply:
     """Power and energy: the catalog's board power x GPUs x hours x $/kWh, per month, and per 1M tokens when a model
     is named (from the serving speed at the load)."""
     zh = turn.zh
@@ -496,7 +523,8 @@ def power(turn, s: Slots, question: str) -> Reply:
                 f"{'整个训练' if getattr(turn, 'run_hours', None) else '整个任务'}（{hours_text(run_h, True)}）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
     host_note = ""
-    if not s.watts_per_gpu and re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I):
+    if not s.watts_per_gpu and (re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I)
+                                or getattr(turn, "servers", False)):
         # a whole server's bill, not its GPUs' alone: each GPU's share of the server's input power (host counted)
         per = 8 if n % 8 == 0 else n
         kw = round(search.server_draw_kw(get_gpu(s.gpu), per), 2)
@@ -765,8 +793,18 @@ def _setups_vs(turn, s: Slots, gpus: list[str], counts: list[int], model: str, t
     return Reply(lead, body, [pick(zh, f"{counts[0]} and {counts[1]} GPUs as you said", f"按你说的 {counts[0]} 张和 {counts[1]} 张")])
 
 
-CLAIMED_MULTIPLE = re.compile(r"(?<!贵)(?<!贵了)(\d+(?:\.\d+)?)\s*(?:x|×|倍|times)(?!\s*(?:the\s+)?(?:price|cost|rent|money|as much)\b)"
-                              r"(?!\s*(?:的)?(?:价格|价钱|租金|钱))(?:\s*(?:faster|quicker|as fast|速度|更快|的速度))?", re.I)
+CLAIMED_MULTIPLE = re.compile(r"(?<!贵)(?<!贵了)(\d+(?:\.\d+)?|一|两|二|三)\s*(?:x|×|倍|times)(?!\s*(?:the\s+)?(?:price|cost|rent|money|as much)\b)"
+                              r"(?!\s*(?:的)?(?:价格|价钱|租金|钱))(?:\s*(?:faster|quicker|as fast|速度|更快|的速度))?|"
+                              r"\b(twice) as fast\b", re.I)
+# "快一倍" is twice as fast (one more time the speed); "快两倍" is read the same way in everyday Chinese sales talk
+_CN_MULTIPLE = {"一": 2.0, "两": 2.0, "二": 2.0, "三": 3.0, "twice": 2.0}
+
+
+def claimed_multiple(m: re.Match) -> float:
+    word = m.group(1) or m.group(2)
+    if word in _CN_MULTIPLE:
+        return _CN_MULTIPLE[word] if not re.match(r"[\d.]", word) else float(word)
+    return float(word)
 
 
 def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
@@ -776,7 +814,7 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     claim = CLAIMED_MULTIPLE.search(question)
     done = next((c.result for c in reversed(turn.calls) if c.tool == "compare_gpus" and isinstance(c.result, dict)), None)
     if claim and done and done.get("speedup_x"):
-        said, ours = float(claim.group(1)), done["speedup_x"]
+        said, ours = claimed_multiple(claim), done["speedup_x"]
         close = 1 / 1.5 <= said / ours <= 1.5
         reply.lead = pick(turn.zh, f"**{'About right' if close else 'No'}: about {ours:.1f}x, "
                                    f"{'in line with' if close else 'not'} the {said:g}x claimed.** ",

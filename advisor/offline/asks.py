@@ -192,7 +192,7 @@ SITUATIONS: tuple[Situation, ...] = (
     Situation("compare", "Llama 8B or Qwen 7B on a 4090: which is faster?", ("compare_asked",),
               ("compare", "@first:speed|cost|time|memory|fit")),
     Situation("each_model", "想全参微调 Qwen2.5-1.5B 和 Qwen2.5-3B，两张 3090 能行吗？",
-              ("models>=2", "found_sizing"), ("compare", "@first:speed|time|cost|memory|fit")),
+              ("models>=2", "found_sizing", "!found:speed"), ("compare", "@first:time|cost|memory|fit")),
 )
 
 FALLBACKS: tuple[Situation, ...] = (

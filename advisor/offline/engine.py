@@ -282,6 +282,11 @@ class OfflineEngine:
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
+        if history and now.count and not now.gpu and state.count and state.count >= 8 and SERVERS_OF.search(question):
+            earlier = " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user")
+            if SERVER_WORDS.search(earlier):  # "What if we put 4 of them in the same rack?" after one DGX H100: 4 servers
+                slots = dataclasses.replace(slots, count=now.count * state.count)
+                turn.servers = True  # whole servers: a power bill counts their hosts too
         if parted and turn.config_model and not now.model:  # "..., and how long would an epoch take?": on the model
             slots = dataclasses.replace(slots, model=turn.config_model)  # the earlier part found (the biggest that fits)
         if not slots.context and slots.input_tokens and slots.output_tokens and not slots.items and not slots.output_total \
@@ -461,6 +466,8 @@ def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool
 MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)
+SERVERS_OF = re.compile(r"\b(?:\d+|two|three|four|five|six|eight|ten) of (?:them|those|these)\b|\d+\s*台|[两二三四五六八十]\s*台", re.I)
+SERVER_WORDS = re.compile(r"\bdgx\b|\bhgx\b|\bservers?\b|\bnodes?\b|\bboxes\b|服务器|整机|节点|一台", re.I)
 SLOWER_OR_FASTER = re.compile(r"\b(?:slower|faster|quicker|how much (?:slower|faster|better|worse)|difference|gap)\b|"
                               r"慢多少|快多少|慢几倍|快几倍|差多少|差距|差几倍|慢|快", re.I)
 LOAD_SIZING_ASKS = ("how_many", "which_gpu", "cost", "budget", "value", "volume", "daily_volume")

@@ -41,6 +41,7 @@ class Facts:
     hours_per_month: float | None = None  # "maybe 40 hrs of training a month", "每月用 40 小时"
     gpu_hours_month: float | None = None  # "we burn 3,000 H100-hours a month": the fleet's use, over the bought cards
     rent_count: int | None = None  # the cards rented when they differ from those bought ("buy 2 3090s or rent an A100")
+    project_months: float | None = None  # how long the work lasts ("3 个月的项目", "a 6-month pilot")
     days_per_month: float | None = None
     buy: float | None = None
     rent_month: float | None = None  # what they spend renting a month
@@ -203,7 +204,7 @@ def facts(text: str) -> Facts:
         f.count = later[0][1] if later else (8 if re.search(r"\b(?:dgx|hgx)\b", low) else None)
     if f.gpu_hours_month and f.count:  # each bought card would run its share of those hours
         f.hours_per_month = round(f.gpu_hours_month / f.count, 1)
-    if len({g[0] for g in gpus}) >= 2 and re.search(r"还是.{0,6}租|\bor\b.{0,10}\brent|租", low):
+    if len({g[0] for g in gpus}) >= 2 and re.search(r"还是.{0,6}租|\b(?:or|versus|vs\.?|against|instead of)\b.{0,10}\brent|租", low):
         used = re.search(r"(\d{1,3})\s*(?:张|块)\s*(?:卡|gpu|显卡)?\s*(?:都|一起|同时)?\s*(?:跑|用|训练|开)|"
                          r"\b(\d{1,3})\s+(?:gpus|cards)\s+(?:for|running|busy|in use)\b", low)
         # "买两张 3090 还是租 A100": the rent is for the other card, as many as named, or as many as are in use
@@ -348,7 +349,16 @@ def facts(text: str) -> Facts:
         word = m.group(1) or m.group(2) or m.group(3) or m.group(4)
         f.years = float({"two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
                          "五": 5}.get(word, word) if not word.isdigit() else word)
+    m = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*月的?(?:项目|任务|合同|周期)|项目(?:周期|只有|就|为期|持续)?\s*"
+                  r"(\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*月|\b(?:an?\s+)?(\d+)[- ]month (?:project|engagement|contract|pilot)\b|"
+                  r"\bproject (?:of|for|lasting|runs? for) (\d+) months\b", low)
+    if m:  # "3 个月的项目": the use ends then, whatever buying would pay back after
+        word = next(g for g in m.groups() if g)
+        f.project_months = float(word) if word.isdigit() else float(_ZH_DIGITS.get(word, 0) or 0) or None
     return f
+
+
+_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _watts(low: str, f: Facts) -> None:
@@ -715,7 +725,14 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             months = f.buy / saving
             steps.append(pick(zh, f"{m(f.buy)} / {m(saving)} saved a month = {months:,.1f} months",
                               f"{m(f.buy)} / 每月省 {m(saving)} = {months:,.1f} 个月"))
-            if months > 36:
+            if f.project_months and months > f.project_months:  # the work ends before buying pays back
+                rent_all = rent * f.project_months
+                lead = pick(zh, f"**Rent: the project lasts {f.project_months:g} months and buying pays back only after "
+                                f"{months:,.1f}** - renting for the project costs about {m(rent_all)} against {m(f.buy)} to buy "
+                                "(resale value not counted).",
+                            f"**租：项目只有 {f.project_months:g} 个月，买要 {months:,.1f} 个月才回本**——项目期内租约 {m(rent_all)}，"
+                            f"买要 {m(f.buy)}（未计残值）。")
+            elif months > 36:
                 lead = pick(zh, f"**Rent: buying breaks even only after about {months:,.1f} months ({months / 12:.1f} years)**"
                                 " with your numbers, longer than a typical 3-year card life.",
                             f"**租更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）才回本**（按你给的数字），超过一般 3 年的使用寿命。")

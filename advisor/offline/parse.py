@@ -1468,7 +1468,8 @@ GPU_HOUR_PRICE = re.compile(
 CNY_HOUR = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*/\s*(?:卡\s*[·*/]?\s*)?(?:卡时|小时|时|h\b)|"  # "¥15/卡时", "¥8/时"
                       r"(?:每卡|每张卡?|每块卡?|单卡)?\s*(?:每小时|一小时|每个小时|每卡时)\s*(?:[¥￥]\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:块钱?|元))(?:\s*人民币)?|"
                       r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)(?:\s*人民币)?\s*(?:/\s*(?:卡\s*[·*/]?\s*)?小时|每小时|一小时|/卡时)")  # "15 元/卡/小时"
-CNY_KWH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
+CNY_KWH = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)\s*(?:/|每|一)\s*(?:度|千瓦时)|"  # "电价 ¥0.6/度"
+                     r"(\d+(?:\.\d+)?)\s*(?:块钱?|元)\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)|"
                      r"(?:电价|电费单价|每度电?)\s*(?:是|为|约)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)|"
                      # no currency in a Chinese question: yuan ("电费按0.6一度", "电价 0.5/度")
                      r"(?:电费|电价)\s*(?:按|是|为|约|大概)?\s*(\d+(?:\.\d+)?)\s*(?:块钱?|元)?\s*(?:/|每|一)?\s*(?:度|千瓦时)|"
@@ -1745,10 +1746,10 @@ def find_kwh_price(text: str) -> float | None:
     if c:
         v = to_number(c.group(1)) / 100
         return v if 0 < v <= 10 else None
-    m = re.search(rf"[$€£]\s*({_NUM})\s*(?:/|per|a)\s*kwh|({_NUM})\s*(?:usd|eur|euros?|dollars?|\$|€|美元|欧元)?\s*(?:/|per|a|每)\s*(?:kwh|度)",
-                  low)
-    if not m:
-        return None
+    m = re.search(rf"[$€£]\s*({_NUM})\s*(?:/|per|a)\s*kwh|(?<![¥￥\d.])\s*({_NUM})\s*(?:usd|eur|euros?|dollars?|\$|€|美元|欧元)?\s*"
+                  r"(?:/|per|a|每)\s*(?:kwh|度)", low)
+    if not m or re.search(rf"[¥￥]\s*{re.escape(m.group(1) or m.group(2))}\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)", low):
+        return None  # "电价 ¥0.6/度": yuan (find_cny_prices), not dollars
     v = to_number(m.group(1) or m.group(2))
     return v if 0 < v <= 10 else None
 

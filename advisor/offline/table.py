@@ -392,11 +392,12 @@ TABLE: tuple[AskSpec, ...] = (
             unless=("cards_compared_per_token",)),  # "L4 还是 H100，哪个每百万 token 更便宜": the per-token comparison
     AskSpec("gpu_worth",  # "is an H100 worth it over an A100 for ...", "how much faster": a verdict and the ratio
             (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
+             r"\btwice as fast\b",
              r"\b\d+(?:\.\d+)?\s*(?:x|times) (?:faster|quicker)\b",
              r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
             # (value words count here only for training: serving value is cost per token, asks.detect's "value")
             (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差距大(?:吗|不大)|差几倍|性价比|哪个(?:更)?值|"
-             r"快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍",),
+             r"快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍|快\s*[一两]\s*倍|翻倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
     AskSpec("serve_compare",  # "H200 or B200 to serve DeepSeek V3 to 200 users?": each GPU's cheapest setup for the load
