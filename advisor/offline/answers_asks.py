@@ -1395,12 +1395,34 @@ def volume(turn, s: Slots, question: str) -> Reply:
                                  "before engineering time.",
                              f"{'划算' if better else '不划算'}：现在每月付 {usd(now_month)}；租这些卡全天运行约每月 {usd(self_month)}"
                              f"（{'更便宜' if better else '更贵'}），未算人力。"))
+    asked_per = [m for m in PER_REQUESTS.finditer(question) if m.group(1) or m.group(2) or re.search(
+        r"\b(?:cost|price|\$)\b[^.?]{0,12}$", question[:m.start()])]  # "300 out per request" describes the request
+    if asked_per and self_month:  # "cost per 1,000 requests", "每百万次请求成本": the month's bill over its requests
+        unit = max(_per_requests_unit(m) for m in asked_per)
+        monthly_requests = rate * 86400 * 30.4
+        each = self_month / monthly_requests * unit
+        turn.derive("cost_per_requests", lambda **kw: kw, usd_per_month=round(self_month, 2), requests_per_month=round(monthly_requests),
+                    per_requests=unit, usd=round(each, 6))
+        lead = lead.rstrip() + pick(zh, f" **About {usd(each)} per {unit:,} requests** ({usd(self_month)} a month over "
+                                        f"{monthly_requests:,.0f} requests).",
+                                    f" **每 {unit:,} 次请求约 {usd(each)}**（每月 {usd(self_month)}，{monthly_requests:,.0f} 次请求）。")
     util = v["utilisation_at_peak"]
     notes.append(pick(zh, f"At the peak they run at {util:.0%} of that capacity; each request takes about "
                           f"{t.request_seconds:,.1f} s at full load (first token after {t.time_to_first_token_s:,.2f} s).",
                       f"高峰时负载约为容量的 {util:.0%}；满载时每个请求约 {t.request_seconds:,.1f} 秒（首 token "
                       f"{t.time_to_first_token_s:,.2f} 秒）。"))
     return Reply(lead, notes)
+
+
+PER_REQUESTS = re.compile(r"\bper (?:(1,000|1000|thousand|a thousand|1k|1m|million|a million|1,000,000)\s+)?(?:requests?|queries|calls|conversations)\b|"
+                          r"每\s*(千|万|百万|一百万|1000|1,000)?\s*(?:次|个)?\s*(?:请求|调用|对话|问答)", re.I)
+
+
+def _per_requests_unit(m: re.Match) -> int:
+    word = (m.group(1) or m.group(2) or "").lower()
+    return {"": 1, "1,000": 1000, "1000": 1000, "thousand": 1000, "a thousand": 1000, "1k": 1000, "千": 1000, "万": 10_000,
+            "1m": 1_000_000, "million": 1_000_000, "a million": 1_000_000, "1,000,000": 1_000_000, "百万": 1_000_000,
+            "一百万": 1_000_000}.get(word, 1)
 
 
 PER_DAY = re.compile(r"\bper day\b|\ba day\b\s*\?|\bdaily (?:cost|bill|spend)|\bcost (?:per|a|each) day|每天.{0,8}(?:成本|费用|多少钱|花)|"

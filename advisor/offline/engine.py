@@ -351,7 +351,10 @@ class OfflineEngine:
         if "choose_method" in trace:  # "我只有一张4090该选哪个": the lightest method that fits that card
             slots = dataclasses.replace(slots, method=None, workload="training")
         own = None
-        if not (routed and routed.spec.name == "decline"):
+        load_sized = routed and routed.spec.name in ("volume", "daily_volume") and CARRY_ASK.search(question)
+        if not (routed and routed.spec.name == "decline") and not load_sized:
+            # (a load to carry and "is one enough?": the GPUs it takes first, priced at the person's rent, not their
+            # hours times their rent alone)
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
             count = turn.config.gpu_count if turn.config is not None else turn.config_count
             found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said, run_hours=run_hours,
@@ -466,6 +469,7 @@ def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool
 MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)
+CARRY_ASK = re.compile(r"\benough\b|\bhandle\b|\bcarry\b|\bkeep up\b|\bhow many\b|\bsuffice|够|几张|多少张|撑得住|扛得住", re.I)
 SERVERS_OF = re.compile(r"\b(?:\d+|two|three|four|five|six|eight|ten) of (?:them|those|these)\b|\d+\s*台|[两二三四五六八十]\s*台", re.I)
 SERVER_WORDS = re.compile(r"\bdgx\b|\bhgx\b|\bservers?\b|\bnodes?\b|\bboxes\b|服务器|整机|节点|一台", re.I)
 SLOWER_OR_FASTER = re.compile(r"\b(?:slower|faster|quicker|how much (?:slower|faster|better|worse)|difference|gap)\b|"

@@ -670,7 +670,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
 def find_context(text: str) -> int | None:
     low = text.lower()
     # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
-    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:约|大概)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
+    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:长度|长)?\s*(?:约|大概|为|是)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
         re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
                   r"item|record)|on average|/\s*(?:example|sample))", low) or \
         re.search(r"(?:examples?|samples?|conversations?|documents?|instructions?|rows?|records?|dialogues?)\s+"
@@ -683,8 +683,9 @@ def find_context(text: str) -> int | None:
             return v
     m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)|"
                   r"conversations?|chats?|documents?|docs?|prompts?|requests?|queries|items?|rows?|records?|pairs?|"
-                  r"files?|articles?|emails?|tickets?|sessions?|calls?|messages?))"
-                  r"(?!\s*(?:users|requests|\$|usd|dollars))(?!\s*(?:[a-z-]+\s+){0,2}(?!tokens\b|toks\b)[a-z]{3,}s\b)", low)
+                  r"files?|articles?|emails?|tickets?|sessions?|calls?|messages?)|\s*(?:条|篇|份|个样本|个问答|对|张|人|个用户))"
+                  r"(?!\s*(?:users|requests|\$|usd|dollars))(?!\s*(?:[a-z-]+\s+){0,2}(?!tokens\b|toks\b)[a-z]{3,}s\b)"
+                  r"(?!\s*tokens?\s+of\s+(?:output|input|generation|answer))", low)  # "1.5k tokens of output" is no window
     # ("300k customer support transcripts", "10k user questions": a count of things, not a context)
     if m and not re.search(r"\$\s*" + re.escape(m.group(1)) + r"\s*k", low):
         v = float(m.group(1))
@@ -813,11 +814,27 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
         return int(v) if 1 <= v <= 2**22 else None
 
-    out = said_as(_OUT) or grab(_OUT) or short("out")
+    def loose(word: str) -> int | None:  # "输出一个 JSON 大概 40 token", "~1.5k tokens of output"
+        m = re.search(rf"{word}[^，。,;；\d]{{0,12}}?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:个)?\s*tokens?\b", low) if word == _OUT else None
+        m = m or re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s+of\s+{word}", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    def document() -> int | None:  # "a ~20k-token contract plus instructions": the prompt is the document
+        m = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(k)?[- ]tokens?\s+(?:contracts?|documents?|docs?|files?|pdfs?|transcripts?|"
+                      r"reports?|papers?|codebases?|repos?|books?|chapters?|filings?|records?)\b", low)
+        if not m:
+            return None
+        v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        return int(v) if 1 <= v <= 2**22 else None
+
+    out = said_as(_OUT) or grab(_OUT) or short("out") or loose(_OUT)
     if not out and re.search(r"(?:只|仅)?输出一个(?:标签|类别|分类|字)|只(?:输出|出|要)(?:标签|类别|分类)|一个标签|"
                              r"\b(?:a single|one|just (?:a|the|one)) (?:label|class|category|token)\b|\blabel only\b", low):
         out = 1  # a classifier's answer: one label, a token or two
-    inp = grab(_IN) or short("in") or each() or (per_item_zh() if out else None)
+    inp = grab(_IN) or short("in") or each() or document() or (per_item_zh() if out else None)
     if inp and out and inp == out and per_item_zh() and grab(_IN) is None:
         inp = per_item_zh()
     if inp and not out and re.search(r"\bin\s*(?:=|≈|~|equals?)\s*out\b|input (?:roughly |about )?(?:=|equals?|same as) output|"
@@ -1000,7 +1017,9 @@ def find_batch(text: str) -> int | None:
 _USER_WORDS = r"(?:users|requests|streams|sessions|people|clients|customers|conversations|chats|sequences|queries)"
 
 
-_PEOPLE = r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|人|employees|users|people|staff|seats|customers|students|members)"
+_PEOPLE = (r"(?:个|位|名)?\s*(?:员工|用户|同事|学生|客户|老师|教师|医生|律师|开发者|工程师|玩家|人|employees|users|people|staff|seats|"
+           r"customers|students|members|developers|engineers|agents|teachers|doctors|nurses|lawyers|analysts|players|"
+           r"researchers|reps|clinicians|subscribers)")
 _AT_ONCE = (r"(?:同时|在线|并发|在用|concurrent(?:ly)?|simultaneous(?:ly)?|at (?:the same time|once|peak)|online|active|"
             r"(?:actually |really )?(?:waiting|generating|chatting|typing|using it|querying)\b)")
 POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{0,90}}?(?P<pct>\d{{1,3}}(?:\.\d+)?)\s*%\s*(?:的人)?\s*"
@@ -1010,11 +1029,39 @@ POPULATION_SHARE = re.compile(rf"(?P<people>{_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}.{{
                               re.I)
 
 
+_SHARE_WORDS = re.compile(r"日活|活跃|在线|同时|高峰|并发|在用|使用|daily|active|online|at once|peak|concurrent|generating|using", re.I)
+
+
+def _chained_share(low: str) -> int | None:
+    """A head count and two or more shares of it in a row ("3 万名老师，日活 20%，高峰时同时在生成的约占日活的 5%";
+    "20,000 employees, 30% use it daily, 10% of those at once"): the people at once."""
+    head = re.search(rf"({_NUM})\s*(?:[a-z]+\s+)?{_PEOPLE}", low)
+    if not head:
+        return None
+    shares = []
+    for m in re.finditer(r"(\d{1,3}(?:\.\d+)?)\s*%", low[head.end():]):
+        at = head.end() + m.start()
+        if _SHARE_WORDS.search(low[max(head.end(), at - 24): at + 24]):
+            shares.append(float(m.group(1)))
+    if len(shares) < 2 or not all(0 < x <= 100 for x in shares):
+        return None
+    people = to_number(head.group(1))
+    for x in shares:
+        people *= x / 100
+    return max(1, round(people)) if 1 <= people <= 1e7 else None
+
+
 def find_users(text: str) -> tuple[int | None, str | None]:
     """Concurrent users / parallel requests: '40 concurrent users', 'concurrency of 16', '16并发', '50个用户'."""
     # "5 万人在线": fifty thousand people, not "万" (10,000) read alone
-    low = re.sub(r"(\d+(?:\.\d+)?)\s*万(?=\s*(?:个|名|位)?\s*(?:人|用户|玩家|学生|员工|客户))",
+    low = re.sub(r"(\d+(?:\.\d+)?)\s*万(?=\s*(?:个|名|位)?\s*(?:人|用户|玩家|学生|员工|客户|老师|教师|医生|律师|开发者|工程师|同事))",
                  lambda m: str(int(float(m.group(1)) * 1e4)), text.lower())
+    # "十几个用户": about fifteen; "几十个人": about thirty (a rough count is still a count)
+    low = re.sub(r"十几(?=\s*(?:个|名|位)?\s*(?:人|用户|并发|路))", "15", low)
+    low = re.sub(r"(?<![一二三四五六七八九十\d])几十(?=\s*(?:个|名|位)?\s*(?:人|用户|并发|路))", "30", low)
+    chained = _chained_share(low)
+    if chained:  # "3 万名老师，日活 20%，高峰时同时在生成的约占日活的 5%": the head count times each share in turn
+        return chained, None
     share = POPULATION_SHARE.search(low)
     if share:  # "500 employees, ~10% at once at peak": the people at once are the share of the head count
         people = to_number(share.group("people") or share.group("people2") or share.group("people3"))
@@ -1027,7 +1074,10 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
                # any people at once: "8 lawyers at the same time", "30 agents concurrently" (not GPUs, tokens or hours)
                rf"({_NUM})\s+(?!(?:gpus|cards|tokens|hours|days|nodes|servers|layers|experts|requests/s)\b)[a-z]{{3,}}s\s+"
-               r"(?:are\s+|is\s+)?(?:at once|at the same time|simultaneously|concurrently|in parallel|active|online)\b",
+               r"(?:(?!gpus|cards|tokens)[a-z]+\s+){0,3}?(?:are\s+|is\s+)?(?:at once|at the same time|simultaneously|concurrently|"
+               r"in parallel|active|online)\b",  # "3 paralegals hitting it at the same time"
+               rf"({_NUM})\s+(?:concurrent|simultaneous|active|online)\s+(?!gpus|cards|tokens|hours|nodes|servers)[a-z]{{3,}}s\b",
+               # "40 concurrent students", "12 active developers"
                rf"(?:concurrency|concurrent|parallel requests)\s*(?:of|=|:)?\s*({_NUM})",
                # "what if only ~10 of them are active at the same time?", "only 5 are online at once"
                rf"~?\s*({_NUM})\s+of\s+(?:them|those|these|us|the\s+\w+)\s+(?:are\s+|is\s+|will be\s+|would be\s+)?"
@@ -1224,6 +1274,18 @@ def find_hours_per_day(text: str) -> float | None:
                  r"全天|不间断|(?:跑|开|用)满\s*24\s*(?:个)?\s*小时|24\s*(?:个)?\s*小时\s*(?:不停|不间断|不关机|连续|运行)",
                  low) and not re.search(r"continuous(?:ly)? batch", low):  # "continuous batching" is not a schedule
         return 24.0
+    off = re.search(r"(?:晚上|夜里|凌晨)?\s*(\d{1,2})\s*点\s*(?:到|至|-)\s*(?:早上|上午|凌晨|第二天)?\s*(\d{1,2})\s*点\s*(?:关机|关掉|停机|不开|关)|"
+                    r"\b(?:shut (?:it |them )?down|turn(?:ed)? off|off)\s+(?:from\s+)?(\d{1,2})\s*(?:am|pm)?\s*(?:to|-|until)\s*"
+                    r"(\d{1,2})\s*(am|pm)?\b", low)
+    if off:  # "每天晚上 12 点到早上 8 点关机": on for the rest of the day
+        a, b = (int(off.group(1)), int(off.group(2))) if off.group(1) else (int(off.group(3)), int(off.group(4)))
+        if a == 12 and re.search(r"(?:晚上|夜里|半夜)\s*12|12\s*am", low):
+            a = 0  # "晚上 12 点", "12am": midnight
+        elif a < 12 and re.search(rf"(?:晚上|夜里)\s*{a}\s*点|\b{a}\s*pm", low):
+            a += 12  # "晚上 10 点": 22:00
+        hours_off = (b - a) % 24 or 24
+        if 0 < hours_off < 24:
+            return float(24 - hours_off)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     if not m:
         m = re.search(r"(?:每天|一天|每日|白天|daytime)\s*(?:只|就|大概|大约|约|平均)?\s*"

@@ -35,7 +35,10 @@ class AskSpec:
     carries: bool = True  # a follow-up that names no new ask ("and in fp8?") asks this again
 
 
-HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", r"\bbotnet\b", r"\bphishing\b",
+_DEFENCE = (r"(?!\s+(?:detection|detector|prevention|screening|classifi\w+|filter\w*|analysis|analytics|research|scanner|"
+            r"scanning|triage|defen[cs]e|awareness|simulation training))")  # "a phishing classifier" defends against it
+HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogger\b", rf"\bspyware\b{_DEFENCE}",
+           rf"\bbotnet\b{_DEFENCE}", rf"\bphishing\b{_DEFENCE}(?!.{{0,40}}\b(?:classifier|detector|detection)\b)",
            r"\bsteal(?:s|ing)? (?:passwords?|credentials|data|cookies|credit cards?)", r"\bhack(?:ing)? into\b",
            r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
            r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)", r"\bbioweapon\b", r"\bnerve agent\b",
@@ -82,7 +85,9 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\b(?:database|db|data) dump\b.{0,40}\b(?:took|taken|stole|stolen|copied|grabbed|leaked)\b|"
            r"\b(?:took|taken|stole|stolen|copied|grabbed)\b.{0,30}\bfrom (?:my |our |the )?(?:ex-?employer|former employer|"
            r"old job|previous (?:job|employer)|last job)",
-           r"\b(?:scam|fraud(?:ulent)?|phishing)\b.{0,30}\b(?:sms|texts?|messages?|emails?|calls?|model|bot|site)s?\b",
+           r"\b(?:scam|fraud(?:ulent)?|phishing)\b(?!\s+(?:detection|prevention|screening|classifi\w+|filter\w*|risk|"
+           r"analytics|investigat\w+|monitoring))"
+           r".{0,30}\b(?:sms|texts?|messages?|emails?|calls?|model|bot|site)s?\b",  # "our fraud detection model" is not fraud
            # families, not phrases: a sizing question never needs to stay unseen, use what is not the person's, or
            # multiply free accounts. Concealment from whoever runs the hardware or counts its use:
            r"\b(?:without|not|never|no)\b.{0,25}\b(?:show(?:s|ing)? up|appear(?:s|ing)?|being (?:seen|noticed|detected|logged|"
@@ -111,6 +116,15 @@ HARMFUL = (r"\bmalware\b", r"\bransomware\b", r"\bkeylogger\b", r"\bspyware\b", 
            r"\bquietly\b.{0,40}\b(?:min(?:e|er|ing)|crypto|payouts?)\b|\bpayouts?\b.{0,30}\b(?:my own|personal) "
            r"(?:wallet|account)\b",
            r"\bcompromised\b.{0,20}\b(?:pcs|machines|computers|servers|hosts|gpus|accounts)\b",
+           # fraud against a person or a platform: impersonation, fake reviews past detection, mining on trial accounts
+           r"\bvoice[- ]?clon\w*\b.{0,160}\b(?:without (?:him|her|them) knowing|authori[sz]e|wire transfers?|impersonat\w*|"
+           r"pretend)|\bimpersonat\w+\b.{0,40}\b(?:ceo|cfo|boss|executive|manager|bank|police)\b",
+           r"\bwithout (?:him|her|the (?:ceo|owner|boss|user))\s+(?:knowing|noticing|finding out)\b",
+           r"\bfake\b.{0,20}\b(?:reviews?|testimonials?|ratings?)\b",
+           r"\b(?:get|slip|sneak)\s+(?:past|around|by)\b.{0,40}\b(?:detection|filters?|moderation|fraud checks?)\b",
+           r"\b(?:before|avoid|evade|dodge)\b.{0,40}\bfraud detection\b|\bfraud detection\b.{0,30}\b(?:flags?|catches)\s+(?:me|us)\b",
+           r"\b(?:mine|mining)\b.{0,20}\b(?:monero|xmr|bitcoin|crypto)\b.{0,120}\b(?:free[- ]trial|trial accounts?|"
+           r"fresh accounts?|rotat\w+|banned|look like)\b",
            # passing one kind of use off as another to whoever provides the compute, and farming trial credits
            r"\bdisguise\w*\b.{0,40}\b(?:traffic|jobs?|usage|workloads?|requests|inference)\b",
            r"\b(?:forbids?|prohibits?|bans?|not allowed|no)\b.{0,20}\bcommercial (?:use|usage)\b.{0,120}"
