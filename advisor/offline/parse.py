@@ -815,7 +815,8 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
         return int(v) if 1 <= v <= 2**22 else None
 
     def loose(word: str) -> int | None:  # "输出一个 JSON 大概 40 token", "~1.5k tokens of output"
-        m = re.search(rf"{word}[^，。,;；\d]{{0,12}}?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:个)?\s*tokens?\b", low) if word == _OUT else None
+        m = re.search(r"(?:输出|生成|回复|回答)[^，。,;；\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*(?:个)?\s*tokens?\b", low) \
+            if word == _OUT else None  # (English says it plainly: "N tokens of output", "outputs ~40 tokens")
         m = m or re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*tokens?\s+of\s+{word}", low)
         if not m:
             return None
