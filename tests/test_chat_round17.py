@@ -435,3 +435,14 @@ def test_impersonation_fake_reviews_and_trial_mining_are_declined(advisor, quest
                                       "we train a phishing classifier on 2M emails with BERT: which GPU?"])
 def test_work_against_fraud_is_not_declined(advisor, question):
     assert not advisor.ask(question, []).text.startswith("**I can't help")
+
+
+def test_a_head_count_with_requests_each_a_day_is_a_volume_on_the_cheapest_card(advisor):
+    s = parse("我们 50 个人用 Qwen2.5-7B 做内部问答，每人每天 20 次，每次 2k token，用什么卡最省钱？")
+    assert (s.users, round(s.request_rate * 86400), s.tokens) == (50, 1000, None)
+    a = advisor.ask("我们 50 个人用 Qwen2.5-7B 做内部问答，每人每天 20 次，每次 2k token，用什么卡最省钱？", [])
+    assert a.text.startswith("**最省钱：") and "微调" not in a.text and "同样的负载用其他卡每月" in a.text
+
+
+def test_a_rate_said_as_requests_keeps_no_people():
+    assert parse("120 requests per minute on Llama 3.1 8B").users is None

@@ -11,7 +11,7 @@ import re
 from tools import search
 from tools.defaults import CHAT_USER_TOKENS_PER_S, INFERENCE_CONTEXT
 from tools.gpus import get_gpu
-from tools.throughput import chat_turn
+from tools.throughput import chat_turn, serving_split
 
 from .answers_fit import fewest_gpus, training
 from .parse import Slots
@@ -1073,6 +1073,9 @@ def _io(s: Slots) -> tuple[int, int, bool]:
     """(prompt, output tokens per request, whether both were given); a chat-sized request where not said. In a job
     of N items, 'N documents of ~2,000 tokens each' is the prompt of each."""
     given_in = s.input_tokens or (s.context if s.items and s.output_tokens and s.context else None)
+    if not given_in and not s.output_tokens and s.context and s.request_rate and not s.context_default:
+        given_in, said_out = serving_split(s.context)  # "每次 2k token": the request's tokens, split as plans split them
+        return given_in, said_out, True
     prompt, out = given_in or 512, s.output_tokens or 256
     if not given_in and s.input_total and s.output_total:  # totals only: requests of the default output, the totals' mix
         prompt = max(1, round(out * s.input_total / s.output_total))
@@ -1278,7 +1281,43 @@ def gpu_name(gpu: str) -> str:
 DEFAULT_PEAK_FACTOR = 2.0  # a day's busiest hour over its average, when not said (chat traffic peaks ~2-3x)
 
 
+CHEAPEST_ASK = re.compile(r"\bcheapest\b|\bwhich gpus?\b|\bwhat gpus?\b|最省钱|最便宜|什么卡|哪种卡|哪款卡", re.I)
+VOLUME_CANDIDATES = ("l4", "a10g", "rtx-4090", "l40s", "a100-80gb-sxm", "h100-sxm")  # cards rented for serving, small to big
+
+
 def volume(turn, s: Slots, question: str) -> Reply:
+    """A request or token volume on the card named, or with none named and the cheapest asked ("用什么卡最省钱"): the
+    volume on each of the usual serving cards, the cheapest a month first."""
+    if s.gpu or not CHEAPEST_ASK.search(question):
+        return _volume(turn, s, question)
+    rows = []
+    for g in VOLUME_CANDIDATES:
+        try:
+            r = _volume(turn, dataclasses.replace(s, gpu=g, gpus=[g]), question)
+        except Exception:  # noqa: BLE001 - a card that cannot hold the model is not a candidate
+            continue
+        month = next((_monthly_of(c) for c in reversed(turn.calls) if c.tool in ("monthly_rent", "estimate_cost")), None)
+        if month:
+            rows.append((month, g, r))
+    if not rows:
+        return _volume(turn, s, question)
+    rows.sort(key=lambda x: x[0])
+    best_month, best, reply = rows[0]
+    others = "; ".join(f"{gpu_name(g)} {usd(m)}" for m, g, _ in rows[1:4])
+    reply.lead = pick(turn.zh, f"**Cheapest: {gpu_name(best)}, about {usd(best_month)} a month.** ",
+                      f"**最省钱：{gpu_name(best)}，每月约 {usd(best_month)}。**") + reply.lead.replace("**", "")
+    reply.body.insert(0, pick(turn.zh, f"The same load on other cards, a month: {others}.", f"同样的负载用其他卡每月：{others}。"))
+    return reply
+
+
+def _monthly_of(call) -> float | None:
+    r = call.result
+    if call.tool == "monthly_rent":
+        return r.get("usd") if isinstance(r, dict) else None
+    return (r.get("rent_usd_total") if isinstance(r, dict) else getattr(r, "rent_usd_total", None))
+
+
+def _volume(turn, s: Slots, question: str) -> Reply:
     """A request or token volume ('20k chats a day, 1,500 in / 300 out each', '1B tokens a day, 20% output', '120
     requests a minute'): the GPUs that carry it at its peak, from one setup's requests per second at a steady full
     load (its KV pool full of one-shot requests, each prefilled in full)."""

@@ -670,7 +670,7 @@ def find_method_and_workload(text: str) -> tuple[str | None, str | None]:
 def find_context(text: str) -> int | None:
     low = text.lower()
     # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
-    m = re.search(r"(?:每条|每个样本|每个|平均|avg|average)\s*(?:长度|长)?\s*(?:约|大概|为|是)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
+    m = re.search(r"(?:每条|每个样本|每个|每次|平均|avg|average)\s*(?:长度|长)?\s*(?:约|大概|为|是)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
         re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
                   r"item|record)|on average|/\s*(?:example|sample))", low) or \
         re.search(r"(?:examples?|samples?|conversations?|documents?|instructions?|rows?|records?|dialogues?)\s+"
@@ -1213,8 +1213,9 @@ def find_tokens(text: str) -> float | None:
         n = {"half a": 0.5, "a quarter of a": 0.25, "quarter of a": 0.25, "a": 1, "one": 1, "two": 2, "three": 3,
              "five": 5, "ten": 10}[w.group(1)]
         return n * _SCALE[w.group(2)]
-    m = re.search(rf"({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)[\s-]*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
-    if m:
+    m = re.search(rf"(?<!每次)(?<!每次 )(?<!每条)(?<!每条 )(?<!each )(?<!per request )({_NUM})\s*(t|trillion|b|billion|m|million|k|thousand)"
+                  r"[\s-]*(?:training\s+|of\s+)?(?:tokens?|toks?)\b", low)
+    if m:  # (not "每次 2k token": the size of one request)
         return to_number(m.group(1)) * _SCALE[m.group(2)]
     m = re.search(rf"({_NUM})\s*(?:training\s+)?tokens?\b", low)
     if m and ("e" in m.group(1) or to_number(m.group(1)) >= 1e5):
@@ -2139,10 +2140,13 @@ def parse(text: str) -> Slots:
     if interval and s.users and not s.request_rate:  # "200 agents active, each fires a request about every 30 seconds"
         s.request_rate, s.rate_is_daily = s.users / interval, False
     s.daily_users = find_daily_users(text)
+    if s.request_rate and s.users and not s.daily_users and s.rate_is_daily and \
+            re.search(r"每人每天|每个人每天|每人一天|人均每天|\b(?:each|per (?:user|person))\b[^.;]{0,30}\b(?:a|per) day\b", text, re.I):
+        s.request_rate *= s.users  # "50 个人用，每人每天 20 次": everyone's requests
     if s.daily_users and s.request_rate and PER_PERSON.search(text) and not re.search(
             rf"{s.daily_users:,}\s*{_REQ}|{s.daily_users}\s*{_REQ}", text.lower()):
         s.request_rate *= s.daily_users  # "2,000 DAU, each sends about 20 queries a day": everyone's requests
-    if s.request_rate and s.users and re.search(rf"{s.users:,}|{s.users}\s*{_REQ}", text.lower()):
+    if s.request_rate and s.users and re.search(rf"(?:{s.users:,}|{s.users})\s*{_REQ}", text.lower()):
         s.users = None  # "120 requests per minute" is a rate, not 120 people at once
     if s.request_rate:
         s.items = None  # nor a batch of 120 requests
