@@ -446,3 +446,37 @@ def test_a_head_count_with_requests_each_a_day_is_a_volume_on_the_cheapest_card(
 
 def test_a_rate_said_as_requests_keeps_no_people():
     assert parse("120 requests per minute on Llama 3.1 8B").users is None
+
+
+# --- round 20's families: broken text where an answer should be --------------------------------------------------
+
+def test_a_serving_cost_with_a_context_per_request_is_not_a_training_run(advisor):
+    a = advisor.ask("What's our cost per million output tokens serving Llama-3.1-8B-Instruct in FP8 on one H100 SXM at "
+                    "$2.40/hr, if we keep it around 70% busy with batches of ~64 requests (about 2k tokens of context each)?", [])
+    assert a.text.startswith("**About $0.") and "fine-tun" not in a.text and "couldn't" not in a.text
+
+
+def test_a_wait_for_a_reasoning_answer_is_its_tokens_at_the_speed(advisor):
+    a = advisor.ask("台式机 4060 Ti 16G 跑 DeepSeek-R1-Distill-Qwen-14B 的 Q4_K_M，每秒大概多少 token？推理模型一次要思考两千多 token，"
+                    "我大概要等多久？", [])
+    lead = a.text.split("\n")[0]
+    assert "tokens/s" in lead and "2,000 tokens 约要等" in lead
+
+
+def test_counted_prompts_are_not_millions_when_a_word_starts_with_m():
+    assert parse("run 20,000 math prompts through it").items == 20_000
+    assert parse("2M documents").items == 2_000_000
+
+
+def test_an_embedding_rate_with_short_queries_on_a_named_card(advisor):
+    a = advisor.ask("E-commerce search team: we need to serve ~1,500 query embeddings per second at peak with BAAI/bge-m3 "
+                    "(queries are short, ~20 tokens), p95 under 50 ms. How many L4s?", [])
+    assert "20 tokens" in a.text.split("\n")[0] and "P95" not in a.text and "Hub" not in a.text
+
+
+def test_a_facility_power_envelope_takes_off_the_pue(advisor):
+    first, second = _chat(advisor, "Our university cluster has a 200 kW facility power envelope for new GPU nodes (PUE about "
+                                   "1.25). How many 8x H100 SXM nodes can we fit, and how many GPUs is that?",
+                          "And if we went with 8x B200 nodes instead?")
+    assert first.text.startswith("**15 server(s)") and "160 kW for the IT load" in first.text
+    assert "160 kW for the IT load" in second.text

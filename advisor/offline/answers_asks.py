@@ -1550,11 +1550,16 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
     cards) that fit the budget at full board power, each server's host counted (tools/search.power_budget)."""
     zh = turn.zh
     rows = []
+    budget_kw = s.power_budget_kw
+    facility = bool(s.pue)  # a PUE said with a power budget: the budget is the facility's, cooling included
+    if facility:  # "a 200 kW facility envelope, PUE 1.25": the IT load is what is left after cooling and delivery
+        budget_kw = round(s.power_budget_kw / s.pue, 2)
+        turn.derive("it_power", lambda **kw: kw, facility_kw=s.power_budget_kw, pue=s.pue, it_kw=budget_kw)
     sizes = [int(x) for x in re.findall(r"(\d{1,2})\s*-?\s*(?:gpu|卡)\b", question, re.I)]  # "4-GPU L40S servers"
     for i, gpu in enumerate(list(dict.fromkeys(s.gpus or [s.gpu]))[:3]):
         per_server = (s.count if len(set(s.gpus or [s.gpu])) == 1 and s.count else None) or \
             (s.counts[i] if i < len(s.counts) else None) or (sizes[i] if i < len(sizes) else None)
-        rows.append(turn.derive("power_budget", search.power_budget, gpu=gpu, budget_kw=s.power_budget_kw,
+        rows.append(turn.derive("power_budget", search.power_budget, gpu=gpu, budget_kw=budget_kw,
                                 gpus_per_server=per_server if per_server and per_server > 1 else None,
                                 circuit=s.on_circuit))
     def one(r) -> str:
@@ -1590,9 +1595,11 @@ def power_budget(turn, s: Slots, question: str) -> Reply:
                     f"{'（持续负载）' if s.on_circuit else ''}。**只算 GPU 板卡功耗也只够 {r0['gpus_by_board_power_alone']} 张："
                     "换更少或更低功耗的卡的机器，或者加大供电。")
         return Reply(lead, [])
-    lead = pick(zh, f"**{' or '.join(one(r) for r in rows)}** fit in {s.power_budget_kw:g} kW"
+    it_en = f" ({budget_kw:g} kW for the IT load at PUE {s.pue:g})" if facility else ""
+    it_zh = f"（按 PUE {s.pue:g}，IT 负载 {budget_kw:g} kW）" if facility else ""
+    lead = pick(zh, f"**{' or '.join(one(r) for r in rows)}** fit in {s.power_budget_kw:g} kW{it_en}"
                     + (f" ({usable:g} kW of it for a continuous load)" if s.on_circuit else "") + ".",
-                f"**{s.power_budget_kw:g} kW 可以放 {' 或 '.join(one(r) for r in rows)}**"
+                f"**{s.power_budget_kw:g} kW{it_zh} 可以放 {' 或 '.join(one(r) for r in rows)}**"
                 + (f"（持续负载按 {usable:g} kW 计）" if s.on_circuit else "") + "。")
     body = []
     if len(rows) >= 2:
@@ -1667,7 +1674,9 @@ def embedding(turn, s: Slots, question: str) -> Reply:
     from tools import embedding as emb
 
     zh = turn.zh
-    each = s.input_tokens or (s.context if s.context and s.context <= 8192 else None) or 512
+    said = re.search(r"(?:~|about |around |约|大概|平均)\s*(\d{1,5})\s*(?:个)?\s*tokens?\b", question, re.I)
+    each = s.input_tokens or (s.context if s.context and s.context <= 8192 else None) or \
+        (int(said.group(1)) if said and 1 <= int(said.group(1)) <= 8192 else None) or 512  # "queries are short, ~20 tokens"
     total = s.tokens or (s.items * each if s.items and s.items > 1000 else None)
     rate = s.request_rate or (s.items if s.items and s.items <= 1000 and re.search(
         r"/\s*s(?:ec)?\b|per sec|a second|每秒|/秒", question, re.I) else None)
@@ -1682,6 +1691,10 @@ def embedding(turn, s: Slots, question: str) -> Reply:
                 break
         ok = r["load_share"] <= 1
         verdict_en, verdict_zh = ("Yes" if ok else "No", "可以" if ok else "不够") if gpu else ("One card is enough", "一张卡就够")
+        if gpu and not ok and not s.count:  # "How many L4s?": each card at most 80% busy, the load split between them
+            cards = math.ceil(r["load_share"] * r["gpu_count"] / 0.8)
+            turn.derive("encoder_cards", lambda **kw: kw, load_share_one=r["load_share"], busy_limit=0.8, cards=cards)
+            verdict_en, verdict_zh = f"{cards}x {r['gpu']}, each about 80% busy. One", f"需要 {cards} 张 {r['gpu']}（每张约 80% 负载）。一张"
         lead = pick(zh, f"**{verdict_en}: {r['gpu_count']}x {r['gpu']} {'carries' if ok else 'cannot carry'} "
                         f"{rate:g} texts/s of {each:,} tokens with {r['model']}** at about {r['load_share']:.0%} of its "
                         f"compute ({r['load_share_high']:.0%} at the low end): {r['tokens_per_s_needed']:,.0f} tokens/s x "

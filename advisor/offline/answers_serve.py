@@ -569,6 +569,15 @@ def _speed_one(turn, s: Slots) -> Reply:
         ok = r.decode_tokens_per_s >= s.target_tps
         body.insert(0, pick(zh, f"{'Meets' if ok else 'Misses'} the {s.target_tps:g} tokens/s target per stream.",
                             f"{'达到' if ok else '达不到'}每路 {s.target_tps:g} tokens/s 的目标。"))
+    if WAIT_ASK.search(turn.question) and s.output_tokens and r.decode_tokens_per_s and users <= 1:
+        # "一次要思考两千多 token，我大概要等多久": the first token, then every token of the answer at this speed
+        wait = (r.time_to_first_token_s or 0) + s.output_tokens / r.decode_tokens_per_s
+        turn.derive("request_wait", lambda **kw: kw, output_tokens=s.output_tokens, tokens_per_s=r.decode_tokens_per_s,
+                    first_token_s=r.time_to_first_token_s, seconds=round(wait, 1))
+        lead = lead.rstrip() + pick(zh, f" **About {wait:,.0f} s for {s.output_tokens:,} tokens** "
+                                        f"({'%.1f min' % (wait / 60) if wait >= 90 else 'first token included'}).",
+                                    f"**{s.output_tokens:,} tokens 约要等 {wait:,.0f} 秒**"
+                                    f"（{'约 %.1f 分钟' % (wait / 60) if wait >= 90 else '含首 token'}）。")
     if CONTEXT_MATTERS.search(turn.question) and s.context and s.context > 2048:
         # "Does context length matter much?": the same stream at a short context, and what the long one costs
         short_p, short_o = serving_split(1024)
@@ -595,6 +604,7 @@ def _speed_one(turn, s: Slots) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+WAIT_ASK = re.compile(r"等多久|要等|多久能|多长时间|\bhow long\b|\bwait\b|\bhow many seconds\b", re.I)
 CONTEXT_MATTERS = re.compile(r"\b(?:context|prompt)(?: length| size)?\b.{0,30}\b(?:matter|affect|slow|impact|change|make a difference)|"
                              r"\b(?:does|will|would) (?:the )?(?:longer |long )?(?:context|prompt)\b.{0,20}\b(?:matter|slow|hurt)|"
                              r"(?:上下文|提示词|prompt).{0,12}(?:影响|有关系|重要|变慢|拖慢|有多大影响)", re.I)

@@ -462,7 +462,7 @@ def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool
     job = merged or now
     return bool(find_encoder(question)) and not fit_.training(now) and bool(
         now.tokens or now.items or now.request_rate or job.items or job.request_rate or re.search(
-            r"多久|how long|hours|小时|what gpu|which gpu|how many gpus|什么卡|哪张卡|几张|够吗|够不够|够用|显存|\bvram\b|"
+            r"多久|how long|hours|小时|what gpu|which gpu|how many\b|什么卡|哪张卡|几张|够吗|够不够|够用|显存|\bvram\b|"
             r"\bmemory\b|\benough\b|\bfits?\b", question, re.I))
 
 
@@ -808,11 +808,15 @@ def _handler(ask: str, s: Slots, rest: list[str], question: str = ""):
     if ask in ("time", "cost") and deadline_plan:
         return ("plan", lambda t, s, q: serve.which_gpu(t, s))
     if ask == "time":
+        if not training and s.workload == "inference" and s.model:
+            return ("speed", lambda t, s, q: serve.speed(t, s))  # "要等多久" while serving: the speed and the wait, not a run
         return ("train", lambda t, s, q: train.training_time(t, s))
     if ask == "cost":
         if s.gpu_hours and s.gpu:  # "278.8 万 H800 GPU 小时 ... 按 $2/小时是多少钱": those GPU-hours at the price
             return ("price", lambda t, s, q: money.rent_cost(t, s))
-        if s.model and (s.tokens or s.examples or training):
+        # a training run's tokens: a budget of a million or more, or any count when training is said (not "2k tokens
+        # of context each" while serving)
+        if s.model and ((s.tokens and (s.tokens >= 1e6 or s.workload != "inference")) or s.examples or training):
             return ("train", lambda t, s, q: train.training_time(t, s))
         if s.model and not s.gpu and (s.months or s.hours_per_day):
             return ("plan", lambda t, s, q: money.serving_monthly(t, s))

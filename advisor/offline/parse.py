@@ -736,8 +736,8 @@ def find_power_budget(text: str) -> tuple[float | None, bool]:
         kw = float(a_) * float(v_) / 1000
         return (kw if 0.1 <= kw <= 100_000 else None), bool(re.search(r"circuit|breaker|outlet|电路|那路电|插座|空开|一路电", low))
     m = re.search(r"(\d+(?:\.\d+)?)\s*(kw|千瓦)(?!h|时)", low) or re.search(r"(\d[\d,]{3,})\s*(w|瓦)\b(?!h)", low)
-    if not m or not re.search(r"budget|rack|cabinet|circuit|breaker|outlet|power (?:limit|cap|feed|supply)|机柜|预算|电路|那路电|"
-                              r"供电|插座|空开|只有|限电|功率上限", low):
+    if not m or not re.search(r"budget|rack|cabinet|circuit|breaker|outlet|power (?:limit|cap|feed|supply|envelope|available|capacity)|"
+                              r"envelope|facility|机柜|预算|电路|那路电|供电|插座|空开|只有|限电|功率上限|电力容量|机房", low):
         return None, None  # (None: a follow-up keeps the circuit said before)
     kw = float(m.group(1).replace(",", "")) / (1 if m.group(2) in ("kw", "千瓦") else 1000)
     circuit = bool(re.search(r"circuit|breaker|outlet|电路|那路电|插座|空开|一路电", low))
@@ -767,6 +767,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     A range ('1-3 个 token', '20k-30k tokens') is read at its upper end, the size the job must hold."""
     low = re.sub(r"(\d[\d,.]*)\s*(k)?\s*(?:-|–|~|到|至)\s*(\d[\d,.]*)\s*(k)?(?=\s*(?:个)?\s*tok)",
                  lambda m: m.group(3) + (m.group(4) or m.group(2) or ""), text.lower())
+    # "思考两千多 token", "三千个 token": a count said in Chinese numerals
+    low = re.sub(r"([一二两三四五六七八九十]+[千百万]+[一二两三四五六七八九]?)\s*多?(?=\s*(?:个)?\s*tok)",
+                 lambda m: str(zh_number(m.group(1)) or m.group(1)), low)
 
     def grab(word: str) -> int | None:
         m = re.search(rf"(?:~|about |around |roughly |约|大概|大约)?\s*(\d[\d,]*(?:\.\d+)?)\s*(k)?{_TOK}?\s*{word}{_TOK}", low) or \
@@ -865,8 +868,8 @@ def find_items(text: str) -> float | None:
     '20 万次评测，每次输入 6k token')."""
     low = text.lower()
     # not a digit that ends a name ("DeepSeek-R1 对 10 万道题": the job is 100,000 problems, not 1 pair)
-    m = re.search(rf"(?<![a-z\d.-])({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)",
-                  low)
+    m = re.search(rf"(?<![a-z\d.-])({_NUM})\s*(k(?![a-z])|thousand|m(?![a-z])|million|b(?![a-z])|billion|万|十万|百万|千万|亿)?\s*"
+                  rf"(?:个|条|篇)?\s*{_ITEM}(?!\s*tok)", low)  # ("20,000 math prompts": not 20,000 million)
     if not m and _PER_ITEM.search(low):
         for c in re.finditer(rf"({_NUM})\s*(k|thousand|m|million|b|billion|万|十万|百万|千万|亿)?\s*(?:(?:[a-z-]+\s+){{0,2}}([a-z]{{3,}}s)\b|"
                              r"(?:个|条|篇|份|段)?\s*次|条|篇|份|段)", low):
@@ -882,7 +885,7 @@ def find_items(text: str) -> float | None:
     return v if 1 <= v <= 1e12 else None
 
 
-_REQ = (r"(?:requests?|queries|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|comments?|reviews?|"
+_REQ = (r"(?:requests?|queries|(?:query |search |document )?embeddings?|conversations?|chats?|calls?|messages?|sessions?|tickets?|questions?|comments?|reviews?|"
         r"documents?|docs|emails?|prompts?|posts?|articles?|"
         r"次对话|次请求|个请求|次调用|次会话|条消息|个对话|个问题|次问答|次)")
 _PER_UNIT = {"month": 86400 * 30.4, "mo": 86400 * 30.4, "月": 86400 * 30.4,
@@ -1195,7 +1198,7 @@ def _tokens_per_day(text: str) -> float | None:
     return (v or 0) * _ZH_SCALE.get(m.group(4) or "", 1) or None
 
 
-PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:prompt|context|input|document|window|上下文|提示)",
+PROMPT_TOKENS = re.compile(rf"({_NUM})\s*(k|m)?\s*[- ]?tokens?\s*(?:long\s+)?(?:of\s+)?(?:prompt|context|input|document|window|上下文|提示)",
                            re.I)
 
 
@@ -1819,7 +1822,8 @@ def find_kwh_price(text: str) -> float | None:
 
 
 def find_pue(text: str) -> float | None:
-    m = re.search(r"\bpue\s*(?:of|=|:|：|is|是|为|约|~)?\s*(\d(?:\.\d+)?)", text.lower())
+    m = re.search(r"\bpue\s*(?:of|=|:|：|is|是|为|约|~|大概|按)?\s*(?:about|around|roughly|approximately|~|约)?\s*(\d(?:\.\d+)?)",
+                  text.lower())
     v = float(m.group(1)) if m else None
     return v if v and 1.0 <= v <= 3.0 else None
 
@@ -2253,6 +2257,8 @@ def find_unknown_gpus(text: str, known: list) -> list[str]:
             continue  # part of a name already matched ("RTX 6000" in "RTX 6000 Ada")
         if not re.match(r"(?:rtx|gtx|rx|arc|mi|gb|gh|[abhlpv]\d)", key):
             continue
+        if re.fullmatch(r"p(?:50|90|95|99|999)", key) or re.match(r"\s*(?:latency|under|below|<|of|=|:|is)\b", text[m.end():].lower()):
+            continue  # "p95 under 50 ms": a latency percentile, not a GPU
         word = re.sub(r"(?<=\d)s$", "", word.strip(), flags=re.I)  # "RTX 9090s"
         out.append(re.sub(r"\s+", " ", word).upper())
     return list(dict.fromkeys(out))
