@@ -480,3 +480,19 @@ def test_a_facility_power_envelope_takes_off_the_pue(advisor):
                           "And if we went with 8x B200 nodes instead?")
     assert first.text.startswith("**15 server(s)") and "160 kW for the IT load" in first.text
     assert "160 kW for the IT load" in second.text
+
+
+@pytest.mark.parametrize("question", [
+    "Why does an MoE like Mixtral-8x7B need memory for all ~47B parameters but generate tokens about as fast as a ~13B "
+    "dense model?",
+    "为什么都说 LLM 推理的 decode 阶段是被显存带宽限制，而 prefill 是被算力限制？能用 H100 的数字给我讲讲吗？",
+])
+def test_a_why_question_with_a_model_or_card_named_is_the_concept(advisor, question):
+    a = advisor.ask(question, [])
+    assert "Source" in a.text or "出处" in a.text
+    assert "side by side" not in a.text and not a.text.startswith("**NVIDIA H100")
+
+
+def test_a_why_question_that_asks_for_a_figure_of_ones_own_is_sized(advisor):
+    a = advisor.ask("why can't I run Llama 3.1 70B on my 4090, how much memory does it need?", [])
+    assert "GiB" in a.text.split("\n")[0]

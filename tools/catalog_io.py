@@ -6,7 +6,7 @@ import json
 import os
 import re
 import stat
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .errors import AdvisorInputError
@@ -30,6 +30,7 @@ _DROP_WORDS = re.compile(r"\b(nvidia|geforce|amd|instinct|apple|google|cloud|tes
 _NON_ALNUM = re.compile(r"[^a-z0-9.\u3400-\u9fff]+")
 
 
+@lru_cache(maxsize=65536)  # parsing looks up every word run of a question; long or repetitive ones repeat runs
 def norm_key(name: str) -> str:
     """A forgiving key: 'NVIDIA GeForce RTX 4090 24GB' -> 'rtx409024gb'."""
     key = _DROP_WORDS.sub(" ", name.lower())

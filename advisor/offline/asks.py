@@ -163,6 +163,8 @@ SITUATIONS: tuple[Situation, ...] = (
               ("@previous",), after=("how_many",)),
     Situation("concept", "Is NVLink required for tensor parallelism on 2x 3090?",
               ("!now.model", "!merged.model", "!now.claimed_gb", "re:concept_terms", "question_form"), ("explain",)),
+    Situation("why_question", "Why does an MoE like Mixtral-8x7B need memory for all its parameters but run like a 13B?",
+              ("re:why_lead", "!re:figure_ask", "!now.claimed_gb", "!found:misconception"), ("explain",)),
     Situation("claimed_size", "does 70B at 4-bit need 17.5 GB?", ("now.claimed_gb", "now.model", "re:claim_check"),
               ("misconception",)),
     Situation("gpu_concept", "whats MFU and what's realistic on h100s?",
@@ -278,6 +280,10 @@ REGEXES = {
     "fit_words": re.compile(r"\bfits?\b|\benough\b|够|放得下"),
     "how_much_memory": re.compile(r"\bhow much (?:memory|vram)|多少显存|显存多少|多大显存|显存(?:需要|要)多"),
     "domain": DOMAIN,
+    # a question that asks why, not for a figure of the person's own: the concept, even with a model or card named
+    "why_lead": re.compile(r"^\W*(?:why|how come|explain why|what makes)\b|^[^?？。]{0,30}(?:为什么|为啥|为何|凭什么)", re.I),
+    "figure_ask": re.compile(r"\bhow many\b|\bhow much (?:memory|vram|would|will|does it cost)|\bcan (?:i|we)\b|\bwill it\b|"
+                             r"多少张|几张|多少钱|需要多少|能不能|够不够|够吗|能跑", re.I),
     "good_for": GOOD_FOR,
     "gpu_hours": re.compile(r"gpu[- ]?hours?|gpu ?小时|卡时|gpu-小时", re.I),
     "how_many_cards": re.compile(r"how many (?:gpus?|cards?|[a-z]\d{2,4}s?)\b(?![\s-]*hours?)|几张|多少张|几块", re.I),
