@@ -348,8 +348,20 @@ def which_gpu(turn, s: Slots) -> Reply:
     if needed and workload == "pretrain":
         body.append(pick(zh, "GPUs needed by type: ", "各型号所需卡数：") + ", ".join(f"{k}: {v}" for k, v in list(needed.items())[:6]))
     if not zh:
-        body += list(p.notes)
+        body += _brief_notes(list(p.notes))
     return Reply(lead, body, _plan_assumptions(p, s, zh))
+
+
+def _brief_notes(notes: list[str]) -> list[str]:
+    """The plan's notes with the per-card "needs at least N GPUs to hold the model" lines folded into one: a list of
+    twenty small cards that cannot hold the run is noise under an answer that names the ones that can."""
+    held = [n for n in notes if "needs at least" in n and "to hold the model" in n]
+    rest = [n for n in notes if n not in held]
+    if len(held) <= 3:
+        return notes
+    names = [n.split(":")[0] for n in held]
+    return rest + held[:2] + [f"{len(held) - 2} more cards ({', '.join(names[2:6])}{', ...' if len(names) > 6 else ''}) need "
+                              "16 or more of them to hold the model; allow more with --max-gpus."]
 
 
 def _gpus_of_size(vram_gb: float | None) -> list[str] | None:

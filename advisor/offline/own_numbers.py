@@ -109,6 +109,9 @@ def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
                              r"tok|元|块|人|倍|度))", text, re.I):
             if any(s <= m.start(1) < e for s, e, _, _ in out) or to_number(m.group(1).replace(",", "")) < 100:
                 continue
+            if re.match(r"\s*(?:ti\b|super\b|[（(]\s*[¥￥$€]|显卡|[a-z]{0,3}\s*[（(]\s*\d)", text[m.end(1):m.end(1) + 8], re.I) or \
+                    re.fullmatch(r"[1-9]0[5-9]0", m.group(1)):
+                continue  # "买一张 4090（¥14000）": the card's name, its price is in the brackets
             out.append((m.start(1), m.end(1), to_number(m.group(1).replace(",", "")), True))
     return sorted(out)
 

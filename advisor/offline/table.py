@@ -116,6 +116,12 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"\bquietly\b.{0,40}\b(?:min(?:e|er|ing)|crypto|payouts?)\b|\bpayouts?\b.{0,30}\b(?:my own|personal) "
            r"(?:wallet|account)\b",
            r"\bcompromised\b.{0,20}\b(?:pcs|machines|computers|servers|hosts|gpus|accounts)\b",
+           r"\bsilently (?:install|run|deploy)\w*\b.{0,40}\b(?:miner|mining|worker|crypto|on (?:their|customers'?|users'?))|"
+           r"\bhide\b.{0,30}\bfrom (?:the )?task manager\b|"
+           r"\b(?:customers?|users?|owners?)\s+(?:aren'?t|are not|isn'?t|is not|don'?t)\s+(?:looking|watching|around|using)\b",
+           r"\b(?:transship\w*|re-?export\w*|front compan(?:y|ies)|shell compan(?:y|ies))\b.{0,80}\b(?:export controls?|customs|"
+           r"sanction\w*|h100s?|gpus?)\b|\b(?:declare|label|list)\w*\b.{0,30}\b(?:as|like)\b.{0,20}\b(?:generic|ordinary|normal)\b.{0,20}"
+           r"\b(?:server|parts|components|hardware)\b",
            # fraud against a person or a platform: impersonation, fake reviews past detection, mining on trial accounts
            r"\bvoice[- ]?clon\w*\b.{0,160}\b(?:without (?:him|her|them) knowing|authori[sz]e|wire transfers?|impersonat\w*|"
            r"pretend)|\bimpersonat\w+\b.{0,40}\b(?:ceo|cfo|boss|executive|manager|bank|police)\b",
@@ -165,7 +171,10 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"(?:伪装成|假装成|冒充).{0,12}(?:训练|pytorch|正常).{0,6}(?:任务|进程|作业)|改.{0,6}进程名|"
               r"(?:被)?制裁(?:国家|地区)?.{0,30}(?:运|卖|买|发货|出口|弄到|搞到)|(?:薅|刷).{0,6}(?:试用|新用户).{0,6}(?:额度|代金券|赠金)|"
               r"(?:伪装成|假装成|冒充).{0,10}(?:科研|学术|研究).{0,6}(?:任务|用途|流量)|(?:运|卖|发货|出口|弄|搞).{0,30}(?:被)?制裁|"
-              r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)")
+              r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)|"
+              # transshipment and false customs declarations around export controls
+              r"壳公司.{0,12}(?:转运|中转|转口|买|采购)|报关.{0,8}(?:写成|报成|伪报|谎报|改成)|伪报|瞒报|"
+              r"出口管制.{0,60}(?:转运|中转|壳公司|报关|第三国)|(?:转运|中转).{0,30}(?:出口管制|管制)")
 
 # which ZeRO stage to use ("选哪个 stage 合适", "which ZeRO stage for 7B on 8x 4090?"): the lowest stage that fits
 STAGE_CHOICE_EN = (r"\b(?:which|what) (?:deepspeed |zero[- ]?)?stage\b|\bstage (?:should|do|would) (?:i|we)\b|"
