@@ -524,3 +524,23 @@ def test_a_card_name_is_not_its_price(advisor):
 def test_cards_that_cannot_hold_a_run_are_folded_into_one_line(advisor):
     a = advisor.ask("how many GPUs for 70B LoRA?", [])
     assert a.text.count("to hold the model for training") <= 2
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("For local 70B inference, should I buy one RTX 5090 or two used RTX 3090s?", [1, 2]),
+    ("要上一台 8 卡机跑 DeepSeek-R1（671B），B200 和 H200 选哪个？", [8, 8]),
+    ("买两张二手 3090 还是一张 4090", [2, 1]),
+])
+def test_counts_with_words_between_and_a_box_of_cards(text, counts):
+    assert parse(text).counts == counts
+
+
+def test_two_used_cards_against_one_new_one_are_each_sized(advisor):
+    a = advisor.ask("For local 70B inference, should I buy one RTX 5090 or two used RTX 3090s?", [])
+    assert a.text.startswith("**Only 2x NVIDIA GeForce RTX 3090")
+
+
+def test_cards_each_plus_the_rest_of_the_box_is_the_purchase(advisor):
+    a = advisor.ask("5-person research lab: buy a workstation with 4x RTX 6000 Ada ($7k each, ~$8k for the rest of the "
+                    "box) or keep renting A100 80GB at $1.30/hr? We use about 2,000 GPU-hours a month.", [])
+    assert "$36,000" in a.text

@@ -262,7 +262,9 @@ def facts(text: str) -> Facts:
                                                             "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                                                             "eight": 8}[word]
                 v = v * n_boxes
-            plus = f.buy is not None and re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
+            plus = f.buy is not None and (re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
+                                          or re.match(r"\s*(?:for|on)\s+the\s+(?:rest|box|chassis|host|platform|other|server)|"
+                                                      r"\s*(?:其余|其他配件|机箱|主机)", after))  # "~$8k for the rest of the box"
             f.buy = f.buy + v if plus else v
     if f.gpu_hours_month and not f.price_hour:  # "3,000 h100-hours a month on lambda at $2.49": its price per GPU-hour
         small = [v for _, _, v, _ in _money(text, bare=f.cny) if 0 < v < (200 if f.cny else 50) and v != f.per_kwh]

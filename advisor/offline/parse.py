@@ -496,9 +496,12 @@ def _count_near(text: str, start: int, end: int) -> tuple[int | None, str | None
         return _gpu_count(str(int(n * 8))) if n else (None, None)
     if re.search(r"(?:双|俩)\s*(?:卡|路)?\s*(?:nvidia\s*|rtx\s*)*$", before, flags=re.I):
         return 2, None  # "双 3090", "双卡 4090"
-    m = re.search(rf"({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s*(?:x|×|\*)?\s*(?:nvidia\s+|geforce\s+|rtx\s+|amd\s+)*$",
-                  before, flags=re.I)
-    if m:
+    m = re.search(rf"({_NUM}|\b(?:{'|'.join(NUMBER_WORDS)}))\s*(?:x|×|\*)?\s*(?:(?:used|new|second-?hand|refurbished|old|"
+                  r"spare|extra|more)\s+)?(?:nvidia\s+|geforce\s+|rtx\s+|amd\s+)*$", before, flags=re.I)
+    if m:  # ("two used RTX 3090s": a word about the cards may sit between)
+        return _gpu_count(m.group(1))
+    m = re.search(rf"({_NUM}|{_ZH_NUMERAL})\s*[张块个片]\s*(?:二手|全新|新的|旧的)\s*(?:nvidia\s*|rtx\s*)*$", before, flags=re.I)
+    if m:  # "两张二手 3090"
         return _gpu_count(m.group(1))
     m = re.search(rf"({_NUM}|{_ZH_NUMERAL})\s*[张块卡个台片]\s*(?:nvidia\s*|rtx\s*)*$", before, flags=re.I)
     if m:
@@ -1973,6 +1976,12 @@ def parse(text: str) -> Slots:
             if a > 1 and s.count in (None, int(b)):
                 s.count = a * int(b)
                 s.counts = [s.count] + s.counts[1:]
+    box = re.search(r"(?:一台|a|an|one)?\s*(\d{1,2})\s*(?:卡机|卡服务器|卡的机器|[- ]?gpu (?:box|server|machine|node))", text, re.I)
+    if box and len({g for g, _, _ in gpus}) >= 2 and not any(c for _, c, _ in gpus):
+        # "要上一台 8 卡机，B200 和 H200 选哪个": each card in that box, as many as it holds
+        n_box = int(box.group(1))
+        gpus = [(g, n_box, p) for g, _, p in gpus]
+        s.counts, s.count = [n_box] * len(gpus), n_box
     gpus = _with_form_factor_pair(text, gpus)
     if len(gpus) > len(s.gpus):
         s.gpus, s.counts = [g for g, _, _ in gpus], [c for _, c, _ in gpus]
