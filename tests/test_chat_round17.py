@@ -544,3 +544,22 @@ def test_cards_each_plus_the_rest_of_the_box_is_the_purchase(advisor):
     a = advisor.ask("5-person research lab: buy a workstation with 4x RTX 6000 Ada ($7k each, ~$8k for the rest of the "
                     "box) or keep renting A100 80GB at $1.30/hr? We use about 2,000 GPU-hours a month.", [])
     assert "$36,000" in a.text
+
+
+@pytest.mark.parametrize("text, per_day", [
+    ("客服场景用 Qwen2.5-14B-Instruct，高峰 QPS 大概 5（每秒 5 个新请求）", 432_000),
+    ("400 clinicians, ~15 requests each per day, ~1,200 tokens in and 500 out.", 6_000),
+    ("设计团队 30 个人，每人每天大概 50 次请求，每次 2k 输入、500 输出", 1_500),
+    ("做 AI 陪聊 App，日活 2 万，人均每天 40 条消息，每条输入约 1500 token（含历史）", 800_000),
+    ("50k conversations a day, each ~6 turns", 300_000),
+])
+def test_request_rates_in_more_phrasings_are_counted_once(text, per_day):
+    assert round(parse(text).request_rate * 86400) == per_day
+
+
+def test_a_rented_card_against_an_api_priced_in_and_out_both_monthly(advisor):
+    a = advisor.ask("Hospital network: Mistral-Small-24B-Instruct-2501 for drafting clinical notes. 400 clinicians, ~15 "
+                    "requests each per day, ~1,200 tokens in and 500 out. Option A: one H100 reserved 24/7 at $2.49/hr. "
+                    "Option B: a hosted API at $0.10/M input, $0.30/M output. Monthly cost of each?", [])
+    lead = a.text.split("\n")[0]
+    assert "$1,818" in lead and "API would be about $49" in lead and "15 users" not in lead

@@ -19,7 +19,7 @@ from tools.cost import HOURS_PER_MONTH, PUE, electricity_usd_per_kwh
 from tools.errors import AdvisorInputError
 from tools.gpus import get_gpu
 
-from .parse import find_gpus, find_tokens_per_day, find_users, to_number, zh_number
+from .parse import find_gpus, find_tokens_per_day, to_number, zh_number
 from .text import Reply, pick
 
 DAYS_PER_MONTH = 730 / 24  # 730 hours a month, as tools/cost.py
@@ -77,6 +77,8 @@ class Facts:
     hour_yuan: bool | None = None  # the currency of the hourly price and of the API price, each as written: a question
     api_yuan: bool | None = None  # may price its GPUs in dollars and the API in yuan (no exchange rate on file)
     api_in_out: tuple | None = None  # an API's input and output prices per 1M ("输入 $0.4/M、输出 $1.2/M")
+    requests_per_day: float | None = None  # everyone's requests a day ("400 clinicians, ~15 requests each per day")
+    request_io: tuple | None = None  # tokens in and out of each request
     output_share: float | None = None  # the share of a daily volume that is output ("输出占 20%")
 
 
@@ -320,7 +322,12 @@ def facts(text: str) -> Facts:
         a, b = float(both.group(1)) * sc.get(both.group(2) or "", 1), float(both.group(3)) * sc.get(both.group(4) or "", 1)
         if f.tokens_per_day and abs(f.tokens_per_day - b) < 1 or not f.tokens_per_day:
             f.tokens_per_day, f.output_share = a + b, b / (a + b)
-    f.users = find_users(text)[0]
+    from .parse import parse as _parse_slots
+
+    said = _parse_slots(text)  # the chat's reading: "~15 requests each per day" is a rate, not 15 users
+    f.users = said.users
+    f.requests_per_day = said.request_rate * 86400 if said.request_rate else None
+    f.request_io = (said.input_tokens, said.output_tokens) if said.input_tokens and said.output_tokens else None
     conc = [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*)\s*(?:concurrent|simultaneous|parallel|并发|个并发|路并发)"
                                                       r"(?:\s*(?:users?|requests?|streams?|sessions?|用户|请求))?", low)]
     if len(conc) >= 2 and f.tps and conc[0] != conc[1]:
@@ -553,6 +560,19 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                               f"{m(bill)} / {f.users} 人 = 每人每月 {m(bill / f.users)}"))
             lead = lead.rstrip("。.") + pick(zh, f"; about {m(bill / f.users)} per user for {f.users} users.",
                                             f"；{f.users} 人平均每人每月约 {m(bill / f.users)}。")
+        if f.api_in_out and f.requests_per_day and f.request_io:  # the same requests at the API's prices
+            (pin, pout), (tin, tout) = f.api_in_out, f.request_io
+            api_month = f.requests_per_day * DAYS_PER_MONTH * (tin * pin + tout * pout) / 1e6
+            steps.append(pick(zh, f"API: {f.requests_per_day:,.0f} requests a day x ({tin:,} in x {m(pin)} + {tout:,} out x "
+                                  f"{m(pout)}) per 1M x {DAYS_PER_MONTH:.1f} days = {m(api_month)} a month",
+                              f"API：每天 {f.requests_per_day:,.0f} 次 x（输入 {tin:,} x {m(pin)} + 输出 {tout:,} x {m(pout)}）/百万 x "
+                              f"{DAYS_PER_MONTH:.1f} 天 = 每月 {m(api_month)}"))
+            cheaper = api_month < bill
+            lead = lead.rstrip("。.") + pick(zh, f"; **the API would be about {m(api_month)} a month** for the same requests, "
+                                                f"{'so the API is cheaper' if cheaper else 'so self-hosting is cheaper'} "
+                                                f"({max(bill, api_month) / max(min(bill, api_month), 1e-9):.0f}x).",
+                                            f"；**同样的请求走 API 每月约 {m(api_month)}**，{'API 更便宜' if cheaper else '自建更便宜'}"
+                                            f"（{max(bill, api_month) / max(min(bill, api_month), 1e-9):.0f} 倍）。")
         if k == "package":
             better = bill < f.package_month
             breakeven_h = f.package_month / hourly

@@ -909,6 +909,16 @@ EMBED_JOB = re.compile(r"\bembed(?:ding)?s?\b|\bvectori[sz]\w*|\bencode\b.{0,20}
                        r"(?:生成|算|计算|转成?|做)\s*(?:向量|embedding)|向量化|嵌入向量", re.I)
 
 
+def _head_count(text: str) -> int | None:
+    """How many people a per-person rate is for: '400 clinicians', '设计团队 30 个人', '120 名医生'."""
+    m = re.search(rf"({_NUM})\s+(?:[a-z]+\s+)?(?!requests|tokens|gpus|cards|days|hours|queries|messages|calls)([a-z]{{4,}}s)\b",
+                  text.lower()) or re.search(r"(\d[\d,]*)\s*(?:个|名|位)?\s*(?:人|同事|员工|用户|医生|老师|学生|律师|客服|坐席)", text)
+    if not m:
+        return None
+    v = to_number(m.group(1))
+    return int(v) if v and 2 <= v <= 1e7 else None
+
+
 def find_request_interval(text: str) -> float | None:
     """Seconds between one person's requests: 'each fires a request about every 30 seconds', '每人平均每 10 秒说一句'."""
     m = REQUEST_INTERVAL.search(text)
@@ -923,7 +933,13 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
     """Requests per second on average: '20k chats a day', '120 requests per minute', '每天 2 万次对话', '每分钟 50 个请求',
     times the turns of each conversation ('50k conversations/day, each ~6 turns')."""
     low = text.lower()
-    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|万|千)?\s*{_REQ}\s*(?:/|per|a|an|each|every)\s*"
+    qps = re.search(rf"\b(?:qps|rps)\b\s*(?:大概|约|大约|是|为|of|=|:|~|about|around)?\s*(?:大概|约|~)?\s*({_NUM})|({_NUM})\s*(?:qps|rps)\b|"
+                    rf"每秒\s*(?:大概|约)?\s*({_NUM})\s*(?:个)?\s*(?:新)?(?:请求|调用|query)", low)
+    if qps:  # "高峰 QPS 大概 5（每秒 5 个新请求）", "20 QPS": requests per second
+        v = to_number(next(g for g in qps.groups() if g))
+        if 0 < v <= 1e6:
+            return v, False
+    m = re.search(rf"({_NUM})\s*(k|thousand|m|million|万|千)?\s*{_REQ}\s*(?:each\s+)?(?:/|per|a|an|each|every)\s*"
                   r"(month|mo|day|d|hour|hr|h|minute|min|second|sec|s)\b", low)
     if m:
         v, unit = to_number(m.group(1)) * _RATE_SCALE.get(m.group(2) or "", 1) * (1000 if m.group(2) == "千" else 1), m.group(3)
@@ -942,6 +958,8 @@ def find_request_rate(text: str) -> tuple[float | None, bool]:
         v = to_number(num) * {"万": 1e4, "千": 1e3}.get(scale or "", 1)
     turns = re.search(r"(?:each|every|per conversation|per chat)?\s*~?\s*(\d{1,3})\s*(?:turns|rounds|messages|exchanges|轮|条消息)"
                       r"(?!\s*(?:a|per|/)\s*(?:day|hour|minute))", low)
+    if turns and m.start() <= turns.start() < m.end():
+        turns = None  # "人均每天 40 条消息": the messages are the requests counted, not turns of each of them
     rate = v / _PER_UNIT[unit] * (int(turns.group(1)) if turns else 1)
     return (rate, _PER_UNIT[unit] >= 86400) if 0 < rate <= 1e7 else (None, False)
 
@@ -2153,9 +2171,11 @@ def parse(text: str) -> Slots:
     if interval and s.users and not s.request_rate:  # "200 agents active, each fires a request about every 30 seconds"
         s.request_rate, s.rate_is_daily = s.users / interval, False
     s.daily_users = find_daily_users(text)
-    if s.request_rate and s.users and not s.daily_users and s.rate_is_daily and \
-            re.search(r"每人每天|每个人每天|每人一天|人均每天|\b(?:each|per (?:user|person))\b[^.;]{0,30}\b(?:a|per) day\b", text, re.I):
-        s.request_rate *= s.users  # "50 个人用，每人每天 20 次": everyone's requests
+    per_person_daily = re.search(r"每人每天|每个人每天|每人一天|人均每天|\b(?:each|per (?:user|person|head))\b[^.;]{0,30}\b(?:a|per) day\b",
+                                 text, re.I)
+    head = (_head_count(text) if s.request_rate and s.rate_is_daily and per_person_daily else None) or s.users
+    if s.request_rate and head and not s.daily_users and s.rate_is_daily and per_person_daily:
+        s.request_rate *= head  # "50 个人用，每人每天 20 次", "400 clinicians, ~15 requests each per day": everyone's
     if s.daily_users and s.request_rate and PER_PERSON.search(text) and not re.search(
             rf"{s.daily_users:,}\s*{_REQ}|{s.daily_users}\s*{_REQ}", text.lower()):
         s.request_rate *= s.daily_users  # "2,000 DAU, each sends about 20 queries a day": everyone's requests
