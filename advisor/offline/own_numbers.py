@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from tools.cost import HOURS_PER_MONTH, PUE, electricity_usd_per_kwh
 from tools.errors import AdvisorInputError
@@ -85,6 +86,16 @@ class Facts:
 def _amount(s: str, wan: str | None) -> float:
     v = to_number(s.replace(",", ""))
     return v * 10_000 if wan else v
+
+
+@lru_cache(maxsize=256)  # the engine parses each question too: the load read once per text, not twice per ask
+def _load_said(text: str) -> tuple:
+    """(users at once, requests a day, (tokens in, tokens out) of each) as the chat's parser reads them."""
+    from .parse import parse
+
+    said = parse(text)
+    io = (said.input_tokens, said.output_tokens) if said.input_tokens and said.output_tokens else None
+    return said.users, (said.request_rate * 86400 if said.request_rate else None), io
 
 
 def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
@@ -322,12 +333,8 @@ def facts(text: str) -> Facts:
         a, b = float(both.group(1)) * sc.get(both.group(2) or "", 1), float(both.group(3)) * sc.get(both.group(4) or "", 1)
         if f.tokens_per_day and abs(f.tokens_per_day - b) < 1 or not f.tokens_per_day:
             f.tokens_per_day, f.output_share = a + b, b / (a + b)
-    from .parse import parse as _parse_slots
-
-    said = _parse_slots(text)  # the chat's reading: "~15 requests each per day" is a rate, not 15 users
-    f.users = said.users
-    f.requests_per_day = said.request_rate * 86400 if said.request_rate else None
-    f.request_io = (said.input_tokens, said.output_tokens) if said.input_tokens and said.output_tokens else None
+    # the chat's reading: "~15 requests each per day" is a rate, not 15 users
+    f.users, f.requests_per_day, f.request_io = _load_said(text)
     conc = [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*)\s*(?:concurrent|simultaneous|parallel|并发|个并发|路并发)"
                                                       r"(?:\s*(?:users?|requests?|streams?|sessions?|用户|请求))?", low)]
     if len(conc) >= 2 and f.tps and conc[0] != conc[1]:
