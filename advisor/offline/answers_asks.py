@@ -10,6 +10,7 @@ import re
 
 from tools import search
 from tools.defaults import CHAT_USER_TOKENS_PER_S, INFERENCE_CONTEXT
+from tools.errors import AdvisorInputError
 from tools.gpus import get_gpu
 from tools.throughput import chat_turn, serving_split
 
@@ -1294,7 +1295,7 @@ def volume(turn, s: Slots, question: str) -> Reply:
     for g in VOLUME_CANDIDATES:
         try:
             r = _volume(turn, dataclasses.replace(s, gpu=g, gpus=[g]), question)
-        except Exception:  # noqa: BLE001 - a card that cannot hold the model is not a candidate
+        except AdvisorInputError:  # a card that cannot hold the model is not a candidate
             continue
         month = next((_monthly_of(c) for c in reversed(turn.calls) if c.tool in ("monthly_rent", "estimate_cost")), None)
         if month:

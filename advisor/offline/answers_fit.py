@@ -684,12 +684,14 @@ def family_size(now: Slots, earlier: str) -> Slots:
         return now
     size = float(now.model[:-1])
     if earlier:  # "LoRA 微调 72B" after "我们主要跑 Qwen2.5-72B": the model of that size said before
+        from tools.errors import AdvisorInputError
+
         from .parse import parse
 
         for mid in reversed(parse(earlier[-600:]).models):
             try:
                 total = count_params(get_model(mid)).total / 1e9
-            except Exception:  # noqa: BLE001 - a shape said before that is not a model on file
+            except AdvisorInputError:  # a shape said before that is not a model on file
                 continue
             if abs(total - size) <= 0.15 * size and not re.fullmatch(r"\d+(?:\.\d+)?[bB]", mid):
                 return replace(now, model=mid, models=[mid])

@@ -360,8 +360,9 @@ def _brief_notes(notes: list[str]) -> list[str]:
     if len(held) <= 3:
         return notes
     names = [n.split(":")[0] for n in held]
+    least = min(int(re.search(r"needs at least ([\d,]+)", n).group(1).replace(",", "")) for n in held[2:])
     return rest + held[:2] + [f"{len(held) - 2} more cards ({', '.join(names[2:6])}{', ...' if len(names) > 6 else ''}) need "
-                              "16 or more of them to hold the model; allow more with --max-gpus."]
+                              f"{least:,} or more of them to hold the model; allow more with --max-gpus."]
 
 
 def _gpus_of_size(vram_gb: float | None) -> list[str] | None:

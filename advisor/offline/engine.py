@@ -189,9 +189,9 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         lead_part = f"{preamble} {asked[0]}".strip() if len(asked) >= 2 else content
         # a question answered in parts ("要多久？电费要多少钱？"): its first part's ask is the one a follow-up re-asks
         # ("如果 100B token 呢？" is the run's time again, not the power bill of its last part)
-        routed = table.route(lead_part, parse(lead_part) if lead_part != content else now, merged)
-        asks = [routed.spec.name] if routed and not routed.missing else detect(
-            lead_part, parse(lead_part) if lead_part != content else now, merged, asks)
+        lead_now = parse(lead_part) if lead_part != content else now
+        routed = table.route(lead_part, lead_now, merged)
+        asks = [routed.spec.name] if routed and not routed.missing else detect(lead_part, lead_now, merged, asks)
         if asks in (["unknown"], ["outside"]):  # "how many GPUs do I need for llama?" (no model yet): the ask stands
             asks = [n for n in ("how_many", "which_gpu", "speed", "time", "cost") if re.search(PATTERNS[n], content.lower())][:1] or None
         if asks in (["problem"], ["local_path"]):

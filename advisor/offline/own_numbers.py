@@ -88,6 +88,16 @@ def _amount(s: str, wan: str | None) -> float:
     return v * 10_000 if wan else v
 
 
+@lru_cache(maxsize=1)
+def _card_numbers() -> frozenset[str]:
+    """The model numbers of the cards on file ('4090', '3090', '5090', '4060'): a bare one is a card, not a price.
+    Round thousands ('RTX 6000', 'A5000') are left out: "一张 6000" is more often a price than a card."""
+    from tools.gpus import all_gpus
+
+    return frozenset(n for g in all_gpus() for a in (g.id, *g.aliases) for n in re.findall(r"(?<!\d)(\d{4})(?!\d)", a)
+                     if not n.endswith("000"))
+
+
 @lru_cache(maxsize=256)  # the engine parses each question too: the load read once per text, not twice per ask
 def _load_said(text: str) -> tuple:
     """(users at once, requests a day, (tokens in, tokens out) of each) as the chat's parser reads them."""
@@ -122,9 +132,8 @@ def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
                              r"tok|元|块|人|倍|度))", text, re.I):
             if any(s <= m.start(1) < e for s, e, _, _ in out) or to_number(m.group(1).replace(",", "")) < 100:
                 continue
-            if re.match(r"\s*(?:ti\b|super\b|[（(]\s*[¥￥$€]|显卡|[a-z]{0,3}\s*[（(]\s*\d)", text[m.end(1):m.end(1) + 8], re.I) or \
-                    re.fullmatch(r"[1-9]0[5-9]0", m.group(1)):
-                continue  # "买一张 4090（¥14000）": the card's name, its price is in the brackets
+            if m.group(1) in _card_numbers() or re.match(r"\s*(?:ti\b|super\b|显卡)", text[m.end(1):m.end(1) + 8], re.I):
+                continue  # "买一张 4090（¥14000）": the card's name (a model number in the catalog), not its price
             out.append((m.start(1), m.end(1), to_number(m.group(1).replace(",", "")), True))
     return sorted(out)
 
