@@ -39,21 +39,17 @@ class ServeCalib:
     kernel_llamacpp_s: float  # the same for one node of llama.cpp's compute graph (CUDA graphs / Metal)
     kernel_eager_s: float  # the same with eager PyTorch launches (transformers, AutoAWQ)
     mfu: float  # share of peak tensor FLOPS large GEMMs reach in serving (prefill, large-batch decode)
-    expert_floor_s: float  # least time one routed expert's GEMM takes in a grouped MoE kernel (tile start-up)
 
 
 # The fixed neutral start of every fit (leave-one-source-out refits start here, never from a fitted value):
 # bandwidth 80% (STREAM-style copies reach ~90% of HBM peak, GEMV kernels less), 4 us per graph-replayed kernel
 # and 10 us per eagerly launched one (CUDA launch latency is ~2-5 us; a small kernel's ramp-up and tail add as
-# much), 50% of peak for large GEMMs (cuBLAS reaches 60-75% of dense peak on H100 at large shapes), 2 us for
-# one expert's tile pipeline in a grouped GEMM (a few tile loads that do not overlap with the next expert's).
-NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, kernel_eager_s=10e-6, mfu=0.5,
-                     expert_floor_s=2e-6)
+# much), 50% of peak for large GEMMs (cuBLAS reaches 60-75% of dense peak on H100 at large shapes).
+NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, kernel_eager_s=10e-6, mfu=0.5)
 # Fitted on all sources by `python bench/serve_fit.py` (held-out errors per source in docs/validation.md).
 # bw_eff sits at its upper bound (0.95): the per-kernel costs, which add to the read time, absorb part of it, so
 # the two are identified together rather than apart (docs/speed-model.md).
-SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.03e-6, kernel_llamacpp_s=12.0e-6, kernel_eager_s=7.21e-6,
-                         mfu=0.476, expert_floor_s=4.99e-6)
+SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.96e-6, kernel_llamacpp_s=12.0e-6, kernel_eager_s=7.56e-6, mfu=0.5)
 
 # Relative achievable bandwidth per vendor (1.0 = NVIDIA): Apple's GPU streams ~70% of its unified-memory peak
 # against ~85% for an NVIDIA GPU in the same llama.cpp benchmarks; AMD's ROCm stacks ~75%. Not fitted.
@@ -70,12 +66,17 @@ KERNELS_MLA_EXTRA = 6
 KERNELS_PER_STEP = 6
 KERNEL_CLASS = {"vllm": "graph", "sglang": "graph", "tensorrt-llm": "graph", "llama.cpp": "llamacpp",
                 "transformers": "eager", "autoawq": "eager"}
+# vLLM and SGLang replay CUDA graphs for decode batches only: a prompt's forward pass launches its kernels from
+# Python one by one (vLLM's piecewise graphs stop at 512 tokens; SGLang captures decode only). TensorRT-LLM runs
+# prefill from its C++ runtime, and llama.cpp from its own graph, as they run decode.
+PREFILL_KERNEL_CLASS = {"vllm": "eager", "sglang": "eager"}
 WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside a batched GEMM costs compute (not llama.cpp)
 # One all-reduce's latency: vLLM/TRT-LLM's custom one-shot all-reduce over NVLink ~8 us; NCCL over PCIe ~25 us;
-# between nodes ~40 us: NCCL's own tuning model puts a 128-byte all-reduce across H100 nodes at 25 us and
-# nccl-tests measured 62 us on one such cluster (github.com/NVIDIA/nccl/issues/1453). An expert-parallel all-to-all (dispatch or combine) ~2x an all-reduce's latency
+# between nodes 65 us: nccl-tests measured 62 us (128 B) to 75 us (4 KB) for an all-reduce over 16 H100s in two
+# nodes of 8 (github.com/NVIDIA/nccl/issues/1453; NCCL's own tuning model says 25 us, a lower bound that leaves out
+# the kernel's start and the intra-node hops). An expert-parallel all-to-all (dispatch or combine) ~2x an all-reduce's latency
 # (DeepEP low-latency kernels: 77-118 us dispatch, 114-195 us combine for 128 tokens at EP 8-16 over RDMA).
-ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6, "network": 40e-6}
+ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6, "network": 65e-6}
 ALLTOALL_LATENCY_S = {"nvlink": 20e-6, "pcie": 50e-6, "network": 80e-6}
 NETWORK_GB_PER_S = 50.0  # one 400 Gb/s InfiniBand/RoCE NIC per GPU (HGX H100/H200/B200 servers)
 GPUS_PER_NODE = 8  # HGX/DGX servers
@@ -243,6 +244,17 @@ def _decode_weight_bytes(m: ModelSpec, fmt: WeightFormat, batch: int) -> float:
     return total
 
 
+def _weight_bytes_per_gpu(m: ModelSpec, fmt: WeightFormat, lay: Layout, w: float, tokens: float) -> float:
+    """Of `w` weight bytes read by a step of `tokens` tokens, those one GPU of a pipeline stage's group reads (all
+    stages together; divide by pp for one stage): tensor parallel splits every matrix; expert parallel splits the
+    routed experts by GPU instead. A routed expert costs the bytes of its weights, read once per step however many
+    of the batch's tokens route to it (grouped GEMMs run the touched experts side by side)."""
+    if not m.is_moe:
+        return w / lay.tp
+    experts = (m.moe_layers or m.num_layers) * touched_experts(m, tokens) * _expert_bytes(m, fmt)
+    return (w - experts) / lay.tp + experts / (lay.tp if lay.ep == 1 else lay.ep)
+
+
 def _active_flops_per_token(m: ModelSpec, context: float) -> float:
     c = count_params(m)
     linear = c.active - c.embedding - c.extra
@@ -342,15 +354,8 @@ def decode_step(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, framewor
     mfu = eta_c or _mfu(fmt, framework, calib)
     w = _decode_weight_bytes(m, fmt, b)
     kv = b * kv_bytes_per_token(m, ctx, kv_dtype, tp) * ctx  # per TP rank (MLA's latent is replicated)
-    # routed experts: each touched expert is one tile pipeline in the grouped GEMMs (gate/up, then down): it
-    # streams its slice of the weights, but takes at least `expert_floor_s` however small that slice is
-    moe_layers = (m.moe_layers or m.num_layers) if m.is_moe else 0
-    touched = touched_experts(m, b)
-    slice_bytes = _expert_bytes(m, fmt) / (tp if lay.ep == 1 else 1) / 2  # one of the two GEMMs, on one GPU
-    experts_s = moe_layers / pp * 2 * (touched / lay.ep) * max(slice_bytes / bw, calib.expert_floor_s)
-    dense_w = w - moe_layers * touched * _expert_bytes(m, fmt)
-    per_gpu = (dense_w / tp + kv) / pp
-    mem = (1 - offload) * (per_gpu / bw + experts_s) + offload * (w + kv) / (cpu_gb_s * 1e9)
+    per_gpu = (_weight_bytes_per_gpu(m, fmt, lay, w, b) + kv) / pp
+    mem = (1 - offload) * per_gpu / bw + offload * (w + kv) / (cpu_gb_s * 1e9)
     tokens = b + extra_tokens / pp
     comp = tokens * _active_flops_per_token(m, ctx) / (peak * 1e12 * mfu * tp * pp)
     per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
@@ -383,18 +388,11 @@ def prefill_seconds(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, fram
     peak, _ = _peak_tflops(gpu, fmt, framework)
     mfu = eta_c or _mfu(fmt, framework, calib)
     bw = gpu.memory_bandwidth_gb_per_s * 1e9 * (eta_bw or calib.bw_eff * VENDOR_BANDWIDTH.get(gpu.vendor, 0.85))
-    n = lay.tp * lay.pp
     flops = tokens * _active_flops_per_token(m, prompt / 2)
-    w = _decode_weight_bytes(m, fmt, tokens)
     t = flops / (peak * 1e12 * mfu * lay.tp)
-    if m.is_moe:  # a prompt's tokens touch (nearly) every expert: each is one tile pipeline of the grouped GEMMs
-        moe_layers = m.moe_layers or m.num_layers
-        touched = touched_experts(m, tokens)
-        slice_bytes = _expert_bytes(m, fmt) / (lay.tp if lay.ep == 1 else 1) / 2
-        t += moe_layers * 2 * (touched / lay.ep) * max(slice_bytes / bw, calib.expert_floor_s)
-        w -= moe_layers * touched * _expert_bytes(m, fmt)
-    t += w / (bw * n)
-    per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
+    # one read of every weight the prompt touches (a long prompt's tokens route to nearly every expert)
+    t += _weight_bytes_per_gpu(m, fmt, lay, _decode_weight_bytes(m, fmt, tokens), tokens) / lay.pp / bw
+    per_kernel = getattr(calib, f"kernel_{PREFILL_KERNEL_CLASS.get(framework, KERNEL_CLASS[framework])}_s")
     t += (m.num_layers * _kernels_per_layer(m) + KERNELS_PER_STEP) * per_kernel
     if lay.tp > 1:
         t += m.num_layers * 2 * _allreduce_s(gpu, lay.tp, lay.tp_spans_nodes, tokens * m.hidden_size * 2)
