@@ -10,7 +10,7 @@ every source with the constants fitted without it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -216,7 +216,7 @@ GPUS = {"H200": "h200-sxm", "H100 SXM 80GB": "h100-sxm", "A100 SXM 80GB": "a100-
         "RTX 3090 Ti": "rtx-3090-ti", "Apple M2 Ultra": "m2-ultra", "RTX 3080": "rtx-3080-10gb",
         "Apple M1 Ultra": "m1-ultra", "B200": "b200", "MI300X": "mi300x",
         "A100 80GB (SXM/PCIe not stated)": "a100-80gb-sxm", "H100 (variant not stated)": "h100-sxm",
-        "RTX 6000 Ada": "rtx-6000-ada"}
+        "RTX 6000 Ada": "rtx-6000-ada", "RTX PRO 6000 Blackwell": "rtx-pro-6000-blackwell"}
 PRECISION = {"fp8": "fp8", "fp16": "fp16", "bf16": "bf16", "F16": "f16", "Q8_0": "q8_0", "Q4_0": "q4_0",
              "Q4_K_M": "q4_k_m", "int8 weight-only": "int8", "int4 weight-only (group 32)": "awq-4bit"}
 GPT_FAST_OUT = 200  # gpt-fast generate.py's default max_new_tokens
@@ -253,7 +253,13 @@ def _engine(name: str) -> str | None:
 
 
 def _published_row(r: dict) -> ServeRow | None:
-    """Map one published row onto a request, or record why it cannot be (NOT_SCORED)."""
+    """Map one published row onto a request, or record why it cannot be (NOT_SCORED). A row with `added` was
+    scored by the frozen model before it joined the fits (docs/speed-model.md records that blind score)."""
+    row = _mapped_row(r)
+    return replace(row, added=r["added"]) if row is not None and r.get("added") else row
+
+
+def _mapped_row(r: dict) -> ServeRow | None:
     s = r["setting"]
     why = None
     if r["group"].startswith("training"):

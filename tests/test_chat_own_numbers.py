@@ -254,3 +254,16 @@ def test_epochs_in_a_follow_up_multiply_the_earlier_token_count():
 def test_days_a_month_in_a_follow_up_are_used():  # R3-010 turn 2 (in-sample): 4 x $1.60 x 10 h x 22 days
     last = _chat(["4 张 A100 租用，每卡每小时 1.6 美元，7x24 跑一个月多少钱？", "如果只在工作日白天跑，每天 10 小时，一个月 22 天呢？"])[-1]
     assert _figure(last) == pytest.approx(1408, rel=0.005) and "不是这次回答用到的数字" not in last, last
+
+
+def test_a_price_per_million_input_or_output_tokens_is_not_a_request_length():
+    """'官方价输入2元/百万、输出8元/百万' is an API price: read as 2 input and 8 output tokens per request, it sized a
+    DeepSeek-V3 box for 10-token requests (11 boxes for 1e8 tokens a day)."""
+    from advisor.offline.parse import find_io_tokens
+
+    assert find_io_tokens("官方价输入2元/百万、输出8元/百万") == (None, None)
+    assert find_io_tokens("input $0.5/1M, output $2 per million") == (None, None)
+    assert find_io_tokens("平均输入 1500 输出 500") == (1500, 500)
+    a = ENGINE.ask("DeepSeek-V3 自建 vs 官方API：我们每天1亿tokens，输入输出大概3:1。官方价输入2元/百万、输出8元/百万。"
+                   "自建打算租8卡H200，每卡每小时3.5美元。哪个便宜？")
+    assert "自建每月 $20,440" in a.text, a.text

@@ -227,3 +227,15 @@ def test_serving_plan_offers_the_native_format_the_weights_ship_in():
     assert "mxfp4" not in by_gpu.get(get_gpu("t4").name, set())
     llama = recommend_hardware(PlanRequest(model="llama-3.1-8b", concurrency=8, limit=100))
     assert {o.precision for o in llama.options} <= {"bf16", "fp8", "awq-4bit"}
+
+
+def test_a_checkpoint_released_in_4_bits_is_not_requantized_to_awq():
+    """gpt-oss ships in MXFP4: its serving options are MXFP4 and its 8/16-bit copies, never AWQ 4-bit."""
+    from tools import search
+    from tools.plan import _serve_precisions
+
+    assert _serve_precisions("mxfp4") == ("mxfp4", "bf16", "fp8")
+    assert "awq-4bit" in _serve_precisions("bf16")
+    cap = search.max_users(model="gpt-oss-120b", gpu="h100-sxm", gpu_count=1, target_tokens_per_s=20)
+    assert cap["by_format"][0]["precision"] == "mxfp4"
+    assert "awq-4bit" not in {r["precision"] for r in cap["by_format"]}

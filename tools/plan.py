@@ -159,8 +159,14 @@ def _runs(prec: str, gpu: GPU, chosen: bool = False) -> bool:
 
 def _serve_precisions(native: str) -> tuple[str, ...]:
     """The formats a batching engine serves, led by the format the weights ship in (MXFP4 for gpt-oss)
-    when that is not one of them: serving the checkpoint as released needs no re-quantization."""
-    return SERVE_PRECISIONS if native in SERVE_PRECISIONS else (native, *SERVE_PRECISIONS)
+    when that is not one of them: serving the checkpoint as released needs no re-quantization. A checkpoint that
+    ships in 4 bits (MXFP4, NVFP4) is not re-quantized to another 4-bit format (AWQ of gpt-oss gains nothing and
+    loses the released quality); its 8- and 16-bit copies remain options."""
+    if native in SERVE_PRECISIONS:
+        return SERVE_PRECISIONS
+    if weight_format(native).family in ("mxfp4", "nvfp4"):
+        return (native, *(p for p in SERVE_PRECISIONS if weight_format(p).linear_bits > 4.5))
+    return (native, *SERVE_PRECISIONS)
 
 
 @lru_cache(maxsize=4096)

@@ -39,17 +39,20 @@ class ServeCalib:
     kernel_llamacpp_s: float  # the same for one node of llama.cpp's compute graph (CUDA graphs / Metal)
     kernel_eager_s: float  # the same with eager PyTorch launches (transformers, AutoAWQ)
     mfu: float  # share of peak tensor FLOPS large GEMMs reach in serving (prefill, large-batch decode)
+    kernel_prefill_s: float  # one op of a vLLM/SGLang prefill forward: launched from Python, not a graph replay
 
 
 # The fixed neutral start of every fit (leave-one-source-out refits start here, never from a fitted value):
 # bandwidth 80% (STREAM-style copies reach ~90% of HBM peak, GEMV kernels less), 4 us per graph-replayed kernel
 # and 10 us per eagerly launched one (CUDA launch latency is ~2-5 us; a small kernel's ramp-up and tail add as
 # much), 50% of peak for large GEMMs (cuBLAS reaches 60-75% of dense peak on H100 at large shapes).
-NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, kernel_eager_s=10e-6, mfu=0.5)
+NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, kernel_eager_s=10e-6, mfu=0.5,
+                     kernel_prefill_s=10e-6)
 # Fitted on all sources by `python bench/serve_fit.py` (held-out errors per source in docs/validation.md).
 # bw_eff sits at its upper bound (0.95): the per-kernel costs, which add to the read time, absorb part of it, so
 # the two are identified together rather than apart (docs/speed-model.md).
-SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=8.96e-6, kernel_llamacpp_s=12.0e-6, kernel_eager_s=7.56e-6, mfu=0.5)
+SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=6.80e-6, kernel_llamacpp_s=9.87e-6, kernel_eager_s=6.79e-6, mfu=0.5,
+                         kernel_prefill_s=99.0e-6)
 
 # Relative achievable bandwidth per vendor (1.0 = NVIDIA): Apple's GPU streams ~70% of its unified-memory peak
 # against ~85% for an NVIDIA GPU in the same llama.cpp benchmarks; AMD's ROCm stacks ~75%. Not fitted.
@@ -66,10 +69,10 @@ KERNELS_MLA_EXTRA = 6
 KERNELS_PER_STEP = 6
 KERNEL_CLASS = {"vllm": "graph", "sglang": "graph", "tensorrt-llm": "graph", "llama.cpp": "llamacpp",
                 "transformers": "eager", "autoawq": "eager"}
-# vLLM and SGLang replay CUDA graphs for decode batches only: a prompt's forward pass launches its kernels from
-# Python one by one (vLLM's piecewise graphs stop at 512 tokens; SGLang captures decode only). TensorRT-LLM runs
-# prefill from its C++ runtime, and llama.cpp from its own graph, as they run decode.
-PREFILL_KERNEL_CLASS = {"vllm": "eager", "sglang": "eager"}
+# vLLM and SGLang replay CUDA graphs for decode batches only: a step that prefills dispatches its ops from
+# Python (SGLang captures decode only; vLLM's piecewise graphs leave attention and the scheduler's bookkeeping
+# outside). TensorRT-LLM runs prefill from its C++ runtime, and llama.cpp from its own graph, as they run decode.
+PREFILL_LAUNCHED = {"vllm", "sglang"}
 WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside a batched GEMM costs compute (not llama.cpp)
 # One all-reduce's latency: vLLM/TRT-LLM's custom one-shot all-reduce over NVLink ~8 us; NCCL over PCIe ~25 us;
 # between nodes 65 us: nccl-tests measured 62 us (128 B) to 75 us (4 KB) for an all-reduce over 16 H100s in two
@@ -380,6 +383,16 @@ def _mfu(fmt: WeightFormat, framework: str, calib: ServeCalib) -> float:
     return calib.mfu * (WEIGHT_ONLY_QUANT_PENALTY if penalised else 1.0)
 
 
+def prefill_launch_s(m: ModelSpec, framework: str, calib: ServeCalib, pp: int = 1) -> float:
+    """What a prefill forward pays over a graph-replayed step of the same kernels in vLLM and SGLang, whose CUDA
+    graphs cover decode batches only: each op is dispatched from Python (`kernel_prefill_s`). Pipeline stages
+    dispatch their layers in parallel. Zero for engines that run prefill as they run decode."""
+    if framework not in PREFILL_LAUNCHED:
+        return 0.0
+    ops = m.num_layers / pp * _kernels_per_layer(m) + KERNELS_PER_STEP
+    return ops * max(0.0, calib.kernel_prefill_s - calib.kernel_graph_s)
+
+
 def prefill_seconds(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, framework: str, tokens: int,
                     prompt: int, calib: ServeCalib, eta_bw: float | None = None, eta_c: float | None = None) -> float:
     """One forward over `tokens` prompt tokens (sequences of `prompt` tokens): the GEMMs and causal attention at
@@ -392,8 +405,8 @@ def prefill_seconds(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, fram
     t = flops / (peak * 1e12 * mfu * lay.tp)
     # one read of every weight the prompt touches (a long prompt's tokens route to nearly every expert)
     t += _weight_bytes_per_gpu(m, fmt, lay, _decode_weight_bytes(m, fmt, tokens), tokens) / lay.pp / bw
-    per_kernel = getattr(calib, f"kernel_{PREFILL_KERNEL_CLASS.get(framework, KERNEL_CLASS[framework])}_s")
-    t += (m.num_layers * _kernels_per_layer(m) + KERNELS_PER_STEP) * per_kernel
+    per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
+    t += (m.num_layers * _kernels_per_layer(m) + KERNELS_PER_STEP) * per_kernel + prefill_launch_s(m, framework, calib)
     if lay.tp > 1:
         t += m.num_layers * 2 * _allreduce_s(gpu, lay.tp, lay.tp_spans_nodes, tokens * m.hidden_size * 2)
     if lay.ep > 1:
@@ -493,6 +506,12 @@ def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: Mo
                                  off, req.cpu_bandwidth_gb_per_s, eta_bw, eta_c)
         t_prefill = math.ceil(new_prompt / chunk) * chunk_step.total(True)
         p_tokens = new_prompt
+        # a step that prefills runs outside the decode CUDA graphs: its ops are launched from Python. That launch
+        # cost is the arriving prompt's, and every stream waits through it: at B users each asking every
+        # output_tokens steps, min(1, B / output_tokens) such steps per decode step
+        launch = prefill_launch_s(m, framework, calib, lay.pp)
+        t_prefill += launch
+        t_step += launch * min(1.0, B / req.output_tokens)
     else:
         # prefill: all prompt tokens of all streams in one compute-bound pass (plus one read of the weights)
         p_tokens = B * new_prompt

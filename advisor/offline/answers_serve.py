@@ -253,8 +253,11 @@ def how_many(turn, s: Slots) -> Reply:
     best = min(pool, key=lambda o: (o.gpu_count, o.tight, o.usd_per_hour or 0))
     turn.config = best  # what a cost ask in the same answer prices
     node = _o(best, "gpus_per_node") or 8
-    nodes = pick(zh, f" = {-(-best.gpu_count // node)} nodes of {node}" if best.gpu_count > node else "",
-                 f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if best.gpu_count > node else "")
+    # in servers too when it takes more than one, or when the person counts in servers ("要几台8卡H200")
+    in_servers = best.gpu_count > node or (best.gpu_count == node and re.search(
+        r"几台|多少台|\d\s*台|\bhow many (?:nodes|servers|machines|boxes)\b", getattr(turn, "question", "") or "", re.I))
+    nodes = pick(zh, f" = {-(-best.gpu_count // node)} node{'s' if best.gpu_count > node else ''} of {node}" if in_servers else "",
+                 f"，即 {-(-best.gpu_count // node)} 台 {node} 卡服务器" if in_servers else "")
     lead = pick(zh, f"**{best.gpu_count}x {g.name}{nodes}** ({_layout(best, zh)}) for "
                     f"{model_label(p.model, zh)} with {load}{_target_text(s, zh)}: about {tps(best.decode_tokens_per_s)} "
                     f"tokens/s per user{_likely(best, zh)}.",

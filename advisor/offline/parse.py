@@ -780,6 +780,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
             re.search(rf"{word}\s*(?:tokens?|长度)?\s*(?:is|of|=|:|：|约|大概|大约|平均|~|about|around|average|averaging|avg|只要|只有|仅|只需|就|大概是|一般)?\s*"
                       rf"(?:约|大概|大约|~)?\s*"
                       rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
+                      rf"元|块|毛|美元|美金|刀|usd|cents?|dollars?|/\s*(?:百万|千|m\b|1m\b|million)|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
             re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?<!s)(?=\s*[/,，、;；)）。]|\.(?!\d)|\s*$)", low)  # not "200k prompts,"
         if not m:
