@@ -138,7 +138,12 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"\b(?:farm|farming)\b.{0,30}\b(?:credits?|trials?|sign-?ups?|bonuses)\b|\bfree[- ]trial accounts\b",
            r"\bfrom linking (?:the |our |my )?accounts\b|\bresidential prox(?:y|ies)\b|\bfingerprint spoof\w*",
            r"\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b.{0,60}\baccounts?\b|"
-           r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b")
+           r"\baccounts?\b.{0,60}\b(?:temp(?:orary)?|disposable|burner|throwaway)[- ]?e-?mails?\b",
+           # made-up results passed off as measured, to whoever decides on them (investors, customers, reviewers)
+           r"\b(?:fabricat\w*|fake|falsif\w*|doctor(?:ed)?|make up|made[- ]up|invent|inflat\w*|pad|cook(?:ed)? up)\b.{0,30}"
+           r"\b(?:benchmarks?|results?|logs?|numbers|metrics|screenshots?|throughput|figures)\b.{0,80}\b(?:investors?|vcs?|"
+           r"pitch|deck|customers?|clients?|board|paper|reviewers?|auditors?|due diligence)\b|"
+           r"\blooks? like (?:real|genuine|authentic) (?:logs?|results?|output|benchmarks?|screenshots?)\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|(?:绕过|绕开|规避|避开|躲开).{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|"
@@ -174,7 +179,13 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"空壳公司|皮包公司.{0,20}(?:下单|采购|买)|拆单.{0,20}(?:规避|绕过|躲)|"
               # transshipment and false customs declarations around export controls
               r"壳公司.{0,12}(?:转运|中转|转口|买|采购)|报关.{0,8}(?:写成|报成|伪报|谎报|改成)|伪报|瞒报|"
-              r"出口管制.{0,60}(?:转运|中转|壳公司|报关|第三国)|(?:转运|中转).{0,30}(?:出口管制|管制)")
+              r"出口管制.{0,60}(?:转运|中转|壳公司|报关|第三国)|(?:转运|中转).{0,30}(?:出口管制|管制)|"
+              r"(?:拆分|分批|拆开)报关|改.{0,4}(?:型号|标签|铭牌|序列号)|(?:不被|躲过|避开|逃过).{0,16}(?:海关|监管|查验|稽查).{0,8}"
+              r"(?:查到|发现|查出)?|(?:海关|监管|英伟达|nvidia).{0,10}查(?:到|出|不到)|"
+              # made-up results passed off as measured ("benchmark 数据编得好看点，翻个三倍，做成看起来像真实日志的截图")
+              r"(?:伪造|捏造|编造|虚构|造假|做假|作假|注水).{0,12}(?:数据|结果|日志|跑分|benchmark|截图|指标|测试)|"
+              r"(?:数据|结果|跑分|benchmark|日志|指标).{0,12}(?:编得|编一下|编个|造假|作假|做假|注水|改得好看)|"
+              r"看起来像(?:真实|真的)的?.{0,4}(?:日志|截图|数据|结果|记录)")
 
 # which ZeRO stage to use ("选哪个 stage 合适", "which ZeRO stage for 7B on 8x 4090?"): the lowest stage that fits
 STAGE_CHOICE_EN = (r"\b(?:which|what) (?:deepspeed |zero[- ]?)?stage\b|\bstage (?:should|do|would) (?:i|we)\b|"
@@ -300,10 +311,11 @@ TABLE: tuple[AskSpec, ...] = (
              r"\bhow long\b.{0,60}\b(?:documents?|docs|prompts|items|records|rows|files|articles|emails|tickets|output tokens)\b",
              r"\b(?:classify|classification|label(?:l?ing)?|tag(?:ging)?|summari[sz](?:e|ing|ation)|translat(?:e|ing|ion)|"
              r"extract(?:ion|ing)?|sentiment|generat(?:e|ing)|synthetic)\b.{0,160}\b(?:how long|how many (?:hours|days)|eta|time|cost|"
-             r"finish|overnight|in time|deadline)\b"),
+             r"finish|overnight|in time|deadline|budget|doable|feasible|afford|enough)\b"),
             (r"批量(?:推理|处理|生成|跑)|离线(?:推理|处理|生成)|(?:处理|跑完|生成).{0,20}(?:条|篇|个文档|输出\s*token).{0,80}"
              r"(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少)",
-             r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感|离线).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少|跑完|来得及)",
+             r"(?:分类|打标|标注|摘要|总结|翻译|抽取|情感|离线|合成数据|生成数据).{0,90}(?:多久|多长时间|几天|几个小时|多少小时|多少钱|花多少|"
+             r"跑完|来得及|预算|够不够|够吗|可行)",
              r"(?:生成|合成|跑|推理|处理)\s*\d[\d.]*\s*(?:万|千|百万|亿)?\s*(?:条|道|篇|个|份|次).{0,90}(?:多久|多长时间|几天|几个小时|"
              r"多少小时|多少钱|花多少|跑完|来得及|完成)"),
             "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
@@ -317,7 +329,7 @@ TABLE: tuple[AskSpec, ...] = (
             optional=("gpu", "count", "precision", "input_tokens", "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
             priority=85, unless=("training", "load")),
     AskSpec("qps",
-            (r"\bqps\b", r"\brps\b", r"\brequests? (?:per|a|/) ?(?:second|sec|s|minute|min)\b",
+            (r"\bqps\b", r"\brps\b", r"\brequests?\s*(?:per|a|/)\s*(?:second|sec|s|minute|min)\b",
              r"\breqs?\s*(?:/|per|a)\s*(?:min|minute|s|sec|second)\b",
              r"\bper (?:1k|1,?000|thousand|k) (?:requests|reqs|calls|queries)\b",
              r"\bhow many requests\b.{0,40}\b(?:handle|serve|process|do|per)\b"),
