@@ -251,18 +251,25 @@ def facts(text: str) -> Facts:
             per_gpu = re.search(r"(?:每卡|每张|per gpu|/gpu|gpu[- ]hour|each|卡时|/\s*卡|per card|a card)", low[max(0, s - 14):e + 24])
             total = re.search(r"\btotal\b|in all|whole|整机|一台|总共|合计", low[max(0, s - 24):e + 24])
             f.per_gpu = True if per_gpu else (False if total else None)
+        elif re.match(r"\s*(?:/|per|a|每)\s*(?:gpu[- ]?|卡\s*)?(?:day|天|日)\b", after) or \
+                re.search(r"(?:每卡每天|每张每天|每天每卡|每卡每日|每天|每日|一天|per day|a day)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$", before):
+            # "每卡每天 ¥200", "$60/GPU/day": a daily rent is the hour's price over the day's 24 hours, paid all day
+            f.price_hour, f.hour_yuan = v / 24, yuan
+            f.per_gpu = True if re.search(r"每卡|每张|per gpu|/gpu|gpu[- ]?day|each|per card", low[max(0, s - 14):e + 24]) else None
+            f.hours_per_day = f.hours_per_day or 24.0
         elif re.match(r"\s*(?:/\s*(?:month|mo)\b|(?:a|per)\s*month|每月|/月)", after) or re.search(r"包月(?:价)?(?:是|为)?\s*$", before) \
                 or re.search(r"(?:每月|月租|月费|每个月|一个月)\s*(?:的)?\s*(?:租金|租价)?\s*(?:是|为|约|大概)?\s*$", before):
             if re.search(r"包月", before):
                 f.package_month = v
-            elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + before):
+            elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + low[max(0, s - 40):s]):
                 f.own_month = v
             else:
                 f.rent_month = v
         elif re.search(r"包月", before):
             f.package_month = v
         elif (re.search(r"buy|purchase|cost|quote|买|购|rig|box|server|服务器|card|卡|\bfor\b|\bat\b|@|\bused\b|\bnew\b|二手|全新|"
-                        r"要|现在|现价|报价|售价|价格|一张|一块",
+                        r"要|现在|现价|报价|售价|价格|一张|一块|每张|每块|单卡|自建|装机|组装|攒|\bmac\b|studio|workstation|machine|\bpc\b|"
+                        r"laptop|电脑|工作站|笔记本",
                         low[max(0, s - 40):s] + after[:10])
               # "整机 25 万元，按 3 年折旧": a machine's price written to be depreciated
               or (re.search(r"折旧|depreciat|amortiz", low) and re.search(r"整机|一台|机器|machine|server|box",
@@ -284,7 +291,7 @@ def facts(text: str) -> Facts:
                                                             "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                                                             "eight": 8}[word]
                 v = v * n_boxes
-            plus = f.buy is not None and (re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)\W{0,4}(?:another\s*)?(?:about\s*|~)?$", before)
+            plus = f.buy is not None and (re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)[^\d$¥￥。；;]{0,14}$", before)
                                           or re.match(r"\s*(?:for|on)\s+the\s+(?:rest|box|chassis|host|platform|other|server)|"
                                                       r"\s*(?:其余|其他配件|机箱|主机)", after))  # "~$8k for the rest of the box"
             f.buy = f.buy + v if plus else v
@@ -340,8 +347,13 @@ def facts(text: str) -> Facts:
     if both and f.api_in_out:  # "300M input + 60M output tokens per day": the day's volume is both
         sc = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "亿": 1e8}
         a, b = float(both.group(1)) * sc.get(both.group(2) or "", 1), float(both.group(3)) * sc.get(both.group(4) or "", 1)
-        if f.tokens_per_day and abs(f.tokens_per_day - b) < 1 or not f.tokens_per_day:
-            f.tokens_per_day, f.output_share = a + b, b / (a + b)
+        # "300M input + 60M output tokens per month": the month's volume, a day's share of it
+        monthly = re.match(r"\s*(?:tokens?\s*)?(?:per|a|each|every|/)\s*(?:month|mo)\b|\s*(?:tokens?\s*)?(?:每月|/月|一个月)",
+                           low[both.end():both.end() + 24]) or re.search(r"(?:每月|每个月|一个月|月均|monthly|per month|a month)"
+                                                                       r"[^\d。；;]{0,8}$", low[max(0, both.start() - 16):both.start()])
+        per = DAYS_PER_MONTH if monthly else 1.0
+        if not f.tokens_per_day or min(abs(f.tokens_per_day - b), abs(f.tokens_per_day - b / per)) < 0.01 * b / per:
+            f.tokens_per_day, f.output_share = (a + b) / per, b / (a + b)
     # the chat's reading: "~15 requests each per day" is a rate, not 15 users
     f.users, f.requests_per_day, f.request_io = _load_said(text)
     conc = [int(x.replace(",", "")) for x in re.findall(r"(\d[\d,]*)\s*(?:concurrent|simultaneous|parallel|并发|个并发|路并发)"
@@ -432,7 +444,7 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
                         r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
-                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|方案\s*[一二两三\d]\s*[:：]?\s*(?:是)?\s*租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
                         r"\bwhen does buying\b|\bis it dumb to buy\b|\bworth buying\b|"
                         r"\b(?:alternative|instead)\b.{0,30}\brent|\bwhich is cheaper\b|\bcheaper overall\b", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
@@ -513,6 +525,17 @@ def _catalog_kw(f: Facts) -> tuple[float, str] | None:
         return None
     n = f.count or 1
     return g.tdp_w * n / 1000, f"{n} x {g.tdp_w:.0f} W ({g.name} TDP, catalog)"
+
+
+def _desktop(gpu_id: str | None) -> bool:
+    """A desktop card or a Mac, at home or in an office: no data-centre cooling (PUE) on its power."""
+    if not gpu_id:
+        return False
+    try:
+        g = get_gpu(gpu_id)
+    except AdvisorInputError:
+        return False
+    return g.kind == "consumer" or g.vendor == "apple"
 
 
 def kind(question: str, f: Facts) -> str | None:
@@ -736,7 +759,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 watts = f.kw * 1000 / n if f.kw else None
                 r = call("estimate_cost", gpu=f.gpu, gpu_count=n, usd_per_gpu_hour=hourly / n,
                          purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
-                         usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw else None),
+                         usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw or _desktop(f.gpu) else None),
                          owning_usd_per_month=f.own_month)
                 if own is None and r.power_usd_per_month is not None and not f.no_power and f.cny and not f.per_kwh:
                     # the default electricity price is in dollars: not put into a yuan or euro sum; said instead
@@ -744,7 +767,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 elif own is None and r.power_usd_per_month is not None and not f.no_power:
                     own = r.power_usd_per_month
                     src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
-                        f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W x PUE {f.pue or PUE:g} x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
+                        f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W" + (f" x PUE {f.pue or PUE:g}" if not (
+                            not f.pue and _desktop(f.gpu)) else "") + f" x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
                     steps.append(pick(zh, f"owning: power {src} for {hours:,.0f} h = {m(own)} a month",
                                       f"自有：电费 {src}，{hours:,.0f} 小时 = 每月 {m(own)}"))
         if own is not None and f.own_month:
@@ -785,15 +809,21 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
             rent_t, own_t = rent * months_t, f.buy + own * months_t
             per_use_hour = (rent - own) / max(hours, 1e-9)  # what an hour of use saves by owning
             breakeven = f.buy / (per_use_hour * 730 * months_t)
-            steps.append(pick(zh, f"over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; they meet at "
-                                  f"{breakeven:.0%} use ({730 * breakeven:,.0f} h a month)",
-                              f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；利用率 {breakeven:.0%}"
-                              f"（每月约 {730 * breakeven:,.0f} 小时）时两者持平"))
+            steps.append(pick(zh, f"over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}"
+                                  + (f"; they meet at {breakeven:.0%} use ({730 * breakeven:,.0f} h a month)" if breakeven <= 1
+                                     else ""),
+                              f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}"
+                              + (f"；利用率 {breakeven:.0%}（每月约 {730 * breakeven:,.0f} 小时）时两者持平" if breakeven <= 1
+                                 else "")))
             if f.asked_util and not f.util:
                 lead = pick(zh, f"**Buying pays off above about {breakeven:.0%} utilization over {f.years:g} years** "
                                 f"(about {730 * breakeven:,.0f} hours a month): below it renting is cheaper.",
                             f"**{f.years:g} 年内利用率高于约 {breakeven:.0%}（每月约 {730 * breakeven:,.0f} 小时）买才划算**，"
                             "低于它租更便宜。")
+            elif breakeven > 1:  # more hours than a month has: buying does not pay within the period at any use
+                lead += pick(zh, f" Over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; buying would not pay "
+                                 f"off in that time even running 24/7.", f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；"
+                                 "这段时间内就算 24 小时满负荷，买也回不了本。")
             else:
                 lead += pick(zh, f" Over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; buying wins above "
                                  f"{breakeven:.0%} use.", f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；利用率高于 "
@@ -1039,7 +1069,16 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
     if k is None and history_user and (REFERS_BACK.search(question) or short_money or figure_only):
         old, old_k = _previous_facts(history_user)
         if old is not None:
+            said_now = f
             f = _merge(old, f, question)
+            from .parse import find_load_scale
+
+            scale = find_load_scale(question)
+            if scale:  # "What if traffic grows 20x?", "流量翻倍呢": the load said before, scaled (not what this turn said)
+                for fld in ("tokens_per_day", "requests_per_day", "users"):
+                    if getattr(f, fld) and getattr(said_now, fld) is None:
+                        v = getattr(f, fld) * scale
+                        setattr(f, fld, max(1, round(v)) if fld == "users" else v)
             k = kind(question, f) or (old_k if kind(" ".join(history_user[-1:]), f) else None)
             if old_k in ("break_even", "api", "reserved") and figure_only and k != old_k and not re.search(
                     r"how much|what(?:'s| is) the|多少钱|花多少|多少", question, re.I) and kind(" ".join(history_user[-1:]), f) == old_k:
