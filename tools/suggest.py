@@ -9,7 +9,7 @@ from .memory import MemoryEstimate, MemoryRequest, estimate_memory
 
 # lower = less disruptive (speed or quality cost, money); fitting suggestions come first
 _RANK = {"gradient-checkpointing": 1, "leaner-trainer": 1.5, "kv-fp8": 2, "smaller-batch": 3, "shorter-context": 3,
-         "8bit-optimizer": 3, "quantize": 4, "lora": 4, "qlora": 4.5, "zero3": 5, "offload": 6,
+         "8bit-optimizer": 3, "pure-bf16": 3.5, "quantize": 4, "lora": 4, "qlora": 4.5, "zero3": 5, "offload": 6,
          "tensor-parallel": 5.5, "more-gpus": 7, "bigger-gpu": 8}
 
 
@@ -55,6 +55,11 @@ def _training_options(req: MemoryRequest, mem: MemoryEstimate) -> list[tuple[str
     if method in ("full", "pretrain") and req.optimizer in (None, "adamw"):
         opts.append(("8bit-optimizer", "use an 8-bit AdamW (bitsandbytes): 2 instead of 8 bytes of state per param"
                      + plus, {"optimizer": "adamw-8bit", **ck}))
+    if method in ("full", "pretrain") and not req.pure_bf16 and req.precision in (None, "bf16"):
+        # mixed precision keeps an fp32 master copy of every weight (4 bytes/param); training the bf16 weights
+        # directly (Kahan-summation or stochastic-rounding optimizers, torchtune's bf16 recipes) drops it
+        opts.append(("pure-bf16", "train the bf16 weights directly, with no fp32 master copy (a Kahan-summation or "
+                     "stochastic-rounding optimizer)" + plus, {"pure_bf16": True, **ck}))
     if method == "full":
         opts.append(("lora", "fine-tune with LoRA instead of all weights" + plus, {"method": "lora", **ck}))
     if method in ("full", "lora"):

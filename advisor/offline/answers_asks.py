@@ -525,6 +525,8 @@ def _power(turn, s: Slots, question: str) -> Reply:
         days = (run_h / 24, f"the whole run ({hours_text(run_h, False)})",
                 f"{'整个训练' if getattr(turn, 'run_hours', None) else '整个任务'}（{hours_text(run_h, True)}）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
+    if not s.pue and get_gpu(s.gpu).kind in ("consumer",) or get_gpu(s.gpu).vendor == "apple" and not s.pue:
+        extra["pue"] = 1.0  # a desktop card at home or in an office: no data-centre cooling and power delivery on top
     host_note = ""
     if not s.watts_per_gpu and (re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I)
                                 or getattr(turn, "servers", False)):
@@ -1104,7 +1106,8 @@ def batch_job(turn, s: Slots, question: str) -> Reply:
         # a throughput job on a card with FP8 tensor cores: FP8 weights are the usual choice; said beside bf16
         from tools.models import get_model
 
-        if (get_model(s.model).native_precision or "bf16") not in ("fp8",):
+        # (a checkpoint released in 4 bits, gpt-oss's MXFP4, is served as released: FP8 would be a bigger copy)
+        if (get_model(s.model).native_precision or "bf16") not in ("fp8", "mxfp4", "nvfp4"):
             fast = _batch_job_one(turn, dataclasses.replace(s, precision="fp8"), question)
             hours8 = next((c.result["hours"] for c in reversed(turn.calls) if c.tool == "batch_job_time"), None)
             if hours8 and hours8 < 0.9 * hours:

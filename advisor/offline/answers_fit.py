@@ -54,6 +54,8 @@ def training_args(s: Slots, count: int | None = None, checkpointing: bool | None
         args["sharding"] = "zero3"
     if s.offload and method in ("full", "pretrain"):
         args["offload"] = s.offload
+    if s.optimizer:
+        args["optimizer"] = s.optimizer
     return args
 
 

@@ -92,6 +92,10 @@ def _target_text(s: Slots, zh: bool) -> str:
 
 PER_TOKEN = re.compile(r"per (?:million|1m|m|1,000,000)\b|per (?:output )?token|/\s*1m|每百万|每个? ?token|每 ?token", re.I)
 BUSY_SERVER_USERS = 32  # "cost per token" means a busy server: 32 concurrent requests unless the person says how many
+# one person's own machine: a desktop or workstation at home or in the office, one stream at a time
+LOCAL_USE = re.compile(r"本地|自己用|个人用|自用|家用|单人|一个人用|\blocal(?:ly)?\b|\bat home\b|\bpersonal\b|\bjust me\b|"
+                       r"\bsingle[- ]user\b|\bhomelab\b|\bmy own\b", re.I)
+FOLLOW_UP_WORDS = re.compile(r"^\s*(?:那|换成|如果|要是|改成|and\b|what about|how about|what if|instead)|呢\s*[？?]?\s*$", re.I)
 THROUGHPUT_WORDS = re.compile(r"\bthroughput\b|\bmax(?:imum)? tokens?/s\b|\bmany users\b|\bhigh concurrency\b|吞吐|高并发|大并发|并发量大", re.I)
 
 
@@ -685,6 +689,13 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
                         break
                 except Exception:  # noqa: BLE001 - a method a row cannot take: try the next
                     continue
+    card_prices = _card_prices(turn.question) if not training(s) and len(s.models) < 2 else {}
+    if kind == "cost" and not training(s) and len(s.models) < 2 and not (s.users or s.batch) and \
+            (LOCAL_USE.search(turn.question) or len(card_prices) >= 2 or
+             (FOLLOW_UP_WORDS.search(turn.question) and LOCAL_USE.search(getattr(turn, "local_history", "") or ""))):
+        # "本地推理 70B 4bit：买两张二手 3090 还是一张 6000 Ada？3090 5500 一张，6000 Ada 5 万": a machine bought for
+        # one person: one stream's speed on each, against what each costs to buy (not rent per 1M tokens at a busy load)
+        kind, s = "speed", Slots(**{**s.__dict__, "users": 1})
     if kind == "cost" and not training(s) and len(s.models) < 2:
         from .answers_money import tokens_per_dollar
 
@@ -700,7 +711,7 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         fewest = {g: _fewest_that_fit(Slots(**{**s.__dict__, "model": m, "gpu": g or s.gpu or "h100-sxm"})) for m, g in rows}
         if any(c == 1 for c in fewest.values()):
             fewest = {}
-    row_counts, totals = [], []  # totals: tokens/s per GPU of each row at the load, from the throughput tool
+    row_counts, totals, speeds = [], [], []  # totals: tokens/s per GPU of each row at the load (throughput tool)
     for model, gpu in rows:
         before = len(turn.calls)
         sub = Slots(**{**s.__dict__, "model": model, "models": [model], "gpu": gpu or s.gpu or "h100-sxm", "gpus": [gpu] if gpu else s.gpus,
@@ -732,12 +743,16 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
         t = next((c.result for c in reversed(turn.calls[before:]) if c.tool == "estimate_throughput"
                   and isinstance(c.result, dict)), None)
         totals.append((t.get("decode_tokens_per_s_total") or 0) / (sub.count or 1) if t else None)
+        speeds.append(t.get("decode_tokens_per_s") if t else None)
     names = [_row_name(turn, r, model if len(s.models) >= 2 else gpu, len(s.models) >= 2,
                        Slots(**{**s.__dict__, "count": c}) if c and not s.count and len(s.models) < 2 else s)
              for r, (model, gpu), c in zip(results, rows, row_counts, strict=True)]
     lead = _compare_lead(turn, kind, names, results) or pick(zh, f"**{' vs '.join(names)}, side by side:**",
                                                              f"**{' 与 '.join(names)} 对比：**")
     body = []
+    value = _value_for_money(turn, rows, row_counts, speeds, card_prices) if kind == "speed" else None
+    if value:  # the person's purchase prices: what each setup costs per token/s, the better buy first
+        lead = value + "\n" + lead.replace("**", "")
     counts = {c or 1 for c in row_counts}
     if kind == "speed" and len(counts) > 1 and all(totals) and len(totals) == len(names):
         # 4 H100s against 2 MI300Xs: the totals compare setups, the per-GPU figures compare the cards
@@ -749,6 +764,50 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
                              "me yours to recount. One stream alone runs much slower in total.",
                          f"吞吐按繁忙服务器的负载计算：{BUSY_SERVER_USERS} 路并发；告诉我你的并发数可以重算。单路请求的合计速度低得多。"))
     return Reply(lead + "\n" + "\n".join(lines), body, results[0].assumptions if results else [])
+
+
+def _card_prices(question: str) -> dict[str, float]:
+    """Purchase prices said right after each card ('二手 3090 大概 5500 一张，6000 Ada 大概 5 万', '3090 at $700'): per
+    card, in the question's currency; a rent (per hour or day) is not a purchase price. Two or more, or none."""
+    from .parse import after_each_card
+
+    # the gap after the card's name does not reach the next option ("3090 还是一张 RTX 6000": 6000 is a card)
+    tail = (r"(?:(?!还是|\bor\b|\bvs\.?\b|\bversus\b|和|或)[^\d\n。；;?？]){0,14}?(?:大概|约|大约|~|at|for|:|：|is|costs?)?"
+            r"\s*[$¥￥]?\s*(\d[\d,]*(?:\.\d+)?)(?![\d.,])\s*(万|k)?"
+            r"(?!\s*(?:g\b|gb|x\b|张|卡|b\b|%|w\b|tok|瓦|ada\b|ti\b|super\b|xtx?\b|/\s*(?:h|hr|hour|小时|天|day)|一小时|每小时))")
+    out = {}
+    for gid, m in after_each_card(question, tail, min_alias=3).items():
+        v = float(m.group(1).replace(",", "")) * {"万": 1e4, "k": 1e3}.get((m.group(2) or "").lower(), 1)
+        if v >= 150:  # a price, not a count or a model size
+            out[gid] = v
+    return out if len(out) >= 2 else {}
+
+
+def _value_for_money(turn, rows, counts, speeds, prices: dict[str, float]) -> str | None:
+    """'按你给的价格，2 张 RTX 3090 更划算：¥11,000 买到约 17 tokens/s（每 tokens/s ¥650），…': each setup's price (cards
+    x the price said per card) over one stream's speed, when every row has both."""
+    from tools.gpus import get_gpu
+
+    zh = turn.zh
+    got = []
+    for (_, gpu), n, v in zip(rows, counts, speeds, strict=True):
+        if not gpu or gpu not in prices or not v:
+            return None
+        got.append((gpu, n or 1, prices[gpu] * (n or 1), v))
+    if len(got) < 2:
+        return None
+    cny = bool(re.search(r"¥|￥|元|块|万|rmb|人民币", turn.question, re.I)) and "$" not in turn.question
+    money = (lambda x: f"¥{x:,.0f}") if cny else (lambda x: f"${x:,.0f}")
+    got.sort(key=lambda g: g[2] / g[3])
+    best, other = got[0], got[1]
+    ratio = (other[2] / other[3]) / (best[2] / best[3])
+    parts = [(f"{n}x {get_gpu(g).name}: {money(c)} for about {tps(v)} tokens/s ({money(c / v)} per token/s)",
+              f"{n} 张 {get_gpu(g).name}：{money(c)}，约 {tps(v)} tokens/s（每 tokens/s {money(c / v)}）")
+             for g, n, c, v in got]
+    return pick(zh, f"**{best[1]}x {get_gpu(best[0]).name} is the better buy at your prices: {ratio:.1f}x the speed per "
+                    f"{'yuan' if cny else 'dollar'}** (one stream). " + "; ".join(p[0] for p in parts) + ".",
+                f"**按你给的价格，{best[1]} 张 {get_gpu(best[0]).name} 更划算：每花一元买到的速度是另一种的 {ratio:.1f} 倍**（单路）。"
+                + "；".join(p[1] for p in parts) + "。")
 
 
 def _compare_format_speeds(turn, s: Slots) -> Reply:
@@ -937,6 +996,28 @@ def _compare_formats(turn, s: Slots) -> Reply:
     return Reply(lead + "\n" + "\n".join(lines), [])
 
 
+def _fits_squeezed(s: Slots, smallest) -> tuple[str, int, float, float] | None:
+    """(format, longest context, GiB per GPU, vLLM memory share) at which the smallest format fits with an FP8 KV
+    cache, from 8,192 tokens down to 2,048 (a short chat or a coding assistant), at vLLM's default share of memory or
+    at 0.95; None when even that does not fit."""
+    from tools.defaults import VLLM_GPU_MEMORY_UTILIZATION
+    from tools.errors import AdvisorInputError
+    from tools.fit import FitRequest, check_fit
+
+    if smallest is None or not s.model or not s.gpu:
+        return None
+    for util in (VLLM_GPU_MEMORY_UTILIZATION, 0.95):  # vLLM's default share of memory, then the usual raise
+        for ctx in (8192, 6144, 4096, 2048):
+            try:
+                r = check_fit(FitRequest(model=s.model, gpu=s.gpu, gpu_count=s.count or 1, precision=smallest.format,
+                                         context=ctx, kv_dtype="fp8", framework=s.framework, gpu_memory_utilization=util))
+            except AdvisorInputError:
+                return None
+            if r.fits:
+                return smallest.format, ctx, r.required_gib, util
+    return None
+
+
 SERVING_ORDER = ("fp8", "int8", "awq-4bit", "gptq-4bit", "bf16", "fp16")  # several users: throughput first, then quality
 
 
@@ -955,6 +1036,15 @@ def _format_verdict(s: Slots, options: list, zh: bool, turn=None) -> str | None:
     fits = [o for o in options if o.fits]
     pool = roomy or fits
     if not pool:
+        squeezed = _fits_squeezed(s, min((o for o in options if o.total_gib), key=lambda o: o.total_gib, default=None))
+        if squeezed:  # "70B on one L40S: AWQ, GPTQ or FP8?": the smallest fits with a short context and an FP8 KV cache
+            fmt, ctx, need, util = squeezed
+            raise_ = util > 0.9
+            return pick(zh, f"**{fmt}, and only just: it fits {g.name} at up to about {ctx:,} tokens with an FP8 KV cache"
+                            + (f" and vLLM's --gpu-memory-utilization raised to {util:g}" if raise_ else "")
+                            + f"** ({gib(need)} per GPU); the others do not fit at all. Expect few users at a time.",
+                        f"**选 {fmt}，而且很勉强：KV 缓存用 FP8" + (f"、vLLM 的 --gpu-memory-utilization 调到 {util:g}" if raise_ else "")
+                        + f" 时最多约 {ctx:,} tokens 放得下 {g.name}**（每卡 {gib(need)}）；其余格式都放不下。同时只能服务很少的用户。")
         return pick(zh, f"**None of these fits {g.name}** at this context: use a smaller model or more memory.",
                     f"**这几种都放不下 {g.name}**（按这个上下文）：换小一点的模型或更大显存。")
     if (s.framework in ("vllm", "sglang", "tensorrt-llm") or g.kind == "datacenter") and \

@@ -322,7 +322,10 @@ def _training(s: Slots) -> bool:
 def _follow_up(r: _Reading) -> bool:
     """A turn that names no new ask and refers back ("what about 70B?", "那用QLoRA呢?")."""
     explicit = [a for a in r.found if a not in WEAK or _strong(a, r.q)]
-    return bool(r.previous and FOLLOW_UP.search(r.q) and not explicit and (not r.now.model or len(r.q) < 60))
+    # (a model named after "the biggest model on X?" asks about that model on X: not the biggest again)
+    about_model = bool(r.now.model and r.previous and set(r.previous) <= {"largest", "which_model"})
+    return bool(r.previous and FOLLOW_UP.search(r.q) and not explicit and (not r.now.model or len(r.q) < 60)
+                and not about_model)
 
 
 def _compare_asked(r: _Reading) -> bool:

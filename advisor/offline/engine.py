@@ -50,6 +50,7 @@ class Turn:
         self.config_model: str | None = None  # the model an ask found ("the biggest I can QLoRA"), for the part after it
         self.run_hours: float | None = None  # a run an earlier part timed: a power bill asked after it is for that run
         self.good_for = False  # "is a 4090 good for ai?": what it runs, then which job
+        self.local_history = ""  # the conversation's earlier user turns (for a follow-up's "local use" reading)
 
     def derive(self, tool: str, fn, **args: Any) -> Any:
         """Run a calculator from tools/ that is not in the registry (the searches in tools/search.py) and record it
@@ -167,6 +168,16 @@ def starts_fresh(question: str, now: Slots, state: Slots) -> bool:
                 and not REFERS_BACK.search(question))
 
 
+def _in_same_setup(question: str, now: Slots, state: Slots) -> Slots:
+    """'换成 4bit 的 Llama-3.1-70B 呢？' after a LoRA question, 'OK what about Qwen2.5-32B on that same 4090?' after a
+    QLoRA one: a follow-up that names only another model keeps the job (training or serving, the method, the data),
+    not a new topic."""
+    if now.model and state.model and now.model != state.model and not (now.workload or now.method) and \
+            FOLLOW_UP.search(question.lower()) and len(now.models) < 2:
+        return dataclasses.replace(now, same_setup=True)
+    return now
+
+
 def _owned(state: Slots) -> Slots:
     return Slots(gpu=state.gpu, gpus=list(state.gpus), counts=list(state.counts), count=state.count,
                  vram_gib=state.vram_gib)
@@ -184,7 +195,7 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         earlier = content
         if starts_fresh(content, now, state):
             state, asks = _owned(owned), None
-        merged = now.merged_over(state)
+        merged = _in_same_setup(content, now, state).merged_over(state)
         preamble, asked, _ = parts.split(content)
         lead_part = f"{preamble} {asked[0]}".strip() if len(asked) >= 2 else content
         # a question answered in parts ("要多久？电费要多少钱？"): its first part's ask is the one a follow-up re-asks
@@ -274,13 +285,15 @@ class OfflineEngine:
         turn = Turn(lang, question, quick=self.quick)
         turn.config, turn.config_count, turn.config_model = found
         turn.run_hours = run_hours
+        # a follow-up about the machine someone runs for themselves ("本地推理 ..." then "那换成一张 5090 呢？")
+        turn.local_history = " ".join(c for r, c in map(_role_content, (history or [])[-4:]) if r == "user" and c)
         state, previous, owned = conversation_state(history)
         now = parse(question)
         if history:  # "the 70b one" after "how much vram to run llama?": that family's 70B
             now = fit_.family_size(now, " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user"))
         if starts_fresh(question, now, state):
             state, previous = _owned(owned), None
-        slots = _settle_formats(_with_defaults(now.merged_over(state), defaults or {}))
+        slots = _settle_formats(_with_defaults(_in_same_setup(question, now, state).merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
         if history and now.count and not now.gpu and state.count and state.count >= 8 and SERVERS_OF.search(question):
             earlier = " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user")
@@ -339,8 +352,11 @@ class OfflineEngine:
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and now.load_scale:
             routed = table.again(previous[0], question, now, slots)
-        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
-            routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
+        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted and \
+                not (previous[0] in ("largest", "which_model") and now.model):
+            # "那用 fp8 呢？" after a table ask: that ask again (but "what about a 7B at Q4?" after "the biggest model
+            # on a Pi?" asks about that model on it, not the biggest again)
+            routed = table.again(previous[0], question, now, slots)
         if routed is None and previous == ["decline"] and (FOLLOW_UP.search(question.lower()) or not (now.model or now.gpu)):
             # "ok what if I just ...", "只是拿来测试我们自己的系统，不会发出去的": the same request, reframed, still declined
             routed = table.Route(next(a for a in table.TABLE if a.name == "decline"), [])
@@ -386,7 +402,10 @@ class OfflineEngine:
         elif not slots.model and slots.gpu and fit_.FAMILY.search(question) and fit_.FAMILY_ASK.search(question) and not (routed and routed.spec.name == "decline"):
             replies = [fit_.family_fits(turn, slots, question)]  # "is an a100 enough for llama?": which size, with verdicts
         elif (state.devices and not now.gpus and not now.vram_gib and not now.unknown_gpus and now.model
-              and FOLLOW_UP.search(question.lower())):  # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
+              and FOLLOW_UP.search(question.lower())
+              # (a Mac whose chip was named, "Mac Studio（M2 Ultra 192G）", is that catalog chip: the ask goes on with it)
+              and not any(fit_.gpu_kind(g) == "apple_unified" for g in state.gpus)):
+            # "那换 Qwen3-30B-A3B 呢？" after a Jetson question: still the Jetson
             earlier = " ".join(c for r, c in map(_role_content, history or []) if r == "user")
             replies = [_device(turn, slots, state.devices, earlier[-300:] + " " + question)]
         else:

@@ -87,6 +87,7 @@ class Slots:
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
     offload: str | None = None  # "optimizer" | "optimizer+params" | "none" (said: no offload), said explicitly
+    optimizer: str | None = None  # "8-bit Adam", "adafactor": the training optimizer said (tools.memory's key)
     mfu: float | None = None  # the person's own efficiency: "MFU 按 40%", "at 45% MFU" (0-1)
     tensor_parallel: int | None = None  # said: "TP=4", "tensor parallel 2"; 1 for "one replica per GPU", "DDP"
     input_tokens: int | None = None  # per request: "~800 input tokens", "平均输入 1500", "prompt 大概 2000 token"
@@ -782,7 +783,9 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
                       rf"(\d[\d,]*(?:\.\d+)?)(?![\d,]|\.\d)\s*(k)?(?!\s*(?:tok(?:en)?s?\s*/\s*s|tok/s|t/s|tps|qps|%|[:：]\s*\d|万|千|亿|条|篇|个文档|"
                       rf"元|块|毛|美元|美金|刀|usd|cents?|dollars?|/\s*(?:百万|千|m\b|1m\b|million)|"
                       rf"documents?|docs?|items?|rows?|samples?|requests?))", low) or \
-            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?<!s)(?=\s*[/,，、;；)）。]|\.(?!\d)|\s*$)", low)  # not "200k prompts,"
+            re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}(?<!s)(?=\s*[/,，、;；)）。]|\.(?!\d)|\s*$)", low) or \
+            (re.search(rf"(\d[\d,]*(?:\.\d+)?)\s*(k)?\s*{word}\s*(?:and|&|,|/|\+|和|、)\s*(?:~|about |around )?\d[\d,]*(?:\.\d+)?"
+                       rf"\s*k?\s*{_OUT}{_TOK}", low) if word == _IN else None)  # "~1,000 input and ~200 output tokens"
         if not m:
             return None
         v = float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
@@ -1445,7 +1448,8 @@ def find_money(text: str) -> tuple[float | None, str | None]:
             rf"\D{{0,12}}?(?:{cur})\s*{num}\b",
             rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
             rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
-            rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))\b",
+            rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))(?![\d,]|\.\d)"
+            rf"(?![a-z])",  # ("预算 2 万够不够": the 万 is the amount's, whatever follows it)
             # money to spend on a machine: "$20k to build a local rig", "€15k for a workstation", "花20万买卡"
             rf"(?:{cur})\s*{num}\s+(?:to (?:build|spend|buy|put into|invest)|for (?:a |an |the |my |our )?(?:local )?"
             rf"(?:rig|build|server|machine|box|setup|workstation|hardware|gpus?|cards?)\b)",
@@ -1975,6 +1979,20 @@ def find_vram(text: str) -> float | None:
     return float(next(g for g in m.groups() if g)) if m else None
 
 
+OPTIMIZER_8BIT = re.compile(r"\b(?:paged[ _-]?)?(?:8[- ]?bit|8位|八位)\s*(?:paged\s*)?adam(?:w)?\b|\badam(?:w)?[ _-]?(?:8[ _-]?bit|8位)\b|"
+                            r"\badam(?:w)?8bit\b|\bbnb[ _.-]?adam(?:w)?8bit\b|(?:8[- ]?bit|8位|八位)\s*(?:的)?\s*(?:优化器|adam)", re.I)
+
+
+def find_optimizer(text: str) -> str | None:
+    """'8-bit Adam', 'adamw_8bit', 'paged AdamW 8bit', '8 位 Adam 优化器': the optimizer named, as the memory tool's key."""
+    m = OPTIMIZER_8BIT.search(text)
+    if m:
+        return "paged-adamw-8bit" if "paged" in text[max(0, m.start() - 8):m.end()].lower() else "adamw-8bit"
+    if re.search(r"\badafactor\b", text, re.I):
+        return "adafactor"
+    return None
+
+
 def parse(text: str) -> Slots:
     text = spaced(bounded(text))
     s = Slots()
@@ -2022,7 +2040,9 @@ def parse(text: str) -> Slots:
     s.model = s.models[0] if s.models else None
     s.unknown_models = find_unknown_models(text, s.models)
     s.method, s.workload = find_method_and_workload(text)
-    s.formats = find_formats(text)
+    s.optimizer = find_optimizer(text)
+    # "8-bit Adam" is the optimizer's state, not the weights' format
+    s.formats = find_formats(OPTIMIZER_8BIT.sub(" ", text) if s.optimizer else text)
     s.precision = s.formats[0] if len(s.formats) == 1 else None
     s.kv_dtype = find_kv_dtype(text)
     if s.kv_dtype == "q4_0" and re.search(r"(?:int4|4-?bit)\s*(?:的\s*)?(?:kv|k/v)|kv[- ]?(?:cache|缓存)?\s*\S{0,3}\s*(?:int4|4-?bit)",

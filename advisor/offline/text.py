@@ -184,6 +184,7 @@ def suggestion_text(s, zh: bool, gpu_names: dict | None = None) -> str:
         "smaller-batch": f"batch 减到 {c.get('batch')}",
         "shorter-context": f"序列缩短到 {c.get('context', 0):,} tokens",
         "8bit-optimizer": "改用 8 位 AdamW（bitsandbytes）",
+        "pure-bf16": "直接训练 bf16 权重、不保留 fp32 主副本（用 Kahan 求和或随机舍入的优化器）",
         "leaner-trainer": "改用 torchtune（嵌入层保持 bf16、分块计算 loss）或 Unsloth，而不是 Hugging Face PEFT",
         "lora": "改用 LoRA 微调",
         "zero3": "用 ZeRO-3/FSDP 把权重、梯度和优化器分片到多卡",
@@ -214,7 +215,8 @@ def short_fix(s) -> str:
             "zero3": "ZeRO-3/FSDP sharding", "offload": "the optimizer offloaded to CPU",
             "more-gpus": f"{c.get('gpu_count')} GPUs", "kv-fp8": f"a {c.get('kv_dtype')} KV cache",
             "smaller-batch": f"batch {c.get('batch')}", "shorter-context": f"{c.get('context', 0):,}-token sequences",
-            "bigger-gpu": "a bigger GPU", "leaner-trainer": "torchtune or Unsloth"}.get(s.action, s.description)
+            "bigger-gpu": "a bigger GPU", "leaner-trainer": "torchtune or Unsloth",
+            "pure-bf16": "no fp32 master copy"}.get(s.action, s.description)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'*])|(?<=[。！？])")
