@@ -143,7 +143,11 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"\b(?:fabricat\w*|fake|falsif\w*|doctor(?:ed)?|make up|made[- ]up|invent|inflat\w*|pad|cook(?:ed)? up)\b.{0,30}"
            r"\b(?:benchmarks?|results?|logs?|numbers|metrics|screenshots?|throughput|figures)\b.{0,80}\b(?:investors?|vcs?|"
            r"pitch|deck|customers?|clients?|board|paper|reviewers?|auditors?|due diligence)\b|"
-           r"\blooks? like (?:real|genuine|authentic) (?:logs?|results?|output|benchmarks?|screenshots?)\b")
+           r"\blooks? like (?:real|genuine|authentic) (?:logs?|results?|output|benchmarks?|screenshots?)\b",
+           r"\b(?:tweak|massage|fudge|fiddle with|cook|doctor|p-?hack)\w*\b.{0,30}\b(?:eval\w*|results?|numbers|metrics|scores?|"
+           r"benchmarks?)\b.{0,140}\b(?:reviewers?|won'?t (?:catch|notice)|catch it|without (?:anyone|them) (?:noticing|knowing))\b|"
+           r"\bcherry[- ]?pick\w*\b.{0,60}\b(?:seeds?|runs?|results?|test (?:items|cases|examples))\b.{0,100}\b(?:reviewers?|won'?t "
+           r"(?:catch|notice)|catch it|hide)\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|(?:绕过|绕开|规避|避开|躲开).{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|"
@@ -153,7 +157,7 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"不被.{0,6}(?:发现|抓|查到|追踪|察觉|检测到)|(?:泄露|泄漏|偷来|盗来).{0,6}的.{0,8}(?:权重|模型|checkpoint)|"
               # concealment, and credentials or compute that are not the person's
               r"(?:避免|防止|不会?|以免|怕)被封|隐藏.{0,6}进程|瞒着|躲过.{0,6}(?:检测|审计|监控)|不让.{0,8}(?:发现|知道)|"
-              r"(?:泄露|泄漏|捡到|偷到|买来)的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|白嫖.{0,10}(?:key|密钥|账号|额度)|"
+              r"(?:泄露|泄漏|捡到|偷到|买来)(?:出来|来|到)?的.{0,12}(?:key|密钥|账号|账户|凭证|token|access)|不(?:容易|易|太会)被封|白嫖.{0,10}(?:key|密钥|账号|额度)|"
               r"(?:key|密钥|账号|凭证).{0,20}白嫖|(?:公司|学校|实验室|单位|朋友)的.{0,12}(?:挖矿|挖币)|(?:挖矿|挖币).{0,20}(?:公司|学校|实验室|单位)|"
               r"诈骗|骗人|骗钱|钓鱼(?:短信|邮件|网站|链接)|破解.{0,8}(?:哈希|密码|hash)|拖库|撞库|前公司的.{0,10}(?:数据|数据库)|"
               r"(?:不会|别|不要|不能)被.{0,10}(?:发现|查到|知道|察觉)|偷偷.{0,16}(?:挖矿|挖币|跑|用)|"
@@ -375,8 +379,9 @@ TABLE: tuple[AskSpec, ...] = (
             missing={"model": ("Which model size (e.g. 13B)?", "模型多大（例如 13B）？")}),
     AskSpec("power",
             (r"\bpower (?:draw|consumption|usage|use|bill|cost|costs)\b", r"\belectricity\b", r"\benergy\b", r"\bkwh\b",
-             r"\bwatts?\b", r"\bhow much power\b", r"\bpower\b.{0,20}\b(?:per month|monthly|a month|per 1m|per million)"),
-            (r"电费", r"功耗", r"耗电", r"用电", r"多少电", r"能耗", r"千瓦时|度电"),
+             r"\bwatts?\b", r"\bhow much power\b", r"\bpower\b.{0,20}\b(?:per month|monthly|a month|per 1m|per million)",
+             r"\bpsus?\b|\bpower supply\b", r"\bco2\b|\bcarbon\b|\bemissions?\b"),
+            (r"电费", r"功耗", r"耗电", r"用电", r"多少电", r"能耗", r"千瓦时|度电", r"电源", r"碳排放|二氧化碳|co2"),
             "power", requires=("gpu",), optional=("count", "hours_per_day", "usd_per_kwh", "months", "model", "users"),
             priority=70, yields_to=("buy_rent",), unless=("power_excluded", "purchase_and_rent"),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
