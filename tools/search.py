@@ -306,12 +306,20 @@ def _is_sxm(g) -> bool:
     return "sxm" in (g.form_factor or "").lower() or g.id.endswith("-sxm")
 
 
+# A desktop's host around its cards: its CPU at full load (a Ryzen 9 / Core i9 ~150-250 W; a 4-card box a workstation
+# CPU), board, drives and fans, and the PSU's losses at the wall. Assumptions, said in the answer.
+DESKTOP_HOST_KW, DESKTOP_HOST_KW_PER_GPU = 0.15, 0.05  # a 4-card box needs a workstation CPU: ~0.35 kW of host
+DESKTOP_PSU_EFFICIENCY = 0.92  # ATX 80 PLUS Gold/Platinum at 50-80% load: the wall draws ~8% more than the parts
+
+
 def server_draw_kw(g, gpus: int) -> float:
     """A server's input power at full load: its GPUs at board power plus the host (an SXM server's share of its rated
     host draw; a PCIe box 35% of its GPUs + 0.3 kW)."""
     gpu_kw = (g.tdp_w or 0) * gpus / 1000
     if g.kind == "described" and "shared with the CPU" in (g.notes or ""):
         return gpu_kw  # a Jetson or an APU box: the module's power is the whole system's, no separate host
+    if g.kind == "consumer":  # a desktop or workstation: one CPU, board, drives and fans, not a server's host
+        return (gpu_kw + DESKTOP_HOST_KW + DESKTOP_HOST_KW_PER_GPU * gpus) / DESKTOP_PSU_EFFICIENCY
     return gpu_kw + (SXM_SERVER_HOST_KW * gpus / 8 if _is_sxm(g) else PCIE_HOST_SHARE * gpu_kw + PCIE_HOST_KW)
 
 

@@ -477,7 +477,10 @@ def power(turn, s: Slots, question: str) -> Reply:
     """Power and energy (`_power`), and the power supply to buy when asked: the cards' board power (or the limit
     said) plus the rest of the machine, with a quarter of headroom."""
     reply = _power(turn, s, question)
-    if PSU_ASK.search(question) and s.gpu:
+    earlier = getattr(turn, "local_history", "") or ""
+    psu_asked = PSU_ASK.search(question) or (PSU_ASK.search(earlier) and len(question) < 80 and not ENERGY_ASK.search(question)
+                                             and not re.search(r"电费|bill|electricity|cost", question, re.I))
+    if psu_asked and s.gpu:
         g = get_gpu(s.gpu)
         n = s.count or 1
         each = s.watts_per_gpu or g.tdp_w
@@ -486,12 +489,20 @@ def power(turn, s: Slots, question: str) -> Reply:
             psu = math.ceil(load * PSU_HEADROOM / 100) * 100
             turn.derive("psu_size", lambda **kw: kw, gpu_watts=each, gpu_count=n, platform_watts=PLATFORM_W,
                         headroom=PSU_HEADROOM, load_watts=load, psu_watts=psu)
-            reply.body.insert(0, pick(turn.zh, f"Power supply: about {psu:,} W ({n} x {each:.0f} W of cards + ~{PLATFORM_W} W for the "
-                                               f"rest of the machine = {load:,} W, with 25% headroom for efficiency and "
-                                               "the cards' brief power spikes); past ~1,600 W that is two supplies or a "
-                                               "server chassis, and a dedicated circuit.",
-                                      f"电源：约 {psu:,} W（{n} 张 x {each:.0f} W 显卡 + 主机其余约 {PLATFORM_W} W = {load:,} W，"
-                                      "留 25% 余量给效率和显卡的瞬时功耗尖峰）；超过约 1,600 W 就要双电源或服务器机箱，并单独走一路电。"))
+            # the size asked leads (the bill first when that was asked too, "一个月电费大概多少？电源要配多大？")
+            bill_asked = bool(ENERGY_ASK.search(question) or re.search(r"电费|\bbill\b|electricity|cost", question, re.I))
+            lead = pick(turn.zh, f"**A power supply of about {psu:,} W** ({n} x {each:.0f} W of cards + ~{PLATFORM_W} W for "
+                                 f"the rest of the machine = {load:,} W, with 25% headroom for efficiency and the cards' brief "
+                                 "power spikes)" + ("; past ~1,600 W that is two supplies or a server chassis, and a dedicated "
+                                                    "circuit (a 15 A, 120 V outlet carries ~1,440 W continuous)." if psu > 1600 else "."),
+                        f"**电源约 {psu:,} W**（{n} 张 x {each:.0f} W 显卡 + 主机其余约 {PLATFORM_W} W = {load:,} W，留 25% 余量给效率和"
+                        "显卡的瞬时功耗尖峰）" + ("；超过约 1,600 W 就要双电源或服务器机箱，并单独走一路电。" if psu > 1600 else "。"))
+            if bill_asked:
+                reply.body.insert(0, pick(turn.zh, "Power supply: ", "电源：") + lead.replace("**", "").removeprefix(
+                    "A power supply of ").removeprefix("电源"))
+            else:
+                reply.body.insert(0, reply.lead.replace("**", ""))
+                reply.lead = lead
     return reply
 
 
@@ -537,6 +548,16 @@ def _power(turn, s: Slots, question: str) -> Reply:
         host_note = pick(turn.zh, f"Counted per server: {kw:g} kW each ({per} GPUs at board power plus the host: CPUs, "
                                   "memory, fans, NICs).",
                          f"按整机计：每台 {kw:g} kW（{per} 张 GPU 满载功耗加主机：CPU、内存、风扇、网卡）。")
+    load = re.search(r"(\d{1,3})\s*%\s*(?:average\s*|avg\s*)?(?:gpu\s*)?(?:load|utili[sz]ation|util|busy|负载|利用率)|"
+                     r"(?:负载|利用率|\bload\b|utili[sz]ation)\D{0,14}?(\d{1,3})\s*%", question, re.I)
+    share = float(load.group(1) or load.group(2)) / 100 if load else None
+    if share and 0.05 <= share < 1 and not s.watts_per_gpu:
+        # "at about 70% average GPU load": the cards draw about that share of board power; the host does not scale
+        tdp = get_gpu(s.gpu).tdp_w or 0
+        each = extra.get("watts_per_gpu", tdp)
+        extra["watts_per_gpu"] = round(each - tdp + tdp * share)
+        host_note = (host_note + " " if host_note else "") + pick(
+            turn.zh, f"The cards at {share:.0%} of board power on average, as you said.", f"按你说的平均负载，显卡取板卡功耗的 {share:.0%}。")
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
                     tokens_per_s=tokens_per_s, days=days[0] if days else None, **extra)
@@ -580,6 +601,15 @@ def _power(turn, s: Slots, question: str) -> Reply:
                              f"{r['kwh_per_million_tokens']:g} kWh, {usd(r['usd_per_million_tokens'])}.",
                          f"满载时（合计 {tps(r['tokens_per_s'])} tokens/s）每百万 token：{r['kwh_per_million_tokens']:g} 千瓦时，"
                          f"{usd(r['usd_per_million_tokens'])}。"))
+    from .parse import find_carbon_intensity
+
+    co2 = find_carbon_intensity(question)
+    if co2:  # "按 0.58 kgCO2/度算碳排放多少": the energy of the period asked (or a month) times the intensity said
+        kwh_c = r["kwh_period"] if days else r["kwh_per_month"]
+        kg = kwh_c * co2
+        lead = lead.rstrip("。.") + pick(zh, f"; at {co2:g} kg CO2 per kWh that is **about {kg:,.0f} kg of CO2**"
+                                          + (" a month" if not days else "") + ".",
+                                         f"；按 {co2:g} kgCO2/千瓦时，**约 {kg:,.0f} kg 二氧化碳**" + ("（每月）" if not days else "") + "。")
     if host_note:
         body.insert(0, host_note)
     assumptions = [pick(zh, "board power (TDP) is a ceiling: GPUs under full load run near it, idle far below; PUE "

@@ -732,7 +732,8 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
                 if short:
                     r.lead += pick(zh, f" (tight: {need:.1f} of {have:.1f} GiB per GPU at this context; up to {room:,} "
                                        "tokens fit)", f"（很紧：这个上下文每卡需要 {need:.1f} GiB，可用 {have:.1f}；最多 {room:,} tokens 放得下）")
-        elif (kind == "cost" and training(sub) and sub.tokens) or (kind == "time" and training(sub)):
+        elif (kind == "cost" and training(sub)) or (kind == "time" and training(sub)):
+            # (a cost with no job size: the same default job on each, said in its defaults, so the cheaper one shows)
             from .answers_train import training_time
 
             r = training_time(turn, sub, with_cost=True)

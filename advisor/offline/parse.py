@@ -1839,12 +1839,23 @@ def find_kwh_price(text: str) -> float | None:
     if c:
         v = to_number(c.group(1)) / 100
         return v if 0 < v <= 10 else None
+    # (not a carbon intensity: "0.58 kgCO2/度", "400 gCO2/kWh" - the 2 of CO2 is no price)
+    low = re.sub(r"\d[\d.]*\s*(?:kg|g|t)?\s*co2(?:e|eq)?\s*(?:/|per|每)\s*(?:kwh|度)|co2(?:e|eq)?\s*(?:/|per|每)\s*(?:kwh|度)", " ", low)
     m = re.search(rf"[$€£]\s*({_NUM})\s*(?:/|per|a)\s*kwh|(?<![¥￥\d.])\s*({_NUM})\s*(?:usd|eur|euros?|dollars?|\$|€|美元|欧元)?\s*"
                   r"(?:/|per|a|每)\s*(?:kwh|度)", low)
     if not m or re.search(rf"[¥￥]\s*{re.escape(m.group(1) or m.group(2))}\s*(?:/|每|一)\s*(?:度|千瓦时|kwh)", low):
         return None  # "电价 ¥0.6/度": yuan (find_cny_prices), not dollars
     v = to_number(m.group(1) or m.group(2))
     return v if 0 < v <= 10 else None
+
+
+def find_carbon_intensity(text: str) -> float | None:
+    """kg of CO2 per kWh said: '0.58 kgCO2/度', '400 gCO2/kWh', '0.4 kg CO2 per kWh'."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(kg|g|t)?\s*co2(?:e|eq)?\s*(?:/|per|每)\s*(?:kwh|度)", text.lower())
+    if not m:
+        return None
+    v = float(m.group(1)) * {"g": 1e-3, "t": 1e3}.get(m.group(2) or "kg", 1.0)
+    return v if 0 < v < 3 else None
 
 
 def find_pue(text: str) -> float | None:
@@ -2151,8 +2162,9 @@ def parse(text: str) -> Slots:
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
     s.load_scale = find_load_scale(text)
-    jh = re.search(r"\bfor (?:about |~)?(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b(?!\s*(?:a|per|each|/)\s*(?:day|week|month))|"
-                   r"(?:跑|训练|训|用)\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*/)(?!.{0,2}(?:每天|一天))", text, re.I)
+    jh = re.search(r"\b(?:for|took|ran for|runs? for|lasted) (?:about |~)?(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b"
+                   r"(?!\s*(?:a|per|each|/)\s*(?:day|week|month))|"
+                   r"(?:跑|训练|训|用)(?:了|完)?\s*(\d+(?:\.\d+)?)\s*(?:个)?\s*小时(?!\s*/)(?!.{0,2}(?:每天|一天))", text, re.I)
     s.job_hours = float(jh.group(1) or jh.group(2)) if jh and 0 < float(jh.group(1) or jh.group(2)) <= 2000 else None
     s.preference = True if re.search(r"\b(?:dpo|kto|ipo)\b", text, re.I) else None
     s.mfu = find_mfu(text)
