@@ -58,3 +58,33 @@ def test_which_card_is_cheaper_for_a_training_job_prices_the_same_job_on_each():
              "which gets the job done cheaper?")
     lead = first_line(a.text)
     assert lead.startswith("**NVIDIA L40S 48GB is cheaper for this run") and "$0.99/GPU-hour" in a.text
+
+
+def test_a_rent_said_in_kuai_is_a_price_not_a_count_and_saving_money_is_a_cost_ask():
+    from advisor.offline.parse import parse
+
+    assert parse("QLoRA 微调 Qwen2.5-14B，4090 每小时 2 块还是 A100 每小时 6 块，哪个更省钱？").count is None
+    assert parse("两块4090跑70B").count == 2 and parse("用 2 块 4090 训练").count == 2
+    a = chat("QLoRA 微调 Qwen2.5-14B，4090 每小时 2 块还是 A100 每小时 6 块，哪个更省钱？")
+    lead = first_line(a.text)
+    assert lead.startswith("**NVIDIA GeForce RTX 4090 24GB 更便宜") and "¥" in lead
+
+
+def test_rent_or_buy_with_machines_per_box_costs_a_residual_and_a_year_of_workdays():
+    a = chat("我们做推理服务,需要常驻 16 张 H100。方案一:云上 3 年承诺价 $1.90/卡时。方案二:自购 2 台 HGX H100,每台 $250k,"
+             "机房托管+电费每台每月 $4,000,运维人力两台合计每月 $5,000,3 年后残值按 25%。3 年总成本哪个低?")
+    lead = first_line(a.text)
+    assert lead.startswith("**租更划算") and "$798,912" in lead and "$843,000" in lead and "25%" in a.text
+    q = ("实验室纠结:买一台 4 卡 4090 整机 ¥80,000,还是租云上 4090(¥2/卡时)?我们每天用 8 小时,一年 250 个工作日,打算用 3 年。"
+         "电费 ¥0.6/度,整机满载约 2kW。")
+    b = chat(q)
+    assert first_line(b.text).startswith("**租更划算") and "¥48,000" in first_line(b.text)
+    c = chat(q, "如果改成 24 小时一直跑满呢?")
+    assert first_line(c.text).startswith("**买更划算") and "¥210,240" in first_line(c.text)
+
+
+def test_thousands_groups_are_three_digits():
+    from advisor.offline.own_numbers import facts
+
+    f = facts("机房托管+电费每月 $4,000,运维人力合计每月 $5,000,3 年后残值按 25%")
+    assert f.own_month == 9000 and f.residual_share == 0.25  # not "$5,000,3" read as 50,003

@@ -61,7 +61,7 @@ PATTERNS = {
                 r"\bif (?:i|we) (?:buy|bought|purchase|own)\b|\bown(?:ing)? (?:an?|one|the|my|our|\d+)\b.{0,30}\bcost|"
                 r"\bcost of (?:owning|buying)\b|买.{0,16}还是.{0,6}租|租.{0,16}还是.{0,6}买|自己买|买下来|买断",
     "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|\bper hour\b|\brent\b|\bbudget\b|\bexpensive\b|\bhow much (?:money|would|will|does)\b|"
-            r"多少钱|价格|租|费用|成本|花费|预算|花多少",
+            r"多少钱|价格|租|费用|成本|花费|预算|花多少|省钱|更省|\bcheapest\b",
     "quantization": r"\bquantiz\w*\b.*\b(?:options?|formats?|compar\w*|which|best)\b|\bcompare\b.*\bquantiz|"
                     r"\bwhat (?:quant\w*|format|precision) (?:should|do|would|to)\b|用什么量化|选什么量化|哪种格式|"
                     r"\bwhich (?:quant\w*|format)|\bbest (?:quant\w*|format|gguf)\b|哪种量化|量化.*(?:多大|对比|比较|哪|格式)|"
@@ -297,7 +297,7 @@ STRONG = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|
                  r"\b(?:will|does|do|would)\b.{0,60}\b(?:run|fit|work)\b|够不够|够吗|够用|放得下|能不能|能.{0,30}吗|可以.{0,30}吗",
           "memory": r"\bhow much (?:memory|vram)|显存|\bvram\b",
           "cost": r"\bmonthly\b|\bper month\b|\bbill\b|每月|每个月|一个月.{0,12}(?:钱|费)|电费|\bcost\b|\bcheaper\b|\bless expensive\b|"
-                  r"更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本",
+                  r"更便宜|便宜|\bcost[- ]effective|\bvalue for money|\bbang for|性价比|\bprice\b|\$|多少钱|费用|成本|省钱|更省",
           "explain": r"\bwhat is\b|\bexplain\b|\bwhy\b|\bdifference\b|是什么|为什么|区别"}
 WEAK = ("fit", "memory", "cost", "explain")  # asks whose keywords are also everyday words: they count only when strong
 SIZING_WITH_MODEL = re.compile(r"need|fit|run|serve|cheap|gpus?\b|tok|speed|cost|需要|能|多少|how much")

@@ -26,7 +26,7 @@ from .text import Reply, pick
 DAYS_PER_MONTH = 730 / 24  # 730 hours a month, as tools/cost.py
 WEEKS_PER_MONTH = 52 / 12
 
-NUM = r"(\d[\d,]*(?:\.\d+)?)"
+NUM = r"(\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?)"  # thousands groups of three: "$5,000,3 年后" is $5,000
 _CNY = r"(?:元|块|rmb|cny|yuan|人民币)"
 _PER_HOUR = r"(?:\s*/\s*(?:gpu\s*/\s*)?(?:h|hr|hour)\b|\s*(?:per|an|a|/)\s*(?:gpu[- ]?)?(?:h|hr|hour)\b|\s*/\s*卡\s*/\s*(?:小)?时)"
 
@@ -81,6 +81,7 @@ class Facts:
     requests_per_day: float | None = None  # everyone's requests a day ("400 clinicians, ~15 requests each per day")
     request_io: tuple | None = None  # tokens in and out of each request
     output_share: float | None = None  # the share of a daily volume that is output ("输出占 20%")
+    residual_share: float | None = None  # the purchase's worth at the end of the period ("残值按 25%")
 
 
 def _amount(s: str, wan: str | None) -> float:
@@ -152,9 +153,11 @@ def _hours(text: str, f: Facts) -> None:
         f.hours_per_day = 24.0
     if re.search(r"\bevery ?day\b|\bdaily\b|\b7 days a week\b|每天都|天天|一周七天|周末也", low):
         f.days_per_month = DAYS_PER_MONTH  # "12h a day every day": not the workdays said before
-    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:个)?\s*(?:小时|h)\s*(?:不关机|不停|不间断|连续|运行|开着)|不关机|全天|around the clock|"
-                 r"24 hours a day|24h/day|每天\s*24\s*小时", low):
+    if re.search(r"24\s*/\s*7|7\s*[x×*]\s*24|24\s*(?:个)?\s*(?:小时|h)\s*(?:不关机|不停|不间断|连续|运行|开着|一直|都在|满负荷|跑满)|"
+                 r"不关机|全天|around the clock|24 hours a day|24h/day|每天\s*24\s*小时", low):
         f.hours_per_day = 24.0
+        if not re.search(r"工作日|weekday|work ?days?", low):
+            f.days_per_month = DAYS_PER_MONTH  # round the clock: every day, not the workdays said before
     span = re.search(r"(?<![\d.:])(\d{1,2})(?::00)?\s*(am|点)?\s*(?:-?\s*to\s*-?|-|–|至|到)\s*(\d{1,2})(?::00)?\s*(pm|点)?(?![\d.:%])"
                      r"(?=\s*(?:on |，|,|\s|$|每|工作|weekdays|workdays|点))", low)
     office = re.search(r"office hours|business hours|working hours|work hours|上班时间|工作时间|办公时间", low)
@@ -197,6 +200,9 @@ def _hours(text: str, f: Facts) -> None:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:个)?(?:工作日|working days|business days|days (?:a|per|each) month)|(?:每月|一个月|每个月|一月)\s*(?:跑|开|用)?\s*(\d+)\s*天", low)
     if m:
         f.days_per_month = float(next(g for g in m.groups() if g))
+        if re.search(r"(?:一年|每年|全年|年均|a year|per year|each year|annually)\D{0,6}$", low[max(0, m.start() - 12):m.start()]) \
+                or re.match(r"\s*(?:a|per|each)\s+year", low[m.end():m.end() + 12]) or f.days_per_month > 31:
+            f.days_per_month /= 12  # "一年 250 个工作日", "250 working days a year": a month's share of the year
     elif re.search(r"weekdays?|work ?days|mon(?:day)?[- ]fri|每周\s*5\s*天|周末关机|周末不开|工作日|5 days a week|five days a week", low) \
             or office:
         f.days_per_month = 5 * WEEKS_PER_MONTH
@@ -262,7 +268,11 @@ def facts(text: str) -> Facts:
             if re.search(r"包月", before):
                 f.package_month = v
             elif re.search(r"colo|power|hosting|电费|托管", low[e:e + 40] + low[max(0, s - 40):s]):
-                f.own_month = v
+                # "托管+电费每台每月 $4,000 ... 运维两台合计每月 $5,000": per machine times the machines, and the
+                # owning costs said one after another add up
+                n_box = _boxes(low)
+                v = v * n_box if n_box and re.search(r"每台|per (?:server|node|box|machine)|each", low[max(0, s - 16):s]) else v
+                f.own_month = (f.own_month or 0) + v
             else:
                 f.rent_month = v
         elif re.search(r"包月", before):
@@ -282,7 +292,7 @@ def facts(text: str) -> Facts:
                                 r"[^。；;，,]{0,24}$", low[max(0, s - 30):s]) or re.match(
                 r"\s*(?:per|a|each)\s+(?:server|node|box|machine)\b|\s*(?:一台|每台)", after)
             per_box = per_box and not each
-            boxes = re.search(r"(?:买|需要|要|共|一共)\s*(两|二|三|四|五|六|八|十|\d{1,2})\s*台|"
+            boxes = re.search(r"(?:买|购|需要|要|共|一共)\s*(两|二|三|四|五|六|八|十|\d{1,2})\s*台|"
                               r"\b(?:need|buy|get)\s+(two|three|four|five|six|eight|\d{1,2})\s+(?:of them|servers|nodes|boxes|machines)\b",
                               low)
             if per_box and boxes:
@@ -361,6 +371,10 @@ def facts(text: str) -> Facts:
     if len(conc) >= 2 and f.tps and conc[0] != conc[1]:
         f.measured_at, f.users_wanted = conc[0], conc[1]  # measured first, then the load to size for
     f.selling = bool(re.search(r"\bsell|\bcharge|售价|卖|定价|收费|毛利|margin", low))
+    m = re.search(r"残值\D{0,8}?(\d{1,2})\s*%|(?:resale|residual|salvage)(?: value)?\D{0,16}?(\d{1,2})\s*%|"
+                  r"(\d{1,2})\s*%\s*(?:residual|resale|salvage|残值)", low)
+    if m:  # "3 年后残值按 25%", "25% resale value after 3 years": what the purchase is worth at the end
+        f.residual_share = float(next(g for g in m.groups() if g)) / 100
     hourly = [(s_, v) for s_, e, v, _ in _money(text) if re.match(r"\s*(?:/|per|每|一)?\s*(?:gpu[- ]?|卡)?\s*(?:hour|hr|h\b|小时|时)",
                                                                    low[e:e + 12]) or re.search(r"(?:卡时|每小时|小时)\s*$", low[max(0, s_ - 8):s_])]
     if len(hourly) >= 2 and re.search(r"reserved|commit|1[- ]year|annual|包年|包一年|包月|长期|预留|合约", low):
@@ -384,7 +398,7 @@ def facts(text: str) -> Facts:
         if got:
             f.budget, f.buy = got[0][2], None if f.buy == got[0][2] else f.buy
     m = re.search(r"over\s*(\d+)\s*years?|(\d+)\s*年(?:折旧|摊)|(?:over|in|within|for)\s+(?:the\s+next\s+)?(\d+|two|three|four|five)"
-                  r"\s*years?|([一二两三四五\d]+)\s*年(?:内|之内|里)?", low)
+                  r"\s*years?|([一二两三四五\d]+)\s*年(?:内|之内|里)?(?!\s*\d+\s*(?:个)?\s*(?:工作日|天|日))", low)
     if m:
         word = m.group(1) or m.group(2) or m.group(3) or m.group(4)
         f.years = float({"two": 2, "three": 3, "four": 4, "five": 5, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -399,6 +413,17 @@ def facts(text: str) -> Facts:
 
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _boxes(low: str) -> int | None:
+    """The machines bought: '自购 2 台 HGX H100', 'buy two servers'."""
+    m = re.search(r"(?:买|购|需要|要|共|一共)\s*(两|二|三|四|五|六|八|十|\d{1,2})\s*台|"
+                  r"\b(?:need|buy|get)\s+(two|three|four|five|six|eight|\d{1,2})\s+(?:of them|servers|nodes|boxes|machines)\b", low)
+    if not m:
+        return None
+    w = m.group(1) or m.group(2)
+    return int(w) if w.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "八": 8, "十": 10, "two": 2,
+                                       "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8}[w]
 
 
 def _watts(low: str, f: Facts) -> None:
@@ -444,7 +469,7 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
                         r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
-                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|方案\s*[一二两三\d]\s*[:：]?\s*(?:是)?\s*租|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|方案\s*[一二两三\d]\s*[:：]?\s*(?:是)?\s*(?:租|云上)|总成本哪个|哪个(?:更)?低|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
                         r"\bwhen does buying\b|\bis it dumb to buy\b|\bworth buying\b|"
                         r"\b(?:alternative|instead)\b.{0,30}\brent|\bwhich is cheaper\b|\bcheaper overall\b", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)
@@ -806,7 +831,8 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                             f"**买更划算：约 {months:,.1f} 个月（{months / 12:.1f} 年）回本**（按你给的数字）。")
         if f.years and saving > 0 and not f.rent_month:  # over the period said: both totals, and the use at which they meet
             months_t = 12 * f.years
-            rent_t, own_t = rent * months_t, f.buy + own * months_t
+            resale = f.buy * (f.residual_share or 0)
+            rent_t, own_t = rent * months_t, f.buy + own * months_t - resale
             per_use_hour = (rent - own) / max(hours, 1e-9)  # what an hour of use saves by owning
             breakeven = f.buy / (per_use_hour * 730 * months_t)
             steps.append(pick(zh, f"over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}"
@@ -828,8 +854,14 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 lead += pick(zh, f" Over {f.years:g} years: renting {m(rent_t)}, buying {m(own_t)}; buying wins above "
                                  f"{breakeven:.0%} use.", f"{f.years:g} 年合计：租 {m(rent_t)}，买 {m(own_t)}；利用率高于 "
                                  f"{breakeven:.0%} 买才划算。")
-        steps.append(pick(zh, "not counted: resale value, staff, financing, the rest of the server",
-                          "未计：残值、运维人力、资金成本、主机其他部件"))
+        if f.residual_share and f.years:
+            steps.append(pick(zh, f"buying's total is net of the {f.residual_share:.0%} resale value you gave "
+                                  f"({m(f.buy * f.residual_share)})", f"买的合计已扣除你给的 {f.residual_share:.0%} 残值"
+                                                                     f"（{m(f.buy * f.residual_share)}）"))
+            steps.append(pick(zh, "not counted: financing, the rest of the server", "未计：资金成本、主机其他部件"))
+        else:
+            steps.append(pick(zh, "not counted: resale value, staff, financing, the rest of the server",
+                              "未计：残值、运维人力、资金成本、主机其他部件"))
     elif k == "budget_short":
         short = f.buy - f.budget
         share = f.budget / f.buy
@@ -1085,6 +1117,8 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
                 k = old_k  # "如果每月只用 500 卡时呢？" after a payback: the payback at the new figure
             if k is None and old_k in ("monthly",) and f.package_month:
                 k = "package"
+            if old_k in ("break_even", "reserved") and k == "monthly" and not (MONTHLY.search(question) or YEARLY.search(question)):
+                k = old_k  # "如果改成 24 小时一直跑满呢？" after a payback: the payback at the new hours, not a bill
     if k is None:
         return None
     try:

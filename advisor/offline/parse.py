@@ -545,7 +545,9 @@ def find_bare_count(text: str) -> int | None:
         w = m.group(1)
         n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
         return n * 8 if n and "node" in m.group(0) else n
-    m = re.search(rf"(\d{{1,6}}|{_ZH_NUMERAL})\s*(?:张|块|卡|个GPU|个gpu|台)", text)
+    # (not a price: "每小时 2 块", "一小时 3 块钱", "2 块/小时" are yuan)
+    m = re.search(rf"(?<!小时)(?<!小时\s)(?<!卡时)(?<!卡时\s)(?<!每天)(?<!每月)(\d{{1,6}}|{_ZH_NUMERAL})\s*(?:张|块(?!\s*(?:钱|/|每|一小时))|卡|"
+                  rf"个GPU|个gpu|台)", text)
     if m:
         v = int(m.group(1)) if m.group(1).isdigit() else zh_number(m.group(1))
         return int(v) if v and 0 < v <= MAX_GPUS else None
