@@ -88,3 +88,12 @@ def test_thousands_groups_are_three_digits():
 
     f = facts("机房托管+电费每月 $4,000,运维人力合计每月 $5,000,3 年后残值按 25%")
     assert f.own_month == 9000 and f.residual_share == 0.25  # not "$5,000,3" read as 50,003
+
+
+def test_a_reserved_rate_after_a_rent_or_buy_is_weighed_against_on_demand_at_the_use_said():
+    a = chat("Should we buy an 8x H100 server for $280k or keep renting at $2.20 per GPU-hour? We'd realistically keep it "
+             "busy ~60% of the time, over 3 years. Colo + power would be about $3k/month.",
+             "And if the cloud offers a 1-year reserved rate of $1.85/GPU-hour (billed 24/7)?")
+    lead = first_line(a.text)
+    assert lead.startswith("**On demand is cheaper: $7,709 vs $10,804 a month") and "$277,517" in lead
+    assert "buying $388,000" in a.text

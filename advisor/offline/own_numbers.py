@@ -732,6 +732,16 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
         lead = pick(zh, f"**{'On demand' if cheaper else 'The commitment'} is cheaper: {m(min(od, rs))} vs {m(max(od, rs))} a month** "
                         "with your hours.",
                     f"**{'按需' if cheaper else '包年'}更划算：每月 {m(min(od, rs))}，另一种 {m(max(od, rs))}**（按你的用量）。")
+        if f.buy and f.years:  # buying was on the table too: the three over the period
+            months_t = 12 * f.years
+            own_t = f.buy + (f.own_month or 0) * months_t - f.buy * (f.residual_share or 0)
+            steps.append(pick(zh, f"over {f.years:g} years: on demand {m(od * months_t)}, committed {m(rs * months_t)}, "
+                                  f"buying {m(own_t)}", f"{f.years:g} 年合计：按需 {m(od * months_t)}，包年 {m(rs * months_t)}，"
+                                                        f"买 {m(own_t)}"))
+            best = min((od * months_t, pick(zh, "on demand", "按需")), (rs * months_t, pick(zh, "the commitment", "包年")),
+                       (own_t, pick(zh, "buying", "买")))
+            lead += pick(zh, f" Over {f.years:g} years the cheapest is {best[1]} ({m(best[0])}).",
+                         f"{f.years:g} 年看最便宜的是{best[1]}（{m(best[0])}）。")
     elif k == "scale_measured":  # a measured setup copied until it carries the load at the same per-user speed
         n = f.count or 1
         per_user = f.tps / f.measured_at
@@ -1112,6 +1122,13 @@ def answer(question: str, history_user: list[str], zh: bool, call=None,
                         v = getattr(f, fld) * scale
                         setattr(f, fld, max(1, round(v)) if fld == "users" else v)
             k = kind(question, f) or (old_k if kind(" ".join(history_user[-1:]), f) else None)
+            if old.price_hour and said_now.price_hour and said_now.price_hour < old.price_hour and re.search(
+                    r"reserved|commit|包年|承诺|预留|长期", question, re.I):
+                # "And if the cloud offers a 1-year reserved rate of $1.85 (billed 24/7)?": the commitment against
+                # on-demand at the use said before ("billed 24/7" is how the commitment is paid, not the use)
+                f.reserved_hour, f.price_hour = said_now.price_hour, old.price_hour
+                f.hours_per_day, f.days_per_month = old.hours_per_day, old.days_per_month
+                k = "reserved"
             if old_k in ("break_even", "api", "reserved") and figure_only and k != old_k and not re.search(
                     r"how much|what(?:'s| is) the|多少钱|花多少|多少", question, re.I) and kind(" ".join(history_user[-1:]), f) == old_k:
                 k = old_k  # "如果每月只用 500 卡时呢？" after a payback: the payback at the new figure
