@@ -478,8 +478,8 @@ def power(turn, s: Slots, question: str) -> Reply:
     said) plus the rest of the machine, with a quarter of headroom."""
     reply = _power(turn, s, question)
     earlier = getattr(turn, "local_history", "") or ""
-    psu_asked = PSU_ASK.search(question) or (PSU_ASK.search(earlier) and len(question) < 80 and not ENERGY_ASK.search(question)
-                                             and not re.search(r"电费|bill|electricity|cost", question, re.I))
+    bill_asked = bool(ENERGY_ASK.search(question) or re.search(r"电费|\bbill\b|electricity|cost", question, re.I))
+    psu_asked = PSU_ASK.search(question) or (PSU_ASK.search(earlier) and len(question) < 80 and not bill_asked)
     if psu_asked and s.gpu:
         g = get_gpu(s.gpu)
         n = s.count or 1
@@ -490,7 +490,6 @@ def power(turn, s: Slots, question: str) -> Reply:
             turn.derive("psu_size", lambda **kw: kw, gpu_watts=each, gpu_count=n, platform_watts=PLATFORM_W,
                         headroom=PSU_HEADROOM, load_watts=load, psu_watts=psu)
             # the size asked leads (the bill first when that was asked too, "一个月电费大概多少？电源要配多大？")
-            bill_asked = bool(ENERGY_ASK.search(question) or re.search(r"电费|\bbill\b|electricity|cost", question, re.I))
             lead = pick(turn.zh, f"**A power supply of about {psu:,} W** ({n} x {each:.0f} W of cards + ~{PLATFORM_W} W for "
                                  f"the rest of the machine = {load:,} W, with 25% headroom for efficiency and the cards' brief "
                                  "power spikes)" + ("; past ~1,600 W that is two supplies or a server chassis, and a dedicated "
@@ -536,7 +535,9 @@ def _power(turn, s: Slots, question: str) -> Reply:
         days = (run_h / 24, f"the whole run ({hours_text(run_h, False)})",
                 f"{'整个训练' if getattr(turn, 'run_hours', None) else '整个任务'}（{hours_text(run_h, True)}）")
     extra = {k: v for k, v in (("pue", s.pue), ("watts_per_gpu", s.watts_per_gpu)) if v}
-    if not s.pue and get_gpu(s.gpu).kind in ("consumer",) or get_gpu(s.gpu).vendor == "apple" and not s.pue:
+    from .own_numbers import desktop_card, load_share
+
+    if not s.pue and desktop_card(s.gpu):
         extra["pue"] = 1.0  # a desktop card at home or in an office: no data-centre cooling and power delivery on top
     host_note = ""
     if not s.watts_per_gpu and (re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I)
@@ -548,9 +549,7 @@ def _power(turn, s: Slots, question: str) -> Reply:
         host_note = pick(turn.zh, f"Counted per server: {kw:g} kW each ({per} GPUs at board power plus the host: CPUs, "
                                   "memory, fans, NICs).",
                          f"按整机计：每台 {kw:g} kW（{per} 张 GPU 满载功耗加主机：CPU、内存、风扇、网卡）。")
-    load = re.search(r"(\d{1,3})\s*%\s*(?:average\s*|avg\s*)?(?:gpu\s*)?(?:load|utili[sz]ation|util|busy|负载|利用率)|"
-                     r"(?:负载|利用率|\bload\b|utili[sz]ation)\D{0,14}?(\d{1,3})\s*%", question, re.I)
-    share = float(load.group(1) or load.group(2)) / 100 if load else None
+    share = load_share(question)
     if share and 0.05 <= share < 1 and not s.watts_per_gpu:
         # "at about 70% average GPU load": the cards draw about that share of board power; the host does not scale
         tdp = get_gpu(s.gpu).tdp_w or 0

@@ -14,6 +14,7 @@ from tools.throughput import chat_turn, serving_split
 
 from ..registry import result_dict
 from .answers_fit import fit, how_many_training, inference_args, training, training_args
+from .asks import FOLLOW_UP
 from .parse import Slots
 from .text import Reply, chat_average_note, format_option_line, gib, hours_text, model_label, on_gpus, pick, tps, usd
 
@@ -95,7 +96,6 @@ BUSY_SERVER_USERS = 32  # "cost per token" means a busy server: 32 concurrent re
 # one person's own machine: a desktop or workstation at home or in the office, one stream at a time
 LOCAL_USE = re.compile(r"本地|自己用|个人用|自用|家用|单人|一个人用|\blocal(?:ly)?\b|\bat home\b|\bpersonal\b|\bjust me\b|"
                        r"\bsingle[- ]user\b|\bhomelab\b|\bmy own\b", re.I)
-FOLLOW_UP_WORDS = re.compile(r"^\s*(?:那|换成|如果|要是|改成|and\b|what about|how about|what if|instead)|呢\s*[？?]?\s*$", re.I)
 THROUGHPUT_WORDS = re.compile(r"\bthroughput\b|\bmax(?:imum)? tokens?/s\b|\bmany users\b|\bhigh concurrency\b|吞吐|高并发|大并发|并发量大", re.I)
 
 
@@ -692,7 +692,7 @@ def compare(turn, s: Slots, then: str | None) -> Reply:
     card_prices = _card_prices(turn.question) if not training(s) and len(s.models) < 2 else {}
     if kind == "cost" and not training(s) and len(s.models) < 2 and not (s.users or s.batch) and \
             (LOCAL_USE.search(turn.question) or len(card_prices) >= 2 or
-             (FOLLOW_UP_WORDS.search(turn.question) and LOCAL_USE.search(getattr(turn, "local_history", "") or ""))):
+             (FOLLOW_UP.search(turn.question.lower()) and LOCAL_USE.search(getattr(turn, "local_history", "") or ""))):
         # "本地推理 70B 4bit：买两张二手 3090 还是一张 6000 Ada？3090 5500 一张，6000 Ada 5 万": a machine bought for
         # one person: one stream's speed on each, against what each costs to buy (not rent per 1M tokens at a busy load)
         kind, s = "speed", Slots(**{**s.__dict__, "users": 1})

@@ -352,11 +352,8 @@ class OfflineEngine:
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and len(previous) == 1 and now.load_scale:
             routed = table.again(previous[0], question, now, slots)
-        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted and \
-                not (previous[0] in ("largest", "which_model") and now.model):
-            # "那用 fp8 呢？" after a table ask: that ask again (but "what about a 7B at Q4?" after "the biggest model
-            # on a Pi?" asks about that model on it, not the biggest again)
-            routed = table.again(previous[0], question, now, slots)
+        if routed is None and previous and len(previous) == 1 and FOLLOW_UP.search(question.lower()) and not parted:
+            routed = table.again(previous[0], question, now, slots)  # "那用 fp8 呢？" after a table ask: that ask again
         if routed is None and previous == ["decline"] and (FOLLOW_UP.search(question.lower()) or not (now.model or now.gpu)):
             # "ok what if I just ...", "只是拿来测试我们自己的系统，不会发出去的": the same request, reframed, still declined
             routed = table.Route(next(a for a in table.TABLE if a.name == "decline"), [])

@@ -292,14 +292,8 @@ def facts(text: str) -> Facts:
                                 r"[^。；;，,]{0,24}$", low[max(0, s - 30):s]) or re.match(
                 r"\s*(?:per|a|each)\s+(?:server|node|box|machine)\b|\s*(?:一台|每台)", after)
             per_box = per_box and not each
-            boxes = re.search(r"(?:买|购|需要|要|共|一共)\s*(两|二|三|四|五|六|八|十|\d{1,2})\s*台|"
-                              r"\b(?:need|buy|get)\s+(two|three|four|five|six|eight|\d{1,2})\s+(?:of them|servers|nodes|boxes|machines)\b",
-                              low)
-            if per_box and boxes:
-                word = boxes.group(1) or boxes.group(2)
-                n_boxes = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "八": 8, "十": 10,
-                                                            "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                                                            "eight": 8}[word]
+            n_boxes = _boxes(low) if per_box else None
+            if n_boxes:
                 v = v * n_boxes
             plus = f.buy is not None and (re.search(r"(?:\bplus|\+|\band|另加|加上|外加|再加)[^\d$¥￥。；;]{0,14}$", before)
                                           or re.match(r"\s*(?:for|on)\s+the\s+(?:rest|box|chassis|host|platform|other|server)|"
@@ -335,6 +329,8 @@ def facts(text: str) -> Facts:
     m = re.search(r"pue\s*(?:of|=|为|是)?\s*(\d(?:\.\d+)?)", low)
     if m:
         f.pue = float(m.group(1))
+    # (a utilisation routes the question to this arithmetic, which has no host power: "70% average GPU load" on a
+    # box is left to the chat's power answer, which counts the host; load_share reads that wider phrasing)
     m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*)?(?:utili[sz]|util|load|busy|负载|利用率|of (?:the )?(?:tdp|board power|"
                   r"max(?:imum)? power|power limit|day|time))|(?:utili[sz]\w*|利用率|负载|busy)\D{0,20}?(\d+(?:\.\d+)?)\s*%", low)
     if m:
@@ -413,6 +409,26 @@ def facts(text: str) -> Facts:
 
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def load_share(text: str) -> float | None:
+    """The share of board power the GPUs draw on average, for the chat's power answer: '~60% utilization',
+    '70% average GPU load', '负载 70%', '80% of TDP', 'busy 60% of the time'."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%\s*(?:average\s*|avg\s*)?(?:gpu\s*)?(?:utili[sz]|util|load|busy|负载|利用率|of (?:the )?"
+                  r"(?:tdp|board power|max(?:imum)? power|power limit|day|time))|(?:utili[sz]\w*|利用率|负载|busy|\bload\b)"
+                  r"\D{0,20}?(\d+(?:\.\d+)?)\s*%", text.lower())
+    return float(m.group(1) or m.group(2)) / 100 if m else None
+
+
+def desktop_card(gpu_id: str | None) -> bool:
+    """A desktop card or a Mac, at home or in an office: no data-centre cooling (PUE) on its power."""
+    if not gpu_id:
+        return False
+    try:
+        g = get_gpu(gpu_id)
+    except AdvisorInputError:
+        return False
+    return g.kind == "consumer" or g.vendor == "apple"
 
 
 def _boxes(low: str) -> int | None:
@@ -550,17 +566,6 @@ def _catalog_kw(f: Facts) -> tuple[float, str] | None:
         return None
     n = f.count or 1
     return g.tdp_w * n / 1000, f"{n} x {g.tdp_w:.0f} W ({g.name} TDP, catalog)"
-
-
-def _desktop(gpu_id: str | None) -> bool:
-    """A desktop card or a Mac, at home or in an office: no data-centre cooling (PUE) on its power."""
-    if not gpu_id:
-        return False
-    try:
-        g = get_gpu(gpu_id)
-    except AdvisorInputError:
-        return False
-    return g.kind == "consumer" or g.vendor == "apple"
 
 
 def kind(question: str, f: Facts) -> str | None:
@@ -794,7 +799,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                 watts = f.kw * 1000 / n if f.kw else None
                 r = call("estimate_cost", gpu=f.gpu, gpu_count=n, usd_per_gpu_hour=hourly / n,
                          purchase_usd_per_gpu=f.buy / n, hours_per_month=round(min(hours, 744), 2),
-                         usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw or _desktop(f.gpu) else None),
+                         usd_per_kwh=f.per_kwh, power_w=watts, pue=f.pue or (1.0 if f.kw or desktop_card(f.gpu) else None),
                          owning_usd_per_month=f.own_month)
                 if own is None and r.power_usd_per_month is not None and not f.no_power and f.cny and not f.per_kwh:
                     # the default electricity price is in dollars: not put into a yuan or euro sum; said instead
@@ -803,7 +808,7 @@ def compute(k: str, f: Facts, zh: bool, call=None) -> Reply:
                     own = r.power_usd_per_month
                     src = (f"{f.kw:g} kW" + pick(zh, " (yours)", "（你给的）")) if f.kw else \
                         f"{n} x {get_gpu(f.gpu).tdp_w or 0:.0f} W" + (f" x PUE {f.pue or PUE:g}" if not (
-                            not f.pue and _desktop(f.gpu)) else "") + f" x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
+                            not f.pue and desktop_card(f.gpu)) else "") + f" x {m(f.per_kwh or electricity_usd_per_kwh())}/kWh"
                     steps.append(pick(zh, f"owning: power {src} for {hours:,.0f} h = {m(own)} a month",
                                       f"自有：电费 {src}，{hours:,.0f} 小时 = 每月 {m(own)}"))
         if own is not None and f.own_month:
