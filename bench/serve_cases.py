@@ -211,14 +211,24 @@ MODELS = {"Llama 3.1 8B Instruct": "llama-3.1-8b", "Llama 3.3 70B Instruct": "ll
           "TinyLlama 1.1B 1T OpenOrca": "tinyllama-1.1b", "DeepSeek-R1-0528": "deepseek-r1", "DeepSeek-R1": "deepseek-r1",
           "DeepSeek-V3": "deepseek-v3", "Llama-2-7B": "llama-2-7b", "Llama-3.1-8B": "llama-3.1-8b",
           "Llama-2-70B": "llama-2-70b", "Llama-3.1-70B": "llama-3.1-70b", "Llama-3.1-405B": "llama-3.1-405b",
-          "Mixtral 8x7B Instruct v0.1": "mixtral-8x7b", "gpt-oss-20b (GGUF MXFP4)": "gpt-oss-20b"}
+          "Mixtral 8x7B Instruct v0.1": "mixtral-8x7b", "gpt-oss-20b (GGUF MXFP4)": "gpt-oss-20b",
+          "DeepSeek-R1 (671B MoE)": "deepseek-r1", "Qwen2.5-7B-Instruct-AWQ": "qwen2.5-7b",
+          "Qwen2.5-32B-Instruct-AWQ": "qwen2.5-32b", "Qwen2.5-72B-Instruct-AWQ": "qwen2.5-72b",
+          "Llama 3.1 405B (FP8)": "llama-3.1-405b", "Llama 3.1 70B": "llama-3.1-70b", "Llama 3.1 405B": "llama-3.1-405b",
+          "llama 8B (Llama 3 8B)": "llama-3-8b"}
 GPUS = {"H200": "h200-sxm", "H100 SXM 80GB": "h100-sxm", "A100 SXM 80GB": "a100-80gb-sxm", "RTX 4090": "rtx-4090",
         "RTX 3090 Ti": "rtx-3090-ti", "Apple M2 Ultra": "m2-ultra", "RTX 3080": "rtx-3080-10gb",
         "Apple M1 Ultra": "m1-ultra", "B200": "b200", "MI300X": "mi300x",
         "A100 80GB (SXM/PCIe not stated)": "a100-80gb-sxm", "H100 (variant not stated)": "h100-sxm",
-        "RTX 6000 Ada": "rtx-6000-ada", "RTX PRO 6000 Blackwell": "rtx-pro-6000-blackwell"}
+        "RTX 6000 Ada": "rtx-6000-ada", "RTX PRO 6000 Blackwell": "rtx-pro-6000-blackwell",
+        "NVIDIA B200": "b200", "NVIDIA H200": "h200-sxm", "NVIDIA A100 80GB": "a100-80gb-sxm",
+        "AMD Instinct MI300X": "mi300x", "NVIDIA H100 80GB HBM3": "h100-sxm", "NVIDIA GH200": "gh200",
+        "NVIDIA GeForce RTX 5090": "rtx-5090", "NVIDIA GeForce RTX 4090": "rtx-4090",
+        "NVIDIA GeForce RTX 3090": "rtx-3090", "NVIDIA GeForce RTX 2080 Ti": "rtx-2080-ti"}
 PRECISION = {"fp8": "fp8", "fp16": "fp16", "bf16": "bf16", "F16": "f16", "Q8_0": "q8_0", "Q4_0": "q4_0",
-             "Q4_K_M": "q4_k_m", "int8 weight-only": "int8", "int4 weight-only (group 32)": "awq-4bit"}
+             "Q4_K_M": "q4_k_m", "int8 weight-only": "int8", "int4 weight-only (group 32)": "awq-4bit",
+             "awq int4": "awq-4bit", "Q4_K_S": "q4_k_s", "Q6_K": "q6_k", "Q5_0": "q5_0",
+             "nvfp4 weights, FP16 KV cache": "nvfp4"}
 GPT_FAST_OUT = 200  # gpt-fast generate.py's default max_new_tokens
 # Rows of bench/published_speed.json not scored, and why (docs/validation.md lists them).
 NOT_SCORED: dict[str, str] = {}
@@ -274,10 +284,14 @@ def _mapped_row(r: dict) -> ServeRow | None:
         why = f"model {r['model']!r} or GPU {r['gpu']!r} not in the catalog"
     elif not prec:
         why = f"precision {s.get('precision')!r} not modelled (IQ quants are not in tools/formats.py yet) or not stated"
-    elif not fw or "not stated" in s.get("engine", ""):
+    elif not fw:  # an engine named without its version is scored: the version is a caveat, not a blank
         why = f"engine {s.get('engine')!r} not modelled or not stated"
     elif r["unit"].endswith("/node"):
         why = "per-node figure of a disaggregated (prefill/decode) deployment: not modelled"
+    elif s.get("tokens_counted", "").startswith("not stated"):
+        why = "the throughput may count prompt tokens too (not stated): not comparable with output tokens/s"
+    elif s.get("speculative"):
+        why = f"speculative decoding ({s['speculative']}) not modelled: its speed rests on the draft acceptance rate"
     elif s.get("ep") and s["ep"] > 1:
         why = "wide expert parallel with data-parallel attention and prefill/decode disaggregation: not modelled"
     elif not r.get("gpu_count"):
@@ -310,6 +324,9 @@ def _mapped_row(r: dict) -> ServeRow | None:
         if c > 1 or s.get("batch") is None:
             req.update(concurrency=c, continuous_batching=c > 1)
         metric = "cb_per_user" if c > 1 else "decode"
+        if s.get("includes_prefill") and c == 1:  # output tokens over the whole request, the prompt's prefill too
+            metric = "tokens_per_s_with_prefill"
+            req["batch"] = 1
         value = 1000 / r["value"] if r["unit"] == "ms/token" else r["value"]  # TPOT as tokens/s per user
         return ServeRow(r["id"], src, SPEED, metric, req, value, how + (" (as 1000 / TPOT)" if value != r["value"]
                                                                            else ""))

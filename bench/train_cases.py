@@ -6,9 +6,13 @@ source left out and report the error on it. bench/cases.py turns these into vali
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tools.arch import ModelSpec
+from tools.models import find_catalog_id
 from tools.training import TrainingRequest, estimate_training
 from tools.training_speed import CALIB, Calib
 
@@ -227,4 +231,56 @@ PUBLISHED_ROWS = [
     _pub("mb2511-b200-l3-8b-tps", "megatron-bridge-25.11", "llama-3-8b", "b200", 8, 8192, 30624, gbs=128, mb=2),
 ]
 
-THROUGHPUT_ROWS = THROUGHPUT_ROWS + PUBLISHED_ROWS
+# --- rows a research helper found in sources the project had never used (bench/published_speed.json, `added`),
+# scored by the frozen model before they joined the fits (docs/speed-model.md has that blind score) ------------
+PUBLISHED = Path(__file__).resolve().parent / "published_speed.json"
+# Model shapes the sources name by architecture rather than by checkpoint
+SHAPE_AS_CATALOG = {"Llama-3-style 8.03B ('7B')": "llama-3-8b", "Llama-3-style 70.55B": "llama-3-70b",
+                    "Llama 2 34B arch (CodeLlama-34B shape)": "codellama-34b"}
+# Training stacks as the step model groups them: Megatron-style 3D parallel (NeMo, FlagScale, nanotron), ZeRO
+# (DeepSpeed, InternEvo), otherwise sharded data parallel (FSDP, FSDP2, Lightning)
+STACKS = (("torchtitan", "torchtitan"), ("deepspeed", "deepspeed"), ("nemo", "megatron"), ("megatron", "megatron"),
+          ("flagscale", "megatron"), ("nanotron", "megatron"), ("internevo", "deepspeed"), ("internlm", "deepspeed"))
+TRAIN_GPUS = (("b200", "b200"), ("h800", "h800"), ("a800", "a800"), ("h200", "h200-sxm"), ("h100", "h100-sxm"),
+              ("a100 40", "a100-40gb-sxm"), ("a100", "a100-80gb-sxm"))
+KINDS = {"tokens/s/GPU": "tokens_per_s", "MFU %": "mfu_pct", "TFLOPS/GPU": "hfu_tflops"}
+# Rows of that file not scored, and why (docs/validation.md lists them)
+TRAIN_NOT_SCORED: dict[str, str] = {}
+
+
+def _published_train_row(r: dict) -> TrainRow | None:
+    s = r["setting"]
+    if (s.get("cp") or 1) > 1:
+        TRAIN_NOT_SCORED[r["id"]] = "context parallel: not modelled"
+        return None
+    if not s.get("seq_len"):
+        TRAIN_NOT_SCORED[r["id"]] = "sequence length not published"
+        return None
+    model = SHAPE_AS_CATALOG.get(r["model"]) or (find_catalog_id(r["hf_id"]) if r.get("hf_id") else None)
+    if not model:  # a size the source states (the generic shape for that size)
+        model = re.search(r"([\d.]+)\s*B\b", r["model"]).group(1) + "B"
+    name = r["gpu"].lower()
+    gpu = next(v for k, v in TRAIN_GPUS if k in name)
+    fw = next((v for k, v in STACKS if k in s.get("framework", "").lower()), "fsdp")
+    n, tp, pp = r["gpu_count"], s.get("tp") or None, s.get("pp") or 1
+    req = dict(model=model, tokens=1e9, gpu=gpu, gpu_count=n, sequence_length=s["seq_len"],
+               precision=s.get("precision") or "bf16", framework=fw,
+               gradient_checkpointing=s.get("activation_checkpointing") == "full")
+    if tp:
+        req["tensor_parallel"] = tp
+    if pp > 1:
+        req["pipeline_parallel"] = pp
+        if s.get("global_batch") and s.get("micro_batch"):
+            req["microbatches"] = max(1, s["global_batch"] // (s["micro_batch"] * (n // ((tp or 1) * pp))))
+    how = f"{s.get('framework', '')[:48]}, {n} GPUs, TP {tp or 1} x PP {pp}, seq {s['seq_len']:,}, {req['precision']}"
+    return TrainRow(r["id"], r["source_id"], KINDS[r["unit"]], req, how, value=r["value"])
+
+
+def published_train_rows() -> list[TrainRow]:
+    rows = json.loads(PUBLISHED.read_text(encoding="utf-8"))["rows"]
+    out = (_published_train_row(r) for r in rows if r["group"] == "training_throughput" and r.get("added"))
+    return [r for r in out if r is not None]
+
+
+ADDED_ROWS = published_train_rows()
+THROUGHPUT_ROWS = THROUGHPUT_ROWS + PUBLISHED_ROWS + ADDED_ROWS

@@ -81,7 +81,14 @@ WEIGHT_ONLY_QUANT_PENALTY = 0.7  # dequantizing 4-bit weights inside a batched G
 # (DeepEP low-latency kernels: 77-118 us dispatch, 114-195 us combine for 128 tokens at EP 8-16 over RDMA).
 ALLREDUCE_LATENCY_S = {"nvlink": 8e-6, "pcie": 25e-6, "network": 65e-6}
 ALLTOALL_LATENCY_S = {"nvlink": 20e-6, "pcie": 50e-6, "network": 80e-6}
-NETWORK_GB_PER_S = 50.0  # one 400 Gb/s InfiniBand/RoCE NIC per GPU (HGX H100/H200/B200 servers)
+# One 400 Gb/s InfiniBand/RoCE NIC per GPU (HGX H100/H200/B200 servers); NDR NICs carry 46-49 GB/s each
+# (NVIDIA's NCCL team, github.com/NVIDIA/nccl-tests/issues/290 and /267).
+NETWORK_GB_PER_S = 50.0
+# An all-reduce across servers runs one ring (channel) per NIC, so its bus bandwidth is the server's NICs together:
+# "On an Nvidia DGX-A100 system we have 8x200Gbit/s IB cards and we measure 192GB/s AllReduce BusBW" (NCCL team,
+# github.com/NVIDIA/nccl/issues/812, 8 x 24 GB/s). An all-to-all or a point-to-point send cannot aggregate NICs:
+# "the performance you should see is the performance of a single NIC" (nccl-tests/issues/267).
+ALLREDUCE_NICS = 8
 GPUS_PER_NODE = 8  # HGX/DGX servers
 SERVE_CHUNK_TOKENS = 8192  # vLLM's max_num_batched_tokens for `vllm serve` on H100-class GPUs (engine_memory)
 # Constants that no validation row checks: answers that use them say they are assumed.
@@ -280,7 +287,11 @@ def _link(gpu: GPU, group: int, spans_nodes: bool) -> tuple[str, float]:
 
 
 def _allreduce_s(gpu: GPU, tp: int, spans_nodes: bool, msg_bytes: float) -> float:
+    """Latency plus a ring's 2(n-1)/n of the message at the bus bandwidth: across servers, every NIC of a server
+    carries its own ring, bounded by the NVLink inside each server."""
     kind, gbps = _link(gpu, tp, spans_nodes)
+    if spans_nodes:
+        gbps = min(ALLREDUCE_NICS * gbps, _link(gpu, GPUS_PER_NODE, False)[1])
     return ALLREDUCE_LATENCY_S[kind] + 2 * (tp - 1) / tp * msg_bytes / (gbps * 1e9)
 
 
@@ -403,8 +414,9 @@ def prefill_seconds(m: ModelSpec, fmt: WeightFormat, gpu: GPU, lay: Layout, fram
     bw = gpu.memory_bandwidth_gb_per_s * 1e9 * (eta_bw or calib.bw_eff * VENDOR_BANDWIDTH.get(gpu.vendor, 0.85))
     flops = tokens * _active_flops_per_token(m, prompt / 2)
     t = flops / (peak * 1e12 * mfu * lay.tp)
-    # one read of every weight the prompt touches (a long prompt's tokens route to nearly every expert)
-    t += _weight_bytes_per_gpu(m, fmt, lay, _decode_weight_bytes(m, fmt, tokens), tokens) / lay.pp / bw
+    # one read of every weight the prompt touches (a long prompt's tokens route to nearly every expert); the stages
+    # read their layers one after another, so all of them count
+    t += _weight_bytes_per_gpu(m, fmt, lay, _decode_weight_bytes(m, fmt, tokens), tokens) / bw
     per_kernel = getattr(calib, f"kernel_{KERNEL_CLASS[framework]}_s")
     t += (m.num_layers * _kernels_per_layer(m) + KERNELS_PER_STEP) * per_kernel + prefill_launch_s(m, framework, calib)
     if lay.tp > 1:
