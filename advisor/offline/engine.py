@@ -183,10 +183,24 @@ def _owned(state: Slots) -> Slots:
                  vram_gib=state.vram_gib)
 
 
-def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots]:
-    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), and the
-    hardware the person said is theirs."""
-    state, asks, owned, earlier = Slots(), None, Slots(), ""
+# Facts that change how long a setup runs or what its hours cost, not what it needs; the asks whose answers they change
+USE_FACTS = ("hours_per_day", "months", "usd_per_kwh", "usd_per_gpu_hour")
+USE_ASKS = ("cost", "power")
+SETUP_FACTS = ("model", "gpu", "count", "context", "users", "precision", "method", "tokens", "workload", "vram_gib")
+
+
+def _use_asks(now: Slots, part_asks: list[str]) -> list[str]:
+    """'那如果只在白天用 10 小时呢？' after 'how many L40S? and the monthly rent?': a follow-up that changes only the
+    hours or the price re-asks the part of the last question those change (the rent), not its first part."""
+    if any(getattr(now, f) for f in USE_FACTS) and not any(getattr(now, f) for f in SETUP_FACTS):
+        return [a for a in part_asks if a in USE_ASKS][:1]
+    return []
+
+
+def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots, list[str]]:
+    """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), the
+    hardware the person said is theirs, and the asks of every part of the last question (one per part)."""
+    state, asks, owned, earlier, part_asks = Slots(), None, Slots(), "", []
     for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
@@ -202,7 +216,10 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         # ("如果 100B token 呢？" is the run's time again, not the power bill of its last part)
         lead_now = parse(lead_part) if lead_part != content else now
         routed = table.route(lead_part, lead_now, merged)
+        previous = asks
         asks = [routed.spec.name] if routed and not routed.missing else detect(lead_part, lead_now, merged, asks)
+        part_asks = [*asks, *(a for part in asked[1:] if len(asked) >= 2
+                              for a in detect(f"{preamble} {part}".strip(), parse(part), merged, previous)[:1])]
         if asks in (["unknown"], ["outside"]):  # "how many GPUs do I need for llama?" (no model yet): the ask stands
             asks = [n for n in ("how_many", "which_gpu", "speed", "time", "cost") if re.search(PATTERNS[n], content.lower())][:1] or None
         if asks in (["problem"], ["local_path"]):
@@ -210,7 +227,7 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         if (now.gpu or now.vram_gib) and OWNED.search(content):
             owned = _owned(merged)
         state = merged
-    return state, asks, owned
+    return state, asks, owned, part_asks
 
 
 def _role_content(turn) -> tuple[str, str]:
@@ -287,8 +304,10 @@ class OfflineEngine:
         turn.run_hours = run_hours
         # a follow-up about the machine someone runs for themselves ("本地推理 ..." then "那换成一张 5090 呢？")
         turn.local_history = " ".join(c for r, c in map(_role_content, (history or [])[-4:]) if r == "user" and c)
-        state, previous, owned = conversation_state(history)
+        state, previous, owned, part_asks = conversation_state(history)
         now = parse(question)
+        if previous and FOLLOW_UP.search(question.lower()) and _use_asks(now, part_asks):
+            previous = _use_asks(now, part_asks)
         if history:  # "the 70b one" after "how much vram to run llama?": that family's 70B
             now = fit_.family_size(now, " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user"))
         if starts_fresh(question, now, state):

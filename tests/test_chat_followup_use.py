@@ -1,0 +1,32 @@
+"""A follow-up that changes only the hours or the price re-asks the part of the last question they change."""
+
+from advisor.offline.engine import _use_asks
+from advisor.offline.parse import parse
+
+from .chat_helpers import chat, first_line
+
+STAFF = "40 个客服同时用 Qwen2.5-32B，上下文 16k，每人 15 token/s，需要几张 L40S？月租多少（每卡每小时 ¥6）？"
+
+
+def test_hours_said_after_a_count_and_rent_reprice_the_rent():
+    a = chat(STAFF, "那如果只在白天用 10 小时呢？")
+    lead = first_line(a.text)
+    assert lead.startswith("**每月约 ¥10,950**") and "和上面一样" not in a.text, lead  # 6 x ¥6 x 10 h x 365 / 12
+
+
+def test_a_rephrased_hours_follow_up_does_the_same():
+    a = chat(STAFF, "如果每天只开 12 小时，月租多少？")
+    assert first_line(a.text).startswith("**每月约 ¥13,140**"), first_line(a.text)  # 6 x ¥6 x 12 h x 365 / 12
+
+
+def test_a_follow_up_that_changes_the_setup_re_asks_the_first_part():
+    a = chat(STAFF, "那换成 80 个客服呢？")
+    assert "张" in first_line(a.text) and not first_line(a.text).startswith("**每月"), first_line(a.text)
+
+
+def test_only_use_facts_pick_a_use_ask():
+    parts = ["how_many", "cost"]
+    assert _use_asks(parse("那如果只在白天用 10 小时呢？"), parts) == ["cost"]
+    assert _use_asks(parse("what about $1.80 per GPU-hour?"), parts) == ["cost"]
+    assert _use_asks(parse("what if 80 users?"), parts) == []
+    assert _use_asks(parse("那如果只在白天用 10 小时呢？"), ["how_many"]) == []
