@@ -1,5 +1,7 @@
 """A follow-up that changes only the hours or the price re-asks the part of the last question they change."""
 
+import re
+
 from advisor.offline.engine import _use_asks
 from advisor.offline.parse import parse
 
@@ -8,15 +10,21 @@ from .chat_helpers import chat, first_line
 STAFF = "40 个客服同时用 Qwen2.5-32B，上下文 16k，每人 15 token/s，需要几张 L40S？月租多少（每卡每小时 ¥6）？"
 
 
+def _cards() -> int:
+    """The L40S count the first turn sized (the rent below is for those cards)."""
+    return int(re.match(r"\*\*(\d+) 张", first_line(chat(STAFF).text)).group(1))
+
+
 def test_hours_said_after_a_count_and_rent_reprice_the_rent():
     a = chat(STAFF, "那如果只在白天用 10 小时呢？")
     lead = first_line(a.text)
-    assert lead.startswith("**每月约 ¥10,950**") and "和上面一样" not in a.text, lead  # 6 x ¥6 x 10 h x 365 / 12
+    rent = _cards() * 6 * 10 * 365 / 12  # cards x ¥6 x 10 h x 365 / 12 (6 cards: ¥10,950)
+    assert lead.startswith(f"**每月约 ¥{rent:,.0f}**") and "和上面一样" not in a.text, lead
 
 
 def test_a_rephrased_hours_follow_up_does_the_same():
     a = chat(STAFF, "如果每天只开 12 小时，月租多少？")
-    assert first_line(a.text).startswith("**每月约 ¥13,140**"), first_line(a.text)  # 6 x ¥6 x 12 h x 365 / 12
+    assert first_line(a.text).startswith(f"**每月约 ¥{_cards() * 6 * 12 * 365 / 12:,.0f}**"), first_line(a.text)
 
 
 def test_a_follow_up_that_changes_the_setup_re_asks_the_first_part():

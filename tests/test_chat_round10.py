@@ -1,4 +1,6 @@
 """Blind round 10 (docs/blind-rounds/round10): causes fixed after grading, each checked on a rephrasing too."""
+import re
+
 from advisor.offline.own_numbers import facts
 from tests.chat_helpers import ENGINE
 from tests.chat_helpers import chat as _chat
@@ -382,7 +384,9 @@ def test_round12_training_asks_serving_words_and_published_runs():
 def test_a_deadline_job_that_asks_how_many_leads_with_the_count():
     a = ENGINE.ask("we need to score 3 million product reviews (about 400 tokens each, output a 10-token label) with llama "
                    "3.1 8b by tomorrow morning, ~12 hours. we can rent L40S at $0.9/h. how many and what does it cost?")
-    assert _first(a.text).startswith("**3x NVIDIA L40S 48GB, about 10.3 hours**") and "$0.90/GPU-hour" in _first(a.text)
+    lead = _first(a.text)  # the count leads; the hours come from the fitted speed model (10.3-10.5 in recent fits)
+    hours = re.match(r"\*\*3x NVIDIA L40S 48GB, about (\d+\.\d) hours\*\*, within the 12 hours", lead)
+    assert hours and 9 <= float(hours.group(1)) <= 12 and "$0.90/GPU-hour" in lead, lead
     b = ENGINE.ask("we have 300k customer support transcripts (~3k tokens each) to label with llama 3.3 70b, output is "
                    "json ~100 tokens. 2x H100 fp8. can it finish overnight (10 hours)?")
     assert _first(b.text).startswith("**No: about")  # a yes/no asked: the verdict leads

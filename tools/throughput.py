@@ -51,20 +51,24 @@ NEUTRAL = ServeCalib(bw_eff=0.80, kernel_graph_s=4e-6, kernel_llamacpp_s=4e-6, k
 # Fitted on all sources by `python bench/serve_fit.py` (held-out errors per source in docs/validation.md).
 # bw_eff sits at its upper bound (0.95): the per-kernel costs, which add to the read time, absorb part of it, so
 # the two are identified together rather than apart (docs/speed-model.md).
-SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=6.80e-6, kernel_llamacpp_s=9.87e-6, kernel_eager_s=6.79e-6, mfu=0.5,
-                         kernel_prefill_s=99.0e-6)
+SERVE_CALIB = ServeCalib(bw_eff=0.95, kernel_graph_s=7.13e-6, kernel_llamacpp_s=11.57e-6, kernel_eager_s=7.21e-6,
+                         mfu=0.488, kernel_prefill_s=88.2e-6)
 
 # Relative achievable bandwidth per vendor (1.0 = NVIDIA): Apple's GPU streams ~70% of its unified-memory peak
 # against ~85% for an NVIDIA GPU in the same llama.cpp benchmarks; AMD's ROCm stacks ~75%. Not fitted.
 VENDOR_BANDWIDTH = {"nvidia": 1.0, "amd": 0.88, "apple": 0.82, "google": 0.94, "intel": 0.82}
 # Kernels one decoder layer runs per step, counted from vLLM's/SGLang's layer forward with their fused kernels:
 # dense: fused add+RMSNorm, QKV GEMM, rotary, KV-cache write, attention, O GEMM, fused add+RMSNorm, gate_up GEMM,
-# SiLU-and-mul, down GEMM (10). An MoE MLP adds router GEMM, top-k, token sort/align, activation, un-permute and
-# sum, and the shared expert's gate (7 more than a dense MLP). MLA attention adds the q/kv down-projections,
+# SiLU-and-mul, down GEMM (10). An MoE MLP runs router GEMM, fused top-k softmax, token sort/align, the experts'
+# gate_up GEMM, SiLU-and-mul, their down GEMM and the sum over the k experts (vLLM's FusedMoE: 7, 4 more than a
+# dense MLP's 3); shared experts add their own gate_up, activation and down and the add to the routed output (4),
+# and a shared-expert gate (Qwen2-MoE) its GEMM and sigmoid-multiply (2). MLA attention adds the q/kv down-projections,
 # their two norms, and the two absorbed batched matmuls (6 more than GQA). Per step: embedding, final norm,
 # LM head, sampling (temperature, top-k/top-p, argmax), 6 kernels.
 KERNELS_DENSE_LAYER = 10
-KERNELS_MOE_EXTRA = 7
+KERNELS_MOE_EXTRA = 4
+KERNELS_SHARED_EXPERT = 4
+KERNELS_SHARED_GATE = 2
 KERNELS_MLA_EXTRA = 6
 KERNELS_PER_STEP = 6
 KERNEL_CLASS = {"vllm": "graph", "sglang": "graph", "tensorrt-llm": "graph", "llama.cpp": "llamacpp",
@@ -274,7 +278,9 @@ def _active_flops_per_token(m: ModelSpec, context: float) -> float:
 
 def _kernels_per_layer(m: ModelSpec) -> float:
     moe_share = (m.moe_layers or m.num_layers) / m.num_layers if m.is_moe else 0.0
-    return KERNELS_DENSE_LAYER + KERNELS_MOE_EXTRA * moe_share + (KERNELS_MLA_EXTRA if m.is_mla else 0)
+    moe = KERNELS_MOE_EXTRA + (KERNELS_SHARED_EXPERT + KERNELS_SHARED_GATE * m.shared_expert_gate
+                               if m.num_shared_experts else 0)
+    return KERNELS_DENSE_LAYER + moe * moe_share + (KERNELS_MLA_EXTRA if m.is_mla else 0)
 
 
 def _link(gpu: GPU, group: int, spans_nodes: bool) -> tuple[str, float]:
