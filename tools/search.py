@@ -164,12 +164,15 @@ def _common_format(model: str, gpus: list[str], gpu_count: int, users: int) -> s
     from .fit import FitRequest, check_fit
 
     cards = [get_gpu(g) for g in gpus]
-    for fmt in (None, "fp8", "awq-4bit"):
+    # one person at a desk: llama.cpp's Q4_K_M last (a 32B model loads on a 24 GB card that way, not in vLLM's AWQ)
+    desk = users <= 1 and all(g.kind != "datacenter" for g in cards)
+    for fmt in (None, "fp8", "awq-4bit", *(("q4_k_m",) if desk else ())):
         if fmt == "fp8" and not all(_runs("fp8", g) for g in cards):
             continue
+        engine = "llama.cpp" if fmt == "q4_k_m" else "vllm"
         try:
             if all(check_fit(FitRequest(model=model, gpu=g.id, gpu_count=gpu_count, precision=fmt,
-                                        batch=max(1, users), framework="vllm")).fits for g in cards):
+                                        batch=max(1, users), framework=engine)).fits for g in cards):
                 return fmt
         except AdvisorInputError:
             continue

@@ -15,6 +15,7 @@ from tools.gpus import get_gpu
 from tools.throughput import chat_turn, serving_split
 
 from .answers_fit import fewest_gpus, training
+from .asks import CAP_COST_ASK
 from .parse import Slots
 from .text import QUALITY_ZH, Reply, chat_average_note, gib, hours_text, pick, tps, usd
 
@@ -473,10 +474,35 @@ PLATFORM_W = 250  # CPU, board, drives and fans of a desktop or workstation arou
 PSU_HEADROOM = 1.25  # a PSU run at ~80% of its rating: efficient, and room for GPU transient spikes
 
 
+def power_cap_effect(gpu_name: str, cap_w: float, tdp_w: float, zh: bool) -> str:
+    """What a power limit below board power costs: generating tokens waits on memory, which the cap barely slows; the
+    compute-bound work (prompt processing, training) slows with the clock."""
+    share = cap_w / tdp_w
+    return pick(zh, f"**At {cap_w:.0f} W ({share:.0%} of its {tdp_w:.0f} W) the {gpu_name} generates tokens nearly as fast: "
+                    "expect well under 10% fewer tokens/s**, because decoding waits on memory bandwidth, which a power "
+                    "limit barely touches (an RTX 3090 holds its decode speed from ~230 W to ~330 W: club-3090's "
+                    "measurements, github.com/noonghunna/club-3090/issues/58 and /698). Prompt processing and training "
+                    "are compute-bound and slow more, roughly with the clock the cap allows.",
+                f"**限到 {cap_w:.0f} W（额定 {tdp_w:.0f} W 的 {share:.0%}）后，{gpu_name} 生成 token 的速度几乎不变：预计 tokens/s "
+                "下降不到 10%**，因为解码受显存带宽限制，限功率基本不影响带宽（RTX 3090 在约 230-330 W 之间解码速度基本持平："
+                "club-3090 的实测，github.com/noonghunna/club-3090/issues/58 和 /698）。处理长 prompt 和训练是算力瓶颈，会掉得更多，"
+                "大致随限功率后的频率下降。")
+
+
 def power(turn, s: Slots, question: str) -> Reply:
     """Power and energy (`_power`), and the power supply to buy when asked: the cards' board power (or the limit
     said) plus the rest of the machine, with a quarter of headroom."""
     reply = _power(turn, s, question)
+    reply = _with_psu(turn, s, question, reply)
+    g = get_gpu(s.gpu) if s.gpu else None
+    if g and g.tdp_w and s.watts_per_gpu and s.watts_per_gpu < g.tdp_w and CAP_COST_ASK.search(question):
+        # "如果每张卡限功率到 250W 呢？性能掉多少": the speed it costs leads, the power it saves follows
+        reply.body.insert(0, reply.lead.replace("**", ""))
+        reply.lead = power_cap_effect(g.name, s.watts_per_gpu, g.tdp_w, turn.zh)
+    return reply
+
+
+def _with_psu(turn, s: Slots, question: str, reply: Reply) -> Reply:
     earlier = getattr(turn, "local_history", "") or ""
     bill_asked = bool(ENERGY_ASK.search(question) or re.search(r"电费|\bbill\b|electricity|cost", question, re.I))
     psu_asked = PSU_ASK.search(question) or (PSU_ASK.search(earlier) and len(question) < 80 and not bill_asked)
@@ -491,10 +517,10 @@ def power(turn, s: Slots, question: str) -> Reply:
                         headroom=PSU_HEADROOM, load_watts=load, psu_watts=psu)
             # the size asked leads (the bill first when that was asked too, "一个月电费大概多少？电源要配多大？")
             lead = pick(turn.zh, f"**A power supply of about {psu:,} W** ({n} x {each:.0f} W of cards + ~{PLATFORM_W} W for "
-                                 f"the rest of the machine = {load:,} W, with 25% headroom for efficiency and the cards' brief "
+                                 f"the rest of the machine = {load:,.0f} W, with 25% headroom for efficiency and the cards' brief "
                                  "power spikes)" + ("; past ~1,600 W that is two supplies or a server chassis, and a dedicated "
                                                     "circuit (a 15 A, 120 V outlet carries ~1,440 W continuous)." if psu > 1600 else "."),
-                        f"**电源约 {psu:,} W**（{n} 张 x {each:.0f} W 显卡 + 主机其余约 {PLATFORM_W} W = {load:,} W，留 25% 余量给效率和"
+                        f"**电源约 {psu:,} W**（{n} 张 x {each:.0f} W 显卡 + 主机其余约 {PLATFORM_W} W = {load:,.0f} W，留 25% 余量给效率和"
                         "显卡的瞬时功耗尖峰）" + ("；超过约 1,600 W 就要双电源或服务器机箱，并单独走一路电。" if psu > 1600 else "。"))
             if bill_asked:
                 reply.body.insert(0, pick(turn.zh, "Power supply: ", "电源：") + lead.replace("**", "").removeprefix(
@@ -733,6 +759,34 @@ def capacity(turn, s: Slots, question: str) -> Reply:
     return Reply(lead, body, assumptions)
 
 
+API_YUAN = re.compile(r"(?:输入|输出|input|output)\s*[:：]?\s*[¥￥]|\d\s*(?:元|块)\s*(?:/|每)\s*(?:百万|1m|m\b|million)", re.I)
+
+
+def _api_verdict(zh: bool, question: str, s: Slots, self_usd_month: float | None) -> str | None:
+    """'百炼按输入 0.8 元/百万、输出 2 元/百万，一天 2000 万 token，八成是输入': the API's monthly bill at the person's two
+    prices and mix, against the self-hosted bill just sized, in the API's currency."""
+    from tools.currency import rate
+
+    prices = _api_in_out(question)
+    if not prices or not self_usd_month or not s.tokens_per_day or s.output_share is None:
+        return None
+    (pin, pout), share = prices, s.output_share
+    api_month = s.tokens_per_day * ((1 - share) * pin + share * pout) / 1e6 * 365 / 12
+    r = rate("CNY") if API_YUAN.search(question) else None
+    if API_YUAN.search(question) and r is None:
+        return None
+    self_month = self_usd_month * r.per_usd if r else self_usd_month
+    cur = "¥" if r else "$"
+    cheaper = api_month < self_month
+    rate_note = pick(zh, f" at ¥{r.per_usd:g} per dollar ({r.date})", f"，按 1 美元兑 ¥{r.per_usd:g}（{r.date}）") if r else ""
+    return pick(zh, f"**{'The API is' if cheaper else 'Self-hosting is'} cheaper: about {cur}{api_month:,.0f} a month at your API "
+                    f"prices vs {cur}{self_month:,.0f} self-hosted**{rate_note} ({s.tokens_per_day:,.0f} tokens a day, "
+                    f"{1 - share:.0%} input at {cur}{pin:g}/1M and {share:.0%} output at {cur}{pout:g}/1M).",
+                f"**{'API' if cheaper else '自建'}更便宜：按你给的 API 价格每月约 {cur}{api_month:,.0f}，自建约 {cur}{self_month:,.0f}**"
+                f"{rate_note}（每天 {s.tokens_per_day:,.0f} tokens，输入 {1 - share:.0%} 按 {cur}{pin:g}/百万、输出 {share:.0%} 按 "
+                f"{cur}{pout:g}/百万）。")
+
+
 def daily_volume(turn, s: Slots, question: str) -> Reply:
     """'10M tokens a day': the average and peak generation rate, the streams that is at the per-user speed, and the
     GPUs (the person's GPU, or the cheapest) that carry it, with the monthly rent (at the person's price if given)."""
@@ -774,6 +828,10 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
                          f"{load['target_tokens_per_s']:g} tokens/s each.",
                      f"负载：平均 {tps(load['average_tokens_per_s'])} 输出 tokens/s，按 {load['peak_factor']:g} 倍峰值 "
                      f"{tps(load['peak_tokens_per_s'])} = {users} 路并发、每路 {load['target_tokens_per_s']:g} tokens/s。")]
+        verdict = _api_verdict(zh, question, s, c.usd)
+        if verdict:
+            body.insert(0, lead.replace("**", ""))
+            lead = verdict
         return Reply(lead, body, [pick(zh, f"traffic peaks at {load['peak_factor']:g}x the daily average (say your peak if you "
                                             "know it)", f"峰值按日均的 {load['peak_factor']:g} 倍（如知道实际峰值请告诉我）")])
     hours = load["hours_per_day"] * 365 / 12
@@ -794,6 +852,9 @@ def daily_volume(turn, s: Slots, question: str) -> Reply:
                         f"峰值按日均的 {load['peak_factor']:g} 倍（如知道实际峰值请告诉我）"),
                    pick(zh, f"rent: {c.assumptions[0]}" if c.assumptions else "", "租金：" + (
                        "你给的价格" if s.usd_per_gpu_hour and turn.price_used else "已收录的按需报价中位数"))]
+    verdict = _api_verdict(zh, question, s, c.usd)
+    if verdict:  # the API's bill at the person's prices was the question: which is cheaper leads
+        return Reply(verdict, [lead.replace("**", "")], [a for a in assumptions if a])
     return Reply(lead, [], [a for a in assumptions if a])
 
 
@@ -1459,6 +1520,19 @@ def _volume(turn, s: Slots, question: str) -> Reply:
                                   f"requests, so {cheaper} is cheaper.",
                               f"按 API 价格（输入每百万 {usd(api[0])}，输出每百万 {usd(api[1])}）同样的请求每月 {usd(api_month)}，"
                               f"{cheaper}更便宜。"))
+    api = _api_in_out(question)
+    if api and self_month and not (s.usd_per_gpu_hour and s.request_rate) and not API_YUAN.search(question):
+        # "self-host, or an API at $0.10/M input and $0.30/M output?": the same requests at the API's prices lead
+        api_month = (prompt * api[0] + out * api[1]) / 1e6 * rate * 86400 * 30.4
+        turn.derive("api_cost", lambda **kw: kw, input_per_m=api[0], output_per_m=api[1], requests_per_s=rate,
+                    usd_per_month=round(api_month, 2))
+        cheaper = api_month < self_month
+        notes.insert(0, lead.replace("**", ""))
+        lead = pick(zh, f"**{'The API is' if cheaper else 'Self-hosting is'} cheaper: about {usd(api_month)} a month at "
+                        f"${api[0]:g}/1M in and ${api[1]:g}/1M out vs {usd(self_month)} for the GPUs it takes** (the same "
+                        f"requests: {prompt:,} in + {out:,} out).",
+                    f"**{'API' if cheaper else '自建'}更便宜：按 API 价格（输入每百万 ${api[0]:g}、输出每百万 ${api[1]:g}）每月约 "
+                    f"{usd(api_month)}，自建所需的卡每月约 {usd(self_month)}**（同样的请求：输入 {prompt:,} + 输出 {out:,}）。")
     paid = API_SPEND.search(question)
     if paid and self_month:  # "we pay openai ~$9k/month": what they pay now against renting the GPUs it takes
         now_month = float(paid.group(1).replace(",", "")) * (1000 if paid.group(2) else 1)

@@ -270,6 +270,9 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                         f"{gib(q.required_gib)}，可用 {gib(q.available_gib)}（llama.cpp -ctk q8_0 -ctv q8_0，或 Ollama 的 q8_0 KV）。")
             return Reply(lead, [breakdown(q.memory, zh)], memory_assumptions(q.memory, {**args, "precision": FOUR_BIT_CONSUMER}, zh),
                          cite=format_topic(FOUR_BIT_CONSUMER))
+        offloaded = _with_system_ram(turn, s, gpu, n, args, r) if s.ram_gib and gpu_kind(gpu) != "apple_unified" else None
+        if offloaded is not None:
+            return offloaded
         for fmt in ("q3_k_m", "iq3_xxs", "iq2_xs", "iq1_s"):
             q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
             if q.fits:
@@ -292,6 +295,44 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         else:
             body.insert(0, text)
     return Reply(lead, body, memory_assumptions(m, args, zh))
+
+
+RAM_FOR_SYSTEM_GB = 6  # what the OS, the browser and llama.cpp's own buffers keep of a desk machine's RAM (assumed)
+
+
+def _with_system_ram(turn, s: Slots, gpu: str, n: int, args: dict, r) -> Reply | None:
+    """'4060 8G 显存，32G 内存，能跑 Qwen3-14B 吗': at Q4_K_M what does not fit in VRAM stays in system RAM (llama.cpp -ngl,
+    Ollama splits layers on its own); each token then reads those weights at the RAM's bandwidth. None when it does not
+    fit in both together."""
+    from tools.throughput import CPU_BANDWIDTH_GB_S
+
+    zh = turn.zh
+    q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": FOUR_BIT_CONSUMER})
+    over = q.required_gib - q.available_gib
+    spare = s.ram_gib * 1e9 / 2**30 - RAM_FOR_SYSTEM_GB
+    weights = q.memory.weights_gib
+    if q.fits or over > spare or not weights:
+        return None
+    share = min(1.0, over / weights)
+    t = turn.call("estimate_throughput", model=s.model, gpu=gpu, gpu_count=n, precision=FOUR_BIT_CONSUMER,
+                  framework="llama.cpp", cpu_offload_fraction=round(share, 3), prompt_tokens=512, output_tokens=256)
+    name, where, ram = model_label(q.memory.model, zh), on_gpus(n, q.gpu, zh), f"{s.ram_gib:g} GB"
+    lead = pick(zh, f"**Yes, with part of it in system RAM: {name} at {FOUR_BIT_CONSUMER} needs {gib(q.required_gib)}; "
+                    f"{where} holds {gib(q.available_gib)}, the other {gib(over)} ({share:.0%} of the weights) sit in your "
+                    f"{ram} of RAM (llama.cpp -ngl; Ollama splits the layers itself): about {t.decode_tokens_per_s:,.1f} "
+                    "tokens/s.**",
+                f"**能跑，但有一部分要放在内存里：{name} {FOUR_BIT_CONSUMER} 需要 {gib(q.required_gib)}，{where} 放得下 "
+                f"{gib(q.available_gib)}，其余 {gib(over)}（权重的 {share:.0%}）放到你的 {ram} 内存里（llama.cpp 的 -ngl；Ollama "
+                f"会自动分层）：约 {t.decode_tokens_per_s:,.1f} tokens/s。**")
+    body = [pick(zh, f"The layers in RAM are read at its bandwidth (~{CPU_BANDWIDTH_GB_S:g} GB/s for dual-channel DDR5, a "
+                     "tenth of a GPU's or less), so the more of the model sits there, the slower each token.",
+                 f"放在内存里的层按内存带宽读取（双通道 DDR5 约 {CPU_BANDWIDTH_GB_S:g} GB/s，是显卡的十分之一或更少），放得越多，"
+                 "每个 token 越慢。"),
+            pick(zh, f"All in VRAM: {r.memory.precision} needs {gib(r.required_gib)} per GPU of {gib(r.available_gib)}.",
+                 f"全部放进显存：{r.memory.precision} 每卡需要 {gib(r.required_gib)}，可用 {gib(r.available_gib)}。")]
+    return Reply(lead, body, memory_assumptions(q.memory, {**args, "precision": FOUR_BIT_CONSUMER}, zh)
+                 + [pick(zh, f"~{RAM_FOR_SYSTEM_GB} GB of RAM left to the system", f"内存留约 {RAM_FOR_SYSTEM_GB} GB 给系统")],
+                 cite=format_topic(FOUR_BIT_CONSUMER))
 
 
 def _serving_combination(turn, s: Slots, gpu: str, n: int, users: int, args: dict) -> tuple[bool, str] | None:

@@ -21,6 +21,10 @@ FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|
                        r"^\s*(?:and\s+)?(?:per|a|each|every|for a|over a)\s+(?:year|month|week|day)\s*[?？.]?\s*$|"
                        r"^\s*(?:每年|一年|每月|一个月|每周|一周|每天)\s*(?:呢|多少)?\s*[?？]?\s*$", re.I)
 
+# "性能掉多少", "how much performance do I lose": what a power limit costs in speed
+CAP_COST_ASK = re.compile(r"性能|掉多少|慢多少|降多少|损失|速度|\bperformance\b|\bslower\b|\bspeed\b|\blose\b|\bloss\b|\bhit\b",
+                          re.I)
+
 PATTERNS = {
     "kv": r"\bkv[- ]?cache\b.{0,40}\b(?:size|memory|how (?:big|much)|need|take)|\b(?:size|memory) of (?:the )?kv|"
           r"kv ?(?:缓存|cache).{0,20}(?:多大|多少)",
@@ -162,7 +166,8 @@ SITUATIONS: tuple[Situation, ...] = (
               ("previous", "!found_any", "!now.gpus", "model_users_or_context", "prev:how_many|which_gpu|speed|time|cost"),
               ("@previous",), after=("how_many",)),
     Situation("concept", "Is NVLink required for tensor parallelism on 2x 3090?",
-              ("!now.model", "!merged.model", "!now.claimed_gb", "re:concept_terms", "question_form"), ("explain",)),
+              ("!now.model", "!merged.model", "!now.claimed_gb", "re:concept_terms", "question_form", "!found:buy_rent"),
+              ("explain",)),
     Situation("why_question", "Why does an MoE like Mixtral-8x7B need memory for all its parameters but run like a 13B?",
               ("re:why_lead", "!re:figure_ask", "!now.claimed_gb", "!found:misconception"), ("explain",)),
     Situation("claimed_size", "does 70B at 4-bit need 17.5 GB?", ("now.claimed_gb", "now.model", "re:claim_check"),
@@ -178,7 +183,13 @@ SITUATIONS: tuple[Situation, ...] = (
     Situation("sharding", "DDP or FSDP for 7B on 8 A100s?", ("re:ddp_vs_sharded", "merged.model"), ("sharding",)),
     Situation("model_claim_explained", "why is it true that Mixtral is slow on PCIe?",
               ("found:explain", "!sizing_with_model", "found:misconception", "now.model"), ("misconception",)),
+    Situation("setup_described", "那 Qwen3-235B-A22B 放在 4 张 H100 上大概是什么情况？",
+              ("found:explain", "now.model", "now.gpu", "!now.formats", "re:setup_vague", "!re:why_lead", "!found:misconception"),
+              ("fit", "speed")),
     Situation("explained", "what is special about Mixtral 8x7B's experts?", ("found:explain", "!sizing_with_model"), ("explain",)),
+    Situation("model_follow_up_with_hearsay", "那 Qwen3-30B-A3B 呢？听说 MoE 更快",
+              ("re:follow_up", "now.model", "!now.gpu", "found:misconception", "prev:fit|speed|how_many|which_gpu|largest"),
+              ("@previous",), after=("fit",)),
     Situation("claimed_fit", "does R1 fit on one 8x H100 node? my boss says yes",
               ("found:misconception", "fit_or_claimed_run", "merged.gpu", "merged.model", "!now.claimed_gb"), ("fit",)),
     Situation("claim", "I heard Llama 70B needs 140 GB, really?", ("found:misconception", "claimed_or_model"),
@@ -291,6 +302,10 @@ REGEXES = {
     "sharding_words": re.compile(r"ddp|fsdp|zero|deepspeed|megatron", re.I),
     "oom": OOM_ASK,
     "min_claim": MIN_CLAIM,
+    "follow_up": FOLLOW_UP,
+    # "大概是什么情况", "how would it run": a setup described for its whole picture (fits? how fast?), not a concept
+    "setup_vague": re.compile(r"什么情况|怎么样|咋样|表现如何|what(?:'s| is| would it be) (?:it )?like|how (?:would|will|does) it "
+                              r"(?:run|do|go|perform)|what happens", re.I),
 }
 STRONG = {"fit": r"\bfits?\b|\benough\b|\bcan (?:i|it|we|\d+|one|two|three|four|eight|a|an|my|our)\b"
                  r"(?! (?:expect|get|achieve|reach|hope))|"

@@ -332,7 +332,7 @@ class OfflineEngine:
                                                                                          or now.precision) else None
         if method:  # "then 4096?" after "not in LoRA; yes with QLoRA": QLoRA at 4096
             slots = dataclasses.replace(slots, method=method, precision=None)
-        settled = _settled_format(history) if previous and not now.precision and not now.model else None
+        settled = _settled_format(history) if previous and not now.precision and not now.model and not now.formats else None
         if settled and not slots.precision:  # "what if 32k context?" after "not in bf16; yes at q4_k_m": that format
             slots = dataclasses.replace(slots, precision=settled, formats=[settled])
         if slots.gpu_prices:
@@ -360,9 +360,10 @@ class OfflineEngine:
         if routed is None and previous == ["power"] and (now.watts_per_gpu or now.pue or now.usd_per_kwh) and not now.model:
             routed = table.again("power", question, now, slots)  # "if I power-limit them to 250W?": the bill at that draw
         if routed is None and previous and previous[0] in ("gpu_vs_gpu", "gpu_worth") and len(set(now.gpus)) == 1 and not now.model and \
-                state.gpus and re.search(r"\bvs\.?\b|\bversus\b|\bcompared?\b|\bagainst\b|和.{0,16}比|跟.{0,16}比|比呢|对比",
-                                         question, re.I) and now.gpus[0] != state.gpus[0]:
-            slots.gpus = [state.gpus[0], now.gpus[0]]  # "and vs a used a6000?": the card the thread is about, against it
+                state.gpus and (re.search(r"\bvs\.?\b|\bversus\b|\bcompared?\b|\bagainst\b|和.{0,16}比|跟.{0,16}比|比呢|对比",
+                                          question, re.I) or FOLLOW_UP.search(question.lower())) and now.gpus[0] != state.gpus[0]:
+            # "and vs a used a6000?", "ok and B200?": the card the thread is about, against the new one
+            slots.gpus = [state.gpus[0], now.gpus[0]]
             routed = table.again(previous[0], question, now, slots)
         if routed is None and previous and previous[0] in ("gpu_vs_gpu", "gpu_worth") and len(set(state.gpus)) >= 2 and \
                 set(now.gpus) <= set(state.gpus) and FOLLOW_UP.search(question.lower()) and SLOWER_OR_FASTER.search(question):

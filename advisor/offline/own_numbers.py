@@ -349,7 +349,10 @@ def facts(text: str) -> Facts:
         f.tps = to_number(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
     f.tokens_per_day = find_tokens_per_day(text)
     both = re.search(r"(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?(?:input|输入)\s*(?:tokens?\s*)?(?:\+|and|,|/|、|和)"
-                     r"\s*(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?(?:output|输出)", low)
+                     r"\s*(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?(?:output|输出)", low) or \
+        re.search(r"(?:input|输入)\s*(?:约|大约|大概)?\s*(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?\s*(?:tokens?\s*)?"
+                  r"(?:\+|and|,|/|、|和|，)\s*(?:output|输出)\s*(?:约|大约|大概)?\s*(\d+(?:\.\d+)?)\s*([kmb]|million|billion|万|亿)?",
+                  low)  # "每天输入 1 亿 token、输出 5000 万 token": the words first
     if both and f.api_in_out:  # "300M input + 60M output tokens per day": the day's volume is both
         sc = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "亿": 1e8}
         a, b = float(both.group(1)) * sc.get(both.group(2) or "", 1), float(both.group(3)) * sc.get(both.group(4) or "", 1)
@@ -358,7 +361,8 @@ def facts(text: str) -> Facts:
                            low[both.end():both.end() + 24]) or re.search(r"(?:每月|每个月|一个月|月均|monthly|per month|a month)"
                                                                        r"[^\d。；;]{0,8}$", low[max(0, both.start() - 16):both.start()])
         per = DAYS_PER_MONTH if monthly else 1.0
-        if not f.tokens_per_day or min(abs(f.tokens_per_day - b), abs(f.tokens_per_day - b / per)) < 0.01 * b / per:
+        if not f.tokens_per_day or min(abs(f.tokens_per_day - b), abs(f.tokens_per_day - b / per)) < 0.01 * b / per \
+                or min(abs(f.tokens_per_day - a), abs(f.tokens_per_day - a / per)) < 0.01 * a / per:  # (or the input's)
             f.tokens_per_day, f.output_share = (a + b) / per, b / (a + b)
     # the chat's reading: "~15 requests each per day" is a rate, not 15 users
     f.users, f.requests_per_day, f.request_io = _load_said(text)

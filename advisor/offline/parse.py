@@ -110,6 +110,7 @@ class Slots:
     preference: bool | None = None  # DPO/KTO/IPO: a frozen reference model also runs forward over every token
     epochs: float | None = None
     vram_gib: float | None = None  # "a 24GB card" when no GPU is named
+    ram_gib: float | None = None  # the machine's system RAM: "32G 内存", "64GB of RAM" (llama.cpp can keep layers there)
     claimed_gb: float | None = None  # "only 3.5 GB" in a misconception question
     local_path: str | None = None  # a file path named in a chat question (never opened)
     problems: list[str] = field(default_factory=list)  # figures out of any sensible range
@@ -677,7 +678,7 @@ def find_context(text: str) -> int | None:
     low = text.lower()
     # tokens per training example: "每条1000 token", "1000 tokens each", "1,000 tokens per sample", "平均800个token"
     m = re.search(r"(?:每条|每个样本|每个|每次|平均|avg|average)\s*(?:长度|长)?\s*(?:约|大概|为|是)?\s*(\d[\d,]{1,6})\s*个?\s*tokens?", low) or \
-        re.search(r"(\d[\d,]{1,6})\s*tokens?\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
+        re.search(r"(\d[\d,]{1,6})\s*(?:tokens?|toks?)\s*(?:each|per\s+(?:example|sample|row|conversation|document|instruction|"
                   r"item|record)|on average|/\s*(?:example|sample))", low) or \
         re.search(r"(?:examples?|samples?|conversations?|documents?|instructions?|rows?|records?|dialogues?)\s+"
                   r"(?:of|with|at|averaging)\s+(?:about\s+|around\s+|roughly\s+|~\s*)?(\d[\d,]{1,6})\s*tokens?", low) or \
@@ -983,12 +984,12 @@ def find_output_share(text: str) -> float | None:
         return float(r.group(2)) / (float(r.group(1)) + float(r.group(2)))
     # the two volumes said apart: "输入 4000 万 输出 1000 万", "(40M in, 10M out)", "30M input / 10M output tokens"
     scale = r"\s*(k|m|b|million|billion|万|百万|千万|亿)?"
-    r = re.search(rf"(?:输入|input)\s*(?:约|大约|大概)?\s*(\d+(?:\.\d+)?){scale}.{{0,12}}?(?:输出|output)\s*(?:约|大约|大概)?\s*"
-                  rf"(\d+(?:\.\d+)?){scale}", text.lower()) or \
-        re.search(rf"(\d+(?:\.\d+)?){scale}\s*(?:tokens?\s*)?(?:in|input)\b.{{0,12}}?(\d+(?:\.\d+)?){scale}\s*(?:tokens?\s*)?"
-                  r"(?:out|output)\b", text.lower())
-    if r:
-        f = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+    pairs = [*re.finditer(rf"(?:输入|input)\s*(?:约|大约|大概)?\s*(\d+(?:\.\d+)?){scale}.{{0,12}}?(?:输出|output)\s*"
+                          rf"(?:约|大约|大概)?\s*(\d+(?:\.\d+)?){scale}", text.lower()),
+             *re.finditer(rf"(\d+(?:\.\d+)?){scale}\s*(?:tokens?\s*)?(?:in|input)\b.{{0,12}}?(\d+(?:\.\d+)?){scale}\s*"
+                          r"(?:tokens?\s*)?(?:out|output)\b", text.lower())]
+    f = {"k": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8}
+    for r in pairs:  # ("按输入 2 元/百万、输出 3 元/百万 ... 每天输入 1 亿 token、输出 5000 万": the prices first, then the volumes)
         a = float(r.group(1)) * f.get(r.group(2) or "", 1)
         b = float(r.group(3)) * f.get(r.group(4) or "", 1)
         if a > 1000 and b > 1000 and 0 < b < a + b:  # volumes, not a request's few hundred tokens
@@ -996,7 +997,19 @@ def find_output_share(text: str) -> float | None:
     m = re.search(r"(?:输出|output|generated)\s*(?:tokens?)?\s*(?:大约|大概|约)?\s*(?:占|is|are|about|~|=|:|：)?\s*(?:about\s*|~)?"
                   r"(\d{1,2}(?:\.\d+)?)\s*%|(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:it|them|that|the tokens) )?(?:is |are )?(?:output|输出)",
                   text.lower())
-    return float(m.group(1) or m.group(2)) / 100 if m else None
+    if m:
+        return float(m.group(1) or m.group(2)) / 100
+    tenths = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # "八成是输入", "输出占两成"
+    digits = "".join(tenths)
+    t = re.search(rf"([{digits}])\s*成\s*(?:是|为|都是)?\s*(输入|输出)|(输入|输出)\s*(?:占|约|大约|大概)?\s*([{digits}])\s*成", text)
+    if t:
+        digit, side = (t.group(1), t.group(2)) if t.group(1) else (t.group(4), t.group(3))
+        share = tenths[digit] / 10
+        return share if side == "输出" else round(1 - share, 2)
+    i = re.search(r"(?:input|prompts?)\s*(?:tokens?)?\s*(?:is|are|about|~|=|:)?\s*(?:about\s*|~)?(\d{1,2}(?:\.\d+)?)\s*%|"
+                  r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:it|them|that|the tokens) )?(?:is |are )?(?:input|prompts?)\b|"
+                  r"输入\s*(?:大约|大概|约)?\s*占?\s*(\d{1,2}(?:\.\d+)?)\s*%", text.lower())
+    return round(1 - float(i.group(1) or i.group(2) or i.group(3)) / 100, 4) if i else None  # "80% input": 20% output
 
 
 def find_peak_factor(text: str) -> float | None:
@@ -1101,7 +1114,7 @@ def find_users(text: str) -> tuple[int | None, str | None]:
             return max(1, round(people * pct / 100)), None
     # people at once before head counts: "200 人用，高峰时 20 人同时提问" / "200 staff, 20 concurrent users" is 20
     at_once = [rf"({_NUM})\s*(?:(?:chat|chatbot)\s+)?(?:(?:concurrent|simultaneous|parallel|active|concurrently|online|live|"
-               rf"peak)\s+){{1,2}}(?:(?:chat|chatbot)\s+)?{_USER_WORDS}",
+               rf"peak)\s+){{1,2}}(?:(?:chat|chatbot|internal|company)\s+)?{_USER_WORDS}",
                rf"({_NUM})\s*{_USER_WORDS}\s+(?:at once|at the same time|simultaneously|concurrently|at peak|in parallel)\b",
                # any people at once: "8 lawyers at the same time", "30 agents concurrently" (not GPUs, tokens or hours)
                rf"({_NUM})\s+(?!(?:gpus|cards|tokens|hours|days|nodes|servers|layers|experts|requests/s)\b)[a-z]{{3,}}s\s+"
@@ -1387,6 +1400,11 @@ MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!
 
 
 ASSUMED_ACTIVE_SHARE = 5.0  # % of a head count using an internal assistant at once at peak, when the person says none
+# users counted across a company ("1000 users internally", "公司内部 300 人用") are a head count, unless said to be at once
+INTERNAL_HEAD_COUNT = re.compile(r"\binternal(?:ly)?\b|\bin[- ]house\b|\bcompany[- ]wide\b|\bacross the (?:company|org)|"
+                                 r"内部|公司内|全公司", re.I)
+AT_ONCE_WORDS = re.compile(r"concurren|at once|simultaneous|same time|in parallel|\bpeak\b|\bactive\b|\bonline\b|"
+                           r"同时|并发|在线|高峰|峰值", re.I)
 
 CLAIMED_SPEED = re.compile(r"\b(?:plausible|realistic|possible|legit|believable|credible)\b|\btrue\?|\b(?:vendor|they|someone|blog|"
                            r"post|article)\b.{0,30}\b(?:says?|claims?|promises?|advertis\w+)\b|真的假的|靠谱吗|可能吗|可信吗|"
@@ -1872,7 +1890,8 @@ def find_watts_per_gpu(text: str) -> float | None:
     low = text.lower()
     m = re.search(r"(?:power[- ]?limit(?:ed)?|cap(?:ped)?|limit(?:ed)?)\s*(?:them|it|each|the gpus?|the cards?)?\s*(?:to|at)\s*(\d{2,4})\s*w\b|"
                   r"(\d{2,4})\s*w(?:atts?)?\s*(?:each|apiece|per (?:gpu|card))|(?:每卡|每张卡?|每块卡?|单卡)\s*(?:功耗)?\s*(?:约|大约|是)?\s*"
-                  r"(\d{2,4})\s*w\b|(?:功耗|限制?到|限功耗到?)\s*(\d{2,4})\s*w\b", low)
+                  r"(\d{2,4})\s*w\b|(?:限(?:制)?(?:功率|功耗)?|(?:功率|功耗)(?:上限|限制|墙)?)\s*(?:设|调|压)?\s*(?:到|为|在|成)?\s*"
+                  r"(\d{2,4})\s*w\b", low)
     v = float(next(g for g in m.groups() if g)) if m else None
     return v if v and 30 <= v <= 2000 else None
 
@@ -1983,6 +2002,19 @@ def spaced(text: str) -> str:
     return re.sub(r"([A-Za-z0-9%])([\u3400-\u9fff])", r"\1 \2", text)
 
 
+SYSTEM_RAM = re.compile(r"(\d{1,4})\s*(?:gb|g)(?![a-z])\s*(?:of\s+)?(?:system\s+|ddr\d\s*)?(?:ram|内存|ddr\d)|"
+                        r"(?<!统一)(?<!显)(?:内存|\bram\b|system memory)\s*(?:是|有|为|:|：|of)?\s*(\d{1,4})\s*(?:gb|g)(?![a-z])", re.I)
+
+
+def find_ram(text: str) -> float | None:
+    """The machine's system RAM: '32G 内存', '64GB RAM', '内存 64G' (not unified memory, not VRAM)."""
+    if re.search(r"统一内存|unified", text, re.I):
+        return None
+    m = SYSTEM_RAM.search(text)
+    v = float(m.group(1) or m.group(2)) if m else None
+    return v if v and 4 <= v <= 4096 else None
+
+
 def find_vram(text: str) -> float | None:
     low = text.lower()
     m = re.search(r"(\d{1,3})\s*(?:gb|g)\s*(?:of\s*)?(?:vram|card|gpu|显存|显卡|memory|的卡)", low) or \
@@ -2075,7 +2107,8 @@ def parse(text: str) -> Slots:
     share = POPULATION_SHARE.search(text.lower())
     if share and s.users:
         s.users_share_pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
-    head = re.search(rf"({_NUM})\s*(?:k\b)?\s*(?:个|位|名)?\s*(?:employees|staff|people in the company|seats|员工|职员|同事)", text.lower())
+    head = re.search(rf"({_NUM})\s*(?:k\b)?\s*(?:个|位|名)?\s*(?:employees|staff|people in the company|seats|员工|职员|同事)", text.lower()) \
+        or re.search(r"(?:公司|团队|部门|单位|学校|医院|律所)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)", text)
     if s.users and not s.users_share_pct:  # "200 人用，高峰时 20 人同时": the head count beside the users at once
         total = head or re.search(rf"({_NUM})\s*(?:个|位|名)?\s*(?:人(?:用|使用|左右|的)|users?\s+(?:in )?total|total users|"
                                   rf"people use|employees|用户(?:总数|量))", text.lower())
@@ -2087,6 +2120,9 @@ def parse(text: str) -> Slots:
                       r"(?:active|online|concurrent|at once|at the same time|同时|在线|并发)", text.lower())
     if alone and not s.users:
         s.users_share_pct = float(alone.group(1))  # "what if only 2% are active at once?": users from the head count
+    if s.users and not s.users_share_pct and not s.population and INTERNAL_HEAD_COUNT.search(text) and \
+            not AT_ONCE_WORDS.search(text) and not PER_PERSON.search(text):  # (a rate per person: the people make a volume)
+        s.population, s.users = s.users, None  # "maybe 1000 users internally": the company's users, not 1,000 at once
     if s.population and not s.users and not s.users_share_pct:
         s.users = max(1, round(s.population * ASSUMED_ACTIVE_SHARE / 100))  # 1,500 staff are not 1,500 users at once
         s.users_assumed_share = ASSUMED_ACTIVE_SHARE
@@ -2230,6 +2266,7 @@ def parse(text: str) -> Slots:
     s.claimed_gb = find_claimed_gb(text)
     if not s.gpu:
         s.vram_gib = find_vram(text)
+    s.ram_gib = find_ram(text)
     described = describe_device(text, s)
     if described:  # hardware outside the catalog, with the figures it needs: sized as described
         if not s.count:  # "4x Tesla P40 (24GB each, ...)", "两张国产卡": the count written with the unnamed card
