@@ -324,9 +324,17 @@ def local_path(turn, s: Slots) -> Reply:
                       "或在本机运行 `gpu-advisor fit --model path/to/config.json`。"))
 
 
+# a tool's complaint written for Python, not for a person ("FitRequest.__init__() missing 1 required keyword-only
+# argument: 'model'"): never shown; the facts that are missing are asked for instead
+INTERNAL_ERROR = re.compile(r"__init__\(\)|missing \d+ required|unexpected keyword|object has no attribute|Traceback|NoneType",
+                            re.I)
+
+
 def input_problem(turn, message: str) -> Reply:
     zh = turn.zh
     turn.warnings.append(message)
+    if INTERNAL_ERROR.search(message):
+        return unknown(turn, Slots())
     return Reply(pick(zh, f"I couldn't compute that: {message}", f"这个问题我没法直接算：{message}"))
 
 

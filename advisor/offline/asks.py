@@ -183,6 +183,8 @@ SITUATIONS: tuple[Situation, ...] = (
     Situation("sharding", "DDP or FSDP for 7B on 8 A100s?", ("re:ddp_vs_sharded", "merged.model"), ("sharding",)),
     Situation("model_claim_explained", "why is it true that Mixtral is slow on PCIe?",
               ("found:explain", "!sizing_with_model", "found:misconception", "now.model"), ("misconception",)),
+    Situation("what_sets_a_limit", "what actually determines how many concurrent users a GPU can serve?",
+              ("re:what_determines", "!merged.model", "question_form"), ("explain",)),
     Situation("setup_described", "那 Qwen3-235B-A22B 放在 4 张 H100 上大概是什么情况？",
               ("found:explain", "now.model", "now.gpu", "!now.formats", "re:setup_vague", "!re:why_lead", "!found:misconception"),
               ("fit", "speed")),
@@ -303,6 +305,9 @@ REGEXES = {
     "oom": OOM_ASK,
     "min_claim": MIN_CLAIM,
     "follow_up": FOLLOW_UP,
+    # "what determines how many users a GPU serves", "由什么决定": the mechanism asked, not a figure for a setup
+    "what_determines": re.compile(r"\bdetermin|\bdepends? on\b|\bwhat (?:limits|sets|decides)\b|取决于|由什么决定|什么决定|受什么限制",
+                                  re.I),
     # "大概是什么情况", "how would it run": a setup described for its whole picture (fits? how fast?), not a concept
     "setup_vague": re.compile(r"什么情况|怎么样|咋样|表现如何|what(?:'s| is| would it be) (?:it )?like|how (?:would|will|does) it "
                               r"(?:run|do|go|perform)|what happens", re.I),

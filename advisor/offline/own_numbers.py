@@ -489,7 +489,7 @@ def _zh_count(text: str) -> int | None:
 BREAK_EVEN = re.compile(r"break[- ]?even|pays? (?:for )?itself|pays? (?:it )?off|pay(?:s|ing)? back|payback|回本|回收成本|\bbuy\b.{0,60}\bor\b.{0,20}\brent|"
                         r"\brent\b.{0,60}\bor\b.{0,20}\bbuy|买.{0,40}还是.{0,10}租|租.{0,40}还是.{0,10}买|"
                         r"(?:\bvs\.?|\bversus\b|\bor\b|\bcompared to\b)\s*(?:\w+\s+){0,2}(?:rent(?:ing)?|runpod|vast(?:\.ai)?|lambda|the cloud|"
-                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|方案\s*[一二两三\d]\s*[:：]?\s*(?:是)?\s*(?:租|云上)|总成本哪个|哪个(?:更)?低|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
+                        r"cloud)\b|(?:vs\.?|还是|和|或者?)\s*(?:云上)?租|(?:对比|相比|比起)\s*.{0,10}?(?:租|云上)|方案\s*[一二两三\d]\s*[:：]?\s*(?:是)?\s*(?:租|云上)|总成本哪个|哪个(?:更)?低|哪个划算|哪个更划算|哪个便宜|哪个更便宜|值不值得买|值得买吗|该不该买|要不要买|怎么算划算|划不划算|划算吗|合算|"
                         r"\bwhen does buying\b|\bis it dumb to buy\b|\bworth buying\b|"
                         r"\b(?:alternative|instead)\b.{0,30}\brent|\bwhich is cheaper\b|\bcheaper overall\b", re.I)
 PER_M = re.compile(r"per (?:1m|million)|/\s*1m\b|\$/1m|每百万|百万\s*token|cost per token|per million tokens", re.I)

@@ -858,7 +858,7 @@ def find_io_tokens(text: str) -> tuple[int | None, int | None]:
     return inp, out
 
 
-_ITEM = (r"(?:(?:(?!(?:tokens?|toks?)\b)[a-z&/-]+\s+){0,2}(?:documents?|docs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
+_ITEM = (r"(?:(?:(?!-?(?:tokens?|toks?)\b)[a-z&/-]+\s+){0,2}(?:documents?|docs?|pdfs?|requests?|prompts?|queries|items?|files?|articles?|records?|rows?|"
          r"pages?|emails?|tickets?|summaries|pairs|samples|examples|questions|texts?|snippets?|sentences?|passages?|"
          r"paragraphs?|descriptions?|reviews?|comments?|posts?|messages?|transcripts?|abstracts?|problems?)|条|篇|个请求|个文档|"
          r"份|次请求|个问题|道题|道|对)")
@@ -1290,7 +1290,7 @@ def find_days(text: str) -> float | None:
     if m and 0 < float(m.group(1)) <= 240:
         return float(m.group(1)) / 24
     m = re.search(r"\b(?:have|got|has)\b[^.?!]{0,40}?\(\s*(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*\)|"  # "for the weekend (60 hours)"
-                  r"\bfor the weekend\b\W{0,3}(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b", low)
+                  r"\b(?:for|over|during|in|within) (?:a |the )?weekend\b\W{0,3}(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b", low)
     if m and 0 < float(m.group(1) or m.group(2)) <= 720:
         return float(m.group(1) or m.group(2)) / 24
     if re.search(r"overnight", low):

@@ -47,6 +47,8 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"\b(?:someone|somebody|other people|others)(?: else)?'?s? (?:accounts?|credentials|api keys?|logins?|cards?)\b",
            r"\bstolen (?:credit )?cards?\b", r"\bfake (?:accounts|identit(?:y|ies)|ids?)\b", r"\bcarding\b",
            r"\b(?:evade|bypass|get around|circumvent|dodge)\b.{0,30}\b(?:export controls?|sanctions|quotas? by)\b",
+           r"\b(?:unlock|bypass|circumvent|remove|get around)\b.{0,30}\b(?:compute|performance|bandwidth) (?:caps?|limits?)\b.{0,30}"
+           r"\b(?:h20|h800|a800|4090 ?d)\b|\bflash\w* (?:the |a )?v?bios\b.{0,40}\b(?:unlock|h100|full (?:speed|performance))\b",
            r"\bsmuggl\w+\b", r"\bfake news\b", r"\bdisinformation\b", r"\bastroturf", r"\bpropaganda bots?\b",
            r"\b(?:bypass|get around|circumvent|evade)\b.{0,30}\b(?:kyc|identity|id|verification|real-name)\b",
            r"\b(?:mass|bulk)[- ]?(?:register|creat|sign)\w*\b.{0,20}\baccounts\b",
@@ -151,7 +153,7 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|(?:绕过|绕开|规避|避开|躲开).{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|"
-              r"盗刷|虚假账号|假账号|(?:改驱动|刷\s*bios|破解|解锁).{0,24}(?:算力限制|限制解锁|解锁.{0,6}算力|h100\s*的?水平)|"
+              r"盗刷|虚假账号|假账号|(?:改驱动|刷\s*bios|破解|解锁|绕过|绕开).{0,24}(?:(?:算力|性能)限制|限制解锁|解锁.{0,6}算力|h100\s*的?(?:水平|性能))|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
               r"带节奏|水军|刷单|刷量|刷评|盗用|盗取|偷用|冒用|被盗|偷来的|(?:别人|他人|其他人)的.{0,6}(?:账号|账户|密钥|凭证|信用卡)|"
               r"不被.{0,6}(?:发现|抓|查到|追踪|察觉|检测到)|(?:泄露|泄漏|偷来|盗来).{0,6}的.{0,8}(?:权重|模型|checkpoint)|"
