@@ -39,3 +39,17 @@ def test_a_summarisation_batch_with_pdfs_and_a_weekend_is_a_batch_job_against_th
 def test_a_purchase_against_a_monthly_rent_said_with_dui_bi_is_a_payback():
     lead = first_line(chat("想在公司机房放一台 8 卡 H20 服务器跑 R1，采购价大约 110 万，对比云上同配置月租 6.5 万，怎么算？").text)
     assert lead.startswith("**买更划算：约 16.9 个月"), lead  # 1,100,000 / 65,000
+
+
+@pytest.mark.parametrize("q,v", [("我自己测的，单张 H100 跑 Llama-3.3-70B FP8（vLLM），单用户 28 token/s，这个正常吗？是不是没调好", 28),
+                                 ("4090 跑 Qwen2.5-14B 只有 30 token/s，正常吗", 30),
+                                 ("Llama 8B on L4 at 25 tok/s - is that normal?", 25),
+                                 ("we need 20 tok/s per user for 50 users", None)])
+def test_a_speed_asked_about_as_normal_is_a_measured_speed(q, v):
+    assert parse(q).measured_tps == v
+
+
+def test_a_measured_speed_of_a_model_that_loads_only_squeezed_is_judged_not_called_impossible():
+    a = chat("我自己测的，单张 H100 跑 Llama-3.3-70B FP8（vLLM），单用户 28 token/s，这个正常吗？是不是没调好")
+    lead = first_line(a.text)
+    assert lead.startswith("**正常") and "--gpu-memory-utilization 0.95" in a.text, lead

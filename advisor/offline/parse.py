@@ -1395,7 +1395,11 @@ def find_aggregate_speed(text: str) -> float | None:
 MEASURED = re.compile(rf"(?<!should )(?<!must )(?<!to )(?<!will )(?<!would )(?<!can )(?<!could )\b(?:gets?|getting|got|see|seeing|saw|measure[sd]?|only|just|am at|is at|runs? at|doing|generates?|generating|"
                       rf"hits?|hitting|achieves?|reach(?:es)?|claims?|claiming|does|outputs?|produces?)\s+(?:about\s+|around\s+|~)?"
                       rf"({_NUM})\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tokens? (?:per|a) second|tok/s|t/s|tps)|"
-                      rf"(?:只有|才|实测|测得|跑出|跑到|能跑|能到|达到|号称|声称|宣称)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)",
+                      rf"(?:只有|才|实测|测得|跑出|跑到|能跑|能到|达到|号称|声称|宣称)\s*(?:约|大概)?\s*({_NUM})\s*(?:个)?\s*(?:token|tok)s?\s*(?:/\s*s|每秒)|"
+                      # a speed, then whether it is normal: "单用户 28 token/s，这个正常吗", "20 tok/s - is that normal?"
+                      rf"({_NUM})\s*(?:个)?\s*(?:tok(?:en)?s?\s*/\s*s(?:ec)?|tok/s|t/s|tps|(?:token|tok)s?\s*每秒)"
+                      r"[^。.!?？\n]{0,16}?(?:正常吗|正常不|正常么|合理吗|算正常|是不是(?:没调好|太慢|偏慢)|"
+                      r"\bis (?:that|this|it) (?:normal|expected|right|reasonable|ok|okay|good)\b)",
                       re.I)
 
 
@@ -1414,7 +1418,7 @@ CLAIMED_SPEED = re.compile(r"\b(?:plausible|realistic|possible|legit|believable|
 def find_measured_speed(text: str) -> float | None:
     """A speed the person observes and asks about ('my 3090 gets 20 tokens/s, is that normal?')."""
     m = MEASURED.search(text)
-    return to_number(m.group(1) or m.group(2)) if m else None
+    return to_number(next(g for g in m.groups() if g)) if m else None
 
 
 def find_target_speed(text: str) -> float | None:
