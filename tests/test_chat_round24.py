@@ -2,7 +2,7 @@
 
 import pytest
 
-from advisor.offline.parse import find_watts_per_gpu
+from advisor.offline.parse import find_output_share, find_ram, find_watts_per_gpu
 
 from .chat_helpers import chat, first_line
 
@@ -48,10 +48,19 @@ def test_two_formats_in_a_follow_up_are_compared_not_the_one_settled_before():
     assert "q4_k_m" in a.text and "q8_0" in a.text and "更快" in first_line(a.text), first_line(a.text)
 
 
-@pytest.mark.parametrize("q,w", [("如果每张卡限功率到 250W 呢？性能掉多少", 250), ("功率上限设为 280 W", 280),
-                                 ("功耗限制到300W", 300), ("power-limit them to 300W each", 300), ("我的电源是 1000W", None)])
-def test_power_limits_are_read(q, w):
-    assert find_watts_per_gpu(q) == w
+# power limits; an input share gives the output share; system RAM apart from VRAM and unified memory
+FIGURES = [(find_watts_per_gpu, q, v) for q, v in (
+    ("如果每张卡限功率到 250W 呢？性能掉多少", 250), ("功率上限设为 280 W", 280), ("功耗限制到300W", 300),
+    ("power-limit them to 300W each", 300), ("我的电源是 1000W", None))] + [(find_output_share, q, v) for q, v in (
+    ("一天大概 2000 万 token，八成是输入", 0.2), ("输出占两成", 0.2), ("about 70% input", 0.3), ("80% of it is input", 0.2),
+    ("输出大约占 20%", 0.2), ("输入占 75%", 0.25))] + [(find_ram, q, v) for q, v in (
+    ("我笔记本是 4060 8G 显存，32G 内存，能跑 Qwen3-14B 吗", 32), ("I have a 3060 12GB and 64GB RAM", 64), ("内存 64G，显卡 4090", 64),
+    ("Mac with 64GB unified memory", None), ("24G显存 16G内存条", 16), ("have 64gb ddr5 + 7950x", 64))]
+
+
+@pytest.mark.parametrize("reader,q,value", FIGURES, ids=lambda x: getattr(x, "__name__", None))
+def test_figures_are_read(reader, q, value):
+    assert reader(q) == value
 
 
 def test_a_power_cap_asked_about_leads_with_what_it_costs_in_speed():
@@ -83,14 +92,6 @@ def test_a_company_head_count_is_sized_for_the_users_at_once_and_says_so():
     assert "for 50 users" in first_line(a.text) and "5% of the 1,000 people" in a.text, first_line(a.text)
 
 
-@pytest.mark.parametrize("q,share", [("一天大概 2000 万 token，八成是输入", 0.2), ("输出占两成", 0.2), ("about 70% input", 0.3),
-                                     ("80% of it is input", 0.2), ("输出大约占 20%", 0.2), ("输入占 75%", 0.25)])
-def test_an_input_share_gives_the_output_share(q, share):
-    from advisor.offline.parse import find_output_share
-
-    assert find_output_share(q) == share
-
-
 def test_an_api_priced_in_and_out_is_weighed_against_self_hosting_the_same_volume():
     a = chat("做个 AI 客服，模型用 Qwen2.5-32B，白天 9 点到 21 点高峰大概 30 并发，晚上基本没人。自己租卡部署还是用阿里云百炼 API 划算？",
              "百炼那边按输入 0.8 元/百万 token、输出 2 元/百万算，我们一天大概 2000 万 token，八成是输入")
@@ -100,14 +101,6 @@ def test_an_api_priced_in_and_out_is_weighed_against_self_hosting_the_same_volum
     b = chat("Llama 3.1 8B, 300M tokens a day, about 75% input. Self-host on L40S or use an API at $0.10/M input and "
              "$0.30/M output?")
     assert "cheaper" in first_line(b.text) and "$0.1/1M" in first_line(b.text), first_line(b.text)
-
-
-@pytest.mark.parametrize("q,ram", [("我笔记本是 4060 8G 显存，32G 内存，能跑 Qwen3-14B 吗", 32), ("I have a 3060 12GB and 64GB RAM", 64),
-                                   ("内存 64G，显卡 4090", 64), ("Mac with 64GB unified memory", None), ("24G显存 16G内存条", 16), ("have 64gb ddr5 + 7950x", 64)])
-def test_system_ram_is_read_apart_from_vram_and_unified_memory(q, ram):
-    from advisor.offline.parse import find_ram
-
-    assert find_ram(q) == ram
 
 
 def test_a_desk_machine_that_misses_in_vram_runs_with_layers_in_its_system_ram():

@@ -1522,30 +1522,26 @@ def _volume(turn, s: Slots, question: str) -> Reply:
                                         f" **每天：{n_run} 张 x {usd(s.usd_per_gpu_hour)}/卡时 x 24 小时 = {usd(day)}。**")
         notes.append(pick(zh, f"Monthly: {n_run} x {usd(s.usd_per_gpu_hour)}/GPU-hour x 730 h = {usd(month)}.",
                           f"每月：{n_run} 张 x {usd(s.usd_per_gpu_hour)}/卡时 x 730 小时 = {usd(month)}。"))
-        api = _api_in_out(question)
-        if api and s.request_rate:  # "和直接调 API（输入 1 元/百万，输出 4 元/百万）比": the same requests at the API's prices
-            per_req = (prompt * api[0] + out * api[1]) / 1e6
-            api_month = per_req * s.request_rate * 86400 * 30.4
-            turn.derive("api_cost", lambda **kw: kw, input_per_m=api[0], output_per_m=api[1], requests_per_s=s.request_rate,
-                        usd_per_month=round(api_month, 2))
-            cheaper = pick(zh, "the API" if api_month < month else "self-hosting", "API" if api_month < month else "自建")
-            notes.append(pick(zh, f"The API at {usd(api[0])}/1M in and {usd(api[1])}/1M out: {usd(api_month)} a month for the same "
-                                  f"requests, so {cheaper} is cheaper.",
-                              f"按 API 价格（输入每百万 {usd(api[0])}，输出每百万 {usd(api[1])}）同样的请求每月 {usd(api_month)}，"
-                              f"{cheaper}更便宜。"))
     api = _api_in_out(question)
-    if api and self_month and not (s.usd_per_gpu_hour and s.request_rate) and not API_YUAN.search(question):
-        # "self-host, or an API at $0.10/M input and $0.30/M output?": the same requests at the API's prices lead
+    asked_first = bool(s.usd_per_gpu_hour and s.request_rate)  # "单卡够吗？每月多少？和直接调 API 比": the count leads
+    if api and self_month and (asked_first or not API_YUAN.search(question)):  # (not yuan API prices against a $ rent)
+        # the same requests at the API's prices ("和直接调 API（输入 1 元/百万，输出 4 元/百万）比", "or an API at $0.10/M?")
         api_month = (prompt * api[0] + out * api[1]) / 1e6 * rate * 86400 * 30.4
         turn.derive("api_cost", lambda **kw: kw, input_per_m=api[0], output_per_m=api[1], requests_per_s=rate,
                     usd_per_month=round(api_month, 2))
         cheaper = api_month < self_month
-        notes.insert(0, lead.replace("**", ""))
-        lead = pick(zh, f"**{'The API is' if cheaper else 'Self-hosting is'} cheaper: about {usd(api_month)} a month at "
-                        f"${api[0]:g}/1M in and ${api[1]:g}/1M out vs {usd(self_month)} for the GPUs it takes** (the same "
-                        f"requests: {prompt:,} in + {out:,} out).",
-                    f"**{'API' if cheaper else '自建'}更便宜：按 API 价格（输入每百万 ${api[0]:g}、输出每百万 ${api[1]:g}）每月约 "
-                    f"{usd(api_month)}，自建所需的卡每月约 {usd(self_month)}**（同样的请求：输入 {prompt:,} + 输出 {out:,}）。")
+        if asked_first:
+            notes.append(pick(zh, f"The API at {usd(api[0])}/1M in and {usd(api[1])}/1M out: {usd(api_month)} a month for the "
+                                  f"same requests, so {'the API' if cheaper else 'self-hosting'} is cheaper.",
+                              f"按 API 价格（输入每百万 {usd(api[0])}，输出每百万 {usd(api[1])}）同样的请求每月 {usd(api_month)}，"
+                              f"{'API' if cheaper else '自建'}更便宜。"))
+        else:  # the comparison was the question: it leads
+            notes.insert(0, lead.replace("**", ""))
+            lead = pick(zh, f"**{'The API is' if cheaper else 'Self-hosting is'} cheaper: about {usd(api_month)} a month at "
+                            f"${api[0]:g}/1M in and ${api[1]:g}/1M out vs {usd(self_month)} for the GPUs it takes** (the "
+                            f"same requests: {prompt:,} in + {out:,} out).",
+                        f"**{'API' if cheaper else '自建'}更便宜：按 API 价格（输入每百万 ${api[0]:g}、输出每百万 ${api[1]:g}）每月约 "
+                        f"{usd(api_month)}，自建所需的卡每月约 {usd(self_month)}**（同样的请求：输入 {prompt:,} + 输出 {out:,}）。")
     paid = API_SPEND.search(question)
     if paid and self_month:  # "we pay openai ~$9k/month": what they pay now against renting the GPUs it takes
         now_month = float(paid.group(1).replace(",", "")) * (1000 if paid.group(2) else 1)

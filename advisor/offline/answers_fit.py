@@ -228,7 +228,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                                  f"{r.max_context:,} tokens for one sequence.",
                              f"上限：该上下文下最多 {r.max_batch} 个序列；单序列最长上下文 {r.max_context:,} tokens。"))
         return Reply(lead, body, memory_assumptions(m, args, zh))
-    alt = None
+    alt, tried = None, {}
     if not s.precision:
         batching = bool(args.get("framework")) or users > 1
         desktop = not batching and gpu_kind(gpu) != "datacenter"  # one user at a desk: llama.cpp / Ollama formats
@@ -236,7 +236,7 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
         for fmt in eight_bit + [four_bit(gpu, batching=batching)]:
             if fmt == m.precision:
                 continue
-            q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
+            q = tried[fmt] = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": fmt})
             if q.fits:
                 alt = q
                 break
@@ -270,7 +270,8 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
                         f"{gib(q.required_gib)}，可用 {gib(q.available_gib)}（llama.cpp -ctk q8_0 -ctv q8_0，或 Ollama 的 q8_0 KV）。")
             return Reply(lead, [breakdown(q.memory, zh)], memory_assumptions(q.memory, {**args, "precision": FOUR_BIT_CONSUMER}, zh),
                          cite=format_topic(FOUR_BIT_CONSUMER))
-        offloaded = _with_system_ram(turn, s, gpu, n, args, r) if s.ram_gib and gpu_kind(gpu) != "apple_unified" else None
+        offloaded = _with_system_ram(turn, s, gpu, n, args, r, tried.get(FOUR_BIT_CONSUMER)) \
+            if s.ram_gib and gpu_kind(gpu) != "apple_unified" else None
         if offloaded is not None:
             return offloaded
         for fmt in ("q3_k_m", "iq3_xxs", "iq2_xs", "iq1_s"):
@@ -300,14 +301,14 @@ def _fit_inference(turn, s: Slots, gpu: str, n: int) -> Reply:
 RAM_FOR_SYSTEM_GB = 6  # what the OS, the browser and llama.cpp's own buffers keep of a desk machine's RAM (assumed)
 
 
-def _with_system_ram(turn, s: Slots, gpu: str, n: int, args: dict, r) -> Reply | None:
+def _with_system_ram(turn, s: Slots, gpu: str, n: int, args: dict, r, q=None) -> Reply | None:
     """'4060 8G 显存，32G 内存，能跑 Qwen3-14B 吗': at Q4_K_M what does not fit in VRAM stays in system RAM (llama.cpp -ngl,
     Ollama splits layers on its own); each token then reads those weights at the RAM's bandwidth. None when it does not
     fit in both together."""
     from tools.throughput import CPU_BANDWIDTH_GB_S
 
-    zh = turn.zh
-    q = turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": FOUR_BIT_CONSUMER})
+    zh = turn.zh  # (q: the Q4_K_M check already made, when there was one)
+    q = q or turn.call("check_fit", model=s.model, gpu=gpu, gpu_count=n, **{**args, "precision": FOUR_BIT_CONSUMER})
     over = q.required_gib - q.available_gib
     spare = s.ram_gib * 1e9 / 2**30 - RAM_FOR_SYSTEM_GB
     weights = q.memory.weights_gib

@@ -200,7 +200,7 @@ def _use_asks(now: Slots, part_asks: list[str]) -> list[str]:
 def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, Slots, list[str]]:
     """Facts and the last asks from earlier user turns (history: dicts with role/content, or strings), the
     hardware the person said is theirs, and the asks of every part of the last question (one per part)."""
-    state, asks, owned, earlier, part_asks = Slots(), None, Slots(), "", []
+    state, asks, owned, earlier, last_parts = Slots(), None, Slots(), "", None
     for turn in (history or [])[-40:]:
         role, content = _role_content(turn)
         if role != "user" or not content:
@@ -216,10 +216,8 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         # ("如果 100B token 呢？" is the run's time again, not the power bill of its last part)
         lead_now = parse(lead_part) if lead_part != content else now
         routed = table.route(lead_part, lead_now, merged)
-        previous = asks
+        last_parts = (preamble, asked[1:] if len(asked) >= 2 else [], merged, asks)  # the later parts, read after
         asks = [routed.spec.name] if routed and not routed.missing else detect(lead_part, lead_now, merged, asks)
-        part_asks = [*asks, *(a for part in asked[1:] if len(asked) >= 2
-                              for a in detect(f"{preamble} {part}".strip(), parse(part), merged, previous)[:1])]
         if asks in (["unknown"], ["outside"]):  # "how many GPUs do I need for llama?" (no model yet): the ask stands
             asks = [n for n in ("how_many", "which_gpu", "speed", "time", "cost") if re.search(PATTERNS[n], content.lower())][:1] or None
         if asks in (["problem"], ["local_path"]):
@@ -227,6 +225,10 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
         if (now.gpu or now.vram_gib) and OWNED.search(content):
             owned = _owned(merged)
         state = merged
+    part_asks = list(asks or [])
+    if last_parts:  # each later part of the last question: its own first ask (only the last question's are needed)
+        preamble, rest, merged, previous = last_parts
+        part_asks += [a for part in rest for a in detect(f"{preamble} {part}".strip(), parse(part), merged, previous)[:1]]
     return state, asks, owned, part_asks
 
 
@@ -306,8 +308,9 @@ class OfflineEngine:
         turn.local_history = " ".join(c for r, c in map(_role_content, (history or [])[-4:]) if r == "user" and c)
         state, previous, owned, part_asks = conversation_state(history)
         now = parse(question)
-        if previous and FOLLOW_UP.search(question.lower()) and _use_asks(now, part_asks):
-            previous = _use_asks(now, part_asks)
+        use = _use_asks(now, part_asks) if previous and FOLLOW_UP.search(question.lower()) else []
+        if use:  # "那如果只在白天用 10 小时呢？": the part of the last question the hours change
+            previous = use
         if history:  # "the 70b one" after "how much vram to run llama?": that family's 70B
             now = fit_.family_size(now, " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user"))
         if starts_fresh(question, now, state):
