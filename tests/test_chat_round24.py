@@ -121,6 +121,9 @@ def test_a_company_head_count_in_chinese_is_sized_for_the_share_at_once():
     s = parse("我们公司 500 人，想内部部署 Qwen2.5-72B 做知识库问答，需要几张 H100？每月大概多少钱？")
     assert (s.users, s.population) == (25, 500)
     assert (parse("公司 300 人，高峰 30 人同时用").users, parse("我们团队 20 个人用 Qwen2.5-7B 写代码").users) == (30, 20)
+    # a team's people are its users, not a head count at 5% ("30 人" would be 2 at once)
+    team = parse("我们团队 30 人要用 Qwen2.5-32B 做代码助手，上下文 16k，每人至少 20 token/s")
+    assert (team.users, team.population) == (30, None)
 
 
 def test_two_desk_cards_compared_for_a_model_that_loads_only_at_4_bit_use_q4_k_m():

@@ -2112,12 +2112,17 @@ def parse(text: str) -> Slots:
     if share and s.users:
         s.users_share_pct = float(share.group("pct") or share.group("pct2") or share.group("pct3"))
     head = re.search(rf"({_NUM})\s*(?:k\b)?\s*(?:个|位|名)?\s*(?:employees|staff|people in the company|seats|员工|职员|同事)", text.lower()) \
-        or re.search(r"(?:公司|团队|部门|单位|学校|医院|律所)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)", text)
+        or re.search(r"(?:公司|单位|学校|医院|律所)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)", text)
+    # (an organisation's head count; a team's people are the users: "团队 30 人要用 ... 每人 20 token/s")
     if s.users and not s.users_share_pct:  # "200 人用，高峰时 20 人同时": the head count beside the users at once
         total = head or re.search(rf"({_NUM})\s*(?:个|位|名)?\s*(?:人(?:用|使用|左右|的)|users?\s+(?:in )?total|total users|"
                                   rf"people use|employees|用户(?:总数|量))", text.lower())
         if total and to_number(total.group(1)) and to_number(total.group(1)) > s.users:
             s.population = int(to_number(total.group(1)))
+    team = None if s.users or head else re.search(r"(?:团队|部门|小组|实验室|课题组)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)",
+                                                  text)
+    if team:  # "我们团队 30 人要用": a team's people are its users (an organisation's head count is read below)
+        s.users = int(to_number(team.group(1)))
     if head and not s.users:
         s.population = int(to_number(head.group(1)) * (1000 if re.match(r"\s*k\b", text.lower()[head.end(1):]) else 1))
     alone = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:them|those|people|users|employees)\s*)?(?:are |is |会|在)?\s*"
