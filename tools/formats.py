@@ -37,6 +37,10 @@ GGUF_BASE = {
     # IQ2_XS 2.31, IQ2_S 2.5, IQ2_M 2.7, IQ3_XXS 3.06, IQ3_S 3.44, IQ3_M 3.66 bpw) include the bumps below
     "IQ1_S": "IQ1_S", "IQ1_M": "IQ1_M", "IQ2_XS": "IQ2_XS", "IQ2_S": "IQ2_XS", "IQ2_M": "IQ2_S",
     "IQ3_S": "IQ3_S", "IQ3_M": "IQ3_S",
+    # MXFP4_MOE (ggml-org's gpt-oss GGUFs): the routed experts stay MXFP4, every other tensor is Q8_0
+    # (llama-quant.cpp's default_type for this ftype); gpt-oss-20b's file is 11.27 GiB against 12.83 GiB for the
+    # "F16" file with the same MXFP4 experts (llama-bench's size column)
+    "MXFP4_MOE": "Q8_0",
 }
 # llama_tensor_get_type sends every block tensor of these file types through one branch of its own
 _IQ_LOW = ("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M")
@@ -112,6 +116,14 @@ def weight_format(name: str) -> WeightFormat:
             f"Unknown precision/quantization '{name}'. Valid: {', '.join(sorted(FORMATS))}."
         )
     return FORMATS[key]
+
+
+def engine_format(fmt: WeightFormat, framework: str, m: ModelSpec) -> WeightFormat:
+    """The format `framework` actually reads for weights stored in `fmt`: llama.cpp runs GGUF files, and an MXFP4
+    MoE checkpoint (gpt-oss) runs there as GGUF MXFP4_MOE (experts MXFP4, the rest Q8_0)."""
+    if framework == "llama.cpp" and fmt.family == "mxfp4" and m.is_moe:
+        return FORMATS["mxfp4_moe"]
+    return fmt
 
 
 def _use_more_bits(i: int, n: int) -> bool:
@@ -205,6 +217,10 @@ def _gguf_group_bits(ftype: str, g: TensorGroup, m: ModelSpec) -> float:
     base = GGUF_BASE[ftype]
     if g.role in ("norm", "bias"):
         return g.total * 32.0  # norms and biases are kept in F32
+    if g.role in EXPERT_ROLES and (ftype == "MXFP4_MOE" or m.native_precision == "mxfp4"):
+        # a checkpoint that ships its experts in MXFP4 keeps them so in every GGUF (convert_hf_to_gguf copies them;
+        # quantize does not requantize them): gpt-oss's "F16" GGUF is 12.83 GiB, not 39
+        return g.total * GGML_BPW["MXFP4"]
     if base in ("F16", "BF16"):
         return g.total * 16.0
     if g.role == "lm_head" or (g.role == "embed" and m.tie_embeddings):

@@ -8,7 +8,7 @@ from .arch import ModelSpec
 from .defaults import INFERENCE_CONTEXT, default_inference_framework
 from .engine_memory import engine_pool, sequences_in_pool
 from .errors import AdvisorInputError
-from .formats import kv_bytes_per_element, weight_bytes, weight_format
+from .formats import engine_format, kv_bytes_per_element, weight_bytes, weight_format
 from .memory import MemoryEstimate, MemoryRequest
 from .params import count_params
 from .units import GIB
@@ -65,6 +65,7 @@ def inference_memory(req: MemoryRequest, m: ModelSpec, tp: int) -> MemoryEstimat
     fmt = weight_format(req.precision)
     gpu = _gpu(req.gpu)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor if gpu else None)
+    fmt = engine_format(fmt, framework, m)
     if framework == "llama.cpp" and fmt.family not in ("gguf", "float"):
         raise AdvisorInputError(
             f"llama.cpp runs GGUF files; use a GGUF type such as q4_k_m or q8_0 instead of '{req.precision}'."

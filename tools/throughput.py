@@ -20,7 +20,7 @@ from .arch import ModelSpec
 from .base import check, record, spec
 from .defaults import ASSUMED, BATCH, VLLM_GPU_MEMORY_UTILIZATION, default_inference_framework
 from .errors import AdvisorInputError
-from .formats import WeightFormat, weight_bytes, weight_format
+from .formats import WeightFormat, engine_format, weight_bytes, weight_format
 from .gpus import GPU, get_gpu
 from .memory_inference import kv_bytes_per_token
 from .models import get_model
@@ -496,6 +496,7 @@ def speed_numbers(req: ThroughputRequest, calib: ServeCalib | None = None, m: Mo
                                 "token): give it, e.g. '204.8 GB/s'.")
     fmt = weight_format(req.precision or m.native_precision)
     framework = req.framework or default_inference_framework(fmt.family, gpu.vendor)
+    fmt = engine_format(fmt, framework, m)
     if fmt.family == "gguf" and framework != "llama.cpp":
         raise AdvisorInputError("GGUF formats run on llama.cpp; drop --framework or pick a non-GGUF precision.")
     lay = layout(req, m, framework)

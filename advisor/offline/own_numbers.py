@@ -20,7 +20,15 @@ from tools.cost import HOURS_PER_MONTH, PUE, electricity_usd_per_kwh
 from tools.errors import AdvisorInputError
 from tools.gpus import get_gpu
 
-from .parse import find_gpus, find_tokens_per_day, to_number, zh_number
+from .parse import (
+    OFFICE_HOURS,
+    clock_span_hours,
+    find_gpus,
+    find_hours_per_day,
+    find_tokens_per_day,
+    to_number,
+    zh_number,
+)
 from .text import Reply, pick
 
 DAYS_PER_MONTH = 730 / 24  # 730 hours a month, as tools/cost.py
@@ -158,16 +166,10 @@ def _hours(text: str, f: Facts) -> None:
         f.hours_per_day = 24.0
         if not re.search(r"工作日|weekday|work ?days?", low):
             f.days_per_month = DAYS_PER_MONTH  # round the clock: every day, not the workdays said before
-    span = re.search(r"(?<![\d.:])(\d{1,2})(?::00)?\s*(am|点)?\s*(?:-?\s*to\s*-?|-|–|至|到)\s*(\d{1,2})(?::00)?\s*(pm|点)?(?![\d.:%])"
-                     r"(?=\s*(?:on |，|,|\s|$|每|工作|weekdays|workdays|点))", low)
-    office = re.search(r"office hours|business hours|working hours|work hours|上班时间|工作时间|办公时间", low)
-    if span and (span.group(2) or span.group(4) or re.search(r"\d\s*-?to-?\s*\d", span.group(0)) or office):
-        start, end = int(span.group(1)), int(span.group(3))
-        end = end + 12 if end <= start and end < 12 else end  # "9-to-6": 9:00 to 18:00
-        if 0 < end - start <= 24:
-            f.hours_per_day = float(end - start)
-    if re.search(r"朝九晚六|早九晚六", low) or (office and f.hours_per_day is None):
-        f.hours_per_day = 9.0  # office hours with no span said: 9 to 6
+    office = OFFICE_HOURS.search(low)
+    span = clock_span_hours(low)
+    if span:
+        f.hours_per_day = span
     m = re.search(NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day|(?:每天|每日|一天)(?:平均|大概|大约|约|只|就|开|跑|用|运行|使用|\s){0,4}" + NUM + r"\s*(?:个)?小时|"
                   + NUM + r"\s*(?:个)?小时\s*/\s*天|每天只开\s*" + NUM, low)
     if m:
@@ -191,7 +193,6 @@ def _hours(text: str, f: Facts) -> None:
         num, unit = (y.group(1), y.group(2)) if y.group(1) else (y.group(3), y.group(4))
         f.gpu_hours_month = float(num.replace(",", "")) * {"万": 1e4, "千": 1e3, "k": 1e3}.get(unit or "", 1) / 12
     if f.hours_per_day is None and not (f.hours_per_week or f.hours_per_month or f.gpu_hours_month):
-        from .parse import find_hours_per_day
 
         daily = find_hours_per_day(text)  # the chat's reading of a day's hours ("每天大概 8 张卡跑 10 小时", "每天跑满 20 小时")
         if daily and re.search(r"\d\s*(?:个)?\s*(?:小时|hours?|hrs?|h\b)", low) and \

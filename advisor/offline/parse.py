@@ -1313,6 +1313,25 @@ def find_days(text: str) -> float | None:
     return None
 
 
+OFFICE_HOURS = re.compile(r"office hours|business hours|working hours|work hours|上班时间|工作时间|办公时间")
+
+
+def clock_span_hours(low: str) -> float | None:
+    """The hours a day of a clock span said ("9am-6pm", "9-to-6", "9 点到 18 点", "朝九晚六", "office hours": 9 to 6),
+    from lower-cased text; None when no span is said."""
+    span = re.search(r"(?<![\d.:])(\d{1,2})(?::00)?\s*(am|点)?\s*(?:-?\s*to\s*-?|-|–|至|到)\s*(\d{1,2})(?::00)?\s*(pm|点)?(?![\d.:%])"
+                     r"(?=\s*(?:on |，|,|\s|$|每|工作|weekdays|workdays|点))", low)
+    office = OFFICE_HOURS.search(low)
+    if span and (span.group(2) or span.group(4) or re.search(r"\d\s*-?to-?\s*\d", span.group(0)) or office):
+        start, end = int(span.group(1)), int(span.group(3))
+        end = end + 12 if end <= start and end < 12 else end  # "9-to-6": 9:00 to 18:00
+        if 0 < end - start <= 24:
+            return float(end - start)
+    if re.search(r"朝九晚六|早九晚六", low) or office:
+        return 9.0  # office hours with no span said: 9 to 6
+    return None
+
+
 def find_hours_per_day(text: str) -> float | None:
     low = text.lower()
     if re.search(r"24\s*/\s*7|around the clock|all day every day|non-?stop|\bcontinuous(?:ly)?\b|\b24 hours a day\b|"
@@ -1332,6 +1351,10 @@ def find_hours_per_day(text: str) -> float | None:
         if 0 < hours_off < 24:
             return float(24 - hours_off)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
+    span = None if m else clock_span_hours(low)
+    if span:  # "9am-6pm weekdays": the average day of the week
+        weekdays = re.search(r"\bweekdays?\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五|5 days a week", low)
+        return round(span * 5 / 7, 1) if weekdays else span
     if not m:
         m = re.search(r"(?:每天|一天|每日|白天|daytime)\s*(?:只|就|大概|大约|约|平均)?\s*"
                       r"(?:\d+\s*(?:张|块|台)\s*(?:卡|gpu|显卡|机器)?\s*(?:都|一起)?\s*)?"  # "每天大概 8 张卡跑 10 小时"
