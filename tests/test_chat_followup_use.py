@@ -38,3 +38,26 @@ def test_only_use_facts_pick_a_use_ask():
     assert _use_asks(parse("what about $1.80 per GPU-hour?"), parts) == ["cost"]
     assert _use_asks(parse("what if 80 users?"), parts) == []
     assert _use_asks(parse("那如果只在白天用 10 小时呢？"), ["how_many"]) == []
+
+
+SERVE = "How many H100s to serve Llama 3.1 70B to 100 users at 20 tok/s each?"
+
+
+def _h100s() -> int:
+    return int(re.match(r"\*\*(\d+)x NVIDIA H100", first_line(chat(SERVE).text)).group(1))
+
+
+def test_a_clock_span_with_weekdays_prices_those_hours_for_the_planned_cards():
+    # 9am-6pm is 9 hours; weekdays are 5/7 of the days: cards x $2.20 x 9 h x 730 h / 24 h x 5/7
+    lead = first_line(chat(SERVE, "What would that cost running 9am-6pm weekdays at $2.20/GPU-hour?").text)
+    usd = float(re.search(r"\$([\d,]+)", lead).group(1).replace(",", ""))
+    assert abs(usd - _h100s() * 2.2 * 9 * 730 / 24 * 5 / 7) < 0.01 * usd, lead
+
+
+def test_the_one_hours_parser_reads_clock_spans():
+    from advisor.offline.parse import find_hours_per_day
+
+    assert find_hours_per_day("running 9am-6pm weekdays") == round(9 * 5 / 7, 1)
+    assert find_hours_per_day("9-to-6 every day") == 9.0
+    assert find_hours_per_day("只在工作时间 9 点到 18 点用") == round(9 * 5 / 7, 1)
+    assert find_hours_per_day("朝九晚六") == 9.0

@@ -1353,7 +1353,8 @@ def find_hours_per_day(text: str) -> float | None:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\s*(?:a|per|each|every|/)\s*(?:day|d)\b", low)
     span = None if m else clock_span_hours(low)
     if span:  # "9am-6pm weekdays": the average day of the week
-        weekdays = re.search(r"\bweekdays?\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五|5 days a week", low)
+        weekdays = re.search(r"\bweekdays?\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五|5 days a week",
+                             low) or OFFICE_HOURS.search(low)  # office hours are a working week's, as own_numbers reads them
         return round(span * 5 / 7, 1) if weekdays else span
     if not m:
         m = re.search(r"(?:每天|一天|每日|白天|daytime)\s*(?:只|就|大概|大约|约|平均)?\s*"
