@@ -20,6 +20,10 @@ from .parse import Slots
 from .text import QUALITY_ZH, Reply, chat_average_note, gib, hours_text, pick, tps, usd
 
 REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
+# a comparison for serving many requests at once ("高并发", "high concurrency", "at scale"): cards compared by the
+# configuration each needs for that load, not by one stream's speed
+SERVING_LOAD = re.compile(r"高并发|大并发|高吞吐|大吞吐|吞吐量?|\bhigh[- ](?:concurrency|throughput|load|traffic)\b|"
+                          r"\bthroughput\b|\bat scale\b|\bmany (?:users|requests)\b|\bproduction (?:serving|traffic)\b", re.I)
 REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
 
 
@@ -931,6 +935,38 @@ def gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     return reply
 
 
+def _serving_ratio(turn, s: Slots, gpus: list[str], model: str):
+    """Two cards for serving a load: each card's cheapest configuration for it (tools/plan), and the ratio of the work
+    one GPU-hour of each does (output tokens/s per GPU). None when either card cannot carry the load."""
+    from .answers_money import BUSY_USERS, cheapest_per_token
+    from .answers_serve import _layout
+
+    users = s.users or s.batch or BUSY_USERS
+    rows = cheapest_per_token(turn, Slots(**{**s.__dict__, "model": model, "users": users}), gpus)
+    if any(o is None for _, o, _ in rows):
+        return None
+    per_gpu = {o.gpu: (o.aggregate_tokens_per_s or o.decode_tokens_per_s_total) / o.gpu_count for _, o, _ in rows}
+    fast, slow = sorted(per_gpu, key=per_gpu.get, reverse=True)[:2]
+    opts = {o.gpu: o for _, o, _ in rows}
+    rents = {o.gpu: o.usd_per_hour / o.gpu_count for _, o, _ in rows if o.usd_per_hour}
+    r = turn.derive("serving_ratio", lambda **kw: kw, users=users, faster=fast, slower=slow,
+                    speedup_x=round(per_gpu[fast] / per_gpu[slow], 2),
+                    rent_multiple_x=round(rents[fast] / rents[slow], 2) if len(rents) == 2 else None,
+                    faster_is_cheaper_per_work=opts[fast].usd_per_million_tokens <= opts[slow].usd_per_million_tokens,
+                    rows=[{"gpu": o.gpu, "gpu_id": o.gpu_id, "gpu_count": o.gpu_count,
+                           "tokens_per_s_per_gpu": round(per_gpu[o.gpu], 1)} for _, o, _ in rows])
+
+    def one(o, zh_: bool) -> str:
+        return pick(zh_, f"{o.gpu_count}x {o.gpu} ({_layout(o, zh_)}), {tps(o.decode_tokens_per_s)} tokens/s per user, "
+                         f"{tps(per_gpu[o.gpu])} per GPU",
+                    f"{o.gpu_count} 张 {o.gpu}（{_layout(o, zh_)}），每用户 {tps(o.decode_tokens_per_s)} tokens/s，"
+                    f"每卡 {tps(per_gpu[o.gpu])}")
+
+    figs = f" serving {users} users at once: " + " vs ".join(one(opts[g], False) for g in (fast, slow))
+    figs_zh = f"（{users} 路并发）：" + " 对 ".join(one(opts[g], True) for g in (fast, slow))
+    return r, figs, figs_zh, f"{opts[fast].gpu_count} vs {opts[slow].gpu_count}"
+
+
 def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     """Two GPUs for one workload: which is faster, by how much, and up to what price ratio the faster one is worth
     it. With no model named, a stated representative workload."""
@@ -939,6 +975,7 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     training = s.workload in ("training", "pretrain") or bool(s.method)
     stated = ""
     model = s.model
+    served = None
     if training:
         fine_tune = re.search(r"fine-?tun|微调|\bsft\b", question, re.I)  # "for fine-tuning": a full fine-tune, not pretraining
         method = s.method or ("full" if fine_tune and s.workload != "pretrain" else "pretrain")
@@ -971,13 +1008,18 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
             from .answers_serve import compare
 
             return compare(turn, s, "speed")
+        if model and ((s.users or 1) > 1 or SERVING_LOAD.search(question)):
+            served = _serving_ratio(turn, s, gpus, model)  # many users: each card's cheapest layout for that load
+            if served is not None:
+                r, figs, figs_zh, n = served
         if not model:
             model = REPRESENTATIVE_MODEL
             stated = pick(zh, " (no model named: Llama 3.1 8B in bf16, one user, as the example)",
                           "（未指定模型：以 Llama 3.1 8B bf16 单用户为例）")
-        n = s.count or 1
-        r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="inference",
-                        gpu_count=n, users=s.users or 1, precision=s.precision)
+        if not served:
+            n = s.count or 1
+            r = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="inference",
+                            gpu_count=n, users=s.users or 1, precision=s.precision)
     if not r["speedup_x"]:
         errors = "; ".join(x.get("error", "") for x in r["rows"] if x.get("error"))
         return Reply(pick(zh, f"**I can't compare these for {model}:** {errors}", f"**无法比较：**{errors}"))
@@ -986,12 +1028,12 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
     specs.sort(key=lambda g: g.name != r["faster"])  # the faster card's figure first, as the lead names it
     if training:  # what sets the pace: compute for training, memory bandwidth for generating tokens
         pace = " vs ".join(f"{g.bf16_tflops_dense or g.fp16_tflops_dense or 0:,g}" for g in specs) + " dense BF16 TFLOPS"
-    else:
+    elif not served:
         pace = " vs ".join(f"{g.memory_bandwidth_gb_per_s:,g}" for g in specs) + " GB/s"
     if training:
         figs = ", ".join(f"{x['gpu']}: {hours_text(x['hours'], False)}" for x in r["rows"] if "hours" in x)
         figs_zh = "，".join(f"{x['gpu']}：{hours_text(x['hours'], True)}" for x in r["rows"] if "hours" in x)
-    else:
+    elif not served:
         figs = ", ".join(f"{x['gpu']}: {tps(x['decode_tokens_per_s'])} tokens/s ({x['precision']})" for x in r["rows"]
                          if "decode_tokens_per_s" in x)
         figs_zh = "，".join(f"{x['gpu']}：{tps(x['decode_tokens_per_s'])} tokens/s（{x['precision']}）" for x in r["rows"]
@@ -1041,11 +1083,20 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                      else f"; at the rents on file ({price_ratio:g}x) the slower card costs less per unit of work")
         worth_zh += (f"；按已收录租金（{price_ratio:g} 倍）更快的更划算" if r["faster_is_cheaper_per_work"]
                      else f"；按已收录租金（{price_ratio:g} 倍）慢的那张单位工作量更便宜")
-    lead = pick(zh, f"**{r['faster']}: about {ratio:g}x faster** than {r['slower']} ({pace}){stated}: {figs}; {worth_en}.",
-                f"**{r['faster']} 约快 {ratio:g} 倍**（相对 {r['slower']}；{pace}）{stated}：{figs_zh}；{worth_zh}。")
-    body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
-                 "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
-    if not training and (s.users or 1) == 1:  # one user rides on bandwidth; many users at once on compute: the order may flip
+    if served:  # a load: the work one GPU-hour of each does, each card at the layout that serves the load cheapest
+        lead = pick(zh, f"**{r['faster']}: about {ratio:g}x the output per GPU** of {r['slower']}{figs}; {worth_en}.",
+                    f"**{r['faster']} 每卡产出约为 {r['slower']} 的 {ratio:g} 倍**{figs_zh}；{worth_zh}。")
+        body = [pick(zh, "Many users at once: a card's memory sets how many conversations' KV caches one copy of the model "
+                         "holds, its bandwidth and compute how fast the batch moves; each card is at the layout that "
+                         "carries this load cheapest.",
+                     "多用户并发时：显存决定一份模型能放下多少路对话的 KV 缓存，带宽和算力决定整批生成多快；两种卡各取带得动"
+                     "这个负载的最便宜配置。")]
+    else:
+        lead = pick(zh, f"**{r['faster']}: about {ratio:g}x faster** than {r['slower']} ({pace}){stated}: {figs}; {worth_en}.",
+                    f"**{r['faster']} 约快 {ratio:g} 倍**（相对 {r['slower']}；{pace}）{stated}：{figs_zh}；{worth_zh}。")
+        body = [pick(zh, "Generating tokens follows memory bandwidth; training and long prompts follow compute.",
+                     "生成 token 的速度取决于显存带宽；训练和长提示词取决于算力。")]
+    if not training and not served and (s.users or 1) == 1:  # one user rides on bandwidth; many users at once on compute: the order may flip
         busy = turn.derive("compare_gpus", search.compare_gpus, gpus=gpus, model=model, workload="inference",
                            gpu_count=n, users=64, precision=s.precision)
         if busy.get("speedup_x") and busy["faster"] != r["faster"]:

@@ -576,20 +576,27 @@ def said_hourly_prices(question: str) -> tuple[dict[str, float], dict[str, bool]
     return (out, total) if len(out) >= 2 else ({}, {})
 
 
+def cheapest_per_token(turn, s: Slots, gpus: list[str]) -> list[tuple]:
+    """(gpu, its cheapest configuration per 1M output tokens at s.users or None, the plan) for each GPU."""
+    from .answers_serve import _plan
+
+    rows = []
+    for g in gpus:
+        p = _plan(turn, s, [g])
+        priced = [o for o in p.by_cost if o.usd_per_million_tokens]
+        rows.append((g, min(priced, key=lambda o: o.usd_per_million_tokens) if priced else None, p))
+    return rows
+
+
 def tokens_per_dollar(turn, s: Slots) -> Reply:
     """Which GPU gives the most tokens per dollar when serving: each GPU's cheapest configuration at a busy load,
     compared by rent per 1M output tokens (the format each runs best, said on each line)."""
-    from .answers_serve import _layout, _plan
+    from .answers_serve import _layout
 
     zh = turn.zh
     users = s.users or s.batch or BUSY_USERS
     sub = Slots(**{**s.__dict__, "users": users})
-    rows = []
-    for g in (s.gpus or [s.gpu or "h100-sxm"])[:4]:
-        p = _plan(turn, sub, [g])
-        priced = [o for o in p.by_cost if o.usd_per_million_tokens]
-        best = min(priced, key=lambda o: o.usd_per_million_tokens) if priced else None
-        rows.append((g, best, p))
+    rows = cheapest_per_token(turn, sub, (s.gpus or [s.gpu or "h100-sxm"])[:4])
     ok = [(g, o) for g, o, _ in rows if o is not None]
     model = model_label(rows[0][2].model, zh) if rows else ""
     if not ok:

@@ -1131,8 +1131,9 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                r"(\d{1,3}(?:,\d{3})+|\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
                r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
                r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
-               r"(?:并发|同时|在线)\D{0,8}?(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|b\b|万|亿|%|tok|"
-               r"token|t/s))"]
+               # "并发 100", never the digits of a model named after it ("高并发推理 Llama3 8B", "并发跑 Qwen 2 7B")
+               r"(?:并发|同时|在线)[^\da-z]{0,8}?(?<![a-z.])(\d{1,7})(?![\d.])(?!\s*(?:张|块|卡|台|个?gpu|x\b|天|小时|年|月|k\b|"
+               r"b\b|万|亿|%|tok|token|t/s|\d+(?:\.\d+)?\s*b\b))"]
     pats = at_once + [
             rf"({_NUM})\s*(?:(?:concurrent|simultaneous|parallel|active|concurrently|chat|chatbot|online|live|peak)\s+)"
             rf"{{0,2}}{_USER_WORDS}(?!\s*(?:/\s*day|a day|per day|each day|daily|a month|per month|/\s*month))",
