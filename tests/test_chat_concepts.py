@@ -132,3 +132,12 @@ def test_the_why_line_is_about_the_format_chosen(question, must, never):
     a = QUICK.ask(question)
     why = [ln for ln in a.text.splitlines() if ln.startswith(("Why:", "依据："))]
     assert why and must in why[0] and never not in a.text, a.text
+
+
+@pytest.mark.parametrize("question", ["单卡能支持多少并发，取决于什么？", "一张卡能撑多少并发由什么决定？",
+                                      "What determines how many concurrent users a GPU can serve?"])
+def test_what_sets_the_users_a_card_serves_is_explained_in_either_language(question):
+    # a concurrency question with no model is a concept (the KV-cache headroom section), in Chinese too: "并发" is
+    # a serving word, not an unknown one that leaves only a clarifying question
+    lead = QUICK.ask(question).text.splitlines()[0]
+    assert "KV cache" in lead, lead

@@ -39,3 +39,18 @@ def test_the_price_gap_decides_the_serving_verdict():
                            "more per hour?").text)
     ratio = float(re.search(r"about ([\d.]+)x the output per GPU", lead).group(1))
     assert ("**yes" in lead) == (ratio >= 1.4), lead
+
+
+@pytest.mark.parametrize("q", ["How many concurrent users can one L4 serve at 15 tokens/s each?", "一张 H100 能同时服务多少人？"])
+def test_users_on_a_card_with_no_model_are_given_per_common_size_with_one_question(q):
+    a = chat(q)
+    lead = first_line(a.text)
+    # the card is read (never "no model or GPU"), the users for common sizes lead, and the model is asked for
+    assert re.search(r"Llama 3\.1 8B \d+", lead) and ("Which model" in lead or "哪个模型" in lead), lead
+    assert "15 tokens/s" in lead or a.language == "zh", lead  # the per-user speed said is the one sized
+
+
+def test_users_per_size_fall_as_the_model_grows():
+    lead = first_line(chat("一张 H100 能同时服务多少人？").text)
+    counts = [int(n) for n in re.findall(r"(?:8B|14B|32B|70B Instruct) (\d+)", lead)]
+    assert len(counts) >= 3 and counts == sorted(counts, reverse=True), lead

@@ -16,14 +16,10 @@ from tools.throughput import chat_turn, serving_split
 
 from .answers_fit import fewest_gpus, training
 from .asks import CAP_COST_ASK
-from .parse import Slots
-from .text import QUALITY_ZH, Reply, chat_average_note, gib, hours_text, pick, tps, usd
+from .parse import SERVING_LOAD, Slots
+from .text import QUALITY_ZH, Reply, chat_average_note, gib, hours_text, model_label, pick, tps, usd
 
 REPRESENTATIVE_MODEL = "llama-3.1-8b"  # "A100 vs H100 for inference" with no model: a common 8B chat model
-# a comparison for serving many requests at once ("高并发", "high concurrency", "at scale"): cards compared by the
-# configuration each needs for that load, not by one stream's speed
-SERVING_LOAD = re.compile(r"高并发|大并发|高吞吐|大吞吐|吞吐量?|\bhigh[- ](?:concurrency|throughput|load|traffic)\b|"
-                          r"\bthroughput\b|\bat scale\b|\bmany (?:users|requests)\b|\bproduction (?:serving|traffic)\b", re.I)
 REPRESENTATIVE_PRETRAIN = ("1B", 5e10)  # "... for training" with no model: pretraining 1B on 50B tokens
 
 
@@ -702,6 +698,39 @@ MEMORY_ONLY = re.compile(r"memory[- ]wise|by memory|memory alone|memory[- ]only|
                          r"(?:按|从|光看|只看|单看)显存|显存(?:上|角度|层面)", re.I)
 
 
+CAPACITY_SIZES = ("llama-3.1-8b", "qwen2.5-14b", "qwen2.5-32b", "llama-3.3-70b")  # common chat models, 8B to 70B
+
+
+def capacity_by_size(turn, s: Slots, question: str) -> Reply:
+    """'How many users can one L4 serve at 15 tok/s?' with no model: the users it carries for common sizes (the same
+    search as a named model), and the one question that settles it: which model."""
+    zh = turn.zh
+    target = s.target_tps or DEFAULT_USER_TPS
+    n = s.count or 1
+    rows = []
+    for model in CAPACITY_SIZES:
+        r = turn.derive("max_users", search.max_users, model=model, gpu=s.gpu, gpu_count=n, target_tokens_per_s=target,
+                        context=s.context)
+        best = next((x for x in r["by_format"] if x["users"]), None)
+        rows.append((r, best))
+    gpu = rows[0][0]["gpu"]
+    said = [f"{model_label(r['model'], zh)} {b['users']}" for r, b in rows if b]
+    lines = [pick(zh, f"- {r['model']}: " + (f"about {b['users']} users ({b['precision']}), {tps(b['decode_tokens_per_s'])} "
+                                             f"tokens/s each" if b else "does not reach that speed, or does not load"),
+                  f"- {r['model']}：" + (f"约 {b['users']} 人（{b['precision']}），每人 {tps(b['decode_tokens_per_s'])} tokens/s"
+                                        if b else "达不到该速度或放不下")) for r, b in rows]
+    ctx = rows[0][0]["context"]
+    lead = pick(zh, f"**It depends on the model: on {n}x {gpu} at >= {target:g} tokens/s each, "
+                    f"{', '.join(said) or 'none of the common sizes'} users at once** ({ctx:,} tokens per conversation). "
+                    "Which model do you serve?",
+                f"**取决于模型：{n} 张 {gpu}、每人 ≥ {target:g} tokens/s 时，可同时服务 {'，'.join(said) or '常见尺寸都不行'} 人**"
+                f"（每段对话 {ctx:,} tokens）。你要部署哪个模型？")
+    body = ["\n".join(lines), pick(zh, "Each at its best serving format on vLLM; the KV cache each conversation holds caps "
+                                       "the count as much as speed does.",
+                                   "每个模型取它在 vLLM 上带得最多的格式；每段对话占的 KV 缓存和速度一样会限制人数。")]
+    return Reply(lead, body, [chat_average_note(ctx, zh)] if s.context_default else [])
+
+
 def capacity(turn, s: Slots, question: str) -> Reply:
     """Users a configuration carries with every user at the stated per-user speed (a stated default if none)."""
     zh = turn.zh
@@ -939,10 +968,12 @@ def _serving_ratio(turn, s: Slots, gpus: list[str], model: str):
     """Two cards for serving a load: each card's cheapest configuration for it (tools/plan), and the ratio of the work
     one GPU-hour of each does (output tokens/s per GPU). None when either card cannot carry the load."""
     from .answers_money import BUSY_USERS, cheapest_per_token
-    from .answers_serve import _layout
+    from .answers_serve import _layout, _plan_assumptions
 
+    zh = turn.zh
     users = s.users or s.batch or BUSY_USERS
-    rows = cheapest_per_token(turn, Slots(**{**s.__dict__, "model": model, "users": users}), gpus)
+    sub = Slots(**{**s.__dict__, "model": model, "users": users})
+    rows = cheapest_per_token(turn, sub, gpus)
     if any(o is None for _, o, _ in rows):
         return None
     per_gpu = {o.gpu: (o.aggregate_tokens_per_s or o.decode_tokens_per_s_total) / o.gpu_count for _, o, _ in rows}
@@ -964,7 +995,7 @@ def _serving_ratio(turn, s: Slots, gpus: list[str], model: str):
 
     figs = f" serving {users} users at once: " + " vs ".join(one(opts[g], False) for g in (fast, slow))
     figs_zh = f"（{users} 路并发）：" + " 对 ".join(one(opts[g], True) for g in (fast, slow))
-    return r, figs, figs_zh, f"{opts[fast].gpu_count} vs {opts[slow].gpu_count}"
+    return r, figs, figs_zh, _plan_assumptions(rows[0][2], sub, zh)
 
 
 def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
@@ -1011,7 +1042,7 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
         if model and ((s.users or 1) > 1 or SERVING_LOAD.search(question)):
             served = _serving_ratio(turn, s, gpus, model)  # many users: each card's cheapest layout for that load
             if served is not None:
-                r, figs, figs_zh, n = served
+                r, figs, figs_zh, plan_notes = served
         if not model:
             model = REPRESENTATIVE_MODEL
             stated = pick(zh, " (no model named: Llama 3.1 8B in bf16, one user, as the example)",
@@ -1113,7 +1144,7 @@ def _gpu_vs_gpu(turn, s: Slots, question: str) -> Reply:
                              f"longer contexts that do not load on {small.name} fit on it.",
                          f"显存：{big.name} 有 {gib(big.memory_gib)}，{small.name} 只有 {gib(small.memory_gib)}：后者装不下的更大模型和"
                          f"更长上下文，前者能装下。"))
-    return Reply(lead, body, [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
+    return Reply(lead, body, plan_notes if served else [pick(zh, f"{n} GPU(s) each", f"各 {n} 张卡")])
 
 
 BUYING = re.compile(r"\bbuy(?:ing)?\b|\bpurchas\w*|\bused\b|second-?hand|\blocal(?:ly)?\b|\bat home\b|\bown\b|二手|买|购|本地|自己用", re.I)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .answers_fit import inference_args, training, training_args
-from .parse import Slots
+from .parse import SERVING_LOAD, Slots
 from .text import Reply, format_option_line, gib, memory_assumptions, model_label, on_gpus, pick, what
 
 GIB_PER_GB = 2**30 / 1e9
@@ -203,6 +203,14 @@ def quantization(turn, s: Slots, question: str) -> Reply:
             else:
                 lead = pick(zh, f"{right}{g.name} has no FP8 tensor cores (FP8 weights run weight-only, 16-bit math). ",
                             f"{right}{g.name} 没有 FP8 张量核心（FP8 权重只能按 weight-only 运行，计算仍是 16 位）。") + lead
+    if q.gpu and ((s.users or s.batch or 1) > 1 or SERVING_LOAD.search(question)):
+        from .answers_serve import _format_verdict
+
+        # serving many users: the format that carries the load (users at the per-user speed, per format) decides,
+        # not only which is least lossy
+        verdict = _format_verdict(s, q.options, zh, turn)
+        if verdict:
+            lead = verdict + "\n" + lead.replace("**", "")
     if gguf and gguf != q.smallest_that_fits:  # the tool's pick leads (as the CLI's); one person's runtime too
         lines.insert(0, pick(zh, f"For one person with llama.cpp/Ollama: **{gguf}** (GGUF) is the least lossy file that fits.",
                              f"一个人用 llama.cpp/Ollama 时：**{gguf}**（GGUF）是放得下且损失最小的文件。"))

@@ -13,7 +13,8 @@ from .parse import Slots
 DOMAIN = re.compile(r"gpu|vram|memory|lora|quantiz|\bbit\b|train|fine-?tun|infer|serv|parallel|cache|nvlink|fsdp|zero|"
                     r"ddp|vllm|llama\.cpp|ollama|tensorrt|token|batch|context|flash|attention|optimizer|adam|gradient|"
                     r"checkpoint|offload|pcie|infiniband|tflops|bandwidth|fp8|fp16|bf16|int8|gguf|awq|gptq|nf4|moe|"
-                    r"expert|cuda|rocm|tpu|apple|(?<![a-z])(?:tp|pp|mfu|oom)(?![a-z])|decod|显存|微调|训练|推理|量化|并行|缓存|显卡|部署|优化器|梯度|带宽|利用率|解码", re.I)
+                    r"expert|cuda|rocm|tpu|apple|(?<![a-z])(?:tp|pp|mfu|oom)(?![a-z])|decod|concurren|throughput|显存|微调|训练|推理|量化|并行|并发|"
+                    r"吞吐|上下文|单卡|多卡|算力|缓存|显卡|部署|优化器|梯度|带宽|利用率|解码", re.I)
 
 FOLLOW_UP = re.compile(r"^\s*(what about|how about|and\b|and with|with\b|same\b|what if|now\b|then\b|ok\b|instead\b|"
                        r"那|如果|换成|换|再|用|改成|那么|要是|改用|切换到|还是)|"

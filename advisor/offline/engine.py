@@ -505,7 +505,7 @@ def _encoder_job(question: str, now: Slots, merged: Slots | None = None) -> bool
             r"\bmemory\b|\benough\b|\bfits?\b", question, re.I))
 
 
-MANY_USERS_ASKS = ("capacity", "serve_compare")  # asks about users at once, whether or not a count was said
+MANY_USERS_ASKS = ("capacity", "capacity_sizes", "serve_compare")  # asks about users at once, whether or not a count was said
 # asks that size hardware or a bill for a load of users; a verdict on one setup ("fit") keeps the full window, and a
 # speed at load keeps its benchmark-length prompts (answers_serve.speed)
 CARRY_ASK = re.compile(r"\benough\b|\bhandle\b|\bcarry\b|\bkeep up\b|\bhow many\b|\bsuffice|够|几张|多少张|撑得住|扛得住", re.I)
@@ -513,7 +513,8 @@ SERVERS_OF = re.compile(r"\b(?:\d+|two|three|four|five|six|eight|ten) of (?:them
 SERVER_WORDS = re.compile(r"\bdgx\b|\bhgx\b|\bservers?\b|\bnodes?\b|\bboxes\b|服务器|整机|节点|一台", re.I)
 SLOWER_OR_FASTER = re.compile(r"\b(?:slower|faster|quicker|how much (?:slower|faster|better|worse)|difference|gap)\b|"
                               r"慢多少|快多少|慢几倍|快几倍|差多少|差距|差几倍|慢|快", re.I)
-LOAD_SIZING_ASKS = ("how_many", "which_gpu", "cost", "budget", "value", "volume", "daily_volume")
+LOAD_SIZING_ASKS = ("how_many", "which_gpu", "cost", "budget", "value", "volume", "daily_volume", "quantization",
+                    "gpu_vs_gpu", "gpu_worth")  # a format or a card chosen for a load of users sizes that load alike
 
 
 def _chat_context(s: Slots, ask: str | None) -> Slots:

@@ -1314,6 +1314,10 @@ def find_days(text: str) -> float | None:
     return None
 
 
+# a comparison for serving many requests at once ("高并发", "high concurrency", "at scale"): cards and formats are
+# judged by what carries that load, not by one stream's speed
+SERVING_LOAD = re.compile(r"高并发|大并发|高吞吐|大吞吐|吞吐量?|\bhigh[- ](?:concurrency|throughput|load|traffic)\b|"
+                          r"\bthroughput\b|\bat scale\b|\bmany (?:users|requests)\b|\bproduction (?:serving|traffic)\b", re.I)
 OFFICE_HOURS = re.compile(r"office hours|business hours|working hours|work hours|上班时间|工作时间|办公时间")
 
 

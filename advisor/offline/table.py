@@ -207,6 +207,27 @@ WHAT_JOB = ("Which model and size (e.g. Llama 3.1 8B or 70B), at what precision,
             "哪个模型、多大（例如 Llama 3.1 8B 还是 70B）、什么精度、用哪款 GPU、做什么：训练、微调还是部署（多少人同时用、"
             "多长上下文）？算成本还需要知道自建还是用 API、每天用几小时。")
 
+# "how many users can it serve": with a model, the users it carries; a card and no model, per common size
+CAPACITY_EN = (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
+              r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
+              r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
+              r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
+              r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams|chats|conversations|sessions)\b",
+              r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b",
+              r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)",
+              r"\bhow many (?:ppl|folks|persons|players|members|people|users)\b.{0,40}\b(?:at once|at the same time|"
+              r"simultaneously|concurrently|before)\b",
+             # any word before "users", typos included: "how many simultanious users before it falls over?"
+              r"\bhow many (?:[a-z-]+ ){1,2}(?:users|people|requests|streams|sessions)\b.{0,60}\b(?:before|at once|"
+              r"can|could|handle|support|serve|falls? over|max(?:es)? out|keep up|sustain)\b")
+CAPACITY_ZH = (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
+              r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
+              r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
+              r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)",
+              r"(?:塞|放|跑|容纳|装)(?:下)?\s*(?:多少|几)\s*(?:条|个|路)",
+              r"(?:撑|扛|支持|带|承载|接)\s*(?:得住)?\s*(?:几|多少)\s*(?:个|路)?.{0,12}?(?:并发|用户|请求|会话)")
+
+
 TABLE: tuple[AskSpec, ...] = (
     AskSpec("decline", HARMFUL, (HARMFUL_ZH,), "decline", priority=100, carries=False),
     AskSpec("social", (r"^\W*(?:ok(?:ay)?|thanks?(?: a lot| so much)?|thank you(?: very much)?|thx|ty|cool|great|nice|got it|"
@@ -388,27 +409,11 @@ TABLE: tuple[AskSpec, ...] = (
             "power", requires=("gpu",), optional=("count", "hours_per_day", "usd_per_kwh", "months", "model", "users"),
             priority=70, yields_to=("buy_rent",), unless=("power_excluded", "purchase_and_rent"),
             missing={"gpu": ("Which GPU, and how many?", "用哪款 GPU、几张？")}),
-    AskSpec("capacity",
-            (r"\bhow many (?:concurrent |simultaneous |parallel |active )?(?:\d+k[- ]?(?:context |token )?)?(?:chat )?(?:users|people|requests|streams|sessions|"
-             r"customers)\b.{0,80}\b(?:can|could|will|would|does|do)\b",
-             r"\b(?:users|people|requests|streams) (?:per|on (?:one|a|each)) (?:gpu|card)\b",
-             r"\bhow many (?:concurrent |simultaneous )?(?:\d+k[- ]?(?:context |token )?)?(?:users|people|requests|streams)\b(?! do i need| would i need)",
-             r"\b(?:max(?:imum)?|most) (?:concurrent |simultaneous )?(?:users|requests|streams|chats|conversations|sessions)\b",
-             r"\bhow many (?:concurrent |simultaneous |parallel )?(?:chats|conversations|sessions|sequences)\b.{0,40}\b(?:can|could|will|does|fit|handle)\b",
-             r"\bhow many (?:concurr?ent|simultaneous|parallel)\b(?! (?:users |requests )?(?:do|would|will) (?:i|we) need)",
-             r"\bhow many (?:ppl|folks|persons|players|members|people|users)\b.{0,40}\b(?:at once|at the same time|"
-             r"simultaneously|concurrently|before)\b",
-             # any word before "users", typos included: "how many simultanious users before it falls over?"
-             r"\bhow many (?:[a-z-]+ ){1,2}(?:users|people|requests|streams|sessions)\b.{0,60}\b(?:before|at once|"
-             r"can|could|handle|support|serve|falls? over|max(?:es)? out|keep up|sustain)\b"),
-            (r"(?:能|可以).{0,4}(?:服务|支持|带|撑|承载|接|扛|容纳|应付|供).{0,4}(?:多少|几)(?:个)?(?:用户|人|并发|路)",
-             r"(?:能|可以)(?:给|供|让)?\s*(?:多少|几)(?:个)?(?:人|用户)", r"(?:支持|承载|扛|撑)(?:多少|几)(?:个|路)?(?:人|用户|并发)",
-             r"(?:多少|几)(?:个)?(?:用户|人|并发|路).{0,8}(?:能|可以)", r"最多.{0,8}(?:用户|人|并发)",
-             r"(?:能|可以)(?:跑|开|撑|带|接)\s*(?:多少|几)\s*(?:个|路)?\s*(?:并发|用户|请求|会话|对话)",
-             r"(?:塞|放|跑|容纳|装)(?:下)?\s*(?:多少|几)\s*(?:条|个|路)",
-             r"(?:撑|扛|支持|带|承载|接)\s*(?:得住)?\s*(?:几|多少)\s*(?:个|路)?.{0,12}?(?:并发|用户|请求|会话)"),
+    AskSpec("capacity", CAPACITY_EN, CAPACITY_ZH,
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
             "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
+    AskSpec("capacity_sizes", CAPACITY_EN, CAPACITY_ZH,  # a card named, no model: the users per common size, and which?
+            "capacity_by_size", requires=("gpu", "no_model"), optional=("target_tps", "count", "context"), priority=59),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
             (r"\bper (?:1m|million)\b|\bcost\b|\bprice\b", r"\b1m tokens\b"), (r"每百万|成本|多少钱|价格",),
             "measured_cost", requires=("aggregate_tps", "gpu", "model"), priority=58),
