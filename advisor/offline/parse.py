@@ -394,13 +394,24 @@ def _instances() -> dict:
 
 
 def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
+    """Every GPU named (see _find_gpus); read once per text: the chat's readers ask for the same question's GPUs
+    several times, and on a 100k-character message each reading costs over a second."""
+    return list(_find_gpus(text))
+
+
+@lru_cache(maxsize=256)
+def _find_gpus(text: str) -> tuple[tuple[str, int | None, str | None], ...]:
+    return tuple(_read_gpus(text))
+
+
+def _read_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
     """Every GPU named, with the count written with it ('2x3090', 'two A100s', '8×H100', '两张4090', 'H100 x8').
     A cloud instance name stands for its GPUs ('g5.xlarge': one A10G; tools/data/cloud_instances.json).
     Returns (gpu id, count or None, problem or None) in order of mention."""
     inst = [(m.start(), m.group(1).lower()) for m in re.finditer(r"(?i)\b([a-z]\d[a-z]{0,2}\.\d{0,2}x?large)\b", text)
             if m.group(1).lower() in _instances()]
     if inst:
-        rest = find_gpus(re.sub(r"(?i)\b[a-z]\d[a-z]{0,2}\.\d{0,2}x?large\b", " ", text))
+        rest = _read_gpus(re.sub(r"(?i)\b[a-z]\d[a-z]{0,2}\.\d{0,2}x?large\b", " ", text))
         found = []
         for at, name in inst:
             gid, per = _instances()[name][:2]
@@ -420,7 +431,10 @@ def find_gpus(text: str) -> list[tuple[str, int | None, str | None]]:
         if any(j in used for j in range(i, i + n)):
             continue
         joined = "".join(gram)
-        m = None if norm_key(joined) in index else re.fullmatch(r"(\d{1,6})[x×*](.+)", joined, flags=re.I)  # "7900xtx"
+        key0 = norm_key(joined)
+        if key0 not in index and key0[:-1] not in index and not any(c.isdigit() for c in joined):
+            continue  # all but six catalog names carry a digit: a gram without one is a name or nothing
+        m = None if key0 in index else re.fullmatch(r"(\d{1,6})[x×*](.+)", joined, flags=re.I)  # "7900xtx"
         count, key = (int(m.group(1)), norm_key(m.group(2))) if m else (None, norm_key(joined))
         if key not in index and key.endswith("s") and key[:-1] in index:
             key = key[:-1]  # "4090s", "A100s"

@@ -467,10 +467,12 @@ TABLE: tuple[AskSpec, ...] = (
 
 
 @cache
-def _compiled(index: int) -> re.Pattern:
-    """The trigger of the table's row `index` (rows may share an ask's name with other triggers and tests)."""
+def _compiled(index: int) -> tuple[re.Pattern, ...]:
+    """The triggers of the table's row `index` (rows may share an ask's name with other triggers and tests), each
+    compiled alone: a pattern that starts with a word is found by a fast scan for that word, where one alternation of
+    all of them is tried at every position (a 100k-character message took a second on the decline row alone)."""
     spec = TABLE[index]
-    return re.compile("|".join(f"(?:{p})" for p in (*spec.en, *spec.zh)), re.I)
+    return tuple(re.compile(p, re.I) for p in (*spec.en, *spec.zh))
 
 
 @dataclass
@@ -615,7 +617,7 @@ def route(question: str, now: Slots, merged: Slots) -> Route | None:
     q = question.lower()
     both_prices = _has("purchase_and_rent", merged, now, question)  # buy or rent: the legacy buy_rent answer
     for index, spec in sorted(enumerate(TABLE), key=lambda x: -x[1].priority):
-        if not _compiled(index).search(q):
+        if not any(p.search(q) for p in _compiled(index)):
             continue
         if both_prices and spec.name not in ("decline", "social", "off_topic", "outside"):
             continue
