@@ -413,6 +413,10 @@ class OfflineEngine:
             replies = [_unknown_model(turn, now.unknown_models)]  # never size the last model in its place
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
+        elif now.devices and not now.gpus and not now.model and not table._has("llm_words", slots, now, question) \
+                and not DOMAIN.search(question) and not any(AI_DEVICES.search(d) for d in now.devices):
+            # "iPhone 15 电池健康度 85%，要不要换电池": a phone and nothing about models (a Jetson alone is AI hardware)
+            replies = [asks_.off_topic(turn, slots, question)]
         elif now.devices and not now.gpus and not (not now.model and misc.CLAIM_WORDS.search(question)
                                                    and not STATED_MEMORY.search(question)):
             replies = [_device(turn, slots, now.devices, question)]
@@ -557,6 +561,7 @@ def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Re
 
 
 ACCELERATORS = re.compile(r"gaudi|ascend|tpu|mtt", re.I)  # own memory (HBM), not shared with a CPU
+AI_DEVICES = re.compile(r"gaudi|ascend|tpu|mtt|jetson|orin|npu|dgx|\bspark\b|昇腾", re.I)  # hardware built for models
 
 
 def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:

@@ -41,7 +41,16 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            rf"\bbotnet\b{_DEFENCE}", rf"\bphishing\b{_DEFENCE}(?!.{{0,40}}\b(?:classifier|detector|detection)\b)",
            r"\bsteal(?:s|ing)? (?:passwords?|credentials|data|cookies|credit cards?)", r"\bhack(?:ing)? into\b",
            r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
-           r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)", r"\bbioweapon\b", r"\bnerve agent\b",
+           r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)",
+           # weapons that kill at scale, singular or plural: names and the words around them
+           r"\b(?:bio|chemical |biological |nuclear )weapons?\b", r"\bnerve (?:agents?|gas)\b",
+           r"\b(?:sarin|tabun|soman|novichok|mustard gas|ricin|anthrax|botulinum toxin)\b",
+           r"\b(?:synthes\w+|make|produc\w+|weaponi[sz]\w*)\b.{0,40}\b(?:toxins?|pathogens?|nerve|chemical agents?|explosives?)\b",
+           # sexual images or video of a real person without their consent
+           r"\bdeep ?fakes?\b.{0,60}\b(?:porn\w*|nudes?|naked|sexual|explicit|nsfw)\b|"
+           r"\b(?:porn\w*|nudes?|naked|sexual|explicit|nsfw)\b.{0,60}\bdeep ?fakes?\b|"
+           r"\b(?:nudes?|naked|porn\w*|sexual|explicit)\b.{0,40}\b(?:of|featuring)\b.{0,20}\b(?:my (?:ex|coworker|classmate|neighbou?r|boss)|"
+           r"a (?:real|specific) (?:person|woman|girl)|celebrit\w+|actress|someone i know)\b",
            r"\bcryptojack", r"\bbypass (?:the )?(?:paywall|drm|licen[cs]e check)",
            r"\bstolen\b", r"\bwithout (?:getting|being) (?:caught|detected|noticed|traced)\b",
            r"\b(?:someone|somebody|other people|others)(?: else)?'?s? (?:accounts?|credentials|api keys?|logins?|cards?)\b",
@@ -152,6 +161,11 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"(?:catch|notice)|catch it|hide)\b")
 
 HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
+              # weapons that kill at scale; sexual images of a real person without consent
+              r"神经毒剂|神经毒气|毒气|化学武器|生物武器|核武器|沙林|芥子气|蓖麻毒素|炭疽|(?:合成|制造|制作|提炼).{0,10}(?:毒剂|毒素|毒品|炸药)|"
+              r"(?:色情|裸照|裸体|不雅|成人).{0,20}(?:deep ?fake|换脸|ai ?换脸)|(?:deep ?fake|换脸).{0,20}(?:色情|裸|不雅|成人)|"
+              r"(?:明星|女星|男星|网红|同事|前任|前女友|同学|真人|某人).{0,12}(?:色情|裸照|裸体|不雅)|"
+              r"(?:色情|裸照|裸体|不雅).{0,12}(?:明星|女星|男星|网红|同事|前任|前女友|同学|真人)|"
               r"黑进|入侵(?:别人|他人)|ddos|炸弹|武器|(?:绕过|绕开|规避|避开|躲开).{0,10}(?:出口管制|制裁|管制)|走私|偷偷(?:运|带)|"
               r"盗刷|虚假账号|假账号|(?:改驱动|刷\s*bios|破解|解锁|绕过|绕开).{0,24}(?:(?:算力|性能)限制|限制解锁|解锁.{0,6}算力|h100\s*的?(?:水平|性能))|"
               r"绕过.{0,12}(?:实名|认证|验证|风控|审核)|批量注册|薅.{0,6}(?:免费|羊毛|算力)|假新闻|虚假(?:新闻|信息)|造谣|谣言|"
@@ -173,7 +187,8 @@ HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:�
               r"被封.{0,10}(?:还想|再|这次)|多(?:开|注册)几个(?:号|账号)|换.{0,6}(?:账号|身份).{0,10}(?:配额|额度|限额)|"
               # deceiving third parties: fake reviews, posing as a human, luring payments, mail past spam filters
               r"(?:好评|评价|评论|晒单|点评).{0,30}(?:小号|假|刷|看起来像真人|像真人写)|假的?.{0,8}(?:好评|评价|评论|种草|测评|笔记|晒单)|"
-              r"(?:不被|躲过|绕过|避开|防止被).{0,8}(?:平台|系统|风控|算法)?.{0,4}(?:识别|检测|判定|发现)|"
+              r"(?:不被|躲过|绕过|避开|防止被|规避|逃避|逃过).{0,8}(?:平台|系统|风控|算法)?.{0,4}(?:识别|检测|判定|发现|审核)|"
+              r"刷(?:好评|差评|五星|销量|单)|"
               r"(?:小号|水军).{0,20}(?:好评|评论|评价|点评)|"
               r"扮成真人|冒充真人|假装(?:成)?真人|伪装成真人|(?:不能|别|不要|不会)让.{0,10}(?:发现|知道|看出).{0,8}(?:是\s*ai|是机器人|是模型|是\s*bot)|"
               r"(?:引导|诱导|忽悠).{0,8}(?:充值|付款|转账|打钱)|(?:不被|躲过|绕过).{0,8}(?:垃圾邮件|反垃圾|风控)|"
@@ -521,7 +536,9 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
     if test == "no_domain":  # nothing about GPUs, models or workloads at all
         from .asks import DOMAIN
 
-        return not (DOMAIN.search(question) or s.model or s.gpu or s.vram_gib or now.devices or now.unknown_gpus
+        # a device alone is not the domain: "iPhone 15 电池健康度 85%，要不要换电池" names a phone and asks nothing of a model
+        device = bool(now.devices) and _has("llm_words", s, now, question)
+        return not (DOMAIN.search(question) or s.model or s.gpu or s.vram_gib or device or now.unknown_gpus
                     or now.local_path or now.problems or SIZING_NUMBER.search(question))
     if test == "load":
         return (s.users or 0) > 1 or bool(s.tokens_per_day)
