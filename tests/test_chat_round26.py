@@ -41,3 +41,49 @@ def test_a_device_with_nothing_about_models_is_off_topic(q):
 def test_a_device_with_a_model_is_still_sized():
     lead = first_line(chat("Can my iPhone 15 Pro run Llama 3.2 3B?").text)
     assert "not in our GPU catalog" in lead and "GiB" in lead, lead
+
+
+def test_a_follow_up_with_fewer_of_those_gpus_resizes():
+    a = chat("Planning a full fine-tune of Qwen3-8B on 4x A100 80GB with DeepSpeed ZeRO-3, sequence length 8192, "
+             "micro-batch 1 with gradient checkpointing. Will it fit, and roughly how much memory per GPU?",
+             "What if I only get 2 of those GPUs?")
+    lead = first_line(a.text)
+    assert "2x NVIDIA A100" in lead and "Same as above" not in lead, lead
+
+
+SERVE70 = ("How many H100 80GB do I need to serve Llama-3.1-70B-Instruct in FP8 to 50 concurrent users? Each should get "
+           "at least ~20 tok/s; prompts are ~2k tokens and outputs ~500 tokens.")
+
+
+@pytest.mark.parametrize("follow", ["What if we keep the weights in BF16 instead of FP8?", "那用 BF16 而不是 FP8 呢？"])
+def test_a_format_said_instead_of_another_is_the_one_used(follow):
+    lead = first_line(chat(SERVE70, follow).text)
+    assert "bf16" in lead and "(fp8" not in lead, lead
+
+
+def test_the_bill_for_that_setup_prices_the_cards_the_last_answer_named():
+    a = chat(SERVE70, "What if we keep the weights in BF16 instead of FP8?",
+             "And the monthly bill for that BF16 setup at $2.49/GPU-hr, running 24/7?")
+    n = 4  # the bf16 plan above: 4x H100
+    assert f"${n * 2.49 * 730:,.0f}" in a.text, a.text[:300]
+
+
+def test_a_chinese_follow_up_prices_this_plan_too():
+    a = chat("需要几张 L40S 部署 Qwen2.5-32B 给 30 人用？", "按这个方案，每卡每小时 1.2 美元，一个月多少钱？")
+    first = first_line(chat("需要几张 L40S 部署 Qwen2.5-32B 给 30 人用？").text)
+    import re
+
+    n = int(re.match(r"\*\*(\d+) 张", first).group(1))
+    assert f"${n * 1.2 * 730:,.0f}" in first_line(a.text), first_line(a.text)
+
+
+@pytest.mark.parametrize("follow", ["and if average utilization over the day is only 30%?", "那如果平均利用率只有 30% 呢？"])
+def test_utilization_after_a_cost_per_token_raises_that_cost(follow):
+    q = ("What's my cost per million output tokens serving Llama-3.1-8B-Instruct (bf16, vLLM) on one H100 at $2.50/hr, "
+         "if I keep ~64 concurrent streams busy with ~1k input / 300 output tokens per request?")
+    import re
+
+    busy = float(re.search(r"\$([\d.]+) per 1M", first_line(chat(q).text)).group(1))
+    lead = first_line(chat(q, follow).text)
+    got = float(re.search(r"\$([\d.]+)", lead).group(1))
+    assert abs(got - busy / 0.3) <= 0.02 + 0.05 * got and "30%" in lead, lead

@@ -128,6 +128,9 @@ def serving_cost(turn, s: Slots, question: str = "") -> Reply:
     return Reply(lead, body, _plan_assumptions(p, s, zh) + (list(c.assumptions) if not zh else []))
 
 
+UTILIZATION = re.compile(r"utili[sz]|利用率|使用率|\bbusy\b|\bidle\b|空闲|闲置", re.I)
+
+
 def _cost_per_token(turn, s: Slots, g) -> Reply:
     zh = turn.zh
     util = round(s.hours_per_day / 24, 3) if s.hours_per_day else 1.0
@@ -189,6 +192,13 @@ def _cost_per_token(turn, s: Slots, g) -> Reply:
     per_m = best.usd_per_million_tokens
     if s.hours_per_day and s.hours_per_day < 24:  # busy part of the day: rented all day, each token carries the idle hours
         idle = per_m * 24 / s.hours_per_day
+        if UTILIZATION.search(getattr(turn, "question", "") or ""):  # "utilization is only 30%": the GPUs stay rented
+            share = s.hours_per_day / 24
+            lead = pick(zh, f"**About {usd(idle)} per 1M output tokens at {share:.0%} utilization** for {model_label(p.model, zh)} "
+                            f"on {best.gpu_count}x {g.name} ({_layout(best, zh)}) rented around the clock at "
+                            f"{usd(best.usd_per_hour)}/hour ({usd(per_m)} while busy; the idle hours are paid too).",
+                        f"**利用率 {share:.0%} 时每百万输出 token 约 {usd(idle)}**：{model_label(p.model, zh)}，{best.gpu_count} 张 "
+                        f"{g.name}（{_layout(best, zh)}）全天租用 {usd(best.usd_per_hour)}/小时：忙时每百万 {usd(per_m)}，闲时的租金也要摊进来。")
         body.insert(0, pick(zh, f"Busy {s.hours_per_day:g} h a day: {usd(idle)} per 1M if the GPUs stay rented around the "
                                 f"clock, {usd(per_m)} if they are shut down (or serve other work) when idle.",
                             f"每天只忙 {s.hours_per_day:g} 小时：GPU 全天租着时每百万 token {usd(idle)}；闲时关机（或跑别的任务）则为 {usd(per_m)}。"))

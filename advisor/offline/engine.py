@@ -21,7 +21,7 @@ from . import answers_money as money
 from . import answers_serve as serve
 from . import answers_train as train
 from .asks import DOMAIN, FOLLOW_UP, OOM_ASK, PATTERNS, detect
-from .parse import STATED_MEMORY, Slots, is_chinese, parse
+from .parse import PER_MILLION, STATED_MEMORY, Slots, is_chinese, parse
 from .text import Reply, pick, what
 
 log = logging.getLogger(__name__)
@@ -232,6 +232,28 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
     return state, asks, owned, part_asks
 
 
+# a question about the setup the last answer named ("that BF16 setup", "those GPUs", "这套配置", "按这个方案")
+REFERS_BACK = re.compile(r"\b(?:that|this|those|these|the same|your|the recommended|the suggested)\s+(?:\w+\s+){0,2}"
+                         r"(?:setup|set-up|config(?:uration)?|cluster|deployment|option|plan|box|gpus|cards|nodes)\b|"
+                         r"这套|那套|这个(?:方案|配置|部署)|那个(?:方案|配置|部署)|按(?:这|上面|刚才)|上面的?(?:方案|配置)|刚才的?(?:方案|配置)", re.I)
+# the GPUs an answer's lead names: "**4x NVIDIA H100 SXM5 80GB** (fp8, ...)", "**2 张 NVIDIA ...", "... : 4x NVIDIA ..."
+ANSWERED_GPUS = re.compile(r"(\d{1,4})\s*(?:x|×| 张| 块)\s*(?:NVIDIA|AMD|Apple|Google|Intel)\b")
+
+
+def _last_user(history: list | None) -> str:
+    return next((c for r, c in map(_role_content, reversed(history or [])) if r == "user" and c), "")
+
+
+def answered_count(history: list | None) -> int | None:
+    """The GPU count the last answer's first line recommended, for a follow-up that prices 'that setup'."""
+    for turn in reversed(history or []):
+        role, content = _role_content(turn)
+        if role == "assistant" and content:
+            m = ANSWERED_GPUS.search(content.splitlines()[0])
+            return int(m.group(1)) if m else None
+    return None
+
+
 def _role_content(turn) -> tuple[str, str]:
     if isinstance(turn, str):
         return "user", turn
@@ -317,6 +339,9 @@ class OfflineEngine:
             state, previous = _owned(owned), None
         slots = _settle_formats(_with_defaults(_in_same_setup(question, now, state).merged_over(state), defaults or {}))
         slots = my_machine.with_local_gpus(slots, now, question)  # "on my machine": this machine's GPUs (local runs)
+        if use and "cost" in use and not now.per_million and PER_MILLION.search(_last_user(history)):
+            # "and if utilization is only 30%?" after a cost per 1M tokens: that cost again, at the new hours
+            slots = dataclasses.replace(slots, per_million=True)
         if history and now.count and not now.gpu and state.count and state.count >= 8 and SERVERS_OF.search(question):
             earlier = " ".join(c for r, c in map(_role_content, history[-4:]) if r == "user")
             if SERVER_WORDS.search(earlier):  # "What if we put 4 of them in the same rack?" after one DGX H100: 4 servers
@@ -393,6 +418,8 @@ class OfflineEngine:
             # hours times their rent alone)
             users = [c for r, c in map(_role_content, history or []) if r == "user" and c]
             count = turn.config.gpu_count if turn.config is not None else turn.config_count
+            if count is None and previous and not now.count and not now.gpus and REFERS_BACK.search(question):
+                count = answered_count(history)  # "the monthly bill for that setup at $2.49/GPU-hr": the cards it named
             found = own_numbers.answer(question, users, turn.zh, turn.call, count=count, said=said, run_hours=run_hours,
                                        throughput=_full_load_rate(turn, slots))
             if found is not None:
@@ -413,7 +440,8 @@ class OfflineEngine:
             replies = [_unknown_model(turn, now.unknown_models)]  # never size the last model in its place
         elif now.unknown_gpus and not now.gpus:
             replies = [_unknown_gpu(turn, now.unknown_gpus)]  # never size another card in its place
-        elif now.devices and not now.gpus and not now.model and not table._has("llm_words", slots, now, question) \
+        elif now.devices and not now.gpus and not slots.model and not now.formats and \
+                not table._has("llm_words", slots, now, question) \
                 and not DOMAIN.search(question) and not any(AI_DEVICES.search(d) for d in now.devices):
             # "iPhone 15 电池健康度 85%，要不要换电池": a phone and nothing about models (a Jetson alone is AI hardware)
             replies = [asks_.off_topic(turn, slots, question)]

@@ -555,7 +555,8 @@ def find_bare_count(text: str) -> int | None:
         word = nth.group(1) or nth.group(2) or nth.group(3)
         return {"second": 2, "third": 3, "fourth": 4, "一": 2, "两": 3, "二": 2, "三": 3, "四": 4}[word]
     m = re.search(rf"(?<![\w.])(\d{{1,6}}|{'|'.join(NUMBER_WORDS)})\s+(?:of them(?!\s+(?:are|is|will be|would be)?\s*"
-                  rf"(?:active|online|concurrent|chatting|using))|gpus?|cards?|nodes? of)\b", low)
+                  rf"(?:active|online|concurrent|chatting|using))|gpus?|cards?|nodes? of|"
+                  rf"of (?:those|these|the|our|my)\s+(?:\w+\s+)?(?:gpus?|cards?))\b", low)  # "only 2 of those GPUs"
     if m:
         w = m.group(1)
         n = int(w) if w.isdigit() else NUMBER_WORDS.get(w)
@@ -610,6 +611,11 @@ def find_formats(text: str) -> list[str]:
     for _, v in sorted(hits):
         if v not in out:
             out.append(v)
+    # "BF16 instead of FP8", "用 FP8 而不是 AWQ", "不用 int4 了": the format set aside is not one asked about
+    for pattern, value in PRECISIONS:
+        if value in out and len(out) > 1 and re.search(r"(?:\binstead of|\brather than|而不是|不用|代替|替代|换掉)\s*(?:the\s+)?(?:"
+                                                         + pattern + r")", low):
+            out.remove(value)
     if "q4_k_m" in out and not re.search(r"\bq4_k_m\b|\bq4km\b", low) and any(v.startswith("q") and v != "q4_k_m" for v in out):
         out.remove("q4_k_m")  # "gguf q8_0": GGUF names the file type, q8_0 the format
     # "满血版", "unquantized", "full precision": the format the weights ship in (settled per model by the engine)
@@ -1390,7 +1396,7 @@ def find_hours_per_day(text: str) -> float | None:
         elif v and re.search(r"\bweekdays\b|\bmon(?:day)?\s*(?:-|to|through)\s*fri(?:day)?\b|工作日|周一到周五", low):
             v = round(v * 5 / 7, 1)  # "10 hours a day on weekdays"
         return v
-    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz](?:ation|ed)|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,14}(\d{1,3})\s*%",
+    m = re.search(r"(\d{1,3})\s*%\s*(?:utili[sz](?:ation|ed)|of the time|usage|busy|use|load|duty)|(?:utili[sz]ation|利用率|使用率)\D{0,30}?(\d{1,3})\s*%",
                   low)
     if m and 0 < int(m.group(1) or m.group(2)) <= 100:  # "at 50% utilization": the hours a day it is in use
         return round(24 * int(m.group(1) or m.group(2)) / 100, 1)
