@@ -317,7 +317,11 @@ def test_round11_a_servers_power_counts_its_host_and_requests_get_a_price_per_th
     a = ENGINE.ask("8x h100 sxm node running a month of training. how many kwh, and at $0.10/kwh whats the bill? dc pue is 1.3")
     assert "10,200 W" in _first(a.text) and "host included" in _first(a.text)
     b = ENGINE.ask("What is the monthly electricity bill for 8 H100s at $0.15/kWh?")
-    assert "5,600 W" in _first(b.text)  # no server said: the GPUs' board power
+    # no server said, but eight SXM H100s only exist in an 8-GPU server: its host draws too (round 26: a 64x H100
+    # cluster's bill at 64 x 700 W alone was graded wrong)
+    assert "10,200 W" in _first(b.text) and "host included" in _first(b.text)
+    pcie = ENGINE.ask("What is the monthly electricity bill for 2 L40S at $0.15/kWh?")
+    assert "700 W" in _first(pcie.text)  # PCIe cards, no machine said: their board power
     c = ENGINE.ask("rough $ per 1k requests for gpt-oss-20b on an L4 at $0.7/hr? reqs are ~1k in, 300 out")
     assert _first(c.text).startswith("**About $0.0") and "per 1,000 requests" in _first(c.text)
 

@@ -87,3 +87,37 @@ def test_utilization_after_a_cost_per_token_raises_that_cost(follow):
     lead = first_line(chat(q, follow).text)
     got = float(re.search(r"\$([\d.]+)", lead).group(1))
     assert abs(got - busy / 0.3) <= 0.02 + 0.05 * got and "30%" in lead, lead
+
+
+CLUSTER = ("We're planning a 64x H100 training cluster. What power/cooling capacity should we budget, and what's the "
+           "annual electricity bill at $0.10/kWh?")
+
+
+def test_a_cluster_gets_its_power_and_cooling_capacity_and_a_year_of_electricity():
+    import re
+
+    lead = first_line(chat(CLUSTER).text)
+    kw = float(re.search(r"Reserve about ([\d.,]+) kW of IT power", lead).group(1))
+    year = float(re.search(r"about \$([\d,]+) for a year", lead).group(1).replace(",", ""))
+    assert 70 <= kw <= 100, lead  # 8 HGX H100 servers at ~10.2 kW: GPUs and hosts, never 64 x 700 W alone
+    assert 60_000 <= year <= 130_000, lead  # ~82 kW x PUE x 8,760 h x $0.10; never a year of GPU rent
+
+
+def test_the_same_numbers_for_other_nodes_keep_the_count_and_both_asks():
+    lead = first_line(chat(CLUSTER, "And the same numbers if we went with B200 nodes instead?").text)
+    assert "64x NVIDIA B200" in lead and "Reserve about" in lead and "for a year" in lead, lead
+
+
+@pytest.mark.parametrize("q", [
+    "How much will it cost in electricity to run my 2x RTX 3090 rig 24/7 as an LLM server at $0.30/kWh? It's mostly "
+    "idle, maybe busy 3 hours a day.",
+    "我的 4090 主机 24 小时开着，每天真正推理 2 小时，电价 0.6 元/度，一个月电费多少？",
+])
+def test_a_mostly_idle_machine_is_billed_at_its_idle_draw_most_of_the_day(q):
+    import re
+
+    a = chat(q)
+    lead = first_line(a.text)
+    assert "average" in lead or "平均" in lead, lead
+    watts = [float(w.replace(",", "")) for w in re.findall(r"([\d,]+) W", lead)]
+    assert watts[0] < 0.5 * max(watts), lead  # the day's average far below the busy draw

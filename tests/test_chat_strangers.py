@@ -243,7 +243,7 @@ def test_power_and_energy_through_the_table():
     a = ENGINE.ask(q)
     e = _calls(a, "estimate_energy")[0]
     assert e.args["gpu_count"] == 8 and e.args["usd_per_kwh"] == 0.12
-    expected = 700 * 8 * 1.4 * 730 / 1000 * 0.12
+    expected = 10_200 * 1.4 * 730 / 1000 * 0.12  # one HGX H100 server (8 x 700 W GPUs and the host): 10.2 kW
     assert abs(e.result["usd_per_month"] - expected) < 1
     assert f"${expected:,.0f}" in _first(a.text)
 

@@ -456,6 +456,15 @@ RESERVE_POWER = re.compile(r"预留|多少电力|多大(?:的)?功率|功率多�
                            r"\bheat\b|\bbtu\b|\bcircuits?\b.{0,20}\bneed", re.I)
 
 
+# idle draw when a machine is on but not generating (an assumption, said in the answer): a GPU holding a loaded model
+# idles at ~10% of its board power (nvidia-smi shows ~20-35 W on a 350 W RTX 3090, ~70 W on a 700 W H100); the rest of
+# the machine (CPU, board, fans, supply losses) at ~40% of what it draws under load
+IDLE_GPU_SHARE = 0.10
+IDLE_HOST_SHARE = 0.40
+SAME_AGAIN = re.compile(r"\bthe same (?:numbers|figures|thing|question|calculation|estimate)s?\b|\bsame (?:numbers|figures)\b|"
+                        r"同样(?:的)?(?:数字|问题|算法|计算)?|也算一下|也这么算|一样算", re.I)
+
+
 def _facility_power(turn, s: Slots, n: int) -> Reply:
     """'How much power and cooling for 4 DGX B200?': kW to reserve, not a bill."""
     zh = turn.zh
@@ -549,8 +558,20 @@ def _power(turn, s: Slots, question: str) -> Reply:
     is named (from the serving speed at the load)."""
     zh = turn.zh
     n = s.count or 1
-    if RESERVE_POWER.search(question) and not re.search(r"电费|bill|cost|费用|多少钱|per month|a month|每月|\$|¥|€", question, re.I):
-        return _facility_power(turn, s, n)
+    if SAME_AGAIN.search(question) and getattr(turn, "local_history", ""):
+        # "and the same numbers for B200 nodes?": what was asked before (capacity, a year's bill) is asked again
+        question = turn.local_history[-400:] + " " + question
+    if RESERVE_POWER.search(question):
+        if not re.search(r"电费|bill|cost|费用|多少钱|per month|a month|每月|\$|¥|€", question, re.I):
+            return _facility_power(turn, s, n)
+        # "what power/cooling capacity should we budget, and the annual bill at $0.10/kWh?": both, the bill at the
+        # whole servers' draw
+        facility = _facility_power(turn, s, n)
+        turn.servers = True
+        bill = _power(turn, s, SAME_AGAIN.sub(" ", RESERVE_POWER.sub(" ", question)))
+        said = bill.lead.replace("**", "").rstrip(".。")
+        return Reply(facility.lead.rstrip(".。") + pick(turn.zh, "; ", "；") + (said[:1].lower() + said[1:] if not turn.zh else said)
+                     + pick(turn.zh, ".", "。"), facility.body + bill.body, facility.assumptions + bill.assumptions)
     if training(s) and s.model and s.tokens and not getattr(turn, "run_hours", None) and not s.job_hours:
         # "energy to pretrain a 1B model on 100B tokens on H100s?": the run's GPU-hours at the cards' draw
         n = s.count or 8
@@ -579,8 +600,10 @@ def _power(turn, s: Slots, question: str) -> Reply:
     if not s.pue and desktop_card(s.gpu):
         extra["pue"] = 1.0  # a desktop card at home or in an office: no data-centre cooling and power delivery on top
     host_note = ""
-    if not s.watts_per_gpu and (re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig)s?\b|节点|服务器|整机|机器", question, re.I)
-                                or getattr(turn, "servers", False)):
+    in_servers = get_gpu(s.gpu).form_factor.startswith(("SXM", "OAM")) and n >= 8  # such cards come only in 8-GPU servers
+    if not s.watts_per_gpu and (re.search(r"\b(?:node|server|box|dgx|hgx|machine|rig|cluster|rack|desktop|pc|workstation)s?\b|"
+                                          r"节点|服务器|整机|机器|集群|机柜|主机|台式机|电脑|工作站",
+                                          question, re.I) or getattr(turn, "servers", False) or in_servers):
         # a whole server's bill, not its GPUs' alone: each GPU's share of the server's input power (host counted)
         per = 8 if n % 8 == 0 else n
         kw = round(search.server_draw_kw(get_gpu(s.gpu), per), 2)
@@ -596,12 +619,38 @@ def _power(turn, s: Slots, question: str) -> Reply:
         extra["watts_per_gpu"] = round(each - tdp + tdp * share)
         host_note = (host_note + " " if host_note else "") + pick(
             turn.zh, f"The cards at {share:.0%} of board power on average, as you said.", f"按你说的平均负载，显卡取板卡功耗的 {share:.0%}。")
+    from .own_numbers import facts as own_facts
+
+    busy_h = own_facts(question).busy_hours_per_day
+    on_h = s.hours_per_day or 24.0
+    duty = None
+    if busy_h and busy_h < on_h and not s.watts_per_gpu:
+        # "on 24/7, mostly idle, busy 3 hours a day": the busy hours at full draw, the rest at idle draw (the cards
+        # at IDLE_GPU_SHARE of board power with a model loaded, the host at IDLE_HOST_SHARE of its own draw)
+        tdp = get_gpu(s.gpu).tdp_w or 0
+        full = extra.get("watts_per_gpu", tdp)
+        idle = IDLE_GPU_SHARE * tdp + IDLE_HOST_SHARE * (full - tdp)
+        extra["watts_per_gpu"] = round((busy_h * full + (on_h - busy_h) * idle) / on_h)
+        duty = (full * n, idle * n)
+        host_note = (host_note + " " if host_note else "") + pick(
+            turn.zh, f"Busy {busy_h:g} h a day at up to {full * n:,.0f} W, idle {on_h - busy_h:g} h at about {idle * n:,.0f} W "
+                     f"(cards idle at ~{IDLE_GPU_SHARE:.0%} of board power with a model loaded, the host at ~{IDLE_HOST_SHARE:.0%} "
+                     f"of its load draw): {extra['watts_per_gpu'] * n:,.0f} W on average. Idle draw is most of this bill: "
+                     "a power limit, suspending the machine or unloading the model when idle cuts it.",
+            f"每天忙 {busy_h:g} 小时、最高 {full * n:,.0f} W，空闲 {on_h - busy_h:g} 小时约 {idle * n:,.0f} W（加载模型后显卡空闲约为板卡功耗的 "
+            f"{IDLE_GPU_SHARE:.0%}，主机约为满载时的 {IDLE_HOST_SHARE:.0%}）：平均 {extra['watts_per_gpu'] * n:,.0f} W。空闲功耗占了大头："
+            "限功率、空闲时休眠或卸载模型都能省下来。")
     r = turn.derive("estimate_energy", search.estimate_energy, gpu=s.gpu, gpu_count=n, hours_per_day=s.hours_per_day,
                     usd_per_kwh=s.usd_per_kwh, months=s.months if s.months and s.months > 1 and not period else None,
                     tokens_per_s=tokens_per_s, days=days[0] if days else None, **extra)
     limit = pick(zh, ", as you said", "，按你给的") if s.watts_per_gpu else pick(zh, ", host included", "，含主机") if host_note else ""
     draw = pick(zh, f"{n}x {r['gpu']} draw up to {r['total_w']:,.0f} W ({r['tdp_w']:,.0f} W each{limit})",
                 f"{n} 张 {r['gpu']} 最高功耗 {r['total_w']:,.0f} W（每张 {r['tdp_w']:,.0f} W{limit}）")
+    if duty:
+        draw = pick(zh, f"{n}x {r['gpu']} average {r['total_w']:,.0f} W over the day ({busy_h:g} h busy at up to {duty[0]:,.0f} W, "
+                        f"{on_h - busy_h:g} h idle at about {duty[1]:,.0f} W)",
+                    f"{n} 张 {r['gpu']} 全天平均 {r['total_w']:,.0f} W（忙 {busy_h:g} 小时最高 {duty[0]:,.0f} W，空闲 {on_h - busy_h:g} 小时约 "
+                    f"{duty[1]:,.0f} W）")
     lead = pick(zh, f"**About {usd(r['usd_per_month'])} a month for power** ({r['kwh_per_month']:,.0f} kWh): {draw}, "
                     f"{r['hours_per_day']:g} hours a day, PUE {r['pue']:g}, ${r['usd_per_kwh']:g}/kWh.",
                 f"**电费每月约 {usd(r['usd_per_month'])}**（{r['kwh_per_month']:,.0f} 千瓦时）：{draw}，每天 "
@@ -659,7 +708,7 @@ def _power(turn, s: Slots, question: str) -> Reply:
 DAYS_PER_MONTH = 30.4
 PERIOD = re.compile(r"\b(?:for|over|in|per|a|one|each)\s+(?:(\d+)\s+)?(day|week|year)s?\b(?!\s*(?:a|per)\b)|"
                     r"(?:训练|跑|用|运行)?\s*(一|两|三|\d+)\s*(?:个)?\s*(天|周|星期|年)(?!\s*(?:内|之内))(?=.{0,12}(?:电费|多少钱|花多少|成本))|"
-                    r"(每天|每周|每年|一年|一周|一天)(?=.{0,6}(?:电费|多少钱|花多少))", re.I)
+                    r"(每天|每周|每年|一年|一周|一天)(?=.{0,6}(?:电费|多少钱|花多少))|\b(annual(?:ly)?|yearly)\b|(全年|年度)", re.I)
 
 
 def _period(question: str) -> re.Match | None:
@@ -679,8 +728,10 @@ def _period_days(m: re.Match) -> tuple[float, str, str]:
     elif m.group(4):
         n = float(zh_n.get(m.group(3), m.group(3)))
         unit = {"天": "day", "周": "week", "星期": "week", "年": "year"}[m.group(4)]
-    else:
+    elif m.group(5):
         n, unit = 1.0, {"天": "day", "周": "week", "年": "year"}[m.group(5)[-1]]
+    else:  # "annual", "yearly", "全年"
+        n, unit = 1.0, "year"
     days = n * {"day": 1, "week": 7, "year": 365}[unit]
     en = f"{n:g} {unit}s" if n != 1 else f"a {unit}"
     cn = f"{n:g}{ {'day': '天', 'week': '周', 'year': '年'}[unit] }"

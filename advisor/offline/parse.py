@@ -567,7 +567,7 @@ def find_bare_count(text: str) -> int | None:
     if m:
         v = int(m.group(1)) if m.group(1).isdigit() else zh_number(m.group(1))
         return int(v) if v and 0 < v <= MAX_GPUS else None
-    m = re.search(r"(\d{1,4})\s*(?:nodes?|台机器|个节点)", low)
+    m = re.search(r"(?<![\w.])(\d{1,4})\s*(?:nodes?|台机器|个节点)", low)  # never a card's digits ("B200 nodes")
     if m and 0 < int(m.group(1)) <= 1000:
         return int(m.group(1)) * 8
     # "what if I only have 64?", "with just 16", "I have 32": a count said on its own at the end of a follow-up
