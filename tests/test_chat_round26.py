@@ -121,3 +121,18 @@ def test_a_mostly_idle_machine_is_billed_at_its_idle_draw_most_of_the_day(q):
     assert "average" in lead or "平均" in lead, lead
     watts = [float(w.replace(",", "")) for w in re.findall(r"([\d,]+) W", lead)]
     assert watts[0] < 0.5 * max(watts), lead  # the day's average far below the busy draw
+
+
+@pytest.mark.parametrize("q", ["L4 和 T4 跑小模型（Qwen2.5-3B）做在线推理，差别大吗？",
+                               "How different are an L4 and a T4 for serving Qwen2.5-3B?"])
+def test_how_different_two_cards_are_is_a_comparison_of_both(q):
+    lead = first_line(chat(q).text)
+    assert "T4" in lead and "L4" in lead, lead
+
+
+def test_a_hub_id_with_a_size_inside_is_one_model():
+    from advisor.offline.parse import parse
+
+    assert parse("serve mistralai/Mistral-Small-24B-Instruct-2501 on a 24GB GPU").models == ["mistral-small-24b-2501"]
+    assert parse("Qwen/Qwen2.5-72B-Instruct vs meta-llama/Llama-3.3-70B-Instruct").models == ["qwen2.5-72b",
+                                                                                              "llama-3.3-70b"]

@@ -300,6 +300,7 @@ def find_models(text: str) -> list[str]:
     for m in HUB_ID.finditer(text):
         hub = m.group(1)
         if hub.count("/") == 1 and _looks_like_hub_id(hub):
+            spans.append((m.start(1), m.end(1)))  # a size inside the id is the id's ("...-Small-24B-Instruct-2501")
             if any(mid in (hub, index.get(norm_key(hub))) for _, mid in found):
                 continue
             from tools.models import find_catalog_id

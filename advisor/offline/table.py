@@ -461,9 +461,10 @@ TABLE: tuple[AskSpec, ...] = (
             (r"\bworth\b", r"\bhow much (?:faster|quicker|better)\b", r"\b(?:\d+(?:\.\d+)?x|twice|double) the (?:price|cost)\b",
              r"\btwice as fast\b",
              r"\b\d+(?:\.\d+)?\s*(?:x|times) (?:faster|quicker)\b",
-             r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b"),
+             r"\b(?:better|best) value\b|\bvalue for money\b|\bbang for\b|\bcost[- ]effective\b",
+             r"\bhow (?:different|big (?:is )?the (?:difference|gap))\b|\b(?:much|big|real) (?:of a )?difference\b"),
             # (value words count here only for training: serving value is cost per token, asks.detect's "value")
-            (r"值不值|值得|划算|快多少|快几倍|差多少|差距(?:有)?多大|差距大(?:吗|不大)|差几倍|性价比|哪个(?:更)?值|"
+            (r"值不值|值得|划算|快多少|快几倍|差多少|(?:差距|差别|区别|差异)(?:有)?(?:多大|大(?:吗|不大)|大不大)|差几倍|性价比|哪个(?:更)?值|"
              r"快\s*\d+(?:\.\d+)?\s*倍|\d+(?:\.\d+)?\s*倍|快\s*[一两]\s*倍|翻倍",),
             "gpu_vs_gpu", requires=("gpus>=2",), optional=("model", "workload", "method", "tokens", "count", "users"),
             priority=52, yields_to=("buy_rent",), unless=("formats>=2", "model_compare", "value_words", "serving_value")),
