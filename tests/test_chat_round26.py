@@ -136,3 +136,25 @@ def test_a_hub_id_with_a_size_inside_is_one_model():
     assert parse("serve mistralai/Mistral-Small-24B-Instruct-2501 on a 24GB GPU").models == ["mistral-small-24b-2501"]
     assert parse("Qwen/Qwen2.5-72B-Instruct vs meta-llama/Llama-3.3-70B-Instruct").models == ["qwen2.5-72b",
                                                                                               "llama-3.3-70b"]
+
+
+@pytest.mark.parametrize("q, low, high", [
+    ("预算 10 万美元，H100 按 $2/卡时算，能把一个 13B 的 dense 模型预训练多少 tokens？", 6e11, 1.3e12),
+    ("With $100k at $2/GPU-hour on H100s, how many tokens can we pretrain a 7B model on?", 1.1e12, 2.4e12),
+])
+def test_the_tokens_a_budget_buys(q, low, high):
+    # 50,000 GPU-hours of H100 at 35-50% MFU over 6N FLOPs per token (13B: ~0.8-1.1T; 7B: ~1.5-2T)
+    import re
+
+    lead = first_line(chat(q).text)
+    m = re.search(r"([\d,.]+)\s*(亿|T|B)\s*tokens", lead)
+    n = float(m.group(1).replace(",", "")) * {"亿": 1e8, "T": 1e12, "B": 1e9}[m.group(2)]
+    assert low <= n <= high, lead
+
+
+@pytest.mark.parametrize("q", ["Full-parameter SFT of Llama-3.1-70B on ~200M tokens total (3 epochs over a ~67M-token "
+                               "dataset) using 16x H100 80GB. How long and what cost at $2.80/GPU-hr?",
+                               "70B 全参微调，总共 2 亿 token（3 个 epoch），16 张 H100 要多久？"])
+def test_a_token_count_said_as_the_total_is_not_multiplied_by_the_epochs(q):
+    a = chat(q)
+    assert "600M" not in a.text and "6 亿" not in a.text, first_line(a.text)

@@ -450,6 +450,11 @@ def _cheapest_offer(turn, s: Slots, gpu: str, n: int, gpu_hours: float | None, c
                  f"按已收录的最低报价（{usd(c.usd_per_gpu_hour)}/GPU-小时，竞价或市场价）：约 {usd(c.usd)}{flip}。")]
 
 
+# "how many tokens can that budget train?", "能训练多少 token": the tokens a budget buys, not a verdict on a default run
+TOKENS_ASKED = re.compile(r"\bhow (?:many|much) (?:training )?(?:tokens|data)\b|(?:多少|几)\s*(?:个)?\s*(?:亿|万|b|t|m)?\s*(?:个)?\s*token|"
+                          r"能(?:训|训练|预训练|跑)\s*多少", re.I)
+
+
 def _budget_on_run(turn, s: Slots) -> Reply:
     """A count was given (or pretraining without a deadline, where the cost hardly depends on the count): time and
     cost of that run, led by the budget verdict."""
@@ -472,6 +477,19 @@ def _budget_on_run(turn, s: Slots) -> Reply:
     job = pick(zh, f"{method_name(method, False)} {model_label(t['model'], zh)} on {tokens_text(tokens, False)}",
                f"{model_label(t['model'], zh)} {method_name(method, True)}，{tokens_text(tokens, True)}")
     lead = _budget_lead(s, c["usd"], zh, cfg, job)
+    if s.budget_usd and tokens and TOKENS_ASKED.search(turn.question or "") and not s.tokens:
+        # "预算 10 万美元 ... 能预训练多少 tokens？": the tokens the budget buys (the run's cost is linear in its tokens
+        # at a fixed GPU count: the same tokens/s per GPU and rent per GPU-hour)
+        affordable = float(f"{tokens * s.budget_usd / c['usd']:.3g}")  # three figures: the estimate is not finer
+        turn.derive("tokens_for_budget", lambda **kw: kw, budget_usd=s.budget_usd, usd_for_tokens=c["usd"],
+                    tokens_priced=tokens, tokens_affordable=round(affordable))
+        lead = pick(zh, f"**About {tokens_text(affordable, False)} for {usd(s.budget_usd)}**: {method_name(method, False)} "
+                        f"{model_label(t['model'], zh)} on {t['gpu_count']}x {t['gpu']} at {t['tokens_per_s_per_gpu']:,.0f} "
+                        f"tokens/s per GPU ({t['mfu']:.0%} MFU) and {usd(c['usd'] / t['gpu_hours'])}/GPU-hour "
+                        f"({tokens_text(tokens, False)} costs {usd(c['usd'])}).",
+                    f"**{usd(s.budget_usd)} 约可训练 {tokens_text(affordable, True)}**：{model_label(t['model'], zh)} "
+                    f"{method_name(method, True)}，{t['gpu_count']} 张 {t['gpu']}，每卡 {t['tokens_per_s_per_gpu']:,.0f} tokens/s"
+                    f"（MFU {t['mfu']:.0%}），{usd(c['usd'] / t['gpu_hours'])}/GPU-小时（{tokens_text(tokens, True)} 需 {usd(c['usd'])}）。")
     body = [x for x in r.body if not re.match(r"(Within|Over) the \$|(在|超出) \$", x)]
     body = [r.lead.replace("**", "")] + body
     body += _cheapest_offer(turn, s, tc.args["gpu"], t["gpu_count"], t["gpu_hours"], c["usd"], zh)

@@ -1518,8 +1518,9 @@ def find_money(text: str) -> tuple[float | None, str | None]:
     low = text.lower()
     num = rf"({_NUM})\s*(k|m|w|万|千|百万|千万|亿)?"
     cur = "|".join(p for p, _ in _CURRENCY)
-    pats = [rf"(?:budget|spend|afford|under|up to|max(?:imum)?|(?:i|we) (?:only )?(?:have|got)|预算|经费|只有|最多|不超过)"
-            rf"\D{{0,12}}?(?:{cur})\s*{num}\b",
+    pats = [rf"(?:budget|spend|afford|under|up to|max(?:imum)?|(?:i|we) (?:only )?(?:have|got)|^\s*with|预算|经费|只有|最多|不超过)"
+            rf"\D{{0,12}}?(?:{cur})\s*{num}\b(?!\s*(?:/\s*(?:h\b|hr|hour|gpu|card|1m|m\b|k\b)|per\s+(?:hour|hr|gpu|card|token|1m|"
+            rf"million)|an?\s+(?:hour|hr)\b|each\b))",
             rf"(?:budget|spend|afford|under|up to|max(?:imum)?|预算|经费|只有|最多|不超过)[^\d$€£¥￥]{{0,12}}?{num}\s*(?:{cur})",
             rf"(?:{cur})\s*{num}\s*(?:budget|max|预算)", rf"{num}\s*(?:{cur})\s*(?:的)?\s*(?:budget|预算)",
             rf"(?:budget|预算)\s*(?:of|is|:|：|为|是)?\s*{num}(?!\s*(?:tokens?|gpus?|张|卡|小时|天|hours?|days?))(?![\d,]|\.\d)"
@@ -1568,6 +1569,24 @@ def find_exchange_rate(text: str) -> float | None:
 
 TOKENS_AS_SIZE = re.compile(r"(?:tokens?|词元)\s*[（(]\s*\d+(?:\.\d+)?\s*[bBtTmM]\s*[)）]|"
                             r"[（(]\s*\d+(?:\.\d+)?\s*[bBtT]\s*[)）]\s*(?:tokens?|词元)")
+
+
+# a token count said as the whole run's ("200M tokens total", "a total of 2B tokens", "总共 2 亿 token"); "each pair ~3k
+# tokens total" is not the run's (its count is not the run's token count)
+TOKENS_TOTAL = re.compile(r"~?\s*(\d[\d.,]*)\s*([kmbt]|亿|万)?\s*tokens?\s+(?:in\s+)?total\b|\btotal (?:of )?~?\s*(\d[\d.,]*)\s*([kmbt])?\s*"
+                          r"tokens?\b|(?:总共|一共|合计|总计)\s*(?:约|大概|~)?\s*(\d[\d.,]*)\s*(亿|万|[kmbt])?", re.I)
+_TOTAL_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12, "万": 1e4, "亿": 1e8, "": 1}
+
+
+def _said_as_total(text: str, tokens: float) -> bool:
+    for m in TOKENS_TOTAL.finditer(text):
+        if re.search(r"\b(?:each|per|every)\b|每", text[max(0, m.start() - 20):m.start()], re.I):
+            continue  # "each pair ~3k tokens total": one item's tokens, not the run's
+        num, unit = next(((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i)), (None, None))
+        value = to_number(num) * _TOTAL_SCALE[(unit or "").lower()] if num else None
+        if value and abs(value - tokens) <= 0.05 * tokens:
+            return True
+    return False
 
 
 def find_budget(text: str) -> float | None:
@@ -2258,6 +2277,8 @@ def parse(text: str) -> Slots:
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)
     s.examples, s.epochs = find_examples(text)
+    if s.tokens and s.epochs and _said_as_total(text, s.tokens):
+        s.epochs = None  # "~200M tokens total (3 epochs over a ~67M-token dataset)": the epochs are in the total already
     s.load_scale = find_load_scale(text)
     jh = re.search(r"\b(?:for|took|ran for|runs? for|lasted) (?:about |~)?(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\b"
                    r"(?!\s*(?:a|per|each|/)\s*(?:day|week|month))|"
