@@ -158,3 +158,23 @@ def test_the_tokens_a_budget_buys(q, low, high):
 def test_a_token_count_said_as_the_total_is_not_multiplied_by_the_epochs(q):
     a = chat(q)
     assert "600M" not in a.text and "6 亿" not in a.text, first_line(a.text)
+
+
+@pytest.mark.parametrize("q", ["用 Unsloth 做 Qwen3-14B 的 QLoRA，Colab 免费的 T4（16GB）能跑吗？max_seq_length 设 2048。",
+                               "Can I QLoRA Qwen3 14B on a free Colab T4 16GB with Unsloth, 2048 context?"])
+def test_a_fine_tuning_stack_said_is_the_one_sized(q):
+    lead = first_line(chat(q).text)
+    assert lead.startswith(("**可以", "**Yes")), lead  # Unsloth's memory (~12 GiB), not Hugging Face PEFT's (~21 GiB)
+
+
+def test_users_generating_at_the_same_time_are_the_load_not_a_batch_job():
+    lead = first_line(chat("Our team wants a shared coding assistant on Qwen/Qwen2.5-Coder-32B-Instruct. 30 devs, but only "
+                           "~8 are ever generating at the same time, with contexts up to 16k tokens. Is one A100 80GB "
+                           "enough?").text)
+    assert "8 concurrent users" in lead and "not in bf16" in lead, lead
+
+
+@pytest.mark.parametrize("q", ["Is a 4090 enough for training?", "一张 3090 够不够拿来微调？"])
+def test_a_card_enough_for_training_gives_what_each_method_fits_and_asks_which(q):
+    lead = first_line(chat(q).text)
+    assert "QLoRA" in lead and "LoRA" in lead and ("Which model" in lead or "哪个模型" in lead), lead

@@ -749,6 +749,52 @@ MEMORY_ONLY = re.compile(r"memory[- ]wise|by memory|memory alone|memory[- ]only|
                          r"(?:按|从|光看|只看|单看)显存|显存(?:上|角度|层面)", re.I)
 
 
+REACH_SIZES = ("llama-3.2-1b", "llama-3.2-3b", "llama-3.1-8b", "qwen2.5-14b", "qwen2.5-32b", "llama-3.3-70b")
+
+
+def training_reach(turn, s: Slots, question: str) -> Reply:
+    """'Is a 4090 enough for training?' with no model: the largest common size each method fits on the cards (the
+    fit check itself, at the sequence length said or the fine-tuning default), and which model and method?"""
+    from tools.fit import FitRequest, check_fit
+
+    from .answers_fit import training_args
+
+    zh = turn.zh
+    n = s.count or 1
+    reach = {}
+    for method in ("full", "lora", "qlora"):
+        sub = dataclasses.replace(s, method=method, workload="training", precision=None)
+        args = {k: v for k, v in training_args(sub, n).items() if v is not None}
+        for model in reversed(REACH_SIZES):  # the largest that fits
+            try:
+                ok = check_fit(FitRequest(model=model, gpu=s.gpu, gpu_count=n, **args)).fits
+            except AdvisorInputError:
+                ok = False
+            if ok:
+                reach[method] = turn.call("check_fit", model=model, gpu=s.gpu, gpu_count=n, **args)
+                break
+    gpu = get_gpu(s.gpu).name
+    names = {"full": ("full fine-tuning", "全参微调"), "lora": ("LoRA", "LoRA"), "qlora": ("QLoRA", "QLoRA")}
+    said = [pick(zh, f"{names[m][0]} up to {model_label(r.memory.model, zh)}", f"{names[m][1]}最大到 {model_label(r.memory.model, zh)}")
+            for m, r in reach.items()]
+    ctx = next(iter(reach.values())).memory.context if reach else (s.context or 2048)
+    if not said:
+        lead = pick(zh, f"**Not for training models of 1B and up on {n}x {gpu}** at {ctx:,} tokens, even with QLoRA.",
+                    f"**{n} 张 {gpu} 连 1B 模型都训练不了**（{ctx:,} tokens，QLoRA 也不行）。")
+    else:
+        lead = pick(zh, f"**It depends on the model and the method: on {n}x {gpu}, {', '.join(said)}** ({ctx:,}-token "
+                        "sequences, batch 1, gradient checkpointing). Which model and which method?",
+                    f"**取决于模型和方法：{n} 张 {gpu} 上，{'，'.join(said)}**（序列 {ctx:,} tokens、batch 1、梯度检查点）。"
+                    "你要训练哪个模型、用哪种方法？")
+    lines = [f"- {names[m][1 if zh else 0]}: {model_label(r.memory.model, zh)} ({r.memory.params_b:.1f}B), "
+             f"{gib(r.required_gib)} / {gib(r.available_gib)}" for m, r in reach.items()]
+    body = ["\n".join(lines)] if lines else []
+    body.append(pick(zh, "Pretraining from scratch needs the same memory as full fine-tuning and far more GPU-hours: "
+                         "on one card only small models in reasonable time.",
+                     "从头预训练的显存与全参微调相同，但 GPU 小时多得多：单卡只适合小模型。"))
+    return Reply(lead, body)
+
+
 CAPACITY_SIZES = ("llama-3.1-8b", "qwen2.5-14b", "qwen2.5-32b", "llama-3.3-70b")  # common chat models, 8B to 70B
 
 

@@ -56,6 +56,10 @@ def training_args(s: Slots, count: int | None = None, checkpointing: bool | None
         args["offload"] = s.offload
     if s.optimizer:
         args["optimizer"] = s.optimizer
+    if s.trainer:  # "用 Unsloth 做 QLoRA": its memory, not Hugging Face PEFT's (fp32 embeddings, full fp32 logits)
+        args["framework"] = "torchtune"
+        if s.trainer in ("unsloth", "liger"):
+            args["loss_kernel"] = "fused"
     return args
 
 

@@ -84,6 +84,7 @@ class Slots:
     per_million: bool = False  # "cost per 1M tokens", "what does 1M tokens cost", "每百万token成本": a unit, not a budget
     devices: list[str] = field(default_factory=list)  # hardware outside the GPU catalog: "Raspberry Pi 5", "Jetson"
     framework: str | None = None
+    trainer: str | None = None  # a fine-tuning stack said: "unsloth", "liger" (fused loss), "torchtune" (chunked loss)
     checkpointing: bool | None = None  # said explicitly
     sharding: str | None = None  # "zero1" | "zero2" | "zero3" | "fsdp", said explicitly
     offload: str | None = None  # "optimizer" | "optimizer+params" | "none" (said: no offload), said explicitly
@@ -1149,6 +1150,10 @@ def find_users(text: str) -> tuple[int | None, str | None]:
                rf"(?:active|online|concurrent|chatting|using it)\b",
                rf"\b(?:only|just)\s+(?:about\s+|around\s+)?~?\s*({_NUM})\s+(?:are\s+|will be\s+)?(?:active|online|"
                rf"concurrent|chatting)\b",
+               # "only ~8 are ever generating at the same time", "about 5 use it at once"
+               rf"~?\s*({_NUM})\s+(?:of (?:them|us|those)\s+)?(?:are\s+|is\s+|will be\s+)?(?:ever\s+|usually\s+|typically\s+|"
+               rf"actually\s+)?(?:generating|using it|querying|prompting|active|online|chatting|asking)\s+(?:at the same time|"
+               rf"at once|simultaneously|concurrently)\b",
                r"(\d{1,3}(?:,\d{3})+|\d{1,7}|[一二两三四五六七八九十百千万]+)\s*(?:个)?\s*(?:并发|路|人同时|人在线|个请求|"
                r"(?:同时)?在线(?:对话|用户|会话|聊天)|同时(?:对话|会话|聊天|请求))",
                r"(\d{1,7})\s*(?:个|位|名)?\s*(?:客服|员工|同事|坐席|人|用户|工程师|开发者)\s*(?:会)?\s*(?:同时|一起)",
@@ -1989,6 +1994,13 @@ def find_framework(text: str) -> str | None:
     return None
 
 
+def find_trainer(text: str) -> str | None:
+    """A fine-tuning stack whose memory differs from Hugging Face PEFT's: Unsloth and Liger never materialise the
+    logits (fused cross-entropy) and keep embeddings in 16-bit; torchtune chunks the loss."""
+    m = re.search(r"\b(unsloth|liger|torchtune)\b", text, re.I)
+    return m.group(1).lower() if m else None
+
+
 def find_checkpointing(text: str) -> bool | None:
     low = text.lower()
     if re.search(r"(?:without|no|w/o|disable\w*|off)\s+(?:gradient\s+|activation\s+)?checkpointing|"
@@ -2273,6 +2285,7 @@ def parse(text: str) -> Slots:
         s.measured_tps = s.target_tps or (to_number(z.group(1) or z.group(2)) if z else None)
     s.per_million = bool(PER_MILLION.search(text))
     s.framework = find_framework(text)
+    s.trainer = find_trainer(text)
     s.checkpointing = find_checkpointing(text)
     s.sharding = find_sharding(text)
     s.offload = find_offload(text)

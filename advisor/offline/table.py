@@ -273,11 +273,13 @@ TABLE: tuple[AskSpec, ...] = (
              r"\b(?:is|are)\b.{0,30}\benough\b.{0,30}\b(?:for (?:our|my|the|a)|to (?:run|serve|host))\b"),
             (r"(?:能|可以)(?:放得下|跑|运行)吗|放得下吗|跑得动吗|够不够",),
             "clarify_only", requires=("model",), priority=97, carries=False, yields_to=("largest",),  # "what can it run"
+            unless=("training_on_gpu",),  # "一张 3090 够不够拿来微调？": what each method fits there (training_reach)
             missing={"model": ("Which model (and at what precision, e.g. 'Llama 3.1 8B in 4-bit')?",
                                "是哪个模型（什么精度，例如“Llama 3.1 8B 4-bit”）？")}),
     AskSpec("which_setup",  # "is the 4090 enough?" with no model: one short question, never a spec dump
             (r"\b(?:is|are)\b.{0,30}\benough\b\W*$",), (r"^\W*(?:够吗|够不够|够用吗)\W*$", r"^.{0,12}(?:够用吗|够不够用)\W*$"),
-            "clarify_only", requires=("model",), priority=97, carries=False, missing={"model": SETUP_QUESTION}),
+            "clarify_only", requires=("model",), priority=97, carries=False, missing={"model": SETUP_QUESTION},
+            unless=("training_on_gpu",)),
     AskSpec("which_cost",  # "how much will it cost?" with no model, GPU or workload anywhere in the conversation
             (r"\bhow much (?:will|would|does) (?:it|this|that) cost\W*$", r"\b(?:calculate|estimate|work out) (?:the |my )?costs?\W*$"),
             (r"^\W*(?:帮我|请)?(?:算|估|计算|估算)(?:一下|下)?.{0,6}(?:多少钱|成本|费用)\W*$",),
@@ -362,7 +364,7 @@ TABLE: tuple[AskSpec, ...] = (
              r"多少小时|多少钱|花多少|跑完|来得及|完成)"),
             "batch_job", requires=("model", "job_size"), optional=("gpu", "count", "precision", "input_tokens",
                                                                    "output_tokens", "aggregate_tps", "usd_per_gpu_hour"),
-            priority=86, unless=("training",),
+            priority=86, unless=("training", "users_at_once"),  # "8 are generating at the same time": users, not a job
             missing={"job_size": ("How many requests (or output tokens) in all, and about how many tokens in and out each?",
                                   "一共多少个请求（或多少输出 token），每个大约输入、输出多少 token？")}),
     # a job described by its size ("2 million tickets, ~800 tokens in, 150 out each", "20 万条商品描述（输入 500 token，输出
@@ -430,6 +432,11 @@ TABLE: tuple[AskSpec, ...] = (
     AskSpec("capacity", CAPACITY_EN, CAPACITY_ZH,
             # no per-user speed said: sized at a stated default (answers_asks.DEFAULT_USER_TPS), never another ask
             "capacity", requires=("model", "gpu"), optional=("target_tps", "count", "context", "precision"), priority=60),
+    AskSpec("training_reach",  # "is a 4090 enough for training?": what each method fits on it, and which model?
+            (r"\benough\b", r"\bcan (?:i|we|it|you)\b.{0,30}\b(?:train|fine-?tune)", r"\bgood (?:enough )?for (?:training|fine-?tun)",
+             r"\b(?:is|are)\b.{0,30}\b(?:ok|okay|fine|suitable|viable)\b.{0,20}\b(?:training|fine-?tun)"),
+            (r"够(?:不够|吗|用)?", r"能不能.{0,8}(?:训练|微调|训)", r"(?:能|可以)(?:用来)?(?:训练|微调|训)", r"适合.{0,6}(?:训练|微调)"),
+            "training_reach", requires=("gpu", "no_model", "training"), optional=("count", "context"), priority=58),
     AskSpec("capacity_sizes", CAPACITY_EN, CAPACITY_ZH,  # a card named, no model: the users per common size, and which?
             "capacity_by_size", requires=("gpu", "no_model"), optional=("target_tps", "count", "context"), priority=59),
     AskSpec("measured_cost",  # "what does 1M tokens cost if I get 1,500 tokens/s aggregate": rent / the person's rate
@@ -546,6 +553,10 @@ def _has(test: str, s: Slots, now: Slots, question: str) -> bool:
                     or now.local_path or now.problems or SIZING_NUMBER.search(question))
     if test == "load":
         return (s.users or 0) > 1 or bool(s.tokens_per_day)
+    if test == "training_on_gpu":
+        return bool(s.gpu) and not s.model and (s.workload in ("training", "pretrain") or bool(s.method))
+    if test == "users_at_once":
+        return (now.users or 0) > 1
     if test == "no_count":
         return not now.count
     if test == "training":

@@ -148,7 +148,9 @@ def memory_assumptions(m, args: dict, zh: bool) -> list[str]:
     the arguments (the tool's prose is English)."""
     if not zh:
         return list(m.assumptions)
+    fused = args.get("loss_kernel") == "fused"  # Unsloth or Liger said: sized with torchtune's profile and a fused loss
     out = [f"权重格式 {m.precision}", f"序列 {m.context:,} tokens × batch {m.batch}",
+           "框架 Unsloth/Liger（嵌入层 bf16、融合交叉熵，不生成完整 logits）" if fused else
            f"框架 {FRAMEWORK_NAMES.get(m.framework, m.framework)}"]
     if m.workload == "training":
         ck = args.get("gradient_checkpointing")
