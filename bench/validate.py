@@ -71,7 +71,7 @@ def markdown(results: list[dict], params: list[dict], sensitivity: list[tuple] |
              "are *reserved* memory (what nvidia-smi shows less the CUDA context), against our verdict figure",
              "`per_gpu_gib` less that context; speeds against speeds.", "",
              "The chat is scored apart, on blind rounds of questions written and graded by sessions that had not",
-             "seen the engine, each before that round's fixes: docs/blind-rounds/README.md (26-50% of turns right in rounds 13-26, 50% in round 22, 33% in round 23, 36% in round 24, 44% in round 25 and 40% in round 26; 53%, 39%, 57%, 42%, 43%, 38% and 42%",
+             "seen the engine, each before that round's fixes: docs/blind-rounds/README.md (26-50% of turns right in rounds 13-27, 50% in round 22, 33% in round 23, 36% in round 24, 44% in round 25, 40% in round 26 and 44% in round 27; 53%, 39%, 57%, 42%, 43%, 38% and 42%",
              "of turns right in rounds 1-7).", "",
              "Speed rows from sources found after the model was frozen are scored by the frozen model before they join",
              "the fits (docs/speed-model.md): on 7 Dec, 14 serving rows from 7 new sources scored 22.4% median error",

@@ -235,6 +235,8 @@ def conversation_state(history: list | None) -> tuple[Slots, list[str] | None, S
 # a question about the setup the last answer named ("that BF16 setup", "those GPUs", "这套配置", "按这个方案")
 REFERS_BACK = re.compile(r"\b(?:that|this|those|these|the same|your|the recommended|the suggested)\s+(?:\w+\s+){0,2}"
                          r"(?:setup|set-up|config(?:uration)?|cluster|deployment|option|plan|box|gpus|cards|nodes)\b|"
+                         r"\bwhat (?:would|will|does|did) (?:that|it|this) cost\b|\b(?:that|it|this) (?:would |will )?cost\b|"
+                         r"(?:这|那)(?:样|个|套|些)(?:方案|配置|卡)?.{0,8}(?:多少钱|成本|费用|花多少)|"
                          r"这套|那套|这个(?:方案|配置|部署)|那个(?:方案|配置|部署)|按(?:这|上面|刚才)|上面的?(?:方案|配置)|刚才的?(?:方案|配置)", re.I)
 # the GPUs an answer's lead names: "**4x NVIDIA H100 SXM5 80GB** (fp8, ...)", "**2 张 NVIDIA ...", "... : 4x NVIDIA ..."
 ANSWERED_GPUS = re.compile(r"(\d{1,4})\s*(?:x|×| 张| 块)\s*(?:NVIDIA|AMD|Apple|Google|Intel)\b")

@@ -710,6 +710,9 @@ def find_context(text: str) -> int | None:
         v = int(m.group(1).replace(",", ""))
         if 16 <= v <= 2**24:
             return v
+    m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k[\s-]*(?:tokens?[\s-]*)?(?:context|ctx|window)\b", low)
+    if m and float(m.group(1)) <= 2048:  # "16k-context sessions": a window, whatever is counted after it
+        return int(float(m.group(1)) * 1024)
     m = re.search(r"(?<![\w.])(\d{1,4}(?:\.\d+)?)\s*k\b(?!\s*(?:steps|examples|samples|tokens?\s+(?:of\s+)?(?:data|dataset)|"
                   r"conversations?|chats?|documents?|docs?|prompts?|requests?|queries|items?|rows?|records?|pairs?|"
                   r"files?|articles?|emails?|tickets?|sessions?|calls?|messages?)|\s*(?:条|篇|份|个样本|个问答|对|张|人|个用户))"

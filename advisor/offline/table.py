@@ -38,7 +38,7 @@ class AskSpec:
 _DEFENCE = (r"(?!\s+(?:detection|detector|prevention|screening|classifi\w+|filter\w*|analysis|analytics|research|scanner|"
             r"scanning|triage|defen[cs]e|awareness|simulation training))")  # "a phishing classifier" defends against it
 HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogger\b", rf"\bspyware\b{_DEFENCE}",
-           rf"\bbotnet\b{_DEFENCE}", rf"\bphishing\b{_DEFENCE}(?!.{{0,40}}\b(?:classifier|detector|detection)\b)",
+           rf"\bbotnet\b{_DEFENCE}", r"\b(?:for|a|the) ransom\b|\bransom (?:note|payment|demand)s?\b|\bextort\w*", rf"\bphishing\b{_DEFENCE}(?!.{{0,40}}\b(?:classifier|detector|detection)\b)",
            r"\bsteal(?:s|ing)? (?:passwords?|credentials|data|cookies|credit cards?)", r"\bhack(?:ing)? into\b",
            r"\bcrack(?:ing)? (?:passwords?|wi-?fi|licen[cs]e)", r"\bddos\b", r"\bexploit (?:code|kit)\b",
            r"\b(?:make|build) (?:a )?(?:bomb|weapon|explosive)",
@@ -160,7 +160,7 @@ HARMFUL = (rf"\bmalware\b{_DEFENCE}", rf"\bransomware\b{_DEFENCE}", r"\bkeylogge
            r"\bcherry[- ]?pick\w*\b.{0,60}\b(?:seeds?|runs?|results?|test (?:items|cases|examples))\b.{0,100}\b(?:reviewers?|won'?t "
            r"(?:catch|notice)|catch it|hide)\b")
 
-HARMFUL_ZH = (r"恶意软件|木马|勒索软件|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
+HARMFUL_ZH = (r"恶意软件|木马|勒索|病毒程序|盗号|窃取(?:密码|账号|数据)|破解(?:密码|软件|wifi)|钓鱼网站|键盘记录|"
               # weapons that kill at scale; sexual images of a real person without consent
               r"神经毒剂|神经毒气|毒气|化学武器|生物武器|核武器|沙林|芥子气|蓖麻毒素|炭疽|(?:合成|制造|制作|提炼).{0,10}(?:毒剂|毒素|毒品|炸药)|"
               r"(?:色情|裸照|裸体|不雅|成人).{0,20}(?:deep ?fake|换脸|ai ?换脸)|(?:deep ?fake|换脸).{0,20}(?:色情|裸|不雅|成人)|"
