@@ -54,3 +54,10 @@ def test_users_per_size_fall_as_the_model_grows():
     lead = first_line(chat("一张 H100 能同时服务多少人？").text)
     counts = [int(n) for n in re.findall(r"(?:8B|14B|32B|70B Instruct) (\d+)", lead)]
     assert len(counts) >= 3 and counts == sorted(counts, reverse=True), lead
+
+
+def test_a_card_named_with_an_article_is_not_a_count_of_one_for_a_load():
+    # "is a B200 worth it over an H200 for 500 users": each card at the count the load needs, not one of each
+    lead = first_line(chat("Is a B200 worth it over an H200 for serving DeepSeek-V3 to 500 users?").text)
+    counts = [int(n) for n in re.findall(r"(\d+)x NVIDIA [BH]200", lead)]
+    assert len(counts) == 2 and min(counts) >= 8, lead

@@ -42,3 +42,11 @@ def test_llama_cpp_decode_reads_the_smaller_file():
     on_cpp = estimate_throughput(ThroughputRequest(**req, framework="llama.cpp"))
     on_vllm = estimate_throughput(ThroughputRequest(**req, framework="vllm"))
     assert on_cpp.weights_read_gb_per_token < 0.75 * on_vllm.weights_read_gb_per_token
+
+
+def test_a_mac_runs_gpt_oss_as_its_gguf_in_llama_cpp():
+    from advisor.offline.engine import OfflineEngine
+
+    a = OfflineEngine().ask("gpt-oss-120b 在 Mac Studio M3 Ultra 96GB 上能跑吗？大概多少 token/s？")
+    lead = a.text.splitlines()[0]
+    assert "llama.cpp" in lead and "transformers" not in lead, lead

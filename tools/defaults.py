@@ -30,8 +30,8 @@ def default_inference_framework(weight_family: str, gpu_vendor: str | None = Non
     """The runtime a serving answer assumes for a weight format family (tools.formats.Family) on a GPU vendor."""
     if weight_family == "gguf":
         return GGUF_FRAMEWORK
-    if gpu_vendor == "apple":
-        return APPLE_FRAMEWORK if weight_family == "float" else BITSANDBYTES_FRAMEWORK
+    if gpu_vendor == "apple":  # a Mac runs 16-bit weights and MXFP4 MoE checkpoints (gpt-oss) as GGUF in llama.cpp
+        return APPLE_FRAMEWORK if weight_family in ("float", "mxfp4") else BITSANDBYTES_FRAMEWORK
     if weight_family in ("bnb4", "int8"):
         return BITSANDBYTES_FRAMEWORK
     return INFERENCE_FRAMEWORK

@@ -1069,7 +1069,8 @@ def _serving_ratio(turn, s: Slots, gpus: list[str], model: str):
 
     zh = turn.zh
     users = s.users or s.batch or BUSY_USERS
-    sub = Slots(**{**s.__dict__, "model": model, "users": users})
+    # the load sets each card's count ("is a B200 worth it over an H200 for 500 users": not one of each)
+    sub = Slots(**{**s.__dict__, "model": model, "users": users, "count": None})
     rows = cheapest_per_token(turn, sub, gpus)
     if any(o is None for _, o, _ in rows):
         return None
