@@ -37,3 +37,11 @@ def test_what_that_costs_prices_the_cards_just_recommended(follow):
     n = int(re.match(r"\*\*(\d+)x", first_line(chat(SERVE).text)).group(1))
     lead = first_line(chat(SERVE, follow).text)
     assert f"${n * 2.5 * 730:,.0f}" in lead, lead
+
+
+@pytest.mark.parametrize("follow, card", [("Why not just use a single H200 instead?", "1x NVIDIA H200"),
+                                          ("为什么不直接用一张 H200？", "1 张 NVIDIA H200")])
+def test_why_not_another_setup_sizes_that_setup_for_the_same_job(follow, card):
+    # a why-question about a setup is answered by sizing it for the same load (round 27: a Hopper concept blurb)
+    lead = first_line(chat(SERVE, follow).text)
+    assert lead.startswith(f"**{card}") and "50 concurrent users" in lead or "50 个并发用户" in lead, lead

@@ -242,6 +242,10 @@ REFERS_BACK = re.compile(r"\b(?:that|this|those|these|the same|your|the recommen
 ANSWERED_GPUS = re.compile(r"(\d{1,4})\s*(?:x|×| 张| 块)\s*(?:NVIDIA|AMD|Apple|Google|Intel)\b")
 
 
+WHY_NOT = re.compile(r"^\s*(?:but\s+|and\s+|so\s+)?why\s+(?:not|don'?t\s+(?:we|i|you))\s+(?:just\s+)?(?:use|go with|get|take|run on|pick)?\s*|"
+                     r"^\s*(?:那)?为(?:什么|啥)(?:不|不能)(?:直接)?(?:用|上|换成?)?", re.I)
+
+
 def _last_user(history: list | None) -> str:
     return next((c for r, c in map(_role_content, reversed(history or [])) if r == "user" and c), "")
 
@@ -325,6 +329,12 @@ class OfflineEngine:
         then (the answer, what this part found) is returned; `said` is the question's earlier parts, whose figures
         (a price, a measured speed) a money ask in this part uses."""
         lang = "zh" if is_chinese(question) else "en"
+        if history and WHY_NOT.search(question):
+            alt = parse(question)
+            if alt.gpus or alt.count or alt.formats:
+                # "why not just use a single H200 instead?" after a plan: that alternative sized for the same job, which
+                # shows whether it would do (a why-question about a setup is not a concept to look up)
+                question = WHY_NOT.sub(lambda m: "那换成" if is_chinese(m.group(0)) else "what about ", question, count=1)
         turn = Turn(lang, question, quick=self.quick)
         turn.config, turn.config_count, turn.config_model = found
         turn.run_hours = run_hours
