@@ -619,9 +619,9 @@ def _power(turn, s: Slots, question: str) -> Reply:
         extra["watts_per_gpu"] = round(each - tdp + tdp * share)
         host_note = (host_note + " " if host_note else "") + pick(
             turn.zh, f"The cards at {share:.0%} of board power on average, as you said.", f"按你说的平均负载，显卡取板卡功耗的 {share:.0%}。")
-    from .own_numbers import facts as own_facts
+    from .own_numbers import busy_hours
 
-    busy_h = own_facts(question).busy_hours_per_day
+    busy_h = busy_hours(question)  # (not the whole own-numbers reading of the question: one pattern)
     on_h = s.hours_per_day or 24.0
     duty = None
     if busy_h and busy_h < on_h and not s.watts_per_gpu:

@@ -601,7 +601,7 @@ def _routed(turn: Turn, s: Slots, routed: table.Route, question: str) -> list[Re
 
 
 ACCELERATORS = re.compile(r"gaudi|ascend|tpu|mtt", re.I)  # own memory (HBM), not shared with a CPU
-AI_DEVICES = re.compile(r"gaudi|ascend|tpu|mtt|jetson|orin|npu|dgx|\bspark\b|昇腾", re.I)  # hardware built for models
+AI_DEVICES = re.compile(ACCELERATORS.pattern + r"|jetson|orin|npu|dgx|\bspark\b|昇腾", re.I)  # hardware built for models
 
 
 def _device(turn: Turn, s: Slots, devices: list[str], question: str) -> Reply:

@@ -147,12 +147,21 @@ def _money(text: str, bare: bool = False) -> list[tuple[int, int, float, bool]]:
     return sorted(out)
 
 
+BUSY_HOURS = re.compile(r"每天\s*(?:(?:真正|实际上?)\s*(?:在)?\s*(?:推理|跑|干活|工作|用|使用|忙)|(?:大概|只)?\s*(?:推理|跑推理|干活|忙|"
+                        r"满载))\s*(?:大概|约)?\s*" + NUM + r"\s*(?:个)?\s*小时|\b(?:busy|inferring|working|under load|in use|"
+                        r"actually (?:used|running|busy))\s+(?:for\s+)?(?:about\s+|~)?" + NUM
+                        + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day")
+
+
+def busy_hours(text: str) -> float | None:
+    """The hours a day a machine that is on actually works ("busy 3 hours a day", "每天真正推理 2 小时")."""
+    m = BUSY_HOURS.search(text.lower())
+    return float(next(g for g in m.groups() if g).replace(",", "")) if m else None
+
+
 def _hours(text: str, f: Facts) -> None:
     low = text.lower()
-    busy = re.search(r"每天\s*(?:(?:真正|实际上?)\s*(?:在)?\s*(?:推理|跑|干活|工作|用|使用|忙)|(?:大概|只)?\s*(?:推理|跑推理|干活|忙|满载))"
-                     r"\s*(?:大概|约)?\s*" + NUM
-                     + r"\s*(?:个)?\s*小时|\b(?:busy|inferring|working|under load|in use|actually (?:used|running|busy))\s+"
-                     r"(?:for\s+)?(?:about\s+|~)?" + NUM + r"\s*(?:h|hrs?|hours?)\s*(?:a|per|/|each)\s*day", low)
+    busy = BUSY_HOURS.search(low)
     if busy:
         f.busy_hours_per_day = float(next(g for g in busy.groups() if g).replace(",", ""))
         low = low[:busy.start()] + " " + low[busy.end():]  # the busy hours are not the hours it is on

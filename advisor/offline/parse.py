@@ -1583,7 +1583,6 @@ TOKENS_AS_SIZE = re.compile(r"(?:tokens?|词元)\s*[（(]\s*\d+(?:\.\d+)?\s*[bBt
 # tokens total" is not the run's (its count is not the run's token count)
 TOKENS_TOTAL = re.compile(r"~?\s*(\d[\d.,]*)\s*([kmbt]|亿|万)?\s*tokens?\s+(?:in\s+)?total\b|\btotal (?:of )?~?\s*(\d[\d.,]*)\s*([kmbt])?\s*"
                           r"tokens?\b|(?:总共|一共|合计|总计)\s*(?:约|大概|~)?\s*(\d[\d.,]*)\s*(亿|万|[kmbt])?", re.I)
-_TOTAL_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12, "万": 1e4, "亿": 1e8, "": 1}
 
 
 def _said_as_total(text: str, tokens: float) -> bool:
@@ -1591,7 +1590,7 @@ def _said_as_total(text: str, tokens: float) -> bool:
         if re.search(r"\b(?:each|per|every)\b|每", text[max(0, m.start() - 20):m.start()], re.I):
             continue  # "each pair ~3k tokens total": one item's tokens, not the run's
         num, unit = next(((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i)), (None, None))
-        value = to_number(num) * _TOTAL_SCALE[(unit or "").lower()] if num else None
+        value = to_number(num) * {**_SCALE, **_ZH_SCALE}.get((unit or "").lower(), 1) if num else None
         if value and abs(value - tokens) <= 0.05 * tokens:
             return True
     return False
