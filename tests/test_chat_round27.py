@@ -45,3 +45,16 @@ def test_why_not_another_setup_sizes_that_setup_for_the_same_job(follow, card):
     # a why-question about a setup is answered by sizing it for the same load (round 27: a Hopper concept blurb)
     lead = first_line(chat(SERVE, follow).text)
     assert lead.startswith(f"**{card}") and "50 concurrent users" in lead or "50 个并发用户" in lead, lead
+
+
+@pytest.mark.parametrize("q, users", [("我们 20 个工程师用 Qwen2.5-Coder-32B 写代码，上下文 16k", 20),
+                                      ("我们 10 个同事一起用 4090 跑 Qwen2.5-14B", 10),
+                                      ("我们团队 30 人要用 Qwen2.5-32B", 30)])
+def test_the_people_of_a_team_who_use_it_are_its_users(q, users):
+    # (last look: "我们 20 个工程师用 ... 需要几张 L40S" was sized for one stream)
+    assert parse(q).users == users
+
+
+def test_a_company_head_count_is_still_a_population():
+    s = parse("我们公司 2000 个员工要用 Qwen2.5-32B")
+    assert s.population == 2000 and s.users < 2000

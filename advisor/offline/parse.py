@@ -2202,11 +2202,14 @@ def parse(text: str) -> Slots:
                                   rf"people use|employees|用户(?:总数|量))", text.lower())
         if total and to_number(total.group(1)) and to_number(total.group(1)) > s.users:
             s.population = int(to_number(total.group(1)))
-    team = None if s.users or head else re.search(r"(?:团队|部门|小组|实验室|课题组)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)",
-                                                  text)
+    # "我们 20 个工程师用 ...", "我们组 8 个人要用": the people of a team who use it (a company's head count is not)
+    ours = None if s.users else re.search(r"我们(?:团队|部门|组|小组|实验室)?\s*(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)\s*"
+                                           r"(?:工程师|开发者?|程序员|同事|研究员|分析师|人)\s*(?:要|会|都|一起)?\s*(?:用|在用|使用)", text)
+    team = None if s.users or (head and not ours) else ours or re.search(
+        r"(?:团队|部门|小组|实验室|课题组)\D{0,6}?(\d[\d,]*)\s*(?:多)?\s*(?:个|位|名)?\s*人(?!民币)", text)
     if team:  # "我们团队 30 人要用": a team's people are its users (an organisation's head count is read below)
         s.users = int(to_number(team.group(1)))
-    if head and not s.users:
+    if head and not s.users and not ours:
         s.population = int(to_number(head.group(1)) * (1000 if re.match(r"\s*k\b", text.lower()[head.end(1):]) else 1))
     alone = re.search(r"(\d{1,2}(?:\.\d+)?)\s*%\s*(?:of (?:them|those|people|users|employees)\s*)?(?:are |is |会|在)?\s*"
                       r"(?:active|online|concurrent|at once|at the same time|同时|在线|并发)", text.lower())
